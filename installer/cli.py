@@ -1,0 +1,85 @@
+"""The front door: `torch-setup` (the wizard) and its subcommands.
+
+Each subcommand lives in `installer/commands/<module>.py` with two functions:
+`configure(parser)` adds its arguments, `run(args) -> int` does the work. Command modules import
+only the standard library at top level, so `torch-setup detect` stays fast; heavy imports go in run().
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from installer import __version__
+from installer.errors import InputError, TorchSetupError
+from installer.i18n import _, set_language
+
+# subcommand name -> module in installer/commands, in the order `--help` shows them
+COMMANDS: dict[str, tuple[str, str]] = {
+    "detect": ("detect", "what this machine has: GPUs, driver, CUDA, OS, Python, traps"),
+    "recommend": ("recommend", "which driver / CUDA / PyTorch combination fits, and why"),
+    "mirrors": ("mirrors", "probe the mirrors and rank them"),
+    "plan": ("plan", "print the install plan as a bash script; runs nothing"),
+    "install": ("install", "install unattended from an answers file"),
+    "verify": ("verify", "check that torch works, and on which devices"),
+    "bench": ("bench", "measure what this GPU (or CPU) does, against what it should do"),
+    "doctor": ("doctor", "explain a broken install, with fixes"),
+    "recipes": ("recipes", "work with recipe files (validate)"),
+    "answers": ("answers", "work with answers files (schema)"),
+    "matrix": ("matrix", "refresh the compatibility data (update)"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse already exits 2 for usage errors; this only makes the hint translatable
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {_('error')}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS,
+                        help="language of the messages (default: from LANG / LC_ALL)")
+    parser = _Parser(prog="torch-setup", parents=[common],
+                     description="A guided installer for PyTorch on GPU workstations.")
+    parser.add_argument("--version", action="version", version=f"torch-setup {__version__}")
+    parser.add_argument("--dry-run", action="store_true", help="walk the wizard, execute nothing")
+    parser.add_argument("--answers", metavar="F", help="pre-fill the wizard from an answers file")
+    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        module = importlib.import_module(f"installer.commands.{module_name}")
+        module.configure(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language(None)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(getattr(args, "lang", None))
+    try:
+        if args.command is None:
+            from installer.tui.launch import run_wizard
+
+            return run_wizard(args)
+        module = importlib.import_module(f"installer.commands.{COMMANDS[args.command][0]}")
+        return int(module.run(args))
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("interrupted"), file=sys.stderr)
+        return 130
+    except TorchSetupError as exc:
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

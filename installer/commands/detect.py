@@ -1,0 +1,15 @@
+"""`torch-setup detect`. Placeholder until its issue lands: it says so and exits 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    print("torch-setup detect: not built yet", file=sys.stderr)
+    return 1

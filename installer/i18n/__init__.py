@@ -1,0 +1,51 @@
+"""One catalog for every string a person reads, in the CLI and in the wizard.
+
+Strings are written in English in the code and wrapped in `_()`; the English text is the key, and
+`zh.yaml` beside this file maps it to Simplified Chinese. A missing translation falls back to English.
+Placeholders use str.format names: `_("found {n} GPUs", n=2)`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("en", "zh")
+_current: str | None = None
+
+
+def language_from_env(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    global _current
+    _current = lang if lang in LANGUAGES else language_from_env()
+    return _current
+
+
+def current_language() -> str:
+    return _current or set_language(None)
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    path = Path(__file__).with_name(f"{lang}.yaml")
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _(text: str, /, **values: object) -> str:
+    translated = catalog(current_language()).get(text) or text
+    return translated.format(**values) if values else translated

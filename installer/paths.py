@@ -1,0 +1,33 @@
+"""Where torch-setup keeps its own files (XDG through platformdirs): journal, logs, results, cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP = "torch-setup"
+
+
+def state_dir() -> Path:
+    """Journals and logs: what a resumed run needs."""
+    return Path(platformdirs.user_state_dir(APP))
+
+
+def data_dir() -> Path:
+    """Results kept for comparison (benchmarks, answers written by the wizard)."""
+    return Path(platformdirs.user_data_dir(APP))
+
+
+def cache_dir() -> Path:
+    """Downloads (runfiles, installers) that may be reused."""
+    return Path(platformdirs.user_cache_dir(APP))
+
+
+def recipes_dir() -> Path:
+    """The recipes: top-level `recipes/` in a checkout, `installer/_recipes` inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_recipes", here.parent / "recipes"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the recipes folder is missing from this installation")

@@ -1,0 +1,91 @@
+"""A plan: the ordered steps a run will take, each a list of argv commands. Pure data.
+
+The planner builds a Plan from answers + hardware report + recipes; the executor runs it; the script
+renderer prints it. Nothing here touches the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+StepKind = Literal["apt", "runfile", "conda", "pip", "wheel", "file", "command"]
+
+
+@dataclass(frozen=True)
+class Command:
+    argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()  # set for this command on top of the scrubbed environment
+    cwd: str | None = None
+    ok_codes: tuple[int, ...] = (0,)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file fetched by the executor itself (httpx): resumable, sha256-checked, mirror fallback."""
+
+    urls: tuple[str, ...]  # tried in order
+    dest: str
+    sha256: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    """A config file written atomically, the previous content backed up."""
+
+    path: str
+    content: str
+    mode: int = 0o644
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Ansible-style idempotency: the step is skipped (reported unchanged) when its guard holds."""
+
+    creates: str | None = None  # a path: if it exists, the step is done
+    unless: tuple[str, ...] | None = None  # an argv: if it exits 0, the step is done
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    kind: StepKind
+    why: str = ""
+    commands: tuple[Command, ...] = ()
+    downloads: tuple[Download, ...] = ()
+    files: tuple[FileWrite, ...] = ()
+    guard: Guard | None = None
+    root: bool = False
+    timeout: float = 1800.0
+    reboot: bool = False
+    writable: tuple[str, ...] = ()  # paths a sandboxed (non-root) step may write besides cache and tmp
+    recipe: str = ""
+
+    def digest(self) -> str:
+        """A hash of everything the step will do: the journal's key, so a changed step runs again."""
+        payload = asdict(self)
+        for k in ("title", "why", "recipe"):
+            payload.pop(k, None)
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]
+    summary: tuple[tuple[str, str], ...] = ()  # ("torch", "2.13.0"), ("variant", "cpu"), ...
+    notes: tuple[str, ...] = ()  # decisions worth telling the user (mirror chosen, why)
+    target_python: str | None = None  # the interpreter verify runs in, once the plan is done
+    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def needs_root(self) -> bool:
+        return any(s.root for s in self.steps)
+
+    @property
+    def needs_reboot(self) -> bool:
+        return any(s.reboot for s in self.steps)
