@@ -1,15 +1,43 @@
-"""`torch-setup recommend`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup recommend [--hardware F] [--python X.Y] [--json] [--all]`: which driver / CUDA / PyTorch
+combination fits this machine, why, what else would work, and (--all) what was refused and why."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    # SUPPRESS: the global --hardware (before the command) must survive when this one is not given
+    parser.add_argument("--hardware", metavar="F", default=argparse.SUPPRESS,
+                        help="use a saved hardware report (from `detect --json`) instead of detecting")
+    parser.add_argument("--python", metavar="X.Y", default=None,
+                        help="the Python the environment will use (default: the one in the report)")
+    parser.add_argument("--torch", metavar="VERSION", default=None, help="only this torch release (X.Y.Z or X.Y)")
+    parser.add_argument("--variant", metavar="V", default=None, help="only this wheel variant (cpu, cu126, ...)")
+    parser.add_argument("--keep-driver", action="store_true", help="never suggest a driver change")
+    parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (the contract)")
+    parser.add_argument("--all", action="store_true", help="also list every build that was refused, and why")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup recommend: not built yet", file=sys.stderr)
-    return 1
+    from installer.compat import recommend
+    from installer.errors import InputError
+    from installer.hardware import load_or_detect
+    from installer.i18n import _
+
+    if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
+        raise InputError(_("not a Python version: {v!r}", v=args.python), key="--python",
+                         hint=_("write it as major.minor, e.g. 3.12"))
+    report = load_or_detect(getattr(args, "hardware", None))
+    rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
+                    keep_driver=args.keep_driver)
+    if args.json:
+        sys.stdout.write(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from installer.compat.render import render_recommendation
+
+    print(render_recommendation(rec, show_all=args.all))
+    return 0 if rec.choices else 1

@@ -1,0 +1,107 @@
+"""What the solver returns: ranked choices, rejections and warnings (the `recommend --json` contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the machine needs before a choice works: `install-driver` (branch) or `install-python` (version)."""
+
+    kind: str
+    reason: str
+    branch: str | None = None
+    version: str | None = None
+    host: str | None = None  # "windows" when the change is made on the Windows side (WSL)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.branch is not None:
+            out["branch"] = self.branch
+        if self.version is not None:
+            out["version"] = self.version
+        if self.host is not None:
+            out["host"] = self.host
+        out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class Choice:
+    torch: str
+    variant: str
+    python: str | None
+    actions: tuple[Action, ...] = ()
+    reasons: tuple[str, ...] = ()
+    torchvision: str | None = None
+    torchaudio: str | None = None
+    local: str = ""  # "+cu126", or "" when this is what PyPI serves by default
+    cuda: str | None = None  # the toolkit the wheels were built with
+
+    @property
+    def works_as_is(self) -> bool:
+        return not self.actions
+
+    def action(self, kind: str) -> Action | None:
+        return next((a for a in self.actions if a.kind == kind), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "torch": self.torch, "variant": self.variant, "python": self.python,
+            "actions": [a.to_dict() for a in self.actions], "reasons": list(self.reasons),
+            "torchvision": self.torchvision, "torchaudio": self.torchaudio, "local": self.local, "cuda": self.cuda,
+        }
+
+
+@dataclass(frozen=True)
+class Rejection:
+    torch: str
+    variant: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"torch": self.torch, "variant": self.variant, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    choices: tuple[Choice, ...]
+    rejected: tuple[Rejection, ...] = ()
+    warnings: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)  # what the solver read from the report, for display
+
+    @property
+    def best(self) -> Choice | None:
+        return self.choices[0] if self.choices else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "choices": [c.to_dict() for c in self.choices],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "warnings": list(self.warnings),
+            "facts": self.facts,
+        }
+
+
+@dataclass(frozen=True)
+class Pins:
+    """Exact versions to install: what the planner writes into pip / uv commands."""
+
+    torch: str
+    variant: str
+    torchvision: str | None
+    torchaudio: str | None
+    local: str
+    requirements: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+    python: str | None = None  # the Python these pins have wheels for (the target's, or the one to install)
+    cuda: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "torch": self.torch, "variant": self.variant, "torchvision": self.torchvision,
+            "torchaudio": self.torchaudio, "local": self.local, "requirements": list(self.requirements),
+            "reasons": list(self.reasons), "python": self.python, "cuda": self.cuda,
+        }

@@ -1,0 +1,141 @@
+"""Exact pins for the planner: torch, torchvision, torchaudio with the right local tag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from packaging.version import Version
+
+from installer.compat.data import CompatData, load
+from installer.compat.machine import read_machine
+from installer.compat.model import Choice, Pins
+from installer.compat.solver import (
+    DEFAULT_EXTRAS,
+    PLATFORM_NAMES,
+    _evaluate,
+    recommend,
+    select_releases,
+    valid_variant,
+)
+from installer.errors import InputError
+from installer.hardware.report import HardwareReport
+from installer.i18n import _
+
+
+def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str, ...] = ()) -> Pins:
+    tv = choice.torchvision if "torchvision" in extras else None
+    ta = choice.torchaudio if "torchaudio" in extras else None
+    reqs = [f"torch=={choice.torch}{choice.local}"]
+    if tv:
+        reqs.append(f"torchvision=={tv}{choice.local}")
+    if ta:
+        reqs.append(f"torchaudio=={ta}{choice.local}")
+    reasons = tuple(choice.reasons) + tuple(a.reason for a in choice.actions) + extra_reasons
+    return Pins(torch=choice.torch, variant=choice.variant, torchvision=tv, torchaudio=ta, local=choice.local,
+                requirements=tuple(reqs), reasons=reasons, python=choice.python, cuda=choice.cuda)
+
+
+def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
+                 extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None) -> Pins:
+    """Exact versions for `torch` x `variant` on this machine. Pure.
+
+    `latest` + `auto` is the first choice of `recommend` (the newest torch that works here, or after the actions
+    it lists). An explicit variant is honoured even where this machine cannot use it (a plan may be meant for
+    another machine); the reasons then say why it will not run here. InputError for a version or variant that
+    was never released, or, with an explicit `python`, for a combination with no wheel for it.
+    """
+    data = data or load()
+    extras_t = tuple(e for e in extras if e in DEFAULT_EXTRAS)
+    unknown = [e for e in extras if e not in DEFAULT_EXTRAS]
+    if unknown:
+        raise InputError(_("unknown extra package {name!r}", name=unknown[0]), key="torch.extras",
+                         hint=_("extras may be torchvision and torchaudio"))
+    if variant not in ("auto", "") and not valid_variant(variant):
+        raise InputError(_("not a wheel variant: {v!r}", v=variant), key="torch.variant",
+                         hint=_("use auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps"))
+    releases = select_releases(data, torch)  # raises for unknown / planned versions
+    m = read_machine(report, data, python)
+    if m.platform is None:
+        raise InputError(_("PyTorch publishes no wheels for {platform}", platform=m.platform_text),
+                         key="os", hint=_("use Linux x86_64 / aarch64, Windows x86_64 or macOS arm64"))
+    if variant == "cpu" and m.platform == "macos_arm64":
+        variant = "mps"  # the one macOS arm64 wheel is the CPU build, with MPS for the GPU
+
+    # With a fixed Python, an extra without a wheel for it (torchaudio 2.11 has no cp315) is left out
+    # rather than asking for another Python; without one, the extras are kept and the Python may change.
+    extra_sets: list[tuple[str, ...]] = [extras_t]
+    if python:
+        extra_sets += [tuple(e for e in extras_t if e != d) for d in extras_t] + [()]
+    extra_sets = list(dict.fromkeys(extra_sets))
+
+    def note(kept: tuple[str, ...]) -> tuple[str, ...]:
+        dropped = [e for e in extras_t if e not in kept]
+        if not dropped:
+            return ()
+        return (_("left out {libs}: no wheel for Python {py} on {platform}", libs=", ".join(dropped), py=python,
+                  platform=m.platform_text),)
+
+    if variant in ("auto", ""):
+        for kept in extra_sets:
+            rec = recommend(report, python=python, torch=None if torch == "latest" else torch, extras=kept,
+                            data=data)
+            pool = [c for c in rec.choices if not (python and c.action("install-python"))]
+            if pool:
+                return _pins_from(pool[0], kept, note(kept))
+        if python:
+            raise InputError(_("no torch build has a wheel for Python {py} on {platform}", py=python,
+                               platform=m.platform_text), key="target.python",
+                             hint=_("run `torch-setup recommend --all` to see which Python each release needs"))
+        raise InputError(_("no torch build fits this machine"), key="torch",
+                         hint=_("run `torch-setup recommend --all` to see why each was refused"))
+
+    on_platform = [r for r in releases if variant in r.variants.get(m.platform, [])]
+    if not on_platform:
+        if torch != "latest":
+            rel = releases[0]
+            have = ", ".join(rel.variants.get(m.platform, [])) or _("none")
+            elsewhere = [p for p, vs in rel.variants.items() if variant in vs]
+            hint = (_("{variant} exists for {where}; for {platform} pick one of: {have}", variant=variant,
+                      where=", ".join(PLATFORM_NAMES.get(p, p) for p in elsewhere), platform=m.platform_text,
+                      have=have) if elsewhere
+                    else _("torch {t} variants for {platform}: {have}", t=rel.torch, platform=m.platform_text,
+                           have=have))
+            raise InputError(_("torch {t} was never built as {variant} for {platform}", t=rel.torch,
+                               variant=variant, platform=m.platform_text), key="torch.variant", hint=hint)
+        known = sorted({v for r in data.released() for v in r.variants.get(m.platform, [])})
+        raise InputError(_("no torch release was built as {variant} for {platform}", variant=variant,
+                           platform=m.platform_text), key="torch.variant",
+                         hint=_("variants seen for {platform}: {known}", platform=m.platform_text,
+                                known=", ".join(known)))
+    # the newest release whose wheels exist for the Python (any Python when none was given)
+    for kept in extra_sets:
+        for rel in on_platform:
+            choice = _evaluate(rel, variant, m, data, kept, keep_driver=False).choice
+            if choice is not None and not (python and choice.action("install-python")):
+                return _pins_from(choice, kept, note(kept))
+    outcomes = [(rel, _evaluate(rel, variant, m, data, extras_t, keep_driver=False)) for rel in on_platform]
+    rel, out = outcomes[0]
+    if python:
+        rng = rel.python.get(m.platform, "?")
+        raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",
+                           t=rel.torch, variant=variant, py=python, platform=m.platform_text, rng=rng),
+                         key="target.python",
+                         hint=_("pick a Python in that range, or another torch version"))
+    # the variant cannot run on this machine: pin it anyway (the plan may be for another machine), say why
+    local = "" if (variant == rel.pypi_default.get(m.platform) or m.platform.startswith("macos")) else f"+{variant}"
+    reason = out.rejection.reason if out.rejection else ""
+    vision = rel.torchvision if "torchvision" in extras_t else None
+    audio = rel.torchaudio if "torchaudio" in extras_t else None
+    reqs = [f"torch=={rel.torch}{local}"] + [f"{n}=={v}{local}" for n, v in
+                                            (("torchvision", vision), ("torchaudio", audio)) if v]
+    build = data.cuda_build(variant, rel.torch) if variant.startswith("cu") else None
+    return Pins(torch=rel.torch, variant=variant, torchvision=vision, torchaudio=audio, local=local,
+                requirements=tuple(reqs),
+                reasons=(_("{variant} was asked for; it will not run on this machine: {why}", variant=variant,
+                           why=reason),),
+                python=m.python, cuda=build.cuda if build else None)
+
+
+def newest_release(data: CompatData | None = None) -> str:
+    data = data or load()
+    return max((r.torch for r in data.released()), key=Version)

@@ -1,0 +1,76 @@
+"""The recommendation as text for people (the `recommend` command without --json)."""
+
+from __future__ import annotations
+
+from installer.compat.model import Choice, Recommendation
+from installer.i18n import _
+
+
+def _title(c: Choice) -> str:
+    parts = [f"torch {c.torch}", c.variant + (f" (CUDA {c.cuda})" if c.cuda else "")]
+    libs = [f"{name} {v}" for name, v in (("torchvision", c.torchvision), ("torchaudio", c.torchaudio)) if v]
+    text = " + ".join(parts)
+    if libs:
+        text += ", " + ", ".join(libs)
+    if c.python:
+        text += ", Python " + c.python
+    return text
+
+
+def _requirements(c: Choice) -> str:
+    reqs = [f"torch=={c.torch}{c.local}"]
+    reqs += [f"{n}=={v}{c.local}" for n, v in (("torchvision", c.torchvision), ("torchaudio", c.torchaudio)) if v]
+    return " ".join(reqs)
+
+
+def _machine(rec: Recommendation) -> str:
+    f = rec.facts
+    bits = [f.get("platform_text") or f.get("platform") or "?"]
+    for g in f.get("nvidia_gpus", []):
+        cc = g.get("compute_capability") or "?"
+        arch = f", {g['arch']}" if g.get("arch") else ""
+        bits.append(_("{name} (compute capability {cc}{arch})", name=g["name"], cc=cc, arch=arch))
+    for g in f.get("amd_gpus", []):
+        bits.append(f"{g['name']} ({g.get('gfx') or '?'})")
+    if f.get("driver"):
+        bits.append(_("NVIDIA driver {v} (CUDA {c})", v=f["driver"], c=f.get("driver_cuda") or "?"))
+    if f.get("python"):
+        bits.append("Python " + f["python"])
+    return ", ".join(bits)
+
+
+def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str:
+    out: list[str] = [_("This machine: {m}", m=_machine(rec)), ""]
+    if not rec.choices:
+        out.append(_("No PyTorch build fits this machine."))
+    for i, c in enumerate(rec.choices):
+        head = _("Recommended") if i == 0 else _("Alternative {n}", n=i)
+        out.append(f"{head}: {_title(c)}")
+        if c.actions:
+            for a in c.actions:
+                what = (_("install NVIDIA driver branch R{b}", b=a.branch) if a.kind == "install-driver"
+                        else _("create the environment with Python {v}", v=a.version))
+                if a.host == "windows":
+                    what += _(" (on Windows)")
+                out.append("  " + _("needs: {what} ({why})", what=what, why=a.reason))
+        else:
+            out.append("  " + _("works on this machine as it is"))
+        for r in c.reasons:
+            out.append(f"  - {r}")
+        out.append("  " + _("pins: {reqs}", reqs=_requirements(c)))
+        out.append("")
+    if rec.warnings:
+        out.append(_("Warnings:"))
+        out += [f"  ! {w}" for w in rec.warnings]
+        out.append("")
+    if rec.rejected:
+        if show_all:
+            out.append(_("Refused:"))
+            width = max(len(r.torch) for r in rec.rejected)
+            vwidth = max(len(r.variant) for r in rec.rejected)
+            for rej in rec.rejected:
+                out.append(f"  {rej.torch:<{width}}  {rej.variant:<{vwidth}}  {rej.reason}")
+        else:
+            out.append(_("{n} newer builds were refused; `torch-setup recommend --all` shows why.",
+                         n=len(rec.rejected)))
+    return "\n".join(out).rstrip() + "\n"

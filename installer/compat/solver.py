@@ -1,0 +1,468 @@
+"""Report + constraints -> ranked choices, rejections and warnings. Pure: reads only the data files.
+
+Ranking: GPU builds before CPU builds; among them, choices that work on the machine as it is first,
+then those that need another Python, then those that need a driver change; within each, the newest
+torch first, then the stable, PyPI-default and newest-CUDA variant. A choice that an equally cheap choice
+with a newer torch beats is dropped, so the list stays short and every entry says what it is for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from packaging.version import Version
+
+from installer.compat.data import CompatData, load
+from installer.compat.data_model import Release
+from installer.compat.machine import Machine, NvidiaGpu, read_machine
+from installer.compat.model import Action, Choice, Recommendation, Rejection
+from installer.compat.rules import (
+    cuda_minor,
+    driver_meets,
+    driver_need,
+    kernel_for,
+    kernel_span,
+    pick_branch,
+    sm_name,
+    version_key,
+)
+from installer.errors import InputError
+from installer.hardware.report import HardwareReport
+from installer.i18n import _
+
+DEFAULT_EXTRAS = ("torchvision", "torchaudio")
+PLATFORM_NAMES = {"linux_x86_64": "Linux x86_64", "linux_aarch64": "Linux aarch64", "win_amd64": "Windows x86_64",
+                  "macos_arm64": "macOS arm64", "macos_x86_64": "macOS x86_64"}
+_VARIANT = re.compile(r"^(cpu|mps|xpu|cu\d{3}|rocm\d+(\.\d+)*)$")
+
+
+def family(variant: str) -> str:
+    if variant.startswith("cu"):
+        return "cuda"
+    if variant.startswith("rocm"):
+        return "rocm"
+    return variant  # cpu, mps, xpu
+
+
+def cuda_of(variant: str) -> str:
+    """cu126 -> 12.6, cu118 -> 11.8, cu130 -> 13.0."""
+    digits = variant[2:]
+    return f"{digits[:-1]}.{digits[-1]}"
+
+
+def valid_variant(variant: str) -> bool:
+    return bool(_VARIANT.match(variant))
+
+
+# ----------------------------------------------------------------------------------------- Python ranges
+
+PyRange = tuple[tuple[int, int], tuple[int, int] | None]
+
+
+def parse_range(text: str) -> PyRange:
+    low, _sep, high = text.partition("-")
+    lo = tuple(int(x) for x in low.split("."))
+    hi = tuple(int(x) for x in high.split(".")) if high else None
+    return (lo[0], lo[1]), ((hi[0], hi[1]) if hi else None)
+
+
+def in_range(py: tuple[int, int], r: PyRange) -> bool:
+    return py >= r[0] and (r[1] is None or py <= r[1])
+
+
+def range_text(r: PyRange) -> str:
+    lo = f"{r[0][0]}.{r[0][1]}"
+    return f"{lo}-{r[1][0]}.{r[1][1]}" if r[1] else f">={lo}"
+
+
+def _py(text: str) -> tuple[int, int]:
+    a, b = text.split(".")[:2]
+    return int(a), int(b)
+
+
+# Used when the report names no Python: a version every current torch supports
+FALLBACK_PYTHON = (3, 12)
+
+
+@dataclass(frozen=True)
+class _PythonFit:
+    python: str | None
+    action: Action | None
+    torchvision: str | None
+    torchaudio: str | None
+    reasons: tuple[str, ...]
+
+
+def _fit_python(rel: Release, platform: str, m: Machine, extras: tuple[str, ...], data: CompatData) -> _PythonFit | None:
+    """The Python this release needs on this platform, and the extras that have wheels for it."""
+    if platform not in rel.python:
+        return None
+    ranges: dict[str, PyRange] = {"torch": parse_range(rel.python[platform])}
+    libs: dict[str, str | None] = {"torchvision": None, "torchaudio": None}
+    for lib in ("torchvision", "torchaudio"):
+        version = getattr(rel, lib)
+        if lib not in extras or not version:
+            continue
+        rows = data.releases.torchvision if lib == "torchvision" else data.releases.torchaudio
+        row = next((r for r in rows if r.version == version), None)
+        libs[lib] = version
+        if row and platform in row.python:
+            ranges[lib] = parse_range(row.python[platform])
+    lo = max(r[0] for r in ranges.values())
+    his = [r[1] for r in ranges.values() if r[1] is not None]
+    hi = min(his) if his else None
+    if hi is not None and hi < lo:  # an extra without wheels for any Python torch supports: leave it out
+        for lib in ("torchvision", "torchaudio"):
+            if lib in ranges:
+                libs[lib] = None
+                del ranges[lib]
+        lo, hi = ranges["torch"]
+    allowed: PyRange = (lo, hi)
+    if m.python and in_range(_py(m.python), allowed):
+        return _PythonFit(m.python, None, libs["torchvision"], libs["torchaudio"], ())
+    # the closest fitting Python: the smallest change for the person's code
+    if m.python:
+        cur = _py(m.python)
+        target = lo if cur < lo else (hi or lo)
+        blocker = next((name for name, r in ranges.items() if not in_range(cur, r)), "torch")
+        blocker_version = rel.torch if blocker == "torch" else libs[blocker]
+        reason = _("{lib} {version} has no wheel for Python {python} on {platform} (it has {range})",
+                   lib=blocker, version=blocker_version, python=m.python, platform=PLATFORM_NAMES[platform],
+                   range=range_text(ranges[blocker]))
+    else:
+        target = FALLBACK_PYTHON if in_range(FALLBACK_PYTHON, allowed) else (hi or lo)
+        reason = _("the report names no Python")
+    version = f"{target[0]}.{target[1]}"
+    action = Action(kind="install-python", version=version, reason=reason)
+    return _PythonFit(version, action, libs["torchvision"], libs["torchaudio"], (reason,))
+
+
+# ----------------------------------------------------------------------------------------- one candidate
+
+@dataclass(frozen=True)
+class _Outcome:
+    choice: Choice | None = None
+    rejection: Rejection | None = None
+
+
+def _windowsish(m: Machine) -> bool:
+    return m.wsl or m.os_system.lower() == "windows"
+
+
+def _driver_text(m: Machine) -> str:
+    return _("the Windows driver {v}", v=m.driver) if m.wsl else _("driver {v}", v=m.driver)
+
+
+def _gpu_kernel_reason(gpu: NvidiaGpu, variant: str, kind: str, cc: tuple[int, int]) -> str:
+    gcc = gpu.cc_text
+    if kind == "cubin" and cc == gpu.cc:
+        return _("{gpu} is compute capability {cc}: {variant} wheels carry {sm} kernels",
+                 gpu=gpu.name, cc=gcc, variant=variant, sm=sm_name(cc))
+    if kind == "cubin":
+        return _("{gpu} is compute capability {cc}: {variant} wheels carry {sm} cubins that run on it",
+                 gpu=gpu.name, cc=gcc, variant=variant, sm=sm_name(cc))
+    return _("{gpu} is compute capability {cc}: {variant} wheels have no {major}.x cubin, only PTX for {sm} "
+             "that the driver compiles at first use", gpu=gpu.name, cc=gcc, variant=variant,
+             major=gpu.cc[0] if gpu.cc else "?", sm=sm_name(cc))
+
+
+def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: tuple[str, ...],
+              keep_driver: bool) -> _Outcome:
+    platform = m.platform
+    assert platform is not None
+
+    def reject(reason: str) -> _Outcome:
+        return _Outcome(rejection=Rejection(rel.torch, variant, reason))
+
+    fit = _fit_python(rel, platform, m, extras, data)
+    if fit is None:
+        return reject(_("torch {t} has no wheels for {platform}", t=rel.torch, platform=m.platform_text))
+    if platform.startswith("macos") and rel.macos_min and m.macos_version:
+        if version_key(m.macos_version) < version_key(rel.macos_min):
+            return reject(_("torch {t} needs macOS {need} or newer; this Mac runs {have}",
+                            t=rel.torch, need=rel.macos_min, have=m.macos_version))
+    fam = family(variant)
+    reasons: list[str] = []
+    actions: list[Action] = []
+    cuda: str | None = None
+
+    if fam == "cuda":
+        if not m.nvidia:
+            return reject(_("this machine has no NVIDIA GPU for {variant} wheels to use", variant=variant))
+        if m.jetson and any(g.cc is None or g.cc[0] < 11 for g in m.nvidia):
+            return reject(_("{gpu} is a Jetson (Tegra) GPU: the {variant} wheels are built for servers (SBSA) and "
+                            "do not run on JetPack; use NVIDIA's JetPack wheels for torch",
+                            gpu=m.nvidia[0].name if m.nvidia else "Jetson", variant=variant))
+        build = data.cuda_build(variant, rel.torch)
+        kernels = build.kernels.get(platform) if build else None
+        if build is None or kernels is None:
+            return reject(_("no data on the kernels in {variant} wheels of torch {t} for {platform}",
+                            variant=variant, t=rel.torch, platform=m.platform_text))
+        cuda = build.cuda
+        needs_ptx = False
+        seen: set[tuple[str, str]] = set()
+        for gpu in m.nvidia:
+            if gpu.cc is None:
+                return reject(_("the compute capability of {gpu} is unknown, so its kernels cannot be checked; "
+                                "set TORCH_SETUP_GPU_CC (e.g. 8.6) and run again", gpu=gpu.name))
+            match = kernel_for(gpu.cc, kernels)
+            if match is None:
+                return reject(_("{gpu} is compute capability {cc}: {variant} wheels of torch {t} carry kernels for "
+                                "{span} only, none that runs on it", gpu=gpu.name, cc=gpu.cc_text,
+                                variant=variant, t=rel.torch, span=kernel_span(kernels)))
+            needs_ptx = needs_ptx or match.kind == "ptx"
+            if (gpu.name, gpu.cc_text) not in seen:  # eight identical GPUs need one line, not eight
+                seen.add((gpu.name, gpu.cc_text))
+                reasons.append(_gpu_kernel_reason(gpu, variant, match.kind, match.cc))
+        need = driver_need(build.cuda, needs_ptx, data, windows=_windowsish(m))
+        need_text = (_("driver >= {v}", v=need.version) if need.version
+                     else _("a driver that runs CUDA {c}", c=need.cuda))
+        if driver_meets(m.driver, m.driver_cuda, need):
+            if need.via == "toolkit":
+                reasons.append(_("{drv} runs CUDA {cuda} wheels (they need {need})", drv=_driver_text(m),
+                                 cuda=cuda_minor(build.cuda), need=need_text))
+            else:
+                reasons.append(_("{drv} runs CUDA {cuda} wheels through minor-version compatibility "
+                                 "(they need {need}; cubins only)", drv=_driver_text(m),
+                                 cuda=cuda_minor(build.cuda), need=need_text))
+        else:
+            if needs_ptx:
+                why = _("{variant} wheels need {need} to compile their CUDA {cuda} PTX (minor-version "
+                        "compatibility does not cover PTX)", variant=variant, need=need_text, cuda=need.toolkit)
+            else:
+                why = _("{variant} wheels need {need}", variant=variant, need=need_text)
+            have = (_("this machine has {v}", v=m.driver) if m.driver
+                    else _("no NVIDIA driver is loaded"))
+            if m.wsl and m.driver:
+                have = _("the Windows driver is {v}", v=m.driver)
+            if keep_driver and m.driver:
+                return reject(_("{why}; {have} and the driver is kept", why=why, have=have))
+            branch = pick_branch(need, m.nvidia, data, windows=_windowsish(m))
+            if branch is None:
+                legacy = [g for g in m.nvidia if g.last_branch is not None]
+                if legacy:
+                    g = min(legacy, key=lambda g: int(g.last_branch or 0))
+                    return reject(_("{why}, but R{branch} is the last driver branch for {arch} ({gpu})",
+                                    why=why, branch=g.last_branch, arch=g.arch, gpu=g.name))
+                return reject(_("{why}; no known driver branch provides it", why=why))
+            host = "windows" if m.wsl else None
+            actions.append(Action(kind="install-driver", branch=branch, host=host, reason=f"{why}; {have}"))
+            reasons.append(_("CUDA {cuda} build, after installing driver branch R{branch}",
+                             cuda=cuda_minor(build.cuda), branch=branch))
+    elif fam == "rocm":
+        build_r = data.rocm_build(variant, rel.torch)
+        if build_r is None:
+            return reject(_("no data on the GPU targets of {variant} wheels of torch {t}", variant=variant, t=rel.torch))
+        for agpu in m.amd:
+            if agpu.gfx is None:
+                return reject(_("the gfx target of {gpu} is unknown, so ROCm kernels cannot be checked",
+                                gpu=agpu.name))
+            if agpu.gfx not in build_r.gfx:
+                return reject(_("{gpu} is {gfx}: {variant} wheels of torch {t} carry no {gfx} kernels",
+                                gpu=agpu.name, gfx=agpu.gfx, variant=variant, t=rel.torch))
+            reasons.append(_("{gpu} is {gfx}: {variant} wheels carry {gfx} kernels",
+                             gpu=agpu.name, gfx=agpu.gfx, variant=variant))
+    elif fam == "mps":
+        gpu_name = m.apple[0] if m.apple else _("the Apple GPU")
+        reasons.append(_("{gpu}: the macOS arm64 wheel runs on the GPU through MPS", gpu=gpu_name))
+    elif fam == "cpu":
+        reasons.append(_("runs on the CPU only"))
+    else:
+        return reject(_("{variant} builds are not covered by torch-setup's data", variant=variant))
+
+    default = rel.pypi_default.get(platform)
+    if variant in rel.experimental:
+        reasons.append(_("{variant} is an experimental build for torch {t}", variant=variant, t=rel.torch))
+    local = "" if (variant == default or platform.startswith("macos")) else f"+{variant}"
+    if fit.action:
+        actions.append(fit.action)
+    else:
+        reasons.append(_("Python {py} has wheels for torch {t} on {platform}", py=fit.python, t=rel.torch,
+                         platform=PLATFORM_NAMES[platform]))
+    return _Outcome(choice=Choice(
+        torch=rel.torch, variant=variant, python=fit.python, actions=tuple(actions), reasons=tuple(reasons),
+        torchvision=fit.torchvision, torchaudio=fit.torchaudio, local=local, cuda=cuda,
+    ))
+
+
+# ----------------------------------------------------------------------------------------- ranking
+
+def _cost(c: Choice) -> int:
+    return (1 if c.action("install-python") else 0) + (2 if c.action("install-driver") else 0)
+
+
+def _is_cpu(c: Choice) -> bool:
+    return family(c.variant) == "cpu"
+
+
+def _rank_key(c: Choice, data: CompatData, platform: str) -> tuple:
+    rel = data.release(c.torch)
+    experimental = rel is not None and c.variant in rel.experimental
+    default = rel is not None and rel.pypi_default.get(platform) == c.variant
+    cuda = version_key(cuda_of(c.variant)) if family(c.variant) == "cuda" else ()
+    cost_class = _cost(c)  # 0 as is, 1 another Python, 2 a driver change, 3 both
+    neg_torch = tuple(-x for x in version_key(c.torch))
+    neg_cuda = tuple(-x for x in cuda)
+    return (_is_cpu(c), cost_class, neg_torch, experimental, not default, neg_cuda, c.variant)
+
+
+def _prune(choices: list[Choice]) -> list[Choice]:
+    kept = []
+    for b in choices:
+        dominated = any(
+            family(a.variant) == family(b.variant) and Version(a.torch) > Version(b.torch) and _cost(a) <= _cost(b)
+            for a in choices
+        )
+        if not dominated:
+            kept.append(b)
+    return kept
+
+
+# ----------------------------------------------------------------------------------------- warnings
+
+def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> list[str]:
+    out: list[str] = []
+    driver_change = any(c.action("install-driver") for c in choices)
+    if m.platform is None:
+        out.append(_("PyTorch publishes no wheels for {platform}", platform=m.platform_text))
+    if m.wsl:
+        out.append(_("WSL: the NVIDIA driver lives on Windows; update it there and never install a Linux NVIDIA "
+                     "driver inside WSL"))
+    if m.jetson:
+        out.append(_("Jetson: the GPU is part of the Tegra SoC; for GPU support use NVIDIA's JetPack builds of torch "
+                     "(the wheels for your JetPack release, e.g. from pypi.jetson-ai-lab.io), not the "
+                     "PyTorch index"))
+    if m.nvidia and not m.driver and not m.wsl:
+        out.append(_("no NVIDIA driver is loaded: the GPU cannot be used until one is installed"))
+    if report.secure_boot and m.nvidia and (driver_change or not m.driver) and not m.wsl:
+        out.append(_("Secure Boot is on: the driver's kernel module must be signed (MOK enrolment at next boot)"))
+    if report.nouveau_loaded and m.nvidia and not m.wsl:
+        out.append(_("the nouveau driver is loaded: it must be blacklisted (and the initramfs rebuilt) before the "
+                     "NVIDIA driver can load"))
+    for g in m.nvidia:
+        if g.cc_from_table:
+            out.append(_("the compute capability of {gpu} ({cc}) comes from NVIDIA's table, not from the driver",
+                         gpu=g.name, cc=g.cc_text))
+        if g.cc is None:
+            out.append(_("the compute capability of {gpu} is unknown: set TORCH_SETUP_GPU_CC to check CUDA builds",
+                         gpu=g.name))
+    if m.intel:
+        out.append(_("Intel GPUs ({gpus}) need the xpu builds, which torch-setup's data does not cover yet; the "
+                     "choices here use the CPU", gpus=", ".join(m.intel)))
+    if m.amd and m.platform == "linux_x86_64" and not m.wsl:
+        out.append(_("ROCm wheels need the amdgpu kernel driver and access to /dev/kfd and /dev/dri (the user in "
+                     "the render and video groups)"))
+    if m.amd and (m.platform != "linux_x86_64" or m.wsl):
+        out.append(_("PyTorch's ROCm wheels exist for Linux x86_64 only; the AMD GPU is not used here"))
+    return out
+
+
+def _data_warnings(best: Choice | None, data: CompatData, platform: str | None) -> list[str]:
+    if best is None or platform is None or family(best.variant) in ("cpu", "mps"):
+        # every release has had a CPU build on every platform it has wheels for; the doubt is about GPU builds
+        return []
+    rel = data.release(best.torch)
+    flagged: list[str] = []
+    if rel is not None:
+        flagged += [f for f in rel.unverified if f == f"variants.{platform}" or f.startswith("pypi_default")]
+    if family(best.variant) == "cuda":
+        build = data.cuda_build(best.variant, best.torch)
+        if build is not None:
+            flagged += [f for f in build.unverified if f.startswith(f"kernels.{platform}")]
+    if not flagged:
+        return []
+    return [_("the data behind the first choice is not confirmed by a primary source ({fields}); "
+              "check it with `torch-setup verify` after installing", fields=", ".join(sorted(set(flagged))))]
+
+
+# ----------------------------------------------------------------------------------------- entry points
+
+def select_releases(data: CompatData, torch: str | None) -> list[Release]:
+    if torch in (None, "", "latest"):
+        return data.released()
+    assert torch is not None
+    try:
+        wanted = Version(torch)
+    except Exception:
+        raise InputError(_("not a torch version: {v!r}", v=torch), key="torch",
+                         hint=_("write it as X.Y.Z (e.g. 2.13.0) or 'latest'")) from None
+    exact = [r for r in data.releases.releases if Version(r.torch) == wanted]
+    if not exact and len(wanted.release) == 2:  # "2.13" means the newest 2.13.x
+        exact = [r for r in data.released() if Version(r.torch).release[:2] == wanted.release][:1]
+    if not exact:
+        newest = data.released()[0].torch
+        raise InputError(_("unknown torch version {v}", v=torch), key="torch",
+                         hint=_("known releases run from 1.13.0 to {newest}; run `torch-setup matrix update` if "
+                                "a newer one is out", newest=newest))
+    rel = exact[0]
+    if rel.status != "released":
+        raise InputError(_("torch {v} is planned, not released", v=rel.torch), key="torch",
+                         hint=_("pick a released version or 'latest'"))
+    return [rel]
+
+
+def _relevant(fam: str, m: Machine) -> bool:
+    if fam == "cuda":
+        return bool(m.nvidia)
+    if fam == "rocm":
+        return bool(m.amd) and not m.wsl
+    if fam == "xpu":
+        return False  # not covered by the data yet: see the warning
+    return True
+
+
+def recommend(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
+              variant: str | None = None, keep_driver: bool = False,
+              extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None) -> Recommendation:
+    """Ranked choices for this machine, with reasons, rejections and warnings. Pure."""
+    data = data or load()
+    extras_t = tuple(extras)
+    m = read_machine(report, data, python)
+    releases = select_releases(data, torch)
+    if variant in ("auto", ""):
+        variant = None
+    if variant is not None and not valid_variant(variant):
+        raise InputError(_("not a wheel variant: {v!r}", v=variant), key="variant",
+                         hint=_("use auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps"))
+    if variant == "cpu" and m.platform == "macos_arm64":
+        variant = "mps"  # the one macOS arm64 wheel is the CPU build, with MPS for the GPU
+    choices: list[Choice] = []
+    rejected: list[Rejection] = []
+    if m.platform is not None:
+        for rel in releases:
+            for v in rel.variants.get(m.platform, []):
+                if variant is not None and v != variant:
+                    continue
+                if variant is None and not _relevant(family(v), m):
+                    continue
+                out = _evaluate(rel, v, m, data, extras_t, keep_driver)
+                if out.choice:
+                    choices.append(out.choice)
+                elif out.rejection:
+                    rejected.append(out.rejection)
+            if variant is not None and variant not in rel.variants.get(m.platform, []) and torch not in (None, "latest"):
+                rejected.append(Rejection(rel.torch, variant, _("torch {t} has no {variant} build for {platform}",
+                                                                t=rel.torch, variant=variant,
+                                                                platform=m.platform_text)))
+    choices = _prune(choices)
+    platform = m.platform or ""
+    choices.sort(key=lambda c: _rank_key(c, data, platform))
+    gpu_choices = [c for c in choices if not _is_cpu(c)]
+    if gpu_choices:  # one CPU fallback is enough beside GPU builds
+        cpu = [c for c in choices if _is_cpu(c)][:1]
+        choices = gpu_choices + cpu
+    horizon = Version(choices[0].torch) if choices else None
+    if horizon is not None and torch in (None, "latest"):
+        rejected = [r for r in rejected if Version(r.torch) >= horizon]
+    rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
+    warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform)
+    facts = {
+        "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_cuda": m.driver_cuda,
+        "wsl": m.wsl, "jetson": m.jetson,
+        "nvidia_gpus": [{"name": g.name, "compute_capability": g.cc_text if g.cc else None, "arch": g.arch,
+                         "from_table": g.cc_from_table} for g in m.nvidia],
+        "amd_gpus": [{"name": g.name, "gfx": g.gfx} for g in m.amd],
+    }
+    return Recommendation(choices=tuple(choices), rejected=tuple(rejected), warnings=tuple(warnings), facts=facts)
