@@ -1,15 +1,33 @@
-"""`torch-setup detect`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup detect [--json] [--python PATH]`: what this machine has, for people or as the report contract."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--json", action="store_true", help="print the hardware report as JSON (the contract)")
+    parser.add_argument("--python", metavar="PATH", default=None,
+                        help="the interpreter PyTorch is for (default: the one running torch-setup)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup detect: not built yet", file=sys.stderr)
-    return 1
+    hardware = getattr(args, "hardware", None)
+    if hardware is None:
+        # the plain-dict path: the same document the model gives, without pydantic's import (half the budget)
+        from installer.hardware.detection import detect_dict
+
+        data = detect_dict(python=args.python)
+    else:
+        from installer.hardware import load_or_detect
+
+        data = load_or_detect(hardware, python=args.python).to_dict()
+    if args.json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        from installer.hardware.summary import render
+
+        print(render(data))
+    return 0

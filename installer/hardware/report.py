@@ -29,6 +29,11 @@ class OSInfo(_Open):
     arch: str | None = None
     wsl: bool | None = False
     container: bool | None = False
+    # additions beyond the contract (null where unknown)
+    pretty_name: str | None = None
+    codename: str | None = None  # "jammy", "bookworm": apt suites are named after it
+    id_like: str | None = None
+    container_kind: str | None = None  # docker | podman | kubernetes | lxc | ...
 
 
 class GPU(_Open):
@@ -38,21 +43,77 @@ class GPU(_Open):
     pci_id: str | None = None  # "10de:2684"
     compute_capability: str | None = None  # "8.9" (NVIDIA only)
     memory_mib: int | None = None
+    # additions beyond the contract
+    architecture: str | None = None  # "Ada Lovelace", "RDNA3", "Xe-HPG"
+    chip: str | None = None  # "AD102"
+    #: where the compute capability came from: nvml | nvidia-smi | pci-id (the shipped id table) |
+    #: pci-ids-chip (the chip named by the system's pci.ids) | name | override.
+    #: "name" is the last resort (a device id missing from the table) and deserves less trust.
+    compute_capability_source: str | None = None
+    source: str | None = None  # the probe that saw the GPU: nvml | nvidia-smi | pci | kfd | rocminfo | sysctl
+    pci_bus_id: str | None = None  # "0000:01:00.0"
+    uuid: str | None = None
+    kernel_driver: str | None = None  # bound to it on the PCI bus: nvidia, nouveau, amdgpu, i915, xe, vfio-pci
+    gfx_target: str | None = None  # AMD: "gfx1100"
+    integrated: bool | None = None  # Intel / AMD: part of the CPU package
 
 
 class NvidiaDriver(_Open):
     version: str
     cuda: str | None = None  # the newest CUDA this driver runs, as nvidia-smi reports it
+    source: str | None = None  # nvml | /sys/module/nvidia/version | /proc/driver/nvidia/version | nvidia-smi | override
+    #: nvml | nvidia-smi | driver-branch (derived from the version when no tool could say) | override
+    cuda_source: str | None = None
+    open_kernel_module: bool | None = None
 
 
 class CudaToolkit(_Open):
     version: str
     path: str | None = None
+    full_version: str | None = None  # "12.4.131" where the toolkit says it
 
 
 class PythonInfo(_Open):
     version: str
     executable: str
+    prefix: str | None = None
+    is_venv: bool | None = None
+
+
+class Tool(_Open):
+    """A program found on the machine."""
+
+    path: str
+    version: str | None = None
+    kind: str | None = None  # for conda-like tools: conda | mamba | micromamba
+
+
+class CuDNN(_Open):
+    version: str
+    path: str | None = None
+
+
+class KernelHeaders(_Open):
+    kernel: str | None = None
+    present: bool = False
+    path: str | None = None  # /lib/modules/<kernel>/build
+
+
+class DiskSpace(_Open):
+    path: str
+    free_mib: int | None = None
+    noexec: bool | None = None
+
+
+class ExistingTorch(_Open):
+    """torch already installed in the target, read from its package metadata (never imported)."""
+
+    version: str
+    local: str | None = None  # "+cu126", "+cpu"; "" for a PyPI default build
+    location: str | None = None
+    installer: str | None = None  # pip | uv | conda ...
+    torchvision: str | None = None
+    torchaudio: str | None = None
 
 
 class PipConfig(_Open):
@@ -62,10 +123,37 @@ class PipConfig(_Open):
     extra_index_urls: list[str] = Field(default_factory=list)
     find_links: list[str] = Field(default_factory=list)
     trusted_hosts: list[str] = Field(default_factory=list)
+    no_index: bool = False
+    files: list[str] = Field(default_factory=list)  # the configuration files pip loaded, in order
+    sources: dict[str, str] = Field(default_factory=dict)  # field -> the file or "environment" it came from
+
+
+class UvConfig(_Open):
+    index_url: str | None = None
+    extra_index_urls: list[str] = Field(default_factory=list)
+    find_links: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+
+
+class CondaConfig(_Open):
+    channels: list[str] = Field(default_factory=list)
+    default_channels: list[str] = Field(default_factory=list)
+    channel_alias: str | None = None
+    custom_channels: dict[str, str] = Field(default_factory=dict)
+    files: list[str] = Field(default_factory=list)
+
+
+class AptConfig(_Open):
+    uris: list[str] = Field(default_factory=list)  # distinct archive URIs in the sources
+    deb822: bool = False  # the system keeps its sources as *.sources (deb822)
+    files: list[str] = Field(default_factory=list)
 
 
 class MirrorConfig(_Open):
     pip: PipConfig = Field(default_factory=PipConfig)
+    uv: UvConfig = Field(default_factory=UvConfig)
+    conda: CondaConfig = Field(default_factory=CondaConfig)
+    apt: AptConfig = Field(default_factory=AptConfig)
 
 
 class HardwareReport(_Open):
@@ -79,6 +167,23 @@ class HardwareReport(_Open):
     python: PythonInfo | None = None
     mirror_config: MirrorConfig = Field(default_factory=MirrorConfig)
     warnings: list[str] = Field(default_factory=list)
+    # additions beyond the contract (null / empty where unknown or absent)
+    secure_boot_source: str | None = None  # mokutil | efivars
+    nvidia_module_loaded: bool | None = None
+    kernel_headers: KernelHeaders | None = None
+    gcc: Tool | None = None
+    disk: dict[str, DiskSpace] = Field(default_factory=dict)  # "target" and "tmp"
+    tmp_noexec: bool | None = None
+    cudnn: list[CuDNN] = Field(default_factory=list)
+    nvcc: Tool | None = None
+    conda: list[Tool] = Field(default_factory=list)
+    pythons: list[PythonInfo] = Field(default_factory=list)
+    uv: Tool | None = None
+    proxies: dict[str, str] = Field(default_factory=dict)
+    existing_torch: ExistingTorch | None = None
+    overrides: list[str] = Field(default_factory=list)  # the TORCH_SETUP_* variables that changed this report
+    root: str | None = None  # TORCH_SETUP_ROOT when the report describes a tree other than /
+    probe_errors: dict[str, str] = Field(default_factory=dict)  # a probe that broke: its name and the error
 
     @property
     def nvidia_gpus(self) -> list[GPU]:
