@@ -18,13 +18,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/torch-setup $(ARGS)
 
-# The tests use real tools where the machine can have them: bubblewrap (the sandbox) and makeself
-# (real runfile archives). Install them when we may (root with apt); tests that need them skip otherwise.
+# The tests use real tools where the machine can have them: bubblewrap (the sandbox), makeself
+# (real runfile archives) and sudo (the non-root path). Install them when we may (root with apt); tests that need them skip otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
 	  command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	  command -v makeself >/dev/null || missing="$$missing makeself"; \
+	  command -v sudo >/dev/null || missing="$$missing sudo"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing test tools:$$missing"; \
 	    (apt-get install -y -q $$missing >/dev/null 2>&1 || \

@@ -1,15 +1,55 @@
-"""`torch-setup bench`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup bench`: how fast this GPU (or CPU) runs torch, against what it should reach."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--python", metavar="PATH",
+                        help="the interpreter (or env folder) with torch; default: the active environment's python")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 20 s)")
+    parser.add_argument("--device", default="auto", metavar="D", help="auto (default), cpu, or cuda:N")
+    parser.add_argument("--no-save", action="store_true", help="do not keep this result for later comparison")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup bench: not built yet", file=sys.stderr)
-    return 1
+    from installer.errors import InputError
+    from installer.i18n import _
+    from installer.probes import history, results
+    from installer.probes.host import run_bench
+
+    if args.device not in ("auto", "cpu") and not (args.device.startswith("cuda:") and args.device[5:].isdigit()):
+        raise InputError(_("not a device: {d!r}", d=args.device), key="--device", hint=_("use auto, cpu or cuda:N"))
+    interactive = not args.json and sys.stderr.isatty()
+
+    def progress(event: dict) -> None:
+        if args.json:
+            return
+        if event.get("type") == "progress" and event.get("total"):
+            text = _("{label}: {done}/{total}", label=event.get("label"), done=event["done"], total=event["total"])
+            if interactive:
+                print("\r\033[K" + text, end="", file=sys.stderr, flush=True)
+        elif event.get("type") == "measurement" and not interactive:
+            t = event["test"]
+            print(f"{t['label']}: {t['median']:.2f} {t['unit']}", file=sys.stderr, flush=True)
+
+    result = run_bench(args.python, quick=args.quick, on_progress=progress, device=args.device)
+    if interactive:
+        print("\r\033[K", end="", file=sys.stderr)
+    earlier = history.load_all()
+    found = history.previous_for(result, earlier)
+    comparison = history.compare(result, found[1], found[0]) if found else None
+    result["comparison"] = comparison
+    if not args.no_save:
+        result["saved_to"] = str(history.save(result))
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(results.render(result, comparison))
+        if result.get("saved_to"):
+            print(_("saved to {path}", path=result["saved_to"]))
+    return 0

@@ -1,15 +1,58 @@
-"""`torch-setup doctor`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup doctor`: explain why torch does not use the GPU (or does not work at all), with fixes."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from installer.hardware.report import HardwareReport
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--python", metavar="PATH",
+                        help="the interpreter (or env folder) to examine; default: the active environment's python")
+    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--timeout", type=float, default=180.0, metavar="S",
+                        help="time limit for the checks run in the interpreter (default 180)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup doctor: not built yet", file=sys.stderr)
-    return 1
+    from installer.i18n import _
+    from installer.probes.doctor import diagnose, gpu_names, verdict
+    from installer.probes.host import resolve_python, run_verify
+    from installer.probes.text import render_checks
+
+    python = resolve_python(args.python)
+    report = _hardware(args.hardware, python)
+    verify = run_verify(python, timeout=args.timeout)
+    findings = diagnose(report, verify)
+    ok = verdict(findings)
+    if args.json:
+        print(json.dumps({"ok": ok, "python": python, "findings": [f.to_dict() for f in findings],
+                          "verify": verify, "hardware": report.to_dict()}, indent=2))
+        return 0 if ok else 1
+    gpus = gpu_names(report) or ", ".join(g.name or "?" for g in report.gpus) or _("none")
+    driver = report.nvidia_driver.version if report.nvidia_driver else _("none")
+    print(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
+    print(_("torch: {version} ({variant}) in {python}", version=verify.get("torch_version") or "-",
+            variant=verify.get("variant") or "-", python=python))
+    print(_("checks:"))
+    print("\n".join(render_checks(verify.get("checks") or [])))
+    print(_("findings:"))
+    for f in findings:
+        label = {"error": _("PROBLEM"), "warning": _("warning"), "info": _("ok")}[f.severity]
+        print(f"  [{label}] {f.title}")
+        print(f"      {f.explanation}")
+        if f.fix:
+            print("      " + _("fix: {fix}", fix=f.fix))
+    return 0 if ok else 1
+
+
+def _hardware(path: str | None, python: str) -> HardwareReport:
+    """The hardware report: `--hardware F`, else a live detection of this machine."""
+    from installer.hardware import load_or_detect
+
+    return load_or_detect(path, python=python)

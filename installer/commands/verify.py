@@ -1,15 +1,32 @@
-"""`torch-setup verify`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup verify`: does torch work in an environment, and on which devices?"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import json
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--python", metavar="PATH",
+                        help="the interpreter (or env folder) to check; default: the active environment's python")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--expect-variant", metavar="V",
+                        help="the build that should be there (cpu, cu126, rocm6.2, cuda); a mismatch fails")
+    parser.add_argument("--compile", action="store_true", help="also try torch.compile (slow: seconds to minutes)")
+    parser.add_argument("--compile-timeout", type=float, default=120.0, metavar="S",
+                        help="time limit for the torch.compile check (default 120)")
+    parser.add_argument("--timeout", type=float, default=180.0, metavar="S",
+                        help="time limit for the whole check (default 180)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup verify: not built yet", file=sys.stderr)
-    return 1
+    from installer.probes.host import run_verify
+    from installer.probes.text import render_verify
+
+    result = run_verify(args.python, timeout=args.timeout, expect_variant=args.expect_variant,
+                        compile=args.compile, compile_timeout=args.compile_timeout)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(render_verify(result))
+    return 0 if result.get("ok") else 1

@@ -1,0 +1,401 @@
+"""Why torch does not use the GPU, and how to mend it: `diagnose(report, verify)` -> findings.
+
+A pure function over three things already gathered: the hardware report (detection), the verify
+probe's result from the target interpreter, and a few environment facts (those verify saw, unless
+given). It knows the usual causes, root causes first:
+
+- torch missing or not importing (a library from LD_LIBRARY_PATH is the usual culprit);
+- no NVIDIA driver loaded: nouveau holding the GPU, a module refused by Secure Boot, or none installed;
+- GPUs hidden by CUDA_VISIBLE_DEVICES;
+- a CPU-only wheel on a machine with an NVIDIA GPU;
+- a driver older than the build's CUDA needs;
+- a build without kernels for the GPU's architecture;
+- CUDA libraries from LD_LIBRARY_PATH or a system CUDA shadowing the wheel's own.
+
+Fixes name a concrete build from the compatibility data (installer.compat) where it can.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from installer.hardware.report import HardwareReport
+from installer.i18n import _
+
+Severity = Literal["error", "warning", "info"]
+PYTORCH_INDEX = "https://download.pytorch.org/whl"
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str  # stable name of the cause: "cpu-wheel", "driver-too-old", "arch-missing", ...
+    severity: Severity
+    title: str
+    explanation: str
+    fix: str
+    evidence: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "severity": self.severity, "title": self.title,
+                "explanation": self.explanation, "fix": self.fix, "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class EnvFacts:
+    """What the environment of the target looked like (verify records it; tests may pass their own)."""
+
+    ld_library_path: str | None = None
+    cuda_visible_devices: str | None = None
+    libraries_outside_env: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_verify(cls, verify: dict[str, Any]) -> EnvFacts:
+        env = verify.get("env") or {}
+        return cls(ld_library_path=env.get("LD_LIBRARY_PATH"),
+                   cuda_visible_devices=env.get("CUDA_VISIBLE_DEVICES"),
+                   libraries_outside_env=tuple(verify.get("libraries_outside_env") or ()))
+
+
+def gpu_names(report: HardwareReport) -> str:
+    """"4x NVIDIA GeForce RTX 5090, NVIDIA RTX A6000" for messages."""
+    counts: dict[str, int] = {}
+    for g in report.nvidia_gpus:
+        counts[g.name or "?"] = counts.get(g.name or "?", 0) + 1
+    return ", ".join(f"{n}x {name}" if n > 1 else name for name, n in counts.items())
+
+
+# ---- facts drawn from the verify result ------------------------------------------------------------
+
+def _failed(verify: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    return [c for c in verify.get("checks") or []
+            if not c.get("ok") and str(c.get("name", "")).startswith(prefix)]
+
+
+def _cuda_error(verify: dict[str, Any]) -> str:
+    return str((verify.get("cuda") or {}).get("error") or "")
+
+
+def _driver_cuda_from(verify: dict[str, Any], report: HardwareReport) -> str | None:
+    if report.nvidia_driver and report.nvidia_driver.cuda:
+        return report.nvidia_driver.cuda
+    found = (verify.get("cuda") or {}).get("driver_cuda")
+    if found:
+        return str(found)
+    m = re.search(r"found version (\d+)", _cuda_error(verify))
+    if m:
+        value = int(m.group(1))
+        return f"{value // 1000}.{(value % 1000) // 10}"
+    return None
+
+
+def _cc(text: str | None) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d+)\.(\d+)", str(text or ""))
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _vkey(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", version))
+
+
+def _arch_entries(arch_list: list[str]) -> tuple[list[str], list[str]]:
+    """torch's arch list ("sm_86", "compute_120") as the compat data's capabilities ("8.6"), cubins and PTX.
+
+    Arch-specific builds ("sm_90a") run only on their own capability, so they stay out of the
+    same-major rule.
+    """
+    sm: list[str] = []
+    ptx: list[str] = []
+    for entry in arch_list:
+        m = re.fullmatch(r"(sm|compute)_(\d+)(\d)", entry)
+        if not m:
+            continue
+        cc = f"{m.group(2)}.{m.group(3)}"
+        (sm if m.group(1) == "sm" else ptx).append(cc)
+    return sm, ptx
+
+
+def _gpus_for_arch(report: HardwareReport, verify: dict[str, Any]) -> list[tuple[str, tuple[int, int]]]:
+    """(name, capability) per NVIDIA GPU: what torch saw when it could, else what detection found."""
+    seen = [(str(d.get("name")), _cc(d.get("capability"))) for d in verify.get("devices") or []
+            if d.get("type") == "cuda"]
+    if seen:
+        return [(n, c) for n, c in seen if c]
+    return [(g.name or f"GPU {g.index}", cc) for g in report.nvidia_gpus
+            if (cc := _cc(g.compute_capability))]
+
+
+# ---- what to install instead -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Advice:
+    as_is: Any | None  # the best compat Choice that works with the machine as it is
+    with_driver: Any | None  # the best Choice that needs a driver upgrade first
+
+
+def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
+    python = (verify.get("python") or {}).get("version")
+    try:
+        from installer.compat import recommend
+
+        rec = recommend(report, python=python)
+    except Exception:  # the compat data cannot judge this machine: the fix falls back to `recommend`
+        return _Advice(None, None)
+    gpu_choices = [c for c in rec.choices if c.variant not in ("cpu",)]
+    as_is = next((c for c in gpu_choices if not c.actions), None)
+    with_driver = next((c for c in gpu_choices if c.action("install-driver")), None)
+    return _Advice(as_is, with_driver)
+
+
+def _pip_line(python: str, choice: Any) -> str:
+    pin = f"torch=={choice.torch}"
+    cmd = [python, "-m", "pip", "install", "--force-reinstall", pin]
+    if choice.local:
+        cmd += ["--index-url", f"{PYTORCH_INDEX}/{choice.variant}"]
+    return " ".join(shlex.quote(c) for c in cmd)
+
+
+def _install_fix(python: str, advice: _Advice) -> str:
+    if advice.as_is is not None:
+        c = advice.as_is
+        return _("install torch {torch} ({variant}), which fits this machine as it is: `{cmd}` "
+                 "(or `torch-setup install` to do it with a plan)",
+                 torch=c.torch, variant=c.variant, cmd=_pip_line(python, c))
+    if advice.with_driver is not None:
+        c = advice.with_driver
+        act = c.action("install-driver")
+        return _("upgrade the NVIDIA driver to branch {branch}, then install torch {torch} ({variant}); "
+                 "`torch-setup` does both", branch=act.branch, torch=c.torch, variant=c.variant)
+    return _("`torch-setup recommend` lists the builds that fit this machine; `torch-setup install` installs one")
+
+
+# ---- the causes ------------------------------------------------------------------------------------
+
+def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice) -> list[Finding]:
+    error = str(verify.get("import_error") or "")
+    if "No module named 'torch'" in error:
+        return [Finding("torch-missing", "error", _("torch is not installed in {python}", python=python),
+                        _("this interpreter has no torch package, so nothing can use the GPU or the CPU"),
+                        _install_fix(python, advice), (error,))]
+    if env.ld_library_path and (".so" in error or "undefined symbol" in error):
+        return [Finding("ld-library-path", "error", _("torch fails to import because of LD_LIBRARY_PATH"),
+                        _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}) instead of the one that "
+                          "came with the wheel, and it does not match", ld=env.ld_library_path),
+                        _("run with it unset: `env -u LD_LIBRARY_PATH {python} -c 'import torch'`; if that works, "
+                          "remove the CUDA folders from LD_LIBRARY_PATH in your shell profile", python=python),
+                        (error,))]
+    return [Finding("torch-broken", "error", _("torch does not import"),
+                    _("the torch package in this interpreter is damaged or incomplete: {error}", error=error),
+                    _("reinstall it: `{python} -m pip install --force-reinstall torch==VERSION` from the same "
+                      "index it came from", python=python), (error,))]
+
+
+def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> list[Finding]:
+    """The GPU is there but no NVIDIA driver runs it: say why, most specific cause first."""
+    gpus = gpu_names(report)
+    out: list[Finding] = []
+    if report.nouveau_loaded:
+        out.append(Finding(
+            "nouveau", "error", _("the nouveau driver holds the GPU"),
+            _("the open-source nouveau module is loaded, so NVIDIA's module cannot bind to {gpus}", gpus=gpus),
+            _("blacklist nouveau: `printf 'blacklist nouveau\\noptions nouveau modeset=0\\n' | sudo tee "
+              "/etc/modprobe.d/blacklist-nouveau.conf && sudo update-initramfs -u`, reboot, then install "
+              "the NVIDIA driver (`torch-setup recommend` says which branch)"),
+            ("nouveau_loaded: true",)))
+    if report.secure_boot:
+        out.append(Finding(
+            "secure-boot", "error", _("Secure Boot blocks an unsigned NVIDIA module"),
+            _("Secure Boot is on and no NVIDIA module is loaded: the kernel refuses a module that is not "
+              "signed with an enrolled key"),
+            _("sign the module: install the driver through your distribution's signed path (Ubuntu: `sudo "
+              "ubuntu-drivers install`), or enrol the DKMS key with `sudo mokutil --import "
+              "/var/lib/dkms/mok.pub`, reboot and confirm the key in the blue MOK screen; or turn Secure Boot "
+              "off in the firmware"),
+            ("secure_boot: true", "nvidia_driver: null")))
+    if not out:
+        out.append(Finding(
+            "no-driver", "error", _("no NVIDIA driver is loaded"),
+            _("the machine has {gpus}, but no NVIDIA kernel driver is running, so CUDA cannot start", gpus=gpus),
+            _("install the driver branch `torch-setup recommend` names (or let `torch-setup` do it), then "
+              "reboot"),
+            (_cuda_error(verify),) if _cuda_error(verify) else ()))
+    return out
+
+
+def _driver_too_old(report: HardwareReport, verify: dict[str, Any], advice: _Advice) -> Finding | None:
+    runtime = verify.get("cuda_build")
+    if not runtime or verify.get("hip_build"):
+        return None
+    driver_cuda = _driver_cuda_from(verify, report)
+    says_too_old = "too old" in _cuda_error(verify)
+    old_by_numbers = False
+    need_text = None
+    try:
+        from installer.compat.data import load
+        from installer.compat.rules import driver_meets, driver_need
+
+        windows = bool(report.os.wsl) or (report.os.system or "").lower() == "windows"
+        need = driver_need(str(runtime), False, load(), windows)
+        need_text = need.version
+        driver = report.nvidia_driver.version if report.nvidia_driver else None
+        if driver is not None:
+            old_by_numbers = not driver_meets(driver, driver_cuda, need)
+    except Exception:  # no compat data for this CUDA: judge by the major version the driver offers
+        if driver_cuda:
+            old_by_numbers = _vkey(driver_cuda)[:1] < _vkey(str(runtime))[:1]
+    if not (says_too_old or old_by_numbers):
+        return None
+    driver = report.nvidia_driver.version if report.nvidia_driver else None
+    evidence = tuple(x for x in (
+        f"torch {verify.get('torch_version')} uses CUDA {runtime}",
+        f"driver {driver or '?'} offers CUDA {driver_cuda or '?'}",
+        _cuda_error(verify) or None) if x)
+    keep = advice.as_is
+    fix = _("either upgrade the NVIDIA driver to >= {need} (`torch-setup recommend` names the branch), or keep "
+            "the driver and {other}",
+            need=need_text or _("one for CUDA {v}", v=runtime),
+            other=(_("install torch {torch} ({variant}): `{cmd}`", torch=keep.torch, variant=keep.variant,
+                     cmd=_pip_line(str((verify.get('python') or {}).get('executable') or 'python'), keep))
+                   if keep is not None else
+                   _("install a build for CUDA {v} or older", v=driver_cuda or "?")))
+    return Finding(
+        "driver-too-old", "error", _("the NVIDIA driver is older than this torch build needs"),
+        _("torch {version} is built with CUDA {runtime}; the driver {driver} offers only CUDA {driver_cuda}, so "
+          "torch.cuda.is_available() is False", version=verify.get("torch_version"), runtime=runtime,
+          driver=driver or "", driver_cuda=driver_cuda or "?"),
+        fix, evidence)
+
+
+def _arch_missing(report: HardwareReport, verify: dict[str, Any], advice: _Advice, python: str) -> Finding | None:
+    arch_list = list(verify.get("arch_list") or [])
+    if not arch_list or verify.get("hip_build"):
+        return None
+    sm, ptx = _arch_entries(arch_list)
+    missing = []
+    for name, cc in _gpus_for_arch(report, verify):
+        cubin = [c for c in (_cc(s) for s in sm) if c and c[0] == cc[0] and c[1] <= cc[1]]
+        jit = [c for c in (_cc(s) for s in ptx) if c and c <= cc]
+        if not cubin and not jit:
+            missing.append((name, cc))
+    if not missing:
+        return None
+    names = ", ".join(f"{n} (sm_{c[0]}{c[1]})" for n, c in missing)
+    first = missing[0][1]
+    return Finding(
+        "arch-missing", "error", _("this torch build has no kernels for the GPU"),
+        _("{gpus}: torch {version} carries kernels for {archs} only, so every GPU operation fails with "
+          "\"no kernel image is available\"", gpus=names, version=verify.get("torch_version"),
+          archs=" ".join(arch_list)),
+        _("no kernels for sm_{sm} in this build: {fix}", sm=f"{first[0]}{first[1]}",
+          fix=_install_fix(python, advice)),
+        tuple(f"{n}: compute capability {c[0]}.{c[1]}" for n, c in missing) + (f"arch list: {' '.join(arch_list)}",))
+
+
+def _shadowing(verify: dict[str, Any], env: EnvFacts) -> Finding | None:
+    outside = list(env.libraries_outside_env)
+    if not outside:
+        return None
+    gpu_failed = bool(_failed(verify, "matmul") or _failed(verify, "cudnn") or _failed(verify, "gpu-available"))
+    folders = sorted({p.rsplit("/", 1)[0] for p in outside})
+    system_cuda = any("/cuda" in f for f in folders)
+    return Finding(
+        "library-shadowing", "error" if gpu_failed else "warning",
+        _("CUDA libraries from outside the environment are loaded"),
+        _("{libs} came from {folders} ({how}) instead of the copies that came with the torch wheel; versions "
+          "that differ break cuDNN and cuBLAS calls in ways that are hard to trace",
+          libs=", ".join(p.rsplit("/", 1)[-1] for p in outside), folders=", ".join(folders),
+          how=_("a system CUDA install") if system_cuda else _("LD_LIBRARY_PATH")),
+        _("remove {folders} from LD_LIBRARY_PATH (now {ld}) in your shell profile, or start Python with "
+          "`env -u LD_LIBRARY_PATH`; the wheel needs no system CUDA", folders=", ".join(folders),
+          ld=env.ld_library_path or _("unset")),
+        tuple(outside))
+
+
+def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None) -> list[Finding]:
+    """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding."""
+    env = env or EnvFacts.from_verify(verify)
+    python = str((verify.get("python") or {}).get("executable") or "python")
+    advice = _advice(report, verify)
+    nvidia = report.nvidia_gpus
+    findings: list[Finding] = []
+
+    if verify.get("torch_version") is None:
+        if verify.get("import_error"):
+            return _import_findings(verify, env, python, advice)
+        checks = [c for c in verify.get("checks") or [] if not c.get("ok")]
+        detail = checks[0].get("detail") if checks else _("no result")
+        return [Finding("verify-failed", "error", _("the check of this environment did not run"), str(detail),
+                        str(checks[0].get("fix") if checks else "") or _("run `torch-setup verify` to see why"))]
+
+    variant = str(verify.get("variant") or "")
+    cuda = verify.get("cuda") or {}
+    available = bool(cuda.get("is_available"))
+    gpu_build = bool(verify.get("cuda_build") or verify.get("hip_build"))
+
+    if nvidia and report.nvidia_driver is None and not available:
+        findings += _driver_missing_findings(report, verify)
+
+    visible = env.cuda_visible_devices
+    if visible is not None and visible.strip() in ("", "-1") and nvidia:
+        findings.append(Finding(
+            "cuda-visible-devices", "error", _("CUDA_VISIBLE_DEVICES hides every GPU"),
+            _("CUDA_VISIBLE_DEVICES is set to {value!r}, so CUDA sees no device", value=visible),
+            _("unset it (`unset CUDA_VISIBLE_DEVICES`) or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0"),
+            (f"CUDA_VISIBLE_DEVICES={visible!r}",)))
+
+    if nvidia and not gpu_build and variant in ("cpu", ""):
+        gpus = gpu_names(report)
+        findings.append(Finding(
+            "cpu-wheel", "error", _("a CPU-only build of torch on a machine with an NVIDIA GPU"),
+            _("torch {version} is the CPU-only build: it has no CUDA at all, so torch.cuda.is_available() is "
+              "False on {gpus} whatever the driver does", version=verify.get("torch_version"), gpus=gpus),
+            _install_fix(python, advice),
+            (f"torch {verify.get('torch_version')}", f"GPU: {gpus}")))
+
+    if (gpu_build and nvidia and report.nvidia_driver is not None) or "too old" in _cuda_error(verify):
+        too_old = _driver_too_old(report, verify, advice)
+        if too_old:
+            findings.append(too_old)
+
+    if gpu_build and not verify.get("hip_build"):
+        arch = _arch_missing(report, verify, advice, python)
+        if arch:
+            findings.append(arch)
+
+    shadow = _shadowing(verify, env)
+    if shadow:
+        findings.append(shadow)
+
+    if gpu_build and not nvidia and not available and not verify.get("hip_build"):
+        findings.append(Finding(
+            "cuda-wheel-without-gpu", "warning", _("a CUDA build on a machine without an NVIDIA GPU"),
+            _("torch {version} carries CUDA libraries (several GB) that this machine cannot use; it runs on the "
+              "CPU", version=verify.get("torch_version")),
+            _("a CPU build is much smaller: `{python} -m pip install --force-reinstall torch=={base} "
+              "--index-url {index}/cpu`", python=python,
+              base=str(verify.get("torch_version") or "").split("+")[0], index=PYTORCH_INDEX)))
+
+    if not any(f.severity == "error" for f in findings):
+        failing = [c for c in verify.get("checks") or [] if not c.get("ok") and c.get("level") == "error"]
+        for check in failing:
+            findings.append(Finding(
+                f"check-{check.get('name')}", "error", str(check.get("detail") or check.get("name")),
+                _("the verify check {name} failed and none of the usual causes explains it",
+                  name=check.get("name")),
+                str(check.get("fix") or _("run `torch-setup verify` for details"))))
+    if not findings:
+        if available:
+            detail = _("torch {version} uses {n} GPU(s); nothing wrong found", version=verify.get("torch_version"),
+                       n=cuda.get("device_count"))
+        else:
+            detail = _("torch {version} runs on the CPU and this machine has no NVIDIA GPU; nothing wrong found",
+                       version=verify.get("torch_version"))
+        findings.append(Finding("healthy", "info", _("nothing to mend"), detail, ""))
+    return findings
+
+
+def verdict(findings: list[Finding]) -> bool:
+    return not any(f.severity == "error" for f in findings)
