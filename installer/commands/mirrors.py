@@ -1,15 +1,94 @@
-"""`torch-setup mirrors`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup mirrors`: probe the mirrors of every kind and print them ranked, with reasons."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+
+KIND_CHOICES = ("pypi", "pytorch", "conda", "apt", "cuda", "miniforge")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0.5 <= value <= 120:
+        raise argparse.ArgumentTypeError("give between 0.5 and 120 seconds")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--json", action="store_true", help="print one JSON document (the mirrors contract)")
+    parser.add_argument("--catalog", metavar="F", help="a mirror catalog YAML file instead of the built-in one")
+    parser.add_argument("--timeout", metavar="S", type=_seconds, default=10.0,
+                        help="the whole probe's time budget in seconds (default 10)")
+    parser.add_argument("--kind", action="append", choices=KIND_CHOICES, metavar="K",
+                        help="only this kind (pypi, pytorch, conda, apt, cuda, miniforge); repeatable")
+    parser.add_argument("--region", choices=("auto", "cn", "global"), default="auto",
+                        help="which regional mirrors to probe besides the upstreams (default: from timezone/locale)")
+    parser.add_argument("--variant", default="auto", metavar="V",
+                        help="the PyTorch wheel variant to check indexes for (cpu, cu126, ...; default: "
+                             "a CUDA variant when an NVIDIA driver is loaded, else cpu)")
+    parser.add_argument("--torch", metavar="X.Y.Z", default=None,
+                        help="the torch version an index must list to count as fresh (default: the newest seen)")
+
+
+def _variant(arg: str, default_cuda: str | None) -> str:
+    if arg != "auto":
+        return arg
+    from installer.hardware.root import at
+
+    return (default_cuda or "cu126") if at("/proc/driver/nvidia/version").exists() else "cpu"
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup mirrors: not built yet", file=sys.stderr)
-    return 1
+    from concurrent.futures import ThreadPoolExecutor
+
+    from installer.errors import InputError
+    from installer.i18n import _
+    from installer.mirrors import ProbeContext, load_catalog, probe
+    from installer.mirrors.existing import current_config
+    from installer.mirrors.pick import VARIANT
+    from installer.mirrors.region import guess_region
+    from installer.mirrors.table import render_table
+    from installer.mirrors.urls import redact
+
+    catalog = load_catalog(args.catalog)
+    variant = _variant(args.variant, catalog.info("pytorch").default_cuda_variant)
+    if not VARIANT.match(variant):
+        raise InputError(_("not a PyTorch wheel variant: {v}", v=variant), key="--variant",
+                         hint=_("use cpu, cuNNN (e.g. cu126), rocmX.Y or xpu"))
+    if args.torch is not None:
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            Version(args.torch)
+        except InvalidVersion:
+            raise InputError(_("not a version: {v}", v=args.torch), key="--torch",
+                             hint=_("give a torch version such as 2.13.0")) from None
+    guess = guess_region()
+    region = guess.region if args.region == "auto" else args.region
+    region_reason = guess.reason if args.region == "auto" else _("given with --region")
+    context = ProbeContext.for_this_machine(catalog, variant=variant, torch_version=args.torch)
+    # `pip config list` runs a Python: let it run while the probe waits on the network
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        asked = pool.submit(current_config, ask_pip=True)
+        report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout)
+        current = asked.result()
+    if args.json:
+        doc = report.to_dict()
+        doc.update({"region": region, "region_reason": region_reason, "current": current.to_dict()})
+        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(_("Region {region} ({why}); PyTorch variant {variant}.", region=region, why=region_reason,
+                variant=variant))
+        print()
+        print(render_table(report))
+        if current.pip_index or current.conda_forge or current.uv_index:
+            print(_("Configured here and kept unless you choose otherwise: {what}", what=", ".join(
+                f"{tool} {redact(url)}" for tool, url in (("pip", current.pip_index), ("uv", current.uv_index),
+                                                  ("conda", current.conda_forge)) if url)))
+    return 0 if any(r.ok for r in report.results) else 1

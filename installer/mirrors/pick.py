@@ -1,0 +1,216 @@
+"""Choosing one index for an install: by hand (a catalog id or a URL), off, or by probing.
+
+`pick_pytorch_index` answers the planner's question 'where do the torch wheels come from?'. It never
+raises for a network problem: when nothing answers it returns url None with the reason, and the
+install relies on the pip configuration already there. A bad preference is an InputError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.mirrors.catalog import Catalog, Mirror, load_catalog
+from installer.mirrors.region import resolve_region
+from installer.mirrors.urls import check_url
+
+if TYPE_CHECKING:
+    from installer.mirrors.probing import MirrorResult
+
+Layout = Literal["pep503", "flat"]
+VARIANT = re.compile(r"^(cpu|cu\d{3}|rocm\d+(\.\d+)*|xpu)$")
+
+
+@dataclass(frozen=True)
+class IndexPick:
+    url: str | None  # None: add no index, pip's own configuration decides
+    reason: str
+    # pep503: pass as --index-url (uv: an index); flat: a find-links page (-f; uv: format = "flat")
+    layout: Layout = "pep503"
+    mirror_id: str | None = None  # the catalog entry, when it came from the catalog
+    condarc: str | None = None  # conda picks: the .condarc layout its help page documents (writers/conda.py)
+
+
+def _probe_one(mirror: Mirror, catalog: Catalog, variant: str, torch_version: str | None, timeout: float,
+               samples: int = 2) -> MirrorResult | None:
+    from installer.mirrors.probing import probe
+    from installer.mirrors.targets import ProbeContext
+
+    ctx = ProbeContext.from_catalog(catalog, variant=variant, torch_version=torch_version)
+    report = probe([mirror], catalog=catalog, context=ctx, timeout=timeout, include_current=False,
+                   samples=samples, top_k=0)
+    return report.results[0] if report.results else None
+
+
+def _wanted(torch_version: str | None) -> str | None:
+    return None if torch_version in (None, "", "latest") else torch_version
+
+
+def pick_pytorch_index(variant: str, torch_version: str | None, *, preference: str = "auto",
+                       region: str | None = None, timeout: float = 3.0,
+                       catalog: Catalog | None = None) -> IndexPick:
+    """Where the torch wheels for `variant` come from.
+
+    preference: 'auto' (probe the official index and the region's mirrors at once, take the best live
+    one that lists the version), 'none', a catalog id, or a URL (the base, or the per-variant folder).
+    """
+    pref = (preference or "auto").strip()
+    if not VARIANT.match(variant):
+        # the PyPI default build (and macOS): no PyTorch index is involved
+        return IndexPick(None, _("the {variant} build comes from PyPI itself: no PyTorch index needed",
+                                 variant=variant or "default"))
+    if pref == "none":
+        return IndexPick(None, _("mirror selection is off: pip's own configuration decides"))
+    catalog = catalog or load_catalog()
+    wanted = _wanted(torch_version)
+    if "://" in pref:
+        return _by_url(pref, catalog, variant, wanted, timeout)
+    if pref != "auto":
+        return _by_id(pref, catalog, variant)
+    return _auto(catalog, variant, wanted, region, timeout)
+
+
+def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeout: float) -> IndexPick:
+    base = check_url(pref, key="mirror.pytorch")
+    url = base if VARIANT.match(base.rsplit("/", 1)[-1]) else f"{base}/{variant}"
+    hand = Mirror(id="by-hand", kind="pytorch", name=_("chosen by hand"), url=url.rsplit("/", 1)[0],
+                  region="global", source="user", layout="pep503")
+    result = _probe_one(hand, catalog, variant, wanted, timeout)
+    if result is not None and result.ok:
+        layout: Layout = "flat" if result.layout == "flat" else "pep503"
+        return IndexPick(url, _("chosen by hand; it answers ({layout}) and lists torch {version}",
+                                layout=layout, version=result.newest if wanted is None else wanted),
+                         layout=layout)
+    why = result.reason if result is not None else _("not probed")
+    return IndexPick(url, _("chosen by hand and kept, although it does not work from here: {why}", why=why))
+
+
+def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
+    entry = catalog.get(pref)
+    known = [m.id for m in catalog.mirrors if m.kind == "pytorch"]
+    if entry is None or entry.kind != "pytorch":
+        raise InputError(_("unknown PyTorch wheel mirror {id!r}", id=pref), key="mirror.pytorch",
+                         hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=", ".join(known)))
+    if entry.variants is not None and variant not in entry.variants:
+        raise InputError(_("{id} does not carry the {variant} wheels (it has {have})", id=entry.id,
+                           variant=variant, have=", ".join(entry.variants)), key="mirror.pytorch",
+                         hint=_("pick another mirror, or auto"))
+    layout: Layout = "flat" if entry.layout == "flat" else "pep503"
+    return IndexPick(entry.variant_url(variant), _("{name}, chosen by hand", name=entry.name), layout=layout,
+                     mirror_id=entry.id)
+
+
+def _auto(catalog: Catalog, variant: str, wanted: str | None, region: str | None, timeout: float) -> IndexPick:
+    from installer.mirrors.probing import candidates, probe
+    from installer.mirrors.targets import ProbeContext
+
+    region = resolve_region(region)
+    pool = [m for m in candidates(catalog, kinds=["pytorch"], region=region)
+            if m.variants is None or variant in m.variants]
+    ctx = ProbeContext.from_catalog(catalog, variant=variant, torch_version=wanted)
+    report = probe(pool, catalog=catalog, context=ctx, timeout=timeout, include_current=False, samples=2, top_k=2)
+    best = report.best("pytorch", need_fresh=True)
+    what = f"torch {wanted}+{variant}" if wanted else _("the newest torch for {variant}", variant=variant)
+    if best is not None:
+        speed = f", {best.throughput_mbps:.1f} MB/s" if best.throughput_mbps is not None else ""
+        layout: Layout = "flat" if best.layout == "flat" else "pep503"
+        return IndexPick(best.url, _("{name}: the best of {n} probed indexes that lists {what} "
+                                     "({ms:.0f} ms{speed})", name=best.name, n=len(report.results), what=what,
+                                     ms=best.latency_ms or 0.0, speed=speed), layout=layout, mirror_id=best.id)
+    details = "; ".join(f"{r.id}: {r.reason}" for r in report.results) or _("no candidates")
+    return IndexPick(None, _("no PyTorch wheel index that lists {what} answered within {s:.1f} s ({details}); "
+                             "pip's own configuration decides", what=what, s=timeout, details=details))
+
+
+def pick_pypi_index(*, preference: str = "auto", region: str | None = None, timeout: float = 3.0,
+                    catalog: Catalog | None = None, configured_index: str | None = None,
+                    read_machine: bool = True) -> IndexPick:
+    """Where everything else comes from. 'auto' keeps the index already configured on the machine.
+
+    configured_index: the index the target machine's pip already uses (a saved hardware report's
+    mirror_config.pip.index_url); read_machine=False stops looking at this machine's own files, for a
+    plan made for another machine.
+    """
+    from installer.mirrors.existing import current_pip_index
+
+    pref = (preference or "auto").strip()
+    if pref == "none":
+        return IndexPick(None, _("mirror selection is off: pip's own configuration decides"))
+    catalog = catalog or load_catalog()
+    if "://" in pref:
+        return IndexPick(check_url(pref, key="mirror.pypi"), _("chosen by hand"))
+    if pref != "auto":
+        entry = catalog.get(pref)
+        if entry is None or entry.kind != "pypi":
+            known = ", ".join(m.id for m in catalog.mirrors if m.kind == "pypi")
+            raise InputError(_("unknown PyPI mirror {id!r}", id=pref), key="mirror.pypi",
+                             hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
+        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.name), mirror_id=entry.id)
+    existing = configured_index or (current_pip_index() if read_machine else None)
+    if existing:
+        return IndexPick(None, _("pip is already configured to use {url}: kept", url=existing))
+    from installer.mirrors.probing import candidates, probe
+
+    pool = candidates(catalog, kinds=["pypi"], region=resolve_region(region))
+    report = probe(pool, catalog=catalog, timeout=timeout, include_current=False, samples=2, top_k=2)
+    best = report.best("pypi", need_fresh=False)
+    if best is None:
+        return IndexPick(None, _("no PyPI index answered within {s:.1f} s: pip's own configuration decides",
+                                 s=timeout))
+    if best.upstream:
+        return IndexPick(None, _("PyPI itself is the best here: no mirror needed"), mirror_id=best.id)
+    return IndexPick(best.url, _("{name}: the best of {n} probed PyPI indexes ({ms:.0f} ms)", name=best.name,
+                                 n=len(report.results), ms=best.latency_ms or 0.0), mirror_id=best.id)
+
+
+def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = None, timeout: float = 3.0,
+                catalog: Catalog | None = None) -> IndexPick:
+    """A conda-forge channel, apt archive, CUDA repository or Miniforge installer, chosen like the indexes.
+
+    'auto' keeps a conda channel already configured on the machine, and otherwise probes the upstream
+    and the region's mirrors of that kind; url None means: leave the tool's configuration alone.
+    """
+    from installer.mirrors.catalog import KINDS
+
+    if kind not in KINDS or kind in ("pypi", "pytorch"):
+        raise ValueError(f"pick_mirror is for conda, apt, cuda and miniforge, not {kind!r}")
+    pref = (preference or "auto").strip()
+    if pref == "none":
+        return IndexPick(None, _("mirror selection is off: the tool's own configuration decides"))
+    catalog = catalog or load_catalog()
+    key = f"mirror.{kind}"
+    if "://" in pref:
+        return IndexPick(check_url(pref, key=key), _("chosen by hand"),
+                         condarc="conda-forge" if kind == "conda" else None)
+    if pref != "auto":
+        entry = catalog.get(pref)
+        if entry is None or entry.kind != kind:
+            known = ", ".join(m.id for m in catalog.mirrors if m.kind == kind)
+            raise InputError(_("unknown {kind} mirror {id!r}", kind=kind, id=pref), key=key,
+                             hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
+        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.name), mirror_id=entry.id,
+                         condarc=entry.condarc)
+    if kind == "conda":
+        from installer.mirrors.existing import current_config
+
+        configured = current_config().conda_forge
+        if configured:
+            return IndexPick(None, _("conda is already configured to use {url}: kept", url=configured))
+    from installer.mirrors.probing import candidates, probe
+    from installer.mirrors.targets import ProbeContext
+
+    pool = candidates(catalog, kinds=[kind], region=resolve_region(region))
+    report = probe(pool, catalog=catalog, context=ProbeContext.for_this_machine(catalog), timeout=timeout,
+                   include_current=False, samples=2, top_k=2)
+    best = next((r for r in report.of_kind(kind) if r.ok and r.fresh is not False), None)
+    if best is None:
+        details = "; ".join(f"{r.id}: {r.reason}" for r in report.results) or _("no candidates")
+        return IndexPick(None, _("no {kind} mirror answered within {s:.1f} s ({details}); the tool's own "
+                                 "configuration decides", kind=kind, s=timeout, details=details))
+    entry = catalog.get(best.id)
+    return IndexPick(best.url, _("{name}: the best of {n} probed ({ms:.0f} ms)", name=best.name,
+                                 n=len(report.results), ms=best.latency_ms or 0.0), mirror_id=best.id,
+                     condarc=entry.condarc if entry else None)

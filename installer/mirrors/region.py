@@ -1,0 +1,73 @@
+"""A default region (cn / global) from the timezone and the locale. Only a default: probing decides,
+and the user can always override it (`--region`, answers `mirror.region`).
+
+Timezone first (TZ, /etc/timezone, the /etc/localtime link): it says where the machine is. The locale
+only breaks a tie when the timezone says nothing (UTC servers): a zh_CN locale then tips it to cn.
+Hong Kong, Macau and Taiwan reach the global hosts directly, so they are `global`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from installer.i18n import _
+
+CN_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi", "Asia/Kashgar",
+            "PRC"}
+NEUTRAL_ZONES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu", "UCT"}
+
+
+@dataclass(frozen=True)
+class RegionGuess:
+    region: str  # cn | global
+    reason: str
+
+
+def _zone_from_link(target: str) -> str | None:
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
+
+
+def machine_timezone(environ: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+    """(zone name, where it came from), TORCH_SETUP_ROOT aware for the files."""
+    from installer.hardware.root import at, read_text
+
+    env = os.environ if environ is None else environ
+    tz = env.get("TZ", "").lstrip(":")
+    if tz:
+        return (_zone_from_link(tz) or tz), "TZ"
+    text = (read_text("/etc/timezone") or "").strip()
+    if text:
+        return text.splitlines()[0].strip(), "/etc/timezone"
+    try:
+        link = os.readlink(at("/etc/localtime"))
+    except OSError:
+        return None, ""
+    return _zone_from_link(link), "/etc/localtime"
+
+
+def guess_region(environ: Mapping[str, str] | None = None) -> RegionGuess:
+    env = os.environ if environ is None else environ
+    override = env.get("TORCH_SETUP_REGION", "").strip().lower()
+    if override in ("cn", "global"):
+        return RegionGuess(override, _("set by TORCH_SETUP_REGION"))
+    zone, source = machine_timezone(env)
+    locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
+    if zone in CN_ZONES:
+        return RegionGuess("cn", _("timezone {zone} (from {source})", zone=zone, source=source))
+    if zone and zone not in NEUTRAL_ZONES:
+        return RegionGuess("global", _("timezone {zone} (from {source})", zone=zone, source=source))
+    if locale.lower().startswith(("zh_cn", "zh_sg", "zh-hans")) or locale.lower() == "zh":
+        return RegionGuess("cn", _("locale {locale}; the timezone says nothing ({zone})", locale=locale,
+                                   zone=zone or _("unknown")))
+    return RegionGuess("global", _("timezone {zone}, locale {locale}: nothing points at mainland China",
+                                   zone=zone or _("unknown"), locale=locale or "C"))
+
+
+def resolve_region(region: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """'cn' / 'global' as given, or the guess for None / 'auto'."""
+    if region in ("cn", "global"):
+        return region
+    return guess_region(environ).region

@@ -1,0 +1,60 @@
+"""The ranked table `torch-setup mirrors` prints: one block per kind, best first, every failure with
+its reason."""
+
+from __future__ import annotations
+
+from installer.i18n import _
+from installer.mirrors.catalog import KINDS
+from installer.mirrors.probing import MirrorResult, ProbeReport
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "pypi": _("PyPI indexes"),
+        "pytorch": _("PyTorch wheel indexes"),
+        "conda": _("conda-forge channels"),
+        "apt": _("apt archives"),
+        "cuda": _("NVIDIA CUDA repositories and runfiles"),
+        "miniforge": _("Miniforge installers"),
+    }
+
+
+def _fresh(r: MirrorResult) -> str:
+    return {True: _("yes"), False: _("no"), None: "-"}[r.fresh]
+
+
+def _row(rank: str, r: MirrorResult) -> list[str]:
+    mark = "*" if r.current else ""
+    latency = f"{r.latency_ms:.0f} ms" if r.latency_ms is not None else "-"
+    speed = f"{r.throughput_mbps:.1f}" if r.throughput_mbps is not None else "-"
+    note = r.reason or "; ".join(r.warnings) or ""
+    if r.ok and r.layout == "flat":
+        note = (_("flat index: use as --find-links") + ("; " + note if note else ""))
+    return [rank, r.id + mark, latency, speed, r.final_host or "-", _fresh(r) if r.ok else "-", note]
+
+
+def render_table(report: ProbeReport) -> str:
+    headers = [_("#"), _("mirror"), _("latency"), _("MB/s"), _("final host"), _("fresh"), _("note")]
+    out: list[str] = []
+    titles = _titles()
+    for kind in KINDS:
+        results = report.of_kind(kind)
+        if not results:
+            continue
+        rows = []
+        n = 0
+        for r in results:
+            if r.ok:
+                n += 1
+            rows.append(_row(str(n) if r.ok else "-", r))
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
+        out.append(titles[kind])
+        out.append("  " + "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths, strict=True)) + "  " + headers[-1])
+        for row in rows:
+            out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+        out.append("")
+    live = sum(1 for r in report.results if r.ok)
+    out.append(_("{live} of {n} mirrors usable; probed in {s:.1f} s (budget {t:.0f} s). "
+                 "* = configured on this machine.", live=live, n=len(report.results), s=report.elapsed_s,
+                 t=report.timeout))
+    return "\n".join(out)
