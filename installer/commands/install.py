@@ -1,15 +1,94 @@
-"""`torch-setup install`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup install --answers F [--hardware F] [--yes]`: the unattended install.
+
+answers -> detect -> pins -> PyTorch index -> plan -> run (journaled, resumable) -> verify.
+Without --yes, a person at a terminal sees the plan and confirms; with no terminal and no --yes the
+command refuses (exit 2) rather than guess. Exit 0 when every step and the verification pass, 1 when a
+step or a check fails, 130 when interrupted (run it again to go on from where it stopped).
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from typing import Any
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
+    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="show one line per step; the commands' output goes only to the log")
+    parser.add_argument("--probe-timeout", type=float, default=3.0, metavar="S",
+                        help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
+
+
+def _confirm(plan: Any) -> bool:
+    from installer.i18n import _
+
+    for key, value in plan.summary:
+        print(f"  {key}: {value}")
+    for note in plan.notes:
+        print(f"  - {note}")
+    print(_("steps:"))
+    for i, step in enumerate(plan.steps, 1):
+        print(f"  {i}. {'[root] ' if step.root else ''}{step.title}")
+    try:
+        reply = input(_("Install now? [y/N] "))
+    except EOFError:
+        return False
+    return reply.strip().lower() in ("y", "yes", "是")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup install: not built yet", file=sys.stderr)
-    return 1
+    from installer.errors import InputError
+    from installer.executor import run_plan
+    from installer.executor.plain import PlainProgress
+    from installer.i18n import _
+    from installer.plan.planner import plan_from_files
+
+    answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not args.yes:
+        if not interactive:
+            raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
+                             hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
+                                    f=args.answers))
+        if not _confirm(plan):
+            print(_("nothing was changed"))
+            return 1
+
+    cancel = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        cancel.set()  # the executor ends the running step's processes and records where it stopped
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        front = PlainProgress(quiet=args.quiet)
+        finished = front.consume(run_plan(plan, cancel=cancel, interactive=interactive))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if finished is None or finished.interrupted or cancel.is_set():
+        return 130
+    if not finished.ok:
+        return 1
+    if finished.reboot_required:
+        return 0
+    if answers.verify and plan.target_python:
+        from installer.probes.host import run_verify
+        from installer.probes.text import render_verify
+
+        result = run_verify(plan.target_python, expect_variant=plan.meta.get("variant"))
+        print(render_verify(result))
+        if not result.get("ok"):
+            return 1
+    if answers.bench != "none" and plan.target_python:
+        from installer.probes.host import run_bench
+
+        result = run_bench(plan.target_python, quick=answers.bench == "quick")
+        print(_("benchmark: {summary}", summary=result.get("summary") or _("done")))
+    return 0

@@ -1,15 +1,25 @@
-"""`torch-setup plan`. Placeholder until its issue lands: it says so and exits 1."""
+"""`torch-setup plan --answers F [--hardware F]`: the install plan as a bash script. Runs nothing.
+
+Detection reads the machine (read-only), the pins come from the compatibility data, the PyTorch index
+is probed; then the plan is printed. No environment, no journal, no file is created.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
+    parser.add_argument("--hardware", metavar="F", help="plan for a saved hardware report instead of this machine")
+    parser.add_argument("--probe-timeout", type=float, default=3.0, metavar="S",
+                        help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("torch-setup plan: not built yet", file=sys.stderr)
-    return 1
+    from installer.plan.planner import plan_from_files
+    from installer.plan.script import render_script
+
+    _answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
+    print(render_script(plan), end="")
+    return 0

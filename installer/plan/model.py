@@ -20,6 +20,8 @@ class Command:
     env: tuple[tuple[str, str], ...] = ()  # set for this command on top of the scrubbed environment
     cwd: str | None = None
     ok_codes: tuple[int, ...] = (0,)
+    # run instead when this command fails (uv -> pip): the step fails only if the fallback fails too
+    fallback: Command | None = None
 
 
 @dataclass(frozen=True)

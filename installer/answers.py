@@ -1,0 +1,292 @@
+"""Answers v1: every decision of a run, in one model.
+
+The wizard fills it, an answers file (YAML) fills it, and `install --answers F` replays it on another
+machine. Every key has a default, documented in its `description` (which is also what the exported
+JSON Schema shows an editor). Unknown keys are an error, and so is any value that is not what its key
+means: versions are PEP 440 versions (or `latest`), paths are paths, URLs are URLs. Values are checked
+here, once, so that nothing downstream has to wonder whether a field could smuggle in a shell command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from packaging.version import InvalidVersion, Version
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from installer.i18n import _
+from installer.yamlfile import Located, load_yaml, parse_yaml, pydantic_error
+
+ANSWERS_VERSION = 1
+
+# A path may hold spaces (it only ever becomes one whole argv item), but never control characters.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_VARIANT = re.compile(r"^(auto|cpu|cu[0-9]{3}|rocm[0-9]+\.[0-9]+(\.[0-9]+)?|xpu|mps)$")
+_PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
+_MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;&$(){}]+$")
+_BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
+
+
+def _version(value: str) -> str:
+    """A PEP 440 release such as 2.13.0 (no local part: the variant says which build)."""
+    text = value.strip()
+    try:
+        v = Version(text)
+    except InvalidVersion:
+        raise ValueError(_("{value} is not a version (write it like 2.13.0)", value=repr(value))) from None
+    if v.local is not None:
+        raise ValueError(_("{value}: leave out the local part (+cpu, +cu126): the variant key says which build",
+                           value=repr(value)))
+    if not re.fullmatch(r"[0-9A-Za-z.!+-]+", text):
+        raise ValueError(_("{value} is not a version (write it like 2.13.0)", value=repr(value)))
+    return text
+
+
+def _torch_version(value: str) -> str:
+    return "latest" if value.strip() == "latest" else _version(value)
+
+
+def _variant(value: str) -> str:
+    if not _VARIANT.match(value):
+        raise ValueError(_("{value} is not a variant: use auto, cpu, cuNNN (cu126), rocmX.Y (rocm6.3), xpu or mps",
+                           value=repr(value)))
+    return value
+
+
+def _path(value: str) -> str:
+    if not value or not value.strip():
+        raise ValueError(_("the path is empty"))
+    if _CONTROL.search(value):
+        raise ValueError(_("a path cannot hold control characters (newline, tab, NUL)"))
+    if value.startswith("-"):
+        raise ValueError(_("{value}: a path cannot start with '-' (write ./{path} for a relative one)",
+                           value=repr(value), path=value))
+    return value
+
+
+def _interpreter(value: str) -> str:
+    """A Python version (3.11) to find or create, or the path of an interpreter."""
+    if _PY_VERSION.match(value):
+        return value
+    if "/" not in value and not value.startswith("~"):
+        raise ValueError(_("{value}: give a Python version like 3.11, or the path of an interpreter "
+                           "like /usr/bin/python3.11", value=repr(value)))
+    return _path(value)
+
+
+def _mirror(value: str) -> str:
+    """auto | none | a mirror id from the catalog | a URL."""
+    if value in ("auto", "none") or _MIRROR_ID.match(value) or _URL.match(value):
+        return value
+    raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL", value=repr(value)))
+
+
+def _branch(value: str) -> str:
+    if value == "latest" or _BRANCH.match(value):
+        return value
+    raise ValueError(_("{value} is not a driver branch: use latest or a branch number like 550", value=repr(value)))
+
+
+def _cuda(value: str) -> str:
+    if value == "auto" or re.fullmatch(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,3})?", value):
+        return value
+    raise ValueError(_("{value} is not a CUDA version: use auto or a version like 12.6", value=repr(value)))
+
+
+TorchVersion = Annotated[str, AfterValidator(_torch_version)]
+Variant = Annotated[str, AfterValidator(_variant)]
+PathStr = Annotated[str, AfterValidator(_path)]
+Interpreter = Annotated[str, AfterValidator(_interpreter)]
+MirrorChoice = Annotated[str, AfterValidator(_mirror)]
+DriverBranch = Annotated[str, AfterValidator(_branch)]
+CudaVersion = Annotated[str, AfterValidator(_cuda)]
+Extra = Literal["torchvision", "torchaudio"]
+DEFAULT_EXTRAS: tuple[Extra, ...] = ("torchvision", "torchaudio")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Target(_Section):
+    """Where torch goes."""
+
+    kind: Literal["venv", "conda", "existing"] = Field(
+        default="venv", description="venv: create (or reuse) a virtual environment at `path`; conda: a conda "
+        "environment at `path`; existing: install into the interpreter given by `python`. Default: venv.")
+    path: PathStr = Field(
+        default=".venv-torch", description="The environment's folder. A relative path is taken from the working "
+        "directory where torch-setup runs; `~` is your home. Unused for kind: existing. Default: .venv-torch.")
+    python: Interpreter | None = Field(
+        default=None, description="The Python to build the environment with: a version (3.11) or an interpreter's "
+        "path. For kind: existing, the interpreter to install into (required). Default: null, the Python "
+        "detection found (`torch-setup detect`).")
+
+
+class TorchChoice(_Section):
+    """Which PyTorch."""
+
+    version: TorchVersion = Field(
+        default="latest", description="A PyTorch release (2.13.0) or `latest`: the newest release that fits this "
+        "machine and Python. Default: latest.")
+    variant: Variant = Field(
+        default="auto", description="The wheel variant: auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps. auto picks the "
+        "best one for the GPU and driver (`torch-setup recommend`). Default: auto.")
+    extras: list[Extra] = Field(
+        default_factory=lambda: list(DEFAULT_EXTRAS),
+        description="Companion packages, installed at the versions that match torch: torchvision, "
+        "torchaudio. Default: [torchvision, torchaudio].")
+
+    @model_validator(mode="after")
+    def _unique_extras(self) -> TorchChoice:
+        if len(set(self.extras)) != len(self.extras):
+            raise _cross(_("an extra is listed twice"), ("torch", "extras"))
+        return self
+
+
+class Mirror(_Section):
+    """Where packages come from."""
+
+    region: Literal["auto", "cn", "global"] = Field(
+        default="auto", description="Which mirrors to consider: cn (mainland China), global, or auto (probe both). "
+        "Default: auto.")
+    pypi: MirrorChoice = Field(
+        default="auto", description="The PyPI index: auto (the pip configuration already on this machine, else "
+        "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. Default: auto.")
+    pytorch: MirrorChoice = Field(
+        default="auto", description="The PyTorch wheel index for variants PyPI does not carry (cpu, cuNNN, rocm): "
+        "auto (the fastest reachable), none, a mirror id, or a URL. Default: auto.")
+    conda: MirrorChoice = Field(default="auto", description="The conda channel mirror: auto, none, an id or a URL. "
+                                "Default: auto.")
+    apt: MirrorChoice = Field(default="auto", description="The apt mirror: auto, none, an id or a URL. Default: auto.")
+    scope: Literal["env", "user", "none"] = Field(
+        default="env", description="Where a chosen mirror is written for later use: env (only the new environment), "
+        "user (your pip/conda configuration), none (used for this run only). Default: env.")
+
+
+class Driver(_Section):
+    """The NVIDIA driver."""
+
+    install: bool = Field(default=False, description="Install or upgrade the NVIDIA driver (needs root and a "
+                          "reboot). Default: false.")
+    branch: DriverBranch = Field(default="latest", description="The driver branch (550, 570, 580) or latest: the "
+                                 "one the chosen CUDA build needs. Default: latest.")
+    source: Literal["auto", "ubuntu-drivers", "nvidia-repo", "runfile"] = Field(
+        default="auto", description="Where the driver comes from: ubuntu-drivers (the distribution's packages), "
+        "nvidia-repo (NVIDIA's apt repository), runfile, or auto. Default: auto.")
+    kernel_modules: Literal["auto", "open", "proprietary"] = Field(
+        default="auto", description="open or proprietary kernel modules; auto picks open for Turing and newer, "
+        "proprietary before. Default: auto.")
+
+
+class CudaToolkit(_Section):
+    """A system CUDA toolkit (only needed to compile CUDA code; the PyTorch wheels bring their own runtime)."""
+
+    install: bool = Field(default=False, description="Install a CUDA toolkit. Default: false.")
+    version: CudaVersion = Field(default="auto", description="The toolkit version (12.6) or auto: the one matching "
+                                 "the chosen PyTorch build. Default: auto.")
+    source: Literal["apt", "runfile"] = Field(default="apt", description="NVIDIA's apt repository or the runfile. "
+                                              "Default: apt.")
+    prefix: PathStr | None = Field(default=None, description="Where the runfile installs the toolkit. Default: null, "
+                                   "/usr/local/cuda-X.Y.")
+
+
+class Answers(_Section):
+    """An answers file (version 1): the whole set of decisions of a torch-setup run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
+                              json_schema_extra={"$id": "https://torch-setup/answers-v1.json"})
+
+    version: Literal[1] = Field(default=1, description="The answers format. Always 1.")
+    target: Target = Field(default_factory=Target, description="Where torch goes.")
+    torch: TorchChoice = Field(default_factory=TorchChoice, description="Which PyTorch.")
+    method: Literal["pip", "conda", "wheel"] = Field(
+        default="pip", description="How to install: pip (uv, with pip as the fallback), conda, or wheel (an offline "
+        "wheelhouse). Default: pip.")
+    wheelhouse: PathStr | None = Field(default=None, description="The folder of wheels for method: wheel. Default: null.")
+    mirror: Mirror = Field(default_factory=Mirror, description="Where packages come from.")
+    driver: Driver = Field(default_factory=Driver, description="The NVIDIA driver.")
+    cuda_toolkit: CudaToolkit = Field(default_factory=CudaToolkit, description="A system CUDA toolkit.")
+    verify: bool = Field(default=True, description="Check that torch works once installed (`torch-setup verify`). "
+                         "Default: true.")
+    bench: Literal["none", "quick", "full"] = Field(default="none", description="Measure the result afterwards: "
+                                                    "none, quick or full. Default: none.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Answers:
+        if self.target.kind == "existing" and self.target.python is None:
+            raise _cross(_("target.kind is existing: give target.python, the interpreter to install into"),
+                         ("target", "kind"))
+        if self.method == "wheel" and self.wheelhouse is None:
+            raise _cross(_("method is wheel: give wheelhouse, the folder of wheels"), ("method",))
+        return self
+
+
+# Cross-field checks cannot say which key they are about through pydantic: the message remembers it.
+_CROSS_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def _cross(message: str, key: tuple[str, ...]) -> ValueError:
+    _CROSS_KEYS[message] = key
+    return ValueError(message)
+
+
+def answers_from_located(located: Located) -> Answers:
+    if located.data is None:
+        located.data = {}
+    if not isinstance(located.data, dict):
+        raise located.error((), _("an answers file is a mapping of keys (version: 1, target: ..., torch: ...)"))
+    version = located.data.get("version", ANSWERS_VERSION)
+    if version != ANSWERS_VERSION:
+        raise located.error(("version",), _("unsupported answers version {version}; this torch-setup reads "
+                                            "version {supported}", version=repr(version), supported=ANSWERS_VERSION))
+    try:
+        return Answers.model_validate(located.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] == "value_error":
+            message = str(err["msg"]).removeprefix("Value error, ")
+            where = _CROSS_KEYS.get(message)
+            if where:
+                raise located.error(where, message) from None
+        error = pydantic_error(located, exc)
+        error.message = error.message.removeprefix("Value error, ")
+        raise error from None
+
+
+def parse_answers(text: str, source: str = "<answers>") -> Answers:
+    """Answers from YAML text; InputError naming `source`, line and key on anything wrong."""
+    return answers_from_located(parse_yaml(text, source))
+
+
+def load_answers(path: str | Path) -> Answers:
+    """Answers from a file; InputError naming the file, line and key on anything wrong."""
+    return answers_from_located(load_yaml(path))
+
+
+def dump_answers(answers: Answers) -> str:
+    """The YAML of an answers file (every key, defaults included, so a replay needs nothing else)."""
+    header = "# torch-setup answers (version 1). Replay with: torch-setup install --answers THIS_FILE\n"
+    return header + yaml.safe_dump(answers.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def answers_schema() -> dict[str, Any]:
+    """The JSON Schema of answers files, for editors and `torch-setup answers schema`."""
+    schema = Answers.model_json_schema()
+    # a section's own description (on the field) sits beside its $ref, where editors show it
+    for name, info in Answers.model_fields.items():
+        prop = schema["properties"].get(name, {})
+        if info.description and "description" not in prop:
+            prop["description"] = info.description
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "torch-setup answers file"
+    return schema
+
+
+def answers_schema_json() -> str:
+    return json.dumps(answers_schema(), indent=2)

@@ -1,0 +1,107 @@
+"""The journal: what each step of a run has done, kept so that a run killed at any moment resumes.
+
+One small JSON file per step, named by the step's digest (a hash of everything the step will do), in
+the XDG state dir. Each record is written atomically: a temp file in the same folder, fsync, rename
+over the old one, fsync of the folder. A kill (SIGKILL included) therefore leaves either the old record
+or the new one, never half of one. Records:
+
+    started  the step began; if no `done` follows, the run died in it: run it again on resume
+    done     the step finished; a later run reports it unchanged and never applies it twice
+    failed   the step failed; a later run tries it again
+
+A run lock (flock, released by the kernel when the process dies) keeps two runs apart.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from installer.errors import TorchSetupError
+from installer.i18n import _
+
+
+def boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def write_atomic_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class Record:
+    status: str  # started | done | failed
+    step_id: str
+    at: float
+    boot_id: str = ""
+    detail: str = ""
+    log: str = ""
+
+
+class Journal:
+    def __init__(self, state_dir: Path) -> None:
+        self.dir = Path(state_dir) / "journal"
+
+    def path(self, digest: str) -> Path:
+        return self.dir / f"{digest}.json"
+
+    def get(self, digest: str) -> Record | None:
+        try:
+            data = json.loads(self.path(digest).read_text(encoding="utf-8"))
+            return Record(**{k: data[k] for k in Record.__dataclass_fields__ if k in data})
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # no record, or one from an older format: the step's guard decides
+
+    def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
+        write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
+                                              "boot_id": boot_id(), "detail": detail, "log": log})
+
+
+class RunLock:
+    """One run at a time per state dir. The kernel drops the lock when the holder dies."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = Path(state_dir) / "run.lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            raise TorchSetupError(_("another torch-setup run is in progress (pid {pid})", pid=holder or "?"),
+                                  hint=_("wait for it to finish; its journal is in {dir}",
+                                         dir=str(self.path.parent))) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None

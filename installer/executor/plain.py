@@ -1,0 +1,74 @@
+"""The plain-text front-end of a run: one line when a step starts, one when it finishes (status and
+seconds), the step's output indented beneath (or only into the log, with `quiet`)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.i18n import _
+
+
+def _status(status: str) -> str:
+    names = {"changed": _("changed"), "unchanged": _("unchanged"), "failed": _("FAILED"), "skipped": _("skipped")}
+    return names.get(status, status)
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
+class PlainProgress:
+    def __init__(self, out: TextIO | None = None, *, quiet: bool = False) -> None:
+        self.out = out or sys.stdout
+        self.quiet = quiet
+        self.finished: RunFinished | None = None
+        self.results: list[StepFinished] = []
+        self._last_progress: dict[str, int] = {}
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, StepStarted):
+            root = " [root]" if event.root else ""
+            self._print(f"[{event.index}/{event.total}]{root} {event.step_id}: {event.title}")
+        elif isinstance(event, OutputLine):
+            if not self.quiet:
+                self._print(f"    {event.line}")
+        elif isinstance(event, Progress):
+            # a line per 10% at most: a log, not an animation
+            if event.total:
+                tenth = int(event.done * 10 / event.total)
+                if self._last_progress.get(event.label) != tenth:
+                    self._last_progress[event.label] = tenth
+                    self._print(f"    {event.label}: {_size(event.done)} / {_size(event.total)}")
+        elif isinstance(event, StepFinished):
+            self.results.append(event)
+            status = _status(event.status)
+            detail = f" ({event.detail})" if event.detail else ""
+            self._print(f"    -> {status} {event.seconds:.1f} s{detail}")
+            if event.status == "failed" and event.tail and self.quiet:
+                for line in event.tail:
+                    self._print(f"    | {line}")
+        elif isinstance(event, RunFinished):
+            self.finished = event
+            if event.interrupted:
+                self._print(_("interrupted: run the same command again to go on from here"))
+            elif not event.ok:
+                self._print(_("failed at step {step}", step=event.failed_step or "?"))
+            elif event.reboot_required:
+                self._print(_("reboot now, then run the same command again to finish"))
+            if event.log_path:
+                self._print(_("log: {path}", path=event.log_path))
+
+    def consume(self, events: Iterable[Event]) -> RunFinished | None:
+        for event in events:
+            self.handle(event)
+        return self.finished

@@ -1,0 +1,160 @@
+"""One child process: argv only, its own process group, output line by line, a deadline, a cancel switch.
+
+The child runs in a new session, so Ctrl-C at the terminal reaches torch-setup alone, which then ends
+the child's whole process group (SIGTERM, then SIGKILL after a grace period). The child also gets
+PR_SET_PDEATHSIG: if torch-setup is killed outright (SIGKILL), the kernel kills the child too, so a
+resumed run never races a leftover installer writing into the same environment.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+GRACE_SECONDS = 5.0
+_PR_SET_PDEATHSIG = 1
+
+
+_PRCTL: Any
+try:
+    # loaded here, in the parent: between fork and exec the child only calls the function (no dlopen,
+    # no lock another thread might hold), which keeps it safe when the run happens in a worker thread
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+@dataclass
+class Outcome:
+    returncode: int | None = None
+    timed_out: bool = False
+    cancelled: bool = False
+    error: str = ""  # the program could not be started
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=20))
+
+    @property
+    def ok(self) -> bool:
+        return not (self.timed_out or self.cancelled or self.error) and self.returncode is not None
+
+
+def _pump(stream: object, name: str, q: queue.Queue[tuple[str, str | None]]) -> None:
+    try:
+        for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
+            text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            q.put((name, text.rsplit("\r", 1)[-1]))  # progress redraws: keep what was drawn last
+    finally:
+        q.put((name, None))
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the whole group, then SIGKILL if the leader has not exited after the grace period.
+    The leader is not reaped here (the caller does that), so the group id stays valid meanwhile."""
+    for sig, wait in ((signal.SIGTERM, GRACE_SECONDS), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            if _exited(proc.pid):
+                return
+            time.sleep(0.02)
+
+
+def _exited(pid: int) -> bool:
+    """Whether the child has exited, without reaping it (its pid and group id stay reserved)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None
+    except ChildProcessError:
+        return True
+
+
+class Child:
+    """Run `argv`; iterate `lines()` for (stream, text); read `outcome` afterwards."""
+
+    def __init__(self, argv: tuple[str, ...], *, env: Mapping[str, str], cwd: str | None,
+                 deadline: float | None, cancel: threading.Event | None) -> None:
+        self.argv = argv
+        self.env = dict(env)
+        self.cwd = cwd
+        self.deadline = deadline
+        self.cancel = cancel
+        self.outcome = Outcome()
+
+    def _wait_exit(self, proc: subprocess.Popen[bytes]) -> None:
+        """Both streams are closed: wait for the leader to exit, still honouring cancel and deadline."""
+        while not _exited(proc.pid):
+            if self.cancel is not None and self.cancel.is_set():
+                self.outcome.cancelled = True
+            elif self.deadline is not None and time.monotonic() > self.deadline:
+                self.outcome.timed_out = True
+            else:
+                time.sleep(0.02)
+                continue
+            _kill_group(proc)
+            return
+
+    def lines(self) -> Iterator[tuple[str, str]]:
+        try:
+            proc = subprocess.Popen(  # noqa: S603 - an argv list from a checked plan, never a shell
+                list(self.argv), env=self.env, cwd=self.cwd, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe
+            )
+        except OSError as exc:
+            self.outcome.error = f"{self.argv[0]}: {exc.strerror or exc}"
+            return
+        q: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        pumps = [threading.Thread(target=_pump, args=(proc.stdout, "stdout", q), daemon=True),
+                 threading.Thread(target=_pump, args=(proc.stderr, "stderr", q), daemon=True)]
+        for t in pumps:
+            t.start()
+        open_streams = 2
+        try:
+            while open_streams:
+                if self.cancel is not None and self.cancel.is_set():
+                    self.outcome.cancelled = True
+                    break
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    self.outcome.timed_out = True
+                    break
+                try:
+                    name, text = q.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if text is None:
+                    open_streams -= 1
+                    continue
+                self.outcome.tail.append(text)
+                yield name, text
+        finally:
+            if self.outcome.cancelled or self.outcome.timed_out or open_streams:
+                _kill_group(proc)  # stopped early (cancel, deadline, or the consumer went away)
+            else:
+                self._wait_exit(proc)
+            # the leader has exited but is not reaped yet, so its group id cannot have been reused:
+            # end whatever it left behind (a step must not leave daemons running)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.outcome.returncode = proc.wait()
+            for t in pumps:
+                t.join(timeout=1.0)
+            for s in (proc.stdout, proc.stderr):
+                if s is not None:
+                    s.close()

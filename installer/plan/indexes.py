@@ -1,0 +1,116 @@
+"""Which package indexes a run installs from, decided once and passed to uv and pip explicitly.
+
+uv reads no pip.conf, so with `mirror.pypi: auto` the pip configuration detection found on the machine
+(index-url, extra-index-url, find-links, trusted-host) is turned into explicit flags: the same sources
+for both engines. The PyTorch wheel index comes first among the extra indexes when the variant is one
+PyPI does not carry (cpu, cuNNN other than PyPI's default, rocm): uv asks the extra indexes before the
+main one and stops at the first that has the package. When no PyTorch index is reachable, the run
+relies on the pip configuration alone, and the plan says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from installer.errors import InputError
+from installer.i18n import _
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
+    from installer.hardware.report import HardwareReport
+
+
+@dataclass(frozen=True)
+class Indexes:
+    index_url: str | None = None  # None: the engine's default (PyPI)
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    trusted_hosts: tuple[str, ...] = ()
+    pytorch_index: str | None = None  # the PyTorch index picked for the variant, when one was needed and found
+    notes: tuple[str, ...] = ()
+
+    def uv_flags(self) -> tuple[str, ...]:
+        flags: list[str] = []
+        if self.index_url:
+            flags += ["--index-url", self.index_url]
+        for url in self.extra_index_urls:
+            flags += ["--extra-index-url", url]
+        for link in self.find_links:
+            flags += ["--find-links", link]
+        for host in self.trusted_hosts:
+            flags += ["--allow-insecure-host", host]
+        return tuple(flags)
+
+    def pip_flags(self) -> tuple[str, ...]:
+        flags: list[str] = []
+        if self.index_url:
+            flags += ["--index-url", self.index_url]
+        for url in self.extra_index_urls:
+            flags += ["--extra-index-url", url]
+        for link in self.find_links:
+            flags += ["--find-links", link]
+        for host in self.trusted_hosts:
+            flags += ["--trusted-host", host]
+        return tuple(flags)
+
+
+def needs_pytorch_index(pins: Any) -> bool:
+    """A variant with a local label (+cpu, +cu126) lives on the PyTorch index, not on PyPI."""
+    return bool(getattr(pins, "local", ""))
+
+
+def _mirror_url(choice: str, kind: str, key: str) -> str:
+    """The URL behind a catalog id; an unknown id is an input error."""
+    from installer.mirrors.catalog import load_catalog
+
+    mirror = load_catalog().get(choice)
+    if mirror is None or mirror.kind != kind:
+        raise InputError(_("unknown {kind} mirror id {id!r}", kind=kind, id=choice), key=key,
+                         hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
+    return mirror.url
+
+
+def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch: Any = None) -> Indexes:
+    """Pure: the indexes for this run from the answers, the machine's pip configuration and the picked
+    PyTorch index (`pytorch`: an IndexPick, or None when the variant needs none or none was probed)."""
+    pip = report.mirror_config.pip
+    notes: list[str] = []
+    choice = answers.mirror.pypi
+    index_url: str | None
+    extras: list[str] = []
+    if choice == "auto":
+        index_url = pip.index_url
+        extras = list(pip.extra_index_urls)
+        if index_url or extras or pip.find_links:
+            notes.append(_("package sources from this machine's pip configuration: {sources}",
+                           sources=", ".join([u for u in [index_url, *extras, *pip.find_links] if u])))
+    elif choice == "none":
+        index_url = None
+    elif "://" in choice:
+        index_url = choice
+    else:
+        index_url = _mirror_url(choice, "pypi", "mirror.pypi")
+
+    pytorch_url: str | None = None
+    if needs_pytorch_index(pins):
+        url = getattr(pytorch, "url", None) if pytorch is not None else None
+        reason = getattr(pytorch, "reason", "") if pytorch is not None else ""
+        if url:
+            pytorch_url = url
+            notes.append(_("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
+                         + (f" ({reason})" if reason else ""))
+        else:
+            notes.append(_("no PyTorch index is reachable for {variant}{reason}: relying on the pip "
+                           "configuration (find-links, extra indexes) to provide {pin}",
+                           variant=pins.variant, reason=f" ({reason})" if reason else "",
+                           pin=pins.requirements[0] if pins.requirements else "torch"))
+    if pytorch_url:
+        extras = [pytorch_url, *[u for u in extras if u != pytorch_url]]
+
+    for url in [index_url, *extras]:
+        if url and urlsplit(url).scheme == "http" and (urlsplit(url).hostname or "") not in pip.trusted_hosts:
+            notes.append(_("{url} is plain http: packages from it are not protected in transit", url=url))
+    return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(pip.find_links),
+                   trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url, notes=tuple(notes))

@@ -1,0 +1,305 @@
+"""The `apt` kind: Debian/Ubuntu packages, NVIDIA's CUDA repository, the NVIDIA driver, and holds.
+
+    kind: apt
+    root: true
+    with:
+      keyring_deb:                      # e.g. NVIDIA's cuda-keyring: a .deb that installs the repository
+        file: cuda-keyring_1.1-1_all.deb
+        urls: [https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb]
+      update: true                      # apt-get update first (needed after adding a repository)
+      packages: [cuda-toolkit-12-6]
+      hold: [cuda-drivers]              # apt-mark hold: a later `apt upgrade` keeps this branch
+
+NVIDIA's repository and packages, worked out here from the machine so recipes stay declarative:
+
+    with: {cuda_repo: true}                              # cuda-keyring for this distro and arch
+    with: {cuda_toolkit: ${cuda_toolkit.version}}        # cuda-toolkit-12-6 (auto: the build's CUDA)
+    with: {cudnn: ${cuda_toolkit.version}}               # cudnn9-cuda-12
+    with: {nvidia_driver: {branch: ${driver.branch}, modules: ${driver.kernel_modules}}}
+
+The driver rules (NVIDIA Driver Installation Guide; research/compat.md E): open kernel modules are
+for Turing (compute capability 7.5) and newer, and required for Blackwell; Maxwell, Pascal and Volta
+need the proprietary modules and the 580 branch is their last. `nvidia-open[-B]` installs the open
+flavour, `cuda-drivers[-B]` the proprietary one; from 580 on, `nvidia-driver-pinning-B` keeps apt
+on the branch (as used in NVIDIA's own B300 / H100 install notes).
+
+Commands run non-interactively (DEBIAN_FRONTEND=noninteractive, keep existing config files on
+conflicts). A dry run does not install: `simulate()` turns the step into `apt-get -s` commands, which
+resolve for real against the machine's package lists and change nothing (no root needed).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import replace
+
+from packaging.version import InvalidVersion, Version
+from pydantic import Field, field_validator, model_validator
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
+from installer.plan.model import Command, Download, Guard, Step
+from installer.plan.values import VType, check
+
+# name[:arch][=version] as Debian policy allows them (5.6.1, 5.6.12); nothing a shell could read
+_PACKAGE = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$")
+_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+APT_ENV = (("DEBIAN_FRONTEND", "noninteractive"),)
+KEYRING = "cuda-keyring_1.1-1_all.deb"  # NVIDIA's repository key package since the 2022 key rotation
+TURING = Version("7.5")  # the oldest GPUs the open kernel modules drive
+LAST_LEGACY_BRANCH = 580  # the last branch for Maxwell, Pascal and Volta
+PINNING_FROM = 580  # nvidia-driver-pinning-B exists from this branch on
+# keep the admin's config files when a package ships a new one, instead of stopping to ask
+DPKG_OPTS = ("-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold")
+
+
+def check_packages(v: tuple[str, ...]) -> tuple[str, ...]:
+    for name in v:
+        if not _PACKAGE.match(name):
+            raise ValueError(f"{name!r} is not a Debian package name (name, name:arch or name=version)")
+    return v
+
+
+class Artifact(KindParams):
+    """A file to download: its name in the cache, the URLs to try in order, and its checksum."""
+
+    file: str
+    urls: tuple[str, ...] = Field(min_length=1)
+    sha256: str | None = None
+    size: int | None = Field(default=None, gt=0)
+
+    @field_validator("file")
+    @classmethod
+    def _file(cls, v: str) -> str:
+        if not _FILE.match(v):
+            raise ValueError(f"{v!r} is not a plain file name")
+        return v
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return check(VType.URLS, v)  # type: ignore[no-any-return]
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha(cls, v: str | None) -> str | None:
+        if v is not None and not _SHA256.match(v.lower()):
+            raise ValueError("sha256 is 64 hexadecimal digits")
+        return v.lower() if v else v
+
+    def download(self, cache_dir: str) -> Download:
+        return Download(urls=self.urls, dest=posixpath.join(cache_dir, self.file), sha256=self.sha256,
+                        size=self.size)
+
+
+class NvidiaDriver(KindParams):
+    # Both usually come from templates (${driver.branch}); recipes are checked with sample values in
+    # their place, so the values are only checked when the step is compiled.
+    branch: str  # latest or a branch number (580)
+    modules: str = "auto"  # auto | open | proprietary
+
+
+class AptParams(KindParams):
+    packages: tuple[str, ...] = ()
+    cuda_repo: bool = False  # add NVIDIA's CUDA repository (cuda-keyring) for this distro and arch
+    cuda_toolkit: str | None = None  # X.Y or auto: cuda-toolkit-X-Y
+    cudnn: str | None = None  # X.Y or auto: cudnn9-cuda-<major> (cuDNN 9 for that CUDA major)
+    nvidia_driver: NvidiaDriver | None = None
+    remove: tuple[str, ...] = ()
+    purge: bool = False  # remove with their config files
+    keyring_deb: Artifact | None = None
+    update: bool | None = None  # default: true when a repository is added
+    hold: tuple[str, ...] = ()
+    install_recommends: bool = True
+
+    _packages = field_validator("packages", "remove", "hold")(classmethod(lambda cls, v: check_packages(v)))
+
+    @model_validator(mode="after")
+    def _something(self) -> AptParams:
+        if not (self.packages or self.remove or self.keyring_deb or self.hold or self.cuda_repo
+                or self.cuda_toolkit or self.cudnn or self.nvidia_driver):
+            raise ValueError("give `packages`, `remove`, `keyring_deb`, `cuda_repo`, `cuda_toolkit`, `cudnn`, "
+                             "`nvidia_driver` or `hold`")
+        if self.cuda_repo and self.keyring_deb:
+            raise ValueError("give `cuda_repo` or `keyring_deb`, not both")
+        both = set(_names(self.packages)) & set(_names(self.remove))
+        if both:
+            raise ValueError(f"{sorted(both)[0]!r} is both installed and removed")
+        return self
+
+
+def _names(packages: tuple[str, ...]) -> list[str]:
+    return [re.split(r"[:=]", p, maxsplit=1)[0] for p in packages]
+
+
+class AptKind(Kind):
+    name = "apt"
+    Params = AptParams
+
+    def compile(self, params: AptParams, ctx: KindContext) -> Compiled:
+        commands: list[Command] = []
+        downloads: list[Download] = []
+        notes: list[str] = []
+        keyring = params.keyring_deb or (cuda_keyring(ctx) if params.cuda_repo else None)
+        if keyring is not None:
+            cache = str(ctx.values.get("cache.dir") or "/var/cache/torch-setup")
+            dl = keyring.download(posixpath.join(cache, "downloads"))
+            downloads.append(dl)
+            commands.append(Command(argv=("dpkg", "-i", dl.dest)))
+            if keyring.sha256 is None:
+                notes.append(_("{file} has no published checksum: it is fetched over https only", file=keyring.file))
+        update = params.update if params.update is not None else keyring is not None
+        if update:
+            commands.append(Command(argv=("apt-get", "update", "-q")))
+        packages = list(params.packages)
+        if params.cuda_toolkit:
+            packages.append("cuda-toolkit-" + cuda_minor(params.cuda_toolkit, ctx).replace(".", "-"))
+        if params.cudnn:
+            packages.append(f"cudnn9-cuda-{cuda_minor(params.cudnn, ctx).split('.')[0]}")
+        if params.nvidia_driver is not None:
+            driver_packages, why = driver_packages_for(params.nvidia_driver, ctx)
+            packages += driver_packages
+            notes.append(why)
+        if packages:
+            extra = () if params.install_recommends else ("--no-install-recommends",)
+            commands.append(Command(argv=("apt-get", "install", "-y", "-q", *DPKG_OPTS, *extra,
+                                          *check_packages(tuple(packages)))))
+        if params.remove:
+            commands.append(Command(argv=("apt-get", "purge" if params.purge else "remove", "-y", "-q",
+                                          *params.remove)))
+        if params.hold:
+            commands.append(Command(argv=("apt-mark", "hold", *params.hold)))
+        guard = _guard(params, ctx.tools.python) if not (params.cuda_repo or params.nvidia_driver
+                                                         or params.cuda_toolkit or params.cudnn) else None
+        return Compiled(commands=tuple(commands), downloads=tuple(downloads), env=APT_ENV,
+                        guard=guard, notes=tuple(notes))
+
+    def simulate(self, step: Step) -> tuple[Command, ...]:
+        return simulate(step)
+
+
+def catalog_bases(kind: str, *, repo: str | None, region: str) -> list[str]:
+    """Base URLs from the mirror catalog (data, no network): the region asked for first, upstream kept."""
+    from installer.mirrors.catalog import load_catalog
+
+    mirrors = [m for m in load_catalog().of_kind(kind) if m.enabled and (repo is None or m.repo == repo)]
+    if region == "cn":
+        mirrors.sort(key=lambda m: m.region != "cn")
+    elif region == "global":
+        mirrors.sort(key=lambda m: m.region != "global")
+    return [m.url for m in mirrors]
+
+
+def cuda_minor(version: str, ctx: KindContext) -> str:
+    """X.Y of the toolkit asked for: `auto` is the CUDA of the chosen PyTorch build."""
+    if version == "auto":
+        cuda = ctx.values.get("torch.cuda")
+        if not cuda:
+            raise InputError(_("cuda_toolkit.version is auto, and the chosen PyTorch build ({variant}) has no CUDA",
+                               variant=ctx.values.get("torch.variant") or "?"),
+                             key="cuda_toolkit.version", hint=_("give cuda_toolkit.version, e.g. 12.6"))
+        version = str(cuda)
+    try:
+        v = Version(version)
+    except InvalidVersion:
+        raise InputError(_("{v!r} is not a CUDA version", v=version), key="cuda_toolkit.version") from None
+    return f"{v.major}.{v.minor}"
+
+
+def nvidia_repo_path(ctx: KindContext) -> str:
+    """<distro>/<arch> of NVIDIA's CUDA repository for this machine, e.g. ubuntu2204/x86_64."""
+    osinfo = ctx.report.os
+    if osinfo.id not in ("ubuntu", "debian") or not osinfo.version_id:
+        raise InputError(_("NVIDIA's apt repository is for Ubuntu and Debian; this machine is {os}",
+                           os=f"{osinfo.id or '?'} {osinfo.version_id or ''}".strip()),
+                         hint=_("use the runfile (cuda_toolkit.source: runfile)"))
+    distro = "wsl-ubuntu" if osinfo.wsl and osinfo.id == "ubuntu" else osinfo.id + osinfo.version_id.split(".")[0] + (
+        osinfo.version_id.split(".")[1] if osinfo.id == "ubuntu" and "." in osinfo.version_id else "")
+    arch = {"x86_64": "x86_64", "aarch64": "sbsa", "arm64": "sbsa"}.get(osinfo.arch or "x86_64")
+    if arch is None:
+        raise InputError(_("NVIDIA's apt repository has no packages for {arch}", arch=osinfo.arch))
+    return f"{distro}/{arch}"
+
+
+def cuda_keyring(ctx: KindContext) -> Artifact:
+    """NVIDIA's cuda-keyring package for this distro, from every CUDA apt mirror the catalog knows."""
+    path = nvidia_repo_path(ctx)
+    bases = catalog_bases("cuda", repo="apt", region=str(ctx.answers.mirror.region))
+    return Artifact(file=KEYRING, urls=tuple(f"{b}/{path}/{KEYRING}" for b in bases))
+
+
+def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:
+    """The packages of NVIDIA's repository for this driver choice, and why (for the plan's notes)."""
+    from packaging.version import Version
+
+    branch = driver.branch if driver.branch == "latest" else driver.branch.split(".")[0]
+    if branch != "latest" and not re.fullmatch(r"[0-9]{3}", branch):
+        raise InputError(_("{v!r} is not a driver branch (latest, or a number like 580)", v=driver.branch),
+                         key="driver.branch")
+    if driver.modules not in ("auto", "open", "proprietary"):
+        raise InputError(_("{v!r} is not auto, open or proprietary", v=driver.modules), key="driver.kernel_modules")
+    cc = ctx.values.get("hw.min_compute_capability")
+    old_gpu = cc is not None and Version(str(cc)) < TURING
+    modules = driver.modules
+    if modules == "auto":
+        modules = "proprietary" if old_gpu else "open"
+    if modules == "open" and old_gpu:
+        raise InputError(_("open kernel modules need Turing (compute capability 7.5) or newer; this GPU is {cc}",
+                           cc=cc), key="driver.kernel_modules", hint=_("use kernel_modules: proprietary (or auto)"))
+    if old_gpu and (branch == "latest" or int(branch) > LAST_LEGACY_BRANCH):
+        if branch != "latest":
+            raise InputError(_("driver {branch} does not support compute capability {cc}: Maxwell, Pascal and "
+                               "Volta end with the {last} branch", branch=branch, cc=cc, last=LAST_LEGACY_BRANCH),
+                             key="driver.branch", hint=_("use branch: {last}", last=LAST_LEGACY_BRANCH))
+        branch = str(LAST_LEGACY_BRANCH)
+    base = "nvidia-open" if modules == "open" else "cuda-drivers"
+    if branch == "latest":
+        return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
+    packages = [f"{base}-{branch}"]
+    if int(branch) >= PINNING_FROM:
+        packages.insert(0, f"nvidia-driver-pinning-{branch}")
+    return packages, _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
+                       modules=modules, pkgs=", ".join(packages))
+
+
+# Exits 0 when every package named is fully installed ("ii"). `dpkg -s` alone is not enough: it
+# succeeds for a package removed with its config files left ("rc"), which is not installed.
+INSTALLED_CHECK = (
+    "import subprocess, sys\n"
+    "for name in sys.argv[1:]:\n"
+    "    r = subprocess.run(['dpkg-query', '-W', '-f=${db:Status-Abbrev}', name],\n"
+    "                       capture_output=True, text=True)\n"
+    "    if r.returncode != 0 or not r.stdout.startswith('ii'):\n"
+    "        sys.exit(1)\n"
+)
+
+
+def _guard(params: AptParams, python: str) -> Guard | None:
+    """Done when every package asked for is installed and nothing else was asked (a repository, a
+    removal, a hold or a version pin: apt decides, it is idempotent)."""
+    if params.remove or params.keyring_deb or params.hold or not params.packages:
+        return None
+    if any("=" in p for p in params.packages):
+        return None
+    return Guard(unless=(python, "-c", INSTALLED_CHECK, *params.packages))
+
+
+def simulate(step: Step) -> tuple[Command, ...]:
+    """What a dry run runs instead of the step: apt-get's own simulation (-s), no root, no changes.
+
+    Adding the repository cannot be simulated (it needs the keyring package installed), so packages
+    from a repository added by this step may not resolve in a dry run; the output says which.
+    """
+    out: list[Command] = []
+    for cmd in step.commands:
+        argv = cmd.argv
+        if len(argv) >= 2 and argv[0] == "apt-get" and argv[1] in ("install", "remove", "purge"):
+            out.append(replace(cmd, argv=("apt-get", "-s", *argv[1:]), fallback=None))
+    return tuple(out)
+
+
+KIND = AptKind()

@@ -1,0 +1,187 @@
+"""The `conda` kind: a conda environment from channels, with PyTorch pinned to the chosen build.
+
+PyTorch comes from conda-forge: the `pytorch` channel published its last release with 2.5
+(pytorch/pytorch#138506), and `-c pytorch -c nvidia` lines from old tutorials now resolve to stale
+builds. On conda-forge the CUDA build of a release is chosen by pinning `cuda-version` (the
+package every CUDA build depends on) and asking for a `cuda*` build string; `cpu*` for the CPU build.
+
+    kind: conda
+    with: {action: create, prefix: ${target.path}, miniforge: /opt/miniforge3}
+    with: {action: install, prefix: ${target.path}, torch: true}
+
+Whichever engine there is runs it: conda, mamba and micromamba take the same argv here
+(`create|install -y -p PREFIX --override-channels -c CH ... SPEC ...`). The package cache is put in
+torch-setup's cache (CONDA_PKGS_DIRS, honoured by all three), so the sandbox knows what the step
+writes. CONDA_OVERRIDE_CUDA tells the solver which CUDA the driver runs, so a CUDA build can be
+solved before the new driver is loaded (after a driver install, before the reboot).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
+from installer.plan.model import Command, Guard
+from installer.plan.values import VType, check
+
+_SPEC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[ =<>!~,*|.A-Za-z0-9_+-]*)$")
+_CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$")
+
+# Exits 0 when every NAME==VERSION given is installed in the prefix (read from conda-meta records).
+INSTALLED_CHECK = (
+    "import json, pathlib, sys\n"
+    "meta = pathlib.Path(sys.argv[1]) / 'conda-meta'\n"
+    "have = {}\n"
+    "for f in meta.glob('*.json'):\n"
+    "    try:\n"
+    "        r = json.loads(f.read_text())\n"
+    "    except (OSError, ValueError):\n"
+    "        continue\n"
+    "    have[r.get('name')] = r.get('version')\n"
+    "for pin in sys.argv[2:]:\n"
+    "    name, _, want = pin.partition('==')\n"
+    "    if have.get(name) is None or (want and have[name] != want):\n"
+    "        sys.exit(1)\n"
+)
+
+
+class CondaParams(KindParams):
+    action: Literal["create", "install"]
+    prefix: str
+    engine: str | None = None  # conda, mamba or micromamba (a path or a name on PATH)
+    # the Miniforge an earlier step installs (default ~/miniforge3): its bin/conda is the engine when
+    # `engine` is not given and the machine has none of conda, mamba, micromamba
+    miniforge: str | None = None
+    channels: tuple[str, ...] = ("conda-forge",)
+    packages: tuple[str, ...] = ()
+    torch: bool = False  # add pytorch (and the extras) at the chosen version and build
+    python: str | None = None  # X.Y for a new environment; default: the target Python's
+
+    @field_validator("prefix", "miniforge")
+    @classmethod
+    def _paths(cls, v: str | None) -> str | None:
+        return check(VType.PATH, v)  # type: ignore[no-any-return]
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str | None) -> str | None:
+        return check(VType.COMMAND, v)  # type: ignore[no-any-return]
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("give at least one channel")
+        for ch in v:
+            if not _CHANNEL_NAME.match(ch):
+                check(VType.URL, ch)
+        return v
+
+    @field_validator("packages")
+    @classmethod
+    def _specs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for spec in v:
+            if not _SPEC.match(spec):
+                raise ValueError(f"{spec!r} is not a conda package spec (name, name=1.2, 'name >=1.2')")
+        return v
+
+    @field_validator("python")
+    @classmethod
+    def _python(cls, v: str | None) -> str | None:
+        return check(VType.VERSION, v)  # type: ignore[no-any-return]
+
+    @model_validator(mode="after")
+    def _work(self) -> CondaParams:
+        if self.action == "install" and not (self.packages or self.torch):
+            raise ValueError("an install needs `packages` or `torch: true`")
+        return self
+
+
+def _channel(name: str, ctx: KindContext) -> str:
+    """conda-forge through the mirror asked for (mirror.conda: a URL or a catalog id)."""
+    choice = str(ctx.answers.mirror.conda)
+    if name != "conda-forge" or choice in ("auto", "none"):
+        return name
+    if "://" in choice:
+        return choice.rstrip("/")
+    from installer.mirrors.catalog import load_catalog
+
+    mirror = load_catalog().get(choice)
+    if mirror is None or mirror.kind != "conda":
+        raise InputError(_("unknown conda mirror id {id!r}", id=choice), key="mirror.conda",
+                         hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
+    return mirror.url
+
+
+def torch_specs(ctx: KindContext) -> tuple[list[str], list[str], str | None]:
+    """(specs, pins for the guard, CUDA X.Y) for the chosen PyTorch on conda-forge."""
+    version = ctx.values.get("torch.version")
+    variant = str(ctx.values.get("torch.variant") or "")
+    cuda = ctx.values.get("torch.cuda")
+    if not version:
+        raise InputError(_("no PyTorch version was resolved for the conda environment"), key="torch.version")
+    if variant.startswith(("rocm", "xpu")):
+        raise InputError(_("conda-forge has no {variant} builds of PyTorch", variant=variant), key="method",
+                         hint=_("use method: pip for this variant"))
+    if cuda:
+        parts = str(cuda).split(".")
+        cuda = ".".join(parts[:2])  # cuda-version is pinned by major.minor (12.6), not the full release
+    build = "cuda*" if cuda else "cpu*"
+    specs = [f"pytorch={version}={build}"]
+    pins = [f"pytorch=={version}"]
+    if cuda:
+        specs.append(f"cuda-version={cuda}")
+    for extra in ("torchvision", "torchaudio"):
+        pinned = ctx.values.get(f"pins.{extra}")
+        if pinned and extra in (ctx.values.get("torch.extras") or ()):
+            specs.append(f"{extra}={pinned}")
+            pins.append(f"{extra}=={pinned}")
+    return specs, pins, str(cuda) if cuda else None
+
+
+class CondaKind(Kind):
+    name = "conda"
+    Params = CondaParams
+
+    def compile(self, params: CondaParams, ctx: KindContext) -> Compiled:
+        from installer.plan.kinds.runfile import default_miniforge
+
+        engine = params.engine or getattr(ctx.tools, "conda", None)
+        miniforge = params.miniforge or (default_miniforge() if not engine else None)
+        if not engine:
+            engine = posixpath.join(miniforge or default_miniforge(), "bin", "conda")
+        cache = str(ctx.values.get("cache.dir") or "/var/cache/torch-setup")
+        pkgs_dir = posixpath.join(cache, "conda-pkgs")
+        env: list[tuple[str, str]] = [("CONDA_PKGS_DIRS", pkgs_dir)]
+        specs: list[str] = []
+        pins: list[str] = []
+        if params.action == "create":
+            python = params.python or ctx.values.get("target.python_version")
+            if python:
+                specs.append(f"python={'.'.join(str(python).split('.')[:2])}")
+        if params.torch:
+            tspecs, pins, cuda = torch_specs(ctx)
+            specs += tspecs
+            if cuda:
+                env.append(("CONDA_OVERRIDE_CUDA", cuda))
+        specs += params.packages
+        channels: list[str] = []
+        for ch in params.channels:
+            channels += ["-c", _channel(ch, ctx)]
+        argv = (engine, params.action, "-y", "-p", params.prefix, "--override-channels", *channels, *specs)
+        if params.action == "create":
+            guard = Guard(creates=posixpath.join(params.prefix, "conda-meta", "history"))
+        else:
+            names = pins + [s for s in params.packages if _SPEC.match(s) and re.fullmatch(r"[A-Za-z0-9_.-]+", s)]
+            guard = Guard(unless=(ctx.tools.python, "-c", INSTALLED_CHECK, params.prefix, *names))
+        writable = [params.prefix, pkgs_dir] + ([miniforge] if miniforge else [])
+        return Compiled(commands=(Command(argv=argv),), env=tuple(env), writable=tuple(writable), guard=guard)
+
+
+KIND = CondaKind()

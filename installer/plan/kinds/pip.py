@@ -1,0 +1,121 @@
+"""The `pip` kind: create a virtual environment, or install exact pins into an interpreter.
+
+uv is the engine (fast, and always there: it ships with torch-setup); pip is the fallback, run as the
+step's second command when uv is absent or fails. Both get the same package sources, as explicit flags
+(uv reads no pip.conf). The step is idempotent by its guard: an environment whose interpreter runs is
+not created again, and exact pins already installed (read from package metadata, torch is never
+imported) are not installed again.
+
+    kind: pip
+    with: {venv: ${target.path}, python: ${target.base_python}}       # create the environment
+    with: {python: ${target.python}, packages: ${pins.requirements}}   # install into it
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
+from installer.plan.model import Command, Guard
+from installer.plan.values import VType, check
+
+# Exits 0 when every NAME==VERSION given is installed at exactly that version. Reads metadata only:
+# importing torch would take seconds and could crash on a broken install.
+INSTALLED_CHECK = (
+    "import re, sys, importlib.metadata as m; "
+    "key = lambda s: re.sub(r\"[-_.]+\", \"-\", s).lower(); "
+    "have = {key(d.metadata[\"Name\"] or \"\"): d.version.lower() for d in m.distributions()}; "
+    "sys.exit(int(any(have.get(key(n)) != v.lower() for n, _, v in (p.partition(\"==\") for p in sys.argv[1:]))))"
+)
+RUNS_CHECK = "import sys"
+
+
+class PipParams(KindParams):
+    python: str  # create: the interpreter to build from; install: the interpreter to install into
+    venv: str | None = None  # create a virtual environment at this absolute path
+    packages: tuple[str, ...] = ()  # exact pins (name==version)
+    engine: Literal["auto", "uv", "pip"] = "auto"  # auto: uv, falling back to pip
+
+    @field_validator("python")
+    @classmethod
+    def _python(cls, v: str) -> str:
+        return check(VType.COMMAND, v)  # type: ignore[no-any-return]
+
+    @field_validator("venv")
+    @classmethod
+    def _venv(cls, v: str | None) -> str | None:
+        return check(VType.PATH, v)  # type: ignore[no-any-return]
+
+    @field_validator("packages")
+    @classmethod
+    def _packages(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return check(VType.PINS, v)  # type: ignore[no-any-return]
+
+    @model_validator(mode="after")
+    def _one_job(self) -> PipParams:
+        if (self.venv is None) == (not self.packages):
+            raise ValueError("give either `venv` (create an environment) or `packages` (install), not both")
+        return self
+
+
+def venv_python(venv: str) -> str:
+    return posixpath.join(venv, "bin", "python")
+
+
+class PipKind(Kind):
+    name = "pip"
+    Params = PipParams
+
+    def compile(self, params: PipParams, ctx: KindContext) -> Compiled:
+        if params.venv is not None:
+            return self._create(params, ctx)
+        return self._install(params, ctx)
+
+    def _create(self, params: PipParams, ctx: KindContext) -> Compiled:
+        venv = params.venv or ""
+        fallback = Command(argv=(params.python, "-m", "venv", venv))
+        uv = ctx.tools.uv if params.engine != "pip" else None
+        if uv:
+            # --allow-existing: the executor makes the folder first (the sandbox binds it writable),
+            # and a re-run after a kill must be able to finish a half-made environment
+            cmd = Command(argv=(uv, "venv", "--allow-existing", "--no-project", "--python", params.python, venv),
+                          fallback=fallback)
+        else:
+            cmd = fallback
+        guard = Guard(creates=posixpath.join(venv, "pyvenv.cfg"), unless=(venv_python(venv), "-I", "-c", RUNS_CHECK))
+        return Compiled(commands=(cmd,), writable=(venv,), guard=guard)
+
+    def _install(self, params: PipParams, ctx: KindContext) -> Compiled:
+        py = params.python
+        packages = params.packages
+        pip_cmd = self._pip_command(py, packages, ctx)
+        uv = ctx.tools.uv if params.engine != "pip" else None
+        if params.engine == "uv" and not uv:
+            raise InputError(_("this step asks for uv, and uv is not installed"),
+                             hint=_("reinstall torch-setup (uv is one of its dependencies)"))
+        if uv:
+            uv_argv = (uv, "pip", "install", "--python", py, *ctx.indexes.uv_flags(), *packages)
+            cmd = Command(argv=uv_argv, fallback=pip_cmd)
+        else:
+            cmd = pip_cmd
+        guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))
+        prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
+        return Compiled(commands=(cmd,), writable=(prefix,) if prefix and prefix != "/" else (), guard=guard)
+
+    @staticmethod
+    def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext) -> Command:
+        flags = ("--disable-pip-version-check", "--no-input", *ctx.indexes.pip_flags())
+        if ctx.tools.host_pip:
+            # the host's pip installs into the target: a venv made by uv has no pip of its own
+            argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *flags, *packages)
+        else:
+            argv = (py, "-m", "pip", "install", *flags, *packages)
+        return Command(argv=argv)
+
+
+KIND = PipKind()

@@ -1,0 +1,258 @@
+"""The `wheel` kind: an offline wheelhouse, built on a machine with network, installed on one without.
+
+Build (on the online machine, for the target's platform and Python, e.g. planned with the air-gapped
+machine's `detect --json` as `--hardware`):
+
+    pip download --dest WH --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311
+                 --platform manylinux_2_28_x86_64 torch==2.13.0+cpu ...
+    python -m installer.plan.kinds.wheel manifest WH torch==2.13.0+cpu ...
+
+`manifest` writes WH/requirements.txt (every wheel as `name==version --hash=sha256:...`) and
+WH/manifest.json (files, sizes, hashes, target). Install (on the air-gapped machine):
+
+    python -m installer.plan.kinds.wheel check WH        # every file there, every hash right
+    pip install --no-index --find-links WH --require-hashes -r WH/requirements.txt
+
+`--no-index` means pip never looks at the network; `--require-hashes` means a wheel that changed on
+the way (a bad USB copy, a swapped file) is refused before anything is installed.
+
+    kind: wheel
+    with: {action: build, wheelhouse: ${wheelhouse}, python: ${tools.python}, packages: ${pins.requirements}}
+    with: {action: install, wheelhouse: ${wheelhouse}, python: ${target.python}}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
+from installer.plan.model import Command, Guard
+from installer.plan.values import VType, check
+
+MANIFEST = "manifest.json"
+REQUIREMENTS = "requirements.txt"
+_PLATFORM = re.compile(r"^[a-z0-9_]+$")
+PIP_QUIET = ("--disable-pip-version-check", "--no-input")
+# glibc of the oldest distributions torch still supports (torch's own wheels are manylinux_2_28)
+DEFAULT_GLIBC_MINOR = 28
+
+
+class WheelParams(KindParams):
+    action: Literal["build", "install"]
+    wheelhouse: str
+    python: str  # build: the interpreter whose pip downloads; install: the interpreter installed into
+    packages: tuple[str, ...] = ()  # build: exact pins; install: pins the guard checks (default: none)
+    python_version: str | None = None  # build: the target's X.Y; default: the target Python's
+    platforms: tuple[str, ...] = ()  # build: default every manylinux tag a glibc 2.28 <arch> machine runs
+
+    @field_validator("wheelhouse")
+    @classmethod
+    def _wh(cls, v: str) -> str:
+        return check(VType.PATH, v)  # type: ignore[no-any-return]
+
+    @field_validator("python")
+    @classmethod
+    def _py(cls, v: str) -> str:
+        return check(VType.COMMAND, v)  # type: ignore[no-any-return]
+
+    @field_validator("packages")
+    @classmethod
+    def _pins(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return check(VType.PINS, v)  # type: ignore[no-any-return]
+
+    @field_validator("python_version")
+    @classmethod
+    def _pyver(cls, v: str | None) -> str | None:
+        return check(VType.VERSION, v)  # type: ignore[no-any-return]
+
+    @field_validator("platforms")
+    @classmethod
+    def _platforms(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for p in v:
+            if not _PLATFORM.match(p):
+                raise ValueError(f"{p!r} is not a platform tag like manylinux_2_28_x86_64")
+        return v
+
+    @model_validator(mode="after")
+    def _build_needs_packages(self) -> WheelParams:
+        if self.action == "build" and not self.packages:
+            raise ValueError("a wheelhouse build needs `packages`, the exact pins to download")
+        return self
+
+
+def manylinux_platforms(arch: str, glibc_minor: int = DEFAULT_GLIBC_MINOR) -> tuple[str, ...]:
+    """Every manylinux tag a glibc 2.<glibc_minor> machine runs, newest first.
+
+    pip's --platform does not widen `manylinux_2_28` to the older tags a wheel may carry (only the
+    legacy manylinux2014/2010 aliases get that), so a wheel tagged only manylinux_2_17 would be
+    missed; the target's whole range is listed instead (PEP 600: a manylinux_2_Y wheel runs on any
+    glibc >= 2.Y).
+    """
+    tags = [f"manylinux_2_{minor}_{arch}" for minor in range(glibc_minor, 16, -1)]
+    tags.append(f"manylinux2014_{arch}")
+    if arch in ("x86_64", "i686"):
+        tags += [f"manylinux2010_{arch}", f"manylinux1_{arch}"]
+    return tuple(tags)
+
+
+class WheelKind(Kind):
+    name = "wheel"
+    Params = WheelParams
+
+    def compile(self, params: WheelParams, ctx: KindContext) -> Compiled:
+        if params.action == "build":
+            return self._build(params, ctx)
+        return self._install(params, ctx)
+
+    def _build(self, params: WheelParams, ctx: KindContext) -> Compiled:
+        from installer.errors import InputError
+        from installer.i18n import _
+
+        version = params.python_version or ctx.values.get("target.python_version") or ctx.values.get("hw.python_version")
+        if not version:
+            raise InputError(_("the wheelhouse needs the target's Python version"), key="target.python",
+                             hint=_("give target.python (e.g. 3.11), or plan with the target's `detect --json`"))
+        major_minor = ".".join(str(version).split(".")[:2])
+        arch = ctx.report.os.arch or "x86_64"
+        platforms = params.platforms or manylinux_platforms(arch)
+        wh = params.wheelhouse
+        plat_flags: list[str] = []
+        for p in platforms:
+            plat_flags += ["--platform", p]
+        download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", wh, "--only-binary=:all:",
+                    "--python-version", major_minor, "--implementation", "cp",
+                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags,
+                    *ctx.indexes.pip_flags(), *params.packages)
+        manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest",
+                    "--python-version", major_minor, *[f"--platform={p}" for p in platforms], wh, *params.packages)
+        guard = Guard(unless=(ctx.tools.python, "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
+        return Compiled(commands=(Command(argv=download), Command(argv=manifest)), writable=(wh,), guard=guard)
+
+    def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
+        from installer.plan.kinds.pip import INSTALLED_CHECK
+
+        wh = params.wheelhouse
+        req = posixpath.join(wh, REQUIREMENTS)
+        offline = ("--no-index", "--find-links", wh, "--require-hashes", "-r", req)
+        py = params.python
+        pip_argv: tuple[str, ...]
+        if ctx.tools.host_pip:
+            pip_argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *PIP_QUIET, *offline)
+        else:
+            pip_argv = (py, "-m", "pip", "install", *PIP_QUIET, *offline)
+        fallback = Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline)) if ctx.tools.uv else None
+        verify = Command(argv=(ctx.tools.python, "-m", "installer.plan.kinds.wheel", "check", wh))
+        pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
+        guard = Guard(unless=(py, "-c", INSTALLED_CHECK, *pins)) if pins else None
+        prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
+        return Compiled(commands=(verify, Command(argv=pip_argv, fallback=fallback)),
+                        writable=(prefix,) if prefix and prefix != "/" else (), guard=guard)
+
+
+# ---------------------------------------------------------------- run time: `python -m installer.plan.kinds.wheel`
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1024 * 1024):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version: str | None = None,
+                   platforms: list[str] | None = None) -> dict:
+    """Hash every wheel in the wheelhouse and write requirements.txt and manifest.json beside them."""
+    from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+
+    files = []
+    by_pin: dict[str, list[str]] = {}
+    for wheel in sorted(wheelhouse.glob("*.whl")):
+        try:
+            name, version, _build, _tags = parse_wheel_filename(wheel.name)
+        except InvalidWheelFilename as exc:
+            raise SystemExit(f"{wheel}: {exc}") from None
+        digest = _sha256(wheel)
+        files.append({"file": wheel.name, "sha256": digest, "size": wheel.stat().st_size})
+        by_pin.setdefault(f"{canonicalize_name(name)}=={version}", []).append(digest)
+    if not files:
+        raise SystemExit(f"{wheelhouse}: no wheels to describe (did the download step run?)")
+    have = {p.split("==")[0] for p in by_pin}
+    missing = [r for r in requirements if canonicalize_name(r.split("==")[0]) not in have]
+    if missing:
+        raise SystemExit(f"{wheelhouse}: these were asked for and are not there: {', '.join(missing)}")
+    lines = ["# written by torch-setup: install with",
+             "#   pip install --no-index --find-links THIS_FOLDER --require-hashes -r THIS_FILE"]
+    for pin, digests in sorted(by_pin.items()):
+        lines.append(pin + "".join(f" --hash=sha256:{d}" for d in sorted(set(digests))))
+    manifest = {"format": 1, "python_version": python_version, "platforms": platforms or [],
+                "requirements": requirements, "files": files}
+    (wheelhouse / REQUIREMENTS).write_text("\n".join(lines) + "\n")
+    (wheelhouse / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list[str]:
+    """Problems with the wheelhouse: missing or changed files, requirements it does not hold. [] when sound."""
+    from packaging.utils import canonicalize_name
+
+    path = wheelhouse / MANIFEST
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        return [f"{path} is missing: this folder was not made by a wheelhouse build"]
+    except (OSError, ValueError) as exc:
+        return [f"{path}: {exc}"]
+    problems: list[str] = []
+    for entry in manifest.get("files", []):
+        f = wheelhouse / entry["file"]
+        if not f.is_file():
+            problems.append(f"{f} is missing")
+        elif f.stat().st_size != entry["size"] or _sha256(f) != entry["sha256"]:
+            problems.append(f"{f} changed since the wheelhouse was built (sha256 mismatch)")
+    listed = {canonicalize_name(r.split("==")[0]): r for r in manifest.get("requirements", [])}
+    for r in requirements:
+        if listed.get(canonicalize_name(r.split("==")[0])) != r:
+            problems.append(f"{r} is not what this wheelhouse was built for")
+    if not (wheelhouse / REQUIREMENTS).is_file():
+        problems.append(f"{wheelhouse / REQUIREMENTS} is missing")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m installer.plan.kinds.wheel")
+    sub = parser.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("manifest", help="hash the wheels and write requirements.txt and manifest.json")
+    m.add_argument("wheelhouse", type=Path)
+    m.add_argument("requirements", nargs="*")
+    m.add_argument("--python-version")
+    m.add_argument("--platform", action="append", default=[])
+    c = sub.add_parser("check", help="exit 0 when every wheel is there and unchanged")
+    c.add_argument("wheelhouse", type=Path)
+    c.add_argument("requirements", nargs="*")
+    args = parser.parse_args(argv)
+    if args.command == "manifest":
+        manifest = write_manifest(args.wheelhouse, args.requirements, python_version=args.python_version,
+                                  platforms=args.platform)
+        print(f"{args.wheelhouse}: {len(manifest['files'])} wheels, hashes in {REQUIREMENTS}")
+        return 0
+    problems = check_wheelhouse(args.wheelhouse, args.requirements)
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+KIND = WheelKind()
+
+if __name__ == "__main__":
+    raise SystemExit(main())

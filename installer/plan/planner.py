@@ -1,0 +1,298 @@
+"""From answers + hardware report + pins + indexes to a Plan. Pure: no I/O but reading the recipes.
+
+The template namespace (`values.VARIABLES`) is filled here, once, from the resolved decisions: the
+target environment as absolute paths, the exact pins, the indexes, the facts of the report. Recipes
+whose `when:` holds are expanded in their `order`, and their steps become the plan.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import threading
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from packaging.version import InvalidVersion, Version
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.plan.indexes import Indexes
+from installer.plan.kinds.base import KindContext
+from installer.plan.model import Plan, Step
+from installer.plan.tools import Tools
+from installer.plan.values import VARIABLES, VType, check
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
+    from installer.hardware.report import HardwareReport
+    from installer.plan.recipe import Recipe
+
+_PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
+
+
+def _abs(path: str, cwd: str) -> str:
+    """Relative paths are taken from the working directory; `~` is the home folder."""
+    expanded = os.path.expanduser(path)
+    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
+
+
+def _interpreter(spec: str | None, cwd: str) -> str | None:
+    if spec is None:
+        return None
+    if _PY_VERSION.match(spec):
+        return f"python{spec}"  # found on PATH when the step runs
+    return _abs(spec, cwd)
+
+
+def _minor(version: str | None) -> str | None:
+    if not version:
+        return None
+    try:
+        v = Version(version)
+    except InvalidVersion:
+        return None
+    return f"{v.major}.{v.minor}"
+
+
+def target_of(answers: Answers, report: HardwareReport, tools: Tools, cwd: str) -> dict[str, str | None]:
+    """The target environment as the steps see it: folder, interpreter, base interpreter, X.Y."""
+    t = answers.target
+    detected = report.python.executable if report.python else None
+    detected_version = _minor(report.python.version) if report.python else None
+    if t.kind == "existing":
+        python = _interpreter(t.python, cwd)
+        path = posixpath.dirname(posixpath.dirname(python)) if python and python.startswith("/") else None
+        version = t.python if t.python and _PY_VERSION.match(t.python) else None
+        return {"path": path, "python": python, "base_python": python, "python_version": version}
+    path = _abs(t.path, cwd)
+    if t.python is not None:
+        base = _interpreter(t.python, cwd)
+        version = t.python if _PY_VERSION.match(t.python) else (
+            detected_version if detected and base == detected else None)
+    else:
+        base = detected or tools.python
+        version = detected_version
+    return {"path": path, "python": posixpath.join(path, "bin", "python"), "base_python": base,
+            "python_version": version}
+
+
+def _cuda_of_variant(variant: str) -> str | None:
+    m = re.fullmatch(r"cu([0-9]{2})([0-9])", variant)
+    return f"{int(m.group(1))}.{m.group(2)}" if m else None
+
+
+def _fact(vtype: VType, value: Any) -> Any:
+    """A fact from a report (maybe another machine's): a value that does not fit its type is unknown."""
+    try:
+        return check(vtype, value)
+    except ValueError:
+        return None
+
+
+def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Indexes, tools: Tools,
+              cwd: str, cache_dir: str) -> dict[str, Any]:
+    """Every template value, checked against its type."""
+    target = target_of(answers, report, tools, cwd)
+    ct = answers.cuda_toolkit
+    nvidia = report.nvidia_gpus
+    ccs = [g.compute_capability for g in nvidia if g.compute_capability]
+    raw: dict[str, Any] = {
+        "method": answers.method,
+        "target.kind": answers.target.kind,
+        "target.path": target["path"],
+        "target.python": target["python"],
+        "target.base_python": target["base_python"],
+        "target.python_version": target["python_version"] or _minor(getattr(pins, "python", None)),
+        "torch.version": pins.torch,
+        "torch.variant": pins.variant,
+        "torch.local": pins.local,
+        "torch.cuda": getattr(pins, "cuda", None) or _cuda_of_variant(pins.variant),
+        "torch.extras": tuple(answers.torch.extras),
+        "pins.torch": pins.requirements[0] if pins.requirements else None,
+        "pins.requirements": tuple(pins.requirements),
+        "pins.torchvision": pins.torchvision,
+        "pins.torchaudio": pins.torchaudio,
+        "wheelhouse": _abs(answers.wheelhouse, cwd) if answers.wheelhouse else None,
+        "mirror.region": answers.mirror.region,
+        "mirror.scope": answers.mirror.scope,
+        "mirror.pypi": answers.mirror.pypi,
+        "mirror.pytorch": answers.mirror.pytorch,
+        "mirror.conda": answers.mirror.conda,
+        "mirror.apt": answers.mirror.apt,
+        "index.url": indexes.index_url,
+        "index.extra_urls": indexes.extra_index_urls,
+        "index.find_links": tuple(_abs(x, cwd) for x in indexes.find_links if "://" not in x),
+        "index.pytorch": indexes.pytorch_index,
+        "driver.install": answers.driver.install,
+        "driver.branch": answers.driver.branch,
+        "driver.source": answers.driver.source,
+        "driver.kernel_modules": answers.driver.kernel_modules,
+        "cuda_toolkit.install": ct.install,
+        "cuda_toolkit.version": ct.version,
+        "cuda_toolkit.source": ct.source,
+        "cuda_toolkit.prefix": _abs(ct.prefix, cwd) if ct.prefix else None,
+        "verify": answers.verify,
+        "bench": answers.bench,
+        "tools.uv": tools.uv,
+        "tools.python": tools.python,
+        "cache.dir": cache_dir,
+    }
+    facts: dict[str, Any] = {
+        "hw.os_id": report.os.id,
+        "hw.os_version": report.os.version_id,
+        "hw.arch": report.os.arch,
+        "hw.kernel": report.os.kernel,
+        "hw.wsl": report.os.wsl,
+        "hw.container": report.os.container,
+        "hw.gpu_count": len(report.gpus),
+        "hw.nvidia_gpu_count": len(nvidia),
+        "hw.gpu_vendors": tuple(dict.fromkeys(g.vendor for g in report.gpus)),
+        "hw.min_compute_capability": min((c for c in ccs if _fact(VType.VERSION, c)), key=Version, default=None),
+        "hw.driver_version": report.nvidia_driver.version if report.nvidia_driver else None,
+        "hw.driver_cuda": report.nvidia_driver.cuda if report.nvidia_driver else None,
+        "hw.secure_boot": report.secure_boot,
+        "hw.nouveau_loaded": report.nouveau_loaded,
+        "hw.cuda_toolkits": tuple(t.version for t in report.cuda_toolkits
+                                  if _fact(VType.VERSION, t.version) is not None),
+        "hw.python_version": report.python.version if report.python else None,
+    }
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        try:
+            values[name] = check(VARIABLES[name].vtype, value)
+        except ValueError as exc:
+            raise InputError(_("{name} cannot be used: {why}", name=name, why=str(exc)), key=name) from None
+    for name, value in facts.items():
+        values[name] = _fact(VARIABLES[name].vtype, value)
+    return values
+
+
+def select_recipes(recipes: list[Recipe], values: dict[str, Any]) -> list[Recipe]:
+    return [r for r in recipes if r.applies(values)]
+
+
+def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: Indexes,
+              tools: Tools | None = None, cwd: str | None = None, recipes: list[Recipe] | None = None,
+              cache_dir: str | None = None) -> Plan:
+    """The plan for these decisions on this machine. Pure: the same inputs give the same plan.
+
+    `tools` (uv's path, this interpreter), `cwd` (relative paths in the answers) and `recipes` default
+    to what this machine has; tests pass them explicitly.
+    """
+    from installer.paths import cache_dir as default_cache
+    from installer.plan.recipe import applicable_recipes
+
+    tools = tools or Tools.discover()
+    cwd = cwd or os.getcwd()
+    values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
+    chosen = applicable_recipes(values) if recipes is None else select_recipes(recipes, values)
+    if not chosen:
+        raise InputError(_("no recipe installs with method {method!r} on this machine", method=answers.method),
+                         key="method", hint=_("see `torch-setup recipes validate` and the recipes folder"))
+    steps: list[Step] = []
+    notes: list[str] = list(getattr(pins, "reasons", ())) + list(indexes.notes)
+    seen: set[str] = set()
+    for recipe in chosen:
+        def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
+            return KindContext(answers=answers, report=report, pins=pins, indexes=indexes, tools=tools,
+                               values=values, step_id=step_id, recipe=recipe.id)
+
+        for step, compiled in recipe.expand(values, context):
+            if step.id in seen:  # two recipes may share a step id: keep both, keep ids unique
+                step = replace(step, id=f"{recipe.id}-{step.id}")
+            seen.add(step.id)
+            steps.append(step)
+            notes.extend(n for n in compiled.notes if n not in notes)
+    summary = (
+        ("torch", pins.torch), ("variant", pins.variant),
+        ("packages", " ".join(pins.requirements)),
+        ("target", str(values["target.path"] or values["target.python"] or "")),
+        ("python", str(values["target.base_python"] or "")),
+        ("method", answers.method),
+        ("recipes", ", ".join(r.id for r in chosen)),
+    )
+    return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(notes)),
+                target_python=values["target.python"],
+                meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
+                      "variant": pins.variant})
+
+
+def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None) -> Any:
+    """Exact pins for the answers on this machine (installer.compat), for the target's Python."""
+    from installer.compat import resolve_pins
+
+    target = target_of(answers, report, tools or Tools.discover(), cwd or os.getcwd())
+    return resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant,
+                        python=target["python_version"], extras=tuple(answers.torch.extras))
+
+
+def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
+    """The PyTorch index for the variant (installer.mirrors), or None when the variant needs none."""
+    from installer.plan.indexes import needs_pytorch_index
+
+    if not needs_pytorch_index(pins) or answers.mirror.pytorch == "none":
+        return None
+    from installer.mirrors import pick_pytorch_index
+
+    region = None if answers.mirror.region == "auto" else answers.mirror.region
+    return pick_pytorch_index(pins.variant, pins.torch, preference=answers.mirror.pytorch, region=region,
+                              timeout=timeout)
+
+
+def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
+             cwd: str | None = None) -> Plan:
+    """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan."""
+    from installer.plan.indexes import choose_indexes
+
+    tools = Tools.discover()
+    cwd = cwd or os.getcwd()
+    pins = pins_for(answers, report, tools=tools, cwd=cwd)
+    pick = pick_index(answers, pins, timeout=probe_timeout)
+    indexes = choose_indexes(answers, report, pins, pick)
+    return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd)
+
+
+def _remap(exc: InputError, located: Any) -> InputError:
+    """An error about an answers key (from compat or mirrors) points at that key's line in the file."""
+    if exc.file is not None or not exc.key or exc.key.startswith("-"):
+        return exc
+    path = tuple(exc.key.split("."))
+    if path[0] not in located.data and path[0] not in ("torch", "target", "mirror", "method"):
+        return exc
+    return InputError(exc.message, file=located.file, line=located.line_of(path), key=exc.key, hint=exc.hint)
+
+
+def _preload(module: str) -> None:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - the real import, later, reports any problem
+        pass
+
+
+def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
+                    probe_timeout: float = 3.0) -> tuple[Answers, HardwareReport, Plan]:
+    """What `plan` and `install` share: load the answers, detect (or load) the machine, make the plan.
+    Changes nothing: detection only reads, and planning is pure."""
+    from installer.answers import answers_from_located
+    from installer.hardware import load_or_detect
+    from installer.yamlfile import load_yaml
+
+    located = load_yaml(answers_path)
+    answers = answers_from_located(located)
+    # the mirror prober (httpx and friends) loads while detection waits on its probes
+    threading.Thread(target=_preload, args=("installer.mirrors",), daemon=True).start()
+    python = answers.target.python
+    if python is not None and _PY_VERSION.match(python):
+        python = None  # a version to look for, not an interpreter detection could examine
+    elif python is not None:
+        python = _abs(python, os.getcwd())
+    report = load_or_detect(hardware_path, python=python)
+    try:
+        plan = plan_for(answers, report, probe_timeout=probe_timeout)
+    except InputError as exc:
+        raise _remap(exc, located) from None
+    return answers, report, plan

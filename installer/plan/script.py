@@ -1,0 +1,155 @@
+"""A plan as a bash script: what `install` would do, to read, keep, or run by hand.
+
+Every argv item is quoted with shlex.quote, so a value with spaces or shell characters stays one
+literal word. Guards become shell tests, the uv -> pip fallback becomes `||`, root steps go through
+sudo (only when the script is not already run as root) and are marked. `bash -n` accepts the result.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+
+from installer import __version__
+from installer.i18n import _
+from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
+
+
+def _q(items: Iterable[str]) -> str:
+    return " ".join(shlex.quote(x) for x in items)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())  # a comment is one line: no newline may end it early
+
+
+def _command(cmd: Command, root: bool) -> str:
+    prefix = ""
+    if cmd.env:
+        prefix = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in cmd.env) + " "
+    sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
+    line = f"{sudo}{prefix}{_q(cmd.argv)}"
+    if cmd.ok_codes != (0,):
+        codes = " ".join(str(c) for c in cmd.ok_codes)
+        line = (f"{{ rc=0; {line} || rc=$?; case \" {codes} \" in *\" $rc \"*) ;; *) "
+                f"echo \"exit code $rc\" >&2; exit \"$rc\";; esac; }}")
+    if cmd.cwd:
+        line = f"(cd {shlex.quote(cmd.cwd)} && {line})"
+    if cmd.fallback is not None:
+        line = f"{line} \\\n    || {_command(cmd.fallback, root)}"
+    return line
+
+
+def _download(d: Download, root: bool) -> list[str]:
+    sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
+    urls = " ".join(shlex.quote(u) for u in d.urls)
+    lines = [f"fetch {shlex.quote(d.dest)} {urls}"]
+    if d.sha256:
+        lines.append(f"{sudo}sha256sum --check --strict - <<< {shlex.quote(f'{d.sha256}  {d.dest}')}")
+    return lines
+
+
+def _file(fw: FileWrite, root: bool) -> list[str]:
+    sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
+    mode = format(fw.mode, "o")
+    return [
+        f"{sudo}mkdir -p {shlex.quote(_parent(fw.path))}",
+        f"printf '%s' {shlex.quote(fw.content)} | {sudo}install -m {mode} /dev/stdin {shlex.quote(fw.path)}",
+    ]
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] or "/"
+
+
+def guard_test(guard: Guard) -> str | None:
+    """The shell test that holds when the step is already done."""
+    parts = []
+    if guard.creates:
+        parts.append(f"[ -e {shlex.quote(guard.creates)} ]")
+    if guard.unless:
+        parts.append(f"{_q(guard.unless)} >/dev/null 2>&1")
+    return " && ".join(parts) if parts else None
+
+
+def _step(step: Step, index: int, total: int) -> list[str]:
+    mark = " [root]" if step.root else ""
+    lines = [f"# --- step {index}/{total}{mark}: {step.id} - {_comment(step.title)}"]
+    if step.why:
+        lines.append(f"# why: {_comment(step.why)}")
+    if step.reboot:
+        lines.append("# " + _("needs a reboot afterwards"))
+    body: list[str] = []
+    for d in step.downloads:
+        body += _download(d, step.root)
+    for fw in step.files:
+        body += _file(fw, step.root)
+    for cmd in step.commands:
+        body.append(_command(cmd, step.root))
+    if not body:
+        body = [":"]
+    test = guard_test(step.guard) if step.guard else None
+    title = shlex.quote(f"== {step.id}: {_comment(step.title)}")
+    if step.reboot:
+        # a script has no journal: a marker with the boot id says the step ran, and whether the
+        # machine has rebooted since (run again before the reboot: it stops again; after: it goes on)
+        marker = f'"$STATE_DIR"/{step.digest()}.done'
+        body += ['mkdir -p "$STATE_DIR"', f"boot_id > {marker}",
+                 f"echo {shlex.quote(_('reboot now, then run this script again to finish'))}", "exit 0"]
+        lines.append(f"if [ -e {marker} ] && [ \"$(cat {marker})\" = \"$(boot_id)\" ]; then")
+        lines.append(f"  echo {shlex.quote(_('reboot now, then run this script again to finish'))}")
+        lines.append("  exit 0")
+        lines.append(f"elif [ -e {marker} ]{' || ' + test if test else ''}; then")
+    elif test:
+        lines.append(f"if {test}; then")
+    if step.reboot or test:
+        lines.append(f"  echo {shlex.quote(f'== {step.id}: already done')}")
+        lines.append("else")
+        lines.append(f"  echo {title}")
+        lines += ["  " + line.replace("\n", "\n  ") for line in body]
+        lines.append("fi")
+    else:
+        lines.append(f"echo {title}")
+        lines += body
+    return lines
+
+
+_FETCH = r'''# downloads: resumable, the next mirror on failure
+fetch() {
+  local dest="$1"; shift
+  mkdir -p "$(dirname "$dest")"
+  for url in "$@"; do
+    if curl -fL --retry 3 -C - -o "$dest" "$url"; then return 0; fi
+  done
+  echo "download failed: $dest" >&2; return 1
+}'''
+
+
+def render_script(plan: Plan) -> str:
+    total = len(plan.steps)
+    out = [
+        "#!/usr/bin/env bash",
+        "# " + _("Install plan made by torch-setup {version}. It does what `torch-setup install` would do.",
+                 version=__version__),
+    ]
+    for key, value in plan.summary:
+        out.append(f"#   {key}: {_comment(value)}")
+    for note in plan.notes:
+        out.append(f"# note: {_comment(note)}")
+    if plan.needs_root:
+        out.append("# " + _("steps marked [root] run as root (through sudo when this script is not run as root)"))
+    out += ["set -euo pipefail", ""]
+    if plan.needs_root:
+        out += ['SUDO=()', 'if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi', ""]
+    if any(s.downloads for s in plan.steps):
+        out += [_FETCH, ""]
+    if plan.needs_reboot:
+        out += ['STATE_DIR="${XDG_STATE_HOME:-$HOME/.local/state}/torch-setup/script"',
+                "boot_id() { cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown; }", ""]
+    for i, step in enumerate(plan.steps, 1):
+        out += _step(step, i, total)
+        out.append("")
+    if plan.target_python:
+        out.append("# " + _("check the result: torch-setup verify --python {python}", python=plan.target_python))
+    out.append(f"echo {shlex.quote(_('done'))}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,51 @@
+"""The programs a plan is built around, found on the machine that plans: uv, and this interpreter.
+
+uv comes with torch-setup (the `uv` package on PyPI ships the binary); pip is the fallback when uv is
+absent or fails. pip can install into another interpreter with `--python` (pip >= 22.3), so the host's
+own pip also serves environments that have no pip of their own (a venv made by uv has none).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Tools:
+    uv: str | None = None  # absolute path of the uv binary, None when absent
+    python: str = sys.executable  # the interpreter torch-setup runs on
+    host_pip: bool = False  # `python -m pip --python TARGET` works (pip >= 22.3 beside this interpreter)
+
+    @classmethod
+    def discover(cls) -> Tools:
+        return cls(uv=find_uv(), python=sys.executable, host_pip=_host_pip_version() >= (22, 3))
+
+
+def find_uv() -> str | None:
+    try:
+        import uv  # the PyPI package: only a locator for its binary
+
+        path = uv.find_uv_bin()
+        if path and Path(path).is_file():
+            return str(Path(path).absolute())
+    except (ImportError, FileNotFoundError):
+        pass
+    return shutil.which("uv")
+
+
+def _host_pip_version() -> tuple[int, ...]:
+    """The version of the pip beside this interpreter, read from its metadata (not imported: it is slow)."""
+    from importlib import metadata
+
+    try:
+        text = metadata.version("pip")
+    except metadata.PackageNotFoundError:
+        return (0,)
+    parts: list[int] = []
+    for part in text.split(".")[:2]:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)

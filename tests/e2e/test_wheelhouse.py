@@ -1,0 +1,199 @@
+"""The offline wheelhouse, both ends, for real: wheels downloaded from PyPI by `pip download` for a
+target platform and Python, a manifest of hashes, then an install with no index at all.
+
+The install runs (1) through the executor with every package index unreachable (PIP_INDEX_URL on a
+closed 127.0.0.1 port, no pip configuration) and (2) inside a network namespace with no network
+(`bwrap --unshare-net`). The small set (jinja2 + MarkupSafe, a binary wheel) keeps the default run
+fast; the torch wheelhouse is the `slow` test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from installer.answers import Answers
+from installer.executor.events import RunFinished, StepFinished
+from installer.executor.runner import run_plan
+from installer.hardware.report import HardwareReport
+from installer.plan.indexes import Indexes
+from installer.plan.kinds.base import KindContext
+from installer.plan.kinds.wheel import KIND, WheelParams, check_wheelhouse
+from installer.plan.model import Plan, Step
+from installer.plan.tools import Tools
+
+REPO = Path(__file__).resolve().parents[2]
+MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
+PINS = ("jinja2==3.1.6", "markupsafe==3.0.2")  # 3.0.2 wheels are tagged manylinux_2_17 only
+
+
+def closed_port() -> str:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}/simple"
+
+
+def ctx(python_version: str = "3.11", arch: str = "x86_64") -> KindContext:
+    report = HardwareReport.model_validate_json(MACHINE.read_text())
+    report.os.arch = arch
+    tools = Tools(uv=shutil.which("uv"), python=sys.executable, host_pip=True)
+    return KindContext(answers=Answers(), report=report, pins=None, indexes=Indexes(), tools=tools,
+                       values={"target.python_version": python_version})
+
+
+def step_for(params: WheelParams, context: KindContext, step_id: str) -> Step:
+    compiled = KIND.compile(params, context)
+    return Step(id=step_id, title=step_id, kind="wheel", commands=compiled.commands, guard=compiled.guard,
+                writable=compiled.writable, timeout=900)
+
+
+def run(step: Step, state: Path) -> list:
+    return list(run_plan(Plan(steps=(step,)), state_dir=state))
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory) -> Path:
+    """A wheelhouse for this machine's Python, built through the executor from PyPI."""
+    wh = tmp_path_factory.mktemp("wh") / "wheelhouse"
+    state = tmp_path_factory.mktemp("state")
+    step = step_for(WheelParams(action="build", wheelhouse=str(wh), python=sys.executable, packages=PINS),
+                    ctx(f"{sys.version_info.major}.{sys.version_info.minor}"), "wheelhouse-build")
+    events = run(step, state)
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    return wh
+
+
+def fresh_venv(path: Path) -> Path:
+    venv.EnvBuilder(with_pip=False).create(path)
+    return path / "bin" / "python"
+
+
+def test_build_downloads_wheels_and_writes_a_manifest_of_hashes(wheelhouse):
+    names = sorted(p.name for p in wheelhouse.glob("*.whl"))
+    assert any(n.startswith("jinja2-3.1.6-") for n in names)
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    assert any(n.lower().startswith("markupsafe-3.0.2-") and tag in n and "manylinux_2_17_x86_64" in n for n in names)
+    lines = [ln for ln in (wheelhouse / "requirements.txt").read_text().splitlines() if not ln.startswith("#")]
+    assert sorted(ln.split(" ")[0] for ln in lines) == ["jinja2==3.1.6", "markupsafe==3.0.2"]
+    assert all("--hash=sha256:" in ln for ln in lines)
+    manifest = json.loads((wheelhouse / "manifest.json").read_text())
+    assert {f["file"] for f in manifest["files"]} == set(names)
+    assert check_wheelhouse(wheelhouse, list(PINS)) == []
+
+
+def test_build_for_another_platform_and_python(tmp_path, xdg_home):
+    wh = tmp_path / "wh-aarch64"
+    step = step_for(WheelParams(action="build", wheelhouse=str(wh), python=sys.executable,
+                                packages=("markupsafe==3.0.2",)), ctx("3.12", "aarch64"), "build-foreign")
+    events = run(step, tmp_path / "state")
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    names = [p.name for p in wh.glob("*.whl")]
+    assert len(names) == 1 and "cp312-cp312" in names[0] and "aarch64" in names[0], names
+    platforms = json.loads((wh / "manifest.json").read_text())["platforms"]
+    assert platforms[0] == "manylinux_2_28_aarch64" and "manylinux_2_17_aarch64" in platforms
+
+
+def test_offline_install_with_every_index_unreachable(wheelhouse, tmp_path, monkeypatch, xdg_home):
+    monkeypatch.setenv("PIP_INDEX_URL", closed_port())
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
+    monkeypatch.setenv("UV_INDEX_URL", closed_port())
+    py = fresh_venv(tmp_path / "target")
+    step = step_for(WheelParams(action="install", wheelhouse=str(wheelhouse), python=str(py), packages=PINS),
+                    ctx(), "wheelhouse-install")
+    events = run(step, tmp_path / "state")
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    out = subprocess.run([str(py), "-c", "import jinja2, markupsafe; print(jinja2.__version__, markupsafe.__version__)"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["3.1.6", "3.0.2"]
+    # done is done: the guard reads the installed versions, nothing runs again
+    again = run(step, tmp_path / "state")
+    assert [e.status for e in again if isinstance(e, StepFinished)] == ["unchanged"]
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap for a network namespace")
+def test_offline_install_inside_a_namespace_without_network(wheelhouse, tmp_path):
+    py = fresh_venv(tmp_path / "target")
+    step = step_for(WheelParams(action="install", wheelhouse=str(wheelhouse), python=str(py)), ctx(), "install")
+    probe = ["bwrap", "--unshare-net", "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    # the namespace really has no network: even PyPI cannot be reached from it
+    reach = subprocess.run([*probe, sys.executable, "-c",
+                            "import socket; socket.create_connection(('pypi.org', 443), timeout=5)"],
+                           capture_output=True, text=True)
+    if "bwrap" in reach.stderr and "Operation not permitted" in reach.stderr:
+        pytest.skip("bwrap cannot make a network namespace here")
+    assert reach.returncode != 0
+    for cmd in step.commands:
+        proc = subprocess.run([*probe, *cmd.argv], capture_output=True, text=True,
+                              env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path)})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert subprocess.run([str(py), "-c", "import jinja2"]).returncode == 0
+
+
+def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_path, xdg_home):
+    copy = tmp_path / "usb-copy"
+    shutil.copytree(wheelhouse, copy)
+    victim = next(copy.glob("jinja2-*.whl"))
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    py = fresh_venv(tmp_path / "target")
+    step = step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(), "install")
+    events = run(step, tmp_path / "state")
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and not finished.ok
+    failed = next(e for e in events if isinstance(e, StepFinished))
+    assert any("changed since the wheelhouse was built" in line for line in failed.tail)
+    assert subprocess.run([str(py), "-c", "import markupsafe"], capture_output=True).returncode != 0
+
+
+def test_pip_itself_refuses_a_wheel_whose_hash_differs(wheelhouse, tmp_path):
+    """Even without the manifest check, --require-hashes stops a swapped wheel before installing."""
+    copy = tmp_path / "usb-copy"
+    shutil.copytree(wheelhouse, copy)
+    victim = next(copy.glob("jinja2-*.whl"))
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    py = fresh_venv(tmp_path / "target")
+    pip = next(c for c in step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(),
+                                   "install").commands if "pip" in c.argv)
+    proc = subprocess.run(list(pip.argv), capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path)})
+    assert proc.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in proc.stderr.upper() or "hash" in proc.stderr.lower()
+    assert subprocess.run([str(py), "-c", "import markupsafe"], capture_output=True).returncode != 0
+
+
+@pytest.mark.slow
+def test_torch_wheelhouse_round_trip_offline(tmp_path, monkeypatch, xdg_home):
+    """torch==2.13.0+cpu (the wheel on this machine's disk, through pip's find-links) and its
+    dependencies from PyPI, then installed with no index and imported."""
+    if not Path("/opt/wheels").is_dir():
+        pytest.skip("the torch CPU wheel is not on this machine's disk")
+    wh = tmp_path / "wh"
+    build = step_for(WheelParams(action="build", wheelhouse=str(wh), python=sys.executable,
+                                 packages=("torch==2.13.0+cpu",)), ctx(), "build")
+    events = run(build, tmp_path / "state")
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    assert any(p.name.startswith("torch-2.13.0+cpu-") for p in wh.glob("*.whl"))
+    monkeypatch.setenv("PIP_INDEX_URL", closed_port())
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
+    py = fresh_venv(tmp_path / "target")
+    install = step_for(WheelParams(action="install", wheelhouse=str(wh), python=str(py),
+                                   packages=("torch==2.13.0+cpu",)), ctx(), "install")
+    events = run(install, tmp_path / "state")
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    out = subprocess.run([str(py), "-c", "import torch; print(torch.__version__, torch.ones(2).sum().item())"],
+                         capture_output=True, text=True, check=True, timeout=300).stdout.split()
+    assert out == ["2.13.0+cpu", "2.0"]

@@ -1,0 +1,113 @@
+"""Answers v1: every key documented, unknown keys and bad values refused with file, line and key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from installer.answers import Answers, answers_schema, dump_answers, load_answers, parse_answers
+from installer.errors import InputError
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
+
+
+def _error(text: str) -> InputError:
+    with pytest.raises(InputError) as info:
+        parse_answers(text, "a.yaml")
+    return info.value
+
+
+def test_example_is_torch_2_13_cpu_in_a_relative_venv():
+    a = load_answers(EXAMPLE)
+    assert (a.torch.version, a.torch.variant, a.torch.extras) == ("2.13.0", "cpu", [])
+    assert a.target.kind == "venv" and not a.target.path.startswith(("/", "~"))
+    assert a.verify is True and a.method == "pip"
+
+
+def test_defaults_are_valid_and_round_trip():
+    a = Answers()
+    assert a.torch.version == "latest" and a.torch.variant == "auto"
+    assert parse_answers(dump_answers(a)) == a
+    b = load_answers(EXAMPLE)
+    assert parse_answers(dump_answers(b)) == b
+
+
+def _properties(schema: dict, node: dict, path: str = "") -> list[tuple[str, dict]]:
+    out = []
+    for name, prop in node.get("properties", {}).items():
+        out.append((path + name, prop))
+        ref = prop.get("$ref") or (prop.get("anyOf") or [{}])[0].get("$ref")
+        if ref:
+            out += _properties(schema, schema["$defs"][ref.split("/")[-1]], path + name + ".")
+    return out
+
+
+def test_every_key_is_documented_with_its_default():
+    schema = answers_schema()
+    props = _properties(schema, schema)
+    assert len(props) > 25
+    for name, prop in props:
+        assert prop.get("description"), f"{name} has no description"
+    leaves = [(n, p) for n, p in props if "$ref" not in p and n != "version"]
+    for name, prop in leaves:
+        assert "default" in prop.get("description", "").lower(), f"{name}: the description does not say the default"
+    assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ("version: 1\nbogus: 1\n", 2, "bogus"),
+    ("version: 1\ntarget:\n  kind: venv\n  pth: x\n", 4, "target.pth"),
+    ("torch:\n  version: \"2.13.0; touch /tmp/x\"\n", 2, "torch.version"),
+    ("torch:\n  version: \"$(reboot)\"\n", 2, "torch.version"),
+    ("torch:\n  version: 2.13.0+cpu\n", 2, "torch.version"),
+    ("torch:\n  variant: \"cu126 && id\"\n", 2, "torch.variant"),
+    ("torch:\n  extras: [torchvision, torchtext]\n", 2, "torch.extras[1]"),
+    ("torch:\n  extras: [torchvision, torchvision]\n", 2, "torch.extras"),
+    ("target:\n  path: \"a\\nb\"\n", 2, "target.path"),
+    ("target:\n  path: \"-rf\"\n", 2, "target.path"),
+    ("target:\n  python: \"python; id\"\n", 2, "target.python"),
+    ("target:\n  kind: existing\n", 2, "target.kind"),
+    ("mirror:\n  pypi: \"http://x y\"\n", 2, "mirror.pypi"),
+    ("version: 2\n", 1, "version"),
+    ("method: wheel\n", 1, "method"),
+])
+def test_bad_values_name_file_line_and_key(text, line, key):
+    err = _error(text)
+    assert err.file == "a.yaml"
+    assert err.line == line
+    assert err.key == key
+    assert "Value error" not in err.render()
+
+
+def test_broken_yaml_names_the_line():
+    err = _error("version: 1\ntorch:\n  version: [2.13.0\n")
+    assert err.file == "a.yaml" and err.line is not None and "YAML" in err.message
+
+
+def test_versions_and_paths_that_are_fine():
+    a = parse_answers("target:\n  path: ~/envs/torch 2\n  python: '3.12'\ntorch:\n  version: 2.14.1\n"
+                      "  variant: rocm6.3\nmirror:\n  pypi: https://pypi.tuna.tsinghua.edu.cn/simple\n")
+    assert a.target.path == "~/envs/torch 2" and a.target.python == "3.12"
+    assert a.torch.variant == "rocm6.3"
+
+
+def test_schema_command_prints_json_schema(cli):
+    result = cli("answers", "schema")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert set(schema["properties"]) >= {"version", "target", "torch", "method", "mirror", "verify", "bench"}
+
+
+def test_answers_check_command(cli, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(EXAMPLE.read_text())
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nverify: maybe\n")
+    assert cli("answers", "check", str(good)).returncode == 0
+    result = cli("answers", "check", str(good), str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:2: verify:" in result.stderr and "Traceback" not in result.stderr

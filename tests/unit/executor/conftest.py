@@ -1,0 +1,43 @@
+"""Helpers for executor tests: small plans of real commands, run for real."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from installer.executor.events import Event, RunFinished, StepFinished
+from installer.plan.model import Command, Guard, Plan, Step
+
+PY = sys.executable
+
+
+def py_step(step_id: str, code: str, *, writable: tuple[str, ...] = (), timeout: float = 60, guard: Guard | None = None,
+            fallback: Command | None = None, env: tuple[tuple[str, str], ...] = (), reboot: bool = False,
+            root: bool = False) -> Step:
+    """A step that runs `python -c code` (python is on the allowlist)."""
+    return Step(id=step_id, title=f"step {step_id}", kind="command", timeout=timeout, guard=guard, reboot=reboot,
+                root=root, writable=writable,
+                commands=(Command(argv=(PY, "-c", code), env=env, fallback=fallback),))
+
+
+def statuses(events: list[Event]) -> dict[str, str]:
+    return {e.step_id: e.status for e in events if isinstance(e, StepFinished)}
+
+
+def finished(events: list[Event]) -> RunFinished:
+    last = events[-1]
+    assert isinstance(last, RunFinished)
+    return last
+
+
+@pytest.fixture
+def state(xdg_home: Path) -> Path:
+    return xdg_home / "state" / "torch-setup"
+
+
+def run(plan: Plan, state: Path, **kwargs) -> list[Event]:
+    from installer.executor import run_plan
+
+    return list(run_plan(plan, state_dir=state, **kwargs))

@@ -1,0 +1,126 @@
+"""The plan as a bash script: bash -n accepts it, every item quoted, guards as tests, root steps marked."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
+from installer.plan.script import render_script
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
+HOSTILE = "/tmp/a b/$(touch pwned)/`id`/'q'\"/;x"
+
+
+def _bash_n(script: str) -> None:
+    proc = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def _plan() -> Plan:
+    return Plan(steps=(
+        Step(id="venv", title="Create\nthe env", kind="pip", why="why it matters",
+             commands=(Command(argv=("uv", "venv", HOSTILE), fallback=Command(argv=("python3", "-m", "venv", HOSTILE))),),
+             guard=Guard(creates=HOSTILE + "/pyvenv.cfg", unless=(HOSTILE + "/bin/python", "-c", "import sys"))),
+        Step(id="driver", title="Install the driver", kind="apt", root=True, reboot=True,
+             commands=(Command(argv=("apt-get", "install", "-y", "nvidia-driver-550"),
+                               env=(("DEBIAN_FRONTEND", "noninteractive"),), ok_codes=(0, 100)),),
+             downloads=(Download(urls=("https://a.example/k.deb", "https://b.example/k.deb"), dest="/var/cache/k.deb",
+                                 sha256="0" * 64),),
+             files=(FileWrite(path="/etc/modprobe.d/x.conf", content="blacklist nouveau\n'$(id)'\n"),)),
+    ), summary=(("torch", "2.13.0"),), notes=("a note\nwith a newline",), target_python=HOSTILE + "/bin/python")
+
+
+def test_script_is_valid_bash_with_everything_quoted():
+    script = render_script(_plan())
+    _bash_n(script)
+    assert script.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in script
+    assert shlex.quote(HOSTILE) in script
+    assert "# why: why it matters" in script
+    assert "# --- step 2/2 [root]: driver" in script
+    assert "SUDO=(sudo)" in script and '${SUDO[@]+"${SUDO[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get' in script
+    assert "|| python3 -m venv" in script
+    assert "sha256sum --check" in script
+    assert "# note: a note with a newline" in script  # a newline cannot end a comment early
+
+
+def test_guard_is_a_shell_test_and_running_it_skips_done_steps(tmp_path):
+    marker = tmp_path / "ran"
+    done = tmp_path / "done"
+    plan = Plan(steps=(
+        Step(id="once", title="t", kind="command", guard=Guard(creates=str(done)),
+             commands=(Command(argv=("touch", str(marker))), Command(argv=("touch", str(done))))),
+    ))
+    script = render_script(plan)
+    subprocess.run(["bash", "-c", script], check=True, capture_output=True)
+    assert marker.exists()
+    marker.unlink()
+    out = subprocess.run(["bash", "-c", script], check=True, capture_output=True, text=True).stdout
+    assert not marker.exists() and "already done" in out
+
+
+def test_hostile_value_stays_literal_when_the_script_runs(tmp_path):
+    weird = tmp_path / "a b;$(touch pwned)"
+    plan = Plan(steps=(Step(id="mk", title="mk", kind="command", commands=(Command(argv=("mkdir", "-p", str(weird))),)),))
+    subprocess.run(["bash", "-c", render_script(plan)], check=True, cwd=tmp_path, capture_output=True)
+    assert weird.is_dir()
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_plan_command_prints_a_script_and_creates_nothing(cli, tmp_path, xdg_home):
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(EXAMPLE, work / "cpu-venv.yaml")
+    before = sorted(p for p in xdg_home.rglob("*"))
+    result = cli("plan", "--answers", "cpu-venv.yaml", "--probe-timeout", "1", cwd=work)
+    assert result.returncode == 0, result.stderr
+    _bash_n(result.stdout)
+    assert "torch==2.13.0" in result.stdout
+    assert shlex.quote(str(work / ".venv-torch")) in result.stdout
+    assert os.listdir(work) == ["cpu-venv.yaml"]
+    assert sorted(p for p in xdg_home.rglob("*")) == before  # no journal, no log, no cache
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ("version: 1\ntorch:\n  version: [2.13.0\nverify: true\n", 4, None),
+    ("version: 1\ntorhc:\n  version: 2.13.0\n", 2, "torhc"),
+    ("version: 1\ntorch:\n  version: \"2.13.0; touch {marker}\"\n", 3, "torch.version"),
+])
+def test_plan_refuses_bad_answers(cli, tmp_path, xdg_home, text, line, key):
+    marker = tmp_path / "pwned"
+    answers = tmp_path / "a.yaml"
+    answers.write_text(text.format(marker=marker))
+    result = cli("plan", "--answers", str(answers), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{answers}:{line}: " + (f"{key}: " if key else ""))
+    assert not marker.exists()
+
+
+def test_a_reboot_step_stops_the_script_until_the_machine_rebooted(tmp_path):
+    counter, after = tmp_path / "counter", tmp_path / "after"
+    plan = Plan(steps=(
+        Step(id="driver", title="driver", kind="command", reboot=True,
+             commands=(Command(argv=("sh", "-c", f"echo x >> {shlex.quote(str(counter))}")),)),
+        Step(id="after", title="after", kind="command", commands=(Command(argv=("touch", str(after))),)),
+    ))
+    script = render_script(plan)
+    _bash_n(script)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    for _ in range(2):  # before the reboot: the step runs once, and every run stops after it
+        out = subprocess.run(["bash", "-c", script], env=env, check=True, capture_output=True, text=True).stdout
+        assert "reboot now" in out and not after.exists()
+    assert counter.read_text() == "x\n"
+    marker = next((tmp_path / "state" / "torch-setup" / "script").glob("*.done"))
+    marker.write_text("an-earlier-boot\n")
+    subprocess.run(["bash", "-c", script], env=env, check=True, capture_output=True)
+    assert after.exists() and counter.read_text() == "x\n"

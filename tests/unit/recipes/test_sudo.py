@@ -1,0 +1,97 @@
+"""sudo: root steps wrapped only when needed, env handed over as argv, and a clear stop when a password
+would be needed in an unattended run. The last two tests run the real sudo as the real user `nobody`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from installer.errors import TorchSetupError
+from installer.executor.sudo import preflight, wrap
+
+REPO = Path(__file__).resolve().parents[3]
+SUDO = shutil.which("sudo")
+SETPRIV = shutil.which("setpriv")
+AS_NOBODY = [SETPRIV or "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+real_sudo = pytest.mark.skipif(not (SUDO and SETPRIV and os.geteuid() == 0),
+                               reason="needs root, sudo and setpriv to act as another user")
+
+
+def test_non_root_step_is_never_wrapped():
+    assert wrap(["pip", "install", "x"], root=False, euid=1000) == ("pip", "install", "x")
+
+
+def test_root_step_as_root_runs_as_is():
+    assert wrap(["apt-get", "install", "-y", "x"], root=True, euid=0, env={"A": "1"}) == (
+        "apt-get", "install", "-y", "x")
+
+
+def test_root_step_as_user_goes_through_sudo_n_with_its_env():
+    argv = wrap(["apt-get", "install", "-y", "x"], root=True, euid=1000, sudo="/usr/bin/sudo",
+                env={"DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C.UTF-8"})
+    assert argv == ("/usr/bin/sudo", "-n", "--", "env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C.UTF-8",
+                    "apt-get", "install", "-y", "x")
+    assert wrap(["true"], root=True, euid=1000, sudo="/usr/bin/sudo") == ("/usr/bin/sudo", "-n", "--", "true")
+
+
+def test_no_sudo_at_all_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(TorchSetupError) as err:
+        wrap(["apt-get"], root=True, euid=1000)
+    assert "sudo is not installed" in err.value.message
+    with pytest.raises(TorchSetupError):
+        preflight(needs_root=True, interactive=False, steps=["driver"], euid=1000)
+
+
+def test_preflight_does_nothing_without_root_steps_or_as_root():
+    preflight(needs_root=False, interactive=False, euid=1000, sudo="/nonexistent/sudo")
+    preflight(needs_root=True, interactive=False, euid=0, sudo="/nonexistent/sudo")
+
+
+CHILD = """
+import sys
+from installer.errors import TorchSetupError
+from installer.executor.sudo import preflight
+try:
+    preflight(needs_root=True, interactive=False, steps=["nvidia-driver", "cuda-keyring"])
+except TorchSetupError as e:
+    print(e.render())
+    sys.exit(1)
+print("ok")
+"""
+
+
+@real_sudo
+def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_path):
+    proc = subprocess.run([*AS_NOBODY, sys.executable, "-c", CHILD], capture_output=True, text=True,
+                          cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "password" in proc.stdout and "nvidia-driver, cuda-keyring" in proc.stdout
+    assert "sudo -v" in proc.stdout  # says what to do next
+
+
+@real_sudo
+@pytest.mark.root
+def test_wrapped_command_really_runs_as_root_with_the_step_env(tmp_path):
+    """With a NOPASSWD rule (what a lab admin sets up), preflight passes and the wrapped argv runs as root."""
+    rule = Path("/etc/sudoers.d/zz-torch-setup-test")
+    rule.write_text("nobody ALL=(root) NOPASSWD: /usr/bin/env, /usr/bin/true\n")
+    rule.chmod(0o440)
+    try:
+        check = subprocess.run([*AS_NOBODY, sys.executable, "-c", CHILD], capture_output=True, text=True,
+                               cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+        assert check.stdout.strip() == "ok", check.stdout + check.stderr
+        code = ("import subprocess, sys; from installer.executor.sudo import wrap; "
+                "argv = wrap(['/usr/bin/python3', '-c', 'import os; print(os.geteuid(), os.environ[\"MARK\"])'], "
+                "root=True, env={'MARK': 'step-env'}); sys.exit(subprocess.run(argv).returncode)")
+        out = subprocess.run([*AS_NOBODY, sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["0", "step-env"]
+    finally:
+        rule.unlink()
