@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS,
                         help="language of the messages (default: from LANG / LC_ALL)")
     parser = _Parser(prog="torch-setup", parents=[common],

@@ -36,7 +36,8 @@ def nobody_dir():
 
 
 def _as_nobody(d: Path, steps: list[dict]) -> subprocess.CompletedProcess[str]:
-    site = next((REPO / ".venv" / "lib").glob("python3*/site-packages"))
+    # the site-packages of the environment running the tests (make test's .venv, or any other)
+    site = next(p for p in map(Path, sys.path) if p.name == "site-packages" and str(p).startswith(sys.prefix))
     spec = d / "spec.json"
     spec.write_text(json.dumps({"state": str(d / "state"), "steps": steps, "sys_path": [str(REPO), str(site)]}))
     os.chmod(spec, 0o644)
