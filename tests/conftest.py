@@ -71,3 +71,50 @@ def torch_python(tmp_path_factory) -> Path:
                "--index-url", "https://download.pytorch.org/whl/cpu", f"{TORCH_PIN}+cpu"]
     subprocess.run(cmd, check=True, capture_output=True, timeout=900)
     return py
+
+
+@dataclass
+class ReadableCheckout:
+    root: Path  # a copy of installer/, recipes/ and tests/ that any user can read
+    site: Path  # the runtime dependencies, copied from the test environment's site-packages
+
+
+# Dev-only packages the product never imports at run time: left out of the copy to keep it small.
+_DEV_ONLY = ("rattler", "mypy", "mypyc", "pip", "setuptools", "_pytest", "pytest", "grimp", "importlinter",
+             "ruff", "pygments", "textual", "rich", "syrupy", "jinja2")
+
+
+@pytest.fixture(scope="session")
+def readable_checkout() -> ReadableCheckout:
+    """The code and its dependencies where another user (nobody) can read them.
+
+    A fresh clone often lives under a folder only its owner may enter (mktemp -d makes 0700 folders), so
+    tests that act as another user run from this copy rather than from the checkout itself.
+    """
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="torch-setup-readable-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    root = base / "checkout"
+    for sub in ("installer", "recipes", "tests"):
+        shutil.copytree(REPO / sub, root / sub, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    site_src = next(p for p in map(Path, sys.path) if p.name == "site-packages" and str(p).startswith(sys.prefix))
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) != site_src:
+            return [n for n in names if n == "__pycache__"]
+        return [n for n in names if n.split("-")[0].split(".")[0].lower() in _DEV_ONLY
+                or n.endswith((".pth", "__mypyc.cpython-311-x86_64-linux-gnu.so"))]
+
+    shutil.copytree(site_src, base / "site", ignore=ignore)
+    for dirpath, dirnames, filenames in os.walk(base):
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), 0o755)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            os.chmod(path, os.stat(path).st_mode | 0o444)
+    try:
+        yield ReadableCheckout(root=root, site=base / "site")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

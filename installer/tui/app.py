@@ -1,0 +1,234 @@
+"""The wizard application and its factory.
+
+`make_app(...)` builds the same app for `torch-setup`, for the Pilot tests and for the screenshots, so
+what the tests drive is what people get. The app holds the state and the engine; screens are built
+afresh each time they are shown (so a change of language re-renders them) and keep nothing themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from installer.i18n import _, current_language, set_language
+from installer.tui.engine import Engine
+from installer.tui.screens.base import SCREEN_TITLES, WizardScreen
+from installer.tui.state import WizardState
+from installer.tui.translate import translate_bindings
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
+    from installer.hardware.report import HardwareReport
+
+
+def _screen_class(name: str) -> type[WizardScreen]:
+    # Imported on first use: the Welcome screen must be interactive before the rest is loaded.
+    import importlib
+
+    module = importlib.import_module(f"installer.tui.screens.{name}")
+    return module.SCREEN  # type: ignore[no-any-return]
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "torch-setup"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Textual adds this one itself when absent; declared here so its footer label is translated
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
+    ]
+
+    def __init__(self, *, state: WizardState, engine: Engine) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.state = state
+        self.engine = engine
+        self.run_active = False  # an install is running: leaving asks first
+        self._draft_lock = threading.Lock()
+        self._report_lock = threading.Lock()
+        self.input_error: Exception | None = None
+        self.exit_code = 0
+
+    # navigation ------------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        # the Welcome screen is the first screen itself: no blank screen drawn before it
+        return _screen_class("welcome")()
+
+    def on_mount(self) -> None:
+        # The files named on the command line, and the answers model, load after the first screen is up
+        # and off the UI thread (pydantic alone takes a third of the start-up budget). launch.py has
+        # already checked they exist and parse as YAML; a deeper problem ends the app with exit code 2.
+        # The worker waits until the first screen is drawn and has had a moment for its first keys: the
+        # import holds the interpreter's lock for most of its time, and would slow that first screen.
+        self.call_after_refresh(self.set_timer, 0.2, self.start_loading)
+
+    def start_loading(self) -> None:
+        self.run_worker(self.load_inputs, thread=True, group="inputs")
+
+    def load_inputs(self) -> None:
+        from installer.errors import InputError
+
+        try:
+            self.ensure_draft()
+            if self.state.hardware_path:
+                self.obtain_report()
+        except InputError as exc:
+            self.call_from_thread(self.fail_input, exc)
+
+    def fail_input(self, exc: Exception) -> None:
+        """A file named on the command line is wrong: leave, and let launch.py print where and why."""
+        self.input_error = exc
+        self.exit(2, return_code=2)
+
+    def ensure_draft(self) -> None:
+        """Fill the draft once: from the --answers file, else every documented default (screens then
+        edit it in place). Safe from any thread."""
+        from installer.errors import InputError
+
+        with self._draft_lock:  # the background preload and a screen may ask at the same moment
+            if self.state.draft:
+                return
+            try:
+                if self.state.answers_path:
+                    self.state.draft = self.engine.load_answers(self.state.answers_path).model_dump(mode="json")
+                else:
+                    self.state.draft = self.engine.default_answers()
+            except InputError:
+                raise
+            except Exception:  # the screens that need answers say what is missing when they use them
+                return
+
+    def obtain_report(self) -> HardwareReport:
+        """The machine: the one known, else the --hardware file, else a live detection (slow: call it
+        from a worker)."""
+        with self._report_lock:
+            if self.state.report is None:
+                path = self.state.hardware_path
+                self.state.report = self.engine.load_hardware(path) if path else self.engine.detect()
+            return self.state.report
+
+    @property
+    def current_name(self) -> str:
+        return self.screen.name or ""
+
+    def go(self, name: str) -> None:
+        """Show screen `name`, built afresh from the state."""
+        screen = _screen_class(name)()
+        # the first Welcome is the bottom of the stack (the default screen), which cannot be switched
+        # away: the wizard's screens go on top of it, replacing each other
+        if isinstance(self.screen, WizardScreen) and len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def go_next(self) -> None:
+        names = self.state.screens()
+        here = self.current_name
+        if here in names and names.index(here) + 1 < len(names):
+            self.go(names[names.index(here) + 1])
+
+    def go_back(self) -> None:
+        names = self.state.screens()
+        here = self.current_name
+        if here in names and names.index(here) > 0:
+            self.go(names[names.index(here) - 1])
+
+    def set_lang(self, lang: str) -> None:
+        """Switch the language and re-render the current screen in it."""
+        set_language(lang)
+        translate_bindings(self)
+        self.go(self.current_name or "welcome")
+
+    # actions ---------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from installer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        if not self.run_active:
+            self.exit(self.exit_code, return_code=self.exit_code)
+            return
+        from installer.tui.screens.dialogs import ConfirmScreen
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.request_cancel()
+                self.exit(130, return_code=130)
+
+        self.push_screen(ConfirmScreen(_("An install is running. Stop it and quit? It will resume from "
+                                         "the step it stopped at when run again."),
+                                       yes=_("Stop and quit"), no=_("Keep running")), decided)
+
+    def request_cancel(self) -> None:
+        screen = self.screen
+        cancel = getattr(screen, "cancel_event", None)
+        if cancel is not None:
+            cancel.set()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        names = self.state.screens()
+        here = screen.name or ""  # the screen the palette was opened on (the palette is on top now)
+        if here in names and not self.run_active:
+            # Jumping is allowed backwards, and forwards only to the next screen: later screens need
+            # the decisions of the ones before them.
+            reachable = names[: names.index(here) + 2]
+            for name in reachable:
+                if name != here and name not in ("install", "verify", "bench", "done"):
+                    title = _(SCREEN_TITLES[name])
+                    yield SystemCommand(_("Go to {screen}", screen=title),
+                                        _("show the {screen} screen", screen=title),
+                                        lambda n=name: self._jump(n))
+        yield SystemCommand(_("Help"), _("what this screen does and its keys"), self.action_help)
+        if here == "review":
+            yield SystemCommand(_("Save the plan as a script"), _("a bash script that does what install does"),
+                                lambda: screen.run_action("save_script"))
+            yield SystemCommand(_("Save the answers file"), _("replay this run with install --answers"),
+                                lambda: screen.run_action("save_answers"))
+        if here == "welcome":
+            other = "zh" if current_language() == "en" else "en"
+            yield SystemCommand(_("Switch language"), "English / 中文", lambda: self.set_lang(other))
+            yield SystemCommand(_("Toggle dry run"), _("execute nothing, show everything"),
+                                lambda: screen.run_action("toggle_dry_run"))
+        yield SystemCommand(_("Quit"), _("leave the wizard"), self.action_quit)
+
+    def _jump(self, name: str) -> None:
+        if isinstance(self.screen, WizardScreen):
+            self.screen.save()
+        self.go(name)
+
+
+def make_app(*, hardware: HardwareReport | None = None, hardware_path: str | None = None,
+             answers: Answers | None = None, answers_path: str | None = None, dry_run: bool = False,
+             lang: str | None = None, engine: Engine | None = None) -> WizardApp:
+    """The wizard, ready to run. `hardware` skips live detection (a recorded machine); `answers`
+    pre-fills every screen; `engine` is the seam into the engine (tests give it a mirror catalog)."""
+    set_language(lang)
+    engine = engine or Engine()
+    state = WizardState(dry_run=dry_run, hardware_path=hardware_path, answers_path=answers_path,
+                        report=hardware)
+    if answers is not None:
+        state.draft = answers.model_dump(mode="json")
+    return WizardApp(state=state, engine=engine)
+
+
+def default_answers_path(cwd: Path | None = None) -> Path:
+    """Where a run's answers file goes: the working directory, never over a different existing file."""
+    base = cwd or Path.cwd()
+    path = base / "torch-setup-answers.yaml"
+    n = 2
+    while path.exists():
+        path = base / f"torch-setup-answers-{n}.yaml"
+        n += 1
+    return path

@@ -1,0 +1,177 @@
+"""The wizard's one seam into the engine: every call the screens make goes through `Engine`.
+
+The wizard holds no logic of its own (DESIGN: "screens fill Answers and observe events"), so each
+method here is a thin call into the real engine package. Imports happen inside the methods: the
+wizard's first screen must be interactive before the engine's heavier modules are loaded, and a part
+of the engine that is missing shows up as a clear `EngineUnavailable` on the screen that needs it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from installer.errors import TorchSetupError
+from installer.i18n import _
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
+    from installer.executor.events import Event
+    from installer.hardware.report import HardwareReport
+    from installer.plan.model import Plan
+
+
+class EngineUnavailable(TorchSetupError):
+    """A part of the engine this screen needs is not in this installation."""
+
+
+def _need(module: str, name: str) -> Any:
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise EngineUnavailable(
+            _("{what} is not available in this installation", what=f"{module}.{name}"),
+            hint=_("update torch-setup, or use the command line: `torch-setup --help`"),
+        ) from None
+
+
+@dataclass
+class Engine:
+    """Calls into the engine. `catalog`, `probe_timeout` and `include_current` steer mirror probing
+    (tests point them at 127.0.0.1 servers); `state_dir` is where the executor keeps its journal and logs."""
+
+    catalog: str | None = None
+    probe_timeout: float = 5.0
+    include_current: bool = True  # probe the mirrors this machine is configured for, too
+    state_dir: Path | None = None
+
+    # detect ---------------------------------------------------------------------------------------
+    def detect(self, python: str | None = None) -> HardwareReport:
+        return _need("installer.hardware", "detect")(python=python)
+
+    def hardware_warnings(self, report: HardwareReport) -> list[str]:
+        """What a person must know before installing, each with what it means: detection's advice
+        for this report (a recorded one too), then anything else the report carries."""
+        warnings = list(_need("installer.hardware.advice", "warnings")(report.to_dict()))
+        return warnings + [w for w in report.warnings if w not in warnings]
+
+    def load_hardware(self, path: str) -> HardwareReport:
+        from installer.hardware.report import load_report
+
+        return load_report(path)
+
+    # answers --------------------------------------------------------------------------------------
+    def load_answers(self, path: str) -> Answers:
+        return _need("installer.answers", "load_answers")(path)
+
+    def default_answers(self) -> dict[str, Any]:
+        """Every key with its documented default, as plain data the screens can edit."""
+        answers_cls = _need("installer.answers", "Answers")
+        return answers_cls().model_dump(mode="json")
+
+    def answers_from_data(self, data: dict[str, Any]) -> Answers:
+        """Validate what the screens filled in, through the same parser as an answers file."""
+        import yaml
+
+        parse = _need("installer.answers", "parse_answers")
+        return parse(yaml.safe_dump(data, sort_keys=False), "<wizard>")
+
+    def dump_answers(self, answers: Answers) -> str:
+        return _need("installer.answers", "dump_answers")(answers)
+
+    # choose ---------------------------------------------------------------------------------------
+    def recommend(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
+                  variant: str | None = None, keep_driver: bool = False) -> dict[str, Any]:
+        recommend = _need("installer.compat", "recommend")
+        rec = recommend(report, python=python, torch=torch, variant=variant, keep_driver=keep_driver)
+        return rec.to_dict()
+
+    # mirrors --------------------------------------------------------------------------------------
+    def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
+        """The catalog entries that will be probed (so the table can list them before any answers)."""
+        from installer.mirrors import candidates, load_catalog, resolve_region
+
+        catalog = load_catalog(self.catalog)
+        return [{"id": m.id, "kind": m.kind, "name": m.name, "url": m.url, "region": m.region,
+                 "upstream": m.upstream}
+                for m in candidates(catalog, kinds=kinds, region=resolve_region(region))]
+
+    def probe_mirrors(self, *, kinds: tuple[str, ...], region: str | None, variant: str | None = None,
+                      torch_version: str | None = None,
+                      on_kind: Callable[[str, list[dict[str, Any]]], None] | None = None) -> list[dict[str, Any]]:
+        """Probe the candidates of each kind; `on_kind` gets a kind's ranked rows as soon as it is done.
+
+        One probe per kind, run at the same time: ranking, freshness and merging are decided within a
+        kind, so the rows are the ones a single probe of every kind gives, and the whole takes about as
+        long as the slowest kind.
+        """
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        from installer.mirrors import ProbeContext, load_catalog, probe, resolve_region
+
+        catalog = load_catalog(self.catalog)
+        overrides: dict[str, object] = {}
+        if variant:
+            overrides["variant"] = variant
+        if torch_version and torch_version != "latest":
+            overrides["torch_version"] = torch_version
+        context = ProbeContext.for_this_machine(catalog, **overrides)
+        where = resolve_region(region)
+        rows: list[dict[str, Any]] = []
+        with ThreadPoolExecutor(max_workers=len(kinds) or 1) as pool:
+            futures = {pool.submit(probe, catalog=catalog, kinds=[kind], region=where, context=context,
+                                   timeout=self.probe_timeout, include_current=self.include_current): kind
+                       for kind in kinds}
+            for future in as_completed(futures):
+                kind_rows = [r.to_dict() for r in future.result().results]
+                rows.extend(kind_rows)
+                if on_kind is not None:
+                    on_kind(futures[future], kind_rows)
+        return rows
+
+    # plan -----------------------------------------------------------------------------------------
+    def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:
+        """The same plan `torch-setup plan --answers F` and `install --answers F` build."""
+        return _need("installer.plan", "plan_for")(answers, report)
+
+    def render_script(self, plan: Plan) -> str:
+        return _need("installer.plan.script", "render_script")(plan)
+
+    # execute --------------------------------------------------------------------------------------
+    def sudo_would_ask(self, plan: Plan) -> bool:
+        """Whether sudo needs a password before the plan's root steps can run (the wizard then lets
+        sudo ask in the real terminal, the app suspended, before the run starts)."""
+        if not plan.needs_root:
+            return False
+        try:
+            self.prepare_root(plan, interactive=False)  # never prompts: it only says whether it would
+        except TorchSetupError:
+            return True
+        return False
+
+    def prepare_root(self, plan: Plan, *, interactive: bool) -> None:
+        """Make sure the root steps can run (sudo asks once when `interactive`); TorchSetupError if not."""
+        from installer.executor import sudo
+
+        sudo.preflight(needs_root=plan.needs_root, interactive=interactive,
+                       steps=[s.id for s in plan.steps if s.root])
+
+    def run_plan(self, plan: Plan, *, dry_run: bool, cancel: threading.Event) -> Iterator[Event]:
+        run_plan = _need("installer.executor", "run_plan")
+        return run_plan(plan, dry_run=dry_run, cancel=cancel, state_dir=self.state_dir)
+
+    # verify / bench -------------------------------------------------------------------------------
+    def verify(self, python: str, *, variant: str | None = None) -> dict[str, Any]:
+        return _need("installer.probes.host", "run_verify")(python, expect_variant=variant)
+
+    def bench(self, python: str, *, quick: bool,
+              on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        return _need("installer.probes.host", "run_bench")(python, quick=quick, on_progress=on_progress)
+
+    def diagnose(self, report: HardwareReport, verify: dict[str, Any]) -> list[Any]:
+        return list(_need("installer.probes.doctor", "diagnose")(report, verify))

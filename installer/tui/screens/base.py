@@ -1,0 +1,183 @@
+"""What every wizard screen shares: the header with the step, a scrolling body, Back / Next, the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from installer.i18n import _
+from installer.tui.translate import translate_bindings
+
+if TYPE_CHECKING:
+    from installer.tui.app import WizardApp
+    from installer.tui.engine import Engine
+    from installer.tui.state import WizardState
+
+# The screen names as people read them (kept here so the step line and the palette agree).
+SCREEN_TITLES: dict[str, str] = {
+    "welcome": "Welcome",
+    "hardware": "Hardware",
+    "mirrors": "Mirrors",
+    "combination": "Combination",
+    "review": "Review",
+    "install": "Install",
+    "verify": "Verify",
+    "bench": "Benchmark",
+    "done": "Done",
+}
+
+
+class WizardScreen(Screen[None]):
+    NAME: ClassVar[str] = ""
+    # The body itself takes the focus, so arrows and PageUp / PageDown scroll a long plan or log;
+    # screens with fields to fill focus their first field instead.
+    AUTO_FOCUS = "#body"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("b", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("n", "next", "Next"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name=self.NAME)
+        translate_bindings(self)
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    @property
+    def state(self) -> WizardState:
+        return self.wizard.state
+
+    @property
+    def engine(self) -> Engine:
+        return self.wizard.engine
+
+    # what a screen fills in ------------------------------------------------------------------------
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def next_label(self) -> str:
+        return _("Next")
+
+    def save(self) -> None:
+        """Write what this screen decided into the state (called before leaving it either way)."""
+
+    def can_go_next(self) -> bool:
+        return True
+
+    def can_go_back(self) -> bool:
+        return self.NAME != "welcome"
+
+    # layout ----------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield from self.body()
+        with Horizontal(id="nav"):
+            yield Button("◀ " + _("Back"), id="nav-back", compact=True)
+            yield Static("", id="nav-hint")
+            yield Button(self.next_label() + " ▶", id="nav-next", variant="primary", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.NAME != "welcome":
+            from installer.errors import InputError
+
+            try:
+                self.wizard.ensure_draft()
+            except InputError as exc:
+                self.wizard.fail_input(exc)
+        names = self.state.screens()
+        step = names.index(self.NAME) + 1 if self.NAME in names else 0
+        title = _(SCREEN_TITLES.get(self.NAME, self.NAME))
+        self.title = "torch-setup"
+        sub = _("Step {n} of {total}: {title}", n=step, total=len(names), title=title)
+        if self.state.dry_run:
+            sub += " · " + _("dry run")
+        self.sub_title = sub
+        self.refresh_nav()
+
+    def refresh_nav(self, hint: str | None = None) -> None:
+        """Grey out Back / Next when they cannot be used now (the footer follows check_action)."""
+        from textual.css.query import NoMatches
+
+        try:
+            back = self.query_one("#nav-back", Button)
+        except NoMatches:  # not composed yet
+            return
+        back.disabled = not self.can_go_back()
+        back.display = self.NAME != "welcome"
+        nxt = self.query_one("#nav-next", Button)
+        nxt.disabled = not self.can_go_next()
+        nxt.label = self.next_label() + " ▶"
+        if hint is not None:
+            self.query_one("#nav-hint", Static).update(hint)
+        self.refresh_bindings()
+        self.call_after_refresh(self.focus_body_if_idle)
+
+    def focus_body_if_idle(self) -> None:
+        """Content arrived (a plan, a log): with nothing focused, the body takes the focus so the keys
+        scroll it (a body with nothing to scroll yet could not take it when the screen opened)."""
+        if self.is_current and self.focused is None:
+            self.query_one("#body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return True if self.can_go_next() else None
+        if action == "back":
+            if self.NAME == "welcome":
+                return False
+            return True if self.can_go_back() else None
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "nav-next":
+            event.stop()
+            self.action_next()
+        elif event.button.id == "nav-back":
+            event.stop()
+            self.action_back()
+
+    def action_next(self) -> None:
+        if self.can_go_next():
+            self.save()
+            self.wizard.go_next()
+
+    def action_back(self) -> None:
+        if self.can_go_back():
+            self.save()
+            self.wizard.go_back()
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(width - cell_len(text), 0)
+
+
+def aligned(rows: list[tuple[str, str]], indent: str = "") -> str:
+    """Label / value rows as markup, the values lined up whatever the labels' language."""
+    from rich.cells import cell_len
+    from rich.markup import escape
+
+    width = max((cell_len(label) for label, _v in rows), default=0) + 2
+    return "\n".join(f"{indent}[b]{escape(pad(label, width))}[/b]{escape(value)}" for label, value in rows)
+
+
+def error_text(exc: BaseException) -> str:
+    """An engine error as a person should read it: the message, then what to do next."""
+    from installer.errors import InputError, TorchSetupError
+
+    if isinstance(exc, InputError):
+        return exc.render()
+    if isinstance(exc, TorchSetupError):
+        return exc.message + (f"\n→ {exc.hint}" if exc.hint else "")
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,372 @@
+"""Combination: the ranked builds with their reasons, the refused ones on demand, and how and where
+to install (method, target environment and its Python, extras, driver and CUDA toolkit steps)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, LoadingIndicator, OptionList, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.widgets import Radio, Tick
+
+
+def choice_title(choice: dict[str, Any]) -> str:
+    bits = [f"torch {choice['torch']}", str(choice["variant"])]
+    if choice.get("python"):
+        bits.append(f"Python {choice['python']}")
+    return " · ".join(bits)
+
+
+def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool) -> Group:
+    """A choice as its title, then its reasons and needs, each wrapped under itself (not under the bullet)."""
+    head = Text()
+    head.append("● " if chosen else "○ ")
+    head.append(choice_title(choice), style="bold")
+    if choice.get("pinned"):
+        head.append("  " + _("as in the answers"), style="bold")
+    elif best and not choice.get("actions"):
+        head.append("  " + _("recommended"), style="bold green")
+    lines = Table.grid()
+    lines.add_column(width=4)
+    lines.add_column(width=2)
+    lines.add_column(ratio=1)
+    for reason in choice.get("reasons", []):
+        lines.add_row("", "•", Text(reason))
+    for action in choice.get("actions", []):
+        lines.add_row("", Text("⚠", style="yellow"), Text(action_text(action), style="yellow"))
+    return Group(head, lines)
+
+
+def best_index(choices: list[dict[str, Any]]) -> int:
+    """The ranking's first choice (a build pinned by the answers may stand before it)."""
+    return next((i for i, c in enumerate(choices) if not c.get("pinned")), 0)
+
+
+def action_text(action: dict[str, Any]) -> str:
+    kind = action.get("kind")
+    if kind == "install-driver":
+        head = _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?")
+        if action.get("host") == "windows":
+            head += " " + _("(on the Windows side)")
+    elif kind == "install-python":
+        head = _("needs Python {version}", version=action.get("version") or "?")
+    else:
+        head = str(kind)
+    reason = action.get("reason")
+    return f"{head}: {reason}" if reason else head
+
+
+def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+    for action in (choice or {}).get("actions", []):
+        if action.get("kind") == kind:
+            return dict(action)
+    return None
+
+
+class CombinationScreen(WizardScreen):
+    NAME = "combination"
+    AUTO_FOCUS = "#choices"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("r", "toggle_refused", "Refused"),
+        Binding("c", "focus_choices", "Choices"),
+    ]
+
+    def body(self) -> ComposeResult:
+        d = self.state.draft
+        target = self.state.section("target")
+        torch = self.state.section("torch")
+        yield Static(_("Choose a PyTorch build"), classes="section")
+        with Horizontal(classes="busy", id="busy"):
+            yield LoadingIndicator()
+            yield Static(_("Working out which builds fit this machine…"))
+        yield OptionList(id="choices")
+        yield Static("", id="rec-warnings")
+        yield Static("", id="refused", classes="muted")
+
+        yield Static(_("Install method"), classes="section")
+        method = d.get("method", "pip")
+        with RadioSet(id="method", compact=True):
+            yield Radio(_("pip (uv, pip as the fallback): a virtual environment"), value=method == "pip",
+                        id="method-pip")
+            yield Radio(_("conda: a conda environment from conda-forge"), value=method == "conda",
+                        id="method-conda")
+            yield Radio(_("offline: a wheelhouse folder (no network)"), value=method == "wheel",
+                        id="method-wheel")
+        with Horizontal(classes="field", id="wheelhouse-row"):
+            yield Label(_("Wheelhouse"), classes="label")
+            yield Input(d.get("wheelhouse") or "", placeholder=_("folder of wheels, e.g. /media/usb/wheels"),
+                        id="wheelhouse", compact=True)
+
+        yield Static(_("Target environment"), classes="section")
+        kind = target.get("kind", "venv")
+        with RadioSet(id="target-kind", compact=True):
+            yield Radio(_("a new virtual environment"), value=kind == "venv", id="target-venv")
+            yield Radio(_("a new conda environment"), value=kind == "conda", id="target-conda")
+            yield Radio(_("an existing Python interpreter"), value=kind == "existing", id="target-existing")
+        with Horizontal(classes="field", id="path-row"):
+            yield Label(_("Folder"), classes="label")
+            yield Input(target.get("path") or "", id="target-path", compact=True)
+        with Horizontal(classes="field"):
+            yield Label(_("Python"), classes="label")
+            yield Input(target.get("python") or "", id="target-python",
+                        placeholder=_("version (3.12) or interpreter path; empty: the one detected"),
+                        compact=True)
+
+        yield Static(_("Also install"), classes="section")
+        extras = torch.get("extras", ["torchvision", "torchaudio"])
+        yield Tick("torchvision", "torchvision" in extras, id="extra-torchvision")
+        yield Tick("torchaudio", "torchaudio" in extras, id="extra-torchaudio")
+        with Vertical(id="system-steps"):
+            yield Tick("", bool(self.state.section("driver").get("install")), id="driver")
+            yield Tick(_("a CUDA toolkit (nvcc), only to compile CUDA code: the builds bring their own "
+                         "CUDA libraries"), bool(self.state.section("cuda_toolkit").get("install")),
+                       id="toolkit")
+
+        yield Static(_("After installing"), classes="section")
+        yield Tick(_("verify that torch works"), bool(d.get("verify", True)), id="verify")
+        bench = d.get("bench", "none")
+        with RadioSet(id="bench", compact=True):
+            yield Radio(_("no benchmark"), value=bench == "none", id="bench-none")
+            yield Radio(_("quick benchmark (about 20 s)"), value=bench == "quick", id="bench-quick")
+            yield Radio(_("full benchmark"), value=bench == "full", id="bench-full")
+
+    # recommendation ---------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_refused = False
+        self.sync_visibility()
+        key = self.recommendation_key()
+        if self.state.recommendation is not None and self.state.recommendation_key == key:
+            self.show_recommendation(self.state.recommendation)
+        else:
+            self.recommend(key)
+
+    def recommendation_key(self) -> tuple[Any, ...]:
+        return self.state.recommendation_wanted()
+
+    @work(thread=True, exclusive=True, group="recommend")
+    def recommend(self, key: tuple[Any, ...]) -> None:
+        try:
+            report = self.wizard.obtain_report()
+            rec = self.engine.recommend(report, python=key[1])
+            rec = self.with_pinned(report, key, rec)
+        except Exception as exc:  # shown on the screen: a bad constraint must not crash the wizard
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.recommended, key, rec)
+
+    def with_pinned(self, report: Any, key: tuple[Any, ...], rec: dict[str, Any]) -> dict[str, Any]:
+        """Offer the build the answers already name (pre-filled, or chosen before), first and marked,
+        when the ranking does not list it; or say why it cannot be had."""
+        _report, python, version, variant = key
+        if version in (None, "latest") and variant in (None, "auto"):
+            return rec
+        try:
+            pinned = self.engine.recommend(report, python=python,
+                                           torch=None if version in (None, "latest") else version,
+                                           variant=None if variant in (None, "auto") else variant)
+        except Exception as exc:  # an impossible pin: say so, and offer the ranking
+            return dict(rec, warnings=[_("The answers ask for torch {version} {variant}: {why}", version=version,
+                                         variant=variant, why=error_text(exc)), *rec.get("warnings", [])])
+        first = (pinned.get("choices") or [None])[0]
+        if first is None:
+            why = "; ".join(r["reason"] for r in pinned.get("rejected", [])[:2]) or _("no build fits")
+            return dict(rec, warnings=[_("The answers ask for torch {version} {variant}: {why}", version=version,
+                                         variant=variant, why=why), *rec.get("warnings", [])])
+        if any(c["torch"] == first["torch"] and c["variant"] == first["variant"] for c in rec.get("choices", [])):
+            return rec
+        return dict(rec, choices=[dict(first, pinned=True), *rec.get("choices", [])])
+
+    def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
+        self.state.recommendation = rec
+        self.state.recommendation_key = key
+        self.state.choice_index = self.matching_choice(rec)
+        self.show_recommendation(rec)
+
+    def matching_choice(self, rec: dict[str, Any]) -> int:
+        """The choice the answers already name (pre-filled or chosen before), else the best one."""
+        torch = self.state.section("torch")
+        for i, c in enumerate(rec.get("choices", [])):
+            if c["torch"] == torch.get("version") and c["variant"] == torch.get("variant"):
+                return i
+        return 0
+
+    def show_error(self, exc: BaseException) -> None:
+        self.query_one("#busy").display = False
+        self.query_one("#rec-warnings", Static).update(
+            "[b]" + escape(_("No recommendation:")) + "[/b]\n" + escape(error_text(exc)))
+        self.query_one("#rec-warnings").set_classes("error")
+        self.refresh_nav(_("no recommendation"))
+
+    def show_recommendation(self, rec: dict[str, Any]) -> None:
+        self.query_one("#busy").display = False
+        choices = rec.get("choices", [])
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        options.add_options([Option(choice_prompt(c, i == best_index(choices), i == self.state.choice_index),
+                                    id=f"choice-{i}") for i, c in enumerate(choices)])
+        if choices:
+            options.highlighted = min(self.state.choice_index, len(choices) - 1)
+        warnings = rec.get("warnings", [])
+        box = self.query_one("#rec-warnings", Static)
+        if not choices:
+            box.update("[b]" + escape(_("No build fits this machine as it is.")) + "[/b] "
+                       + escape(_("Press r to see what was refused and why.")))
+            box.set_classes("error")
+        elif warnings:
+            box.update("\n".join("⚠ " + escape(w) for w in warnings))
+            box.set_classes("warning")
+        else:
+            box.update("")
+            box.set_classes("")
+        self.update_refused()
+        self.apply_choice()
+        n_ref = len(rec.get("rejected", []))
+        self.refresh_nav(_("{n} choices, {m} refused (r)", n=len(choices), m=n_ref))
+
+    def update_refused(self) -> None:
+        rec = self.state.recommendation or {}
+        box = self.query_one("#refused", Static)
+        if not self.show_refused:
+            box.display = False
+            return
+        lines = [f"[b]{escape(_('Refused'))}[/b]"]
+        for r in rec.get("rejected", []):
+            lines.append(f"  ✗ torch {escape(str(r['torch']))} {escape(str(r['variant']))}: "
+                         f"{escape(str(r['reason']))}")
+        if len(lines) == 1:
+            lines.append("  " + escape(_("nothing was refused")))
+        box.update("\n".join(lines))
+        box.display = True
+
+    def current_choice(self) -> dict[str, Any] | None:
+        choices = (self.state.recommendation or {}).get("choices", [])
+        if 0 <= self.state.choice_index < len(choices):
+            return dict(choices[self.state.choice_index])
+        return None
+
+    def apply_choice(self) -> None:
+        """Show the driver step the chosen build needs, named with its branch."""
+        choice = self.current_choice()
+        action = find_action(choice, "install-driver")
+        driver = self.query_one("#driver", Checkbox)
+        if action and action.get("host") != "windows":
+            driver.label = _("install NVIDIA driver branch {branch} (root, then a reboot)",
+                             branch=action.get("branch") or "latest")
+            driver.display = True
+            if self.state.section("driver").get("branch") != action.get("branch"):
+                driver.value = True
+        else:
+            driver.label = _("install the NVIDIA driver (root, then a reboot)")
+            driver.display = bool(self.state.section("driver").get("install"))
+        gpu = bool(self.state.report and self.state.report.nvidia_gpus)
+        self.query_one("#toolkit", Checkbox).display = gpu or bool(
+            self.state.section("cuda_toolkit").get("install"))
+
+    @on(OptionList.OptionHighlighted, "#choices")
+    def choice_moved(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index == self.state.choice_index:
+            return
+        self.state.choice_index = event.option_index
+        self.state.forget_plan()
+        rec = self.state.recommendation or {}
+        options = self.query_one("#choices", OptionList)
+        choices = rec.get("choices", [])
+        for i, c in enumerate(choices):
+            options.replace_option_prompt_at_index(
+                i, choice_prompt(c, i == best_index(choices), i == event.option_index))
+        self.apply_choice()
+
+    # the other fields -----------------------------------------------------------------------------
+    def sync_visibility(self) -> None:
+        method = self.pressed_id("#method", "method-pip")
+        self.query_one("#wheelhouse-row").display = method == "method-wheel"
+        kind = self.pressed_id("#target-kind", "target-venv")
+        self.query_one("#path-row").display = kind != "target-existing"
+
+    def pressed_id(self, selector: str, default: str) -> str:
+        button = self.query_one(selector, RadioSet).pressed_button
+        return button.id if button is not None and button.id else default
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.state.forget_plan()
+        self.sync_visibility()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.state.forget_plan()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.state.forget_plan()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
+        self.focus_next()
+        if event.input.id == "target-python":
+            self.save()
+            key = self.recommendation_key()
+            if key != self.state.recommendation_key:
+                self.query_one("#busy").display = True
+                self.recommend(key)
+
+    def action_toggle_refused(self) -> None:
+        self.show_refused = not self.show_refused
+        self.update_refused()
+        if self.show_refused:
+            self.query_one("#refused").scroll_visible()
+
+    def action_focus_choices(self) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def can_go_next(self) -> bool:
+        return self.current_choice() is not None
+
+    def save(self) -> None:
+        if not self.is_mounted:
+            return
+        d = self.state.draft
+        torch = self.state.section("torch")
+        choice = self.current_choice()
+        if choice is not None:
+            torch["version"] = choice["torch"]
+            torch["variant"] = choice["variant"]
+        torch["extras"] = [e for e in ("torchvision", "torchaudio")
+                           if self.query_one(f"#extra-{e}", Checkbox).value]
+        d["method"] = self.pressed_id("#method", "method-pip").removeprefix("method-")
+        d["wheelhouse"] = self.query_one("#wheelhouse", Input).value.strip() or None
+        target = self.state.section("target")
+        target["kind"] = self.pressed_id("#target-kind", "target-venv").removeprefix("target-")
+        path = self.query_one("#target-path", Input).value.strip()
+        if path:
+            target["path"] = path
+        python = self.query_one("#target-python", Input).value.strip()
+        need_python = find_action(choice, "install-python")
+        if need_python and need_python.get("version") and not python:
+            python = str(need_python["version"])
+        target["python"] = python or None
+        driver = self.state.section("driver")
+        action = find_action(choice, "install-driver")
+        driver_box = self.query_one("#driver", Checkbox)
+        driver["install"] = bool(driver_box.display and driver_box.value)
+        if driver["install"] and action and action.get("branch"):
+            driver["branch"] = str(action["branch"])
+        toolkit = self.state.section("cuda_toolkit")
+        toolkit_box = self.query_one("#toolkit", Checkbox)
+        toolkit["install"] = bool(toolkit_box.display and toolkit_box.value)
+        if toolkit["install"] and choice and choice.get("cuda") and toolkit.get("version", "auto") == "auto":
+            toolkit["version"] = str(choice["cuda"])
+        d["verify"] = self.query_one("#verify", Checkbox).value
+        d["bench"] = self.pressed_id("#bench", "bench-none").removeprefix("bench-")
+
+
+SCREEN = CombinationScreen

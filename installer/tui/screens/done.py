@@ -1,0 +1,102 @@
+"""Done: how to use the new environment, where the log and the answers file are, how to replay."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen
+
+
+class DoneScreen(WizardScreen):
+    NAME = "done"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("q", "finish", "Quit"),
+    ]
+
+    def next_label(self) -> str:
+        return _("Quit")
+
+    def can_go_back(self) -> bool:
+        # after a run, going back would offer to run it again from a stale screen
+        return self.state.run_result is None
+
+    def body(self) -> ComposeResult:
+        s = self.state
+        result = s.run_result
+        answers = str(s.answers_written) if s.answers_written else None
+        if s.dry_run:
+            yield Static(_("Dry run finished: nothing on this machine was changed."), classes="title")
+            if result is not None and result.failed_step and not result.interrupted:
+                step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),
+                            result.failed_step)
+                yield Static(escape(_("The dry run found a step that would fail: {step}.", step=step)),
+                             classes="warning")
+        elif result is None:
+            yield Static(_("Nothing was installed."), classes="title")
+        elif result.interrupted:
+            yield Static(_("The install was cancelled."), classes="title")
+        elif result.reboot_required:
+            yield Static(_("Reboot, then run the same install again to finish."), classes="title")
+        elif not result.ok:
+            yield Static(_("The install stopped at a failed step."), classes="title")
+        else:
+            yield Static(_("PyTorch is installed."), classes="title")
+
+        plan = s.plan
+        kind = s.section("target").get("kind", "venv")
+        if plan is not None and plan.target_python and result is not None and result.ok and not s.dry_run:
+            py = plan.target_python
+            if kind == "venv":
+                use = f"source {shlex.quote(str(Path(py).parent / 'activate'))}"
+            elif kind == "conda":
+                use = f"conda activate {shlex.quote(str(Path(py).parent.parent))}"
+            else:
+                use = ""
+            lines = [_("To use it:")]
+            if use:
+                lines.append(f"  {use}")
+            lines.append("  " + shlex.join([py if not use else "python", "-c",
+                                            "import torch; print(torch.__version__, torch.cuda.is_available())"]))
+            yield Static(escape("\n".join(lines)), id="activate")
+
+        if answers:
+            replay = f"torch-setup install --answers {shlex.quote(answers)}"
+            lines = [_("Answers file: {path}", path=answers)]
+            if s.dry_run or result is None:
+                lines.append(_("To install for real, unattended:"))
+            elif result.ok:
+                lines.append(_("To do the same on another machine:"))
+            else:
+                lines.append(_("To resume:"))
+            lines.append(f"  {replay}")
+            lines.append(_("To print the plan as a script:"))
+            lines.append(f"  torch-setup plan --answers {shlex.quote(answers)}")
+            yield Static(escape("\n".join(lines)), id="answers", classes="note")
+        if result is not None and result.log_path:
+            yield Static(escape(_("Log: {path}", path=result.log_path)), id="log-path", classes="note")
+        if s.verify_result is not None and not s.verify_result.get("ok", False):
+            yield Static(_("Some checks failed: `torch-setup doctor` explains what is wrong and how to fix it."),
+                         classes="warning")
+        yield Static(_("Press q to quit."), classes="muted")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return False  # q quits here; the Quit button does the same
+        return super().check_action(action, parameters)
+
+    def action_next(self) -> None:
+        self.action_finish()
+
+    def action_finish(self) -> None:
+        self.app.exit(self.wizard.exit_code, return_code=self.wizard.exit_code)
+
+
+SCREEN = DoneScreen

@@ -1,0 +1,151 @@
+"""Hardware: detection in a worker with a spinner, then the GPUs, driver, CUDA, OS, and the warnings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import LoadingIndicator, Static
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, aligned, error_text
+
+if TYPE_CHECKING:
+    from installer.hardware.report import HardwareReport
+
+
+def describe(report: HardwareReport) -> list[tuple[str, str]]:
+    """The facts as (label, value) rows a person reads."""
+    o = report.os
+    os_bits = [b for b in (o.id or o.system, o.version_id) if b]
+    os_line = " ".join(os_bits) or _("unknown")
+    if o.kernel:
+        os_line += " · " + _("kernel {k}", k=o.kernel)
+    if o.arch:
+        os_line += f" · {o.arch}"
+    if o.wsl:
+        os_line += " · WSL"
+    if o.container:
+        os_line += " · " + _("container")
+    rows = [(_("System"), os_line)]
+    if report.gpus:
+        for g in report.gpus:
+            bits = [g.name or _("unknown {vendor} GPU", vendor=g.vendor)]
+            if g.compute_capability:
+                bits.append(_("compute capability {cc}", cc=g.compute_capability))
+            if g.memory_mib:
+                bits.append(f"{g.memory_mib / 1024:.0f} GiB")
+            rows.append((_("GPU {i}", i=g.index), " · ".join(bits)))
+    else:
+        rows.append((_("GPU"), _("none found: PyTorch will use the CPU")))
+    drv = report.nvidia_driver
+    if drv:
+        value = _("NVIDIA {version}", version=drv.version)
+        if drv.cuda:
+            value += " · " + _("runs CUDA up to {cuda}", cuda=drv.cuda)
+        rows.append((_("Driver"), value))
+    elif report.nvidia_gpus:
+        rows.append((_("Driver"), _("no NVIDIA driver loaded")))
+    if report.cuda_toolkits:
+        tk = ", ".join(f"{t.version}" + (f" ({t.path})" if t.path else "") for t in report.cuda_toolkits)
+    else:
+        tk = _("none (pip and conda builds bring their own CUDA libraries)")
+    rows.append((_("CUDA toolkit"), tk))
+    if report.python:
+        rows.append((_("Python"), f"{report.python.version} ({report.python.executable})"))
+    sb = {True: _("on"), False: _("off"), None: _("unknown")}[report.secure_boot]
+    rows.append((_("Secure Boot"), sb))
+    return rows
+
+
+class HardwareScreen(WizardScreen):
+    NAME = "hardware"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("r", "redetect", "Detect again"),
+    ]
+
+    def body(self) -> ComposeResult:
+        source = self.state.hardware_path
+        if source:
+            yield Static(_("Recorded machine from {file}: the plan is made for that machine, not this one.",
+                           file=escape(source)), classes="note")
+        with Horizontal(classes="busy", id="busy"):
+            yield LoadingIndicator()
+            yield Static(_("Looking at this machine…"))
+        yield Vertical(id="facts")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.state.report is None:
+            self.start_detection()
+        else:
+            self.show(self.state.report)
+
+    def can_go_next(self) -> bool:
+        return self.state.report is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "redetect":
+            return None if self.state.hardware_path else True
+        return super().check_action(action, parameters)
+
+    def action_redetect(self) -> None:
+        if self.state.hardware_path:
+            return
+        self.state.report = None
+        self.state.recommendation = None
+        self.state.forget_plan()
+        self.start_detection()
+
+    def start_detection(self) -> None:
+        self.query_one("#busy").display = True
+        self.query_one("#facts", Vertical).remove_children()
+        self.refresh_nav(_("detecting…"))
+        self.detect()
+
+    @work(thread=True, exclusive=True, group="detect")
+    def detect(self) -> None:
+        try:
+            report = self.wizard.obtain_report()
+        except Exception as exc:  # shown on the screen: detection must never crash the wizard
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.detected, report)
+
+    def detected(self, report: HardwareReport) -> None:
+        self.state.report = report
+        self.show(report)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.query_one("#busy").display = False
+        facts = self.query_one("#facts", Vertical)
+        facts.remove_children()
+        facts.mount(Static(_("Detection failed:") + "\n" + escape(error_text(exc)), classes="error"))
+        facts.mount(Static(_("Press r to try again, or start with --hardware F to use a saved report."),
+                           classes="muted"))
+        self.refresh_nav(_("detection failed"))
+
+    def show(self, report: HardwareReport) -> None:
+        self.query_one("#busy").display = False
+        facts = self.query_one("#facts", Vertical)
+        facts.remove_children()
+        table = aligned(describe(report))
+        widgets: list[Static] = [Static(table, id="facts-table")]
+        found = self.engine.hardware_warnings(report)
+        for warning in found:
+            # each reads "what: what it means and what to do"; the what in bold
+            what, sep, meaning = warning.partition(": ")
+            text = f"[b]{escape(what)}[/b]: {escape(meaning)}" if sep else escape(warning)
+            widgets.append(Static(text, classes="warning"))
+        if not found:
+            widgets.append(Static(_("No known traps on this machine."), classes="note"))
+        facts.mount_all(widgets)
+        n = len(report.gpus)
+        self.refresh_nav(_("{n} GPU(s) found", n=n))
+
+
+SCREEN = HardwareScreen

@@ -1,0 +1,82 @@
+"""The help screen (F1 or ?): what the current screen is for, and every key that works on it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from installer.i18n import _
+from installer.tui.screens.base import aligned
+from installer.tui.translate import translate_bindings
+
+# English text; translated when shown. One paragraph per screen, saying what it decides.
+SCREEN_HELP: dict[str, str] = {
+    "welcome": "What the wizard will do. Choose a real install or a dry run (everything is decided and "
+               "shown, nothing is executed), and the language.",
+    "hardware": "What this machine has: GPUs, the NVIDIA driver and the CUDA it runs, CUDA toolkits, the OS "
+                "and Python. Each warning says what it means for the install.",
+    "mirrors": "Where packages will come from. The table fills in as each mirror answers. Choose one per "
+               "kind, type a URL, or keep the configuration already on this machine.",
+    "combination": "The PyTorch builds that fit this machine, best first, each with its reasons. Choose one, "
+                   "the install method, where to install it and what comes with it.",
+    "review": "The exact plan, step by step, with every command. Steps that need root are marked. Save it as "
+              "a script or save the answers file to replay it on other machines.",
+    "install": "Runs the plan (or, in a dry run, shows what would run). Each step reports changed, unchanged "
+               "or failed. Cancelling asks first; a run stopped for any reason resumes where it left off.",
+    "verify": "Checks that torch imports, sees the GPUs and computes correctly on them. Each failure comes "
+              "with its fix.",
+    "bench": "Measures what this GPU (or CPU) does, against what it should reach.",
+    "done": "How to use the new environment, and where the log and the answers file are.",
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape", "close", "Close"),
+        Binding("f1", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", show=False),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        name = self.under.name or ""
+        lines = [f"[b]{escape(_('Help'))}[/b]", ""]
+        if name in SCREEN_HELP:
+            lines += [escape(_(SCREEN_HELP[name])), ""]
+        lines.append(f"[b]{escape(_('Keys on this screen'))}[/b]")
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _key, binding in self.under._bindings:
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            if not self.under.check_action(binding.action, ()):
+                continue  # not available on that screen (Back on the first one)
+            seen.add(binding.action)
+            rows.append((self.app.get_key_display(binding), binding.description))
+        if self.under.name != "welcome":
+            rows.append(("Esc", _("Back")))
+        everywhere = [
+            ("F1 ?", _("this help")),
+            ("Tab", _("move between fields; Enter or Space to choose")),
+            ("Ctrl+P", _("command palette: jump to a screen, save, quit")),
+            ("Ctrl+Q", _("quit")),
+        ]
+        lines.append(aligned(rows, indent="  "))
+        lines += ["", f"[b]{escape(_('Everywhere'))}[/b]", aligned(everywhere, indent="  ")]
+        lines += ["", escape(_("Press Esc to close this help."))]
+        with VerticalScroll(classes="dialog help"):
+            yield Static("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,322 @@
+"""Install: runs the plan in a worker and draws its events: a line per step, the download bar with
+speed and time left, the live log; cancel asks first; a failure, a reboot or a cancel says how to resume."""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, ProgressBar, RichLog, Static
+
+from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, error_text
+
+if TYPE_CHECKING:
+    from installer.executor.events import Event
+    from installer.plan.model import Step
+
+ICONS = {"pending": "○", "running": "◐", "changed": "✓", "unchanged": "=", "failed": "✗", "skipped": "–"}
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def time_left(done: int, total: int | None, rate: float | None) -> str:
+    if not total or not rate or rate <= 0 or done >= total:
+        return ""
+    seconds = int((total - done) / rate)
+    return _("{t} left", t=f"{seconds // 60}:{seconds % 60:02d}")
+
+
+class InstallScreen(WizardScreen):
+    NAME = "install"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("c", "cancel", "Cancel"),
+        Binding("l", "toggle_log", "Log"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_event = threading.Event()
+        self.status: dict[str, str] = {}
+        self.tails: dict[str, tuple[str, ...]] = {}
+        self.run_error: str | None = None  # the run could not go on (not a step's failure)
+
+    def body(self) -> ComposeResult:
+        plan = self.state.plan
+        if self.state.dry_run:
+            yield Static(_("Dry run: these are the steps and commands that would run. Nothing is executed."),
+                         classes="note")
+        with Horizontal(id="overall"):
+            yield Label(_("Steps") + " ", id="overall-label")
+            yield ProgressBar(total=len(plan.steps) if plan else 1, show_eta=False, id="overall-bar")
+        with Vertical(id="steps-list"):
+            for i, step in enumerate(plan.steps if plan else (), 1):
+                yield Static(self.step_line(i, step, "pending"), id=f"run-step-{i}")
+        with Vertical(id="download"):
+            yield Static("", id="download-label")
+            yield ProgressBar(total=None, show_eta=False, id="download-bar")
+        yield Static("", id="outcome")
+        yield RichLog(id="log", max_lines=2000, wrap=True, markup=False, auto_scroll=True)
+
+    def step_line(self, i: int, step: Step, status: str) -> str:
+        tag = " [b reverse] " + escape(_("root")) + " [/]" if step.root else ""
+        icon = ICONS.get(status, "?")
+        label = "" if status == "pending" else f" [dim]{escape(_(status))}[/dim]"
+        return f"{icon} {i}. {escape(step.title)}{tag}{label}"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#download").display = False
+        self.query_one("#outcome").display = False
+        if self.state.run_result is not None:
+            self.show_outcome(self.state.run_result)
+        elif self.state.plan is not None and not self.state.run_started:
+            if not self.state.dry_run and not self.root_ready():
+                return
+            self.state.run_started = True
+            self.wizard.run_active = True
+            self.refresh_nav(_("running…"))
+            self.execute()
+
+    def root_ready(self) -> bool:
+        """Before a run with root steps: let sudo ask for the password in the real terminal (the
+        wizard steps aside for it), so no step waits on a prompt nobody can see."""
+        from textual.app import SuspendNotSupported
+
+        plan = self.state.plan
+        assert plan is not None
+        try:
+            if self.engine.sudo_would_ask(plan):
+                try:
+                    with self.app.suspend():
+                        print(_("Some steps need root: sudo asks for your password once."), flush=True)
+                        self.engine.prepare_root(plan, interactive=True)
+                except SuspendNotSupported:
+                    self.engine.prepare_root(plan, interactive=False)
+        except Exception as exc:  # shown as the run's outcome: nothing was run
+            self.run_error = error_text(exc)
+            self.state.run_started = True
+            self.run_done(RunFinished(ok=False))
+            return False
+        return True
+
+    # the run --------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="install")
+    def execute(self) -> None:
+        plan = self.state.plan
+        assert plan is not None
+        finished: RunFinished | None = None
+        try:
+            for event in self.engine.run_plan(plan, dry_run=self.state.dry_run, cancel=self.cancel_event):
+                self.app.call_from_thread(self.on_run_event, event)
+                if isinstance(event, RunFinished):
+                    finished = event
+        except Exception as exc:  # the run stops; the screen says what happened and how to resume
+            self.run_error = error_text(exc)
+            self.app.call_from_thread(self.log_line, self.run_error)
+            finished = RunFinished(ok=False, failed_step=None)
+        if finished is None:
+            finished = RunFinished(ok=False, interrupted=self.cancel_event.is_set())
+        self.app.call_from_thread(self.run_done, finished)
+
+    def index_of(self, step_id: str) -> int:
+        plan = self.state.plan
+        for i, step in enumerate(plan.steps if plan else (), 1):
+            if step.id == step_id:
+                return i
+        return 0
+
+    def set_status(self, step_id: str, status: str) -> None:
+        i = self.index_of(step_id)
+        if not i or self.state.plan is None:
+            return
+        self.status[step_id] = status
+        self.query_one(f"#run-step-{i}", Static).update(self.step_line(i, self.state.plan.steps[i - 1], status))
+
+    def log_line(self, text: str) -> None:
+        self.query_one("#log", RichLog).write(text)
+
+    def on_run_event(self, event: Event) -> None:
+        if isinstance(event, StepStarted):
+            self.set_status(event.step_id, "running")
+            self.query_one("#download").display = False
+            self.log_line(f"── {event.index}/{event.total} {event.title}")
+        elif isinstance(event, OutputLine):
+            self.log_line(event.line)
+        elif isinstance(event, Progress):
+            self.show_progress(event)
+        elif isinstance(event, StepFinished):
+            self.set_status(event.step_id, event.status)
+            if event.tail:
+                self.tails[event.step_id] = event.tail
+            done = sum(1 for s in self.status.values() if s not in ("pending", "running"))
+            self.query_one("#overall-bar", ProgressBar).update(progress=done)
+            if event.detail:
+                self.log_line(event.detail)
+        elif isinstance(event, RunFinished):
+            self.state.run_result = event
+
+    def show_progress(self, event: Progress) -> None:
+        box = self.query_one("#download")
+        box.display = True
+        bar = self.query_one("#download-bar", ProgressBar)
+        bar.update(total=event.total, progress=event.done)
+        bits = [event.label]
+        size = human_bytes(event.done) + (f" / {human_bytes(event.total)}" if event.total else "")
+        bits.append(size)
+        if event.rate:
+            bits.append(human_bytes(event.rate) + "/s")
+        left = time_left(event.done, event.total, event.rate)
+        if left:
+            bits.append(left)
+        self.query_one("#download-label", Static).update(escape(" · ".join(bits)))
+
+    def run_done(self, result: RunFinished) -> None:
+        self.state.run_result = result
+        self.wizard.run_active = False
+        if result.interrupted:
+            self.wizard.exit_code = 130
+        elif not result.ok:
+            self.wizard.exit_code = 1
+        self.show_outcome(result)
+
+    def show_outcome(self, result: RunFinished) -> None:
+        box = self.query_one("#outcome", Static)
+        box.display = True
+        answers = str(self.state.answers_written or "ANSWERS.yaml")
+        resume = f"torch-setup install --answers {shlex.quote(answers)}"
+        log = f"\n{_('Log')}: {escape(result.log_path)}" if result.log_path else ""
+        if self.state.dry_run:
+            box.update(self.dry_run_outcome(result) + log)
+            box.set_classes("note" if result.ok else "warning")
+            hint = _("finished") if result.ok else _("a step would fail")
+        elif result.interrupted:
+            box.update(escape(_("Cancelled. The steps already done stay done; to continue, run:"))
+                       + f"\n  {escape(resume)}" + log)
+            box.set_classes("warning")
+            hint = _("cancelled")
+        elif result.reboot_required:
+            text = _("A reboot is needed before the next steps. After the reboot, run:") + f"\n  {resume}\n"
+            text += _("It resumes after the last step that finished.")
+            if self.state.report is not None and self.state.report.secure_boot:
+                text += "\n" + _("Secure Boot is on: at the blue MOK screen during boot, choose Enroll MOK "
+                                 "and type the password you set, or the driver will not load.")
+            box.update(escape(text) + log)
+            box.set_classes("warning")
+            hint = _("reboot needed")
+        elif not result.ok and result.failed_step is None:
+            text = _("The install stopped:") + "\n" + (self.run_error or _("see the log"))
+            text += "\n" + _("Once the cause is fixed, run this to resume:") + f"\n  {resume}"
+            box.update(escape(text) + log)
+            box.set_classes("error")
+            hint = _("failed")
+        elif not result.ok:
+            failed = result.failed_step or ""
+            i = self.index_of(failed)
+            title = self.state.plan.steps[i - 1].title if i and self.state.plan else failed
+            text = _("The step “{step}” failed.", step=title)
+            tail = self.failed_tail(failed)
+            if tail:
+                text += "\n" + "\n".join("  " + line for line in tail)
+            text += "\n" + _("Fix the cause shown above, then run this to resume from that step:") + f"\n  {resume}"
+            box.update(escape(text) + log)
+            box.set_classes("error")
+            hint = _("failed")
+        else:
+            box.update(escape(_("Dry run finished: nothing was executed.") if self.state.dry_run
+                              else _("All steps finished.")) + log)
+            box.set_classes("note")
+            hint = _("finished")
+        self.refresh_nav(hint)
+        box.scroll_visible()
+
+    def dry_run_outcome(self, result: RunFinished) -> str:
+        """What a dry run found, as markup: nothing was executed either way."""
+        if result.interrupted:
+            return escape(_("Dry run cancelled: nothing was executed."))
+        if result.failed_step:
+            i = self.index_of(result.failed_step)
+            title = self.state.plan.steps[i - 1].title if i and self.state.plan else result.failed_step
+            text = _("Dry run: the step “{step}” would fail. Nothing was executed.", step=title)
+            tail = self.failed_tail(result.failed_step)
+            if tail:
+                text += "\n" + "\n".join("  " + line for line in tail)
+            if self.state.hardware_path:
+                text += "\n" + _("The simulation ran on this computer, not on the recorded machine: a package "
+                                  "or file that machine has may be missing here.")
+            return escape(text)
+        text = _("Dry run finished: nothing was executed.")
+        if result.reboot_required:
+            text += " " + _("A real run stops for a reboot after the driver steps, and resumes when run "
+                            "again after it.")
+        return escape(text)
+
+    def failed_tail(self, step_id: str) -> tuple[str, ...]:
+        return self.tails.get(step_id, ())[-8:]
+
+    # keys -----------------------------------------------------------------------------------------
+    def can_go_back(self) -> bool:
+        return False
+
+    def can_go_next(self) -> bool:
+        return self.state.run_result is not None and not self.wizard.run_active
+
+    def next_label(self) -> str:
+        r = self.state.run_result
+        return _("Next") if r is None or self.finished(r) else _("Finish")
+
+    def action_next(self) -> None:
+        """Checks only make sense after a finished run; otherwise straight to Done, which says what next."""
+        r = self.state.run_result
+        if not self.can_go_next() or r is None:
+            return
+        if self.finished(r):
+            self.wizard.go_next()
+        else:
+            self.wizard.go("done")
+
+    def finished(self, r: RunFinished) -> bool:
+        """The run went to its end (a dry run always does, unless a step failed): checks can follow.
+        A stop for a reboot, a failure or a cancel goes straight to Done, which says how to resume."""
+        if self.state.dry_run:
+            return r.ok
+        return r.ok and not r.reboot_required
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return True if self.wizard.run_active else None
+        return super().check_action(action, parameters)
+
+    def action_cancel(self) -> None:
+        if not self.wizard.run_active:
+            return
+        from installer.tui.screens.dialogs import ConfirmScreen
+
+        def decided(yes: bool | None) -> None:
+            if yes and self.wizard.run_active:
+                self.cancel_event.set()
+                self.log_line(_("cancelling: the current step is stopped…"))
+
+        self.app.push_screen(ConfirmScreen(_("Cancel the install? The step that is running is stopped; the "
+                                             "steps already done stay done, and a later run resumes."),
+                                           yes=_("Cancel the install"), no=_("Keep going")), decided)
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one("#log", RichLog)
+        log.display = not log.display
+
+
+SCREEN = InstallScreen

@@ -1,0 +1,298 @@
+"""Mirrors: the probe table filling in as each kind answers; one choice per kind, a URL typed by hand,
+or the configuration already on this machine."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, error_text
+
+KINDS = ("pypi", "pytorch", "conda", "apt")
+KIND_LABELS = {"pypi": "PyPI", "pytorch": "PyTorch wheels", "conda": "conda", "apt": "apt"}
+URL = "__url__"
+
+
+def fixed_options(kind: str) -> list[tuple[str, str]]:
+    if kind == "pypi":
+        return [(_("auto: this machine's pip configuration, else PyPI"), "auto"), (_("PyPI itself"), "none")]
+    if kind == "pytorch":
+        return [(_("auto: the fastest index that has the build"), "auto"),
+                (_("none: rely on the pip configuration"), "none")]
+    return [(_("auto: the fastest that answers"), "auto"), (_("none: leave as configured"), "none")]
+
+
+def row_summary(row: dict[str, Any]) -> str:
+    if row.get("ok"):
+        bits = [f"{row['latency_ms']:.0f} ms" if row.get("latency_ms") is not None else ""]
+        if row.get("throughput_mbps") is not None:
+            bits.append(f"{row['throughput_mbps']:.1f} MB/s")
+        return " · ".join(b for b in bits if b)
+    return "✗"
+
+
+class MirrorsScreen(WizardScreen):
+    NAME = "mirrors"
+    AUTO_FOCUS = "#region"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("p", "probe", "Probe again"),
+        Binding("k", "keep", "Keep mine"),
+    ]
+
+    def body(self) -> ComposeResult:
+        mirror = self.state.section("mirror")
+        yield Static(_("Where packages come from"), classes="section")
+        yield Static(self.existing_text(), id="existing", classes="muted")
+        with Horizontal(classes="field"):
+            yield Label(_("Region"), classes="label")
+            yield Select([(_("auto (from time zone and language)"), "auto"), (_("mainland China"), "cn"),
+                          (_("global"), "global")], value=mirror.get("region", "auto"), allow_blank=False, compact=True,
+                         id="region")
+        for kind in KINDS:
+            value = mirror.get(kind, "auto")
+            options = fixed_options(kind) + [(_("type a URL…"), URL)]
+            is_url = "://" in str(value)
+            with Horizontal(classes="field"):
+                yield Label(_(KIND_LABELS[kind]), classes="label")
+                yield Select(options, value=URL if is_url else value if value in ("auto", "none") else "auto",
+                             allow_blank=False, compact=True, id=f"pick-{kind}")
+            with Horizontal(classes="field", id=f"url-row-{kind}"):
+                yield Label("", classes="label")
+                yield Input(value if is_url else "", placeholder="https://…", id=f"url-{kind}", compact=True)
+        with Horizontal(classes="field"):
+            yield Label(_("Write config"), classes="label")
+            yield Select([(_("only into the new environment"), "env"), (_("into my user configuration"), "user"),
+                          (_("nowhere: use for this run only"), "none")], value=mirror.get("scope", "env"),
+                         allow_blank=False, compact=True, id="scope")
+        yield Static("", id="probe-status", classes="muted")
+        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="reasons", classes="muted")
+
+    def existing_text(self) -> str:
+        report = self.state.report
+        if report is None:
+            return ""
+        pip = report.mirror_config.pip
+        bits = []
+        if pip.index_url:
+            bits.append(_("pip index {url}", url=pip.index_url))
+        for url in pip.extra_index_urls:
+            bits.append(_("extra index {url}", url=url))
+        for link in pip.find_links:
+            bits.append(_("find-links {path}", path=link))
+        conda = getattr(report.mirror_config, "conda", None)
+        for channel in getattr(conda, "channels", []) or []:
+            bits.append(_("conda channel {name}", name=channel))
+        if not bits:
+            return escape(_("No mirror is configured on this machine yet."))
+        return escape(_("Configured on this machine: {what}. Press k to keep it.", what="; ".join(bits)))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.generation = 0
+        self.pending: dict[str, str] = {}  # the chosen id per kind, until the probe lists it
+        table = self.query_one("#table", DataTable)
+        for key, label in (("kind", _("Kind")), ("mirror", _("Mirror")), ("ms", "ms"), ("mbps", "MB/s"),
+                           ("status", _("Status"))):
+            table.add_column(label, key=key)
+        mirror = self.state.section("mirror")
+        for kind in KINDS:
+            value = str(mirror.get(kind, "auto"))
+            if value not in ("auto", "none") and "://" not in value:
+                self.pending[kind] = value
+        self.sync_url_rows()
+        if self.state.mirrors_probed:
+            self.fill(self.state.mirror_rows)
+            self.query_one("#probe-status", Static).update(_("Probed earlier; press p to probe again."))
+        else:
+            self.start_probe()
+
+    # probing --------------------------------------------------------------------------------------
+    def action_probe(self) -> None:
+        self.start_probe()
+
+    def start_probe(self) -> None:
+        self.generation += 1
+        self.state.mirror_rows = []
+        self.state.mirrors_probed = False
+        self.query_one("#table", DataTable).clear()
+        self.query_one("#probe-status", Static).update(_("Probing mirrors…"))
+        self.refresh_nav(_("probing…"))
+        region = self.query_one("#region", Select).value
+        self.probe(self.generation, str(region))
+
+    @work(thread=True, exclusive=True, group="mirrors")
+    def probe(self, generation: int, region: str) -> None:
+        try:
+            candidates = self.engine.mirror_candidates(kinds=KINDS, region=region)
+            self.app.call_from_thread(self.show_candidates, generation, candidates)
+            variant, torch = self.wanted_build()
+            self.engine.probe_mirrors(
+                kinds=KINDS, region=region, variant=variant, torch_version=torch,
+                on_kind=lambda kind, rows: self.app.call_from_thread(self.kind_done, generation, kind, rows))
+        except Exception as exc:  # shown on the screen; the user can still type URLs or keep auto
+            self.app.call_from_thread(self.show_error, generation, exc)
+            return
+        self.app.call_from_thread(self.all_done, generation)
+
+    def wanted_build(self) -> tuple[str | None, str | None]:
+        """The build the PyTorch indexes must carry: the one asked for, else the best recommendation."""
+        torch = self.state.section("torch")
+        variant = torch.get("variant")
+        version = torch.get("version")
+        if variant and variant != "auto":
+            return variant, version
+        report = self.state.report
+        if report is None:
+            return None, None
+        key = self.state.recommendation_wanted()
+        rec = self.state.recommendation
+        if rec is None or self.state.recommendation_key != key:
+            try:
+                rec = self.engine.recommend(report, python=key[1])
+            except Exception:  # probing does not need it: the catalog's default variant is probed instead
+                return None, None
+            self.state.recommendation, self.state.recommendation_key = rec, key
+        choices = rec.get("choices") or []
+        if not choices:
+            return None, None
+        return choices[0]["variant"], choices[0]["torch"]
+
+    def show_candidates(self, generation: int, candidates: list[dict[str, Any]]) -> None:
+        if generation != self.generation:
+            return
+        table = self.query_one("#table", DataTable)
+        for c in candidates:
+            table.add_row(_(KIND_LABELS.get(c["kind"], c["kind"])), c["id"], "", "", _("probing…"),
+                          key=f"{c['kind']}/{c['id']}")
+        self.candidates = candidates
+        self.update_choices(candidates, [])
+
+    def kind_done(self, generation: int, kind: str, rows: list[dict[str, Any]]) -> None:
+        if generation != self.generation:
+            return
+        self.state.mirror_rows.extend(rows)
+        self.fill(self.state.mirror_rows)
+
+    def fill(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#table", DataTable)
+        done_kinds = {r["kind"] for r in rows}
+        keep = [k for k in table.rows if str(k.value).split("/", 1)[0] not in done_kinds]
+        pending = [(k, table.get_row(k)) for k in keep]
+        table.clear()
+        for kind in KINDS:
+            for r in (x for x in rows if x["kind"] == kind):
+                ms = f"{r['latency_ms']:.0f}" if r.get("latency_ms") is not None else ""
+                mbps = f"{r['throughput_mbps']:.1f}" if r.get("throughput_mbps") is not None else ""
+                if r.get("ok"):
+                    status = "✓ " + (_("configured here") if r.get("current") else
+                                     _("fresh") if r.get("fresh") else _("ok"))
+                else:
+                    status = "✗ " + _("failed, see below")
+                table.add_row(_(KIND_LABELS.get(kind, kind)), r["id"], ms, mbps, status, key=f"{kind}/{r['id']}")
+        for key, cells in pending:
+            table.add_row(*cells, key=str(key.value))
+        failed = [r for kind in KINDS for r in rows if r["kind"] == kind and not r.get("ok")]
+        # reasons are sentences a person acts on: too long for a table cell, so they go under it
+        self.query_one("#reasons", Static).update("\n".join(
+            f"✗ [b]{escape(str(r['id']))}[/b]: {escape(str(r.get('reason') or _('failed')))}" for r in failed))
+        self.update_choices(getattr(self, "candidates", []), rows)
+
+    def all_done(self, generation: int) -> None:
+        if generation != self.generation:
+            return
+        self.state.mirrors_probed = True
+        rows = self.state.mirror_rows
+        live = sum(1 for r in rows if r.get("ok"))
+        self.query_one("#probe-status", Static).update(
+            _("{live} of {n} mirrors answered. Failures say why.", live=live, n=len(rows)))
+        self.refresh_nav(_("{live} mirrors answered", live=live))
+
+    def show_error(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        self.query_one("#probe-status", Static).update(
+            escape(_("Probing failed: {error}", error=error_text(exc))))
+        self.refresh_nav(_("probing failed"))
+
+    def update_choices(self, candidates: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+        """Offer each candidate in its kind's list, with what the probe found, keeping the selection."""
+        by_id = {r["id"]: r for r in rows}
+        for kind in KINDS:
+            select = self.query_one(f"#pick-{kind}", Select)
+            current = select.value
+            options = fixed_options(kind)
+            for c in candidates:
+                if c["kind"] != kind:
+                    continue
+                row = by_id.get(c["id"])
+                status = row_summary(row) if row else _("probing…")
+                options.append((f"{c['name']} ({c['id']}) {status}", self.choice_value(c)))
+            options.append((_("type a URL…"), URL))
+            values = {v for _label, v in options}
+            wanted = self.pending.get(kind)
+            select.set_options(options)
+            if wanted in values:
+                select.value = wanted
+                self.pending.pop(kind, None)
+            elif current in values:
+                select.value = current
+
+    def choice_value(self, candidate: dict[str, Any]) -> str:
+        # an id means the built-in catalog to the planner; with another catalog only the URL is portable
+        return str(candidate["url"] if self.engine.catalog else candidate["id"])
+
+    # choosing -------------------------------------------------------------------------------------
+    def sync_url_rows(self) -> None:
+        for kind in KINDS:
+            self.query_one(f"#url-row-{kind}").display = self.query_one(f"#pick-{kind}", Select).value == URL
+
+    @on(Select.Changed)
+    def picked(self, event: Select.Changed) -> None:
+        self.state.forget_plan()
+        self.sync_url_rows()
+        if event.select.id == "region" and self.is_mounted and event.value != self.state.section(
+                "mirror").get("region", "auto"):
+            self.state.section("mirror")["region"] = event.value
+            self.start_probe()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.state.forget_plan()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
+        self.focus_next()
+
+    def action_keep(self) -> None:
+        """Use what this machine is configured for and write no configuration."""
+        self.query_one("#pick-pypi", Select).value = "auto"
+        for kind in ("pytorch", "conda", "apt"):
+            self.query_one(f"#pick-{kind}", Select).value = "none"
+        self.query_one("#scope", Select).value = "none"
+        self.notify(_("Keeping this machine's configuration; nothing will be written."))
+
+    def save(self) -> None:
+        if not self.is_mounted:
+            return
+        mirror = self.state.section("mirror")
+        mirror["region"] = str(self.query_one("#region", Select).value)
+        for kind in KINDS:
+            value = self.query_one(f"#pick-{kind}", Select).value
+            if value == URL:
+                typed = self.query_one(f"#url-{kind}", Input).value.strip()
+                mirror[kind] = typed or "auto"
+            elif kind in self.pending:
+                mirror[kind] = self.pending[kind]  # chosen earlier, not listed by this probe (yet)
+            else:
+                mirror[kind] = str(value)
+        mirror["scope"] = str(self.query_one("#scope", Select).value)
+
+
+SCREEN = MirrorsScreen

@@ -1,0 +1,222 @@
+"""Review: the exact plan, step by step, root steps marked, with every command; save it as a script,
+save the answers file. Leaving it for Install writes the answers file, so any run can be replayed."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import LoadingIndicator, Static
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, aligned, error_text
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
+    from installer.plan.model import Plan, Step
+
+
+def shown_argv(argv: tuple[str, ...]) -> str:
+    """A command as a person reads it. torch-setup's own tools (uv, its Python) are named, not given
+    by the path of torch-setup's environment; the saved script keeps the full paths."""
+    own_bin = Path(sys.executable).parent
+    if argv and Path(argv[0]).is_absolute() and Path(argv[0]).parent == own_bin:
+        argv = (Path(argv[0]).name, *argv[1:])
+    return shlex.join(argv)
+
+
+def step_widgets(n: int, step: Step) -> list[Static]:
+    """A step as a few lines: title with its tags, why, what it downloads and writes, its commands."""
+    tags = []
+    if step.root:
+        tags.append("[b reverse] " + escape(_("root")) + " [/]")
+    if step.reboot:
+        tags.append("[b reverse] " + escape(_("reboot")) + " [/]")
+    head = f"[b]{n}. {escape(step.title)}[/b] [dim]({escape(step.kind)})[/dim] " + " ".join(tags)
+    out = [Static(head.rstrip(), classes="step-title")]
+    if step.why:
+        out.append(Static(escape(step.why), classes="step-why"))
+    if step.guard and step.guard.creates:
+        out.append(Static(escape(_("skipped when {path} exists", path=step.guard.creates)), classes="cmd"))
+    elif step.guard and step.guard.unless:
+        out.append(Static(escape(_("skipped when a check finds it done already")), classes="cmd"))
+    for d in step.downloads:
+        out.append(Static("↓ " + escape(d.urls[0] if d.urls else d.dest) + " → " + escape(d.dest), classes="cmd"))
+    for f in step.files:
+        out.append(Static("✎ " + escape(_("write {path}", path=f.path)), classes="cmd"))
+    for c in step.commands:
+        prefix = "sudo " if step.root else ""
+        out.append(Static("$ " + escape(prefix + shown_argv(c.argv)), classes="cmd"))
+    return out
+
+
+class ReviewScreen(WizardScreen):
+    NAME = "review"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("s", "save_script", "Save script"),
+        Binding("a", "save_answers", "Save answers"),
+    ]
+
+    def body(self) -> ComposeResult:
+        with Horizontal(classes="busy", id="busy"):
+            yield LoadingIndicator()
+            yield Static(_("Making the plan…"))
+        yield Vertical(id="plan")
+
+    def next_label(self) -> str:
+        return _("Dry run") if self.state.dry_run else _("Install")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.answers: Answers | None = None
+        if self.state.plan is not None:
+            self.show(self.state.plan)
+        self.make()
+
+    @work(thread=True, exclusive=True, group="plan")
+    def make(self) -> None:
+        try:
+            answers = self.engine.answers_from_data(self.state.draft)
+            if self.state.plan is not None:
+                self.app.call_from_thread(self.planned, answers, self.state.plan, self.state.script or "")
+                return
+            report = self.wizard.obtain_report()
+            plan = self.engine.make_plan(answers, report)
+            script = self.engine.render_script(plan)
+        except Exception as exc:  # the screen shows it, with the key to fix when it is an input error
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.planned, answers, plan, script)
+
+    def planned(self, answers: Answers, plan: Plan, script: str) -> None:
+        self.answers = answers
+        if self.state.plan is not plan:
+            self.state.plan = plan
+            self.state.script = script
+            self.show(plan)
+        self.refresh_nav(self.nav_hint())
+
+    def nav_hint(self) -> str:
+        plan = self.state.plan
+        if plan is None:
+            return ""
+        if self.state.dry_run:
+            return _("dry run: nothing will be executed")
+        if plan.needs_root:
+            return _("root steps ask sudo")
+        return ""
+
+    def show_error(self, exc: BaseException) -> None:
+        self.query_one("#busy").display = False
+        box = self.query_one("#plan", Vertical)
+        box.remove_children()
+        from installer.errors import InputError
+
+        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(error_text(exc))
+        if isinstance(exc, InputError) and exc.file == "<wizard>":
+            # an answer the screens filled in: the key names the screen field to change
+            text += "\n\n" + escape(_("Go back (b) and change the answer named above."))
+        box.mount(Static(text, classes="error"))
+        self.refresh_nav(_("no plan"))
+
+    def show(self, plan: Plan) -> None:
+        self.query_one("#busy").display = False
+        box = self.query_one("#plan", Vertical)
+        box.remove_children()
+        widgets: list[Static] = []
+        if plan.summary:
+            widgets.append(Static(aligned(list(plan.summary)), id="summary"))
+        for note in plan.notes:
+            widgets.append(Static(escape(note), classes="note"))
+        if plan.needs_root:
+            widgets.append(Static(_("Steps marked root run with sudo: you will be asked for your password."),
+                                  classes="warning"))
+        if plan.needs_reboot:
+            widgets.append(Static(_("This plan needs a reboot. The install stops there; run the same "
+                                    "command again after the reboot and it resumes."), classes="warning"))
+        widgets.append(Static(_("The plan: {n} steps", n=len(plan.steps)), classes="section"))
+        for i, step in enumerate(plan.steps, 1):
+            widgets.extend(step_widgets(i, step))
+        box.mount_all(widgets)
+
+    def can_go_next(self) -> bool:
+        return self.state.plan is not None and getattr(self, "answers", None) is not None
+
+    # saving ---------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save_script", "save_answers"):
+            return True if self.can_go_next() else None
+        return super().check_action(action, parameters)
+
+    def action_save_script(self) -> None:
+        if not self.can_go_next():
+            return
+        from installer.tui.screens.dialogs import SavePathScreen
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.write_file(Path(path), self.state.script or "", executable=True)
+
+        self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"),
+                                            "torch-setup-plan.sh"), chosen)
+
+    def action_save_answers(self) -> None:
+        if not self.can_go_next():
+            return
+        from installer.tui.app import default_answers_path
+        from installer.tui.screens.dialogs import SavePathScreen
+
+        default = self.state.answers_written or default_answers_path()
+
+        def chosen(path: str | None) -> None:
+            if path:
+                written = self.write_answers(Path(path))
+                if written is not None:
+                    self.state.answers_written = written
+
+        self.app.push_screen(SavePathScreen(_("Save the answers file to:"), str(default)), chosen)
+
+    def write_answers(self, path: Path, *, tell: bool = True) -> Path | None:
+        assert self.answers is not None
+        return self.write_file(path, self.engine.dump_answers(self.answers), tell=tell)
+
+    def write_file(self, path: Path, text: str, *, executable: bool = False, tell: bool = True) -> Path | None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if executable:
+                path.chmod(0o755)
+        except OSError as exc:
+            self.notify(_("Could not write {path}: {error}", path=str(path), error=exc.strerror or str(exc)),
+                        severity="error")
+            return None
+        if tell:
+            self.notify(_("Saved {path}", path=str(path)))
+        return path.resolve()
+
+    def save(self) -> None:
+        pass
+
+    def action_next(self) -> None:
+        """Leaving for Install: the answers file is written first, so the run can be replayed or resumed."""
+        if not self.can_go_next():
+            return
+        from installer.tui.app import default_answers_path
+
+        # the file this run already wrote is ours to update; otherwise a new one, never over another
+        # no toast: the Install and Done screens show where it is
+        written = self.write_answers(self.state.answers_written or default_answers_path(), tell=False)
+        if written is None:
+            return
+        self.state.answers_written = written
+        super().action_next()
+
+
+SCREEN = ReviewScreen

@@ -1,0 +1,132 @@
+"""Verify: runs the checks inside the new environment (in a worker) and shows them as a checklist,
+each failure with its fix."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import LoadingIndicator, Static
+
+from installer.i18n import _
+from installer.tui.screens.base import WizardScreen, error_text
+
+
+def checks_of(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The verify report's checks as rows: name, ok (True / False / None when skipped), detail, fix,
+    and whether a failure is only a warning. Texts come translated (the probe sends each message's
+    catalog key and values beside its English)."""
+    from installer.probes.text import message
+
+    return [{"name": c.get("name") or "?", "ok": c.get("ok"), "detail": message(c, "detail") or "",
+             "fix": message(c, "fix") or "", "warn": c.get("level") not in (None, "error") and c.get("ok") is False}
+            for c in result.get("checks", [])]
+
+
+def finding_text(finding: Any) -> tuple[str, str]:
+    """(what is wrong, the fix) of a doctor finding, whatever its exact shape."""
+    if isinstance(finding, dict):
+        return str(finding.get("title") or finding.get("problem") or finding), str(finding.get("fix") or "")
+    title = getattr(finding, "title", None) or getattr(finding, "problem", None) or str(finding)
+    return str(title), str(getattr(finding, "fix", "") or "")
+
+
+class VerifyScreen(WizardScreen):
+    NAME = "verify"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("r", "rerun", "Check again"),
+    ]
+
+    def body(self) -> ComposeResult:
+        with Horizontal(classes="busy", id="busy"):
+            yield LoadingIndicator()
+            yield Static(_("Checking torch inside the new environment…"))
+        yield Vertical(id="checks")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
+            self.query_one("#busy").display = False
+            self.query_one("#checks", Vertical).mount(Static(
+                _("Dry run: nothing was installed, so there is nothing to check. After a real install this "
+                  "screen checks that torch imports, which CUDA it was built for, that it sees each GPU and "
+                  "has kernels for it, and that a small computation on each device matches the CPU."),
+                classes="note"))
+            self.refresh_nav(_("dry run"))
+        elif self.state.verify_result is not None:
+            self.show(self.state.verify_result, [])
+        else:
+            self.check(self.state.plan.target_python)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rerun":
+            return None if self.state.dry_run else True
+        return super().check_action(action, parameters)
+
+    def action_rerun(self) -> None:
+        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
+            return
+        self.state.verify_result = None
+        self.query_one("#checks", Vertical).remove_children()
+        self.query_one("#busy").display = True
+        self.check(self.state.plan.target_python)
+
+    @work(thread=True, exclusive=True, group="verify")
+    def check(self, python: str) -> None:
+        try:
+            plan = self.state.plan
+            variant = plan.meta.get("variant") if plan is not None else None
+            result = self.engine.verify(python, variant=variant)
+            findings: list[Any] = []
+            if not result.get("ok", False) and self.state.report is not None:
+                try:
+                    findings = self.engine.diagnose(self.state.report, result)
+                except Exception:  # the checklist stands on its own; the doctor only adds explanations
+                    findings = []
+        except Exception as exc:  # shown on the screen
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        self.app.call_from_thread(self.show, result, findings)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.query_one("#busy").display = False
+        self.query_one("#checks", Vertical).mount(
+            Static(escape(_("The checks could not run:")) + "\n" + escape(error_text(exc)), classes="error"))
+        self.wizard.exit_code = self.wizard.exit_code or 1
+        self.refresh_nav(_("checks did not run"))
+
+    def show(self, result: dict[str, Any], findings: list[Any]) -> None:
+        self.state.verify_result = result
+        self.query_one("#busy").display = False
+        box = self.query_one("#checks", Vertical)
+        box.remove_children()
+        widgets = []
+        for row in checks_of(result):
+            icon = {True: "✓", False: "✗", None: "–"}.get(row["ok"], "?")
+            if row["warn"]:
+                icon = "!"
+            line = f"{icon} [b]{escape(str(row['name']))}[/b]"
+            if row["detail"]:
+                line += ": " + escape(str(row["detail"]))
+            if row["ok"] is False and row["fix"]:
+                line += "\n    → " + escape(str(row["fix"]))
+            widgets.append(Static(line, classes="check-fail" if row["ok"] is False else "check"))
+        for finding in findings:
+            what, fix = finding_text(finding)
+            widgets.append(Static(f"[b]{escape(what)}[/b]" + (f"\n→ {escape(fix)}" if fix else ""),
+                                  classes="warning"))
+        ok = bool(result.get("ok"))
+        widgets.append(Static(_("torch works in the new environment.") if ok
+                              else _("Some checks failed: each says how to fix it. `torch-setup doctor` explains "
+                                     "more."), classes="note" if ok else "error"))
+        box.mount_all(widgets)
+        if not ok:
+            self.wizard.exit_code = self.wizard.exit_code or 1
+        self.refresh_nav(_("all checks passed") if ok else _("checks failed"))
+
+
+SCREEN = VerifyScreen

@@ -1,0 +1,86 @@
+"""Welcome: what will happen, install or dry run, and the language."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import RadioButton, RadioSet, Static
+
+from installer.i18n import _, current_language
+from installer.tui.screens.base import WizardScreen
+from installer.tui.widgets import Radio
+
+STEPS = (
+    "Look at this machine: GPUs, driver, CUDA, operating system, Python.",
+    "Find the fastest mirrors for the downloads.",
+    "Choose the PyTorch build that fits, with the reasons.",
+    "Show the exact plan, every command, before anything runs.",
+    "Install, with progress and a log; a stopped run resumes.",
+    "Check that torch works on this GPU, and measure it.",
+)
+
+
+class WelcomeScreen(WizardScreen):
+    NAME = "welcome"
+    AUTO_FOCUS = "#mode"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("d", "toggle_dry_run", "Dry run"),
+        Binding("l", "toggle_language", "中文/English"),
+        Binding("j", "jump_review", "To Review"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static(_("Install PyTorch on this machine"), classes="title")
+        steps = "\n".join(f"  {i}. {escape(_(s))}" for i, s in enumerate(STEPS, 1))
+        yield Static(_("What will happen:") + "\n" + steps, id="steps")
+        yield Static(_("Nothing changes on this machine until you confirm the plan on the Review screen."),
+                     classes="muted")
+        yield Static(_("Mode"), classes="section")
+        with RadioSet(id="mode", compact=True):
+            yield Radio(_("Install"), value=not self.state.dry_run, id="mode-install")
+            yield Radio(_("Dry run: decide and show everything, execute nothing"),
+                              value=self.state.dry_run, id="mode-dry")
+        yield Static(_("Language"), classes="section")
+        with RadioSet(id="lang", compact=True):
+            yield Radio("English", value=current_language() == "en", id="lang-en")
+            yield Radio("简体中文", value=current_language() == "zh", id="lang-zh")
+        if self.state.answers_path:
+            yield Static(_("Pre-filled from {file}. Press j to jump straight to Review, or walk "
+                           "through the screens to change anything.", file=escape(self.state.answers_path)),
+                         classes="note", id="prefilled")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "jump_review":
+            return bool(self.state.answers_path)
+        return super().check_action(action, parameters)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "mode":
+            self.state.dry_run = event.pressed.id == "mode-dry"
+            self.show_mode()
+        elif event.radio_set.id == "lang":
+            lang = "zh" if event.pressed.id == "lang-zh" else "en"
+            if lang != current_language():
+                self.wizard.set_lang(lang)
+
+    def show_mode(self) -> None:
+        """The header says whether this is a dry run."""
+        base = (self.sub_title or "").split(" · ")[0]
+        self.sub_title = base + (" · " + _("dry run") if self.state.dry_run else "")
+
+    def action_toggle_dry_run(self) -> None:
+        target = "#mode-install" if self.state.dry_run else "#mode-dry"
+        self.query_one(target, RadioButton).value = True
+
+    def action_toggle_language(self) -> None:
+        self.wizard.set_lang("en" if current_language() == "zh" else "zh")
+
+    def action_jump_review(self) -> None:
+        if self.state.answers_path:
+            self.wizard.go("review")
+
+
+SCREEN = WelcomeScreen

@@ -1,0 +1,138 @@
+"""`python -m installer.tui.screenshots OUTDIR [--machine F] [--python PATH]`: one SVG per wizard screen.
+
+(`make screenshots` runs it with OUTDIR screenshots/; screenshots/README.md says how the committed
+ones were made.)
+
+The same app people run, driven by Pilot at 100x32 through a dry run on a recorded machine: Welcome to
+Done in English, plus the Help screen, and Hardware and Combination in Chinese. Nothing is faked: the
+mirror table is a real probe from this machine, the plan is the real planner's, the Install screen
+shows the real executor's dry run.
+
+Verify and Benchmark have nothing to show in a dry run. With `--python PATH` (an interpreter that has
+torch), they are captured after a real run of the wizard on this machine into that interpreter (a
+`target: existing` install whose steps find torch already there), so they show real checks and figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from installer.i18n import set_language
+
+SIZE = (100, 32)
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MACHINE = REPO / "tests" / "fixtures" / "machines" / "nodriver-rtx3060.json"
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the screen's workers are done and what they posted is drawn."""
+    for _round in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+
+async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, prefix: str = "") -> list[str]:
+    """A dry run from Welcome to Done; saves the screens in `names` (all when None)."""
+    from installer.hardware.report import load_report
+    from installer.tui.app import make_app
+    from installer.tui.engine import Engine
+
+    saved: list[str] = []
+    # the machine file is copied into the working folder: its path shows on screen
+    shown = Path(machine).name
+    shutil.copy(machine, shown)
+    app = make_app(hardware=load_report(shown), hardware_path=shown, dry_run=True, lang=lang,
+                   engine=Engine(probe_timeout=4.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.ensure_draft()
+        app.state.draft["bench"] = "quick"  # as if chosen on Combination: the Benchmark screen is shown too
+        seen: set[str] = set()
+        while app.current_name not in seen:
+            name = app.current_name
+            seen.add(name)
+            await settle(pilot)
+            if names is None or name in names:
+                saved.append(app.save_screenshot(f"{prefix}{name}.svg", str(out)))
+            if name == "welcome" and (names is None or "help" in names):
+                await pilot.press("f1")
+                await pilot.pause(0.1)
+                saved.append(app.save_screenshot(f"{prefix}help.svg", str(out)))
+                await pilot.press("escape")
+            if name == "done":
+                break
+            await pilot.press("n")
+            await pilot.pause(0.1)
+    return saved
+
+
+async def real_run(*, out: Path, python: str) -> list[str]:
+    """A real run on this machine into `python` (which already has torch): Verify and Benchmark."""
+    from installer.tui.app import make_app
+    from installer.tui.engine import Engine
+
+    saved: list[str] = []
+    app = make_app(dry_run=False, lang="en", engine=Engine(probe_timeout=4.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.state.draft.update({"target": {"kind": "existing", "path": ".venv-torch", "python": python},
+                                "torch": {"version": "2.13.0", "variant": "cpu", "extras": []},
+                                "bench": "quick", "verify": True})
+        app.go("review")
+        await settle(pilot)
+        await pilot.press("n")  # Install
+        for _i in range(600):
+            await settle(pilot)
+            if app.state.run_result is not None:
+                break
+        await pilot.press("n")
+        for name in ("verify", "bench"):
+            await settle(pilot)
+            if app.current_name == name:
+                saved.append(app.save_screenshot(f"{name}.svg", str(out)))
+                await pilot.press("n")
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m installer.tui.screenshots")
+    parser.add_argument("outdir")
+    parser.add_argument("--machine", default=str(DEFAULT_MACHINE), help="a recorded hardware report")
+    parser.add_argument("--python", default=os.environ.get("TORCH_SETUP_SHOTS_PYTHON") or None,
+                        help="an interpreter with torch: capture Verify and Benchmark from a real run "
+                             "(default: $TORCH_SETUP_SHOTS_PYTHON, which `make screenshots` passes through)")
+    args = parser.parse_args(argv)
+    out = Path(args.outdir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    machine = str(Path(args.machine).resolve())
+    here = os.getcwd()
+    # The wizard writes its answers file into the working directory, and paths under it show on
+    # screen: a folder of its own, out of the checkout, with the same name every time.
+    work = Path(tempfile.gettempdir()) / "torch-setup-demo"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    os.chdir(work)
+    try:
+        saved = asyncio.run(walk(out=out, machine=machine, lang="en", names=None))
+        saved += asyncio.run(walk(out=out, machine=machine, lang="zh", prefix="zh-",
+                                  names={"welcome", "hardware", "combination", "review"}))
+        if args.python:
+            saved += asyncio.run(real_run(out=out, python=args.python))
+    finally:
+        os.chdir(here)
+        set_language(None)
+        shutil.rmtree(work, ignore_errors=True)
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""What the wizard has learnt and decided so far, shared by its screens.
+
+Screens are rebuilt each time they are shown (so a change of language re-renders them); everything
+worth keeping between visits lives here. `draft` is the answers file in the making, as plain data in
+the answers shape: the screens edit it, and the engine validates it into `Answers` at Review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from installer.executor.events import RunFinished
+    from installer.hardware.report import HardwareReport
+    from installer.plan.model import Plan
+
+# The screens in order. Verify and Benchmark are skipped when the answers turn them off.
+SCREENS: tuple[str, ...] = (
+    "welcome", "hardware", "mirrors", "combination", "review", "install", "verify", "bench", "done",
+)
+
+
+@dataclass
+class WizardState:
+    dry_run: bool = False
+    hardware_path: str | None = None
+    answers_path: str | None = None  # the --answers file that pre-filled the wizard
+    report: HardwareReport | None = None
+    draft: dict[str, Any] = field(default_factory=dict)
+    recommendation: dict[str, Any] | None = None
+    recommendation_key: tuple[Any, ...] | None = None  # the constraints `recommendation` was made for
+    choice_index: int = 0
+    mirror_rows: list[dict[str, Any]] = field(default_factory=list)
+    mirrors_probed: bool = False
+    plan: Plan | None = None
+    script: str | None = None
+    answers_written: Path | None = None
+    run_started: bool = False
+    run_result: RunFinished | None = None
+    verify_result: dict[str, Any] | None = None
+    bench_result: dict[str, Any] | None = None
+
+    def section(self, key: str) -> dict[str, Any]:
+        """One section of the draft (target, torch, mirror, ...), created empty when missing."""
+        value = self.draft.get(key)
+        if not isinstance(value, dict):
+            value = {}
+            self.draft[key] = value
+        return value
+
+    def recommendation_wanted(self) -> tuple[Any, ...]:
+        """The constraints a recommendation is made for now: the machine, the Python version asked, and
+        the torch build the answers name (so a pinned build is offered, with its reasons)."""
+        python = self.section("target").get("python")
+        version_like = python if python and "/" not in python and not python.startswith("~") else None
+        torch = self.section("torch")
+        return (id(self.report), version_like, torch.get("version", "latest"), torch.get("variant", "auto"))
+
+    def forget_plan(self) -> None:
+        """A decision changed: the plan shown at Review must be made again."""
+        self.plan = None
+        self.script = None
+
+    def screens(self) -> list[str]:
+        """The screens this run goes through, in order."""
+        names = list(SCREENS)
+        if not self.draft.get("verify", True):
+            names.remove("verify")
+        if self.draft.get("bench", "none") == "none":
+            names.remove("bench")
+        return names

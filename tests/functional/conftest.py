@@ -1,0 +1,156 @@
+"""Fixtures for the wizard's Pilot and snapshot tests.
+
+Every test drives the real app (`make_app`) with the real Engine on a recorded machine
+(tests/fixtures/machines/*.json), in a temporary working directory (the wizard writes its answers
+file there). Mirror probing goes to real HTTP servers on 127.0.0.1 (tests/unit/mirrors/mirror_servers.py)
+or to a catalog whose every entry refuses connections, so no test depends on the network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MACHINES = REPO / "tests" / "fixtures" / "machines"
+SNAPSHOT_CWD = Path("/tmp/torch-setup-wizard-snapshots")  # fixed: paths in the plan show on screen
+
+
+def _load(name: str, path: Path) -> Any:
+    """The loopback servers the engine's own tests use (tests/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+mirror_servers = _load("wizard_mirror_servers", REPO / "tests" / "unit" / "mirrors" / "mirror_servers.py")
+rangeserver = _load("wizard_rangeserver", REPO / "tests" / "fixtures" / "recipes" / "rangeserver.py")
+
+KINDS_INFO = {
+    "pypi": {"upstream_hosts": ["pypi.org", "files.pythonhosted.org"], "probe_project": "sympy"},
+    "pytorch": {"upstream_hosts": ["download.pytorch.org"], "default_cuda_variant": "cu126"},
+    "conda": {"upstream_hosts": ["conda.anaconda.org"]},
+    "apt": {"upstream_hosts": ["deb.debian.org"], "distro_suites": {"debian": "bookworm", "ubuntu": "noble"}},
+}
+
+
+def catalog_entries(pypi: str, pytorch: str, conda: str, apt: str, *, tag: str = "") -> list[dict[str, Any]]:
+    return [
+        {"id": f"loop{tag}-pypi", "kind": "pypi", "name": "Loopback PyPI", "url": f"{pypi}/simple",
+         "region": "global", "upstream": True, "source": "tests/functional (a server on 127.0.0.1)"},
+        {"id": f"loop{tag}-pytorch", "kind": "pytorch", "name": "Loopback PyTorch", "url": f"{pytorch}/whl",
+         "region": "global", "upstream": True, "layout": "pep503",
+         "source": "tests/functional (a server on 127.0.0.1)"},
+        {"id": f"loop{tag}-conda", "kind": "conda", "name": "Loopback conda", "url": f"{conda}/conda-forge",
+         "region": "global", "upstream": True, "condarc": "conda-forge",
+         "source": "tests/functional (a server on 127.0.0.1)"},
+        {"id": f"loop{tag}-apt", "kind": "apt", "name": "Loopback Debian", "url": f"{apt}/debian",
+         "region": "global", "upstream": True, "distro": "debian",
+         "source": "tests/functional (a server on 127.0.0.1)"},
+    ]
+
+
+@pytest.fixture
+def dead_catalog(tmp_path: Path) -> str:
+    """A catalog where every mirror refuses the connection: fast, and the same reasons every time."""
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    path = tmp_path / "dead-catalog.yaml"
+    mirror_servers.write_catalog(path, KINDS_INFO, catalog_entries(dead, dead, dead, dead))
+    return str(path)
+
+
+@pytest.fixture
+def loopback_catalog(tmp_path: Path) -> Any:
+    """A catalog of real mirrors on 127.0.0.1: PyPI and PyTorch answer, conda and apt are dead."""
+    pypi = mirror_servers.pypi_index(mirror_servers.Mirror("pypi")).start()
+    torch = mirror_servers.Mirror("torch")
+    for variant in ("cpu", "cu126", "cu128", "cu130", "cu132"):
+        mirror_servers.torch_index(torch, variant=variant, versions=("2.13.0", "2.14.1", "2.15.0"))
+    torch.start()
+    dead = mirror_servers.dead_base()
+    path = tmp_path / "loopback-catalog.yaml"
+    mirror_servers.write_catalog(path, KINDS_INFO, catalog_entries(pypi.base, torch.base, dead, dead))
+    yield type("Loopback", (), {"path": str(path), "pypi": pypi, "torch": torch})
+    pypi.stop()
+    torch.stop()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg_home: Path) -> Path:
+    """Run the wizard in a temporary working directory with its own XDG dirs."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.fixture
+def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
+    """make_wizard(machine="rtx4090-550", **make_app options) -> the app, with the real Engine."""
+    from installer.hardware.report import load_report
+    from installer.tui.app import make_app
+    from installer.tui.engine import Engine
+
+    def make(machine: str | None = "rtx4090-550", *, catalog: str | None = None, machine_file: str | None = None,
+             **options: Any) -> Any:
+        hardware = None
+        path = machine_file
+        if machine is not None:
+            path = path or str(MACHINES / f"{machine}.json")
+            hardware = load_report(path)
+        engine = options.pop("engine", None) or Engine(catalog=catalog or dead_catalog, probe_timeout=2.0,
+                                                       include_current=False, state_dir=in_tmp / "state")
+        options.setdefault("lang", "en")
+        return make_app(hardware=hardware, hardware_path=path, engine=engine, **options)
+
+    yield make
+    from installer.i18n import set_language
+
+    set_language("en")
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Wait until the workers are done and what they posted back is drawn."""
+    for _i in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> None:
+    """Press `key` (n or b) until the wizard shows `screen`, waiting for each screen's work."""
+    for _i in range(limit):
+        await settle(pilot)
+        if pilot.app.current_name == screen:
+            return
+        await pilot.press(key)
+    await settle(pilot)
+    assert pilot.app.current_name == screen, f"stuck on {pilot.app.current_name}, wanted {screen}"
+
+
+def screen_text(app: Any) -> str:
+    """Everything the current screen shows as text (Static contents, labels, table cells)."""
+    from textual.widgets import DataTable, Static
+
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Static):
+            parts.append(str(widget.render()))
+        elif isinstance(widget, DataTable):
+            for row_key in widget.rows:
+                parts.append(" ".join(str(c) for c in widget.get_row(row_key)))
+    return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def _colour_as_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Snapshots are taken in colour whatever the shell running the tests has set; the NO_COLOR test
+    # sets it itself (Textual reads, and removes, NO_COLOR when an app starts).
+    monkeypatch.delenv("NO_COLOR", raising=False)

@@ -1,0 +1,104 @@
+"""The Chinese catalog covers every string a person reads, with the same placeholders.
+
+Every `_("...")` call in installer/ (the probes' own `_()` included: the host translates what they
+send), the texts the wizard passes to `_()` from tables (screen titles, help, key descriptions), and
+the recipe titles and reasons the planner translates must have an entry in installer/i18n/zh.yaml
+whose {placeholders} are the English ones.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import yaml
+
+from installer.i18n import catalog
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = re.compile(r"\$\{[^}]*\}")  # a recipe's template value, filled in after translation
+
+
+def literal_keys() -> dict[str, str]:
+    """Every string literal passed to _() in the package, with where it was first seen."""
+    keys: dict[str, str] = {}
+    for path in sorted((REPO / "installer").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                keys.setdefault(node.args[0].value, str(path.relative_to(REPO)))
+    return keys
+
+
+def wizard_table_keys() -> dict[str, str]:
+    """The texts the wizard keeps in tables and translates when it shows them."""
+    from textual.binding import Binding
+
+    from installer.tui import app
+    from installer.tui.screens import (
+        base,
+        bench,
+        combination,
+        dialogs,
+        done,
+        help,
+        install,
+        mirrors,
+        review,
+        verify,
+        welcome,
+    )
+    from installer.tui.screens import hardware as hw
+
+    keys: dict[str, str] = {}
+    for text in [*base.SCREEN_TITLES.values(), *help.SCREEN_HELP.values(), *mirrors.KIND_LABELS.values(),
+                 *welcome.STEPS, *[s for s in install.ICONS if s != "pending"]]:
+        keys[text] = "installer/tui (tables)"
+    classes = [app.WizardApp, base.WizardScreen, welcome.SCREEN, hw.SCREEN, mirrors.SCREEN, combination.SCREEN,
+               review.SCREEN, install.SCREEN, verify.SCREEN, bench.SCREEN, done.SCREEN, dialogs.ConfirmScreen,
+               dialogs.SavePathScreen, help.HelpScreen]
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                keys[binding.description] = f"{cls.__module__} BINDINGS"
+    return keys
+
+
+def recipe_keys() -> dict[str, str]:
+    """Recipe titles and reasons: the planner passes them through _() before filling in values."""
+    keys: dict[str, str] = {}
+    for path in sorted((REPO / "recipes").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for step in data.get("steps", []) or []:
+            for field in ("title", "why"):
+                if isinstance(step, dict) and isinstance(step.get(field), str):
+                    keys[step[field]] = str(path.relative_to(REPO))
+    return keys
+
+
+def fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_string_has_chinese():
+    zh = catalog("zh")
+    wanted = {**recipe_keys(), **wizard_table_keys(), **literal_keys()}
+    missing = sorted(f"{where}: {key!r}" for key, where in wanted.items() if not zh.get(key))
+    assert not missing, f"{len(missing)} strings have no Chinese in installer/i18n/zh.yaml:\n" + "\n".join(missing)
+
+
+def test_placeholders_match():
+    zh = catalog("zh")
+    wrong = []
+    for key, value in zh.items():
+        try:
+            if fields(key) != fields(value):
+                wrong.append(f"{key!r}: {sorted(fields(key))} != {sorted(fields(value))}")
+        except ValueError as exc:  # a stray brace in either text
+            wrong.append(f"{key!r}: {exc}")
+        if sorted(TEMPLATE.findall(key)) != sorted(TEMPLATE.findall(value)):
+            wrong.append(f"{key!r}: the ${{...}} template values differ")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,354 @@
+"""Pilot walkthroughs of every path: pip (a real install, verify and benchmark), conda and offline
+(dry runs), a failing step, a cancelled run, a reboot-required stop, a download with its progress bar.
+
+Runs are real: the real planner on recorded machines and the real executor, against venvs in the
+test's temporary directory and HTTP servers on 127.0.0.1. The one stand-in is the plan of the
+reboot and download tests: a driver install cannot run here, so a plan of harmless steps carries the
+`reboot` mark (and a download from a loopback server) through the real executor instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import mirror_servers, press_until, rangeserver, screen_text, settle
+
+from installer.answers import load_answers
+from installer.plan.model import Command, Download, Plan, Step
+from installer.tui.engine import Engine
+
+
+def write_answers(folder: Path, **sections) -> str:
+    data = {"version": 1, **sections}
+    path = folder / "given-answers.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+async def wait_for_run(pilot, limit: float = 240) -> None:
+    """Until the Install screen's run has finished (the executor works in a thread)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while pilot.app.state.run_result is None:
+        assert loop.time() < end, "the run did not finish"
+        await pilot.pause(0.2)
+    await settle(pilot)
+
+
+# ---------------------------------------------------------------------------------------------- pip
+@pytest.mark.slow
+async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, torch_python):
+    """pip into an existing interpreter that has torch 2.13.0: the install step finds it in place,
+    then the real verify and a real quick benchmark run in that interpreter."""
+    from installer.answers import Answers
+
+    answers = Answers.model_validate({
+        "target": {"kind": "existing", "python": str(torch_python)},
+        "torch": {"version": "2.13.0", "variant": "cpu", "extras": []},
+        "mirror": {"pytorch": "none"}, "verify": True, "bench": "quick"})
+    app = make_wizard("cpu-only", answers=answers, answers_path="given")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "combination")
+        # the build the answers name is offered first, marked, and kept
+        assert app.state.recommendation["choices"][app.state.choice_index]["torch"] == "2.13.0"
+        await press_until(pilot, "n", "review")
+        assert app.state.plan is not None
+        assert app.screen.query_one("#nav-next").label.plain.startswith("Install")
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert app.state.run_result.ok, screen_text(app)
+        assert "All steps finished." in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "verify"
+        for _i in range(100):
+            if app.state.verify_result is not None:
+                break
+            await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.state.verify_result["ok"] is True, app.state.verify_result
+        assert "torch works in the new environment." in screen_text(app)
+        await pilot.press("n")
+        assert app.current_name == "bench"
+        for _i in range(200):
+            if app.state.bench_result is not None:
+                break
+            await pilot.pause(0.3)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "█" in text or "░" in text, text  # the figures drawn as bars
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "done"
+        assert "PyTorch is installed." in screen_text(app)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+# -------------------------------------------------------------------------------- conda and offline
+async def choose_radio(pilot, set_id: str, button_id: str) -> None:
+    """Tab to a radio set, then arrows and Enter to press one of its buttons: the keyboard alone."""
+    app = pilot.app
+    for _i in range(30):
+        if app.focused is not None and app.focused.id == set_id:
+            break
+        await pilot.press("tab")
+    assert app.focused is not None and app.focused.id == set_id
+    buttons = list(app.focused.query("RadioButton"))
+    target = next(i for i, b in enumerate(buttons) if b.id == button_id)
+    await pilot.press("home", *(["down"] * target), "enter")
+    await pilot.pause()
+    assert app.screen.query_one(f"#{button_id}").value
+
+
+async def test_conda_dry_run(make_wizard, in_tmp):
+    app = make_wizard("rtx4090-550", dry_run=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await choose_radio(pilot, "method", "method-conda")
+        await choose_radio(pilot, "target-kind", "target-conda")
+        await press_until(pilot, "n", "review")
+        plan = app.state.plan
+        assert plan is not None, screen_text(app)
+        assert dict(plan.summary)["method"] == "conda"
+        assert any(s.kind == "conda" for s in plan.steps)
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert app.state.run_result.ok
+        assert "Dry run finished: nothing was executed." in screen_text(app)
+        await press_until(pilot, "n", "done")
+    saved = load_answers(in_tmp / "torch-setup-answers.yaml")
+    assert saved.method == "conda" and saved.target.kind == "conda"
+    assert not (in_tmp / ".venv-torch").exists()
+
+
+async def test_offline_wheelhouse_dry_run(make_wizard, in_tmp):
+    wheels = in_tmp / "usb" / "wheels"
+    wheels.mkdir(parents=True)
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await choose_radio(pilot, "method", "method-wheel")
+        await pilot.press("tab")
+        assert app.focused.id == "wheelhouse"
+        await pilot.press(*list(str(wheels)), "enter")  # Enter ends the field; n is a letter while typing
+        await press_until(pilot, "n", "review")
+        plan = app.state.plan
+        assert plan is not None, screen_text(app)
+        assert dict(plan.summary)["method"] == "wheel"
+        assert str(wheels) in " ".join(" ".join(c.argv) for s in plan.steps for c in s.commands)
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert app.state.run_result.ok
+    saved = load_answers(in_tmp / "torch-setup-answers.yaml")
+    assert saved.method == "wheel" and saved.wheelhouse == str(wheels)
+
+
+# ----------------------------------------------------------------------------------- failing step
+async def test_failing_step_says_what_failed_and_how_to_resume(make_wizard, in_tmp):
+    """The interpreter named for the environment is not a Python (/bin/false): uv refuses it, its
+    fallback fails too, for real and at once."""
+    given = write_answers(in_tmp, target={"kind": "venv", "path": "env", "python": "/bin/false"},
+                          torch={"version": "2.13.0", "variant": "cpu", "extras": []},
+                          mirror={"pytorch": "none"})
+    app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # pre-filled: straight to Review
+        await settle(pilot)
+        assert app.current_name == "review"
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        result = app.state.run_result
+        assert not result.ok and result.failed_step and not result.interrupted
+        assert app.screen.status[result.failed_step] == "failed"
+        text = screen_text(app)
+        step = next(s for s in app.state.plan.steps if s.id == result.failed_step)
+        assert f"The step “{step.title}” failed." in text
+        assert "Failed to inspect Python interpreter" in text  # the tail of uv's own output says why
+        assert "torch-setup install --answers" in text and "torch-setup-answers.yaml" in text
+        assert result.log_path and result.log_path in text
+        assert app.screen.query_one("#nav-next").label.plain.startswith("Finish")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "done"
+        assert "The install stopped at a failed step." in screen_text(app)
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
+    """The environment's folder would lie under a plain file: the executor refuses the run before any
+    step (nothing changed), and the screen says why and how to go on."""
+    (in_tmp / "blocker").write_text("a file, not a folder\n")
+    given = write_answers(in_tmp, target={"kind": "venv", "path": "blocker/env"},
+                          torch={"version": "2.13.0", "variant": "cpu", "extras": []}, mirror={"pytorch": "none"})
+    app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert not app.state.run_result.ok and app.state.run_result.failed_step is None
+        text = screen_text(app)
+        assert "The install stopped:" in text and "is a file, not a folder" in text
+        assert "torch-setup install --answers" in text
+        assert set(app.screen.status.values()) <= {"pending"}, "no step ran"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 1
+    assert (in_tmp / "blocker").read_text() == "a file, not a folder\n"
+
+
+# ------------------------------------------------------------------------------------------ cancel
+@pytest.mark.slow
+async def test_cancel_asks_then_stops_the_run(make_wizard, in_tmp):
+    hang = mirror_servers.Mirror("hang", hang=True).start()
+    try:
+        given = write_answers(in_tmp, target={"kind": "venv", "path": "env"},
+                              torch={"version": "2.13.0", "variant": "cpu", "extras": []},
+                              mirror={"pypi": f"{hang.base}/simple", "pytorch": f"{hang.base}/whl"})
+        app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("j")
+            await settle(pilot)
+            await pilot.press("n")
+            # wait until the install step is waiting on the hanging index
+            for _i in range(200):
+                if any(p.startswith("/simple") or p.startswith("/whl") for p in hang.requests[1:]):
+                    break
+                await pilot.pause(0.1)
+            assert app.run_active
+            await pilot.press("c")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmScreen"
+            await pilot.press("n")  # no: keep going
+            await pilot.pause()
+            assert app.run_active and app.state.run_result is None
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("y")
+            await wait_for_run(pilot, limit=60)
+            assert app.state.run_result.interrupted
+            assert "Cancelled." in screen_text(app)
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.current_name == "done"
+            await pilot.press("q")
+        assert app.return_code == 130
+    finally:
+        hang.stop()
+
+
+# --------------------------------------------------------------------------- reboot and download
+class PlanOf(Engine):
+    """The real Engine, except that Review gets the plan the test gives (the executor is real)."""
+
+    def __init__(self, plan: Plan, **options) -> None:
+        super().__init__(**options)
+        self.plan = plan
+
+    def make_plan(self, answers, report):
+        return self.plan
+
+
+async def test_reboot_required_stops_with_how_to_resume(make_wizard, in_tmp, dead_catalog):
+    marker = in_tmp / "driver-step-ran"
+    plan = Plan(steps=(
+        Step(id="driver", title="Stand-in for the driver install", kind="command", root=False, reboot=True,
+             commands=(Command(("mkdir", str(marker))),), writable=(str(in_tmp),)),
+        Step(id="after", title="A step after the reboot", kind="command", commands=(Command(("true",)),)),
+    ), summary=(("torch", "2.13.0"),))
+    engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
+    app = make_wizard("nodriver-rtx3060", engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "review")
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        result = app.state.run_result
+        assert result.reboot_required and result.ok
+        text = screen_text(app)
+        assert "A reboot is needed" in text
+        assert "torch-setup install --answers" in text
+        assert "MOK" in text  # this machine has Secure Boot on
+        assert marker.is_dir(), "the step before the reboot ran"
+        status = app.screen.status
+        assert status == {"driver": "changed"}, status  # the step after the reboot did not run
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "done"
+        assert "Reboot, then run the same install again to finish." in screen_text(app)
+
+
+async def test_download_progress_shows_speed_and_time_left(make_wizard, in_tmp, dead_catalog):
+    Behaviour, RangeServer = rangeserver.Behaviour, rangeserver.RangeServer
+    files = in_tmp / "srv"
+    files.mkdir()
+    data = bytes(range(256)) * 4096 * 3  # 3 MiB
+    (files / "cuda.run").write_bytes(data)
+    with RangeServer(files) as server:
+        server.behaviour["cuda.run"] = Behaviour(bytes_per_s=1.5e6)
+        dest = in_tmp / "downloads" / "cuda.run"
+        plan = Plan(steps=(Step(id="fetch", title="Download the CUDA runfile", kind="runfile",
+                                downloads=(Download(urls=(server.url("cuda.run"),), dest=str(dest),
+                                                    sha256=hashlib.sha256(data).hexdigest(), size=len(data)),),
+                                commands=(Command(("true",)),), writable=(str(in_tmp),)),))
+        engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
+        app = make_wizard("rtx4090-550", engine=engine)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press_until(pilot, "n", "review")
+            await pilot.press("n")
+            seen = ""
+            for _i in range(100):
+                await pilot.pause(0.1)
+                label = str(app.screen.query_one("#download-label").render())
+                if "/s" in label and "left" in label:
+                    seen = label
+                    break
+            assert "MB/s" in seen and "left" in seen, seen
+            await wait_for_run(pilot)
+            assert app.state.run_result.ok, screen_text(app)
+        assert dest.read_bytes() == data
+
+
+async def test_verify_failure_shows_each_fix(make_wizard, in_tmp, dead_catalog):
+    """Verify runs the real probe in an environment without torch: the checklist fails, with its fix."""
+    import subprocess
+    import sys
+
+    env = in_tmp / "no-torch"
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(env)], check=True)
+    plan = Plan(steps=(Step(id="noop", title="Nothing to install", kind="command",
+                            commands=(Command(("true",)),)),), target_python=str(env / "bin" / "python"))
+    engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
+    app = make_wizard("cpu-only", engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "review")
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert app.state.run_result.ok
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "verify"
+        for _i in range(100):
+            if app.state.verify_result is not None:
+                break
+            await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.state.verify_result["ok"] is False
+        text = screen_text(app)
+        assert "✗ torch-import" in text and "→ " in text  # the failed check, and its fix under it
+        assert "Some checks failed" in text
+        await press_until(pilot, "n", "done")
+        assert "torch-setup doctor" in screen_text(app)
+        await pilot.press("q")
+    assert app.return_code == 1
