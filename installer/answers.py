@@ -205,10 +205,13 @@ class Answers(_Section):
     version: Literal[1] = Field(default=1, description="The answers format. Always 1.")
     target: Target = Field(default_factory=Target, description="Where torch goes.")
     torch: TorchChoice = Field(default_factory=TorchChoice, description="Which PyTorch.")
-    method: Literal["pip", "conda", "wheel"] = Field(
-        default="pip", description="How to install: pip (uv, with pip as the fallback), conda, or wheel (an offline "
-        "wheelhouse). Default: pip.")
-    wheelhouse: PathStr | None = Field(default=None, description="The folder of wheels for method: wheel. Default: null.")
+    method: Literal["pip", "conda", "wheel", "wheelhouse-build"] = Field(
+        default="pip", description="How to install: pip (uv, with pip as the fallback), conda, or wheel (from an "
+        "offline wheelhouse, with no network). wheelhouse-build installs nothing: on a machine with network it "
+        "downloads the wheels another machine needs into `wheelhouse` (plan it with that machine's report: "
+        "--hardware target.json; its platform and Python decide which wheels). Default: pip.")
+    wheelhouse: PathStr | None = Field(default=None, description="The folder of wheels: read by method: wheel, "
+                                       "filled by method: wheelhouse-build. Default: null.")
     mirror: Mirror = Field(default_factory=Mirror, description="Where packages come from.")
     driver: Driver = Field(default_factory=Driver, description="The NVIDIA driver.")
     cuda_toolkit: CudaToolkit = Field(default_factory=CudaToolkit, description="A system CUDA toolkit.")
@@ -224,6 +227,8 @@ class Answers(_Section):
                          ("target", "kind"))
         if self.method == "wheel" and self.wheelhouse is None:
             raise _cross(_("method is wheel: give wheelhouse, the folder of wheels"), ("method",))
+        if self.method == "wheelhouse-build" and self.wheelhouse is None:
+            raise _cross(_("method is wheelhouse-build: give wheelhouse, the folder the wheels go into"), ("method",))
         return self
 
 

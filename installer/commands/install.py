@@ -47,15 +47,16 @@ def run(args: argparse.Namespace) -> int:
     from installer.executor import run_plan
     from installer.executor.plain import PlainProgress
     from installer.i18n import _
-    from installer.plan.planner import plan_from_files
+    from installer.plan.ahead import plan_from_files
 
-    answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not args.yes and not interactive:
+        # said before anything runs (detection included): there is no one to confirm the plan
+        raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
+                         hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
+                                f=args.answers))
+    answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
     if not args.yes:
-        if not interactive:
-            raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
-                             hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
-                                    f=args.answers))
         if not _confirm(plan):
             print(_("nothing was changed"))
             return 1

@@ -17,7 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from installer.plan.planner import plan_from_files
+    from installer.plan.ahead import plan_from_files
     from installer.plan.script import render_script
 
     _answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)

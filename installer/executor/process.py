@@ -60,6 +60,18 @@ def _pump(stream: object, name: str, q: queue.Queue[tuple[str, str | None]]) -> 
         q.put((name, None))
 
 
+def _feed(stdin: Any, data: bytes) -> None:
+    try:
+        stdin.write(data)
+    except (BrokenPipeError, OSError):
+        pass  # the child exited without reading: its exit code says what happened
+    finally:
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the whole group, then SIGKILL if the leader has not exited after the grace period.
     The leader is not reaped here (the caller does that), so the group id stays valid meanwhile."""
@@ -87,12 +99,13 @@ class Child:
     """Run `argv`; iterate `lines()` for (stream, text); read `outcome` afterwards."""
 
     def __init__(self, argv: tuple[str, ...], *, env: Mapping[str, str], cwd: str | None,
-                 deadline: float | None, cancel: threading.Event | None) -> None:
+                 deadline: float | None, cancel: threading.Event | None, input: bytes | None = None) -> None:
         self.argv = argv
         self.env = dict(env)
         self.cwd = cwd
         self.deadline = deadline
         self.cancel = cancel
+        self.input = input  # written to the child's stdin, which is then closed (no input: /dev/null)
         self.outcome = Outcome()
 
     def _wait_exit(self, proc: subprocess.Popen[bytes]) -> None:
@@ -111,13 +124,17 @@ class Child:
     def lines(self) -> Iterator[tuple[str, str]]:
         try:
             proc = subprocess.Popen(  # noqa: S603 - an argv list from a checked plan, never a shell
-                list(self.argv), env=self.env, cwd=self.cwd, stdin=subprocess.DEVNULL,
+                list(self.argv), env=self.env, cwd=self.cwd,
+                stdin=subprocess.DEVNULL if self.input is None else subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe
             )
         except OSError as exc:
             self.outcome.error = f"{self.argv[0]}: {exc.strerror or exc}"
             return
+        if self.input is not None and proc.stdin is not None:
+            # a thread: a child that does not read its stdin must not block the reading of its output
+            threading.Thread(target=_feed, args=(proc.stdin, self.input), daemon=True).start()
         q: queue.Queue[tuple[str, str | None]] = queue.Queue()
         pumps = [threading.Thread(target=_pump, args=(proc.stdout, "stdout", q), daemon=True),
                  threading.Thread(target=_pump, args=(proc.stderr, "stderr", q), daemon=True)]

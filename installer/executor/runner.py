@@ -6,14 +6,21 @@ For each step, in order:
   3. otherwise: journal `started`, downloads, file writes, commands (each falling back to its
      fallback when it fails), journal `done` or `failed`.
 A step that needs a reboot ends the run (reboot_required); the next run after the reboot goes on.
-A failing step ends the run with the last lines of its output and the log's path.
+A failing step ends the run with the last lines of its output (and of the installer's own log, when
+its kind names one: the CUDA runfile's) and the log's path.
+
+A dry run executes nothing and creates nothing; where a kind can say what a step would do without
+doing it (`simulate`: apt's `apt-get -s`), that simulation runs, so packages resolve for real.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shlex
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -23,18 +30,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from installer.errors import TorchSetupError
+from installer.errors import InputError, StepFailed, TorchSetupError
 from installer.executor import sandbox
-from installer.executor.allowlist import check_plan, resolve
+from installer.executor.allowlist import check_plan, name_allowed, resolve
 from installer.executor.environment import scrubbed
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
 from installer.i18n import _
-from installer.plan.model import Command, Download, Plan, Step
+from installer.plan.model import Command, Download, FileWrite, Plan, Step
 
 GUARD_TIMEOUT = 120.0
 TAIL_LINES = 20
+DIFF_LINES = 40  # of a file's diff in a dry run
+# a log file counts as written by the step when its mtime is at most this much before the step began
+# (file systems with coarse timestamps round down)
+MTIME_SLACK = 1.0
 
 
 def cache_root() -> Path:
@@ -51,6 +62,8 @@ class _StepRun:
     deadline: float
     cancel: threading.Event
     tmpdir: str = ""
+    backup_dir: str = ""  # where file writes keep what they replace
+    started_at: float = field(default_factory=time.time)  # wall clock: compared with log files' mtimes
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
     interrupted: bool = False
     timed_out: bool = False
@@ -71,6 +84,35 @@ def _sudo_wrap(argv: tuple[str, ...], *, root: bool, env: dict[str, str]) -> tup
     return sudo.wrap(argv, root=True, env=env)
 
 
+def blocking_file(path: str) -> str | None:
+    """The file (not a folder) that sits at `path` or at one of its parents, so that `path` can never
+    be a folder; None when nothing is in the way."""
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.is_dir():
+            return None
+        if candidate.exists() or candidate.is_symlink():
+            return str(candidate)
+    return None
+
+
+def folder_error(path: str, exc: OSError) -> StepFailed:
+    """What to do about a folder that cannot be made, in words (never a traceback)."""
+    in_the_way = blocking_file(path)
+    if in_the_way is not None:
+        return StepFailed(_("cannot create the folder {path}: {file} is a file, not a folder",
+                            path=path, file=in_the_way),
+                          hint=_("move {file} aside, or choose another folder", file=in_the_way))
+    return StepFailed(_("cannot create {path}: {why}", path=path, why=exc.strerror or str(exc)),
+                      hint=_("choose a folder you can write to, or run the step as root"))
+
+
+def _makedirs(path: str | Path) -> None:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:  # NotADirectoryError, FileExistsError, PermissionError, a read-only disk
+        raise folder_error(str(path), exc) from None
+
+
 def _writable(step: Step, tmpdir: str) -> list[str]:
     paths = [str(cache_root()), tmpdir]
     for var in ("UV_CACHE_DIR", "PIP_CACHE_DIR"):
@@ -78,24 +120,34 @@ def _writable(step: Step, tmpdir: str) -> list[str]:
             paths.append(os.environ[var])
     paths += list(step.writable)
     for p in paths:
-        try:
-            os.makedirs(p, exist_ok=True)
-        except OSError as exc:
-            raise TorchSetupError(_("cannot create {path}: {why}", path=p, why=exc.strerror or str(exc)),
-                                  hint=_("choose a folder you can write to, or run the step as root")) from None
+        _makedirs(p)
     return paths
 
 
+def _isolated_python(argv: tuple[str, ...]) -> bool:
+    """`python -I ...`: an allowlisted interpreter in isolated mode (no PYTHONPATH, no user site, not
+    the working directory on sys.path), as the kinds write their read-only checks."""
+    base = os.path.basename(argv[0])
+    return len(argv) > 1 and argv[1] == "-I" and base.startswith("python") and name_allowed(base)
+
+
 def _argv_for(cmd: Command, run: _StepRun, env: dict[str, str], *, guard: bool = False) -> tuple[str, ...]:
-    """The argv as it is started: the program resolved on the scrubbed PATH, sudo or the sandbox around it."""
+    """The argv as it is started: the program resolved on the scrubbed PATH, sudo or the sandbox around it.
+
+    `guard`: a check that only looks (a guard, a dry run's simulation): never through sudo. The kinds'
+    guards are `python -I -c CODE` reading package metadata; those run as they are (setting up the
+    sandbox costs more than the check itself, and it writes nothing); any other check runs in the
+    sandbox with only its temp dir writable.
+    """
     program = resolve(cmd.argv[0], env.get("PATH"))
     argv = (program, *cmd.argv[1:])
     if run.step.root and not guard:
         return _sudo_wrap(argv, root=True, env=dict(cmd.env))
+    if guard and _isolated_python(argv):
+        return argv
     bwrap = sandbox.bwrap_path()
     if bwrap is None:
         return argv
-    # a guard only looks: it may write its temp dir and nothing else
     writable = [run.tmpdir] if guard else _writable(run.step, run.tmpdir)
     return sandbox.wrap(argv, writable, bwrap=bwrap, cwd=cmd.cwd or run.tmpdir)
 
@@ -211,6 +263,36 @@ def _do_downloads(run: _StepRun) -> Iterator[Event | bool]:
     yield True
 
 
+def _as_root_needed(step: Step) -> bool:
+    from installer.executor import sudo
+
+    return step.root and not sudo.is_root()
+
+
+def _write_through_sudo(fw: FileWrite, run: _StepRun) -> bool:
+    """A root step's file when torch-setup is not root: the same atomic writer, in a process of its own
+    started through `sudo -n` (installer.executor.fileedit), the FileWrite as JSON on its stdin.
+    True when the file was written, False when it already was as planned; StepFailed otherwise."""
+    from installer.executor import sudo
+
+    # -I: an interpreter running as root must not import from the working directory or PYTHONPATH
+    argv = sudo.wrap((sys.executable, "-I", "-m", "installer.executor.fileedit", "write",
+                      "--backup-dir", run.backup_dir), root=True)
+    payload = json.dumps({"path": fw.path, "content": fw.content, "mode": fw.mode}).encode()
+    child = Child(argv, env=scrubbed(tmpdir=run.tmpdir), cwd=run.tmpdir,
+                  deadline=min(run.deadline, time.monotonic() + GUARD_TIMEOUT), cancel=run.cancel, input=payload)
+    said = [text for _stream, text in child.lines()]
+    out = child.outcome
+    if out.cancelled:
+        run.interrupted = True
+        raise StepFailed(_("interrupted"))
+    answer = said[-1].strip() if said else ""
+    if out.returncode == 0 and answer in ("changed", "unchanged"):
+        return answer == "changed"
+    why = " ".join(line.strip() for line in said if line.strip())
+    raise StepFailed(why or out.error or _("exit code {code}", code=out.returncode))
+
+
 def _do_files(run: _StepRun) -> Iterator[Event | bool]:
     if not run.step.files:
         yield True
@@ -221,12 +303,28 @@ def _do_files(run: _StepRun) -> Iterator[Event | bool]:
         yield run.note(_("this installation cannot write files (installer.executor.fileedit is missing)"))
         yield False
         return
-    changed = False
+    through_sudo = _as_root_needed(run.step)
+    if not run.backup_dir:
+        from installer.executor.fileedit import default_backup_dir
+
+        run.backup_dir = str(default_backup_dir())
     for fw in run.step.files:
+        changed = False
         try:
-            changed = write_atomic(fw) or changed
+            # made by the user first: a folder sudo made would be root's, and later writes of the
+            # user's own files could not keep their backups there
+            _makedirs(run.backup_dir)
+            if through_sudo:
+                yield run.note(_("writing {path} through sudo (backup in {dir})", path=fw.path, dir=run.backup_dir))
+                changed = _write_through_sudo(fw, run)
+            else:
+                changed = write_atomic(fw, backup_dir=run.backup_dir)
         except (OSError, TorchSetupError) as exc:
-            run.detail = _("cannot write {path}: {why}", path=fw.path, why=str(exc))
+            if run.interrupted:
+                yield False
+                return
+            why = exc.render() if isinstance(exc, TorchSetupError) else str(exc)
+            run.detail = _("cannot write {path}: {why}", path=fw.path, why=why)
             yield run.note(run.detail)
             yield False
             return
@@ -258,31 +356,145 @@ def _execute(run: _StepRun) -> Iterator[Event | bool]:
     yield True
 
 
-def _dry_run(plan: Plan) -> Iterator[Event]:
+def _kind_hook(step: Step, name: str) -> Any:
+    """An optional method of the step's kind (`simulate`, `failure_logs`), or None."""
+    from installer.plan.kinds.base import get_kind
+
+    try:
+        return getattr(get_kind(step.kind), name, None)
+    except KeyError:
+        return None
+
+
+def _repository_caveat(plan: Plan, upto: int) -> str | None:
+    """Why a failed simulation of step `upto` may still work for real: an apt repository that this step
+    or an earlier one adds (a keyring package installed with dpkg -i), or package lists the step
+    refreshes before installing. A simulation can only use the package lists as they are now."""
+    for step in plan.steps[:upto + 1]:
+        for cmd in step.commands:
+            program = os.path.basename(cmd.argv[0])
+            if (program == "dpkg" and "-i" in cmd.argv) or program == "add-apt-repository":
+                return _("packages from the repository that step {step} adds cannot be resolved before it is "
+                         "added", step=step.id)
+    if any(cmd.argv[:2] == ("apt-get", "update") for cmd in plan.steps[upto].commands):
+        return _("this step refreshes the package lists first; the simulation used them as they are now")
+    return None
+
+
+def _simulate(plan: Plan, index: int, cancel: threading.Event) -> Iterator[Event | tuple[bool, str, tuple[str, ...]]]:
+    """Run the step's simulation (no root, read-only); yields its output, then (ok, detail, tail)."""
+    step = plan.steps[index]
+    hook = _kind_hook(step, "simulate")
+    commands = tuple(hook(step)) if hook is not None else ()
+    if not commands:
+        yield True, _("dry run"), ()
+        return
+    tmpdir = tempfile.mkdtemp(prefix=f"torch-setup-sim-{step.id}-")
+    run = _StepRun(step=step, log=io.StringIO(), deadline=time.monotonic() + step.timeout, cancel=cancel,
+                   tmpdir=tmpdir)
+    try:
+        for cmd in commands:
+            if not name_allowed(cmd.argv[0]):
+                raise TorchSetupError(_("step {step}: its simulation runs {program}, which is not on the list of "
+                                        "programs torch-setup runs", step=step.id, program=cmd.argv[0]))
+            ok = False
+            for item in _run_command(cmd, run, guard=True):
+                if isinstance(item, bool):
+                    ok = item
+                else:
+                    yield item
+            if run.interrupted:
+                yield False, _("interrupted"), tuple(run.tail)
+                return
+            if not ok:
+                caveat = _repository_caveat(plan, index)
+                detail = _("dry run; the simulation failed: {why}", why=run.detail)
+                if caveat:
+                    yield True, detail + " (" + caveat + ")", tuple(run.tail)
+                else:
+                    yield False, detail, tuple(run.tail)
+                return
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    yield True, _("dry run; simulated: {how}", how=", ".join(shlex.join(c.argv[:3]) for c in commands)), ()
+
+
+def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
+    """Every step shown, nothing executed. A step whose simulation fails (for a reason a real run would
+    meet too) is reported failed; the dry run still shows the steps after it."""
     total = len(plan.steps)
+    first_failed: str | None = None
     for i, step in enumerate(plan.steps, 1):
+        if cancel.is_set():
+            yield RunFinished(ok=False, failed_step=step.id, interrupted=True)
+            return
         yield StepStarted(step.id, step.title, i, total, step.root)
+        started = time.monotonic()
         for d in step.downloads:
             yield OutputLine(step.id, _("would download {dest} from {url}", dest=d.dest, url=d.urls[0]))
         for fw in step.files:
             yield OutputLine(step.id, _("would write {path}", path=fw.path))
+            yield from (OutputLine(step.id, line) for line in _diff_lines(fw))
         for cmd in step.commands:
             yield OutputLine(step.id, _("would run: {cmd}", cmd=shlex.join(cmd.argv)))
-        yield StepFinished(step.id, "skipped", _("dry run"))
-    yield RunFinished(ok=True, reboot_required=plan.needs_reboot)
+        result: tuple[bool, str, tuple[str, ...]] = (True, _("dry run"), ())
+        for item in _simulate(plan, i - 1, cancel):
+            if isinstance(item, tuple):
+                result = item
+            else:
+                yield item
+        ok, detail, tail = result
+        if cancel.is_set():
+            yield StepFinished(step.id, "failed", _("interrupted"), time.monotonic() - started, tail)
+            yield RunFinished(ok=False, failed_step=step.id, interrupted=True)
+            return
+        if not ok:
+            first_failed = first_failed or step.id
+        yield StepFinished(step.id, "skipped" if ok else "failed", detail, time.monotonic() - started, tail)
+    yield RunFinished(ok=first_failed is None, reboot_required=plan.needs_reboot, failed_step=first_failed)
+
+
+def _diff_lines(fw: FileWrite) -> list[str]:
+    """The change a file write would make, as diff lines (a file only root may read: nothing)."""
+    from installer.executor.fileedit import diff_for
+
+    try:
+        lines = diff_for(fw).splitlines()
+    except (OSError, TorchSetupError):
+        return []
+    if len(lines) > DIFF_LINES:
+        lines = lines[:DIFF_LINES] + [_("... ({n} more lines)", n=len(lines) - DIFF_LINES)]
+    return lines
+
+
+def check_folders(plan: Plan) -> None:
+    """Before anything runs: every folder the plan writes into can be a folder. A regular file where a
+    folder must go (a target path below a file) is bad input; nothing has been changed yet."""
+    for step in plan.steps:
+        wanted = [] if step.root else list(step.writable)
+        wanted += [os.path.dirname(os.path.realpath(os.path.expanduser(fw.path))) for fw in step.files]
+        for path in wanted:
+            in_the_way = blocking_file(path)
+            if in_the_way is not None:
+                raise InputError(_("step {step} needs the folder {path}, and {file} is a file, not a folder",
+                                   step=step.id, path=path, file=in_the_way),
+                                 hint=_("move {file} aside, or choose another path in the answers file; "
+                                        "nothing was changed", file=in_the_way))
 
 
 def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | None = None,
              state_dir: str | Path | None = None, interactive: bool = False) -> Iterator[Event]:
     """Run a plan, yielding events. Programs outside the allowlist are refused before anything runs
-    (NotAllowed, a TorchSetupError). A dry run executes nothing and creates nothing."""
+    (NotAllowed, a TorchSetupError), and so is a plan whose folders cannot be made (InputError). A dry
+    run executes nothing and creates nothing (a kind's simulation, such as `apt-get -s`, may run)."""
     check_plan(plan)
+    check_folders(plan)
+    cancel = cancel or threading.Event()
     if dry_run:
-        yield from _dry_run(plan)
+        yield from _dry_run(plan, cancel)
         return
     from installer import paths
 
-    cancel = cancel or threading.Event()
     state = Path(state_dir) if state_dir is not None else paths.state_dir()
     try:
         state.mkdir(parents=True, exist_ok=True)
@@ -360,10 +572,22 @@ def _run_step(run: _StepRun, journal: Journal, log_path: str, started: float) ->
     yield True
 
 
+def _scratch() -> Path:
+    """Where each step's temp dir is made: in the cache, not /tmp (often a small tmpfs, or noexec)."""
+    scratch = cache_root() / "torch-setup" / "tmp"
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        error = folder_error(str(scratch), exc)
+        raise TorchSetupError(error.message, hint=_("set XDG_CACHE_HOME to a folder you can write to; "
+                                                    "nothing was changed")) from None
+    return scratch
+
+
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
     journal = Journal(state)
+    _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
-    scratch = cache_root() / "torch-setup" / "tmp"
     total = len(plan.steps)
     try:
         for i, step in enumerate(plan.steps, 1):
@@ -372,9 +596,9 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
                 return
             yield StepStarted(step.id, step.title, i, total, step.root)
             started = time.monotonic()
-            scratch.mkdir(parents=True, exist_ok=True)
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
-                           tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=scratch))
+                           tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),
+                           backup_dir=str(state / "backups"))
             go_on = False
             try:
                 for item in _run_step(run, journal, log_path, started):
@@ -396,6 +620,32 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
         log.close()
 
 
+def failure_log_tail(step: Step, since: float, lines: int = TAIL_LINES) -> tuple[str, list[str]] | None:
+    """(path, last lines) of the newest log the step's kind names (`failure_logs`: the CUDA installer's)
+    that was written since `since` (wall clock); None when there is none. A stale log from an earlier
+    run explains nothing, so it is not shown."""
+    hook = _kind_hook(step, "failure_logs")
+    found: list[tuple[float, str]] = []
+    for path in (hook(step) if hook is not None else ()):
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            continue
+        if mtime >= since - MTIME_SLACK:
+            found.append((mtime, path))
+    if not found:
+        return None
+    path = max(found)[1]
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 64 * 1024))  # the end is what explains; logs can be large
+            text = fh.read().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return path, [_("(cannot read it: {why})", why=exc.strerror or str(exc))]
+    return path, [line.rstrip("\r") for line in text.splitlines() if line.strip()][-lines:]
+
+
 def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path: str) -> Iterator[Event]:
     step = run.step
     if run.interrupted:
@@ -403,6 +653,16 @@ def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path
     else:
         detail = run.detail or _("failed")
     journal.record(digest, "failed", step.id, detail=detail, log=log_path)
+    tail = tuple(run.tail)
+    found = None if run.interrupted else failure_log_tail(step, run.started_at)
+    if found is not None:
+        path, lines = found
+        extra = [_("--- the last lines of {path} ---", path=path), *lines]
+        for line in extra:
+            run.log.write(f"[{step.id}] {line}\n")
+            yield OutputLine(step.id, line, "stderr")
+        tail += tuple(extra)
     run.log.write(f"[{step.id}] {detail}\n")
-    yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tuple(run.tail))
+    run.log.flush()
+    yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail)
     yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=run.interrupted)

@@ -10,9 +10,12 @@ relies on the pip configuration alone, and the plan says so.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from installer.errors import InputError
 from installer.i18n import _
@@ -30,6 +33,7 @@ class Indexes:
     trusted_hosts: tuple[str, ...] = ()
     pytorch_index: str | None = None  # the PyTorch index picked for the variant, when one was needed and found
     notes: tuple[str, ...] = ()
+    pytorch_layout: str = "pep503"  # pep503: an index (--extra-index-url); flat: a find-links page
 
     def uv_flags(self) -> tuple[str, ...]:
         flags: list[str] = []
@@ -94,10 +98,16 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         index_url = _mirror_url(choice, "pypi", "mirror.pypi")
 
     pytorch_url: str | None = None
+    layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
+    find_links = list(pip.find_links)
     if needs_pytorch_index(pins):
         url = getattr(pytorch, "url", None) if pytorch is not None else None
         reason = getattr(pytorch, "reason", "") if pytorch is not None else ""
-        if url:
+        local = getattr(pytorch, "local_folder", None) if pytorch is not None else None
+        if local:
+            notes.append(_("{pins} already in {folder} (a find-links folder of the pip configuration): no "
+                           "PyTorch index needed", pins=", ".join(local_pins(pins)), folder=local))
+        elif url:
             pytorch_url = url
             notes.append(_("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
                          + (f" ({reason})" if reason else ""))
@@ -106,11 +116,82 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
                            "configuration (find-links, extra indexes) to provide {pin}",
                            variant=pins.variant, reason=f" ({reason})" if reason else "",
                            pin=pins.requirements[0] if pins.requirements else "torch"))
-    if pytorch_url:
+    if pytorch_url and layout == "flat":
+        # a flat page of links (some mirrors serve the wheels so): pip and uv read it as find-links,
+        # as an index it would look empty
+        find_links = [pytorch_url, *[u for u in find_links if u != pytorch_url]]
+    elif pytorch_url:
         extras = [pytorch_url, *[u for u in extras if u != pytorch_url]]
 
     for url in [index_url, *extras]:
         if url and urlsplit(url).scheme == "http" and (urlsplit(url).hostname or "") not in pip.trusted_hosts:
             notes.append(_("{url} is plain http: packages from it are not protected in transit", url=url))
-    return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(pip.find_links),
-                   trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url, notes=tuple(notes))
+    return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
+                   trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url, notes=tuple(notes),
+                   pytorch_layout="flat" if layout == "flat" else "pep503")
+
+
+def local_pins(pins: Any) -> list[str]:
+    """The pins only a PyTorch index (or a local copy) has: those with a local version label (+cpu)."""
+    return [r for r in getattr(pins, "requirements", ()) if "+" in r]
+
+
+@dataclass(frozen=True)
+class LocalWheels:
+    """The PyTorch wheels are already on this machine's disk, in a find-links folder of pip's
+    configuration: no index has to be probed or asked for them."""
+
+    local_folder: str
+    url: None = None
+    reason: str = ""
+    layout: str = "pep503"
+
+
+def _folders(find_links: Iterable[str]) -> list[Path]:
+    out = []
+    for link in find_links:
+        if link.startswith("file://"):
+            link = unquote(urlsplit(link).path)
+        elif "://" in link:
+            continue  # a page on a server: only asking it would tell
+        out.append(Path(link))
+    return out
+
+
+def _fits(tags: Iterable[Any], python_version: str | None, arch: str | None) -> bool:
+    cp = "cp" + python_version.replace(".", "") if python_version else None
+    for tag in tags:
+        interpreter_ok = (cp is None or tag.interpreter == cp or tag.interpreter.startswith("py3")
+                          or (tag.abi == "abi3" and tag.interpreter.startswith("cp3")))
+        platform_ok = tag.platform == "any" or arch is None or tag.platform.endswith("_" + arch)
+        if interpreter_ok and platform_ok:
+            return True
+    return False
+
+
+def local_wheel_folder(pins: Any, find_links: Iterable[str], *, python_version: str | None,
+                       arch: str | None) -> str | None:
+    """The local find-links folder holding a wheel for every pin with a local label (torch==2.13.0+cpu)
+    for this Python and architecture; None when any is missing. Reads only file names."""
+    from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+    from packaging.version import Version
+
+    wanted = local_pins(pins)
+    if not wanted:
+        return None
+    for folder in _folders(find_links):
+        try:
+            names = [e.name for e in os.scandir(folder) if e.name.endswith(".whl")]
+        except OSError:
+            continue
+        have: set[tuple[str, Version]] = set()
+        for name in names:
+            try:
+                dist, version, _build, tags = parse_wheel_filename(name)
+            except InvalidWheelFilename:
+                continue
+            if _fits(tags, python_version, arch):
+                have.add((dist, version))
+        if all((canonicalize_name(pin.split("==")[0]), Version(pin.split("==")[1])) in have for pin in wanted):
+            return str(folder)
+    return None

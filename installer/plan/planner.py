@@ -83,6 +83,14 @@ def _cuda_of_variant(variant: str) -> str | None:
     return f"{int(m.group(1))}.{m.group(2)}" if m else None
 
 
+def _detected_conda(report: HardwareReport) -> str | None:
+    """A conda engine detection found outside PATH (~/miniforge3/bin/conda, /opt/conda/bin/conda)."""
+    for tool in report.conda:
+        if tool.path and _fact(VType.COMMAND, tool.path) and (tool.kind or "conda") in ("conda", "mamba", "micromamba"):
+            return tool.path
+    return None
+
+
 def _fact(vtype: VType, value: Any) -> Any:
     """A fact from a report (maybe another machine's): a value that does not fit its type is unknown."""
     try:
@@ -137,6 +145,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "bench": answers.bench,
         "tools.uv": tools.uv,
         "tools.python": tools.python,
+        "tools.conda": tools.conda or _detected_conda(report),
         "cache.dir": cache_dir,
     }
     facts: dict[str, Any] = {
@@ -200,21 +209,26 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                                values=values, step_id=step_id, recipe=recipe.id)
 
         for step, compiled in recipe.expand(values, context):
+            notes.extend(n for n in compiled.notes if n not in notes)
+            if not (step.commands or step.downloads or step.files):
+                continue  # a kind found nothing to do here (a mirror already as chosen): no empty step
             if step.id in seen:  # two recipes may share a step id: keep both, keep ids unique
                 step = replace(step, id=f"{recipe.id}-{step.id}")
             seen.add(step.id)
             steps.append(step)
-            notes.extend(n for n in compiled.notes if n not in notes)
+    builds_wheelhouse = answers.method == "wheelhouse-build"
+    target = values["wheelhouse"] if builds_wheelhouse else (values["target.path"] or values["target.python"])
     summary = (
         ("torch", pins.torch), ("variant", pins.variant),
         ("packages", " ".join(pins.requirements)),
-        ("target", str(values["target.path"] or values["target.python"] or "")),
-        ("python", str(values["target.base_python"] or "")),
+        ("target", str(target or "")),
+        ("python", str(values["target.python_version"] if builds_wheelhouse else values["target.base_python"] or "")),
         ("method", answers.method),
         ("recipes", ", ".join(r.id for r in chosen)),
     )
+    # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
     return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(notes)),
-                target_python=values["target.python"],
+                target_python=None if builds_wheelhouse else values["target.python"],
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant})
 
@@ -241,58 +255,150 @@ def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
                               timeout=timeout)
 
 
+class _Speculative:
+    """The pins a PyTorch index is probed for before the real pins are resolved: the build the answers
+    name outright (torch 2.13.0, variant cpu)."""
+
+    def __init__(self, torch: str, variant: str) -> None:
+        self.torch, self.variant, self.local = torch, variant, f"+{variant}"
+        self.requirements = (f"torch=={torch}+{variant}",)
+
+
+class IndexAhead:
+    """The PyTorch index probe, started in a thread as soon as the answers say which build they want
+    (an explicit version and variant), so that it runs while the pins are resolved. Its result is used
+    only when the pins turn out to be that build; otherwise the index is picked again for the real pins."""
+
+    def __init__(self, answers: Answers, timeout: float) -> None:
+        self.want = (answers.torch.version, answers.torch.variant)
+        self._result: list[Any] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(answers, timeout), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def speculation(answers: Answers) -> _Speculative | None:
+        """The build to probe for ahead, or None when the answers leave it to the machine (auto, latest)."""
+        if answers.torch.version == "latest" or answers.torch.variant in ("auto", "mps"):
+            return None
+        if answers.mirror.pytorch == "none":
+            return None
+        return _Speculative(answers.torch.version, answers.torch.variant)
+
+    def _run(self, answers: Answers, timeout: float) -> None:
+        try:
+            self._result.append(pick_index(answers, _Speculative(*self.want), timeout=timeout))
+        except BaseException as exc:  # noqa: BLE001 - handed to the planning thread, which raises it
+            self._error.append(exc)
+
+    def result_for(self, pins: Any) -> tuple[bool, Any]:
+        """(True, pick) when this probe was for `pins`' build; (False, None) when it was not."""
+        if (pins.torch, pins.variant) != self.want:
+            return False, None
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return True, self._result[0]
+
+
+def _local_folder(answers: Answers, report: HardwareReport, pins: Any, python_version: str | None) -> str | None:
+    from installer.plan.indexes import local_wheel_folder
+
+    if answers.mirror.pytorch != "auto":
+        return None  # a mirror chosen by hand is what the person wants used
+    return local_wheel_folder(pins, report.mirror_config.pip.find_links, python_version=python_version,
+                              arch=report.os.arch)
+
+
+def pytorch_source(answers: Answers, report: HardwareReport, pins: Any, *, timeout: float = 3.0,
+                   this_machine: bool = True, python_version: str | None = None,
+                   ahead: IndexAhead | None = None) -> Any:
+    """Where the PyTorch wheels come from: a find-links folder of this machine's pip configuration that
+    already holds every wheel with a local label (then nothing is probed: no mirror beats a local file),
+    else the index picked by probing (installer.mirrors), else None."""
+    from installer.plan.indexes import LocalWheels, needs_pytorch_index
+
+    if not needs_pytorch_index(pins):
+        return None
+    if this_machine:
+        folder = _local_folder(answers, report, pins, python_version)
+        if folder is not None:
+            return LocalWheels(local_folder=folder)
+    if ahead is not None:
+        used, pick = ahead.result_for(pins)
+        if used:
+            return pick
+    return pick_index(answers, pins, timeout=timeout)
+
+
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
-             cwd: str | None = None) -> Plan:
-    """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan."""
+             cwd: str | None = None, this_machine: bool = True) -> Plan:
+    """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
+
+    `this_machine`: the report describes the machine that plans (detected here, not another machine's
+    saved report), so the wheels in its find-links folders are on this disk and can be looked at.
+    """
     from installer.plan.indexes import choose_indexes
 
     tools = Tools.discover()
     cwd = cwd or os.getcwd()
+    python_version = target_of(answers, report, tools, cwd)["python_version"]
+    ahead = None
+    speculation = IndexAhead.speculation(answers)
+    if speculation is not None and not (this_machine and _local_folder(answers, report, speculation, python_version)):
+        ahead = IndexAhead(answers, probe_timeout)
     pins = pins_for(answers, report, tools=tools, cwd=cwd)
-    pick = pick_index(answers, pins, timeout=probe_timeout)
+    pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
+                          python_version=python_version, ahead=ahead)
     indexes = choose_indexes(answers, report, pins, pick)
     return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd)
 
 
-def _remap(exc: InputError, located: Any) -> InputError:
-    """An error about an answers key (from compat or mirrors) points at that key's line in the file."""
+def remap_to_answers(exc: InputError, located: Any) -> InputError:
+    """An error about an answers key (from compat, mirrors, or a step kind: `cuda_toolkit.version`,
+    `driver.branch`, `mirror.conda`) points at that key's line in the answers file; a key the file
+    leaves at its default points at the nearest section it has."""
+    from installer.answers import Answers
+
     if exc.file is not None or not exc.key or exc.key.startswith("-"):
         return exc
     path = tuple(exc.key.split("."))
-    if path[0] not in located.data and path[0] not in ("torch", "target", "mirror", "method"):
+    if path[0] not in Answers.model_fields:
         return exc
     return InputError(exc.message, file=located.file, line=located.line_of(path), key=exc.key, hint=exc.hint)
 
 
-def _preload(module: str) -> None:
-    import importlib
 
+def _import_mirrors() -> None:
     try:
-        importlib.import_module(module)
+        import installer.mirrors  # noqa: F401 - the PyTorch index prober
     except Exception:  # noqa: BLE001 - the real import, later, reports any problem
         pass
+
+
+def warm_up(answers: Answers) -> None:
+    """Load what planning these answers needs next, while detection (in its thread) waits on its probes:
+    the compatibility data, the recipes the answers use, and (in a thread of its own, as it may not be
+    needed) the PyTorch index prober when the variant is left to the machine. Loading only: a problem
+    is reported by the real use, later."""
+    try:
+        from installer.compat.data import load
+
+        load()
+        from installer.plan.recipe import warm_recipes
+
+        warm_recipes(answers)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+    if answers.mirror.pytorch != "none" and IndexAhead.speculation(answers) is None:
+        threading.Thread(target=_import_mirrors, daemon=True).start()
 
 
 def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
                     probe_timeout: float = 3.0) -> tuple[Answers, HardwareReport, Plan]:
     """What `plan` and `install` share: load the answers, detect (or load) the machine, make the plan.
-    Changes nothing: detection only reads, and planning is pure."""
-    from installer.answers import answers_from_located
-    from installer.hardware import load_or_detect
-    from installer.yamlfile import load_yaml
+    Changes nothing: detection only reads, and planning is pure. (installer.plan.ahead has the steps.)"""
+    from installer.plan.ahead import plan_from_files as _plan_from_files
 
-    located = load_yaml(answers_path)
-    answers = answers_from_located(located)
-    # the mirror prober (httpx and friends) loads while detection waits on its probes
-    threading.Thread(target=_preload, args=("installer.mirrors",), daemon=True).start()
-    python = answers.target.python
-    if python is not None and _PY_VERSION.match(python):
-        python = None  # a version to look for, not an interpreter detection could examine
-    elif python is not None:
-        python = _abs(python, os.getcwd())
-    report = load_or_detect(hardware_path, python=python)
-    try:
-        plan = plan_for(answers, report, probe_timeout=probe_timeout)
-    except InputError as exc:
-        raise _remap(exc, located) from None
+    answers, report, plan = _plan_from_files(answers_path, hardware_path, probe_timeout=probe_timeout)
     return answers, report, plan

@@ -142,8 +142,10 @@ class Recipe:
         try:
             compiled = kind.compile(params, ctx)
         except InputError as exc:
-            if exc.file is None:
+            if exc.file is None and not _about_answers(exc.key):
                 raise self.error(where + ("with",), exc.message, exc.hint) from None
+            # about the user's answers (cuda_toolkit.version, driver.branch, mirror.conda): the key stays,
+            # so the error points at the answers file (planner.remap_to_answers), not at this recipe
             raise
         commands = tuple(_with_env(c, compiled.env + env) for c in compiled.commands)
         guard = Guard(creates=creates, unless=unless) if (creates or unless) else compiled.guard
@@ -153,6 +155,15 @@ class Recipe:
                     writable=tuple(dict.fromkeys(writable + compiled.writable)),
                     recipe=f"{Path(self.file).name}#{spec.id}")
         return step, compiled
+
+
+def _about_answers(key: str | None) -> bool:
+    """Whether an error's key names an answers key (its first part is a section of answers files)."""
+    if not key:
+        return False
+    from installer.answers import Answers
+
+    return key.split(".", 1)[0] in Answers.model_fields
 
 
 def _display(text: str) -> str:
@@ -325,6 +336,25 @@ def applicable_recipes(values: Mapping[str, Any], directory: Path | None = None)
         if recipe.applies(values):
             chosen.append(recipe)
     return sorted(chosen, key=lambda r: (r.spec.order, r.id))
+
+
+def warm_recipes(answers: Any, directory: Path | None = None) -> None:
+    """Load (into load_recipe's cache) the recipes these answers will use, judged from the answers
+    alone (a recipe whose `when` needs a fact of the machine is left for the planner): a warm-up run
+    while detection is busy, so planning finds them parsed."""
+    values = {"method": answers.method, "target.kind": answers.target.kind, "mirror.scope": answers.mirror.scope,
+              "mirror.pypi": answers.mirror.pypi, "mirror.pytorch": answers.mirror.pytorch,
+              "mirror.conda": answers.mirror.conda, "driver.install": answers.driver.install,
+              "cuda_toolkit.install": answers.cuda_toolkit.install, "cuda_toolkit.source": answers.cuda_toolkit.source}
+    for path in recipe_files(directory):
+        header = _quick_header(path)
+        if header is None:
+            continue
+        try:
+            if parse_condition(header[0]).evaluate(values):
+                load_recipe(path)
+        except Exception:  # noqa: BLE001 - a condition on facts, or a broken recipe: the planner reports it
+            continue
 
 
 def load_recipes(directory: Path | None = None) -> list[Recipe]:

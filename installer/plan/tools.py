@@ -1,4 +1,5 @@
-"""The programs a plan is built around, found on the machine that plans: uv, and this interpreter.
+"""The programs a plan is built around, found on the machine that plans: uv, this interpreter, and a
+conda engine when there is one.
 
 uv comes with torch-setup (the `uv` package on PyPI ships the binary); pip is the fallback when uv is
 absent or fails. pip can install into another interpreter with `--python` (pip >= 22.3), so the host's
@@ -18,10 +19,25 @@ class Tools:
     uv: str | None = None  # absolute path of the uv binary, None when absent
     python: str = sys.executable  # the interpreter torch-setup runs on
     host_pip: bool = False  # `python -m pip --python TARGET` works (pip >= 22.3 beside this interpreter)
+    conda: str | None = None  # conda, mamba or micromamba on PATH (absolute), None when none is
 
     @classmethod
     def discover(cls) -> Tools:
-        return cls(uv=find_uv(), python=sys.executable, host_pip=_host_pip_version() >= (22, 3))
+        return cls(uv=find_uv(), python=sys.executable, host_pip=_host_pip_version() >= (22, 3),
+                   conda=find_conda())
+
+
+# The engines the conda kind drives; all three take the same `create|install -y -p PREFIX -c CH SPEC` argv.
+CONDA_ENGINES = ("conda", "mamba", "micromamba")
+
+
+def find_conda(path: str | None = None) -> str | None:
+    """The first conda engine on PATH (conda, then mamba, then micromamba), as an absolute path."""
+    for name in CONDA_ENGINES:
+        found = shutil.which(name, path=path)
+        if found:
+            return str(Path(found).absolute())
+    return None
 
 
 def find_uv() -> str | None:

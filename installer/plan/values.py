@@ -125,7 +125,7 @@ class Var:
 # Every name a recipe may use, with its type. Values come from `namespace()` in planner.py.
 VARIABLES: dict[str, Var] = {
     # the run's decisions (answers), after resolution
-    "method": Var(VType.IDENT, "pip | conda | wheel"),
+    "method": Var(VType.IDENT, "pip | conda | wheel | wheelhouse-build"),
     "target.kind": Var(VType.IDENT, "venv | conda | existing"),
     "target.path": Var(VType.PATH, "the environment's folder, absolute (for existing: the interpreter's prefix)"),
     "target.python": Var(VType.COMMAND, "the interpreter torch goes into (the venv's bin/python once created)"),
@@ -140,7 +140,7 @@ VARIABLES: dict[str, Var] = {
     "pins.requirements": Var(VType.PINS, "every exact pin to install (torch and extras)"),
     "pins.torchvision": Var(VType.VERSION, "the torchvision release matching torch, if asked for"),
     "pins.torchaudio": Var(VType.VERSION, "the torchaudio release matching torch, if asked for"),
-    "wheelhouse": Var(VType.PATH, "the folder of wheels (method: wheel), absolute"),
+    "wheelhouse": Var(VType.PATH, "the folder of wheels (method: wheel reads it, wheelhouse-build fills it), absolute"),
     "mirror.region": Var(VType.IDENT, "auto | cn | global"),
     "mirror.scope": Var(VType.IDENT, "env | user | none"),
     "mirror.pypi": Var(VType.TEXT, "as answered: auto | none | id | URL"),
@@ -164,6 +164,8 @@ VARIABLES: dict[str, Var] = {
     # tools on the machine that plans
     "tools.uv": Var(VType.COMMAND, "the uv binary (none when absent)"),
     "tools.python": Var(VType.COMMAND, "the interpreter torch-setup itself runs on"),
+    "tools.conda": Var(VType.COMMAND, "a conda engine already there: conda, mamba or micromamba on PATH, else one "
+                       "detection found (~/miniforge3/bin/conda); none when the machine has none"),
     "cache.dir": Var(VType.PATH, "torch-setup's download cache"),
     # facts from the hardware report
     "hw.os_id": Var(VType.IDENT, "ubuntu, debian, ..."),

@@ -6,7 +6,11 @@ uses, into a fresh folder. Ours: `torch-setup install --answers cpu-venv.yaml --
 which imports torch in the new environment and runs a matmul) and once with verify: false, the install
 alone. Warm: both share one uv cache (a first install fills it), so the figures compare the work
 done, not the disk. Cold: each run gets an empty cache, as on a new machine. Medians of several rounds.
-Target: ours (install alone) <= 1.15 x raw.
+`plan` alone (start-up, detection, pins, index choice, recipes: everything before the first step)
+is timed too: it is most of the fixed overhead. Target: ours (install alone) <= 1.15 x raw.
+
+BENCH_ROUNDS=N (default 3); BENCH_QUICK=1 times only the warm install and `plan` (for A/B runs on a
+shared, noisy machine: PYTHONPATH=<another checkout> runs that checkout's torch-setup instead).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 
 
 def _env(root: Path, cache: str = "cache") -> dict[str, str]:
@@ -77,29 +82,45 @@ def _ours(root: Path, env: dict[str, str], name: str, verify: bool) -> float:
     return elapsed
 
 
+def _plan_only(root: Path, env: dict[str, str]) -> float:
+    work = root / "plan"
+    work.mkdir(exist_ok=True)
+    shutil.copy(EXAMPLE, work / "cpu-venv.yaml")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "installer", "plan", "--answers", "cpu-venv.yaml"], cwd=work, env=env,
+                   capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-install-"))
     try:
         env = _env(root)
         venv_argv, install_argv, planned = _raw_commands(root, env)
         _raw(root, env, venv_argv, install_argv, planned, "warmup")  # fills the shared uv cache
-        raw, ours, ours_verify, raw_cold, ours_cold = [], [], [], [], []
+        raw, ours, plans, ours_verify, raw_cold, ours_cold = [], [], [], [], [], []
         for i in range(ROUNDS):
             raw.append(_raw(root, env, venv_argv, install_argv, planned, f"raw{i}"))
             ours.append(_ours(root, env, f"ours{i}", verify=False))
+            plans.append(_plan_only(root, env))
+            if QUICK:
+                continue
             ours_verify.append(_ours(root, env, f"oursv{i}", verify=True))
             # a first install on a new machine: nothing in the cache yet (each run gets an empty one)
             raw_cold.append(_raw(root, _env(root, f"cold-raw{i}"), venv_argv, install_argv, planned, f"rawc{i}"))
             ours_cold.append(_ours(root, _env(root, f"cold-ours{i}"), f"oursc{i}", verify=False))
         med = statistics.median
-        r, o, ov, rc, oc = med(raw), med(ours), med(ours_verify), med(raw_cold), med(ours_cold)
+        r, o, pl = med(raw), med(ours), med(plans)
         print(f"bench_install: torch==2.13.0+cpu into a fresh venv, median of {ROUNDS} (target: ratio <= 1.15x)")
         print(f"  warm cache  raw uv venv + uv pip install          {r:6.2f} s")
         print(f"  warm cache  torch-setup install (verify off)      {o:6.2f} s   ratio {o / r:5.2f}x")
-        print(f"  warm cache  torch-setup install (example, verify) {ov:6.2f} s   ratio {ov / r:5.2f}x")
-        print(f"  cold cache  raw uv venv + uv pip install          {rc:6.2f} s")
-        print(f"  cold cache  torch-setup install (verify off)      {oc:6.2f} s   ratio {oc / rc:5.2f}x")
-        print(f"  fixed overhead of torch-setup (warm): {o - r:5.2f} s (start-up, detection, index probe, plan, "
+        if not QUICK:
+            ov, rc, oc = med(ours_verify), med(raw_cold), med(ours_cold)
+            print(f"  warm cache  torch-setup install (example, verify) {ov:6.2f} s   ratio {ov / r:5.2f}x")
+            print(f"  cold cache  raw uv venv + uv pip install          {rc:6.2f} s")
+            print(f"  cold cache  torch-setup install (verify off)      {oc:6.2f} s   ratio {oc / rc:5.2f}x")
+        print(f"  torch-setup plan (everything before the first step) {pl:6.2f} s")
+        print(f"  fixed overhead of torch-setup (warm): {o - r:5.2f} s (start-up, detection, index choice, plan, "
               "guards, journal)")
     finally:
         shutil.rmtree(root, ignore_errors=True)

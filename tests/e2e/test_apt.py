@@ -125,3 +125,44 @@ def test_real_install_and_removal_of_a_tiny_package(tmp_path, package_lists, xdg
     finally:
         if installed("hello"):
             subprocess.run(["apt-get", "purge", "-y", "-q", "hello"], capture_output=True)
+
+
+def test_dry_run_resolves_apt_packages_for_real_and_changes_nothing(tmp_path, package_lists):
+    """A dry run of the driver recipe runs each apt step's `apt-get -s` (no root needed): dkms resolves
+    against this machine's package lists; NVIDIA's packages cannot until the repository that an earlier
+    step adds is there, which the dry run says instead of calling it a failure."""
+    from installer.executor.events import OutputLine, StepStarted
+
+    plan = driver_plan(tmp_path)
+    was = installed("dkms")
+    events = list(run_plan(plan, dry_run=True, state_dir=tmp_path / "state"))
+    done = {e.step_id: e for e in events if isinstance(e, StepFinished)}
+    deps = done["driver-build-deps-debian"]
+    assert deps.status == "skipped" and "simulated: apt-get -s install" in deps.detail
+    said = [e.line for e in events if isinstance(e, OutputLine) and e.step_id == "driver-build-deps-debian"]
+    assert any(line.startswith("Inst dkms ") or "dkms is already the newest version" in line for line in said), said
+    driver = done["driver-nvidia-repo"]
+    assert driver.status == "skipped"
+    assert "the simulation failed" in driver.detail and "repository that step cuda-repo adds" in driver.detail
+    assert any("Unable to locate package nvidia-driver-pinning-580" in line for line in driver.tail)
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.ok and finished.reboot_required
+    assert [e.step_id for e in events if isinstance(e, StepStarted)] == [s.id for s in plan.steps]
+    assert installed("dkms") == was and not (tmp_path / "state").exists() and not (tmp_path / "cache").exists()
+
+
+def test_dry_run_reports_a_package_that_cannot_resolve(tmp_path, package_lists):
+    """No repository explains it: the real run would fail the same way, so the dry run says failed, and
+    still shows the steps after it."""
+    missing = apt_step(AptParams(packages=("torch-setup-no-such-package",)), "missing")
+    after = apt_step(AptParams(packages=("hello",)), "hello")
+    had_hello = installed("hello")
+    events = list(run_plan(Plan(steps=(missing, after)), dry_run=True, state_dir=tmp_path / "state"))
+    done = {e.step_id: e for e in events if isinstance(e, StepFinished)}
+    assert done["missing"].status == "failed"
+    assert any("Unable to locate package torch-setup-no-such-package" in line for line in done["missing"].tail)
+    assert done["hello"].status == "skipped" and "simulated" in done["hello"].detail
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and not finished.ok and finished.failed_step == "missing"
+    assert installed("hello") == had_hello  # the simulation installed nothing
+    assert not (tmp_path / "state").exists()

@@ -163,3 +163,33 @@ def test_rocm_has_no_conda_forge_build(tmp_path, engine, channel):
     with pytest.raises(InputError) as err:
         plan_for(tmp_path, local_recipe(tmp_path, engine, channel), "rocm7.2", "[]")
     assert "conda-forge has no rocm7.2 builds" in err.value.render()
+
+
+def test_the_real_recipe_uses_the_engine_already_there(tmp_path, engine, channel, xdg_home):
+    """recipes/conda.yaml as it ships (the Miniforge step included), only its channel pointed at the
+    local one: with a conda engine on the machine (tools.conda), the bootstrap is left out and that
+    engine makes the environment."""
+    data = yaml.safe_load((REPO / "recipes" / "conda.yaml").read_text())
+    assert [s["id"] for s in data["steps"]] == ["miniforge", "conda-env", "conda-torch"]
+    for step in data["steps"]:
+        if step["kind"] == "conda":
+            step["with"]["channels"] = [channel.as_uri()]
+    recipe = tmp_path / "conda-shipped.yaml"
+    recipe.write_text(yaml.safe_dump(data, sort_keys=False))
+    answers = parse_answers(f"""
+version: 1
+method: conda
+target: {{kind: conda, path: {tmp_path / 'env'}}}
+torch: {{version: 2.13.0, variant: cpu, extras: []}}
+""")
+    report = HardwareReport.model_validate_json(MACHINE.read_text())
+    report.conda = []
+    tools = Tools(uv=None, python=sys.executable, host_pip=False, conda=str(engine))
+    pins = pins_for(answers, report, tools=tools, cwd=str(tmp_path))
+    plan = make_plan(answers, report, pins=pins, indexes=Indexes(), tools=tools, cwd=str(tmp_path),
+                     recipes=[load_recipe(recipe)], cache_dir=str(tmp_path / "cache"))
+    assert [s.id for s in plan.steps] == ["conda-env", "conda-torch"]
+    assert plan.steps[0].commands[0].argv[0] == str(engine)
+    events = list(run_plan(plan, state_dir=tmp_path / "state"))
+    assert isinstance(events[-1], RunFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFinished)]
+    assert installed(tmp_path / "env")["pytorch"] == "2.13.0=cpu_generic_0"

@@ -206,3 +206,7 @@ def test_failing_installer_stops_the_run_and_its_log_explains(tmp_path, xdg_home
     logs = get_kind("runfile").failure_logs(plan.steps[0])  # type: ignore[attr-defined]
     newest = max((Path(p) for p in logs if Path(p).exists()), key=lambda p: p.stat().st_mtime)
     assert "No space left on device" in newest.read_text().splitlines()[-1]
+    # the executor shows that log's tail with the failure: the installer's own words for why
+    assert f"--- the last lines of {newest} ---" in failed.tail
+    assert "No space left on device" in failed.tail[-1]
+    assert "No space left on device" in Path(finished.log_path).read_text()

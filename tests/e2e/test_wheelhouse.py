@@ -197,3 +197,74 @@ def test_torch_wheelhouse_round_trip_offline(tmp_path, monkeypatch, xdg_home):
     out = subprocess.run([str(py), "-c", "import torch; print(torch.__version__, torch.ones(2).sum().item())"],
                          capture_output=True, text=True, check=True, timeout=300).stdout.split()
     assert out == ["2.13.0+cpu", "2.0"]
+
+
+# ---------------------------------------------------------------- method: wheelhouse-build, from answers
+
+BUILD_EXAMPLE = REPO / "recipes" / "answers" / "wheelhouse-build.yaml"
+
+
+def test_the_build_end_is_chosen_by_its_answers_and_round_trips_through_plan(cli, tmp_path):
+    """`method: wheelhouse-build` selects recipes/wheelhouse-build.yaml: the plan for another machine's
+    report downloads that machine's wheels (its architecture's platform tags, the Python the answers
+    name) and installs nothing; a bash script that `bash -n` accepts, made without creating anything."""
+    from installer.answers import dump_answers, load_answers, parse_answers
+
+    answers = load_answers(BUILD_EXAMPLE)
+    assert answers.method == "wheelhouse-build" and parse_answers(dump_answers(answers)) == answers
+    shutil.copy(BUILD_EXAMPLE, tmp_path / "wh.yaml")
+    target = HardwareReport.model_validate_json(MACHINE.read_text())
+    target.os.arch = "aarch64"  # the air-gapped machine is an ARM server
+    (tmp_path / "target.json").write_text(target.to_json())
+    result = cli("plan", "--answers", "wh.yaml", "--hardware", "target.json", "--probe-timeout", "0.2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    script = result.stdout
+    assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+    assert "#   method: wheelhouse-build" in script and f"#   target: {tmp_path}/torch-wheelhouse" in script
+    download = next(line for line in script.splitlines() if " -m pip download " in line)
+    assert f"--dest {tmp_path}/torch-wheelhouse" in download and download.endswith(" torch==2.13.0+cpu")
+    assert "--python-version 3.11" in download and "--abi cp311" in download
+    assert "--platform manylinux_2_28_aarch64" in download and "x86_64" not in download
+    steps = [line for line in script.splitlines() if line.startswith("# --- step ")]
+    assert steps == [f"# --- step 1/1: wheelhouse-build - Download torch==2.13.0+cpu and their dependencies into "
+                     f"{tmp_path}/torch-wheelhouse"]  # no environment, no install on this end
+    assert "verify --python" not in script
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["target.json", "wh.yaml"]
+
+
+def test_the_build_end_needs_its_folder(cli, tmp_path):
+    (tmp_path / "wh.yaml").write_text("version: 1\nmethod: wheelhouse-build\n")
+    result = cli("plan", "--answers", "wh.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("wh.yaml:2: method: method is wheelhouse-build: give wheelhouse")
+
+
+@pytest.mark.slow
+def test_build_then_offline_install_from_answers_files_alone(cli, tmp_path, xdg_home):
+    """The whole offline path from the two example answers files: `install` of wheelhouse-build.yaml
+    fills the folder (torch from this machine's disk through pip's find-links, its dependencies from
+    the configured index); `install` of wheelhouse-offline.yaml, pointed at that folder, installs it with
+    every index unreachable, and verifies torch."""
+    if not Path("/opt/wheels").is_dir():
+        pytest.skip("the torch CPU wheel is not on this machine's disk")
+    online, offline = tmp_path / "online", tmp_path / "offline"
+    online.mkdir()
+    offline.mkdir()
+    shutil.copy(BUILD_EXAMPLE, online / "wh.yaml")
+    built = cli("install", "--answers", "wh.yaml", "--yes", "--probe-timeout", "0.2", cwd=online)
+    assert built.returncode == 0, built.stdout + built.stderr
+    wh = online / "torch-wheelhouse"
+    assert any(p.name.startswith("torch-2.13.0+cpu-") for p in wh.glob("*.whl"))
+    assert check_wheelhouse(wh, ["torch==2.13.0+cpu"]) == []
+    assert not (online / ".venv-torch").exists()
+
+    text = (REPO / "recipes" / "answers" / "wheelhouse-offline.yaml").read_text()
+    (offline / "offline.yaml").write_text(text.replace("/media/usb/torch-wheelhouse", str(wh)))
+    cut = {"PIP_INDEX_URL": closed_port(), "PIP_CONFIG_FILE": "/dev/null", "PIP_FIND_LINKS": "",
+           "UV_INDEX_URL": closed_port()}
+    installed = cli("install", "--answers", "offline.yaml", "--yes", cwd=offline, env=cut)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    py = offline / ".venv-torch" / "bin" / "python"
+    out = subprocess.run([str(py), "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True,
+                         check=True, timeout=300).stdout.strip()
+    assert out == "2.13.0+cpu"

@@ -285,7 +285,7 @@ def _guard(params: AptParams, python: str) -> Guard | None:
         return None
     if any("=" in p for p in params.packages):
         return None
-    return Guard(unless=(python, "-c", INSTALLED_CHECK, *params.packages))
+    return Guard(unless=(python, "-I", "-c", INSTALLED_CHECK, *params.packages))
 
 
 def simulate(step: Step) -> tuple[Command, ...]:

@@ -103,20 +103,26 @@ class CondaParams(KindParams):
         return self
 
 
-def _channel(name: str, ctx: KindContext) -> str:
-    """conda-forge through the mirror asked for (mirror.conda: a URL or a catalog id)."""
-    choice = str(ctx.answers.mirror.conda)
-    if name != "conda-forge" or choice in ("auto", "none"):
-        return name
+def conda_mirror(choice: str) -> tuple[str, str] | None:
+    """(channel URL, .condarc layout) of the conda-forge mirror asked for (mirror.conda: a URL or a
+    catalog id); None for auto and none. The layout is the one the mirror's help page documents."""
+    if choice in ("auto", "none"):
+        return None
     if "://" in choice:
-        return choice.rstrip("/")
+        return choice.rstrip("/"), "conda-forge"
     from installer.mirrors.catalog import load_catalog
 
     mirror = load_catalog().get(choice)
     if mirror is None or mirror.kind != "conda":
         raise InputError(_("unknown conda mirror id {id!r}", id=choice), key="mirror.conda",
                          hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
-    return mirror.url
+    return mirror.url, mirror.condarc or "conda-forge"
+
+
+def _channel(name: str, ctx: KindContext) -> str:
+    """conda-forge through the mirror asked for (mirror.conda: a URL or a catalog id)."""
+    mirror = conda_mirror(str(ctx.answers.mirror.conda)) if name == "conda-forge" else None
+    return mirror[0] if mirror is not None else name
 
 
 def torch_specs(ctx: KindContext) -> tuple[list[str], list[str], str | None]:
@@ -152,7 +158,8 @@ class CondaKind(Kind):
     def compile(self, params: CondaParams, ctx: KindContext) -> Compiled:
         from installer.plan.kinds.runfile import default_miniforge
 
-        engine = params.engine or getattr(ctx.tools, "conda", None)
+        # an engine the recipe names, else one already on the machine (tools.conda), else Miniforge's
+        engine = params.engine or ctx.values.get("tools.conda") or getattr(ctx.tools, "conda", None)
         miniforge = params.miniforge or (default_miniforge() if not engine else None)
         if not engine:
             engine = posixpath.join(miniforge or default_miniforge(), "bin", "conda")
@@ -179,7 +186,7 @@ class CondaKind(Kind):
             guard = Guard(creates=posixpath.join(params.prefix, "conda-meta", "history"))
         else:
             names = pins + [s for s in params.packages if _SPEC.match(s) and re.fullmatch(r"[A-Za-z0-9_.-]+", s)]
-            guard = Guard(unless=(ctx.tools.python, "-c", INSTALLED_CHECK, params.prefix, *names))
+            guard = Guard(unless=(ctx.tools.python, "-I", "-c", INSTALLED_CHECK, params.prefix, *names))
         writable = [params.prefix, pkgs_dir] + ([miniforge] if miniforge else [])
         return Compiled(commands=(Command(argv=argv),), env=tuple(env), writable=tuple(writable), guard=guard)
 

@@ -17,6 +17,20 @@ path when /etc/profile.d sources the snippet.
         base: ${cuda_toolkit.prefix}          # an absolute folder; relative entries are below it
         set: {CUDA_HOME: .}                   # "." is the base itself
         prepend: {PATH: [bin], LD_LIBRARY_PATH: [lib64]}
+
+The mirrors chosen in the answers, kept for later installs (mirror.scope), written by
+installer.mirrors.writers so that a person's other settings and comments in the file survive:
+
+    kind: file
+    with:
+      mirror_config: {tool: pip, scope: env, prefix: ${target.path}}    # <prefix>/pip.conf
+      mirror_config: {tool: pip, scope: user}                           # ~/.config/pip/pip.conf
+      mirror_config: {tool: conda, scope: env, prefix: ${target.path}}  # <prefix>/.condarc
+
+pip, scope env: the PyPI mirror (index-url) and the PyTorch index (extra-index-url) asked for by hand.
+pip, scope user: the PyPI mirror only; a PyTorch index of one variant (+cpu) in the user's own file
+would steer every environment's torch to that variant. conda: the conda-forge channel mirror. A mirror
+left at `auto` or `none` is not written: there is nothing the person chose to keep.
 """
 
 from __future__ import annotations
@@ -24,9 +38,11 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import FileWrite
 from installer.plan.values import VType, check
@@ -73,6 +89,23 @@ class ShellEnv(KindParams):
         return posixpath.normpath(posixpath.join(self.base, item))
 
 
+class MirrorConfig(KindParams):
+    tool: Literal["pip", "conda"]
+    scope: Literal["env", "user"]
+    prefix: str | None = None  # the environment whose own file it is (scope env)
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, v: str | None) -> str | None:
+        return check(VType.PATH, v)  # type: ignore[no-any-return]
+
+    @model_validator(mode="after")
+    def _env_needs_prefix(self) -> MirrorConfig:
+        if self.scope == "env" and self.prefix is None:
+            raise ValueError("scope env needs `prefix`, the environment's folder")
+        return self
+
+
 class FileParams(KindParams):
     path: str | None = None
     dir: str | None = None  # or: the folder (a path value may not be glued to more text) ...
@@ -82,6 +115,7 @@ class FileParams(KindParams):
     lines: tuple[str, ...] | None = None
     shell_env: ShellEnv | None = None
     comment: str | None = None  # one line said at the top of a shell or lines file
+    mirror_config: MirrorConfig | None = None  # or: the chosen mirrors in pip's / conda's own file
 
     @field_validator("path", "dir")
     @classmethod
@@ -112,9 +146,13 @@ class FileParams(KindParams):
 
     @model_validator(mode="after")
     def _one_source(self) -> FileParams:
+        if self.mirror_config is not None:
+            if any(getattr(self, k) is not None for k in ("path", "dir", "name", "text", "lines", "shell_env")):
+                raise ValueError("`mirror_config` names its own file and content: give it alone")
+            return self
         given = [k for k in ("text", "lines", "shell_env") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of `text`, `lines` or `shell_env`")
+            raise ValueError("give exactly one of `text`, `lines`, `shell_env` or `mirror_config`")
         if (self.path is None) == (self.dir is None and self.name is None) or (
                 self.path is None and (self.dir is None or self.name is None)):
             raise ValueError("give `path`, or `dir` and `name`")
@@ -154,9 +192,59 @@ class FileKind(Kind):
     Params = FileParams
 
     def compile(self, params: FileParams, ctx: KindContext) -> Compiled:
+        if params.mirror_config is not None:
+            return mirror_file(params.mirror_config, ctx)
         path = params.path or posixpath.join(params.dir or "/", params.name or "")
         fw = FileWrite(path=path, content=render(params), mode=params.mode)
         return Compiled(files=(fw,))
+
+
+# An "environment" that is the system's own Python: its pip.conf would be the whole system's.
+SYSTEM_PREFIXES = ("/", "/usr", "/usr/local")
+
+
+def _chosen(value: str) -> bool:
+    return value not in ("auto", "none")
+
+
+def mirror_file(mc: MirrorConfig, ctx: KindContext) -> Compiled:
+    """The FileWrite that keeps the chosen mirrors, or nothing (with a note saying why) when there is
+    nothing to keep. Reads the file as it is now, so what else it holds stays."""
+    from installer.mirrors.writers import conda_file, pip_file
+
+    mirror = ctx.answers.mirror
+    if mc.scope == "env" and (mc.prefix or "/").rstrip("/") in ("", *SYSTEM_PREFIXES):
+        return Compiled(notes=(_("the chosen mirror is not written to {prefix}: that is the system's Python, not an "
+                                 "environment of its own (use mirror.scope: user)", prefix=mc.prefix),))
+    if mc.tool == "pip":
+        index_url = ctx.indexes.index_url if _chosen(mirror.pypi) else None
+        extras: tuple[str, ...] = ()
+        notes: list[str] = []
+        pytorch = ctx.indexes.pytorch_index if _chosen(mirror.pytorch) else None
+        if pytorch and ctx.indexes.pytorch_layout != "pep503":
+            # pip.conf's find-links would do, but the writer keeps only indexes: said, not half-written
+            notes.append(_("the PyTorch wheel page {url} (a page of links, not an index) is used for this run "
+                           "only", url=pytorch))
+        elif pytorch and mc.scope == "env":
+            extras = (pytorch,)
+        elif pytorch:
+            notes.append(_("the PyTorch index {url} is used for this run only: in your own pip configuration it "
+                           "would steer every environment's torch to the {variant} build", url=pytorch,
+                           variant=ctx.values.get("torch.variant") or "?"))
+        if not index_url and not extras:
+            return Compiled(notes=tuple(notes))
+        cfg = pip_file(index_url, mc.scope, env_prefix=mc.prefix, extra_index_urls=extras)
+    else:
+        from installer.plan.kinds.conda import conda_mirror
+
+        channel = conda_mirror(str(mirror.conda))
+        if channel is None:
+            return Compiled()
+        cfg = conda_file(channel[0], channel[1], mc.scope, env_prefix=mc.prefix)
+        notes = []
+    if cfg is None:
+        return Compiled(notes=tuple(notes))
+    return Compiled(files=(cfg.to_file_write(),), notes=tuple(notes))
 
 
 KIND = FileKind()

@@ -25,13 +25,36 @@ from installer.plan.model import Command, Guard
 from installer.plan.values import VType, check
 
 # Exits 0 when every NAME==VERSION given is installed at exactly that version. Reads metadata only:
-# importing torch would take seconds and could crash on a broken install.
-INSTALLED_CHECK = (
-    "import re, sys, importlib.metadata as m; "
-    "key = lambda s: re.sub(r\"[-_.]+\", \"-\", s).lower(); "
-    "have = {key(d.metadata[\"Name\"] or \"\"): d.version.lower() for d in m.distributions()}; "
-    "sys.exit(int(any(have.get(key(n)) != v.lower() for n, _, v in (p.partition(\"==\") for p in sys.argv[1:]))))"
-)
+# importing torch would take seconds and could crash on a broken install. First from the names of the
+# `NAME-VERSION.dist-info` folders on sys.path (what pip and uv write; no file is opened), which settles
+# it when every pin is there, or when one is missing and nothing else could hold it (no .egg-info);
+# otherwise importlib.metadata reads the metadata itself (it takes several times as long).
+INSTALLED_CHECK = """\
+import os, re, sys
+key = lambda s: re.sub(r"[-_.]+", "-", s).lower()
+want = {key(n): v.lower() for n, _, v in (p.partition("==") for p in sys.argv[1:])}
+have, eggs = {}, False
+for folder in sys.path:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        continue
+    for name in names:
+        if name.endswith(".dist-info"):
+            n, _, v = name[:-10].partition("-")
+            have.setdefault(key(n), v.lower())
+        elif name.endswith((".egg-info", ".egg")):
+            eggs = True
+if all(have.get(k) == v for k, v in want.items()):
+    sys.exit(0)
+if not eggs and any(k not in have for k in want):
+    sys.exit(1)
+import importlib.metadata as m
+have = {}
+for d in m.distributions():
+    have.setdefault(key(d.metadata["Name"] or ""), d.version.lower())
+sys.exit(int(any(have.get(k) != v for k, v in want.items())))
+"""
 RUNS_CHECK = "import sys"
 
 

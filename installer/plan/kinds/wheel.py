@@ -134,7 +134,7 @@ class WheelKind(Kind):
                     *ctx.indexes.pip_flags(), *params.packages)
         manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest",
                     "--python-version", major_minor, *[f"--platform={p}" for p in platforms], wh, *params.packages)
-        guard = Guard(unless=(ctx.tools.python, "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
+        guard = Guard(unless=(ctx.tools.python, "-I", "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
         return Compiled(commands=(Command(argv=download), Command(argv=manifest)), writable=(wh,), guard=guard)
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
@@ -152,7 +152,7 @@ class WheelKind(Kind):
         fallback = Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline)) if ctx.tools.uv else None
         verify = Command(argv=(ctx.tools.python, "-m", "installer.plan.kinds.wheel", "check", wh))
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
-        guard = Guard(unless=(py, "-c", INSTALLED_CHECK, *pins)) if pins else None
+        guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
         return Compiled(commands=(verify, Command(argv=pip_argv, fallback=fallback)),
                         writable=(prefix,) if prefix and prefix != "/" else (), guard=guard)

@@ -111,3 +111,18 @@ def test_answers_check_command(cli, tmp_path):
     result = cli("answers", "check", str(good), str(bad))
     assert result.returncode == 2
     assert f"{bad}:2: verify:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_wheelhouse_build_end_is_a_method_of_its_own():
+    built = parse_answers("version: 1\nmethod: wheelhouse-build\nwheelhouse: ./wh\n")
+    assert built.method == "wheelhouse-build" and built.wheelhouse == "./wh"
+    assert parse_answers(dump_answers(built)) == built
+    err = _error("version: 1\nmethod: wheelhouse-build\n")
+    assert (err.file, err.line, err.key) == ("a.yaml", 2, "method") and "give wheelhouse" in err.message
+    schema = answers_schema()
+    method = schema["properties"]["method"]
+    assert "wheelhouse-build" in method["enum"] and "wheelhouse-build" in method["description"]
+    # files written before it stay valid, meaning what they meant
+    for example in sorted((REPO / "recipes" / "answers").glob("*.yaml")):
+        assert load_answers(example).method in ("pip", "conda", "wheel", "wheelhouse-build")
+    assert load_answers(REPO / "recipes" / "answers" / "wheelhouse-offline.yaml").method == "wheel"

@@ -249,3 +249,17 @@ def test_downloads_and_file_writes_go_through_their_modules(tmp_path, state):
     assert dest.read_bytes() == src.read_bytes()
     assert conf.read_text() == "key = value\n"
     assert any(isinstance(e, Progress) for e in events)
+
+
+def test_dry_run_shows_the_diff_a_file_write_would_make(tmp_path, state):
+    conf = tmp_path / "etc" / "demo.conf"
+    conf.parent.mkdir()
+    conf.write_text("keep = 1\nold = 2\n")
+    plan = Plan(steps=(Step(id="conf", title="conf", kind="file",
+                            files=(FileWrite(path=str(conf), content="keep = 1\nnew = 3\n"),)),))
+    events = run(plan, state, dry_run=True)
+    lines = [e.line for e in events if isinstance(e, OutputLine)]
+    assert f"would write {conf}" in lines
+    assert "-old = 2" in lines and "+new = 3" in lines and " keep = 1" in lines
+    assert statuses(events) == {"conf": "skipped"} and finished(events).ok
+    assert conf.read_text() == "keep = 1\nold = 2\n" and not state.exists()

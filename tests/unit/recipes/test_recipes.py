@@ -28,6 +28,7 @@ TOOLS = Tools(uv="/usr/local/bin/uv", python="/usr/bin/python3", host_pip=True)
 MUST_PLAN = {
     "conda-env.yaml": ["rtx4090-550.json", "gtx1080ti-535.json", "cpu-only.json", "h100x8-565.json"],
     "wheelhouse-offline.yaml": ["cpu-only.json", "rtx4090-550.json"],
+    "wheelhouse-build.yaml": ["cpu-only.json", "rtx4090-550.json", "jetson-orin-nano.json"],
     "driver-toolkit-apt.yaml": ["rtx4090-550.json", "gtx1080ti-535.json", "nodriver-rtx3060.json", "v100-535.json"],
     "toolkit-runfile-user.yaml": ["rtx4090-550.json", "cpu-only.json", "b200x8-570.json"],
     "driver-nvidia-repo.yaml": ["rtx4090-550.json", "gtx960-580.json", "nodriver-rtx3060.json"],

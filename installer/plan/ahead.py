@@ -1,0 +1,92 @@
+"""`plan_from_files`: what `plan` and `install` share, arranged so that waiting overlaps work.
+
+Detection mostly waits (on its probes, on the target interpreter it runs); the rest of planning starts
+by loading the planner, its step kinds and the compatibility data, which is mostly computing. So, once
+the answers are valid (bad answers: exit 2 before anything at all has run, detection included),
+detection starts in a thread and the planner loads meanwhile; the compatibility data and the recipes
+the answers use load in another thread while detection waits. This module itself imports nothing
+heavy: the command modules import it first thing in run().
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import threading
+from typing import Any
+
+_PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
+
+
+def detection_python(spec: Any, cwd: str) -> str | None:
+    """The interpreter detection examines for a `target.python` answer: a path (absolute, from `cwd`),
+    or None for a version to look for (or none given)."""
+    if not isinstance(spec, str) or not spec or _PY_VERSION.match(spec):
+        return None
+    expanded = os.path.expanduser(spec)
+    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
+
+
+class DetectionAhead:
+    """`detect_dict(python=...)` running in a daemon thread; `report(python)` collects it."""
+
+    def __init__(self, python: str | None) -> None:
+        self.python = python
+        self._data: list[dict[str, Any]] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="detect-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from installer.hardware.detection import detect_dict
+
+            self._data.append(detect_dict(python=self.python))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the planning thread, if used
+            self._error.append(exc)
+
+    def report(self, python: str | None) -> Any:
+        """The HardwareReport, when this detection was for `python`; None when it was for another one."""
+        if python != self.python:
+            return None
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        from installer.hardware.report import HardwareReport
+
+        return HardwareReport.model_validate(self._data[0])
+
+
+def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
+                    probe_timeout: float = 3.0) -> tuple[Any, Any, Any]:
+    """(answers, report, plan) for `plan --answers F [--hardware F]` and `install`. Changes nothing:
+    detection only reads, and planning is pure. InputError naming the answers file, line and key."""
+    from installer.answers import answers_from_located
+    from installer.yamlfile import load_yaml
+
+    located = load_yaml(answers_path)
+    answers = answers_from_located(located)
+    python = detection_python(answers.target.python, os.getcwd())
+    detection = DetectionAhead(python) if hardware_path is None else None
+    from installer.errors import InputError
+    from installer.plan import planner  # loads while detection waits
+
+    planner.warm_up(answers)  # while detection waits
+    try:
+        if detection is not None:
+            report = detection.report(python)
+        else:
+            from installer.hardware import load_or_detect
+
+            report = load_or_detect(hardware_path, python=python)
+    except InputError as exc:
+        if python is None or exc.key != "--python":
+            raise
+        # the interpreter came from the answers: say where in them
+        raise located.error(("target", "python"), f"{python}: {exc.message}", exc.hint) from None
+    try:
+        plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=hardware_path is None)
+    except InputError as exc:
+        raise planner.remap_to_answers(exc, located) from None
+    return answers, report, plan
