@@ -77,6 +77,7 @@ def torch_python(tmp_path_factory) -> Path:
 class ReadableCheckout:
     root: Path  # a copy of installer/, recipes/ and tests/ that any user can read
     site: Path  # the runtime dependencies, copied from the test environment's site-packages
+    uv: Path  # the uv binary of the test environment, where another user can run it
 
 
 # Dev-only packages the product never imports at run time: left out of the copy to keep it small.
@@ -108,6 +109,10 @@ def readable_checkout() -> ReadableCheckout:
                 or n.endswith((".pth", "__mypyc.cpython-311-x86_64-linux-gnu.so"))]
 
     shutil.copytree(site_src, base / "site", ignore=ignore)
+    (base / "bin").mkdir()
+    uv_src = Path(sys.executable).parent / "uv"
+    if uv_src.exists():
+        shutil.copy2(uv_src, base / "bin" / "uv")
     for dirpath, dirnames, filenames in os.walk(base):
         for name in dirnames:
             os.chmod(os.path.join(dirpath, name), 0o755)
@@ -115,6 +120,6 @@ def readable_checkout() -> ReadableCheckout:
             path = os.path.join(dirpath, name)
             os.chmod(path, os.stat(path).st_mode | 0o444)
     try:
-        yield ReadableCheckout(root=root, site=base / "site")
+        yield ReadableCheckout(root=root, site=base / "site", uv=base / "bin" / "uv")
     finally:
         shutil.rmtree(base, ignore_errors=True)

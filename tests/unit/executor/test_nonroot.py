@@ -35,20 +35,23 @@ def nobody_dir():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def _as_nobody(d: Path, steps: list[dict]) -> subprocess.CompletedProcess[str]:
-    # the site-packages of the environment running the tests (make test's .venv, or any other)
-    site = next(p for p in map(Path, sys.path) if p.name == "site-packages" and str(p).startswith(sys.prefix))
+def _driver(ck) -> Path:
+    return ck.root / DRIVER.relative_to(REPO)
+
+
+def _as_nobody(d: Path, steps: list[dict], ck) -> subprocess.CompletedProcess[str]:
+    # nobody may not be able to read this checkout (a fresh clone in a 0700 folder): use a readable copy
     spec = d / "spec.json"
-    spec.write_text(json.dumps({"state": str(d / "state"), "steps": steps, "sys_path": [str(REPO), str(site)]}))
+    spec.write_text(json.dumps({"state": str(d / "state"), "steps": steps, "sys_path": [str(ck.root), str(ck.site)]}))
     os.chmod(spec, 0o644)
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(d), "XDG_CACHE_HOME": str(d / "cache"),
            "LANG": "C.UTF-8"}
     return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", SYSTEM_PY,
-                           str(DRIVER), str(spec)], capture_output=True, text=True, env=env, timeout=120)
+                           str(_driver(ck)), str(spec)], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_non_root_steps_run_as_the_user(nobody_dir):
-    uv = Path(sys.executable).parent / "uv"
+def test_non_root_steps_run_as_the_user(nobody_dir, readable_checkout):
+    uv = readable_checkout.uv
     venv = nobody_dir / "venv"
     who = nobody_dir / "out"
     steps = [
@@ -58,7 +61,7 @@ def test_non_root_steps_run_as_the_user(nobody_dir):
                                   f"import os; open({str(who / 'uid')!r}, 'w').write(str(os.geteuid()))"],
          "writable": [str(who)]},
     ]
-    result = _as_nobody(nobody_dir, steps)
+    result = _as_nobody(nobody_dir, steps, readable_checkout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "RunFinished   True" in result.stdout
     assert (who / "uid").read_text() == str(pwd.getpwnam("nobody").pw_uid)
@@ -67,36 +70,36 @@ def test_non_root_steps_run_as_the_user(nobody_dir):
     assert len(journal) == 2
 
 
-def test_a_root_step_needs_sudo_and_is_checked_before_anything_runs(nobody_dir):
+def test_a_root_step_needs_sudo_and_is_checked_before_anything_runs(nobody_dir, readable_checkout):
     marker = nobody_dir / "first"
     steps = [
         {"id": "first", "argv": [SYSTEM_PY, "-c", f"open({str(marker)!r}, 'w')"], "writable": [str(nobody_dir)]},
         {"id": "driver", "argv": ["apt-get", "install", "-y", "nvidia-driver-550"], "root": True},
     ]
-    result = _as_nobody(nobody_dir, steps)
+    result = _as_nobody(nobody_dir, steps, readable_checkout)
     assert result.returncode == 1
     assert result.stdout.startswith("ERROR") and "driver" in result.stdout
     assert ("sudo" in result.stdout) and "Traceback" not in result.stderr
     assert not marker.exists()
 
 
-def _venv_for_nobody(d: Path) -> Path:
+def _venv_for_nobody(d: Path, ck) -> Path:
     """An interpreter nobody can run (and root, through sudo) that imports this checkout of torch-setup:
-    a venv of the system's Python whose .pth names the repository and the dev venv's site-packages."""
+    a venv of the system's Python whose .pth names a readable copy of the checkout and its dependencies."""
     uv = Path(sys.executable).parent / "uv"
     venv = d / "venv"
     subprocess.run([str(uv), "venv", "-q", "--python", SYSTEM_PY, str(venv)], check=True, capture_output=True)
-    site = next((REPO / ".venv" / "lib").glob("python3*/site-packages"))
-    (next((venv / "lib").glob("python3*/site-packages")) / "torch_setup_checkout.pth").write_text(f"{REPO}\n{site}\n")
+    (next((venv / "lib").glob("python3*/site-packages")) / "torch_setup_checkout.pth").write_text(
+        f"{ck.root}\n{ck.site}\n")
     return venv / "bin" / "python"
 
 
 @pytest.mark.root
 @pytest.mark.skipif(shutil.which("sudo") is None, reason="sudo is not installed")
-def test_a_root_steps_file_is_written_through_sudo_when_not_root(nobody_dir):
+def test_a_root_steps_file_is_written_through_sudo_when_not_root(nobody_dir, readable_checkout):
     """torch-setup as nobody; a root step's file (a folder only root may write) goes through
     `sudo -n python -I -m installer.executor.fileedit write`, allowed by a NOPASSWD rule for exactly that."""
-    py = _venv_for_nobody(nobody_dir)
+    py = _venv_for_nobody(nobody_dir, readable_checkout)
     etc = nobody_dir / "etc"
     etc.mkdir()  # root's, 0755: nobody cannot write here
     mine = nobody_dir / "mine"
@@ -113,7 +116,8 @@ def test_a_root_steps_file_is_written_through_sudo_when_not_root(nobody_dir):
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(nobody_dir),
                "XDG_CACHE_HOME": str(nobody_dir / "cache"), "LANG": "C.UTF-8"}
         return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", str(py),
-                               str(DRIVER), str(spec)], capture_output=True, text=True, env=env, timeout=120,
+                               str(_driver(readable_checkout)), str(spec)], capture_output=True, text=True,
+                              env=env, timeout=120,
                               stdin=subprocess.DEVNULL)
 
     without_rule = run_as_nobody("export A=1\n")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,11 @@ import pytest
 from installer.errors import TorchSetupError
 from installer.executor.sudo import preflight, wrap
 
-REPO = Path(__file__).resolve().parents[3]
 SUDO = shutil.which("sudo")
 SETPRIV = shutil.which("setpriv")
 AS_NOBODY = [SETPRIV or "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+# the system's Python: nobody can run it, unlike an interpreter under root's home
+SYSTEM_PY = shutil.which("python3", path="/usr/bin:/bin") or "/usr/bin/python3"
 real_sudo = pytest.mark.skipif(not (SUDO and SETPRIV and os.geteuid() == 0),
                                reason="needs root, sudo and setpriv to act as another user")
 
@@ -67,9 +67,14 @@ print("ok")
 
 
 @real_sudo
-def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_path):
-    proc = subprocess.run([*AS_NOBODY, sys.executable, "-c", CHILD], capture_output=True, text=True,
-                          cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+def _nobody_env(ck) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ck.root}:{ck.site}", "LANG": "C.UTF-8", "HOME": "/tmp"}
+
+
+def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_path, readable_checkout):
+    proc = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", CHILD], capture_output=True, text=True,
+                          cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
+                          stdin=subprocess.DEVNULL, timeout=60)
     assert proc.returncode == 1, proc.stderr
     assert "password" in proc.stdout and "nvidia-driver, cuda-keyring" in proc.stdout
     assert "sudo -v" in proc.stdout  # says what to do next
@@ -77,20 +82,22 @@ def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_pat
 
 @real_sudo
 @pytest.mark.root
-def test_wrapped_command_really_runs_as_root_with_the_step_env(tmp_path):
+def test_wrapped_command_really_runs_as_root_with_the_step_env(tmp_path, readable_checkout):
     """With a NOPASSWD rule (what a lab admin sets up), preflight passes and the wrapped argv runs as root."""
     rule = Path("/etc/sudoers.d/zz-torch-setup-test")
     rule.write_text("nobody ALL=(root) NOPASSWD: /usr/bin/env, /usr/bin/true\n")
     rule.chmod(0o440)
     try:
-        check = subprocess.run([*AS_NOBODY, sys.executable, "-c", CHILD], capture_output=True, text=True,
-                               cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+        check = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", CHILD], capture_output=True, text=True,
+                               cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
+                               stdin=subprocess.DEVNULL, timeout=60)
         assert check.stdout.strip() == "ok", check.stdout + check.stderr
         code = ("import subprocess, sys; from installer.executor.sudo import wrap; "
                 "argv = wrap(['/usr/bin/python3', '-c', 'import os; print(os.geteuid(), os.environ[\"MARK\"])'], "
                 "root=True, env={'MARK': 'step-env'}); sys.exit(subprocess.run(argv).returncode)")
-        out = subprocess.run([*AS_NOBODY, sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=REPO, stdin=subprocess.DEVNULL, timeout=60)
+        out = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", code], capture_output=True, text=True,
+                             cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
+                             stdin=subprocess.DEVNULL, timeout=60)
         assert out.returncode == 0, out.stderr
         assert out.stdout.split() == ["0", "step-env"]
     finally:
