@@ -259,9 +259,7 @@ def answers_from_located(located: Located) -> Answers:
             where = _CROSS_KEYS.get(message)
             if where:
                 raise located.error(where, message) from None
-        error = pydantic_error(located, exc)
-        error.message = error.message.removeprefix("Value error, ")
-        raise error from None
+        raise pydantic_error(located, exc) from None
 
 
 def parse_answers(text: str, source: str = "<answers>") -> Answers:

@@ -110,7 +110,10 @@ def pydantic_error(located: Located, exc: Any, prefix: KeyPath = ()) -> InputErr
     err = exc.errors()[0]
     loc: KeyPath = prefix + tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
     msg = err["msg"]
-    if err["type"] == "extra_forbidden":
+    if err["type"] == "value_error":
+        # our validators raise ValueError with a message for people; pydantic prefixes it with its own words
+        msg = str(msg).removeprefix("Value error, ")
+    elif err["type"] == "extra_forbidden":
         msg = "unknown key"
     elif err["type"] == "missing":
         msg = "this key is required"

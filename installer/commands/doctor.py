@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from installer.hardware.report import HardwareReport
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,13 +16,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
     from installer.probes.text import render_checks
 
     python = resolve_python(args.python)
-    report = _hardware(args.hardware, python)
+    report = load_or_detect(args.hardware, python=python)
     verify = run_verify(python, timeout=args.timeout)
     findings = diagnose(report, verify)
     ok = verdict(findings)
@@ -49,10 +46,3 @@ def run(args: argparse.Namespace) -> int:
         if f.fix:
             print("      " + _("fix: {fix}", fix=f.fix))
     return 0 if ok else 1
-
-
-def _hardware(path: str | None, python: str) -> HardwareReport:
-    """The hardware report: `--hardware F`, else a live detection of this machine."""
-    from installer.hardware import load_or_detect
-
-    return load_or_detect(path, python=python)

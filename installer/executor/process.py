@@ -108,18 +108,23 @@ class Child:
         self.input = input  # written to the child's stdin, which is then closed (no input: /dev/null)
         self.outcome = Outcome()
 
+    def _must_stop(self) -> bool:
+        """Whether the cancel switch is set or the deadline has passed (and which: in the outcome)."""
+        if self.cancel is not None and self.cancel.is_set():
+            self.outcome.cancelled = True
+        elif self.deadline is not None and time.monotonic() > self.deadline:
+            self.outcome.timed_out = True
+        else:
+            return False
+        return True
+
     def _wait_exit(self, proc: subprocess.Popen[bytes]) -> None:
         """Both streams are closed: wait for the leader to exit, still honouring cancel and deadline."""
         while not _exited(proc.pid):
-            if self.cancel is not None and self.cancel.is_set():
-                self.outcome.cancelled = True
-            elif self.deadline is not None and time.monotonic() > self.deadline:
-                self.outcome.timed_out = True
-            else:
-                time.sleep(0.02)
-                continue
-            _kill_group(proc)
-            return
+            if self._must_stop():
+                _kill_group(proc)
+                return
+            time.sleep(0.02)
 
     def lines(self) -> Iterator[tuple[str, str]]:
         try:
@@ -143,11 +148,7 @@ class Child:
         open_streams = 2
         try:
             while open_streams:
-                if self.cancel is not None and self.cancel.is_set():
-                    self.outcome.cancelled = True
-                    break
-                if self.deadline is not None and time.monotonic() > self.deadline:
-                    self.outcome.timed_out = True
+                if self._must_stop():
                     break
                 try:
                     name, text = q.get(timeout=0.1)

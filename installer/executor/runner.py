@@ -25,16 +25,17 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from installer.errors import InputError, StepFailed, TorchSetupError
-from installer.executor import sandbox
+from installer.executor import sandbox, sudo
 from installer.executor.allowlist import check_plan, name_allowed, resolve
 from installer.executor.environment import scrubbed
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.executor.fileedit import default_backup_dir, diff_for, write_atomic
 from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
 from installer.i18n import _
@@ -74,14 +75,6 @@ class _StepRun:
         self.log.flush()
         self.tail.append(text)
         return OutputLine(self.step.id, text, "stderr")
-
-
-def _sudo_wrap(argv: tuple[str, ...], *, root: bool, env: dict[str, str]) -> tuple[str, ...]:
-    if not root:
-        return argv
-    from installer.executor import sudo
-
-    return sudo.wrap(argv, root=True, env=env)
 
 
 def blocking_file(path: str) -> str | None:
@@ -142,7 +135,7 @@ def _argv_for(cmd: Command, run: _StepRun, env: dict[str, str], *, guard: bool =
     program = resolve(cmd.argv[0], env.get("PATH"))
     argv = (program, *cmd.argv[1:])
     if run.step.root and not guard:
-        return _sudo_wrap(argv, root=True, env=dict(cmd.env))
+        return sudo.wrap(argv, root=True, env=dict(cmd.env))
     if guard and _isolated_python(argv):
         return argv
     bwrap = sandbox.bwrap_path()
@@ -199,6 +192,17 @@ def _run_command(cmd: Command, run: _StepRun, *, guard: bool = False,
     yield False
 
 
+def _relay(items: Iterator[Event | bool]) -> Generator[Event, None, bool]:
+    """Pass on the events of a part that ends with a bool (`yield from`); return that bool (False if none)."""
+    ok = False
+    for item in items:
+        if isinstance(item, bool):
+            ok = item
+        else:
+            yield item
+    return ok
+
+
 def _guard_holds(run: _StepRun) -> bool:
     guard = run.step.guard
     if guard is None:
@@ -229,13 +233,9 @@ def _do_downloads(run: _StepRun) -> Iterator[Event | bool]:
     if not run.step.downloads:
         yield True
         return
-    try:
-        from installer.executor.download import fetch
-    except ImportError:
-        yield run.note(_("this installation cannot download files (installer.executor.download is missing)"))
-        yield False
-        return
     import queue
+
+    from installer.executor.download import fetch  # here: httpx is only imported when a step downloads
 
     for d in run.step.downloads:
         yield run.note(_("download {dest}", dest=d.dest))
@@ -263,18 +263,10 @@ def _do_downloads(run: _StepRun) -> Iterator[Event | bool]:
     yield True
 
 
-def _as_root_needed(step: Step) -> bool:
-    from installer.executor import sudo
-
-    return step.root and not sudo.is_root()
-
-
 def _write_through_sudo(fw: FileWrite, run: _StepRun) -> bool:
     """A root step's file when torch-setup is not root: the same atomic writer, in a process of its own
     started through `sudo -n` (installer.executor.fileedit), the FileWrite as JSON on its stdin.
     True when the file was written, False when it already was as planned; StepFailed otherwise."""
-    from installer.executor import sudo
-
     # -I: an interpreter running as root must not import from the working directory or PYTHONPATH
     argv = sudo.wrap((sys.executable, "-I", "-m", "installer.executor.fileedit", "write",
                       "--backup-dir", run.backup_dir), root=True)
@@ -297,16 +289,8 @@ def _do_files(run: _StepRun) -> Iterator[Event | bool]:
     if not run.step.files:
         yield True
         return
-    try:
-        from installer.executor.fileedit import write_atomic
-    except ImportError:
-        yield run.note(_("this installation cannot write files (installer.executor.fileedit is missing)"))
-        yield False
-        return
-    through_sudo = _as_root_needed(run.step)
+    through_sudo = run.step.root and not sudo.is_root()
     if not run.backup_dir:
-        from installer.executor.fileedit import default_backup_dir
-
         run.backup_dir = str(default_backup_dir())
     for fw in run.step.files:
         changed = False
@@ -333,24 +317,10 @@ def _do_files(run: _StepRun) -> Iterator[Event | bool]:
 
 
 def _execute(run: _StepRun) -> Iterator[Event | bool]:
-    for part in (_do_downloads(run), _do_files(run)):
-        ok = False
-        for item in part:
-            if isinstance(item, bool):
-                ok = item
-            else:
-                yield item
-        if not ok:
-            yield False
-            return
-    for cmd in run.step.commands:
-        ok = False
-        for item in _run_command(cmd, run):
-            if isinstance(item, bool):
-                ok = item
-            else:
-                yield item
-        if not ok:
+    """Downloads, then file writes, then commands; the first part that fails ends the step."""
+    parts = (_do_downloads(run), _do_files(run), *(_run_command(cmd, run) for cmd in run.step.commands))
+    for part in parts:
+        if not (yield from _relay(part)):
             yield False
             return
     yield True
@@ -397,12 +367,7 @@ def _simulate(plan: Plan, index: int, cancel: threading.Event) -> Iterator[Event
             if not name_allowed(cmd.argv[0]):
                 raise TorchSetupError(_("step {step}: its simulation runs {program}, which is not on the list of "
                                         "programs torch-setup runs", step=step.id, program=cmd.argv[0]))
-            ok = False
-            for item in _run_command(cmd, run, guard=True):
-                if isinstance(item, bool):
-                    ok = item
-                else:
-                    yield item
+            ok = yield from _relay(_run_command(cmd, run, guard=True))
             if run.interrupted:
                 yield False, _("interrupted"), tuple(run.tail)
                 return
@@ -456,8 +421,6 @@ def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
 
 def _diff_lines(fw: FileWrite) -> list[str]:
     """The change a file write would make, as diff lines (a file only root may read: nothing)."""
-    from installer.executor.fileedit import diff_for
-
     try:
         lines = diff_for(fw).splitlines()
     except (OSError, TorchSetupError):
@@ -503,8 +466,6 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
                               hint=_("set XDG_STATE_HOME to a folder you can write to")) from None
     with RunLock(state):
         if plan.needs_root:
-            from installer.executor import sudo
-
             sudo.preflight(needs_root=True, interactive=interactive,
                            steps=[s.id for s in plan.steps if s.root])
         yield from _run_locked(plan, cancel, state)
@@ -554,11 +515,7 @@ def _run_step(run: _StepRun, journal: Journal, log_path: str, started: float) ->
     ok = False
     if not run.interrupted:  # Ctrl-C may have come while the guard ran
         journal.record(digest, "started", step.id, log=log_path)
-        for item in _execute(run):
-            if isinstance(item, bool):
-                ok = item
-            else:
-                yield item
+        ok = yield from _relay(_execute(run))
     if not ok:
         yield from _stop(run, journal, digest, started, log_path)
         yield False
@@ -599,13 +556,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
                            tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),
                            backup_dir=str(state / "backups"))
-            go_on = False
             try:
-                for item in _run_step(run, journal, log_path, started):
-                    if isinstance(item, bool):
-                        go_on = item
-                    else:
-                        yield item
+                go_on = yield from _relay(_run_step(run, journal, log_path, started))
             except KeyboardInterrupt:
                 cancel.set()
                 run.interrupted = True

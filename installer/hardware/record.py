@@ -1,7 +1,7 @@
 """The report as plain dicts, in exactly the shape and key order HardwareReport.to_dict() gives.
 
 `detect --json` prints these without importing pydantic (its import is half of the 0.3 s budget);
-tests/unit/hardware/test_record.py checks, on every recorded machine, that validating the dict
+tests/unit/hardware/test_hw_report.py checks, on every recorded machine, that validating the dict
 through the model changes nothing. A field added to report.py needs its line here too.
 """
 

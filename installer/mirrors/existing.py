@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import configparser
 import os
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -84,10 +83,11 @@ def _pip_from_files(env: Mapping[str, str]) -> tuple[str | None, str | None, lis
 
 def pip_config_list(python: str | None = None, timeout: float = 5.0) -> dict[str, str]:
     """`pip config list` of the given interpreter: what pip itself says it reads."""
-    try:
-        proc = subprocess.run([python or sys.executable, "-m", "pip", "config", "list"], capture_output=True,
-                              text=True, timeout=timeout, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-    except (OSError, subprocess.SubprocessError):
+    from installer.hardware.run import run
+
+    proc = run([python or sys.executable, "-m", "pip", "config", "list"], timeout=timeout,
+               env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    if proc is None:
         return {}
     out: dict[str, str] = {}
     for line in proc.stdout.splitlines():

@@ -140,11 +140,7 @@ def release_date(text: str) -> datetime | None:
     """The `Date:` field of an apt Release / InRelease file."""
     for line in text.splitlines()[:60]:
         if line.startswith("Date:"):
-            try:
-                when = email.utils.parsedate_to_datetime(line[5:].strip())
-            except (TypeError, ValueError):
-                return None
-            return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            return http_date(line[5:].strip())
     return None
 
 

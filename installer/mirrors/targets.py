@@ -51,7 +51,9 @@ class ProbeContext:
     def for_this_machine(cls, catalog: Catalog, **overrides: object) -> ProbeContext:
         """Probe the apt suite, CUDA repo and installer this machine would use (TORCH_SETUP_ROOT aware)."""
         ctx = cls.from_catalog(catalog)
-        os_release = _os_release()
+        from installer.hardware import osinfo
+
+        os_release = osinfo.os_release()
         machine = platform.machine().lower()
         arm = machine in ("aarch64", "arm64")
         distro_id = os_release.get("ID", "")
@@ -71,18 +73,6 @@ class ProbeContext:
                 changes["cuda_repo"] = f"{distro_id}{version}/{cuda_arch}"
         changes.update(overrides)
         return replace(ctx, **changes)  # type: ignore[arg-type]
-
-
-def _os_release() -> dict[str, str]:
-    from installer.hardware.root import read_text
-
-    text = read_text("/etc/os-release") or read_text("/usr/lib/os-release") or ""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            out[key.strip()] = value.strip().strip('"')
-    return out
 
 
 @dataclass(frozen=True)

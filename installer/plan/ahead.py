@@ -16,16 +16,21 @@ import re
 import threading
 from typing import Any
 
-_PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
+PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")  # a `target.python` answer that names a version, not a path
+
+
+def absolute(path: str, cwd: str) -> str:
+    """Relative paths are taken from the working directory; `~` is the home folder."""
+    expanded = os.path.expanduser(path)
+    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
 
 
 def detection_python(spec: Any, cwd: str) -> str | None:
     """The interpreter detection examines for a `target.python` answer: a path (absolute, from `cwd`),
     or None for a version to look for (or none given)."""
-    if not isinstance(spec, str) or not spec or _PY_VERSION.match(spec):
+    if not isinstance(spec, str) or not spec or PY_VERSION.match(spec):
         return None
-    expanded = os.path.expanduser(spec)
-    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
+    return absolute(spec, cwd)
 
 
 class DetectionAhead:

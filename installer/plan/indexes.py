@@ -23,6 +23,7 @@ from installer.i18n import _
 if TYPE_CHECKING:
     from installer.answers import Answers
     from installer.hardware.report import HardwareReport
+    from installer.mirrors.catalog import Mirror
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,13 @@ class Indexes:
     pytorch_layout: str = "pep503"  # pep503: an index (--extra-index-url); flat: a find-links page
 
     def uv_flags(self) -> tuple[str, ...]:
-        flags: list[str] = []
-        if self.index_url:
-            flags += ["--index-url", self.index_url]
-        for url in self.extra_index_urls:
-            flags += ["--extra-index-url", url]
-        for link in self.find_links:
-            flags += ["--find-links", link]
-        for host in self.trusted_hosts:
-            flags += ["--allow-insecure-host", host]
-        return tuple(flags)
+        return self._flags("--allow-insecure-host")
 
     def pip_flags(self) -> tuple[str, ...]:
+        return self._flags("--trusted-host")
+
+    def _flags(self, trusted_host_flag: str) -> tuple[str, ...]:
+        """The same sources for both engines; only the flag for a trusted plain-http host differs."""
         flags: list[str] = []
         if self.index_url:
             flags += ["--index-url", self.index_url]
@@ -56,7 +52,7 @@ class Indexes:
         for link in self.find_links:
             flags += ["--find-links", link]
         for host in self.trusted_hosts:
-            flags += ["--trusted-host", host]
+            flags += [trusted_host_flag, host]
         return tuple(flags)
 
 
@@ -65,15 +61,15 @@ def needs_pytorch_index(pins: Any) -> bool:
     return bool(getattr(pins, "local", ""))
 
 
-def _mirror_url(choice: str, kind: str, key: str) -> str:
-    """The URL behind a catalog id; an unknown id is an input error."""
+def catalog_mirror(choice: str, kind: str, key: str) -> Mirror:
+    """The catalog's mirror `choice` of this kind (pypi, conda, ...); an unknown id is an input error."""
     from installer.mirrors.catalog import load_catalog
 
     mirror = load_catalog().get(choice)
     if mirror is None or mirror.kind != kind:
         raise InputError(_("unknown {kind} mirror id {id!r}", kind=kind, id=choice), key=key,
                          hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
-    return mirror.url
+    return mirror
 
 
 def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch: Any = None) -> Indexes:
@@ -95,7 +91,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     elif "://" in choice:
         index_url = choice
     else:
-        index_url = _mirror_url(choice, "pypi", "mirror.pypi")
+        index_url = catalog_mirror(choice, "pypi", "mirror.pypi").url
 
     pytorch_url: str | None = None
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"

@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.plan.ahead import PY_VERSION, absolute
 from installer.plan.indexes import Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Plan, Step
@@ -29,21 +30,13 @@ if TYPE_CHECKING:
     from installer.hardware.report import HardwareReport
     from installer.plan.recipe import Recipe
 
-_PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
-
-
-def _abs(path: str, cwd: str) -> str:
-    """Relative paths are taken from the working directory; `~` is the home folder."""
-    expanded = os.path.expanduser(path)
-    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
-
 
 def _interpreter(spec: str | None, cwd: str) -> str | None:
     if spec is None:
         return None
-    if _PY_VERSION.match(spec):
+    if PY_VERSION.match(spec):
         return f"python{spec}"  # found on PATH when the step runs
-    return _abs(spec, cwd)
+    return absolute(spec, cwd)
 
 
 def _minor(version: str | None) -> str | None:
@@ -64,12 +57,12 @@ def target_of(answers: Answers, report: HardwareReport, tools: Tools, cwd: str) 
     if t.kind == "existing":
         python = _interpreter(t.python, cwd)
         path = posixpath.dirname(posixpath.dirname(python)) if python and python.startswith("/") else None
-        version = t.python if t.python and _PY_VERSION.match(t.python) else None
+        version = t.python if t.python and PY_VERSION.match(t.python) else None
         return {"path": path, "python": python, "base_python": python, "python_version": version}
-    path = _abs(t.path, cwd)
+    path = absolute(t.path, cwd)
     if t.python is not None:
         base = _interpreter(t.python, cwd)
-        version = t.python if _PY_VERSION.match(t.python) else (
+        version = t.python if PY_VERSION.match(t.python) else (
             detected_version if detected and base == detected else None)
     else:
         base = detected or tools.python
@@ -122,7 +115,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "pins.requirements": tuple(pins.requirements),
         "pins.torchvision": pins.torchvision,
         "pins.torchaudio": pins.torchaudio,
-        "wheelhouse": _abs(answers.wheelhouse, cwd) if answers.wheelhouse else None,
+        "wheelhouse": absolute(answers.wheelhouse, cwd) if answers.wheelhouse else None,
         "mirror.region": answers.mirror.region,
         "mirror.scope": answers.mirror.scope,
         "mirror.pypi": answers.mirror.pypi,
@@ -131,7 +124,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "mirror.apt": answers.mirror.apt,
         "index.url": indexes.index_url,
         "index.extra_urls": indexes.extra_index_urls,
-        "index.find_links": tuple(_abs(x, cwd) for x in indexes.find_links if "://" not in x),
+        "index.find_links": tuple(absolute(x, cwd) for x in indexes.find_links if "://" not in x),
         "index.pytorch": indexes.pytorch_index,
         "driver.install": answers.driver.install,
         "driver.branch": answers.driver.branch,
@@ -140,7 +133,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "cuda_toolkit.install": ct.install,
         "cuda_toolkit.version": ct.version,
         "cuda_toolkit.source": ct.source,
-        "cuda_toolkit.prefix": _abs(ct.prefix, cwd) if ct.prefix else None,
+        "cuda_toolkit.prefix": absolute(ct.prefix, cwd) if ct.prefix else None,
         "verify": answers.verify,
         "bench": answers.bench,
         "tools.uv": tools.uv,

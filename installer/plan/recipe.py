@@ -209,9 +209,7 @@ class _UnknownKeysFirst:
 
 
 def _params_error(located: Located, exc: ValidationError, prefix: KeyPath) -> InputError:
-    error = pydantic_error(located, _UnknownKeysFirst(exc), prefix)
-    error.message = error.message.removeprefix("Value error, ")
-    return error
+    return pydantic_error(located, _UnknownKeysFirst(exc), prefix)
 
 
 def _check_templates(located: Located, path: KeyPath, node: Any, *, display: bool = False) -> None:

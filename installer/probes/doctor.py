@@ -22,6 +22,11 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from installer.compat import recommend
+from installer.compat.data import load
+from installer.compat.data_model import Kernels
+from installer.compat.machine import parse_cc
+from installer.compat.rules import driver_meets, driver_need, kernel_for, version_key
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 
@@ -92,15 +97,6 @@ def _driver_cuda_from(verify: dict[str, Any], report: HardwareReport) -> str | N
     return None
 
 
-def _cc(text: str | None) -> tuple[int, int] | None:
-    m = re.fullmatch(r"(\d+)\.(\d+)", str(text or ""))
-    return (int(m.group(1)), int(m.group(2))) if m else None
-
-
-def _vkey(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in re.findall(r"\d+", version))
-
-
 def _arch_entries(arch_list: list[str]) -> tuple[list[str], list[str]]:
     """torch's arch list ("sm_86", "compute_120") as the compat data's capabilities ("8.6"), cubins and PTX.
 
@@ -120,12 +116,12 @@ def _arch_entries(arch_list: list[str]) -> tuple[list[str], list[str]]:
 
 def _gpus_for_arch(report: HardwareReport, verify: dict[str, Any]) -> list[tuple[str, tuple[int, int]]]:
     """(name, capability) per NVIDIA GPU: what torch saw when it could, else what detection found."""
-    seen = [(str(d.get("name")), _cc(d.get("capability"))) for d in verify.get("devices") or []
+    seen = [(str(d.get("name")), parse_cc(d.get("capability"))) for d in verify.get("devices") or []
             if d.get("type") == "cuda"]
     if seen:
         return [(n, c) for n, c in seen if c]
     return [(g.name or f"GPU {g.index}", cc) for g in report.nvidia_gpus
-            if (cc := _cc(g.compute_capability))]
+            if (cc := parse_cc(g.compute_capability))]
 
 
 # ---- what to install instead -----------------------------------------------------------------------
@@ -139,8 +135,6 @@ class _Advice:
 def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
     python = (verify.get("python") or {}).get("version")
     try:
-        from installer.compat import recommend
-
         rec = recommend(report, python=python)
     except Exception:  # the compat data cannot judge this machine: the fix falls back to `recommend`
         return _Advice(None, None)
@@ -234,9 +228,6 @@ def _driver_too_old(report: HardwareReport, verify: dict[str, Any], advice: _Adv
     old_by_numbers = False
     need_text = None
     try:
-        from installer.compat.data import load
-        from installer.compat.rules import driver_meets, driver_need
-
         windows = bool(report.os.wsl) or (report.os.system or "").lower() == "windows"
         need = driver_need(str(runtime), False, load(), windows)
         need_text = need.version
@@ -245,7 +236,7 @@ def _driver_too_old(report: HardwareReport, verify: dict[str, Any], advice: _Adv
             old_by_numbers = not driver_meets(driver, driver_cuda, need)
     except Exception:  # no compat data for this CUDA: judge by the major version the driver offers
         if driver_cuda:
-            old_by_numbers = _vkey(driver_cuda)[:1] < _vkey(str(runtime))[:1]
+            old_by_numbers = version_key(driver_cuda)[:1] < version_key(str(runtime))[:1]
     if not (says_too_old or old_by_numbers):
         return None
     driver = report.nvidia_driver.version if report.nvidia_driver else None
@@ -274,12 +265,8 @@ def _arch_missing(report: HardwareReport, verify: dict[str, Any], advice: _Advic
     if not arch_list or verify.get("hip_build"):
         return None
     sm, ptx = _arch_entries(arch_list)
-    missing = []
-    for name, cc in _gpus_for_arch(report, verify):
-        cubin = [c for c in (_cc(s) for s in sm) if c and c[0] == cc[0] and c[1] <= cc[1]]
-        jit = [c for c in (_cc(s) for s in ptx) if c and c <= cc]
-        if not cubin and not jit:
-            missing.append((name, cc))
+    kernels = Kernels(sm=sm, ptx=ptx)
+    missing = [(name, cc) for name, cc in _gpus_for_arch(report, verify) if kernel_for(cc, kernels) is None]
     if not missing:
         return None
     names = ", ".join(f"{n} (sm_{c[0]}{c[1]})" for n, c in missing)

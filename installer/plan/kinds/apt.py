@@ -64,6 +64,20 @@ def check_packages(v: tuple[str, ...]) -> tuple[str, ...]:
     return v
 
 
+def plain_file_name(v: str) -> str:
+    """A download's name in the cache: no folders, nothing a shell could read."""
+    if not _FILE.match(v):
+        raise ValueError(f"{v!r} is not a plain file name")
+    return v
+
+
+def sha256_hex(v: str | None) -> str | None:
+    """A checksum as 64 lowercase hexadecimal digits (None: none published)."""
+    if v is not None and not _SHA256.match(v.lower()):
+        raise ValueError("sha256 is 64 hexadecimal digits")
+    return v.lower() if v else v
+
+
 class Artifact(KindParams):
     """A file to download: its name in the cache, the URLs to try in order, and its checksum."""
 
@@ -72,24 +86,13 @@ class Artifact(KindParams):
     sha256: str | None = None
     size: int | None = Field(default=None, gt=0)
 
-    @field_validator("file")
-    @classmethod
-    def _file(cls, v: str) -> str:
-        if not _FILE.match(v):
-            raise ValueError(f"{v!r} is not a plain file name")
-        return v
+    _file = field_validator("file")(classmethod(lambda cls, v: plain_file_name(v)))
+    _sha = field_validator("sha256")(classmethod(lambda cls, v: sha256_hex(v)))
 
     @field_validator("urls")
     @classmethod
     def _urls(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return check(VType.URLS, v)  # type: ignore[no-any-return]
-
-    @field_validator("sha256")
-    @classmethod
-    def _sha(cls, v: str | None) -> str | None:
-        if v is not None and not _SHA256.match(v.lower()):
-            raise ValueError("sha256 is 64 hexadecimal digits")
-        return v.lower() if v else v
 
     def download(self, cache_dir: str) -> Download:
         return Download(urls=self.urls, dest=posixpath.join(cache_dir, self.file), sha256=self.sha256,

@@ -110,12 +110,9 @@ def conda_mirror(choice: str) -> tuple[str, str] | None:
         return None
     if "://" in choice:
         return choice.rstrip("/"), "conda-forge"
-    from installer.mirrors.catalog import load_catalog
+    from installer.plan.indexes import catalog_mirror
 
-    mirror = load_catalog().get(choice)
-    if mirror is None or mirror.kind != "conda":
-        raise InputError(_("unknown conda mirror id {id!r}", id=choice), key="mirror.conda",
-                         hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
+    mirror = catalog_mirror(choice, "conda", "mirror.conda")
     return mirror.url, mirror.condarc or "conda-forge"
 
 

@@ -27,7 +27,6 @@ Miniforge: `bash Miniforge3-*.sh -b -f -p PREFIX` (batch, no PATH edits; spack's
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import replace
 from typing import Literal
 
@@ -36,13 +35,11 @@ from pydantic import Field, field_validator, model_validator
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.plan.kinds.apt import Artifact, catalog_bases, cuda_minor
+from installer.plan.kinds.apt import Artifact, catalog_bases, cuda_minor, plain_file_name, sha256_hex
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
 from installer.plan.values import VType, check
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 ARCHES = ("x86_64", "aarch64")
 # Extra installer options a recipe may add: the documented ones that change nothing outside the prefix.
 CUDA_OPTIONS = frozenset({"--no-man-page", "--no-drm", "--no-opengl-libs", "--override"})
@@ -55,19 +52,8 @@ class FileRef(KindParams):
     sha256: str
     size: int | None = Field(default=None, gt=0)
 
-    @field_validator("file")
-    @classmethod
-    def _file(cls, v: str) -> str:
-        if not _FILE.match(v):
-            raise ValueError(f"{v!r} is not a plain file name")
-        return v
-
-    @field_validator("sha256")
-    @classmethod
-    def _sha(cls, v: str) -> str:
-        if not _SHA256.match(v.lower()):
-            raise ValueError("sha256 is 64 hexadecimal digits")
-        return v.lower()
+    _file = field_validator("file")(classmethod(lambda cls, v: plain_file_name(v)))
+    _sha = field_validator("sha256")(classmethod(lambda cls, v: sha256_hex(v)))
 
 
 class Release(KindParams):

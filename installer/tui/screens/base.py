@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from installer.i18n import _
 from installer.tui.translate import translate_bindings
@@ -154,6 +154,74 @@ class WizardScreen(Screen[None]):
         if self.can_go_back():
             self.save()
             self.wizard.go_back()
+
+
+class TargetRunScreen(WizardScreen):
+    """A screen that runs something inside the new environment, in a worker (Verify, Benchmark): a note
+    instead on a dry run, the last result drawn again when the screen comes back, `r` to run it again."""
+
+    RESULT: ClassVar[str] = ""  # the WizardState attribute that keeps the last result
+    BOX: ClassVar[str] = ""  # the id of the Vertical the result is drawn in
+
+    def dry_run_note(self) -> str:
+        raise NotImplementedError
+
+    def start(self, python: str) -> None:
+        """Start the worker that runs in `python` and draws what it gets."""
+        raise NotImplementedError
+
+    def show_saved(self, result: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def target_python(self) -> str | None:
+        """The new environment's interpreter; None on a dry run or when the plan names none."""
+        plan = self.state.plan
+        if self.state.dry_run or plan is None or not plan.target_python:
+            return None
+        return plan.target_python
+
+    def box(self) -> Vertical:
+        return self.query_one(f"#{self.BOX}", Vertical)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        python = self.target_python()
+        saved = getattr(self.state, self.RESULT)
+        if python is None:
+            self.query_one("#busy").display = False
+            self.box().mount(Static(self.dry_run_note(), classes="note"))
+            self.refresh_nav(_("dry run"))
+        elif saved is not None:
+            self.show_saved(saved)
+        else:
+            self.start(python)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rerun":
+            return None if self.state.dry_run else True
+        return super().check_action(action, parameters)
+
+    def action_rerun(self) -> None:
+        python = self.target_python()
+        if python is None:
+            return
+        setattr(self.state, self.RESULT, None)
+        self.box().remove_children()
+        self.query_one("#busy").display = True
+        self.start(python)
+
+    def mount_error(self, heading: str, exc: BaseException, hint: str) -> None:
+        """The run failed: `heading` and the error in the box, `hint` beside Next."""
+        from rich.markup import escape
+
+        self.query_one("#busy").display = False
+        self.box().mount(Static(escape(heading) + "\n" + escape(error_text(exc)), classes="error"))
+        self.refresh_nav(hint)
+
+
+def busy(text: str, *, text_id: str | None = None) -> Horizontal:
+    """The "working…" row a screen shows while its worker runs (id `busy`: hidden once the result is in)."""
+    return Horizontal(LoadingIndicator(), Static(text, id=text_id), classes="busy", id="busy")
 
 
 def pad(text: str, width: int) -> str:

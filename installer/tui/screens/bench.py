@@ -10,11 +10,11 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, error_text, pad
+from installer.tui.screens.base import TargetRunScreen, busy, pad
 
 BAR = 24
 
@@ -50,47 +50,31 @@ def bar(value: float, expected: float | None, scale: float) -> str:
     return "".join(cells)
 
 
-class BenchScreen(WizardScreen):
+class BenchScreen(TargetRunScreen):
     NAME = "bench"
+    RESULT = "bench_result"
+    BOX = "figures"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("r", "rerun", "Run again"),
     ]
 
     def body(self) -> ComposeResult:
-        with Horizontal(classes="busy", id="busy"):
-            yield LoadingIndicator()
-            yield Static(_("Measuring…"), id="bench-progress")
+        yield busy(_("Measuring…"), text_id="bench-progress")
         yield Vertical(id="figures")
 
     def quick(self) -> bool:
         return self.state.draft.get("bench", "quick") != "full"
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
-            self.query_one("#busy").display = False
-            self.query_one("#figures", Vertical).mount(Static(
-                _("Dry run: nothing was installed, so nothing is measured. After a real install this screen "
-                  "measures matrix multiply speed per precision and memory bandwidth, against what this GPU "
-                  "should reach."), classes="note"))
-            self.refresh_nav(_("dry run"))
-        elif self.state.bench_result is not None:
-            self.show(self.state.bench_result)
-        else:
-            self.measure(self.state.plan.target_python)
+    def dry_run_note(self) -> str:
+        return _("Dry run: nothing was installed, so nothing is measured. After a real install this screen "
+                 "measures matrix multiply speed per precision and memory bandwidth, against what this GPU "
+                 "should reach.")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rerun":
-            return None if self.state.dry_run else True
-        return super().check_action(action, parameters)
+    def start(self, python: str) -> None:
+        self.measure(python)
 
-    def action_rerun(self) -> None:
-        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
-            return
-        self.state.bench_result = None
-        self.query_one("#figures", Vertical).remove_children()
-        self.query_one("#busy").display = True
-        self.measure(self.state.plan.target_python)
+    def show_saved(self, result: dict[str, Any]) -> None:
+        self.show(result)
 
     @work(thread=True, exclusive=True, group="bench")
     def measure(self, python: str) -> None:
@@ -111,15 +95,12 @@ class BenchScreen(WizardScreen):
         self.app.call_from_thread(self.show, result)
 
     def show_error(self, exc: BaseException) -> None:
-        self.query_one("#busy").display = False
-        self.query_one("#figures", Vertical).mount(
-            Static(escape(_("The benchmark could not run:")) + "\n" + escape(error_text(exc)), classes="error"))
-        self.refresh_nav(_("benchmark failed"))
+        self.mount_error(_("The benchmark could not run:"), exc, _("benchmark failed"))
 
     def show(self, result: dict[str, Any]) -> None:
         self.state.bench_result = result
         self.query_one("#busy").display = False
-        box = self.query_one("#figures", Vertical)
+        box = self.box()
         box.remove_children()
         rows = figures_of(result)
         device = device_name(result)

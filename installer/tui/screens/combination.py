@@ -13,11 +13,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, LoadingIndicator, OptionList, RadioSet, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.screens.base import WizardScreen, busy, error_text
 from installer.tui.widgets import Radio, Tick
 
 
@@ -87,9 +87,7 @@ class CombinationScreen(WizardScreen):
         target = self.state.section("target")
         torch = self.state.section("torch")
         yield Static(_("Choose a PyTorch build"), classes="section")
-        with Horizontal(classes="busy", id="busy"):
-            yield LoadingIndicator()
-            yield Static(_("Working out which builds fit this machine…"))
+        yield busy(_("Working out which builds fit this machine…"))
         yield OptionList(id="choices")
         yield Static("", id="rec-warnings")
         yield Static("", id="refused", classes="muted")

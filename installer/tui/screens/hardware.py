@@ -8,11 +8,11 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, aligned, error_text
+from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
 
 if TYPE_CHECKING:
     from installer.hardware.report import HardwareReport
@@ -73,9 +73,7 @@ class HardwareScreen(WizardScreen):
         if source:
             yield Static(_("Recorded machine from {file}: the plan is made for that machine, not this one.",
                            file=escape(source)), classes="note")
-        with Horizontal(classes="busy", id="busy"):
-            yield LoadingIndicator()
-            yield Static(_("Looking at this machine…"))
+        yield busy(_("Looking at this machine…"))
         yield Vertical(id="facts")
 
     def on_mount(self) -> None:

@@ -12,11 +12,11 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, aligned, error_text
+from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -65,9 +65,7 @@ class ReviewScreen(WizardScreen):
     ]
 
     def body(self) -> ComposeResult:
-        with Horizontal(classes="busy", id="busy"):
-            yield LoadingIndicator()
-            yield Static(_("Making the plan…"))
+        yield busy(_("Making the plan…"))
         yield Vertical(id="plan")
 
     def next_label(self) -> str:

@@ -9,11 +9,11 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.screens.base import TargetRunScreen, busy
 
 
 def checks_of(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -35,45 +35,28 @@ def finding_text(finding: Any) -> tuple[str, str]:
     return str(title), str(getattr(finding, "fix", "") or "")
 
 
-class VerifyScreen(WizardScreen):
+class VerifyScreen(TargetRunScreen):
     NAME = "verify"
+    RESULT = "verify_result"
+    BOX = "checks"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("r", "rerun", "Check again"),
     ]
 
     def body(self) -> ComposeResult:
-        with Horizontal(classes="busy", id="busy"):
-            yield LoadingIndicator()
-            yield Static(_("Checking torch inside the new environment…"))
+        yield busy(_("Checking torch inside the new environment…"))
         yield Vertical(id="checks")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
-            self.query_one("#busy").display = False
-            self.query_one("#checks", Vertical).mount(Static(
-                _("Dry run: nothing was installed, so there is nothing to check. After a real install this "
-                  "screen checks that torch imports, which CUDA it was built for, that it sees each GPU and "
-                  "has kernels for it, and that a small computation on each device matches the CPU."),
-                classes="note"))
-            self.refresh_nav(_("dry run"))
-        elif self.state.verify_result is not None:
-            self.show(self.state.verify_result, [])
-        else:
-            self.check(self.state.plan.target_python)
+    def dry_run_note(self) -> str:
+        return _("Dry run: nothing was installed, so there is nothing to check. After a real install this "
+                 "screen checks that torch imports, which CUDA it was built for, that it sees each GPU and "
+                 "has kernels for it, and that a small computation on each device matches the CPU.")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rerun":
-            return None if self.state.dry_run else True
-        return super().check_action(action, parameters)
+    def start(self, python: str) -> None:
+        self.check(python)
 
-    def action_rerun(self) -> None:
-        if self.state.dry_run or self.state.plan is None or not self.state.plan.target_python:
-            return
-        self.state.verify_result = None
-        self.query_one("#checks", Vertical).remove_children()
-        self.query_one("#busy").display = True
-        self.check(self.state.plan.target_python)
+    def show_saved(self, result: dict[str, Any]) -> None:
+        self.show(result, [])
 
     @work(thread=True, exclusive=True, group="verify")
     def check(self, python: str) -> None:
@@ -93,16 +76,13 @@ class VerifyScreen(WizardScreen):
         self.app.call_from_thread(self.show, result, findings)
 
     def show_error(self, exc: BaseException) -> None:
-        self.query_one("#busy").display = False
-        self.query_one("#checks", Vertical).mount(
-            Static(escape(_("The checks could not run:")) + "\n" + escape(error_text(exc)), classes="error"))
         self.wizard.exit_code = self.wizard.exit_code or 1
-        self.refresh_nav(_("checks did not run"))
+        self.mount_error(_("The checks could not run:"), exc, _("checks did not run"))
 
     def show(self, result: dict[str, Any], findings: list[Any]) -> None:
         self.state.verify_result = result
         self.query_one("#busy").display = False
-        box = self.query_one("#checks", Vertical)
+        box = self.box()
         box.remove_children()
         widgets = []
         for row in checks_of(result):
