@@ -86,6 +86,16 @@ def _mirror(value: str) -> str:
     raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL", value=repr(value)))
 
 
+def mirror_problem(value: str) -> str | None:
+    """Why a mirror choice would be refused in an answers file, or None: the wizard checks typed URLs with
+    this same rule as the user leaves the field, instead of failing later on the Review screen."""
+    try:
+        _mirror(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _branch(value: str) -> str:
     if value == "latest" or _BRANCH.match(value):
         return value

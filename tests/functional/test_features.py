@@ -231,6 +231,26 @@ async def test_mirror_table_fills_in_from_live_servers(make_wizard, loopback_cat
         assert (mirror["pypi"], mirror["pytorch"], mirror["scope"]) == ("auto", "none", "none")
 
 
+async def test_a_wrong_url_is_refused_on_the_mirrors_screen(make_wizard):
+    app = make_wizard("rtx4090-550", dry_run=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        app.screen.query_one("#pick-pytorch", Select).value = "__url__"
+        await pilot.pause()
+        field = app.screen.query_one("#url-pytorch")
+        field.value = "ftp://mirror example"
+        app.screen.action_next()
+        await settle(pilot)
+        assert app.screen.NAME == "mirrors"  # stays, with the reason, where the mistake is
+        assert app.screen.focused is field
+        assert any("is not auto, none, a mirror id" in str(n.message) for n in app._notifications)
+        field.value = "https://mirror.example/whl"
+        app.screen.action_next()
+        await settle(pilot)
+        assert app.screen.NAME == "combination"
+        assert app.state.draft["mirror"]["pytorch"] == "https://mirror.example/whl"
+
+
 async def test_detection_runs_off_the_ui_thread(make_wizard, in_tmp, dead_catalog):
     """Live detection (no --hardware) runs in a worker thread, never on the one that draws the screen."""
     import threading

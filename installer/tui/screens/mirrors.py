@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Select, Static
 
+from installer.answers import mirror_problem
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, error_text
 
@@ -269,6 +270,19 @@ class MirrorsScreen(WizardScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
         self.focus_next()
+
+    def action_next(self) -> None:
+        # a typed URL is checked here, where it was typed, with the rule the answers file uses
+        for kind in KINDS:
+            if self.query_one(f"#pick-{kind}", Select).value != URL:
+                continue
+            field = self.query_one(f"#url-{kind}", Input)
+            problem = field.value.strip() and mirror_problem(field.value.strip())
+            if problem:
+                self.notify(problem, title=_("Not a mirror URL"), severity="error")
+                field.focus()
+                return
+        super().action_next()
 
     def action_keep(self) -> None:
         """Use what this machine is configured for and write no configuration."""
