@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# bytecode now, as an installed wheel has it (with PYTHONDONTWRITEBYTECODE set, every start would recompile)
+	$(BIN)/python -m compileall -q installer >/dev/null
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -120,7 +120,8 @@ DEFAULT_EXTRAS: tuple[Extra, ...] = ("torchvision", "torchaudio")
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, defer_build=True)
 
 
 class Target(_Section):

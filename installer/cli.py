@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from collections.abc import Iterable
 
 from installer import __version__
 from installer.errors import InputError, TorchSetupError
@@ -38,7 +40,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {_('error')}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. `configured`: the subcommands whose own arguments are set up (default:
+    all); the others are listed by name and help only, which is all `--help` and a usage error need."""
     common = _Parser(add_help=False)
     common.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS,
                         help="language of the messages (default: from LANG / LC_ALL)")
@@ -51,14 +55,37 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
-        module = importlib.import_module(f"installer.commands.{module_name}")
-        module.configure(p)
+        if configured is None or name in configured:
+            module = importlib.import_module(f"installer.commands.{module_name}")
+            module.configure(p)
     return parser
 
 
+# global options that take a value: the token after one is that value, never the subcommand
+_VALUE_OPTIONS = ("--lang", "--answers", "--hardware")
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The subcommand named on the command line, if any: only its arguments need setting up, which
+    spares every start the import of the other ten command modules."""
+    previous = None
+    for token in argv:
+        if token == "--":
+            return None
+        if token in COMMANDS and previous not in _VALUE_OPTIONS:
+            return token
+        previous = token
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    # pydantic looks for plugins in every installed distribution's entry points before its first
+    # validation; torch-setup uses none, and on a Python with many packages the scan costs start-up time
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     set_language(None)
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    command = command_in(argv)
+    parser = build_parser([command] if command else [])
     args = parser.parse_args(argv)
     set_language(getattr(args, "lang", None))
     try:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,12 +49,28 @@ def _load(path: Path, model: type[M]) -> M:
                               hint=_("reinstall torch-setup, or revert the last `matrix update --write`")) from None
 
 
-@dataclass(frozen=True)
 class CompatData:
-    releases: ReleasesFile
-    builds: BuildsFile
-    drivers: DriversFile
-    amd: AmdFile
+    """The four data files of one directory. Each is read and validated when first used: a plan for a
+    pinned CPU build needs only the releases, and start-up time is what a user waits for."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @cached_property
+    def releases(self) -> ReleasesFile:
+        return _load(self.directory / "releases.yaml", ReleasesFile)
+
+    @cached_property
+    def builds(self) -> BuildsFile:
+        return _load(self.directory / "builds.yaml", BuildsFile)
+
+    @cached_property
+    def drivers(self) -> DriversFile:
+        return _load(self.directory / "drivers.yaml", DriversFile)
+
+    @cached_property
+    def amd(self) -> AmdFile:
+        return _load(self.directory / "amd.yaml", AmdFile)
 
     def released(self) -> list[Release]:
         """Released versions, newest first."""
@@ -84,14 +99,14 @@ class CompatData:
 
 
 def load_from(directory: Path) -> CompatData:
-    return CompatData(
-        releases=_load(directory / "releases.yaml", ReleasesFile),
-        builds=_load(directory / "builds.yaml", BuildsFile),
-        drivers=_load(directory / "drivers.yaml", DriversFile),
-        amd=_load(directory / "amd.yaml", AmdFile),
-    )
+    """All four files of `directory`, read and checked now (a broken file is reported here)."""
+    data = CompatData(directory)
+    for name in ("releases", "builds", "drivers", "amd"):
+        getattr(data, name)
+    return data
 
 
 @cache
 def load() -> CompatData:
-    return load_from(DATA_DIR)
+    """The shipped data, each file read when first used, once per process."""
+    return CompatData(DATA_DIR)

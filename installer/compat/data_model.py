@@ -16,7 +16,8 @@ PLATFORMS: tuple[str, ...] = ("linux_x86_64", "linux_aarch64", "win_amd64", "mac
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Release(_Row):

@@ -33,7 +33,8 @@ DEFAULT_CATALOG = Path(__file__).with_name("data") / "catalog.yaml"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class KindInfo(_Strict):

@@ -377,7 +377,10 @@ def warm_up(answers: Answers) -> None:
     try:
         from installer.compat.data import load
 
-        load()
+        data = load()
+        data.releases  # noqa: B018 - read now: every plan needs it
+        if answers.torch.variant != "cpu":  # a GPU build is checked against the builds, drivers and GPUs
+            data.builds, data.drivers, data.amd  # noqa: B018
         from installer.plan.recipe import warm_recipes
 
         warm_recipes(answers)

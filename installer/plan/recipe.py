@@ -51,7 +51,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class StepSpec(_Strict):
@@ -305,6 +306,17 @@ def recipe_files(directory: Path | None = None) -> list[Path]:
 def _quick_header(path: Path) -> tuple[Any, int] | None:
     """The recipe's `when` and `order`, read with the C YAML parser (no line numbers needed for that);
     None when the quick read fails, and the full load will then say what is wrong."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _header_cached(str(path), stamp)
+
+
+@cache
+def _header_cached(file: str, stamp: int) -> tuple[Any, int] | None:
+    """Once per file version: the warm-up and the planner both ask."""
+    path = Path(file)
     try:
         import yaml
 

@@ -15,6 +15,7 @@ shared, noisy machine: PYTHONPATH=<another checkout> runs that checkout's torch-
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -49,7 +50,6 @@ def _raw_commands(root: Path, env: dict[str, str]) -> tuple[tuple[str, ...], tup
             "print(json.dumps([steps['venv'].commands[0].argv, steps['torch'].commands[0].argv,"
             " str(plan.steps[0].writable[0])]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=probe, env=env, capture_output=True, text=True, check=True)
-    import json
 
     venv_argv, install_argv, venv_path = json.loads(out.stdout)
     return tuple(venv_argv), tuple(install_argv), venv_path
@@ -82,6 +82,34 @@ def _ours(root: Path, env: dict[str, str], name: str, verify: bool) -> float:
     return elapsed
 
 
+# The least any front-end of this design does: start Python, validate the answers file with its pydantic
+# model, and run the same two commands in the same sandbox. No detection, no pins, no plan, no journal.
+FLOOR = """
+import json, subprocess, sys
+from installer.answers import load_answers
+from installer.executor.sandbox import wrap
+load_answers("cpu-venv.yaml")
+venv, install, writable = (json.loads(a) for a in sys.argv[1:4])
+subprocess.run(wrap(tuple(venv), writable), check=True, capture_output=True)
+subprocess.run(wrap(tuple(install), writable), check=True, capture_output=True)
+"""
+
+
+def _floor(root: Path, env: dict[str, str], venv_argv: tuple[str, ...], install_argv: tuple[str, ...],
+           planned_venv: str, name: str) -> float:
+    work = root / name
+    work.mkdir()
+    shutil.copy(EXAMPLE, work / "cpu-venv.yaml")
+    target = str(work / ".venv-torch")
+    venv = [target if a == planned_venv else a.replace(planned_venv, target) for a in venv_argv]
+    inst = [a.replace(planned_venv, target) for a in install_argv]
+    writable = [str(work), str(Path(env["XDG_CACHE_HOME"]) / "uv")]
+    args = [json.dumps(venv), json.dumps(inst), json.dumps(writable)]
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR, *args], cwd=work, env=env, check=True)
+    return time.perf_counter() - start
+
+
 def _plan_only(root: Path, env: dict[str, str]) -> float:
     work = root / "plan"
     work.mkdir(exist_ok=True)
@@ -98,11 +126,12 @@ def main() -> None:
         env = _env(root)
         venv_argv, install_argv, planned = _raw_commands(root, env)
         _raw(root, env, venv_argv, install_argv, planned, "warmup")  # fills the shared uv cache
-        raw, ours, plans, ours_verify, raw_cold, ours_cold = [], [], [], [], [], []
+        raw, ours, plans, floors, ours_verify, raw_cold, ours_cold = [], [], [], [], [], [], []
         for i in range(ROUNDS):
             raw.append(_raw(root, env, venv_argv, install_argv, planned, f"raw{i}"))
             ours.append(_ours(root, env, f"ours{i}", verify=False))
             plans.append(_plan_only(root, env))
+            floors.append(_floor(root, env, venv_argv, install_argv, planned, f"floor{i}"))
             if QUICK:
                 continue
             ours_verify.append(_ours(root, env, f"oursv{i}", verify=True))
@@ -110,7 +139,7 @@ def main() -> None:
             raw_cold.append(_raw(root, _env(root, f"cold-raw{i}"), venv_argv, install_argv, planned, f"rawc{i}"))
             ours_cold.append(_ours(root, _env(root, f"cold-ours{i}"), f"oursc{i}", verify=False))
         med = statistics.median
-        r, o, pl = med(raw), med(ours), med(plans)
+        r, o, pl, fl = med(raw), med(ours), med(plans), med(floors)
         print(f"bench_install: torch==2.13.0+cpu into a fresh venv, median of {ROUNDS} (target: ratio <= 1.15x)")
         print(f"  warm cache  raw uv venv + uv pip install          {r:6.2f} s")
         print(f"  warm cache  torch-setup install (verify off)      {o:6.2f} s   ratio {o / r:5.2f}x")
@@ -120,6 +149,7 @@ def main() -> None:
             print(f"  cold cache  raw uv venv + uv pip install          {rc:6.2f} s")
             print(f"  cold cache  torch-setup install (verify off)      {oc:6.2f} s   ratio {oc / rc:5.2f}x")
         print(f"  torch-setup plan (everything before the first step) {pl:6.2f} s")
+        print(f"  floor: Python + answers validated + the 2 commands sandboxed {fl:6.2f} s   ratio {fl / r:5.2f}x")
         print(f"  fixed overhead of torch-setup (warm): {o - r:5.2f} s (start-up, detection, index choice, plan, "
               "guards, journal)")
     finally:

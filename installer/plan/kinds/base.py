@@ -47,7 +47,8 @@ KIND_NAMES = ("apt", "runfile", "conda", "pip", "wheel", "file", "command")
 class KindParams(BaseModel):
     """Base of every kind's `with:` model: strict about unknown keys, immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True)
