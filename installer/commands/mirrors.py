@@ -44,8 +44,6 @@ def _variant(arg: str, default_cuda: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
     from installer.errors import InputError
     from installer.i18n import _
     from installer.mirrors import ProbeContext, load_catalog, probe
@@ -72,11 +70,8 @@ def run(args: argparse.Namespace) -> int:
     region = guess.region if args.region == "auto" else args.region
     region_reason = guess.reason if args.region == "auto" else _("given with --region")
     context = ProbeContext.for_this_machine(catalog, variant=variant, torch_version=args.torch)
-    # `pip config list` runs a Python: let it run while the probe waits on the network
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        asked = pool.submit(current_config, ask_pip=True)
-        report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout)
-        current = asked.result()
+    report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout)
+    current = current_config()
     if args.json:
         doc = report.to_dict()
         doc.update({"region": region, "region_reason": region_reason, "current": current.to_dict()})

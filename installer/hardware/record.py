@@ -53,13 +53,14 @@ def pip(d: dict[str, Any]) -> dict[str, Any]:
 
 def uv(d: dict[str, Any]) -> dict[str, Any]:
     return {"index_url": d.get("index_url"), "extra_index_urls": list(d.get("extra_index_urls") or []),
-            "find_links": list(d.get("find_links") or []), "files": list(d.get("files") or [])}
+            "find_links": list(d.get("find_links") or []), "files": list(d.get("files") or []),
+            "sources": dict(d.get("sources") or {})}
 
 
 def conda(d: dict[str, Any]) -> dict[str, Any]:
     return {"channels": list(d.get("channels") or []), "default_channels": list(d.get("default_channels") or []),
             "channel_alias": d.get("channel_alias"), "custom_channels": dict(d.get("custom_channels") or {}),
-            "files": list(d.get("files") or [])}
+            "files": list(d.get("files") or []), "sources": dict(d.get("sources") or {})}
 
 
 def apt(d: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ Vendor = Literal["nvidia", "amd", "intel", "apple"]
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: a model builds its validator when first used, not at import (start-up time)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class OSInfo(_Open):
@@ -59,7 +60,7 @@ class GPU(_Open):
 
 
 class NvidiaDriver(_Open):
-    version: str
+    version: str | None  # None: a driver is loaded (nvidia-smi answered) but did not say which
     cuda: str | None = None  # the newest CUDA this driver runs, as nvidia-smi reports it
     source: str | None = None  # nvml | /sys/module/nvidia/version | /proc/driver/nvidia/version | nvidia-smi | override
     #: nvml | nvidia-smi | driver-branch (derived from the version when no tool could say) | override
@@ -125,22 +126,31 @@ class PipConfig(_Open):
     trusted_hosts: list[str] = Field(default_factory=list)
     no_index: bool = False
     files: list[str] = Field(default_factory=list)  # the configuration files pip loaded, in order
-    sources: dict[str, str] = Field(default_factory=dict)  # field -> the file or "environment" it came from
+    sources: dict[str, str] = Field(default_factory=dict)  # field -> the file or the PIP_* variable it came from
 
 
 class UvConfig(_Open):
+    """What `uv pip install` would use from uv.toml files and UV_* variables."""
+
     index_url: str | None = None
     extra_index_urls: list[str] = Field(default_factory=list)
     find_links: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
+    # field -> the file or the variable it came from (a list's: where its first entry came from)
+    sources: dict[str, str] = Field(default_factory=dict)
 
 
 class CondaConfig(_Open):
+    """What conda would use from its condarc files and CONDA_* variables, merged as conda merges them."""
+
     channels: list[str] = Field(default_factory=list)
     default_channels: list[str] = Field(default_factory=list)
     channel_alias: str | None = None
     custom_channels: dict[str, str] = Field(default_factory=dict)
     files: list[str] = Field(default_factory=list)
+    # field (custom_channels.<name> for each mapping entry) -> the file or variable that set it;
+    # a merged list's: its highest-precedence source
+    sources: dict[str, str] = Field(default_factory=dict)
 
 
 class AptConfig(_Open):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import overload
 from urllib.parse import urlsplit, urlunsplit
 
 from installer.hardware import root
@@ -99,15 +100,34 @@ def uv() -> dict[str, str | None] | None:
     return {"path": exe, "version": version}
 
 
-def redact(url: str) -> str:
-    """A proxy URL without its password: reports are shared, credentials must not be."""
+@overload
+def redact(url: str) -> str: ...
+
+
+@overload
+def redact(url: None) -> None: ...
+
+
+def redact(url: str | None) -> str | None:
+    """The URL without its user:token@ part: reports and output are shared, credentials must not be.
+
+    The whole user part goes, not only a password: an index token is often the user name itself
+    (https://TOKEN@host/simple). Used for proxies here and for every mirror URL the mirrors print.
+    """
+    if not url or "@" not in url:
+        return url
     try:
         parts = urlsplit(url)
-    except ValueError:
+        port = parts.port
+    except ValueError:  # not a URL we can take apart: keep nothing between the scheme and the last @
+        scheme, sep, rest = url.partition("://")
+        return f"{scheme}{sep}***@{rest.rsplit('@', 1)[-1]}" if sep else "***@" + url.rsplit("@", 1)[1]
+    if parts.username is None and parts.password is None:
         return url
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = f"***@{host}" + (f":{port}" if port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 

@@ -566,18 +566,17 @@ def probe(mirrors: Sequence[Mirror] | None = None, *, catalog: Catalog | None = 
     context = context or ProbeContext.from_catalog(catalog)
     chosen = list(mirrors) if mirrors is not None else candidates(catalog, kinds=kinds, region=region)
     extra: list[tuple[Mirror, bool]] = []
+    mine: set[str] = set()
     if include_current:
-        from installer.mirrors.existing import current_as_mirrors
+        from installer.mirrors.existing import current_config
 
+        current = current_config()
+        mine = current.urls()
         known = {m.url for m in chosen}
-        extra = [(m, True) for m in current_as_mirrors(kinds=kinds) if m.url not in known]
+        extra = [(m, True) for m in current.as_mirrors(kinds) if m.url not in known]
     report = asyncio.run(aprobe(chosen, catalog=catalog, context=context, timeout=timeout, extra=extra, **options))
-    if include_current:
-        from installer.mirrors.existing import current_urls
-
-        mine = current_urls()
-        for r in report.results:
-            if r.url.rstrip("/") in mine:
-                r.current = True
+    for r in report.results:
+        if r.url.rstrip("/") in mine:
+            r.current = True
     report.region = region
     return report

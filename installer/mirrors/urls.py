@@ -6,7 +6,10 @@ import ipaddress
 from urllib.parse import urljoin, urlsplit
 
 from installer.errors import InputError
+from installer.hardware.software import redact
 from installer.i18n import _
+
+__all__ = ["check_url", "host_of", "is_loopback", "join", "redact", "url_problem"]
 
 
 def is_loopback(host: str | None) -> bool:
@@ -53,15 +56,3 @@ def join(base: str, path: str) -> str:
 
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def redact(url: str | None) -> str | None:
-    """The URL with any user:token@ replaced, for output: private index credentials stay private."""
-    if not url or "@" not in url:
-        return url
-    parts = urlsplit(url)
-    if not (parts.username or parts.password):
-        return url
-    host = parts.hostname or ""
-    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc).geturl()

@@ -21,8 +21,10 @@ def test_uv_user_file_under_root_home(machine):
     machine.write("/home/u/.config/uv/uv.toml", 'index-url = "https://tuna.example/simple"\n'
                   'extra-index-url = ["https://x.example/simple"]\nfind-links = ["/srv/wheels"]\n')
     uv = machine.detect(HOME="/home/u", XDG_CONFIG_HOME="/home/u/.config")["mirror_config"]["uv"]
+    user = "/home/u/.config/uv/uv.toml"
     assert uv == {"index_url": "https://tuna.example/simple", "extra_index_urls": ["https://x.example/simple"],
-                  "find_links": ["/srv/wheels"], "files": ["/home/u/.config/uv/uv.toml"]}
+                  "find_links": ["/srv/wheels"], "files": [user],
+                  "sources": {"index_url": user, "extra_index_urls": user, "find_links": user}}
 
 
 def test_condarc(machine):
@@ -30,10 +32,13 @@ def test_condarc(machine):
                   "custom_channels:\n  pytorch: https://mirrors.example/anaconda/cloud\n")
     machine.write("/etc/conda/.condarc", "channel_alias: https://mirrors.example/anaconda\nchannels: [defaults]\n")
     conda = machine.detect(HOME="/home/u", XDG_CONFIG_HOME="/home/u/.config")["mirror_config"]["conda"]
-    assert conda["channels"] == ["conda-forge", "nodefaults"]  # the user file comes last and wins
+    # conda merges lists: the later (user) file's channels first, the system's after them
+    assert conda["channels"] == ["conda-forge", "nodefaults", "defaults"]
     assert conda["channel_alias"] == "https://mirrors.example/anaconda"
     assert conda["custom_channels"] == {"pytorch": "https://mirrors.example/anaconda/cloud"}
     assert conda["files"] == ["/etc/conda/.condarc", "/home/u/.condarc"]
+    assert conda["sources"] == {"channels": "/home/u/.condarc", "channel_alias": "/etc/conda/.condarc",
+                                "custom_channels.pytorch": "/home/u/.condarc"}
 
 
 def test_apt_sources_one_line_and_deb822(machine):

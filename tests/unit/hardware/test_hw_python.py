@@ -30,7 +30,7 @@ def test_pip_configuration_with_pips_precedence(machine, tmp_path):
     assert pip["extra_index_urls"] == ["https://a.example/simple", "https://b.example/simple"]
     assert pip["find_links"] == ["/wheels/one", "/wheels/two"]
     assert pip["trusted_hosts"] == ["mirror.example", "a.example"]
-    assert pip["sources"]["trusted_hosts"] == "environment"
+    assert pip["sources"]["trusted_hosts"] == "PIP_TRUSTED_HOST"
     assert pip["sources"]["find_links"].endswith("/.config/pip/pip.conf")
     assert pip["files"][0].endswith("xdg/pip/pip.conf")
 
