@@ -91,6 +91,13 @@ class Engine:
         rec = recommend(report, python=python, torch=torch, variant=variant, keep_driver=keep_driver)
         return rec.to_dict()
 
+    def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
+              variant: str | None = None) -> dict[str, Any]:
+        """What the Combination screen lists: the ranking for this machine and Python, led by the build
+        the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`)."""
+        offer = _need("installer.compat.offer", "offer")
+        return offer(report, python=python, torch=torch, variant=variant).to_dict()
+
     # mirrors --------------------------------------------------------------------------------------
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
         """The catalog entries that will be probed (so the table can list them before any answers)."""

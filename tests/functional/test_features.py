@@ -201,6 +201,24 @@ async def test_prefilled_answers_fill_every_screen(make_wizard, in_tmp):
         assert screen.query_one("#bench-full").value
 
 
+async def test_a_pinned_version_survives_the_walk_through_mirrors(make_wizard, in_tmp):
+    """The Mirrors screen works out the build to probe for and keeps that list for Combination: it must be
+    the list Combination would make (the pinned 2.12.0 first), not the plain ranking, which would put
+    2.14.1 in the answers without anyone choosing it."""
+    given = in_tmp / "pinned.yaml"
+    given.write_text(yaml.safe_dump({"version": 1, "torch": {"version": "2.12.0", "variant": "auto"}}))
+    app = make_wizard("rtx4090-550", answers=load_answers(given), answers_path=str(given), dry_run=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        await press_until(pilot, "n", "combination")
+        choices = app.state.recommendation["choices"]
+        chosen = choices[app.state.choice_index]
+        assert chosen["torch"] == "2.12.0", [(c["torch"], c["variant"]) for c in choices[:3]]
+        await press_until(pilot, "n", "review")
+        assert dict(app.state.plan.summary)["torch"] == "2.12.0"
+        assert app.state.draft["torch"]["version"] == "2.12.0"
+
+
 async def test_mirror_table_fills_in_from_live_servers(make_wizard, loopback_catalog):
     app = make_wizard("rtx4090-550", catalog=loopback_catalog.path, dry_run=True)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -155,36 +155,15 @@ class CombinationScreen(WizardScreen):
 
     @work(thread=True, exclusive=True, group="recommend")
     def recommend(self, key: tuple[Any, ...]) -> None:
+        """The ranking, led by the build the answers already name (pre-filled, or chosen before)."""
+        _report, python, version, variant = key
         try:
             report = self.wizard.obtain_report()
-            rec = self.engine.recommend(report, python=key[1])
-            rec = self.with_pinned(report, key, rec)
+            rec = self.engine.offer(report, python=python, torch=version, variant=variant)
         except Exception as exc:  # shown on the screen: a bad constraint must not crash the wizard
             self.app.call_from_thread(self.show_error, exc)
             return
         self.app.call_from_thread(self.recommended, key, rec)
-
-    def with_pinned(self, report: Any, key: tuple[Any, ...], rec: dict[str, Any]) -> dict[str, Any]:
-        """Offer the build the answers already name (pre-filled, or chosen before), first and marked,
-        when the ranking does not list it; or say why it cannot be had."""
-        _report, python, version, variant = key
-        if version in (None, "latest") and variant in (None, "auto"):
-            return rec
-        try:
-            pinned = self.engine.recommend(report, python=python,
-                                           torch=None if version in (None, "latest") else version,
-                                           variant=None if variant in (None, "auto") else variant)
-        except Exception as exc:  # an impossible pin: say so, and offer the ranking
-            return dict(rec, warnings=[_("The answers ask for torch {version} {variant}: {why}", version=version,
-                                         variant=variant, why=error_text(exc)), *rec.get("warnings", [])])
-        first = (pinned.get("choices") or [None])[0]
-        if first is None:
-            why = "; ".join(r["reason"] for r in pinned.get("rejected", [])[:2]) or _("no build fits")
-            return dict(rec, warnings=[_("The answers ask for torch {version} {variant}: {why}", version=version,
-                                         variant=variant, why=why), *rec.get("warnings", [])])
-        if any(c["torch"] == first["torch"] and c["variant"] == first["variant"] for c in rec.get("choices", [])):
-            return rec
-        return dict(rec, choices=[dict(first, pinned=True), *rec.get("choices", [])])
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
         self.state.recommendation = rec

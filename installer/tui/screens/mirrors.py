@@ -157,7 +157,9 @@ class MirrorsScreen(WizardScreen):
         rec = self.state.recommendation
         if rec is None or self.state.recommendation_key != key:
             try:
-                rec = self.engine.recommend(report, python=key[1])
+                # the Combination screen's own list, kept for it: made for the same key (the pinned
+                # version included), so it must be what that screen would make
+                rec = self.engine.offer(report, python=key[1], torch=key[2], variant=key[3])
             except Exception:  # probing does not need it: the catalog's default variant is probed instead
                 return None, None
             self.state.recommendation, self.state.recommendation_key = rec, key

@@ -1,0 +1,77 @@
+"""The builds to offer when the answers already name one: the ranking, with the named build in front of it.
+
+An answers file (or an earlier pass through the wizard) may pin a torch version and/or variant that the
+ranking leaves out: an older release, a CPU build on a GPU machine. It is offered first, marked, with the
+solver's own reasons; a pin that cannot be had is said in a warning, and the ranking is offered as it is.
+Pure, like `recommend`: reads only the data files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from installer.compat.data import CompatData
+from installer.compat.model import Choice, Recommendation
+from installer.compat.solver import recommend
+from installer.errors import InputError
+from installer.hardware.report import HardwareReport
+from installer.i18n import _
+
+#: what an unpinned answer says (the answers' defaults); None is accepted for both as well
+ANY_VERSION = "latest"
+ANY_VARIANT = "auto"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """`recommendation` is the ranking (its warnings led by any about the pin); `pinned` is the build the
+    answers name when the ranking does not list it, offered before the ranking."""
+
+    recommendation: Recommendation
+    pinned: Choice | None = None
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        return ((self.pinned,) if self.pinned else ()) + self.recommendation.choices
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `recommend --json` document; a pinned build leads `choices`, with `"pinned": true`."""
+        out = self.recommendation.to_dict()
+        if self.pinned is not None:
+            out["choices"] = [dict(self.pinned.to_dict(), pinned=True), *out["choices"]]
+        return out
+
+
+def is_pinned(torch: str | None, variant: str | None) -> bool:
+    return torch not in (None, ANY_VERSION) or variant not in (None, ANY_VARIANT)
+
+
+def _cannot(torch: str | None, variant: str | None, why: str) -> str:
+    return _("The answers ask for torch {version} {variant}: {why}", version=torch, variant=variant, why=why)
+
+
+def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str | None = None,
+                torch: str | None = None, variant: str | None = None, data: CompatData | None = None) -> Offer:
+    """`ranked` (made for `python`) with the build that `torch` x `variant` names, when it is not there."""
+    if not is_pinned(torch, variant):
+        return Offer(ranked)
+    try:
+        asked = recommend(report, python=python, torch=None if torch in (None, ANY_VERSION) else torch,
+                          variant=None if variant in (None, ANY_VARIANT) else variant, data=data)
+    except InputError as exc:  # a version or variant that was never released: say so, offer the ranking
+        return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
+    first = asked.best
+    if first is None:
+        why = "; ".join(r.reason for r in asked.rejected[:2]) or _("no build fits")
+        return Offer(replace(ranked, warnings=(_cannot(torch, variant, why), *ranked.warnings)))
+    if any(c.torch == first.torch and c.variant == first.variant for c in ranked.choices):
+        return Offer(ranked)
+    return Offer(ranked, pinned=first)
+
+
+def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
+          variant: str | None = None, data: CompatData | None = None) -> Offer:
+    """The wizard's list: the ranking for this machine and `python`, led by the build the answers pin."""
+    ranked = recommend(report, python=python, data=data)
+    return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data)

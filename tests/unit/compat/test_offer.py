@@ -1,0 +1,92 @@
+"""What the wizard offers when the answers already name a build: the ranking, led by that build.
+
+Recorded machines (tests/fixtures/machines): rtx4090-550 ranks 2.14.1 cu126 first (550 runs CUDA 12 but
+not 13) with 2.15.0 cpu as its one CPU fallback; cpu-only has no NVIDIA GPU.
+"""
+
+from __future__ import annotations
+
+import pytest
+from compat_machines import machine
+
+from installer.compat import recommend
+from installer.compat.offer import Offer, is_pinned, offer, with_pinned
+
+
+def ids(doc: dict) -> list[tuple[str, str, bool]]:
+    return [(c["torch"], c["variant"], bool(c.get("pinned"))) for c in doc["choices"]]
+
+
+@pytest.fixture(scope="module")
+def rtx4090():
+    return machine("rtx4090-550")
+
+
+@pytest.fixture(scope="module")
+def ranked(rtx4090):
+    return recommend(rtx4090)
+
+
+@pytest.mark.parametrize("torch, variant", [(None, None), ("latest", "auto"), ("latest", None), (None, "auto")])
+def test_nothing_pinned_is_the_ranking_itself(rtx4090, ranked, torch, variant):
+    assert not is_pinned(torch, variant)
+    got = with_pinned(rtx4090, ranked, torch=torch, variant=variant)
+    assert got == Offer(ranked)
+    assert got.to_dict() == ranked.to_dict()
+
+
+def test_an_older_cpu_build_leads_marked_with_the_solvers_reasons(rtx4090, ranked):
+    got = with_pinned(rtx4090, ranked, torch="2.13.0", variant="cpu")
+    assert got.pinned is not None and (got.pinned.torch, got.pinned.variant) == ("2.13.0", "cpu")
+    assert "runs on the CPU only" in got.pinned.reasons
+    doc = got.to_dict()
+    assert ids(doc)[0] == ("2.13.0", "cpu", True)
+    assert ids(doc)[1:] == [(c.torch, c.variant, False) for c in ranked.choices]  # the ranking follows, unmarked
+    assert doc["warnings"] == list(ranked.warnings) and doc["rejected"] == ranked.to_dict()["rejected"]
+    assert got.choices[0] == got.pinned and got.choices[1:] == ranked.choices
+
+
+def test_a_pinned_version_with_auto_variant_takes_the_best_build_of_that_version(rtx4090, ranked):
+    got = with_pinned(rtx4090, ranked, torch="2.12", variant="auto")  # "2.12" means the newest 2.12.x
+    assert got.pinned is not None and (got.pinned.torch, got.pinned.variant) == ("2.12.0", "cu126")
+    assert not got.pinned.actions  # 550.54.14 runs cu126 as it is
+
+
+@pytest.mark.parametrize("torch, variant", [
+    ("2.14.1", "cu126"),  # the ranking's first choice
+    ("latest", "cpu"),  # the newest CPU build: the ranking's CPU fallback
+])
+def test_a_pin_the_ranking_already_lists_adds_nothing(rtx4090, ranked, torch, variant):
+    assert (torch == "latest" or any(c.torch == torch and c.variant == variant for c in ranked.choices))
+    got = with_pinned(rtx4090, ranked, torch=torch, variant=variant)
+    assert got.pinned is None
+    assert got.to_dict() == ranked.to_dict()
+
+
+@pytest.mark.parametrize("torch, variant, why", [
+    ("9.9.9", "auto", "torch: unknown torch version 9.9.9\n  -> known releases run from 1.13.0 to "),
+    ("2.13.0", "cuda", "variant: not a wheel variant: 'cuda'\n  -> use auto, cpu, cuNNN"),
+])
+def test_a_pin_that_was_never_released_is_a_warning_before_the_ranking(rtx4090, ranked, torch, variant, why):
+    got = with_pinned(rtx4090, ranked, torch=torch, variant=variant)
+    assert got.pinned is None and got.recommendation.choices == ranked.choices
+    first, *rest = got.recommendation.warnings
+    assert first.startswith(f"The answers ask for torch {torch} {variant}: {why}"), first
+    assert tuple(rest) == ranked.warnings
+
+
+def test_a_pin_this_machine_cannot_run_says_why_from_the_rejections():
+    cpu_only = machine("cpu-only")
+    got = offer(cpu_only, torch="2.13.0", variant="cu126")
+    assert got.pinned is None
+    assert [(c.torch, c.variant) for c in got.choices] == [(c.torch, c.variant) for c in recommend(cpu_only).choices]
+    assert got.recommendation.warnings[0] == (
+        "The answers ask for torch 2.13.0 cu126: this machine has no NVIDIA GPU for cu126 wheels to use")
+
+
+def test_offer_ranks_for_the_python_asked(rtx4090):
+    # the ranking and the pinned build are both made for Python 3.12, not the report's 3.11
+    got = offer(rtx4090, python="3.12", torch="2.13.0", variant="cpu")
+    assert got.pinned is not None and got.pinned.python == "3.12"
+    assert all(c.python == "3.12" for c in got.choices if not c.action("install-python"))
+    assert got.recommendation == recommend(rtx4090, python="3.12")
