@@ -8,20 +8,13 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.executor.units import size_text
 from installer.i18n import _
 
 
 def _status(status: str) -> str:
     names = {"changed": _("changed"), "unchanged": _("unchanged"), "failed": _("FAILED"), "skipped": _("skipped")}
     return names.get(status, status)
-
-
-def _size(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"
 
 
 class PlainProgress:
@@ -48,7 +41,7 @@ class PlainProgress:
                 tenth = int(event.done * 10 / event.total)
                 if self._last_progress.get(event.label) != tenth:
                     self._last_progress[event.label] = tenth
-                    self._print(f"    {event.label}: {_size(event.done)} / {_size(event.total)}")
+                    self._print(f"    {event.label}: {size_text(event.done)} / {size_text(event.total)}")
         elif isinstance(event, StepFinished):
             self.results.append(event)
             status = _status(event.status)

@@ -9,7 +9,6 @@ channel pointed at the local one.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import recipe_fixture
 
 from installer.answers import parse_answers
 from installer.errors import InputError
@@ -34,16 +34,7 @@ MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
 RATTLER = "py-rattler==0.28.0"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, FIXTURES / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-conda_channel = _load("conda_channel")
+conda_channel = recipe_fixture("conda_channel")
 
 
 @pytest.fixture(scope="session")

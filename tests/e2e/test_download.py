@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import signal
 import socket
@@ -14,17 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import recipe_fixture
 
 from installer.errors import Interrupted, TorchSetupError
 from installer.executor.download import fetch, part_path
 from installer.plan.model import Download
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "recipes"
-_spec = importlib.util.spec_from_file_location("rangeserver", FIXTURES / "rangeserver.py")
-assert _spec and _spec.loader
-rangeserver = importlib.util.module_from_spec(_spec)
-sys.modules["rangeserver"] = rangeserver
-_spec.loader.exec_module(rangeserver)
+rangeserver = recipe_fixture("rangeserver")
 RangeServer, Behaviour = rangeserver.RangeServer, rangeserver.Behaviour
 
 SIZE = 3 * 1024 * 1024 + 12345  # not a multiple of any chunk size

@@ -8,7 +8,6 @@ local server, and its 12.6 release entry names the fixture runfile and that file
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import recipe_fixture
 
 from installer.answers import parse_answers
 from installer.executor.events import Progress, RunFinished, StepFinished
@@ -33,17 +33,8 @@ MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
 RUNFILE = "cuda_12.6.3_560.35.05_linux.run"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, FIXTURES / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rangeserver = _load("rangeserver")
-make_runfile = _load("make_runfile")
+rangeserver = recipe_fixture("rangeserver")
+make_runfile = recipe_fixture("make_runfile")
 
 pytestmark = pytest.mark.skipif(shutil.which("makeself") is None, reason="needs Debian's makeself")
 

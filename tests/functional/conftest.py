@@ -8,31 +8,21 @@ or to a catalog whose every entry refuses connections, so no test depends on the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import load_module, recipe_fixture
 
 REPO = Path(__file__).resolve().parents[2]
 MACHINES = REPO / "tests" / "fixtures" / "machines"
 SNAPSHOT_CWD = Path("/tmp/torch-setup-wizard-snapshots")  # fixed: paths in the plan show on screen
 
 
-def _load(name: str, path: Path) -> Any:
-    """The loopback servers the engine's own tests use (tests/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-mirror_servers = _load("wizard_mirror_servers", REPO / "tests" / "unit" / "mirrors" / "mirror_servers.py")
-rangeserver = _load("wizard_rangeserver", REPO / "tests" / "fixtures" / "recipes" / "rangeserver.py")
+# the loopback servers the engine's own tests use
+mirror_servers = load_module(REPO / "tests" / "unit" / "mirrors" / "mirror_servers.py")
+rangeserver = recipe_fixture("rangeserver")
 
 KINDS_INFO = {
     "pypi": {"upstream_hosts": ["pypi.org", "files.pythonhosted.org"], "probe_project": "sympy"},

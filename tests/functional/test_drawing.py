@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from installer.executor.units import size_text
 from installer.tui.screens.base import aligned, pad
 from installer.tui.screens.bench import BAR, bar, figures_of
-from installer.tui.screens.install import human_bytes, time_left
+from installer.tui.screens.install import time_left
 
 
 def test_bar_fills_in_proportion_and_marks_the_expected_figure():
@@ -29,8 +30,9 @@ def test_figures_of_reads_the_benchmark_tests():
 
 
 def test_download_figures():
-    assert human_bytes(1_500_000) == "1.5 MB"
-    assert human_bytes(999) == "999 B"
+    # the wizard shows the executor's binary units (the plain front-end prints the same figures)
+    assert size_text(1_500_000) == "1.4 MiB"
+    assert size_text(999) == "999 B"
     assert time_left(0, 3_000_000, 1_000_000) == "0:03 left"
     assert time_left(10, None, 1.0) == "" and time_left(5, 10, None) == ""
 

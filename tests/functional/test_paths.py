@@ -313,7 +313,7 @@ async def test_download_progress_shows_speed_and_time_left(make_wizard, in_tmp, 
                 if "/s" in label and "left" in label:
                     seen = label
                     break
-            assert "MB/s" in seen and "left" in seen, seen
+            assert "MiB/s" in seen and "left" in seen, seen
             await wait_for_run(pilot)
             assert app.state.run_result.ok, screen_text(app)
         assert dest.read_bytes() == data

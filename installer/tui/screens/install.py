@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.executor.units import size_text
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, error_text
 
@@ -23,14 +24,6 @@ if TYPE_CHECKING:
     from installer.plan.model import Step
 
 ICONS = {"pending": "○", "running": "◐", "changed": "✓", "unchanged": "=", "failed": "✗", "skipped": "–"}
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
 
 
 def time_left(done: int, total: int | None, rate: float | None) -> str:
@@ -175,10 +168,10 @@ class InstallScreen(WizardScreen):
         bar = self.query_one("#download-bar", ProgressBar)
         bar.update(total=event.total, progress=event.done)
         bits = [event.label]
-        size = human_bytes(event.done) + (f" / {human_bytes(event.total)}" if event.total else "")
+        size = size_text(event.done) + (f" / {size_text(event.total)}" if event.total else "")
         bits.append(size)
         if event.rate:
-            bits.append(human_bytes(event.rate) + "/s")
+            bits.append(size_text(event.rate) + "/s")
         left = time_left(event.done, event.total, event.rate)
         if left:
             bits.append(left)
