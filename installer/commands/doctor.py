@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
                           "verify": verify, "hardware": report.to_dict()}, indent=2))
         return 0 if ok else 1
     gpus = gpu_names(report) or ", ".join(g.name or "?" for g in report.gpus) or _("none")
-    driver = report.nvidia_driver.version if report.nvidia_driver else _("none")
+    driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
+              else _("none"))
     print(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
     print(_("torch: {version} ({variant}) in {python}", version=verify.get("torch_version") or "-",
             variant=verify.get("variant") or "-", python=python))

@@ -45,6 +45,7 @@ class Machine:
     driver: str | None  # NVIDIA driver version
     driver_cuda: str | None  # the CUDA version the driver reports
     python: str | None  # "3.11"
+    driver_loaded: bool = False  # True with `driver` None: loaded, but its version is unknown
 
 
 def parse_cc(text: str | None) -> tuple[int, int] | None:
@@ -140,4 +141,5 @@ def read_machine(report: HardwareReport, data: CompatData, python: str | None = 
         macos_version=report.os.version_id if system.lower() == "darwin" else None,
         nvidia=nvidia, amd=amd, intel=intel, apple=apple,
         driver=drv.version if drv else None, driver_cuda=drv.cuda if drv else None, python=py,
+        driver_loaded=drv is not None,
     )

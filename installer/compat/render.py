@@ -34,6 +34,8 @@ def _machine(rec: Recommendation) -> str:
         bits.append(f"{g['name']} ({g.get('gfx') or '?'})")
     if f.get("driver"):
         bits.append(_("NVIDIA driver {v} (CUDA {c})", v=f["driver"], c=f.get("driver_cuda") or "?"))
+    elif f.get("driver_loaded"):
+        bits.append(_("NVIDIA driver loaded, version unknown"))
     if f.get("python"):
         bits.append("Python " + f["python"])
     return ", ".join(bits)

@@ -233,11 +233,15 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
                         "compatibility does not cover PTX)", variant=variant, need=need_text, cuda=need.toolkit)
             else:
                 why = _("{variant} wheels need {need}", variant=variant, need=need_text)
-            have = (_("this machine has {v}", v=m.driver) if m.driver
-                    else _("no NVIDIA driver is loaded"))
+            if m.driver:
+                have = _("this machine has {v}", v=m.driver)
+            elif m.driver_loaded:  # unknown is not enough: the build is offered as after a driver install
+                have = _("the loaded driver's version is unknown")
+            else:
+                have = _("no NVIDIA driver is loaded")
             if m.wsl and m.driver:
                 have = _("the Windows driver is {v}", v=m.driver)
-            if keep_driver and m.driver:
+            if keep_driver and (m.driver or m.driver_loaded):
                 return reject(_("{why}; {have} and the driver is kept", why=why, have=have))
             branch = pick_branch(need, m.nvidia, data, windows=_windowsish(m))
             if branch is None:
@@ -334,7 +338,11 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
         out.append(_("Jetson: the GPU is part of the Tegra SoC; for GPU support use NVIDIA's JetPack builds of torch "
                      "(the wheels for your JetPack release, e.g. from pypi.jetson-ai-lab.io), not the "
                      "PyTorch index"))
-    if m.nvidia and not m.driver and not m.wsl:
+    if m.nvidia and m.driver_loaded and not m.driver:
+        out.append(_("the loaded NVIDIA driver's version is unknown: CUDA builds are offered as after a driver "
+                     "install; set TORCH_SETUP_DRIVER_VERSION to the version `nvidia-smi` shows to check them "
+                     "against the driver you have"))
+    elif m.nvidia and not m.driver and not m.wsl:
         out.append(_("no NVIDIA driver is loaded: the GPU cannot be used until one is installed"))
     if report.secure_boot and m.nvidia and (driver_change or not m.driver) and not m.wsl:
         out.append(_("Secure Boot is on: the driver's kernel module must be signed (MOK enrolment at next boot)"))
@@ -459,7 +467,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
     rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
     warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform)
     facts = {
-        "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_cuda": m.driver_cuda,
+        "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_loaded": m.driver_loaded, "driver_cuda": m.driver_cuda,
         "wsl": m.wsl, "jetson": m.jetson,
         "nvidia_gpus": [{"name": g.name, "compute_capability": g.cc_text if g.cc else None, "arch": g.arch,
                          "from_table": g.cc_from_table} for g in m.nvidia],

@@ -27,6 +27,12 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         else:
             out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver "
                          "(torch-setup can plan it, see `torch-setup recommend`), then reboot"))
+    driver = data.get("nvidia_driver")
+    if driver is not None and not driver.get("version"):
+        out.append(_("an NVIDIA driver is loaded, but its version is unknown (nvidia-smi's report was cut short "
+                     "or left it out), so no CUDA build can be checked against it: read the version with "
+                     "`nvidia-smi` or `cat /proc/driver/nvidia/version`, then run again with "
+                     "TORCH_SETUP_DRIVER_VERSION set to it"))
     if data.get("secure_boot") and nvidia and not wsl:
         out.append(_("Secure Boot is on: the driver's kernel module must be signed; "
                      "enrol the MOK key at the next boot when asked (or turn Secure Boot off in the firmware)"))

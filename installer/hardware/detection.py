@@ -212,7 +212,11 @@ def _driver(nvml_facts: Any, smi: Any, files: tuple[str, str, bool | None] | Non
         if cuda is None and smi.cuda_version:
             cuda, cuda_source = smi.cuda_version, "nvidia-smi"
     if version is None:
-        return None
+        if smi is None:
+            return None
+        # nvidia-smi writes its log only once it has reached the driver: loaded, version unknown (a cut log)
+        return {"version": None, "cuda": cuda, "source": "nvidia-smi", "cuda_source": cuda_source,
+                "open_kernel_module": open_km}
     if cuda is None:
         cuda, cuda_source = nvidia_driver.cuda_for_driver(version), "driver-branch"
     return {"version": version, "cuda": cuda, "source": source, "cuda_source": cuda_source if cuda else None,

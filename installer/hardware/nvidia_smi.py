@@ -2,13 +2,19 @@
 
 Old drivers print no <cuda_version>, no <product_architecture> and never a compute capability: the
 PCI device id is always there, and the id table fills in what the document lacks.
+
+nvidia-smi writes this document only after it has reached the driver (without one it prints an error
+and no XML), so a document that is cut short still proves a driver is loaded: what it holds is kept,
+and `complete` says that the rest, the driver version perhaps among it, is missing.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from installer.hardware import run as _run
 
@@ -32,6 +38,7 @@ class SmiLog:
     driver_version: str | None
     cuda_version: str | None
     gpus: list[SmiGPU] = field(default_factory=list)
+    complete: bool = True  # False: the document ended early or broke off; facts after the cut are None
 
 
 def _text(el: ET.Element | None, path: str) -> str | None:
@@ -79,15 +86,50 @@ def _normalize_bus_id(bus_id: str | None) -> str | None:
     return bus_id.lower()
 
 
+def _read_tree(body: str) -> tuple[ET.Element | None, bool]:
+    """The document's root and whether it was whole. Of a cut (or broken) document only the elements that
+    were closed are kept: a version cut to "535.5", or a GPU cut before its PCI ids, must not be read
+    (a GPU left out is still listed from the PCI bus, by its ids)."""
+    try:
+        return ET.fromstring(body), True
+    except ET.ParseError:
+        pass  # read it again, element by element, to see where it ends
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    parser.feed(body)
+    complete = True
+    try:
+        parser.close()
+    except ET.ParseError:
+        complete = False
+    root: ET.Element | None = None
+    open_chain: list[ET.Element] = []  # the root, then each element still open inside the last one
+    try:
+        # only start and end events were asked for, and each of those carries its element
+        for event, el in cast("Iterator[tuple[str, ET.Element]]", parser.read_events()):
+            if event == "start":
+                root = el if root is None else root
+                open_chain.append(el)
+            else:
+                open_chain.pop()
+    except ET.ParseError:  # broken after some good elements: those are kept, as for a cut
+        complete = False
+    if root is None:
+        return None, complete
+    if len(open_chain) > 1:
+        root.remove(open_chain[1])
+    if not complete and len(root) == 0:
+        return None, False  # not one whole element: nothing the driver said can be read
+    return root, complete
+
+
 def parse(xml_text: str) -> SmiLog | None:
-    """Parse a document; None when it is not an nvidia-smi log at all."""
+    """Parse a document, or what came of it before a cut; None when it is not an nvidia-smi log at all."""
     start = xml_text.find("<nvidia_smi_log")
     if start < 0:
         return None
-    body = xml_text[start:]  # drops the XML declaration and the DOCTYPE, whose DTD is never fetched
-    try:
-        log = ET.fromstring(body)
-    except ET.ParseError:
+    # from the root on: drops the XML declaration and the DOCTYPE, whose DTD is never fetched
+    log, complete = _read_tree(xml_text[start:])
+    if log is None:
         return None
     gpus: list[SmiGPU] = []
     for g in log.findall("gpu"):
@@ -105,7 +147,8 @@ def parse(xml_text: str) -> SmiLog | None:
             compute_capability=cc,
             minor_number=int(minor) if minor and minor.isdigit() else None,
         ))
-    return SmiLog(driver_version=_text(log, "driver_version"), cuda_version=_text(log, "cuda_version"), gpus=gpus)
+    return SmiLog(driver_version=_text(log, "driver_version"), cuda_version=_text(log, "cuda_version"), gpus=gpus,
+                  complete=complete)
 
 
 def find() -> str | None:

@@ -52,7 +52,9 @@ def render(report: dict[str, Any]) -> str:
     else:
         lines.append(_("GPUs:     none found"))
     d = report.get("nvidia_driver")
-    if d:
+    if d and not d.get("version"):
+        lines.append(_("NVIDIA driver: loaded, version unknown"))
+    elif d:
         lines.append(_("NVIDIA driver: {version} (runs CUDA up to {cuda})", version=d["version"], cuda=d.get("cuda") or "?"))
     elif any(g.get("vendor") == "nvidia" for g in gpus):
         lines.append(_("NVIDIA driver: not loaded"))

@@ -44,7 +44,8 @@ def describe(report: HardwareReport) -> list[tuple[str, str]]:
         rows.append((_("GPU"), _("none found: PyTorch will use the CPU")))
     drv = report.nvidia_driver
     if drv:
-        value = _("NVIDIA {version}", version=drv.version)
+        # a driver can answer without its version (a cut-short nvidia-smi document): loaded, version unknown
+        value = _("NVIDIA {version}", version=drv.version) if drv.version else _("NVIDIA, version unknown")
         if drv.cuda:
             value += " · " + _("runs CUDA up to {cuda}", cuda=drv.cuda)
         rows.append((_("Driver"), value))
