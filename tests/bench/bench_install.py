@@ -5,9 +5,13 @@ uses, into a fresh folder. Ours: `torch-setup install --answers cpu-venv.yaml --
 (detection, pins, index choice, plan, sandboxed journaled run), once as the example says (verify: true,
 which imports torch in the new environment and runs a matmul) and once with verify: false, the install
 alone. Warm: both share one uv cache (a first install fills it), so the figures compare the work
-done, not the disk. Cold: each run gets an empty cache, as on a new machine. Medians of several rounds.
+done, not the disk. Cold: each run gets an empty cache, as on a new machine. Medians of several rounds
+(the order reversed every other round, the disk synced before each timed run), and the median of the
+round-by-round ratios, which the machine's minute-to-minute drift in speed does not skew.
 `plan` alone (start-up, detection, pins, index choice, recipes: everything before the first step)
-is timed too: it is most of the fixed overhead. Target: ours (install alone) <= 1.15 x raw.
+is timed too: it is most of the fixed overhead. So is a floor: the least any front-end of this design
+(Python, answers validated with pydantic, the two commands sandboxed) can take. Target: ours (install
+alone) <= 1.15 x raw.
 
 BENCH_ROUNDS=N (default 3); BENCH_QUICK=1 times only the warm install and `plan` (for A/B runs on a
 shared, noisy machine: PYTHONPATH=<another checkout> runs that checkout's torch-setup instead).
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,28 +131,43 @@ def main() -> None:
         env = _env(root)
         venv_argv, install_argv, planned = _raw_commands(root, env)
         _raw(root, env, venv_argv, install_argv, planned, "warmup")  # fills the shared uv cache
-        raw, ours, plans, floors, ours_verify, raw_cold, ours_cold = [], [], [], [], [], [], []
-        for i in range(ROUNDS):
-            raw.append(_raw(root, env, venv_argv, install_argv, planned, f"raw{i}"))
-            ours.append(_ours(root, env, f"ours{i}", verify=False))
-            plans.append(_plan_only(root, env))
-            floors.append(_floor(root, env, venv_argv, install_argv, planned, f"floor{i}"))
-            if QUICK:
-                continue
-            ours_verify.append(_ours(root, env, f"oursv{i}", verify=True))
+        jobs: dict[str, Callable[[int], float]] = {
+            "raw": lambda i: _raw(root, env, venv_argv, install_argv, planned, f"raw{i}"),
+            "ours": lambda i: _ours(root, env, f"ours{i}", verify=False),
+            "plan": lambda i: _plan_only(root, env),
+            "floor": lambda i: _floor(root, env, venv_argv, install_argv, planned, f"floor{i}"),
+        }
+        if not QUICK:
+            jobs["ours_verify"] = lambda i: _ours(root, env, f"oursv{i}", verify=True)
             # a first install on a new machine: nothing in the cache yet (each run gets an empty one)
-            raw_cold.append(_raw(root, _env(root, f"cold-raw{i}"), venv_argv, install_argv, planned, f"rawc{i}"))
-            ours_cold.append(_ours(root, _env(root, f"cold-ours{i}"), f"oursc{i}", verify=False))
+            jobs["raw_cold"] = lambda i: _raw(root, _env(root, f"cold-raw{i}"), venv_argv, install_argv, planned,
+                                              f"rawc{i}")
+            jobs["ours_cold"] = lambda i: _ours(root, _env(root, f"cold-ours{i}"), f"oursc{i}", verify=False)
+        times: dict[str, list[float]] = {name: [] for name in jobs}
+        for i in range(ROUNDS):
+            # every other round in reverse: whichever runs second does not always pay for the first's
+            # disk writes; and those are flushed (sync) before each timed run
+            for name in (list(jobs) if i % 2 == 0 else list(reversed(jobs))):
+                os.sync()
+                times[name].append(jobs[name](i))
+        raw, ours, plans, floors = times["raw"], times["ours"], times["plan"], times["floor"]
+        ours_verify, raw_cold, ours_cold = times.get("ours_verify"), times.get("raw_cold"), times.get("ours_cold")
         med = statistics.median
         r, o, pl, fl = med(raw), med(ours), med(plans), med(floors)
+        # this machine's speed drifts from minute to minute: the ratio within each round, then the median
+        paired = med(b / a for a, b in zip(raw, ours, strict=True))
         print(f"bench_install: torch==2.13.0+cpu into a fresh venv, median of {ROUNDS} (target: ratio <= 1.15x)")
         print(f"  warm cache  raw uv venv + uv pip install          {r:6.2f} s")
-        print(f"  warm cache  torch-setup install (verify off)      {o:6.2f} s   ratio {o / r:5.2f}x")
+        print(f"  warm cache  torch-setup install (verify off)      {o:6.2f} s   ratio {o / r:5.2f}x"
+              f"   (round by round: {paired:4.2f}x)")
         if not QUICK:
+            assert ours_verify and raw_cold and ours_cold
             ov, rc, oc = med(ours_verify), med(raw_cold), med(ours_cold)
+            paired_cold = med(b / a for a, b in zip(raw_cold, ours_cold, strict=True))
             print(f"  warm cache  torch-setup install (example, verify) {ov:6.2f} s   ratio {ov / r:5.2f}x")
             print(f"  cold cache  raw uv venv + uv pip install          {rc:6.2f} s")
-            print(f"  cold cache  torch-setup install (verify off)      {oc:6.2f} s   ratio {oc / rc:5.2f}x")
+            print(f"  cold cache  torch-setup install (verify off)      {oc:6.2f} s   ratio {oc / rc:5.2f}x"
+                  f"   (round by round: {paired_cold:4.2f}x)")
         print(f"  torch-setup plan (everything before the first step) {pl:6.2f} s")
         print(f"  floor: Python + answers validated + the 2 commands sandboxed {fl:6.2f} s   ratio {fl / r:5.2f}x")
         print(f"  fixed overhead of torch-setup (warm): {o - r:5.2f} s (start-up, detection, index choice, plan, "
