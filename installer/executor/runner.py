@@ -459,6 +459,9 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     from installer import paths
 
     state = Path(state_dir) if state_dir is not None else paths.state_dir()
+    places = [(_("step {step}", step=s.id), p) for s in plan.steps if not s.root for p in s.writable]
+    sudo.refuse_root_files_for_the_user([*places, (_("the download cache"), str(cache_root())),
+                                         (_("the journal"), str(state))])
     try:
         state.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

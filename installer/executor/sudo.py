@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 
-from installer.errors import TorchSetupError
+from installer.errors import InputError, TorchSetupError
 from installer.i18n import _
 
 
@@ -94,3 +94,48 @@ def keep_alive(*, euid: int | None = None, sudo: str | None = None) -> bool:
     if exe is None:
         return False
     return subprocess.run([exe, "-n", "-v"], capture_output=True, timeout=15).returncode == 0  # noqa: S603
+
+
+def invoking_user(environ: Mapping[str, str] | None = None, euid: int | None = None) -> tuple[int, str] | None:
+    """(uid, name) of the person who started torch-setup through sudo; None when it was not started so."""
+    env = os.environ if environ is None else environ
+    uid = env.get("SUDO_UID", "")
+    if not is_root(euid) or not uid.isdigit() or int(uid) == 0:
+        return None
+    return int(uid), env.get("SUDO_USER") or uid
+
+
+def _owner(path: str) -> int | None:
+    """Who owns `path`, or the nearest folder above it that exists (where it would be created)."""
+    p = os.path.abspath(os.path.expanduser(path))
+    while True:
+        try:
+            return os.stat(p).st_uid
+        except (FileNotFoundError, NotADirectoryError):
+            parent = os.path.dirname(p)
+            if parent == p:
+                return None
+            p = parent
+        except OSError:
+            return None
+
+
+def refuse_root_files_for_the_user(places: Iterable[tuple[str, str]], *, environ: Mapping[str, str] | None = None,
+                                   euid: int | None = None) -> None:
+    """`sudo torch-setup install` would make the environment, the caches and the journal as root, inside
+    folders that belong to the person who typed it: the classic broken install (their own pip then fails
+    with "permission denied"). Stop before anything runs, and say how to run it instead.
+
+    places: (what, path) for everything the run writes as itself (the steps that do not need root).
+    """
+    who = invoking_user(environ, euid)
+    if who is None:
+        return
+    uid, name = who
+    for what, path in places:
+        if _owner(path) == uid:
+            raise InputError(
+                _("torch-setup was started with sudo, so {what} would leave files owned by root in {path}, "
+                  "which belongs to {user}", what=what, path=path, user=name),
+                hint=_("run it as {user}, without sudo: it asks for sudo itself for the steps that need root; "
+                       "nothing was changed", user=name))
