@@ -137,5 +137,6 @@ def refuse_root_files_for_the_user(places: Iterable[tuple[str, str]], *, environ
             raise InputError(
                 _("torch-setup was started with sudo, so {what} would leave files owned by root in {path}, "
                   "which belongs to {user}", what=what, path=path, user=name),
-                hint=_("run it as {user}, without sudo: it asks for sudo itself for the steps that need root; "
+                hint=_("run it as {user}, without sudo: it asks for sudo itself for the steps that need root "
+                       "(for an environment outside your folders, `sudo -H` keeps root's files in root's home); "
                        "nothing was changed", user=name))

@@ -3,6 +3,7 @@ answers, the live mirror table, detection off the UI thread, and bad input at th
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -199,6 +200,25 @@ async def test_prefilled_answers_fill_every_screen(make_wizard, in_tmp):
         assert screen.query_one("#target-path").value == "cenv"
         assert screen.query_one("#extra-torchvision").value and not screen.query_one("#extra-torchaudio").value
         assert screen.query_one("#bench-full").value
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sudo's variables only count for root")
+async def test_started_with_sudo_is_said_on_the_first_screen(make_wizard, monkeypatch):
+    monkeypatch.setenv("SUDO_UID", "65534")
+    monkeypatch.setenv("SUDO_USER", "nobody")
+    app = make_wizard("cpu-only")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "You started torch-setup with sudo" in text and "as nobody" in text
+
+
+async def test_no_sudo_warning_otherwise(make_wizard, monkeypatch):
+    monkeypatch.delenv("SUDO_UID", raising=False)
+    app = make_wizard("cpu-only")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "started torch-setup with sudo" not in screen_text(app)
 
 
 async def test_a_pinned_version_survives_the_walk_through_mirrors(make_wizard, in_tmp):

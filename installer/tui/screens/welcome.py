@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import RadioButton, RadioSet, Static
 
+from installer.executor.sudo import invoking_user
 from installer.i18n import _, current_language
 from installer.tui.screens.base import WizardScreen
 from installer.tui.widgets import Radio
@@ -47,6 +48,12 @@ class WelcomeScreen(WizardScreen):
         with RadioSet(id="lang", compact=True):
             yield Radio("English", value=current_language() == "en", id="lang-en")
             yield Radio("简体中文", value=current_language() == "zh", id="lang-zh")
+        started_by = invoking_user()
+        if started_by is not None:  # said now, not after every screen has been walked through
+            yield Static(_("You started torch-setup with sudo. An install into {user}'s own folders would "
+                           "leave them owned by root, so it will be refused: quit (Ctrl+Q) and run "
+                           "`torch-setup` as {user}; it asks for sudo itself for the steps that need root.",
+                           user=escape(started_by[1])), classes="warning", id="started-with-sudo")
         if self.state.answers_path:
             yield Static(_("Pre-filled from {file}. Press j to jump straight to Review, or walk "
                            "through the screens to change anything.", file=escape(self.state.answers_path)),
