@@ -86,6 +86,13 @@ class PipParams(KindParams):
         return self
 
 
+# uv trusts only its bundled roots; pip (24.2+) trusts the system's store, as do the machines behind a
+# company's or a campus's TLS-inspecting proxy, whose root is installed there. Found as a normal user
+# here: uv failed with "invalid peer certificate: UnknownIssuer" and only the pip fallback got through.
+# Both names: UV_SYSTEM_CERTS for uv 0.13 on, UV_NATIVE_TLS for the uv releases before it.
+UV_SYSTEM_CERTS = (("UV_NATIVE_TLS", "1"), ("UV_SYSTEM_CERTS", "1"))
+
+
 def venv_python(venv: str) -> str:
     return posixpath.join(venv, "bin", "python")
 
@@ -123,7 +130,7 @@ class PipKind(Kind):
                              hint=_("reinstall torch-setup (uv is one of its dependencies)"))
         if uv:
             uv_argv = (uv, "pip", "install", "--python", py, *ctx.indexes.uv_flags(), *packages)
-            cmd = Command(argv=uv_argv, fallback=pip_cmd)
+            cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS, fallback=pip_cmd)
         else:
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))

@@ -52,6 +52,17 @@ def test_uv_installs_and_the_guard_holds_on_the_second_run(tmp_path, state):
     assert statuses(second) == {"venv": "unchanged", "six": "unchanged"}
 
 
+def test_uv_is_told_to_trust_the_systems_certificates_as_pip_does(tmp_path):
+    """Behind a TLS-inspecting proxy the proxy's root is in the system store: pip trusts it, uv only with
+    this (checked by hand as a normal user here: without it, uv said "invalid peer certificate:
+    UnknownIssuer" and only pip's fallback got through). The run above shows uv accepts it."""
+    plan = _steps(tmp_path / "venv", Tools(uv=find_uv(), python=sys.executable, host_pip=True))
+    install = plan.steps[1].commands[0]
+    assert install.argv[1:3] == ("pip", "install")
+    assert dict(install.env) == {"UV_NATIVE_TLS": "1", "UV_SYSTEM_CERTS": "1"}
+    assert install.fallback is not None and install.fallback.env == ()  # pip has its own truststore
+
+
 def test_pip_takes_over_when_uv_fails(tmp_path, state):
     venv = tmp_path / "venv"
     broken_uv = Tools(uv="/bin/false", python=sys.executable, host_pip=True)
