@@ -106,12 +106,17 @@ def _makedirs(path: str | Path) -> None:
         raise folder_error(str(path), exc) from None
 
 
-def _writable(step: Step, tmpdir: str) -> list[str]:
-    paths = [str(cache_root()), tmpdir]
+def _caches() -> list[str]:
+    """Where uv and pip keep their caches: what every sandboxed step may write besides its own paths."""
+    paths = [str(cache_root())]
     for var in ("UV_CACHE_DIR", "PIP_CACHE_DIR"):
         if os.environ.get(var):
             paths.append(os.environ[var])
-    paths += list(step.writable)
+    return paths
+
+
+def _writable(step: Step, tmpdir: str) -> list[str]:
+    paths = [*_caches(), tmpdir, *step.writable]
     for p in paths:
         _makedirs(p)
     return paths
@@ -460,8 +465,8 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
 
     state = Path(state_dir) if state_dir is not None else paths.state_dir()
     places = [(_("step {step}", step=s.id), p) for s in plan.steps if not s.root for p in s.writable]
-    sudo.refuse_root_files_for_the_user([*places, (_("the download cache"), str(cache_root())),
-                                         (_("the journal"), str(state))])
+    places += [(_("the download cache"), p) for p in _caches()]
+    sudo.refuse_root_files_for_the_user([*places, (_("the journal"), str(state))])
     try:
         state.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

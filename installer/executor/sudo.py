@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from installer.errors import InputError, TorchSetupError
 from installer.i18n import _
@@ -107,17 +108,15 @@ def invoking_user(environ: Mapping[str, str] | None = None, euid: int | None = N
 
 def _owner(path: str) -> int | None:
     """Who owns `path`, or the nearest folder above it that exists (where it would be created)."""
-    p = os.path.abspath(os.path.expanduser(path))
-    while True:
+    full = Path(os.path.abspath(os.path.expanduser(path)))
+    for candidate in (full, *full.parents):
         try:
-            return os.stat(p).st_uid
+            return candidate.stat().st_uid
         except (FileNotFoundError, NotADirectoryError):
-            parent = os.path.dirname(p)
-            if parent == p:
-                return None
-            p = parent
+            continue
         except OSError:
             return None
+    return None
 
 
 def refuse_root_files_for_the_user(places: Iterable[tuple[str, str]], *, environ: Mapping[str, str] | None = None,

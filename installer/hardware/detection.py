@@ -231,10 +231,10 @@ def _python_facts(tpy: dict[str, Any] | None, python: str | None,
         if python is not None:
             warnings.append(_("could not run {python} to read its version and packages: check that it starts",
                               python=python))
-            return None, None, target_python.effective_pip_config([]), None
+            return None, None, target_python.pip_config(None), None
         info = {"version": ".".join(map(str, sys.version_info[:3])), "executable": sys.executable,
                 "prefix": sys.prefix, "is_venv": sys.prefix != sys.base_prefix}
-        return info, None, target_python.effective_pip_config([]), sys.prefix
+        return info, None, target_python.pip_config(None), sys.prefix
     info = {"version": tpy.get("version"), "executable": tpy.get("executable") or python or sys.executable,
             "prefix": tpy.get("prefix"), "is_venv": tpy.get("prefix") != tpy.get("base_prefix")}
     packages = tpy.get("packages") or {}
@@ -251,9 +251,7 @@ def _python_facts(tpy: dict[str, Any] | None, python: str | None,
         if section == "!error":
             warnings.append(_("pip cannot read its configuration file {path}: {error}; fix or remove it",
                               path=path, error=error))
-    pip_conf = target_python.effective_pip_config(pc.get("items") or [])
-    pip_conf["files"] = pc.get("loaded") or []
-    return info, existing, pip_conf, tpy.get("prefix")
+    return info, existing, target_python.pip_config(tpy), tpy.get("prefix")
 
 
 def load_or_detect(path: str | None, python: str | None = None) -> HardwareReport:

@@ -85,12 +85,6 @@ class Engine:
         return _need("installer.answers", "dump_answers")(answers)
 
     # choose ---------------------------------------------------------------------------------------
-    def recommend(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-                  variant: str | None = None, keep_driver: bool = False) -> dict[str, Any]:
-        recommend = _need("installer.compat", "recommend")
-        rec = recommend(report, python=python, torch=torch, variant=variant, keep_driver=keep_driver)
-        return rec.to_dict()
-
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine and Python, led by the build

@@ -139,13 +139,18 @@ def test_offline_install_inside_a_namespace_without_network(wheelhouse, tmp_path
     assert subprocess.run([str(py), "-c", "import jinja2"]).returncode == 0
 
 
-def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_path, xdg_home):
-    copy = tmp_path / "usb-copy"
+def tampered_copy(wheelhouse: Path, copy: Path) -> Path:
+    """A copy of the wheelhouse in which one byte of the jinja2 wheel is flipped (a bad USB stick)."""
     shutil.copytree(wheelhouse, copy)
     victim = next(copy.glob("jinja2-*.whl"))
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0xFF
     victim.write_bytes(bytes(data))
+    return copy
+
+
+def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_path, xdg_home):
+    copy = tampered_copy(wheelhouse, tmp_path / "usb-copy")
     py = fresh_venv(tmp_path / "target")
     step = step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(), "install")
     events = run(step, tmp_path / "state")
@@ -158,12 +163,7 @@ def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_pat
 
 def test_pip_itself_refuses_a_wheel_whose_hash_differs(wheelhouse, tmp_path):
     """Even without the manifest check, --require-hashes stops a swapped wheel before installing."""
-    copy = tmp_path / "usb-copy"
-    shutil.copytree(wheelhouse, copy)
-    victim = next(copy.glob("jinja2-*.whl"))
-    data = bytearray(victim.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    victim.write_bytes(bytes(data))
+    copy = tampered_copy(wheelhouse, tmp_path / "usb-copy")
     py = fresh_venv(tmp_path / "target")
     pip = next(c for c in step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(),
                                    "install").commands if "pip" in c.argv)

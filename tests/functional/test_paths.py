@@ -28,16 +28,22 @@ def write_answers(folder: Path, **sections) -> str:
     return str(path)
 
 
-async def wait_for_run(pilot, limit: float = 240) -> None:
-    """Until the Install screen's run has finished (the executor works in a thread)."""
+async def wait_for_result(pilot, name: str, limit: float) -> None:
+    """Until the wizard's state holds `name` (run_result, verify_result, bench_result): each is made
+    in a worker thread, by the executor or by the target interpreter."""
     import asyncio
 
     loop = asyncio.get_running_loop()
     end = loop.time() + limit
-    while pilot.app.state.run_result is None:
-        assert loop.time() < end, "the run did not finish"
+    while getattr(pilot.app.state, name) is None:
+        assert loop.time() < end, f"no {name} after {limit:.0f} s"
         await pilot.pause(0.2)
     await settle(pilot)
+
+
+async def wait_for_run(pilot, limit: float = 240) -> None:
+    """Until the Install screen's run has finished."""
+    await wait_for_result(pilot, "run_result", limit)
 
 
 # ---------------------------------------------------------------------------------------------- pip
@@ -66,20 +72,12 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
         await pilot.press("n")
         await settle(pilot)
         assert app.current_name == "verify"
-        for _i in range(100):
-            if app.state.verify_result is not None:
-                break
-            await pilot.pause(0.3)
-        await settle(pilot)
+        await wait_for_result(pilot, "verify_result", 30)
         assert app.state.verify_result["ok"] is True, app.state.verify_result
         assert "torch works in the new environment." in screen_text(app)
         await pilot.press("n")
         assert app.current_name == "bench"
-        for _i in range(200):
-            if app.state.bench_result is not None:
-                break
-            await pilot.pause(0.3)
-        await settle(pilot)
+        await wait_for_result(pilot, "bench_result", 60)
         text = screen_text(app)
         assert "█" in text or "░" in text, text  # the figures drawn as bars
         await pilot.press("n")
@@ -339,11 +337,7 @@ async def test_verify_failure_shows_each_fix(make_wizard, in_tmp, dead_catalog):
         await pilot.press("n")
         await settle(pilot)
         assert app.current_name == "verify"
-        for _i in range(100):
-            if app.state.verify_result is not None:
-                break
-            await pilot.pause(0.2)
-        await settle(pilot)
+        await wait_for_result(pilot, "verify_result", 20)
         assert app.state.verify_result["ok"] is False
         text = screen_text(app)
         assert "✗ torch-import" in text and "→ " in text  # the failed check, and its fix under it
