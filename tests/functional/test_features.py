@@ -239,6 +239,19 @@ async def test_a_pinned_version_survives_the_walk_through_mirrors(make_wizard, i
         assert app.state.draft["torch"]["version"] == "2.12.0"
 
 
+async def test_leaving_the_python_field_with_tab_remakes_the_list(make_wizard):
+    """The builds offered depend on the Python: Tab out of the field counts as much as Enter."""
+    app = make_wizard("rtx4090-550")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "combination")
+        app.screen.query_one("#target-python").focus()
+        await pilot.press(*"3.99")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.state.recommendation_key[1] == "3.99"
+        assert all(c.get("python") != "3.11" or c.get("actions") for c in app.state.recommendation["choices"])
+
+
 async def test_mirror_table_fills_in_from_live_servers(make_wizard, loopback_catalog):
     app = make_wizard("rtx4090-550", catalog=loopback_catalog.path, dry_run=True)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -290,11 +290,19 @@ class CombinationScreen(WizardScreen):
         # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
         self.focus_next()
         if event.input.id == "target-python":
-            self.save()
-            key = self.recommendation_key()
-            if key != self.state.recommendation_key:
-                self.query_one("#busy").display = True
-                self.recommend(key)
+            self.python_changed()
+
+    @on(Input.Blurred, "#target-python")
+    def python_left(self) -> None:
+        # leaving the field with Tab finishes it too: the builds offered depend on the Python
+        self.python_changed()
+
+    def python_changed(self) -> None:
+        self.save()
+        key = self.recommendation_key()
+        if key != self.state.recommendation_key:
+            self.query_one("#busy").display = True
+            self.recommend(key)
 
     def action_toggle_refused(self) -> None:
         self.show_refused = not self.show_refused
