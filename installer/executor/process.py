@@ -96,7 +96,8 @@ def _exited(pid: int) -> bool:
 
 
 class Child:
-    """Run `argv`; iterate `lines()` for (stream, text); read `outcome` afterwards."""
+    """Run `argv`; iterate `lines()` for (stream, text), stdout and stderr merged in the order written
+    (stream is always "stdout"); read `outcome` afterwards."""
 
     def __init__(self, argv: tuple[str, ...], *, env: Mapping[str, str], cwd: str | None,
                  deadline: float | None, cancel: threading.Event | None, input: bytes | None = None) -> None:
@@ -131,7 +132,9 @@ class Child:
             proc = subprocess.Popen(  # noqa: S603 - an argv list from a checked plan, never a shell
                 list(self.argv), env=self.env, cwd=self.cwd,
                 stdin=subprocess.DEVNULL if self.input is None else subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                # one pipe for both streams: the lines arrive in the order the child wrote them, so the
+                # tail of a failure ends with its reason (two pipes read by two threads could not say)
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe
             )
         except OSError as exc:
@@ -141,11 +144,10 @@ class Child:
             # a thread: a child that does not read its stdin must not block the reading of its output
             threading.Thread(target=_feed, args=(proc.stdin, self.input), daemon=True).start()
         q: queue.Queue[tuple[str, str | None]] = queue.Queue()
-        pumps = [threading.Thread(target=_pump, args=(proc.stdout, "stdout", q), daemon=True),
-                 threading.Thread(target=_pump, args=(proc.stderr, "stderr", q), daemon=True)]
+        pumps = [threading.Thread(target=_pump, args=(proc.stdout, "stdout", q), daemon=True)]
         for t in pumps:
             t.start()
-        open_streams = 2
+        open_streams = len(pumps)
         try:
             while open_streams:
                 if self._must_stop():
@@ -173,6 +175,5 @@ class Child:
             self.outcome.returncode = proc.wait()
             for t in pumps:
                 t.join(timeout=1.0)
-            for s in (proc.stdout, proc.stderr):
-                if s is not None:
-                    s.close()
+            if proc.stdout is not None:
+                proc.stdout.close()

@@ -101,7 +101,7 @@ def test_failure_stops_with_tail_and_log(tmp_path, state):
     events = run(plan, state)
     failed = [e for e in events if getattr(e, "status", None) == "failed"][0]
     assert "exit code 3" in failed.detail
-    # stdout and stderr are read by two threads: their lines may interleave in either order
+    # one pipe for stdout and stderr: the reason, written last, ends the tail (it used to race)
     assert "the reason" in failed.tail and "line 29" in failed.tail and len(failed.tail) == 20
     assert "line 0" not in failed.tail
     end = finished(events)
