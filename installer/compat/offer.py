@@ -1,8 +1,9 @@
-"""The builds to offer when the answers already name one: the ranking, with the named build in front of it.
+"""The builds to offer when the answers (or the person, in the wizard) already name one.
 
-An answers file (or an earlier pass through the wizard) may pin a torch version and/or variant that the
-ranking leaves out: an older release, a CPU build on a GPU machine. It is offered first, marked, with the
-solver's own reasons; a pin that cannot be had is said in a warning, and the ranking is offered as it is.
+A pinned version is offered as that version's builds, ranked for this machine: asking for 2.12.0 lists
+2.12.0 + cu126, + cu130, + cpu with their reasons, not the newest release. A pinned variant the ranking
+leaves out (a CPU build on a GPU machine) is offered first, marked, with the solver's own reasons. A pin
+that cannot be had is said in a warning, and the plain ranking is offered instead.
 Pure, like `recommend`: reads only the data files.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from installer.compat.data import CompatData
+from installer.compat.data import CompatData, load
+from installer.compat.machine import read_machine
 from installer.compat.model import Choice, Recommendation
 from installer.compat.solver import recommend
 from installer.errors import InputError
@@ -72,6 +74,24 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
           variant: str | None = None, data: CompatData | None = None) -> Offer:
-    """The wizard's list: the ranking for this machine and `python`, led by the build the answers pin."""
-    ranked = recommend(report, python=python, data=data)
+    """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
+    a version is pinned and some build of it fits), led by the build the answers pin."""
+    ranked = None
+    if torch not in (None, ANY_VERSION):
+        try:
+            ranked = recommend(report, python=python, torch=torch, data=data)
+        except InputError:
+            ranked = None  # never released: with_pinned says so over the plain ranking
+        if ranked is not None and not ranked.choices:
+            ranked = None  # nothing of it fits: the plain ranking, with_pinned says why
+    if ranked is None:
+        ranked = recommend(report, python=python, data=data)
     return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data)
+
+
+def versions(report: HardwareReport, data: CompatData | None = None) -> list[str]:
+    """The released torch versions that have wheels for this machine's platform, newest first: what the
+    wizard lets a person pin. Which builds of one fit, and why the others do not, is `offer`'s answer."""
+    data = data or load()
+    platform = read_machine(report, data).platform
+    return [r.torch for r in data.released() if platform and r.variants.get(platform)]

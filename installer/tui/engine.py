@@ -92,6 +92,10 @@ class Engine:
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant).to_dict()
 
+    def torch_versions(self, report: HardwareReport) -> list[str]:
+        """The releases the Combination screen's Version field offers, newest first."""
+        return list(_need("installer.compat.offer", "versions")(report))
+
     # mirrors --------------------------------------------------------------------------------------
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
         """The catalog entries that will be probed (so the table can list them before any answers)."""

@@ -32,6 +32,11 @@ class WizardState:
     recommendation: dict[str, Any] | None = None
     recommendation_key: tuple[Any, ...] | None = None  # the constraints `recommendation` was made for
     choice_index: int = 0
+    # The torch version the Combination screen's Version field asks for ("latest" or a release). Kept
+    # apart from draft["torch"]["version"], which holds the chosen build's exact version once one is
+    # chosen: the list offered must not shrink to that one version on the way back from Review.
+    version_asked: str | None = None
+    torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False
     plan: Plan | None = None
@@ -56,7 +61,8 @@ class WizardState:
         python = self.section("target").get("python")
         version_like = python if python and "/" not in python and not python.startswith("~") else None
         torch = self.section("torch")
-        return (id(self.report), version_like, torch.get("version", "latest"), torch.get("variant", "auto"))
+        version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
+        return (id(self.report), version_like, version, torch.get("variant", "auto"))
 
     def forget_plan(self) -> None:
         """A decision changed: the plan shown at Review must be made again."""

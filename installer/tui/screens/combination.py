@@ -13,12 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select, Static
 from textual.widgets.option_list import Option
 
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, busy, error_text
 from installer.tui.widgets import Radio, Tick
+
+LATEST = "latest"
 
 
 def choice_title(choice: dict[str, Any]) -> str:
@@ -80,6 +82,7 @@ class CombinationScreen(WizardScreen):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("r", "toggle_refused", "Refused"),
         Binding("c", "focus_choices", "Choices"),
+        Binding("v", "focus_version", "Version"),
     ]
 
     def body(self) -> ComposeResult:
@@ -87,6 +90,12 @@ class CombinationScreen(WizardScreen):
         target = self.state.section("target")
         torch = self.state.section("torch")
         yield Static(_("Choose a PyTorch build"), classes="section")
+        if self.state.version_asked is None:  # first visit: what the answers say (a build chosen later is not a pin)
+            self.state.version_asked = str(torch.get("version") or LATEST)
+        with Horizontal(classes="field"):
+            yield Label(_("Version"), classes="label")
+            yield Select(self.version_options(), value=self.state.version_asked, allow_blank=False,
+                         id="torch-version", compact=True)
         yield busy(_("Working out which builds fit this machine…"))
         yield OptionList(id="choices")
         yield Static("", id="rec-warnings")
@@ -139,11 +148,19 @@ class CombinationScreen(WizardScreen):
             yield Radio(_("quick benchmark (about 20 s)"), value=bench == "quick", id="bench-quick")
             yield Radio(_("full benchmark"), value=bench == "full", id="bench-full")
 
+    def version_options(self) -> list[tuple[str, str]]:
+        known = self.state.torch_versions or []
+        asked = self.state.version_asked or LATEST
+        extra = [asked] if asked != LATEST and asked not in known else []  # a pin from the answers file
+        return [(_("latest: the newest release that fits"), LATEST)] + [(v, v) for v in extra + known]
+
     # recommendation ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         super().on_mount()
         self.show_refused = False
         self.sync_visibility()
+        if not self.state.torch_versions:
+            self.list_versions()
         key = self.recommendation_key()
         if self.state.recommendation is not None and self.state.recommendation_key == key:
             self.show_recommendation(self.state.recommendation)
@@ -164,6 +181,21 @@ class CombinationScreen(WizardScreen):
             self.app.call_from_thread(self.show_error, exc)
             return
         self.app.call_from_thread(self.recommended, key, rec)
+
+    @work(thread=True, exclusive=True, group="versions")
+    def list_versions(self) -> None:
+        try:
+            versions = self.engine.torch_versions(self.wizard.obtain_report())
+        except Exception:  # noqa: BLE001 - the field keeps "latest" (and any pin); the ranking says the rest
+            return
+        self.app.call_from_thread(self.versions_listed, versions)
+
+    def versions_listed(self, versions: list[str]) -> None:
+        self.state.torch_versions = versions
+        select = self.query_one("#torch-version", Select)
+        with select.prevent(Select.Changed):  # the same value, more options: not a choice
+            select.set_options(self.version_options())
+            select.value = self.state.version_asked or LATEST
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
         self.state.recommendation = rec
@@ -210,7 +242,10 @@ class CombinationScreen(WizardScreen):
         self.update_refused()
         self.apply_choice()
         n_ref = len(rec.get("rejected", []))
-        self.refresh_nav(_("{n} choices, {m} refused (r)", n=len(choices), m=n_ref))
+        if len(choices) == 1:
+            self.refresh_nav(_("1 choice, {m} refused (r)", m=n_ref))
+        else:
+            self.refresh_nav(_("{n} choices, {m} refused (r)", n=len(choices), m=n_ref))
 
     def update_refused(self) -> None:
         rec = self.state.recommendation or {}
@@ -312,6 +347,23 @@ class CombinationScreen(WizardScreen):
 
     def action_focus_choices(self) -> None:
         self.query_one("#choices", OptionList).focus()
+
+    def action_focus_version(self) -> None:
+        self.query_one("#torch-version", Select).focus()
+
+    @on(Select.Changed, "#torch-version")
+    def version_changed(self, event: Select.Changed) -> None:
+        """Another version asked: its own builds are ranked (the variant chosen for the last one is let go)."""
+        value = str(event.value)
+        if value == self.state.version_asked:
+            return
+        self.state.version_asked = value
+        torch = self.state.section("torch")
+        torch["version"], torch["variant"] = value, "auto"
+        self.state.choice_index = 0
+        self.state.forget_plan()
+        self.query_one("#busy").display = True
+        self.recommend(self.recommendation_key())
 
     def can_go_next(self) -> bool:
         return self.current_choice() is not None

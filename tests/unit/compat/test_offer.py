@@ -10,7 +10,8 @@ import pytest
 from compat_machines import machine
 
 from installer.compat import recommend
-from installer.compat.offer import Offer, is_pinned, offer, with_pinned
+from installer.compat.data import load
+from installer.compat.offer import Offer, is_pinned, offer, versions, with_pinned
 
 
 def ids(doc: dict) -> list[tuple[str, str, bool]]:
@@ -75,18 +76,44 @@ def test_a_pin_that_was_never_released_is_a_warning_before_the_ranking(rtx4090, 
     assert tuple(rest) == ranked.warnings
 
 
-def test_a_pin_this_machine_cannot_run_says_why_from_the_rejections():
+def test_a_pin_this_machine_cannot_run_says_why_and_offers_that_versions_builds_that_fit():
     cpu_only = machine("cpu-only")
     got = offer(cpu_only, torch="2.13.0", variant="cu126")
     assert got.pinned is None
-    assert [(c.torch, c.variant) for c in got.choices] == [(c.torch, c.variant) for c in recommend(cpu_only).choices]
+    assert [(c.torch, c.variant) for c in got.choices] == [("2.13.0", "cpu")]
     assert got.recommendation.warnings[0] == (
         "The answers ask for torch 2.13.0 cu126: this machine has no NVIDIA GPU for cu126 wheels to use")
+
+
+def test_a_pinned_version_offers_its_own_builds_ranked_not_the_newest_release(rtx4090, ranked):
+    got = offer(rtx4090, torch="2.12.0", variant="auto")
+    assert got.pinned is None and got.recommendation == recommend(rtx4090, torch="2.12.0")
+    assert {c.torch for c in got.choices} == {"2.12.0"}
+    assert [c.variant for c in got.choices][0] == "cu126"  # what 550.54.14 runs as it is leads
+    assert {"cpu", "cu130"} <= {c.variant for c in got.choices}
+    assert ranked.best is not None and ranked.best.torch != "2.12.0"  # not what the plain ranking leads with
+
+
+def test_a_version_never_released_is_a_warning_over_the_plain_ranking(rtx4090, ranked):
+    got = offer(rtx4090, torch="9.9.9", variant="auto")
+    assert got.choices == ranked.choices
+    assert got.recommendation.warnings[0].startswith("The answers ask for torch 9.9.9 auto: ")
 
 
 def test_offer_ranks_for_the_python_asked(rtx4090):
     # the ranking and the pinned build are both made for Python 3.12, not the report's 3.11
     got = offer(rtx4090, python="3.12", torch="2.13.0", variant="cpu")
-    assert got.pinned is not None and got.pinned.python == "3.12"
-    assert all(c.python == "3.12" for c in got.choices if not c.action("install-python"))
-    assert got.recommendation == recommend(rtx4090, python="3.12")
+    assert got.pinned is None  # the CPU build is one of 2.13.0's own builds
+    assert got.choices and all(c.python == "3.12" for c in got.choices if not c.action("install-python"))
+    assert got.recommendation == recommend(rtx4090, python="3.12", torch="2.13.0")
+
+
+def test_versions_are_the_releases_with_wheels_for_the_platform_newest_first():
+    linux = versions(machine("cpu-only"))
+    released = [r.torch for r in load().released()]
+    assert linux[0] == released[0] and "2.13.0" in linux
+    assert linux == [v for v in released if v in linux]  # newest first, as released() orders them
+    # macOS on Intel lost its wheels after torch 2.2: those releases are not offered there
+    intel_mac = versions(machine("cpu-only", os__system="Darwin", os__arch="x86_64"))
+    assert intel_mac and "2.13.0" not in intel_mac and "2.2.2" in intel_mac
+    assert set(intel_mac) < set(released)
