@@ -30,6 +30,7 @@ _PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
 _MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;&$(){}]+$")
 _BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
+_WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
 
 
 def _version(value: str) -> str:
@@ -66,6 +67,10 @@ def _path(value: str) -> str:
     if value.startswith("-"):
         raise ValueError(_("{value}: a path cannot start with '-' (write ./{path} for a relative one)",
                            value=repr(value), path=value))
+    if _WINDOWS.match(value) or "\\" in value:
+        # on Linux `C:\Users\me\env` is one odd folder name in the working directory, not what was meant
+        raise ValueError(_("{value} is a Windows path: torch-setup installs on Linux, where paths look like "
+                           "/home/me/torch-env or ~/torch-env", value=f"'{value}'"))
     return value
 
 
@@ -254,13 +259,26 @@ def _cross(message: str, key: tuple[str, ...]) -> ValueError:
 
 def answers_from_located(located: Located) -> Answers:
     if located.data is None:
-        located.data = {}
+        # an empty file is more likely the wrong file, or one not saved yet, than a wish for every default:
+        # `install --yes` would otherwise go ahead with the latest torch in .venv-torch
+        raise located.error((), _("the answers file is empty"),
+                            _("write at least `version: 1` (every other key has a default, shown by "
+                              "`torch-setup answers schema`), or start from an example in recipes/answers/"))
     if not isinstance(located.data, dict):
-        raise located.error((), _("an answers file is a mapping of keys (version: 1, target: ..., torch: ...)"))
+        raise located.error((), _("an answers file is a mapping of keys (version: 1, target: ..., torch: ...)"),
+                            _("write one key per line, `key: value`, with no '-' in front"))
     version = located.data.get("version", ANSWERS_VERSION)
+    if isinstance(version, str) and version.strip() == str(ANSWERS_VERSION):
+        raise located.error(("version",), _("the version is the number {supported}, not the text {version}",
+                                            supported=ANSWERS_VERSION, version=repr(version)),
+                            _("write `version: {supported}`, without quotes", supported=ANSWERS_VERSION))
     if version != ANSWERS_VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > ANSWERS_VERSION
         raise located.error(("version",), _("unsupported answers version {version}; this torch-setup reads "
-                                            "version {supported}", version=repr(version), supported=ANSWERS_VERSION))
+                                            "version {supported}", version=repr(version), supported=ANSWERS_VERSION),
+                            _("a newer torch-setup wrote this file: upgrade torch-setup, or write the file again "
+                              "in version {supported} (`torch-setup answers schema`)", supported=ANSWERS_VERSION)
+                            if newer else _("write `version: {supported}`", supported=ANSWERS_VERSION))
     try:
         return Answers.model_validate(located.data)
     except ValidationError as exc:
@@ -270,7 +288,7 @@ def answers_from_located(located: Located) -> Answers:
             where = _CROSS_KEYS.get(message)
             if where:
                 raise located.error(where, message) from None
-        raise pydantic_error(located, exc) from None
+        raise pydantic_error(located, exc, model=Answers) from None
 
 
 def parse_answers(text: str, source: str = "<answers>") -> Answers:

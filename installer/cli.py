@@ -8,8 +8,10 @@ only the standard library at top level, so `torch-setup detect` stays fast; heav
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
+import re
 import sys
 from collections.abc import Iterable
 
@@ -33,11 +35,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# argparse's own words for a value outside `choices` (Python 3.12 stopped quoting the choices)
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def did_you_mean(message: str) -> str | None:
+    """For argparse's "invalid choice" message, the closest choice, as a hint; None when none is close."""
+    m = _INVALID_CHOICE.search(message)
+    if not m:
+        return None
+    choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+    close = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
+    return _("did you mean {value}?", value=repr(close[0])) if close else None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        # argparse already exits 2 for usage errors; this only makes the hint translatable
+        # argparse already exits 2 for usage errors; this makes the hint translatable and adds "did you mean"
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: {_('error')}: {message}\n")
+        hint = did_you_mean(message)
+        self.exit(2, f"{self.prog}: {_('error')}: {message}\n" + (f"  -> {hint}\n" if hint else ""))
 
 
 def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentParser:

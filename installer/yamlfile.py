@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Any
 import yaml
 
 from installer.errors import InputError
+from installer.i18n import _
 
 KeyPath = tuple[str | int, ...]
 
@@ -21,6 +25,8 @@ class Located:
     data: Any
     file: str
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    # each scalar value as written: YAML reads `3.10` as the number 3.1, and a message should show 3.10
+    texts: dict[KeyPath, str] = field(default_factory=dict)
 
     def line_of(self, path: Iterable[str | int]) -> int | None:
         """The line of the deepest known prefix of `path` (a missing key points at its parent)."""
@@ -52,14 +58,19 @@ class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc]
     """A safe loader that refuses duplicate keys instead of silently keeping the last one."""
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: Any, first: int, mark: Any) -> None:
+        super().__init__(None, None, f"duplicate key {key!r} (first on line {first})", mark)
+        self.key = key
+        self.first = first
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
-            )
+            raise _DuplicateKey(key, seen[key], key_node.start_mark)
         seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=deep)
 
@@ -67,17 +78,27 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], texts: dict[KeyPath, str]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.ScalarNode):
+        texts[path] = str(node.value)
+    elif isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark)
             lines[path + (key,)] = k.start_mark.line + 1
-            _index_lines(v, path + (key,), lines)
+            _index_lines(v, path + (key,), lines, texts)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1
-            _index_lines(item, path + (i,), lines)
+            _index_lines(item, path + (i,), lines, texts)
+
+
+def _syntax_hint(problem: str, text: str, line: int | None) -> str:
+    """What to do about a YAML syntax error: the usual causes have a fix of their own."""
+    source = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    if "\t" in source[: len(source) - len(source.lstrip())] or ("\t" in source and "cannot start any token" in problem):
+        return _("YAML indents with spaces only: replace the tab on that line with spaces")
+    return _("fix the YAML syntax at that line (indentation, a missing ':' or quote)")
 
 
 def parse_yaml(text: str, file: str = "<string>") -> Located:
@@ -87,46 +108,219 @@ def parse_yaml(text: str, file: str = "<string>") -> Located:
         # one parse: the node tree gives the lines, the same tree is then constructed into the data
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _DuplicateKey as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(_("duplicate key {key} (first on line {first})", key=repr(exc.key), first=exc.first),
+                         file=file, line=line,
+                         hint=_("a key can appear only once in a section: keep one of the two lines ({first} and "
+                                "{line}) and delete the other", first=exc.first, line=line)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
-        raise InputError(f"not valid YAML: {problem}", file=file, line=line,
-                         hint="fix the YAML syntax at that line (indentation, a missing ':' or quote)") from None
+        raise InputError(_("not valid YAML: {problem}", problem=problem), file=file, line=line,
+                         hint=_syntax_hint(problem, text, line)) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=file) from None
+        raise InputError(_("not valid YAML: {problem}", problem=str(exc)), file=file) from None
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}
+    texts: dict[KeyPath, str] = {}
     if node is not None:
-        _index_lines(node, (), lines)
-    return Located(data=data, file=file, lines=lines)
+        _index_lines(node, (), lines, texts)
+    return Located(data=data, file=file, lines=lines, texts=texts)
+
+
+def _not_found(p: Path) -> InputError:
+    if str(p) == "-" and not p.exists():
+        # `-` for standard input is not part of the command line: the file is what a run can be replayed from
+        return InputError(_("torch-setup reads this from a file, not from standard input ('-')"), file="-",
+                          hint=_("save it to a file (answers.yaml) and give that file's path"))
+    folder = p.parent if str(p.parent) else Path(".")
+    try:
+        siblings = [c.name for c in folder.iterdir() if c.is_file()] if folder.is_dir() else []
+    except OSError:
+        siblings = []
+    close = difflib.get_close_matches(p.name, siblings, n=1, cutoff=0.6)
+    if close:
+        return InputError(_("file not found"), file=p, hint=_("did you mean {path}?", path=str(folder / close[0])))
+    if not folder.is_dir():
+        return InputError(_("file not found"), file=p,
+                          hint=_("the folder {folder} does not exist either: check the path", folder=str(folder)))
+    return InputError(_("file not found"), file=p,
+                      hint=_("check the path (a relative path is taken from {cwd})", cwd=str(Path.cwd())))
+
+
+def _is_folder(p: Path) -> InputError:
+    try:
+        inside = sorted(c.name for c in p.iterdir() if c.suffix in (".yaml", ".yml", ".json") and c.is_file())
+    except OSError:
+        inside = []
+    if inside:
+        hint = _("give a file in it, such as {path}", path=str(p / inside[0]))
+    else:
+        hint = _("give the path of a file, not of a folder")
+    return InputError(_("this is a folder, not a file"), file=p, hint=hint)
+
+
+def _not_utf8(p: Path, raw: bytes, exc: UnicodeDecodeError) -> InputError:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return InputError(_("the file is UTF-16 text; torch-setup reads UTF-8"), file=p, line=1,
+                          hint=_("save it again as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"))
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return InputError(_("byte {byte} is not UTF-8 text", byte=f"0x{raw[exc.start]:02x}"), file=p, line=line,
+                      hint=_("save the file as UTF-8, or write that line in plain ASCII"))
 
 
 def load_yaml(path: str | Path) -> Located:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
-        raise InputError("file not found", file=p, hint="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", file=p) from None
+        raise _not_found(p) from None
+    except IsADirectoryError:
+        raise _is_folder(p) from None
+    except PermissionError:
+        raise InputError(_("permission denied: you cannot read this file"), file=p,
+                         hint=_("check the file's owner and mode (ls -l), or copy it somewhere you can read")) from None
+    except OSError as exc:
+        raise InputError(_("cannot read the file: {reason}", reason=exc.strerror or str(exc)), file=p) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(p, raw, exc) from None
     return parse_yaml(text, str(p))
 
 
-def pydantic_error(located: Located, exc: Any, prefix: KeyPath = ()) -> InputError:
-    """Turn the first error of a pydantic ValidationError into an InputError naming file, line and key."""
-    err = exc.errors()[0]
-    loc: KeyPath = prefix + tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-    msg = err["msg"]
-    if err["type"] == "value_error":
+def _models_in(tp: Any) -> list[Any]:
+    """The pydantic models a field's type can hold: the model itself, or one inside Optional / Annotated."""
+    from pydantic import BaseModel
+
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(tp)[0])
+    if origin is typing.Union or type(tp).__name__ == "UnionType":
+        return [m for arg in typing.get_args(tp) for m in _models_in(arg)]
+    return []
+
+
+def _element(tp: Any, part: str | int) -> Any:
+    """The type one step down `tp`: a model's field, a list's item, a dict's value; None when unknown."""
+    for model in _models_in(tp):
+        for name, info in model.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+        return None
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _element(typing.get_args(tp)[0], part)
+    if origin is typing.Union or type(tp).__name__ == "UnionType":
+        found = [e for arg in typing.get_args(tp) if arg is not type(None) for e in [_element(arg, part)] if e]
+        return found[0] if found else None
+    args = typing.get_args(tp)
+    if isinstance(part, int) and origin in (list, tuple, set, frozenset) and args:
+        return args[0]
+    if isinstance(part, str) and origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def keys_at(model: Any, path: KeyPath) -> list[str]:
+    """The keys the section at `path` of `model` takes (aliases as written in files), or [] if unknown."""
+    tp: Any = model
+    for part in path:
+        tp = _element(tp, part)
+        if tp is None:
+            return []
+    models = _models_in(tp)
+    if not models:
+        return []
+    return [info.alias or name for name, info in models[0].model_fields.items()]
+
+
+def _shown(located: Located, loc: KeyPath, value: Any) -> str:
+    text = located.texts.get(loc)
+    if isinstance(value, str):
+        return repr(value)
+    return text if text is not None else repr(value)
+
+
+def _choices(expected: str) -> list[str]:
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
+             rel: KeyPath) -> tuple[str, str | None]:
+    """A message and a hint for one pydantic error, in people's words (pydantic's own name its classes).
+    `loc`: the key's whole path in the file; `rel`: its path inside `model`."""
+    kind = err["type"]
+    value = err.get("input")
+    key = dotted(loc)
+    if kind == "value_error":
         # our validators raise ValueError with a message for people; pydantic prefixes it with its own words
-        msg = str(msg).removeprefix("Value error, ")
-    elif err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif err["type"] == "missing":
-        msg = "this key is required"
-    extra = len(exc.errors()) - 1
+        return str(err["msg"]).removeprefix("Value error, "), None
+    if kind == "extra_forbidden":
+        allowed = keys_at(model, rel[:-1]) if model is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        if close:
+            return _("unknown key"), _("did you mean {key}?", key=dotted(loc[:-1] + (close[0],)))
+        if allowed:
+            return _("unknown key"), _("the keys allowed here are: {keys}", keys=", ".join(allowed))
+        return _("unknown key"), None
+    if kind == "missing":
+        return _("this key is required"), None
+    keys = keys_at(model, rel) if model is not None else []
+    if value is None and keys:
+        return (_("this section is empty: write its keys on the lines below it, indented, or delete the line"),
+                _("the keys of {key} are: {keys}", key=key, keys=", ".join(keys)))
+    if value is None and kind != "none_required":
+        return _("the value is empty: write one after the ':', or delete the line"), None
+    if kind in ("model_type", "dict_type", "model_attributes_type") or (keys and isinstance(value, (str, int, float))):
+        if keys:
+            return (_("this is a section: its keys go on the lines below it, indented, not after the ':'"),
+                    _("the keys of {key} are: {keys}", key=key, keys=", ".join(keys)))
+        return _("expected a section of keys (key: value lines, indented below it)"), None
+    shown = _shown(located, loc, value)
+    if kind == "string_type":
+        if isinstance(value, bool):
+            return (_("{value} is read as true or false here, not as text", value=shown),
+                    _("put it in quotes: '{value}'", value=shown))
+        if isinstance(value, (int, float)):
+            return (_("{value} is read as a number here, not as text", value=shown),
+                    _("put it in quotes: '{value}'", value=shown))
+        if isinstance(value, list):
+            return _("expected one value, not a list"), None
+        if isinstance(value, dict):
+            return _("expected one value, not a section of keys"), None
+    if kind in ("bool_type", "bool_parsing"):
+        return _("{value} is not true or false", value=shown), _("write true or false")
+    if kind in ("list_type", "tuple_type"):
+        if isinstance(value, dict):
+            return _("expected a list, not a section of keys"), _("write the items as [a, b] or as '- a' lines")
+        text = located.texts.get(loc, str(value))
+        return _("expected a list, not one value"), _("write it as a list: [{value}]", value=text)
+    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+        return _("{value} is not a number", value=shown), None
+    if kind == "literal_error":
+        expected = str((err.get("ctx") or {}).get("expected", ""))
+        message = _("Input should be {expected}, not {value}", expected=expected, value=shown)
+        close = difflib.get_close_matches(str(value), _choices(expected), n=1, cutoff=0.6)
+        return message, (_("did you mean {value}?", value=repr(close[0])) if close else None)
+    return str(err["msg"]), None
+
+
+def pydantic_error(located: Located, exc: Any, prefix: KeyPath = (), model: Any = None) -> InputError:
+    """Turn the first error of a pydantic ValidationError into an InputError naming file, line and key.
+
+    `model` (the class validated at `prefix`): with it, an unknown key gets "did you mean" the closest
+    allowed one, and a value where a section belongs lists the section's keys."""
+    errors = exc.errors()
+    err = errors[0]
+    inner: KeyPath = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+    msg, hint = _message(located, err, prefix + inner, model, inner)
+    extra = len(errors) - 1
     if extra:
-        msg += f" (and {extra} more problem{'s' if extra > 1 else ''})"
-    return located.error(loc, msg)
+        msg += " " + (_("(and {n} more problem)", n=extra) if extra == 1 else _("(and {n} more problems)", n=extra))
+    return located.error(prefix + inner, msg, hint)

@@ -14,6 +14,8 @@ import sys
 import threading
 from typing import Any
 
+from installer.commands.arguments import seconds
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
@@ -21,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="show one line per step; the commands' output goes only to the log")
-    parser.add_argument("--probe-timeout", type=float, default=3.0, metavar="S",
+    parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
                         help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
 
 

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+
+from installer.commands.arguments import seconds
+
+# what the probe can compare a build with: a wheel variant, or cuda / gpu for "any GPU build"
+_EXPECTABLE = re.compile(r"^(auto|cpu|cuda|gpu|cu[0-9]{3}|rocm[0-9]+\.[0-9]+(\.[0-9]+)?|xpu|mps)$")
+
+
+def _variant(text: str) -> str:
+    from installer.i18n import _
+
+    if not _EXPECTABLE.match(text):
+        raise argparse.ArgumentTypeError(_("{value} is not a build: use cpu, cuda (any CUDA build), cuNNN (cu126), "
+                                           "rocmX.Y (rocm6.3), xpu or mps", value=repr(text)))
+    return text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter (or env folder) to check; default: the active environment's python")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--expect-variant", metavar="V",
+    parser.add_argument("--expect-variant", metavar="V", type=_variant,
                         help="the build that should be there (cpu, cu126, rocm6.2, cuda); a mismatch fails")
     parser.add_argument("--compile", action="store_true", help="also try torch.compile (slow: seconds to minutes)")
-    parser.add_argument("--compile-timeout", type=float, default=120.0, metavar="S",
+    parser.add_argument("--compile-timeout", type=seconds(1, 3600), default=120.0, metavar="S",
                         help="time limit for the torch.compile check (default 120)")
-    parser.add_argument("--timeout", type=float, default=180.0, metavar="S",
+    parser.add_argument("--timeout", type=seconds(1, 3600), default=180.0, metavar="S",
                         help="time limit for the whole check (default 180)")
 
 

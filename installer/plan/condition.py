@@ -14,6 +14,7 @@ is ever handed to eval().
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from installer.i18n import _
 from installer.plan.values import LISTS, VARIABLES, VType
 
 _TOKEN = re.compile(r"""
@@ -155,9 +157,20 @@ class _Parser:
             if value in KEYWORDS:
                 raise ConditionError(f"unexpected {value!r}")
             if value not in VARIABLES:
-                raise ConditionError(f"unknown name {value!r} (see `installer/plan/values.py` for the names)")
+                raise ConditionError(_unknown_name(value))
             return ("var", value)
         raise ConditionError(f"unexpected {value!r}")
+
+
+def _unknown_name(value: str) -> str:
+    close = difflib.get_close_matches(value, list(VARIABLES), n=1, cutoff=0.7)
+    if close:
+        return _("unknown name {name}: did you mean {close}?", name=repr(value), close=close[0])
+    if "." not in value:
+        # a bare word is most often a text left unquoted: target.kind == venv
+        return _("unknown name {name}: to compare with a text, put it in quotes: \"{text}\"", name=repr(value),
+                 text=value)
+    return f"unknown name {value!r} (see `installer/plan/values.py` for the names)"
 
 
 def parse_condition(text: str | bool) -> Condition:

@@ -139,7 +139,7 @@ class Recipe:
         try:
             params = kind.Params.model_validate(raw)
         except ValidationError as exc:
-            raise _params_error(self.located, exc, where + ("with",)) from None
+            raise _params_error(self.located, exc, where + ("with",), kind.Params) from None
         try:
             compiled = kind.compile(params, ctx)
         except InputError as exc:
@@ -209,8 +209,8 @@ class _UnknownKeysFirst:
         return self._errors
 
 
-def _params_error(located: Located, exc: ValidationError, prefix: KeyPath) -> InputError:
-    return pydantic_error(located, _UnknownKeysFirst(exc), prefix)
+def _params_error(located: Located, exc: ValidationError, prefix: KeyPath, model: Any) -> InputError:
+    return pydantic_error(located, _UnknownKeysFirst(exc), prefix, model=model)
 
 
 def _check_templates(located: Located, path: KeyPath, node: Any, *, display: bool = False) -> None:
@@ -244,7 +244,7 @@ def recipe_from_located(located: Located) -> Recipe:
     try:
         spec = RecipeSpec.model_validate(located.data)
     except ValidationError as exc:
-        raise _params_error(located, exc, ()) from None
+        raise _params_error(located, exc, (), RecipeSpec) from None
     when = _condition(located, ("when",), spec.when)
     samples = sample_namespace()
     seen: dict[str, int] = {}
@@ -273,7 +273,7 @@ def recipe_from_located(located: Located) -> Recipe:
         except TemplateError as exc:
             raise located.error(where + ("with",), str(exc)) from None
         except ValidationError as exc:
-            raise _params_error(located, exc, where + ("with",)) from None
+            raise _params_error(located, exc, where + ("with",), kind.Params) from None
     return Recipe(spec=spec, located=located, when=when, step_when=tuple(step_when))
 
 

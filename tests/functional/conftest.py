@@ -13,39 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import load_module, recipe_fixture
-
-REPO = Path(__file__).resolve().parents[2]
-MACHINES = REPO / "tests" / "fixtures" / "machines"
-SNAPSHOT_CWD = Path("/tmp/torch-setup-wizard-snapshots")  # fixed: paths in the plan show on screen
-
-
-# the loopback servers the engine's own tests use
-mirror_servers = load_module(REPO / "tests" / "unit" / "mirrors" / "mirror_servers.py")
-rangeserver = recipe_fixture("rangeserver")
-
-KINDS_INFO = {
-    "pypi": {"upstream_hosts": ["pypi.org", "files.pythonhosted.org"], "probe_project": "sympy"},
-    "pytorch": {"upstream_hosts": ["download.pytorch.org"], "default_cuda_variant": "cu126"},
-    "conda": {"upstream_hosts": ["conda.anaconda.org"]},
-    "apt": {"upstream_hosts": ["deb.debian.org"], "distro_suites": {"debian": "bookworm", "ubuntu": "noble"}},
-}
-
-
-def catalog_entries(pypi: str, pytorch: str, conda: str, apt: str, *, tag: str = "") -> list[dict[str, Any]]:
-    return [
-        {"id": f"loop{tag}-pypi", "kind": "pypi", "name": "Loopback PyPI", "url": f"{pypi}/simple",
-         "region": "global", "upstream": True, "source": "tests/functional (a server on 127.0.0.1)"},
-        {"id": f"loop{tag}-pytorch", "kind": "pytorch", "name": "Loopback PyTorch", "url": f"{pytorch}/whl",
-         "region": "global", "upstream": True, "layout": "pep503",
-         "source": "tests/functional (a server on 127.0.0.1)"},
-        {"id": f"loop{tag}-conda", "kind": "conda", "name": "Loopback conda", "url": f"{conda}/conda-forge",
-         "region": "global", "upstream": True, "condarc": "conda-forge",
-         "source": "tests/functional (a server on 127.0.0.1)"},
-        {"id": f"loop{tag}-apt", "kind": "apt", "name": "Loopback Debian", "url": f"{apt}/debian",
-         "region": "global", "upstream": True, "distro": "debian",
-         "source": "tests/functional (a server on 127.0.0.1)"},
-    ]
+from tui_support import KINDS_INFO, MACHINES, catalog_entries, mirror_servers
 
 
 @pytest.fixture
@@ -105,38 +73,6 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
     from installer.i18n import set_language
 
     set_language("en")
-
-
-async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Wait until the workers are done and what they posted back is drawn."""
-    for _i in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-
-
-async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> None:
-    """Press `key` (n or b) until the wizard shows `screen`, waiting for each screen's work."""
-    for _i in range(limit):
-        await settle(pilot)
-        if pilot.app.current_name == screen:
-            return
-        await pilot.press(key)
-    await settle(pilot)
-    assert pilot.app.current_name == screen, f"stuck on {pilot.app.current_name}, wanted {screen}"
-
-
-def screen_text(app: Any) -> str:
-    """Everything the current screen shows as text (Static contents, labels, table cells)."""
-    from textual.widgets import DataTable, Static
-
-    parts: list[str] = []
-    for widget in app.screen.query("*"):
-        if isinstance(widget, Static):
-            parts.append(str(widget.render()))
-        elif isinstance(widget, DataTable):
-            for row_key in widget.rows:
-                parts.append(" ".join(str(c) for c in widget.get_row(row_key)))
-    return "\n".join(parts)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import mirror_servers, press_until, rangeserver, screen_text, settle
+from tui_support import mirror_servers, press_until, rangeserver, screen_text, settle
 
 from installer.answers import load_answers
 from installer.plan.model import Command, Download, Plan, Step

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from conftest import MACHINES, press_until, settle
+from tui_support import MACHINES, press_until, settle
 
 from installer.answers import load_answers
 from installer.hardware.report import load_report

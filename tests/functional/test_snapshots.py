@@ -13,7 +13,7 @@ import os
 import shutil
 
 import pytest
-from conftest import MACHINES, SNAPSHOT_CWD, press_until, settle
+from tui_support import MACHINES, SNAPSHOT_CWD, press_until, settle
 
 from installer.answers import Answers
 

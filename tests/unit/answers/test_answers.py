@@ -126,3 +126,75 @@ def test_the_wheelhouse_build_end_is_a_method_of_its_own():
     for example in sorted((REPO / "recipes" / "answers").glob("*.yaml")):
         assert load_answers(example).method in ("pip", "conda", "wheel", "wheelhouse-build")
     assert load_answers(REPO / "recipes" / "answers" / "wheelhouse-offline.yaml").method == "wheel"
+
+
+# --- the wrong inputs a newcomer writes, and what they are told ------------------------------------------
+
+def test_an_empty_file_is_refused_rather_than_taken_for_every_default():
+    for text in ("", "# just a comment\n"):
+        err = _error(text)
+        assert (err.file, err.line) == ("a.yaml", 1)
+        assert "empty" in err.message and "version: 1" in (err.hint or "")
+    assert parse_answers("version: 1\n") == Answers()  # one line is enough
+
+
+def test_the_version_written_as_text_says_to_drop_the_quotes():
+    err = _error("version: '1'\n")
+    assert (err.line, err.key) == (1, "version")
+    assert "without quotes" in (err.hint or "")
+
+
+def test_a_newer_version_says_to_upgrade():
+    err = _error("version: 2\n")
+    assert (err.line, err.key) == (1, "version") and "upgrade torch-setup" in (err.hint or "")
+
+
+def test_a_list_at_the_top_says_how_to_write_keys():
+    err = _error("- version: 1\n- target: {}\n")
+    assert err.line == 1 and "mapping of keys" in err.message and "no '-' in front" in (err.hint or "")
+
+
+@pytest.mark.parametrize("path", ["C:\\Users\\me\\torch-env", "C:/Users/me/torch-env", "D:", "envs\\torch"])
+def test_a_windows_path_is_refused_with_a_linux_example(path):
+    err = _error(f"target:\n  path: '{path}'\n")
+    assert (err.line, err.key) == (2, "target.path")
+    assert "Windows path" in err.message and "/home/me/torch-env" in err.message
+    assert "\\\\" not in err.message  # shown as written, not as a Python repr
+
+
+@pytest.mark.parametrize("text, line, key, words, hint", [
+    ("torhc:\n  version: 2.13.0\n", 1, "torhc", "unknown key", "did you mean torch?"),
+    ("torch:\n  varient: cpu\n", 2, "torch.varient", "unknown key", "did you mean torch.variant?"),
+    ("cuda-toolkit:\n  install: true\n", 1, "cuda-toolkit", "unknown key", "did you mean cuda_toolkit?"),
+    ("mirror:\n  pyip: auto\n", 2, "mirror.pyip", "unknown key", "did you mean mirror.pypi?"),
+    ("driver:\n  kernel-modules: open\n", 2, "driver.kernel-modules", "unknown key",
+     "did you mean driver.kernel_modules?"),
+    ("verify: yes please\n", 1, "verify", "'yes please' is not true or false", "write true or false"),
+    ("torch:\n  extras: torchvision\n", 2, "torch.extras", "expected a list", "[torchvision]"),
+    ("torch:\n  extras: [torchvison]\n", 2, "torch.extras[0]", "not 'torchvison'", "did you mean 'torchvision'?"),
+    ("torch:\n  version: 2.13\n", 2, "torch.version", "2.13 is read as a number", "'2.13'"),
+    ("target:\n  python: 3.10\n", 2, "target.python", "3.10 is read as a number", "'3.10'"),
+    ("driver:\n  branch: 550\n", 2, "driver.branch", "550 is read as a number", "'550'"),
+    ("torch: 2.13.0\n", 1, "torch", "this is a section", "the keys of torch are: version, variant, extras"),
+    ("torch:\n", 1, "torch", "this section is empty", "the keys of torch are"),
+    ("target:\n  kind: virtualenv\n", 2, "target.kind", "not 'virtualenv'", None),
+    ("mirror:\n  region: mars\n", 2, "mirror.region", "'auto', 'cn' or 'global', not 'mars'", None),
+])
+def test_misspellings_and_wrong_types_say_what_to_write(text, line, key, words, hint):
+    err = _error("version: 1\n" + text)
+    assert (err.file, err.line, err.key) == ("a.yaml", line + 1, key), err.render()
+    assert words in err.message, err.render()
+    assert "valid" not in err.message and "TorchChoice" not in err.render()
+    if hint:
+        assert hint in (err.hint or ""), err.render()
+
+
+def test_messages_and_hints_speak_chinese():
+    from installer.i18n import set_language
+
+    try:
+        set_language("zh")
+        err = _error("version: 1\ntorhc: 1\n")
+        assert err.message == "未知的键" and err.hint == "你是不是想写 torch？"
+    finally:
+        set_language("en")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from installer.cli import COMMANDS, build_parser
 from installer.i18n import _, language_from_env, set_language
 
@@ -65,3 +67,48 @@ def test_only_the_named_subcommand_is_set_up_and_it_parses_its_own_options(cli):
     assert result.returncode == 2 and "unrecognized arguments: --yes" in result.stderr
     result = cli("install", "--help")
     assert result.returncode == 0 and "--probe-timeout" in result.stdout
+
+
+def test_a_misspelt_subcommand_or_action_gets_did_you_mean(cli):
+    result = cli("instal", "--answers", "a.yaml")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.rstrip().endswith("-> did you mean 'install'?")
+    result = cli("answers", "chek", "a.yaml")
+    assert result.returncode == 2 and "did you mean 'check'?" in result.stderr
+    result = cli("--lang", "fr", "detect")  # nothing close: no guess, the choices are listed
+    assert result.returncode == 2 and "did you mean" not in result.stderr and "'en', 'zh'" in result.stderr
+
+
+def test_did_you_mean_reads_both_spellings_of_argparse():
+    from installer.cli import did_you_mean
+
+    assert did_you_mean("argument COMMAND: invalid choice: 'verfiy' (choose from 'detect', 'verify')") == \
+        "did you mean 'verify'?"
+    assert did_you_mean("argument COMMAND: invalid choice: 'verfiy' (choose from detect, verify)") == \
+        "did you mean 'verify'?"
+    assert did_you_mean("the following arguments are required: --answers") is None
+
+
+def test_time_limits_must_be_a_number_of_seconds_in_range():
+    import argparse
+
+    from installer.commands.arguments import seconds
+
+    parse = seconds(0.5, 120)
+    assert parse("3") == 3.0 and parse("0.5") == 0.5
+    for bad in ("-1", "0", "121", "soon", "nan", "inf"):
+        with pytest.raises(argparse.ArgumentTypeError, match="between 0.5 and 120 seconds"):
+            parse(bad)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["verify", "--timeout", "-1"], "argument --timeout: give between 1 and 3600 seconds, not '-1'"),
+    (["verify", "--compile-timeout", "0"], "argument --compile-timeout: give between 1 and 3600 seconds"),
+    (["verify", "--expect-variant", "cuda12"], "'cuda12' is not a build"),
+    (["install", "--answers", "a.yaml", "--yes", "--probe-timeout", "-1"], "give between 0.1 and 120 seconds"),
+])
+def test_bad_option_values_are_usage_errors_before_anything_runs(cli, tmp_path, args, words):
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
