@@ -9,6 +9,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 TESTS = Path(__file__).resolve().parent
 RECIPE_FIXTURES = TESTS / "fixtures" / "recipes"
@@ -44,3 +45,22 @@ def load_module(path: Path, name: str | None = None) -> ModuleType:
 def recipe_fixture(name: str) -> ModuleType:
     """A helper module from tests/fixtures/recipes (rangeserver, make_runfile, conda_channel, ...)."""
     return load_module(RECIPE_FIXTURES / f"{name}.py")
+
+
+def pip_install_plan(venv: Path, packages: list[str], indexes: Any, tools: Any, step_id: str = "pkg") -> Any:
+    """A two-step plan the real `pip` kind compiles: make the venv at `venv`, install `packages` into it
+    from `indexes` (an installer.plan.indexes.Indexes) with `tools` (installer.plan.tools.Tools)."""
+    from installer.answers import Answers
+    from installer.hardware.report import HardwareReport
+    from installer.plan.kinds.base import KindContext, get_kind
+    from installer.plan.model import Plan, Step
+
+    kind = get_kind("pip")
+    ctx = KindContext(answers=Answers(), report=HardwareReport(), pins=None, tools=tools, indexes=indexes)
+    steps = []
+    for sid, params in (("venv", {"venv": str(venv), "python": sys.executable}),
+                        (step_id, {"python": str(venv / "bin" / "python"), "packages": packages})):
+        compiled = kind.compile(kind.Params.model_validate(params), ctx)
+        steps.append(Step(id=sid, title=sid, kind="pip", commands=compiled.commands, guard=compiled.guard,
+                          writable=compiled.writable))
+    return Plan(steps=tuple(steps))

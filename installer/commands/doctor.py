@@ -17,6 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
+    from installer.hardware.software import redact_data, redact_text
     from installer.i18n import _
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
@@ -28,22 +29,26 @@ def run(args: argparse.Namespace) -> int:
     findings = diagnose(report, verify)
     ok = verdict(findings)
     if args.json:
-        print(json.dumps({"ok": ok, "python": python, "findings": [f.to_dict() for f in findings],
-                          "verify": verify, "hardware": report.to_dict()}, indent=2))
+        print(json.dumps(redact_data({"ok": ok, "python": python, "findings": [f.to_dict() for f in findings],
+                                      "verify": verify, "hardware": report.to_dict()}), indent=2))
         return 0 if ok else 1
+
+    def say(text: str) -> None:
+        print(redact_text(text))  # a tool's error in the checks can quote an index URL
+
     gpus = gpu_names(report) or ", ".join(g.name or "?" for g in report.gpus) or _("none")
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
               else _("none"))
-    print(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
-    print(_("torch: {version} ({variant}) in {python}", version=verify.get("torch_version") or "-",
-            variant=verify.get("variant") or "-", python=python))
-    print(_("checks:"))
-    print("\n".join(render_checks(verify.get("checks") or [])))
-    print(_("findings:"))
+    say(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
+    say(_("torch: {version} ({variant}) in {python}", version=verify.get("torch_version") or "-",
+          variant=verify.get("variant") or "-", python=python))
+    say(_("checks:"))
+    say("\n".join(render_checks(verify.get("checks") or [])))
+    say(_("findings:"))
     for f in findings:
         label = {"error": _("PROBLEM"), "warning": _("warning"), "info": _("ok")}[f.severity]
-        print(f"  [{label}] {f.title}")
-        print(f"      {f.explanation}")
+        say(f"  [{label}] {f.title}")
+        say(f"      {f.explanation}")
         if f.fix:
-            print("      " + _("fix: {fix}", fix=f.fix))
+            say("      " + _("fix: {fix}", fix=f.fix))
     return 0 if ok else 1

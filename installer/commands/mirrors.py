@@ -45,6 +45,7 @@ def _variant(arg: str, default_cuda: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
+    from installer.hardware.software import redact_data
     from installer.i18n import _
     from installer.mirrors import ProbeContext, load_catalog, probe
     from installer.mirrors.existing import current_config
@@ -75,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         doc = report.to_dict()
         doc.update({"region": region, "region_reason": region_reason, "current": current.to_dict()})
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        # a failure's reason can quote the URL a tool or server gave back: every string redacted
+        json.dump(redact_data(doc), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print(_("Region {region} ({why}); PyTorch variant {variant}.", region=region, why=region_reason,

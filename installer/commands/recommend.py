@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.compat import recommend
     from installer.errors import InputError
     from installer.hardware import load_or_detect
+    from installer.hardware.software import redact_data, redact_text
     from installer.i18n import _
 
     if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
@@ -35,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
                     keep_driver=args.keep_driver)
     if args.json:
-        sys.stdout.write(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0
     from installer.compat.render import render_recommendation
 
-    print(render_recommendation(rec, show_all=args.all))
+    print(redact_text(render_recommendation(rec, show_all=args.all)))
     return 0 if rec.choices else 1

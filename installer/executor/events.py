@@ -40,6 +40,8 @@ class StepFinished:
     detail: str = ""
     seconds: float = 0.0
     tail: tuple[str, ...] = ()  # last lines of output, for a failed step
+    cause: str = ""  # for a failed step, what its output says went wrong, when it is a known cause
+    hint: str = ""  # and what to do about it
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The journal: what each step of a run has done, kept so that a run killed at any moment resumes.
 
-One small JSON file per step, named by the step's digest (a hash of everything the step will do), in
-the XDG state dir. Each record is written atomically: a temp file in the same folder, fsync, rename
-over the old one, fsync of the folder. A kill (SIGKILL included) therefore leaves either the old record
-or the new one, never half of one. Records:
+One small JSON file per step, named by the step's digest (a hash of everything the step will do, with
+credentials in URLs hidden: installer.plan.script.step_key), in the XDG state dir. Each record is
+written atomically: a temp file in the same folder, fsync, rename over the old one, fsync of the folder.
+A kill (SIGKILL included) therefore leaves either the old record or the new one, never half of one.
+Records:
 
     started  the step began; if no `done` follows, the run died in it: run it again on resume
     done     the step finished; a later run reports it unchanged and never applies it twice
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from installer.errors import TorchSetupError
+from installer.hardware.software import redact_text
 from installer.i18n import _
 
 
@@ -74,7 +76,7 @@ class Journal:
 
     def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
-                                              "boot_id": boot_id(), "detail": detail, "log": log})
+                                              "boot_id": boot_id(), "detail": redact_text(detail), "log": log})
 
 
 class RunLock:

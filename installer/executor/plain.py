@@ -50,6 +50,9 @@ class PlainProgress:
             if event.status == "failed" and event.tail and self.quiet:
                 for line in event.tail:
                     self._print(f"    | {line}")
+            if event.status == "failed" and event.cause:
+                self._print("    " + _("likely cause: {cause}", cause=event.cause))
+                self._print(f"    -> {event.hint}")
         elif isinstance(event, RunFinished):
             self.finished = event
             if event.interrupted:

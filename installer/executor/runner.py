@@ -33,13 +33,16 @@ from typing import IO, Any
 from installer.errors import InputError, StepFailed, TorchSetupError
 from installer.executor import sandbox, sudo
 from installer.executor.allowlist import check_plan, name_allowed, resolve
+from installer.executor.diagnose import Diagnoser
 from installer.executor.environment import scrubbed
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.fileedit import default_backup_dir, diff_for, write_atomic
 from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
+from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
+from installer.plan.script import shown_command, step_key
 
 GUARD_TIMEOUT = 120.0
 TAIL_LINES = 20
@@ -66,11 +69,13 @@ class _StepRun:
     backup_dir: str = ""  # where file writes keep what they replace
     started_at: float = field(default_factory=time.time)  # wall clock: compared with log files' mtimes
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
+    diagnoser: Diagnoser = field(default_factory=Diagnoser)  # reads every line, keeps only its verdict
     interrupted: bool = False
     timed_out: bool = False
     detail: str = ""
 
     def note(self, text: str) -> OutputLine:
+        text = redact_text(text)  # the log and the screen are shared: no index password in them
         self.log.write(f"[{self.step.id}] {text}\n")
         self.log.flush()
         self.tail.append(text)
@@ -157,7 +162,7 @@ def _run_command(cmd: Command, run: _StepRun, *, guard: bool = False,
     while current is not None:
         env = scrubbed(declared=dict(current.env), tmpdir=run.tmpdir)
         if not quiet:
-            yield run.note("$ " + shlex.join(current.argv))
+            yield run.note("$ " + shown_command(current))
         try:
             argv = _argv_for(current, run, env, guard=guard)
         except FileNotFoundError:
@@ -169,8 +174,10 @@ def _run_command(cmd: Command, run: _StepRun, *, guard: bool = False,
             child = Child(argv, env=env, cwd=current.cwd or run.tmpdir, deadline=deadline, cancel=run.cancel)
             for stream, text in child.lines():
                 if not quiet:
+                    text = redact_text(text)  # pip shows bob:****@, which still names the account
                     run.log.write(f"[{run.step.id}] {text}\n")
                     run.tail.append(text)
+                    run.diagnoser.feed(text)
                     yield OutputLine(run.step.id, text, stream)  # type: ignore[arg-type]
             out = child.outcome
             if not quiet:
@@ -386,7 +393,7 @@ def _simulate(plan: Plan, index: int, cancel: threading.Event) -> Iterator[Event
                 return
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-    yield True, _("dry run; simulated: {how}", how=", ".join(shlex.join(c.argv[:3]) for c in commands)), ()
+    yield True, _("dry run; simulated: {how}", how=", ".join(redact_text(shlex.join(c.argv[:3])) for c in commands)), ()
 
 
 def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
@@ -401,12 +408,13 @@ def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
         yield StepStarted(step.id, step.title, i, total, step.root)
         started = time.monotonic()
         for d in step.downloads:
-            yield OutputLine(step.id, _("would download {dest} from {url}", dest=d.dest, url=d.urls[0]))
+            yield OutputLine(step.id, _("would download {dest} from {url}", dest=d.dest,
+                                        url=redact_text(d.urls[0])))
         for fw in step.files:
             yield OutputLine(step.id, _("would write {path}", path=fw.path))
-            yield from (OutputLine(step.id, line) for line in _diff_lines(fw))
+            yield from (OutputLine(step.id, redact_text(line)) for line in _diff_lines(fw))
         for cmd in step.commands:
-            yield OutputLine(step.id, _("would run: {cmd}", cmd=shlex.join(cmd.argv)))
+            yield OutputLine(step.id, _("would run: {cmd}", cmd=shown_command(cmd)))
         result: tuple[bool, str, tuple[str, ...]] = (True, _("dry run"), ())
         for item in _simulate(plan, i - 1, cancel):
             if isinstance(item, tuple):
@@ -509,7 +517,7 @@ def _already_done(run: _StepRun, journal: Journal, digest: str, log_path: str) -
 
 def _run_step(run: _StepRun, journal: Journal, log_path: str, started: float) -> Iterator[Event | bool]:
     """One step: its events, then True to go on with the next step or False to end the run here."""
-    step, digest = run.step, run.step.digest()
+    step, digest = run.step, step_key(run.step)
     done = _already_done(run, journal, digest, log_path)
     if done == _WAITING_FOR_REBOOT:
         yield StepFinished(step.id, "unchanged", _("done; waiting for the reboot"), time.monotonic() - started)
@@ -569,7 +577,7 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             except KeyboardInterrupt:
                 cancel.set()
                 run.interrupted = True
-                yield from _stop(run, journal, step.digest(), started, log_path)
+                yield from _stop(run, journal, step_key(step), started, log_path)
                 return
             finally:
                 shutil.rmtree(run.tmpdir, ignore_errors=True)
@@ -611,18 +619,23 @@ def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path
     if run.interrupted:
         detail = _("interrupted")
     else:
-        detail = run.detail or _("failed")
+        detail = redact_text(run.detail) or _("failed")
     journal.record(digest, "failed", step.id, detail=detail, log=log_path)
     tail = tuple(run.tail)
     found = None if run.interrupted else failure_log_tail(step, run.started_at)
     if found is not None:
         path, lines = found
-        extra = [_("--- the last lines of {path} ---", path=path), *lines]
+        extra = [_("--- the last lines of {path} ---", path=path), *(redact_text(line) for line in lines)]
         for line in extra:
+            run.diagnoser.feed(line)
             run.log.write(f"[{step.id}] {line}\n")
             yield OutputLine(step.id, line, "stderr")
         tail += tuple(extra)
     run.log.write(f"[{step.id}] {detail}\n")
+    why = None if run.interrupted else run.diagnoser.result()
+    if why is not None:
+        run.log.write(f"[{step.id}] " + _("likely cause: {cause}", cause=why.cause) + f"\n[{step.id}] -> {why.hint}\n")
     run.log.flush()
-    yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail)
+    yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail,
+                       cause=why.cause if why else "", hint=why.hint if why else "")
     yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=run.interrupted)

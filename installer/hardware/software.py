@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import overload
+from typing import Any, overload
 from urllib.parse import urlsplit, urlunsplit
 
 from installer.hardware import root
@@ -129,6 +129,39 @@ def redact(url: str | None) -> str | None:
         host = f"[{host}]"
     netloc = f"***@{host}" + (f":{port}" if port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+HIDDEN = "***"  # what `redact` leaves of a URL's user part
+
+# a URL inside free text (a command line, a tool's output, a note): up to the next blank or quote
+_URL_IN_TEXT = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>]*@[^\s'"<>]*""")
+
+
+def redact_text(text: str) -> str:
+    """`text` with every URL in it redacted: for lines shown or logged (commands, tools' output, notes)."""
+    if "@" not in text or "://" not in text:
+        return text  # the common case, without the regex
+    return _URL_IN_TEXT.sub(lambda m: redact(m.group(0)), text)
+
+
+def redact_data(data: Any) -> Any:
+    """A JSON-like document (dicts, lists, strings) with `redact_text` applied to every string: what the
+    --json outputs print, so that a report pasted into a forum post carries no index password."""
+    if isinstance(data, str):
+        return redact_text(data)
+    if isinstance(data, dict):
+        return {k: redact_data(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [redact_data(v) for v in data]
+    return data
+
+
+def hidden_credentials(url: str) -> bool:
+    """Whether `url` went through `redact`: its user part is the placeholder (a saved report's URL)."""
+    try:
+        return urlsplit(url).username == HIDDEN
+    except ValueError:
+        return False
 
 
 _APT_PROXY = re.compile(r'Acquire::(https?)::Proxy\s+"([^"]+)"', re.IGNORECASE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from installer.hardware.software import redact
 from installer.i18n import _
 
 
@@ -70,7 +71,7 @@ def render(report: dict[str, Any]) -> str:
     pip = (report.get("mirror_config") or {}).get("pip") or {}
     urls = [u for u in [pip.get("index_url"), *pip.get("extra_index_urls", []), *pip.get("find_links", [])] if u]
     if urls:
-        lines.append(_("pip sources: {urls}", urls=", ".join(urls)))
+        lines.append(_("pip sources: {urls}", urls=", ".join(redact(u) for u in urls)))
     facts = []
     if report.get("secure_boot") is not None:
         facts.append(_("Secure Boot {state}", state=_("on") if report["secure_boot"] else _("off")))

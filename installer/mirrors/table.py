@@ -3,6 +3,7 @@ its reason."""
 
 from __future__ import annotations
 
+from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.mirrors.catalog import KINDS
 from installer.mirrors.probing import MirrorResult, ProbeReport
@@ -27,7 +28,7 @@ def _row(rank: str, r: MirrorResult) -> list[str]:
     mark = "*" if r.current else ""
     latency = f"{r.latency_ms:.0f} ms" if r.latency_ms is not None else "-"
     speed = f"{r.throughput_mbps:.1f}" if r.throughput_mbps is not None else "-"
-    note = r.reason or "; ".join(r.warnings) or ""
+    note = redact_text(r.reason or "; ".join(r.warnings) or "")  # a reason may quote the URL asked
     if r.ok and r.layout == "flat":
         note = (_("flat index: use as --find-links") + ("; " + note if note else ""))
     return [rank, r.id + mark, latency, speed, r.final_host or "-", _fresh(r) if r.ok else "-", note]

@@ -6,6 +6,12 @@ for both engines. The PyTorch wheel index comes first among the extra indexes wh
 PyPI does not carry (cpu, cuNNN other than PyPI's default, rocm): uv asks the extra indexes before the
 main one and stops at the first that has the package. When no PyTorch index is reachable, the run
 relies on the pip configuration alone, and the plan says so.
+
+Credentials: a list of sources with a password or token in one of its URLs reaches uv and pip through
+their environment variables (UV_INDEX_URL, PIP_EXTRA_INDEX_URL, ...) rather than as flags: any local
+user can read a process's argv (`ps`), only its owner its environment. The notes show every URL
+redacted. A saved hardware report (`detect --json`) has its credentials hidden as `***`: such a URL is
+used without them (a ~/.netrc entry may still log in), and a note says so.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from installer.errors import InputError
+from installer.hardware.software import hidden_credentials, redact_text
 from installer.i18n import _
 
 if TYPE_CHECKING:
@@ -54,6 +61,55 @@ class Indexes:
         for host in self.trusted_hosts:
             flags += [trusted_host_flag, host]
         return tuple(flags)
+
+    def uv_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """(flags, environment) for `uv pip install`: `uv_flags`, less the lists that carry credentials,
+        which go in uv's variables instead. A whole list moves: uv ignores the variable when the flag is
+        given, and the order of the extra indexes is the order uv asks them in."""
+        return self._split("--allow-insecure-host", UV_VARIABLES)
+
+    def pip_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """(flags, environment) for `pip install`, as `uv_args` (pip's PIP_* variables)."""
+        return self._split("--trusted-host", PIP_VARIABLES)
+
+    def _split(self, trusted_host_flag: str, variables: dict[str, tuple[str, str]],
+               ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        flags: list[str] = []
+        env: list[tuple[str, str]] = []
+        for group, flag, urls in (("index", "--index-url", (self.index_url,) if self.index_url else ()),
+                                  ("extra", "--extra-index-url", self.extra_index_urls),
+                                  ("links", "--find-links", self.find_links)):
+            if any(has_credentials(u) for u in urls):
+                name, separator = variables[group]
+                env.append((name, separator.join(urls)))
+            else:
+                for url in urls:
+                    flags += [flag, url]
+        for host in self.trusted_hosts:
+            flags += [trusted_host_flag, host]
+        return tuple(flags), tuple(env)
+
+
+# (variable, separator) per list of sources: the names that take the flags' meaning exactly
+# (uv 0.13: UV_INDEX_URL and UV_EXTRA_INDEX_URL, as --index-url and --extra-index-url, which the
+# flags use too; UV_FIND_LINKS is comma-separated, the others blank-separated)
+UV_VARIABLES = {"index": ("UV_INDEX_URL", " "), "extra": ("UV_EXTRA_INDEX_URL", " "), "links": ("UV_FIND_LINKS", ",")}
+PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL", " "),
+                 "links": ("PIP_FIND_LINKS", " ")}
+
+
+def has_credentials(url: str) -> bool:
+    """Whether a URL carries a user part (user:password@, TOKEN@)."""
+    return redact_text(url) != url
+
+
+def without_hidden_credentials(url: str) -> str:
+    """A URL from a saved report, whose credentials were hidden as `***`, without its user part: the
+    placeholder would be sent as a user name; without one, pip and uv can still use ~/.netrc."""
+    if not hidden_credentials(url):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
 
 
 def needs_pytorch_index(pins: Any) -> bool:
@@ -95,7 +151,15 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
 
     pytorch_url: str | None = None
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
-    find_links = list(pip.find_links)
+    hidden = [u for u in [index_url, *extras, *pip.find_links] if u and hidden_credentials(u)]
+    if hidden:
+        notes.append(_("{urls}: credentials hidden as *** (a saved hardware report hides them), so the commands "
+                       "use these sources without any and they will refuse (HTTP 401) unless ~/.netrc has them "
+                       "where the commands run; plan on that machine to use its pip configuration as it is",
+                       urls=", ".join(hidden)))
+    index_url = without_hidden_credentials(index_url) if index_url else None
+    extras = [without_hidden_credentials(u) for u in extras]
+    find_links = [without_hidden_credentials(u) for u in pip.find_links]
     if needs_pytorch_index(pins):
         url = getattr(pytorch, "url", None) if pytorch is not None else None
         reason = getattr(pytorch, "reason", "") if pytorch is not None else ""
@@ -122,8 +186,10 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     for url in [index_url, *extras]:
         if url and urlsplit(url).scheme == "http" and (urlsplit(url).hostname or "") not in pip.trusted_hosts:
             notes.append(_("{url} is plain http: packages from it are not protected in transit", url=url))
+    # notes are read and shared (the plan's header, the wizard's Review): every URL in them redacted
     return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
-                   trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url, notes=tuple(notes),
+                   trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url,
+                   notes=tuple(redact_text(n) for n in notes),
                    pytorch_layout="flat" if layout == "flat" else "pep503")
 
 

@@ -3,16 +3,60 @@
 Every argv item is quoted with shlex.quote, so a value with spaces or shell characters stays one
 literal word. Guards become shell tests, the uv -> pip fallback becomes `||`, root steps go through
 sudo (only when the script is not already run as root) and are marked. `bash -n` accepts the result.
+
+Credentials in URLs (https://user:password@host, https://TOKEN@host) are shown as `***` unless asked
+for (`plan --show-secrets`): a plan is what people paste into issue reports. The header then says so.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shlex
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from installer import __version__
+from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
+
+T = TypeVar("T")
+
+
+def hide_secrets(value: T) -> T:
+    """`value` (a Plan, a Step, a Command, ...) with every URL's user part shown as `***`, everywhere:
+    argv, environment, fallbacks, downloads, file contents, guards, notes.
+
+    What is shown of a plan, and what its journal key is made from: a changed password changes
+    neither (it does not change what a step installs), and no key is derived from a secret.
+    """
+    return _hide(value)  # type: ignore[no-any-return]
+
+
+def _hide(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, tuple):
+        return tuple(_hide(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _hide(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _hide(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def step_key(step: Step) -> str:
+    """The step's journal key: its digest with credentials hidden (see `hide_secrets`)."""
+    return hide_secrets(step).digest()
+
+
+def shown_command(cmd: Command) -> str:
+    """One command as a person reads it in the log and on screen, credentials as `***`: its argv, after
+    the variables that carry credentialed sources (installer.plan.indexes), which would be missed there."""
+    sources = [f"{k}={shlex.quote(v)}" for k, v in cmd.env if redact_text(v) != v]
+    return redact_text(" ".join([*sources, shlex.join(cmd.argv)]))
 
 
 def _q(items: Iterable[str]) -> str:
@@ -23,10 +67,17 @@ def _comment(text: str) -> str:
     return " ".join(text.split())  # a comment is one line: no newline may end it early
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _command(cmd: Command, root: bool) -> str:
     prefix = ""
-    if cmd.env:
+    if cmd.env and (root or not all(_NAME.fullmatch(k) for k, _v in cmd.env)):
+        # through sudo, which passes on only what `env` sets after it; or a name bash cannot assign
         prefix = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in cmd.env) + " "
+    elif cmd.env:
+        # bash's own assignments, not `env`: no process shows the values (an index password) in its argv
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in cmd.env) + " "
     sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
     line = f"{sudo}{prefix}{_q(cmd.argv)}"
     if cmd.ok_codes != (0,):
@@ -93,7 +144,7 @@ def _step(step: Step, index: int, total: int) -> list[str]:
     if step.reboot:
         # a script has no journal: a marker with the boot id says the step ran, and whether the
         # machine has rebooted since (run again before the reboot: it stops again; after: it goes on)
-        marker = f'"$STATE_DIR"/{step.digest()}.done'
+        marker = f'"$STATE_DIR"/{step_key(step)}.done'
         body += ['mkdir -p "$STATE_DIR"', f"boot_id > {marker}",
                  f"echo {shlex.quote(_('reboot now, then run this script again to finish'))}", "exit 0"]
         lines.append(f"if [ -e {marker} ] && [ \"$(cat {marker})\" = \"$(boot_id)\" ]; then")
@@ -125,13 +176,20 @@ fetch() {
 }'''
 
 
-def render_script(plan: Plan) -> str:
+def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
+    """The plan as a bash script; credentials in URLs as `***` unless `show_secrets`."""
     total = len(plan.steps)
     out = [
         "#!/usr/bin/env bash",
         "# " + _("Install plan made by torch-setup {version}. It does what `torch-setup install` would do.",
                  version=__version__),
     ]
+    if not show_secrets:
+        shown = hide_secrets(plan)
+        if shown != plan:
+            out.append("# " + _("passwords and tokens in URLs are shown as ***, so those commands cannot log in as "
+                                "they are; `torch-setup plan --show-secrets` prints them for a script to run"))
+        plan = shown
     for key, value in plan.summary:
         out.append(f"#   {key}: {_comment(value)}")
     for note in plan.notes:

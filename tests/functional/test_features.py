@@ -8,8 +8,8 @@ import re
 
 import pytest
 import yaml
-from conftest import MACHINES, press_until, screen_text, settle
 from textual.widgets import DataTable, Footer, Select
+from tui_support import MACHINES, press_until, screen_text, settle
 
 from installer.answers import load_answers
 from installer.i18n import _, set_language
@@ -18,7 +18,7 @@ SCREENS_WITH_KEYS = {
     "welcome": {"d", "l", "n"},
     "hardware": {"b", "n"},
     "mirrors": {"b", "n", "p", "k"},
-    "combination": {"b", "n", "r", "c"},
+    "combination": {"b", "n", "r", "c", "v"},
     "review": {"b", "n", "s", "a"},
 }
 

@@ -2,7 +2,7 @@
 
 uv is the engine (fast, and always there: it ships with torch-setup); pip is the fallback, run as the
 step's second command when uv is absent or fails. Both get the same package sources, as explicit flags
-(uv reads no pip.conf). The step is idempotent by its guard: an environment whose interpreter runs is
+(uv reads no pip.conf), or as their variables for a list with a password or token in it (installer.plan.indexes). The step is idempotent by its guard: an environment whose interpreter runs is
 not created again, and exact pins already installed (read from package metadata, torch is never
 imported) are not installed again.
 
@@ -129,8 +129,9 @@ class PipKind(Kind):
             raise InputError(_("this step asks for uv, and uv is not installed"),
                              hint=_("reinstall torch-setup (uv is one of its dependencies)"))
         if uv:
-            uv_argv = (uv, "pip", "install", "--python", py, *ctx.indexes.uv_flags(), *packages)
-            cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS, fallback=pip_cmd)
+            flags, env = ctx.indexes.uv_args()  # a list of sources with credentials: in env, out of `ps`
+            uv_argv = (uv, "pip", "install", "--python", py, *flags, *packages)
+            cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd)
         else:
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))
@@ -139,13 +140,14 @@ class PipKind(Kind):
 
     @staticmethod
     def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext) -> Command:
-        flags = ("--disable-pip-version-check", "--no-input", *ctx.indexes.pip_flags())
+        sources, env = ctx.indexes.pip_args()
+        flags = ("--disable-pip-version-check", "--no-input", *sources)
         if ctx.tools.host_pip:
             # the host's pip installs into the target: a venv made by uv has no pip of its own
             argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *flags, *packages)
         else:
             argv = (py, "-m", "pip", "install", *flags, *packages)
-        return Command(argv=argv)
+        return Command(argv=argv, env=env)
 
 
 KIND = PipKind()

@@ -16,6 +16,7 @@ from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.units import size_text
+from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, error_text
 
@@ -45,6 +46,7 @@ class InstallScreen(WizardScreen):
         self.cancel_event = threading.Event()
         self.status: dict[str, str] = {}
         self.tails: dict[str, tuple[str, ...]] = {}
+        self.causes: dict[str, tuple[str, str]] = {}  # step id -> (likely cause, what to do), when known
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
 
     def body(self) -> ComposeResult:
@@ -100,7 +102,7 @@ class InstallScreen(WizardScreen):
                 except SuspendNotSupported:
                     self.engine.prepare_root(plan, interactive=False)
         except Exception as exc:  # shown as the run's outcome: nothing was run
-            self.run_error = error_text(exc)
+            self.run_error = redact_text(error_text(exc))
             self.state.run_started = True
             self.run_done(RunFinished(ok=False))
             return False
@@ -118,7 +120,7 @@ class InstallScreen(WizardScreen):
                 if isinstance(event, RunFinished):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
-            self.run_error = error_text(exc)
+            self.run_error = redact_text(error_text(exc))
             self.app.call_from_thread(self.log_line, self.run_error)
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:
@@ -155,6 +157,8 @@ class InstallScreen(WizardScreen):
             self.set_status(event.step_id, event.status)
             if event.tail:
                 self.tails[event.step_id] = event.tail
+            if event.cause:
+                self.causes[event.step_id] = (event.cause, event.hint)
             done = sum(1 for s in self.status.values() if s not in ("pending", "running"))
             self.query_one("#overall-bar", ProgressBar).update(progress=done)
             if event.detail:
@@ -224,7 +228,12 @@ class InstallScreen(WizardScreen):
             tail = self.failed_tail(failed)
             if tail:
                 text += "\n" + "\n".join("  " + line for line in tail)
-            text += "\n" + _("Fix the cause shown above, then run this to resume from that step:") + f"\n  {resume}"
+            known = self.causes.get(failed)
+            if known:
+                text += "\n" + _("Likely cause: {cause}", cause=known[0]) + "\n" + _("What to do: {hint}", hint=known[1])
+                text += "\n" + _("Then run this to resume from that step:") + f"\n  {resume}"
+            else:
+                text += "\n" + _("Fix the cause shown above, then run this to resume from that step:") + f"\n  {resume}"
             box.update(escape(text) + log)
             box.set_classes("error")
             hint = _("failed")

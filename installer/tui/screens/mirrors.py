@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from installer.answers import mirror_problem
+from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, error_text
 
@@ -93,7 +94,8 @@ class MirrorsScreen(WizardScreen):
             bits.append(_("conda channel {name}", name=channel))
         if not bits:
             return escape(_("No mirror is configured on this machine yet."))
-        return escape(_("Configured on this machine: {what}. Press k to keep it.", what="; ".join(bits)))
+        # the screen may be shown to others (a screenshot, a screen share): no index password on it
+        return escape(redact_text(_("Configured on this machine: {what}. Press k to keep it.", what="; ".join(bits))))
 
     def on_mount(self) -> None:
         super().on_mount()

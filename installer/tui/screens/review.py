@@ -3,8 +3,8 @@ save the answers file. Leaving it for Install writes the answers file, so any ru
 
 from __future__ import annotations
 
-import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,21 +15,25 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from installer.hardware.software import redact_text
 from installer.i18n import _
+from installer.plan.script import shown_command
 from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
-    from installer.plan.model import Plan, Step
+    from installer.plan.model import Command, Plan, Step
 
 
-def shown_argv(argv: tuple[str, ...]) -> str:
+def shown_argv(cmd: Command) -> str:
     """A command as a person reads it. torch-setup's own tools (uv, its Python) are named, not given
-    by the path of torch-setup's environment; the saved script keeps the full paths."""
+    by the path of torch-setup's environment; the saved script keeps the full paths. Credentials in
+    URLs are shown as *** (installer.plan.script.shown_command)."""
     own_bin = Path(sys.executable).parent
+    argv = cmd.argv
     if argv and Path(argv[0]).is_absolute() and Path(argv[0]).parent == own_bin:
         argv = (Path(argv[0]).name, *argv[1:])
-    return shlex.join(argv)
+    return shown_command(replace(cmd, argv=argv))
 
 
 def step_widgets(n: int, step: Step) -> list[Static]:
@@ -48,12 +52,13 @@ def step_widgets(n: int, step: Step) -> list[Static]:
     elif step.guard and step.guard.unless:
         out.append(Static(escape(_("skipped when a check finds it done already")), classes="cmd"))
     for d in step.downloads:
-        out.append(Static("↓ " + escape(d.urls[0] if d.urls else d.dest) + " → " + escape(d.dest), classes="cmd"))
+        out.append(Static("↓ " + escape(redact_text(d.urls[0]) if d.urls else d.dest) + " → " + escape(d.dest),
+                          classes="cmd"))
     for f in step.files:
         out.append(Static("✎ " + escape(_("write {path}", path=f.path)), classes="cmd"))
     for c in step.commands:
         prefix = "sudo " if step.root else ""
-        out.append(Static("$ " + escape(prefix + shown_argv(c.argv)), classes="cmd"))
+        out.append(Static("$ " + escape(prefix + shown_argv(c)), classes="cmd"))
     return out
 
 
@@ -117,7 +122,7 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         from installer.errors import InputError
 
-        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(error_text(exc))
+        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(redact_text(error_text(exc)))
         if isinstance(exc, InputError) and exc.file == "<wizard>":
             # an answer the screens filled in: the key names the screen field to change
             text += "\n\n" + escape(_("Go back (b) and change the answer named above."))
@@ -132,7 +137,7 @@ class ReviewScreen(WizardScreen):
         if plan.summary:
             widgets.append(Static(aligned(list(plan.summary)), id="summary"))
         for note in plan.notes:
-            widgets.append(Static(escape(note), classes="note"))
+            widgets.append(Static(escape(redact_text(note)), classes="note"))
         if plan.needs_root:
             widgets.append(Static(_("Steps marked root run with sudo: you will be asked for your password."),
                                   classes="warning"))

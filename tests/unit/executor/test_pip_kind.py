@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import pip_install_plan
 
-from installer.answers import Answers
-from installer.hardware.report import HardwareReport
 from installer.plan.indexes import Indexes
-from installer.plan.kinds.base import KindContext, get_kind
-from installer.plan.model import Plan, Step
+from installer.plan.model import Plan
 from installer.plan.tools import Tools, find_uv
 
 from .conftest import finished, run, statuses
@@ -24,16 +22,7 @@ pytestmark = pytest.mark.skipif(not (LOCAL_INDEX / "six").is_dir(), reason="need
 
 
 def _steps(venv: Path, tools: Tools) -> Plan:
-    kind = get_kind("pip")
-    ctx = KindContext(answers=Answers(), report=HardwareReport(), pins=None, tools=tools,
-                      indexes=Indexes(index_url=LOCAL_INDEX.as_uri()))
-    steps = []
-    for step_id, params in (("venv", {"venv": str(venv), "python": sys.executable}),
-                            ("six", {"python": str(venv / "bin" / "python"), "packages": ["six==1.17.0"]})):
-        compiled = kind.compile(kind.Params.model_validate(params), ctx)
-        steps.append(Step(id=step_id, title=step_id, kind="pip", commands=compiled.commands, guard=compiled.guard,
-                          writable=compiled.writable))
-    return Plan(steps=tuple(steps))
+    return pip_install_plan(venv, ["six==1.17.0"], Indexes(index_url=LOCAL_INDEX.as_uri()), tools, step_id="six")
 
 
 def _version(venv: Path) -> str:

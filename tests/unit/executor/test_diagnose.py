@@ -1,0 +1,63 @@
+"""A failed step's cause in plain words, read from real outputs of uv, pip and apt (tests/fixtures/failures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installer.executor.diagnose import Diagnoser, diagnose
+
+FAILURES = Path(__file__).resolve().parents[2] / "fixtures" / "failures"
+
+
+def lines(*names: str) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        out += (FAILURES / name).read_text().splitlines()
+    return out
+
+
+@pytest.mark.parametrize("files, cause", [
+    (["uv-version-not-found.txt"], "torchvision==0.28.0+cpu is not in the package sources this run uses"),
+    (["pip-version-not-found.txt"], "a package is not in the package sources this run uses"),
+    (["uv-not-in-find-links.txt"], "torchvision==0.28.0+cpu is not in the package sources this run uses"),
+    # the pip fallback runs after uv in the same step: uv's line names the package
+    (["uv-version-not-found.txt", "pip-version-not-found.txt"],
+     "torchvision==0.28.0+cpu is not in the package sources this run uses"),
+    (["uv-dns.txt"], "a package source's host name could not be resolved (no network or DNS)"),
+    (["pip-dns.txt"], "a package source's host name could not be resolved (no network or DNS)"),
+    (["uv-tls.txt"], "a package source's HTTPS certificate was not trusted"),
+    (["pip-tls.txt"], "a package source's HTTPS certificate was not trusted"),
+    (["uv-401.txt", "pip-401.txt"], "a package index refused the request: it needs a user name and password or token"),
+    (["uv-no-space.txt"], "the disk is full (No space left on device)"),
+    (["pip-no-space.txt"], "the disk is full (No space left on device)"),
+    (["apt-unable-to-locate.txt"], "apt does not know the package nvidia-driver-999"),
+    (["pip-externally-managed.txt"],
+     "this Python is managed by the operating system (PEP 668) and refuses pip installs"),
+])
+def test_the_cause_of_each_recorded_failure(files, cause):
+    got = diagnose(lines(*files))
+    assert got is not None and got.cause == cause
+    assert got.hint  # every cause comes with what to do next
+
+
+def test_the_root_cause_wins_over_its_consequence_whatever_the_order():
+    # pip says "No matching distribution" after "certificate verify failed": the certificate is the cause
+    tls = "a package source's HTTPS certificate was not trusted"
+    assert diagnose(lines("pip-tls.txt")).cause == tls
+    assert diagnose(lines("uv-version-not-found.txt", "pip-tls.txt")).cause == tls
+    assert diagnose(lines("pip-tls.txt", "uv-version-not-found.txt")).cause == tls
+
+
+def test_nothing_known_gives_no_guess():
+    assert diagnose(["Traceback (most recent call last):", "ValueError: something else"]) is None
+    assert diagnose([]) is None
+
+
+def test_fed_line_by_line_it_gives_what_the_whole_gives():
+    d = Diagnoser()
+    for line in lines("uv-dns.txt", "pip-version-not-found.txt"):
+        d.feed(line)
+    assert d.result() == diagnose(lines("uv-dns.txt", "pip-version-not-found.txt"))
+    assert "resolved" in d.result().cause
