@@ -33,6 +33,9 @@ async def test_the_field_lists_latest_then_every_release_for_this_platform(make_
         assert values == ["latest", *released]
         assert select.value == "latest"
         assert offered(app)[0] == ("2.14.1", "cu126")  # the plain ranking's first
+        # the list has the keys, and the screen opens at its top: the heading and this field in sight
+        assert app.focused is app.screen.query_one("#choices")
+        assert app.screen.query_one("#body").scroll_y == 0
 
 
 async def test_choosing_a_release_by_keyboard_offers_its_builds(make_wizard):

@@ -242,6 +242,10 @@ class CombinationScreen(WizardScreen):
         self.update_refused()
         self.apply_choice()
         n_ref = len(rec.get("rejected", []))
+        if options.has_focus:
+            # focusing the list scrolled the body past the heading and the Version field above it:
+            # the screen opens at its top, the list still has the keys
+            self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
         if len(choices) == 1:
             self.refresh_nav(_("1 choice, {m} refused (r)", m=n_ref))
         else:
