@@ -54,6 +54,12 @@ def dotted(path: Iterable[str | int]) -> str:
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def load_plain(text: str) -> Any:
+    """YAML without line numbers, with the fast parser: for our own files, read on every start; when one
+    is wrong, `load_yaml` reads it again to name the line."""
+    return yaml.load(text, Loader=_SafeBase)  # noqa: S506 - a safe loader
+
+
 class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc]
     """A safe loader that refuses duplicate keys instead of silently keeping the last one."""
 

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         from installer.hardware import load_or_detect
 
         data = load_or_detect(hardware, python=args.python).to_dict()
-    from installer.hardware.software import redact_data
+    from installer.redaction import redact_data
 
     data = redact_data(data)  # shared in forum posts and issues: no index password or token in it
     if args.json:

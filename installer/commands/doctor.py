@@ -17,11 +17,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
-    from installer.hardware.software import redact_data, redact_text
     from installer.i18n import _
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
     from installer.probes.text import render_checks
+    from installer.redaction import redact_data, redact_text
 
     python = resolve_python(args.python)
     report = load_or_detect(args.hardware, python=python)

@@ -6,23 +6,15 @@ import argparse
 import json
 import sys
 
+from installer.commands.arguments import seconds
+
 KIND_CHOICES = ("pypi", "pytorch", "conda", "apt", "cuda", "miniforge")
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0.5 <= value <= 120:
-        raise argparse.ArgumentTypeError("give between 0.5 and 120 seconds")
-    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document (the mirrors contract)")
     parser.add_argument("--catalog", metavar="F", help="a mirror catalog YAML file instead of the built-in one")
-    parser.add_argument("--timeout", metavar="S", type=_seconds, default=10.0,
+    parser.add_argument("--timeout", metavar="S", type=seconds(0.5, 120), default=10.0,
                         help="the whole probe's time budget in seconds (default 10)")
     parser.add_argument("--kind", action="append", choices=KIND_CHOICES, metavar="K",
                         help="only this kind (pypi, pytorch, conda, apt, cuda, miniforge); repeatable")
@@ -45,14 +37,13 @@ def _variant(arg: str, default_cuda: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
-    from installer.hardware.software import redact_data
     from installer.i18n import _
     from installer.mirrors import ProbeContext, load_catalog, probe
     from installer.mirrors.existing import current_config
     from installer.mirrors.pick import VARIANT
     from installer.mirrors.region import guess_region
     from installer.mirrors.table import render_table
-    from installer.mirrors.urls import redact
+    from installer.redaction import redact, redact_data
 
     catalog = load_catalog(args.catalog)
     variant = _variant(args.variant, catalog.info("pytorch").default_cuda_variant)

@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     from installer.compat import recommend
     from installer.errors import InputError
     from installer.hardware import load_or_detect
-    from installer.hardware.software import redact_data, redact_text
     from installer.i18n import _
+    from installer.redaction import redact_data, redact_text
 
     if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
         raise InputError(_("not a Python version: {v!r}", v=args.python), key="--python",

@@ -31,13 +31,13 @@ M = TypeVar("M", bound=BaseModel)
 def _load(path: Path, model: type[M]) -> M:
     import yaml
 
-    # Our own files: the C loader when present (ten times faster); line numbers only when something is wrong
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from installer.yamlfile import load_plain, load_yaml, pydantic_error
+
+    # line numbers only when something is wrong
     try:
-        return model.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506
+        return model.model_validate(load_plain(path.read_text(encoding="utf-8")))
     except (ValidationError, yaml.YAMLError):
         pass
-    from installer.yamlfile import load_yaml, pydantic_error
 
     located = load_yaml(path)
     try:

@@ -84,6 +84,8 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
             ranked = None  # never released: with_pinned says so over the plain ranking
         if ranked is not None and not ranked.choices:
             ranked = None  # nothing of it fits: the plain ranking, with_pinned says why
+        elif ranked is not None and variant in (None, ANY_VARIANT):
+            return Offer(ranked)  # the version's own builds are the whole answer: its best leads them
     if ranked is None:
         ranked = recommend(report, python=python, data=data)
     return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data)

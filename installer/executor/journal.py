@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from installer.errors import TorchSetupError
-from installer.hardware.software import redact_text
 from installer.i18n import _
+from installer.redaction import redact_text
 
 
 def boot_id() -> str:

@@ -39,10 +39,10 @@ from installer.executor.events import Event, OutputLine, Progress, RunFinished, 
 from installer.executor.fileedit import default_backup_dir, diff_for, write_atomic
 from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
-from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command, step_key
+from installer.redaction import redact_text
 
 GUARD_TIMEOUT = 120.0
 TAIL_LINES = 20

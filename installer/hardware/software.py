@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, overload
-from urllib.parse import urlsplit, urlunsplit
 
 from installer.hardware import root
 from installer.hardware import run as _run
+from installer.redaction import redact
 
 
 def home() -> str:
@@ -98,70 +97,6 @@ def uv() -> dict[str, str | None] | None:
         m = re.search(r"uv (\d+\.\d+\.\d+)", out.stdout)
         version = m.group(1) if m else None
     return {"path": exe, "version": version}
-
-
-@overload
-def redact(url: str) -> str: ...
-
-
-@overload
-def redact(url: None) -> None: ...
-
-
-def redact(url: str | None) -> str | None:
-    """The URL without its user:token@ part: reports and output are shared, credentials must not be.
-
-    The whole user part goes, not only a password: an index token is often the user name itself
-    (https://TOKEN@host/simple). Used for proxies here and for every mirror URL the mirrors print.
-    """
-    if not url or "@" not in url:
-        return url
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:  # not a URL we can take apart: keep nothing between the scheme and the last @
-        scheme, sep, rest = url.partition("://")
-        return f"{scheme}{sep}***@{rest.rsplit('@', 1)[-1]}" if sep else "***@" + url.rsplit("@", 1)[1]
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address keeps its brackets
-        host = f"[{host}]"
-    netloc = f"***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-HIDDEN = "***"  # what `redact` leaves of a URL's user part
-
-# a URL inside free text (a command line, a tool's output, a note): up to the next blank or quote
-_URL_IN_TEXT = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>]*@[^\s'"<>]*""")
-
-
-def redact_text(text: str) -> str:
-    """`text` with every URL in it redacted: for lines shown or logged (commands, tools' output, notes)."""
-    if "@" not in text or "://" not in text:
-        return text  # the common case, without the regex
-    return _URL_IN_TEXT.sub(lambda m: redact(m.group(0)), text)
-
-
-def redact_data(data: Any) -> Any:
-    """A JSON-like document (dicts, lists, strings) with `redact_text` applied to every string: what the
-    --json outputs print, so that a report pasted into a forum post carries no index password."""
-    if isinstance(data, str):
-        return redact_text(data)
-    if isinstance(data, dict):
-        return {k: redact_data(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [redact_data(v) for v in data]
-    return data
-
-
-def hidden_credentials(url: str) -> bool:
-    """Whether `url` went through `redact`: its user part is the placeholder (a saved report's URL)."""
-    try:
-        return urlsplit(url).username == HIDDEN
-    except ValueError:
-        return False
 
 
 _APT_PROXY = re.compile(r'Acquire::(https?)::Proxy\s+"([^"]+)"', re.IGNORECASE)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from installer.hardware.software import redact
 from installer.i18n import _
+from installer.redaction import redact
 
 
 def _gib(mib: int | None) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from installer.hardware.software import redact
 from installer.mirrors.catalog import Mirror
+from installer.redaction import redact
 
 if TYPE_CHECKING:
     from installer.hardware.report import CondaConfig, MirrorConfig

@@ -28,7 +28,8 @@ from installer.mirrors import dns, pages
 from installer.mirrors.catalog import KINDS, Catalog, Mirror, load_catalog
 from installer.mirrors.reasons import ProbeFailed, explain, portal_reason, status_reason
 from installer.mirrors.targets import ProbeContext, Target, target_for
-from installer.mirrors.urls import redact, url_problem
+from installer.mirrors.urls import url_problem
+from installer.redaction import redact
 
 MAX_REDIRECTS = 5
 PAGE_LIMIT = 4 << 20  # an index page bigger than this is not a 'small resource'

@@ -3,10 +3,10 @@ its reason."""
 
 from __future__ import annotations
 
-from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.mirrors.catalog import KINDS
 from installer.mirrors.probing import MirrorResult, ProbeReport
+from installer.redaction import redact_text
 
 
 def _titles() -> dict[str, str]:

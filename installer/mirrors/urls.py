@@ -6,10 +6,7 @@ import ipaddress
 from urllib.parse import urljoin, urlsplit
 
 from installer.errors import InputError
-from installer.hardware.software import redact
 from installer.i18n import _
-
-__all__ = ["check_url", "host_of", "is_loopback", "join", "redact", "url_problem"]
 
 
 def is_loopback(host: str | None) -> bool:

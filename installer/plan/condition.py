@@ -14,7 +14,6 @@ is ever handed to eval().
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from installer.i18n import _
-from installer.plan.values import LISTS, VARIABLES, VType
+from installer.plan.values import LISTS, VARIABLES, VType, closest_name
 
 _TOKEN = re.compile(r"""
     \s*(?:
@@ -163,9 +162,9 @@ class _Parser:
 
 
 def _unknown_name(value: str) -> str:
-    close = difflib.get_close_matches(value, list(VARIABLES), n=1, cutoff=0.7)
+    close = closest_name(value)
     if close:
-        return _("unknown name {name}: did you mean {close}?", name=repr(value), close=close[0])
+        return _("unknown name {name}: did you mean {close}?", name=repr(value), close=close)
     if "." not in value:
         # a bare word is most often a text left unquoted: target.kind == venv
         return _("unknown name {name}: to compare with a text, put it in quotes: \"{text}\"", name=repr(value),

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from installer.errors import InputError
-from installer.hardware.software import hidden_credentials, redact_text
 from installer.i18n import _
+from installer.redaction import has_credentials, hidden_credentials, redact_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -96,11 +96,6 @@ class Indexes:
 UV_VARIABLES = {"index": ("UV_INDEX_URL", " "), "extra": ("UV_EXTRA_INDEX_URL", " "), "links": ("UV_FIND_LINKS", ",")}
 PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL", " "),
                  "links": ("PIP_FIND_LINKS", " ")}
-
-
-def has_credentials(url: str) -> bool:
-    """Whether a URL carries a user part (user:password@, TOKEN@)."""
-    return redact_text(url) != url
 
 
 def without_hidden_credentials(url: str) -> str:

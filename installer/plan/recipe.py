@@ -43,7 +43,7 @@ from installer.plan.kinds.base import KIND_NAMES, Compiled, Kind, KindContext, g
 from installer.plan.model import Command, Guard, Step
 from installer.plan.template import TemplateError, argv_items, check_text, expand, substitute
 from installer.plan.values import sample_namespace
-from installer.yamlfile import KeyPath, Located, load_yaml, parse_yaml, pydantic_error
+from installer.yamlfile import KeyPath, Located, load_plain, load_yaml, parse_yaml, pydantic_error
 
 RECIPE_FORMAT = 1
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -318,10 +318,7 @@ def _header_cached(file: str, stamp: int) -> tuple[Any, int] | None:
     """Once per file version: the warm-up and the planner both ask."""
     path = Path(file)
     try:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+        data = load_plain(path.read_text(encoding="utf-8"))
     except Exception:  # noqa: BLE001 - any problem: the full load reports it with file and line
         return None
     if not isinstance(data, dict) or not isinstance(data.get("when", True), (str, bool)):

@@ -10,19 +10,17 @@ for (`plan --show-secrets`): a plan is what people paste into issue reports. The
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from installer import __version__
-from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
+from installer.redaction import has_credentials, redact_data, redact_text
 
 T = TypeVar("T")
-
 
 def hide_secrets(value: T) -> T:
     """`value` (a Plan, a Step, a Command, ...) with every URL's user part shown as `***`, everywhere:
@@ -31,20 +29,7 @@ def hide_secrets(value: T) -> T:
     What is shown of a plan, and what its journal key is made from: a changed password changes
     neither (it does not change what a step installs), and no key is derived from a secret.
     """
-    return _hide(value)  # type: ignore[no-any-return]
-
-
-def _hide(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, tuple):
-        return tuple(_hide(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _hide(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _hide(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    return value
+    return redact_data(value)
 
 
 def step_key(step: Step) -> str:
@@ -55,7 +40,7 @@ def step_key(step: Step) -> str:
 def shown_command(cmd: Command) -> str:
     """One command as a person reads it in the log and on screen, credentials as `***`: its argv, after
     the variables that carry credentialed sources (installer.plan.indexes), which would be missed there."""
-    sources = [f"{k}={shlex.quote(v)}" for k, v in cmd.env if redact_text(v) != v]
+    sources = [f"{k}={shlex.quote(v)}" for k, v in cmd.env if has_credentials(v)]
     return redact_text(" ".join([*sources, shlex.join(cmd.argv)]))
 
 

@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from installer.i18n import _
-from installer.plan.values import EMBEDDABLE, LISTS, SUBSTITUTABLE, VARIABLES
+from installer.plan.values import EMBEDDABLE, LISTS, SUBSTITUTABLE, VARIABLES, closest_name
 
 _REF = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _WHOLE = re.compile(r"^\$\{([^}]*)\}$")
@@ -32,10 +31,10 @@ def references(text: str) -> list[str]:
 
 def _known(name: str) -> None:
     if name not in VARIABLES:
-        close = difflib.get_close_matches(name, list(VARIABLES), n=1, cutoff=0.7)
+        close = closest_name(name)
         if close:
             raise TemplateError(_("unknown template value {ref}: did you mean {close}?", ref=f"${{{name}}}",
-                                  close=f"${{{close[0]}}}"))
+                                  close=f"${{{close}}}"))
         raise TemplateError(f"unknown template value ${{{name}}} (the names are listed in installer/plan/values.py)")
 
 

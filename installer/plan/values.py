@@ -202,3 +202,11 @@ def checked_namespace(raw: Mapping[str, Any]) -> dict[str, Any]:
 def sample_namespace() -> dict[str, Any]:
     """A value of the right type for every name: used to check recipes without a machine."""
     return {name: SAMPLES[var.vtype] for name, var in VARIABLES.items()}
+
+
+def closest_name(name: str) -> str | None:
+    """The variable a misspelt `name` most likely meant (a recipe's `when:` or `${...}`), or None."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(VARIABLES), n=1, cutoff=0.7)
+    return close[0] if close else None

@@ -16,8 +16,8 @@ from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.units import size_text
-from installer.hardware.software import redact_text
 from installer.i18n import _
+from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, error_text
 
 if TYPE_CHECKING:

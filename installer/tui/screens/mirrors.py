@@ -13,8 +13,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from installer.answers import mirror_problem
-from installer.hardware.software import redact_text
 from installer.i18n import _
+from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, error_text
 
 KINDS = ("pypi", "pytorch", "conda", "apt")

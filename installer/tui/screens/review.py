@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from installer.hardware.software import redact_text
 from installer.i18n import _
 from installer.plan.script import shown_command
+from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
 
 if TYPE_CHECKING:

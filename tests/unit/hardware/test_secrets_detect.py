@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from installer.hardware.software import hidden_credentials, redact_data, redact_text
+from installer.redaction import hidden_credentials, redact_data, redact_text
 
 PASSWORD, TOKEN, CONDA_PW, UV_PW, PROXY_PW = "s3cret-Pa55", "tok3n-2f9c1d", "c0nda-pw", "uv-pw-77", "pr0xy-pw"
 SECRETS = (PASSWORD, TOKEN, CONDA_PW, UV_PW, PROXY_PW)

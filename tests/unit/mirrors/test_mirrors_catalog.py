@@ -6,7 +6,8 @@ import pytest
 
 from installer.errors import InputError
 from installer.mirrors import KINDS, load_catalog
-from installer.mirrors.urls import check_url, redact, url_problem
+from installer.mirrors.urls import check_url, url_problem
+from installer.redaction import redact
 
 
 def test_shipped_catalog_has_every_kind_with_its_upstream():
