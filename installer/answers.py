@@ -10,6 +10,8 @@ here, once, so that nothing downstream has to wonder whether a field could smugg
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,6 +33,14 @@ _MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;&$(){}]+$")
 _BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
 _WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
+
+
+class _Hinted(ValueError):
+    """A refused value with what to do about it: the file's error shows the hint on its own line."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _version(value: str) -> str:
@@ -71,7 +81,27 @@ def _path(value: str) -> str:
         # on Linux `C:\Users\me\env` is one odd folder name in the working directory, not what was meant
         raise ValueError(_("{value} is a Windows path: torch-setup installs on Linux, where paths look like "
                            "/home/me/torch-env or ~/torch-env", value=f"'{value}'"))
+    _check_home(value)
     return value
+
+
+def _check_home(value: str) -> None:
+    """`~name/...` is the home of the user `name`; where there is no such user, expanduser leaves it alone
+    and the path becomes a folder called `~name` in the working directory, which nobody meant."""
+    if not value.startswith("~"):
+        return
+    user = value[1:].split("/", 1)[0]
+    if not user:
+        return
+    import pwd
+
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        rest = value[1 + len(user):].lstrip("/")
+        raise _Hinted(_("no user {user} for ~{name}", user=repr(user), name=user),
+                      _("write the full path (/home/{name}/{rest}), or ~/{rest} for a folder in your own home",
+                        name=user, rest=rest or "...")) from None
 
 
 def _interpreter(value: str) -> str:
@@ -86,7 +116,16 @@ def _interpreter(value: str) -> str:
 
 def _mirror(value: str) -> str:
     """auto | none | a mirror id from the catalog | a URL."""
-    if value in ("auto", "none") or _MIRROR_ID.match(value) or _URL.match(value):
+    if value in ("auto", "none") or _MIRROR_ID.match(value):
+        return value
+    if _URL.match(value):
+        from installer.mirrors.urls import url_problem
+
+        problem = url_problem(value)
+        if problem:
+            raise _Hinted(f"{value}: {problem}", _("give the mirror's https:// address, such as "
+                                                   "https://mirrors.aliyun.com/pypi/simple (http:// only for "
+                                                   "127.0.0.1 or localhost)"))
         return value
     raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL", value=repr(value)))
 
@@ -280,7 +319,7 @@ def answers_from_located(located: Located) -> Answers:
                               "in version {supported} (`torch-setup answers schema`)", supported=ANSWERS_VERSION)
                             if newer else _("write `version: {supported}`", supported=ANSWERS_VERSION))
     try:
-        return Answers.model_validate(located.data)
+        answers = Answers.model_validate(located.data)
     except ValidationError as exc:
         err = exc.errors()[0]
         if err["type"] == "value_error":
@@ -288,7 +327,54 @@ def answers_from_located(located: Located) -> Answers:
             where = _CROSS_KEYS.get(message)
             if where:
                 raise located.error(where, message) from None
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, _Hinted):
+                loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+                raise located.error(loc, message, cause.hint) from None
         raise pydantic_error(located, exc, model=Answers) from None
+    _check_folders(answers, located)
+    return answers
+
+
+def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
+    """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
+    (message, hint); None when it can. Only a file in its place, or in place of a folder above it, is
+    a problem: a folder still missing is created by the run."""
+    expanded = os.path.expanduser(path)
+    full = posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd or os.getcwd(), expanded))
+    probe = full
+    while True:
+        if os.path.isdir(probe):
+            return None
+        if os.path.islink(probe) and not os.path.exists(probe):
+            return (_("{file} is a link to {target}, which does not exist", file=probe, target=os.readlink(probe)),
+                    _("create {target}, or remove the link", target=os.readlink(probe)))
+        if os.path.lexists(probe):
+            if probe == full:
+                return (_("{path} is a file, not a folder", path=full),
+                        _("choose another path, or move the file aside"))
+            return (_("{file} is a file, so the folder {path} cannot be made in it", file=probe, path=full),
+                    _("choose another path, or move {file} aside", file=probe))
+        parent = posixpath.dirname(probe)
+        if parent == probe:
+            return None
+        probe = parent
+
+
+def _check_folders(answers: Answers, located: Located) -> None:
+    """The folders the run would create or fill, checked on this machine before anything runs (detection
+    included): a file in the way fails `plan` and `install` here, naming the answers line, rather than a
+    step halfway through an install. Reading only: nothing is created."""
+    folders: list[tuple[tuple[str, ...], str | None]] = [
+        (("wheelhouse",), answers.wheelhouse),
+        (("cuda_toolkit", "prefix"), answers.cuda_toolkit.prefix if answers.cuda_toolkit.install else None),
+    ]
+    if answers.target.kind in ("venv", "conda") and answers.method != "wheelhouse-build":
+        folders.insert(0, (("target", "path"), answers.target.path))
+    for key, path in folders:
+        problem = folder_problem(path) if path else None
+        if problem:
+            raise located.error(key, *problem)
 
 
 def parse_answers(text: str, source: str = "<answers>") -> Answers:

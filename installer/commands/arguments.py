@@ -7,7 +7,13 @@ modules are: `torch-setup detect` stays fast.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
+
+_UNITS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60,
+          "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600, "ms": 0.001}
+_UNIT = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\s*$",
+                   re.IGNORECASE)
 
 
 def seconds(low: float, high: float) -> Callable[[str], float]:
@@ -21,6 +27,15 @@ def seconds(low: float, high: float) -> Callable[[str], float]:
         if not low <= value <= high:  # NaN and inf fail here too
             from installer.i18n import _
 
+            unit = _UNIT.match(text)
+            if unit:  # "30s", "2min": the number is fine, the unit is not wanted
+                raise argparse.ArgumentTypeError(_("give the number of seconds alone, without a unit: "
+                                                   "{seconds} (between {low} and {high}), not {value}",
+                                                   seconds=f"{float(unit.group(1)) * _UNITS[unit.group(2).lower()]:g}",
+                                                   low=f"{low:g}", high=f"{high:g}", value=repr(text)))
+            if re.fullmatch(r"\s*[0-9]+,[0-9]+\s*", text):  # a decimal comma, as much of Europe writes it
+                raise argparse.ArgumentTypeError(_("write the decimal point as '.': {seconds}, not {value}",
+                                                   seconds=text.strip().replace(",", "."), value=repr(text)))
             raise argparse.ArgumentTypeError(_("give between {low} and {high} seconds, not {value}",
                                                low=f"{low:g}", high=f"{high:g}", value=repr(text)))
         return value

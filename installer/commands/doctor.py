@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from installer.commands.arguments import seconds
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter (or env folder) to examine; default: the active environment's python")
     parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--timeout", type=float, default=180.0, metavar="S",
+    parser.add_argument("--timeout", type=seconds(1, 3600), default=180.0, metavar="S",
                         help="time limit for the checks run in the interpreter (default 180)")
 
 

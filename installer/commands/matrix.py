@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from installer.commands.arguments import seconds
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="matrix_command", metavar="ACTION")
@@ -19,7 +21,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                     help="the data folder to compare with and, with --write, to update "
                          "(default: the data shipped in this installation)")
     up.add_argument("--write", action="store_true", help="write the changes after printing them")
-    up.add_argument("--timeout", metavar="S", type=float, default=30.0, help="seconds per request (default 30)")
+    up.add_argument("--timeout", metavar="S", type=seconds(1, 300), default=30.0,
+                    help="seconds per request (default 30)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 
+from installer.commands.arguments import seconds
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
     parser.add_argument("--hardware", metavar="F", help="plan for a saved hardware report instead of this machine")
-    parser.add_argument("--probe-timeout", type=float, default=3.0, metavar="S",
+    parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
                         help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
     parser.add_argument("--show-secrets", action="store_true",
                         help="print index passwords and tokens as they are (default: ***), for a script to run")

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
                          hint=_("write it as major.minor, e.g. 3.12"))
     report = load_or_detect(getattr(args, "hardware", None))
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
-                    keep_driver=args.keep_driver)
+                    keep_driver=args.keep_driver, torch_key="--torch")
     if args.json:
         sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0

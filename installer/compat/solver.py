@@ -387,26 +387,60 @@ def _data_warnings(best: Choice | None, data: CompatData, platform: str | None) 
 
 # ----------------------------------------------------------------------------------------- entry points
 
-def select_releases(data: CompatData, torch: str | None) -> list[Release]:
+def _unknown_version_hint(wanted: Version, text: str, released: list[Release]) -> str:
+    """What to write instead of a version the data does not know: the release of the same X.Y a typo
+    most likely meant (2.13.5), a close spelling (2.99.0 for 2.9.0), the releases either side of a gap,
+    or, past the newest, the newest and how to refresh the data."""
+    import difflib
+
+    known = [r.torch for r in released]  # newest first
+    newest, oldest = known[0], known[-1]
+    same_series = [v for v in known if Version(v).release[:2] == wanted.release[:2]]
+    if same_series:
+        return _("did you mean {v}? The {series} releases are {all}", v=same_series[0],
+                 series=".".join(str(x) for x in wanted.release[:2]), all=", ".join(reversed(same_series)))
+    close = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
+    if wanted > Version(newest):
+        top = Version(newest).release
+        # a release or two past the data (2.16, 3.0) may well be out; 2.99 is a typo far past any release
+        far = wanted.release[0] == top[0] and len(wanted.release) > 1 and wanted.release[1] > top[1] + 3
+        if close and far:
+            return _("did you mean {v}? Known releases run from {oldest} to {newest}", v=close[0], oldest=oldest,
+                     newest=newest)
+        return _("known releases run from {oldest} to {newest}; run `torch-setup matrix update` if a newer "
+                 "one is out", oldest=oldest, newest=newest)
+    if wanted < Version(oldest):
+        return _("torch-setup knows the releases from {oldest} on (to {newest}): pick one of those",
+                 oldest=oldest, newest=newest)
+    below = next(v for v in known if Version(v) < wanted)
+    above = next(v for v in reversed(known) if Version(v) > wanted)
+    if close:
+        return _("did you mean {v}? The nearest releases are {below} and {above}", v=close[0], below=below,
+                 above=above)
+    return _("the nearest releases are {below} and {above}", below=below, above=above)
+
+
+def select_releases(data: CompatData, torch: str | None, *, key: str = "torch.version") -> list[Release]:
+    """The release `torch` names ("latest" or None: every release, newest first). `key`: what an error
+    names, the answers key by default (the caller of a command-line option passes the option)."""
     if torch in (None, "", "latest"):
         return data.released()
     assert torch is not None
     try:
         wanted = Version(torch)
     except Exception:
-        raise InputError(_("not a torch version: {v!r}", v=torch), key="torch",
+        raise InputError(_("not a torch version: {v!r}", v=torch), key=key,
                          hint=_("write it as X.Y.Z (e.g. 2.13.0) or 'latest'")) from None
-    exact = [r for r in data.releases.releases if Version(r.torch) == wanted]
-    if not exact and len(wanted.release) == 2:  # "2.13" means the newest 2.13.x
+    exact = []
+    if len(wanted.release) == 2:  # "2.14" means the newest 2.14.x (for packaging, 2.14 == 2.14.0: ask first)
         exact = [r for r in data.released() if Version(r.torch).release[:2] == wanted.release][:1]
+    exact = exact or [r for r in data.releases.releases if Version(r.torch) == wanted]
     if not exact:
-        newest = data.released()[0].torch
-        raise InputError(_("unknown torch version {v}", v=torch), key="torch",
-                         hint=_("known releases run from 1.13.0 to {newest}; run `torch-setup matrix update` if "
-                                "a newer one is out", newest=newest))
+        raise InputError(_("unknown torch version {v}", v=torch), key=key,
+                         hint=_unknown_version_hint(wanted, torch.strip(), data.released()))
     rel = exact[0]
     if rel.status != "released":
-        raise InputError(_("torch {v} is planned, not released", v=rel.torch), key="torch",
+        raise InputError(_("torch {v} is planned, not released", v=rel.torch), key=key,
                          hint=_("pick a released version or 'latest'"))
     return [rel]
 
@@ -423,12 +457,14 @@ def _relevant(fam: str, m: Machine) -> bool:
 
 def recommend(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, keep_driver: bool = False,
-              extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None) -> Recommendation:
-    """Ranked choices for this machine, with reasons, rejections and warnings. Pure."""
+              extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
+              torch_key: str = "torch.version") -> Recommendation:
+    """Ranked choices for this machine, with reasons, rejections and warnings. Pure. `torch_key`: what an
+    error about `torch` names (the answers key by default; `recommend --torch` passes the option)."""
     data = data or load()
     extras_t = tuple(extras)
     m = read_machine(report, data, python)
-    releases = select_releases(data, torch)
+    releases = select_releases(data, torch, key=torch_key)
     if variant in ("auto", ""):
         variant = None
     if variant is not None and not valid_variant(variant):

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from installer.errors import InputError
+from installer.i18n import _
 
 SCHEMA_VERSION = 1
 Vendor = Literal["nvidia", "amd", "intel", "apple"]
@@ -206,20 +207,82 @@ class HardwareReport(_Open):
         return self.model_dump(by_alias=True, mode="json")
 
 
+# other torch-setup documents a person may give as --hardware by mistake: a key only each of them has
+_LOOKALIKES = (
+    (("target", "torch", "method", "mirror"), "answers"),
+    (("choices", "rejected"), "recommend"),
+    (("mirrors",), "mirrors"),
+    (("checks", "torch_version"), "verify"),
+    (("System", "GPUs"), "detect"),  # the text `detect` prints reads as YAML keys
+)
+
+
+def _detect_hint() -> str:
+    return _("a hardware report is what `torch-setup detect --json` prints: save one with "
+             "`torch-setup detect --json > machine.json` on the machine to plan for")
+
+
+def _not_a_report(located: Any) -> InputError:
+    """Why a file without `schema` is not a hardware report, and what it looks like instead."""
+    data = located.data
+    for keys, kind in _LOOKALIKES:
+        if any(k in data for k in keys):
+            if kind == "answers":
+                return located.error((), _("this is an answers file, not a hardware report"),
+                                     _("give it with --answers; --hardware takes the output of "
+                                       "`torch-setup detect --json`"))
+            if kind == "detect":
+                return located.error((), _("this is what `torch-setup detect` prints for people, not the report"),
+                                     _("save the report with --json: `torch-setup detect --json > machine.json`"))
+            return located.error((), _("this is the output of `torch-setup {command} --json`, not a hardware "
+                                       "report", command=kind), _detect_hint())
+    return located.error(("schema",), _("this key is missing, so this file is not a hardware report"),
+                         _detect_hint())
+
+
+def check_schema(located: Any) -> None:
+    """InputError unless the loaded file is a hardware report of the schema this torch-setup reads."""
+    data = located.data
+    if data is None:
+        raise located.error((), _("the file is empty"), _detect_hint())
+    if not isinstance(data, dict):
+        shown = _("a list") if isinstance(data, list) else _("one value")
+        if isinstance(data, str) and data.lstrip().startswith("<"):
+            shown = _("XML (nvidia-smi -q -x?)")
+        raise located.error((), _("a hardware report is a JSON object, and this file holds {what}", what=shown),
+                            _detect_hint())
+    if "schema" not in data:
+        raise _not_a_report(located)
+    schema = data["schema"]
+    if schema == SCHEMA_VERSION and not isinstance(schema, bool):
+        return
+    if isinstance(schema, str) and schema.strip() == str(SCHEMA_VERSION):
+        raise located.error(("schema",), _("the schema is the number {supported}, not the text {schema}",
+                                           supported=SCHEMA_VERSION, schema=repr(schema)),
+                            _("write \"schema\": {supported}, without quotes", supported=SCHEMA_VERSION))
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION:
+        raise located.error(("schema",), _("hardware report schema {schema} comes from a newer torch-setup; this one "
+                                           "reads schema {supported}", schema=schema, supported=SCHEMA_VERSION),
+                            _("upgrade torch-setup, or make the report again with this one: "
+                              "`torch-setup detect --json > machine.json`"))
+    raise located.error(("schema",), _("unsupported hardware report schema {schema}; expected {supported}",
+                                       schema=json.dumps(schema, default=str), supported=SCHEMA_VERSION),
+                        _detect_hint())
+
+
 def load_report(path: str | Path) -> HardwareReport:
     """Load a saved report (`--hardware F`); a bad file is an InputError naming the file, line and key."""
     from installer.yamlfile import load_yaml, pydantic_error
 
     located = load_yaml(path)  # JSON is YAML: one loader gives line numbers for both
-    if not isinstance(located.data, dict):
-        raise located.error((), "a hardware report must be a JSON object (from `torch-setup detect --json`)")
-    schema = located.data.get("schema")
-    if schema != SCHEMA_VERSION:
-        raise located.error(("schema",), f"unsupported hardware report schema {schema!r}; expected {SCHEMA_VERSION}")
+    check_schema(located)
     try:
         return HardwareReport.model_validate(located.data)
     except ValidationError as exc:
-        raise pydantic_error(located, exc) from None
+        error = pydantic_error(located, exc, model=HardwareReport)
+        if error.hint is None:
+            error.hint = _("compare it with the output of `torch-setup detect --json`, which it should be")
+        raise error from None
 
 
 def report_from_dict(data: dict[str, Any], source: str = "<report>") -> HardwareReport:

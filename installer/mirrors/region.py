@@ -4,6 +4,9 @@ and the user can always override it (`--region`, answers `mirror.region`).
 Timezone first (TZ, /etc/timezone, the /etc/localtime link): it says where the machine is. The locale
 only breaks a tie when the timezone says nothing (UTC servers): a zh_CN locale then tips it to cn.
 Hong Kong, Macau and Taiwan reach the global hosts directly, so they are `global`.
+TORCH_SETUP_REGION (cn, global, or auto for the guess) settles it without guessing; any other value is
+bad input (exit 2, naming the variable), as a malformed TORCH_SETUP_DRIVER_VERSION is: a mistyped region
+silently ignored would send a user in China to the slow global hosts with no word why.
 """
 
 from __future__ import annotations
@@ -12,8 +15,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from installer.errors import InputError
 from installer.i18n import _
 
+REGION_VAR = "TORCH_SETUP_REGION"
+REGIONS = ("cn", "global")
+# what people write instead of `cn` / `global`: only ever suggested, never taken as the region
+_SAID_INSTEAD = {**dict.fromkeys(("china", "zh", "zh_cn", "zh-cn", "prc", "mainland", "chn", "aliyun", "tuna",
+                                  "ustc", "tsinghua"), "cn"),
+                 **dict.fromkeys(("us", "usa", "eu", "europe", "world", "intl", "international", "abroad",
+                                  "overseas"), "global")}
 CN_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi", "Asia/Kashgar",
             "PRC"}
 NEUTRAL_ZONES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu", "UCT"}
@@ -48,10 +59,30 @@ def machine_timezone(environ: Mapping[str, str] | None = None) -> tuple[str | No
     return _zone_from_link(link), "/etc/localtime"
 
 
+def region_override(environ: Mapping[str, str] | None = None) -> str | None:
+    """cn / global from TORCH_SETUP_REGION; None when it is unset, empty or auto. InputError otherwise."""
+    env = os.environ if environ is None else environ
+    raw = env.get(REGION_VAR, "")
+    value = raw.strip().lower()
+    if value in REGIONS:
+        return value
+    if value in ("", "auto"):
+        return None
+    import difflib
+
+    close = _SAID_INSTEAD.get(value) or next(iter(difflib.get_close_matches(value, [*REGIONS, "auto"], n=1,
+                                                                             cutoff=0.5)), None)
+    hint = (_("did you mean {value}? Or unset it to go by the timezone and locale: unset {var}", value=repr(close),
+              var=REGION_VAR) if close else
+            _("use cn or global, or unset it to go by the timezone and locale: unset {var}", var=REGION_VAR))
+    raise InputError(_("invalid value {value}: expected cn (mainland China), global or auto", value=repr(raw)),
+                     file=_("environment"), key=REGION_VAR, hint=hint)
+
+
 def guess_region(environ: Mapping[str, str] | None = None) -> RegionGuess:
     env = os.environ if environ is None else environ
-    override = env.get("TORCH_SETUP_REGION", "").strip().lower()
-    if override in ("cn", "global"):
+    override = region_override(env)
+    if override is not None:
         return RegionGuess(override, _("set by TORCH_SETUP_REGION"))
     zone, source = machine_timezone(env)
     locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")

@@ -32,6 +32,10 @@ def url_problem(url: str) -> str | None:
         return _("not a valid URL")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return _("not an http(s) URL with a host name")
+    try:
+        parts.port  # noqa: B018 - urllib checks the port only when asked for it
+    except ValueError:
+        return _("the port is not a number from 0 to 65535")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         return _("plain http is refused (anyone on the path could swap the files); use the https address")
     return None

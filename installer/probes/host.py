@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,15 @@ def resolve_python(python: str | os.PathLike[str] | None) -> str:
                 return str(Path(prefix) / "bin" / "python")
         found = shutil.which("python3") or shutil.which("python")
         return found or sys.executable
-    path = Path(python).expanduser()
+    if not str(python).strip():
+        raise InputError(_("the path is empty"), key="--python",
+                         hint=_("give the python of the environment to check, e.g. .venv-torch/bin/python"))
+    try:
+        path = Path(python).expanduser()
+    except RuntimeError:  # ~name of a user this system does not have
+        user = str(python)[1:].split("/", 1)[0]
+        raise InputError(_("no user {user} for ~{name}", user=repr(user), name=user), key="--python",
+                         hint=_("write the full path of the interpreter")) from None
     if path.is_dir():
         for candidate in (path / "bin" / "python", path / "bin" / "python3", path / "python.exe"):
             if candidate.exists():
@@ -48,6 +57,10 @@ def resolve_python(python: str | os.PathLike[str] | None) -> str:
         found = shutil.which(str(python))
         if found and os.sep not in str(python):
             return found
+        named = shutil.which(f"python{python}") if re.fullmatch(r"[23]\.[0-9]{1,2}", str(python)) else None
+        if named:  # `--python 3.11`: a version where a path belongs
+            raise InputError(_("no interpreter at {path}", path=path), key="--python",
+                             hint=_("--python takes a path: did you mean --python {found}?", found=named))
         raise InputError(_("no interpreter at {path}", path=path), key="--python",
                          hint=_("give the path of the Python that has torch, e.g. --python .venv/bin/python"))
     if not os.access(path, os.X_OK):
@@ -55,6 +68,50 @@ def resolve_python(python: str | os.PathLike[str] | None) -> str:
                          hint=_("give the path of a Python interpreter"))
     # keep the venv's own path (not the symlink target): a venv's python resolves to the base interpreter
     return str(path.absolute())
+
+
+# Python 2 and 3 both run this and print the marker; anything else (/bin/true, a shell script, a text
+# file) does not. Asked only once a probe has failed to answer, so a working target pays nothing for it.
+_IDENTIFY = "import sys; sys.stdout.write('torch-setup-python %d.%d\\n' % tuple(sys.version_info[:2]))"
+_IDENTITY = re.compile(r"^torch-setup-python ([0-9]+)\.([0-9]+)$", re.MULTILINE)
+
+
+def _not_python(python: str, why: str) -> InputError:
+    return InputError(_("{path} is not a Python interpreter ({why})", path=python, why=why), key="--python",
+                      hint=_("give the python of the environment to check, e.g. .venv-torch/bin/python"))
+
+
+def check_interpreter(python: str, env: dict[str, str] | None = None) -> None:
+    """InputError (exit 2) unless `python` runs as a Python 3 interpreter.
+
+    A --python that is no Python at all, or a Python 2, is the user's mistake; a real Python 3 whose torch
+    is missing or crashes is not (that is what verify and doctor are for), so this returns quietly for it,
+    and for a target too slow to answer at all.
+    """
+    try:
+        # -E -S (both Python 2 and 3 know them): no PYTHON* variables, no site, so a Python whose
+        # sitecustomize or site-packages crash still says what it is
+        proc = subprocess.run([python, "-E", "-S", "-c", _IDENTIFY], capture_output=True, text=True, errors="replace",
+                              timeout=60, env=_env(env), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return
+    except OSError as exc:
+        raise _not_python(python, _("it cannot be started: {error}", error=exc.strerror or exc)) from None
+    found = _IDENTITY.search(proc.stdout)
+    if found is None:
+        said = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+        if not said:
+            why = _("it printed nothing and exited {code}", code=proc.returncode)
+        elif "torch-setup-python" in said[0]:  # it echoed the question (echo, ls): nothing worth quoting
+            why = _("it printed something else and exited {code}", code=proc.returncode)
+        else:
+            why = _("it exited {code}, saying: {text}", code=proc.returncode, text=said[0].strip()[:200])
+        raise _not_python(python, why)
+    version = f"{found.group(1)}.{found.group(2)}"
+    if int(found.group(1)) < 3:
+        raise InputError(_("{path} is Python {version}: torch needs Python 3", path=python, version=version),
+                         key="--python",
+                         hint=_("give the python of the environment to check, e.g. .venv-torch/bin/python"))
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
@@ -95,7 +152,7 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
     """Run the verify probe in `python` and return its JSON verdict (`ok`, `checks`, devices...).
 
     Never raises for a broken target: a missing torch, a crash or a hang come back as a failed check
-    with a fix. Only a `python` that does not exist is an InputError (exit 2).
+    with a fix. A `python` that does not exist, or is not a Python 3 interpreter, is an InputError (exit 2).
     """
     exe = resolve_python(python)
     cmd = [exe, str(VERIFY_SCRIPT), "--json"]
@@ -114,10 +171,12 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
                               _("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors, "
                                 "then run `torch-setup doctor`"), stderr=stderr)
     except OSError as exc:
+        check_interpreter(exe, env)  # not a program this system can run: the user's mistake
         return _probe_failure(exe, _("could not start {python}: {error}", python=exe, error=exc),
                               _("check that {python} is a working Python interpreter", python=exe))
     result = _last_json(proc.stdout)
     if result is None:
+        check_interpreter(exe, env)  # no verdict: from a Python whose torch broke (exit 1), or from no Python
         tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
         if "SyntaxError" in tail:  # Python 2 or an early 3.x: the probe (and torch) cannot run there
             fix = _("{python} is too old to run torch: use a Python 3.8 or newer interpreter", python=exe)
@@ -142,8 +201,8 @@ def run_bench(python: str | os.PathLike[str] | None, *, quick: bool = True, on_p
     Progress lines go to `on_progress` as they come. The result is the probe's (device, tests with median
     and spread, skipped) plus, from installer.probes.results: `peak` and `share` per test where the GPU is
     in the reference table, the GPU's state under load from NVML (`gpu_state`), `notes` explaining low
-    figures, and a one-line `summary`. Raises StepFailed when the probe cannot run, KeyboardInterrupt when
-    `cancel` was set.
+    figures, and a one-line `summary`. Raises StepFailed when the probe cannot run, InputError when `python`
+    is not a Python 3 interpreter, KeyboardInterrupt when `cancel` was set.
     """
     from installer.probes import gpu_state, results
 
@@ -169,6 +228,7 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=_env(env), stdin=subprocess.DEVNULL)
     except OSError as exc:
+        check_interpreter(exe, env)
         raise StepFailed(_("could not start {python}: {error}", python=exe, error=exc)) from None
     # stderr is drained in a thread, so a chatty torch cannot fill the pipe and stall the probe
     err_chunks: list[str] = []
@@ -214,6 +274,7 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
         if proc.returncode is not None and proc.returncode < 0 and not (cancel and cancel.is_set()):
             reason = _("the benchmark did not finish within {s} s", s=int(limit))
         else:
+            check_interpreter(exe, env)  # a Python whose torch broke fails the step (1); no Python is bad input (2)
             reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
         raise StepFailed(_("the benchmark failed: {error}", error=reason),
                          hint=_("run `torch-setup verify --python {python}` first: the benchmark needs a "

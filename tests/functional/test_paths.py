@@ -181,9 +181,9 @@ async def test_failing_step_says_what_failed_and_how_to_resume(make_wizard, in_t
 
 
 async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
-    """The environment's folder would lie under a plain file: the executor refuses the run before any
+    """The environment's folder would lie under a plain file that appeared after the plan was made
+    (reading the answers refuses one that is there already): the executor refuses the run before any
     step (nothing changed), and the screen says why and how to go on."""
-    (in_tmp / "blocker").write_text("a file, not a folder\n")
     given = write_answers(in_tmp, target={"kind": "venv", "path": "blocker/env"},
                           torch={"version": "2.13.0", "variant": "cpu", "extras": []}, mirror={"pytorch": "none"})
     app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
@@ -191,6 +191,8 @@ async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
         await settle(pilot)
         await pilot.press("j")
         await settle(pilot)
+        assert app.state.plan is not None
+        (in_tmp / "blocker").write_text("a file, not a folder\n")
         await pilot.press("n")
         await wait_for_run(pilot)
         assert not app.state.run_result.ok and app.state.run_result.failed_step is None

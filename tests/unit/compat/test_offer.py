@@ -49,7 +49,7 @@ def test_an_older_cpu_build_leads_marked_with_the_solvers_reasons(rtx4090, ranke
 
 def test_a_pinned_version_with_auto_variant_takes_the_best_build_of_that_version(rtx4090, ranked):
     got = with_pinned(rtx4090, ranked, torch="2.12", variant="auto")  # "2.12" means the newest 2.12.x
-    assert got.pinned is not None and (got.pinned.torch, got.pinned.variant) == ("2.12.0", "cu126")
+    assert got.pinned is not None and (got.pinned.torch, got.pinned.variant) == ("2.12.1", "cu126")
     assert not got.pinned.actions  # 550.54.14 runs cu126 as it is
 
 
@@ -65,7 +65,7 @@ def test_a_pin_the_ranking_already_lists_adds_nothing(rtx4090, ranked, torch, va
 
 
 @pytest.mark.parametrize("torch, variant, why", [
-    ("9.9.9", "auto", "torch: unknown torch version 9.9.9\n  -> known releases run from 1.13.0 to "),
+    ("9.9.9", "auto", "torch.version: unknown torch version 9.9.9\n  -> known releases run from 1.13.0 to "),
     ("2.13.0", "cuda", "variant: not a wheel variant: 'cuda'\n  -> use auto, cpu, cuNNN"),
 ])
 def test_a_pin_that_was_never_released_is_a_warning_before_the_ranking(rtx4090, ranked, torch, variant, why):

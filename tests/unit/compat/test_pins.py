@@ -104,8 +104,8 @@ def test_a_variant_this_machine_cannot_use_is_pinned_with_the_reason():
 
 
 @pytest.mark.parametrize(("kwargs", "key", "words"), [
-    ({"torch": "2.99.0"}, "torch", "unknown torch version 2.99.0"),
-    ({"torch": "two"}, "torch", "not a torch version"),
+    ({"torch": "2.99.0"}, "torch.version", "unknown torch version 2.99.0"),
+    ({"torch": "two"}, "torch.version", "not a torch version"),
     ({"torch": "2.13.0", "variant": "cu128"}, "torch.variant", "never built as cu128"),
     ({"torch": "2.13.0", "variant": "cu999"}, "torch.variant", "never built as cu999"),
     ({"torch": "2.13.0", "variant": "cuda12"}, "torch.variant", "not a wheel variant"),

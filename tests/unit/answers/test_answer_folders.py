@@ -1,0 +1,61 @@
+"""Target folders checked when the answers are read: a file in the way, a ~user that does not exist."""
+
+from __future__ import annotations
+
+import pytest
+
+from installer.answers import folder_problem, parse_answers
+from installer.errors import InputError
+
+
+def _refusal(text: str) -> InputError:
+    with pytest.raises(InputError) as err:
+        parse_answers(text, "a.yaml")
+    return err.value
+
+
+def test_a_file_where_the_environment_goes_names_the_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "env").write_text("")
+    e = _refusal("version: 1\ntarget:\n  kind: venv\n  path: env\n")
+    assert (e.line, e.key, e.message) == (4, "target.path", f"{tmp_path / 'env'} is a file, not a folder")
+    e = _refusal("version: 1\ntarget:\n  path: env/torch\n")
+    assert e.message == f"{tmp_path / 'env'} is a file, so the folder {tmp_path / 'env' / 'torch'} cannot be made in it"
+    assert e.hint == f"choose another path, or move {tmp_path / 'env'} aside"
+    e = _refusal("version: 1\nmethod: wheel\nwheelhouse: env\n")
+    assert (e.line, e.key) == (3, "wheelhouse")
+
+
+def test_folders_that_are_there_or_can_be_made_pass(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "env").write_text("")
+    (tmp_path / "made").mkdir()
+    for path in ("made", "made/new/deeper", "new", "~/torch-env", "/"):
+        assert folder_problem(path) is None, path
+    # the existing kind installs into target.python: target.path is not used, so a file there is no matter
+    parse_answers("version: 1\ntarget:\n  kind: existing\n  path: env\n  python: /usr/bin/python3\n", "a.yaml")
+    parse_answers("version: 1\ntarget:\n  path: env\nmethod: wheelhouse-build\nwheelhouse: made\n", "a.yaml")
+
+
+def test_a_dangling_link_is_named(tmp_path):
+    (tmp_path / "env").symlink_to(tmp_path / "gone")
+    message, hint = folder_problem(str(tmp_path / "env")) or ("", "")
+    assert message == f"{tmp_path / 'env'} is a link to {tmp_path / 'gone'}, which does not exist"
+
+
+@pytest.mark.parametrize("key, text, line", [
+    ("target.path", "target:\n  path: ~nosuchuser/x\n", 3),
+    ("target.python", "target:\n  python: ~nosuchuser/bin/python\n", 3),
+    ("cuda_toolkit.prefix", "cuda_toolkit:\n  prefix: ~nosuchuser\n", 3),
+])
+def test_the_home_of_a_user_that_does_not_exist_is_refused(key, text, line):
+    e = _refusal("version: 1\n" + text)
+    user_path = text.split(": ", 2)[-1].strip()
+    assert (e.line, e.key) == (line, key)
+    assert e.message == "no user 'nosuchuser' for ~nosuchuser"
+    rest = user_path.removeprefix("~nosuchuser").lstrip("/") or "..."
+    assert e.hint == f"write the full path (/home/nosuchuser/{rest}), or ~/{rest} for a folder in your own home"
+
+
+def test_a_user_that_exists_is_fine():
+    assert parse_answers("version: 1\ntarget:\n  path: ~root/torch-env\n", "a.yaml").target.path == "~root/torch-env"
