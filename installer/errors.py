@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from installer.redaction import redact_text
+
 
 class TorchSetupError(Exception):
-    """Something went wrong that the user can act on. Exit code 1."""
+    """Something went wrong that the user can act on. Exit code 1.
+
+    The message and the hint are kept with the credentials in any URL hidden (installer.redaction):
+    an error often quotes a value back (a mistyped mirror URL from the answers file, a server's
+    reply), and whatever shows it (the command line, the wizard, a log) must not print a password.
+    """
 
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = redact_text(message)
+        hint = redact_text(hint) if hint else hint
         super().__init__(message)
         self.message = message
         self.hint = hint

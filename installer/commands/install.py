@@ -72,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         front = PlainProgress(quiet=args.quiet)
         finished = front.consume(run_plan(plan, cancel=cancel, interactive=interactive))
+    except InputError as exc:
+        # refused before anything ran (a wheelhouse that is not there): point at the answers' line
+        from installer.plan.planner import remap_to_answers
+        from installer.yamlfile import load_yaml
+
+        raise remap_to_answers(exc, load_yaml(args.answers)) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -1,7 +1,7 @@
 """The journal: what each step of a run has done, kept so that a run killed at any moment resumes.
 
 One small JSON file per step, named by the step's digest (a hash of everything the step will do, with
-credentials in URLs hidden: installer.plan.script.step_key), in the XDG state dir. Each record is
+credentials in URLs hidden: installer.plan.model.Step.digest), in the XDG state dir. Each record is
 written atomically: a temp file in the same folder, fsync, rename over the old one, fsync of the folder.
 A kill (SIGKILL included) therefore leaves either the old record or the new one, never half of one.
 Records:

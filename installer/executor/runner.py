@@ -41,7 +41,7 @@ from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
-from installer.plan.script import shown_command, step_key
+from installer.plan.script import shown_command
 from installer.redaction import redact_text
 
 GUARD_TIMEOUT = 120.0
@@ -461,10 +461,15 @@ def check_folders(plan: Plan) -> None:
 def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | None = None,
              state_dir: str | Path | None = None, interactive: bool = False) -> Iterator[Event]:
     """Run a plan, yielding events. Programs outside the allowlist are refused before anything runs
-    (NotAllowed, a TorchSetupError), and so is a plan whose folders cannot be made (InputError). A dry
-    run executes nothing and creates nothing (a kind's simulation, such as `apt-get -s`, may run)."""
+    (NotAllowed, a TorchSetupError), and so is a plan whose folders cannot be made or whose input (a
+    wheelhouse) is missing (InputError). A dry run executes nothing and creates nothing (a kind's
+    simulation, such as `apt-get -s`, may run)."""
     check_plan(plan)
     check_folders(plan)
+    # the kinds' registry, loaded on first use (as in _kind_hook)
+    from installer.plan.kinds.base import check_inputs
+
+    check_inputs(plan)  # a wheelhouse that is not there: bad input, before anything runs
     cancel = cancel or threading.Event()
     if dry_run:
         yield from _dry_run(plan, cancel)
@@ -517,7 +522,7 @@ def _already_done(run: _StepRun, journal: Journal, digest: str, log_path: str) -
 
 def _run_step(run: _StepRun, journal: Journal, log_path: str, started: float) -> Iterator[Event | bool]:
     """One step: its events, then True to go on with the next step or False to end the run here."""
-    step, digest = run.step, step_key(run.step)
+    step, digest = run.step, run.step.digest()
     done = _already_done(run, journal, digest, log_path)
     if done == _WAITING_FOR_REBOOT:
         yield StepFinished(step.id, "unchanged", _("done; waiting for the reboot"), time.monotonic() - started)
@@ -577,7 +582,7 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             except KeyboardInterrupt:
                 cancel.set()
                 run.interrupted = True
-                yield from _stop(run, journal, step_key(step), started, log_path)
+                yield from _stop(run, journal, step.digest(), started, log_path)
                 return
             finally:
                 shutil.rmtree(run.tmpdir, ignore_errors=True)

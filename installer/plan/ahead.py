@@ -90,8 +90,23 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
             raise
         # the interpreter came from the answers: say where in them
         raise located.error(("target", "python"), f"{python}: {exc.message}", exc.hint) from None
+    if python is not None and report.python is None:
+        # detection could not read it: a program that is no Python 3 is the answers' mistake (exit 2);
+        # a real Python that failed some other way plans on, with detection's warning
+        from installer.i18n import _
+        from installer.probes.host import check_interpreter
+
+        try:
+            check_interpreter(python)
+        except InputError as exc:
+            raise located.error(("target", "python"), exc.message, _(
+                "give the path of a Python 3 interpreter (/usr/bin/python3), or a version such as 3.12")) from None
     try:
         plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=hardware_path is None)
+        if hardware_path is None:  # another machine's files are not on this disk: install there checks them
+            from installer.plan.kinds.base import check_inputs
+
+            check_inputs(plan)
     except InputError as exc:
         raise planner.remap_to_answers(exc, located) from None
     return answers, report, plan

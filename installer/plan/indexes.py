@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.redaction import has_credentials, hidden_credentials, redact_text
+from installer.redaction import HIDDEN_TOKEN, has_credentials, hidden_credentials, redact_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -99,12 +99,14 @@ PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL
 
 
 def without_hidden_credentials(url: str) -> str:
-    """A URL from a saved report, whose credentials were hidden as `***`, without its user part: the
-    placeholder would be sent as a user name; without one, pip and uv can still use ~/.netrc."""
+    """A URL from a saved report, whose credentials were hidden as `***`, without its user part and its
+    /t/*** token: the placeholder would be sent as a user name or a token; without them, pip and uv can
+    still use ~/.netrc."""
     if not hidden_credentials(url):
         return url
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], HIDDEN_TOKEN.sub("", parts.path),
+                       parts.query, parts.fragment))
 
 
 def needs_pytorch_index(pins: Any) -> bool:
@@ -204,7 +206,7 @@ class LocalWheels:
     layout: str = "pep503"
 
 
-def _folders(find_links: Iterable[str]) -> list[Path]:
+def local_folders(find_links: Iterable[str]) -> list[Path]:
     out = []
     for link in find_links:
         if link.startswith("file://"):
@@ -215,7 +217,7 @@ def _folders(find_links: Iterable[str]) -> list[Path]:
     return out
 
 
-def _fits(tags: Iterable[Any], python_version: str | None, arch: str | None) -> bool:
+def wheel_fits(tags: Iterable[Any], python_version: str | None, arch: str | None) -> bool:
     cp = "cp" + python_version.replace(".", "") if python_version else None
     for tag in tags:
         interpreter_ok = (cp is None or tag.interpreter == cp or tag.interpreter.startswith("py3")
@@ -236,7 +238,7 @@ def local_wheel_folder(pins: Any, find_links: Iterable[str], *, python_version: 
     wanted = local_pins(pins)
     if not wanted:
         return None
-    for folder in _folders(find_links):
+    for folder in local_folders(find_links):
         try:
             names = [e.name for e in os.scandir(folder) if e.name.endswith(".whl")]
         except OSError:
@@ -247,7 +249,7 @@ def local_wheel_folder(pins: Any, find_links: Iterable[str], *, python_version: 
                 dist, version, _build, tags = parse_wheel_filename(name)
             except InvalidWheelFilename:
                 continue
-            if _fits(tags, python_version, arch):
+            if wheel_fits(tags, python_version, arch):
                 have.add((dist, version))
         if all((canonicalize_name(pin.split("==")[0]), Version(pin.split("==")[1])) in have for pin in wanted):
             return str(folder)

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from installer.redaction import redact_data
+
 StepKind = Literal["apt", "runfile", "conda", "pip", "wheel", "file", "command"]
 
 
@@ -68,8 +70,15 @@ class Step:
     recipe: str = ""
 
     def digest(self) -> str:
-        """A hash of everything the step will do: the journal's key, so a changed step runs again."""
-        payload = asdict(self)
+        """A hash of everything the step will do: the journal's key, so a changed step runs again, and
+        the one definition of "the same step" (the journal, the script's reboot marker).
+
+        Made with the credentials in its URLs hidden as `***` (installer.redaction): a rotated password
+        or token does not change what the step installs, so a done step stays done; and no key, a file
+        name anyone can list, is derived from a secret. A step without credentials hashes as it always
+        did, so journals written by earlier versions still match.
+        """
+        payload = asdict(redact_data(self))
         for k in ("title", "why", "recipe"):
             payload.pop(k, None)
         blob = json.dumps(payload, sort_keys=True, default=str).encode()

@@ -23,18 +23,11 @@ from installer.redaction import has_credentials, redact_data, redact_text
 T = TypeVar("T")
 
 def hide_secrets(value: T) -> T:
-    """`value` (a Plan, a Step, a Command, ...) with every URL's user part shown as `***`, everywhere:
-    argv, environment, fallbacks, downloads, file contents, guards, notes.
-
-    What is shown of a plan, and what its journal key is made from: a changed password changes
-    neither (it does not change what a step installs), and no key is derived from a secret.
+    """`value` (a Plan, a Step, a Command, ...) with every credential in its URLs shown as `***`,
+    everywhere: argv, environment, fallbacks, downloads, file contents, guards, notes. What is shown of
+    a plan. (The journal key, Step.digest, is made from the same hidden form.)
     """
     return redact_data(value)
-
-
-def step_key(step: Step) -> str:
-    """The step's journal key: its digest with credentials hidden (see `hide_secrets`)."""
-    return hide_secrets(step).digest()
 
 
 def shown_command(cmd: Command) -> str:
@@ -129,7 +122,7 @@ def _step(step: Step, index: int, total: int) -> list[str]:
     if step.reboot:
         # a script has no journal: a marker with the boot id says the step ran, and whether the
         # machine has rebooted since (run again before the reboot: it stops again; after: it goes on)
-        marker = f'"$STATE_DIR"/{step_key(step)}.done'
+        marker = f'"$STATE_DIR"/{step.digest()}.done'
         body += ['mkdir -p "$STATE_DIR"', f"boot_id > {marker}",
                  f"echo {shlex.quote(_('reboot now, then run this script again to finish'))}", "exit 0"]
         lines.append(f"if [ -e {marker} ] && [ \"$(cat {marker})\" = \"$(boot_id)\" ]; then")

@@ -268,3 +268,62 @@ def test_build_then_offline_install_from_answers_files_alone(cli, tmp_path, xdg_
     out = subprocess.run([str(py), "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True,
                          check=True, timeout=300).stdout.strip()
     assert out == "2.13.0+cpu"
+
+
+# ---------------------------------------------------------------- method: wheel, a wheelhouse that is not there
+
+OFFLINE_EXAMPLE = REPO / "recipes" / "answers" / "wheelhouse-offline.yaml"
+
+
+def _missing_wheelhouse_answers(folder: Path) -> int:
+    """The offline example as it is (/media/usb/torch-wheelhouse, not on this machine); the line of its key."""
+    text = OFFLINE_EXAMPLE.read_text()
+    assert not Path("/media/usb/torch-wheelhouse").exists()
+    (folder / "offline.yaml").write_text(text)
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("wheelhouse:"))
+
+
+def _says_what_to_do(stderr: str, line: int) -> None:
+    first, *rest = stderr.splitlines()
+    assert first == f"offline.yaml:{line}: wheelhouse: there is no wheelhouse folder at /media/usb/torch-wheelhouse"
+    assert rest and rest[0].startswith("  -> build one") and "method: wheelhouse-build" in rest[0]
+    assert "Traceback" not in stderr
+
+
+def test_install_from_a_missing_wheelhouse_is_bad_input_and_changes_nothing(cli, tmp_path, xdg_home):
+    """A person's mistake, said before anything runs (exit 2, file:line: key, what to do), not a step
+    that fails half-way (exit 1) after the environment was made."""
+    line = _missing_wheelhouse_answers(tmp_path)
+    result = cli("install", "--answers", "offline.yaml", "--yes", "--probe-timeout", "0.2", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    _says_what_to_do(result.stderr, line)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "offline.yaml"]  # no .venv-torch
+    assert not (xdg_home / "state" / "torch-setup").exists()  # no journal, no log
+
+
+def test_plan_from_a_missing_wheelhouse_is_bad_input_and_creates_nothing(cli, tmp_path, xdg_home):
+    line = _missing_wheelhouse_answers(tmp_path)
+    result = cli("plan", "--answers", "offline.yaml", "--probe-timeout", "0.2", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    _says_what_to_do(result.stderr, line)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "offline.yaml"]
+
+
+def test_a_wheelhouse_made_by_an_earlier_step_is_not_missing(tmp_path):
+    """check_inputs sees the whole plan: a wheelhouse the plan's own build step makes need not exist yet;
+    the same install alone is refused, naming the key; one that exists is fine."""
+    from installer.errors import InputError
+    from installer.plan.kinds.base import check_inputs
+
+    wh = tmp_path / "wh"
+    build = step_for(WheelParams(action="build", wheelhouse=str(wh), python=sys.executable, packages=PINS),
+                     ctx(), "build")
+    install = step_for(WheelParams(action="install", wheelhouse=str(wh), python=sys.executable, packages=PINS),
+                       ctx(), "install")
+    check_inputs(Plan(steps=(build, install)))
+    with pytest.raises(InputError) as missing:
+        check_inputs(Plan(steps=(install, build)))  # made only after it is needed
+    assert missing.value.key == "wheelhouse" and missing.value.message.endswith(str(wh))
+    wh.mkdir()
+    check_inputs(Plan(steps=(install,)))
+    assert sorted(tmp_path.iterdir()) == [wh]  # the checks made nothing

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from installer.plan.model import Command, Download, FileWrite, Guard
+from installer.plan.model import Command, Download, FileWrite, Guard, Plan
+from installer.redaction import redact_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -82,6 +83,11 @@ class Compiled:
     env: tuple[tuple[str, str], ...] = ()  # added to every command of the step
     notes: tuple[str, ...] = ()  # decisions worth telling the user; they go into Plan.notes
 
+    def __post_init__(self) -> None:
+        # notes are read and shared (the plan's header, install's confirmation, the wizard's Review)
+        # and no one shows them with credentials: hidden here, where every kind makes them, once
+        object.__setattr__(self, "notes", tuple(redact_text(n) for n in self.notes))
+
 
 class Kind(ABC):
     """A step kind: validates its parameters (`Params`) and compiles them to commands."""
@@ -119,3 +125,19 @@ def get_kind(name: str) -> Kind:
             raise KeyError(name)
         _REGISTRY[name] = kind
     return _REGISTRY[name]
+
+
+def check_inputs(plan: Plan) -> None:
+    """What each step of `plan` reads is there, or an earlier step of the plan makes it: a kind's
+    optional `missing_input(step, earlier)` (the wheel kind's wheelhouse) says what is missing, as an
+    InputError. Reads only whether paths exist, so it is for a plan of this machine: the executor calls
+    it before anything runs, and planning may call it when the report was detected here. Kinds compile
+    without looking at the disk; this sees the whole plan, so what an earlier step makes counts."""
+    for i, step in enumerate(plan.steps):
+        try:
+            hook = getattr(get_kind(step.kind), "missing_input", None)
+        except KeyError:
+            continue
+        error = hook(step, plan.steps[:i]) if hook is not None else None
+        if error is not None:
+            raise error

@@ -10,7 +10,12 @@ package every CUDA build depends on) and asking for a `cuda*` build string; `cpu
     with: {action: install, prefix: ${target.path}, torch: true}
 
 Whichever engine there is runs it: conda, mamba and micromamba take the same argv here
-(`create|install -y -p PREFIX --override-channels -c CH ... SPEC ...`). The package cache is put in
+(`create|install -y -p PREFIX --override-channels -c CH ... SPEC ...`). A channel with a token
+(https://conda.anaconda.org/t/TOKEN/channel) or a password in its URL does not go on that command line,
+which any local user can read (`ps`): the channels go in CONDA_CHANNELS instead, which all three read
+(conda's `channels` setting; libmamba's Configurable "channels"). `--override-channels` needs `-c`, so
+the channels of the person's .condarc files come after these ones (the engines merge the lists), and
+the plan says so. The package cache is put in
 torch-setup's cache (CONDA_PKGS_DIRS, honoured by all three), so the sandbox knows what the step
 writes. CONDA_OVERRIDE_CUDA tells the solver which CUDA the driver runs, so a CUDA build can be
 solved before the new driver is loaded (after a driver install, before the reboot).
@@ -29,6 +34,7 @@ from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Guard
 from installer.plan.values import VType, check
+from installer.redaction import has_credentials
 
 _SPEC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[ =<>!~,*|.A-Za-z0-9_+-]*)$")
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$")
@@ -175,17 +181,27 @@ class CondaKind(Kind):
             if cuda:
                 env.append(("CONDA_OVERRIDE_CUDA", cuda))
         specs += params.packages
-        channels: list[str] = []
-        for ch in params.channels:
-            channels += ["-c", _channel(ch, ctx)]
-        argv = (engine, params.action, "-y", "-p", params.prefix, "--override-channels", *channels, *specs)
+        channels = [_channel(ch, ctx) for ch in params.channels]
+        notes: tuple[str, ...] = ()
+        if any(has_credentials(ch) for ch in channels):
+            env.append(("CONDA_CHANNELS", ",".join(channels)))
+            channel_flags: list[str] = []
+            notes = (_("a conda channel with a token or password reaches {engine} in CONDA_CHANNELS, not on its "
+                       "command line (which any local user can read); the channels in your .condarc files are "
+                       "searched after it", engine=posixpath.basename(engine)),)
+        else:
+            channel_flags = ["--override-channels"]
+            for ch in channels:
+                channel_flags += ["-c", ch]
+        argv = (engine, params.action, "-y", "-p", params.prefix, *channel_flags, *specs)
         if params.action == "create":
             guard = Guard(creates=posixpath.join(params.prefix, "conda-meta", "history"))
         else:
             names = pins + [s for s in params.packages if _SPEC.match(s) and re.fullmatch(r"[A-Za-z0-9_.-]+", s)]
             guard = Guard(unless=(ctx.tools.python, "-I", "-c", INSTALLED_CHECK, params.prefix, *names))
         writable = [params.prefix, pkgs_dir] + ([miniforge] if miniforge else [])
-        return Compiled(commands=(Command(argv=argv),), env=tuple(env), writable=tuple(writable), guard=guard)
+        return Compiled(commands=(Command(argv=argv),), env=tuple(env), writable=tuple(writable), guard=guard,
+                        notes=notes)
 
 
 KIND = CondaKind()

@@ -25,18 +25,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator, model_validator
 
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
-from installer.plan.model import Command, Guard
+from installer.plan.model import Command, Guard, Step
 from installer.plan.values import VType, check
+
+if TYPE_CHECKING:
+    from installer.errors import InputError
 
 MANIFEST = "manifest.json"
 REQUIREMENTS = "requirements.txt"
@@ -89,6 +93,50 @@ class WheelParams(KindParams):
         return self
 
 
+CHECK = ("-m", "installer.plan.kinds.wheel", "check")  # an install step's first command: CHECK, then the wheelhouse
+
+
+def wheelhouse_read_by(step: Step) -> str | None:
+    """The wheelhouse a `wheel` install step reads (the folder its manifest check names); None for
+    any other step."""
+    if step.kind != "wheel":
+        return None
+    for cmd in step.commands:
+        if cmd.argv[1:1 + len(CHECK)] == CHECK and len(cmd.argv) > len(CHECK) + 1:
+            return cmd.argv[len(CHECK) + 1]
+    return None
+
+
+def _made_by(path: str, steps: Sequence[Step]) -> bool:
+    """Whether one of `steps` writes `path` or a folder above it (a wheelhouse build's writable folder),
+    or a file or download inside it."""
+    def inside(child: str, parent: str) -> bool:
+        parent = parent.rstrip("/") or "/"
+        return child == parent or child.startswith(parent if parent == "/" else parent + "/")
+
+    for s in steps:
+        if any(inside(path, w) for w in s.writable):
+            return True
+        if any(inside(f.path, path) for f in s.files) or any(inside(d.dest, path) for d in s.downloads):
+            return True
+    return False
+
+
+def missing_wheelhouse(path: str, earlier: Sequence[Step]) -> InputError | None:
+    """The mistake in installing from a wheelhouse folder that is not there (and that no earlier step
+    makes): a person's, said at plan time rather than as a failed step later. None when it is fine.
+    Reads only whether the folder exists."""
+    from installer.errors import InputError
+    from installer.i18n import _
+
+    if os.path.isdir(path) or _made_by(path, earlier):
+        return None
+    return InputError(_("there is no wheelhouse folder at {path}", path=path), key="wheelhouse",
+                      hint=_("build one on a machine with network (method: wheelhouse-build, see "
+                             "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give its "
+                             "path as wheelhouse; nothing was changed"))
+
+
 def manylinux_platforms(arch: str, glibc_minor: int = DEFAULT_GLIBC_MINOR) -> tuple[str, ...]:
     """Every manylinux tag a glibc 2.<glibc_minor> machine runs, newest first.
 
@@ -128,14 +176,23 @@ class WheelKind(Kind):
         plat_flags: list[str] = []
         for p in platforms:
             plat_flags += ["--platform", p]
+        # as the pip kind: a list of sources with a password or token goes in pip's variables, not on
+        # the command line, which any local user can read (`ps`)
+        sources, env = ctx.indexes.pip_args()
         download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", wh, "--only-binary=:all:",
                     "--python-version", major_minor, "--implementation", "cp",
-                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags,
-                    *ctx.indexes.pip_flags(), *params.packages)
+                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources, *params.packages)
         manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest",
                     "--python-version", major_minor, *[f"--platform={p}" for p in platforms], wh, *params.packages)
         guard = Guard(unless=(ctx.tools.python, "-I", "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
-        return Compiled(commands=(Command(argv=download), Command(argv=manifest)), writable=(wh,), guard=guard)
+        return Compiled(commands=(Command(argv=download, env=env), Command(argv=manifest)), writable=(wh,),
+                        guard=guard)
+
+    def missing_input(self, step: Step, earlier: Sequence[Step]) -> InputError | None:
+        """For installer.plan.kinds.base.check_inputs: the wheelhouse an install step reads is there,
+        or an earlier step of the plan makes it."""
+        wh = wheelhouse_read_by(step)
+        return missing_wheelhouse(wh, earlier) if wh else None
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.kinds.pip import INSTALLED_CHECK
@@ -150,7 +207,7 @@ class WheelKind(Kind):
         else:
             pip_argv = (py, "-m", "pip", "install", *PIP_QUIET, *offline)
         fallback = Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline)) if ctx.tools.uv else None
-        verify = Command(argv=(ctx.tools.python, "-m", "installer.plan.kinds.wheel", "check", wh))
+        verify = Command(argv=(ctx.tools.python, *CHECK, wh))
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None

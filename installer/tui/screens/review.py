@@ -137,7 +137,7 @@ class ReviewScreen(WizardScreen):
         if plan.summary:
             widgets.append(Static(aligned(list(plan.summary)), id="summary"))
         for note in plan.notes:
-            widgets.append(Static(escape(redact_text(note)), classes="note"))
+            widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
         if plan.needs_root:
             widgets.append(Static(_("Steps marked root run with sudo: you will be asked for your password."),
                                   classes="warning"))

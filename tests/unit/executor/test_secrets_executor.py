@@ -17,12 +17,13 @@ from installer.executor.events import OutputLine, StepFinished
 from installer.executor.plain import PlainProgress
 from installer.plan.indexes import Indexes
 from installer.plan.model import Command, Plan, Step
-from installer.plan.script import step_key
 from installer.plan.tools import Tools, find_uv
 
 from .conftest import PY, finished, py_step, run, statuses
 
 server = load_module(TESTS / "e2e" / "test_secrets_index_server.py", "secrets_index_server")
+JOURNALS = TESTS / "fixtures" / "journals"
+recorded = load_module(JOURNALS / "steps.py", "journal_fixture_steps")
 PASSWORD, TOKEN = server.PASSWORD, server.TOKEN
 
 
@@ -110,8 +111,9 @@ def test_a_dry_run_shows_commands_without_credentials(state):
 
 
 def test_a_changed_password_keeps_a_done_step_done(tmp_path, state):
-    """The journal's key is the step with its credentials hidden: rotating a password does not change
-    what a step installs, so a done step stays done (here it has no guard: only the journal can say)."""
+    """The journal's key (Step.digest) is made from the step with its credentials hidden: rotating a
+    password does not change what a step installs, so a done step stays done (here it has no guard:
+    only the journal can say)."""
     counter = tmp_path / "counter"
 
     def plan_with(password: str) -> Plan:
@@ -120,17 +122,22 @@ def test_a_changed_password_keeps_a_done_step_done(tmp_path, state):
                                    writable=(str(tmp_path),)),))
 
     first, second = plan_with("old-password"), plan_with("new-password")
-    assert first.steps[0].digest() != second.steps[0].digest()
-    assert step_key(first.steps[0]) == step_key(second.steps[0])
+    assert first.steps[0] != second.steps[0]  # the steps do differ: in the password only
+    assert first.steps[0].digest() == second.steps[0].digest()
+    other = Plan(steps=(py_step("once", "pass", env=first.steps[0].commands[0].env),))
+    assert other.steps[0].digest() != first.steps[0].digest()  # what the step does still counts
     assert statuses(run(first, state)) == {"once": "changed"}
     again = run(second, state)
     assert statuses(again) == {"once": "unchanged"}
     assert counter.read_text() == "x"
-    record = json.loads((state / "journal" / f"{step_key(first.steps[0])}.json").read_text())
+    record = json.loads((state / "journal" / f"{first.steps[0].digest()}.json").read_text())
     assert record["status"] == "done"
 
 
-def test_a_step_without_credentials_keeps_its_journal_key():
-    """Journals written before this change still match: the key is the plain digest when nothing is hidden."""
-    step = py_step("plain", "print(1)", env=(("PIP_INDEX_URL", "https://packages.example/simple"),))
-    assert step_key(step) == step.digest()
+def test_steps_keep_the_journal_keys_the_earlier_code_gave_them():
+    """Journals written before the key moved into Step.digest still match: the keys that code recorded
+    (tests/fixtures/journals), for steps with and without credentials, are the keys now."""
+    keys = json.loads((JOURNALS / "before-digest-move" / "keys.json").read_text())
+    steps = {s.id: s for s in (*recorded.RUNNABLE.steps, *recorded.DESCRIBED)}
+    assert steps.keys() == keys.keys()
+    assert {sid: step.digest() for sid, step in steps.items()} == keys
