@@ -78,18 +78,20 @@ def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentPa
     return parser
 
 
-# global options that take a value: the token after one is that value, never the subcommand
-_VALUE_OPTIONS = ("--lang", "--answers", "--hardware")
+def value_options(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The parser's own options that take a value (`--lang zh`): the token after one is that value."""
+    return frozenset(s for action in parser._actions if action.nargs != 0 for s in action.option_strings)
 
 
 def command_in(argv: list[str]) -> str | None:
     """The subcommand named on the command line, if any: only its arguments need setting up, which
     spares every start the import of the other ten command modules."""
+    taking_value = value_options(build_parser(()))  # the global options, read from the parser itself
     previous = None
     for token in argv:
         if token == "--":
             return None
-        if token in COMMANDS and previous not in _VALUE_OPTIONS:
+        if token in COMMANDS and previous not in taking_value:
             return token
         previous = token
     return None

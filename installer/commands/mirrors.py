@@ -62,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
     region = guess.region if args.region == "auto" else args.region
     region_reason = guess.reason if args.region == "auto" else _("given with --region")
     context = ProbeContext.for_this_machine(catalog, variant=variant, torch_version=args.torch)
-    report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout)
     current = current_config()
+    report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout,
+                   current=current)
     if args.json:
         doc = report.to_dict()
         doc.update({"region": region, "region_reason": region_reason, "current": current.to_dict()})

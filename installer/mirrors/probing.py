@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -30,6 +30,9 @@ from installer.mirrors.reasons import ProbeFailed, explain, portal_reason, statu
 from installer.mirrors.targets import ProbeContext, Target, target_for
 from installer.mirrors.urls import url_problem
 from installer.redaction import redact
+
+if TYPE_CHECKING:
+    from installer.mirrors.existing import CurrentConfig
 
 MAX_REDIRECTS = 5
 PAGE_LIMIT = 4 << 20  # an index page bigger than this is not a 'small resource'
@@ -558,8 +561,11 @@ async def aprobe(mirrors: Sequence[Mirror], *, catalog: Catalog, context: ProbeC
 
 def probe(mirrors: Sequence[Mirror] | None = None, *, catalog: Catalog | None = None,
           kinds: Iterable[str] | None = None, region: str | None = None, context: ProbeContext | None = None,
-          timeout: float = 10.0, include_current: bool = True, **options: Any) -> ProbeReport:
+          timeout: float = 10.0, include_current: bool = True, current: CurrentConfig | None = None,
+          **options: Any) -> ProbeReport:
     """Probe the catalog's candidates for `region` (or the given mirrors) and rank them per kind.
+    `include_current` adds the mirrors this machine is configured for (`current`, read here when not given:
+    a caller probing kind by kind reads the configuration once and passes it).
 
     Runs its own event loop: call it from plain code or a worker thread (`aprobe` from async code).
     """
@@ -569,9 +575,10 @@ def probe(mirrors: Sequence[Mirror] | None = None, *, catalog: Catalog | None = 
     extra: list[tuple[Mirror, bool]] = []
     mine: set[str] = set()
     if include_current:
-        from installer.mirrors.existing import current_config
+        if current is None:
+            from installer.mirrors.existing import current_config
 
-        current = current_config()
+            current = current_config()
         mine = current.urls()
         known = {m.url for m in chosen}
         extra = [(m, True) for m in current.as_mirrors(kinds) if m.url not in known]

@@ -344,6 +344,13 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     indexes = choose_indexes(answers, report, pins, pick)
+    if this_machine and pick is not None and getattr(pick, "url", None) is None and not getattr(pick, "local_folder", None):
+        from installer.plan.local_builds import elsewhere_on_disk
+
+        note = elsewhere_on_disk(pins, report.mirror_config.pip.find_links, python_version=python_version,
+                                 arch=report.os.arch)
+        if note:
+            indexes = replace(indexes, notes=(*indexes.notes, note))
     return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd)
 
 

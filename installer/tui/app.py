@@ -114,6 +114,7 @@ class WizardApp(App[int]):
             if self.state.report is None:
                 path = self.state.hardware_path
                 self.state.report = self.engine.load_hardware(path) if path else self.engine.detect()
+                self.state.report_detected = not path
             return self.state.report
 
     @property

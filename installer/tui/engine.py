@@ -96,6 +96,18 @@ class Engine:
         """The releases the Combination screen's Version field offers, newest first."""
         return list(_need("installer.compat.offer", "versions")(report))
 
+    def torch_on_disk(self, report: HardwareReport) -> dict[str, list[str]]:
+        """version -> builds (cpu, cu126) whose torch wheel for this Python and architecture is in a
+        find-links folder of the report's pip configuration (read on this disk: a detected report only)."""
+        torch_builds = _need("installer.plan.local_builds", "torch_builds")
+        python = ".".join(report.python.version.split(".")[:2]) if report.python else None
+        out: dict[str, list[str]] = {}
+        for version, _folder in torch_builds(report.mirror_config.pip.find_links, python_version=python,
+                                             arch=report.os.arch):
+            public, label = version.split("+", 1)
+            out.setdefault(public, []).append(label)
+        return {version: sorted(labels) for version, labels in out.items()}
+
     # mirrors --------------------------------------------------------------------------------------
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
         """The catalog entries that will be probed (so the table can list them before any answers)."""
@@ -127,10 +139,16 @@ class Engine:
             overrides["torch_version"] = torch_version
         context = ProbeContext.for_this_machine(catalog, **overrides)
         where = resolve_region(region)
+        current = None
+        if self.include_current:
+            from installer.mirrors.existing import current_config
+
+            current = current_config()  # once, not once per kind
         rows: list[dict[str, Any]] = []
         with ThreadPoolExecutor(max_workers=len(kinds) or 1) as pool:
             futures = {pool.submit(probe, catalog=catalog, kinds=[kind], region=where, context=context,
-                                   timeout=self.probe_timeout, include_current=self.include_current): kind
+                                   timeout=self.probe_timeout, include_current=self.include_current,
+                                   current=current): kind
                        for kind in kinds}
             for future in as_completed(futures):
                 kind_rows = [r.to_dict() for r in future.result().results]

@@ -37,6 +37,10 @@ class WizardState:
     # chosen: the list offered must not shrink to that one version on the way back from Review.
     version_asked: str | None = None
     torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
+    # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
+    # configuration: when no PyTorch index answers, those are the builds that can still be installed
+    torch_on_disk: dict[str, list[str]] = field(default_factory=dict)
+    report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False
     plan: Plan | None = None

@@ -152,7 +152,10 @@ class CombinationScreen(WizardScreen):
         known = self.state.torch_versions or []
         asked = self.state.version_asked or LATEST
         extra = [asked] if asked != LATEST and asked not in known else []  # a pin from the answers file
-        return [(_("latest: the newest release that fits"), LATEST)] + [(v, v) for v in extra + known]
+        on_disk = self.state.torch_on_disk
+        return [(_("latest: the newest release that fits"), LATEST)] + [
+            (_("{version} · wheel on this disk ({builds})", version=v, builds=", ".join(on_disk[v]))
+             if v in on_disk else v, v) for v in extra + known]
 
     # recommendation ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -185,9 +188,15 @@ class CombinationScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="versions")
     def list_versions(self) -> None:
         try:
-            versions = self.engine.torch_versions(self.wizard.obtain_report())
+            report = self.wizard.obtain_report()
+            versions = self.engine.torch_versions(report)
         except Exception:  # noqa: BLE001 - the field keeps "latest" (and any pin); the ranking says the rest
             return
+        if self.state.report_detected:  # a recorded machine's wheel folders are not on this disk
+            try:
+                self.state.torch_on_disk = self.engine.torch_on_disk(report)
+            except Exception:  # noqa: BLE001 - only a label on the options is lost
+                pass
         self.app.call_from_thread(self.versions_listed, versions)
 
     def versions_listed(self, versions: list[str]) -> None:
@@ -196,6 +205,8 @@ class CombinationScreen(WizardScreen):
         with select.prevent(Select.Changed):  # the same value, more options: not a choice
             select.set_options(self.version_options())
             select.value = self.state.version_asked or LATEST
+        if self.state.recommendation is not None:
+            self.update_warnings()  # what is on this disk is known now
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
         self.state.recommendation = rec
@@ -227,18 +238,6 @@ class CombinationScreen(WizardScreen):
                                     id=f"choice-{i}") for i, c in enumerate(choices)])
         if choices:
             options.highlighted = min(self.state.choice_index, len(choices) - 1)
-        warnings = rec.get("warnings", [])
-        box = self.query_one("#rec-warnings", Static)
-        if not choices:
-            box.update("[b]" + escape(_("No build fits this machine as it is.")) + "[/b] "
-                       + escape(_("Press r to see what was refused and why.")))
-            box.set_classes("error")
-        elif warnings:
-            box.update("\n".join("⚠ " + escape(w) for w in warnings))
-            box.set_classes("warning")
-        else:
-            box.update("")
-            box.set_classes("")
         self.update_refused()
         self.apply_choice()
         n_ref = len(rec.get("rejected", []))
@@ -250,6 +249,41 @@ class CombinationScreen(WizardScreen):
             self.refresh_nav(_("1 choice, {m} refused (r)", m=n_ref))
         else:
             self.refresh_nav(_("{n} choices, {m} refused (r)", n=len(choices), m=n_ref))
+
+    def update_warnings(self) -> None:
+        rec = self.state.recommendation or {}
+        warnings = list(rec.get("warnings", []))
+        unreachable = self.not_installable_here(self.current_choice())
+        if unreachable:
+            warnings.append(unreachable)
+        box = self.query_one("#rec-warnings", Static)
+        if not rec.get("choices"):
+            box.update("[b]" + escape(_("No build fits this machine as it is.")) + "[/b] "
+                       + escape(_("Press r to see what was refused and why.")))
+            box.set_classes("error")
+        elif warnings:
+            box.update("\n".join("⚠ " + escape(w) for w in warnings))
+            box.set_classes("warning")
+        else:
+            box.update("")
+            box.set_classes("")
+
+    def not_installable_here(self, choice: dict[str, Any] | None) -> str | None:
+        """When no PyTorch index answered on the Mirrors screen, a build whose wheel is not on this disk
+        has nowhere to come from (a +cpu/+cuNNN wheel is on no PyPI): say so while it can still be changed,
+        naming the versions of that build that are on this disk."""
+        on_disk = self.state.torch_on_disk
+        rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
+        if not choice or not on_disk or not rows or any(r.get("ok") for r in rows):
+            return None
+        variant, version = str(choice.get("variant")), str(choice.get("torch"))
+        have = [v for v, builds in on_disk.items() if variant in builds]
+        if not have or version in have:
+            return None
+        return _("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
+                 "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
+                 "On this disk: {have} -> press v and choose one", version=version, variant=variant,
+                 have=", ".join(have))
 
     def update_refused(self) -> None:
         rec = self.state.recommendation or {}
@@ -273,8 +307,9 @@ class CombinationScreen(WizardScreen):
         return None
 
     def apply_choice(self) -> None:
-        """Show the driver step the chosen build needs, named with its branch."""
+        """Show the driver step the chosen build needs, named with its branch, and what it warns of."""
         choice = self.current_choice()
+        self.update_warnings()
         action = find_action(choice, "install-driver")
         driver = self.query_one("#driver", Checkbox)
         if action and action.get("host") != "windows":

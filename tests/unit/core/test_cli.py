@@ -58,6 +58,13 @@ def test_the_subcommand_is_found_past_global_options_and_their_values():
     assert command_in(["--", "plan"]) is None
 
 
+def test_the_global_options_that_take_a_value_are_read_from_the_parser():
+    from installer.cli import value_options
+
+    # every global option but the flags: a new one added to the parser is known without a second list
+    assert value_options(build_parser(())) == {"--lang", "--answers", "--hardware"}
+
+
 def test_only_the_named_subcommand_is_set_up_and_it_parses_its_own_options(cli):
     parser = build_parser(["install"])
     args = parser.parse_args(["install", "--answers", "a.yaml", "--yes", "--probe-timeout", "1"])

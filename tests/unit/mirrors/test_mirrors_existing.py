@@ -135,3 +135,20 @@ def test_a_private_index_token_stays_out_of_the_report(home, serve, tmp_path):
     assert report.results[0].ok
     text = json.dumps(report.to_dict()) + json.dumps(current_config().to_dict())
     assert "t0ken-123" not in text and "deploy" not in text and "***@127.0.0.1" in text
+
+
+def test_the_wizard_reads_the_configuration_once_for_every_kind(home, serve, tmp_path, monkeypatch):
+    """Each kind is probed in a thread of its own; the files on the machine are read once, and each
+    kind's probe still marks the mirror this machine is configured for."""
+    from installer.mirrors import existing
+    from installer.tui.engine import Engine
+
+    mine = pypi_index(serve("mine"))
+    _write(home / ".config" / "pip" / "pip.conf", f"[global]\nindex-url = {mine.base}/simple\n")
+    reads = []
+    real = existing.current_config
+    monkeypatch.setattr(existing, "current_config", lambda mc=None: reads.append(1) or real(mc))
+    catalog = write_catalog(tmp_path / "c.yaml", {"pypi": {"probe_project": "sympy"}}, [])
+    rows = Engine(catalog=str(catalog), probe_timeout=5).probe_mirrors(kinds=("pypi", "conda", "apt"), region=None)
+    assert len(reads) == 1
+    assert any(r["id"] == "current-pip" and r["ok"] and r["current"] for r in rows)

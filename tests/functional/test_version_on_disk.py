@@ -1,0 +1,62 @@
+"""The Version field marks the releases whose torch wheel is already in a find-links folder of this
+machine's pip configuration (when no PyTorch index answers, those are the ones that still install), and
+only for this machine: a recorded machine's folders are not on this disk."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+from tui_support import press_until, screen_text, settle
+
+WHEEL = "torch-{v}+{b}-cp{py}-cp{py}-manylinux_2_28_x86_64.whl"
+
+
+async def _labels(pilot) -> dict[str, str]:
+    select = pilot.app.screen.query_one("#torch-version", Select)
+    for _i in range(80):
+        if len(select._options) > 2:
+            return {value: str(label) for label, value in select._options}
+        await pilot.pause(0.1)
+    raise AssertionError("the Version field was never filled")
+
+
+async def test_releases_on_this_disk_are_marked(make_wizard, tmp_path, monkeypatch):
+    import sys
+
+    py = f"{sys.version_info.major}{sys.version_info.minor}"
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for version, build in (("2.13.0", "cpu"), ("2.12.0", "cpu"), ("2.12.0", "cu126")):
+        (wheels / WHEEL.format(v=version, b=build, py=py)).write_bytes(b"")  # only the name is read
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")  # pip's own way of reading no file
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    app = make_wizard(None, dry_run=True)  # this machine, detected live
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        labels = await _labels(pilot)
+        await settle(pilot, rounds=4)
+        # every mirror of the catalog is dead: the newest cpu build has nowhere to come from
+        chosen = app.screen.current_choice()
+        assert (chosen["torch"], chosen["variant"]) != ("2.13.0", "cpu")
+        warning = screen_text(app)
+        assert f"torch {chosen['torch']} cpu is not in this machine's wheel folder" in warning
+        assert "On this disk: 2.13.0, 2.12.0 -> press v" in warning
+        app.screen.query_one("#torch-version", Select).value = "2.13.0"
+        await settle(pilot, rounds=6)
+        assert app.screen.current_choice()["torch"] == "2.13.0"
+        assert "not in this machine's wheel folder" not in screen_text(app)
+    assert app.state.report_detected
+    assert labels["2.13.0"] == "2.13.0 · wheel on this disk (cpu)"
+    assert labels["2.12.0"] == "2.12.0 · wheel on this disk (cpu, cu126)"
+    assert labels["2.14.1"] == "2.14.1"
+
+
+async def test_a_recorded_machine_is_not_judged_by_this_disk(make_wizard, tmp_path, monkeypatch):
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path))
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "combination")
+        labels = await _labels(pilot)
+    assert not app.state.report_detected
+    assert not any("on this disk" in label for label in labels.values())
