@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +20,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from installer.i18n import _
-from installer.yamlfile import Located, load_yaml, parse_yaml, pydantic_error
+from installer.yamlfile import HintedValueError, Located, load_yaml, parse_yaml, pydantic_error
 
 ANSWERS_VERSION = 1
 
@@ -33,14 +32,6 @@ _MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;&$(){}]+$")
 _BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
 _WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
-
-
-class _Hinted(ValueError):
-    """A refused value with what to do about it: the file's error shows the hint on its own line."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def _version(value: str) -> str:
@@ -99,7 +90,7 @@ def _check_home(value: str) -> None:
         pwd.getpwnam(user)
     except KeyError:
         rest = value[1 + len(user):].lstrip("/")
-        raise _Hinted(_("no user {user} for ~{name}", user=repr(user), name=user),
+        raise HintedValueError(_("no user {user} for ~{name}", user=repr(user), name=user),
                       _("write the full path (/home/{name}/{rest}), or ~/{rest} for a folder in your own home",
                         name=user, rest=rest or "...")) from None
 
@@ -123,7 +114,7 @@ def _mirror(value: str) -> str:
 
         problem = url_problem(value)
         if problem:
-            raise _Hinted(f"{value}: {problem}", _("give the mirror's https:// address, such as "
+            raise HintedValueError(f"{value}: {problem}", _("give the mirror's https:// address, such as "
                                                    "https://mirrors.aliyun.com/pypi/simple (http:// only for "
                                                    "127.0.0.1 or localhost)"))
         return value
@@ -327,10 +318,6 @@ def answers_from_located(located: Located) -> Answers:
             where = _CROSS_KEYS.get(message)
             if where:
                 raise located.error(where, message) from None
-            cause = (err.get("ctx") or {}).get("error")
-            if isinstance(cause, _Hinted):
-                loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-                raise located.error(loc, message, cause.hint) from None
         raise pydantic_error(located, exc, model=Answers) from None
     _check_folders(answers, located)
     return answers
@@ -340,25 +327,19 @@ def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
     (message, hint); None when it can. Only a file in its place, or in place of a folder above it, is
     a problem: a folder still missing is created by the run."""
-    expanded = os.path.expanduser(path)
-    full = posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd or os.getcwd(), expanded))
-    probe = full
-    while True:
-        if os.path.isdir(probe):
-            return None
-        if os.path.islink(probe) and not os.path.exists(probe):
-            return (_("{file} is a link to {target}, which does not exist", file=probe, target=os.readlink(probe)),
-                    _("create {target}, or remove the link", target=os.readlink(probe)))
-        if os.path.lexists(probe):
-            if probe == full:
-                return (_("{path} is a file, not a folder", path=full),
-                        _("choose another path, or move the file aside"))
-            return (_("{file} is a file, so the folder {path} cannot be made in it", file=probe, path=full),
-                    _("choose another path, or move {file} aside", file=probe))
-        parent = posixpath.dirname(probe)
-        if parent == probe:
-            return None
-        probe = parent
+    from installer.paths import absolute, blocking_file
+
+    full = absolute(path, cwd or os.getcwd())
+    probe = blocking_file(full)
+    if probe is None:
+        return None
+    if os.path.islink(probe) and not os.path.exists(probe):
+        return (_("{file} is a link to {target}, which does not exist", file=probe, target=os.readlink(probe)),
+                _("create {target}, or remove the link", target=os.readlink(probe)))
+    if probe == full:
+        return (_("{path} is a file, not a folder", path=full), _("choose another path, or move the file aside"))
+    return (_("{file} is a file, so the folder {path} cannot be made in it", file=probe, path=full),
+            _("choose another path, or move {file} aside", file=probe))
 
 
 def _check_folders(answers: Answers, located: Located) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from pathlib import Path
 
 import platformdirs
@@ -31,3 +33,20 @@ def recipes_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("the recipes folder is missing from this installation")
+
+
+def absolute(path: str, cwd: str) -> str:
+    """Relative paths are taken from the working directory; `~` is the home folder."""
+    expanded = os.path.expanduser(path)
+    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
+
+
+def blocking_file(path: str) -> str | None:
+    """The file (not a folder; a dangling link too) that sits at `path` or at one of its parents, so
+    that `path` can never be a folder; None when nothing is in the way."""
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.is_dir():
+            return None
+        if candidate.exists() or candidate.is_symlink():
+            return str(candidate)
+    return None

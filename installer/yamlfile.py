@@ -71,6 +71,14 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
         self.first = first
 
 
+class HintedValueError(ValueError):
+    """A validator's refusal with what to do about it: `pydantic_error` shows the hint on its own line."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
@@ -266,7 +274,8 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
     key = dotted(loc)
     if kind == "value_error":
         # our validators raise ValueError with a message for people; pydantic prefixes it with its own words
-        return str(err["msg"]).removeprefix("Value error, "), None
+        cause = (err.get("ctx") or {}).get("error")
+        return str(err["msg"]).removeprefix("Value error, "), getattr(cause, "hint", None)
     if kind == "extra_forbidden":
         allowed = keys_at(model, rel[:-1]) if model is not None else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)

@@ -40,6 +40,7 @@ from installer.executor.fileedit import default_backup_dir, diff_for, write_atom
 from installer.executor.journal import Journal, RunLock, boot_id
 from installer.executor.process import Child
 from installer.i18n import _
+from installer.paths import blocking_file
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
@@ -80,17 +81,6 @@ class _StepRun:
         self.log.flush()
         self.tail.append(text)
         return OutputLine(self.step.id, text, "stderr")
-
-
-def blocking_file(path: str) -> str | None:
-    """The file (not a folder) that sits at `path` or at one of its parents, so that `path` can never
-    be a folder; None when nothing is in the way."""
-    for candidate in (Path(path), *Path(path).parents):
-        if candidate.is_dir():
-            return None
-        if candidate.exists() or candidate.is_symlink():
-            return str(candidate)
-    return None
 
 
 def folder_error(path: str, exc: OSError) -> StepFailed:

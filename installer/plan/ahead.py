@@ -11,18 +11,13 @@ heavy: the command modules import it first thing in run().
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import threading
 from typing import Any
 
+from installer.paths import absolute
+
 PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")  # a `target.python` answer that names a version, not a path
-
-
-def absolute(path: str, cwd: str) -> str:
-    """Relative paths are taken from the working directory; `~` is the home folder."""
-    expanded = os.path.expanduser(path)
-    return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
 
 
 def detection_python(spec: Any, cwd: str) -> str | None:

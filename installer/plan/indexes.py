@@ -43,28 +43,10 @@ class Indexes:
     notes: tuple[str, ...] = ()
     pytorch_layout: str = "pep503"  # pep503: an index (--extra-index-url); flat: a find-links page
 
-    def uv_flags(self) -> tuple[str, ...]:
-        return self._flags("--allow-insecure-host")
-
-    def pip_flags(self) -> tuple[str, ...]:
-        return self._flags("--trusted-host")
-
-    def _flags(self, trusted_host_flag: str) -> tuple[str, ...]:
-        """The same sources for both engines; only the flag for a trusted plain-http host differs."""
-        flags: list[str] = []
-        if self.index_url:
-            flags += ["--index-url", self.index_url]
-        for url in self.extra_index_urls:
-            flags += ["--extra-index-url", url]
-        for link in self.find_links:
-            flags += ["--find-links", link]
-        for host in self.trusted_hosts:
-            flags += [trusted_host_flag, host]
-        return tuple(flags)
-
     def uv_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """(flags, environment) for `uv pip install`: `uv_flags`, less the lists that carry credentials,
-        which go in uv's variables instead. A whole list moves: uv ignores the variable when the flag is
+        """(flags, environment) for `uv pip install`: the same sources for both engines (only the flag for a
+        trusted plain-http host differs), as flags, but a list that carries credentials goes in uv's
+        variables instead. A whole list moves: uv ignores the variable when the flag is
         given, and the order of the extra indexes is the order uv asks them in."""
         return self._split("--allow-insecure-host", UV_VARIABLES)
 

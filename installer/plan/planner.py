@@ -18,7 +18,8 @@ from packaging.version import InvalidVersion, Version
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.plan.ahead import PY_VERSION, absolute
+from installer.paths import absolute
+from installer.plan.ahead import PY_VERSION
 from installer.plan.indexes import Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Plan, Step

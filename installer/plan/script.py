@@ -13,21 +13,11 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable
-from typing import TypeVar
 
 from installer import __version__
 from installer.i18n import _
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
 from installer.redaction import has_credentials, redact_data, redact_text
-
-T = TypeVar("T")
-
-def hide_secrets(value: T) -> T:
-    """`value` (a Plan, a Step, a Command, ...) with every credential in its URLs shown as `***`,
-    everywhere: argv, environment, fallbacks, downloads, file contents, guards, notes. What is shown of
-    a plan. (The journal key, Step.digest, is made from the same hidden form.)
-    """
-    return redact_data(value)
 
 
 def shown_command(cmd: Command) -> str:
@@ -163,7 +153,8 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
                  version=__version__),
     ]
     if not show_secrets:
-        shown = hide_secrets(plan)
+        # every credential in the plan's URLs as ***: argv, environment, fallbacks, downloads, files, guards
+        shown = redact_data(plan)
         if shown != plan:
             out.append("# " + _("passwords and tokens in URLs are shown as ***, so those commands cannot log in as "
                                 "they are; `torch-setup plan --show-secrets` prints them for a script to run"))

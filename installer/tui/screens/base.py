@@ -248,4 +248,7 @@ def error_text(exc: BaseException) -> str:
         return exc.render()
     if isinstance(exc, TorchSetupError):
         return exc.message + (f"\n→ {exc.hint}" if exc.hint else "")
-    return f"{type(exc).__name__}: {exc}"
+    from installer.redaction import redact_text
+
+    # a library's error (httpx, OSError) can quote a URL; ours hide credentials when they are made
+    return redact_text(f"{type(exc).__name__}: {exc}")

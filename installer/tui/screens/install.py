@@ -17,7 +17,6 @@ from textual.widgets import Label, ProgressBar, RichLog, Static
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.units import size_text
 from installer.i18n import _
-from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, error_text
 
 if TYPE_CHECKING:
@@ -102,7 +101,7 @@ class InstallScreen(WizardScreen):
                 except SuspendNotSupported:
                     self.engine.prepare_root(plan, interactive=False)
         except Exception as exc:  # shown as the run's outcome: nothing was run
-            self.run_error = redact_text(error_text(exc))
+            self.run_error = error_text(exc)
             self.state.run_started = True
             self.run_done(RunFinished(ok=False))
             return False
@@ -120,7 +119,7 @@ class InstallScreen(WizardScreen):
                 if isinstance(event, RunFinished):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
-            self.run_error = redact_text(error_text(exc))
+            self.run_error = error_text(exc)
             self.app.call_from_thread(self.log_line, self.run_error)
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:

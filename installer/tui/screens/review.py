@@ -122,7 +122,7 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         from installer.errors import InputError
 
-        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(redact_text(error_text(exc)))
+        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(error_text(exc))
         if isinstance(exc, InputError) and exc.file == "<wizard>":
             # an answer the screens filled in: the key names the screen field to change
             text += "\n\n" + escape(_("Go back (b) and change the answer named above."))

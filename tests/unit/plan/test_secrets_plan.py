@@ -132,8 +132,10 @@ def test_a_saved_report_with_hidden_credentials_plans_without_sending_stars(cli,
 def test_sources_without_credentials_stay_flags():
     plain = Indexes(index_url="https://a.example/simple", extra_index_urls=("https://b.example/simple",),
                     find_links=("/opt/wheels",), trusted_hosts=("a.example",))
-    assert plain.uv_args() == (plain.uv_flags(), ())
-    assert plain.pip_args() == (plain.pip_flags(), ())
+    sources = ("--index-url", "https://a.example/simple", "--extra-index-url", "https://b.example/simple",
+               "--find-links", "/opt/wheels")
+    assert plain.uv_args() == ((*sources, "--allow-insecure-host", "a.example"), ())
+    assert plain.pip_args() == ((*sources, "--trusted-host", "a.example"), ())
 
 
 def test_a_list_with_one_credentialed_url_moves_whole_and_in_order():
