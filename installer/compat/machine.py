@@ -115,7 +115,8 @@ def _amd_gpu(gpu: GPU, data: CompatData) -> AmdGpu:
     return AmdGpu(name=gpu.name or gpu.pci_id or f"GPU {gpu.index}", gfx=str(gfx) if gfx else None)
 
 
-def _is_jetson(report: HardwareReport) -> bool:
+def is_jetson(report: HardwareReport) -> bool:
+    """A Jetson (Tegra SoC): its GPU and driver come with JetPack, not from PyPI wheels or driver packages."""
     extra = {**(report.model_extra or {}), **(report.os.model_extra or {})}
     if extra.get("jetson") or extra.get("tegra"):
         return True
@@ -137,7 +138,7 @@ def read_machine(report: HardwareReport, data: CompatData, python: str | None = 
     py = python_minor(python) if python else python_minor(report.python.version if report.python else None)
     return Machine(
         platform=platform, platform_text=text, os_system=system, wsl=bool(report.os.wsl),
-        jetson=_is_jetson(report) and bool(platform and platform.startswith("linux")),
+        jetson=is_jetson(report) and bool(platform and platform.startswith("linux")),
         macos_version=report.os.version_id if system.lower() == "darwin" else None,
         nvidia=nvidia, amd=amd, intel=intel, apple=apple,
         driver=drv.version if drv else None, driver_cuda=drv.cuda if drv else None, python=py,

@@ -7,12 +7,15 @@ from collections.abc import Iterable
 from packaging.version import Version
 
 from installer.compat.data import CompatData, load
+from installer.compat.data_model import Release
 from installer.compat.machine import read_machine
 from installer.compat.model import Choice, Pins
 from installer.compat.solver import (
     DEFAULT_EXTRAS,
     PLATFORM_NAMES,
     _evaluate,
+    in_range,
+    parse_range,
     recommend,
     select_releases,
     valid_variant,
@@ -113,14 +116,20 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
             choice = _evaluate(rel, variant, m, data, kept, keep_driver=False).choice
             if choice is not None and not (python and choice.action("install-python")):
                 return _pins_from(choice, kept, note(kept))
-    outcomes = [(rel, _evaluate(rel, variant, m, data, extras_t, keep_driver=False)) for rel in on_platform]
-    rel, out = outcomes[0]
     if python:
-        rng = rel.python.get(m.platform, "?")
-        raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",
-                           t=rel.torch, variant=variant, py=python, platform=m.platform_text, rng=rng),
-                         key="target.python",
-                         hint=_("pick a Python in that range, or another torch version"))
+        # nothing runs here: blame the Python only when it is the reason, else the machine is (no GPU for
+        # a cuNNN build) and the build is pinned as asked, below
+        fits = [r for r in on_platform if _has_wheel_for(r, m.platform, python)]
+        if not fits:
+            rel = on_platform[0]
+            raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",
+                               t=rel.torch, variant=variant, py=python, platform=m.platform_text,
+                               rng=rel.python.get(m.platform, "?")),
+                             key="target.python",
+                             hint=_("pick a Python in that range, or another torch version"))
+        on_platform = fits
+    rel = on_platform[0]
+    out = _evaluate(rel, variant, m, data, extras_t, keep_driver=False)
     # the variant cannot run on this machine: pin it anyway (the plan may be for another machine), say why
     local = "" if (variant == rel.pypi_default.get(m.platform) or m.platform.startswith("macos")) else f"+{variant}"
     reason = out.rejection.reason if out.rejection else ""
@@ -134,6 +143,14 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                 reasons=(_("{variant} was asked for; it will not run on this machine: {why}", variant=variant,
                            why=reason),),
                 python=m.python, cuda=build.cuda if build else None)
+
+
+def _has_wheel_for(rel: Release, platform: str, python: str) -> bool:
+    text = rel.python.get(platform)
+    if not text:
+        return False
+    major, minor = (int(x) for x in python.split(".")[:2])
+    return in_range((major, minor), parse_range(text))
 
 
 def newest_release(data: CompatData | None = None) -> str:

@@ -1,31 +1,47 @@
-"""The torch builds already on this machine's disk, in the find-links folders of its pip configuration.
+"""The PyTorch builds already on this machine's disk, in the find-links folders of its pip configuration.
 
-A +cpu or +cuNNN build comes only from a PyTorch index (or a copy of one). When no PyTorch index answers
-and the wheel folder holds another version of the same build, the plan that asks for this version would
-fail at its torch step; the person is better told before anything runs which version they can have.
+A +cpu or +cuNNN build (of torch, torchvision or torchaudio) comes only from a PyTorch index (or a copy
+of one). When no PyTorch index answers, a plan whose labelled pins are not all on disk fails at its
+install step: the person is better told before anything runs which version they can have (another
+version of the torch build is on disk) or which extra to leave out (torch is on disk, torchvision is not).
 Reads file names only.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from installer.i18n import _
 from installer.plan.indexes import local_folders, wheel_fits
 
+# the packages a PyTorch index serves with a local label: the pins the planner writes (compat.pins)
+LABELLED = ("torch", "torchvision", "torchaudio")
 
-def torch_builds(find_links: Iterable[str], *, python_version: str | None, arch: str | None,
-                 label: str | None = None) -> list[tuple[str, str]]:
-    """(version, folder) of each torch wheel with a local label (`2.13.0+cpu`) in the find-links
-    folders that fits this Python and architecture, newest first; `label` keeps one build (cpu)."""
+
+def pin_key(requirement: str) -> str:
+    """`torchvision==0.28.0+cpu` as `labelled_wheels` keys it: the name and version normalised
+    (a wheel's file name and a pin may spell them differently)."""
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    name, _sep, version = requirement.partition("==")
+    return f"{canonicalize_name(name)}=={Version(version)}"
+
+
+def labelled_wheels(find_links: Iterable[str], *, python_version: str | None,
+                    arch: str | None) -> dict[str, str]:
+    """pin (`torchvision==0.28.0+cpu`, as `pin_key` writes it) -> folder, for each wheel of torch,
+    torchvision or torchaudio with a local label in the find-links folders that fits this Python and
+    architecture; the first folder that has it, as pip's search order."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-    found: dict[Any, str] = {}
+    found: dict[str, str] = {}
     for folder in local_folders(find_links):
         try:
-            names = [e.name for e in os.scandir(folder) if e.name.startswith("torch-") and e.name.endswith(".whl")]
+            names = [e.name for e in os.scandir(folder)
+                     if e.name.endswith(".whl") and e.name.startswith(tuple(f"{p}-" for p in LABELLED))]
         except OSError:
             continue
         for name in names:
@@ -33,11 +49,20 @@ def torch_builds(find_links: Iterable[str], *, python_version: str | None, arch:
                 dist, version, _build, tags = parse_wheel_filename(name)
             except InvalidWheelFilename:
                 continue
-            if dist != "torch" or version.local is None or not wheel_fits(tags, python_version, arch):
-                continue
-            if label is None or version.local == label:
-                found.setdefault(version, str(folder))
-    return [(str(v), found[v]) for v in sorted(found, reverse=True)]
+            if dist in LABELLED and version.local is not None and wheel_fits(tags, python_version, arch):
+                found.setdefault(f"{dist}=={version}", str(folder))
+    return found
+
+
+def torch_builds(find_links: Iterable[str], *, python_version: str | None, arch: str | None,
+                 label: str | None = None) -> list[tuple[str, str]]:
+    """(version, folder) of each torch wheel with a local label (`2.13.0+cpu`) in the find-links
+    folders that fits this Python and architecture, newest first; `label` keeps one build (cpu)."""
+    from packaging.version import Version
+
+    wheels = labelled_wheels(find_links, python_version=python_version, arch=arch)
+    found = {Version(pin.split("==", 1)[1]): folder for pin, folder in wheels.items() if pin.startswith("torch==")}
+    return [(str(v), found[v]) for v in sorted(found, reverse=True) if label is None or v.local == label]
 
 
 def elsewhere_on_disk(pins: Any, find_links: Iterable[str], *, python_version: str | None,
@@ -49,7 +74,7 @@ def elsewhere_on_disk(pins: Any, find_links: Iterable[str], *, python_version: s
         return None
     label = wanted.split("+", 1)[1]
     builds = torch_builds(find_links, python_version=python_version, arch=arch, label=label)
-    if not builds:
+    if not builds or any(pin_key(f"torch=={v}") == pin_key(wanted) for v, _f in builds):
         return None
     shown = ", ".join(f"torch {v} ({folder})" for v, folder in builds[:3])
     newest = builds[0][0].split("+", 1)[0]
@@ -58,3 +83,49 @@ def elsewhere_on_disk(pins: Any, find_links: Iterable[str], *, python_version: s
              "(`torch.version: {version}` in the answers, `v` on the wizard's Combination screen), or choose "
              "a PyTorch mirror that answers (`torch-setup mirrors`)",
              pin=wanted, builds=shown, version=newest)
+
+
+def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str]) -> list[str]:
+    """When torch's labelled wheel is on disk, a note naming the labelled extras (torchvision, torchaudio)
+    whose wheels are not: with no PyTorch index answering, the install fails there. `on_disk` is what
+    `labelled_wheels` found. Empty when torch itself is missing (the torch note speaks of that)."""
+    labelled = [r for r in requirements if "+" in r]  # indexes.local_pins: only these need a PyTorch index
+    torch = next((r for r in labelled if r.startswith("torch==")), None)
+    if torch is None or pin_key(torch) not in on_disk:
+        return []
+    missing = [r for r in labelled if r != torch and pin_key(r) not in on_disk]
+    extras = [r.split("==", 1)[0] for r in requirements if not r.startswith("torch==")]
+    keep = [e for e in extras if not any(m.startswith(f"{e}==") for m in missing)]
+    if not missing:
+        return []
+    return [_("{torch} is in {folder}, but no wheel folder has {pins} and no PyTorch index answered: unless "
+              "another package source has them, the install will fail -> untick {names} in the extras (Tab, "
+              "Space on the wizard's Combination screen; `torch.extras: [{keep}]` in the answers), or choose a "
+              "PyTorch mirror that answers (`torch-setup mirrors`)",
+              torch=_spoken(torch), folder=on_disk[pin_key(torch)], pins=", ".join(map(_spoken, missing)),
+              names=", ".join(m.split("==", 1)[0] for m in missing), keep=", ".join(keep))]
+
+
+def choice_requirements(choice: Mapping[str, Any], extras: Iterable[str]) -> list[str]:
+    """The pins a plan for this ranked choice (`recommend --json`'s shape) and these extras writes, made
+    as compat.pins makes them: from the versions and the local label the choice carries."""
+    local = str(choice.get("local") or "")
+    wanted = set(extras)
+    return [f"torch=={choice['torch']}{local}"] + [f"{name}=={choice[name]}{local}"
+                                                    for name in ("torchvision", "torchaudio")
+                                                    if name in wanted and choice.get(name)]
+
+
+def _spoken(requirement: str) -> str:
+    """`torch==2.13.0+cpu` as a sentence says it: torch 2.13.0+cpu."""
+    return requirement.replace("==", " ", 1)
+
+
+def on_disk_notes(pins: Any, find_links: Iterable[str], *, python_version: str | None,
+                  arch: str | None) -> tuple[str, ...]:
+    """What the wheel folders on this disk say about a plan no PyTorch index serves: another version of
+    its torch build to ask for, or the extras whose wheels are missing."""
+    torch_note = elsewhere_on_disk(pins, find_links, python_version=python_version, arch=arch)
+    on_disk = labelled_wheels(find_links, python_version=python_version, arch=arch)
+    extras = extras_not_on_disk(getattr(pins, "requirements", ()), on_disk)
+    return ((torch_note,) if torch_note else ()) + tuple(extras)

@@ -20,6 +20,7 @@ from installer.errors import InputError
 from installer.i18n import _
 from installer.paths import absolute
 from installer.plan.ahead import PY_VERSION
+from installer.plan.driver_request import driver_request
 from installer.plan.indexes import Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Plan, Step
@@ -96,6 +97,8 @@ def _fact(vtype: VType, value: Any) -> Any:
 def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Indexes, tools: Tools,
               cwd: str, cache_dir: str) -> dict[str, Any]:
     """Every template value, checked against its type."""
+    from installer.compat.machine import is_jetson
+
     target = target_of(answers, report, tools, cwd)
     ct = answers.cuda_toolkit
     nvidia = report.nvidia_gpus
@@ -149,6 +152,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "hw.kernel": report.os.kernel,
         "hw.wsl": report.os.wsl,
         "hw.container": report.os.container,
+        "hw.jetson": is_jetson(report),
         "hw.gpu_count": len(report.gpus),
         "hw.nvidia_gpu_count": len(nvidia),
         "hw.gpu_vendors": tuple(dict.fromkeys(g.vendor for g in report.gpus)),
@@ -190,12 +194,13 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     tools = tools or Tools.discover()
     cwd = cwd or os.getcwd()
     values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
+    driver_note = driver_request(values)  # before the recipes: the missing GPU is the cause of what follows
     chosen = applicable_recipes(values) if recipes is None else select_recipes(recipes, values)
     if not chosen:
         raise InputError(_("no recipe installs with method {method!r} on this machine", method=answers.method),
                          key="method", hint=_("see `torch-setup recipes validate` and the recipes folder"))
     steps: list[Step] = []
-    notes: list[str] = list(getattr(pins, "reasons", ())) + list(indexes.notes)
+    notes: list[str] = list(getattr(pins, "reasons", ())) + list(indexes.notes) + ([driver_note] if driver_note else [])
     seen: set[str] = set()
     for recipe in chosen:
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
@@ -346,12 +351,12 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
                           python_version=python_version, ahead=ahead)
     indexes = choose_indexes(answers, report, pins, pick)
     if this_machine and pick is not None and getattr(pick, "url", None) is None and not getattr(pick, "local_folder", None):
-        from installer.plan.local_builds import elsewhere_on_disk
+        from installer.plan.local_builds import on_disk_notes
 
-        note = elsewhere_on_disk(pins, report.mirror_config.pip.find_links, python_version=python_version,
-                                 arch=report.os.arch)
-        if note:
-            indexes = replace(indexes, notes=(*indexes.notes, note))
+        notes = on_disk_notes(pins, report.mirror_config.pip.find_links, python_version=python_version,
+                              arch=report.os.arch)
+        if notes:
+            indexes = replace(indexes, notes=(*indexes.notes, *notes))
     return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd)
 
 

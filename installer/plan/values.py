@@ -174,6 +174,7 @@ VARIABLES: dict[str, Var] = {
     "hw.kernel": Var(VType.TEXT, "the running kernel's release"),
     "hw.wsl": Var(VType.BOOL, "running under WSL"),
     "hw.container": Var(VType.BOOL, "running in a container"),
+    "hw.jetson": Var(VType.BOOL, "a Jetson (Tegra SoC), whose GPU driver comes with JetPack"),
     "hw.gpu_count": Var(VType.INT, "GPUs of any vendor"),
     "hw.nvidia_gpu_count": Var(VType.INT, "NVIDIA GPUs"),
     "hw.gpu_vendors": Var(VType.IDENTS, "vendors of the GPUs found"),

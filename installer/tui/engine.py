@@ -8,6 +8,7 @@ of the engine that is missing shows up as a clear `EngineUnavailable` on the scr
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ def _need(module: str, name: str) -> Any:
             _("{what} is not available in this installation", what=f"{module}.{name}"),
             hint=_("update torch-setup, or use the command line: `torch-setup --help`"),
         ) from None
+
+
+@functools.cache
+def _path_adapter() -> Any:
+    """The answers' rule for a path, built once: the wizard checks the Folder field at each key."""
+    from pydantic import TypeAdapter
+
+    from installer.answers import PathStr
+
+    return TypeAdapter(PathStr)
 
 
 @dataclass
@@ -96,17 +107,33 @@ class Engine:
         """The releases the Combination screen's Version field offers, newest first."""
         return list(_need("installer.compat.offer", "versions")(report))
 
-    def torch_on_disk(self, report: HardwareReport) -> dict[str, list[str]]:
-        """version -> builds (cpu, cu126) whose torch wheel for this Python and architecture is in a
-        find-links folder of the report's pip configuration (read on this disk: a detected report only)."""
-        torch_builds = _need("installer.plan.local_builds", "torch_builds")
+    def wheels_on_disk(self, report: HardwareReport) -> dict[str, str]:
+        """pin (`torchvision==0.28.0+cpu`) -> folder, for the torch, torchvision and torchaudio wheels with a
+        local label in the report's find-links folders that fit its Python (a detected report only)."""
+        labelled_wheels = _need("installer.plan.local_builds", "labelled_wheels")
         python = ".".join(report.python.version.split(".")[:2]) if report.python else None
+        return dict(labelled_wheels(report.mirror_config.pip.find_links, python_version=python,
+                                    arch=report.os.arch))
+
+    @staticmethod
+    def torch_on_disk(wheels: dict[str, str]) -> dict[str, list[str]]:
+        """version -> builds (cpu, cu126) whose torch wheel is among `wheels` (what `wheels_on_disk` found),
+        newest first."""
+        from packaging.version import Version
+
         out: dict[str, list[str]] = {}
-        for version, _folder in torch_builds(report.mirror_config.pip.find_links, python_version=python,
-                                             arch=report.os.arch):
-            public, label = version.split("+", 1)
-            out.setdefault(public, []).append(label)
-        return {version: sorted(labels) for version, labels in out.items()}
+        for pin in wheels:
+            name, _sep, version = pin.partition("==")
+            if name == "torch" and "+" in version:
+                public, label = version.split("+", 1)
+                out.setdefault(public, []).append(label)
+        return {version: sorted(out[version]) for version in sorted(out, key=Version, reverse=True)}
+
+    def missing_extras(self, choice: dict[str, Any], extras: list[str], on_disk: dict[str, str]) -> list[str]:
+        """For a ranked choice whose torch wheel is on disk, one warning per ticked extra whose wheel is not
+        (the note a plan for it would carry when no PyTorch index answers)."""
+        requirements = _need("installer.plan.local_builds", "choice_requirements")(choice, extras)
+        return list(_need("installer.plan.local_builds", "extras_not_on_disk")(requirements, on_disk))
 
     # mirrors --------------------------------------------------------------------------------------
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
@@ -156,6 +183,20 @@ class Engine:
                 if on_kind is not None:
                     on_kind(futures[future], kind_rows)
         return rows
+
+    def folder_problem(self, path: str) -> tuple[str, str] | None:
+        """Why `path` cannot be the new environment's folder, as (message, hint), by the answers file's own
+        rules (~nosuchuser, a Windows path, a file in the way); None when it can. Stats only."""
+        from pydantic import ValidationError
+
+        from installer.answers import folder_problem
+
+        try:
+            _path_adapter().validate_python(path)
+        except ValidationError as exc:
+            cause = exc.errors()[0].get("ctx", {}).get("error")  # the validator's own ValueError
+            return str(cause or exc), getattr(cause, "hint", "") or _("choose another path")
+        return folder_problem(path)
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:

@@ -40,6 +40,9 @@ class WizardState:
     # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
     # configuration: when no PyTorch index answers, those are the builds that can still be installed
     torch_on_disk: dict[str, list[str]] = field(default_factory=dict)
+    # pin (torchvision==0.28.0+cpu) -> folder, for torch and its extras: an extra whose wheel is missing
+    # fails the install as surely as torch would
+    wheels_on_disk: dict[str, str] = field(default_factory=dict)
     report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False

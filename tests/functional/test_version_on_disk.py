@@ -4,7 +4,7 @@ only for this machine: a recorded machine's folders are not on this disk."""
 
 from __future__ import annotations
 
-from textual.widgets import Select
+from textual.widgets import Checkbox, Select
 from tui_support import press_until, screen_text, settle
 
 WHEEL = "torch-{v}+{b}-cp{py}-cp{py}-manylinux_2_28_x86_64.whl"
@@ -46,6 +46,8 @@ async def test_releases_on_this_disk_are_marked(make_wizard, tmp_path, monkeypat
         await settle(pilot, rounds=6)
         assert app.screen.current_choice()["torch"] == "2.13.0"
         assert "not in this machine's wheel folder" not in screen_text(app)
+        # torch is there now, its extras (ticked by default) are not: the install would fail at them
+        assert "but no wheel folder has torchvision 0.28.0+cpu, torchaudio 2.11.0+cpu" in _flat(screen_text(app))
     assert app.state.report_detected
     assert labels["2.13.0"] == "2.13.0 · wheel on this disk (cpu)"
     assert labels["2.12.0"] == "2.12.0 · wheel on this disk (cpu, cu126)"
@@ -60,3 +62,51 @@ async def test_a_recorded_machine_is_not_judged_by_this_disk(make_wizard, tmp_pa
         labels = await _labels(pilot)
     assert not app.state.report_detected
     assert not any("on this disk" in label for label in labels.values())
+
+
+def _only_these_wheels(monkeypatch, folder, *wheels: tuple[str, str]) -> None:
+    """A pip configuration whose one find-links folder holds these (name, version) cpu wheels for this Python."""
+    import sys
+
+    py = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    folder.mkdir()
+    for name, version in wheels:
+        (folder / f"{name}-{version}+cpu-{py}-{py}-manylinux_2_28_x86_64.whl").write_bytes(b"")
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(folder))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())  # the warning wraps at the screen's width
+
+
+async def test_a_ticked_extra_whose_wheel_is_missing_is_warned_of_until_unticked(make_wizard, tmp_path,
+                                                                                 monkeypatch):
+    from installer.compat.data import load
+
+    release = next(r for r in load().released() if r.torch == "2.13.0")  # the pins the planner writes
+    _only_these_wheels(monkeypatch, tmp_path / "wheels", ("torch", "2.13.0"), ("torchaudio", str(release.torchaudio)))
+    app = make_wizard(None, dry_run=True)  # this machine, detected live; every mirror of the catalog is dead
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await _labels(pilot)
+        app.screen.query_one("#torch-version", Select).value = "2.13.0"
+        await settle(pilot, rounds=6)
+        assert (app.screen.current_choice()["torch"], app.screen.current_choice()["variant"]) == ("2.13.0", "cpu")
+        missing = f"but no wheel folder has torchvision {release.torchvision}+cpu and"
+        shown = _flat(screen_text(app))
+        assert missing in shown and "untick torchvision in the extras" in shown
+        assert "`torch.extras: [torchaudio]`" in shown and "but torchaudio" not in shown  # its wheel is there
+        for _i in range(30):  # the way the warning says: Tab to the box, Space
+            if app.screen.focused is not None and app.screen.focused.id == "extra-torchvision":
+                break
+            await pilot.press("tab")
+        await pilot.press("space")
+        await settle(pilot)
+        assert not app.screen.query_one("#extra-torchvision", Checkbox).value
+        assert missing not in _flat(screen_text(app))
+        await pilot.press("space")  # ticked again: warned again
+        await settle(pilot)
+        assert missing in _flat(screen_text(app))

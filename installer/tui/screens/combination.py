@@ -124,6 +124,7 @@ class CombinationScreen(WizardScreen):
         with Horizontal(classes="field", id="path-row"):
             yield Label(_("Folder"), classes="label")
             yield Input(target.get("path") or "", id="target-path", compact=True)
+        yield Static("", id="path-problem", classes="error")
         with Horizontal(classes="field"):
             yield Label(_("Python"), classes="label")
             yield Input(target.get("python") or "", id="target-python",
@@ -194,8 +195,9 @@ class CombinationScreen(WizardScreen):
             return
         if self.state.report_detected:  # a recorded machine's wheel folders are not on this disk
             try:
-                self.state.torch_on_disk = self.engine.torch_on_disk(report)
-            except Exception:  # noqa: BLE001 - only a label on the options is lost
+                self.state.wheels_on_disk = self.engine.wheels_on_disk(report)
+                self.state.torch_on_disk = self.engine.torch_on_disk(self.state.wheels_on_disk)
+            except Exception:  # noqa: BLE001 - only a label on the options (and a warning) is lost
                 pass
         self.app.call_from_thread(self.versions_listed, versions)
 
@@ -253,9 +255,7 @@ class CombinationScreen(WizardScreen):
     def update_warnings(self) -> None:
         rec = self.state.recommendation or {}
         warnings = list(rec.get("warnings", []))
-        unreachable = self.not_installable_here(self.current_choice())
-        if unreachable:
-            warnings.append(unreachable)
+        warnings += self.not_installable_here(self.current_choice())
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
             box.update("[b]" + escape(_("No build fits this machine as it is.")) + "[/b] "
@@ -268,22 +268,24 @@ class CombinationScreen(WizardScreen):
             box.update("")
             box.set_classes("")
 
-    def not_installable_here(self, choice: dict[str, Any] | None) -> str | None:
-        """When no PyTorch index answered on the Mirrors screen, a build whose wheel is not on this disk
+    def not_installable_here(self, choice: dict[str, Any] | None) -> list[str]:
+        """When no PyTorch index answered on the Mirrors screen, a build whose wheels are not on this disk
         has nowhere to come from (a +cpu/+cuNNN wheel is on no PyPI): say so while it can still be changed,
-        naming the versions of that build that are on this disk."""
+        naming the versions of that build that are on this disk, or the ticked extras whose wheel is missing."""
         on_disk = self.state.torch_on_disk
         rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
         if not choice or not on_disk or not rows or any(r.get("ok") for r in rows):
-            return None
+            return []
         variant, version = str(choice.get("variant")), str(choice.get("torch"))
         have = [v for v, builds in on_disk.items() if variant in builds]
-        if not have or version in have:
-            return None
-        return _("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
-                 "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
-                 "On this disk: {have} -> press v and choose one", version=version, variant=variant,
-                 have=", ".join(have))
+        if version in have:
+            return self.engine.missing_extras(choice, self.ticked_extras(), self.state.wheels_on_disk)
+        if not have:
+            return []
+        return [_("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
+                  "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
+                  "On this disk: {have} -> press v and choose one", version=version, variant=variant,
+                  have=", ".join(have))]
 
     def update_refused(self) -> None:
         rec = self.state.recommendation or {}
@@ -345,6 +347,7 @@ class CombinationScreen(WizardScreen):
         self.query_one("#wheelhouse-row").display = method == "method-wheel"
         kind = self.pressed_id("#target-kind", "target-venv")
         self.query_one("#path-row").display = kind != "target-existing"
+        self.show_path_problem()
 
     def pressed_id(self, selector: str, default: str) -> str:
         button = self.query_one(selector, RadioSet).pressed_button
@@ -356,9 +359,40 @@ class CombinationScreen(WizardScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.state.forget_plan()
+        if (event.checkbox.id or "").startswith("extra-") and self.state.recommendation is not None:
+            self.update_warnings()  # an extra whose wheel is missing is warned of only while it is ticked
+
+    def ticked_extras(self) -> list[str]:
+        return [e for e in ("torchvision", "torchaudio") if self.query_one(f"#extra-{e}", Checkbox).value]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.state.forget_plan()
+        if event.input.id == "target-path":
+            self.show_path_problem()
+
+    def path_problem(self) -> tuple[str, str] | None:
+        """What is wrong with the Folder field (the rules the answers file's target.path follows), while
+        the field is used; empty is the default folder."""
+        if not self.query_one("#path-row").display:
+            return None
+        path = self.query_one("#target-path", Input).value.strip()
+        return self.engine.folder_problem(path) if path else None
+
+    def show_path_problem(self) -> None:
+        problem = self.path_problem()
+        box = self.query_one("#path-problem", Static)
+        box.update(escape(f"{problem[0]}\n→ {problem[1]}") if problem else "")
+        box.display = problem is not None
+
+    def action_next(self) -> None:
+        # Review would refuse the folder with less to go on: say it here, at the field, and stay
+        if self.path_problem() is not None:
+            self.app.bell()
+            self.show_path_problem()
+            # shown, not focused: a second n would be typed into the path
+            self.query_one("#path-problem").scroll_visible()
+            return
+        super().action_next()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
@@ -416,8 +450,7 @@ class CombinationScreen(WizardScreen):
         if choice is not None:
             torch["version"] = choice["torch"]
             torch["variant"] = choice["variant"]
-        torch["extras"] = [e for e in ("torchvision", "torchaudio")
-                           if self.query_one(f"#extra-{e}", Checkbox).value]
+        torch["extras"] = self.ticked_extras()
         d["method"] = self.pressed_id("#method", "method-pip").removeprefix("method-")
         d["wheelhouse"] = self.query_one("#wheelhouse", Input).value.strip() or None
         target = self.state.section("target")

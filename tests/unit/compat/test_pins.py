@@ -103,6 +103,23 @@ def test_a_variant_this_machine_cannot_use_is_pinned_with_the_reason():
     assert "no NVIDIA GPU" in pins.reasons[0]
 
 
+def test_a_gpu_variant_on_a_machine_without_one_is_blamed_on_the_machine_not_the_python():
+    # the target's Python (3.11) has wheels: it used to be named as the cause ("has no wheel for Python 3.11
+    # ... (it has 3.10-3.14)"), for any version and a detected interpreter
+    for torch in ("latest", "2.13.0"):
+        pins = resolve_pins(machine("cpu-only"), torch=torch, variant="cu126", python="3.11")
+        assert pins.requirements[0].endswith("+cu126") and pins.python == "3.11"
+        assert "no NVIDIA GPU" in pins.reasons[0]
+    # 2.15.0 was not built as cu126: latest is the newest release that was
+    assert resolve_pins(machine("cpu-only"), variant="cu126", python="3.11").torch == "2.14.1"
+
+
+def test_a_python_outside_every_release_is_still_the_python_error():
+    with pytest.raises(InputError) as err:
+        resolve_pins(machine("cpu-only"), torch="2.13.0", variant="cu126", python="3.9")
+    assert err.value.key == "target.python" and "no wheel for Python 3.9" in err.value.message
+
+
 @pytest.mark.parametrize(("kwargs", "key", "words"), [
     ({"torch": "2.99.0"}, "torch.version", "unknown torch version 2.99.0"),
     ({"torch": "two"}, "torch.version", "not a torch version"),

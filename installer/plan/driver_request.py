@@ -1,0 +1,57 @@
+"""`driver.install: true` on a machine the driver recipe does not cover.
+
+recipes/driver-ubuntu.yaml applies on Ubuntu and Debian with an NVIDIA GPU, never under WSL, in a
+container or on a Jetson. Elsewhere a plan would simply have no driver step, and an unattended run on a machine whose GPU
+is not seen (not seated, not passed through to the VM) would end with a CPU build and exit 0: the trap
+behind many "why is cuda.is_available() False". So an answers file that asks for the driver where it
+cannot be installed is refused, and where it must not be installed (WSL, containers) the plan says why it
+has no driver step. tests/unit/plan/test_driver_request.py keeps these facts in step with the recipe's
+`when:` on every recorded machine. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from installer.errors import InputError
+from installer.i18n import _
+
+DRIVER_OS = ("ubuntu", "debian")
+
+
+def driver_request(values: Mapping[str, Any]) -> str | None:
+    """A plan note when the asked-for driver is rightly left out; InputError (key driver.install) when it
+    cannot be installed here; None when the driver recipe applies or no driver was asked for."""
+    if not values["driver.install"]:
+        return None
+    if values["hw.wsl"]:
+        return _("driver.install is ignored under WSL: the Windows NVIDIA driver serves the GPU, and a Linux "
+                 "driver inside WSL would break it -> install or update the driver in Windows")
+    if values["hw.jetson"]:
+        return _("driver.install is ignored on a Jetson: its GPU driver is part of JetPack (L4T), and a desktop "
+                 "driver package would not drive it -> upgrade JetPack to change the driver")
+    if values["hw.container"]:
+        if not values["hw.nvidia_gpu_count"]:
+            return _("driver.install is ignored in a container, and this container sees no NVIDIA GPU: it uses "
+                     "the host's driver -> start the container with the GPU passed in (`docker run --gpus all`, "
+                     "with the NVIDIA Container Toolkit on the host)")
+        return _("driver.install is ignored in a container: the container uses the host's NVIDIA driver "
+                 "-> install or update the driver on the host")
+    if not values["hw.nvidia_gpu_count"]:
+        vendors = ", ".join(v for v in values["hw.gpu_vendors"] if v) or _("none")
+        raise InputError(
+            _("this machine has no NVIDIA GPU (GPUs found: {vendors}), so there is no NVIDIA driver to install",
+              vendors=vendors),
+            key="driver.install",
+            hint=_("run these answers on a machine with an NVIDIA GPU, or set driver.install: false; "
+                   "`torch-setup detect` shows what was found (a GPU that is not seated, or not passed "
+                   "through to a virtual machine, is not seen)"))
+    if values["hw.os_id"] not in DRIVER_OS:
+        raise InputError(
+            _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}",
+              os=values["hw.os_id"] or _("an unknown system")),
+            key="driver.install",
+            hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
+                   "then run again with driver.install: false"))
+    return None

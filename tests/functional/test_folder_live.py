@@ -1,0 +1,51 @@
+"""The Combination screen's Folder field is checked as it is typed, by the rules the answers file's
+target.path follows (a file in the way, ~user with no such user): the problem shows under the field,
+and Next stays on the screen until it is fixed, rather than Review refusing the plan later."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from tui_support import press_until, screen_text, settle
+
+
+async def _type_path(pilot, text: str) -> None:
+    field = pilot.app.screen.query_one("#target-path", Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.press("enter", "enter")  # finishes the field and the Python one after it (n is a letter there)
+    await settle(pilot, rounds=1)
+    assert not isinstance(pilot.app.screen.focused, Input)
+
+
+def _problem(app) -> str | None:
+    box = app.screen.query_one("#path-problem")
+    return " ".join(str(box.render()).split()) if box.display else None
+
+
+async def test_a_folder_that_cannot_be_made_is_shown_and_keeps_the_screen(make_wizard, in_tmp, monkeypatch):
+    (in_tmp / "notes.txt").write_text("a file where a folder would go\n")
+    app = make_wizard("cpu-only", dry_run=True)
+    rang: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rang.append(1))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        assert _problem(app) is None  # the default folder is fine
+
+        await _type_path(pilot, "notes.txt/env")
+        assert _problem(app) == (f"{in_tmp}/notes.txt is a file, so the folder {in_tmp}/notes.txt/env cannot be "
+                                 f"made in it → choose another path, or move {in_tmp}/notes.txt aside")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "combination" and rang == [1]
+        assert "notes.txt is a file" in screen_text(app)
+
+        await _type_path(pilot, "~nosuchuser-ts/env")
+        assert (_problem(app) or "").startswith("no user 'nosuchuser-ts' for ~nosuchuser-ts")
+
+        await _type_path(pilot, "envs/torch")
+        assert _problem(app) is None
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_name == "review" and rang == [1]
+    assert app.state.draft["target"]["path"] == "envs/torch"

@@ -1,0 +1,85 @@
+"""driver.install: true where the driver recipe does not apply is refused or explained, never dropped quietly.
+
+Run over every recorded machine, so that the facts driver_request reads stay in step with the `when:` of
+recipes/driver-ubuntu.yaml: a recipe change that covers another system, or a check that drifts, fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installer.answers import parse_answers
+from installer.compat import resolve_pins
+from installer.compat.machine import is_jetson
+from installer.errors import InputError
+from installer.hardware.report import load_report
+from installer.plan.indexes import choose_indexes
+from installer.plan.planner import make_plan
+from installer.plan.recipe import load_recipes
+from installer.plan.tools import Tools
+
+REPO = Path(__file__).resolve().parents[3]
+MACHINES = sorted((REPO / "tests" / "fixtures" / "machines").glob("*.json"))
+TOOLS = Tools(uv="/opt/uv/bin/uv", python="/opt/ts/bin/python", host_pip=True)
+RECIPES = load_recipes(REPO / "recipes")
+
+ANSWERS = """\
+version: 1
+target: {kind: venv, path: .venv-torch}
+torch: {version: 2.13.0, variant: cpu, extras: []}
+method: pip
+driver: {install: %s}
+"""
+
+
+def _plan(machine: Path, install: bool):
+    answers = parse_answers(ANSWERS % ("true" if install else "false"))
+    report = load_report(machine)
+    pins = resolve_pins(report, torch="2.13.0", variant="cpu", python="3.11", extras=())
+    return make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None),
+                     tools=TOOLS, cwd="/work/proj", recipes=RECIPES, cache_dir="/cache")
+
+
+@pytest.mark.parametrize("machine", MACHINES, ids=lambda p: p.stem)
+def test_the_driver_is_planned_or_its_absence_is_said(machine):
+    report = load_report(machine)
+    try:
+        plan = _plan(machine, install=True)
+    except InputError as exc:
+        # refused: only where the recipe cannot install a driver, and pointing at the answer
+        assert exc.key == "driver.install"
+        assert not report.nvidia_gpus or report.os.id not in ("ubuntu", "debian")
+        assert not report.os.wsl and not report.os.container
+        return
+    driver_steps = [s for s in plan.steps if s.id.startswith("driver-") or "nvidia" in s.id]
+    said = [n for n in plan.notes if n.startswith("driver.install is ignored")]
+    assert bool(driver_steps) != bool(said), (plan.summary, said)
+    if said:
+        assert report.os.wsl or report.os.container or is_jetson(report)
+    # asked for nothing: no driver step and no word about it
+    quiet = _plan(machine, install=False)
+    assert not [s for s in quiet.steps if s.id.startswith("driver-")]
+    assert not [n for n in quiet.notes if "driver.install" in n]
+
+
+def test_what_each_kind_of_machine_gets():
+    by_name = {p.stem: p for p in MACHINES}
+    with pytest.raises(InputError, match="no NVIDIA GPU .*amd"):
+        _plan(by_name["amd-rx7900xtx"], install=True)
+    with pytest.raises(InputError, match="no NVIDIA GPU .*apple"):
+        _plan(by_name["apple-m2pro"], install=True)
+    fedora = load_report(by_name["rtx4090-550"])
+    fedora = fedora.model_copy(update={"os": fedora.os.model_copy(update={"id": "fedora", "version_id": "41"})})
+    answers = parse_answers(ANSWERS % "true")
+    pins = resolve_pins(fedora, torch="2.13.0", variant="cpu", python="3.11", extras=())
+    with pytest.raises(InputError, match="Ubuntu and Debian only, and this is fedora"):
+        make_plan(answers, fedora, pins=pins, indexes=choose_indexes(answers, fedora, pins, None), tools=TOOLS,
+                  cwd="/work/proj", recipes=RECIPES, cache_dir="/cache")
+    jetson = _plan(by_name["jetson-orin-nano"], install=True)
+    assert any("ignored on a Jetson" in n for n in jetson.notes)
+    assert "driver-ubuntu" not in dict(jetson.summary)["recipes"]
+    wsl = _plan(by_name["wsl-rtx4070laptop-566"], install=True)
+    assert any("ignored under WSL" in n for n in wsl.notes)
+    assert "driver-ubuntu" in dict(_plan(by_name["rtx4090-550"], install=True).summary)["recipes"]
