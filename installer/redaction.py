@@ -39,17 +39,21 @@ def redact(url: str | None) -> str | None:
         return url
     try:
         parts = urlsplit(url)
-        port = parts.port
     except ValueError:  # not a URL we can take apart: keep nothing between the scheme and the last @
         scheme, sep, rest = url.partition("://")
         return f"{scheme}{sep}***@{rest.rsplit('@', 1)[-1]}" if sep else "***@" + url.rsplit("@", 1)[1]
     if parts.username is None and parts.password is None:
         return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address keeps its brackets
-        host = f"[{host}]"
-    netloc = f"***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    # Only the user part goes: the rest stays as written, host and port included. Rebuilt from the parsed
+    # host and port, a URL lost what they do not keep: the colon of "https://bob:pw@: not a URL" (found in
+    # text, up to the blank), a host's capitals.
+    user_part = parts.netloc.rpartition("@")[0]
+    shown = url.replace(f"//{user_part}@", f"//{HIDDEN}@", 1)
+    if shown != url:
+        return shown
+    # urlsplit dropped characters (a tab, a newline) from the URL: the user part is not there as written
+    return urlunsplit((parts.scheme, f"{HIDDEN}@{parts.netloc.rpartition('@')[2]}", parts.path, parts.query,
+                       parts.fragment))
 
 
 HIDDEN = "***"  # what `redact` leaves of a URL's user part, and of a /t/TOKEN path token
@@ -63,8 +67,9 @@ _URL_IN_TEXT = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>]*""")
 # where a comma-separated list of URLs (UV_FIND_LINKS, CONDA_CHANNELS) goes on to its next URL
 _NEXT_URL = re.compile(r",(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 # user:password@host without a scheme (a mistyped mirror URL quoted back in an error): the
-# user:password part; an e-mail address (no colon) or a URL's own user part (after ://) is not this
-_BARE_USER_PART = re.compile(r"""(?<![^\s'"<>(\[{=,])[^\s'"<>/:@=]+:[^\s'"<>/@]*@(?=[A-Za-z0-9\[])""")
+# user:password part; an e-mail address (no colon) or a URL's own user part (after ://) is not this.
+# The host may be missing too ("bob:pw@: not an http(s) URL"): the @ then ends the text, a word or a list item.
+_BARE_USER_PART = re.compile(r"""(?<![^\s'"<>(\[{=,])[^\s'"<>/:@=]+:[^\s'"<>/@]*@(?=[A-Za-z0-9\[:,'"\s]|$)""")
 # host.name[:port]/.../t/TOKEN without a scheme (the same mistake, for a channel): the token
 _BARE_PATH_TOKEN = re.compile(r"""(?<![^\s'"<>(\[{=,@])((?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+(?::[0-9]+)?"""
                               r"""(?:/[^\s'"<>/]*)*?/t/)[A-Za-z0-9-]+(?![A-Za-z0-9_-])""")

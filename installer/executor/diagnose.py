@@ -42,6 +42,7 @@ _PATTERNS: tuple[_Pattern, ...] = tuple(_Pattern(n, re.compile(r, re.IGNORECASE)
     ("apt-lock", r"Could not get lock /var/lib/dpkg|Unable to acquire the dpkg frontend lock"),
     ("apt-no-package", r"E: Unable to locate package (?P<package>\S+)"),
     ("sudo-password", r"sudo: a (?:terminal|password) is required"),
+    ("sudo-setenv", r"sudo: sorry, you are not allowed to set the following environment variables"),
     ("version-not-found", r"there is no version of (?P<package>\S+)|No matching distribution found for "
                           r"(?P<package2>\S+)|(?P<package3>\S+) was not found in the (?:package registry|provided "
                           r"package locations)(?: and you require (?P<req>[^,\s]+))?|"
@@ -85,6 +86,11 @@ def _explain(name: str, package: str | None) -> Diagnosis:
         return Diagnosis(_("apt does not know the package {package}", package=what),
                          _("run `sudo apt-get update`, and check that the repository it comes from is "
                            "configured (the plan's earlier steps add it)"))
+    if name == "sudo-setenv":
+        return Diagnosis(_("sudoers lets this step run as root but not pass on its settings (the SETENV tag is "
+                           "missing)"),
+                         _("add SETENV to your sudoers rule (`USER ALL=(root) NOPASSWD:SETENV: ...`; a rule for "
+                           "ALL has it), or run torch-setup as root; then run again"))
     if name == "sudo-password":
         return Diagnosis(_("sudo needs a password and there is no terminal to ask for it"),
                          _("run `sudo -v` in this terminal first, then run again"))

@@ -1,9 +1,25 @@
 """One child process: argv only, its own process group, output line by line, a deadline, a cancel switch.
 
-The child runs in a new session, so Ctrl-C at the terminal reaches torch-setup alone, which then ends
-the child's whole process group (SIGTERM, then SIGKILL after a grace period). The child also gets
-PR_SET_PDEATHSIG: if torch-setup is killed outright (SIGKILL), the kernel kills the child too, so a
-resumed run never races a leftover installer writing into the same environment.
+The child leads a process group of its own, so Ctrl-C at the terminal (SIGINT to the foreground group)
+reaches torch-setup alone, which then ends the child's whole group (SIGTERM, then SIGKILL after a grace
+period). The child also gets PR_SET_PDEATHSIG: if torch-setup is killed outright (SIGKILL), the kernel
+kills the child too, so a resumed run never races a leftover installer writing into the same environment.
+
+Which session the group is in depends on the command (`_keeps_terminal`):
+- through sudo (a root step; the allowlist never lets a recipe name sudo, so only sudo.wrap puts it
+  first): our session. sudo's default tty tickets key the password the user typed for `sudo -v` to the
+  terminal and the session; in a session of its own the step's `sudo -n` finds no ticket and fails with
+  "a password is required", for every user whose sudo asks for one.
+- anything else: a new session, with no terminal at all. A step runs code from packages (a build
+  backend); without a terminal it can neither use that sudo ticket nor push keystrokes into the user's
+  shell (TIOCSTI), and a program that wants to prompt fails at once (ENXIO) rather than waiting.
+
+Why a root step in our session is safe: its stdin is /dev/null or a pipe, never the terminal, so reading
+stdin stops nothing; its group is not the foreground group, and SIGTTIN is ignored for it, so a program
+that opens /dev/tty to read gets EIO at once (as good as the ENXIO it got before) instead of being
+stopped until the step's deadline (sudo hands the ignored signal on, with or without its `use_pty`);
+`sudo -n` itself never prompts. Writing to the terminal is not stopped (no TOSTOP by default), but what
+could write there runs as root already.
 """
 
 from __future__ import annotations
@@ -25,17 +41,37 @@ _PR_SET_PDEATHSIG = 1
 
 
 _PRCTL: Any
+_SIGNAL: Any
 try:
-    # loaded here, in the parent: between fork and exec the child only calls the function (no dlopen,
+    # loaded here, in the parent: between fork and exec the child only calls the functions (no dlopen,
     # no lock another thread might hold), which keeps it safe when the run happens in a worker thread
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+    _PRCTL = _LIBC.prctl
+    _SIGNAL = _LIBC.signal
+    _SIGNAL.argtypes = (ctypes.c_int, ctypes.c_void_p)
+    _SIGNAL.restype = ctypes.c_void_p
 except (OSError, AttributeError):
-    _PRCTL = None
+    _PRCTL = _SIGNAL = None
+_SIG_IGN = ctypes.c_void_p(1)  # glibc's SIG_IGN, ((__sighandler_t) 1)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _own_group_on_our_terminal() -> None:  # runs in the child between fork and exec
+    """A group of its own in our session (Python 3.10 has no `process_group=`): setpgid, prctl and
+    signal are plain system calls. SIG_IGN survives exec, and sudo hands it on to the command."""
+    os.setpgid(0, 0)
+    if _SIGNAL is not None:
+        _SIGNAL(int(signal.SIGTTIN), _SIG_IGN)
+    _die_with_parent()
+
+
+def _keeps_terminal(argv: tuple[str, ...]) -> bool:
+    """Whether the child stays in our session: only a command run through sudo (see the module's doc)."""
+    return bool(argv) and os.path.basename(argv[0]) == "sudo"
 
 
 @dataclass
@@ -129,13 +165,15 @@ class Child:
 
     def lines(self) -> Iterator[tuple[str, str]]:
         try:
+            terminal = _keeps_terminal(self.argv)
             proc = subprocess.Popen(  # noqa: S603 - an argv list from a checked plan, never a shell
                 list(self.argv), env=self.env, cwd=self.cwd,
                 stdin=subprocess.DEVNULL if self.input is None else subprocess.PIPE,
                 # one pipe for both streams: the lines arrive in the order the child wrote them, so the
                 # tail of a failure ends with its reason (two pipes read by two threads could not say)
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=not terminal,
+                # only system calls (setpgid, signal, prctl) between fork and exec: async-signal-safe
+                preexec_fn=_own_group_on_our_terminal if terminal else _die_with_parent,  # noqa: PLW1509
             )
         except OSError as exc:
             self.outcome.error = f"{self.argv[0]}: {exc.strerror or exc}"

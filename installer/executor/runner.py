@@ -478,7 +478,7 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     with RunLock(state):
         if plan.needs_root:
             sudo.preflight(needs_root=True, interactive=interactive,
-                           steps=[s.id for s in plan.steps if s.root])
+                           steps=[s.id for s in plan.steps if s.root], env_names=sudo.root_env_names(plan))
         yield from _run_locked(plan, cancel, state)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from installer.errors import InputError, TorchSetupError
 from installer.i18n import _
+from installer.plan.model import Command, Plan
 
 
 def is_root(euid: int | None = None) -> bool:
@@ -31,8 +32,11 @@ def wrap(argv: Iterable[str], *, root: bool, env: Mapping[str, str] | None = Non
          euid: int | None = None, sudo: str | None = None) -> tuple[str, ...]:
     """The argv that runs `argv` for a step: unchanged unless the step needs root and we are not root.
 
-    sudo resets the environment, so the variables the step declares (DEBIAN_FRONTEND, proxies, ...)
-    are handed over explicitly through `env`, as argv items: nothing passes through a shell.
+    sudo resets the environment, so the variables the step declares (DEBIAN_FRONTEND, proxies, an index
+    URL with its password) are named in `--preserve-env`: only their names are in argv, which any user
+    reads in `ps` for as long as the step runs; their values come from the environment the caller starts
+    this argv with, which must hold `env` (the executor's scrubbed environment does). sudoers must allow
+    it (a rule for ALL, or the SETENV tag): `preflight` checks, given the names.
     """
     argv = tuple(argv)
     if not root or is_root(euid):
@@ -42,25 +46,54 @@ def wrap(argv: Iterable[str], *, root: bool, env: Mapping[str, str] | None = Non
         raise TorchSetupError(
             _("this step needs root, torch-setup is not running as root, and sudo is not installed"),
             hint=_("run torch-setup as root, or install sudo"))
-    pairs = tuple(f"{k}={v}" for k, v in sorted((env or {}).items()))
-    return (exe, "-n", "--", "env", *pairs, *argv) if pairs else (exe, "-n", "--", *argv)
+    keep = _keep_option(env or {})
+    return (exe, "-n", keep, "--", *argv) if keep else (exe, "-n", "--", *argv)
 
 
-def _probe(exe: str) -> tuple[bool, str]:
+def _keep_option(names: Iterable[str]) -> str:
+    """`--preserve-env=A,B` for these variable names; "" for none."""
+    names = sorted(set(names))
+    bad = [n for n in names if not n or "," in n or "=" in n]
+    if bad:  # recipes only declare NAME-shaped variables (installer.plan.recipe): a kind's own mistake
+        raise ValueError(f"not an environment variable name sudo can pass on: {bad[0]!r}")
+    return "--preserve-env=" + ",".join(names) if names else ""
+
+
+def root_env_names(plan: Plan) -> tuple[str, ...]:
+    """The variables the plan's root steps hand to their commands (fallbacks included): what sudo must
+    let through, for `preflight`."""
+    names: set[str] = set()
+    for step in plan.steps:
+        if not step.root:
+            continue
+        for cmd in step.commands:
+            current: Command | None = cmd
+            while current is not None:
+                names.update(k for k, _v in current.env)
+                current = current.fallback
+    return tuple(sorted(names))
+
+
+def _probe(exe: str, env_names: tuple[str, ...] = ()) -> tuple[bool, str]:
+    """Whether `sudo -n true` runs (with `env_names` passed on, when given), and sudo's words if not."""
+    keep = _keep_option(env_names)
+    # sudo refuses to pass on a variable only when it is set: set each (empty) so that the answer is real
+    env = {**os.environ, **{name: os.environ.get(name, "") for name in env_names}}
     try:
-        proc = subprocess.run([exe, "-n", "true"], capture_output=True, text=True, timeout=15,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run([exe, "-n", *([keep] if keep else []), "true"], capture_output=True, text=True,
+                              timeout=15, stdin=subprocess.DEVNULL, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     return proc.returncode == 0, proc.stderr.strip()
 
 
 def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
-              euid: int | None = None, sudo: str | None = None) -> None:
+              env_names: Iterable[str] = (), euid: int | None = None, sudo: str | None = None) -> None:
     """Make sure the root steps of a plan can run, before the first step of it runs.
 
-    Raises TorchSetupError when they cannot: no sudo, not allowed, or (unattended) a password
-    would be needed. `steps` names the root steps, for the message.
+    Raises TorchSetupError when they cannot: no sudo, not allowed, (unattended) a password would be
+    needed, or sudo would not pass on the variables the steps declare (`env_names`: root_env_names).
+    `steps` names the root steps, for the message.
     """
     if not needs_root or is_root(euid):
         return
@@ -72,8 +105,12 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
               steps=names or "?"),
             hint=_("run torch-setup as root, or install sudo"))
     ok, why = _probe(exe)
-    if ok:
-        return
+    if not ok:
+        _ask_once(exe, interactive=interactive, names=names, why=why)
+    _check_env_passes(exe, tuple(env_names), names)
+
+
+def _ask_once(exe: str, *, interactive: bool, names: str, why: str) -> None:
     if interactive:
         # a person is at the terminal: sudo asks for the password once, then `sudo -n` works
         if subprocess.run([exe, "-v"]).returncode == 0:  # noqa: S603 - fixed argv, no shell
@@ -85,6 +122,21 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
           "type: {steps} ({why})", steps=names or "?", why=why or "sudo -n failed"),
         hint=_("run `sudo -v` just before `torch-setup install`, run it as root, or allow this user "
                "NOPASSWD in sudoers; nothing was changed"))
+
+
+def _check_env_passes(exe: str, env_names: tuple[str, ...], names: str) -> None:
+    """sudoers that name commands without the SETENV tag let them run but refuse `--preserve-env`: say
+    so before the first step rather than at the first root step, halfway through the run."""
+    if not env_names:
+        return
+    ok, why = _probe(exe, env_names)
+    if ok:
+        return
+    raise TorchSetupError(
+        _("sudo would run these steps as root but not pass on their settings ({variables}): {steps} ({why})",
+          variables=", ".join(env_names), steps=names or "?", why=why or "sudo -n failed"),
+        hint=_("allow it in sudoers with the SETENV tag (`USER ALL=(root) NOPASSWD:SETENV: ...`), or run "
+               "torch-setup as root; nothing was changed"))
 
 
 def keep_alive(*, euid: int | None = None, sudo: str | None = None) -> bool:

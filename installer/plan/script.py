@@ -39,15 +39,19 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _command(cmd: Command, root: bool) -> str:
-    prefix = ""
-    if cmd.env and (root or not all(_NAME.fullmatch(k) for k, _v in cmd.env)):
-        # through sudo, which passes on only what `env` sets after it; or a name bash cannot assign
-        prefix = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in cmd.env) + " "
-    elif cmd.env:
-        # bash's own assignments, not `env`: no process shows the values (an index password) in its argv
-        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in cmd.env) + " "
-    sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
-    line = f"{sudo}{prefix}{_q(cmd.argv)}"
+    keep = ""
+    if cmd.env and all(_NAME.fullmatch(k) for k, _v in cmd.env):
+        # bash's own assignments, not `env`: no process shows the values (an index password) in its argv;
+        # sudo, which resets the environment, is told the names to pass on, as the executor does
+        assign = " ".join(f"{k}={shlex.quote(v)}" for k, v in cmd.env) + " "
+        keep = " --preserve-env=" + ",".join(k for k, _v in cmd.env) if root else ""
+        before, after = assign, ""
+    elif cmd.env:  # a name bash cannot assign: `env` sets it, after sudo
+        before, after = "", "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in cmd.env) + " "
+    else:
+        before = after = ""
+    sudo = '${SUDO[@]+"${SUDO[@]}"' + keep + '} ' if root else ""
+    line = f"{before}{sudo}{after}{_q(cmd.argv)}"
     if cmd.ok_codes != (0,):
         codes = " ".join(str(c) for c in cmd.ok_codes)
         line = (f"{{ rc=0; {line} || rc=$?; case \" {codes} \" in *\" $rc \"*) ;; *) "

@@ -223,7 +223,7 @@ class Engine:
         from installer.executor import sudo
 
         sudo.preflight(needs_root=plan.needs_root, interactive=interactive,
-                       steps=[s.id for s in plan.steps if s.root])
+                       steps=[s.id for s in plan.steps if s.root], env_names=sudo.root_env_names(plan))
 
     def run_plan(self, plan: Plan, *, dry_run: bool, cancel: threading.Event) -> Iterator[Event]:
         run_plan = _need("installer.executor", "run_plan")

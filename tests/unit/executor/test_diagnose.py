@@ -33,6 +33,8 @@ def lines(*names: str) -> list[str]:
     (["uv-no-space.txt"], "the disk is full (No space left on device)"),
     (["pip-no-space.txt"], "the disk is full (No space left on device)"),
     (["apt-unable-to-locate.txt"], "apt does not know the package nvidia-driver-999"),
+    (["sudo-setenv.txt"],
+     "sudoers lets this step run as root but not pass on its settings (the SETENV tag is missing)"),
     (["pip-externally-managed.txt"],
      "this Python is managed by the operating system (PEP 668) and refuses pip installs"),
 ])

@@ -45,7 +45,9 @@ def test_script_is_valid_bash_with_everything_quoted():
     assert shlex.quote(HOSTILE) in script
     assert "# why: why it matters" in script
     assert "# --- step 2/2 [root]: driver" in script
-    assert "SUDO=(sudo)" in script and '${SUDO[@]+"${SUDO[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get' in script
+    # the values are bash's assignments (no argv shows them); sudo is told the names to pass on
+    assert "SUDO=(sudo)" in script and ('DEBIAN_FRONTEND=noninteractive ${SUDO[@]+"${SUDO[@]}"'
+                                        ' --preserve-env=DEBIAN_FRONTEND} apt-get') in script
     assert "|| python3 -m venv" in script
     assert "sha256sum --check" in script
     assert "# note: a note with a newline" in script  # a newline cannot end a comment early
@@ -124,3 +126,38 @@ def test_a_reboot_step_stops_the_script_until_the_machine_rebooted(tmp_path):
     marker.write_text("an-earlier-boot\n")
     subprocess.run(["bash", "-c", script], env=env, check=True, capture_output=True)
     assert after.exists() and counter.read_text() == "x\n"
+
+
+SUDO_EXE = shutil.which("sudo")
+SETPRIV = shutil.which("setpriv")
+SYSTEM_PY = shutil.which("python3", path="/usr/bin:/bin") or "/usr/bin/python3"
+
+
+def _root_step_script() -> str:
+    code = "import os; print(os.geteuid(), os.environ.get('MARK'), os.environ.get('PIP_INDEX_URL'))"
+    step = Step(id="root-env", title="t", kind="command", root=True,
+                commands=(Command(argv=(SYSTEM_PY, "-c", code),
+                                  env=(("MARK", "step env"), ("PIP_INDEX_URL", "https://bob:pw@idx.example/s"))),))
+    return render_script(Plan(steps=(step,)), show_secrets=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the script's own root path: SUDO=() when it runs as root")
+def test_a_root_step_gets_its_variables_when_the_script_runs_as_root():
+    out = subprocess.run(["bash", "-c", _root_step_script()], capture_output=True, text=True, check=True).stdout
+    assert "0 step env https://bob:pw@idx.example/s" in out
+
+
+@pytest.mark.skipif(not (SUDO_EXE and SETPRIV and os.geteuid() == 0),
+                    reason="needs root (to add a sudoers rule), sudo and setpriv to act as the user nobody")
+def test_a_root_step_gets_its_variables_through_the_real_sudo():
+    rule = Path("/etc/sudoers.d/zz-torch-setup-script-test")
+    rule.write_text(f"nobody ALL=(root) NOPASSWD:SETENV: {SYSTEM_PY}\n")
+    rule.chmod(0o440)
+    try:
+        proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c",
+                               _root_step_script()], capture_output=True, text=True, cwd="/",
+                              env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, stdin=subprocess.DEVNULL)
+    finally:
+        rule.unlink()
+    assert proc.returncode == 0, proc.stderr
+    assert "0 step env https://bob:pw@idx.example/s" in proc.stdout

@@ -1,5 +1,5 @@
-"""sudo: root steps wrapped only when needed, env handed over as argv, and a clear stop when a password
-would be needed in an unattended run. The last two tests run the real sudo as the real user `nobody`."""
+"""sudo: root steps wrapped only when needed, env handed over by name (--preserve-env), and a clear stop
+when a password would be needed in an unattended run. The last two tests run the real sudo as the real user `nobody`."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ def test_root_step_as_root_runs_as_is():
         "apt-get", "install", "-y", "x")
 
 
-def test_root_step_as_user_goes_through_sudo_n_with_its_env():
+def test_root_step_as_user_goes_through_sudo_n_with_its_env_by_name():
     argv = wrap(["apt-get", "install", "-y", "x"], root=True, euid=1000, sudo="/usr/bin/sudo",
-                env={"DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C.UTF-8"})
-    assert argv == ("/usr/bin/sudo", "-n", "--", "env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C.UTF-8",
+                env={"LC_ALL": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"})
+    assert argv == ("/usr/bin/sudo", "-n", "--preserve-env=DEBIAN_FRONTEND,LC_ALL", "--",
                     "apt-get", "install", "-y", "x")
     assert wrap(["true"], root=True, euid=1000, sudo="/usr/bin/sudo") == ("/usr/bin/sudo", "-n", "--", "true")
 
@@ -83,18 +83,20 @@ def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_pat
 @real_sudo
 @pytest.mark.root
 def test_wrapped_command_really_runs_as_root_with_the_step_env(tmp_path, readable_checkout):
-    """With a NOPASSWD rule (what a lab admin sets up), preflight passes and the wrapped argv runs as root."""
+    """With a NOPASSWD rule (what a lab admin sets up), preflight passes and the wrapped argv runs as root,
+    the step's variable passed on (SETENV: sudo refuses --preserve-env without it, see test_sudo_env)."""
     rule = Path("/etc/sudoers.d/zz-torch-setup-test")
-    rule.write_text("nobody ALL=(root) NOPASSWD: /usr/bin/env, /usr/bin/true\n")
+    rule.write_text(f"nobody ALL=(root) NOPASSWD:SETENV: {SYSTEM_PY}, /usr/bin/true\n")
     rule.chmod(0o440)
     try:
         check = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", CHILD], capture_output=True, text=True,
                                cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
                                stdin=subprocess.DEVNULL, timeout=60)
         assert check.stdout.strip() == "ok", check.stdout + check.stderr
-        code = ("import subprocess, sys; from installer.executor.sudo import wrap; "
-                "argv = wrap(['/usr/bin/python3', '-c', 'import os; print(os.geteuid(), os.environ[\"MARK\"])'], "
-                "root=True, env={'MARK': 'step-env'}); sys.exit(subprocess.run(argv).returncode)")
+        code = ("import os, subprocess, sys; from installer.executor.sudo import wrap; "
+                f"argv = wrap([{SYSTEM_PY!r}, '-c', 'import os; print(os.geteuid(), os.environ[\"MARK\"])'], "
+                "root=True, env={'MARK': 'step-env'}); "
+                "sys.exit(subprocess.run(argv, env={**os.environ, 'MARK': 'step-env'}).returncode)")
         out = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", code], capture_output=True, text=True,
                              cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
                              stdin=subprocess.DEVNULL, timeout=60)
