@@ -16,6 +16,17 @@ _UNIT = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*(" + "|".join(sorted(_UNITS, ke
                    re.IGNORECASE)
 
 
+def add_hardware(parser: argparse.ArgumentParser, help: str) -> None:
+    """`--hardware F` after the command. SUPPRESS: when it is not given there, the global one (before the
+    command: `torch-setup --hardware F plan ...`) must not be overwritten by this parser's default."""
+    parser.add_argument("--hardware", metavar="F", default=argparse.SUPPRESS, help=help)
+
+
+def hardware(args: argparse.Namespace) -> str | None:
+    """The saved hardware report to use, from before or after the command; None: detect this machine."""
+    return getattr(args, "hardware", None)
+
+
 def seconds(low: float, high: float) -> Callable[[str], float]:
     """An argparse type for a time limit: a number of seconds in [low, high], else a usage error (exit 2)."""
 

@@ -6,16 +6,19 @@ import argparse
 import json
 import sys
 
+from installer.commands.arguments import add_hardware, hardware
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the hardware report as JSON (the contract)")
+    add_hardware(parser, "show a saved hardware report (from `detect --json`) instead of detecting")
     parser.add_argument("--python", metavar="PATH", default=None,
                         help="the interpreter PyTorch is for (default: the one running torch-setup)")
 
 
 def run(args: argparse.Namespace) -> int:
-    hardware = getattr(args, "hardware", None)
-    if hardware is None:
+    saved = hardware(args)
+    if saved is None:
         # the plain-dict path: the same document the model gives, without pydantic's import (half the budget)
         from installer.hardware.detection import detect_dict
 
@@ -23,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from installer.hardware import load_or_detect
 
-        data = load_or_detect(hardware, python=args.python).to_dict()
+        data = load_or_detect(saved, python=args.python).to_dict()
     from installer.redaction import redact_data
 
     data = redact_data(data)  # shared in forum posts and issues: no index password or token in it

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import add_hardware, hardware, seconds
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", metavar="PATH",
                         help="the interpreter (or env folder) to examine; default: the active environment's python")
-    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    add_hardware(parser, "use a saved hardware report instead of detecting")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--timeout", type=seconds(1, 3600), default=180.0, metavar="S",
                         help="time limit for the checks run in the interpreter (default 180)")
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.redaction import redact_data, redact_text
 
     python = resolve_python(args.python)
-    report = load_or_detect(args.hardware, python=python)
+    report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
     findings = diagnose(report, verify)
     ok = verdict(findings)
@@ -42,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
               else _("none"))
     say(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
-    say(_("torch: {version} ({variant}) in {python}", version=verify.get("torch_version") or "-",
-          variant=verify.get("variant") or "-", python=python))
+    if verify.get("torch_version"):
+        say(_("torch: {version} ({variant}) in {python}", version=verify["torch_version"],
+              variant=verify.get("variant") or "-", python=python))
+    else:  # the checks below say why
+        say(_("torch: does not import in {python}", python=python))
     say(_("checks:"))
     say("\n".join(render_checks(verify.get("checks") or [])))
     say(_("findings:"))

@@ -14,12 +14,12 @@ import sys
 import threading
 from typing import Any
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import add_hardware, hardware, seconds
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
-    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    add_hardware(parser, "use a saved hardware report instead of detecting")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="show one line per step; the commands' output goes only to the log")
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
                                 f=args.answers))
-    answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
+    answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout)
     if not args.yes:
         if not _confirm(plan):
             print(_("nothing was changed"))

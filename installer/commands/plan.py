@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import add_hardware, hardware, seconds
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
-    parser.add_argument("--hardware", metavar="F", help="plan for a saved hardware report instead of this machine")
+    add_hardware(parser, "plan for a saved hardware report instead of this machine")
     parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
                         help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
     parser.add_argument("--show-secrets", action="store_true",
@@ -25,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from installer.plan.ahead import plan_from_files
     from installer.plan.script import render_script
 
-    _answers, _report, plan = plan_from_files(args.answers, args.hardware, probe_timeout=args.probe_timeout)
+    _answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout)
     print(render_script(plan, show_secrets=args.show_secrets), end="")
     return 0

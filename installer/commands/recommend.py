@@ -8,11 +8,11 @@ import json
 import re
 import sys
 
+from installer.commands.arguments import add_hardware, hardware
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: the global --hardware (before the command) must survive when this one is not given
-    parser.add_argument("--hardware", metavar="F", default=argparse.SUPPRESS,
-                        help="use a saved hardware report (from `detect --json`) instead of detecting")
+    add_hardware(parser, "use a saved hardware report (from `detect --json`) instead of detecting")
     parser.add_argument("--python", metavar="X.Y", default=None,
                         help="the Python the environment will use (default: the one in the report)")
     parser.add_argument("--torch", metavar="VERSION", default=None, help="only this torch release (X.Y.Z or X.Y)")
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
         raise InputError(_("not a Python version: {v!r}", v=args.python), key="--python",
                          hint=_("write it as major.minor, e.g. 3.12"))
-    report = load_or_detect(getattr(args, "hardware", None))
+    report = load_or_detect(hardware(args))
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
                     keep_driver=args.keep_driver, torch_key="--torch")
     if args.json:

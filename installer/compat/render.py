@@ -25,13 +25,19 @@ def _requirements(c: Choice) -> str:
 
 def _machine(rec: Recommendation) -> str:
     f = rec.facts
-    bits = [f.get("platform_text") or f.get("platform") or "?"]
+    gpus: list[str] = []
     for g in f.get("nvidia_gpus", []):
         cc = g.get("compute_capability") or "?"
         arch = f", {g['arch']}" if g.get("arch") else ""
-        bits.append(_("{name} (compute capability {cc}{arch})", name=g["name"], cc=cc, arch=arch))
+        gpus.append(_("{name} (compute capability {cc}{arch})", name=g["name"], cc=cc, arch=arch))
     for g in f.get("amd_gpus", []):
-        bits.append(f"{g['name']} ({g.get('gfx') or '?'})")
+        gpus.append(f"{g['name']} ({g.get('gfx') or '?'})")
+    # eight H100s are one line, "8x NVIDIA H100 ...", as doctor says it, not the same words eight times
+    counts = dict.fromkeys(gpus, 0)
+    for text in gpus:
+        counts[text] += 1
+    bits = [f.get("platform_text") or f.get("platform") or "?"]
+    bits += [f"{n}x {text}" if n > 1 else text for text, n in counts.items()]
     if f.get("driver"):
         bits.append(_("NVIDIA driver {v} (CUDA {c})", v=f["driver"], c=f.get("driver_cuda") or "?"))
     elif f.get("driver_loaded"):

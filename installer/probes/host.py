@@ -112,6 +112,46 @@ def check_interpreter(python: str, env: dict[str, str] | None = None) -> None:
         raise InputError(_("{path} is Python {version}: torch needs Python 3", path=python, version=version),
                          key="--python",
                          hint=_("give the python of the environment to check, e.g. .venv-torch/bin/python"))
+    refuse_unsupported(python, version)
+
+
+def refuse_unsupported(python: str, version: str | None) -> None:
+    """InputError (exit 2) when `version` ("3.5", "3.5.10") is older than every Python that a PyTorch
+    release in the compatibility data has wheels for: no torch can be there to check, and the probes
+    themselves do not run on it (a SyntaxError, once shown as a failed check, exit 1)."""
+    if not version:
+        return
+    try:
+        given = tuple(int(x) for x in version.split(".")[:2])
+    except ValueError:
+        return
+    oldest, lowest, newest, newest_lowest = _supported_pythons()
+    if given >= lowest:
+        return
+    raise InputError(
+        _("{path} is Python {version}: no PyTorch release torch-setup knows has wheels for it (the oldest, "
+          "torch {oldest}, needs Python {lowest} or newer)", path=python, version=".".join(map(str, given)),
+          oldest=oldest, lowest=_dotted(lowest)),
+        key="--python",
+        hint=_("give the python of an environment with Python {lowest} or newer (the newest torch, {newest}, "
+               "needs {newest_lowest} or newer), e.g. .venv-torch/bin/python", lowest=_dotted(lowest),
+               newest=newest, newest_lowest=_dotted(newest_lowest)))
+
+
+def _supported_pythons() -> tuple[str, tuple[int, int], str, tuple[int, int]]:
+    """From the compatibility data: the oldest release and the lowest Python it (or any release) has
+    wheels for, on any platform; the newest release and its lowest Python."""
+    from installer.compat.data import load
+    from installer.compat.solver import parse_range
+
+    released = load().released()  # newest first
+    lows = [(min(parse_range(text)[0] for text in r.python.values()), r.torch) for r in released if r.python]
+    lowest, oldest = min(reversed(lows), key=lambda low_torch: low_torch[0])  # the oldest of equals
+    return oldest, lowest, lows[0][1], lows[0][0]
+
+
+def _dotted(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
@@ -175,6 +215,9 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
         return _probe_failure(exe, _("could not start {python}: {error}", python=exe, error=exc),
                               _("check that {python} is a working Python interpreter", python=exe))
     result = _last_json(proc.stdout)
+    if result is not None:
+        # it answered, as Python 3.6 still does: a Python no torch release supports is the wrong --python
+        refuse_unsupported(exe, (result.get("python") or {}).get("version"))
     if result is None:
         check_interpreter(exe, env)  # no verdict: from a Python whose torch broke (exit 1), or from no Python
         tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"

@@ -38,8 +38,11 @@ def render_checks(checks: list[dict[str, Any]]) -> list[str]:
 
 def render_verify(result: dict[str, Any]) -> str:
     python = (result.get("python") or {}).get("executable") or "?"
-    head = _("torch {version} ({variant} build) in {python}", version=result.get("torch_version") or "-",
-             variant=result.get("variant") or "-", python=python)
+    if result.get("torch_version"):
+        head = _("torch {version} ({variant} build) in {python}", version=result["torch_version"],
+                 variant=result.get("variant") or "-", python=python)
+    else:  # the checks below say why ("No module named 'torch'", a missing library)
+        head = _("torch does not import in {python}", python=python)
     lines = [head]
     for dev in result.get("devices") or []:
         if dev.get("type") == "cuda":

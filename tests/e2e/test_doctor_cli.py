@@ -50,6 +50,13 @@ def test_build_without_the_gpu_arch(cli):
     assert "no kernels for sm_120 in this build" in r.stdout
 
 
+def test_an_interpreter_without_torch_is_said_in_words(cli):
+    r = cli("doctor", "--python", sys.executable, "--hardware", str(FIX.parent / "machines" / "cpu-only.json"))
+    assert r.returncode == 1
+    assert f"torch: does not import in {sys.executable}" in r.stdout.splitlines()
+    assert "torch is not installed in" in r.stdout
+
+
 def test_healthy_cpu_machine_exits_zero(cli, torch_python):
     r = cli("doctor", "--python", str(torch_python), "--hardware", str(FIX.parent / "machines" / "cpu-only.json"))
     assert r.returncode == 0, r.stdout + r.stderr

@@ -39,6 +39,14 @@ def test_plain_text_output(cli, torch_python):
     assert r.stdout.rstrip().endswith("verify: PASS")
 
 
+def test_an_interpreter_without_torch_is_named_as_such_not_as_torch_dash(cli):
+    r = cli("verify", "--python", sys.executable)  # torch-setup's own venv: torch is never installed there
+    assert r.returncode == 1
+    first = r.stdout.splitlines()[0]
+    assert first == f"torch does not import in {sys.executable}", first
+    assert "No module named 'torch'" in r.stdout and r.stdout.rstrip().endswith("verify: FAIL")
+
+
 def test_torch_compile_smoke_test_with_a_time_limit(cli, torch_python):
     r = cli("verify", "--python", str(torch_python), "--compile", "--compile-timeout", "240", "--json")
     out = json.loads(r.stdout)

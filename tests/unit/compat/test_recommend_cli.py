@@ -29,6 +29,14 @@ def test_text_with_all_lists_what_was_refused_and_why(cli):
     assert "Refused:" not in short.stdout and "--all" in short.stdout
 
 
+def test_identical_gpus_are_counted_not_repeated(cli):
+    eight = cli("recommend", "--hardware", str(MACHINES / "h100x8-565.json")).stdout.splitlines()[0]
+    assert "8x NVIDIA H100 80GB HBM3 (compute capability 9.0, Hopper)," in eight and eight.count("H100") == 1
+    mixed = cli("recommend", "--hardware", str(MACHINES / "mixed-3090-v100-580.json")).stdout.splitlines()[0]
+    assert ("NVIDIA GeForce RTX 3090 (compute capability 8.6, Ampere), 2x Tesla V100-SXM2-32GB (compute "
+            "capability 7.0, Volta)") in mixed
+
+
 def test_python_flag_changes_the_answer(cli):
     r = cli("recommend", "--hardware", str(MACHINES / "k80-470.json"), "--python", "3.11", "--json")
     assert json.loads(r.stdout)["choices"][0]["torch"] == "2.7.1"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from installer.cli import COMMANDS, build_parser
 from installer.i18n import _, language_from_env, set_language
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_every_subcommand_has_help(cli):
@@ -119,3 +123,20 @@ def test_bad_option_values_are_usage_errors_before_anything_runs(cli, tmp_path, 
     assert result.returncode == 2, result.stdout + result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["detect", "--json"], ["recommend", "--json"], ["plan", "--answers", "A"],
+                                     ["install", "--answers", "A", "--yes"], ["doctor", "--json"]])
+def test_a_saved_report_is_used_before_or_after_the_command(cli, tmp_path, command):
+    """`torch-setup --hardware F plan` planned for this machine: the command's own default overwrote it."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("version: 1\ntarget: {kind: venv, path: env}\ntorch: {version: 2.13.0, variant: auto}\n"
+                       "method: pip\ndriver: {install: true}\n")
+    amd = str(REPO / "tests" / "fixtures" / "machines" / "amd-rx7900xtx.json")
+    argv = [a if a != "A" else str(answers) for a in command]
+    for line in (["--hardware", amd, *argv], [*argv, "--hardware", amd]):
+        r = cli(*line, cwd=tmp_path)
+        out = r.stdout + r.stderr
+        # the AMD machine's report, wherever the option stands: its GPU, or the driver refused for it
+        assert "RX 7900 XTX" in out or "GPUs found: amd" in out, (line, out)
+    assert not (tmp_path / "env").exists()
