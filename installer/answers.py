@@ -325,10 +325,15 @@ def answers_from_located(located: Located) -> Answers:
 
 def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
-    (message, hint); None when it can. Only a file in its place, or in place of a folder above it, is
-    a problem: a folder still missing is created by the run."""
+    (message, hint); None when it can. The rules an answers file's paths follow (no ~user that does not
+    exist, no Windows path, ...), then a file in its place, or in place of a folder above it: a folder
+    still missing is created by the run. Stats only: the wizard asks at each key of its Folder field."""
     from installer.paths import absolute, blocking_file
 
+    try:
+        _path(path)
+    except ValueError as exc:
+        return str(exc), getattr(exc, "hint", "") or _("choose another path")
     full = absolute(path, cwd or os.getcwd())
     probe = blocking_file(full)
     if probe is None:

@@ -8,7 +8,6 @@ of the engine that is missing shows up as a clear `EngineUnavailable` on the scr
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,16 +38,6 @@ def _need(module: str, name: str) -> Any:
             _("{what} is not available in this installation", what=f"{module}.{name}"),
             hint=_("update torch-setup, or use the command line: `torch-setup --help`"),
         ) from None
-
-
-@functools.cache
-def _path_adapter() -> Any:
-    """The answers' rule for a path, built once: the wizard checks the Folder field at each key."""
-    from pydantic import TypeAdapter
-
-    from installer.answers import PathStr
-
-    return TypeAdapter(PathStr)
 
 
 @dataclass
@@ -130,8 +119,8 @@ class Engine:
         return {version: sorted(out[version]) for version in sorted(out, key=Version, reverse=True)}
 
     def missing_extras(self, choice: dict[str, Any], extras: list[str], on_disk: dict[str, str]) -> list[str]:
-        """For a ranked choice whose torch wheel is on disk, one warning per ticked extra whose wheel is not
-        (the note a plan for it would carry when no PyTorch index answers)."""
+        """For a ranked choice whose torch wheel is on disk, a warning naming the ticked extras whose wheels
+        are not (the note a plan for it would carry when no PyTorch index answers)."""
         requirements = _need("installer.plan.local_builds", "choice_requirements")(choice, extras)
         return list(_need("installer.plan.local_builds", "extras_not_on_disk")(requirements, on_disk))
 
@@ -187,16 +176,7 @@ class Engine:
     def folder_problem(self, path: str) -> tuple[str, str] | None:
         """Why `path` cannot be the new environment's folder, as (message, hint), by the answers file's own
         rules (~nosuchuser, a Windows path, a file in the way); None when it can. Stats only."""
-        from pydantic import ValidationError
-
-        from installer.answers import folder_problem
-
-        try:
-            _path_adapter().validate_python(path)
-        except ValidationError as exc:
-            cause = exc.errors()[0].get("ctx", {}).get("error")  # the validator's own ValueError
-            return str(cause or exc), getattr(cause, "hint", "") or _("choose another path")
-        return folder_problem(path)
+        return _need("installer.answers", "folder_problem")(path)
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:
