@@ -21,7 +21,7 @@ from installer.i18n import _
 from installer.paths import absolute
 from installer.plan.ahead import PY_VERSION
 from installer.plan.driver_request import driver_request
-from installer.plan.indexes import Indexes
+from installer.plan.indexes import INDEX_METHODS, Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Plan, Step
 from installer.plan.tools import Tools
@@ -242,10 +242,11 @@ def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = 
 
 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
-    """The PyTorch index for the variant (installer.mirrors), or None when the variant needs none."""
+    """The PyTorch index for the variant (installer.mirrors), or None when the variant or the method
+    needs none."""
     from installer.plan.indexes import needs_pytorch_index
 
-    if not needs_pytorch_index(pins) or answers.mirror.pytorch == "none":
+    if not needs_pytorch_index(pins) or answers.mirror.pytorch == "none" or answers.method not in INDEX_METHODS:
         return None
     from installer.mirrors import pick_pytorch_index
 
@@ -280,7 +281,7 @@ class IndexAhead:
         """The build to probe for ahead, or None when the answers leave it to the machine (auto, latest)."""
         if answers.torch.version == "latest" or answers.torch.variant in ("auto", "mps"):
             return None
-        if answers.mirror.pytorch == "none":
+        if answers.mirror.pytorch == "none" or answers.method not in INDEX_METHODS:
             return None
         return _Speculative(answers.torch.version, answers.torch.variant)
 
@@ -317,7 +318,7 @@ def pytorch_source(answers: Answers, report: HardwareReport, pins: Any, *, timeo
     else the index picked by probing (installer.mirrors), else None."""
     from installer.plan.indexes import LocalWheels, needs_pytorch_index
 
-    if not needs_pytorch_index(pins):
+    if not needs_pytorch_index(pins) or answers.method not in INDEX_METHODS:
         return None
     if this_machine:
         folder = _local_folder(answers, report, pins, python_version)

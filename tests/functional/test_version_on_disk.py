@@ -4,7 +4,7 @@ only for this machine: a recorded machine's folders are not on this disk."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Select
+from textual.widgets import Checkbox, RadioButton, Select
 from tui_support import press_until, screen_text, settle
 
 WHEEL = "torch-{v}+{b}-cp{py}-cp{py}-manylinux_2_28_x86_64.whl"
@@ -108,5 +108,12 @@ async def test_a_ticked_extra_whose_wheel_is_missing_is_warned_of_until_unticked
         assert not app.screen.query_one("#extra-torchvision", Checkbox).value
         assert missing not in _flat(screen_text(app))
         await pilot.press("space")  # ticked again: warned again
+        await settle(pilot)
+        assert missing in _flat(screen_text(app))
+        # conda's packages come from conda-forge, not from pip's wheel folders: nothing to warn of there
+        app.screen.query_one("#method-conda", RadioButton).value = True
+        await settle(pilot)
+        assert missing not in _flat(screen_text(app))
+        app.screen.query_one("#method-pip", RadioButton).value = True
         await settle(pilot)
         assert missing in _flat(screen_text(app))

@@ -133,8 +133,17 @@ class RunfileKind(Kind):
     def compile(self, params: RunfileParams, ctx: KindContext) -> Compiled:
         system = ctx.report.os.system
         if system and system != "Linux":
-            raise InputError(_("{flavor} runfiles are Linux installers; this machine runs {system}",
-                               flavor=params.flavor, system=system))
+            # the answer that asked for it is the one to change: the error points there, not at the recipe
+            if params.flavor == "cuda":
+                raise InputError(_("NVIDIA's CUDA toolkit runfiles are for Linux, and this machine runs {system}",
+                                   system=system), key="cuda_toolkit.install",
+                                 hint=_("set cuda_toolkit.install: false (PyTorch's wheels bring the CUDA "
+                                        "libraries they need; on macOS the GPU is used through MPS, with no "
+                                        "CUDA at all)"))
+            raise InputError(_("this method needs conda, none was found, and torch-setup installs Miniforge "
+                               "on Linux only (this machine runs {system})", system=system), key="method",
+                             hint=_("install Miniforge yourself (conda-forge's installer for your system), open a "
+                                    "new terminal so that conda is on PATH, then run again; or use method: pip"))
         arch = ctx.report.os.arch or "x86_64"
         notes: list[str] = []
         key = cuda_minor(params.version, ctx) if params.flavor == "cuda" else params.version

@@ -276,6 +276,8 @@ class CombinationScreen(WizardScreen):
         rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
         if not choice or not on_disk or not rows or any(r.get("ok") for r in rows):
             return []
+        if self.pressed_id("#method", "method-pip") != "method-pip":
+            return []  # conda's packages come from conda channels, a wheelhouse is its own source
         variant, version = str(choice.get("variant")), str(choice.get("torch"))
         have = [v for v, builds in on_disk.items() if variant in builds]
         if version in have:
@@ -356,6 +358,8 @@ class CombinationScreen(WizardScreen):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.state.forget_plan()
         self.sync_visibility()
+        if event.radio_set.id == "method" and self.state.recommendation is not None:
+            self.update_warnings()  # the wheel-folder warnings are about pip's sources only
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.state.forget_plan()

@@ -173,3 +173,22 @@ def test_choose_indexes_says_why_no_index_is_needed(tmp_path):
     indexes = choose_indexes(answers, report, Pins(), LocalWheels(local_folder=str(tmp_path)))
     assert indexes.pytorch_index is None and indexes.find_links == (str(tmp_path),)
     assert any("no PyTorch index needed" in n for n in indexes.notes)
+
+
+@pytest.mark.parametrize("method", ["conda", "wheel"])
+def test_methods_that_take_no_pip_index_probe_none_and_name_none(method, monkeypatch):
+    """conda's packages come from conda channels and an offline wheelhouse is its own source: probing
+    download.pytorch.org for them cost up to the probe timeout and left a note about an index not used."""
+    probed: list[str] = []
+    monkeypatch.setattr("installer.mirrors.pick_pytorch_index",
+                        lambda *a, **k: probed.append("probed"))  # the real one goes to the network
+    extra = "wheelhouse: /srv/wheels\n" if method == "wheel" else ""
+    answers = parse_answers(f"version: 1\ntarget: {{kind: {'conda' if method == 'conda' else 'venv'}, path: env}}\n"
+                            f"torch: {{version: 2.13.0, variant: cpu}}\nmethod: {method}\n{extra}")
+    report = load_report(MACHINES / "cpu-only.json")
+    assert planner.IndexAhead.speculation(answers) is None
+    assert planner.pick_index(answers, Pins()) is None
+    assert planner.pytorch_source(answers, report, Pins(), this_machine=False) is None
+    assert probed == []
+    notes = choose_indexes(answers, report, Pins(), None).notes
+    assert not [n for n in notes if "PyTorch index" in n], notes

@@ -143,3 +143,18 @@ def test_no_linux_driver_under_wsl():
     assert not any(i.startswith(("driver", "ubuntu-drivers", "nouveau")) for i in ids), ids
     keyring = next(s for s in plan.steps if s.id == "cuda-repo").downloads[0]
     assert "/wsl-ubuntu/x86_64/" in keyring.urls[0]  # NVIDIA's WSL repository, which has no driver
+
+
+@pytest.mark.parametrize(("answers_name", "key", "words"), [
+    ("toolkit-runfile-user.yaml", "cuda_toolkit.install", "CUDA toolkit runfiles are for Linux"),
+    ("conda-env.yaml", "method", "torch-setup installs Miniforge on Linux only"),
+])
+def test_what_macos_cannot_have_is_blamed_on_the_answer_that_asked(cli, answers_name, key, words):
+    """Not on a line of recipes/*.yaml, which the person never wrote."""
+    answers = REPO / "recipes" / "answers" / answers_name
+    r = cli("plan", "--answers", str(answers), "--hardware", str(REPO / "tests" / "fixtures" / "machines" /
+                                                               "apple-m2pro.json"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"{answers}:") and f": {key}: " in first and words in first, first
+    assert "-> " in r.stderr
