@@ -49,3 +49,22 @@ async def test_a_folder_that_cannot_be_made_is_shown_and_keeps_the_screen(make_w
         await settle(pilot)
         assert app.current_name == "review" and rang == [1]
     assert app.state.draft["target"]["path"] == "envs/torch"
+
+
+async def test_an_existing_interpreter_leaves_the_hidden_folder_out(make_wizard, in_tmp):
+    """The Folder field is hidden for "an existing Python interpreter": a path left in it is not the target's,
+    and must not be refused (or used) at Review."""
+    (in_tmp / "notes.txt").write_text("a file where a folder would go\n")
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await _type_path(pilot, "notes.txt/env")
+        assert _problem(app) is not None
+        app.screen.query_one("#target-existing").value = True
+        await settle(pilot)
+        assert _problem(app) is None  # hidden with its field
+        await pilot.press("n")
+        await settle(pilot, rounds=4)
+        assert app.current_name == "review", screen_text(app)
+        assert "notes.txt" not in screen_text(app)
+    assert app.state.draft["target"]["kind"] == "existing" and "path" not in app.state.draft["target"]

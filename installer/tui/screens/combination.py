@@ -460,7 +460,9 @@ class CombinationScreen(WizardScreen):
         target = self.state.section("target")
         target["kind"] = self.pressed_id("#target-kind", "target-venv").removeprefix("target-")
         path = self.query_one("#target-path", Input).value.strip()
-        if path:
+        if target["kind"] == "existing":
+            target.pop("path", None)  # its field is hidden: what it still holds is not this target's
+        elif path:
             target["path"] = path
         python = self.query_one("#target-python", Input).value.strip()
         need_python = find_action(choice, "install-python")
