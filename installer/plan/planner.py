@@ -202,6 +202,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     steps: list[Step] = []
     notes: list[str] = list(getattr(pins, "reasons", ())) + list(indexes.notes) + ([driver_note] if driver_note else [])
     seen: set[str] = set()
+    packages = tuple(pins.requirements)
     for recipe in chosen:
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
             return KindContext(answers=answers, report=report, pins=pins, indexes=indexes, tools=tools,
@@ -209,6 +210,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
 
         for step, compiled in recipe.expand(values, context):
             notes.extend(n for n in compiled.notes if n not in notes)
+            if compiled.packages:  # conda's specs are what it installs, not the pip pins
+                packages = compiled.packages
             if not (step.commands or step.downloads or step.files):
                 continue  # a kind found nothing to do here (a mirror already as chosen): no empty step
             if step.id in seen:  # two recipes may share a step id: keep both, keep ids unique
@@ -219,7 +222,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     target = values["wheelhouse"] if builds_wheelhouse else (values["target.path"] or values["target.python"])
     summary = (
         ("torch", pins.torch), ("variant", pins.variant),
-        ("packages", " ".join(pins.requirements)),
+        ("packages", " ".join(packages)),
         ("target", str(target or "")),
         ("python", str(values["target.python_version"] if builds_wheelhouse else values["target.base_python"] or "")),
         ("method", answers.method),

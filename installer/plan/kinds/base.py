@@ -82,6 +82,9 @@ class Compiled:
     guard: Guard | None = None  # used when the recipe step gives no creates/unless of its own
     env: tuple[tuple[str, str], ...] = ()  # added to every command of the step
     notes: tuple[str, ...] = ()  # decisions worth telling the user; they go into Plan.notes
+    # the PyTorch packages as this step installs them, where they are not the pip pins (conda's specs):
+    # the plan's header shows these
+    packages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # notes are read and shared (the plan's header, install's confirmation, the wizard's Review)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
@@ -128,11 +129,12 @@ def _channel(name: str, ctx: KindContext) -> str:
     return mirror[0] if mirror is not None else name
 
 
-def torch_specs(ctx: KindContext) -> tuple[list[str], list[str], str | None]:
-    """(specs, pins for the guard, CUDA X.Y) for the chosen PyTorch on conda-forge."""
-    version = ctx.values.get("torch.version")
-    variant = str(ctx.values.get("torch.variant") or "")
-    cuda = ctx.values.get("torch.cuda")
+def torch_specs(values: Mapping[str, Any]) -> tuple[list[str], list[str], str | None]:
+    """(specs, pins for the guard, CUDA X.Y) for the chosen PyTorch on conda-forge, from the plan's
+    template values."""
+    version = values.get("torch.version")
+    variant = str(values.get("torch.variant") or "")
+    cuda = values.get("torch.cuda")
     if not version:
         raise InputError(_("no PyTorch version was resolved for the conda environment"), key="torch.version")
     if variant.startswith(("rocm", "xpu")):
@@ -147,8 +149,8 @@ def torch_specs(ctx: KindContext) -> tuple[list[str], list[str], str | None]:
     if cuda:
         specs.append(f"cuda-version={cuda}")
     for extra in ("torchvision", "torchaudio"):
-        pinned = ctx.values.get(f"pins.{extra}")
-        if pinned and extra in (ctx.values.get("torch.extras") or ()):
+        pinned = values.get(f"pins.{extra}")
+        if pinned and extra in (values.get("torch.extras") or ()):
             specs.append(f"{extra}={pinned}")
             pins.append(f"{extra}=={pinned}")
     return specs, pins, str(cuda) if cuda else None
@@ -171,12 +173,13 @@ class CondaKind(Kind):
         env: list[tuple[str, str]] = [("CONDA_PKGS_DIRS", pkgs_dir)]
         specs: list[str] = []
         pins: list[str] = []
+        tspecs: list[str] = []
         if params.action == "create":
             python = params.python or ctx.values.get("target.python_version")
             if python:
                 specs.append(f"python={'.'.join(str(python).split('.')[:2])}")
         if params.torch:
-            tspecs, pins, cuda = torch_specs(ctx)
+            tspecs, pins, cuda = torch_specs(ctx.values)
             specs += tspecs
             if cuda:
                 env.append(("CONDA_OVERRIDE_CUDA", cuda))
@@ -201,7 +204,7 @@ class CondaKind(Kind):
             guard = Guard(unless=(ctx.tools.python, "-I", "-c", INSTALLED_CHECK, params.prefix, *names))
         writable = [params.prefix, pkgs_dir] + ([miniforge] if miniforge else [])
         return Compiled(commands=(Command(argv=argv),), env=tuple(env), writable=tuple(writable), guard=guard,
-                        notes=notes)
+                        notes=notes, packages=tuple(tspecs))
 
 
 KIND = CondaKind()

@@ -190,6 +190,7 @@ def test_conda_pins_the_build_and_cuda_version_and_keeps_its_cache_known():
     assert argv[:6] == ("mamba", "install", "-y", "-p", "/e", "--override-channels")
     assert argv[6:8] == ("-c", "conda-forge")
     assert argv[8:] == ("pytorch=2.13.0=cuda*", "cuda-version=12.6", "torchvision=0.28.0")
+    assert compiled.packages == argv[8:]  # the plan's header shows what conda installs
     env = dict(compiled.env)
     assert env["CONDA_OVERRIDE_CUDA"] == "12.6" and env["CONDA_PKGS_DIRS"] in compiled.writable
 
