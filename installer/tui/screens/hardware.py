@@ -144,7 +144,12 @@ class HardwareScreen(WizardScreen):
             widgets.append(Static(_("No known traps on this machine."), classes="note"))
         facts.mount_all(widgets)
         n = len(report.gpus)
-        self.refresh_nav(_("{n} GPU(s) found", n=n))
+        if n == 0:
+            self.refresh_nav(_("no GPU found"))
+        elif n == 1:
+            self.refresh_nav(_("1 GPU found"))
+        else:
+            self.refresh_nav(_("{n} GPUs found", n=n))
 
 
 SCREEN = HardwareScreen
