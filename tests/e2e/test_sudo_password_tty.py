@@ -36,7 +36,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SYSTEM_PY = "/usr/bin/python3.11"
+# the system's interpreter of the same version as the one running the tests: the throwaway user imports
+# installer with the test venv's site-packages (compiled for this version) and cannot read root's pyenv
+SYSTEM_PY = f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}"
 TIMEOUT = 90.0
 
 real_sudo = pytest.mark.skipif(
