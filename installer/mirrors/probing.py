@@ -545,12 +545,22 @@ async def aprobe(mirrors: Sequence[Mirror], *, catalog: Catalog, context: ProbeC
             async with speed_gate:
                 await prober.throughput(by_id[r.id], r)
 
-        chosen: list[MirrorResult] = []
+        async def turn(queue: list[MirrorResult]) -> None:
+            # one of a kind's top_k turns: mirrors in latency order until one is still good after its
+            # sample; one the sample shows broken (a download cut short) hands the turn to the next, so
+            # that a broken mirror answering quickly does not leave the kind with fewer figures
+            while queue:
+                r = queue.pop(0)
+                await speed(r)
+                if r.ok:
+                    return
+
+        turns = []
         for kind in KINDS:
             live = sorted((r for r in results if r.kind == kind and r.ok and r.fresh is not False),
                           key=lambda r: r.latency_ms or float("inf"))
-            chosen.extend(live[:top_k])
-        await asyncio.gather(*(speed(r) for r in chosen))
+            turns += [turn(live) for _ in range(min(top_k, len(live)))]
+        await asyncio.gather(*turns)
         _compare_sizes(results)
 
     ranked: list[MirrorResult] = []

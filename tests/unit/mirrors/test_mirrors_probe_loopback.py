@@ -150,3 +150,17 @@ def test_budget_caps_a_mirror_that_never_answers(serve, tmp_path):
     assert report.elapsed_s < 1.5 + 0.5
     assert by_id["fast"].ok
     assert not by_id["hung"].ok and "too slow" in by_id["hung"].reason
+
+
+def test_a_mirror_whose_sample_breaks_hands_its_turn_to_the_next(torch_mirrors):
+    """top_k=1: broken-range answers first (slow is paced to 300 ms), its sample breaks off; the one turn
+    goes on to slow, so the kind still gets a measured mirror to rank first."""
+    catalog, _ = torch_mirrors
+    ctx = ProbeContext.from_catalog(catalog, variant="cpu", torch_version="2.13.0")
+    report = probe(candidates(catalog, ids=["broken-range", "slow"]), catalog=catalog, context=ctx, timeout=10,
+                   top_k=1, include_current=False)
+    by_id = {r.id: r for r in report.results}
+    assert by_id["broken-range"].latency_ms < by_id["slow"].latency_ms
+    assert by_id["broken-range"].ok is False and "broke off" in (by_id["broken-range"].reason or "")
+    assert by_id["slow"].ok and by_id["slow"].throughput_mbps is not None
+    assert report.results[0].id == "slow"
