@@ -28,6 +28,14 @@ class Action:
         return out
 
 
+def requirements(torch: str, local: str, torchvision: str | None = None,
+                 torchaudio: str | None = None) -> tuple[str, ...]:
+    """The pins as pip and uv take them (torch==2.13.0+cpu torchvision==0.28.0+cpu ...); an extra that is
+    None is left out. The one place they are spelled: plans, `recommend` and the wizard's checks agree."""
+    return (f"torch=={torch}{local}",) + tuple(f"{name}=={version}{local}" for name, version in
+                                              (("torchvision", torchvision), ("torchaudio", torchaudio)) if version)
+
+
 @dataclass(frozen=True)
 class Choice:
     torch: str

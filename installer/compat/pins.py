@@ -9,7 +9,7 @@ from packaging.version import Version
 from installer.compat.data import CompatData, load
 from installer.compat.data_model import Release
 from installer.compat.machine import read_machine
-from installer.compat.model import Choice, Pins
+from installer.compat.model import Choice, Pins, requirements
 from installer.compat.solver import (
     DEFAULT_EXTRAS,
     PLATFORM_NAMES,
@@ -28,14 +28,10 @@ from installer.i18n import _
 def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str, ...] = ()) -> Pins:
     tv = choice.torchvision if "torchvision" in extras else None
     ta = choice.torchaudio if "torchaudio" in extras else None
-    reqs = [f"torch=={choice.torch}{choice.local}"]
-    if tv:
-        reqs.append(f"torchvision=={tv}{choice.local}")
-    if ta:
-        reqs.append(f"torchaudio=={ta}{choice.local}")
     reasons = tuple(choice.reasons) + tuple(a.reason for a in choice.actions) + extra_reasons
     return Pins(torch=choice.torch, variant=choice.variant, torchvision=tv, torchaudio=ta, local=choice.local,
-                requirements=tuple(reqs), reasons=reasons, python=choice.python, cuda=choice.cuda)
+                requirements=requirements(choice.torch, choice.local, tv, ta), reasons=reasons,
+                python=choice.python, cuda=choice.cuda)
 
 
 def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
@@ -135,11 +131,9 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     reason = out.rejection.reason if out.rejection else ""
     vision = rel.torchvision if "torchvision" in extras_t else None
     audio = rel.torchaudio if "torchaudio" in extras_t else None
-    reqs = [f"torch=={rel.torch}{local}"] + [f"{n}=={v}{local}" for n, v in
-                                            (("torchvision", vision), ("torchaudio", audio)) if v]
     build = data.cuda_build(variant, rel.torch) if variant.startswith("cu") else None
     return Pins(torch=rel.torch, variant=variant, torchvision=vision, torchaudio=audio, local=local,
-                requirements=tuple(reqs),
+                requirements=requirements(rel.torch, local, vision, audio),
                 reasons=(_("{variant} was asked for; it will not run on this machine: {why}", variant=variant,
                            why=reason),),
                 python=m.python, cuda=build.cuda if build else None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from installer.compat.model import Choice, Recommendation
+from installer.compat.model import Choice, Recommendation, requirements
 from installer.i18n import _
 
 
@@ -18,9 +18,7 @@ def _title(c: Choice) -> str:
 
 
 def _requirements(c: Choice) -> str:
-    reqs = [f"torch=={c.torch}{c.local}"]
-    reqs += [f"{n}=={v}{c.local}" for n, v in (("torchvision", c.torchvision), ("torchaudio", c.torchaudio)) if v]
-    return " ".join(reqs)
+    return " ".join(requirements(c.torch, c.local, c.torchvision, c.torchaudio))
 
 
 def _machine(rec: Recommendation) -> str:

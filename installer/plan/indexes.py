@@ -112,6 +112,11 @@ def catalog_mirror(choice: str, kind: str, key: str) -> Mirror:
 INDEX_METHODS = ("pip", "wheelhouse-build")
 
 
+def uses_pytorch_index(answers: Answers, pins: Any) -> bool:
+    """Whether this run takes packages from a PyTorch index: a labelled build, installed as pip wheels."""
+    return needs_pytorch_index(pins) and answers.method in INDEX_METHODS
+
+
 def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch: Any = None) -> Indexes:
     """Pure: the indexes for this run from the answers, the machine's pip configuration and the picked
     PyTorch index (`pytorch`: an IndexPick, or None when the variant needs none or none was probed)."""
@@ -144,7 +149,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     index_url = without_hidden_credentials(index_url) if index_url else None
     extras = [without_hidden_credentials(u) for u in extras]
     find_links = [without_hidden_credentials(u) for u in pip.find_links]
-    if needs_pytorch_index(pins) and answers.method in INDEX_METHODS:
+    if uses_pytorch_index(answers, pins):
         url = getattr(pytorch, "url", None) if pytorch is not None else None
         reason = getattr(pytorch, "reason", "") if pytorch is not None else ""
         local = getattr(pytorch, "local_folder", None) if pytorch is not None else None

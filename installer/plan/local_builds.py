@@ -58,22 +58,40 @@ def torch_builds(find_links: Iterable[str], *, python_version: str | None, arch:
                  label: str | None = None) -> list[tuple[str, str]]:
     """(version, folder) of each torch wheel with a local label (`2.13.0+cpu`) in the find-links
     folders that fits this Python and architecture, newest first; `label` keeps one build (cpu)."""
+    return _torch_builds(labelled_wheels(find_links, python_version=python_version, arch=arch), label)
+
+
+def _torch_builds(wheels: Mapping[str, str], label: str | None = None) -> list[tuple[str, str]]:
+    """torch_builds over what `labelled_wheels` found."""
     from packaging.version import Version
 
-    wheels = labelled_wheels(find_links, python_version=python_version, arch=arch)
     found = {Version(pin.split("==", 1)[1]): folder for pin, folder in wheels.items() if pin.startswith("torch==")}
     return [(str(v), found[v]) for v in sorted(found, reverse=True) if label is None or v.local == label]
+
+
+def builds_by_version(wheels: Mapping[str, str]) -> dict[str, list[str]]:
+    """version -> builds (cpu, cu126) of the torch wheels among `wheels` (what `labelled_wheels` found),
+    newest first: the wizard's Version field marks these."""
+    out: dict[str, list[str]] = {}
+    for version, _folder in _torch_builds(wheels):
+        public, label = version.split("+", 1)
+        out.setdefault(public, []).append(label)
+    return {version: sorted(labels) for version, labels in out.items()}
 
 
 def elsewhere_on_disk(pins: Any, find_links: Iterable[str], *, python_version: str | None,
                       arch: str | None) -> str | None:
     """A note for a plan whose torch build no PyTorch index offered: the same build in other versions
     is on this disk, so say which, and how to ask for one. None when the disk has none of that build."""
+    return _elsewhere(pins, labelled_wheels(find_links, python_version=python_version, arch=arch))
+
+
+def _elsewhere(pins: Any, wheels: Mapping[str, str]) -> str | None:
     wanted = next((r for r in getattr(pins, "requirements", ()) if r.startswith("torch==") and "+" in r), None)
     if wanted is None:
         return None
     label = wanted.split("+", 1)[1]
-    builds = torch_builds(find_links, python_version=python_version, arch=arch, label=label)
+    builds = _torch_builds(wheels, label)
     if not builds or any(pin_key(f"torch=={v}") == pin_key(wanted) for v, _f in builds):
         return None
     shown = ", ".join(f"torch {v} ({folder})" for v, folder in builds[:3])
@@ -107,13 +125,12 @@ def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str]) 
 
 
 def choice_requirements(choice: Mapping[str, Any], extras: Iterable[str]) -> list[str]:
-    """The pins a plan for this ranked choice (`recommend --json`'s shape) and these extras writes, made
-    as compat.pins makes them: from the versions and the local label the choice carries."""
-    local = str(choice.get("local") or "")
+    """The pins a plan for this ranked choice (`recommend --json`'s shape) and these extras writes."""
+    from installer.compat.model import requirements
+
     wanted = set(extras)
-    return [f"torch=={choice['torch']}{local}"] + [f"{name}=={choice[name]}{local}"
-                                                    for name in ("torchvision", "torchaudio")
-                                                    if name in wanted and choice.get(name)]
+    return list(requirements(str(choice["torch"]), str(choice.get("local") or ""),
+                             *(choice.get(name) if name in wanted else None for name in ("torchvision", "torchaudio"))))
 
 
 def _spoken(requirement: str) -> str:
@@ -125,7 +142,7 @@ def on_disk_notes(pins: Any, find_links: Iterable[str], *, python_version: str |
                   arch: str | None) -> tuple[str, ...]:
     """What the wheel folders on this disk say about a plan no PyTorch index serves: another version of
     its torch build to ask for, or the extras whose wheels are missing."""
-    torch_note = elsewhere_on_disk(pins, find_links, python_version=python_version, arch=arch)
-    on_disk = labelled_wheels(find_links, python_version=python_version, arch=arch)
+    on_disk = labelled_wheels(find_links, python_version=python_version, arch=arch)  # the folders, read once
+    torch_note = _elsewhere(pins, on_disk)
     extras = extras_not_on_disk(getattr(pins, "requirements", ()), on_disk)
     return ((torch_note,) if torch_note else ()) + tuple(extras)

@@ -247,9 +247,9 @@ def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
     """The PyTorch index for the variant (installer.mirrors), or None when the variant or the method
     needs none."""
-    from installer.plan.indexes import needs_pytorch_index
+    from installer.plan.indexes import uses_pytorch_index
 
-    if not needs_pytorch_index(pins) or answers.mirror.pytorch == "none" or answers.method not in INDEX_METHODS:
+    if not uses_pytorch_index(answers, pins) or answers.mirror.pytorch == "none":
         return None
     from installer.mirrors import pick_pytorch_index
 
@@ -319,9 +319,9 @@ def pytorch_source(answers: Answers, report: HardwareReport, pins: Any, *, timeo
     """Where the PyTorch wheels come from: a find-links folder of this machine's pip configuration that
     already holds every wheel with a local label (then nothing is probed: no mirror beats a local file),
     else the index picked by probing (installer.mirrors), else None."""
-    from installer.plan.indexes import LocalWheels, needs_pytorch_index
+    from installer.plan.indexes import LocalWheels, uses_pytorch_index
 
-    if not needs_pytorch_index(pins) or answers.method not in INDEX_METHODS:
+    if not uses_pytorch_index(answers, pins):
         return None
     if this_machine:
         folder = _local_folder(answers, report, pins, python_version)

@@ -108,15 +108,7 @@ class Engine:
     def torch_on_disk(wheels: dict[str, str]) -> dict[str, list[str]]:
         """version -> builds (cpu, cu126) whose torch wheel is among `wheels` (what `wheels_on_disk` found),
         newest first."""
-        from packaging.version import Version
-
-        out: dict[str, list[str]] = {}
-        for pin in wheels:
-            name, _sep, version = pin.partition("==")
-            if name == "torch" and "+" in version:
-                public, label = version.split("+", 1)
-                out.setdefault(public, []).append(label)
-        return {version: sorted(out[version]) for version in sorted(out, key=Version, reverse=True)}
+        return dict(_need("installer.plan.local_builds", "builds_by_version")(wheels))
 
     def missing_extras(self, choice: dict[str, Any], extras: list[str], on_disk: dict[str, str]) -> list[str]:
         """For a ranked choice whose torch wheel is on disk, a warning naming the ticked extras whose wheels
