@@ -199,8 +199,10 @@ class Mirror(_Section):
     """Where packages come from."""
 
     region: Literal["auto", "cn", "global"] = Field(
-        default="auto", description="Which mirrors to consider: cn (mainland China), global, or auto (probe both). "
-        "Default: auto.")
+        default="auto", description="Which mirrors to consider besides the upstream ones: cn (mainland China), global, or auto "
+        "(cn when the timezone is China's, or when it says nothing and the locale is zh_CN or Simplified Chinese "
+        "was chosen with --lang zh; global otherwise; TORCH_SETUP_REGION overrides the guess). The wizard writes "
+        "the region itself when the language it ran in decided. Default: auto.")
     pypi: MirrorChoice = Field(
         default="auto", description="The PyPI index: auto (the pip configuration already on this machine, else "
         "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. Default: auto.")

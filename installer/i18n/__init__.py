@@ -15,6 +15,7 @@ import yaml
 
 LANGUAGES = ("en", "zh")
 _current: str | None = None
+_chosen: str | None = None  # what the person asked for (--lang, the wizard's switch), not the locale's
 
 
 def language_from_env(environ: dict[str, str] | None = None) -> str:
@@ -27,9 +28,16 @@ def language_from_env(environ: dict[str, str] | None = None) -> str:
 
 
 def set_language(lang: str | None) -> str:
-    global _current
-    _current = lang if lang in LANGUAGES else language_from_env()
+    global _current, _chosen
+    _chosen = lang if lang in LANGUAGES else None
+    _current = _chosen or language_from_env()
     return _current
+
+
+def chosen_language() -> str | None:
+    """The language the person chose (`--lang`, the wizard's switch); None when it came from the locale.
+    A choice says something about the person (the mirror region counts it), a default locale does not."""
+    return _chosen
 
 
 def current_language() -> str:

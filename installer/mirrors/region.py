@@ -1,8 +1,10 @@
 """A default region (cn / global) from the timezone and the locale. Only a default: probing decides,
 and the user can always override it (`--region`, answers `mirror.region`).
 
-Timezone first (TZ, /etc/timezone, the /etc/localtime link): it says where the machine is. The locale
-only breaks a tie when the timezone says nothing (UTC servers): a zh_CN locale then tips it to cn.
+Timezone first (TZ, /etc/timezone, the /etc/localtime link): it says where the machine is. When the
+timezone says nothing (UTC servers, the rented GPU containers many students in China use), a zh_CN
+locale tips it to cn, and so does Simplified Chinese chosen for the interface (`--lang zh`, the wizard's
+language switch): the person at the keyboard is the best clue left.
 Hong Kong, Macau and Taiwan reach the global hosts directly, so they are `global`.
 TORCH_SETUP_REGION (cn, global, or auto for the guess) settles it without guessing; any other value is
 bad input (exit 2, naming the variable), as a malformed TORCH_SETUP_DRIVER_VERSION is: a mistyped region
@@ -79,7 +81,8 @@ def region_override(environ: Mapping[str, str] | None = None) -> str | None:
                      file=_("environment"), key=REGION_VAR, hint=hint)
 
 
-def guess_region(environ: Mapping[str, str] | None = None) -> RegionGuess:
+def guess_region(environ: Mapping[str, str] | None = None, language: str | None = None) -> RegionGuess:
+    """`language`: the interface language the person chose (i18n.chosen_language()), None for none."""
     env = os.environ if environ is None else environ
     override = region_override(env)
     if override is not None:
@@ -93,12 +96,16 @@ def guess_region(environ: Mapping[str, str] | None = None) -> RegionGuess:
     if locale.lower().startswith(("zh_cn", "zh_sg", "zh-hans")) or locale.lower() == "zh":
         return RegionGuess("cn", _("locale {locale}; the timezone says nothing ({zone})", locale=locale,
                                    zone=zone or _("unknown")))
+    if language == "zh":
+        return RegionGuess("cn", _("Simplified Chinese was chosen for the interface; the timezone says nothing "
+                                   "({zone})", zone=zone or _("unknown")))
     return RegionGuess("global", _("timezone {zone}, locale {locale}: nothing points at mainland China",
                                    zone=zone or _("unknown"), locale=locale or "C"))
 
 
-def resolve_region(region: str | None, environ: Mapping[str, str] | None = None) -> str:
+def resolve_region(region: str | None, environ: Mapping[str, str] | None = None,
+                   language: str | None = None) -> str:
     """'cn' / 'global' as given, or the guess for None / 'auto'."""
     if region in ("cn", "global"):
         return region
-    return guess_region(environ).region
+    return guess_region(environ, language).region

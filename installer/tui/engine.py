@@ -79,7 +79,23 @@ class Engine:
         import yaml
 
         parse = _need("installer.answers", "parse_answers")
-        return parse(yaml.safe_dump(data, sort_keys=False), "<wizard>")
+        answers = parse(yaml.safe_dump(data, sort_keys=False), "<wizard>")
+        return self._settle_region(answers)
+
+    def _settle_region(self, answers: Answers) -> Answers:
+        """Region `auto` becomes the region itself when the wizard's language decided it: a replay of the
+        answers file (`install --answers`, on the lab's other machines) has no language chosen, and would
+        otherwise guess global where this run probed and planned for mainland China."""
+        from installer.i18n import chosen_language
+        from installer.mirrors import guess_region
+
+        if answers.mirror.region != "auto":
+            return answers
+        with_language = guess_region(language=chosen_language()).region
+        if with_language == guess_region().region:
+            return answers
+        mirror = answers.mirror.model_copy(update={"region": with_language})
+        return answers.model_copy(update={"mirror": mirror})
 
     def dump_answers(self, answers: Answers) -> str:
         return _need("installer.answers", "dump_answers")(answers)
@@ -117,14 +133,25 @@ class Engine:
         return list(_need("installer.plan.local_builds", "extras_not_on_disk")(requirements, on_disk))
 
     # mirrors --------------------------------------------------------------------------------------
+    def region_guess(self) -> tuple[str, str]:
+        """(cn | global, why) that region `auto` stands for now: the timezone, the locale, and the
+        language chosen in the wizard."""
+        from installer.i18n import chosen_language
+        from installer.mirrors import guess_region
+
+        guess = guess_region(language=chosen_language())
+        return guess.region, guess.reason
+
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
         """The catalog entries that will be probed (so the table can list them before any answers)."""
+        from installer.i18n import chosen_language
         from installer.mirrors import candidates, load_catalog, resolve_region
 
         catalog = load_catalog(self.catalog)
+        where = resolve_region(region, language=chosen_language())
         return [{"id": m.id, "kind": m.kind, "name": m.name, "url": m.url, "region": m.region,
                  "upstream": m.upstream}
-                for m in candidates(catalog, kinds=kinds, region=resolve_region(region))]
+                for m in candidates(catalog, kinds=kinds, region=where)]
 
     def probe_mirrors(self, *, kinds: tuple[str, ...], region: str | None, variant: str | None = None,
                       torch_version: str | None = None,
@@ -137,6 +164,7 @@ class Engine:
         """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
+        from installer.i18n import chosen_language
         from installer.mirrors import ProbeContext, load_catalog, probe, resolve_region
 
         catalog = load_catalog(self.catalog)
@@ -146,7 +174,7 @@ class Engine:
         if torch_version and torch_version != "latest":
             overrides["torch_version"] = torch_version
         context = ProbeContext.for_this_machine(catalog, **overrides)
-        where = resolve_region(region)
+        where = resolve_region(region, language=chosen_language())
         current = None
         if self.include_current:
             from installer.mirrors.existing import current_config

@@ -119,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     os.chdir(work)
+    # the Mirrors screen says what region `auto` stands for, from the timezone and locale: pinned, so the
+    # pictures do not change with the machine that makes them
+    os.environ.update(TZ="UTC", LANG="C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES", "TORCH_SETUP_REGION"):
+        os.environ.pop(var, None)
     try:
         saved = asyncio.run(walk(out=out, machine=machine, lang="en", names=None))
         saved += asyncio.run(walk(out=out, machine=machine, lang="zh", prefix="zh-",

@@ -33,6 +33,12 @@ def _in_snapshot_folder(make_wizard, monkeypatch):
         shutil.rmtree(SNAPSHOT_CWD)
     SNAPSHOT_CWD.mkdir(parents=True)
     monkeypatch.chdir(SNAPSHOT_CWD)
+    # the Mirrors screen says what region `auto` stands for, from the timezone and locale: the same ones
+    # wherever the tests run
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES", "TORCH_SETUP_REGION"):
+        monkeypatch.delenv(var, raising=False)
 
     def make(machine: str = "rtx4090-550", lang: str = "en"):
         # the recorded machine is copied beside the wizard: its path shows on screen, and must not

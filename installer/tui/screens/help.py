@@ -21,7 +21,9 @@ SCREEN_HELP: dict[str, str] = {
                "shown, nothing is executed), and the language.",
     "hardware": "What this machine has: GPUs, the NVIDIA driver and the CUDA it runs, CUDA toolkits, the OS "
                 "and Python. Each warning says what it means for the install.",
-    "mirrors": "Where packages will come from. The table fills in as each mirror answers. Choose one per "
+    "mirrors": "Where packages will come from. The region decides which mirrors are probed besides the "
+               "upstream ones: auto goes by the time zone, the locale and the language chosen here, and the "
+               "line under it says what it chose. The table fills in as each mirror answers. Choose one per "
                "kind, type a URL, or keep the configuration already on this machine.",
     "combination": "The PyTorch builds that fit this machine, best first, each with its reasons. Choose one, "
                    "the install method, where to install it and what comes with it.",

@@ -57,6 +57,7 @@ class MirrorsScreen(WizardScreen):
             yield Select([(_("auto (from time zone and language)"), "auto"), (_("mainland China"), "cn"),
                           (_("global"), "global")], value=mirror.get("region", "auto"), allow_blank=False, compact=True,
                          id="region")
+        yield Static("", id="region-why", classes="muted")
         for kind in KINDS:
             value = mirror.get(kind, "auto")
             options = fixed_options(kind) + [(_("type a URL…"), URL)]
@@ -258,6 +259,16 @@ class MirrorsScreen(WizardScreen):
     def sync_url_rows(self) -> None:
         for kind in KINDS:
             self.query_one(f"#url-row-{kind}").display = self.query_one(f"#pick-{kind}", Select).value == URL
+        self.sync_region_why()
+
+    def sync_region_why(self) -> None:
+        """Say what `auto` stands for, and why: the mirrors probed depend on it."""
+        why = self.query_one("#region-why", Static)
+        why.display = self.query_one("#region", Select).value == "auto"
+        if why.display:
+            region, reason = self.engine.region_guess()
+            name = _("mainland China") if region == "cn" else _("global")
+            why.update(escape(_("auto means {region} here: {why}", region=name, why=reason)))
 
     @on(Select.Changed)
     def picked(self, event: Select.Changed) -> None:

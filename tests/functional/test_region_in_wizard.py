@@ -1,0 +1,55 @@
+"""The Mirrors screen says what region `auto` stands for and why; Simplified Chinese chosen in the
+wizard counts when the timezone and locale say nothing (a UTC container), and the answers the wizard
+makes name that region, so that replaying them unattended (no language chosen) probes the same mirrors."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select
+from tui_support import press_until, settle
+
+
+@pytest.fixture
+def utc_container(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES", "TORCH_SETUP_REGION"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _why(app) -> str | None:
+    line = app.screen.query_one("#region-why")
+    return " ".join(str(line.render()).split()) if line.display else None
+
+
+@pytest.mark.parametrize("lang,region,said", [("zh", "cn", "auto 在这里表示中国大陆"), ("en", "auto", "auto means global here")])
+async def test_auto_region_is_explained_and_settled(make_wizard, utc_container, lang, region, said):
+    app = make_wizard("cpu-only", dry_run=True, lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        why = _why(app)
+        assert why is not None and said in why, why
+        app.screen.save()
+        answers = app.engine.answers_from_data(app.state.draft)
+        assert answers.mirror.region == region
+        assert app.state.draft["mirror"]["region"] == "auto"  # the screen still shows what was chosen
+
+
+async def test_the_language_switch_changes_what_auto_means(make_wizard, utc_container):
+    app = make_wizard("cpu-only", dry_run=True, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # Welcome's language switch
+        await press_until(pilot, "n", "mirrors")
+        assert "auto 在这里表示中国大陆" in (_why(app) or "")
+
+
+async def test_a_region_chosen_by_hand_needs_no_explaining(make_wizard, utc_container):
+    app = make_wizard("cpu-only", dry_run=True, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        app.screen.query_one("#region", Select).value = "global"
+        await settle(pilot)
+        assert _why(app) is None
+        app.screen.save()
+        assert app.engine.answers_from_data(app.state.draft).mirror.region == "global"
