@@ -202,9 +202,20 @@ def cuda_minor(version: str, ctx: KindContext) -> str:
     if version == "auto":
         cuda = ctx.values.get("torch.cuda")
         if not cuda:
-            raise InputError(_("cuda_toolkit.version is auto, and the chosen PyTorch build ({variant}) has no CUDA",
-                               variant=ctx.values.get("torch.variant") or "?"),
-                             key="cuda_toolkit.version", hint=_("give cuda_toolkit.version, e.g. 12.6"))
+            message = _("cuda_toolkit.version is auto, and the chosen PyTorch build ({variant}) has no CUDA",
+                        variant=ctx.values.get("torch.variant") or "?")
+            hint = _("give cuda_toolkit.version, e.g. 12.6")
+            if ctx.answers.torch.variant == "auto" and not ctx.values.get("hw.nvidia_gpu_count"):
+                # the build is cpu because no NVIDIA GPU is seen: that, not the version, is what to fix
+                message = _("{message}: torch.variant auto chose it because this machine shows no NVIDIA GPU",
+                            message=message)
+                hint = (_("start the container with the GPU passed in (`docker run --gpus all`), or give "
+                          "cuda_toolkit.version (e.g. 12.6) to install a toolkit anyway")
+                        if ctx.values.get("hw.container") else
+                        _("`torch-setup detect` shows what was found (a GPU that is not seated, or not passed "
+                          "through to a virtual machine, is not seen); or give cuda_toolkit.version (e.g. 12.6) "
+                          "to install a toolkit anyway, or set cuda_toolkit.install: false"))
+            raise InputError(message, key="cuda_toolkit.version", hint=hint)
         version = str(cuda)
     try:
         v = Version(version)

@@ -50,6 +50,13 @@ torch: {version: 2.13.0, variant: cpu, extras: []}
 cuda_toolkit:
   install: true
 """, 3, "cuda_toolkit.version", "cuda_toolkit.version is auto, and the chosen PyTorch build (cpu) has no CUDA"),
+    # the build is cpu only because no NVIDIA GPU is seen: the message says that is what to look at
+    "auto-variant-without-gpu": ("cpu-only.json", """\
+version: 1
+torch: {version: 2.13.0, extras: []}
+cuda_toolkit:
+  install: true
+""", 3, "cuda_toolkit.version", "torch.variant auto chose it because this machine shows no NVIDIA GPU"),
 }
 
 
@@ -108,3 +115,13 @@ steps:
                   indexes=Indexes(), tools=tools, cwd=str(tmp_path), recipes=[recipe], cache_dir="/c")
     # line 8: the step's `with:`
     assert err.value.file == "bad-runfile.yaml" and err.value.line == 8 and "no miniforge runfile" in err.value.message
+
+
+@pytest.mark.parametrize("container,hint", [(True, "docker run --gpus all"), (False, "torch-setup detect")])
+def test_a_toolkit_for_a_build_chosen_without_a_gpu_points_at_the_gpu(tmp_path, container, hint):
+    report = load_report(MACHINES / "cpu-only.json")
+    report = report.model_copy(update={"os": report.os.model_copy(update={"container": container})})
+    with pytest.raises(InputError) as err:
+        plan_for(parse_answers(CASES["auto-variant-without-gpu"][1]), report, cwd=str(tmp_path), this_machine=False)
+    assert err.value.key == "cuda_toolkit.version"
+    assert hint in (err.value.hint or "")
