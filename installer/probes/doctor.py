@@ -375,8 +375,10 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
                 str(check.get("fix") or _("run `torch-setup verify` for details"))))
     if not findings:
         if available:
-            detail = _("torch {version} uses {n} GPU(s); nothing wrong found", version=verify.get("torch_version"),
-                       n=cuda.get("device_count"))
+            n = cuda.get("device_count")
+            detail = (_("torch {version} uses 1 GPU; nothing wrong found", version=verify.get("torch_version"))
+                      if n == 1 else
+                      _("torch {version} uses {n} GPUs; nothing wrong found", version=verify.get("torch_version"), n=n))
         else:
             detail = _("torch {version} runs on the CPU and this machine has no NVIDIA GPU; nothing wrong found",
                        version=verify.get("torch_version"))

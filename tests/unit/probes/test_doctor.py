@@ -106,9 +106,17 @@ def test_cuda_visible_devices_hiding_gpus():
 
 def test_healthy_gpu_machine_and_healthy_cpu_machine():
     gpu = diagnose(hardware("rtx3090-rtx3060-560"), recorded_verify("rtx3090-rtx3060-cu126"))
-    assert _ids(gpu) == ["healthy"] and verdict(gpu) and "2 GPU(s)" in gpu[0].explanation
+    assert _ids(gpu) == ["healthy"] and verdict(gpu) and "uses 2 GPUs;" in gpu[0].explanation
     cpu = diagnose(hardware("cpu-only"), recorded_verify("cpu-2.13.0"))
     assert _ids(cpu) == ["healthy"] and "no NVIDIA GPU" in cpu[0].explanation
+
+
+def test_one_gpu_is_one_gpu():
+    verify = copy.deepcopy(recorded_verify("rtx3090-rtx3060-cu126"))
+    verify["cuda"]["device_count"] = 1
+    verify["devices"] = verify["devices"][:1]
+    found = diagnose(hardware("rtx3090-rtx3060-560"), verify)
+    assert "uses 1 GPU;" in found[0].explanation, [f.explanation for f in found]
 
 
 def test_an_unexplained_failed_check_is_still_reported():
