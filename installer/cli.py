@@ -62,7 +62,8 @@ def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentPa
     all); the others are listed by name and help only, which is all `--help` and a usage error need."""
     common = _Parser(add_help=False)
     common.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS,
-                        help="language of the messages (default: from LANG / LC_ALL)")
+                        help="language of the messages (default: from LANG / LC_ALL; English on the Linux "
+                             "text console, which cannot draw Chinese)")
     parser = _Parser(prog="torch-setup", parents=[common],
                      description="A guided installer for PyTorch on GPU workstations.")
     parser.add_argument("--version", action="version", version=f"torch-setup {__version__}")

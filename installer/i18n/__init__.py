@@ -8,6 +8,7 @@ Placeholders use str.format names: `_("found {n} GPUs", n=2)`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -18,13 +19,26 @@ _current: str | None = None
 _chosen: str | None = None  # what the person asked for (--lang, the wizard's switch), not the locale's
 
 
-def language_from_env(environ: dict[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
+def _locale_language(env: Mapping[str, str]) -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = env.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def console_drops_chinese(environ: Mapping[str, str] | None = None) -> bool:
+    """The locale asks for Chinese, but this is the Linux kernel's text console (TERM=linux): it draws at
+    most 512 glyphs and no Chinese ones, so every message would be a row of diamonds. That console is
+    where people end up when a driver install took the desktop down, so English is the default there;
+    `--lang zh` still gives Chinese (fbterm and other framebuffer terminals can draw it)."""
+    env = os.environ if environ is None else environ
+    return env.get("TERM") == "linux" and _locale_language(env) == "zh"
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return "en" if console_drops_chinese(env) else _locale_language(env)
 
 
 def set_language(lang: str | None) -> str:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import RadioButton, RadioSet, Static
 
 from installer.executor.sudo import invoking_user
-from installer.i18n import _, current_language
+from installer.i18n import _, chosen_language, console_drops_chinese, current_language
 from installer.tui.screens.base import WizardScreen
 from installer.tui.widgets import Radio
 
@@ -48,6 +48,10 @@ class WelcomeScreen(WizardScreen):
         with RadioSet(id="lang", compact=True):
             yield Radio("English", value=current_language() == "en", id="lang-en")
             yield Radio("简体中文", value=current_language() == "zh", id="lang-zh")
+        if chosen_language() is None and console_drops_chinese():
+            yield Static(_("This is the Linux text console, which cannot draw Chinese characters, so the wizard "
+                           "speaks English here. In a graphical terminal, or in fbterm, start it with --lang zh."),
+                         classes="note", id="console-english")
         started_by = invoking_user()
         if started_by is not None:  # said now, not after every screen has been walked through
             yield Static(_("You started torch-setup with sudo. An install into {user}'s own folders would "
