@@ -17,7 +17,15 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from packaging.version import InvalidVersion, Version
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from installer.i18n import _
 from installer.yamlfile import HintedValueError, Located, load_yaml, parse_yaml, pydantic_error
@@ -143,6 +151,19 @@ def _cuda(value: str) -> str:
     raise ValueError(_("{value} is not a CUDA version: use auto or a version like 12.6", value=repr(value)))
 
 
+def _region(value: Any) -> Any:
+    """What people write instead of cn / global (china, tuna, us) gets a hint; anything else is left to the
+    Literal's own message."""
+    if isinstance(value, str) and value not in ("auto", "cn", "global"):
+        from installer.mirrors.region import said_instead
+
+        meant = said_instead(value)
+        if meant:
+            raise HintedValueError(_("{value} is not a region: use auto, cn (mainland China) or global",
+                                     value=repr(value)), _("did you mean {value}?", value=repr(meant)))
+    return value
+
+
 TorchVersion = Annotated[str, AfterValidator(_torch_version)]
 Variant = Annotated[str, AfterValidator(_variant)]
 PathStr = Annotated[str, AfterValidator(_path)]
@@ -198,7 +219,7 @@ class TorchChoice(_Section):
 class Mirror(_Section):
     """Where packages come from."""
 
-    region: Literal["auto", "cn", "global"] = Field(
+    region: Annotated[Literal["auto", "cn", "global"], BeforeValidator(_region)] = Field(
         default="auto", description="Which mirrors to consider besides the upstream ones: cn (mainland China), global, or auto "
         "(cn when the timezone is China's, or when it says nothing and the locale is zh_CN or Simplified Chinese "
         "was chosen with --lang zh; global otherwise; TORCH_SETUP_REGION overrides the guess). The wizard writes "

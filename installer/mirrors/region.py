@@ -61,6 +61,11 @@ def machine_timezone(environ: Mapping[str, str] | None = None) -> tuple[str | No
     return _zone_from_link(link), "/etc/localtime"
 
 
+def said_instead(value: str) -> str | None:
+    """cn / global for what people write instead of them (china, tuna, usa), else None."""
+    return _SAID_INSTEAD.get(value.strip().lower())
+
+
 def region_override(environ: Mapping[str, str] | None = None) -> str | None:
     """cn / global from TORCH_SETUP_REGION; None when it is unset, empty or auto. InputError otherwise."""
     env = os.environ if environ is None else environ

@@ -179,6 +179,8 @@ def test_a_windows_path_is_refused_with_a_linux_example(path):
     ("torch:\n", 1, "torch", "this section is empty", "the keys of torch are"),
     ("target:\n  kind: virtualenv\n", 2, "target.kind", "not 'virtualenv'", None),
     ("mirror:\n  region: mars\n", 2, "mirror.region", "'auto', 'cn' or 'global', not 'mars'", None),
+    ("mirror:\n  region: china\n", 2, "mirror.region", "'china' is not a region", "did you mean 'cn'?"),
+    ("mirror:\n  region: USA\n", 2, "mirror.region", "'USA' is not a region", "did you mean 'global'?"),
 ])
 def test_misspellings_and_wrong_types_say_what_to_write(text, line, key, words, hint):
     err = _error("version: 1\n" + text)
