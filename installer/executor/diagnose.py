@@ -32,6 +32,9 @@ class _Pattern:
 # Root causes first: a consequence (a package "not found") must not hide its cause (the index unreachable).
 _PATTERNS: tuple[_Pattern, ...] = tuple(_Pattern(n, re.compile(r, re.IGNORECASE)) for n, r in (
     ("no-space", r"No space left on device|\[Errno 28\]|os error 28"),
+    # before the network causes: what failed to download is a Python (from GitHub), not a package, and the
+    # way round it is not a package mirror
+    ("python-download", r"Failed to download \S*python-build-standalone/\S*?cpython-(?P<python>[0-9]+\.[0-9]+)"),
     ("tls", r"invalid peer certificate|CERTIFICATE_VERIFY_FAILED|certificate verify failed"),
     ("auth", r"\b401 Unauthorized\b|lack of valid authentication credentials|\b403 Forbidden\b"),
     ("dns", r"dns error|failed to lookup address information|NameResolutionError|Temporary failure in name "
@@ -57,6 +60,14 @@ def _explain(name: str, package: str | None) -> Diagnosis:
         return Diagnosis(_("the disk is full (No space left on device)"),
                          _("free some space (`df -h` shows where; the download cache is in ~/.cache/uv and "
                            "~/.cache/pip), then run again: the finished steps are kept"))
+    if name == "python-download":
+        version = package or "3"
+        return Diagnosis(_("uv could not download Python {version} (a python-build-standalone release on GitHub) "
+                           "to build the environment from", version=version),
+                         _("install Python {version} from the system's packages (on Ubuntu: `sudo apt install "
+                           "python{version}-venv`, from the deadsnakes PPA for versions the release lacks), or set "
+                           "UV_PYTHON_INSTALL_MIRROR to a mirror of python-build-standalone you can reach; then run "
+                           "again", version=version))
     if name == "tls":
         return Diagnosis(_("a package source's HTTPS certificate was not trusted"),
                          _("behind a company or campus proxy that inspects HTTPS, install its root "

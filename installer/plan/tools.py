@@ -1,5 +1,5 @@
 """The programs a plan is built around, found on the machine that plans: uv, this interpreter, and a
-conda engine when there is one.
+conda engine when there is one; and where uv keeps the Pythons it downloads.
 
 uv comes with torch-setup (the `uv` package on PyPI ships the binary); pip is the fallback when uv is
 absent or fails. pip can install into another interpreter with `--python` (pip >= 22.3), so the host's
@@ -8,8 +8,10 @@ own pip also serves environments that have no pip of their own (a venv made by u
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +22,24 @@ class Tools:
     python: str = sys.executable  # the interpreter torch-setup runs on
     host_pip: bool = False  # `python -m pip --python TARGET` works (pip >= 22.3 beside this interpreter)
     conda: str | None = None  # conda, mamba or micromamba on PATH (absolute), None when none is
+    # where `uv venv --python 3.12` puts a CPython it downloads when the machine has none: the venv step
+    # must be able to write there from inside the sandbox
+    uv_python_dir: str | None = None
 
     @classmethod
     def discover(cls) -> Tools:
         return cls(uv=find_uv(), python=sys.executable, host_pip=_host_pip_version() >= (22, 3),
-                   conda=find_conda())
+                   conda=find_conda(), uv_python_dir=uv_python_dir())
+
+
+def uv_python_dir(environ: Mapping[str, str] | None = None) -> str:
+    """uv's own rule (`uv python dir`): UV_PYTHON_INSTALL_DIR, else $XDG_DATA_HOME/uv/python, else
+    ~/.local/share/uv/python."""
+    env = os.environ if environ is None else environ
+    if env.get("UV_PYTHON_INSTALL_DIR"):
+        return os.path.abspath(os.path.expanduser(env["UV_PYTHON_INSTALL_DIR"]))
+    data = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(os.path.abspath(data), "uv", "python")
 
 
 # The engines the conda kind drives; all three take the same `create|install -y -p PREFIX -c CH SPEC` argv.

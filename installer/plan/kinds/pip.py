@@ -14,6 +14,7 @@ imported) are not installed again.
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -56,6 +57,12 @@ for d in m.distributions():
 sys.exit(int(any(have.get(k) != v for k, v in want.items())))
 """
 RUNS_CHECK = "import sys"
+# the base interpreter as the planner writes a version asked for (target.python: "3.12")
+_VERSION_REQUEST = re.compile(r"python([0-9]+\.[0-9]+)")
+
+
+def _minor(version: str | None) -> str | None:
+    return ".".join(version.split(".")[:2]) if version else None
 
 
 class PipParams(KindParams):
@@ -118,7 +125,21 @@ class PipKind(Kind):
         else:
             cmd = fallback
         guard = Guard(creates=posixpath.join(venv, "pyvenv.cfg"), unless=(venv_python(venv), "-I", "-c", RUNS_CHECK))
-        return Compiled(commands=(cmd,), writable=(venv,), guard=guard)
+        writable: tuple[str, ...] = (venv,)
+        notes: tuple[str, ...] = ()
+        wanted = _VERSION_REQUEST.fullmatch(params.python)
+        if uv and wanted and ctx.tools.uv_python_dir:
+            # a Python asked for by version: where the machine has none, uv downloads one into its own
+            # folder, which the sandbox must then let it write
+            writable += (ctx.tools.uv_python_dir,)
+            if _minor(ctx.report.python.version if ctx.report.python else None) != wanted.group(1):
+                notes = (_("Python {version} was not found on this machine: unless it is on PATH when the plan "
+                           "runs, uv downloads a standalone CPython {version} (python-build-standalone, a GitHub "
+                           "release) into {folder} for the new environment. Where GitHub is slow or blocked, "
+                           "install Python {version} from the system's packages first, or set "
+                           "UV_PYTHON_INSTALL_MIRROR to a mirror of those releases",
+                           version=wanted.group(1), folder=ctx.tools.uv_python_dir),)
+        return Compiled(commands=(cmd,), writable=writable, guard=guard, notes=notes)
 
     def _install(self, params: PipParams, ctx: KindContext) -> Compiled:
         py = params.python

@@ -35,6 +35,9 @@ def lines(*names: str) -> list[str]:
     (["apt-unable-to-locate.txt"], "apt does not know the package nvidia-driver-999"),
     (["sudo-setenv.txt"],
      "sudoers lets this step run as root but not pass on its settings (the SETENV tag is missing)"),
+    # the host GitHub did not resolve, but what failed is a Python download: a package mirror is no way round it
+    (["uv-python-download.txt"],
+     "uv could not download Python 3.9 (a python-build-standalone release on GitHub) to build the environment from"),
     (["pip-externally-managed.txt"],
      "this Python is managed by the operating system (PEP 668) and refuses pip installs"),
 ])

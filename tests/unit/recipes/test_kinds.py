@@ -271,3 +271,34 @@ def test_file_params_need_one_source_and_one_place():
         FileParams(path="/etc/x.conf", lines=["a\nb"])
     (fw,) = FILE.compile(FileParams(path="/etc/modprobe.d/b.conf", lines=["blacklist nouveau"]), ctx()).files
     assert fw.content.endswith("blacklist nouveau\n") and fw.content.startswith("# ")
+
+
+def _venv_step(python: str, machine: str = "rtx4090-550.json"):
+    from dataclasses import replace as _replace
+
+    from installer.plan.kinds.pip import KIND as PIP
+    from installer.plan.kinds.pip import PipParams
+
+    context = ctx(machine)
+    context = _replace(context, tools=_replace(context.tools, uv_python_dir="/home/u/.local/share/uv/python"))
+    return PIP.compile(PipParams(venv="/home/u/env", python=python), context)
+
+
+@pytest.mark.parametrize("python, downloads, note", [
+    ("python3.12", True, True),  # the recorded machine has 3.11: uv may download 3.12
+    ("python3.11", True, False),  # it has 3.11: a download is possible (PATH may differ) but not expected
+    ("/usr/bin/python3", False, False),  # a path: uv never downloads
+])
+def test_a_venv_from_a_python_asked_by_version_may_write_uvs_python_folder(python, downloads, note):
+    compiled = _venv_step(python)
+    assert ("/home/u/.local/share/uv/python" in compiled.writable) == downloads
+    assert any("was not found on this machine" in n for n in compiled.notes) == note
+
+
+def test_uvs_python_folder_follows_uvs_own_rule():
+    from installer.plan.tools import uv_python_dir
+
+    assert uv_python_dir({"UV_PYTHON_INSTALL_DIR": "/opt/py", "HOME": "/h"}) == "/opt/py"
+    assert uv_python_dir({"XDG_DATA_HOME": "/d", "HOME": "/h"}) == "/d/uv/python"
+    home = str(Path.home())
+    assert uv_python_dir({}) == f"{home}/.local/share/uv/python"
