@@ -182,6 +182,9 @@ def test_environment_is_scrubbed_to_the_allowlist(tmp_path, state, monkeypatch):
     monkeypatch.setenv("LC_TIME", "C")
     monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
     monkeypatch.setenv("PIP_INDEX_URL", "https://mirror.example/simple")
+    # what guides for users in China set so that uv fetches a missing Python from a mirror
+    monkeypatch.setenv("UV_PYTHON_INSTALL_MIRROR", "https://mirror.example/python-build-standalone")
+    monkeypatch.setenv("UV_INDEX_STRATEGY", "unsafe-best-match")
     dump = tmp_path / "env.json"
     code = f"import json, os; json.dump(dict(os.environ), open({str(dump)!r}, 'w'))"
     plan = Plan(steps=(py_step("env", code, writable=(str(tmp_path),), env=(("DEBIAN_FRONTEND", "noninteractive"),)),))
@@ -192,6 +195,8 @@ def test_environment_is_scrubbed_to_the_allowlist(tmp_path, state, monkeypatch):
     assert env["PATH"] and env["HOME"] == os.environ["HOME"]
     assert env["LC_TIME"] == "C" and env["https_proxy"] == "http://proxy.example:3128"
     assert env["PIP_INDEX_URL"] == "https://mirror.example/simple"
+    assert env["UV_PYTHON_INSTALL_MIRROR"] == "https://mirror.example/python-build-standalone"
+    assert env["UV_INDEX_STRATEGY"] == "unsafe-best-match"
     assert env["DEBIAN_FRONTEND"] == "noninteractive"
     assert env["TMPDIR"] != os.environ.get("TMPDIR")
 
