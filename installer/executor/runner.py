@@ -138,7 +138,7 @@ def _argv_for(cmd: Command, run: _StepRun, env: dict[str, str], *, guard: bool =
         return sudo.wrap(argv, root=True, env=dict(cmd.env))
     if guard and _isolated_python(argv):
         return argv
-    bwrap = sandbox.bwrap_path()
+    bwrap = sandbox.usable_bwrap()[0]
     if bwrap is None:
         return argv
     writable = [run.tmpdir] if guard else _writable(run.step, run.tmpdir)
@@ -540,6 +540,16 @@ def _run_step(run: _StepRun, journal: Journal, log_path: str, started: float) ->
     yield True
 
 
+def _sandbox_refused() -> str | None:
+    why = sandbox.usable_bwrap()[1]
+    if why is None:
+        return None
+    return _("note: the sandbox cannot start here ({why}), so the steps run without it, as they do where "
+             "bubblewrap is not installed. On Ubuntu 23.10 and later AppArmor refuses bubblewrap the user "
+             "namespaces it needs: an AppArmor profile for /usr/bin/bwrap that allows userns brings it back; "
+             "TORCH_SETUP_NO_SANDBOX=1 turns it off on purpose and silences this note", why=why)
+
+
 def _scratch() -> Path:
     """Where each step's temp dir is made: in the cache, not /tmp (often a small tmpfs, or noexec)."""
     scratch = cache_root() / "torch-setup" / "tmp"
@@ -557,12 +567,17 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)
+    unsandboxed = _sandbox_refused() if any(not s.root for s in plan.steps) else None
     try:
         for i, step in enumerate(plan.steps, 1):
             if cancel.is_set():
                 yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=True)
                 return
             yield StepStarted(step.id, step.title, i, total, step.root)
+            if unsandboxed and not step.root:  # said once, where it first matters
+                log.write(f"[{step.id}] {unsandboxed}\n")
+                yield OutputLine(step.id, unsandboxed, "stderr")
+                unsandboxed = None
             started = time.monotonic()
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
                            tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),

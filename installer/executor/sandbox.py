@@ -10,8 +10,10 @@ Network, /proc and /dev stay available (downloads need the first; Python needs t
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +22,35 @@ def bwrap_path() -> str | None:
     if os.environ.get("TORCH_SETUP_NO_SANDBOX") == "1":
         return None
     return shutil.which("bwrap")
+
+
+@functools.cache
+def _refusal(exe: str) -> str | None:
+    """Why `exe` cannot start a sandbox here, in bwrap's own words; None when it can."""
+    try:
+        proc = subprocess.run([exe, "--die-with-parent", "--unshare-pid", "--ro-bind", "/", "/", "--", "true"],
+                              capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return str(exc)
+    if proc.returncode == 0:
+        return None
+    said = [line.strip() for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
+    return " ".join(said[-2:]) or f"exit code {proc.returncode}"
+
+
+def usable_bwrap() -> tuple[str | None, str | None]:
+    """(bwrap, None) when steps can run in the sandbox; (None, why) when bwrap is installed but cannot start
+    one; (None, None) when it is not installed (or turned off with TORCH_SETUP_NO_SANDBOX=1).
+
+    Installed is not enough: Ubuntu 23.10 and later (AppArmor's restriction on unprivileged user
+    namespaces) and kernels without user namespaces refuse it ("bwrap: setting up uid map: Permission
+    denied"), on the very desktops torch-setup is for. Steps then run as they would without bwrap, and
+    the run says why, rather than every step failing. Asked once per process."""
+    exe = bwrap_path()
+    if exe is None:
+        return None, None
+    why = _refusal(exe)
+    return (None, why) if why else (exe, None)
 
 
 def _ancestor(paths: list[str]) -> str:
