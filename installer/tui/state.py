@@ -46,6 +46,7 @@ class WizardState:
     report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False
+    mirrors_region: str | None = None  # cn | global: the region the rows were probed for
     plan: Plan | None = None
     script: str | None = None
     answers_written: Path | None = None

@@ -44,6 +44,28 @@ async def test_the_language_switch_changes_what_auto_means(make_wizard, utc_cont
         assert "auto 在这里表示中国大陆" in (_why(app) or "")
 
 
+async def test_mirrors_probed_for_one_region_are_probed_again_when_auto_comes_to_mean_another(
+        make_wizard, utc_container):
+    app = make_wizard("cpu-only", dry_run=True, lang="en")
+    probed: list[str | None] = []
+    real = app.engine.probe_mirrors
+
+    def counting(**kwargs):
+        probed.append(app.state.mirrors_region)
+        return real(**kwargs)
+
+    app.engine.probe_mirrors = counting
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        await press_until(pilot, "b", "welcome")
+        await press_until(pilot, "n", "mirrors")
+        assert probed == ["global"]  # the same region: the rows are kept
+        await press_until(pilot, "b", "welcome")
+        await pilot.press("l")
+        await press_until(pilot, "n", "mirrors")
+        assert probed == ["global", "cn"]
+
+
 async def test_a_region_chosen_by_hand_needs_no_explaining(make_wizard, utc_container):
     app = make_wizard("cpu-only", dry_run=True, lang="zh")
     async with app.run_test(size=(100, 30)) as pilot:

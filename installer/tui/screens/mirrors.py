@@ -112,7 +112,9 @@ class MirrorsScreen(WizardScreen):
             if value not in ("auto", "none") and "://" not in value:
                 self.pending[kind] = value
         self.sync_url_rows()
-        if self.state.mirrors_probed:
+        # a language switched since (the Welcome screen's l) can change what region auto stands for: the rows
+        # probed for the other region are not this screen's
+        if self.state.mirrors_probed and self.state.mirrors_region == self.resolved_region():
             self.fill(self.state.mirror_rows)
             self.query_one("#probe-status", Static).update(_("Probed earlier; press p to probe again."))
         else:
@@ -130,7 +132,12 @@ class MirrorsScreen(WizardScreen):
         self.query_one("#probe-status", Static).update(_("Probing mirrors…"))
         self.refresh_nav(_("probing…"))
         region = self.query_one("#region", Select).value
+        self.state.mirrors_region = self.resolved_region()
         self.probe(self.generation, str(region))
+
+    def resolved_region(self) -> str:
+        region = str(self.query_one("#region", Select).value)
+        return region if region in ("cn", "global") else self.engine.region_guess()[0]
 
     @work(thread=True, exclusive=True, group="mirrors")
     def probe(self, generation: int, region: str) -> None:
