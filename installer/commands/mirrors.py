@@ -37,7 +37,7 @@ def _variant(arg: str, default_cuda: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
-    from installer.i18n import _, chosen_language
+    from installer.i18n import _
     from installer.mirrors import ProbeContext, load_catalog, probe
     from installer.mirrors.existing import current_config
     from installer.mirrors.pick import VARIANT
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         except InvalidVersion:
             raise InputError(_("not a version: {v}", v=args.torch), key="--torch",
                              hint=_("give a torch version such as 2.13.0")) from None
-    guess = guess_region(language=chosen_language())
+    guess = guess_region()
     region = guess.region if args.region == "auto" else args.region
     region_reason = guess.reason if args.region == "auto" else _("given with --region")
     context = ProbeContext.for_this_machine(catalog, variant=variant, torch_version=args.torch)

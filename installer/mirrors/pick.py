@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from installer.errors import InputError
-from installer.i18n import _, chosen_language
+from installer.i18n import _
 from installer.mirrors.catalog import Catalog, Mirror, load_catalog
 from installer.mirrors.region import resolve_region
 from installer.mirrors.urls import check_url
@@ -107,7 +107,7 @@ def _auto(catalog: Catalog, variant: str, wanted: str | None, region: str | None
     from installer.mirrors.probing import candidates, probe
     from installer.mirrors.targets import ProbeContext
 
-    region = resolve_region(region, language=chosen_language())
+    region = resolve_region(region)
     pool = [m for m in candidates(catalog, kinds=["pytorch"], region=region)
             if m.variants is None or variant in m.variants]
     ctx = ProbeContext.from_catalog(catalog, variant=variant, torch_version=wanted)
@@ -154,7 +154,7 @@ def pick_pypi_index(*, preference: str = "auto", region: str | None = None, time
         return IndexPick(None, _("pip is already configured to use {url}: kept", url=existing))
     from installer.mirrors.probing import candidates, probe
 
-    pool = candidates(catalog, kinds=["pypi"], region=resolve_region(region, language=chosen_language()))
+    pool = candidates(catalog, kinds=["pypi"], region=resolve_region(region))
     report = probe(pool, catalog=catalog, timeout=timeout, include_current=False, samples=2, top_k=2)
     best = report.best("pypi", need_fresh=False)
     if best is None:
@@ -202,7 +202,7 @@ def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = Non
     from installer.mirrors.probing import candidates, probe
     from installer.mirrors.targets import ProbeContext
 
-    pool = candidates(catalog, kinds=[kind], region=resolve_region(region, language=chosen_language()))
+    pool = candidates(catalog, kinds=[kind], region=resolve_region(region))
     report = probe(pool, catalog=catalog, context=ProbeContext.for_this_machine(catalog), timeout=timeout,
                    include_current=False, samples=2, top_k=2)
     best = next((r for r in report.of_kind(kind) if r.ok and r.fresh is not False), None)

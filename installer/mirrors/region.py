@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from installer.errors import InputError
-from installer.i18n import _
+from installer.i18n import _, chosen_language
 
 REGION_VAR = "TORCH_SETUP_REGION"
 REGIONS = ("cn", "global")
@@ -77,7 +77,7 @@ def region_override(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     import difflib
 
-    close = _SAID_INSTEAD.get(value) or next(iter(difflib.get_close_matches(value, [*REGIONS, "auto"], n=1,
+    close = said_instead(value) or next(iter(difflib.get_close_matches(value, [*REGIONS, "auto"], n=1,
                                                                              cutoff=0.5)), None)
     hint = (_("did you mean {value}? Or unset it to go by the timezone and locale: unset {var}", value=repr(close),
               var=REGION_VAR) if close else
@@ -86,8 +86,15 @@ def region_override(environ: Mapping[str, str] | None = None) -> str | None:
                      file=_("environment"), key=REGION_VAR, hint=hint)
 
 
-def guess_region(environ: Mapping[str, str] | None = None, language: str | None = None) -> RegionGuess:
-    """`language`: the interface language the person chose (i18n.chosen_language()), None for none."""
+# `language` left at this: the language the person chose in this process (`--lang`, the wizard's switch)
+CHOSEN = "chosen"
+
+
+def guess_region(environ: Mapping[str, str] | None = None, language: str | None = CHOSEN) -> RegionGuess:
+    """`language`: the interface language the person chose; by default i18n.chosen_language(), None for
+    none (what an unattended replay of the answers, with no language chosen, would guess)."""
+    if language == CHOSEN:
+        language = chosen_language()
     env = os.environ if environ is None else environ
     override = region_override(env)
     if override is not None:
@@ -109,8 +116,18 @@ def guess_region(environ: Mapping[str, str] | None = None, language: str | None 
 
 
 def resolve_region(region: str | None, environ: Mapping[str, str] | None = None,
-                   language: str | None = None) -> str:
+                   language: str | None = CHOSEN) -> str:
     """'cn' / 'global' as given, or the guess for None / 'auto'."""
     if region in ("cn", "global"):
         return region
     return guess_region(environ, language).region
+
+
+def region_to_record(region: str) -> str:
+    """The region an answers file made from this run should name: `auto` stays auto, unless the language
+    chosen here decided it. A replay (`install --answers` on the lab's other machines) has no language
+    chosen, and would otherwise guess global where this run probed and planned for mainland China."""
+    if region != "auto":
+        return region
+    here = guess_region().region
+    return here if here != guess_region(language=None).region else "auto"

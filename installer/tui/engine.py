@@ -83,19 +83,14 @@ class Engine:
         return self._settle_region(answers)
 
     def _settle_region(self, answers: Answers) -> Answers:
-        """Region `auto` becomes the region itself when the wizard's language decided it: a replay of the
-        answers file (`install --answers`, on the lab's other machines) has no language chosen, and would
-        otherwise guess global where this run probed and planned for mainland China."""
-        from installer.i18n import chosen_language
-        from installer.mirrors import guess_region
+        """Region `auto` is written as the region itself when the wizard's language decided it
+        (installer.mirrors.region.region_to_record)."""
+        from installer.mirrors.region import region_to_record
 
-        if answers.mirror.region != "auto":
+        region = region_to_record(answers.mirror.region)
+        if region == answers.mirror.region:
             return answers
-        with_language = guess_region(language=chosen_language()).region
-        if with_language == guess_region().region:
-            return answers
-        mirror = answers.mirror.model_copy(update={"region": with_language})
-        return answers.model_copy(update={"mirror": mirror})
+        return answers.model_copy(update={"mirror": answers.mirror.model_copy(update={"region": region})})
 
     def dump_answers(self, answers: Answers) -> str:
         return _need("installer.answers", "dump_answers")(answers)
@@ -136,19 +131,17 @@ class Engine:
     def region_guess(self) -> tuple[str, str]:
         """(cn | global, why) that region `auto` stands for now: the timezone, the locale, and the
         language chosen in the wizard."""
-        from installer.i18n import chosen_language
         from installer.mirrors import guess_region
 
-        guess = guess_region(language=chosen_language())
+        guess = guess_region()
         return guess.region, guess.reason
 
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
         """The catalog entries that will be probed (so the table can list them before any answers)."""
-        from installer.i18n import chosen_language
         from installer.mirrors import candidates, load_catalog, resolve_region
 
         catalog = load_catalog(self.catalog)
-        where = resolve_region(region, language=chosen_language())
+        where = resolve_region(region)
         return [{"id": m.id, "kind": m.kind, "name": m.name, "url": m.url, "region": m.region,
                  "upstream": m.upstream}
                 for m in candidates(catalog, kinds=kinds, region=where)]
@@ -164,7 +157,6 @@ class Engine:
         """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        from installer.i18n import chosen_language
         from installer.mirrors import ProbeContext, load_catalog, probe, resolve_region
 
         catalog = load_catalog(self.catalog)
@@ -174,7 +166,7 @@ class Engine:
         if torch_version and torch_version != "latest":
             overrides["torch_version"] = torch_version
         context = ProbeContext.for_this_machine(catalog, **overrides)
-        where = resolve_region(region, language=chosen_language())
+        where = resolve_region(region)
         current = None
         if self.include_current:
             from installer.mirrors.existing import current_config
