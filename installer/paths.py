@@ -41,6 +41,11 @@ def absolute(path: str, cwd: str) -> str:
     return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
 
 
+def same_path(a: str, b: str) -> bool:
+    """The same path as written, `a/./b` and `a//b` as `a/b` (no file system access: plans are pure)."""
+    return posixpath.normpath(a) == posixpath.normpath(b)
+
+
 def blocking_file(path: str) -> str | None:
     """The file (not a folder; a dangling link too) that sits at `path` or at one of its parents, so
     that `path` can never be a folder; None when nothing is in the way."""

@@ -64,3 +64,34 @@ def pip_install_plan(venv: Path, packages: list[str], indexes: Any, tools: Any, 
         steps.append(Step(id=sid, title=sid, kind="pip", commands=compiled.commands, guard=compiled.guard,
                           writable=compiled.writable))
     return Plan(steps=tuple(steps))
+
+
+# A distribution's Python, as on Debian 12 and Ubuntu 23.04+, in a folder of its own: the real Debian
+# interpreter copied (it is linked statically with libpython, so it runs anywhere), its standard library
+# linked in, and its own PEP 668 marker. Python takes its prefix from where it runs (lib/python3.X/os.py
+# beside it), so installs go to DIR/local/lib/python3.X/dist-packages, never into the machine's /usr.
+DISTRO_PYTHON = "/usr/bin/python3.11"
+
+
+def distro_python(folder: Path, *, managed: bool = True) -> Path | None:
+    """The stand-in's bin/python3, or None where this machine has no Debian Python 3.11 to build it from."""
+    import os
+    import shutil
+    import subprocess
+
+    stdlib = Path("/usr/lib/python3.11")
+    if not (os.access(DISTRO_PYTHON, os.X_OK) and (stdlib / "os.py").is_file()):
+        return None
+    (folder / "bin").mkdir(parents=True)
+    lib = folder / "lib" / "python3.11"
+    lib.mkdir(parents=True)
+    shutil.copy2(DISTRO_PYTHON, folder / "bin" / "python3.11")
+    (folder / "bin" / "python3").symlink_to("python3.11")
+    for entry in stdlib.iterdir():
+        if entry.name not in ("EXTERNALLY-MANAGED", "dist-packages", "site-packages"):
+            (lib / entry.name).symlink_to(entry)
+    if managed:
+        (lib / "EXTERNALLY-MANAGED").write_text("[externally-managed]\nError=a stand-in for a distribution's Python\n")
+    py = folder / "bin" / "python3"
+    out = subprocess.run([str(py), "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True)
+    return py if out.returncode == 0 and out.stdout.strip() == str(folder) else None

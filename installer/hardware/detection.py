@@ -235,8 +235,11 @@ def _python_facts(tpy: dict[str, Any] | None, python: str | None,
         info = {"version": ".".join(map(str, sys.version_info[:3])), "executable": sys.executable,
                 "prefix": sys.prefix, "is_venv": sys.prefix != sys.base_prefix}
         return info, None, target_python.pip_config(None), sys.prefix
+    install = tpy.get("install") or {}
     info = {"version": tpy.get("version"), "executable": tpy.get("executable") or python or sys.executable,
-            "prefix": tpy.get("prefix"), "is_venv": tpy.get("prefix") != tpy.get("base_prefix")}
+            "prefix": tpy.get("prefix"), "is_venv": tpy.get("prefix") != tpy.get("base_prefix"),
+            "externally_managed": install.get("externally_managed"), "site_packages": install.get("site_packages"),
+            "site_writable": install.get("site_writable")}
     packages = tpy.get("packages") or {}
     torch = packages.get("torch")
     existing = None

@@ -35,7 +35,8 @@ def toolkit(d: dict[str, Any]) -> dict[str, Any]:
 def python(d: dict[str, Any] | None) -> dict[str, Any] | None:
     if d is None:
         return None
-    return {k: d.get(k) for k in ("version", "executable", "prefix", "is_venv")}
+    return {k: d.get(k) for k in ("version", "executable", "prefix", "is_venv", "externally_managed", "site_packages",
+                                  "site_writable")}
 
 
 def tool(d: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -48,7 +49,7 @@ def pip(d: dict[str, Any]) -> dict[str, Any]:
     return {"index_url": d.get("index_url"), "extra_index_urls": list(d.get("extra_index_urls") or []),
             "find_links": list(d.get("find_links") or []), "trusted_hosts": list(d.get("trusted_hosts") or []),
             "no_index": bool(d.get("no_index")), "files": list(d.get("files") or []),
-            "sources": dict(d.get("sources") or {})}
+            "break_system_packages": bool(d.get("break_system_packages")), "sources": dict(d.get("sources") or {})}
 
 
 def uv(d: dict[str, Any]) -> dict[str, Any]:

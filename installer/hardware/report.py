@@ -80,6 +80,10 @@ class PythonInfo(_Open):
     executable: str
     prefix: str | None = None
     is_venv: bool | None = None
+    # PEP 668's EXTERNALLY-MANAGED file, where it is in effect (outside a venv): pip and uv refuse it
+    externally_managed: str | None = None
+    site_packages: str | None = None  # where pip installs (sysconfig's platlib)
+    site_writable: bool | None = None  # by the user who ran detection
 
 
 class Tool(_Open):
@@ -127,6 +131,9 @@ class PipConfig(_Open):
     trusted_hosts: list[str] = Field(default_factory=list)
     no_index: bool = False
     files: list[str] = Field(default_factory=list)  # the configuration files pip loaded, in order
+    # break-system-packages (PIP_BREAK_SYSTEM_PACKAGES): the owner's consent to install into a Python
+    # the operating system manages (PEP 668)
+    break_system_packages: bool = False
     sources: dict[str, str] = Field(default_factory=dict)  # field -> the file or the PIP_* variable it came from
 
 

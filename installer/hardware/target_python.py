@@ -134,6 +134,33 @@ def pip_config():
     loaded = [f for _, f in files if os.path.isfile(f)]
     return {"how": how, "files": [f for _, f in files], "loaded": loaded, "items": items}
 
+def install_facts():
+    """Whether pip may install here: the PEP 668 marker (in effect outside a venv only) and whether this
+    user can write the site-packages folders (the nearest existing parent, for one not made yet)."""
+    out = {"externally_managed": None, "site_packages": None, "site_writable": None}
+    try:
+        import sysconfig
+        if sys.prefix == getattr(sys, "base_prefix", sys.prefix):
+            marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")
+            if os.path.isfile(marker):
+                out["externally_managed"] = marker
+        folders = []
+        for name in ("platlib", "purelib"):
+            folder = sysconfig.get_path(name)
+            if folder and folder not in folders:
+                folders.append(folder)
+        writable = True
+        for folder in folders:
+            probe = folder
+            while not os.path.exists(probe) and os.path.dirname(probe) != probe:
+                probe = os.path.dirname(probe)
+            writable = writable and os.access(probe, os.W_OK)
+        out["site_packages"] = folders[0] if folders else None
+        out["site_writable"] = writable if folders else None
+    except Exception:
+        pass
+    return out
+
 def facts(path=None):
     return {
         "version": "%d.%d.%d" % sys.version_info[:3],
@@ -143,6 +170,7 @@ def facts(path=None):
         "implementation": sys.implementation.name if hasattr(sys, "implementation") else None,
         "packages": dists({"torch", "torchvision", "torchaudio", "pip"}, path),
         "pip_config": pip_config(),
+        "install": install_facts(),
     }
 
 if __name__ == "__main__":
@@ -264,7 +292,8 @@ def pip_config(target_facts: dict[str, Any] | None, environ: dict[str, str] | No
 # pip option -> how the report keeps it; the list options are whitespace-separated in pip's config.
 # pypi-url is pip's other name for --index-url.
 _PIP_KEYS = {"index-url": "index_url", "pypi-url": "index_url", "extra-index-url": "extra_index_urls",
-             "find-links": "find_links", "trusted-host": "trusted_hosts", "no-index": "no_index"}
+             "find-links": "find_links", "trusted-host": "trusted_hosts", "no-index": "no_index",
+             "break-system-packages": "break_system_packages"}
 _LIST_KEYS = {"extra_index_urls", "find_links", "trusted_hosts"}
 _SECTIONS = ("global", "install", ":env:")
 
@@ -289,7 +318,8 @@ def effective_pip_config(items: list[list[str]] | list[tuple[str, str, str, str]
             sections[section][_normalize(key)] = (value, origin)
     env = os.environ if environ is None else environ
     # the variables count even when the script could not run in the target (the child inherits them)
-    for var in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_TRUSTED_HOST", "PIP_NO_INDEX"):
+    for var in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_TRUSTED_HOST", "PIP_NO_INDEX",
+                "PIP_BREAK_SYSTEM_PACKAGES"):
         if env.get(var):
             sections[":env:"].setdefault(_normalize(var[4:]), (env[var], var))
     chosen: dict[str, tuple[str, str]] = {}
@@ -299,11 +329,11 @@ def effective_pip_config(items: list[list[str]] | list[tuple[str, str, str, str]
             if field and value:
                 chosen[field] = (value, origin)
     result: dict[str, Any] = {"index_url": None, "extra_index_urls": [], "find_links": [],
-                              "trusted_hosts": [], "no_index": False, "sources": {}}
+                              "trusted_hosts": [], "no_index": False, "break_system_packages": False, "sources": {}}
     for field, (value, origin) in chosen.items():
         if field in _LIST_KEYS:
             result[field] = value.split()
-        elif field == "no_index":
+        elif field in ("no_index", "break_system_packages"):
             result[field] = value.strip().lower() in ("1", "true", "yes", "y", "on", "t")
         else:
             result[field] = value.strip() or None

@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.paths import absolute
+from installer.paths import absolute, same_path
 from installer.plan.ahead import PY_VERSION
 from installer.plan.driver_request import driver_request
 from installer.plan.indexes import INDEX_METHODS, Indexes
@@ -59,7 +59,10 @@ def target_of(answers: Answers, report: HardwareReport, tools: Tools, cwd: str) 
     if t.kind == "existing":
         python = _interpreter(t.python, cwd)
         path = posixpath.dirname(posixpath.dirname(python)) if python and python.startswith("/") else None
-        version = t.python if t.python and PY_VERSION.match(t.python) else None
+        # a version asked for, or the report's, when detection examined this very interpreter (as
+        # plan_from_files has it do): torch is pinned for the Python it goes into
+        version: str | None = t.python if t.python and PY_VERSION.match(t.python) else (
+            detected_version if detected and python and same_path(detected, python) else None)
         return {"path": path, "python": python, "base_python": python, "python_version": version}
     path = absolute(t.path, cwd)
     if t.python is not None:

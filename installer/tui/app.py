@@ -117,6 +117,23 @@ class WizardApp(App[int]):
                 self.state.report_detected = not path
             return self.state.report
 
+    def report_for(self, target_python: str | None) -> HardwareReport:
+        """The report the choices and the plan for a `target.python` answer are made from, as `plan
+        --answers F` has it: with an interpreter named by path examined (its Python version picks the
+        wheels; its facts say whether pip may install there). A recorded report (--hardware) is used as it
+        is. InputError for a path with no interpreter. Slow: call it from a worker."""
+        report = self.obtain_report()
+        if not self.state.report_detected:
+            return report
+        python = self.engine.detection_python(target_python)
+        if python is None or (report.python is not None and self.engine.same_path(report.python.executable, python)):
+            return report
+        with self._report_lock:
+            found = self.state.target_reports.get(python)
+            if found is None:
+                found = self.state.target_reports[python] = self.engine.detect(python=python)
+            return found
+
     @property
     def current_name(self) -> str:
         return self.screen.name or ""

@@ -8,6 +8,7 @@ of the engine that is missing shows up as a clear `EngineUnavailable` on the scr
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -194,6 +195,15 @@ class Engine:
     def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build."""
         return _need("installer.plan", "plan_for")(answers, report)
+
+    def detection_python(self, target_python: str | None) -> str | None:
+        """The interpreter `plan --answers` has detection examine for a target.python answer: a path
+        (made absolute), or None (a version, or nothing given) for the one running torch-setup."""
+        return _need("installer.plan.ahead", "detection_python")(target_python, os.getcwd())  # type: ignore[no-any-return]
+
+    @staticmethod
+    def same_path(a: str, b: str) -> bool:
+        return _need("installer.paths", "same_path")(a, b)  # type: ignore[no-any-return]
 
     def render_script(self, plan: Plan) -> str:
         return _need("installer.plan.script", "render_script")(plan)

@@ -44,6 +44,9 @@ class WizardState:
     # fails the install as surely as torch would
     wheels_on_disk: dict[str, str] = field(default_factory=dict)
     report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
+    # interpreter path -> this machine's report with that interpreter examined: for a target.python
+    # path other than the one detection looked at (the wheels are picked for its Python version)
+    target_reports: dict[str, HardwareReport] = field(default_factory=dict)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False
     mirrors_region: str | None = None  # cn | global: the region the rows were probed for
@@ -64,13 +67,13 @@ class WizardState:
         return value
 
     def recommendation_wanted(self) -> tuple[Any, ...]:
-        """The constraints a recommendation is made for now: the machine, the Python version asked, and
-        the torch build the answers name (so a pinned build is offered, with its reasons)."""
-        python = self.section("target").get("python")
-        version_like = python if python and "/" not in python and not python.startswith("~") else None
+        """The constraints a recommendation is made for now: the machine, the Python asked for (a version,
+        or an interpreter's path: its version counts), and the torch build the answers name (so a pinned
+        build is offered, with its reasons)."""
+        python = self.section("target").get("python") or None
         torch = self.section("torch")
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
-        return (id(self.report), version_like, version, torch.get("variant", "auto"))
+        return (id(self.report), python, version, torch.get("variant", "auto"))
 
     def forget_plan(self) -> None:
         """A decision changed: the plan shown at Review must be made again."""

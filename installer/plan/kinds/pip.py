@@ -142,22 +142,26 @@ class PipKind(Kind):
         return Compiled(commands=(cmd,), writable=writable, guard=guard, notes=notes)
 
     def _install(self, params: PipParams, ctx: KindContext) -> Compiled:
+        from installer.plan.existing_python import install_flags
+
         py = params.python
         packages = params.packages
-        pip_cmd = self._pip_command(py, packages, ctx)
+        allow, notes = install_flags(py, ctx)
+        pip_cmd = self._pip_command(py, (*allow, *packages), ctx)
         uv = ctx.tools.uv if params.engine != "pip" else None
         if params.engine == "uv" and not uv:
             raise InputError(_("this step asks for uv, and uv is not installed"),
                              hint=_("reinstall torch-setup (uv is one of its dependencies)"))
         if uv:
             flags, env = ctx.indexes.uv_args()  # a list of sources with credentials: in env, out of `ps`
-            uv_argv = (uv, "pip", "install", "--python", py, *flags, *packages)
+            uv_argv = (uv, "pip", "install", "--python", py, *allow, *flags, *packages)
             cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd)
         else:
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
-        return Compiled(commands=(cmd,), writable=(prefix,) if prefix and prefix != "/" else (), guard=guard)
+        return Compiled(commands=(cmd,), writable=(prefix,) if prefix and prefix != "/" else (), guard=guard,
+                        notes=notes)
 
     @staticmethod
     def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext) -> Command:

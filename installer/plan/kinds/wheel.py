@@ -195,12 +195,14 @@ class WheelKind(Kind):
         return missing_wheelhouse(wh, earlier) if wh else None
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
+        from installer.plan.existing_python import install_flags
         from installer.plan.kinds.pip import INSTALLED_CHECK
 
         wh = params.wheelhouse
         req = posixpath.join(wh, REQUIREMENTS)
-        offline = ("--no-index", "--find-links", wh, "--require-hashes", "-r", req)
         py = params.python
+        allow, notes = install_flags(py, ctx)
+        offline = (*allow, "--no-index", "--find-links", wh, "--require-hashes", "-r", req)
         pip_argv: tuple[str, ...]
         if ctx.tools.host_pip:
             pip_argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *PIP_QUIET, *offline)
@@ -212,7 +214,7 @@ class WheelKind(Kind):
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
         return Compiled(commands=(verify, Command(argv=pip_argv, fallback=fallback)),
-                        writable=(prefix,) if prefix and prefix != "/" else (), guard=guard)
+                        writable=(prefix,) if prefix and prefix != "/" else (), guard=guard, notes=notes)
 
 
 # ---------------------------------------------------------------- run time: `python -m installer.plan.kinds.wheel`

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select, Static
 from textual.widgets.option_list import Option
 
+from installer.errors import InputError
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, busy, error_text
 from installer.tui.widgets import Radio, Tick
@@ -178,9 +179,13 @@ class CombinationScreen(WizardScreen):
     def recommend(self, key: tuple[Any, ...]) -> None:
         """The ranking, led by the build the answers already name (pre-filled, or chosen before)."""
         _report, python, version, variant = key
+        version_like = python if python and self.engine.detection_python(python) is None else None
         try:
-            report = self.wizard.obtain_report()
-            rec = self.engine.offer(report, python=python, torch=version, variant=variant)
+            try:  # an interpreter named by path: the builds offered are those for its Python version
+                report = self.wizard.report_for(python)
+            except InputError:  # no interpreter there (yet): Review names the field to fix
+                report = self.wizard.obtain_report()
+            rec = self.engine.offer(report, python=version_like, torch=version, variant=variant)
         except Exception as exc:  # shown on the screen: a bad constraint must not crash the wizard
             self.app.call_from_thread(self.show_error, exc)
             return

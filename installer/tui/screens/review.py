@@ -62,6 +62,12 @@ def step_widgets(n: int, step: Step) -> list[Static]:
     return out
 
 
+def _names_an_answer(key: str | None) -> bool:
+    from installer.answers import Answers
+
+    return bool(key) and str(key).split(".")[0] in Answers.model_fields
+
+
 class ReviewScreen(WizardScreen):
     NAME = "review"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -90,7 +96,7 @@ class ReviewScreen(WizardScreen):
             if self.state.plan is not None:
                 self.app.call_from_thread(self.planned, answers, self.state.plan, self.state.script or "")
                 return
-            report = self.wizard.obtain_report()
+            report = self.wizard.report_for(answers.target.python)
             plan = self.engine.make_plan(answers, report)
             script = self.engine.render_script(plan)
         except Exception as exc:  # the screen shows it, with the key to fix when it is an input error
@@ -123,8 +129,9 @@ class ReviewScreen(WizardScreen):
         from installer.errors import InputError
 
         text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(error_text(exc))
-        if isinstance(exc, InputError) and exc.file == "<wizard>":
-            # an answer the screens filled in: the key names the screen field to change
+        if isinstance(exc, InputError) and exc.file in (None, "<wizard>") and _names_an_answer(exc.key):
+            # an answer the screens filled in (or one the plan found unworkable on this machine, such as
+            # target.python): the key names the screen field to change
             text += "\n\n" + escape(_("Go back (b) and change the answer named above."))
         box.mount(Static(text, classes="error"))
         self.refresh_nav(_("no plan"))

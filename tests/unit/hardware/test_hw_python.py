@@ -98,6 +98,38 @@ def test_target_venv_python_and_its_site_config(machine, tmp_path):
     assert report["existing_torch"] is None
 
 
+def test_whether_pip_may_install_into_the_target(machine, tmp_path):
+    """A venv is writable and never managed; a distribution's Python has PEP 668's marker, read where pip
+    reads it (sysconfig's stdlib); pip's consent to override it (break-system-packages) is read from its
+    configuration, as pip reads it."""
+    from helpers import distro_python
+
+    target = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(target)
+    info = machine.detect("--python", str(target / "bin" / "python"))["python"]
+    assert (info["externally_managed"], info["site_writable"]) == (None, True)
+    assert info["site_packages"] == str(target / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+                                        / "site-packages")
+    system = distro_python(tmp_path / "distro")
+    if system is None:
+        pytest.skip("needs Debian's /usr/bin/python3.11 to stand in for a distribution's Python")
+    report = machine.detect("--python", str(system))
+    assert report["python"]["externally_managed"] == str(tmp_path / "distro" / "lib" / "python3.11" / "EXTERNALLY-MANAGED")
+    assert report["python"]["is_venv"] is False
+    # Debian's scheme: pip installs under PREFIX/local, a folder not made yet (its parent is writable)
+    assert report["python"]["site_packages"] == str(tmp_path / "distro" / "local" / "lib" / "python3.11" / "dist-packages")
+    assert report["python"]["site_writable"] is True
+    assert report["mirror_config"]["pip"]["break_system_packages"] is False
+    consent = machine.detect("--python", str(system), PIP_BREAK_SYSTEM_PACKAGES="1")["mirror_config"]["pip"]
+    assert consent["break_system_packages"] is True and consent["sources"]["break_system_packages"] == "PIP_BREAK_SYSTEM_PACKAGES"
+    conf = machine.home / ".config" / "pip" / "pip.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text("[global]\nbreak-system-packages = true\n")
+    assert machine.detect("--python", str(system))["mirror_config"]["pip"]["break_system_packages"] is True
+    refused = machine.detect("--python", str(system), PIP_BREAK_SYSTEM_PACKAGES="0")["mirror_config"]["pip"]
+    assert refused["break_system_packages"] is False  # the variable wins over the file, as in pip
+
+
 def test_missing_target_python_is_bad_input(machine, tmp_path):
     result = machine.run("detect", "--python", str(tmp_path / "no" / "python"))
     assert result.returncode == 2

@@ -1,0 +1,60 @@
+"""Whether pip and uv may install into the interpreter an answers file names (`target.kind: existing`).
+
+Two refusals are known before anything runs, from what detection read in that interpreter:
+- it belongs to the operating system (PEP 668's EXTERNALLY-MANAGED file: Debian 12, Ubuntu 23.04 and
+  later): pip and uv refuse it, rightly, as a torch there can break the system's own Python tools;
+- its site-packages folder is not writable by the user who runs torch-setup (a root-owned /opt/conda or
+  a shared venv).
+Found at install time, either one failed the step only after uv and pip had downloaded everything (for
+a CUDA build, gigabytes), with pip's words rather than a way forward. The plan now stops first: exit 2,
+naming the answers' `target.python`. The PEP 668 refusal is lifted by the owner's own consent in pip's
+configuration (`break-system-packages`, PIP_BREAK_SYSTEM_PACKAGES=1), which both engines are then given.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from installer.errors import InputError
+from installer.i18n import _
+from installer.paths import same_path
+
+if TYPE_CHECKING:
+    from installer.plan.kinds.base import KindContext
+
+BREAK_SYSTEM_PACKAGES = "--break-system-packages"
+
+
+def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(flags for both uv and pip, plan notes) for installing into `python`. InputError (key
+    target.python) where they would refuse. Nothing to say for an environment this plan creates, or
+    when the report describes another interpreter than `python` (its facts would not be this one's)."""
+    info = ctx.report.python
+    if ctx.answers.target.kind != "existing" or info is None:
+        return (), ()
+    if not same_path(info.executable, python):
+        return (), ()
+    venv_hint = _("install into a virtual environment made from it instead (target.kind: venv, the default; "
+                  "target.python: {python} keeps the same Python)", python=python)
+    if info.externally_managed:
+        if not ctx.report.mirror_config.pip.break_system_packages:
+            raise InputError(
+                _("{python} belongs to the operating system ({marker}, PEP 668): pip and uv refuse to install "
+                  "into it, so that a torch there cannot break the system's own Python tools",
+                  python=python, marker=info.externally_managed),
+                key="target.python",
+                hint=_("{venv_hint}; or, on a machine that is only for this (a container), allow it in pip's "
+                       "configuration (PIP_BREAK_SYSTEM_PACKAGES=1, or break-system-packages = true in "
+                       "pip.conf) and run again", venv_hint=venv_hint))
+        note = _("{python} belongs to the operating system (PEP 668); pip's configuration allows installing "
+                 "into it anyway (break-system-packages), so uv and pip are given --break-system-packages",
+                 python=python)
+        return (BREAK_SYSTEM_PACKAGES,), (note,)
+    if info.site_writable is False:
+        raise InputError(
+            _("{folder} is not writable by you: installing into {python} needs its owner",
+              folder=info.site_packages or info.prefix or python, python=python),
+            key="target.python",
+            hint=_("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
+                   "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint))
+    return (), ()

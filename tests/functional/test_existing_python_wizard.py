@@ -1,0 +1,90 @@
+"""The wizard plans for the interpreter the Combination screen names, as `plan --answers` does: that
+interpreter is examined (its version picks the wheels; PEP 668 and permissions are known before Install),
+not the Python torch-setup itself runs on."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import distro_python
+from textual.widgets import Input
+from tui_support import press_until, screen_text, settle
+
+from installer.answers import parse_answers
+
+
+def _existing(python: str):
+    return parse_answers(f"version: 1\ntarget:\n  kind: existing\n  python: {python}\n"
+                         "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\n")
+
+
+async def test_a_python_the_system_manages_is_refused_at_review(make_wizard, in_tmp, monkeypatch):
+    system = distro_python(in_tmp / "distro")
+    if system is None:
+        pytest.skip("needs Debian's /usr/bin/python3.11 to stand in for a distribution's Python")
+    monkeypatch.delenv("PIP_BREAK_SYSTEM_PACKAGES", raising=False)
+    app = make_wizard(None, dry_run=True, answers=_existing(str(system)))  # this machine, detected live
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        assert app.screen.query_one("#target-python", Input).value == str(system)
+        await pilot.press("n")
+        await settle(pilot, rounds=8)
+        assert app.current_name == "review"
+        text = " ".join(screen_text(app).split())
+        assert "The plan cannot be made:" in text
+        assert f"target.python: {system} belongs to the operating system" in text
+        assert "Go back (b) and change the answer named above." in text
+        assert not app.screen.can_go_next()
+    assert app.state.report_detected and app.state.report is not None
+    assert app.state.report.python.executable != str(system)  # the machine's report is the wizard's own Python's
+    assert app.state.target_reports[str(system)].python.externally_managed is not None
+
+
+async def test_consent_lets_the_plan_through(make_wizard, in_tmp, monkeypatch):
+    system = distro_python(in_tmp / "distro")
+    if system is None:
+        pytest.skip("needs Debian's /usr/bin/python3.11 to stand in for a distribution's Python")
+    monkeypatch.setenv("PIP_BREAK_SYSTEM_PACKAGES", "1")
+    app = make_wizard(None, dry_run=True, answers=_existing(str(system)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "review", limit=40)
+        await settle(pilot, rounds=8)
+        plan = app.state.plan
+        assert plan is not None, screen_text(app)
+        assert "--break-system-packages" in plan.steps[-1].commands[0].argv
+        assert "pip's configuration allows installing into it anyway" in " ".join(screen_text(app).split())
+
+
+def _another_cpython() -> tuple[str, str] | None:
+    """(X.Y, interpreter) of a CPython 3.10+ on this machine other than the one running the tests."""
+    import glob
+    import os
+    import sys
+
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for exe in sorted(glob.glob("/root/.pyenv/versions/3.*/bin/python3.*") + glob.glob("/usr/bin/python3.*")
+                      + glob.glob("/usr/local/bin/python3.*")):
+        version = os.path.basename(exe).removeprefix("python")
+        if version.replace(".", "").isdigit() and version != here and int(version.split(".")[1]) >= 10 \
+                and os.access(exe, os.X_OK):
+            return version, exe
+    return None
+
+
+async def test_the_builds_offered_are_for_the_interpreter_named(make_wizard, in_tmp):
+    other = _another_cpython()
+    if other is None:
+        pytest.skip("needs a second CPython 3.10+ on this machine")
+    version, exe = other
+    app = make_wizard(None, dry_run=True, answers=_existing(exe))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await settle(pilot, rounds=6)
+        choice = app.screen.current_choice()
+        assert choice is not None, screen_text(app)
+        assert choice["python"] == version  # not the Python torch-setup runs on
+        await pilot.press("n")
+        await settle(pilot, rounds=8)
+        assert app.current_name == "review"
+        plan = app.state.plan
+        assert plan is not None, screen_text(app)
+        assert plan.target_python == exe
