@@ -310,7 +310,9 @@ def _cross(message: str, key: tuple[str, ...]) -> ValueError:
     return ValueError(message)
 
 
-def answers_from_located(located: Located) -> Answers:
+def answers_from_located(located: Located, *, this_machine: bool = True) -> Answers:
+    """The answers, validated. `this_machine`: they are for the machine that reads them (not planned for a
+    recorded one, `--hardware F`), so whether this user may write their folders counts too."""
     if located.data is None:
         # an empty file is more likely the wrong file, or one not saved yet, than a wish for every default:
         # `install --yes` would otherwise go ahead with the latest torch in .venv-torch
@@ -342,16 +344,18 @@ def answers_from_located(located: Located) -> Answers:
             if where:
                 raise located.error(where, message) from None
         raise pydantic_error(located, exc, model=Answers) from None
-    _check_folders(answers, located)
+    _check_folders(answers, located, this_machine=this_machine)
     return answers
 
 
-def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
+def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
     (message, hint); None when it can. The rules an answers file's paths follow (no ~user that does not
     exist, no Windows path, ...), then a file in its place, or in place of a folder above it: a folder
-    still missing is created by the run. Stats only: the wizard asks at each key of its Folder field."""
-    from installer.paths import absolute, blocking_file
+    still missing is created by the run. `writes`: a step that runs as this user writes it, so the
+    folder (or, while missing, the one above it) must be writable by them. Stats only: the wizard asks at
+    each key of its Folder field."""
+    from installer.paths import absolute, blocking_file, nearest_folder
 
     try:
         _path(path)
@@ -360,7 +364,14 @@ def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
     full = absolute(path, cwd or os.getcwd())
     probe = blocking_file(full)
     if probe is None:
-        return None
+        folder = nearest_folder(full) if writes else None
+        if folder is None or os.access(folder, os.W_OK | os.X_OK):
+            return None
+        # found at run time, the first step failed with "Permission denied" (a lab's shared folder)
+        message = (_("{path} is not writable by you", path=full) if folder == full else
+                   _("{folder} is not writable by you, so {path} cannot be made there", folder=folder, path=full))
+        return message, _("choose a folder of your own (such as ~/torch-env), or ask the owner of {folder} to "
+                          "let you write there", folder=folder)
     if os.path.islink(probe) and not os.path.exists(probe):
         return (_("{file} is a link to {target}, which does not exist", file=probe, target=os.readlink(probe)),
                 _("create {target}, or remove the link", target=os.readlink(probe)))
@@ -370,18 +381,21 @@ def folder_problem(path: str, cwd: str | None = None) -> tuple[str, str] | None:
             _("choose another path, or move {file} aside", file=probe))
 
 
-def _check_folders(answers: Answers, located: Located) -> None:
+def _check_folders(answers: Answers, located: Located, *, this_machine: bool = True) -> None:
     """The folders the run would create or fill, checked on this machine before anything runs (detection
     included): a file in the way fails `plan` and `install` here, naming the answers line, rather than a
     step halfway through an install. Reading only: nothing is created."""
-    folders: list[tuple[tuple[str, ...], str | None]] = [
-        (("wheelhouse",), answers.wheelhouse),
-        (("cuda_toolkit", "prefix"), answers.cuda_toolkit.prefix if answers.cuda_toolkit.install else None),
+    # (key, path, whether a step running as this user writes it): an offline install only reads its
+    # wheelhouse; the runfile installs a toolkit into a prefix as the user (cuda-runfile.yaml)
+    toolkit = answers.cuda_toolkit
+    folders: list[tuple[tuple[str, ...], str | None, bool]] = [
+        (("wheelhouse",), answers.wheelhouse, answers.method == "wheelhouse-build"),
+        (("cuda_toolkit", "prefix"), toolkit.prefix if toolkit.install else None, toolkit.source == "runfile"),
     ]
     if answers.target.kind in ("venv", "conda") and answers.method != "wheelhouse-build":
-        folders.insert(0, (("target", "path"), answers.target.path))
-    for key, path in folders:
-        problem = folder_problem(path) if path else None
+        folders.insert(0, (("target", "path"), answers.target.path, True))
+    for key, path, writes in folders:
+        problem = folder_problem(path, writes=writes and this_machine) if path else None
         if problem:
             raise located.error(key, *problem)
 

@@ -55,3 +55,11 @@ def blocking_file(path: str) -> str | None:
         if candidate.exists() or candidate.is_symlink():
             return str(candidate)
     return None
+
+
+def nearest_folder(path: str) -> str | None:
+    """`path` itself when it is a folder, else the nearest folder above it: where a run would create it."""
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.is_dir():
+            return str(candidate)
+    return None

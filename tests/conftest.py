@@ -123,3 +123,24 @@ def readable_checkout() -> ReadableCheckout:
         yield ReadableCheckout(root=root, site=base / "site", uv=base / "bin" / "uv")
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def shared_and_home():
+    """(shared, home) for a normal user (nobody) on a lab machine: `shared` is root's folder, which they may
+    read but not write; `home` is theirs. Under /tmp, as pytest's tmp_path is under a folder only root may
+    enter. Needs root to make."""
+    import pwd
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="torch-setup-lab-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    shared, home = base / "shared", base / "home"
+    shared.mkdir(mode=0o755)
+    home.mkdir()
+    nobody = pwd.getpwnam("nobody")
+    os.chown(home, nobody.pw_uid, nobody.pw_gid)
+    yield shared, home
+    shutil.rmtree(base, ignore_errors=True)
+

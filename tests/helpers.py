@@ -95,3 +95,40 @@ def distro_python(folder: Path, *, managed: bool = True) -> Path | None:
     py = folder / "bin" / "python3"
     out = subprocess.run([str(py), "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True)
     return py if out.returncode == 0 and out.stdout.strip() == str(folder) else None
+
+
+def as_nobody(fn: Any, *args: Any, cwd: str | None = None, home: str | None = None, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) in a forked child that has become the nobody user (in `cwd`, with HOME=`home`
+    when given), its JSON-able result handed back: real permissions, no fakes. Needs root."""
+    import json
+    import os
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop to nobody, answer through the pipe, never return into pytest
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            if home is not None:
+                os.environ["HOME"] = home
+            if cwd is not None:
+                os.chdir(cwd)
+            try:
+                answer = {"value": fn(*args, **kwargs)}
+            except Exception as exc:  # noqa: BLE001 - handed to the test, which fails with it
+                answer = {"error": repr(exc)}
+            os.write(write, json.dumps(answer, default=str).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        out = pipe.read()
+    os.waitpid(pid, 0)
+    answer = json.loads(out)
+    assert "error" not in answer, answer["error"]
+    return answer["value"]
+

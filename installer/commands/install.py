@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
                                 f=args.answers))
-    answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout)
+    answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
+                                             installs_here=True)
     if not args.yes:
         if not _confirm(plan):
             print(_("nothing was changed"))

@@ -411,10 +411,11 @@ def warm_up(answers: Answers) -> None:
 
 
 def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
-                    probe_timeout: float = 3.0) -> tuple[Answers, HardwareReport, Plan]:
+                    probe_timeout: float = 3.0, installs_here: bool = False) -> tuple[Answers, HardwareReport, Plan]:
     """What `plan` and `install` share: load the answers, detect (or load) the machine, make the plan.
     Changes nothing: detection only reads, and planning is pure. (installer.plan.ahead has the steps.)"""
     from installer.plan.ahead import plan_from_files as _plan_from_files
 
-    answers, report, plan = _plan_from_files(answers_path, hardware_path, probe_timeout=probe_timeout)
+    answers, report, plan = _plan_from_files(answers_path, hardware_path, probe_timeout=probe_timeout,
+                                             installs_here=installs_here)
     return answers, report, plan

@@ -7,6 +7,7 @@ afresh each time they are shown (so a change of language re-renders them) and ke
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -242,8 +243,12 @@ def make_app(*, hardware: HardwareReport | None = None, hardware_path: str | Non
 
 
 def default_answers_path(cwd: Path | None = None) -> Path:
-    """Where a run's answers file goes: the working directory, never over a different existing file."""
+    """Where a run's answers file goes: the working directory, never over a different existing file.
+    A working directory the user cannot write (a lab's shared folder, /) gives their home folder instead:
+    Review writes the file before Install, and a failed write would keep the run from going on."""
     base = cwd or Path.cwd()
+    if not os.access(base, os.W_OK | os.X_OK) and os.access(Path.home(), os.W_OK | os.X_OK):
+        base = Path.home()
     path = base / "torch-setup-answers.yaml"
     n = 2
     while path.exists():

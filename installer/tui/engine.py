@@ -189,7 +189,7 @@ class Engine:
     def folder_problem(self, path: str) -> tuple[str, str] | None:
         """Why `path` cannot be the new environment's folder, as (message, hint), by the answers file's own
         rules (~nosuchuser, a Windows path, a file in the way); None when it can. Stats only."""
-        return _need("installer.answers", "folder_problem")(path)
+        return _need("installer.answers", "folder_problem")(path, writes=True)
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:

@@ -348,3 +348,18 @@ async def test_verify_failure_shows_each_fix(make_wizard, in_tmp, dead_catalog):
         assert "torch-setup doctor" in screen_text(app)
         await pilot.press("q")
     assert app.return_code == 1
+
+
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="needs root to become the nobody user")
+def test_the_answers_file_goes_home_when_the_working_folder_is_not_writable(shared_and_home):
+    """Started in a folder the user may not write (a lab's shared folder): Review must still be able to write
+    the answers file before Install, so it goes to their home."""
+    from helpers import as_nobody
+
+    from installer.tui.app import default_answers_path
+
+    shared, home = shared_and_home
+    (home / "torch-setup-answers.yaml").write_text("version: 1\n")  # never over another file
+    assert as_nobody(default_answers_path, cwd=str(shared), home=str(home)) == str(home / "torch-setup-answers-2.yaml")
+    assert as_nobody(default_answers_path, cwd=str(home), home=str(home)) == str(home / "torch-setup-answers-2.yaml")
+    assert default_answers_path(shared) == shared / "torch-setup-answers.yaml"  # root may write there

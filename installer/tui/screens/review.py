@@ -223,7 +223,8 @@ class ReviewScreen(WizardScreen):
         # the file this run already wrote is ours to update; otherwise a new one, never over another
         # no toast: the Install and Done screens show where it is
         written = self.write_answers(self.state.answers_written or default_answers_path(), tell=False)
-        if written is None:
+        if written is None:  # the toast says why; the run needs the file (to replay, to resume)
+            self.notify(_("Press a to save the answers file somewhere else, then n to go on."))
             return
         self.state.answers_written = written
         super().action_next()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from helpers import as_nobody
 
 from installer.answers import folder_problem, parse_answers
 from installer.errors import InputError
@@ -59,3 +62,20 @@ def test_the_home_of_a_user_that_does_not_exist_is_refused(key, text, line):
 
 def test_a_user_that_exists_is_fine():
     assert parse_answers("version: 1\ntarget:\n  path: ~root/torch-env\n", "a.yaml").target.path == "~root/torch-env"
+
+
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become the nobody user")
+def test_a_folder_the_user_cannot_write_is_refused_where_a_step_writes_it(shared_and_home):
+    shared, mine = shared_and_home  # a lab's folder (root's), and the user's own
+    (shared / "old-env").mkdir(mode=0o755)
+    message, hint = as_nobody(folder_problem, str(shared / "torch" / "env"), writes=True)
+    assert message == f"{shared} is not writable by you, so {shared / 'torch' / 'env'} cannot be made there"
+    assert hint == f"choose a folder of your own (such as ~/torch-env), or ask the owner of {shared} to let you write there"
+    message, _hint = as_nobody(folder_problem, str(shared / "old-env"), writes=True)
+    assert message == f"{shared / 'old-env'} is not writable by you"
+    # only read (an offline install's wheelhouse), or written by a root step: no verdict on permissions
+    assert as_nobody(folder_problem, str(shared / "torch"), writes=False) is None
+    assert as_nobody(folder_problem, str(mine / "env"), writes=True) is None
+    assert folder_problem(str(shared / "torch"), writes=True) is None  # root may write anywhere

@@ -1,0 +1,74 @@
+"""A normal user, an answers file whose environment folder they may not write (a lab's shared folder).
+
+Before, `install` got as far as the venv step and failed there ("cannot create …: Permission denied").
+Now the answers are refused when read: exit 2 naming the line of target.path, nothing created, no
+journal. A `plan` for a recorded machine (--hardware) leaves the folders' permissions to that machine;
+an `install`, which runs here whatever report it is given, does not.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CPU_ONLY = REPO / "tests" / "fixtures" / "machines" / "cpu-only.json"
+SYSTEM_PY = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+
+pytestmark = [
+    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                       reason="needs root (to make a folder nobody may write) and setpriv (to run as nobody)"),
+    pytest.mark.skipif(not os.access(SYSTEM_PY, os.X_OK), reason=f"needs {SYSTEM_PY}, which nobody can run"),
+]
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p) for p in root.rglob("*"))
+
+
+@pytest.fixture
+def lab(shared_and_home):
+    """The example answers in a folder of root's (shared), and the user's own home."""
+    shared, home = shared_and_home
+    answers = shared / "cpu-venv.yaml"
+    shutil.copy(REPO / "recipes" / "answers" / "cpu-venv.yaml", answers)
+    os.chmod(answers, 0o644)
+    return shared, home, answers
+
+
+def _as_nobody(ck, home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": f"{ck.uv.parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}"}
+    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", SYSTEM_PY, "-m",
+                           "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_install_into_a_folder_the_user_cannot_write_is_refused_first(lab, readable_checkout):
+    shared, home, answers = lab
+    before = _tree(shared)
+    for command in (["install", "--answers", str(answers), "--yes"],
+                    ["install", "--answers", str(answers), "--yes", "--hardware", str(CPU_ONLY)],
+                    ["plan", "--answers", str(answers)]):
+        result = _as_nobody(readable_checkout, home, shared, *command)
+        assert result.returncode == 2, result.stdout + result.stderr
+        first, *rest = result.stderr.splitlines()
+        assert first == (f"{answers}:8: target.path: {shared} is not writable by you, so {shared}/.venv-torch "
+                         "cannot be made there"), result.stderr
+        assert rest == [f"  -> choose a folder of your own (such as ~/torch-env), or ask the owner of {shared} "
+                        "to let you write there"]
+        assert result.stdout == ""
+    assert _tree(shared) == before
+    assert not (home / ".local").exists()  # no journal, no log: refused before anything ran
+
+
+def test_a_plan_for_a_recorded_machine_leaves_permissions_to_it(lab, readable_checkout):
+    shared, home, answers = lab
+    result = _as_nobody(readable_checkout, home, shared, "plan", "--answers", str(answers), "--hardware",
+                        str(CPU_ONLY), "--probe-timeout", "0.2")
+    assert result.returncode == 0, result.stderr
+    assert f"Create the virtual environment {shared}/.venv-torch" in result.stdout
