@@ -8,8 +8,10 @@ afresh each time they are shown (so a change of language re-renders them) and ke
 from __future__ import annotations
 
 import os
+import termios
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -71,6 +73,30 @@ class WizardApp(App[int]):
         # The worker waits until the first screen is drawn and has had a moment for its first keys: the
         # import holds the interpreter's lock for most of its time, and would slow that first screen.
         self.call_after_refresh(self.set_timer, 0.2, self.start_loading)
+        if not self.is_headless:
+            threading.Thread(target=self.watch_terminal, name="terminal-watch", daemon=True).start()
+
+    def watch_terminal(self, interval: float = 1.0, grace: float = 10.0, fd: int = 0,
+                       leave: Callable[[int], object] = os._exit) -> None:
+        """End the process when its terminal is gone and no SIGHUP came to say so (an SSH connection
+        that died silently; `su -c`, whose shell had the signal). Textual's input thread would spin on the
+        dead terminal at 100% CPU for ever (Textualize/textual#6690), and its own shutdown blocks writing
+        to it (both seen here), so this runs in a thread of its own and leaves with os._exit: a running
+        install is cancelled first, as "Stop and quit" does, and resumes from its step when run again."""
+        while True:
+            time.sleep(interval)
+            try:
+                termios.tcgetattr(fd)  # launch.py starts the wizard only with a terminal on fd 0
+            except (termios.error, OSError):  # EIO: the terminal hung up
+                break
+        for screen in list(self.screen_stack):
+            cancel = getattr(screen, "cancel_event", None)
+            if cancel is not None:
+                cancel.set()
+        deadline = time.monotonic() + grace
+        while self.run_active and time.monotonic() < deadline:
+            time.sleep(0.1)
+        leave(130)
 
     def start_loading(self) -> None:
         self.run_worker(self.load_inputs, thread=True, group="inputs")

@@ -208,25 +208,34 @@ async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
 
 
 # ------------------------------------------------------------------------------------------ cancel
+def _hanging_install(make_wizard, in_tmp, hang):
+    """The wizard with answers whose package indexes are `hang` (a server that never answers)."""
+    given = write_answers(in_tmp, target={"kind": "venv", "path": "env"},
+                          torch={"version": "2.13.0", "variant": "cpu", "extras": []},
+                          mirror={"pypi": f"{hang.base}/simple", "pytorch": f"{hang.base}/whl"})
+    return make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+
+
+async def _until_it_waits(pilot, hang) -> None:
+    """Jump to Review, start the install, and wait until its step waits on the hanging index."""
+    await settle(pilot)
+    await pilot.press("j")
+    await settle(pilot)
+    await pilot.press("n")
+    for _i in range(200):
+        if any(p.startswith("/simple") or p.startswith("/whl") for p in hang.requests[1:]):
+            break
+        await pilot.pause(0.1)
+    assert pilot.app.run_active
+
+
 @pytest.mark.slow
 async def test_cancel_asks_then_stops_the_run(make_wizard, in_tmp):
     hang = mirror_servers.Mirror("hang", hang=True).start()
     try:
-        given = write_answers(in_tmp, target={"kind": "venv", "path": "env"},
-                              torch={"version": "2.13.0", "variant": "cpu", "extras": []},
-                              mirror={"pypi": f"{hang.base}/simple", "pytorch": f"{hang.base}/whl"})
-        app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+        app = _hanging_install(make_wizard, in_tmp, hang)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("j")
-            await settle(pilot)
-            await pilot.press("n")
-            # wait until the install step is waiting on the hanging index
-            for _i in range(200):
-                if any(p.startswith("/simple") or p.startswith("/whl") for p in hang.requests[1:]):
-                    break
-                await pilot.pause(0.1)
-            assert app.run_active
+            await _until_it_waits(pilot, hang)
             await pilot.press("c")
             await pilot.pause()
             assert type(app.screen).__name__ == "ConfirmScreen"
@@ -245,6 +254,37 @@ async def test_cancel_asks_then_stops_the_run(make_wizard, in_tmp):
             await pilot.press("q")
         assert app.return_code == 130
     finally:
+        hang.stop()
+
+
+@pytest.mark.slow
+async def test_a_run_whose_terminal_is_gone_is_cancelled_before_the_wizard_leaves(make_wizard, in_tmp):
+    """The terminal vanished without a SIGHUP (installer/tui/app.py, watch_terminal): the step is stopped
+    and journaled as a cancel would, and only then does the process end (tests/e2e/test_terminal_gone.py
+    has the real terminal)."""
+    import os
+    import threading
+
+    hang = mirror_servers.Mirror("hang", hang=True).start()
+    dead = os.open(os.devnull, os.O_RDONLY)  # not a terminal: tcgetattr fails on it as on a hung-up one
+    try:
+        app = _hanging_install(make_wizard, in_tmp, hang)
+        left: list[tuple[int, bool]] = []
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _until_it_waits(pilot, hang)
+            watch = threading.Thread(target=app.watch_terminal, kwargs={
+                "interval": 0.05, "grace": 60, "fd": dead,
+                "leave": lambda code: left.append((code, app.run_active))}, daemon=True)
+            watch.start()
+            await wait_for_run(pilot, limit=60)
+            for _i in range(50):
+                if left:
+                    break
+                await pilot.pause(0.1)
+            assert app.state.run_result.interrupted
+        assert left == [(130, False)]  # 130, and only once the run had stopped
+    finally:
+        os.close(dead)
         hang.stop()
 
 
