@@ -294,6 +294,10 @@ class Answers(_Section):
         if self.target.kind == "existing" and self.target.python is None:
             raise _cross(_("target.kind is existing: give target.python, the interpreter to install into"),
                          ("target", "kind"))
+        if self.target.kind == "conda" and self.method in ("pip", "wheel"):
+            # the pip and wheel recipes make venvs: their plan had no step at all, and verify then failed
+            raise _cross(_("target.kind is conda, which only method: conda makes, and method is {method}: set "
+                           "method: conda, or target.kind: venv", method=self.method), ("target", "kind"))
         if self.method == "wheel" and self.wheelhouse is None:
             raise _cross(_("method is wheel: give wheelhouse, the folder of wheels"), ("method",))
         if self.method == "wheelhouse-build" and self.wheelhouse is None:

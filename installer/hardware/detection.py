@@ -239,7 +239,7 @@ def _python_facts(tpy: dict[str, Any] | None, python: str | None,
     info = {"version": tpy.get("version"), "executable": tpy.get("executable") or python or sys.executable,
             "prefix": tpy.get("prefix"), "is_venv": tpy.get("prefix") != tpy.get("base_prefix"),
             "externally_managed": install.get("externally_managed"), "site_packages": install.get("site_packages"),
-            "site_writable": install.get("site_writable")}
+            "site_writable": install.get("site_writable"), "conda_env": install.get("conda_env")}
     packages = tpy.get("packages") or {}
     torch = packages.get("torch")
     existing = None

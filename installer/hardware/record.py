@@ -36,7 +36,7 @@ def python(d: dict[str, Any] | None) -> dict[str, Any] | None:
     if d is None:
         return None
     return {k: d.get(k) for k in ("version", "executable", "prefix", "is_venv", "externally_managed", "site_packages",
-                                  "site_writable")}
+                                  "site_writable", "conda_env")}
 
 
 def tool(d: dict[str, Any] | None) -> dict[str, Any] | None:

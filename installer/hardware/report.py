@@ -84,6 +84,7 @@ class PythonInfo(_Open):
     externally_managed: str | None = None
     site_packages: str | None = None  # where pip installs (sysconfig's platlib)
     site_writable: bool | None = None  # by the user who ran detection
+    conda_env: bool | None = None  # its prefix is a conda environment (conda-meta is there)
 
 
 class Tool(_Open):

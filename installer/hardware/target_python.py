@@ -137,7 +137,8 @@ def pip_config():
 def install_facts():
     """Whether pip may install here: the PEP 668 marker (in effect outside a venv only) and whether this
     user can write the site-packages folders (the nearest existing parent, for one not made yet)."""
-    out = {"externally_managed": None, "site_packages": None, "site_writable": None}
+    out = {"externally_managed": None, "site_packages": None, "site_writable": None,
+           "conda_env": os.path.isdir(os.path.join(sys.prefix, "conda-meta"))}
     try:
         import sysconfig
         if sys.prefix == getattr(sys, "base_prefix", sys.prefix):

@@ -58,3 +58,20 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
             hint=_("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
                    "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint))
     return (), ()
+
+
+def conda_problem(ctx: KindContext) -> InputError | None:
+    """method: conda into an existing interpreter: its prefix must be a conda environment already. Else
+    `conda create -y -p PREFIX` would go ahead over whatever is there (a venv, /usr)."""
+    info = ctx.report.python
+    python = ctx.values.get("target.python")
+    if ctx.answers.target.kind != "existing" or info is None or info.conda_env is not False:
+        return None
+    if not python or not same_path(info.executable, python):
+        return None
+    return InputError(
+        _("{python} is not in a conda environment ({prefix} has no conda-meta folder): method: conda installs "
+          "only into one", python=python, prefix=info.prefix or "?"),
+        key="target.python",
+        hint=_("use method: pip for this interpreter, or target.kind: conda for a new conda environment"))
+

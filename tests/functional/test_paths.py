@@ -10,6 +10,7 @@ reboot and download tests: a driver install cannot run here, so a plan of harmle
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,9 @@ async def choose_radio(pilot, set_id: str, button_id: str) -> None:
     assert app.focused is not None and app.focused.id == set_id
     buttons = list(app.focused.query("RadioButton"))
     target = next(i for i, b in enumerate(buttons) if b.id == button_id)
-    await pilot.press("home", *(["down"] * target), "enter")
+    # focus lands on the pressed button (a set has no Home key; down wraps round at the end)
+    start = next((i for i, b in enumerate(buttons) if b.value), 0)
+    await pilot.press(*(["down"] * ((target - start) % len(buttons))), "enter")
     await pilot.pause()
     assert app.screen.query_one(f"#{button_id}").value
 
@@ -353,7 +356,9 @@ async def test_download_progress_shows_speed_and_time_left(make_wizard, in_tmp, 
                 if "/s" in label and "left" in label:
                     seen = label
                     break
-            assert "MiB/s" in seen and "left" in seen, seen
+            # the rate itself depends on how busy the machine is (578.0 KiB/s was seen under load, against
+            # the server's 1.5 MB/s): that it is shown, with its unit and the time left, is the point
+            assert re.search(r"[0-9.]+ (KiB|MiB)/s · [0-9:]+ left", seen), seen
             await wait_for_run(pilot)
             assert app.state.run_result.ok, screen_text(app)
         assert dest.read_bytes() == data

@@ -356,12 +356,31 @@ class CombinationScreen(WizardScreen):
         self.query_one("#path-row").display = kind != "target-existing"
         self.show_path_problem()
 
+    def pair_method_and_target(self, changed: str | None) -> None:
+        """Only conda makes a conda environment, and it makes nothing else: the method and the target
+        follow each other (the answers refuse a conda target with pip or wheel; a plan had no step)."""
+        method = self.pressed_id("#method", "method-pip")
+        kind = self.pressed_id("#target-kind", "target-venv")
+        if changed == "method":
+            if method == "method-conda" and kind == "target-venv":
+                self.query_one("#target-conda", Radio).value = True
+            elif method != "method-conda" and kind == "target-conda":
+                self.query_one("#target-venv", Radio).value = True
+        elif changed == "target-kind":
+            if kind == "target-conda" and method != "method-conda":
+                self.query_one("#method-conda", Radio).value = True
+            elif kind == "target-venv" and method == "method-conda":
+                self.query_one("#method-pip", Radio).value = True
+
     def pressed_id(self, selector: str, default: str) -> str:
         button = self.query_one(selector, RadioSet).pressed_button
         return button.id if button is not None and button.id else default
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.state.forget_plan()
+        # a moment later, not here: Textual drops a radio's own Changed message while a RadioSet.Changed
+        # is handled (and call_later carries that along), so the other set would never see its new button
+        self.set_timer(0.01, lambda changed=event.radio_set.id: self.pair_method_and_target(changed))
         self.sync_visibility()
         if event.radio_set.id == "method" and self.state.recommendation is not None:
             self.update_warnings()  # the wheel-folder warnings are about pip's sources only

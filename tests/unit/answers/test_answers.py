@@ -82,6 +82,18 @@ def test_bad_values_name_file_line_and_key(text, line, key):
     assert "Value error" not in err.render()
 
 
+@pytest.mark.parametrize("method", ["pip", "wheel"])
+def test_a_conda_target_needs_the_conda_method(method):
+    """The pip and wheel recipes make venvs: with a conda target their plan had no step, and verify failed."""
+    extra = "wheelhouse: /media/usb/wh\n" if method == "wheel" else ""
+    err = _error(f"version: 1\nmethod: {method}\ntarget:\n  kind: conda\n  path: env\n{extra}")
+    assert (err.line, err.key) == (4, "target.kind")
+    assert err.message == (f"target.kind is conda, which only method: conda makes, and method is {method}: set "
+                           "method: conda, or target.kind: venv")
+    for fine in ("method: conda\ntarget:\n  kind: conda\n", "method: wheelhouse-build\nwheelhouse: wh\ntarget:\n  kind: conda\n"):
+        parse_answers("version: 1\n" + fine, "a.yaml")
+
+
 def test_broken_yaml_names_the_line():
     err = _error("version: 1\ntorch:\n  version: [2.13.0\n")
     assert err.file == "a.yaml" and err.line is not None and "YAML" in err.message

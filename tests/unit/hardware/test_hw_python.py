@@ -107,9 +107,11 @@ def test_whether_pip_may_install_into_the_target(machine, tmp_path):
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     info = machine.detect("--python", str(target / "bin" / "python"))["python"]
-    assert (info["externally_managed"], info["site_writable"]) == (None, True)
+    assert (info["externally_managed"], info["site_writable"], info["conda_env"]) == (None, True, False)
     assert info["site_packages"] == str(target / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
                                         / "site-packages")
+    (target / "conda-meta").mkdir()  # what makes a prefix a conda environment, to conda itself
+    assert machine.detect("--python", str(target / "bin" / "python"))["python"]["conda_env"] is True
     system = distro_python(tmp_path / "distro")
     if system is None:
         pytest.skip("needs Debian's /usr/bin/python3.11 to stand in for a distribution's Python")

@@ -119,3 +119,21 @@ def test_the_wheels_are_for_the_existing_pythons_version():
     pins = pins_for(_answers("/opt/py312/bin/python"), _report("/opt/py312/bin/python", version="3.12.1"),
                     tools=TOOLS, cwd="/work")
     assert (pins.python, pins.requirements) == ("3.12", ("torch==2.13.0+cpu",))
+
+
+@pytest.mark.parametrize("conda_env, refused", [(False, True), (True, False), (None, False)])
+def test_the_conda_method_installs_only_into_a_conda_environment(conda_env, refused):
+    """`conda create -y -p PREFIX` over a venv (or /usr) would have gone ahead: now the plan stops first.
+    None: a report recorded before this fact was, which is no verdict."""
+    answers = _answers("/opt/envs/torch/bin/python", method="conda")
+    report = _report("/opt/envs/torch/bin/python", site_writable=True, conda_env=conda_env)
+    if refused:
+        with pytest.raises(InputError) as caught:
+            _plan(answers, report)
+        assert caught.value.key == "target.python"
+        assert caught.value.message == ("/opt/envs/torch/bin/python is not in a conda environment (/usr has no "
+                                        "conda-meta folder): method: conda installs only into one")
+        return
+    plan = _plan(answers, report)
+    assert "conda-torch" in [s.id for s in plan.steps]
+
