@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CPU_ONLY = REPO / "tests" / "fixtures" / "machines" / "cpu-only.json"
+CPU_ONLY = Path("tests") / "fixtures" / "machines" / "cpu-only.json"  # in readable_checkout: a fresh clone may be 0700
 SYSTEM_PY = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
 
 pytestmark = [
@@ -52,7 +52,7 @@ def test_install_into_a_folder_the_user_cannot_write_is_refused_first(lab, reada
     shared, home, answers = lab
     before = _tree(shared)
     for command in (["install", "--answers", str(answers), "--yes"],
-                    ["install", "--answers", str(answers), "--yes", "--hardware", str(CPU_ONLY)],
+                    ["install", "--answers", str(answers), "--yes", "--hardware", str(readable_checkout.root / CPU_ONLY)],
                     ["plan", "--answers", str(answers)]):
         result = _as_nobody(readable_checkout, home, shared, *command)
         assert result.returncode == 2, result.stdout + result.stderr
@@ -69,6 +69,6 @@ def test_install_into_a_folder_the_user_cannot_write_is_refused_first(lab, reada
 def test_a_plan_for_a_recorded_machine_leaves_permissions_to_it(lab, readable_checkout):
     shared, home, answers = lab
     result = _as_nobody(readable_checkout, home, shared, "plan", "--answers", str(answers), "--hardware",
-                        str(CPU_ONLY), "--probe-timeout", "0.2")
+                        str(readable_checkout.root / CPU_ONLY), "--probe-timeout", "0.2")
     assert result.returncode == 0, result.stderr
     assert f"Create the virtual environment {shared}/.venv-torch" in result.stdout
