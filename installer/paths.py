@@ -46,20 +46,23 @@ def same_path(a: str, b: str) -> bool:
     return posixpath.normpath(a) == posixpath.normpath(b)
 
 
+def _first_there(path: str) -> Path | None:
+    """`path`, or the nearest of its parents, that is there at all (a folder, a file, a dangling link)."""
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.is_dir() or candidate.exists() or candidate.is_symlink():
+            return candidate
+    return None
+
+
 def blocking_file(path: str) -> str | None:
     """The file (not a folder; a dangling link too) that sits at `path` or at one of its parents, so
     that `path` can never be a folder; None when nothing is in the way."""
-    for candidate in (Path(path), *Path(path).parents):
-        if candidate.is_dir():
-            return None
-        if candidate.exists() or candidate.is_symlink():
-            return str(candidate)
-    return None
+    there = _first_there(path)
+    return None if there is None or there.is_dir() else str(there)
 
 
 def nearest_folder(path: str) -> str | None:
-    """`path` itself when it is a folder, else the nearest folder above it: where a run would create it."""
-    for candidate in (Path(path), *Path(path).parents):
-        if candidate.is_dir():
-            return str(candidate)
-    return None
+    """`path` itself when it is a folder, else the nearest folder above it: where a run would create it.
+    None when a file is in the way (blocking_file names it)."""
+    there = _first_there(path)
+    return str(there) if there is not None and there.is_dir() else None

@@ -20,19 +20,26 @@ from installer.i18n import _
 from installer.paths import same_path
 
 if TYPE_CHECKING:
+    from installer.hardware.report import PythonInfo
     from installer.plan.kinds.base import KindContext
 
 BREAK_SYSTEM_PACKAGES = "--break-system-packages"
 
 
+def _facts_of(python: str | None, ctx: KindContext) -> PythonInfo | None:
+    """What detection read in `python`, the existing interpreter the answers name; None for an environment
+    this plan creates, or when the report describes another interpreter (its facts are not this one's)."""
+    info = ctx.report.python
+    if ctx.answers.target.kind != "existing" or info is None or not python:
+        return None
+    return info if same_path(info.executable, python) else None
+
+
 def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(flags for both uv and pip, plan notes) for installing into `python`. InputError (key
-    target.python) where they would refuse. Nothing to say for an environment this plan creates, or
-    when the report describes another interpreter than `python` (its facts would not be this one's)."""
-    info = ctx.report.python
-    if ctx.answers.target.kind != "existing" or info is None:
-        return (), ()
-    if not same_path(info.executable, python):
+    target.python) where they would refuse."""
+    info = _facts_of(python, ctx)
+    if info is None:
         return (), ()
     venv_hint = _("install into a virtual environment made from it instead (target.kind: venv, the default; "
                   "target.python: {python} keeps the same Python)", python=python)
@@ -60,18 +67,15 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
     return (), ()
 
 
-def conda_problem(ctx: KindContext) -> InputError | None:
+def check_conda_target(ctx: KindContext) -> None:
     """method: conda into an existing interpreter: its prefix must be a conda environment already. Else
-    `conda create -y -p PREFIX` would go ahead over whatever is there (a venv, /usr)."""
-    info = ctx.report.python
+    `conda create -y -p PREFIX` would go ahead over whatever is there (a venv, /usr). InputError."""
     python = ctx.values.get("target.python")
-    if ctx.answers.target.kind != "existing" or info is None or info.conda_env is not False:
-        return None
-    if not python or not same_path(info.executable, python):
-        return None
-    return InputError(
+    info = _facts_of(python, ctx)
+    if info is None or info.conda_env is not False:
+        return
+    raise InputError(
         _("{python} is not in a conda environment ({prefix} has no conda-meta folder): method: conda installs "
           "only into one", python=python, prefix=info.prefix or "?"),
         key="target.python",
         hint=_("use method: pip for this interpreter, or target.kind: conda for a new conda environment"))
-

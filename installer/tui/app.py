@@ -152,8 +152,8 @@ class WizardApp(App[int]):
         report = self.obtain_report()
         if not self.state.report_detected:
             return report
-        python = self.engine.detection_python(target_python)
-        if python is None or (report.python is not None and self.engine.same_path(report.python.executable, python)):
+        python = self.engine.interpreter_to_examine(target_python, report)
+        if python is None:
             return report
         with self._report_lock:
             found = self.state.target_reports.get(python)

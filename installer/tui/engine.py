@@ -201,9 +201,14 @@ class Engine:
         (made absolute), or None (a version, or nothing given) for the one running torch-setup."""
         return _need("installer.plan.ahead", "detection_python")(target_python, os.getcwd())  # type: ignore[no-any-return]
 
-    @staticmethod
-    def same_path(a: str, b: str) -> bool:
-        return _need("installer.paths", "same_path")(a, b)  # type: ignore[no-any-return]
+    def interpreter_to_examine(self, target_python: str | None, report: HardwareReport) -> str | None:
+        """The interpreter a target.python answer names by path, when `report` examined another one: the
+        plan needs its own facts, as `plan --answers` detects them. None when the report's will do."""
+        python = self.detection_python(target_python)
+        if python is None or (report.python is not None
+                              and _need("installer.paths", "same_path")(report.python.executable, python)):
+            return None
+        return python
 
     def render_script(self, plan: Plan) -> str:
         return _need("installer.plan.script", "render_script")(plan)

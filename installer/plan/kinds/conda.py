@@ -161,12 +161,10 @@ class CondaKind(Kind):
     Params = CondaParams
 
     def compile(self, params: CondaParams, ctx: KindContext) -> Compiled:
-        from installer.plan.existing_python import conda_problem
+        from installer.plan.existing_python import check_conda_target
         from installer.plan.kinds.runfile import default_miniforge
 
-        problem = conda_problem(ctx)
-        if problem is not None:
-            raise problem
+        check_conda_target(ctx)
 
         # an engine the recipe names, else one already on the machine (tools.conda), else Miniforge's
         engine = params.engine or ctx.values.get("tools.conda") or getattr(ctx.tools, "conda", None)
