@@ -54,13 +54,15 @@ def _cannot(torch: str | None, variant: str | None, why: str) -> str:
 
 
 def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str | None = None,
-                torch: str | None = None, variant: str | None = None, data: CompatData | None = None) -> Offer:
+                torch: str | None = None, variant: str | None = None, data: CompatData | None = None,
+                fixed_python: bool = False) -> Offer:
     """`ranked` (made for `python`) with the build that `torch` x `variant` names, when it is not there."""
     if not is_pinned(torch, variant):
         return Offer(ranked)
     try:
         asked = recommend(report, python=python, torch=None if torch in (None, ANY_VERSION) else torch,
-                          variant=None if variant in (None, ANY_VARIANT) else variant, data=data)
+                          variant=None if variant in (None, ANY_VARIANT) else variant, data=data,
+                          fixed_python=fixed_python)
     except InputError as exc:  # a version or variant that was never released: say so, offer the ranking
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
     first = asked.best
@@ -73,13 +75,14 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 
 
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-          variant: str | None = None, data: CompatData | None = None) -> Offer:
+          variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
-    a version is pinned and some build of it fits), led by the build the answers pin."""
+    a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
+    the target's Python is the one the report (or `python`) names, and builds needing another are refused."""
     ranked = None
     if torch not in (None, ANY_VERSION):
         try:
-            ranked = recommend(report, python=python, torch=torch, data=data)
+            ranked = recommend(report, python=python, torch=torch, data=data, fixed_python=fixed_python)
         except InputError:
             ranked = None  # never released: with_pinned says so over the plain ranking
         if ranked is not None and not ranked.choices:
@@ -87,8 +90,9 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
         elif ranked is not None and variant in (None, ANY_VARIANT):
             return Offer(ranked)  # the version's own builds are the whole answer: its best leads them
     if ranked is None:
-        ranked = recommend(report, python=python, data=data)
-    return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data)
+        ranked = recommend(report, python=python, data=data, fixed_python=fixed_python)
+    return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data,
+                       fixed_python=fixed_python)
 
 
 def versions(report: HardwareReport, data: CompatData | None = None) -> list[str]:

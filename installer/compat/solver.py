@@ -458,9 +458,11 @@ def _relevant(fam: str, m: Machine) -> bool:
 def recommend(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, keep_driver: bool = False,
               extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
-              torch_key: str = "torch.version") -> Recommendation:
+              torch_key: str = "torch.version", fixed_python: bool = False) -> Recommendation:
     """Ranked choices for this machine, with reasons, rejections and warnings. Pure. `torch_key`: what an
-    error about `torch` names (the answers key by default; `recommend --torch` passes the option)."""
+    error about `torch` names (the answers key by default; `recommend --torch` passes the option).
+    `fixed_python`: the Python cannot change (an existing interpreter, or one the answers name), so a build
+    that would need another one is refused, with why, rather than offered with an install-python action."""
     data = data or load()
     extras_t = tuple(extras)
     m = read_machine(report, data, python)
@@ -474,6 +476,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         variant = "mps"  # the one macOS arm64 wheel is the CPU build, with MPS for the GPU
     choices: list[Choice] = []
     rejected: list[Rejection] = []
+    python_refused: list[str] = []  # releases refused only because the Python is fixed
     if m.platform is not None:
         for rel in releases:
             for v in rel.variants.get(m.platform, []):
@@ -482,7 +485,11 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
                 if variant is None and not _relevant(family(v), m):
                     continue
                 out = _evaluate(rel, v, m, data, extras_t, keep_driver)
-                if out.choice:
+                need_python = out.choice.action("install-python") if out.choice and fixed_python else None
+                if need_python is not None:
+                    rejected.append(Rejection(rel.torch, v, need_python.reason))
+                    python_refused.append(rel.torch)
+                elif out.choice:
                     choices.append(out.choice)
                 elif out.rejection:
                     rejected.append(out.rejection)
@@ -502,6 +509,11 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         rejected = [r for r in rejected if Version(r.torch) >= horizon]
     rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
     warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform)
+    newer = [t for t in python_refused if horizon is None or Version(t) > horizon]
+    if newer:
+        warnings.append(_("{n} newer builds need another Python than {python}, the one this install goes into "
+                          "(torch {newest} among them): to have one, install into a new environment made with a "
+                          "Python it supports", n=len(newer), python=m.python or "?", newest=max(newer, key=Version)))
     facts = {
         "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_loaded": m.driver_loaded, "driver_cuda": m.driver_cuda,
         "wsl": m.wsl, "jetson": m.jetson,

@@ -65,6 +65,13 @@ def render(report: dict[str, Any]) -> str:
     py = report.get("python")
     if py:
         lines.append(_("Python:   {version} ({executable})", version=py["version"], executable=py["executable"]))
+        # what decides whether torch can go into this interpreter itself (target.kind: existing)
+        if py.get("externally_managed"):
+            lines.append("          " + _("managed by the operating system (PEP 668: {marker}): torch goes into a "
+                                          "virtual environment made from it", marker=py["externally_managed"]))
+        elif py.get("site_writable") is False:
+            lines.append("          " + _("its site-packages ({path}) is not writable by you: torch goes into a "
+                                          "virtual environment made from it", path=py.get("site_packages") or "?"))
     t = report.get("existing_torch")
     if t:
         lines.append(_("Installed torch: {version}{local}", version=t["version"], local=t.get("local") or ""))

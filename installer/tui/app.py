@@ -161,6 +161,27 @@ class WizardApp(App[int]):
                 found = self.state.target_reports[python] = self.engine.detect(python=python)
             return found
 
+    def offer_for(self, key: tuple[Any, ...]) -> dict[str, Any]:
+        """The builds the Combination screen lists for a `state.recommendation_wanted()` key, as `plan
+        --answers` would pin them: for the interpreter a path names (examined), or the version asked
+        for; once the answers name the target's Python, a build that needs another one is refused, not
+        offered (`plan` refuses it too). Every screen that needs the list makes it here, so that the one
+        kept under the key is the one that screen would show. Slow: call it from a worker."""
+        _report, python, version, variant = key
+        version_like = python if python and self.engine.detection_python(python) is None else None
+        return self.engine.offer(self.target_report(python), python=version_like, torch=version, variant=variant,
+                                 fixed_python=bool(python))
+
+    def target_report(self, target_python: str | None) -> HardwareReport:
+        """`report_for`, or the machine's report while the path names no interpreter (yet): Review names
+        the field to fix. Slow: call it from a worker."""
+        from installer.errors import InputError
+
+        try:  # an interpreter named by path: its Python version is the one that counts
+            return self.report_for(target_python)
+        except InputError:
+            return self.obtain_report()
+
     @property
     def current_name(self) -> str:
         return self.screen.name or ""

@@ -98,21 +98,24 @@ class Engine:
 
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-              variant: str | None = None) -> dict[str, Any]:
+              variant: str | None = None, fixed_python: bool = False) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine and Python, led by the build
-        the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`)."""
+        the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
+        `fixed_python`: the answers name the target's Python, so no build may ask for another one."""
         offer = _need("installer.compat.offer", "offer")
-        return offer(report, python=python, torch=torch, variant=variant).to_dict()
+        return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""
         return list(_need("installer.compat.offer", "versions")(report))
 
-    def wheels_on_disk(self, report: HardwareReport) -> dict[str, str]:
+    def wheels_on_disk(self, report: HardwareReport, python: str | None = None) -> dict[str, str]:
         """pin (`torchvision==0.28.0+cpu`) -> folder, for the torch, torchvision and torchaudio wheels with a
-        local label in the report's find-links folders that fit its Python (a detected report only)."""
+        local label in the report's find-links folders that fit `python` (X.Y), else the report's Python
+        (a detected report only)."""
         labelled_wheels = _need("installer.plan.local_builds", "labelled_wheels")
-        python = ".".join(report.python.version.split(".")[:2]) if report.python else None
+        if python is None and report.python:
+            python = ".".join(report.python.version.split(".")[:2])
         return dict(labelled_wheels(report.mirror_config.pip.find_links, python_version=python,
                                     arch=report.os.arch))
 

@@ -32,7 +32,7 @@ async def test_a_python_the_system_manages_is_refused_at_review(make_wizard, in_
         text = " ".join(screen_text(app).split())
         assert "The plan cannot be made:" in text
         assert f"target.python: {system} belongs to the operating system" in text
-        assert "Go back (b) and change the answer named above." in text
+        assert "Go back (b) and change the answer named above (Combination screen, Python)." in text
         assert not app.screen.can_go_next()
     assert app.state.report_detected and app.state.report is not None
     assert app.state.report.python.executable != str(system)  # the machine's report is the wizard's own Python's
@@ -88,3 +88,49 @@ async def test_the_builds_offered_are_for_the_interpreter_named(make_wizard, in_
         plan = app.state.plan
         assert plan is not None, screen_text(app)
         assert plan.target_python == exe
+
+
+def _existing_unpinned(python: str):
+    return parse_answers(f"version: 1\ntarget:\n  kind: existing\n  python: {python}\n")
+
+
+async def test_builds_that_need_another_python_are_refused_for_an_existing_interpreter(make_wizard):
+    """titanv-515 (recorded) runs Python 3.8. Into that interpreter, 2.7.1 cu118 ('needs Python 3.9') cannot
+    be installed: it is among the refused, with why, and the screen says what would bring it back."""
+    app = make_wizard("titanv-515", dry_run=True, answers=_existing_unpinned("/usr/bin/python3"))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await settle(pilot, rounds=6)
+        rec = app.state.recommendation
+        assert rec["choices"], screen_text(app)
+        assert all(c["python"] == "3.8" and not any(a["kind"] == "install-python" for a in c["actions"])
+                   for c in rec["choices"])
+        text = " ".join(screen_text(app).split())
+        assert "newer builds need another Python than 3.8, the one this install goes into" in text
+        await pilot.press("r")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "torch 2.7.1 has no wheel for Python 3.8 on Linux x86_64 (it has 3.9-3.13)" in text
+        await pilot.press("n")
+        await settle(pilot, rounds=8)
+        assert app.current_name == "review"
+        assert app.state.plan is not None, screen_text(app)  # the choice made is one that interpreter can take
+
+
+async def test_the_builds_for_an_interpreter_named_by_path_survive_the_mirrors_screen(make_wizard):
+    """With the build left to the machine (variant auto), the Mirrors screen works out the build its probe
+    looks for, and keeps that list for the Combination screen: it must be the list for the interpreter
+    named (Python 3.9 here), not one for 'no Python' that offers a build needing Python 3.12."""
+    exe = "/root/.pyenv/versions/3.9.18/bin/python3.9"
+    import os
+
+    if not os.access(exe, os.X_OK):
+        pytest.skip("needs pyenv's CPython 3.9 on this machine")
+    app = make_wizard(None, dry_run=True, answers=_existing_unpinned(exe))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await settle(pilot, rounds=8)
+        rec = app.state.recommendation
+        assert rec["facts"]["python"] == "3.9", rec["facts"]
+        assert rec["choices"] and all(c["python"] == "3.9" for c in rec["choices"]), rec["choices"]
+        assert not any(a["kind"] == "install-python" for c in rec["choices"] for a in c["actions"])

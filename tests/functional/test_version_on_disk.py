@@ -117,3 +117,40 @@ async def test_a_ticked_extra_whose_wheel_is_missing_is_warned_of_until_unticked
         app.screen.query_one("#method-pip", RadioButton).value = True
         await settle(pilot)
         assert missing in _flat(screen_text(app))
+
+
+async def test_the_wheels_on_disk_are_those_the_targets_python_can_take(make_wizard, tmp_path, monkeypatch):
+    """The target is an existing Python 3.9: a cp311 wheel in the folder is no use to it. Neither the
+    Version field nor the warnings may point to it (they did: the machine's own Python was asked)."""
+    import os
+    import sys
+
+    exe = "/root/.pyenv/versions/3.9.18/bin/python3.9"
+    if not os.access(exe, os.X_OK) or sys.version_info[:2] == (3, 9):
+        import pytest
+
+        pytest.skip("needs pyenv's CPython 3.9 beside a test run on another Python")
+    py = f"{sys.version_info.major}{sys.version_info.minor}"
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    (wheels / WHEEL.format(v="2.8.0", b="cpu", py=py)).write_bytes(b"")  # for this Python, not 3.9
+    (wheels / WHEEL.format(v="2.7.1", b="cpu", py="39")).write_bytes(b"")
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    from installer.answers import parse_answers
+
+    answers = parse_answers(f"version: 1\ntarget:\n  kind: existing\n  python: {exe}\n")
+    app = make_wizard(None, dry_run=True, answers=answers)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        labels = await _labels(pilot)
+        await settle(pilot, rounds=6)
+        chosen = app.screen.current_choice()
+        assert (chosen["torch"], chosen["variant"], chosen["python"]) == ("2.8.0", "cpu", "3.9")
+        text = _flat(screen_text(app))
+        assert "torch 2.8.0 cpu is not in this machine's wheel folder" in text
+        assert "On this disk: 2.7.1 -> press v" in text
+    assert labels["2.7.1"] == "2.7.1 · wheel on this disk (cpu)"
+    assert labels["2.8.0"] == "2.8.0"

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select, Static
 from textual.widgets.option_list import Option
 
-from installer.errors import InputError
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, busy, error_text
 from installer.tui.widgets import Radio, Tick
@@ -167,6 +166,7 @@ class CombinationScreen(WizardScreen):
         if not self.state.torch_versions:
             self.list_versions()
         key = self.recommendation_key()
+        self.find_wheels(key[1])
         if self.state.recommendation is not None and self.state.recommendation_key == key:
             self.show_recommendation(self.state.recommendation)
         else:
@@ -178,14 +178,8 @@ class CombinationScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="recommend")
     def recommend(self, key: tuple[Any, ...]) -> None:
         """The ranking, led by the build the answers already name (pre-filled, or chosen before)."""
-        _report, python, version, variant = key
-        version_like = python if python and self.engine.detection_python(python) is None else None
         try:
-            try:  # an interpreter named by path: the builds offered are those for its Python version
-                report = self.wizard.report_for(python)
-            except InputError:  # no interpreter there (yet): Review names the field to fix
-                report = self.wizard.obtain_report()
-            rec = self.engine.offer(report, python=version_like, torch=version, variant=variant)
+            rec = self.wizard.offer_for(key)
         except Exception as exc:  # shown on the screen: a bad constraint must not crash the wizard
             self.app.call_from_thread(self.show_error, exc)
             return
@@ -198,22 +192,40 @@ class CombinationScreen(WizardScreen):
             versions = self.engine.torch_versions(report)
         except Exception:  # noqa: BLE001 - the field keeps "latest" (and any pin); the ranking says the rest
             return
-        if self.state.report_detected:  # a recorded machine's wheel folders are not on this disk
-            try:
-                self.state.wheels_on_disk = self.engine.wheels_on_disk(report)
-                self.state.torch_on_disk = self.engine.torch_on_disk(self.state.wheels_on_disk)
-            except Exception:  # noqa: BLE001 - only a label on the options (and a warning) is lost
-                pass
         self.app.call_from_thread(self.versions_listed, versions)
+
+    @work(thread=True, exclusive=True, group="wheels")
+    def find_wheels(self, python: str | None) -> None:
+        """The torch wheels in this machine's find-links folders that the target's Python can take (its
+        version, when the Python field names an interpreter or a version; else the machine's)."""
+        if not self.state.report_detected:  # a recorded machine's wheel folders are not on this disk
+            return
+        try:
+            report = self.wizard.target_report(python)
+            version_like = python if python and self.engine.detection_python(python) is None else None
+            wheels = self.engine.wheels_on_disk(report, python=version_like)
+        except Exception:  # noqa: BLE001 - only a label on the options (and a warning) is lost
+            return
+        self.app.call_from_thread(self.wheels_found, wheels)
+
+    def wheels_found(self, wheels: dict[str, str]) -> None:
+        self.state.wheels_on_disk = wheels
+        self.state.torch_on_disk = self.engine.torch_on_disk(wheels)
+        self.refresh_version_options()
+        if self.state.recommendation is not None:
+            self.update_warnings()  # what is on this disk is known now
 
     def versions_listed(self, versions: list[str]) -> None:
         self.state.torch_versions = versions
+        self.refresh_version_options()
+        if self.state.recommendation is not None:
+            self.update_warnings()
+
+    def refresh_version_options(self) -> None:
         select = self.query_one("#torch-version", Select)
         with select.prevent(Select.Changed):  # the same value, more options: not a choice
             select.set_options(self.version_options())
             select.value = self.state.version_asked or LATEST
-        if self.state.recommendation is not None:
-            self.update_warnings()  # what is on this disk is known now
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
         self.state.recommendation = rec
@@ -439,6 +451,7 @@ class CombinationScreen(WizardScreen):
         if key != self.state.recommendation_key:
             self.query_one("#busy").display = True
             self.recommend(key)
+            self.find_wheels(key[1])
 
     def action_toggle_refused(self) -> None:
         self.show_refused = not self.show_refused

@@ -169,7 +169,7 @@ class MirrorsScreen(WizardScreen):
             try:
                 # the Combination screen's own list, kept for it: made for the same key (the pinned
                 # version included), so it must be what that screen would make
-                rec = self.engine.offer(report, python=key[1], torch=key[2], variant=key[3])
+                rec = self.wizard.offer_for(key)
             except Exception:  # probing does not need it: the catalog's default variant is probed instead
                 return None, None
             self.state.recommendation, self.state.recommendation_key = rec, key

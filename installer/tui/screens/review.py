@@ -18,7 +18,7 @@ from textual.widgets import Static
 from installer.i18n import _
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
-from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
+from installer.tui.screens.base import SCREEN_TITLES, WizardScreen, aligned, busy, error_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -66,6 +66,39 @@ def _names_an_answer(key: str | None) -> bool:
     from installer.answers import Answers
 
     return bool(key) and str(key).split(".")[0] in Answers.model_fields
+
+
+# Where the wizard sets each answer: (key, or the section it is in; screen; the label there). An error
+# names the answers key (the file the wizard saves has it too); a person at Review needs the field.
+ANSWER_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("target.python", "combination", "Python"),
+    ("target.path", "combination", "Folder"),
+    ("target", "combination", "Target environment"),
+    ("torch.version", "combination", "Version"),
+    ("torch", "combination", "Choose a PyTorch build"),
+    ("method", "combination", "Install method"),
+    ("wheelhouse", "combination", "Wheelhouse"),
+    ("driver", "combination", "Also install"),
+    ("cuda_toolkit", "combination", "Also install"),
+    ("verify", "combination", "After installing"),
+    ("bench", "combination", "After installing"),
+    ("mirror.region", "mirrors", "Region"),
+    ("mirror.pypi", "mirrors", "PyPI"),
+    ("mirror.pytorch", "mirrors", "PyTorch wheels"),
+    ("mirror.conda", "mirrors", "conda"),
+    ("mirror.apt", "mirrors", "apt"),
+    ("mirror.scope", "mirrors", "Write config"),
+    ("mirror", "mirrors", "Where packages come from"),
+)
+
+
+def go_back_text(key: str | None) -> str:
+    """What to do about an error naming answers key `key`: which screen, which field."""
+    for prefix, screen, label in ANSWER_FIELDS:
+        if key == prefix or str(key).startswith(prefix + "."):
+            return _("Go back (b) and change the answer named above ({screen} screen, {field}).",
+                     screen=_(SCREEN_TITLES[screen]), field=_(label))
+    return _("Go back (b) and change the answer named above.")
 
 
 class ReviewScreen(WizardScreen):
@@ -132,7 +165,7 @@ class ReviewScreen(WizardScreen):
         if isinstance(exc, InputError) and exc.file in (None, "<wizard>") and _names_an_answer(exc.key):
             # an answer the screens filled in (or one the plan found unworkable on this machine, such as
             # target.python): the key names the screen field to change
-            text += "\n\n" + escape(_("Go back (b) and change the answer named above."))
+            text += "\n\n" + escape(go_back_text(exc.key))
         box.mount(Static(text, classes="error"))
         self.refresh_nav(_("no plan"))
 

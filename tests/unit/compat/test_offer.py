@@ -6,6 +6,8 @@ not 13) with 2.15.0 cpu as its one CPU fallback; cpu-only has no NVIDIA GPU.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from compat_machines import machine
 
@@ -117,3 +119,34 @@ def test_versions_are_the_releases_with_wheels_for_the_platform_newest_first():
     intel_mac = versions(machine("cpu-only", os__system="Darwin", os__arch="x86_64"))
     assert intel_mac and "2.13.0" not in intel_mac and "2.2.2" in intel_mac
     assert set(intel_mac) < set(released)
+
+
+def test_a_python_that_cannot_change_refuses_the_builds_that_need_another_with_why():
+    """titanv-515 runs Python 3.8: unpinned, the ranking offers 2.7.1 cu118 'needs Python 3.9'; into that
+    very interpreter (an existing one, or one the answers name) it cannot be had, and is refused instead."""
+    titanv = machine("titanv-515")
+    free = offer(titanv).to_dict()
+    assert any(a["kind"] == "install-python" for c in free["choices"] for a in c["actions"])
+
+    fixed = offer(titanv, fixed_python=True).to_dict()
+    assert fixed["choices"], fixed["rejected"][:3]
+    assert all(c["python"] == "3.8" for c in fixed["choices"])
+    assert not any(a["kind"] == "install-python" for c in fixed["choices"] for a in c["actions"])
+    refused = {(r["torch"], r["variant"]): r["reason"] for r in fixed["rejected"]}
+    assert refused[("2.7.1", "cu118")] == ("torch 2.7.1 has no wheel for Python 3.8 on Linux x86_64 "
+                                          "(it has 3.9-3.13)")
+    said = r"\d+ newer builds need another Python than 3\.8, the one this install goes into \(torch 2\.15\.0 among them\)"
+    assert any(re.match(said, w) for w in fixed["warnings"]), fixed["warnings"]
+    assert not any("newer builds need another Python" in w for w in free["warnings"])
+
+
+def test_a_fixed_python_that_fits_changes_nothing(rtx4090):
+    assert offer(rtx4090, fixed_python=True).to_dict() == offer(rtx4090).to_dict()
+
+
+def test_a_pinned_build_that_needs_another_python_is_a_warning_when_the_python_is_fixed():
+    titanv = machine("titanv-515")
+    got = offer(titanv, torch="2.13.0", variant="cpu", fixed_python=True).to_dict()
+    assert not any(c.get("pinned") for c in got["choices"])
+    assert got["warnings"][0].startswith("The answers ask for torch 2.13.0 cpu: torch 2.13.0 has no wheel for "
+                                         "Python 3.8")

@@ -170,3 +170,32 @@ def test_unreadable_pip_conf_is_a_warning(machine):
     report = machine.detect()
     assert any(str(conf) in w and "pip cannot read" in w for w in report["warnings"])
     assert report["mirror_config"]["pip"]["index_url"] is None
+
+
+def _summary_with(**python: object) -> list[str]:
+    import json
+    from pathlib import Path
+
+    from installer.hardware.summary import render
+
+    machines = Path(__file__).resolve().parents[2] / "fixtures" / "machines"
+    report = json.loads((machines / "rtx4090-550.json").read_text())
+    report["python"] = {**report["python"], **python}
+    return render(report).splitlines()
+
+
+def test_the_summary_says_when_torch_cannot_go_into_the_interpreter_itself():
+    marker = "/usr/lib/python3.11/EXTERNALLY-MANAGED"
+    lines = _summary_with(externally_managed=marker, site_writable=False)
+    at = next(i for i, line in enumerate(lines) if line.startswith("Python:"))
+    assert lines[at + 1].strip() == (f"managed by the operating system (PEP 668: {marker}): torch goes into a "
+                                     "virtual environment made from it")  # the stronger reason, alone
+
+    lines = _summary_with(externally_managed=None, site_writable=False, site_packages="/opt/py/site-packages")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Python:"))
+    assert lines[at + 1].strip() == ("its site-packages (/opt/py/site-packages) is not writable by you: torch "
+                                     "goes into a virtual environment made from it")
+
+    lines = _summary_with(externally_managed=None, site_writable=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("Python:"))
+    assert not lines[at + 1].startswith(" ")  # nothing to say: the next line is the next fact
