@@ -169,8 +169,11 @@ class WizardApp(App[int]):
         kept under the key is the one that screen would show. Slow: call it from a worker."""
         _report, python, version, variant = key
         version_like = python if python and self.engine.detection_python(python) is None else None
-        return self.engine.offer(self.target_report(python), python=version_like, torch=version, variant=variant,
-                                 fixed_python=bool(python))
+        report = self.target_report(python)
+        # fixed when its version is known: asked for, or that of the interpreter the report describes (a
+        # recorded machine's report says nothing of another interpreter named by path)
+        fixed = bool(version_like) or (bool(python) and self.engine.interpreter_to_examine(python, report) is None)
+        return self.engine.offer(report, python=version_like, torch=version, variant=variant, fixed_python=fixed)
 
     def target_report(self, target_python: str | None) -> HardwareReport:
         """`report_for`, or the machine's report while the path names no interpreter (yet): Review names

@@ -134,3 +134,16 @@ async def test_the_builds_for_an_interpreter_named_by_path_survive_the_mirrors_s
         assert rec["facts"]["python"] == "3.9", rec["facts"]
         assert rec["choices"] and all(c["python"] == "3.9" for c in rec["choices"]), rec["choices"]
         assert not any(a["kind"] == "install-python" for c in rec["choices"] for a in c["actions"])
+
+
+async def test_a_recorded_machine_says_nothing_of_another_interpreter_so_nothing_is_refused_for_it(make_wizard):
+    """titanv-515's report describes /usr/bin/python3 (3.8). An interpreter elsewhere, named by path, is
+    of a version the report does not know (it is not on this disk to examine): builds are not refused
+    for a Python it may not have, the ranking stays as it is."""
+    app = make_wizard("titanv-515", dry_run=True, answers=_existing_unpinned("/opt/other/bin/python3"))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await settle(pilot, rounds=6)
+        rec = app.state.recommendation
+        assert any(a["kind"] == "install-python" for c in rec["choices"] for a in c["actions"]), rec["choices"]
+        assert "newer builds need another Python" not in " ".join(screen_text(app).split())
