@@ -27,7 +27,7 @@ from installer.plan.indexes import Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.kinds.wheel import KIND, WheelParams, check_wheelhouse
 from installer.plan.model import Plan, Step
-from installer.plan.tools import Tools
+from installer.plan.tools import Tools, find_uv
 
 REPO = Path(__file__).resolve().parents[2]
 MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
@@ -42,10 +42,10 @@ def closed_port() -> str:
     return f"http://127.0.0.1:{port}/simple"
 
 
-def ctx(python_version: str = "3.11", arch: str = "x86_64") -> KindContext:
+def ctx(python_version: str = "3.11", arch: str = "x86_64", *, with_uv: bool = True) -> KindContext:
     report = HardwareReport.model_validate_json(MACHINE.read_text())
     report.os.arch = arch
-    tools = Tools(uv=shutil.which("uv"), python=sys.executable, host_pip=True)
+    tools = Tools(uv=find_uv() if with_uv else None, python=sys.executable, host_pip=True)
     return KindContext(answers=Answers(), report=report, pins=None, indexes=Indexes(), tools=tools,
                        values={"target.python_version": python_version})
 
@@ -161,17 +161,38 @@ def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_pat
     assert subprocess.run([str(py), "-c", "import markupsafe"], capture_output=True).returncode != 0
 
 
-def test_pip_itself_refuses_a_wheel_whose_hash_differs(wheelhouse, tmp_path):
-    """Even without the manifest check, --require-hashes stops a swapped wheel before installing."""
-    copy = tampered_copy(wheelhouse, tmp_path / "usb-copy")
+def swapped_copy(wheelhouse: Path, copy: Path) -> Path:
+    """A copy of the wheelhouse whose jinja2 wheel was swapped for another valid wheel of the same name
+    (one module changed): the archive is sound, only its hash tells."""
+    import zipfile
+
+    shutil.copytree(wheelhouse, copy)
+    victim = next(copy.glob("jinja2-*.whl"))
+    with zipfile.ZipFile(victim) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(victim, "w") as z:
+        for info, data in members:
+            z.writestr(info, data + b"\n# swapped\n" if info.filename == "jinja2/__init__.py" else data)
+    return copy
+
+
+@pytest.mark.parametrize("engine", ["uv", "pip"])
+def test_each_engine_itself_refuses_a_wheel_whose_hash_differs(wheelhouse, tmp_path, engine):
+    """Even without the manifest check, --require-hashes stops a swapped wheel before installing, with uv
+    (the first engine) and with pip (its fallback)."""
+    copy = swapped_copy(wheelhouse, tmp_path / "usb-copy")
     py = fresh_venv(tmp_path / "target")
-    pip = next(c for c in step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(),
-                                   "install").commands if "pip" in c.argv)
-    proc = subprocess.run(list(pip.argv), capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path)})
-    assert proc.returncode != 0
-    assert "DO NOT MATCH THE HASHES" in proc.stderr.upper() or "hash" in proc.stderr.lower()
-    assert subprocess.run([str(py), "-c", "import markupsafe"], capture_output=True).returncode != 0
+    install = step_for(WheelParams(action="install", wheelhouse=str(copy), python=str(py)), ctx(),
+                       "install").commands[1]
+    assert install.fallback is not None, "uv is installed with torch-setup: it goes first"
+    cmd = install if engine == "uv" else install.fallback
+    proc = subprocess.run(list(cmd.argv), capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path),
+                               **dict(cmd.env)})
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    said = proc.stderr.lower()
+    assert ("do not match the hashes" in said) if engine == "pip" else ("hash mismatch" in said), proc.stderr
+    assert subprocess.run([str(py), "-c", "import jinja2"], capture_output=True).returncode != 0
 
 
 @pytest.mark.slow
@@ -327,3 +348,69 @@ def test_a_wheelhouse_made_by_an_earlier_step_is_not_missing(tmp_path):
     wh.mkdir()
     check_inputs(Plan(steps=(install,)))
     assert sorted(tmp_path.iterdir()) == [wh]  # the checks made nothing
+
+
+class _CountingServer:
+    """A find-links page on 127.0.0.1 that only counts who asks for it (an empty page: no wheels)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        asked: list[str] = []
+        self.asked = asked
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                asked.append(self.path)
+                body = b"<html><body></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/torch_stable.html"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("engine", ["uv", "pip"])
+@pytest.mark.parametrize("where", ["pip.conf", "PIP_FIND_LINKS"])
+@pytest.mark.parametrize("folder", ["wheelhouse", "USB Stick/wheels"])
+def test_an_offline_install_never_asks_the_find_links_pip_is_configured_with(wheelhouse, tmp_path, monkeypatch,
+                                                                            xdg_home, where, folder, engine):
+    """pip's `--no-index` drops indexes, not find-links: a configured find-links URL (China's usual
+    `-f https://mirrors.aliyun.com/pytorch-wheels/...`) had the air-gapped install try the network first.
+    Here that URL is a real page on 127.0.0.1 that counts its visitors: nobody may come, whether uv
+    installs (it reads no pip.conf) or pip (where uv is missing, or failed)."""
+    page = _CountingServer()
+    try:
+        conf = tmp_path / "pip.conf"
+        conf.write_text(f"[global]\nfind-links = {page.url}\n" if where == "pip.conf" else "")
+        monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
+        if where == "PIP_FIND_LINKS":
+            monkeypatch.setenv("PIP_FIND_LINKS", page.url)
+        else:
+            monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
+        monkeypatch.setenv("PIP_INDEX_URL", closed_port())
+        wh = tmp_path / folder
+        shutil.copytree(wheelhouse, wh)
+        py = fresh_venv(tmp_path / "target")
+        step = step_for(WheelParams(action="install", wheelhouse=str(wh), python=str(py), packages=PINS),
+                        ctx(with_uv=engine == "uv"), "wheelhouse-install")
+        assert ("/uv" in step.commands[1].argv[0]) == (engine == "uv")
+        events = run(step, tmp_path / "state")
+        finished = [e for e in events if isinstance(e, StepFinished)]
+        assert isinstance(events[-1], RunFinished) and events[-1].ok, finished
+        assert page.asked == [], f"pip asked the configured find-links page: {page.asked}"
+        assert subprocess.run([str(py), "-c", "import jinja2, markupsafe"]).returncode == 0
+    finally:
+        page.close()

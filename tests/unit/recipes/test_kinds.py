@@ -233,10 +233,21 @@ def test_wheelhouse_build_and_install_argv():
     assert dl[dl.index("--platform") + 1] == "manylinux_2_28_x86_64"
     assert build.commands[1].argv[1:4] == ("-m", "installer.plan.kinds.wheel", "manifest")
     install = WHEEL.compile(WheelParams(action="install", wheelhouse="/wh", python="/v/bin/python"), ctx())
-    pip = install.commands[1].argv
-    assert pip[pip.index("install") + 1:] == ("--disable-pip-version-check", "--no-input", "--no-index",
-                                              "--find-links", "/wh", "--require-hashes", "-r", "/wh/requirements.txt")
-    assert install.commands[1].fallback is not None and "--no-index" in install.commands[1].fallback.argv
+    offline = ("--no-index", "--find-links", "/wh", "--require-hashes", "-r", "/wh/requirements.txt")
+    uv = install.commands[1].argv
+    assert uv[1:5] == ("pip", "install", "--python", "/v/bin/python") and uv[5:] == offline
+    fallback = install.commands[1].fallback
+    assert fallback is not None
+    assert fallback.argv[fallback.argv.index("install") + 1:] == ("--disable-pip-version-check", "--no-input",
+                                                                  *offline)
+    # the wheelhouse is pip's only find-links: its variable replaces pip.conf's (a flag adds to them)
+    assert fallback.env == (("PIP_FIND_LINKS", "/wh"),)
+
+
+def test_a_wheelhouse_with_a_blank_in_its_name_is_given_to_pip_as_a_file_url():
+    from installer.plan.kinds.wheel import only_these_links
+
+    assert only_these_links("/media/USB Stick/wheels") == (("PIP_FIND_LINKS", "file:///media/USB%20Stick/wheels"),)
 
 
 def test_manylinux_range_covers_older_tags():
