@@ -168,7 +168,7 @@ class WizardApp(App[int]):
         offered (`plan` refuses it too). Every screen that needs the list makes it here, so that the one
         kept under the key is the one that screen would show. Slow: call it from a worker."""
         _report, python, version, variant = key
-        version_like = python if python and self.engine.detection_python(python) is None else None
+        version_like = self.engine.version_asked(python)
         report = self.target_report(python)
         # fixed when its version is known: asked for, or that of the interpreter the report describes (a
         # recorded machine's report says nothing of another interpreter named by path)

@@ -204,6 +204,10 @@ class Engine:
         (made absolute), or None (a version, or nothing given) for the one running torch-setup."""
         return _need("installer.plan.ahead", "detection_python")(target_python, os.getcwd())  # type: ignore[no-any-return]
 
+    def version_asked(self, target_python: str | None) -> str | None:
+        """The X.Y a target.python answer asks for; None for an interpreter's path, or nothing given."""
+        return target_python if target_python and self.detection_python(target_python) is None else None
+
     def interpreter_to_examine(self, target_python: str | None, report: HardwareReport) -> str | None:
         """The interpreter a target.python answer names by path, when `report` examined another one: the
         plan needs its own facts, as `plan --answers` detects them. None when the report's will do."""

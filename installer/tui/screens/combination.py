@@ -202,8 +202,7 @@ class CombinationScreen(WizardScreen):
             return
         try:
             report = self.wizard.target_report(python)
-            version_like = python if python and self.engine.detection_python(python) is None else None
-            wheels = self.engine.wheels_on_disk(report, python=version_like)
+            wheels = self.engine.wheels_on_disk(report, python=self.engine.version_asked(python))
         except Exception:  # noqa: BLE001 - only a label on the options (and a warning) is lost
             return
         self.app.call_from_thread(self.wheels_found, wheels)
@@ -212,20 +211,20 @@ class CombinationScreen(WizardScreen):
         self.state.wheels_on_disk = wheels
         self.state.torch_on_disk = self.engine.torch_on_disk(wheels)
         self.refresh_version_options()
-        if self.state.recommendation is not None:
-            self.update_warnings()  # what is on this disk is known now
 
     def versions_listed(self, versions: list[str]) -> None:
         self.state.torch_versions = versions
         self.refresh_version_options()
-        if self.state.recommendation is not None:
-            self.update_warnings()
 
     def refresh_version_options(self) -> None:
+        """The Version field's options (releases, marked when on this disk), and the warnings that
+        depend on what is on this disk."""
         select = self.query_one("#torch-version", Select)
         with select.prevent(Select.Changed):  # the same value, more options: not a choice
             select.set_options(self.version_options())
             select.value = self.state.version_asked or LATEST
+        if self.state.recommendation is not None:
+            self.update_warnings()
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
         self.state.recommendation = rec
