@@ -90,8 +90,10 @@ def _check_python(python: str | None) -> None:
     if python is None:
         return
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-        raise InputError("no Python interpreter there", file=python, key="--python",
-                         hint="give the path of an existing python executable, e.g. /path/to/venv/bin/python")
+        from installer.i18n import _
+
+        raise InputError(_("no Python interpreter there"), file=python, key="--python",
+                         hint=_("give the path of an existing python executable, e.g. /path/to/venv/bin/python"))
 
 
 def detect_dict(*, python: str | None = None) -> dict[str, Any]:

@@ -148,7 +148,9 @@ class WizardApp(App[int]):
         """The report the choices and the plan for a `target.python` answer are made from, as `plan
         --answers F` has it: with an interpreter named by path examined (its Python version picks the
         wheels; its facts say whether pip may install there). A recorded report (--hardware) is used as it
-        is. InputError for a path with no interpreter. Slow: call it from a worker."""
+        is. InputError (key target.python) for a path with no interpreter. Slow: call it from a worker."""
+        from installer.errors import InputError
+
         report = self.obtain_report()
         if not self.state.report_detected:
             return report
@@ -158,7 +160,14 @@ class WizardApp(App[int]):
         with self._report_lock:
             found = self.state.target_reports.get(python)
             if found is None:
-                found = self.state.target_reports[python] = self.engine.detect(python=python)
+                try:
+                    found = self.state.target_reports[python] = self.engine.detect(python=python)
+                except InputError as exc:
+                    if exc.key != "--python":
+                        raise
+                    # the wizard has no --python: the interpreter is the Python field's answer, which
+                    # Review then sends the person back to (as `plan --answers` names its line)
+                    raise InputError(f"{python}: {exc.message}", key="target.python", hint=exc.hint) from None
             return found
 
     def offer_for(self, key: tuple[Any, ...]) -> dict[str, Any]:

@@ -147,3 +147,18 @@ async def test_a_recorded_machine_says_nothing_of_another_interpreter_so_nothing
         rec = app.state.recommendation
         assert any(a["kind"] == "install-python" for c in rec["choices"] for a in c["actions"]), rec["choices"]
         assert "newer builds need another Python" not in " ".join(screen_text(app).split())
+
+
+async def test_a_path_with_no_interpreter_sends_the_person_back_to_the_python_field(make_wizard, in_tmp):
+    """Typed wrong in the wizard, the path was refused as `--python: no Python interpreter there`: an option
+    the wizard does not have, and no word of where to fix it."""
+    missing = str(in_tmp / "no-such" / "bin" / "python3")
+    app = make_wizard(None, dry_run=True, answers=_existing(missing))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "review", limit=40)
+        await settle(pilot, rounds=8)
+        text = " ".join(screen_text(app).split())
+        assert f"target.python: {missing}: no Python interpreter there" in text, text
+        assert "--python" not in text
+        assert "Go back (b) and change the answer named above (Combination screen, Python)." in text
+        assert not app.screen.can_go_next()
