@@ -239,6 +239,7 @@ async def test_cancel_asks_then_stops_the_run(make_wizard, in_tmp):
         app = _hanging_install(make_wizard, in_tmp, hang)
         async with app.run_test(size=(80, 24)) as pilot:
             await _until_it_waits(pilot, hang)
+            assert app.screen.active_bindings["c"].enabled, "the footer offers Cancel while a step runs"
             await pilot.press("c")
             await pilot.pause()
             assert type(app.screen).__name__ == "ConfirmScreen"
@@ -251,6 +252,7 @@ async def test_cancel_asks_then_stops_the_run(make_wizard, in_tmp):
             await wait_for_run(pilot, limit=60)
             assert app.state.run_result.interrupted
             assert "Cancelled." in screen_text(app)
+            assert "c" not in app.screen.active_bindings, "nothing left to cancel: the footer no longer shows it"
             await pilot.press("n")
             await settle(pilot)
             assert app.current_name == "done"

@@ -298,7 +298,8 @@ class InstallScreen(WizardScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
-            return True if self.wizard.run_active else None
+            # hidden once the run is over: a greyed "Cancel" beside Next read as if something still ran
+            return self.wizard.run_active
         return super().check_action(action, parameters)
 
     def action_cancel(self) -> None:
