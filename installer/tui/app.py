@@ -52,6 +52,9 @@ class WizardApp(App[int]):
 
     def __init__(self, *, state: WizardState, engine: Engine) -> None:
         super().__init__()
+        from installer.tui import cjk_wrap
+
+        cjk_wrap.install()
         translate_bindings(self)
         self.state = state
         self.engine = engine
