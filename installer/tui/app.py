@@ -252,6 +252,11 @@ class WizardApp(App[int]):
                                          "the step it stopped at when run again."),
                                        yes=_("Stop and quit"), no=_("Keep running")), decided)
 
+    def action_help_quit(self) -> None:
+        # Textual's answer to Ctrl+C (which copies in a text field, so does not quit), in the wizard's
+        # language: Textual's own toast is English only
+        self.notify(_("Press Ctrl+Q to quit the wizard."), title=_("Do you want to quit?"))
+
     def request_cancel(self) -> None:
         screen = self.screen
         cancel = getattr(screen, "cancel_event", None)

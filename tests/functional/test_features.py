@@ -39,6 +39,19 @@ async def test_every_action_has_a_key_in_the_footer(make_wizard):
             assert app.screen.query_one(Footer)
 
 
+async def test_ctrl_c_says_how_to_quit_in_the_wizards_language(make_wizard):
+    app = make_wizard(dry_run=True, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [(n.title, str(n.message)) for n in app._notifications] == [("要退出吗？", "按 Ctrl+Q 退出向导。")]
+        assert app.is_running, "Ctrl+C alone does not quit: in a text field it copies"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_back_and_next_keep_what_was_chosen(make_wizard):
     app = make_wizard(dry_run=True)
     async with app.run_test(size=(80, 24)) as pilot:
