@@ -252,6 +252,13 @@ class WizardApp(App[int]):
                                          "the step it stopped at when run again."),
                                        yes=_("Stop and quit"), no=_("Keep running")), decided)
 
+    def action_command_palette(self) -> None:
+        # as Textual's own, with the search field's placeholder in the wizard's language
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[int]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
     def action_help_quit(self) -> None:
         # Textual's answer to Ctrl+C (which copies in a text field, so does not quit), in the wizard's
         # language: Textual's own toast is English only

@@ -118,6 +118,22 @@ async def test_command_palette_jumps_to_a_screen(make_wizard):
         assert app.current_name == "hardware"
 
 
+async def test_command_palette_speaks_chinese(make_wizard):
+    from textual.command import CommandInput
+
+    app = make_wizard(dry_run=True, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == "搜索命令…"
+        await pilot.press(*list("硬件"))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_name == "hardware"
+
+
 async def test_no_color_draws_in_grey_only(make_wizard, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_wizard("nodriver-rtx3060", dry_run=True)
