@@ -198,7 +198,8 @@ class TargetRunScreen(WizardScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rerun":
-            return None if self.state.dry_run else True
+            # hidden in a dry run: nothing was installed, so there is never anything to check again
+            return not self.state.dry_run
         return super().check_action(action, parameters)
 
     def action_rerun(self) -> None:

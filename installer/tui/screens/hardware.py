@@ -89,7 +89,8 @@ class HardwareScreen(WizardScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "redetect":
-            return None if self.state.hardware_path else True
+            # hidden for a recorded machine: there is nothing to detect again, now or later
+            return not self.state.hardware_path
         return super().check_action(action, parameters)
 
     def action_redetect(self) -> None:
