@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from installer.errors import InputError
 from installer.i18n import _
 from installer.mirrors.catalog import Catalog, Mirror, load_catalog
+from installer.mirrors.reasons import failures_in_brief
 from installer.mirrors.region import resolve_region
 from installer.mirrors.urls import check_url
 
@@ -120,7 +121,7 @@ def _auto(catalog: Catalog, variant: str, wanted: str | None, region: str | None
         return IndexPick(best.url, _("{name}: the best of {n} probed indexes that lists {what} "
                                      "({ms:.0f} ms{speed})", name=best.name, n=len(report.results), what=what,
                                      ms=best.latency_ms or 0.0, speed=speed), layout=layout, mirror_id=best.id)
-    details = "; ".join(f"{r.id}: {r.reason}" for r in report.results) or _("no candidates")
+    details = failures_in_brief(report.results)
     return IndexPick(None, _("no PyTorch wheel index that lists {what} answered within {s:.1f} s ({details}); "
                              "pip's own configuration decides", what=what, s=timeout, details=details))
 
@@ -207,7 +208,7 @@ def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = Non
                    include_current=False, samples=2, top_k=2)
     best = next((r for r in report.of_kind(kind) if r.ok and r.fresh is not False), None)
     if best is None:
-        details = "; ".join(f"{r.id}: {r.reason}" for r in report.results) or _("no candidates")
+        details = failures_in_brief(report.results)
         return IndexPick(None, _("no {kind} mirror answered within {s:.1f} s ({details}); the tool's own "
                                  "configuration decides", kind=kind, s=timeout, details=details))
     entry = catalog.get(best.id)

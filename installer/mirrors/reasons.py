@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
+from typing import Any
 
 import httpx
 
@@ -90,3 +91,25 @@ def status_reason(status: int, path: str) -> str:
 def portal_reason(status: int) -> str:
     return _("answered {code} with an HTML page, not a package index: a portal or login page stands "
              "where the files should be", code=status)
+
+
+_HOST = "\x00"  # stands for the host while reasons are compared
+
+
+def failures_in_brief(results: Iterable[Any]) -> str:
+    """Why each of these mirrors was not picked, in one line. Mirrors that failed the same way (the same
+    reason but for their host) are told together: a machine that reaches no mirror at all had its
+    note on the wizard's Review screen repeat "DNS lookup failed for HOST: no route to this mirror from
+    here (check the network…)" for each of a dozen hosts."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for r in results:
+        reason = r.reason or _("answered, but was not picked")
+        host = httpx.URL(r.url).host if "://" in (r.url or "") else ""
+        same_way = reason.replace(host, _HOST) if host else reason
+        groups.setdefault(same_way, []).append((r.id, host))
+    told = []
+    for same_way, members in groups.items():
+        ids = ", ".join(mirror for mirror, _host in members)
+        hosts = ", ".join(dict.fromkeys(host for _mirror, host in members))
+        told.append(f"{ids}: {same_way.replace(_HOST, hosts)}")
+    return "; ".join(told) or _("no candidates")

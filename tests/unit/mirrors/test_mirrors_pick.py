@@ -91,9 +91,37 @@ def test_nothing_answers_gives_none_within_the_timeout(serve, tmp_path):
     took = time.monotonic() - t0
     assert pick.url is None
     assert took < 1.6, took  # concurrent: one timeout, not the sum of three
-    for mid in ("up:", "hung1:", "hung2:", "portal:"):
-        assert mid in pick.reason
-    assert "connection refused" in pick.reason and "too slow" in pick.reason and "HTML page" in pick.reason
+    # each mirror named once; the two that hung failed the same way, and are told together
+    assert "up: connection refused" in pick.reason
+    assert "hung1, hung2: too slow" in pick.reason and pick.reason.count("too slow") == 1
+    assert "portal: answered 200 with an HTML page" in pick.reason
+
+
+def test_mirrors_no_name_resolves_for_are_told_in_one_breath(serve, tmp_path, monkeypatch):
+    """An offline machine: every host fails its DNS lookup; one reason, each mirror and host named once."""
+    import socket
+
+    from installer.mirrors import dns
+
+    real = dns._getaddrinfo
+
+    async def resolve(host, port):
+        if host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return await real(host, port)
+
+    monkeypatch.setattr(dns, "_getaddrinfo", resolve)
+    hung = serve("hung", hang=True)
+    entries = [_entry("up", "https://download.pytorch.invalid", upstream=True, region="global"),
+               _entry("nju", "https://mirrors.nju.invalid/pytorch"), _entry("sjtu", "https://mirror.sjtu.invalid"),
+               _entry("hung", hung.base)]
+    catalog = load_catalog(write_catalog(tmp_path / "c.yaml", {}, entries))
+    pick = pick_pytorch_index("cu126", "2.13.0", region="cn", catalog=catalog, timeout=1.0)
+    assert pick.url is None
+    assert ("up, nju, sjtu: DNS lookup failed for download.pytorch.invalid, mirrors.nju.invalid, "
+            "mirror.sjtu.invalid: no route to this mirror from here") in pick.reason
+    assert pick.reason.count("DNS lookup failed") == 1
+    assert "; hung: too slow" in pick.reason
 
 
 def test_pypi_pick_respects_the_existing_configuration(serve, tmp_path, monkeypatch):
