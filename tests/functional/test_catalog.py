@@ -79,13 +79,48 @@ def recipe_keys() -> dict[str, str]:
     return keys
 
 
+def parser_keys() -> dict[str, str]:
+    """The command line's help: every option's and command's help and description (the help formatter
+    looks them up as it prints), and the headings and option texts argparse adds itself."""
+    import argparse
+
+    from installer.cli import build_parser
+
+    keys = {text: "argparse" for text in ("positional arguments", "options", "show this help message and exit",
+                                          "show program's version number and exit")}
+
+    def walk(parser: argparse.ArgumentParser, where: str) -> None:
+        if parser.description:
+            keys.setdefault(parser.description, where)
+        for action in parser._actions:
+            if action.help and action.help is not argparse.SUPPRESS:
+                keys.setdefault(action.help, where)
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if choice.help:
+                        keys.setdefault(choice.help, where)
+                for name, sub in action.choices.items():
+                    walk(sub, f"{where} {name}")
+
+    walk(build_parser(), "torch-setup")
+    return keys
+
+
+def test_the_help_has_no_percent_of_its_own():
+    """argparse formats each help text with % (for %(default)s): a stray % in a translation would
+    make `--help` fail."""
+    zh = catalog("zh")
+    stray = [key for key in parser_keys() if zh.get(key, "").count("%") != key.count("%")]
+    assert not stray, stray
+
+
 def fields(text: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 
 def test_every_string_has_chinese():
     zh = catalog("zh")
-    wanted = {**recipe_keys(), **wizard_table_keys(), **literal_keys()}
+    wanted = {**recipe_keys(), **wizard_table_keys(), **parser_keys(), **literal_keys()}
     missing = sorted(f"{where}: {key!r}" for key, where in wanted.items() if not zh.get(key))
     assert not missing, f"{len(missing)} strings have no Chinese in installer/i18n/zh.yaml:\n" + "\n".join(missing)
 

@@ -6,6 +6,7 @@ import pytest
 from rich._wrap import words as rich_words
 from rich.cells import cell_len
 
+from installer.i18n import linebreak
 from installer.tui import cjk_wrap
 
 # one of the wizard's notes as the Combination screen shows it in Chinese (locales/zh.yaml)
@@ -19,15 +20,15 @@ NOTE = ("没有 PyTorch 索引响应（见“镜像”界面），且本机的 w
     "",
 ])
 def test_text_without_chinese_is_split_as_rich_splits_it(text):
-    assert list(cjk_wrap.words(text)) == list(rich_words(text))
+    assert list(linebreak.words(text)) == list(rich_words(text))
 
 
 def test_each_han_character_is_a_word_and_punctuation_keeps_to_its_side():
-    split = [w for _s, _e, w in cjk_wrap.words("驱动（R580）已装好。见“镜像”界面")]
+    split = [w for _s, _e, w in linebreak.words("驱动（R580）已装好。见“镜像”界面")]
     assert split == ["驱", "动", "（R580）", "已", "装", "好。", "见", "“镜", "像”", "界", "面"]
     # the words cover the text, in order, with nothing left out
     text = NOTE
-    pieces = list(cjk_wrap.words(text))
+    pieces = list(linebreak.words(text))
     assert "".join(w for _s, _e, w in pieces) == text
     assert all(text[s:e] == w for s, e, w in pieces)
 
@@ -57,7 +58,7 @@ def test_a_line_is_filled_before_the_next_begins(chinese_breaks):
         # a line ends short of the width only by less than what begins the next: one Han
         # character (2 cells) or one Latin word with its blank
         for line, after in zip(lines, lines[1:], strict=False):
-            first = next(w for _s, _e, w in cjk_wrap.words(after)).rstrip()
+            first = next(w for _s, _e, w in linebreak.words(after)).rstrip()
             assert cell_len(line) + 1 + cell_len(first) > width, (width, line, after)
             assert after[0] not in "，。、；：！？）》」』】”", "a closing mark never begins a line"
 
