@@ -32,7 +32,8 @@ def rejection(rec: Recommendation, torch: str, variant: str) -> str:
 SCENARIOS = [
     # (machine, python, first choice, needs actions, facts named in the first choice's reasons)
     # Ada 8.9 runs the sm_86 cubins of cu126; 550 is above the CUDA 12 floor 525.60.13 but below 580 (cu13x)
-    ("rtx4090-550", None, ("2.14.1", "cu126"), (), ["compute capability 8.9", "sm_86", "550.54.14", "525.60.13"]),
+    ("rtx4090-550", None, ("2.14.1", "cu126"), (), ["compute capability 8.9", "sm_86", "550.54.14", "525.60.13",
+                                                   "through minor-version compatibility"]),
     # exactly 580.65.06: the CUDA 13 floor holds, so the newest torch (PyPI default cu132) works as is
     ("rtx4090-580.65.06", None, ("2.15.0", "cu132"), (), ["580.65.06", "minor-version compatibility"]),
     # one below the boundary: every CUDA 13 build needs a driver change
@@ -40,8 +41,11 @@ SCENARIOS = [
     # Pascal 6.1: cu126 carries sm_60 (same major, lower minor); nothing newer than 2.14.1 has sm_6x
     ("gtx1080ti-535", None, ("2.14.1", "cu126"), (), ["compute capability 6.1", "sm_60 cubins that run on it",
                                                       "535.183.01"]),
-    # Maxwell 5.2 on the last branch for it (R580): cu126 carries sm_50
-    ("gtx960-580", None, ("2.14.1", "cu126"), (), ["compute capability 5.2", "sm_50"]),
+    # Maxwell 5.2 on the last branch for it (R580): cu126 carries sm_50; 580 is newer than the CUDA 12.6
+    # toolkit's own driver (560.28.03), so it runs them as the toolkit does, not by minor-version compatibility
+    ("gtx960-580", None, ("2.14.1", "cu126"), (), ["compute capability 5.2", "sm_50",
+                                                  "driver 580.82.09 runs CUDA 12.6 wheels (they need driver >= "
+                                                  "525.60.13)"]),
     # Volta 7.0 with a 515 driver: below the CUDA 12 floor; cu118 (11.x floor 450.80.02) has sm_70; Python 3.8
     ("titanv-515", None, ("2.4.1", "cu118"), (), ["compute capability 7.0", "sm_70", "450.80.02",
                                                   "Python 3.8"]),
