@@ -51,3 +51,8 @@ def wrap(text: str, width: int) -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def pad(text: str, width: int) -> str:
+    """`text` with blanks after it to fill `width` cells (str.ljust counts a Chinese character as one)."""
+    return text + " " * max(width - cells(text), 0)

@@ -4,6 +4,7 @@ its reason."""
 from __future__ import annotations
 
 from installer.i18n import _
+from installer.i18n.linebreak import cells, pad
 from installer.mirrors.catalog import KINDS
 from installer.mirrors.probing import MirrorResult, ProbeReport
 from installer.redaction import redact_text
@@ -48,11 +49,12 @@ def render_table(report: ProbeReport) -> str:
             if r.ok:
                 n += 1
             rows.append(_row(str(n) if r.ok else "-", r))
-        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
+        # in terminal cells: a Chinese header takes two per character
+        widths = [max(cells(h), *(cells(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
         out.append(titles[kind])
-        out.append("  " + "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths, strict=True)) + "  " + headers[-1])
+        out.append("  " + "  ".join(pad(h, w) for h, w in zip(headers[:-1], widths, strict=True)) + "  " + headers[-1])
         for row in rows:
-            out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+            out.append("  " + "  ".join(pad(c, w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
         out.append("")
     live = sum(1 for r in report.results if r.ok)
     out.append(_("{live} of {n} mirrors usable; probed in {s:.1f} s (budget {t:.0f} s). "
