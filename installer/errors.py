@@ -49,13 +49,17 @@ class InputError(TorchSetupError):
         self.file = str(file) if file is not None else None
         self.line = line
         self.key = key
+        # the other mistakes found in the same file, each with its own line: fixing them one run at a
+        # time, on the promise of "(and 2 more problems)", wasted a run per mistake
+        self.also: tuple[InputError, ...] = ()
 
     def render(self) -> str:
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "") + ": "
         key = f"{self.key}: " if self.key else ""
-        return f"{where}{key}{self.message}" + (f"\n  -> {self.hint}" if self.hint else "")
+        return (f"{where}{key}{self.message}" + (f"\n  -> {self.hint}" if self.hint else "")
+                + "".join("\n" + other.render() for other in self.also))
 
     def __str__(self) -> str:
         return self.render()

@@ -326,16 +326,41 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
     return str(err["msg"]), None
 
 
+MOST_PROBLEMS_SHOWN = 10
+
+
+def _inner(err: Any) -> KeyPath:
+    """The key path of a pydantic error, without the steps of the validators' own names."""
+    return tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+
+
+def _leaves(paths: list[KeyPath]) -> set[KeyPath]:
+    return {p for p in paths if not any(len(o) > len(p) and o[:len(p)] == p for o in paths)}
+
+
 def pydantic_error(located: Located, exc: Any, prefix: KeyPath = (), model: Any = None) -> InputError:
-    """Turn the first error of a pydantic ValidationError into an InputError naming file, line and key.
+    """Turn a pydantic ValidationError into an InputError naming file, line and key: its first error,
+    with the others (up to MOST_PROBLEMS_SHOWN in all, one per key) in `also`.
 
     `model` (the class validated at `prefix`): with it, an unknown key gets "did you mean" the closest
     allowed one, and a value where a section belongs lists the section's keys."""
+    found: dict[KeyPath, InputError] = {}
     errors = exc.errors()
-    err = errors[0]
-    inner: KeyPath = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-    msg, hint = _message(located, err, prefix + inner, model, inner)
-    extra = len(errors) - 1
-    if extra:
-        msg += " " + (_("(and {n} more problem)", n=extra) if extra == 1 else _("(and {n} more problems)", n=extra))
-    return located.error(prefix + inner, msg, hint)
+    paths = [_inner(err) for err in errors]
+    # a section that failed because something in it did ("steps: at least 1 item") is not a mistake of its own
+    leaves = _leaves(paths)
+    for err, inner in zip(errors, paths, strict=True):
+        if inner not in leaves or prefix + inner in found:  # found: a value that failed two ways (a union)
+            continue
+        if len(found) == MOST_PROBLEMS_SHOWN:
+            break
+        msg, hint = _message(located, err, prefix + inner, model, inner)
+        found[prefix + inner] = located.error(prefix + inner, msg, hint)
+    # pydantic's first stays first (as before, the one `key` and `line` name); the others follow
+    first, *others = found.values()
+    first.also = tuple(others)
+    left = len(leaves) - len(found)
+    if left > 0:
+        first.message += " " + (_("(and {n} more problem)", n=left) if left == 1
+                                else _("(and {n} more problems)", n=left))
+    return first

@@ -212,3 +212,55 @@ def test_messages_and_hints_speak_chinese():
         assert err.message == "未知的键" and err.hint == "你是不是想写 torch？"
     finally:
         set_language("en")
+
+
+# ------------------------------------------------ an answers file with several mistakes names each
+SEVERAL = """\
+version: 1
+target:
+  kind: vnev
+torch:
+  version: "2.13.0; touch /tmp/x"
+  colour: red
+mirror: {pypi: 3}
+verify: maybe
+"""
+
+
+def test_each_mistake_is_named_with_its_line_and_key():
+    err = _error(SEVERAL)
+    # the first is named as before (what the wizard's Review and `key`/`line` readers use)
+    assert (err.line, err.key) == (3, "target.kind") and "did you mean 'venv'" in (err.hint or "")
+    assert [(e.line, e.key) for e in err.also] == [(5, "torch.version"), (6, "torch.colour"), (7, "mirror.pypi"),
+                                                  (8, "verify")]
+    lines = err.render().splitlines()
+    assert [line for line in lines if not line.startswith("  -> ")] == [
+        "a.yaml:3: target.kind: Input should be 'venv', 'conda' or 'existing', not 'vnev'",
+        "a.yaml:5: torch.version: '2.13.0; touch /tmp/x' is not a version (write it like 2.13.0)",
+        "a.yaml:6: torch.colour: unknown key",
+        "a.yaml:7: mirror.pypi: 3 is read as a number here, not as text",
+        "a.yaml:8: verify: 'maybe' is not true or false",
+    ]
+    assert "more problem" not in err.render()
+
+
+def test_a_file_of_mistakes_shows_ten_and_counts_the_rest():
+    keys = "\n".join(f"  colour{i}: red" for i in range(12))
+    err = _error(f"version: 1\ntorch:\n{keys}\n")
+    assert len(err.also) == 9
+    assert err.message.endswith("(and 2 more problems)")
+    assert [e.line for e in (err, *err.also)] == list(range(3, 13))
+
+
+def test_a_section_that_failed_for_what_is_in_it_is_not_a_mistake_of_its_own():
+    err = _error("version: 1\ntorch:\n  colour: red\n")
+    assert (err.key, err.also) == ("torch.colour", ())
+
+
+def test_the_cli_prints_every_mistake_and_changes_nothing(cli, tmp_path):
+    (tmp_path / "a.yaml").write_text(SEVERAL)
+    result = cli("plan", "--answers", "a.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for line in (3, 5, 6, 7, 8):
+        assert f"a.yaml:{line}: " in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]
