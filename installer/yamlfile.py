@@ -320,6 +320,9 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         return _("{value} is not a number", value=shown), None
     if kind == "literal_error":
         expected = str((err.get("ctx") or {}).get("expected", ""))
+        choices = _choices(expected)
+        if len(choices) > 1:  # pydantic's "'a', 'b' or 'c'", with the "or" in the chosen language
+            expected = _("{some} or {last}", some=", ".join(repr(c) for c in choices[:-1]), last=repr(choices[-1]))
         message = _("Input should be {expected}, not {value}", expected=expected, value=shown)
         close = difflib.get_close_matches(str(value), _choices(expected), n=1, cutoff=0.6)
         return message, (_("did you mean {value}?", value=repr(close[0])) if close else None)

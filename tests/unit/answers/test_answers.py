@@ -264,3 +264,14 @@ def test_the_cli_prints_every_mistake_and_changes_nothing(cli, tmp_path):
     for line in (3, 5, 6, 7, 8):
         assert f"a.yaml:{line}: " in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]
+
+
+def test_the_allowed_values_are_listed_in_the_chosen_language():
+    from installer.i18n import set_language
+
+    assert _error("version: 1\nbench: true\n").message == "Input should be 'none', 'quick' or 'full', not true"
+    set_language("zh")
+    try:
+        assert _error("version: 1\nbench: true\n").message == "应为 'none', 'quick' 或 'full'，而不是 true"
+    finally:
+        set_language("en")
