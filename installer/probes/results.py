@@ -143,7 +143,7 @@ def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> 
             line += "  " + _("({pct:+.1f}% vs last run)", pct=change["change_pct"])
         lines.append(line)
     for s in result.get("skipped") or []:
-        lines.append("  " + _("{id}: skipped ({reason})", id=s["id"], reason=s["reason"]))
+        lines.append("  " + _("{id}: skipped ({reason})", id=s["id"], reason=_(s["reason"])))
     if result.get("reference"):
         lines.append(_("reference: {source}", source=result["reference"]["source"]))
     for note in result.get("notes") or []:

@@ -128,7 +128,7 @@ class BenchScreen(TargetRunScreen):
             widgets.append(Static(_("│ marks what this GPU should reach."), classes="muted"))
         for skipped in result.get("skipped", []):
             widgets.append(Static(escape(_("{test} not measured: {reason}", test=skipped.get("id", "?"),
-                                           reason=skipped.get("reason", ""))), classes="muted"))
+                                           reason=_(skipped.get("reason", "")))), classes="muted"))
         for note in result.get("notes", []):
             widgets.append(Static(escape(str(note)), classes="warning"))
         if not rows:

@@ -127,3 +127,16 @@ def test_sampler_is_a_no_op_where_nvml_is_missing():
     with Sampler(0, period=0.05) as sampler:
         pass
     assert sampler.samples == [] and sampler.state() is None
+
+
+def test_why_a_test_was_not_measured_is_in_the_chosen_language():
+    from installer.i18n import set_language
+
+    cpu = {"device": {"type": "cpu", "name": "AMD EPYC", "threads": 2}, "tests": [],
+           "skipped": [{"id": "matmul-tf32", "reason": "TF32 is a GPU mode"}]}
+    assert "matmul-tf32: skipped (TF32 is a GPU mode)" in render(cpu)
+    set_language("zh")
+    try:
+        assert "TF32 是 GPU 的模式" in render(cpu)
+    finally:
+        set_language("en")
