@@ -225,19 +225,13 @@ def busy(text: str, *, text_id: str | None = None) -> Horizontal:
     return Horizontal(LoadingIndicator(), Static(text, id=text_id), classes="busy", id="busy")
 
 
-def pad(text: str, width: int) -> str:
-    """`text` padded with spaces to `width` terminal cells (a Chinese character takes two)."""
-    from rich.cells import cell_len
-
-    return text + " " * max(width - cell_len(text), 0)
-
-
 def aligned(rows: list[tuple[str, str]], indent: str = "") -> str:
     """Label / value rows as markup, the values lined up whatever the labels' language."""
-    from rich.cells import cell_len
     from rich.markup import escape
 
-    width = max((cell_len(label) for label, _v in rows), default=0) + 2
+    from installer.i18n.linebreak import cells, pad
+
+    width = max((cells(label) for label, _v in rows), default=0) + 2
     return "\n".join(f"{indent}[b]{escape(pad(label, width))}[/b]{escape(value)}" for label, value in rows)
 
 

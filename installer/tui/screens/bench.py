@@ -14,7 +14,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import TargetRunScreen, busy, pad
+from installer.i18n.linebreak import pad
+from installer.tui.screens.base import TargetRunScreen, busy
 
 BAR = 24
 

@@ -175,7 +175,8 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         widgets: list[Static] = []
         if plan.summary:
-            widgets.append(Static(aligned(list(plan.summary)), id="summary"))
+            widgets.append(Static(aligned([(summary_label(key), value) for key, value in plan.summary]),
+                                  id="summary"))
         for note in plan.notes:
             widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
         if plan.needs_root:
@@ -262,5 +263,12 @@ class ReviewScreen(WizardScreen):
         self.state.answers_written = written
         super().action_next()
 
+
+
+def summary_label(key: str) -> str:
+    """The label of a row of the plan's summary (the keys the plan script's header prints as they are)."""
+    labels = {"variant": _("variant"), "packages": _("packages"), "target": _("target"), "method": _("method"),
+              "recipes": _("recipes")}
+    return labels.get(key, key)
 
 SCREEN = ReviewScreen
