@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from installer.executor.units import size_text
-from installer.tui.screens.base import aligned, pad
+from installer.i18n.linebreak import pad
+from installer.tui.screens.base import aligned
 from installer.tui.screens.bench import BAR, bar, figures_of
 from installer.tui.screens.install import time_left
 
