@@ -60,10 +60,7 @@ class TranslatedHelp(argparse.HelpFormatter):
         return wrap(self._whitespace_matcher.sub(" ", text).strip(), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        from installer.i18n.linebreak import wrap
-
-        return "\n".join(indent + line for line in wrap(self._whitespace_matcher.sub(" ", text).strip(),
-                                                         width))
+        return "\n".join(indent + line for line in self._split_lines(text, width))
 
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None) -> str:

@@ -222,8 +222,8 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
         if driver_meets(m.driver, m.driver_cuda, need):
             # minor-version compatibility is how the driver runs them only when it is older than the
             # toolkit's own driver (a 580 driver runs CUDA 12.6 wheels as their toolkit does)
-            full = need if need.via == "toolkit" else driver_need(build.cuda, True, data, windows=_windowsish(m))
-            if need.via == "toolkit" or (full.version is not None and driver_meets(m.driver, m.driver_cuda, full)):
+            toolkit = need if need.via == "toolkit" else driver_need(build.cuda, True, data, windows=_windowsish(m))
+            if toolkit is need or (toolkit.version is not None and driver_meets(m.driver, m.driver_cuda, toolkit)):
                 reasons.append(_("{drv} runs CUDA {cuda} wheels (they need {need})", drv=_driver_text(m),
                                  cuda=cuda_minor(build.cuda), need=need_text))
             else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.i18n.linebreak import pad
+from installer.i18n.linebreak import cells, pad
 from installer.tui.screens.base import TargetRunScreen, busy
 
 BAR = 24
@@ -112,7 +111,7 @@ class BenchScreen(TargetRunScreen):
         for r in rows:
             by_unit.setdefault(r["unit"], []).append(r)
         # one scale per unit (GFLOP/s and GB/s do not share an axis), one column for all the bars
-        width = max((cell_len(str(r["name"])) for r in rows), default=0) + 1
+        width = max((cells(str(r["name"])) for r in rows), default=0) + 1
         for unit, group in by_unit.items():
             scale = max(max(r["value"], r["expected"] or 0) for r in group)
             lines = []
