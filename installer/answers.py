@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -169,7 +170,13 @@ Variant = Annotated[str, AfterValidator(_variant)]
 PathStr = Annotated[str, AfterValidator(_path)]
 Interpreter = Annotated[str, AfterValidator(_interpreter)]
 MirrorChoice = Annotated[str, AfterValidator(_mirror)]
-DriverBranch = Annotated[str, AfterValidator(_branch)]
+def _branch_number(value: Any) -> Any:
+    """`branch: 580` as admins write it: a whole number is a branch, unlike `version: 2.10`, which YAML
+    has already turned into 2.1."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+DriverBranch = Annotated[str, BeforeValidator(_branch_number), AfterValidator(_branch)]
 CudaVersion = Annotated[str, AfterValidator(_cuda)]
 Extra = Literal["torchvision", "torchaudio"]
 DEFAULT_EXTRAS: tuple[Extra, ...] = ("torchvision", "torchaudio")
@@ -352,13 +359,36 @@ def answers_from_located(located: Located, *, this_machine: bool = True) -> Answ
     return answers
 
 
-def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False) -> tuple[str, str] | None:
+# What `uv venv` and `python -m venv` write at the top of an environment, and conda's own folders: a
+# folder that holds only these is an environment, or one that a killed run left half made and the next
+# run finishes. Anything else is somebody's files.
+ENV_ENTRIES = frozenset({"bin", "lib", "lib64", "include", "share", "etc", "pyvenv.cfg", ".gitignore",
+                         "CACHEDIR.TAG", "conda-meta"})
+
+
+def foreign_entries(folder: str) -> list[str]:
+    """The entries of an existing `folder` that no Python environment has (sorted); [] when it is
+    missing, empty, a venv (pyvenv.cfg) or a conda environment (conda-meta), or cannot be listed.
+    Found as a normal user: `target.path: proj` turned a project folder into a venv in place, and the
+    `.gitignore` of `*` that uv adds hid the project's own files from git."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    if "pyvenv.cfg" in names or "conda-meta" in names:
+        return []
+    return sorted(n for n in names if n not in ENV_ENTRIES)
+
+
+def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
+                   env: Literal["venv", "conda"] | None = None) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
     (message, hint); None when it can. The rules an answers file's paths follow (no ~user that does not
     exist, no Windows path, ...), then a file in its place, or in place of a folder above it: a folder
     still missing is created by the run. `writes`: a step that runs as this user writes it, so the
-    folder (or, while missing, the one above it) must be writable by them. Stats only: the wizard asks at
-    each key of its Folder field."""
+    folder (or, while missing, the one above it) must be writable by them. `env`: the folder is a new
+    environment of that kind, so an existing one must be empty or an environment already. Stats only:
+    the wizard asks at each key of its Folder field."""
     from installer.paths import absolute, blocking_file, nearest_folder
 
     try:
@@ -366,8 +396,20 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False) -
     except ValueError as exc:
         return str(exc), getattr(exc, "hint", "") or _("choose another path")
     full = absolute(path, cwd or os.getcwd())
-    probe = blocking_file(full)
+    try:
+        probe = blocking_file(full)
+    except OSError as exc:  # a name over the file system's limit (ENAMETOOLONG), a loop of links
+        from installer.i18n.phrases import os_error
+
+        return (_("{path} cannot be a folder here: {why}", path=full, why=os_error(exc)),
+                _("choose a shorter or simpler path"))
     if probe is None:
+        if env and (taken := foreign_entries(full)):
+            shown = ", ".join(taken[:3]) + (", …" if len(taken) > 3 else "")
+            return (_("{path} already holds other files ({names}) and is not a Python environment: an "
+                      "environment made there would be mixed in with them", path=full, names=shown),
+                    _("choose a new or empty folder, such as {suggestion}",
+                      suggestion=posixpath.join(full, ".venv-torch" if env == "venv" else "torch-env")))
         folder = nearest_folder(full) if writes else None
         if folder is None or os.access(folder, os.W_OK | os.X_OK):
             return None
@@ -396,10 +438,13 @@ def _check_folders(answers: Answers, located: Located, *, this_machine: bool = T
         (("wheelhouse",), answers.wheelhouse, answers.method == "wheelhouse-build"),
         (("cuda_toolkit", "prefix"), toolkit.prefix if toolkit.install else None, toolkit.source == "runfile"),
     ]
+    env: Literal["venv", "conda"] | None = None
     if answers.target.kind in ("venv", "conda") and answers.method != "wheelhouse-build":
         folders.insert(0, (("target", "path"), answers.target.path, True))
+        env = answers.target.kind
     for key, path, writes in folders:
-        problem = folder_problem(path, writes=writes and this_machine) if path else None
+        problem = (folder_problem(path, writes=writes and this_machine, env=env if key == ("target", "path") else None)
+                   if path else None)
         if problem:
             raise located.error(key, *problem)
 

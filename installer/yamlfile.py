@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ import yaml
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import either
+from installer.yamlproblems import problem_text, reader_problem
 
 KeyPath = tuple[str | int, ...]
 
@@ -83,6 +87,11 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:  # `? [a]`: a list or a mapping as a key (PyYAML's own check comes after ours)
+            raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                    "found unhashable key", key_node.start_mark) from None
         if key in seen:
             raise _DuplicateKey(key, seen[key], key_node.start_mark)
         seen[key] = key_node.start_mark.line + 1
@@ -132,8 +141,12 @@ def parse_yaml(text: str, file: str = "<string>") -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
-        raise InputError(_("not valid YAML: {problem}", problem=problem), file=file, line=line,
+        raise InputError(_("not valid YAML: {problem}", problem=problem_text(exc, text)), file=file, line=line,
                          hint=_syntax_hint(problem, text, line)) from None
+    except yaml.reader.ReaderError as exc:
+        said, line = reader_problem(exc, text)
+        raise InputError(_("not valid YAML: {problem}", problem=said), file=file, line=line,
+                         hint=_("most editors do not show it: type that line again")) from None
     except yaml.YAMLError as exc:
         raise InputError(_("not valid YAML: {problem}", problem=str(exc)), file=file) from None
     finally:
@@ -186,10 +199,59 @@ def _not_utf8(p: Path, raw: bytes, exc: UnicodeDecodeError) -> InputError:
                       hint=_("save the file as UTF-8, or write that line in plain ASCII"))
 
 
+# The most a YAML file given to torch-setup may hold. Everything that comes through load_yaml is a few
+# kilobytes: an answers file (~1 KB), a `detect --json` hardware report (~5 KB), a recipe (< 10 KB), a mirror
+# catalog, and the largest, the compatibility data's releases.yaml (~40 KB, growing ~1 KB a release).
+# 1 MiB leaves that 25 times over, and still parses in about a second (~60 MB with the line index); a file
+# past it is the wrong file (a log, a disk image, /dev/zero), which used to be read whole into memory.
+MAX_YAML_BYTES = 1 << 20
+
+
+def _not_regular(p: Path, mode: int) -> InputError:
+    if stat.S_ISFIFO(mode):
+        what = _("a named pipe (fifo)")
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = _("a device")
+    elif stat.S_ISSOCK(mode):
+        what = _("a socket")
+    else:
+        what = _("a special file")
+    return InputError(_("this is {what}, not a file: torch-setup reads only saved files", what=what), file=p,
+                      hint=_("save the text to a file (e.g. answers.yaml) and give that file's path"))
+
+
+def _too_big(p: Path, size: int) -> InputError:
+    return InputError(_("the file is {size} MiB: more than the {limit} MiB torch-setup reads from a YAML file",
+                        size=f"{size / (1 << 20):.1f}", limit=f"{MAX_YAML_BYTES / (1 << 20):g}"), file=p,
+                      hint=_("check that this is the right file: an answers file, a hardware report or a recipe "
+                             "is a few kilobytes"))
+
+
+def _read_limited(p: Path) -> bytes:
+    """The file's bytes, refusing (before reading) what is not a regular file or is over MAX_YAML_BYTES."""
+    before = p.stat()  # follows links: a link to a fifo is a fifo
+    if stat.S_ISDIR(before.st_mode):
+        raise IsADirectoryError(p)
+    if not stat.S_ISREG(before.st_mode):
+        raise _not_regular(p, before.st_mode)
+    if before.st_size > MAX_YAML_BYTES:
+        raise _too_big(p, before.st_size)
+    # O_NONBLOCK: should a fifo have taken the file's place since the stat, opening it does not wait for a writer
+    fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        now = os.fstat(fh.fileno())
+        if not stat.S_ISREG(now.st_mode):
+            raise _not_regular(p, now.st_mode)
+        raw = fh.read(MAX_YAML_BYTES + 1)  # a file growing meanwhile is read no further than the limit
+    if len(raw) > MAX_YAML_BYTES:
+        raise _too_big(p, len(raw))
+    return raw
+
+
 def load_yaml(path: str | Path) -> Located:
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        raw = _read_limited(p)
     except FileNotFoundError:
         raise _not_found(p) from None
     except IsADirectoryError:
@@ -321,10 +383,13 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
     if kind == "literal_error":
         expected = str((err.get("ctx") or {}).get("expected", ""))
         choices = _choices(expected)
-        if len(choices) > 1:  # pydantic's "'a', 'b' or 'c'", with the "or" in the chosen language
-            expected = _("{some} or {last}", some=", ".join(repr(c) for c in choices[:-1]), last=repr(choices[-1]))
+        if len(choices) > 1:  # pydantic's "'a', 'b' or 'c'" in the chosen language (Chinese "a、b 或 c")
+            expected = either(_("'{value}'", value=c) for c in choices)
         message = _("Input should be {expected}, not {value}", expected=expected, value=shown)
-        close = difflib.get_close_matches(str(value), _choices(expected), n=1, cutoff=0.6)
+        # PIP, Conda, CPU: the case alone is wrong, which difflib's ratio does not always see
+        by_case = {c.lower(): c for c in choices}
+        close = ([by_case[str(value).lower()]] if str(value).lower() in by_case else
+                 difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6))
         return message, (_("did you mean {value}?", value=repr(close[0])) if close else None)
     return str(err["msg"]), None
 

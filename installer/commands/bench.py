@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from installer.commands.arguments import seconds
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", metavar="PATH",
@@ -14,13 +16,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 20 s)")
     parser.add_argument("--device", default="auto", metavar="D", help="auto (default), cpu, or cuda:N")
     parser.add_argument("--no-save", action="store_true", help="do not keep this result for later comparison")
+    parser.add_argument("--timeout", type=seconds(1, 86400), metavar="S",
+                        help="time limit for the whole benchmark (default 600 with --quick, else 1800)")
 
 
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.i18n import _
     from installer.probes import history, results
-    from installer.probes.host import run_bench
+    from installer.probes.host import BenchFailed, run_bench
 
     if args.device not in ("auto", "cpu") and not (args.device.startswith("cuda:") and args.device[5:].isdigit()):
         raise InputError(_("not a device: {d!r}", d=args.device), key="--device", hint=_("use auto, cpu or cuda:N"))
@@ -37,15 +41,29 @@ def run(args: argparse.Namespace) -> int:
             t = event["test"]
             print(f"{t['label']}: {t['median']:.2f} {t['unit']}", file=sys.stderr, flush=True)
 
-    result = run_bench(args.python, quick=args.quick, on_progress=progress, device=args.device)
+    try:
+        result = run_bench(args.python, quick=args.quick, on_progress=progress, device=args.device,
+                           timeout=args.timeout)
+    except BenchFailed as exc:
+        if interactive:
+            print("\r\033[K", end="", file=sys.stderr)
+        if not args.json:
+            raise
+        # `--json` prints one document whatever happens: a run without figures is one with an `error`
+        print(json.dumps(exc.to_result(), indent=2))
+        print(exc.render(), file=sys.stderr)
+        return exc.exit_code
     if interactive:
         print("\r\033[K", end="", file=sys.stderr)
     earlier = history.load_all()
     found = history.previous_for(result, earlier)
     comparison = history.compare(result, found[1], found[0]) if found else None
-    result["comparison"] = comparison
+    result = {"ok": True, **result, "comparison": comparison, "error": None}
     if not args.no_save:
-        result["saved_to"] = str(history.save(result))
+        try:
+            result["saved_to"] = str(history.save(result))
+        except OSError as exc:  # the figures are still worth showing: only the comparison next time is lost
+            print(_("could not keep the result for later comparison: {error}", error=exc), file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -20,6 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
+    from installer.i18n.phrases import listed
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
     from installer.probes.text import render_checks
@@ -38,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(redact_text(text))  # a tool's error in the checks can quote an index URL
 
-    gpus = gpu_names(report) or ", ".join(g.name or "?" for g in report.gpus) or _("none")
+    gpus = gpu_names(report) or listed(g.name or "?" for g in report.gpus) or _("none")
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
               else _("none"))
-    say(_("machine: GPUs {gpus}; NVIDIA driver {driver}", gpus=gpus, driver=driver))
+    say(_("GPUs: {gpus}; NVIDIA driver: {driver}", gpus=gpus, driver=driver))
     if verify.get("torch_version"):
         say(_("torch: {version} ({variant}) in {python}", version=verify["torch_version"],
               variant=verify.get("variant") or "-", python=python))

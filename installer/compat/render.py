@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from installer.compat.model import Choice, Recommendation, requirements
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 
 def _title(c: Choice) -> str:
-    parts = [f"torch {c.torch}", c.variant + (f" (CUDA {c.cuda})" if c.cuda else "")]
+    parts = [f"torch {c.torch}", _("{text} ({note})", text=c.variant, note=f"CUDA {c.cuda}") if c.cuda else c.variant]
     libs = [f"{name} {v}" for name, v in (("torchvision", c.torchvision), ("torchaudio", c.torchaudio)) if v]
-    text = " + ".join(parts)
-    if libs:
-        text += ", " + ", ".join(libs)
-    if c.python:
-        text += ", Python " + c.python
-    return text
+    return listed([" + ".join(parts), *libs, *([f"Python {c.python}"] if c.python else [])])
 
 
 def _requirements(c: Choice) -> str:
@@ -26,7 +22,7 @@ def _machine(rec: Recommendation) -> str:
     gpus: list[str] = []
     for g in f.get("nvidia_gpus", []):
         cc = g.get("compute_capability") or "?"
-        arch = f", {g['arch']}" if g.get("arch") else ""
+        arch = _(", ") + g["arch"] if g.get("arch") else ""
         gpus.append(_("{name} (compute capability {cc}{arch})", name=g["name"], cc=cc, arch=arch))
     for g in f.get("amd_gpus", []):
         gpus.append(f"{g['name']} ({g.get('gfx') or '?'})")
@@ -42,7 +38,7 @@ def _machine(rec: Recommendation) -> str:
         bits.append(_("NVIDIA driver loaded, version unknown"))
     if f.get("python"):
         bits.append("Python " + f["python"])
-    return ", ".join(bits)
+    return listed(bits)
 
 
 def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str:
@@ -51,7 +47,7 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str
         out.append(_("No PyTorch build fits this machine."))
     for i, c in enumerate(rec.choices):
         head = _("Recommended") if i == 0 else _("Alternative {n}", n=i)
-        out.append(f"{head}: {_title(c)}")
+        out.append(_("{head}: {build}", head=head, build=_title(c)))
         if c.actions:
             for a in c.actions:
                 what = (_("install NVIDIA driver branch R{b}", b=a.branch) if a.kind == "install-driver"

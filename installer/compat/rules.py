@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from installer.compat.data import CompatData
 from installer.compat.data_model import Kernels
 from installer.compat.machine import NvidiaGpu, cc_text, parse_cc
+from installer.i18n import _
+from installer.i18n.phrases import listed
 
 CC = tuple[int, int]
 
@@ -40,11 +42,14 @@ def sm_name(cc: CC) -> str:
 
 
 def kernel_span(kernels: Kernels) -> str:
-    """"sm_75 to sm_120 (+PTX 12.0)" for messages."""
+    """"sm_75 to sm_120 (+PTX 12.0)" for messages, in the reader's language."""
     ccs = sorted(c for c in (parse_cc(s) for s in kernels.sm) if c)
-    text = f"{sm_name(ccs[0])} to {sm_name(ccs[-1])}" if len(ccs) > 1 else (sm_name(ccs[0]) if ccs else "none")
+    if len(ccs) > 1:
+        text = _("{first} to {last}", first=sm_name(ccs[0]), last=sm_name(ccs[-1]))
+    else:
+        text = sm_name(ccs[0]) if ccs else _("none")
     if kernels.ptx:
-        text += " (+PTX " + ", ".join(kernels.ptx) + ")"
+        text = _("{kernels} (+PTX {ptx})", kernels=text, ptx=listed(kernels.ptx))
     return text
 
 

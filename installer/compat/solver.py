@@ -255,7 +255,7 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
                                     why=why, branch=g.last_branch, arch=g.arch, gpu=g.name))
                 return reject(_("{why}; no known driver branch provides it", why=why))
             host = "windows" if m.wsl else None
-            actions.append(Action(kind="install-driver", branch=branch, host=host, reason=f"{why}; {have}"))
+            actions.append(Action(kind="install-driver", branch=branch, host=host, reason=_("{why}; {have}", why=why, have=have)))
             reasons.append(_("CUDA {cuda} build, after installing driver branch R{branch}",
                              cuda=cuda_minor(build.cuda), branch=branch))
     elif fam == "rocm":
@@ -329,6 +329,20 @@ def _prune(choices: list[Choice]) -> list[Choice]:
 
 # ----------------------------------------------------------------------------------------- warnings
 
+def jetson_warning() -> str:
+    return _("Jetson: the GPU is part of the Tegra SoC; for GPU support use NVIDIA's JetPack builds of torch "
+             "(the wheels for your JetPack release, e.g. from pypi.jetson-ai-lab.io), not the PyTorch index")
+
+
+def hardware_traps(report: HardwareReport) -> list[str]:
+    """What the machine itself means for PyTorch, said before any build is chosen (the wizard's Hardware
+    screen, beside detection's advice): found in use, a Jetson was shown "No known traps", and the next
+    screen then refused every CUDA build."""
+    from installer.compat.machine import is_jetson
+
+    return [jetson_warning()] if is_jetson(report) else []
+
+
 def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> list[str]:
     out: list[str] = []
     driver_change = any(c.action("install-driver") for c in choices)
@@ -338,9 +352,7 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
         out.append(_("WSL: the NVIDIA driver lives on Windows; update it there and never install a Linux NVIDIA "
                      "driver inside WSL"))
     if m.jetson:
-        out.append(_("Jetson: the GPU is part of the Tegra SoC; for GPU support use NVIDIA's JetPack builds of torch "
-                     "(the wheels for your JetPack release, e.g. from pypi.jetson-ai-lab.io), not the "
-                     "PyTorch index"))
+        out.append(jetson_warning())
     if m.nvidia and m.driver_loaded and not m.driver:
         out.append(_("the loaded NVIDIA driver's version is unknown: CUDA builds are offered as after a driver "
                      "install; set TORCH_SETUP_DRIVER_VERSION to the version `nvidia-smi` shows to check them "

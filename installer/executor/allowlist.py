@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 from collections.abc import Iterable
 
@@ -31,6 +32,9 @@ NAMES = frozenset({
     "tar", "ldconfig", "systemctl",
 })
 PATTERNS = (re.compile(r"^python3\.[0-9]{1,2}$"), re.compile(r"^pip3\.[0-9]{1,2}$"))
+# A shell runs only a file the step itself downloaded and checked (`sh cuda_*.run`, `bash Miniforge3-*.sh`):
+# with `-c`, or a script from anywhere else, a recipe could run anything, and no value may reach a shell
+SHELLS = frozenset({"sh", "bash"})
 
 
 class NotAllowed(TorchSetupError):
@@ -63,6 +67,12 @@ def check_step(step: Step) -> None:
                                step=step.id, program=program))
         if program in downloaded:
             continue
+        if os.path.basename(program) in SHELLS and (len(argv) < 2 or argv[1] not in downloaded):
+            raise NotAllowed(_("step {step}: {program} may only run a file the step downloads and checks (a "
+                               "runfile), not {what}", step=step.id, program=program,
+                               what=shlex.join(argv[1:3]) or _("an interactive shell")),
+                             hint=_("nothing was run; give the program itself as the command "
+                                    "(argv: [program, arg, ...]), without a shell"))
         if not name_allowed(program):
             raise NotAllowed(_("step {step}: {program} is not on the list of programs torch-setup runs",
                                step=step.id, program=program),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from installer.i18n import _
+from installer.i18n.linebreak import cells, pad
+from installer.i18n.phrases import listed
 from installer.redaction import redact
 
 
@@ -20,9 +22,9 @@ def _gpu_line(g: dict[str, Any]) -> str:
     if g.get("compute_capability"):
         cc = _("compute capability {cc}", cc=g["compute_capability"])
         if g.get("compute_capability_source") == "name":
-            cc += " " + _("(guessed from the name)")
+            cc = _("{text} ({note})", text=cc, note=_("guessed from the name"))
         elif g.get("compute_capability_source") == "override":
-            cc += " " + _("(override)")
+            cc = _("{text} ({note})", text=cc, note=_("override"))
         bits.append(cc)
     if g.get("gfx_target"):
         bits.append(g["gfx_target"])
@@ -34,64 +36,78 @@ def _gpu_line(g: dict[str, Any]) -> str:
         bits.append(g["pci_bus_id"])
     if g.get("kernel_driver"):
         bits.append(_("driver {name}", name=g["kernel_driver"]))
-    return f"  {g.get('vendor')}:{g.get('index')}  " + ", ".join(str(b) for b in bits)
+    return f"  {g.get('vendor')}:{g.get('index')}  " + listed(str(b) for b in bits)
+
+
+# (label, value) for a fact; ("", text) for a line under the fact's value; (None, text) for a line as it is
+Row = tuple[str | None, str]
+
+
+def _aligned(rows: list[Row]) -> list[str]:
+    """The facts with their values in one column, measured in terminal cells: a Chinese label takes two
+    cells a character, and its full-width colon needs no blank after it."""
+    heads = {label: label if cells(label[-1:]) == 2 else label + " " for label, _text in rows if label}
+    width = max((cells(head) for head in heads.values()), default=0)
+    return [text if label is None else (pad(heads.get(label, ""), width) + text).rstrip() for label, text in rows]
 
 
 def render(report: dict[str, Any]) -> str:
-    lines: list[str] = []
+    rows: list[Row] = []
     o = report.get("os") or {}
     system = o.get("pretty_name") or " ".join(x for x in (o.get("id"), o.get("version_id")) if x) or o.get("system") or "?"
     where = (["WSL"] if o.get("wsl") else []) + ([o.get("container_kind") or _("container")] if o.get("container") else [])
-    lines.append(_("System:   {system}, kernel {kernel}, {arch}", system=system, kernel=o.get("kernel") or "?",
-                   arch=o.get("arch") or "?") + (f" ({', '.join(where)})" if where else ""))
+    text = _("{system}, kernel {kernel}, {arch}", system=system, kernel=o.get("kernel") or "?", arch=o.get("arch") or "?")
+    rows.append((_("System:"), _("{text} ({note})", text=text, note=listed(where)) if where else text))
     if report.get("root"):
-        lines.append(_("Root:     {root} (files read under this folder, not /)", root=report["root"]))
+        rows.append((_("Root:"), _("{root} (files read under this folder, not /)", root=report["root"])))
     gpus = report.get("gpus") or []
     if gpus:
-        lines.append(_("GPUs:"))
-        lines.extend(_gpu_line(g) for g in gpus)
+        rows.append((_("GPUs:"), ""))
+        rows.extend((None, _gpu_line(g)) for g in gpus)
     else:
-        lines.append(_("GPUs:     none found"))
+        rows.append((_("GPUs:"), _("none found")))
     d = report.get("nvidia_driver")
     if d and not d.get("version"):
-        lines.append(_("NVIDIA driver: loaded, version unknown"))
+        rows.append((_("NVIDIA driver:"), _("loaded, version unknown")))
     elif d:
-        lines.append(_("NVIDIA driver: {version} (runs CUDA up to {cuda})", version=d["version"], cuda=d.get("cuda") or "?"))
+        rows.append((_("NVIDIA driver:"), _("{version} (runs CUDA up to {cuda})", version=d["version"],
+                                           cuda=d.get("cuda") or "?")))
     elif any(g.get("vendor") == "nvidia" for g in gpus):
-        lines.append(_("NVIDIA driver: not loaded"))
+        rows.append((_("NVIDIA driver:"), _("not loaded")))
     if report.get("cuda_toolkits"):
-        kits = ", ".join(f"{t['version']} ({t.get('path')})" for t in report["cuda_toolkits"])
-        lines.append(_("CUDA toolkits: {kits}", kits=kits))
+        kits = listed(_("{text} ({note})", text=t["version"], note=t.get("path")) for t in report["cuda_toolkits"])
+        rows.append((_("CUDA toolkits:"), kits))
     py = report.get("python")
     if py:
-        lines.append(_("Python:   {version} ({executable})", version=py["version"], executable=py["executable"]))
+        rows.append((_("Python:"), _("{text} ({note})", text=py["version"], note=py["executable"])))
         # what decides whether torch can go into this interpreter itself (target.kind: existing)
         if py.get("externally_managed"):
-            lines.append("          " + _("managed by the operating system (PEP 668: {marker}): torch goes into a "
-                                          "virtual environment made from it", marker=py["externally_managed"]))
+            rows.append(("", _("managed by the operating system (PEP 668: {marker}): torch goes into a "
+                               "virtual environment made from it", marker=py["externally_managed"])))
         elif py.get("site_writable") is False:
-            lines.append("          " + _("its site-packages ({path}) is not writable by you: torch goes into a "
-                                          "virtual environment made from it", path=py.get("site_packages") or "?"))
+            rows.append(("", _("its site-packages ({path}) is not writable by you: torch goes into a "
+                               "virtual environment made from it", path=py.get("site_packages") or "?")))
     t = report.get("existing_torch")
     if t:
-        lines.append(_("Installed torch: {version}{local}", version=t["version"], local=t.get("local") or ""))
+        rows.append((_("Installed torch:"), t["version"] + (t.get("local") or "")))
     pip = (report.get("mirror_config") or {}).get("pip") or {}
     urls = [u for u in [pip.get("index_url"), *pip.get("extra_index_urls", []), *pip.get("find_links", [])] if u]
     if urls:
-        lines.append(_("pip sources: {urls}", urls=", ".join(redact(u) for u in urls)))
-    facts = []
-    if report.get("secure_boot") is not None:
-        facts.append(_("Secure Boot {state}", state=_("on") if report["secure_boot"] else _("off")))
+        rows.append((_("pip sources:"), listed(redact(u) for u in urls)))
+    if report.get("secure_boot") is not None:  # a firmware setting, not a tool
+        rows.append((_("Secure Boot:"), _("enabled") if report["secure_boot"] else _("disabled")))
+    tools = []
     if report.get("gcc"):
-        facts.append(f"gcc {report['gcc'].get('version')}")
+        tools.append(f"gcc {report['gcc'].get('version')}")
     if report.get("uv"):
-        facts.append(f"uv {report['uv'].get('version') or ''}".strip())
+        tools.append(f"uv {report['uv'].get('version') or ''}".strip())
     for c in report.get("conda") or []:
-        facts.append(f"{c.get('kind')} {c.get('version') or ''}".strip())
-    if facts:
-        lines.append(_("Tools:    {facts}", facts="; ".join(facts)))
+        tools.append(f"{c.get('kind')} {c.get('version') or ''}".strip())
+    if tools:
+        rows.append((_("Tools:"), listed(tools)))
     if report.get("overrides"):
-        lines.append(_("Overrides applied: {names}", names=", ".join(report["overrides"])))
+        rows.append((_("Overrides applied:"), listed(report["overrides"])))
+    lines = _aligned(rows)
     if report.get("warnings"):
         lines.append("")
         lines.append(_("Warnings:"))

@@ -96,20 +96,27 @@ def portal_reason(status: int) -> str:
 _HOST = "\x00"  # stands for the host while reasons are compared
 
 
-def failures_in_brief(results: Iterable[Any]) -> str:
-    """Why each of these mirrors was not picked, in one line. Mirrors that failed the same way (the same
-    reason but for their host) are told together: a machine that reaches no mirror at all had its
-    note on the wizard's Review screen repeat "DNS lookup failed for HOST: no route to this mirror from
-    here (check the network…)" for each of a dozen hosts."""
+def grouped_failures(failures: Iterable[tuple[str, str, str | None]]) -> list[tuple[str, str]]:
+    """(mirror ids, reason) for each way mirrors failed, from (id, url, reason) triples: those that failed
+    the same way (the same reason but for their host) are told together, their hosts named once."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for r in results:
-        reason = r.reason or _("answered, but was not picked")
-        host = httpx.URL(r.url).host if "://" in (r.url or "") else ""
+    for mirror, url, reason in failures:
+        reason = reason or _("answered, but was not picked")
+        host = httpx.URL(url).host if "://" in (url or "") else ""
         same_way = reason.replace(host, _HOST) if host else reason
-        groups.setdefault(same_way, []).append((r.id, host))
+        groups.setdefault(same_way, []).append((mirror, host))
     told = []
     for same_way, members in groups.items():
         ids = ", ".join(mirror for mirror, _host in members)
         hosts = ", ".join(dict.fromkeys(host for _mirror, host in members))
-        told.append(f"{ids}: {same_way.replace(_HOST, hosts)}")
-    return "; ".join(told) or _("no candidates")
+        told.append((ids, same_way.replace(_HOST, hosts)))
+    return told
+
+
+def failures_in_brief(results: Iterable[Any]) -> str:
+    """Why each of these mirrors was not picked, in one line. Mirrors that failed the same way are told
+    together: a machine that reaches no mirror at all had its note on the wizard's Review screen repeat
+    "DNS lookup failed for HOST: no route to this mirror from here (check the network…)" for each of a
+    dozen hosts."""
+    told = grouped_failures((r.id, r.url, r.reason) for r in results)
+    return "; ".join(f"{ids}: {reason}" for ids, reason in told) or _("no candidates")

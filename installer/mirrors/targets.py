@@ -18,6 +18,16 @@ from installer.mirrors.urls import join
 MAGIC = {"wheel": b"PK\x03\x04", "gzip": b"\x1f\x8b", "script": b"#!", "json": b"{"}
 
 
+# The suite names of the releases a saved report may describe without one (reports from before
+# `os.codename` was recorded). Sources: https://wiki.ubuntu.com/Releases and
+# https://www.debian.org/releases/ (checked 2026-12-03).
+CODENAMES = {
+    ("ubuntu", "20.04"): "focal", ("ubuntu", "22.04"): "jammy", ("ubuntu", "24.04"): "noble",
+    ("ubuntu", "24.10"): "oracular", ("ubuntu", "25.04"): "plucky", ("ubuntu", "25.10"): "questing",
+    ("debian", "11"): "bullseye", ("debian", "12"): "bookworm", ("debian", "13"): "trixie",
+}
+
+
 @dataclass(frozen=True)
 class ProbeContext:
     """What the user needs, so that freshness means 'has what I will download'."""
@@ -50,14 +60,20 @@ class ProbeContext:
     @classmethod
     def for_this_machine(cls, catalog: Catalog, **overrides: object) -> ProbeContext:
         """Probe the apt suite, CUDA repo and installer this machine would use (TORCH_SETUP_ROOT aware)."""
-        ctx = cls.from_catalog(catalog)
         from installer.hardware import osinfo
 
         os_release = osinfo.os_release()
-        machine = platform.machine().lower()
-        arm = machine in ("aarch64", "arm64")
-        distro_id = os_release.get("ID", "")
-        codename = os_release.get("VERSION_CODENAME") or os_release.get("UBUNTU_CODENAME")
+        return cls.for_system(catalog, distro_id=os_release.get("ID", ""), version_id=os_release.get("VERSION_ID", ""),
+                              codename=os_release.get("VERSION_CODENAME") or os_release.get("UBUNTU_CODENAME"),
+                              arch=platform.machine(), **overrides)
+
+    @classmethod
+    def for_system(cls, catalog: Catalog, *, distro_id: str, version_id: str, codename: str | None, arch: str,
+                   **overrides: object) -> ProbeContext:
+        """Probe what a machine of this distribution and architecture would use: this one, or the one a
+        saved hardware report describes (the wizard's --hardware, whose apt mirrors are its distribution's)."""
+        ctx = cls.from_catalog(catalog)
+        arm = arch.lower() in ("aarch64", "arm64")
         changes: dict[str, object] = {
             "apt_arch": "arm64" if arm else "amd64",
             "miniforge_installer": f"Miniforge3-Linux-{'aarch64' if arm else 'x86_64'}.sh",
@@ -65,14 +81,19 @@ class ProbeContext:
         if distro_id in ("ubuntu", "debian"):
             distro = "ubuntu-ports" if distro_id == "ubuntu" and arm else distro_id
             changes["apt_distros"] = (distro,)
+            codename = codename or CODENAMES.get((distro_id, version_id))
             if codename:
                 changes["apt_suites"] = {**ctx.apt_suites, distro: codename}
-            version = os_release.get("VERSION_ID", "").replace(".", "")
+            version = version_id.replace(".", "")
             if version:
                 cuda_arch = "sbsa" if arm else "x86_64"
                 changes["cuda_repo"] = f"{distro_id}{version}/{cuda_arch}"
         changes.update(overrides)
         return replace(ctx, **changes)  # type: ignore[arg-type]
+
+    def probes_apt_of(self, distro: str | None) -> bool:
+        """Whether this context probes the apt mirrors of `distro` (every distro when none is known)."""
+        return self.apt_distros is None or distro in self.apt_distros
 
 
 @dataclass(frozen=True)
@@ -105,7 +126,7 @@ def target_for(mirror: Mirror, ctx: ProbeContext) -> Target | None:
                       sample_url=join(mirror.url, "linux-64/repodata.json"), sample_magic=MAGIC["json"])
     if kind == "apt":
         assert mirror.distro is not None
-        if ctx.apt_distros is not None and mirror.distro not in ctx.apt_distros:
+        if not ctx.probes_apt_of(mirror.distro):
             return None
         suite = ctx.apt_suites.get(mirror.distro, "noble")
         arch = "arm64" if mirror.distro == "ubuntu-ports" else ctx.apt_arch

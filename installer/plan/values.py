@@ -107,9 +107,11 @@ def check(vtype: VType, value: Any) -> Any:
     return _check_scalar(vtype, value)
 
 
+# A command's sample is a program the allowlist has: `recipes validate` checks a command step's literal
+# program against it, and a templated one (${target.python}) is checked when the plan is made and run.
 SAMPLES: dict[VType, Any] = {
     VType.VERSION: "1.0", VType.IDENT: "sample", VType.PIN: "sample==1.0", VType.LOCAL: "+cpu",
-    VType.INT: 1, VType.BOOL: True, VType.PATH: "/sample/path", VType.COMMAND: "/sample/bin/tool",
+    VType.INT: 1, VType.BOOL: True, VType.PATH: "/sample/path", VType.COMMAND: "/sample/bin/python3",
     VType.URL: "https://sample.invalid/x", VType.TEXT: "sample", VType.PINS: ("sample==1.0",),
     VType.PATHS: ("/sample/path",), VType.URLS: ("https://sample.invalid/x",), VType.IDENTS: ("sample",),
     VType.VERSIONS: ("1.0",),

@@ -29,6 +29,7 @@ from installer.compat.machine import parse_cc
 from installer.compat.rules import driver_meets, driver_need, kernel_for, version_key
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 Severity = Literal["error", "warning", "info"]
 PYTORCH_INDEX = "https://download.pytorch.org/whl"
@@ -70,7 +71,7 @@ def gpu_names(report: HardwareReport) -> str:
     counts: dict[str, int] = {}
     for g in report.nvidia_gpus:
         counts[g.name or "?"] = counts.get(g.name or "?", 0) + 1
-    return ", ".join(f"{n}x {name}" if n > 1 else name for name, n in counts.items())
+    return listed(f"{n}x {name}" if n > 1 else name for name, n in counts.items())
 
 
 # ---- facts drawn from the verify result ------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from installer.errors import InputError
+from installer.errors import InputError, StepFailed
 from installer.i18n import _
 
 PROBES_DIR = Path(__file__).resolve().parent
@@ -235,6 +237,38 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
 
 ProgressFn = Callable[[dict[str, Any]], None]
 
+# The benchmark's time limits: generous, as a slow GPU is not a hung one. A full run on a fast card takes
+# about two minutes, but a consumer card's fp16 (1/64 rate on some) can make one quick 8192x8192 product
+# last half a minute, and the first CUDA start on a card the wheel has no kernels for compiles PTX for
+# minutes. Only a probe that hangs (a dead GPU, an "interpreter" that never answers) meets these.
+BENCH_TIMEOUT_QUICK = 600.0
+BENCH_TIMEOUT_FULL = 1800.0
+
+
+def bench_timeout(quick: bool) -> float:
+    return BENCH_TIMEOUT_QUICK if quick else BENCH_TIMEOUT_FULL
+
+
+class BenchFailed(StepFailed):
+    """The benchmark gave no figures (exit 1): what went wrong, and the document `bench --json` prints for it."""
+
+    def __init__(self, message: str, *, hint: str | None, python: str, quick: bool, timed_out: bool,
+                 stderr: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.python = python
+        self.quick = quick
+        self.timed_out = timed_out
+        self.stderr = stderr
+
+    def to_result(self) -> dict[str, Any]:
+        """The shape of a bench result, without figures: `ok` false and an `error` saying why, as a
+        verify verdict for a probe that could not speak for itself is a failed check with a fix."""
+        return {"schema": 1, "ok": False, "device": None, "torch_version": None, "cuda_build": None,
+                "quick": self.quick, "python": {"executable": self.python}, "tests": [], "skipped": [],
+                "reference": None, "gpu_state": None, "notes": [], "summary": self.message, "comparison": None,
+                "error": {"detail": self.message, "fix": self.hint, "timed_out": self.timed_out},
+                "stderr_tail": self.stderr[-4000:]}
+
 
 def run_bench(python: str | os.PathLike[str] | None, *, quick: bool = True, on_progress: ProgressFn | None = None,
               timeout: float | None = None, env: dict[str, str] | None = None,
@@ -244,8 +278,9 @@ def run_bench(python: str | os.PathLike[str] | None, *, quick: bool = True, on_p
     Progress lines go to `on_progress` as they come. The result is the probe's (device, tests with median
     and spread, skipped) plus, from installer.probes.results: `peak` and `share` per test where the GPU is
     in the reference table, the GPU's state under load from NVML (`gpu_state`), `notes` explaining low
-    figures, and a one-line `summary`. Raises StepFailed when the probe cannot run, InputError when `python`
-    is not a Python 3 interpreter, KeyboardInterrupt when `cancel` was set.
+    figures, and a one-line `summary`. `timeout` (default: bench_timeout(quick)) bounds the whole run.
+    Raises BenchFailed (a StepFailed) when the probe cannot run or does not finish in time, InputError
+    when `python` is not a Python 3 interpreter, KeyboardInterrupt when `cancel` was set.
     """
     from installer.probes import gpu_state, results
 
@@ -259,39 +294,65 @@ def run_bench(python: str | os.PathLike[str] | None, *, quick: bool = True, on_p
     return results.enrich(raw, sampler.state() if on_gpu else None)
 
 
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kill the probe and whatever it started: a child left holding stdout would keep the read waiting."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
 def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_progress: ProgressFn | None,
                      timeout: float | None, env: dict[str, str] | None, cancel: threading.Event | None,
                      device: str) -> dict[str, Any]:
-    from installer.errors import StepFailed
-
     exe = resolve_python(python)
     cmd = [exe, str(BENCH_SCRIPT), "--device", device] + (["--quick"] if quick else [])
-    limit = timeout if timeout is not None else (120 if quick else 900)
+    limit = timeout if timeout is not None else bench_timeout(quick)
+    hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch", python=exe)
     try:
+        # a session of its own: on timeout or cancel the whole group goes, grandchildren included
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=_env(env), stdin=subprocess.DEVNULL)
+                                env=_env(env), stdin=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         check_interpreter(exe, env)
-        raise StepFailed(_("could not start {python}: {error}", python=exe, error=exc)) from None
-    # stderr is drained in a thread, so a chatty torch cannot fill the pipe and stall the probe
-    err_chunks: list[str] = []
+        raise BenchFailed(_("could not start {python}: {error}", python=exe, error=exc), hint=hint, python=exe,
+                          quick=quick, timed_out=False) from None
     assert proc.stderr is not None and proc.stdout is not None
+    # both pipes are read in threads, so a chatty torch cannot fill one and stall the probe, and a probe
+    # that stops talking cannot hold this thread past the deadline
+    err_chunks: list[str] = []
     drain = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
     drain.start()
-    timer = threading.Timer(limit, proc.kill)
-    timer.start()
-    watcher = None
-    if cancel is not None:
-        def _watch() -> None:
-            while proc.poll() is None:
-                if cancel.wait(0.2):
-                    proc.kill()
-                    return
-        watcher = threading.Thread(target=_watch, daemon=True)
-        watcher.start()
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read_lines() -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=read_lines, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + limit
+    timed_out = False
     result: dict[str, Any] | None = None
     try:
-        for line in proc.stdout:
+        while True:
+            if cancel is not None and cancel.is_set():
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            try:
+                line = lines.get(timeout=min(0.2, left))
+            except queue.Empty:
+                continue
+            if line is None:  # the probe closed its stdout: it is done, or about to be
+                try:
+                    proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                break
             line = line.strip()
             if not line.startswith("{"):
                 continue
@@ -303,24 +364,23 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
                 result = event
             elif on_progress is not None:
                 on_progress(event)
-        proc.wait()
     finally:
-        timer.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None or timed_out:
+            _kill_group(proc)
+        proc.wait()
     drain.join(timeout=5)
     stderr = "".join(err_chunks)
     if cancel is not None and cancel.is_set():
         raise KeyboardInterrupt
+    if timed_out:
+        raise BenchFailed(_("the benchmark did not finish within {s} s", s=int(limit)),
+                          hint=_("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors and "
+                                 "run `torch-setup doctor`; a slow GPU may need more time (bench --timeout S)"),
+                          python=exe, quick=quick, timed_out=True, stderr=stderr)
     if result is None:
-        if proc.returncode is not None and proc.returncode < 0 and not (cancel and cancel.is_set()):
-            reason = _("the benchmark did not finish within {s} s", s=int(limit))
-        else:
-            check_interpreter(exe, env)  # a Python whose torch broke fails the step (1); no Python is bad input (2)
-            reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
-        raise StepFailed(_("the benchmark failed: {error}", error=reason),
-                         hint=_("run `torch-setup verify --python {python}` first: the benchmark needs a "
-                                "working torch", python=exe))
+        check_interpreter(exe, env)  # a Python whose torch broke fails the step (1); no Python is bad input (2)
+        reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
+        raise BenchFailed(_("the benchmark failed: {error}", error=reason), hint=hint, python=exe, quick=quick,
+                          timed_out=False, stderr=stderr)
     result["python"] = result.get("python") or {"executable": exe}
     return result

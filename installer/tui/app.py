@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,7 +24,7 @@ from installer.i18n import _, current_language, set_language
 from installer.tui.engine import Engine
 from installer.tui.screens.base import SCREEN_TITLES, WizardScreen
 from installer.tui.state import WizardState
-from installer.tui.translate import translate_bindings
+from installer.tui.translate import CommandPalette, translate_bindings
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -253,11 +254,18 @@ class WizardApp(App[int]):
                                        yes=_("Stop and quit"), no=_("Keep running")), decided)
 
     def action_command_palette(self) -> None:
-        # as Textual's own, with the search field's placeholder in the wizard's language
-        from textual.command import CommandPalette
-
+        # as Textual's own, with the search field's placeholder and "No matches found" in the wizard's language
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[int]
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # the menu a dropdown opens is Textual's own widget, made by the Select: its key ("esc Dismiss menu")
+        # shows in the footer while it has the focus
+        from textual.widgets import Select
+
+        if isinstance(event.widget.parent, Select):
+            translate_bindings(event.widget)
+            self.screen.refresh_bindings()
 
     def action_help_quit(self) -> None:
         # Textual's answer to Ctrl+C (which copies in a text field, so does not quit), in the wizard's

@@ -59,6 +59,7 @@ class Engine:
         """What a person must know before installing, each with what it means: detection's advice
         for this report (a recorded one too), then anything else the report carries."""
         warnings = list(_need("installer.hardware.advice", "warnings")(report.to_dict()))
+        warnings += _need("installer.compat.solver", "hardware_traps")(report)
         return warnings + [w for w in report.warnings if w not in warnings]
 
     def load_hardware(self, path: str) -> HardwareReport:
@@ -140,20 +141,38 @@ class Engine:
         guess = guess_region()
         return guess.region, guess.reason
 
-    def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None) -> list[dict[str, Any]]:
-        """The catalog entries that will be probed (so the table can list them before any answers)."""
+    @staticmethod
+    def probe_context(catalog: Any, recorded: HardwareReport | None, **overrides: object) -> Any:
+        """What the probes look for: this machine's distribution, or a recorded machine's (found in use:
+        an Ubuntu recording was offered this Debian machine's apt mirrors)."""
+        from installer.mirrors import ProbeContext
+
+        if recorded is None or recorded.os is None:
+            return ProbeContext.for_this_machine(catalog, **overrides)
+        os_info = recorded.os
+        return ProbeContext.for_system(catalog, distro_id=os_info.id or "", version_id=os_info.version_id or "",
+                                       codename=os_info.codename, arch=os_info.arch or "", **overrides)
+
+    def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None,
+                          recorded: HardwareReport | None = None) -> list[dict[str, Any]]:
+        """The catalog entries that will be probed (so the table can list them before any answers): the
+        apt mirrors of the machine's distribution only, as only those are probed (the others stayed
+        "probing…" for good)."""
         from installer.mirrors import candidates, load_catalog, resolve_region
 
         catalog = load_catalog(self.catalog)
+        context = self.probe_context(catalog, recorded)
         where = resolve_region(region)
         return [{"id": m.id, "kind": m.kind, "name": m.name, "url": m.url, "region": m.region,
                  "upstream": m.upstream}
-                for m in candidates(catalog, kinds=kinds, region=where)]
+                for m in candidates(catalog, kinds=kinds, region=where)
+                if m.kind != "apt" or context.probes_apt_of(m.distro)]
 
     def probe_mirrors(self, *, kinds: tuple[str, ...], region: str | None, variant: str | None = None,
-                      torch_version: str | None = None,
+                      torch_version: str | None = None, recorded: HardwareReport | None = None,
                       on_kind: Callable[[str, list[dict[str, Any]]], None] | None = None) -> list[dict[str, Any]]:
         """Probe the candidates of each kind; `on_kind` gets a kind's ranked rows as soon as it is done.
+        `recorded`: a saved report the wizard plans for, whose distribution's apt mirrors are probed.
 
         One probe per kind, run at the same time: ranking, freshness and merging are decided within a
         kind, so the rows are the ones a single probe of every kind gives, and the whole takes about as
@@ -161,7 +180,7 @@ class Engine:
         """
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        from installer.mirrors import ProbeContext, load_catalog, probe, resolve_region
+        from installer.mirrors import load_catalog, probe, resolve_region
 
         catalog = load_catalog(self.catalog)
         overrides: dict[str, object] = {}
@@ -169,7 +188,7 @@ class Engine:
             overrides["variant"] = variant
         if torch_version and torch_version != "latest":
             overrides["torch_version"] = torch_version
-        context = ProbeContext.for_this_machine(catalog, **overrides)
+        context = self.probe_context(catalog, recorded, **overrides)
         where = resolve_region(region)
         current = None
         if self.include_current:
@@ -189,15 +208,21 @@ class Engine:
                     on_kind(futures[future], kind_rows)
         return rows
 
-    def folder_problem(self, path: str) -> tuple[str, str] | None:
-        """Why `path` cannot be the new environment's folder, as (message, hint), by the answers file's own
-        rules (~nosuchuser, a Windows path, a file in the way); None when it can. Stats only."""
-        return _need("installer.answers", "folder_problem")(path, writes=True)
+    def folder_problem(self, path: str, kind: str = "venv") -> tuple[str, str] | None:
+        """Why `path` cannot be the new `kind` (venv, conda) environment's folder, as (message, hint), by
+        the answers file's own rules (~nosuchuser, a Windows path, a file in the way, a folder of other
+        files); None when it can. Stats only."""
+        return _need("installer.answers", "folder_problem")(path, writes=True, env=kind)
 
     # plan -----------------------------------------------------------------------------------------
-    def make_plan(self, answers: Answers, report: HardwareReport) -> Plan:
-        """The same plan `torch-setup plan --answers F` and `install --answers F` build."""
-        return _need("installer.plan", "plan_for")(answers, report)
+    def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:
+        """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report
+        was detected on this machine, so what the steps read (a wheelhouse folder) is looked for now, as
+        `plan` does, rather than when the run starts (found in use: a dry run stopped there)."""
+        plan = _need("installer.plan", "plan_for")(answers, report)
+        if here:
+            _need("installer.plan.kinds.base", "check_inputs")(plan)
+        return plan
 
     def detection_python(self, target_python: str | None) -> str | None:
         """The interpreter `plan --answers` has detection examine for a target.python answer: a path

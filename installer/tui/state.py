@@ -55,6 +55,7 @@ class WizardState:
     answers_written: Path | None = None
     run_started: bool = False
     run_result: RunFinished | None = None
+    run_error: str | None = None  # why the run stopped before or between steps (not a step's own failure)
     verify_result: dict[str, Any] | None = None
     bench_result: dict[str, Any] | None = None
 

@@ -285,6 +285,11 @@ async def test_mirror_table_fills_in_from_live_servers(make_wizard, loopback_cat
     app = make_wizard("rtx4090-550", catalog=loopback_catalog.path, dry_run=True)
     async with app.run_test(size=(100, 32)) as pilot:
         await press_until(pilot, "n", "mirrors")
+        for _i in range(100):  # under a loaded machine the probe's rows come in later than settle waits
+            if app.state.mirrors_probed:
+                break
+            await settle(pilot, rounds=1)
+        await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
         rows = {str(k.value): table.get_row(k) for k in table.rows}
         pypi = rows["pypi/loop-pypi"]

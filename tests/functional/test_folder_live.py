@@ -43,6 +43,13 @@ async def test_a_folder_that_cannot_be_made_is_shown_and_keeps_the_screen(make_w
         await _type_path(pilot, "~nosuchuser-ts/env")
         assert (_problem(app) or "").startswith("no user 'nosuchuser-ts' for ~nosuchuser-ts")
 
+        (in_tmp / "proj").mkdir()
+        (in_tmp / "proj" / "notes.txt").write_text("a project's own file\n")
+        await _type_path(pilot, "proj")
+        assert _problem(app) == (f"{in_tmp}/proj already holds other files (notes.txt) and is not a Python "
+                                 "environment: an environment made there would be mixed in with them → choose a "
+                                 f"new or empty folder, such as {in_tmp}/proj/.venv-torch")
+
         await _type_path(pilot, "envs/torch")
         assert _problem(app) is None
         await pilot.press("n")

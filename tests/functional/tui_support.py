@@ -5,6 +5,7 @@ tests/ holds several conftest.py files and `from conftest import ...` picks whic
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +64,21 @@ async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> Non
 
 def screen_text(app: Any) -> str:
     """Everything the current screen shows as text (Static contents, labels, table cells)."""
+    from rich.console import Console
+    from rich.table import Table
     from textual.widgets import DataTable, Static
 
     parts: list[str] = []
     for widget in app.screen.query("*"):
         if isinstance(widget, Static):
-            parts.append(str(widget.render()))
+            table = getattr(widget.render(), "_renderable", None)  # textual.visual.RichVisual's
+            if isinstance(table, Table):  # a label / value grid: its rows as lines, wide enough for each
+                console = Console(width=300, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+                console.print(table)
+                parts.append("\n".join(line.rstrip() for line in console.export_text().splitlines()))
+                console.file.close()
+            else:
+                parts.append(str(widget.render()))
         elif isinstance(widget, DataTable):
             for row_key in widget.rows:
                 parts.append(" ".join(str(c) for c in widget.get_row(row_key)))

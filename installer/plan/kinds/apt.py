@@ -16,12 +16,16 @@ NVIDIA's repository and packages, worked out here from the machine so recipes st
     with: {cuda_toolkit: ${cuda_toolkit.version}}        # cuda-toolkit-12-6 (auto: the build's CUDA)
     with: {cudnn: ${cuda_toolkit.version}}               # cudnn9-cuda-12
     with: {nvidia_driver: {branch: ${driver.branch}, modules: ${driver.kernel_modules}}}
+    with: {nvidia_driver: {branch: ..., modules: ..., tool: ubuntu-drivers}}   # Ubuntu's packages
 
-The driver rules (NVIDIA Driver Installation Guide; research/compat.md E): open kernel modules are
-for Turing (compute capability 7.5) and newer, and required for Blackwell; Maxwell, Pascal and Volta
-need the proprietary modules and the 580 branch is their last. `nvidia-open[-B]` installs the open
-flavour, `cuda-drivers[-B]` the proprietary one; from 580 on, `nvidia-driver-pinning-B` keeps apt
-on the branch (as used in NVIDIA's own B300 / H100 install notes).
+The driver rules (NVIDIA Driver Installation Guide; research/compat.md E): the branch follows every
+GPU's generation as installer/compat/data/drivers.yaml gives it: no newer than the last branch of a
+legacy architecture (580 for Maxwell, Pascal and Volta; 470 for Kepler, which is no longer offered,
+so Kepler is refused), no older than the first branch of a new one (Blackwell). Open kernel modules
+exist from the 515 branch on, are for Turing (compute capability 7.5) and newer, and are required for
+Blackwell. `nvidia-open[-B]` installs the open flavour, `cuda-drivers[-B]` the proprietary one; from
+580 on, `nvidia-driver-pinning-B` keeps apt on the branch (as used in NVIDIA's own B300 / H100 install
+notes).
 
 Commands run non-interactively (DEBIAN_FRONTEND=noninteractive, keep existing config files on
 conflicts). A dry run does not install: `simulate()` turns the step into `apt-get -s` commands, which
@@ -32,11 +36,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from packaging.version import InvalidVersion, Version
 from pydantic import Field, field_validator, model_validator
 
+from installer.compat.machine import NvidiaGpu, read_machine
+from installer.compat.rules import supports
 from installer.errors import InputError
 from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
@@ -50,8 +57,16 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 APT_ENV = (("DEBIAN_FRONTEND", "noninteractive"),)
 KEYRING = "cuda-keyring_1.1-1_all.deb"  # NVIDIA's repository key package since the 2022 key rotation
-TURING = Version("7.5")  # the oldest GPUs the open kernel modules drive
-LAST_LEGACY_BRANCH = 580  # the last branch for Maxwell, Pascal and Volta
+TURING = (7, 5)  # the oldest GPUs the open kernel modules drive
+BLACKWELL = (10, 0)  # from here on only the open kernel modules drive the GPU
+# NVIDIA Driver Installation Guide, "Kernel Modules": "Starting in the 515 driver release series, two
+# flavors of these kernel modules are provided" (proprietary and open)
+OPEN_MODULES_FROM = 515
+# R470 (Kepler's last branch) and older are not installed: NVIDIA ended R470's support in September 2024
+# (nvidia.custhelp.com answers 3142 and 5202, quoted in linuxmint/mint22.2-beta#72), it no longer builds
+# against newer kernels (same issue), and Ubuntu's nvidia-driver-470 became a transitional package that
+# pulls 535, which ignores Kepler GPUs (linuxmint/mintdrivers#111)
+LAST_ENDED_BRANCH = 470
 PINNING_FROM = 580  # nvidia-driver-pinning-B exists from this branch on
 # keep the admin's config files when a package ships a new one, instead of stopping to ask
 DPKG_OPTS = ("-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold")
@@ -104,6 +119,8 @@ class NvidiaDriver(KindParams):
     # their place, so the values are only checked when the step is compiled.
     branch: str  # latest or a branch number (580)
     modules: str = "auto"  # auto | open | proprietary
+    # apt: NVIDIA's repository packages; ubuntu-drivers: Ubuntu's packages through `ubuntu-drivers install`
+    tool: Literal["apt", "ubuntu-drivers"] = "apt"
 
 
 class AptParams(KindParams):
@@ -163,7 +180,12 @@ class AptKind(Kind):
             packages.append("cuda-toolkit-" + cuda_minor(params.cuda_toolkit, ctx).replace(".", "-"))
         if params.cudnn:
             packages.append(f"cudnn9-cuda-{cuda_minor(params.cudnn, ctx).split('.')[0]}")
-        if params.nvidia_driver is not None:
+        ubuntu_drivers: Command | None = None
+        if params.nvidia_driver is not None and params.nvidia_driver.tool == "ubuntu-drivers":
+            argv, why = ubuntu_drivers_argv(params.nvidia_driver, ctx)
+            ubuntu_drivers = Command(argv=argv)
+            notes.append(why)
+        elif params.nvidia_driver is not None:
             driver_packages, why = driver_packages_for(params.nvidia_driver, ctx)
             packages += driver_packages
             notes.append(why)
@@ -171,6 +193,8 @@ class AptKind(Kind):
             extra = () if params.install_recommends else ("--no-install-recommends",)
             commands.append(Command(argv=("apt-get", "install", "-y", "-q", *DPKG_OPTS, *extra,
                                           *check_packages(tuple(packages)))))
+        if ubuntu_drivers is not None:
+            commands.append(ubuntu_drivers)
         if params.remove:
             commands.append(Command(argv=("apt-get", "purge" if params.purge else "remove", "-y", "-q",
                                           *params.remove)))
@@ -246,30 +270,140 @@ def cuda_keyring(ctx: KindContext) -> Artifact:
     return Artifact(file=KEYRING, urls=tuple(f"{b}/{path}/{KEYRING}" for b in bases))
 
 
-def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:
-    """The packages of NVIDIA's repository for this driver choice, and why (for the plan's notes)."""
-    from packaging.version import Version
+def _branch_number(text: str) -> int | None:
+    m = re.match(r"([0-9]{3})(\.|$)", text)
+    return int(m.group(1)) if m else None
 
-    branch = driver.branch if driver.branch == "latest" else driver.branch.split(".")[0]
-    if branch != "latest" and not re.fullmatch(r"[0-9]{3}", branch):
+
+def known_branches() -> tuple[int, ...]:
+    """Every driver branch the data names: the branch table and the branch of each toolkit's driver."""
+    from installer.compat.data import load
+
+    drivers = load().drivers
+    numbers = {_branch_number(b.branch) for b in drivers.branches}
+    numbers |= {_branch_number(t.linux) for t in drivers.toolkits if t.linux}
+    return tuple(sorted(n for n in numbers if n is not None))
+
+
+@dataclass(frozen=True)
+class DriverChoice:
+    """What the driver step installs: a branch number ("latest": the newest) and the kernel modules."""
+
+    branch: str
+    modules: str  # open | proprietary
+
+
+def _gpu_text(gpu: NvidiaGpu) -> str:
+    return _("{gpu} ({arch}, compute capability {cc})", gpu=gpu.name, arch=gpu.arch or "?", cc=gpu.cc_text)
+
+
+def _usable(branch: int, gpus: tuple[NvidiaGpu, ...]) -> bool:
+    return branch > LAST_ENDED_BRANCH and all(supports(str(branch), g) for g in gpus)
+
+
+def _working_branch(gpus: tuple[NvidiaGpu, ...]) -> str | None:
+    """The branch to suggest instead: the newest recommended one that drives every GPU (None: there is none)."""
+    from installer.compat.data import load
+
+    ok = [int(b.branch) for b in load().drivers.branches if b.recommended and _usable(int(b.branch), gpus)]
+    return str(max(ok)) if ok else None
+
+
+def _keep_driver_hint(ctx: KindContext, last: int) -> str:
+    """What to do when no driver still offered drives the GPU: keep (or install by hand) its last branch."""
+    drv = ctx.report.nvidia_driver
+    have = _branch_number(drv.version) if drv and drv.version else None
+    if have is not None and have <= last:
+        return _("keep the {version} driver that is installed: set driver.install: false (`torch-setup "
+                 "recommend` shows the PyTorch builds that run on it)", version=drv.version if drv else "")
+    return _("install the R{last} driver by hand (NVIDIA's driver archive), then set driver.install: false",
+             last=last)
+
+
+def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
+    """The branch and kernel modules for this machine's GPUs (drivers.yaml: the last branch of a legacy
+    architecture, the first of a new one), or an InputError naming the answer to change."""
+    asked = driver.branch if driver.branch == "latest" else driver.branch.split(".")[0]
+    if asked != "latest" and not re.fullmatch(r"[0-9]{3}", asked):
         raise InputError(_("{v!r} is not a driver branch (latest, or a number like 580)", v=driver.branch),
                          key="driver.branch")
     if driver.modules not in ("auto", "open", "proprietary"):
         raise InputError(_("{v!r} is not auto, open or proprietary", v=driver.modules), key="driver.kernel_modules")
-    cc = ctx.values.get("hw.min_compute_capability")
-    old_gpu = cc is not None and Version(str(cc)) < TURING
+    from installer.compat.data import load
+
+    gpus = tuple(g for g in read_machine(ctx.report, load()).nvidia if g.cc is not None)
+    legacy = [g for g in gpus if g.last_branch is not None]
+    oldest = min(legacy, key=lambda g: int(g.last_branch or 0)) if legacy else None
+    newest = max((g for g in gpus if g.min_branch is not None), key=lambda g: int(g.min_branch or 0), default=None)
+    last = int(oldest.last_branch or 0) if oldest else None
+    first = int(newest.min_branch or 0) if newest else None
+    proprietary_only = [g for g in gpus if g.cc is not None and g.cc < TURING]
+    open_only = [g for g in gpus if g.cc is not None and g.cc >= BLACKWELL]
+    whole = "driver.install" if asked == "latest" else "driver.branch"
+    manual = _("the GPUs of a machine share one driver: install the driver by hand, or take a GPU out, "
+               "and set driver.install: false")
+    if oldest and newest and last is not None and first is not None and first > last:
+        raise InputError(_("no driver branch drives both {old} (the last branch is {last}) and {new} (the first "
+                           "is {first})", old=_gpu_text(oldest), last=last, new=_gpu_text(newest), first=first),
+                         key=whole, hint=manual)
+    if proprietary_only and open_only:
+        raise InputError(_("{old} needs the proprietary kernel modules and {new} the open ones; one driver "
+                           "cannot load both", old=_gpu_text(proprietary_only[0]), new=_gpu_text(open_only[0])),
+                         key=whole, hint=manual)
+    better = _working_branch(gpus)
+    if better:
+        use = _("use branch: {branch}", branch=better)
+    elif oldest and last is not None and last <= LAST_ENDED_BRANCH:
+        use = _keep_driver_hint(ctx, last)
+    else:
+        use = manual
+    if asked != "latest":
+        number = int(asked)
+        if number not in known_branches():
+            raise InputError(_("{branch} is not an NVIDIA driver branch torch-setup knows (installer/compat/data/"
+                               "drivers.yaml)", branch=asked), key="driver.branch", hint=use)
+        if oldest and last is not None and number > last:
+            raise InputError(_("driver {branch} does not support {gpu}: {last} is the last branch for {arch}",
+                               branch=asked, gpu=_gpu_text(oldest), last=last, arch=oldest.arch),
+                             key="driver.branch", hint=use)
+        if newest and first is not None and number < first:
+            raise InputError(_("driver {branch} does not support {gpu}: {arch} needs branch {first} or newer",
+                               branch=asked, gpu=_gpu_text(newest), arch=newest.arch, first=first),
+                             key="driver.branch", hint=use)
+        if number <= LAST_ENDED_BRANCH:
+            raise InputError(_("driver {branch} is no longer offered: NVIDIA ended support for the {last} branch "
+                               "and older, and distributions no longer ship them", branch=asked,
+                               last=LAST_ENDED_BRANCH), key="driver.branch", hint=use)
+    elif oldest and last is not None:
+        if last <= LAST_ENDED_BRANCH:
+            raise InputError(_("{gpu} is supported up to driver branch {last} only, which is no longer offered "
+                               "(NVIDIA ended its support; distributions no longer ship it), and every newer "
+                               "driver ignores this GPU", gpu=_gpu_text(oldest), last=last),
+                             key="driver.install", hint=use)
+        asked = str(last)  # the last branch of the oldest generation in the machine
     modules = driver.modules
     if modules == "auto":
-        modules = "proprietary" if old_gpu else "open"
-    if modules == "open" and old_gpu:
-        raise InputError(_("open kernel modules need Turing (compute capability 7.5) or newer; this GPU is {cc}",
-                           cc=cc), key="driver.kernel_modules", hint=_("use kernel_modules: proprietary (or auto)"))
-    if old_gpu and (branch == "latest" or int(branch) > LAST_LEGACY_BRANCH):
-        if branch != "latest":
-            raise InputError(_("driver {branch} does not support compute capability {cc}: Maxwell, Pascal and "
-                               "Volta end with the {last} branch", branch=branch, cc=cc, last=LAST_LEGACY_BRANCH),
-                             key="driver.branch", hint=_("use branch: {last}", last=LAST_LEGACY_BRANCH))
-        branch = str(LAST_LEGACY_BRANCH)
+        modules = "proprietary" if proprietary_only or (asked != "latest" and int(asked) < OPEN_MODULES_FROM) \
+            else "open"
+    if modules == "open" and proprietary_only:
+        raise InputError(_("open kernel modules need Turing (compute capability 7.5) or newer; {gpu} is older",
+                           gpu=_gpu_text(proprietary_only[0])),
+                         key="driver.kernel_modules", hint=_("use kernel_modules: proprietary (or auto)"))
+    if modules == "open" and asked != "latest" and int(asked) < OPEN_MODULES_FROM:
+        raise InputError(_("driver {branch} has no open kernel modules: they exist from the {first} branch on",
+                           branch=asked, first=OPEN_MODULES_FROM), key="driver.kernel_modules",
+                         hint=_("use kernel_modules: proprietary (or auto), or a branch from {first} on, e.g. "
+                                "{branch}", first=OPEN_MODULES_FROM, branch=better or "latest"))
+    if modules == "proprietary" and open_only:
+        raise InputError(_("{gpu} needs the open kernel modules", gpu=_gpu_text(open_only[0])),
+                         key="driver.kernel_modules", hint=_("use kernel_modules: open (or auto)"))
+    return DriverChoice(branch=asked, modules=modules)
+
+
+def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:
+    """The packages of NVIDIA's repository for this driver choice, and why (for the plan's notes)."""
+    choice = driver_choice(driver, ctx)
+    branch, modules = choice.branch, choice.modules
     base = "nvidia-open" if modules == "open" else "cuda-drivers"
     if branch == "latest":
         return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
@@ -278,6 +412,18 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
         packages.insert(0, f"nvidia-driver-pinning-{branch}")
     return packages, _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
                        modules=modules, pkgs=", ".join(packages))
+
+
+def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[str, ...], str]:
+    """`ubuntu-drivers install` for this driver choice (Ubuntu's packages), and why."""
+    choice = driver_choice(driver, ctx)
+    if choice.branch == "latest":
+        return ("ubuntu-drivers", "install"), _("NVIDIA driver: the one Ubuntu recommends for this GPU "
+                                                "(ubuntu-drivers)")
+    spec = f"nvidia:{choice.branch}" + ("-open" if choice.modules == "open" else "")
+    return ("ubuntu-drivers", "install", spec), _(
+        "NVIDIA driver: branch {branch}, {modules} kernel modules (ubuntu-drivers install {spec})",
+        branch=choice.branch, modules=choice.modules, spec=spec)
 
 
 # Exits 0 when every package named is fully installed ("ii"). `dpkg -s` alone is not enough: it

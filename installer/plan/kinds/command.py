@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from pydantic import Field, field_validator
 
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
@@ -23,6 +25,14 @@ def _argv(v: tuple[str, ...]) -> tuple[str, ...]:
     if any("\x00" in item for item in v):
         raise ValueError("an argv item cannot hold a NUL character")
     check(VType.COMMAND, v[0])
+    # the executor refuses these before a plan runs; saying so here lets `recipes validate` catch them
+    from installer.executor.allowlist import SHELLS, name_allowed
+
+    if posixpath.basename(v[0]) in SHELLS:
+        raise ValueError("a command step runs its program without a shell: write argv: [program, arg, ...]")
+    if not name_allowed(v[0]):
+        raise ValueError(f"{v[0]} is not on the list of programs torch-setup runs "
+                         "(installer/executor/allowlist.py)")
     return v
 
 

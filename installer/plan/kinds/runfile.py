@@ -47,6 +47,9 @@ CUDA_LOGS = ("/var/log/cuda-installer.log", "/tmp/cuda-installer.log")
 NO_DRIVER_FROM = Version("13.4")  # from CUDA 13.4 the runfile carries no driver at all
 
 
+# where the runfile extracts when it installs into /usr/local as root
+SYSTEM_TMPDIR = "/var/tmp/torch-setup-runfile"
+
 class FileRef(KindParams):
     file: str
     sha256: str
@@ -185,7 +188,10 @@ class RunfileKind(Kind):
     def _cuda(self, params: RunfileParams, release: Release, runfile: str, minor: str, cache: str,
               download: Download) -> Compiled:
         prefix = params.prefix or f"/usr/local/cuda-{minor}"
-        tmpdir = params.tmpdir or posixpath.join(cache, "runfile-tmp")
+        # The system install runs as root: a folder it made in the user's cache would be root's, and the
+        # user's own runfile install (or `rm -rf ~/.cache`) could then not write or remove it. Root
+        # extracts under /var/tmp instead (on disk, unlike a /tmp that is often a small tmpfs).
+        tmpdir = params.tmpdir or (posixpath.join(cache, "runfile-tmp") if params.prefix else SYSTEM_TMPDIR)
         options = list(dict.fromkeys(("--override", "--no-man-page", *params.options)))
         argv = ("sh", runfile, "--silent", "--toolkit", f"--toolkitpath={prefix}", *options, f"--tmpdir={tmpdir}")
         notes = []

@@ -14,6 +14,8 @@ from installer.i18n import _
 from installer.tui.translate import translate_bindings
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from installer.tui.app import WizardApp
     from installer.tui.engine import Engine
     from installer.tui.state import WizardState
@@ -75,6 +77,11 @@ class WizardScreen(Screen[None]):
     def can_go_back(self) -> bool:
         return self.NAME != "welcome"
 
+    def back_stays_closed(self) -> bool:
+        """Back can never work on this screen (not merely not now): its key and button are hidden rather
+        than greyed, which reads as "wait"."""
+        return self.NAME == "welcome"
+
     # layout ----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,7 +120,7 @@ class WizardScreen(Screen[None]):
         except NoMatches:  # not composed yet
             return
         back.disabled = not self.can_go_back()
-        back.display = self.NAME != "welcome"
+        back.display = not self.back_stays_closed()
         nxt = self.query_one("#nav-next", Button)
         nxt.disabled = not self.can_go_next()
         nxt.label = self.next_label() + " ▶"
@@ -132,7 +139,7 @@ class WizardScreen(Screen[None]):
         if action == "next":
             return True if self.can_go_next() else None
         if action == "back":
-            if self.NAME == "welcome":
+            if self.back_stays_closed():
                 return False
             return True if self.can_go_back() else None
         return True
@@ -233,6 +240,20 @@ def aligned(rows: list[tuple[str, str]], indent: str = "") -> str:
 
     width = max((cells(label) for label, _v in rows), default=0) + 2
     return "\n".join(f"{indent}[b]{escape(pad(label, width))}[/b]{escape(value)}" for label, value in rows)
+
+
+def aligned_table(rows: list[tuple[str, str]]) -> Table:
+    """Label / value rows as a grid: a value too long for the line goes on under itself, not back at
+    the left edge under the labels (found in use at 80 columns: Review's packages, a WSL kernel)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(Text(label), Text(value))
+    return grid
 
 
 def error_text(exc: BaseException) -> str:

@@ -127,7 +127,9 @@ class BenchScreen(TargetRunScreen):
         if any(r["expected"] for r in rows):
             widgets.append(Static(_("│ marks what this GPU should reach."), classes="muted"))
         for skipped in result.get("skipped", []):
-            widgets.append(Static(escape(_("{test} not measured: {reason}", test=skipped.get("id", "?"),
+            # in words, as the measured rows are labelled ("matmul tf32"), not the JSON id (matmul-tf32)
+            test = skipped.get("label") or str(skipped.get("id", "?")).replace("-", " ")
+            widgets.append(Static(escape(_("{test} not measured: {reason}", test=test,
                                            reason=_(skipped.get("reason", "")))), classes="muted"))
         for note in result.get("notes", []):
             widgets.append(Static(escape(str(note)), classes="warning"))

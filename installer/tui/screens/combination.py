@@ -60,13 +60,13 @@ def action_text(action: dict[str, Any]) -> str:
     if kind == "install-driver":
         head = _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?")
         if action.get("host") == "windows":
-            head += " " + _("(on the Windows side)")
+            head = _("{needs} (on the Windows side)", needs=head)
     elif kind == "install-python":
         head = _("needs Python {version}", version=action.get("version") or "?")
     else:
         head = str(kind)
     reason = action.get("reason")
-    return f"{head}: {reason}" if reason else head
+    return _("{head}: {reason}", head=head, reason=reason) if reason else head
 
 
 def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
@@ -137,8 +137,9 @@ class CombinationScreen(WizardScreen):
         yield Tick("torchaudio", "torchaudio" in extras, id="extra-torchaudio")
         with Vertical(id="system-steps"):
             yield Tick("", bool(self.state.section("driver").get("install")), id="driver")
-            yield Tick(_("a CUDA toolkit (nvcc), only to compile CUDA code: the builds bring their own "
-                         "CUDA libraries"), bool(self.state.section("cuda_toolkit").get("install")),
+            # short enough for one line at 80 columns: a checkbox's label does not wrap
+            yield Tick(_("a CUDA toolkit (nvcc), only to compile CUDA code; torch has its own"),
+                       bool(self.state.section("cuda_toolkit").get("install")),
                        id="toolkit")
 
         yield Static(_("After installing"), classes="section")
@@ -326,8 +327,10 @@ class CombinationScreen(WizardScreen):
             return dict(choices[self.state.choice_index])
         return None
 
-    def apply_choice(self) -> None:
-        """Show the driver step the chosen build needs, named with its branch, and what it warns of."""
+    def apply_choice(self, moved: bool = False) -> None:
+        """Show the driver step the chosen build needs, named with its branch, and what it warns of.
+        `moved`: the person chose another build, so the driver tick follows what that build needs (found
+        in use: after going to the CPU build, the driver install and its reboot stayed ticked)."""
         choice = self.current_choice()
         self.update_warnings()
         action = find_action(choice, "install-driver")
@@ -336,11 +339,13 @@ class CombinationScreen(WizardScreen):
             driver.label = _("install NVIDIA driver branch {branch} (root, then a reboot)",
                              branch=action.get("branch") or "latest")
             driver.display = True
-            if self.state.section("driver").get("branch") != action.get("branch"):
+            if moved or self.state.section("driver").get("branch") != action.get("branch"):
                 driver.value = True
         else:
             driver.label = _("install the NVIDIA driver (root, then a reboot)")
             driver.display = bool(self.state.section("driver").get("install"))
+            if moved:
+                driver.value = False  # still shown when the answers asked for it: ticking it again is one key
         gpu = bool(self.state.report and self.state.report.nvidia_gpus)
         self.query_one("#toolkit", Checkbox).display = gpu or bool(
             self.state.section("cuda_toolkit").get("install"))
@@ -357,7 +362,7 @@ class CombinationScreen(WizardScreen):
         for i, c in enumerate(choices):
             options.replace_option_prompt_at_index(
                 i, choice_prompt(c, i == best_index(choices), i == event.option_index))
-        self.apply_choice()
+        self.apply_choice(moved=True)
 
     # the other fields -----------------------------------------------------------------------------
     def sync_visibility(self) -> None:
@@ -415,7 +420,8 @@ class CombinationScreen(WizardScreen):
         if not self.query_one("#path-row").display:
             return None
         path = self.query_one("#target-path", Input).value.strip()
-        return self.engine.folder_problem(path) if path else None
+        kind = self.pressed_id("#target-kind", "target-venv").removeprefix("target-")
+        return self.engine.folder_problem(path, kind) if path else None
 
     def show_path_problem(self) -> None:
         problem = self.path_problem()

@@ -9,10 +9,21 @@ from typing import ClassVar
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen
+
+
+def instructions(box_id: str, classes: str, parts: list[tuple[str, list[str]]]) -> Vertical:
+    """Sentences, each followed by its commands, indented: a command too long for the line goes on
+    indented too (at 80 columns the answers file's path had started at the left edge, under the text)."""
+    widgets: list[Static] = []
+    for text, commands in parts:
+        widgets.append(Static(escape(text)))
+        widgets += [Static(escape(command), classes="command") for command in commands]
+    return Vertical(*widgets, id=box_id, classes=f"instructions {classes}".strip())
 
 
 class DoneScreen(WizardScreen):
@@ -28,17 +39,28 @@ class DoneScreen(WizardScreen):
         # after a run, going back would offer to run it again from a stale screen
         return self.state.run_result is None
 
+    def back_stays_closed(self) -> bool:
+        return self.state.run_result is not None
+
     def body(self) -> ComposeResult:
         s = self.state
         result = s.run_result
         answers = str(s.answers_written) if s.answers_written else None
         if s.dry_run:
-            yield Static(_("Dry run finished: nothing on this machine was changed."), classes="title")
+            # the answers file is the one thing a dry run writes (Review saves it, to replay the run)
+            yield Static(_("Dry run finished: nothing was installed, and nothing on this machine was changed "
+                           "but the answers file named below.") if answers else
+                         _("Dry run finished: nothing on this machine was changed."), classes="title")
             if result is not None and result.failed_step and not result.interrupted:
                 step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),
                             result.failed_step)
                 yield Static(escape(_("The dry run found a step that would fail: {step}.", step=step)),
                              classes="warning")
+            elif result is not None and not result.ok and not result.interrupted:
+                # found in use: a missing wheelhouse stopped the dry run before its first step, and this
+                # screen went on to offer the real install as if all were well
+                yield Static(escape(_("The dry run found that the install would stop before its steps: {why}",
+                                      why=s.run_error or _("see the log"))), classes="warning")
         elif result is None:
             yield Static(_("Nothing was installed."), classes="title")
         elif result.interrupted:
@@ -60,26 +82,26 @@ class DoneScreen(WizardScreen):
                 use = f"conda activate {shlex.quote(str(Path(py).parent.parent))}"
             else:
                 use = ""
-            lines = [_("To use it:")]
-            if use:
-                lines.append(f"  {use}")
-            lines.append("  " + shlex.join([py if not use else "python", "-c",
-                                            "import torch; print(torch.__version__, torch.cuda.is_available())"]))
-            yield Static(escape("\n".join(lines)), id="activate")
+            commands = [use] if use else []
+            commands.append(shlex.join([py if not use else "python", "-c",
+                                        "import torch; print(torch.__version__, torch.cuda.is_available())"]))
+            yield instructions("activate", "", [(_("To use it:"), commands)])
 
         if answers:
             replay = f"torch-setup install --answers {shlex.quote(answers)}"
-            lines = [_("Answers file: {path}", path=answers)]
-            if s.dry_run or result is None:
-                lines.append(_("To install for real, unattended:"))
+            if s.dry_run and result is not None and not result.ok and not result.interrupted:
+                how = _("Once that is fixed, to install for real, unattended:")
+            elif s.dry_run or result is None:
+                how = _("To install for real, unattended:")
             elif result.ok:
-                lines.append(_("To do the same on another machine:"))
+                how = _("To do the same on another machine:")
             else:
-                lines.append(_("To resume:"))
-            lines.append(f"  {replay}")
-            lines.append(_("To print the plan as a script:"))
-            lines.append(f"  torch-setup plan --answers {shlex.quote(answers)}")
-            yield Static(escape("\n".join(lines)), id="answers", classes="note")
+                how = _("To resume:")
+            yield instructions("answers", "note", [
+                (_("Answers file: {path}", path=answers), []),
+                (how, [replay]),
+                (_("To print the plan as a script:"), [f"torch-setup plan --answers {shlex.quote(answers)}"]),
+            ])
         if result is not None and result.log_path:
             yield Static(escape(_("Log: {path}", path=result.log_path)), id="log-path", classes="note")
         if s.verify_result is not None and not s.verify_result.get("ok", False):

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, aligned, busy, error_text
+from installer.tui.screens.base import WizardScreen, aligned_table, busy, error_text
 
 if TYPE_CHECKING:
     from installer.hardware.report import HardwareReport
@@ -53,9 +53,12 @@ def describe(report: HardwareReport) -> list[tuple[str, str]]:
         rows.append((_("Driver"), _("no NVIDIA driver loaded")))
     if report.cuda_toolkits:
         tk = ", ".join(f"{t.version}" + (f" ({t.path})" if t.path else "") for t in report.cuda_toolkits)
-    else:
+    elif report.nvidia_gpus:
         tk = _("none (pip and conda builds bring their own CUDA libraries)")
-    rows.append((_("CUDA toolkit"), tk))
+    else:
+        tk = ""  # without an NVIDIA GPU a toolkit is beside the point (a CPU-only or AMD machine)
+    if tk:
+        rows.append((_("CUDA toolkit"), tk))
     if report.python:
         rows.append((_("Python"), f"{report.python.version} ({report.python.executable})"))
     sb = {True: _("on"), False: _("off"), None: _("unknown")}[report.secure_boot]
@@ -133,7 +136,7 @@ class HardwareScreen(WizardScreen):
         self.query_one("#busy").display = False
         facts = self.query_one("#facts", Vertical)
         facts.remove_children()
-        table = aligned(describe(report))
+        table = aligned_table(describe(report))
         widgets: list[Static] = [Static(table, id="facts-table")]
         found = self.engine.hardware_warnings(report)
         for warning in found:

@@ -101,7 +101,7 @@ class InstallScreen(WizardScreen):
                 except SuspendNotSupported:
                     self.engine.prepare_root(plan, interactive=False)
         except Exception as exc:  # shown as the run's outcome: nothing was run
-            self.run_error = error_text(exc)
+            self.run_error = self.state.run_error = error_text(exc)
             self.state.run_started = True
             self.run_done(RunFinished(ok=False))
             return False
@@ -119,7 +119,7 @@ class InstallScreen(WizardScreen):
                 if isinstance(event, RunFinished):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
-            self.run_error = error_text(exc)
+            self.run_error = self.state.run_error = error_text(exc)
             self.app.call_from_thread(self.log_line, self.run_error)
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:

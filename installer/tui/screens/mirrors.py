@@ -142,11 +142,12 @@ class MirrorsScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="mirrors")
     def probe(self, generation: int, region: str) -> None:
         try:
-            candidates = self.engine.mirror_candidates(kinds=KINDS, region=region)
+            recorded = None if self.state.report_detected else self.state.report
+            candidates = self.engine.mirror_candidates(kinds=KINDS, region=region, recorded=recorded)
             self.app.call_from_thread(self.show_candidates, generation, candidates)
             variant, torch = self.wanted_build()
             self.engine.probe_mirrors(
-                kinds=KINDS, region=region, variant=variant, torch_version=torch,
+                kinds=KINDS, region=region, variant=variant, torch_version=torch, recorded=recorded,
                 on_kind=lambda kind, rows: self.app.call_from_thread(self.kind_done, generation, kind, rows))
         except Exception as exc:  # shown on the screen; the user can still type URLs or keep auto
             self.app.call_from_thread(self.show_error, generation, exc)
@@ -213,9 +214,14 @@ class MirrorsScreen(WizardScreen):
         for key, cells in pending:
             table.add_row(*cells, key=str(key.value))
         failed = [r for kind in KINDS for r in rows if r["kind"] == kind and not r.get("ok")]
-        # reasons are sentences a person acts on: too long for a table cell, so they go under it
+        # reasons are sentences a person acts on: too long for a table cell, so they go under it, once
+        # for all the mirrors that failed the same way (unreachable from here, there were some thirty)
+        from installer.mirrors.reasons import grouped_failures
+
+        told = grouped_failures((str(r["id"]), str(r.get("url") or ""), r.get("reason") or _("failed"))
+                                for r in failed)
         self.query_one("#reasons", Static).update("\n".join(
-            f"✗ [b]{escape(str(r['id']))}[/b]: {escape(str(r.get('reason') or _('failed')))}" for r in failed))
+            f"✗ [b]{escape(ids)}[/b]: {escape(reason)}" for ids, reason in told))
         self.update_choices(getattr(self, "candidates", []), rows)
 
     def all_done(self, generation: int) -> None:

@@ -16,9 +16,10 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
+from installer.i18n.phrases import os_error
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
-from installer.tui.screens.base import SCREEN_TITLES, WizardScreen, aligned, busy, error_text
+from installer.tui.screens.base import SCREEN_TITLES, WizardScreen, aligned_table, busy, error_text
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -36,6 +37,12 @@ def shown_argv(cmd: Command) -> str:
     return shown_command(replace(cmd, argv=argv))
 
 
+def kind_tag(kind: str) -> str:
+    """A step's kind after its title: " (command)"; Chinese "（命令）". Tools keep their names (apt, pip)."""
+    words = {"file": _("file"), "command": _("command")}
+    return _(" ({kind})", kind=words.get(kind, kind))
+
+
 def step_widgets(n: int, step: Step) -> list[Static]:
     """A step as a few lines: title with its tags, why, what it downloads and writes, its commands."""
     tags = []
@@ -43,7 +50,7 @@ def step_widgets(n: int, step: Step) -> list[Static]:
         tags.append("[b reverse] " + escape(_("root")) + " [/]")
     if step.reboot:
         tags.append("[b reverse] " + escape(_("reboot")) + " [/]")
-    head = f"[b]{n}. {escape(step.title)}[/b] [dim]({escape(step.kind)})[/dim] " + " ".join(tags)
+    head = f"[b]{n}. {escape(step.title)}[/b][dim]{escape(kind_tag(step.kind))}[/dim] " + " ".join(tags)
     out = [Static(head.rstrip(), classes="step-title")]
     if step.why:
         out.append(Static(escape(step.why), classes="step-why"))
@@ -130,7 +137,7 @@ class ReviewScreen(WizardScreen):
                 self.app.call_from_thread(self.planned, answers, self.state.plan, self.state.script or "")
                 return
             report = self.wizard.report_for(answers.target.python)
-            plan = self.engine.make_plan(answers, report)
+            plan = self.engine.make_plan(answers, report, here=self.state.report_detected)
             script = self.engine.render_script(plan)
         except Exception as exc:  # the screen shows it, with the key to fix when it is an input error
             self.app.call_from_thread(self.show_error, exc)
@@ -175,7 +182,7 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         widgets: list[Static] = []
         if plan.summary:
-            widgets.append(Static(aligned([(summary_label(key), value) for key, value in plan.summary]),
+            widgets.append(Static(aligned_table([(summary_label(key), value) for key, value in plan.summary]),
                                   id="summary"))
         for note in plan.notes:
             widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
@@ -238,7 +245,7 @@ class ReviewScreen(WizardScreen):
             if executable:
                 path.chmod(0o755)
         except OSError as exc:
-            self.notify(_("Could not write {path}: {error}", path=str(path), error=exc.strerror or str(exc)),
+            self.notify(_("Could not write {path}: {error}", path=str(path), error=os_error(exc, writing=True)),
                         severity="error")
             return None
         if tell:

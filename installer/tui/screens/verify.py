@@ -89,9 +89,9 @@ class VerifyScreen(TargetRunScreen):
             icon = {True: "✓", False: "✗", None: "–"}.get(row["ok"], "?")
             if row["warn"]:
                 icon = "!"
-            line = f"{icon} [b]{escape(str(row['name']))}[/b]"
-            if row["detail"]:
-                line += ": " + escape(str(row["detail"]))
+            # the detail says what was checked, as the command line prints it; the name is the check's
+            # id in the JSON contract (torch-import, matmul-cpu), not words for a person
+            line = f"{icon} " + escape(str(row["detail"] or row["name"]))
             if row["ok"] is False and row["fix"]:
                 line += "\n    → " + escape(str(row["fix"]))
             widgets.append(Static(line, classes="check-fail" if row["ok"] is False else "check"))

@@ -40,6 +40,59 @@ def test_folders_that_are_there_or_can_be_made_pass(tmp_path, monkeypatch):
     parse_answers("version: 1\ntarget:\n  path: env\nmethod: wheelhouse-build\nwheelhouse: made\n", "a.yaml")
 
 
+def test_a_folder_of_other_files_is_not_made_into_an_environment(tmp_path, monkeypatch):
+    """Found as a normal user: `path: proj` made a venv in a project folder, replacing its bin/python
+    and adding uv's `.gitignore` of `*`, which hid the project's files from git."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proj" / "bin").mkdir(parents=True)
+    (tmp_path / "proj" / "notes.txt").write_text("mine\n")
+    (tmp_path / "proj" / "bin" / "python").write_text("#!/bin/sh\n")
+    for kind, suggestion in (("venv", ".venv-torch"), ("conda", "torch-env")):
+        e = _refusal(f"version: 1\ntarget:\n  kind: {kind}\n  path: proj\n" +
+                     ("method: conda\n" if kind == "conda" else ""))
+        assert (e.line, e.key) == (4, "target.path")
+        assert e.message == (f"{tmp_path / 'proj'} already holds other files (notes.txt) and is not a Python "
+                             "environment: an environment made there would be mixed in with them")
+        assert e.hint == f"choose a new or empty folder, such as {tmp_path / 'proj' / suggestion}"
+    assert (tmp_path / "proj" / "bin" / "python").read_text() == "#!/bin/sh\n"  # nothing was touched
+    # more than three are cut short, in a stable order
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / "proj" / name).write_text("")
+    message, _hint = folder_problem("proj", env="venv") or ("", "")
+    assert "(a, b, c, …)" in message
+    # the home folder itself is somebody's files too
+    monkeypatch.setenv("HOME", str(tmp_path / "proj"))
+    assert _refusal("version: 1\ntarget:\n  path: '~'\n").key == "target.path"
+
+
+def test_an_environment_or_what_a_killed_run_left_of_one_is_taken(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "venv" / "my-notes.txt").write_text("")  # a venv with the user's own file in it is theirs to fill
+    (tmp_path / "conda" / "conda-meta").mkdir(parents=True)
+    (tmp_path / "conda" / "anything").write_text("")
+    # uv venv killed before it wrote pyvenv.cfg: the next run must be able to finish it
+    (tmp_path / "half" / "bin").mkdir(parents=True)
+    for name in (".gitignore", "CACHEDIR.TAG"):
+        (tmp_path / "half" / name).write_text("*\n")
+    (tmp_path / "empty").mkdir()
+    for path in ("venv", "conda", "half", "empty", "missing/deeper"):
+        assert folder_problem(path, env="venv") is None, path
+        assert folder_problem(path, env="conda") is None, path
+    # not an environment's folder (a wheelhouse, a toolkit prefix): other files are expected there
+    (tmp_path / "empty" / "a.whl").write_text("")
+    assert folder_problem("empty") is None
+    assert folder_problem("empty", env="venv") is not None
+
+
+def test_a_name_longer_than_the_file_system_allows_is_an_input_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    e = _refusal(f"version: 1\ntarget:\n  path: {'x' * 300}/env\n")
+    assert (e.line, e.key, e.hint) == (3, "target.path", "choose a shorter or simpler path")
+    assert e.message.startswith(f"{tmp_path / ('x' * 300)}/env cannot be a folder here: ")
+
+
 def test_a_dangling_link_is_named(tmp_path):
     (tmp_path / "env").symlink_to(tmp_path / "gone")
     message, hint = folder_problem(str(tmp_path / "env")) or ("", "")

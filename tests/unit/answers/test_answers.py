@@ -186,7 +186,7 @@ def test_a_windows_path_is_refused_with_a_linux_example(path):
     ("torch:\n  extras: [torchvison]\n", 2, "torch.extras[0]", "not 'torchvison'", "did you mean 'torchvision'?"),
     ("torch:\n  version: 2.13\n", 2, "torch.version", "2.13 is read as a number", "'2.13'"),
     ("target:\n  python: 3.10\n", 2, "target.python", "3.10 is read as a number", "'3.10'"),
-    ("driver:\n  branch: 550\n", 2, "driver.branch", "550 is read as a number", "'550'"),
+    ("driver:\n  branch: 550.54\n", 2, "driver.branch", "550.54 is read as a number", "'550.54'"),
     ("torch: 2.13.0\n", 1, "torch", "this is a section", "the keys of torch are: version, variant, extras"),
     ("torch:\n", 1, "torch", "this section is empty", "the keys of torch are"),
     ("target:\n  kind: virtualenv\n", 2, "target.kind", "not 'virtualenv'", None),
@@ -272,6 +272,17 @@ def test_the_allowed_values_are_listed_in_the_chosen_language():
     assert _error("version: 1\nbench: true\n").message == "Input should be 'none', 'quick' or 'full', not true"
     set_language("zh")
     try:
-        assert _error("version: 1\nbench: true\n").message == "应为 'none', 'quick' 或 'full'，而不是 true"
+        assert _error("version: 1\nbench: true\n").message == "应为 none、quick 或 full，而不是 true"  # 、 not ", "
     finally:
         set_language("en")
+
+
+def test_a_driver_branch_written_as_a_whole_number_is_taken():
+    """`branch: 580` is how admins write it, and a whole number cannot be misread (unlike 2.10 -> 2.1)."""
+    assert parse_answers("version: 1\ndriver:\n  install: true\n  branch: 580\n", "a.yaml").driver.branch == "580"
+    assert _error("version: 1\ndriver:\n  branch: true\n").key == "driver.branch"
+
+
+def test_a_value_in_the_wrong_case_is_named_in_the_right_one():
+    err = _error("version: 1\nmethod: PIP\n")
+    assert (err.key, err.hint) == ("method", "did you mean 'pip'?")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from installer.errors import TorchSetupError
-from installer.executor.allowlist import NotAllowed
+from installer.executor.allowlist import NotAllowed, check_step
 from installer.executor.events import OutputLine, Progress, StepStarted
 from installer.executor.journal import RunLock
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
@@ -173,6 +173,20 @@ def test_program_outside_the_allowlist_is_refused_before_anything_runs(tmp_path,
                       commands=(Command(argv=(PY, "-c", "pass")),))):
         with pytest.raises(NotAllowed):
             run(Plan(steps=(step,)), state)
+
+
+def test_a_shell_runs_only_the_file_its_step_downloaded(tmp_path, state):
+    """sh and bash are on the list for runfiles (`sh cuda_*.run`): with -c, or a script from anywhere
+    else, a recipe could run anything."""
+    marker = tmp_path / "ran"
+    for argv in (("bash", "-c", f"touch {marker}"), ("sh", str(tmp_path / "script.sh")), ("/bin/sh",)):
+        step = Step(id="s", title="s", kind="command", commands=(Command(argv=argv),))
+        with pytest.raises(NotAllowed, match="may only run a file the step downloads"):
+            run(Plan(steps=(step,)), state)
+    assert not marker.exists() and not state.exists()
+    download = Download(urls=("http://127.0.0.1:9/cuda.run",), dest=str(tmp_path / "cuda.run"), sha256="ab" * 32)
+    check_step(Step(id="r", title="r", kind="runfile", downloads=(download,),
+                    commands=(Command(argv=("sh", download.dest, "--silent")),)))  # a runfile: allowed
 
 
 def test_environment_is_scrubbed_to_the_allowlist(tmp_path, state, monkeypatch):

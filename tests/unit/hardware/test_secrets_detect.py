@@ -60,7 +60,8 @@ def test_detect_json_and_summary_hide_them(cli, tmp_path, configured):
     summary = cli("detect", cwd=tmp_path, env=configured)
     assert summary.returncode == 0, summary.stderr
     assert not any(s in summary.stdout for s in SECRETS)
-    assert "pip sources: https://***@idx.example/simple, https://***@tok.example/simple" in summary.stdout
+    sources = next(line for line in summary.stdout.splitlines() if line.startswith("pip sources:"))
+    assert sources.split(maxsplit=2)[2] == "https://***@idx.example/simple, https://***@tok.example/simple, /opt/wheels"
 
 
 def test_a_report_loaded_back_is_shown_redacted_too(cli, tmp_path, configured):

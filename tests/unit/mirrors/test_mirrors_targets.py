@@ -49,3 +49,28 @@ def test_this_machine_under_a_fake_root(tmp_path, monkeypatch):
     folder = "ubuntu-ports" if arm else "ubuntu"
     assert t.url == f"https://mirrors.tuna.tsinghua.edu.cn/{folder}/dists/jammy-updates/InRelease"
     assert target_for(catalog.get("tuna-ubuntu" if arm else "tuna-ubuntu-ports"), ctx) is None
+
+
+def test_a_recorded_machine_is_probed_for_its_own_distribution():
+    """The wizard with --hardware: an Ubuntu 22.04 recording (no codename saved) on this Debian machine
+    was probed, and offered, Debian's apt mirrors."""
+    from pathlib import Path
+
+    from installer.hardware.report import load_report
+    from installer.tui.engine import Engine
+
+    machines = Path(__file__).resolve().parents[2] / "fixtures" / "machines"
+    catalog = load_catalog()
+    wsl = load_report(str(machines / "wsl-rtx4070laptop-566.json"))  # Ubuntu 22.04, x86_64
+    ctx = Engine.probe_context(catalog, wsl)
+    assert ctx.apt_distros == ("ubuntu",) and ctx.apt_suites["ubuntu"] == "jammy"
+    assert ctx.cuda_repo == "ubuntu2204/x86_64"
+    assert target_for(catalog.get("nvidia-cuda"), ctx).url.endswith("/repos/ubuntu2204/x86_64/Release")
+    jetson = Engine.probe_context(catalog, load_report(str(machines / "jetson-orin-nano.json")))
+    assert jetson.apt_distros == ("ubuntu-ports",) and jetson.apt_arch == "arm64"
+    debian = Engine.probe_context(catalog, load_report(str(machines / "cpu-only.json")))
+    assert debian.apt_distros == ("debian",) and debian.apt_suites["debian"] == "bookworm"
+    # only the mirrors that are probed are listed, so none stays "probing…"
+    rows = Engine(catalog=None).mirror_candidates(kinds=("apt",), region="cn", recorded=wsl)
+    distros = {catalog.get(r["id"]).distro for r in rows}
+    assert distros == {"ubuntu"}, distros

@@ -33,7 +33,7 @@ driver:
   install: true
   source: nvidia-repo
   branch: "590"
-""", 7, "driver.branch", "driver 590 does not support compute capability 6.1"),
+""", 7, "driver.branch", "driver 590 does not support NVIDIA GeForce GTX 1080 Ti (Pascal, compute capability 6.1)"),
     "conda-mirror": ("cpu-only.json", """\
 version: 1
 method: conda

@@ -147,6 +147,23 @@ def test_runfile_toolkit_only_into_a_prefix_with_nvidias_hosts():
     assert RUNFILE.failure_logs(step) == ("/var/log/cuda-installer.log", "/tmp/cuda-installer.log")
 
 
+def test_the_system_install_extracts_outside_the_users_cache():
+    """As root, a --tmpdir in the user's cache left a root-owned folder there, which the user's own
+    runfile install (the same folder) could then not write."""
+    def tmpdir(compiled):
+        (arg,) = [a for a in compiled.commands[-1].argv if a.startswith("--tmpdir=")]
+        return arg.removeprefix("--tmpdir=")
+
+    context = ctx(**{"cache.dir": "/home/ana/.cache/torch-setup"})
+    system = RUNFILE.compile(RunfileParams(flavor="cuda", version="12.6", releases=RELEASES), context)
+    user = RUNFILE.compile(RunfileParams(flavor="cuda", version="12.6", releases=RELEASES, prefix="/opt/c"), context)
+    assert tmpdir(system) == "/var/tmp/torch-setup-runfile"
+    assert tmpdir(user) == "/home/ana/.cache/torch-setup/runfile-tmp"
+    for compiled in (system, user):
+        assert compiled.commands[0].argv == ("mkdir", "-p", tmpdir(compiled))
+        assert tmpdir(compiled) in compiled.writable
+
+
 def test_runfile_auto_takes_the_builds_cuda_or_the_nearest_same_major():
     compiled = RUNFILE.compile(RunfileParams(flavor="cuda", version="auto", releases=RELEASES),
                                ctx(**{"torch.cuda": "13.2.1"}))

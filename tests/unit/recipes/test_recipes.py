@@ -54,6 +54,24 @@ def test_a_bad_recipe_names_file_line_and_key_and_exits_2(cli, tmp_path):
     assert "1 of 2 recipe files have problems" in result.stderr
 
 
+@pytest.mark.parametrize("argv, said", [
+    ("[curl, -o, /tmp/x, http://example.org]", "curl is not on the list of programs torch-setup runs"),
+    ("[/tmp/evil.sh]", "/tmp/evil.sh is not on the list of programs torch-setup runs"),
+    ("[bash, -c, 'rm -rf ~']", "a command step runs its program without a shell"),
+    ("[mokutil, --sb-state]", None),
+])
+def test_programs_outside_the_allowlist_are_caught_by_validate(cli, tmp_path, argv, said):
+    recipe = tmp_path / "cmd.yaml"
+    recipe.write_text("recipe: 1\nid: cmd\ntitle: t\nsteps:\n  - id: s\n    title: s\n    kind: command\n"
+                      f"    with:\n      argv: {argv}\n")
+    result = cli("recipes", "validate", str(recipe))
+    if said is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode == 2
+        assert f"{recipe}:9: steps[0].with.argv: {said}" in result.stderr
+
+
 def test_template_of_the_wrong_type_is_caught_before_planning(cli, tmp_path):
     bad = tmp_path / "glued.yaml"
     bad.write_text("recipe: 1\nid: glued\ntitle: t\nsteps:\n  - id: s\n    title: s\n    kind: file\n"

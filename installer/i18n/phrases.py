@@ -1,0 +1,49 @@
+"""Lists and the operating system's error texts, in the reader's language.
+
+A list joined with ", " in the code put English commas into Chinese sentences (`Linux x86_64, NVIDIA ...`),
+and `exc.strerror` is the C library's English (`No such file or directory`) whatever the locale. These
+join and name them through the catalog: Chinese separates the items of a list with "，", the choices
+before "或" with "、", and says an error in its own words.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterable
+
+from installer.i18n import _
+
+
+def listed(items: Iterable[str]) -> str:
+    """The items one after the other: "a, b, c" (Chinese "a，b，c")."""
+    return _(", ").join(items)
+
+
+def either(items: Iterable[str]) -> str:
+    """One of the items: "a, b or c" (Chinese "a、b 或 c")."""
+    *some, last = list(items) or [""]
+    if not some:
+        return last
+    head = some[0]
+    for item in some[1:]:
+        head = _("{some}, {one}", some=head, one=item)
+    return _("{some} or {last}", some=head, last=last)
+
+
+def os_error(exc: OSError, *, writing: bool = False) -> str:
+    """What went wrong, for the common errnos, in the reader's language; the system's own text otherwise.
+    `writing`: the error came from creating or writing the path, so a missing name (ENOENT) is a folder
+    on the way to it (open for writing creates the file itself)."""
+    if exc.errno == errno.ENOENT:
+        return _("the folder does not exist") if writing else _("it does not exist")
+    texts = {
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.ENOSPC: _("no space left on the disk"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"),
+        errno.EEXIST: _("it exists already"),
+    }
+    return texts.get(exc.errno or 0) or exc.strerror or str(exc)

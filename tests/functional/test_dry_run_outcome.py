@@ -1,0 +1,60 @@
+"""The Done screen of a dry run says when the install would not get through. Found in use: with a
+wheelhouse folder that is not there, the dry run stopped before its first step, and Done said nothing of
+it and offered the real install, "nothing on this machine was changed", though it had saved the answers."""
+
+from __future__ import annotations
+
+from tui_support import press_until, screen_text
+
+from installer.answers import parse_answers
+
+
+async def test_a_dry_run_that_would_stop_says_so_on_done(make_wizard, in_tmp):
+    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {in_tmp / 'no-such-wheels'}\n"
+                            "torch:\n  version: 2.13.0\n  variant: cpu\nverify: false\n", "a.yaml")
+    app = make_wizard("cpu-only", dry_run=True, answers=answers)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "install")
+        assert app.state.run_result is not None and not app.state.run_result.ok
+        assert app.state.run_error and "no-such-wheels" in app.state.run_error
+        await press_until(pilot, "n", "done")
+        text = " ".join(screen_text(app).split())
+    assert "The dry run found that the install would stop before its steps: " in text
+    assert "no-such-wheels" in text
+    assert "Once that is fixed, to install for real, unattended:" in text
+    assert "To install for real, unattended:" not in text.replace("Once that is fixed, to install", "")
+    written = app.state.answers_written
+    assert written is not None and written.exists()
+    assert ("Dry run finished: nothing was installed, and nothing on this machine was changed but the answers "
+            "file named below.") in text and f"Answers file: {written}" in text
+
+
+async def test_a_dry_run_that_gets_through_offers_the_real_install(make_wizard, in_tmp):
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "install")
+        assert app.state.run_result is not None and app.state.run_result.ok
+        await press_until(pilot, "n", "done")
+        text = " ".join(screen_text(app).split())
+        # after the run, Back can never work here: hidden, not greyed (which reads as "wait")
+        assert app.screen.check_action("back", ()) is False
+        assert not app.screen.query_one("#nav-back").display
+        await pilot.press("b")
+        assert app.current_name == "done"
+    assert "would stop" not in text and "would fail" not in text
+    assert "To install for real, unattended:" in text
+
+
+async def test_on_this_machine_review_names_the_missing_wheelhouse(make_wizard, in_tmp):
+    """Detected here, the folder can be looked at: Review refuses it, as `plan` does, naming the field."""
+    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {in_tmp / 'no-such-wheels'}\n"
+                            "torch:\n  version: 2.13.0\n  variant: cpu\nverify: false\n", "a.yaml")
+    app = make_wizard(None, dry_run=True, answers=answers)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "review")
+        text = " ".join(screen_text(app).split())
+        assert app.state.plan is None
+        assert f"there is no wheelhouse folder at {in_tmp / 'no-such-wheels'}" in text
+        assert "Combination screen, Wheelhouse" in text
+        await pilot.press("n")
+        assert app.current_name == "review"  # nothing to install from: Next stays shut
