@@ -68,7 +68,9 @@ class InstallScreen(WizardScreen):
     def step_line(self, i: int, step: Step, status: str) -> str:
         tag = " [b reverse] " + escape(_("root")) + " [/]" if step.root else ""
         icon = ICONS.get(status, "?")
-        label = "" if status == "pending" else f" [dim]{escape(_(status))}[/dim]"
+        # a dry run runs no step: "skipped" would read as "its guard found it done"
+        said = _("not run (dry run)") if status == "skipped" and self.state.dry_run else _(status)
+        label = "" if status == "pending" else f" [dim]{escape(said)}[/dim]"
         return f"{icon} {i}. {escape(step.title)}{tag}{label}"
 
     def on_mount(self) -> None:
