@@ -170,13 +170,13 @@ Variant = Annotated[str, AfterValidator(_variant)]
 PathStr = Annotated[str, AfterValidator(_path)]
 Interpreter = Annotated[str, AfterValidator(_interpreter)]
 MirrorChoice = Annotated[str, AfterValidator(_mirror)]
-def _branch_number(value: Any) -> Any:
+def _whole_number_as_text(value: Any) -> Any:
     """`branch: 580` as admins write it: a whole number is a branch, unlike `version: 2.10`, which YAML
     has already turned into 2.1."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-DriverBranch = Annotated[str, BeforeValidator(_branch_number), AfterValidator(_branch)]
+DriverBranch = Annotated[str, BeforeValidator(_whole_number_as_text), AfterValidator(_branch)]
 CudaVersion = Annotated[str, AfterValidator(_cuda)]
 Extra = Literal["torchvision", "torchaudio"]
 DEFAULT_EXTRAS: tuple[Extra, ...] = ("torchvision", "torchaudio")

@@ -16,7 +16,7 @@ from packaging.version import Version
 
 from installer.compat.data import CompatData, load
 from installer.compat.data_model import Release
-from installer.compat.machine import Machine, NvidiaGpu, read_machine
+from installer.compat.machine import Machine, NvidiaGpu, is_jetson, read_machine
 from installer.compat.model import Action, Choice, Recommendation, Rejection
 from installer.compat.rules import (
     cuda_minor,
@@ -338,8 +338,6 @@ def hardware_traps(report: HardwareReport) -> list[str]:
     """What the machine itself means for PyTorch, said before any build is chosen (the wizard's Hardware
     screen, beside detection's advice): found in use, a Jetson was shown "No known traps", and the next
     screen then refused every CUDA build."""
-    from installer.compat.machine import is_jetson
-
     return [jetson_warning()] if is_jetson(report) else []
 
 

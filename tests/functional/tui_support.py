@@ -5,7 +5,7 @@ tests/ holds several conftest.py files and `from conftest import ...` picks whic
 
 from __future__ import annotations
 
-import os
+import io
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +73,9 @@ def screen_text(app: Any) -> str:
         if isinstance(widget, Static):
             table = getattr(widget.render(), "_renderable", None)  # textual.visual.RichVisual's
             if isinstance(table, Table):  # a label / value grid: its rows as lines, wide enough for each
-                console = Console(width=300, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+                console = Console(width=300, file=io.StringIO())
                 console.print(table)
-                parts.append("\n".join(line.rstrip() for line in console.export_text().splitlines()))
-                console.file.close()
+                parts.append("\n".join(line.rstrip() for line in console.file.getvalue().splitlines()))
             else:
                 parts.append(str(widget.render()))
         elif isinstance(widget, DataTable):
