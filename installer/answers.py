@@ -24,9 +24,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 
 from installer.i18n import _
 from installer.yamlfile import HintedValueError, Located, load_yaml, parse_yaml, pydantic_error
@@ -38,9 +40,54 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _VARIANT = re.compile(r"^(auto|cpu|cu[0-9]{3}|rocm[0-9]+\.[0-9]+(\.[0-9]+)?|xpu|mps)$")
 _PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
 _MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;&$(){}]+$")
+# what a URL may hold: no space, quote or shell character (written with no `\"`, which an ECMA-262
+# pattern in unicode mode, as editors compile the schema's, refuses)
+_URL_CHARS = "[^\\s\"'`\\\\<>|;&$(){}]"
+_URL = re.compile(r"^(https?|file)://" + _URL_CHARS + "+$")
 _BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
 _WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
+_CUDA = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,3})?")
+
+# The same rules as JSON Schema patterns (ECMA-262 regular expressions), for `torch-setup answers schema`:
+# an editor that checks a file against the schema must refuse what the checker refuses. What depends on
+# the machine (a ~user, an unset $NAME, a file in a folder's place) stays the checker's alone.
+_NOT_IN_PATH = r"\x00-\x1f\x7f\\"  # control characters, and the backslash of a Windows path
+_PATH_BODY = (r"(?!-)(?![A-Za-z]:(?:/|$))"  # not an option, not C:/ (C:\ has its backslash)
+              r"(?=[^" + _NOT_IN_PATH + r"]*\S)[^" + _NOT_IN_PATH + r"]+")  # not blank
+_PATH_PATTERN = "^" + _PATH_BODY + "$"
+_INTERPRETER_PATTERN = ("^(?:" + _PY_VERSION.pattern[1:-1] + "|(?=~|[^" + _NOT_IN_PATH + "]*/)" + _PATH_BODY
+                        + ")$")  # a version, or a path with a '/' or a leading '~'
+_BRANCH_PATTERN = "^(?:latest|" + _BRANCH.pattern[1:-1] + ")$"
+_CUDA_PATTERN = "^(?:auto|" + _CUDA.pattern + ")$"
+
+
+def _any_case(*words: str) -> str:
+    """`(?:[aA][bB]|...)`: ECMA-262 patterns have no flag for case, and PEP 440 ignores it."""
+    return "(?:" + "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words) + ")"
+
+
+def _torch_version_pattern() -> str:
+    """`latest` or a PEP 440 version (packaging's VERSION_PATTERN) with no local part, and only the
+    characters `_version` allows: `.` or `-` between the parts, never `_`."""
+    sep = "[-.]?"
+    pre = sep + _any_case("alpha", "a", "beta", "b", "preview", "pre", "c", "rc") + sep + "[0-9]*"
+    post = "(?:-[0-9]+|" + sep + _any_case("post", "rev", "r") + sep + "[0-9]*)"
+    dev = sep + _any_case("dev") + sep + "[0-9]*"
+    version = "[vV]?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*(?:" + pre + ")?" + post + "?(?:" + dev + ")?"
+    return r"^\s*(?:latest|" + version + r")\s*$"
+
+
+def _mirror_pattern() -> str:
+    """auto, none, a mirror id, or an https:// URL with a host (http:// only to this machine)."""
+    port = "(?::0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])?)?"
+    rest = "(?:[/?#].*)?"
+    host = r"(?:\[[0-9A-Fa-f:.]+\]|[^/?#@:\[\]]+)"
+    loopback = (_any_case("localhost") + r"|127(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}"
+                + r"|\[::1\]")
+    user = "(?:[^/?#]*@)?"
+    https = "https://" + user + host + port + rest
+    http = "http://" + user + "(?:" + loopback + ")" + port + rest
+    return "^(?:auto|none|[a-z0-9][a-z0-9._-]*|(?=[a-z]+://" + _URL_CHARS + "+$)(?:" + https + "|" + http + "))$"
 
 
 def _version(value: str) -> str:
@@ -63,7 +110,7 @@ def _torch_version(value: str) -> str:
 
 
 def _variant(value: str) -> str:
-    if not _VARIANT.match(value):
+    if not _VARIANT.fullmatch(value):
         raise ValueError(_("{value} is not a variant: use auto, cpu, cuNNN (cu126), rocmX.Y (rocm6.3), xpu or mps",
                            value=repr(value)))
     return value
@@ -82,7 +129,22 @@ def _path(value: str) -> str:
         raise ValueError(_("{value} is a Windows path: torch-setup installs on Linux, where paths look like "
                            "/home/me/torch-env or ~/torch-env", value=f"'{value}'"))
     _check_home(value)
+    _check_variables(value)
     return value
+
+
+def _check_variables(value: str) -> None:
+    """The $NAME / ${NAME} in a path are read from the environment (installer.paths.expand, where the
+    path is used); one that is unset would become a folder literally named `$NAME`."""
+    from installer.paths import expand, unset_variables
+
+    unset = unset_variables(value)
+    if unset:
+        raise HintedValueError(_("{name} is not set in the environment", name="$" + unset[0]),
+                               _("set it (export {name}=...) before running torch-setup, or write the path out "
+                                 "in full", name=unset[0]))
+    if _CONTROL.search(expand(value)):  # a variable's value is as much the path as what was written
+        raise ValueError(_("a path cannot hold control characters (newline, tab, NUL)"))
 
 
 def _check_home(value: str) -> None:
@@ -106,7 +168,7 @@ def _check_home(value: str) -> None:
 
 def _interpreter(value: str) -> str:
     """A Python version (3.11) to find or create, or the path of an interpreter."""
-    if _PY_VERSION.match(value):
+    if _PY_VERSION.fullmatch(value):
         return value
     if "/" not in value and not value.startswith("~"):
         raise ValueError(_("{value}: give a Python version like 3.11, or the path of an interpreter "
@@ -116,9 +178,9 @@ def _interpreter(value: str) -> str:
 
 def _mirror(value: str) -> str:
     """auto | none | a mirror id from the catalog | a URL."""
-    if value in ("auto", "none") or _MIRROR_ID.match(value):
+    if value in ("auto", "none") or _MIRROR_ID.fullmatch(value):
         return value
-    if _URL.match(value):
+    if _URL.fullmatch(value):
         from installer.mirrors.urls import url_problem
 
         problem = url_problem(value)
@@ -141,13 +203,13 @@ def mirror_problem(value: str) -> str | None:
 
 
 def _branch(value: str) -> str:
-    if value == "latest" or _BRANCH.match(value):
+    if value == "latest" or _BRANCH.fullmatch(value):
         return value
     raise ValueError(_("{value} is not a driver branch: use latest or a branch number like 550", value=repr(value)))
 
 
 def _cuda(value: str) -> str:
-    if value == "auto" or re.fullmatch(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,3})?", value):
+    if value == "auto" or _CUDA.fullmatch(value):
         return value
     raise ValueError(_("{value} is not a CUDA version: use auto or a version like 12.6", value=repr(value)))
 
@@ -165,19 +227,26 @@ def _region(value: Any) -> Any:
     return value
 
 
-TorchVersion = Annotated[str, AfterValidator(_torch_version)]
-Variant = Annotated[str, AfterValidator(_variant)]
-PathStr = Annotated[str, AfterValidator(_path)]
-Interpreter = Annotated[str, AfterValidator(_interpreter)]
-MirrorChoice = Annotated[str, AfterValidator(_mirror)]
+def _pattern(pattern: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern})
+
+
+TorchVersion = Annotated[str, AfterValidator(_torch_version), _pattern(_torch_version_pattern())]
+Variant = Annotated[str, AfterValidator(_variant), _pattern(_VARIANT.pattern)]
+PathStr = Annotated[str, AfterValidator(_path), _pattern(_PATH_PATTERN)]
+Interpreter = Annotated[str, AfterValidator(_interpreter), _pattern(_INTERPRETER_PATTERN)]
+MirrorChoice = Annotated[str, AfterValidator(_mirror), _pattern(_mirror_pattern())]
+
+
 def _whole_number_as_text(value: Any) -> Any:
     """`branch: 580` as admins write it: a whole number is a branch, unlike `version: 2.10`, which YAML
     has already turned into 2.1."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-DriverBranch = Annotated[str, BeforeValidator(_whole_number_as_text), AfterValidator(_branch)]
-CudaVersion = Annotated[str, AfterValidator(_cuda)]
+DriverBranch = Annotated[str, BeforeValidator(_whole_number_as_text), AfterValidator(_branch), WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": _BRANCH_PATTERN}, {"type": "integer", "minimum": 100, "maximum": 999}]})]
+CudaVersion = Annotated[str, AfterValidator(_cuda), _pattern(_CUDA_PATTERN)]
 Extra = Literal["torchvision", "torchaudio"]
 DEFAULT_EXTRAS: tuple[Extra, ...] = ("torchvision", "torchaudio")
 
@@ -195,10 +264,11 @@ class Target(_Section):
         "environment at `path`; existing: install into the interpreter given by `python`. Default: venv.")
     path: PathStr = Field(
         default=".venv-torch", description="The environment's folder. A relative path is taken from the working "
-        "directory where torch-setup runs; `~` is your home. Unused for kind: existing. Default: .venv-torch.")
+        "directory where torch-setup runs; `~` is your home, and $NAME or ${NAME} is read from the environment "
+        "($HOME/venvs/torch; an unset one is an error). Unused for kind: existing. Default: .venv-torch.")
     python: Interpreter | None = Field(
         default=None, description="The Python to build the environment with: a version (3.11) or an interpreter's "
-        "path. For kind: existing, the interpreter to install into (required). Default: null, the Python "
+        "path (with a '/'; `~` and $NAME or ${NAME} are expanded, as in path). For kind: existing, the interpreter to install into (required). Default: null, the Python "
         "detection found (`torch-setup detect`).")
 
 
@@ -214,7 +284,7 @@ class TorchChoice(_Section):
     extras: list[Extra] = Field(
         default_factory=lambda: list(DEFAULT_EXTRAS),
         description="Companion packages, installed at the versions that match torch: torchvision, "
-        "torchaudio. Default: [torchvision, torchaudio].")
+        "torchaudio. Default: [torchvision, torchaudio].", json_schema_extra={"uniqueItems": True})
 
     @model_validator(mode="after")
     def _unique_extras(self) -> TorchChoice:
@@ -248,7 +318,7 @@ class Mirror(_Section):
 class Driver(_Section):
     """The NVIDIA driver."""
 
-    install: bool = Field(default=False, description="Install or upgrade the NVIDIA driver (needs root and a "
+    install: StrictBool = Field(default=False, description="Install or upgrade the NVIDIA driver (needs root and a "
                           "reboot). Default: false.")
     branch: DriverBranch = Field(default="latest", description="The driver branch (550, 570, 580) or latest: the "
                                  "one the chosen CUDA build needs. Default: latest.")
@@ -263,13 +333,13 @@ class Driver(_Section):
 class CudaToolkit(_Section):
     """A system CUDA toolkit (only needed to compile CUDA code; the PyTorch wheels bring their own runtime)."""
 
-    install: bool = Field(default=False, description="Install a CUDA toolkit. Default: false.")
+    install: StrictBool = Field(default=False, description="Install a CUDA toolkit. Default: false.")
     version: CudaVersion = Field(default="auto", description="The toolkit version (12.6) or auto: the one matching "
                                  "the chosen PyTorch build. Default: auto.")
     source: Literal["apt", "runfile"] = Field(default="apt", description="NVIDIA's apt repository or the runfile. "
                                               "Default: apt.")
-    prefix: PathStr | None = Field(default=None, description="Where the runfile installs the toolkit. Default: null, "
-                                   "/usr/local/cuda-X.Y.")
+    prefix: PathStr | None = Field(default=None, description="Where the runfile installs the toolkit; `~` and $NAME or "
+                                   "${NAME} are expanded, as in target.path. Default: null, /usr/local/cuda-X.Y.")
 
 
 class Answers(_Section):
@@ -287,11 +357,12 @@ class Answers(_Section):
         "downloads the wheels another machine needs into `wheelhouse` (plan it with that machine's report: "
         "--hardware target.json; its platform and Python decide which wheels). Default: pip.")
     wheelhouse: PathStr | None = Field(default=None, description="The folder of wheels: read by method: wheel, "
-                                       "filled by method: wheelhouse-build. Default: null.")
+                                       "filled by method: wheelhouse-build. `~` and $NAME or ${NAME} are expanded, "
+                                       "as in target.path. Default: null.")
     mirror: Mirror = Field(default_factory=Mirror, description="Where packages come from.")
     driver: Driver = Field(default_factory=Driver, description="The NVIDIA driver.")
     cuda_toolkit: CudaToolkit = Field(default_factory=CudaToolkit, description="A system CUDA toolkit.")
-    verify: bool = Field(default=True, description="Check that torch works once installed (`torch-setup verify`). "
+    verify: StrictBool = Field(default=True, description="Check that torch works once installed (`torch-setup verify`). "
                          "Default: true.")
     bench: Literal["none", "quick", "full"] = Field(default="none", description="Measure the result afterwards: "
                                                     "none, quick or full. Default: none.")
@@ -321,6 +392,13 @@ def _cross(message: str, key: tuple[str, ...]) -> ValueError:
     return ValueError(message)
 
 
+def _shown_version(located: Located, version: Any) -> str:
+    """The version as written when YAML read it as true or false (Python's repr would say True)."""
+    if isinstance(version, bool):
+        return located.texts.get(("version",), str(version).lower())
+    return repr(version)
+
+
 def answers_from_located(located: Located, *, this_machine: bool = True) -> Answers:
     """The answers, validated. `this_machine`: they are for the machine that reads them (not planned for a
     recorded one, `--hardware F`), so whether this user may write their folders counts too."""
@@ -338,10 +416,11 @@ def answers_from_located(located: Located, *, this_machine: bool = True) -> Answ
         raise located.error(("version",), _("the version is the number {supported}, not the text {version}",
                                             supported=ANSWERS_VERSION, version=repr(version)),
                             _("write `version: {supported}`, without quotes", supported=ANSWERS_VERSION))
-    if version != ANSWERS_VERSION:
+    if version != ANSWERS_VERSION or isinstance(version, bool):  # true == 1 in Python, not in the schema
         newer = isinstance(version, int) and not isinstance(version, bool) and version > ANSWERS_VERSION
         raise located.error(("version",), _("unsupported answers version {version}; this torch-setup reads "
-                                            "version {supported}", version=repr(version), supported=ANSWERS_VERSION),
+                                            "version {supported}", version=_shown_version(located, version),
+                                            supported=ANSWERS_VERSION),
                             _("a newer torch-setup wrote this file: upgrade torch-setup, or write the file again "
                               "in version {supported} (`torch-setup answers schema`)", supported=ANSWERS_VERSION)
                             if newer else _("write `version: {supported}`", supported=ANSWERS_VERSION))
@@ -382,9 +461,9 @@ def foreign_entries(folder: str) -> list[str]:
 
 def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
                    env: Literal["venv", "conda"] | None = None) -> tuple[str, str] | None:
-    """Why `path` (relative: from `cwd`; `~`: home) cannot be a folder torch-setup creates or fills, as
-    (message, hint); None when it can. The rules an answers file's paths follow (no ~user that does not
-    exist, no Windows path, ...), then a file in its place, or in place of a folder above it: a folder
+    """Why `path` (relative: from `cwd`; `~`: home; $NAME: the environment's) cannot be a folder torch-setup
+    creates or fills, as (message, hint); None when it can. The rules an answers file's paths follow (no
+    ~user that does not exist, no unset $NAME, no Windows path, ...), then a file in its place, or in place of a folder above it: a folder
     still missing is created by the run. `writes`: a step that runs as this user writes it, so the
     folder (or, while missing, the one above it) must be writable by them. `env`: the folder is a new
     environment of that kind, so an existing one must be empty or an environment already. Stats only:
@@ -473,9 +552,30 @@ def answers_schema() -> dict[str, Any]:
         prop = schema["properties"].get(name, {})
         if info.description and "description" not in prop:
             prop["description"] = info.description
+    schema["allOf"] = _cross_field_rules()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "torch-setup answers file"
     return schema
+
+
+def _kind_is(kind: str) -> dict[str, Any]:
+    return {"properties": {"target": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}},
+            "required": ["target"]}
+
+
+def _method_in(*methods: str) -> dict[str, Any]:
+    return {"properties": {"method": {"enum": list(methods)}}, "required": ["method"]}
+
+
+def _cross_field_rules() -> list[dict[str, Any]]:
+    """Answers._consistent as if/then rules: pydantic's schema has only the keys one at a time."""
+    return [
+        {"if": _kind_is("existing"),
+         "then": {"properties": {"target": {"required": ["python"], "properties": {"python": {"type": "string"}}}}}},
+        {"if": _kind_is("conda"), "then": _method_in("conda", "wheelhouse-build")},  # pip's default makes a venv
+        {"if": _method_in("wheel", "wheelhouse-build"),
+         "then": {"required": ["wheelhouse"], "properties": {"wheelhouse": {"type": "string"}}}},
+    ]
 
 
 def answers_schema_json() -> str:

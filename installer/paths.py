@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 
 import platformdirs
@@ -35,9 +36,27 @@ def recipes_dir() -> Path:
     raise FileNotFoundError("the recipes folder is missing from this installation")
 
 
+# $NAME and ${NAME}, as a shell reads them in a word; `$5`, `$$` and a lone `$` stay as written
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def unset_variables(path: str) -> list[str]:
+    """The variables `path` names ($NAME or ${NAME}) that the environment does not set, in order."""
+    names = [m[1] or m[2] for m in _VARIABLE.finditer(path)]
+    return list(dict.fromkeys(n for n in names if n not in os.environ))
+
+
+def expand(path: str) -> str:
+    """`~` and `~user` (home folders), then $NAME and ${NAME} from the environment, as a shell expands an
+    unquoted word: answers files are written by people who type `$HOME/venv`. An unset variable is left
+    as written; installer.answers refuses such a path before anything uses it."""
+    home = os.path.expanduser(path)  # first: `~` in a variable's value stays as it is, as in a shell
+    return _VARIABLE.sub(lambda m: os.environ.get(m[1] or m[2], m[0]), home)
+
+
 def absolute(path: str, cwd: str) -> str:
-    """Relative paths are taken from the working directory; `~` is the home folder."""
-    expanded = os.path.expanduser(path)
+    """Relative paths are taken from the working directory; `~` is the home folder, $NAME a variable."""
+    expanded = expand(path)
     return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
 
 

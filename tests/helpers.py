@@ -132,3 +132,11 @@ def as_nobody(fn: Any, *args: Any, cwd: str | None = None, home: str | None = No
     assert "error" not in answer, answer["error"]
     return answer["value"]
 
+
+def process_gone(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie counts: killed, waiting for a parent to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")

@@ -10,12 +10,12 @@ Records:
     done     the step finished; a later run reports it unchanged and never applies it twice
     failed   the step failed; a later run tries it again
 
-A run lock (flock, released by the kernel when the process dies) keeps two runs apart.
+Run locks (installer.executor.runlock) keep apart the runs that would write the same places, or that
+both have steps that need root; runs into different environments go ahead at the same time.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from installer.errors import TorchSetupError
-from installer.i18n import _
 from installer.redaction import redact_text
 
 
@@ -77,33 +75,3 @@ class Journal:
     def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log})
-
-
-class RunLock:
-    """One run at a time per state dir. The kernel drops the lock when the holder dies."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.path = Path(state_dir) / "run.lock"
-        self.fd: int | None = None
-
-    def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode(errors="replace").strip()
-            os.close(fd)
-            raise TorchSetupError(_("another torch-setup run is in progress (pid {pid})", pid=holder or "?"),
-                                  hint=_("wait for it to finish; its journal is in {dir}",
-                                         dir=str(self.path.parent))) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None

@@ -37,12 +37,14 @@ from installer.executor.diagnose import Diagnoser
 from installer.executor.environment import scrubbed
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.fileedit import default_backup_dir, diff_for, write_atomic
-from installer.executor.journal import Journal, RunLock, boot_id
+from installer.executor.journal import Journal, boot_id
 from installer.executor.process import Child
+from installer.executor.runlock import RunLock
 from installer.i18n import _
 from installer.paths import blocking_file
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
+from installer.plan.tools import uv_python_dir
 from installer.redaction import redact_text
 
 GUARD_TIMEOUT = 120.0
@@ -448,12 +450,27 @@ def check_folders(plan: Plan) -> None:
                                         "nothing was changed", file=in_the_way))
 
 
+def _resolved(path: str) -> str:
+    return os.path.realpath(os.path.expanduser(path))
+
+
+def locked_places(plan: Plan) -> list[str]:
+    """The places no other run may write while this one runs: every folder and file its non-root steps
+    write, resolved (a link and where it points are one place). Less the folders runs share on purpose:
+    uv's own Pythons (uv locks that folder itself) and /var/log (where installers append their logs).
+    The root steps' places are kept by the machine-wide lock instead (RunLock)."""
+    shared = {_resolved(uv_python_dir()), _resolved("/var/log")}
+    places = [p for s in plan.steps if not s.root for p in (*s.writable, *(fw.path for fw in s.files))]
+    return sorted({_resolved(p) for p in places} - shared)
+
+
 def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | None = None,
              state_dir: str | Path | None = None, interactive: bool = False) -> Iterator[Event]:
     """Run a plan, yielding events. Programs outside the allowlist are refused before anything runs
     (NotAllowed, a TorchSetupError), and so is a plan whose folders cannot be made or whose input (a
-    wheelhouse) is missing (InputError). A dry run executes nothing and creates nothing (a kind's
-    simulation, such as `apt-get -s`, may run)."""
+    wheelhouse) is missing (InputError), and so is a run that would write where another run is writing,
+    or run root steps while another run does (RunLocked, an InputError: nothing was changed). A dry run
+    executes nothing and creates nothing (a kind's simulation, such as `apt-get -s`, may run)."""
     check_plan(plan)
     check_folders(plan)
     # the kinds' registry, loaded on first use (as in _kind_hook)
@@ -475,7 +492,7 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     except OSError as exc:
         raise TorchSetupError(_("cannot keep the journal in {dir}: {why}", dir=str(state), why=exc.strerror or exc),
                               hint=_("set XDG_STATE_HOME to a folder you can write to")) from None
-    with RunLock(state):
+    with RunLock(locked_places(plan), root_steps=[s.id for s in plan.steps if s.root], fallback_dir=state):
         if plan.needs_root:
             sudo.preflight(needs_root=True, interactive=interactive,
                            steps=[s.id for s in plan.steps if s.root], env_names=sudo.root_env_names(plan))

@@ -278,19 +278,80 @@ def check_schema(located: Any) -> None:
                         _detect_hint())
 
 
+# The keys the contract (DESIGN.md, "Hardware report") says every report has, null where unknown. The model
+# gives each a default, so that detection and tests can build a report piecemeal; a file is held to them,
+# since a key deleted by hand otherwise read as "nothing there": a machine without its GPUs planned for CPU.
+_REQUIRED = ("schema", "os", "gpus", "nvidia_driver", "secure_boot", "nouveau_loaded", "cuda_toolkits", "python")
+_REQUIRED_IN: dict[str, tuple[str, ...]] = {  # the keys of an object
+    "os": ("system", "id", "version_id", "kernel", "arch", "wsl", "container"),
+    "nvidia_driver": ("version", "cuda"),
+    "python": ("version", "executable"),
+}
+_REQUIRED_EACH: dict[str, tuple[str, ...]] = {  # the keys of each object in a list
+    "gpus": ("index", "vendor", "name", "pci_id", "compute_capability", "memory_mib"),
+    "cuda_toolkits": ("version", "path"),
+}
+
+
+def _sections(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any], tuple[str, ...]]]:
+    """(path, mapping, the keys it must have) for each part of the report the contract names keys of.
+    A part of the wrong type (gpus not a list) is left to the model, which says so."""
+    found: list[tuple[tuple[str | int, ...], dict[str, Any], tuple[str, ...]]] = [((), data, _REQUIRED)]
+    for name, keys in _REQUIRED_IN.items():
+        if isinstance(data.get(name), dict):  # nvidia_driver and python may be null
+            found.append(((name,), data[name], keys))
+    for name, keys in _REQUIRED_EACH.items():
+        if isinstance(data.get(name), list):
+            found += [((name, i), item, keys) for i, item in enumerate(data[name]) if isinstance(item, dict)]
+    return found
+
+
+def _missing_keys(located: Any, said: set[str | None]) -> list[InputError]:
+    """An InputError for each key of the contract the file lacks, at the line of the object that lacks it;
+    `said`: the keys already named (the model's own "this key is required")."""
+    from installer.yamlfile import dotted
+
+    missing = [path + (key,) for path, section, keys in _sections(located.data) for key in keys
+               if key not in section and dotted(path + (key,)) not in said]
+    message = _("this key is missing: every hardware report has it (null where unknown)")
+    hint = _("record the machine again with `torch-setup detect --json > {file}`", file=located.file)
+    # the one hint, on the first: the same line under each missing key buried the keys
+    return [located.error(path, message, hint if i == 0 else None) for i, path in enumerate(missing)]
+
+
+def _one_error(errors: list[InputError]) -> InputError:
+    """The first error, with the others (at most MOST_PROBLEMS_SHOWN in all) in its `also`."""
+    from installer.yamlfile import MOST_PROBLEMS_SHOWN
+
+    first, *others = errors[:MOST_PROBLEMS_SHOWN]
+    first.also = tuple(others)
+    left = len(errors) - MOST_PROBLEMS_SHOWN
+    if left > 0:
+        first.message += " " + (_("(and {n} more problem)", n=left) if left == 1
+                                else _("(and {n} more problems)", n=left))
+    return first
+
+
 def load_report(path: str | Path) -> HardwareReport:
     """Load a saved report (`--hardware F`); a bad file is an InputError naming the file, line and key."""
-    from installer.yamlfile import load_yaml, pydantic_error
+    from installer.yamlfile import MOST_PROBLEMS_SHOWN, load_yaml, pydantic_error
 
     located = load_yaml(path)  # JSON is YAML: one loader gives line numbers for both
     check_schema(located)
+    errors: list[InputError] = []
     try:
-        return HardwareReport.model_validate(located.data)
+        report = HardwareReport.model_validate(located.data)
     except ValidationError as exc:
         error = pydantic_error(located, exc, model=HardwareReport)
         if error.hint is None:
             error.hint = _("compare it with the output of `torch-setup detect --json`, which it should be")
-        raise error from None
+        errors = [error, *error.also]
+        error.also = ()
+    if len(errors) < MOST_PROBLEMS_SHOWN:  # a full list already ends in its own "(and n more problems)"
+        errors += _missing_keys(located, {e.key for e in errors})
+    if errors:
+        raise _one_error(errors)
+    return report
 
 
 def report_from_dict(data: dict[str, Any], source: str = "<report>") -> HardwareReport:

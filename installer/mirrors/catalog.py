@@ -7,6 +7,7 @@ Every URL in it is a candidate to be probed, never trusted as a constant: mirror
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,7 @@ from pydantic import (
 )
 
 from installer.errors import InputError
-from installer.i18n import _
+from installer.i18n import _, current_language
 from installer.mirrors.urls import url_problem
 from installer.yamlfile import Located
 
@@ -50,6 +51,17 @@ class KindInfo(_Strict):
     default_cuda_variant: str | None = None  # pytorch: the variant probed when a GPU is present
 
 
+# a Han character: what makes a name Chinese rather than the English one copied over
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def shown_name(name: str, name_zh: str | None, lang: str | None = None) -> str:
+    """The name a person reads: the Chinese one when the messages are in Chinese and there is one.
+    Many people in China know a mirror by its institution's Chinese name (北京外国语大学), not by the
+    English abbreviation (BFSU)."""
+    return name_zh if name_zh and (lang or current_language()) == "zh" else name
+
+
 class Mirror(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     kind: Kind
@@ -58,6 +70,10 @@ class Mirror(_Strict):
     region: Region
     upstream: bool = False
     source: str = Field(min_length=3)
+    # the name in Simplified Chinese (the institution's own), and where that name was read: a row's
+    # `source` is about its URL, not about what the institution calls itself
+    name_zh: str | None = None
+    name_zh_source: str | None = Field(default=None, min_length=3, validate_default=True)
     notes: str = ""
     # pytorch wheel indexes: how the per-variant folder is laid out and which variants it is known to carry
     layout: Literal["pep503", "flat"] | None = None
@@ -79,6 +95,26 @@ class Mirror(_Strict):
             raise ValueError(problem)
         return v.rstrip("/")
 
+    @field_validator("name_zh")
+    @classmethod
+    def _name_zh(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if v != v.strip() or "\n" in v or not _HAN.search(v):
+            raise ValueError(_("`name_zh` is the mirror's name in Chinese: one line, with Chinese characters "
+                               "in it"))
+        return v
+
+    @field_validator("name_zh_source")
+    @classmethod
+    def _name_zh_source(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if "name_zh" not in info.data:  # name_zh itself was refused: that is the error to show
+            return v
+        if (info.data["name_zh"] is None) != (v is None):
+            raise ValueError(_("`name_zh` and `name_zh_source` go together: the Chinese name, and where it was "
+                               "read (the institution's own site)"))
+        return v
+
     @model_validator(mode="after")
     def _per_kind(self) -> Mirror:
         if self.kind == "pytorch" and self.layout is None:
@@ -90,6 +126,9 @@ class Mirror(_Strict):
         if self.kind == "conda" and self.condarc is None:
             raise ValueError(_("a conda mirror needs `condarc: anaconda | conda-forge | upstream`"))
         return self
+
+    def shown_name(self, lang: str | None = None) -> str:
+        return shown_name(self.name, self.name_zh, lang)
 
     def variant_url(self, variant: str) -> str:
         """The per-variant index (pep503) or find-links page (flat) of a pytorch wheel index."""

@@ -100,7 +100,7 @@ def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
                            variant=variant, have=", ".join(entry.variants)), key="mirror.pytorch",
                          hint=_("pick another mirror, or auto"))
     layout: Layout = "flat" if entry.layout == "flat" else "pep503"
-    return IndexPick(entry.variant_url(variant), _("{name}, chosen by hand", name=entry.name), layout=layout,
+    return IndexPick(entry.variant_url(variant), _("{name}, chosen by hand", name=entry.shown_name()), layout=layout,
                      mirror_id=entry.id)
 
 
@@ -119,7 +119,7 @@ def _auto(catalog: Catalog, variant: str, wanted: str | None, region: str | None
         speed = f", {best.throughput_mbps:.1f} MB/s" if best.throughput_mbps is not None else ""
         layout: Layout = "flat" if best.layout == "flat" else "pep503"
         return IndexPick(best.url, _("{name}: the best of {n} probed indexes that lists {what} "
-                                     "({ms:.0f} ms{speed})", name=best.name, n=len(report.results), what=what,
+                                     "({ms:.0f} ms{speed})", name=best.shown_name, n=len(report.results), what=what,
                                      ms=best.latency_ms or 0.0, speed=speed), layout=layout, mirror_id=best.id)
     details = failures_in_brief(report.results)
     return IndexPick(None, _("no PyTorch wheel index that lists {what} answered within {s:.1f} s ({details}); "
@@ -149,7 +149,7 @@ def pick_pypi_index(*, preference: str = "auto", region: str | None = None, time
             known = ", ".join(m.id for m in catalog.mirrors if m.kind == "pypi")
             raise InputError(_("unknown PyPI mirror {id!r}", id=pref), key="mirror.pypi",
                              hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
-        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.name), mirror_id=entry.id)
+        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.shown_name()), mirror_id=entry.id)
     existing = configured_index or (current_pip_index() if read_machine else None)
     if existing:
         return IndexPick(None, _("pip is already configured to use {url}: kept", url=existing))
@@ -163,7 +163,7 @@ def pick_pypi_index(*, preference: str = "auto", region: str | None = None, time
                                  s=timeout))
     if best.upstream:
         return IndexPick(None, _("PyPI itself is the best here: no mirror needed"), mirror_id=best.id)
-    return IndexPick(best.url, _("{name}: the best of {n} probed PyPI indexes ({ms:.0f} ms)", name=best.name,
+    return IndexPick(best.url, _("{name}: the best of {n} probed PyPI indexes ({ms:.0f} ms)", name=best.shown_name,
                                  n=len(report.results), ms=best.latency_ms or 0.0), mirror_id=best.id)
 
 
@@ -192,7 +192,7 @@ def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = Non
             known = ", ".join(m.id for m in catalog.mirrors if m.kind == kind)
             raise InputError(_("unknown {kind} mirror {id!r}", kind=kind, id=pref), key=key,
                              hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
-        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.name), mirror_id=entry.id,
+        return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.shown_name()), mirror_id=entry.id,
                          condarc=entry.condarc)
     if kind == "conda":
         from installer.mirrors.existing import current_config
@@ -212,6 +212,6 @@ def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = Non
         return IndexPick(None, _("no {kind} mirror answered within {s:.1f} s ({details}); the tool's own "
                                  "configuration decides", kind=kind, s=timeout, details=details))
     entry = catalog.get(best.id)
-    return IndexPick(best.url, _("{name}: the best of {n} probed ({ms:.0f} ms)", name=best.name,
+    return IndexPick(best.url, _("{name}: the best of {n} probed ({ms:.0f} ms)", name=best.shown_name,
                                  n=len(report.results), ms=best.latency_ms or 0.0), mirror_id=best.id,
                      condarc=entry.condarc if entry else None)

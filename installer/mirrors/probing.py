@@ -25,7 +25,7 @@ from packaging.version import Version
 
 from installer.i18n import _
 from installer.mirrors import dns, pages
-from installer.mirrors.catalog import KINDS, Catalog, Mirror, load_catalog
+from installer.mirrors.catalog import KINDS, Catalog, Mirror, load_catalog, shown_name
 from installer.mirrors.reasons import ProbeFailed, explain, portal_reason, status_reason
 from installer.mirrors.targets import ProbeContext, Target, target_for
 from installer.mirrors.urls import url_problem
@@ -50,6 +50,7 @@ class MirrorResult:
     region: str
     upstream: bool = False
     source: str = ""
+    name_zh: str | None = None  # not in to_dict: `mirrors --json` keeps its contract, ids name mirrors there
     ok: bool = False
     reason: str | None = None
     latency_ms: float | None = None
@@ -69,6 +70,11 @@ class MirrorResult:
     _newest_key: Any = None
     _sample_magic: bytes = b""
     _order: int = 0
+
+    @property
+    def shown_name(self) -> str:
+        """The name a person reads, in the language of the messages."""
+        return shown_name(self.name, self.name_zh)
 
     @property
     def final_host(self) -> str | None:
@@ -421,7 +427,8 @@ def candidates(catalog: Catalog, *, kinds: Iterable[str] | None = None, region: 
 
 def _result_for(m: Mirror, target: Target | None, order: int) -> MirrorResult:
     return MirrorResult(id=m.id, kind=m.kind, name=m.name, url=target.config_url if target else m.url,
-                        region=m.region, upstream=m.upstream, source=m.source, layout=m.layout, _order=order)
+                        region=m.region, upstream=m.upstream, source=m.source, name_zh=m.name_zh, layout=m.layout,
+                        _order=order)
 
 
 def _judge_freshness(results: list[MirrorResult], ctx: ProbeContext) -> None:

@@ -3,7 +3,7 @@ its reason."""
 
 from __future__ import annotations
 
-from installer.i18n import _
+from installer.i18n import _, current_language
 from installer.i18n.linebreak import cells, pad
 from installer.mirrors.catalog import KINDS
 from installer.mirrors.probing import MirrorResult, ProbeReport
@@ -25,6 +25,13 @@ def _fresh(r: MirrorResult) -> str:
     return {True: _("yes"), False: _("no"), None: "-"}[r.fresh]
 
 
+def _with_names() -> bool:
+    # The ids are English abbreviations, which is how an English reader knows these mirrors; a Chinese
+    # reader knows many by the institution's Chinese name (北京外国语大学, not bfsu): in Chinese the
+    # table names them too. The id stays first: it is what an answers file or --kind takes.
+    return current_language() == "zh"
+
+
 def _row(rank: str, r: MirrorResult) -> list[str]:
     mark = "*" if r.current else ""
     latency = f"{r.latency_ms:.0f} ms" if r.latency_ms is not None else "-"
@@ -32,11 +39,13 @@ def _row(rank: str, r: MirrorResult) -> list[str]:
     note = redact_text(r.reason or "; ".join(r.warnings) or "")  # a reason may quote the URL asked
     if r.ok and r.layout == "flat":
         note = (_("flat index: use as --find-links") + ("; " + note if note else ""))
-    return [rank, r.id + mark, latency, speed, r.final_host or "-", _fresh(r) if r.ok else "-", note]
+    name = [r.shown_name] if _with_names() else []
+    return [rank, r.id + mark, *name, latency, speed, r.final_host or "-", _fresh(r) if r.ok else "-", note]
 
 
 def render_table(report: ProbeReport) -> str:
-    headers = [_("#"), _("mirror"), _("latency"), _("MB/s"), _("final host"), _("fresh"), _("note")]
+    name = [_("name")] if _with_names() else []
+    headers = [_("#"), _("mirror"), *name, _("latency"), _("MB/s"), _("final host"), _("fresh"), _("note")]
     out: list[str] = []
     titles = _titles()
     for kind in KINDS:

@@ -7,7 +7,7 @@ given). It knows the usual causes, root causes first:
 - torch missing or not importing (a library from LD_LIBRARY_PATH is the usual culprit);
 - no NVIDIA driver loaded: nouveau holding the GPU, a module refused by Secure Boot, or none installed;
 - GPUs hidden by CUDA_VISIBLE_DEVICES;
-- a CPU-only wheel on a machine with an NVIDIA GPU;
+- a CPU-only wheel on a machine with an NVIDIA GPU, or with an AMD GPU that a ROCm build runs on;
 - a driver older than the build's CUDA needs;
 - a build without kernels for the GPU's architecture;
 - CUDA libraries from LD_LIBRARY_PATH or a system CUDA shadowing the wheel's own.
@@ -131,6 +131,7 @@ def _gpus_for_arch(report: HardwareReport, verify: dict[str, Any]) -> list[tuple
 class _Advice:
     as_is: Any | None  # the best compat Choice that works with the machine as it is
     with_driver: Any | None  # the best Choice that needs a driver upgrade first
+    rocm: Any | None = None  # the best ROCm Choice, whatever it needs first: the AMD GPU has a build
 
 
 def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
@@ -142,7 +143,8 @@ def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
     gpu_choices = [c for c in rec.choices if c.variant not in ("cpu",)]
     as_is = next((c for c in gpu_choices if not c.actions), None)
     with_driver = next((c for c in gpu_choices if c.action("install-driver")), None)
-    return _Advice(as_is, with_driver)
+    rocm = next((c for c in gpu_choices if c.variant.startswith("rocm")), None)
+    return _Advice(as_is, with_driver, rocm)
 
 
 def _pip_line(python: str, choice: Any) -> str:
@@ -302,6 +304,21 @@ def _shadowing(verify: dict[str, Any], env: EnvFacts) -> Finding | None:
         tuple(outside))
 
 
+def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any, python: str) -> Finding:
+    """The NVIDIA cpu-wheel finding's AMD twin: the fix is the ROCm build the compat data picks for the GPU."""
+    gpus = listed(g.name or "?" for g in report.gpus if g.vendor == "amd")
+    fix = _install_fix(python, _Advice(rocm if rocm.works_as_is else None, None))
+    return Finding(
+        "cpu-wheel", "error", _("a CPU-only build of torch on a machine with an AMD GPU"),
+        _("torch {version} is the CPU-only build: it has no ROCm at all, so it cannot use {gpus} and "
+          "torch.cuda.is_available() is False; PyTorch's ROCm builds do run on it ({why})",
+          version=verify.get("torch_version"), gpus=gpus,
+          why=rocm.reasons[0] if rocm.reasons else rocm.variant),
+        _("{install}; ROCm wheels also need the amdgpu kernel driver and access to /dev/kfd and /dev/dri (your "
+          "user in the render and video groups)", install=fix),
+        (f"torch {verify.get('torch_version')}", f"GPU: {gpus}", *rocm.reasons))
+
+
 def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None) -> list[Finding]:
     """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding."""
     env = env or EnvFacts.from_verify(verify)
@@ -342,6 +359,8 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
               "False on {gpus} whatever the driver does", version=verify.get("torch_version"), gpus=gpus),
             _install_fix(python, advice),
             (f"torch {verify.get('torch_version')}", f"GPU: {gpus}")))
+    elif advice.rocm is not None and not gpu_build and variant in ("cpu", ""):
+        findings.append(_cpu_wheel_on_amd(report, verify, advice.rocm, python))
 
     if (gpu_build and nvidia and report.nvidia_driver is not None) or "too old" in _cuda_error(verify):
         too_old = _driver_too_old(report, verify, advice)
@@ -380,6 +399,11 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
             detail = (_("torch {version} uses 1 GPU; nothing wrong found", version=verify.get("torch_version"))
                       if n == 1 else
                       _("torch {version} uses {n} GPUs; nothing wrong found", version=verify.get("torch_version"), n=n))
+        elif others := listed(g.name or "?" for g in report.gpus if g.vendor in ("amd", "intel")):
+            # "no NVIDIA GPU" is true, but an AMD or Intel GPU owner reads it as "your GPU was not seen"
+            detail = _("torch {version} runs on the CPU; none of the PyTorch builds torch-setup knows would use "
+                       "{gpus} on this machine; nothing wrong found", version=verify.get("torch_version"),
+                       gpus=others)
         else:
             detail = _("torch {version} runs on the CPU and this machine has no NVIDIA GPU; nothing wrong found",
                        version=verify.get("torch_version"))

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +195,7 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
     """Run the verify probe in `python` and return its JSON verdict (`ok`, `checks`, devices...).
 
     Never raises for a broken target: a missing torch, a crash or a hang come back as a failed check
-    with a fix. A `python` that does not exist, or is not a Python 3 interpreter, is an InputError (exit 2).
+    with a fix. A hung probe is killed with everything it started (run_probe). A `python` that does not exist, or is not a Python 3 interpreter, is an InputError (exit 2).
     """
     exe = resolve_python(python)
     cmd = [exe, str(VERIFY_SCRIPT), "--json"]
@@ -205,17 +206,15 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
         timeout = max(timeout, compile_timeout + 60)
     started = time.monotonic()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_env(env),
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
-        return _probe_failure(exe, _("the verify probe did not finish within {s} s", s=int(timeout)),
-                              _("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors, "
-                                "then run `torch-setup doctor`"), stderr=stderr)
+        proc = run_probe(cmd, env=_env(env), limit=timeout)
     except OSError as exc:
         check_interpreter(exe, env)  # not a program this system can run: the user's mistake
         return _probe_failure(exe, _("could not start {python}: {error}", python=exe, error=exc),
                               _("check that {python} is a working Python interpreter", python=exe))
+    if proc.timed_out:
+        return _probe_failure(exe, _("the verify probe did not finish within {s} s", s=int(timeout)),
+                              _("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors, "
+                                "then run `torch-setup doctor`"), stderr=proc.stderr)
     result = _last_json(proc.stdout)
     if result is not None:
         # it answered, as Python 3.6 still does: a Python no torch release supports is the wrong --python
@@ -294,6 +293,17 @@ def run_bench(python: str | os.PathLike[str] | None, *, quick: bool = True, on_p
     return results.enrich(raw, sampler.state() if on_gpu else None)
 
 
+@dataclass(frozen=True)
+class ProbeRun:
+    """How a probe process ended: what it printed, and whether it was stopped before it was done."""
+
+    stdout: str
+    stderr: str
+    returncode: int | None
+    timed_out: bool = False
+    cancelled: bool = False
+
+
 def _kill_group(proc: subprocess.Popen[str]) -> None:
     """Kill the probe and whatever it started: a child left holding stdout would keep the read waiting."""
     try:
@@ -302,21 +312,14 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
         proc.kill()
 
 
-def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_progress: ProgressFn | None,
-                     timeout: float | None, env: dict[str, str] | None, cancel: threading.Event | None,
-                     device: str) -> dict[str, Any]:
-    exe = resolve_python(python)
-    cmd = [exe, str(BENCH_SCRIPT), "--device", device] + (["--quick"] if quick else [])
-    limit = timeout if timeout is not None else bench_timeout(quick)
-    hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch", python=exe)
-    try:
-        # a session of its own: on timeout or cancel the whole group goes, grandchildren included
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=_env(env), stdin=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        check_interpreter(exe, env)
-        raise BenchFailed(_("could not start {python}: {error}", python=exe, error=exc), hint=hint, python=exe,
-                          quick=quick, timed_out=False) from None
+def run_probe(cmd: list[str], *, env: dict[str, str], limit: float, cancel: threading.Event | None = None,
+              on_line: Callable[[str], None] | None = None) -> ProbeRun:
+    """Run a probe in a session of its own until it exits, `limit` seconds pass or `cancel` is set; each
+    line of its stdout goes to `on_line` as it comes. Stopped early, its whole process group is killed:
+    a torch's worker processes or a hung CUDA initialisation child go with the interpreter. OSError when
+    it cannot be started."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                            env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     assert proc.stderr is not None and proc.stdout is not None
     # both pipes are read in threads, so a chatty torch cannot fill one and stall the probe, and a probe
     # that stops talking cannot hold this thread past the deadline
@@ -330,15 +333,12 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
             lines.put(line)
         lines.put(None)
 
-    reader = threading.Thread(target=read_lines, daemon=True)
-    reader.start()
+    threading.Thread(target=read_lines, daemon=True).start()
     deadline = time.monotonic() + limit
     timed_out = False
-    result: dict[str, Any] | None = None
+    out: list[str] = []
     try:
-        while True:
-            if cancel is not None and cancel.is_set():
-                break
+        while cancel is None or not cancel.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
                 timed_out = True
@@ -353,26 +353,51 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
                 except subprocess.TimeoutExpired:
                     timed_out = True
                 break
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if event.get("type") == "result":
-                result = event
-            elif on_progress is not None:
-                on_progress(event)
+            out.append(line)
+            if on_line is not None:
+                on_line(line)
     finally:
         if proc.poll() is None or timed_out:
             _kill_group(proc)
         proc.wait()
     drain.join(timeout=5)
-    stderr = "".join(err_chunks)
-    if cancel is not None and cancel.is_set():
+    return ProbeRun(stdout="".join(out), stderr="".join(err_chunks), returncode=proc.returncode,
+                    timed_out=timed_out, cancelled=cancel is not None and cancel.is_set())
+
+
+def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_progress: ProgressFn | None,
+                     timeout: float | None, env: dict[str, str] | None, cancel: threading.Event | None,
+                     device: str) -> dict[str, Any]:
+    exe = resolve_python(python)
+    cmd = [exe, str(BENCH_SCRIPT), "--device", device] + (["--quick"] if quick else [])
+    limit = timeout if timeout is not None else bench_timeout(quick)
+    hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch", python=exe)
+    found: list[dict[str, Any]] = []
+
+    def on_line(line: str) -> None:
+        line = line.strip()
+        if not line.startswith("{"):
+            return
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return
+        if event.get("type") == "result":
+            found.append(event)
+        elif on_progress is not None:
+            on_progress(event)
+
+    try:
+        proc = run_probe(cmd, env=_env(env), limit=limit, cancel=cancel, on_line=on_line)
+    except OSError as exc:
+        check_interpreter(exe, env)
+        raise BenchFailed(_("could not start {python}: {error}", python=exe, error=exc), hint=hint, python=exe,
+                          quick=quick, timed_out=False) from None
+    stderr = proc.stderr
+    result = found[-1] if found else None
+    if proc.cancelled:
         raise KeyboardInterrupt
-    if timed_out:
+    if proc.timed_out:
         raise BenchFailed(_("the benchmark did not finish within {s} s", s=int(limit)),
                           hint=_("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors and "
                                  "run `torch-setup doctor`; a slow GPU may need more time (bench --timeout S)"),

@@ -163,8 +163,8 @@ class Engine:
         catalog = load_catalog(self.catalog)
         context = self.probe_context(catalog, recorded)
         where = resolve_region(region)
-        return [{"id": m.id, "kind": m.kind, "name": m.name, "url": m.url, "region": m.region,
-                 "upstream": m.upstream}
+        return [{"id": m.id, "kind": m.kind, "name": m.name, "name_zh": m.name_zh, "url": m.url,
+                 "region": m.region, "upstream": m.upstream}
                 for m in candidates(catalog, kinds=kinds, region=where)
                 if m.kind != "apt" or context.probes_apt_of(m.distro)]
 

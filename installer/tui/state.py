@@ -48,6 +48,8 @@ class WizardState:
     # path other than the one detection looked at (the wheels are picked for its Python version)
     target_reports: dict[str, HardwareReport] = field(default_factory=dict)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
+    # the catalog's mirrors the probe was given: the choice lists offer all of them, answered or not
+    mirror_candidates: list[dict[str, Any]] = field(default_factory=list)
     mirrors_probed: bool = False
     mirrors_region: str | None = None  # cn | global: the region the rows were probed for
     plan: Plan | None = None

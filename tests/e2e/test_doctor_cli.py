@@ -32,6 +32,19 @@ def test_cpu_wheel_on_a_gpu_machine(cli, torch_python):
     assert "fix: install torch 2.11.0 (cu128)" in r.stdout
 
 
+def test_cpu_wheel_on_an_amd_gpu_machine(cli, torch_python):
+    """A Radeon owner with the CPU wheel (or PyPI's default) was told "nothing to mend"."""
+    machine = str(FIX.parent / "machines" / "amd-rx7900xtx.json")
+    r = cli("doctor", "--python", str(torch_python), "--hardware", machine)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "a CPU-only build of torch on a machine with an AMD GPU" in r.stdout
+    assert "nothing to mend" not in r.stdout
+    assert "AMD Radeon RX 7900 XTX is gfx1100: rocm" in r.stdout
+    assert "fix: install torch " in r.stdout and "--index-url https://download.pytorch.org/whl/rocm" in r.stdout
+    out = json.loads(cli("doctor", "--python", str(torch_python), "--hardware", machine, "--json").stdout)
+    assert [f["id"] for f in out["findings"]] == ["cpu-wheel"] and out["ok"] is False
+
+
 def test_driver_older_than_the_build(cli):
     r = cli("doctor", "--python", sys.executable, "--hardware", _hw("rtx5090-570"), "--json",
             env=_standin("rtx5090-cu130-old-driver"))

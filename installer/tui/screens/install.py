@@ -17,6 +17,7 @@ from textual.widgets import Label, ProgressBar, RichLog, Static
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.units import size_text
 from installer.i18n import _
+from installer.i18n.linebreak import cells
 from installer.tui.screens.base import WizardScreen, error_text
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from installer.plan.model import Step
 
 ICONS = {"pending": "○", "running": "◐", "changed": "✓", "unchanged": "=", "failed": "✗", "skipped": "–"}
+STATES = tuple(ICONS)
 
 
 def time_left(done: int, total: int | None, rate: float | None) -> str:
@@ -56,9 +58,17 @@ class InstallScreen(WizardScreen):
         with Horizontal(id="overall"):
             yield Label(_("Steps") + " ", id="overall-label")
             yield ProgressBar(total=len(plan.steps) if plan else 1, show_eta=False, id="overall-bar")
+        # a state is a word or two, read at a glance: in a column of its own, as wide as the widest this
+        # run can show, so that it never breaks (Chinese may break between any two characters, and
+        # after a title of the wrong length "已跳过" did, as "已" and "跳过")
+        state_width = max(cells(self.state_label(s)) for s in STATES) + 1  # + its blank, the padding
         with Vertical(id="steps-list"):
             for i, step in enumerate(plan.steps if plan else (), 1):
-                yield Static(self.step_line(i, step, "pending"), id=f"run-step-{i}")
+                with Horizontal(classes="run-step"):
+                    yield Static(self.step_line(i, step, "pending"), id=f"run-step-{i}", classes="run-step-title")
+                    state = Static("", id=f"run-state-{i}", classes="run-step-state")
+                    state.styles.width = state_width
+                    yield state
         with Vertical(id="download"):
             yield Static("", id="download-label")
             yield ProgressBar(total=None, show_eta=False, id="download-bar")
@@ -68,10 +78,17 @@ class InstallScreen(WizardScreen):
     def step_line(self, i: int, step: Step, status: str) -> str:
         tag = " [b reverse] " + escape(_("root")) + " [/]" if step.root else ""
         icon = ICONS.get(status, "?")
+        return f"{icon} {i}. {escape(step.title)}{tag}"
+
+    def state_label(self, status: str) -> str:
+        if status == "pending":
+            return ""
         # a dry run runs no step: "skipped" would read as "its guard found it done"
-        said = _("not run (dry run)") if status == "skipped" and self.state.dry_run else _(status)
-        label = "" if status == "pending" else f" [dim]{escape(said)}[/dim]"
-        return f"{icon} {i}. {escape(step.title)}{tag}{label}"
+        return _("not run (dry run)") if status == "skipped" and self.state.dry_run else _(status)
+
+    def state_markup(self, status: str) -> str:
+        label = self.state_label(status)
+        return f"[dim]{escape(label)}[/dim]" if label else ""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -141,6 +158,7 @@ class InstallScreen(WizardScreen):
             return
         self.status[step_id] = status
         self.query_one(f"#run-step-{i}", Static).update(self.step_line(i, self.state.plan.steps[i - 1], status))
+        self.query_one(f"#run-state-{i}", Static).update(self.state_markup(status))
 
     def log_line(self, text: str) -> None:
         self.query_one("#log", RichLog).write(text)

@@ -115,6 +115,7 @@ class MirrorsScreen(WizardScreen):
         # a language switched since (the Welcome screen's l) can change what region auto stands for: the rows
         # probed for the other region are not this screen's
         if self.state.mirrors_probed and self.state.mirrors_region == self.resolved_region():
+            self.candidates = self.state.mirror_candidates
             self.fill(self.state.mirror_rows)
             self.query_one("#probe-status", Static).update(_("Probed earlier; press p to probe again."))
         else:
@@ -186,7 +187,7 @@ class MirrorsScreen(WizardScreen):
         for c in candidates:
             table.add_row(_(KIND_LABELS.get(c["kind"], c["kind"])), c["id"], "", "", _("probing…"),
                           key=f"{c['kind']}/{c['id']}")
-        self.candidates = candidates
+        self.candidates = self.state.mirror_candidates = candidates
         self.update_choices(candidates, [])
 
     def kind_done(self, generation: int, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -243,6 +244,10 @@ class MirrorsScreen(WizardScreen):
 
     def update_choices(self, candidates: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
         """Offer each candidate in its kind's list, with what the probe found, keeping the selection."""
+        # here, not at the top: the engine's worker has loaded the mirrors package by now, and the
+        # screen itself opens without it
+        from installer.mirrors.catalog import shown_name
+
         by_id = {r["id"]: r for r in rows}
         for kind in KINDS:
             select = self.query_one(f"#pick-{kind}", Select)
@@ -253,7 +258,9 @@ class MirrorsScreen(WizardScreen):
                     continue
                 row = by_id.get(c["id"])
                 status = row_summary(row) if row else _("probing…")
-                options.append((f"{c['name']} ({c['id']}) {status}", self.choice_value(c)))
+                # the engine gives both names; the one shown follows the language of the messages
+                name = shown_name(str(c["name"]), c.get("name_zh"))
+                options.append((f"{name} ({c['id']}) {status}", self.choice_value(c)))
             options.append((_("type a URL…"), URL))
             values = {v for _label, v in options}
             wanted = self.pending.get(kind)

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from installer.errors import TorchSetupError
 from installer.executor.allowlist import NotAllowed, check_step
 from installer.executor.events import OutputLine, Progress, StepStarted
-from installer.executor.journal import RunLock
+from installer.executor.runlock import RunLock, RunLocked
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
 
 from .conftest import PY, finished, py_step, run, statuses
@@ -224,9 +223,19 @@ def test_dry_run_runs_and_creates_nothing(tmp_path, state):
     assert not marker.exists() and not state.exists()
 
 
-def test_one_run_at_a_time(state):
-    with RunLock(state), pytest.raises(TorchSetupError, match="another torch-setup run"):
-        run(Plan(steps=(py_step("a", "pass"),)), state)
+def test_a_run_into_a_place_another_run_holds_is_refused_and_changes_nothing(tmp_path, state, monkeypatch):
+    monkeypatch.setenv("TORCH_SETUP_LOCK_DIR", str(tmp_path / "locks"))
+    target, other = tmp_path / "env", tmp_path / "other-env"
+    marker = tmp_path / "ran"
+    plan = Plan(steps=(py_step("a", _append(marker, "x"), writable=(str(target),)),))
+    with RunLock([str(target)], fallback_dir=state), pytest.raises(RunLocked) as refused:
+        run(plan, state)
+    assert refused.value.exit_code == 2
+    assert f"pid {os.getpid()}" in refused.value.message and str(target) in refused.value.message
+    assert not marker.exists() and not (state / "journal").exists()
+    # another place is not held: the same user's runs into different environments go ahead
+    with RunLock([str(other)], fallback_dir=state):
+        assert statuses(run(plan, state)) == {"a": "changed"}
 
 
 def test_reboot_step_stops_the_run_until_the_machine_rebooted(tmp_path, state):

@@ -42,6 +42,12 @@ def test_what_the_file_is_and_what_it_should_be(tmp_path, text, key, line, messa
 
 
 def test_a_real_report_still_loads(tmp_path):
+    # a recorded machine, renamed: a file with every key the contract requires passes the checks above
+    from pathlib import Path
+
+    recorded = Path(__file__).resolve().parents[2] / "fixtures" / "machines" / "t4-550.json"
+    data = json.loads(recorded.read_text())
+    data["gpus"][0]["name"] = "T4 (renamed)"
     f = tmp_path / "machine.json"
-    f.write_text(json.dumps({"schema": 1, "gpus": [{"index": 0, "vendor": "nvidia", "name": "T4"}]}))
-    assert load_report(f).gpus[0].name == "T4"
+    f.write_text(json.dumps(data))
+    assert load_report(f).gpus[0].name == "T4 (renamed)"

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import process_gone
 
 from installer.errors import InputError, StepFailed
 from installer.probes.host import BENCH_TIMEOUT_FULL, BENCH_TIMEOUT_QUICK, BenchFailed, run_bench
@@ -23,14 +24,6 @@ def _script(folder: Path, body: str) -> Path:
     path.write_text("#!/bin/sh\n" + body + "\n")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
-
-
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in ("Z", "X")  # killed, waiting for a parent that has not reaped it yet
 
 
 def test_without_torch_json_prints_one_document_with_the_error_and_exits_1(cli, xdg_home):
@@ -69,9 +62,9 @@ def test_a_hanging_interpreter_is_stopped_at_the_limit_with_its_children(cli, tm
     assert "the benchmark did not finish within 2 s" in r.stderr and "Traceback" not in r.stderr
     child = int(pid_file.read_text())
     deadline = time.monotonic() + 10
-    while not _gone(child) and time.monotonic() < deadline:
+    while not process_gone(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _gone(child), "the probe's child outlived the timeout"
+    assert process_gone(child), "the probe's child outlived the timeout"
 
 
 @pytest.mark.timeout(60)
