@@ -3,7 +3,9 @@
 answers -> detect -> pins -> PyTorch index -> plan -> run (journaled, resumable) -> verify.
 Without --yes, a person at a terminal sees the plan and confirms; with no terminal and no --yes the
 command refuses (exit 2) rather than guess. Exit 0 when every step and the verification pass, 1 when a
-step or a check fails, 130 when interrupted (run it again to go on from where it stopped).
+step or a check fails, 2 when refused before anything ran (bad answers, or another run installing into
+the same folder or running root steps now), 130 when interrupted (run it again to go on from where it
+stopped).
 """
 
 from __future__ import annotations

@@ -489,7 +489,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         variant = "mps"  # the one macOS arm64 wheel is the CPU build, with MPS for the GPU
     choices: list[Choice] = []
     rejected: list[Rejection] = []
-    python_refused: list[str] = []  # releases refused only because the Python is fixed
+    python_refused: dict[str, str] = {}  # releases refused only because the Python is fixed -> the Python they need
     if m.platform is not None:
         for rel in releases:
             for v in rel.variants.get(m.platform, []):
@@ -501,7 +501,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
                 need_python = out.choice.action("install-python") if out.choice and fixed_python else None
                 if need_python is not None:
                     rejected.append(Rejection(rel.torch, v, need_python.reason))
-                    python_refused.append(rel.torch)
+                    python_refused.setdefault(rel.torch, need_python.version or "?")
                 elif out.choice:
                     choices.append(out.choice)
                 elif out.rejection:
@@ -524,9 +524,11 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
     warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform)
     newer = [t for t in python_refused if horizon is None or Version(t) > horizon]
     if newer:
+        newest = max(newer, key=Version)
+        # the Python to name: the closest one the newest release takes, as its install-python action has it
         warnings.append(_("{n} newer builds need another Python than {python}, the one this install goes into "
-                          "(torch {newest} among them): to have one, install into a new environment made with a "
-                          "Python it supports", n=len(newer), python=m.python or "?", newest=max(newer, key=Version)))
+                          "(torch {newest} among them): install with Python {needed} to have it", n=len(newer),
+                          python=m.python or "?", newest=newest, needed=python_refused[newest]))
     facts = {
         "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_loaded": m.driver_loaded, "driver_cuda": m.driver_cuda,
         "wsl": m.wsl, "jetson": m.jetson,

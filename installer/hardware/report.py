@@ -352,11 +352,3 @@ def load_report(path: str | Path) -> HardwareReport:
     if errors:
         raise _one_error(errors)
     return report
-
-
-def report_from_dict(data: dict[str, Any], source: str = "<report>") -> HardwareReport:
-    try:
-        return HardwareReport.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(f"invalid hardware report: {exc.errors()[0]['msg']}", file=source,
-                         key=".".join(str(x) for x in exc.errors()[0]["loc"])) from None

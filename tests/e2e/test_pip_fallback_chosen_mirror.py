@@ -313,3 +313,29 @@ def test_uv_never_asks_the_index_its_own_configuration_names(tmp_path, xdg_home,
             "UV_CACHE_DIR": str(xdg_home / "uv-cache-2")}
     subprocess.run([*uv.argv, "--reinstall"], env=bare, capture_output=True, text=True, timeout=300)
     assert configured.seen, f"{configured_by} was not asked even without the plan's environment"
+
+
+def test_a_wheelhouse_build_downloads_from_the_chosen_mirror_alone(tmp_path, xdg_home, monkeypatch, indexes):
+    """`pip download` of a wheelhouse build (method: wheelhouse-build) merges pip's configuration just as
+    pip install does: with a mirror chosen, the configured index is never asked."""
+    from installer.plan.kinds.wheel import KIND as WHEEL
+    from installer.plan.kinds.wheel import WheelParams
+
+    chosen, configured = indexes
+    conf = tmp_path / "pip.conf"
+    conf.write_text(f"[global]\nextra-index-url = {configured.url}\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
+    answers = Answers.model_validate({"version": 1, "mirror": {"pypi": chosen.url}})
+    report = HardwareReport.model_validate({"mirror_config": {"pip": pip_config_here()}})
+    ctx = KindContext(answers=answers, report=report, pins=None, tools=BROKEN_UV,
+                      indexes=choose_indexes(answers, report, None),
+                      values={"target.python_version": f"{sys.version_info.major}.{sys.version_info.minor}"})
+    wh = tmp_path / "wheelhouse"
+    compiled = WHEEL.compile(WheelParams(action="build", wheelhouse=str(wh), python=sys.executable,
+                                         packages=("secretpkg==1.0",)), ctx)
+    step = Step(id="wheelhouse-build", title="build", kind="wheel", commands=compiled.commands,
+                guard=compiled.guard, writable=compiled.writable)
+    _run(Plan(steps=(step,)), xdg_home / "state")
+    assert [p.name for p in wh.glob("*.whl")] == ["secretpkg-1.0-py3-none-any.whl"]
+    assert any(p.startswith("/files/secretpkg-1.0") for p in chosen.seen)
+    assert configured.seen == []

@@ -154,3 +154,40 @@ async def test_the_wheels_on_disk_are_those_the_targets_python_can_take(make_wiz
         assert "On this disk: 2.7.1 -> press v" in text
     assert labels["2.7.1"] == "2.7.1 · wheel on this disk (cpu)"
     assert labels["2.8.0"] == "2.8.0"
+
+
+async def test_a_build_with_no_wheel_here_and_no_index_is_warned_of(make_wizard, tmp_path, monkeypatch):
+    """Every mirror of the catalog is dead and the wheel folder holds nothing the chosen Python can take:
+    the +cpu build is on no PyPI, so it has nowhere to come from. It was said only when some other
+    release was on this disk."""
+    _only_these_wheels(monkeypatch, tmp_path / "wheels")  # an empty folder
+    app = make_wizard(None, dry_run=True)  # this machine, detected live
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await _labels(pilot)
+        await settle(pilot, rounds=6)
+        chosen = app.screen.current_choice()
+        assert chosen["local"] == "+cpu"
+        text = _flat(screen_text(app))
+        assert (f"no torch cpu wheel for Python {chosen['python']} is in this machine's wheel folders: unless your "
+                f"pip configuration's indexes have torch {chosen['torch']}+cpu, its install will fail") in text
+        assert "Go back (b) to the Mirrors screen" in text
+
+
+async def test_a_recorded_machine_is_told_when_its_build_is_on_no_pypi(make_wizard):
+    """A recorded machine's wheel folders cannot be looked at from here; with no PyTorch index answering,
+    a build PyPI does not carry (+cpu) is still worth a word, and one PyPI carries is not."""
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await settle(pilot, rounds=4)
+        chosen = app.screen.current_choice()
+        assert chosen["local"] == "+cpu"
+        text = _flat(screen_text(app))
+        assert f"torch {chosen['torch']}+cpu is on no PyPI: unless the recorded machine reaches a PyTorch index" in text
+    app = make_wizard("nodriver-rtx3060", dry_run=True)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await settle(pilot, rounds=4)
+        assert app.screen.current_choice()["local"] == ""  # torch 2.15.0 cu132: the build PyPI itself carries
+        assert "is on no PyPI" not in _flat(screen_text(app))

@@ -181,6 +181,10 @@ class WheelKind(Kind):
         # as the pip kind: a list of sources with a password or token goes in pip's variables, not on
         # the command line, which any local user can read (`ps`)
         sources, env = ctx.indexes.pip_args()
+        if ctx.answers.mirror.pypi != "auto":  # as the pip kind's install: the chosen mirror alone
+            from installer.plan.kinds.pip import only_the_plans_sources
+
+            env = only_the_plans_sources(env)
         download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", wh, "--only-binary=:all:",
                     "--python-version", major_minor, "--implementation", "cp",
                     "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources, *params.packages)

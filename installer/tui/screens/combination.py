@@ -291,7 +291,7 @@ class CombinationScreen(WizardScreen):
         naming the versions of that build that are on this disk, or the ticked extras whose wheel is missing."""
         on_disk = self.state.torch_on_disk
         rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
-        if not choice or not on_disk or not rows or any(r.get("ok") for r in rows):
+        if not choice or not rows or any(r.get("ok") for r in rows):
             return []
         if self.pressed_id("#method", "method-pip") != "method-pip":
             return []  # conda's packages come from conda channels, a wheelhouse is its own source
@@ -300,7 +300,18 @@ class CombinationScreen(WizardScreen):
         if version in have:
             return self.engine.missing_extras(choice, self.ticked_extras(), self.state.wheels_on_disk)
         if not have:
-            return []
+            if not choice.get("local"):  # the build PyPI itself carries: the PyPI mirror has it
+                return []
+            if not self.state.report_detected:  # a recorded machine: its wheel folders are not on this disk
+                return [_("no PyTorch index answered from here (Mirrors screen), and torch {version}{local} is on "
+                          "no PyPI: unless the recorded machine reaches a PyTorch index or has the wheel in its "
+                          "own wheel folders, its install will fail there", version=version,
+                          local=choice["local"])]
+            return [_("no PyTorch index answered (Mirrors screen), and no torch {variant} wheel for Python {python} "
+                      "is in this machine's wheel folders: unless your pip configuration's indexes have torch "
+                      "{version}{local}, its install will fail. Go back (b) to the Mirrors screen and choose a "
+                      "PyTorch index, or type one's URL", variant=variant, python=choice.get("python") or "?",
+                      version=version, local=choice["local"])]
         return [_("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
                   "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
                   "On this disk: {have} -> press v and choose one", version=version, variant=variant,
