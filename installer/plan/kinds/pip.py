@@ -4,10 +4,9 @@ uv is the engine (fast, and always there: it ships with torch-setup); pip is the
 step's second command when uv is absent or fails. Both get the same package sources, as explicit flags
 (uv reads no pip.conf), or as their variables for a list with a password or token in it
 (installer.plan.indexes). With a PyPI mirror chosen in the answers (anything but `auto`), pip and uv are
-kept from adding the machine's pip or uv configuration to them (only_the_plans_sources and its uv
-twin). The step is idempotent by its guard: an environment whose interpreter runs is not created again,
-and exact pins already installed (read from package metadata, torch is never imported) are not
-installed again.
+kept from adding the machine's pip or uv configuration to them (only_the_plans_sources). The step is
+idempotent by its guard: an environment whose interpreter runs is not created again, and exact pins
+already installed (read from package metadata, torch is never imported) are not installed again.
 
     kind: pip
     with: {venv: ${target.path}, python: ${target.base_python}}       # create the environment
@@ -105,35 +104,28 @@ UV_SYSTEM_CERTS = (("UV_NATIVE_TLS", "1"), ("UV_SYSTEM_CERTS", "1"))
 
 
 # pip adds what its configuration names (pip.conf, and these variables, which the executor passes on) to
-# the sources its flags name: with a mirror chosen in the answers, that would ask the machine's own
-# indexes too, which uv (reading no pip.conf) never does
+# the sources its flags name. uv reads no pip.conf, but it does read its own configuration (uv.toml,
+# [tool.uv]) and its variables, and adds them the same way (uv 0.13: UV_EXTRA_INDEX_URL, UV_INDEX and
+# UV_DEFAULT_INDEX were each asked beside --index-url). With a mirror chosen in the answers, either would
+# ask the machine's own indexes too.
 PIP_SOURCE_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS")
-
-
-def only_the_plans_sources(env: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """The environment of a pip command that must take packages from the plan's sources alone (its flags,
-    and `env`, where a list with credentials goes). PIP_CONFIG_FILE=os.devnull: pip (1.5.3 and later)
-    loads no configuration file at all (global, user, the venv's). A source variable set empty replaces
-    the one in the user's environment, and pip ignores empty values. Not `--isolated`: it would ignore
-    the variables that carry the plan's own credentials, and it still loads /etc/pip.conf. The plan's
-    --trusted-host flags and the variables it sets itself are untouched."""
-    mine = {name for name, _value in env}
-    blank = tuple((name, "") for name in PIP_SOURCE_VARIABLES if name not in mine)
-    return (("PIP_CONFIG_FILE", os.devnull), *blank, *env)
-
-
-# uv reads no pip.conf, but it does read its own configuration (uv.toml, [tool.uv]) and these variables,
-# which it adds to the sources its flags name (uv 0.13: UV_EXTRA_INDEX_URL, UV_INDEX and UV_DEFAULT_INDEX
-# were each asked beside --index-url); UV_INDEX_URL and UV_FIND_LINKS go for good measure
 UV_SOURCE_VARIABLES = ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX", "UV_FIND_LINKS")
+# what keeps each from reading a configuration file: PIP_CONFIG_FILE=os.devnull (pip 1.5.3 and later loads
+# no file at all: global, user, the venv's); UV_NO_CONFIG=1. Not pip's `--isolated`: it would ignore the
+# variables that carry the plan's own credentials, and it still loads /etc/pip.conf.
+NO_CONFIG = {"pip": ("PIP_CONFIG_FILE", os.devnull), "uv": ("UV_NO_CONFIG", "1")}
+SOURCE_VARIABLES = {"pip": PIP_SOURCE_VARIABLES, "uv": UV_SOURCE_VARIABLES}
 
 
-def only_the_plans_sources_uv(env: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """The uv counterpart of only_the_plans_sources: UV_NO_CONFIG=1 (no uv.toml is read), and each source
-    variable the plan does not set itself set empty, which uv takes as not set."""
+def only_the_plans_sources(env: tuple[tuple[str, str], ...], tool: Literal["pip", "uv"] = "pip"
+                           ) -> tuple[tuple[str, str], ...]:
+    """The environment of a pip or uv command that must take packages from the plan's sources alone (its
+    flags, and `env`, where a list with credentials goes): no configuration file read, and each source
+    variable the plan does not set itself set empty, which replaces the user's and which both tools take
+    as not set. The plan's --trusted-host flags and the variables it sets itself are untouched."""
     mine = {name for name, _value in env}
-    blank = tuple((name, "") for name in UV_SOURCE_VARIABLES if name not in mine)
-    return (("UV_NO_CONFIG", "1"), *blank, *env)
+    blank = tuple((name, "") for name in SOURCE_VARIABLES[tool] if name not in mine)
+    return (NO_CONFIG[tool], *blank, *env)
 
 
 def venv_python(venv: str) -> str:
@@ -191,7 +183,7 @@ class PipKind(Kind):
         if uv:
             flags, env = ctx.indexes.uv_args()  # a list of sources with credentials: in env, out of `ps`
             if ctx.answers.mirror.pypi != "auto":  # as for pip: the chosen mirror, not the user's uv settings
-                env = only_the_plans_sources_uv(env)
+                env = only_the_plans_sources(env, "uv")
             uv_argv = (uv, "pip", "install", "--python", py, *allow, *flags, *packages)
             cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd)
         else:
