@@ -459,6 +459,42 @@ def foreign_entries(folder: str) -> list[str]:
     return sorted(n for n in names if n not in ENV_ENTRIES)
 
 
+# file systems the kernel makes up, where no folder can be made although os.access says root may write
+KERNEL_FOLDERS = ("/proc", "/sys")
+
+
+def _read_only(folder: str) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _owned_by_me(folder: str) -> bool:
+    try:
+        return os.stat(folder).st_uid == os.geteuid()
+    except OSError:
+        return False
+
+
+def _cannot_be_made(full: str, folder: str) -> tuple[str, str] | None:
+    """Why `full` cannot be made in `folder`, which its owner may write: a kernel file system, a read-only
+    one. Found in use: as root, /proc/x passed every other check and failed the install's first step."""
+    hint = _("choose a folder of your own, such as ~/torch-env")
+    try:
+        device = os.stat(folder).st_dev
+        for kernel in KERNEL_FOLDERS:
+            if os.path.isdir(kernel) and os.stat(kernel).st_dev == device:
+                return _("{path} cannot be made: {kernel} is filled by the kernel itself, and no folder "
+                         "can be made in it", path=full, kernel=kernel), hint
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return _("{path} cannot be made: {folder} is on a read-only file system", path=full,
+                     folder=folder), hint
+    except OSError:  # the step that makes it says why
+        return None
+    return None
+
+
 def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
                    env: Literal["venv", "conda"] | None = None) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home; $NAME: the environment's) cannot be a folder torch-setup
@@ -490,11 +526,16 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
                     _("choose a new or empty folder, such as {suggestion}",
                       suggestion=posixpath.join(full, ".venv-torch" if env == "venv" else "torch-env")))
         folder = nearest_folder(full) if writes else None
-        if folder is None or os.access(folder, os.W_OK | os.X_OK):
+        if folder is None:
             return None
+        if os.access(folder, os.W_OK | os.X_OK) or _read_only(folder):
+            return _cannot_be_made(full, folder)
         # found at run time, the first step failed with "Permission denied" (a lab's shared folder)
         message = (_("{path} is not writable by you", path=full) if folder == full else
                    _("{folder} is not writable by you, so {path} cannot be made there", folder=folder, path=full))
+        if _owned_by_me(folder):  # found in use: "ask the owner" was said to the owner
+            return message, _("it is yours but not writable: `chmod u+w {folder}`, or choose another folder",
+                              folder=folder)
         return message, _("choose a folder of your own (such as ~/torch-env), or ask the owner of {folder} to "
                           "let you write there", folder=folder)
     if os.path.islink(probe) and not os.path.exists(probe):

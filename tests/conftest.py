@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,23 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, input=input,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_lock_dir():
+    """Run locks of this test session in a folder of its own (1777, as /run/lock is, so tests that run
+    torch-setup as another user still meet root's runs there): two test sessions on one machine, or a
+    test session beside a real torch-setup run, never refuse each other's root steps."""
+    folder = tempfile.mkdtemp(prefix="torch-setup-test-locks-")
+    os.chmod(folder, 0o1777)
+    before = os.environ.get("TORCH_SETUP_LOCK_DIR")
+    os.environ["TORCH_SETUP_LOCK_DIR"] = folder
+    yield Path(folder)
+    if before is None:
+        os.environ.pop("TORCH_SETUP_LOCK_DIR", None)
+    else:
+        os.environ["TORCH_SETUP_LOCK_DIR"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -54,17 +54,23 @@ def run(args: argparse.Namespace) -> int:
     from installer.plan.ahead import plan_from_files
 
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    # planning only reads (as `plan` does): a mistake in the answers is said first, so that adding
+    # --yes is not followed by a second refusal
+    answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
+                                             installs_here=True)
     if not args.yes and not interactive:
-        # said before anything runs (detection included): there is no one to confirm the plan
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
                                 f=args.answers))
-    answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
-                                             installs_here=True)
     if not args.yes:
         if not _confirm(plan):
             print(_("nothing was changed"))
             return 1
+    elif not args.quiet:
+        # unattended, the plan's notes are what its log keeps of why (found in use: a mirror chosen by
+        # hand that `plan` said did not answer, and `install` said nothing before minutes of retries)
+        for note in plan.notes:
+            print(_("note: {note}", note=note))
 
     cancel = threading.Event()
 

@@ -8,7 +8,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Action:
-    """Something the machine needs before a choice works: `install-driver` (branch) or `install-python` (version)."""
+    """Something the machine needs before a choice works: `install-driver` (branch) or `install-python` (version).
+
+    An `install-driver` with a `version` is an update within the branch the machine already runs: the
+    driver must be at least that version (580.65.05 to 580.65.06 or newer), no other branch is needed.
+    """
 
     kind: str
     reason: str

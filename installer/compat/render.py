@@ -50,8 +50,12 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str
         out.append(_("{head}: {build}", head=head, build=_title(c)))
         if c.actions:
             for a in c.actions:
-                what = (_("install NVIDIA driver branch R{b}", b=a.branch) if a.kind == "install-driver"
-                        else _("create the environment with Python {v}", v=a.version))
+                if a.kind == "install-driver" and a.version:  # on the branch already, below the version needed
+                    what = _("update the NVIDIA R{b} driver to {v} or newer", b=a.branch, v=a.version)
+                elif a.kind == "install-driver":
+                    what = _("install NVIDIA driver branch R{b}", b=a.branch)
+                else:
+                    what = _("create the environment with Python {v}", v=a.version)
                 if a.host == "windows":
                     what += _(" (on Windows)")
                 out.append("  " + _("needs: {what} ({why})", what=what, why=a.reason))

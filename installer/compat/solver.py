@@ -228,7 +228,7 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
                                  cuda=cuda_minor(build.cuda), need=need_text))
             else:
                 reasons.append(_("{drv} runs CUDA {cuda} wheels through minor-version compatibility "
-                                 "(they need {need}; cubins only)", drv=_driver_text(m),
+                                 "(they need {need}; precompiled GPU code only)", drv=_driver_text(m),
                                  cuda=cuda_minor(build.cuda), need=need_text))
         else:
             if needs_ptx:
@@ -255,9 +255,18 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
                                     why=why, branch=g.last_branch, arch=g.arch, gpu=g.name))
                 return reject(_("{why}; no known driver branch provides it", why=why))
             host = "windows" if m.wsl else None
-            actions.append(Action(kind="install-driver", branch=branch, host=host, reason=_("{why}; {have}", why=why, have=have)))
-            reasons.append(_("CUDA {cuda} build, after installing driver branch R{branch}",
-                             cuda=cuda_minor(build.cuda), branch=branch))
+            if not m.wsl and need.version and m.driver and m.driver.split(".")[0] == branch:
+                # already on the branch, only below the patch level it needs (580.65.05 for 580.65.06):
+                # an update within the branch, which `version` (the least one) tells apart from a new branch
+                actions.append(Action(kind="install-driver", branch=branch, version=need.version,
+                                      reason=_("{why}; {have}", why=why, have=have)))
+                reasons.append(_("CUDA {cuda} build, after updating the R{branch} driver to {version} or newer",
+                                 cuda=cuda_minor(build.cuda), branch=branch, version=need.version))
+            else:
+                actions.append(Action(kind="install-driver", branch=branch, host=host,
+                                      reason=_("{why}; {have}", why=why, have=have)))
+                reasons.append(_("CUDA {cuda} build, after installing driver branch R{branch}",
+                                 cuda=cuda_minor(build.cuda), branch=branch))
     elif fam == "rocm":
         build_r = data.rocm_build(variant, rel.torch)
         if build_r is None:
@@ -338,7 +347,31 @@ def hardware_traps(report: HardwareReport) -> list[str]:
     """What the machine itself means for PyTorch, said before any build is chosen (the wizard's Hardware
     screen, beside detection's advice): found in use, a Jetson was shown "No known traps", and the next
     screen then refused every CUDA build."""
-    return [jetson_warning()] if is_jetson(report) else []
+    if is_jetson(report):
+        return [jetson_warning()]
+    data = load()
+    m = read_machine(report, data)
+    released = data.released()
+    if m.platform is None or not released:
+        return []
+    newest = released[0]
+    # found in use: a K80 was shown "No known traps", and the next screen refused 44 builds; whatever
+    # the driver or the Python, the newest release's wheels carry no kernel that runs on such a GPU
+    for g in m.nvidia:
+        if g.cc is None:
+            continue
+        fits = []
+        for variant in newest.variants.get(m.platform, []):
+            build = data.cuda_build(variant, newest.torch) if family(variant) == "cuda" else None
+            kernels = build.kernels.get(m.platform) if build else None
+            if kernels is not None and kernel_for(g.cc, kernels) is not None:
+                fits.append(variant)
+        if not fits:
+            return [_("{gpu} (compute capability {cc}) is too old for the newest PyTorch ({torch}): none of its "
+                      "CUDA builds carries kernels for it, so only older releases use this GPU (the Combination "
+                      "screen and `torch-setup recommend` show which)", gpu=g.name, cc=g.cc_text,
+                      torch=newest.torch)]
+    return []
 
 
 def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> list[str]:
@@ -380,7 +413,7 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
     return out
 
 
-def _data_warnings(best: Choice | None, data: CompatData, platform: str | None) -> list[str]:
+def _data_warnings(best: Choice | None, data: CompatData, platform: str | None, platform_text: str) -> list[str]:
     if best is None or platform is None or family(best.variant) in ("cpu", "mps"):
         # every release has had a CPU build on every platform it has wheels for; the doubt is about GPU builds
         return []
@@ -395,7 +428,19 @@ def _data_warnings(best: Choice | None, data: CompatData, platform: str | None) 
     if not flagged:
         return []
     return [_("the data behind the first choice is not confirmed by a primary source ({fields}); "
-              "check it with `torch-setup verify` after installing", fields=", ".join(sorted(set(flagged))))]
+              "check it with `torch-setup verify` after installing",
+              fields=", ".join(dict.fromkeys(_unverified_in_words(f, platform_text) for f in sorted(flagged))))]
+
+
+def _unverified_in_words(field: str, platform: str) -> str:
+    """A data file's field name (variants.linux_x86_64) as what it says, for people who never read the file."""
+    if field.startswith("variants."):
+        return _("which builds it has for {platform}", platform=platform)
+    if field.startswith("kernels."):
+        return _("which GPUs its kernels cover")
+    if field.startswith("pypi_default"):
+        return _("which build PyPI serves")
+    return field
 
 
 # ----------------------------------------------------------------------------------------- entry points
@@ -521,7 +566,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
     if horizon is not None and torch in (None, "latest"):
         rejected = [r for r in rejected if Version(r.torch) >= horizon]
     rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
-    warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform)
+    warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform, m.platform_text)
     newer = [t for t in python_refused if horizon is None or Version(t) > horizon]
     if newer:
         newest = max(newer, key=Version)

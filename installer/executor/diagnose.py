@@ -105,10 +105,16 @@ def _explain(name: str, package: str | None) -> Diagnosis:
     if name == "sudo-password":
         return Diagnosis(_("sudo needs a password and there is no terminal to ask for it"),
                          _("run `sudo -v` in this terminal first, then run again"))
+    mirror = _("choose a reachable PyTorch mirror (the Mirrors screen, or mirror.pytorch in the answers file)")
+    if re.match(r"(?i)torch(==|$|\s)", what or ""):
+        # torch itself: leaving out an extra does not help; another version might be in the sources
+        return Diagnosis(_("{package} is not in the package sources this run uses", package=what),
+                         _("builds marked +cpu or +cuNNN are only on the PyTorch wheel index and its mirrors, "
+                           "not on PyPI: {mirror}, or choose a torch version those sources have (the "
+                           "Combination screen lists the builds found on this disk)", mirror=mirror))
     return Diagnosis(_("{package} is not in the package sources this run uses", package=what),
                      _("builds marked +cpu or +cuNNN are only on the PyTorch wheel index and its mirrors, "
-                       "not on PyPI: choose a reachable PyTorch mirror (the Mirrors screen, or mirror.pytorch "
-                       "in the answers file), or leave that package out of the extras"))
+                       "not on PyPI: {mirror}, or leave that package out of the extras", mirror=mirror))
 
 
 class Diagnoser:

@@ -208,6 +208,7 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
         client = httpx.Client(timeout=TIMEOUT, follow_redirects=True,
                               headers={"User-Agent": USER_AGENT})
     failures: list[str] = []
+    mismatched = False  # some URL gave a file that was not the one expected
     try:
         for url in download.urls:
             scheme = urlparse(url).scheme
@@ -235,13 +236,16 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
                 if resumed and attempt < ATTEMPTS_PER_URL:
                     continue  # the bad bytes may be an old .part's: one clean try from this URL
                 failures.append(f"{url}: {problem}")
+                mismatched = True
                 break
     finally:
         if own_client:
             client.close()
-    raise TorchSetupError(
-        _("could not download {name}:", name=dest.name) + "\n  " + "\n  ".join(failures),
-        hint=_("check the network or the mirror; a file that failed its checksum may have been "
-               "tampered with: it was deleted and nothing ran"),
-    )
+    # tampering is a thought only where a file came and did not match: a host that does not resolve is
+    # the network's doing (found in use: a DNS failure was explained as possible tampering)
+    hint = (_("check the network or the mirror; a file that failed its checksum may have been tampered with: "
+              "it was deleted and nothing ran") if mismatched else
+            _("check the network, the DNS server or the proxy, or choose a mirror you can reach; nothing ran"))
+    raise TorchSetupError(_("could not download {name}:", name=dest.name) + "\n  " + "\n  ".join(failures),
+                          hint=hint)
 

@@ -76,6 +76,7 @@ class _StepRun:
     interrupted: bool = False
     timed_out: bool = False
     detail: str = ""
+    fell_back: bool = False  # a command failed and its fallback ran (uv -> pip)
 
     def note(self, text: str) -> OutputLine:
         text = redact_text(text)  # the log and the screen are shared: no index password in them
@@ -92,8 +93,9 @@ def folder_error(path: str, exc: OSError) -> StepFailed:
         return StepFailed(_("cannot create the folder {path}: {file} is a file, not a folder",
                             path=path, file=in_the_way),
                           hint=_("move {file} aside, or choose another folder", file=in_the_way))
-    return StepFailed(_("cannot create {path}: {why}", path=path, why=exc.strerror or str(exc)),
-                      hint=_("choose a folder you can write to, or run the step as root"))
+    hint = (_("choose another folder: not even root can write there") if os.geteuid() == 0 else
+            _("choose a folder you can write to, or run the step as root"))
+    return StepFailed(_("cannot create {path}: {why}", path=path, why=exc.strerror or str(exc)), hint=hint)
 
 
 def _makedirs(path: str | Path) -> None:
@@ -193,6 +195,7 @@ def _run_command(cmd: Command, run: _StepRun, *, guard: bool = False,
             yield run.note(run.detail + "; " + _("trying {program} instead",
                                                  program=os.path.basename(current.fallback.argv[0])))
         current = current.fallback
+        run.fell_back = run.fell_back or current is not None
     yield False
 
 
@@ -327,6 +330,13 @@ def _execute(run: _StepRun) -> Iterator[Event | bool]:
         if not (yield from _relay(part)):
             yield False
             return
+    guard = run.step.guard
+    if run.fell_back and guard is not None and guard.unless and not _guard_holds(run):
+        # pip after a failed uv can call a package uv left half-made "already satisfied" (found in use:
+        # uv out of disk, then pip "succeeded", and torch did not import): the step's own check decides
+        run.detail = _("the fallback reported success, but the step's check finds its result incomplete")
+        yield False
+        return
     yield True
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -91,8 +92,9 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
               env_names: Iterable[str] = (), euid: int | None = None, sudo: str | None = None) -> None:
     """Make sure the root steps of a plan can run, before the first step of it runs.
 
-    Raises TorchSetupError when they cannot: no sudo, not allowed, (unattended) a password would be
-    needed, or sudo would not pass on the variables the steps declare (`env_names`: root_env_names).
+    Raises InputError (exit 2: refused before anything ran) when they cannot: no sudo, not allowed,
+    (unattended) a password would be needed, or sudo would not pass on the variables the steps declare
+    (`env_names`: root_env_names).
     `steps` names the root steps, for the message.
     """
     if not needs_root or is_root(euid):
@@ -100,7 +102,7 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
     exe = sudo or sudo_path()
     names = ", ".join(steps)
     if exe is None:
-        raise TorchSetupError(
+        raise InputError(
             _("these steps need root: {steps}; torch-setup is not running as root and sudo is not installed",
               steps=names or "?"),
             hint=_("run torch-setup as root, or install sudo"))
@@ -112,15 +114,20 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
 
 def _ask_once(exe: str, *, interactive: bool, names: str, why: str) -> None:
     if interactive:
-        # a person is at the terminal: sudo asks for the password once, then `sudo -n` works
+        # a person is at the terminal: sudo asks for the password once, then `sudo -n` works. Said first:
+        # a bare "[sudo] password" says neither what for nor that it is asked only once
+        print(_("these steps need root: {steps}; sudo asks for your password once, now", steps=names or "?"),
+              file=sys.stderr, flush=True)
         if subprocess.run([exe, "-v"]).returncode == 0:  # noqa: S603 - fixed argv, no shell
             return
-        raise TorchSetupError(_("sudo refused: these steps need root: {steps}", steps=names or "?"),
-                              hint=_("check that your user may use sudo, or run torch-setup as root"))
-    raise TorchSetupError(
+        raise InputError(_("sudo refused: these steps need root: {steps}", steps=names or "?"),
+                         hint=_("check that your user may use sudo (`sudo -l` lists what it may run); "
+                                "nothing was changed"))
+    # refused before anything ran, as a lock is: exit 2, not the exit 1 of a failed step
+    raise InputError(
         _("these steps need root and sudo would ask for a password, which an unattended install cannot "
           "type: {steps} ({why})", steps=names or "?", why=why or "sudo -n failed"),
-        hint=_("run `sudo -v` just before `torch-setup install`, run it as root, or allow this user "
+        hint=_("run `sudo -v` just before `torch-setup install` (in the same terminal), or allow this user "
                "NOPASSWD in sudoers; nothing was changed"))
 
 
@@ -132,7 +139,7 @@ def _check_env_passes(exe: str, env_names: tuple[str, ...], names: str) -> None:
     ok, why = _probe(exe, env_names)
     if ok:
         return
-    raise TorchSetupError(
+    raise InputError(
         _("sudo would run these steps as root but not pass on their settings ({variables}): {steps} ({why})",
           variables=", ".join(env_names), steps=names or "?", why=why or "sudo -n failed"),
         hint=_("allow it in sudoers with the SETENV tag (`USER ALL=(root) NOPASSWD:SETENV: ...`), or run "

@@ -2,11 +2,60 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from installer.i18n import _
 
 LOW_DISK_MIB = 10 * 1024  # a CUDA build of torch with its pip cache needs about this much
+
+# NVSwitch systems need NVIDIA Fabric Manager (NVIDIA Fabric Manager User Guide,
+# docs.nvidia.com/datacenter/tesla/fabric-manager-user-guide/): on DGX-2/HGX-2 (16 V100) and DGX/HGX A100,
+# H100, H200 and B200 8-GPU boards the GPUs reach each other through NVSwitches, and CUDA does not
+# initialise (cudaErrorSystemNotReady: torch.cuda.is_available() is False) until the nvidia-fabricmanager
+# service of exactly the driver's version runs; Blackwell HGX also needs the NVLink Subnet Manager (NVLSM).
+# 4-GPU HGX boards (A100/H100 4-GPU) join their GPUs directly by NVLink, with no NVSwitch, so a machine
+# counts as one from 8 GPUs of an SXM model on. The models by the name nvidia-smi gives (the H100 SXM5 is
+# "H100 80GB HBM3"; "H200 NVL" and "H100 NVL" are PCIe cards) or the PCI id: 1db8 V100 SXM3 32GB, 20b0/20b2
+# A100 SXM4 40/80GB, 2330 H100 SXM5 80GB, 2335 H200 SXM 141GB, 2901 B200.
+_NVSWITCH_NAMES = re.compile(r"V100-SXM3|A100-SXM4|H100 80GB HBM3|H100 SXM|\bH200\b(?! NVL)|\bB200\b|\bB300\b")
+_NVSWITCH_PCI = frozenset({"10de:1db8", "10de:20b0", "10de:20b2", "10de:2330", "10de:2335", "10de:2901"})
+NVSWITCH_MIN_GPUS = 8
+
+
+def _on_nvswitch_board(gpu: dict[str, Any]) -> bool:
+    return gpu.get("vendor") == "nvidia" and (bool(_NVSWITCH_NAMES.search(str(gpu.get("name") or "")))
+                                              or str(gpu.get("pci_id") or "").lower() in _NVSWITCH_PCI)
+
+
+def _blackwell(gpu: dict[str, Any]) -> bool:
+    cc = str(gpu.get("compute_capability") or "")
+    major = cc.split(".")[0]
+    return (major.isdigit() and int(major) >= 10) or bool(re.search(r"\bB[23]00\b", str(gpu.get("name") or "")))
+
+
+def fabric_manager_advice(gpus: list[dict[str, Any]], *, plan: bool = False) -> str | None:
+    """What an NVSwitch system needs from whoever installs or changes its driver (None: not one). `plan`:
+    said in a plan that installs or changes the driver; otherwise as advice about the machine."""
+    board = [g for g in gpus if _on_nvswitch_board(g)]
+    if len(board) < NVSWITCH_MIN_GPUS:
+        return None
+    names = dict.fromkeys(str(g.get("name") or "?") for g in board)
+    gpu = f"{len(board)}x {', '.join(names)}"
+    if plan:
+        text = _("{gpus}: an NVSwitch system. CUDA starts there only while NVIDIA Fabric Manager of exactly the "
+                 "driver's version runs (otherwise cudaErrorSystemNotReady, and torch.cuda.is_available() is "
+                 "False). This plan does not install it: after the driver step, install the Fabric Manager "
+                 "package of the same driver version from the same source and run `sudo systemctl enable --now "
+                 "nvidia-fabricmanager`", gpus=gpu)
+    else:
+        text = _("{gpus}: an NVSwitch system. CUDA starts there only while NVIDIA Fabric Manager of exactly the "
+                 "driver's version runs (otherwise cudaErrorSystemNotReady, and torch.cuda.is_available() is "
+                 "False): whenever the driver is installed or upgraded, install the Fabric Manager of the same "
+                 "version and run `sudo systemctl enable --now nvidia-fabricmanager`", gpus=gpu)
+    if any(_blackwell(g) for g in board):
+        text = _("{text}; Blackwell HGX also needs the NVLink Subnet Manager (NVLSM) running", text=text)
+    return text
 
 
 def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[str]:
@@ -36,6 +85,9 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
     if data.get("secure_boot") and nvidia and not wsl:
         out.append(_("Secure Boot is on: the driver's kernel module must be signed; "
                      "enrol the MOK key at the next boot when asked (or turn Secure Boot off in the firmware)"))
+    fabric = fabric_manager_advice(nvidia) if not (wsl or container) else None
+    if fabric:
+        out.append(fabric)
     if data.get("nouveau_loaded"):
         out.append(_("nouveau is loaded: the NVIDIA driver cannot load beside it; "
                      "the driver install blacklists nouveau, and a reboot is needed"))

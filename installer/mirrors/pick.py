@@ -122,8 +122,10 @@ def _auto(catalog: Catalog, variant: str, wanted: str | None, region: str | None
                                      "({ms:.0f} ms{speed})", name=best.shown_name, n=len(report.results), what=what,
                                      ms=best.latency_ms or 0.0, speed=speed), layout=layout, mirror_id=best.id)
     details = failures_in_brief(report.results)
-    return IndexPick(None, _("no PyTorch wheel index that lists {what} answered within {s:.1f} s ({details}); "
-                             "pip's own configuration decides", what=what, s=timeout, details=details))
+    # what the run relies on instead is for the plan to say (installer.plan.indexes): the pip configuration,
+    # or a PyPI mirror chosen in the answers
+    return IndexPick(None, _("no PyTorch wheel index that lists {what} answered within {s:.1f} s ({details})",
+                             what=what, s=timeout, details=details))
 
 
 def pick_pypi_index(*, preference: str = "auto", region: str | None = None, timeout: float = 3.0,

@@ -161,10 +161,16 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
             notes.append(_("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
                          + (f" ({reason})" if reason else ""))
         else:
-            notes.append(_("no PyTorch index is reachable for {variant}{reason}: relying on the pip "
-                           "configuration (find-links, extra indexes) to provide {pin}",
-                           variant=pins.variant, reason=f" ({reason})" if reason else "",
-                           pin=pins.requirements[0] if pins.requirements else "torch"))
+            pin = pins.requirements[0] if pins.requirements else "torch"
+            if choice == "auto":
+                said = _("no PyTorch index is reachable for {variant}: relying on the pip configuration "
+                         "(find-links, extra indexes) to provide {pin}", variant=pins.variant, pin=pin)
+            else:
+                # the chosen PyPI mirror is then the only source (the pip configuration is switched off)
+                said = _("no PyTorch index is reachable for {variant}: {pin} must come from {sources} alone",
+                         variant=pins.variant, pin=pin,
+                         sources=index_url or _("PyPI"))
+            notes.append(said + (_(". Why: {reason}", reason=reason) if reason else ""))
     if pytorch_url and layout == "flat":
         # a flat page of links (some mirrors serve the wheels so): pip and uv read it as find-links,
         # as an index it would look empty

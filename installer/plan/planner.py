@@ -337,6 +337,25 @@ def pytorch_source(answers: Answers, report: HardwareReport, pins: Any, *, timeo
     return pick_index(answers, pins, timeout=timeout)
 
 
+def upstream_for_another_machine(answers: Answers, pins: Any, pick: Any) -> Any:
+    """A plan for a recorded machine names the PyTorch index even when none answered here: what this
+    machine's network reaches says nothing of that one's, and without an index its `+cuNNN` pins
+    (found on no PyPI) cannot install there. The upstream index, unless the answers chose otherwise."""
+    if pick is None or getattr(pick, "url", None) or getattr(pick, "local_folder", None):
+        return pick
+    if answers.mirror.pytorch != "auto":
+        return pick  # `none`: the answers leave it to that machine's pip configuration
+    from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.pick import IndexPick
+
+    upstream = load_catalog().get("pytorch")
+    if upstream is None:
+        return pick
+    return IndexPick(upstream.variant_url(pins.variant), _(
+        "the upstream index: none answered from here, and the recorded machine has a network of its own"),
+        mirror_id=upstream.id)
+
+
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
              cwd: str | None = None, this_machine: bool = True) -> Plan:
     """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
@@ -356,6 +375,8 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     pins = pins_for(answers, report, tools=tools, cwd=cwd)
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
+    if not this_machine:
+        pick = upstream_for_another_machine(answers, pins, pick)
     indexes = choose_indexes(answers, report, pins, pick)
     if this_machine and pick is not None and getattr(pick, "url", None) is None and not getattr(pick, "local_folder", None):
         from installer.plan.local_builds import on_disk_notes

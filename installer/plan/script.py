@@ -24,7 +24,11 @@ def shown_command(cmd: Command) -> str:
     """One command as a person reads it in the log and on screen, credentials as `***`: its argv, after
     the variables that carry credentialed sources (installer.plan.indexes), which would be missed there."""
     sources = [f"{k}={shlex.quote(v)}" for k, v in cmd.env if has_credentials(v)]
-    return redact_text(" ".join([*sources, shlex.join(cmd.argv)]))
+    # a program given with -c over several lines (the kinds' checks and repairs) is only named: its text,
+    # line by line, would bury the commands around it; the saved script keeps it whole
+    argv = [_("<its Python program, in the saved script>")
+            if "\n" in a and i > 0 and cmd.argv[i - 1] == "-c" else a for i, a in enumerate(cmd.argv)]
+    return redact_text(" ".join([*sources, shlex.join(argv)]))
 
 
 def _q(items: Iterable[str]) -> str:
@@ -129,7 +133,9 @@ def _step(step: Step, index: int, total: int) -> list[str]:
         lines.append(f"  echo {shlex.quote(f'== {step.id}: already done')}")
         lines.append("else")
         lines.append(f"  echo {title}")
-        lines += ["  " + line.replace("\n", "\n  ") for line in body]
+        # only each command's first line: the rest may be inside quotes (a `python -c` program, a file's
+        # content), where two more spaces change what runs or what is written
+        lines += ["  " + line for line in body]
         lines.append("fi")
     else:
         lines.append(f"echo {title}")

@@ -147,12 +147,20 @@ def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
     return _Advice(as_is, with_driver, rocm)
 
 
-def _pip_line(python: str, choice: Any) -> str:
-    pin = f"torch=={choice.torch}"
-    cmd = [python, "-m", "pip", "install", "--force-reinstall", pin]
-    if choice.local:
-        cmd += ["--index-url", f"{PYTORCH_INDEX}/{choice.variant}"]
+def _reinstall_line(python: str, pin: str, index: str | None = None) -> str:
+    """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
+    it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip)."""
+    import sys
+
+    cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall", pin]
+    if index:
+        cmd += ["--index-url", index]
     return " ".join(shlex.quote(c) for c in cmd)
+
+
+def _pip_line(python: str, choice: Any) -> str:
+    return _reinstall_line(python, f"torch=={choice.torch}",
+                           f"{PYTORCH_INDEX}/{choice.variant}" if choice.local else None)
 
 
 def _install_fix(python: str, advice: _Advice) -> str:
@@ -171,7 +179,8 @@ def _install_fix(python: str, advice: _Advice) -> str:
 
 # ---- the causes ------------------------------------------------------------------------------------
 
-def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice) -> list[Finding]:
+def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice,
+                     existing: Any = None) -> list[Finding]:
     error = str(verify.get("import_error") or "")
     if "No module named 'torch'" in error:
         return [Finding("torch-missing", "error", _("torch is not installed in {python}", python=python),
@@ -184,10 +193,19 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                         _("run with it unset: `env -u LD_LIBRARY_PATH {python} -c 'import torch'`; if that works, "
                           "remove the CUDA folders from LD_LIBRARY_PATH in your shell profile", python=python),
                         (error,))]
+    if existing is not None and existing.version:
+        local = existing.local or ""
+        # the version its metadata names (a +cpu / +cuNNN build comes from its PyTorch index)
+        index = f"{PYTORCH_INDEX}/{local[1:]}" if local.startswith("+") else None
+        fix = _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
+                "(it finishes a half-done install)",
+                cmd=_reinstall_line(python, f"torch=={existing.version}{local}", index))
+    else:
+        fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
+                "environment and make it again")
     return [Finding("torch-broken", "error", _("torch does not import"),
                     _("the torch package in this interpreter is damaged or incomplete: {error}", error=error),
-                    _("reinstall it: `{python} -m pip install --force-reinstall torch==VERSION` from the same "
-                      "index it came from", python=python), (error,))]
+                    fix, (error,))]
 
 
 def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> list[Finding]:
@@ -329,7 +347,7 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
 
     if verify.get("torch_version") is None:
         if verify.get("import_error"):
-            return _import_findings(verify, env, python, advice)
+            return _import_findings(verify, env, python, advice, report.existing_torch)
         checks = [c for c in verify.get("checks") or [] if not c.get("ok")]
         detail = checks[0].get("detail") if checks else _("no result")
         return [Finding("verify-failed", "error", _("the check of this environment did not run"), str(detail),
@@ -381,9 +399,9 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
             "cuda-wheel-without-gpu", "warning", _("a CUDA build on a machine without an NVIDIA GPU"),
             _("torch {version} carries CUDA libraries (several GB) that this machine cannot use; it runs on the "
               "CPU", version=verify.get("torch_version")),
-            _("a CPU build is much smaller: `{python} -m pip install --force-reinstall torch=={base} "
-              "--index-url {index}/cpu`", python=python,
-              base=str(verify.get("torch_version") or "").split("+")[0], index=PYTORCH_INDEX)))
+            _("a CPU build is much smaller: `{cmd}`", cmd=_reinstall_line(
+                python, f"torch=={str(verify.get('torch_version') or '').split('+')[0]}+cpu",
+                f"{PYTORCH_INDEX}/cpu"))))
 
     if not any(f.severity == "error" for f in findings):
         failing = [c for c in verify.get("checks") or [] if not c.get("ok") and c.get("level") == "error"]

@@ -222,8 +222,8 @@ def _import_failure_fix(message, exe):
         return _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}): run again with it unset "
                  "(`env -u LD_LIBRARY_PATH ...`); if that works, remove those folders from it for good", ld=ld)
     if ".so" in message:
-        return _("a shared library that torch needs is missing or broken: reinstall torch with "
-                 "`pip install --force-reinstall torch==VERSION` from the same index")
+        return _("a shared library that torch needs is missing or broken: reinstall torch "
+                 "(`torch-setup doctor --python {python}` gives the command)", python=exe)
     return _("reinstall torch in {python}; `torch-setup doctor --python {python}` explains more", python=exe)
 
 

@@ -317,8 +317,9 @@ def make_app(*, hardware: HardwareReport | None = None, hardware_path: str | Non
     pre-fills every screen; `engine` is the seam into the engine (tests give it a mirror catalog)."""
     set_language(lang)
     engine = engine or Engine()
-    state = WizardState(dry_run=dry_run, hardware_path=hardware_path, answers_path=answers_path,
-                        report=hardware)
+    # a recorded machine's plan (its driver, its apt sources) would change this machine if run here
+    state = WizardState(dry_run=dry_run or hardware_path is not None, hardware_path=hardware_path,
+                        answers_path=answers_path, report=hardware)
     if answers is not None:
         state.draft = answers.model_dump(mode="json")
     return WizardApp(state=state, engine=engine)

@@ -212,7 +212,11 @@ class Engine:
         """Why `path` cannot be the new `kind` (venv, conda) environment's folder, as (message, hint), by
         the answers file's own rules (~nosuchuser, a Windows path, a file in the way, a folder of other
         files); None when it can. Stats only."""
-        return _need("installer.answers", "folder_problem")(path, writes=True, env=kind)
+        return _need("installer.answers", "folder_problem")(path, writes=True, env=kind)  # type: ignore[no-any-return]
+
+    def python_without_release(self, python: str | None) -> str | None:
+        """Why a Python version asked for has no PyTorch release at all (with the versions that do)."""
+        return _need("installer.tui.checks", "python_without_release")(python)  # type: ignore[no-any-return]
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:

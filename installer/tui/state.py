@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from installer.executor.events import RunFinished
+    from installer.executor.events import Event, RunFinished
     from installer.hardware.report import HardwareReport
     from installer.plan.model import Plan
 
@@ -58,8 +58,17 @@ class WizardState:
     run_started: bool = False
     run_result: RunFinished | None = None
     run_error: str | None = None  # why the run stopped before or between steps (not a step's own failure)
+    # what the run reported, in order: the Install screen is built afresh on each visit and draws the
+    # steps, the bar and the log from these (found in use: a revisit showed 0% and every step pending
+    # under "All steps finished.")
+    run_events: list[Event] = field(default_factory=list)
     verify_result: dict[str, Any] | None = None
     bench_result: dict[str, Any] | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """The machine is a recorded one (--hardware F): its plan may be shown, never run on this one."""
+        return self.hardware_path is not None
 
     def section(self, key: str) -> dict[str, Any]:
         """One section of the draft (target, torch, mirror, ...), created empty when missing."""
@@ -82,6 +91,17 @@ class WizardState:
         """A decision changed: the plan shown at Review must be made again."""
         self.plan = None
         self.script = None
+        self.forget_run()
+
+    def forget_run(self) -> None:
+        """The last run belongs to a plan no longer shown (or is to be made again): the Install screen
+        runs anew rather than show another plan's result, and the checks of its environment go with it."""
+        self.run_started = False
+        self.run_result = None
+        self.run_error = None
+        self.run_events = []
+        self.verify_result = None
+        self.bench_result = None
 
     def screens(self) -> list[str]:
         """The screens this run goes through, in order."""

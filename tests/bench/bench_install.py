@@ -52,7 +52,7 @@ def _raw_commands(root: Path, env: dict[str, str]) -> tuple[tuple[str, ...], tup
     code = ("import json, sys\nfrom installer.plan.planner import plan_from_files\n"
             "_, _, plan = plan_from_files('cpu-venv.yaml')\n"
             "steps = {s.id: s for s in plan.steps}\n"
-            "print(json.dumps([steps['venv'].commands[0].argv, steps['torch'].commands[0].argv,"
+            "print(json.dumps([steps['venv'].commands[0].argv, steps['torch'].commands[-1].argv,"
             " str(plan.steps[0].writable[0])]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=probe, env=env, capture_output=True, text=True, check=True)
 

@@ -86,12 +86,15 @@ def test_driver_packages_need_nvidia_repository(tmp_path, package_lists):
     """The simulation is real resolution: NVIDIA's packages are unknown until its repository is added."""
     plan = driver_plan(tmp_path)
     step = next(s for s in plan.steps if s.id == "driver-nvidia-repo")
-    argv = next(c for c in step.commands if c.argv[:2] == ("apt-get", "install")).argv
-    assert argv[-2:] == ("nvidia-driver-pinning-580", "nvidia-open-580")
-    (sim,) = simulate(step)
-    proc = subprocess.run(list(sim.argv), capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert "Unable to locate package nvidia-driver-pinning-580" in proc.stderr
+    installs = [c.argv for c in step.commands if c.argv[:2] == ("apt-get", "install")]
+    # the pin by an apt-get of its own, first: apt reads its pins when it starts
+    assert [argv[-1] for argv in installs] == ["nvidia-driver-pinning-580", "nvidia-open-580"]
+    sims = simulate(step)
+    assert [c.argv[-1] for c in sims] == ["nvidia-driver-pinning-580", "nvidia-open-580"]
+    for sim in sims:
+        proc = subprocess.run(list(sim.argv), capture_output=True, text=True)
+        assert proc.returncode != 0
+        assert f"Unable to locate package {sim.argv[-1]}" in proc.stderr
 
 
 def apt_step(params: AptParams, step_id: str) -> Step:

@@ -77,6 +77,7 @@ def test_tampered_file_is_refused_and_removed(server, payload, tmp_path):
     with pytest.raises(TorchSetupError) as err:
         fetch(d)
     assert "sha256 mismatch" in err.value.message
+    assert "tampered" in (err.value.hint or "")
     assert not (tmp_path / "cuda.run").exists()
     assert not part_path(tmp_path / "cuda.run").exists()
 
@@ -99,6 +100,8 @@ def test_every_mirror_failing_names_each_reason(server, payload, tmp_path):
     text = err.value.render()
     assert "HTTP 503" in text and "ConnectError" in text
     assert not (tmp_path / "x").exists()
+    # no file came: the network's doing, not tampering (found in use: a DNS failure read as tampering)
+    assert "tampered" not in (err.value.hint or "") and "DNS" in (err.value.hint or "")
 
 
 def test_broken_stream_resumes_from_the_same_url(server, payload, tmp_path):

@@ -109,7 +109,7 @@ def _installed(venv: Path) -> str:
 
 
 def _fallback(plan: Plan):
-    fallback = plan.steps[1].commands[0].fallback
+    fallback = plan.steps[1].commands[-1].fallback
     assert fallback is not None and fallback.argv[1:4] == ("-m", "pip", "--python")
     return fallback
 
@@ -143,7 +143,7 @@ def test_without_it_pip_would_have_asked_that_index(tmp_path, xdg_home, monkeypa
     assert ("PIP_CONFIG_FILE", os.devnull) in fallback.env
     bare = replace(fallback, env=tuple((k, v) for k, v in fallback.env
                                        if k not in ("PIP_CONFIG_FILE", *PIP_SOURCE_VARIABLES)))
-    install = replace(plan.steps[1].commands[0], fallback=bare)
+    install = replace(plan.steps[1].commands[-1], fallback=bare)
     _run(replace(plan, steps=(plan.steps[0], replace(plan.steps[1], commands=(install,)))), xdg_home / "state")
     assert "/simple/secretpkg/" in configured.seen
 
@@ -300,9 +300,9 @@ def test_uv_never_asks_the_index_its_own_configuration_names(tmp_path, xdg_home,
     kind = get_kind("pip")
     install = kind.compile(kind.Params.model_validate({"python": str(venv / "bin" / "python"),
                                                       "packages": ["secretpkg==1.0"]}), ctx)
-    assert dict(install.commands[0].env)["UV_NO_CONFIG"] == "1"
+    assert dict(install.commands[-1].env)["UV_NO_CONFIG"] == "1"
     subprocess.run([UV_TOOLS.uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True)
-    uv = install.commands[0]
+    uv = install.commands[-1]
     env = {**os.environ, **dict(uv.env), "UV_CACHE_DIR": str(xdg_home / "uv-cache")}
     done = subprocess.run(list(uv.argv), env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -75,6 +75,16 @@ def _uv_install_running(venv: Path) -> bool:
     return False
 
 
+def _sigkill(proc: subprocess.Popen[str], venv: Path) -> None:
+    """SIGKILL the installer, then wait (10 s at most) for its uv child, which dies with it, to be gone."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _uv_install_running(venv) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_install_verify_then_rerun_changes_nothing(cli, work):
     first = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=work)
     assert first.returncode == 0, first.stdout + first.stderr
@@ -83,6 +93,7 @@ def test_install_verify_then_rerun_changes_nothing(cli, work):
     assert _installed(venv, "torch") == "2.13.0+cpu"
     assert _step_results(first.stdout) == ["changed", "changed"]
     assert "verify: PASS" in first.stdout
+    assert "note: runs on the CPU only" in first.stdout  # the plan's notes, before the steps, for the log
     assert "Traceback" not in first.stderr
 
     marker = next((venv / "lib").glob("python3*/site-packages/torch/__init__.py"))
@@ -106,16 +117,9 @@ def test_sigkill_during_the_torch_step_then_rerun_completes(cli, work):
         while not _uv_install_running(venv) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert _uv_install_running(venv), "uv finished before the kill: the test would prove nothing"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    # the installer's child dies with it: nothing keeps writing into the environment
-    deadline = time.monotonic() + 10
-    while _uv_install_running(venv) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _uv_install_running(venv)
+        _sigkill(proc, venv)
+    assert not _uv_install_running(venv)  # the installer's child dies with it: nothing writes on
 
     again = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=work)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -124,6 +128,52 @@ def test_sigkill_during_the_torch_step_then_rerun_completes(cli, work):
     assert results[1] in ("changed", "unchanged")
     assert _installed(venv, "torch") == "2.13.0+cpu"
     assert "verify: PASS" in again.stdout
+
+
+def _kill_when_torchs_record_appears(work: Path) -> Path:
+    """Start an install, SIGKILL it as soon as uv has written torch's RECORD (its first file, before any
+    of torch's own); the site-packages folder."""
+    venv = work / ".venv-torch"
+    proc = _start(work)
+    site = None
+    try:
+        _wait_for_line(proc, r"\$ .*/uv pip install")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            site = site or next((venv / "lib").glob("python3*/site-packages"), None)
+            if site is not None and any(site.glob("torch-2.13.0*.dist-info/RECORD")):
+                break
+            time.sleep(0.001)
+    finally:
+        _sigkill(proc, venv)
+    assert site is not None
+    return site
+
+
+def test_killed_between_torchs_metadata_and_its_files_the_rerun_puts_them_in(cli, work):
+    """uv writes torch's dist-info first, then some 12,000 files: killed in between, the environment
+    holds the metadata of a torch that is not there. Found in use: every rerun then said "unchanged
+    (already in place)" and torch did not import."""
+    from installer.plan.kinds.pip import INSTALLED_CHECK
+
+    venv = work / ".venv-torch"
+    for _attempt in range(5):  # uv may win the race to the last file: then start again, from nothing
+        site = _kill_when_torchs_record_appears(work)
+        check = subprocess.run([str(venv / "bin" / "python"), "-I", "-c", INSTALLED_CHECK, "torch==2.13.0+cpu"])
+        if any(site.glob("torch-2.13.0*.dist-info")) and check.returncode != 0:
+            break
+        shutil.rmtree(venv)
+    else:
+        pytest.fail("uv finished torch before every kill: the test proves nothing")
+
+    again = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=work)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _step_results(again.stdout)[1] == "changed"
+    assert "half installed (files are missing), so it is installed again" in again.stdout
+    assert "verify: PASS" in again.stdout
+    imported = subprocess.run([str(venv / "bin" / "python"), "-c", "import torch; print(torch.ones(2).sum().item())"],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.stdout.strip() == "2.0", imported.stderr
 
 
 def test_ctrl_c_stops_cleanly_with_130_and_the_rerun_completes(cli, work):
@@ -221,3 +271,13 @@ def test_on_a_terminal_the_plan_is_shown_and_no_means_nothing_changes(work, xdg_
     assert code == 1 and "nothing was changed" in out
     assert os.listdir(work) == ["cpu-venv.yaml"]
     assert sorted(xdg_home.rglob("*")) == before
+
+
+def test_without_yes_a_mistake_in_the_answers_is_said_first(cli, work, xdg_home):
+    # a broken answers file is what to fix first: not "add --yes", and then the mistake after that
+    (work / "cpu-venv.yaml").write_text("version: 1\ntorch:\n  version: 2.13.0\n  varient: cpu\n")
+    result = cli("install", "--answers", "cpu-venv.yaml", cwd=work)
+    assert result.returncode == 2
+    assert result.stderr.startswith("cpu-venv.yaml:4: "), result.stderr
+    assert "--yes was not given" not in result.stderr
+    assert os.listdir(work) == ["cpu-venv.yaml"]

@@ -58,12 +58,16 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
     from installer.tui.engine import Engine
 
     def make(machine: str | None = "rtx4090-550", *, catalog: str | None = None, machine_file: str | None = None,
-             **options: Any) -> Any:
+             as_this_machine: bool = False, **options: Any) -> Any:
+        """`as_this_machine`: the recorded report stands in for this machine's detection (no --hardware), so
+        the wizard may run its plan here, as it never does for a recorded machine."""
         hardware = None
         path = machine_file
         if machine is not None:
             path = path or str(MACHINES / f"{machine}.json")
             hardware = load_report(path)
+        if as_this_machine:
+            path = None
         engine = options.pop("engine", None) or Engine(catalog=catalog or dead_catalog, probe_timeout=2.0,
                                                        include_current=False, state_dir=in_tmp / "state")
         options.setdefault("lang", "en")

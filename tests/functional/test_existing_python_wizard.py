@@ -50,7 +50,7 @@ async def test_consent_lets_the_plan_through(make_wizard, in_tmp, monkeypatch):
         await settle(pilot, rounds=8)
         plan = app.state.plan
         assert plan is not None, screen_text(app)
-        assert "--break-system-packages" in plan.steps[-1].commands[0].argv
+        assert "--break-system-packages" in plan.steps[-1].commands[-1].argv
         assert "pip's configuration allows installing into it anyway" in " ".join(screen_text(app).split())
 
 

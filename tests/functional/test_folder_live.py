@@ -4,6 +4,8 @@ and Next stays on the screen until it is fixed, rather than Review refusing the 
 
 from __future__ import annotations
 
+import sys
+
 from textual.widgets import Input
 from tui_support import press_until, screen_text, settle
 
@@ -70,6 +72,8 @@ async def test_an_existing_interpreter_leaves_the_hidden_folder_out(make_wizard,
         app.screen.query_one("#target-existing").value = True
         await settle(pilot)
         assert _problem(app) is None  # hidden with its field
+        app.screen.query_one("#target-python").value = sys.executable  # an existing interpreter needs its path
+        await settle(pilot)
         await pilot.press("n")
         await settle(pilot, rounds=4)
         assert app.current_name == "review", screen_text(app)

@@ -25,3 +25,26 @@ async def test_a_jetson_is_told_of_jetpack_on_the_hardware_screen(make_wizard):
 async def test_a_desktop_gpu_has_no_jetson_warning(make_wizard):
     text = await _hardware_text(make_wizard, "rtx4090-550")
     assert "Jetson" not in text and "No known traps on this machine." in text
+
+
+async def test_a_gpu_the_newest_release_dropped_is_said_before_the_combination(make_wizard):
+    # found in use: a K80 was shown "No known traps", and the next screen refused 44 builds
+    text = await _hardware_text(make_wizard, "k80-470")
+    assert "Tesla K80 (compute capability 3.7) is too old for the newest PyTorch" in text
+    assert "No known traps" not in text
+
+
+def test_only_gpus_without_kernels_in_the_newest_release_are_flagged():
+    from pathlib import Path
+
+    from installer.compat.data import load
+    from installer.compat.solver import hardware_traps
+    from installer.hardware.report import load_report
+
+    machines = Path(__file__).resolve().parents[1] / "fixtures" / "machines"
+    newest = load().released()[0].torch
+    flagged = {m.stem for m in machines.glob("*.json")
+               if any("too old for the newest PyTorch" in t for t in hardware_traps(load_report(m)))}
+    # 2.15 dropped cu126 (RFC #190385), the last build with Maxwell, Pascal and Volta kernels
+    assert newest == "2.15.0"
+    assert flagged == {"k80-470", "gtx960-580", "gtx1080ti-535", "titanv-515", "v100-535", "mixed-3090-v100-580"}

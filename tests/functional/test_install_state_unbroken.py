@@ -41,7 +41,7 @@ def _drawn_lines(app) -> list[str]:
 
 @pytest.mark.parametrize("dry_run,state", [(False, "已跳过"), (True, "未运行（试运行）")])
 async def test_a_step_state_stays_on_one_line_in_chinese_at_80x24(make_wizard, dry_run, state):
-    app = make_wizard("cpu-only", lang="zh", dry_run=dry_run)
+    app = make_wizard("cpu-only", lang="zh", dry_run=dry_run, as_this_machine=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await press_until(pilot, "n", "review")
         plan = app.state.plan

@@ -58,7 +58,7 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
         "target": {"kind": "existing", "python": str(torch_python)},
         "torch": {"version": "2.13.0", "variant": "cpu", "extras": []},
         "mirror": {"pytorch": "none"}, "verify": True, "bench": "quick"})
-    app = make_wizard("cpu-only", answers=answers, answers_path="given")
+    app = make_wizard("cpu-only", as_this_machine=True, answers=answers, answers_path="given")
     async with app.run_test(size=(80, 24)) as pilot:
         await press_until(pilot, "n", "combination")
         # the build the answers name is offered first, marked, and kept
@@ -159,7 +159,7 @@ async def test_failing_step_says_what_failed_and_how_to_resume(make_wizard, in_t
     given = write_answers(in_tmp, target={"kind": "venv", "path": "env", "python": "/bin/false"},
                           torch={"version": "2.13.0", "variant": "cpu", "extras": []},
                           mirror={"pytorch": "none"})
-    app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+    app = make_wizard("cpu-only", as_this_machine=True, answers=load_answers(given), answers_path=given)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("j")  # pre-filled: straight to Review
@@ -191,7 +191,7 @@ async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
     step (nothing changed), and the screen says why and how to go on."""
     given = write_answers(in_tmp, target={"kind": "venv", "path": "blocker/env"},
                           torch={"version": "2.13.0", "variant": "cpu", "extras": []}, mirror={"pytorch": "none"})
-    app = make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+    app = make_wizard("cpu-only", as_this_machine=True, answers=load_answers(given), answers_path=given)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("j")
@@ -218,7 +218,7 @@ def _hanging_install(make_wizard, in_tmp, hang):
     given = write_answers(in_tmp, target={"kind": "venv", "path": "env"},
                           torch={"version": "2.13.0", "variant": "cpu", "extras": []},
                           mirror={"pypi": f"{hang.base}/simple", "pytorch": f"{hang.base}/whl"})
-    return make_wizard("cpu-only", answers=load_answers(given), answers_path=given)
+    return make_wizard("cpu-only", as_this_machine=True, answers=load_answers(given), answers_path=given)
 
 
 async def _until_it_waits(pilot, hang) -> None:
@@ -315,7 +315,7 @@ async def test_reboot_required_stops_with_how_to_resume(make_wizard, in_tmp, dea
         Step(id="after", title="A step after the reboot", kind="command", commands=(Command(("true",)),)),
     ), summary=(("torch", "2.13.0"),))
     engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
-    app = make_wizard("nodriver-rtx3060", engine=engine)
+    app = make_wizard("nodriver-rtx3060", as_this_machine=True, engine=engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await press_until(pilot, "n", "review")
         await pilot.press("n")
@@ -349,7 +349,7 @@ async def test_download_progress_shows_speed_and_time_left(make_wizard, in_tmp, 
                                                     sha256=hashlib.sha256(data).hexdigest(), size=len(data)),),
                                 commands=(Command(("true",)),), writable=(str(in_tmp),)),))
         engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
-        app = make_wizard("rtx4090-550", engine=engine)
+        app = make_wizard("rtx4090-550", as_this_machine=True, engine=engine)
         async with app.run_test(size=(80, 24)) as pilot:
             await press_until(pilot, "n", "review")
             await pilot.press("n")
@@ -379,7 +379,7 @@ async def test_verify_failure_shows_each_fix(make_wizard, in_tmp, dead_catalog):
     plan = Plan(steps=(Step(id="noop", title="Nothing to install", kind="command",
                             commands=(Command(("true",)),)),), target_python=str(env / "bin" / "python"))
     engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
-    app = make_wizard("cpu-only", engine=engine)
+    app = make_wizard("cpu-only", as_this_machine=True, engine=engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await press_until(pilot, "n", "review")
         await pilot.press("n")

@@ -23,9 +23,28 @@ GPU's generation as installer/compat/data/drivers.yaml gives it: no newer than t
 legacy architecture (580 for Maxwell, Pascal and Volta; 470 for Kepler, which is no longer offered,
 so Kepler is refused), no older than the first branch of a new one (Blackwell). Open kernel modules
 exist from the 515 branch on, are for Turing (compute capability 7.5) and newer, and are required for
-Blackwell. `nvidia-open[-B]` installs the open flavour, `cuda-drivers[-B]` the proprietary one; from
-580 on, `nvidia-driver-pinning-B` keeps apt on the branch (as used in NVIDIA's own B300 / H100 install
-notes).
+Blackwell. `nvidia-open` installs the open flavour, `cuda-drivers` the proprietary one:
+- before 580: the branch is in the name (`nvidia-open-570`, `cuda-drivers-550`);
+- 580: `nvidia-driver-pinning-580`, then `nvidia-open-580` or `cuda-drivers-580`;
+- 590 and later: `nvidia-driver-pinning-B`, then the unsuffixed `nvidia-open` or `cuda-drivers`. NVIDIA's
+  Driver Installation Guide, "Ubuntu 590 and later packages": "Starting with branch 590, the Ubuntu
+  packages will be renamed by removing the branch designation from the package name", the branch being
+  chosen "through these version locking (pinning) packages" (`cuda-drivers-580` "will be removed",
+  `nvidia-dkms-580-open` becomes `nvidia-dkms-open`, ...).
+The pinning package is installed by an `apt-get install` of its own, before the driver's: apt reads
+/etc/apt/preferences.d when it starts, so a pin dropped there by the same command does not steer it. The
+guide: "we suggest to install the pinning package prior to installing the driver". Without it NVIDIA's
+Debian `cuda-drivers-580` (which depends on `nvidia-driver (>= 580.65.06)` with no upper bound) pulled in
+590 components, which drop Maxwell, Pascal and Volta (forums.developer.nvidia.com/t/353805).
+
+NVIDIA's repository builds the kernel module with DKMS. With Secure Boot on, DKMS signs it with a local
+key that the firmware must trust, and the enrolment has to be requested before the reboot that loads the
+new module: the driver step ends with `mokutil --import KEY` (it asks for a one-time password at a
+terminal), before its reboot. The install itself runs with DEBIAN_FRONTEND=noninteractive, so shim-signed's
+own debconf prompt never appears.
+
+On NVSwitch systems (8-GPU HGX/DGX boards), CUDA needs NVIDIA Fabric Manager of the driver's exact
+version: the plan says so in a note (installer/hardware/advice.py); it does not install it.
 
 Commands run non-interactively (DEBIAN_FRONTEND=noninteractive, keep existing config files on
 conflicts). A dry run does not install: `simulate()` turns the step into `apt-get -s` commands, which
@@ -68,6 +87,12 @@ OPEN_MODULES_FROM = 515
 # pulls 535, which ignores Kepler GPUs (linuxmint/mintdrivers#111)
 LAST_ENDED_BRANCH = 470
 PINNING_FROM = 580  # nvidia-driver-pinning-B exists from this branch on
+# from this branch on NVIDIA's Ubuntu/Debian driver packages have no branch in their names; the pinning
+# package picks the branch (Driver Installation Guide, "Ubuntu 590 and later packages")
+UNSUFFIXED_FROM = 590
+# the key DKMS signs modules with, whose certificate mokutil enrols: Ubuntu's dkms uses shim-signed's
+# MOK (update-secureboot-policy), Debian's dkms its own (dkms 3's mok.key / mok.pub)
+MOK_CERT = {"ubuntu": "/var/lib/shim-signed/mok/MOK.der", "debian": "/var/lib/dkms/mok.pub"}
 # keep the admin's config files when a package ships a new one, instead of stopping to ask
 DPKG_OPTS = ("-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold")
 
@@ -177,24 +202,42 @@ class AptKind(Kind):
             commands.append(Command(argv=("apt-get", "update", "-q")))
         packages = list(params.packages)
         if params.cuda_toolkit:
-            packages.append("cuda-toolkit-" + cuda_minor(params.cuda_toolkit, ctx).replace(".", "-"))
+            from installer.plan.toolkit_checks import toolkit_notes
+
+            minor = cuda_minor(params.cuda_toolkit, ctx)
+            notes.extend(toolkit_notes(minor, ctx))
+            packages.append("cuda-toolkit-" + minor.replace(".", "-"))
         if params.cudnn:
             packages.append(f"cudnn9-cuda-{cuda_minor(params.cudnn, ctx).split('.')[0]}")
         ubuntu_drivers: Command | None = None
+        pins: list[str] = []
+        after: list[Command] = []
         if params.nvidia_driver is not None and params.nvidia_driver.tool == "ubuntu-drivers":
             argv, why = ubuntu_drivers_argv(params.nvidia_driver, ctx)
             ubuntu_drivers = Command(argv=argv)
             notes.append(why)
         elif params.nvidia_driver is not None:
             driver_packages, why = driver_packages_for(params.nvidia_driver, ctx)
-            packages += driver_packages
+            # the pin first, in an apt-get of its own: apt reads /etc/apt/preferences.d when it starts
+            pins = [p for p in driver_packages if p.startswith("nvidia-driver-pinning-")]
+            packages += [p for p in driver_packages if p not in pins]
             notes.append(why)
-        if packages:
-            extra = () if params.install_recommends else ("--no-install-recommends",)
-            commands.append(Command(argv=("apt-get", "install", "-y", "-q", *DPKG_OPTS, *extra,
-                                          *check_packages(tuple(packages)))))
+            mok = mok_enrolment(ctx)
+            if mok is not None:
+                after.append(mok[0])
+                notes.append(mok[1])
+        if params.nvidia_driver is not None:
+            fabric = fabric_manager_note(ctx)
+            if fabric:
+                notes.append(fabric)
+        extra = () if params.install_recommends else ("--no-install-recommends",)
+        for group in (pins, packages):
+            if group:
+                commands.append(Command(argv=("apt-get", "install", "-y", "-q", *DPKG_OPTS, *extra,
+                                              *check_packages(tuple(group)))))
         if ubuntu_drivers is not None:
             commands.append(ubuntu_drivers)
+        commands += after
         if params.remove:
             commands.append(Command(argv=("apt-get", "purge" if params.purge else "remove", "-y", "-q",
                                           *params.remove)))
@@ -407,23 +450,79 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
     base = "nvidia-open" if modules == "open" else "cuda-drivers"
     if branch == "latest":
         return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
-    packages = [f"{base}-{branch}"]
+    # 590 on: no branch in the name, the pinning package picks it (module docstring)
+    packages = [base if int(branch) >= UNSUFFIXED_FROM else f"{base}-{branch}"]
     if int(branch) >= PINNING_FROM:
         packages.insert(0, f"nvidia-driver-pinning-{branch}")
     return packages, _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
                        modules=modules, pkgs=", ".join(packages))
 
 
+def _branch_the_build_needs(ctx: KindContext) -> str | None:
+    """The oldest recommended branch that runs the chosen build's CUDA and every GPU (drivers.yaml), or None
+    for a build with no CUDA: what `branch: latest` means ("the one the chosen CUDA build needs")."""
+    cuda = ctx.values.get("torch.cuda")
+    if not cuda:
+        return None
+    from installer.compat.data import load
+    from installer.compat.rules import driver_need, pick_branch
+
+    data = load()
+    gpus = tuple(g for g in read_machine(ctx.report, data).nvidia if g.cc is not None)
+    return pick_branch(driver_need(str(cuda), False, data, windows=False), gpus, data, windows=False)
+
+
 def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[str, ...], str]:
     """`ubuntu-drivers install` for this driver choice (Ubuntu's packages), and why."""
     choice = driver_choice(driver, ctx)
-    if choice.branch == "latest":
-        return ("ubuntu-drivers", "install"), _("NVIDIA driver: the one Ubuntu recommends for this GPU "
-                                                "(ubuntu-drivers)")
-    spec = f"nvidia:{choice.branch}" + ("-open" if choice.modules == "open" else "")
+    branch = choice.branch
+    if branch == "latest":
+        branch = _branch_the_build_needs(ctx) or "latest"
+        if branch == "latest":
+            return ("ubuntu-drivers", "install"), _("NVIDIA driver: the one Ubuntu recommends for this GPU "
+                                                    "(ubuntu-drivers)")
+        # what Ubuntu recommends may be older than the build this plan installs needs (found in review:
+        # a cu132 build, which needs R580, beside a plain `ubuntu-drivers install`)
+        spec = f"nvidia:{branch}" + ("-open" if choice.modules == "open" else "")
+        return ("ubuntu-drivers", "install", spec), _(
+            "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, {modules} kernel "
+            "modules (ubuntu-drivers install {spec})", branch=branch,
+            cuda=".".join(str(ctx.values.get("torch.cuda")).split(".")[:2]),
+            modules=choice.modules, spec=spec)
+    spec = f"nvidia:{branch}" + ("-open" if choice.modules == "open" else "")
     return ("ubuntu-drivers", "install", spec), _(
         "NVIDIA driver: branch {branch}, {modules} kernel modules (ubuntu-drivers install {spec})",
         branch=choice.branch, modules=choice.modules, spec=spec)
+
+
+def mok_enrolment(ctx: KindContext) -> tuple[Command, str] | None:
+    """With Secure Boot on, the command that asks the firmware to trust DKMS's signing key, run right
+    after the driver's install and so before the step's reboot, and the plan's note on it (None: Secure
+    Boot is off or unknown).
+
+    The key exists once DKMS has built (and signed) the module, which the install just did. At a terminal
+    (the printed script) `mokutil --import` asks for a one-time password, typed again in the blue MOK
+    Manager at the reboot; `torch-setup install` gives steps no terminal, so there it cannot ask, and the
+    fallback only shows the Secure Boot state: the note says to run it by hand before rebooting.
+    """
+    if not ctx.report.secure_boot or ctx.report.os.wsl:
+        return None
+    cert = MOK_CERT.get(ctx.report.os.id or "", MOK_CERT["debian"])
+    command = Command(argv=("mokutil", "--import", cert),
+                      fallback=Command(argv=("mokutil", "--sb-state"), ok_codes=(0, 1)))
+    return command, _("Secure Boot is on: DKMS signs the driver's module with a local key, which the firmware "
+                      "must trust before the module can load. Before the reboot that ends the driver step, "
+                      "`sudo mokutil --import {cert}` asks for a one-time password (the printed script runs it at "
+                      "that point; `torch-setup install` cannot ask, so run it yourself then); at the reboot pick "
+                      "\"Enroll MOK\" in the blue MOK Manager screen and type the password. Without it the module "
+                      "is refused and nvidia-smi finds no driver", cert=cert)
+
+
+def fabric_manager_note(ctx: KindContext) -> str | None:
+    """The plan's note for an NVSwitch system whose driver the plan installs or changes (None: not one)."""
+    from installer.hardware.advice import fabric_manager_advice
+
+    return fabric_manager_advice([g.model_dump() for g in ctx.report.gpus], plan=True)
 
 
 # Exits 0 when every package named is fully installed ("ii"). `dpkg -s` alone is not enough: it

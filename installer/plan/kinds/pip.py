@@ -33,24 +33,50 @@ from installer.plan.values import VType, check
 # `NAME-VERSION.dist-info` folders on sys.path (what pip and uv write; no file is opened), which settles
 # it when every pin is there, or when one is missing and nothing else could hold it (no .egg-info);
 # otherwise importlib.metadata reads the metadata itself (it takes several times as long).
-INSTALLED_CHECK = """\
-import os, re, sys
+# An installer writes a package's metadata before its files or after them (uv: RECORD, then METADATA,
+# then some 12,000 files of torch, then INSTALLER; pip: files, then RECORD last), so a run cut off
+# half-way, or out of disk, leaves the metadata of a package that is not all there. A package counts as
+# installed only when every file its RECORD lists exists (compiled .pyc files aside: they come and go);
+# with no RECORD, only when another tool than uv or pip (conda) installed it, as they always write one.
+_COMPLETE = """\
+import csv, os, re, sys
 key = lambda s: re.sub(r"[-_.]+", "-", s).lower()
+def installer(info):
+    try:
+        with open(os.path.join(info, "INSTALLER"), encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+def complete(folder, name):
+    info = os.path.join(folder, name)
+    if not os.path.exists(os.path.join(info, "METADATA")):
+        return False
+    try:
+        with open(os.path.join(info, "RECORD"), newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError:
+        return installer(info) not in ("", "uv", "pip")
+    return all(os.path.exists(os.path.join(folder, r[0])) for r in rows if r and not r[0].endswith(".pyc"))
+def entries():
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            yield folder, name
+"""
+INSTALLED_CHECK = _COMPLETE + """\
 want = {key(n): v.lower() for n, _, v in (p.partition("==") for p in sys.argv[1:])}
 have, eggs = {}, False
-for folder in sys.path:
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        continue
-    for name in names:
-        if name.endswith(".dist-info"):
-            n, _, v = name[:-10].partition("-")
-            have.setdefault(key(n), v.lower())
-        elif name.endswith((".egg-info", ".egg")):
-            eggs = True
-if all(have.get(k) == v for k, v in want.items()):
-    sys.exit(0)
+for folder, name in entries():
+    if name.endswith(".dist-info"):
+        n, _, v = name[:-10].partition("-")
+        have.setdefault(key(n), (v.lower(), folder, name))
+    elif name.endswith((".egg-info", ".egg")):
+        eggs = True
+if all(k in have and have[k][0] == v for k, v in want.items()):
+    sys.exit(0 if all(complete(*have[k][1:]) for k in want) else 1)
 if not eggs and any(k not in have for k in want):
     sys.exit(1)
 import importlib.metadata as m
@@ -58,6 +84,20 @@ have = {}
 for d in m.distributions():
     have.setdefault(key(d.metadata["Name"] or ""), d.version.lower())
 sys.exit(int(any(have.get(k) != v for k, v in want.items())))
+"""
+# Run first in an install step: the record of a pinned package left half-installed (by uv or pip, or cut
+# off before its INSTALLER was written) is removed, so that the install puts it in again; uv and pip would
+# otherwise call it installed. Only the pins, only what uv or pip installed: another package's metadata,
+# or conda's, is never touched.
+REPAIR = _COMPLETE + """\
+import shutil
+want = {key(p.partition("==")[0]) for p in sys.argv[1:]}
+for folder, name in entries():
+    if not name.endswith(".dist-info") or key(name[:-10].partition("-")[0]) not in want:
+        continue
+    if installer(os.path.join(folder, name)) in ("", "uv", "pip") and not complete(folder, name):
+        shutil.rmtree(os.path.join(folder, name))
+        print(name + ": half installed (files are missing), so it is installed again")
 """
 RUNS_CHECK = "import sys"
 # the base interpreter as the planner writes a version asked for (target.python: "3.12")
@@ -190,8 +230,9 @@ class PipKind(Kind):
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
-        return Compiled(commands=(cmd,), writable=(prefix,) if prefix and prefix != "/" else (), guard=guard,
-                        notes=notes)
+        repair = Command(argv=(py, "-I", "-c", REPAIR, *packages))
+        return Compiled(commands=(repair, cmd), writable=(prefix,) if prefix and prefix != "/" else (),
+                        guard=guard, notes=notes)
 
     @staticmethod
     def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext) -> Command:

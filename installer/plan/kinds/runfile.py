@@ -156,6 +156,10 @@ class RunfileKind(Kind):
                 notes.append(_("no CUDA {want} runfile with a known checksum: CUDA {got} instead (same major "
                                "version, which PyTorch's extension builder accepts)", want=key, got=nearest))
                 key = nearest
+        if params.flavor == "cuda":
+            from installer.plan.toolkit_checks import toolkit_notes
+
+            notes.extend(toolkit_notes(key, ctx))
         release = params.releases.get(key)
         ref = getattr(release, arch, None) if release is not None and arch in ARCHES else None
         if release is None or ref is None:

@@ -202,7 +202,7 @@ class WheelKind(Kind):
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.existing_python import install_flags
-        from installer.plan.kinds.pip import INSTALLED_CHECK
+        from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR
 
         wh = params.wheelhouse
         req = posixpath.join(wh, REQUIREMENTS)
@@ -224,7 +224,8 @@ class WheelKind(Kind):
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
-        return Compiled(commands=(verify, install), writable=(prefix,) if prefix and prefix != "/" else (),
+        repair = (Command(argv=(py, "-I", "-c", REPAIR, *pins)),) if pins else ()
+        return Compiled(commands=(verify, *repair, install), writable=(prefix,) if prefix and prefix != "/" else (),
                         guard=guard, notes=notes)
 
 

@@ -58,7 +58,9 @@ def best_index(choices: list[dict[str, Any]]) -> int:
 def action_text(action: dict[str, Any]) -> str:
     kind = action.get("kind")
     if kind == "install-driver":
-        head = _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?")
+        head = (_("needs the NVIDIA R{branch} driver updated to {version} or newer", branch=action.get("branch") or "?",
+                  version=action["version"]) if action.get("version") else
+                _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?"))
         if action.get("host") == "windows":
             head = _("{needs} (on the Windows side)", needs=head)
     elif kind == "install-python":
@@ -127,9 +129,8 @@ class CombinationScreen(WizardScreen):
         yield Static("", id="path-problem", classes="error")
         with Horizontal(classes="field"):
             yield Label(_("Python"), classes="label")
-            yield Input(target.get("python") or "", id="target-python",
-                        placeholder=_("version (3.12) or interpreter path; empty: the one detected"),
-                        compact=True)
+            yield Input(target.get("python") or "", id="target-python", compact=True)
+        yield Static("", id="python-problem", classes="error")
 
         yield Static(_("Also install"), classes="section")
         extras = torch.get("extras", ["torchvision", "torchaudio"])
@@ -163,7 +164,10 @@ class CombinationScreen(WizardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.show_refused = False
+        self.query_one("#python-problem").display = False
         self.sync_visibility()
+        if self.query_one("#target-python", Input).value.strip():  # a version no release has, kept from before
+            self.show_python_problem()
         if not self.state.torch_versions:
             self.list_versions()
         key = self.recommendation_key()
@@ -381,7 +385,13 @@ class CombinationScreen(WizardScreen):
         self.query_one("#wheelhouse-row").display = method == "method-wheel"
         kind = self.pressed_id("#target-kind", "target-venv")
         self.query_one("#path-row").display = kind != "target-existing"
+        # an existing interpreter is never guessed: it is the one the packages go into
+        self.query_one("#target-python", Input).placeholder = (
+            _("the interpreter to install into, such as /usr/bin/python3") if kind == "target-existing"
+            else _("version (3.12) or interpreter path; empty: the one detected"))
         self.show_path_problem()
+        if self.query_one("#python-problem").display:
+            self.show_python_problem()
 
     def pair_method_and_target(self, changed: str | None) -> None:
         """Only conda makes a conda environment, and it makes nothing else: the method and the target
@@ -440,14 +450,31 @@ class CombinationScreen(WizardScreen):
         box.update(escape(f"{problem[0]}\n→ {problem[1]}") if problem else "")
         box.display = problem is not None
 
+    def python_problem(self) -> str | None:
+        """What is wrong with the Python field: empty for an existing interpreter (Review would refuse it
+        in the answers file's terms), or a version no PyTorch release has wheels for."""
+        python = self.query_one("#target-python", Input).value.strip()
+        if not python and self.pressed_id("#target-kind", "target-venv") == "target-existing":
+            return _("Give the path of the interpreter to install into, such as /usr/bin/python3; or choose "
+                     "a new virtual environment, made from the Python detected")
+        return self.engine.python_without_release(python)
+
+    def show_python_problem(self) -> None:
+        problem = self.python_problem()
+        box = self.query_one("#python-problem", Static)
+        box.update(escape(problem or ""))
+        box.display = problem is not None
+
     def action_next(self) -> None:
-        # Review would refuse the folder with less to go on: say it here, at the field, and stay
-        if self.path_problem() is not None:
-            self.app.bell()
-            self.show_path_problem()
-            # shown, not focused: a second n would be typed into the path
-            self.query_one("#path-problem").scroll_visible()
-            return
+        # Review would refuse these with less to go on: say it here, at the field, and stay
+        for problem, show, box in ((self.path_problem(), self.show_path_problem, "#path-problem"),
+                                   (self.python_problem(), self.show_python_problem, "#python-problem")):
+            if problem is not None:
+                self.app.bell()
+                show()
+                # shown, not focused: a second n would be typed into the field
+                self.query_one(box).scroll_visible()
+                return
         super().action_next()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -463,6 +490,7 @@ class CombinationScreen(WizardScreen):
 
     def python_changed(self) -> None:
         self.save()
+        self.show_python_problem()
         key = self.recommendation_key()
         if key != self.state.recommendation_key:
             self.query_one("#busy").display = True

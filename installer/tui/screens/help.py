@@ -30,7 +30,8 @@ SCREEN_HELP: dict[str, str] = {
     "review": "The exact plan, step by step, with every command. Steps that need root are marked. Save it as "
               "a script or save the answers file to replay it on other machines.",
     "install": "Runs the plan (or, in a dry run, shows what would run). Each step reports changed, unchanged "
-               "or failed. Cancelling asks first; a run stopped for any reason resumes where it left off.",
+               "or failed. Cancelling asks first; a run stopped for any reason resumes where it left off. Once "
+               "the run has ended, Back leads to the answers: change one, and Review runs the new plan.",
     "verify": "Checks that torch imports, sees the GPUs and computes correctly on them. Each failure comes "
               "with its fix.",
     "bench": "Measures what this GPU (or CPU) does, against what it should reach.",
@@ -66,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
                 continue  # not available on that screen (Back on the first one)
             seen.add(binding.action)
             rows.append((self.app.get_key_display(binding), binding.description))
-        if self.under.name != "welcome":
+        if self.under.check_action("back", ()):  # not while an install runs, nor where it never works
             rows.append(("Esc", _("Back")))
         everywhere = [
             ("F1 ?", _("this help")),

@@ -19,6 +19,7 @@ from installer.executor.units import size_text
 from installer.i18n import _
 from installer.i18n.linebreak import cells
 from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.screens.review import go_back_text
 
 if TYPE_CHECKING:
     from installer.executor.events import Event
@@ -48,6 +49,7 @@ class InstallScreen(WizardScreen):
         self.status: dict[str, str] = {}
         self.tails: dict[str, tuple[str, ...]] = {}
         self.causes: dict[str, tuple[str, str]] = {}  # step id -> (likely cause, what to do), when known
+        self.details: dict[str, str] = {}  # step id -> how it ended, in the executor's words
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
 
     def body(self) -> ComposeResult:
@@ -95,8 +97,12 @@ class InstallScreen(WizardScreen):
         self.query_one("#download").display = False
         self.query_one("#outcome").display = False
         if self.state.run_result is not None:
+            self.run_error = self.state.run_error
+            for event in self.state.run_events:
+                self.draw_event(event)
             self.show_outcome(self.state.run_result)
         elif self.state.plan is not None and not self.state.run_started:
+            self.wizard.exit_code = 0  # an earlier run's failure is not this one's
             if not self.state.dry_run and not self.root_ready():
                 return
             self.state.run_started = True
@@ -133,13 +139,15 @@ class InstallScreen(WizardScreen):
         assert plan is not None
         finished: RunFinished | None = None
         try:
-            for event in self.engine.run_plan(plan, dry_run=self.state.dry_run, cancel=self.cancel_event):
+            # never a recorded machine's plan on this one, whatever the mode says
+            dry_run = self.state.dry_run or self.state.recorded
+            for event in self.engine.run_plan(plan, dry_run=dry_run, cancel=self.cancel_event):
                 self.app.call_from_thread(self.on_run_event, event)
                 if isinstance(event, RunFinished):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
             self.run_error = self.state.run_error = error_text(exc)
-            self.app.call_from_thread(self.log_line, self.run_error)
+            self.app.call_from_thread(self.on_run_event, OutputLine("", self.run_error, "stderr"))
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:
             finished = RunFinished(ok=False, interrupted=self.cancel_event.is_set())
@@ -164,6 +172,12 @@ class InstallScreen(WizardScreen):
         self.query_one("#log", RichLog).write(text)
 
     def on_run_event(self, event: Event) -> None:
+        self.state.run_events.append(event)
+        self.draw_event(event)
+        if isinstance(event, RunFinished):
+            self.state.run_result = event
+
+    def draw_event(self, event: Event) -> None:
         if isinstance(event, StepStarted):
             self.set_status(event.step_id, "running")
             self.query_one("#download").display = False
@@ -178,12 +192,18 @@ class InstallScreen(WizardScreen):
                 self.tails[event.step_id] = event.tail
             if event.cause:
                 self.causes[event.step_id] = (event.cause, event.hint)
-            done = sum(1 for s in self.status.values() if s not in ("pending", "running"))
+            self.details[event.step_id] = event.detail
+            # a failed step is not done: the bar stops before it, and its label says where. A dry run goes on
+            # past a simulation that fails (every step is simulated), so there every finished step counts
+            finished = ("changed", "unchanged", "skipped", *(("failed",) if self.state.dry_run else ()))
+            done = sum(1 for s in self.status.values() if s in finished)
             self.query_one("#overall-bar", ProgressBar).update(progress=done)
+            if event.status == "failed" and not self.state.dry_run:
+                self.query_one("#overall-label", Label).update(
+                    _("Steps: stopped at step {n} of {total}", n=self.index_of(event.step_id),
+                      total=len(self.state.plan.steps) if self.state.plan else 0) + " ")
             if event.detail:
                 self.log_line(event.detail)
-        elif isinstance(event, RunFinished):
-            self.state.run_result = event
 
     def show_progress(self, event: Progress) -> None:
         box = self.query_one("#download")
@@ -228,14 +248,18 @@ class InstallScreen(WizardScreen):
             text = _("A reboot is needed before the next steps. After the reboot, run:") + f"\n  {resume}\n"
             text += _("It resumes after the last step that finished.")
             if self.state.report is not None and self.state.report.secure_boot:
-                text += "\n" + _("Secure Boot is on: at the blue MOK screen during boot, choose Enroll MOK "
-                                 "and type the password you set, or the driver will not load.")
+                # the run cannot ask for the one-time password (no terminal): the person runs mokutil
+                text += "\n" + _("Secure Boot is on: if the plan's notes name a `sudo mokutil --import` command, "
+                                 "run it before rebooting and choose a one-time password; at the blue MOK screen "
+                                 "during boot, choose Enroll MOK and type it, or the driver will not load.")
             box.update(escape(text) + log)
             box.set_classes("warning")
             hint = _("reboot needed")
         elif not result.ok and result.failed_step is None:
             text = _("The install stopped:") + "\n" + (self.run_error or _("see the log"))
-            text += "\n" + _("Once the cause is fixed, run this to resume:") + f"\n  {resume}"
+            key = self.answer_named(self.run_error or "")
+            text += "\n" + (self.answer_advice(key, resume) if key else
+                            _("Once the cause is fixed, run this to resume:") + f"\n  {resume}")
             box.update(escape(text) + log)
             box.set_classes("error")
             hint = _("failed")
@@ -248,8 +272,13 @@ class InstallScreen(WizardScreen):
             if tail:
                 text += "\n" + "\n".join("  " + line for line in tail)
             known = self.causes.get(failed)
+            # the executor's own words only: a tool's output names the environment's folder in passing
+            key = self.answer_named(self.details.get(failed, ""))
             if known:
                 text += "\n" + _("Likely cause: {cause}", cause=known[0]) + "\n" + _("What to do: {hint}", hint=known[1])
+            if key:
+                text += "\n" + self.answer_advice(key, resume)
+            elif known:
                 text += "\n" + _("Then run this to resume from that step:") + f"\n  {resume}"
             else:
                 text += "\n" + _("Fix the cause shown above, then run this to resume from that step:") + f"\n  {resume}"
@@ -285,12 +314,34 @@ class InstallScreen(WizardScreen):
                             "again after it.")
         return escape(text)
 
+    def answer_advice(self, key: str, resume: str) -> str:
+        """What to do when the failure names an answer: resuming replays the same answers, so it fails the
+        same way unless the cause lies elsewhere (a file that appeared in the folder's way)."""
+        return (go_back_text(key) + "\n" + _("If the cause is not that answer, fix it, then run this to resume:")
+                + f"\n  {resume}")
+
+    def answer_named(self, failure: str) -> str | None:
+        """The answers key of a folder chosen in the wizard that `failure` names (the Folder field's, for
+        one that could not be made): the cause is then that answer, not something outside the wizard."""
+        import os
+
+        from installer.paths import absolute
+
+        d = self.state.draft
+        chosen = (("target.path", self.state.section("target").get("path")), ("wheelhouse", d.get("wheelhouse")),
+                  ("cuda_toolkit.prefix", self.state.section("cuda_toolkit").get("prefix")))
+        for key, path in chosen:
+            if isinstance(path, str) and path and absolute(path, os.getcwd()) in failure:
+                return key
+        return None
+
     def failed_tail(self, step_id: str) -> tuple[str, ...]:
         return self.tails.get(step_id, ())[-8:]
 
     # keys -----------------------------------------------------------------------------------------
     def can_go_back(self) -> bool:
-        return False
+        # once the run has ended, an answer can be changed and the new plan run (Review runs it again)
+        return self.state.run_result is not None and not self.wizard.run_active
 
     def can_go_next(self) -> bool:
         return self.state.run_result is not None and not self.wizard.run_active

@@ -168,7 +168,11 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         from installer.errors import InputError
 
-        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(error_text(exc))
+        shown = error_text(exc)
+        if isinstance(exc, InputError) and exc.file == "<wizard>":
+            # the answers the screens filled in have no file or line a person could open
+            shown = exc.message + (f"\n  -> {exc.hint}" if exc.hint else "")
+        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(shown)
         if isinstance(exc, InputError) and exc.file in (None, "<wizard>") and _names_an_answer(exc.key):
             # an answer the screens filled in (or one the plan found unworkable on this machine, such as
             # target.python): the key names the screen field to change
@@ -268,6 +272,8 @@ class ReviewScreen(WizardScreen):
             self.notify(_("Press a to save the answers file somewhere else, then n to go on."))
             return
         self.state.answers_written = written
+        if self.state.run_result is not None:  # back from an ended run: Install (or Dry run) runs again
+            self.state.forget_run()
         super().action_next()
 
 

@@ -24,6 +24,11 @@ STEPS = (
 )
 
 
+def recorded_note() -> str:
+    """Why a recorded machine's wizard is a dry run, in the language shown now."""
+    return _("A recorded machine's plan is shown, not run: run torch-setup on that machine to install.")
+
+
 class WelcomeScreen(WizardScreen):
     NAME = "welcome"
     AUTO_FOCUS = "#mode"
@@ -41,9 +46,12 @@ class WelcomeScreen(WizardScreen):
                      classes="muted")
         yield Static(_("Mode"), classes="section")
         with RadioSet(id="mode", compact=True):
-            yield Radio(_("Install"), value=not self.state.dry_run, id="mode-install")
+            yield Radio(_("Install"), value=not self.state.dry_run, id="mode-install",
+                        disabled=self.state.recorded)
             yield Radio(_("Dry run: decide and show everything, execute nothing"),
                               value=self.state.dry_run, id="mode-dry")
+        if self.state.recorded:
+            yield Static(escape(recorded_note()), classes="note", id="recorded-dry-run")
         yield Static(_("Language"), classes="section")
         with RadioSet(id="lang", compact=True):
             yield Radio("English", value=current_language() == "en", id="lang-en")
@@ -70,7 +78,7 @@ class WelcomeScreen(WizardScreen):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "mode":
-            self.state.dry_run = event.pressed.id == "mode-dry"
+            self.state.dry_run = event.pressed.id == "mode-dry" or self.state.recorded
             self.show_mode()
         elif event.radio_set.id == "lang":
             lang = "zh" if event.pressed.id == "lang-zh" else "en"
@@ -83,6 +91,9 @@ class WelcomeScreen(WizardScreen):
         self.sub_title = base + (" · " + _("dry run") if self.state.dry_run else "")
 
     def action_toggle_dry_run(self) -> None:
+        if self.state.recorded:
+            self.notify(recorded_note(), severity="warning")
+            return
         target = "#mode-install" if self.state.dry_run else "#mode-dry"
         self.query_one(target, RadioButton).value = True
 

@@ -132,3 +132,40 @@ def test_a_folder_the_user_cannot_write_is_refused_where_a_step_writes_it(shared
     assert as_nobody(folder_problem, str(shared / "torch"), writes=False) is None
     assert as_nobody(folder_problem, str(mine / "env"), writes=True) is None
     assert folder_problem(str(shared / "torch"), writes=True) is None  # root may write anywhere
+
+
+def test_a_folder_inside_a_kernel_file_system_is_refused_even_for_root():
+    # as root os.access says /proc is writable; the install's first step then failed on it
+    for kernel in ("/proc", "/sys"):
+        message, hint = folder_problem(f"{kernel}/x/env", writes=True) or ("", "")
+        assert message == f"{kernel}/x/env cannot be made: {kernel} is filled by the kernel itself, and no folder can be made in it"
+        assert "~/torch-env" in hint
+    assert folder_problem("/proc/x", writes=False) is None  # a recorded machine's plan: not judged by this one
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become the nobody user")
+def test_the_owner_of_a_folder_they_cannot_write_is_told_chmod_not_to_ask_the_owner(shared_and_home):
+    _shared, mine = shared_and_home
+    locked = mine / "ro"
+    locked.mkdir()
+    os.chown(locked, os.stat(mine).st_uid, os.stat(mine).st_gid)
+    locked.chmod(0o555)
+    message, hint = as_nobody(folder_problem, str(locked / "env"), writes=True)
+    assert message == f"{locked} is not writable by you, so {locked / 'env'} cannot be made there"
+    assert hint == f"it is yours but not writable: `chmod u+w {locked}`, or choose another folder"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only file system needs root")
+def test_a_read_only_file_system_is_named_as_such(tmp_path):
+    import subprocess
+
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mnt)]).returncode != 0:
+        pytest.skip("this machine does not let root mount a tmpfs")
+    try:
+        message, hint = folder_problem(str(mnt / "env"), writes=True) or ("", "")
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+    assert message == f"{mnt / 'env'} cannot be made: {mnt} is on a read-only file system"
+    assert "~/torch-env" in hint

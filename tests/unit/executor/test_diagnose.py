@@ -66,3 +66,12 @@ def test_fed_line_by_line_it_gives_what_the_whole_gives():
         d.feed(line)
     assert d.result() == diagnose(lines("uv-dns.txt", "pip-version-not-found.txt"))
     assert "resolved" in d.result().cause
+
+
+def test_torch_itself_missing_is_not_told_to_leave_out_an_extra():
+    # recorded: only 2.13.0+cpu on this disk, 2.15.0+cpu asked for
+    torch = diagnose(lines("uv-torch-not-found.txt"))
+    assert torch is not None and torch.cause == "torch==2.15.0+cpu is not in the package sources this run uses"
+    assert "extras" not in torch.hint and "choose a torch version those sources have" in torch.hint
+    extra = diagnose(lines("uv-version-not-found.txt"))
+    assert extra is not None and "leave that package out of the extras" in extra.hint

@@ -121,3 +121,15 @@ def test_a_folder_that_appears_blocked_during_the_run_fails_the_step_in_words(tm
     assert statuses(events) == {"blocker": "changed", "after": "failed"}
     failed = [e for e in events if isinstance(e, StepFinished) and e.status == "failed"][0]
     assert f"{target} is a file, not a folder" in failed.detail
+
+
+def test_a_folder_root_cannot_make_does_not_advise_running_as_root(monkeypatch):
+    import errno
+
+    from installer.executor import runner
+
+    exc = OSError(errno.EROFS, "Read-only file system")
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 0)
+    assert "as root" not in (runner.folder_error("/ro/env", exc).hint or "")
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 1000)
+    assert "run the step as root" in (runner.folder_error("/ro/env", exc).hint or "")

@@ -52,6 +52,9 @@ def venv(tmp_path_factory) -> Path:
     info = site / "demo_pkg-1.2.3+cpu.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.2.3+cpu\n")
+    (info / "INSTALLER").write_text("uv\n")
+    (site / "demo_pkg.py").write_text("")
+    (info / "RECORD").write_text(f"demo_pkg.py,,\n{info.name}/METADATA,,\n{info.name}/INSTALLER,,\n{info.name}/RECORD,,\n")
     egg = site / "legacy.egg-info"  # an old `setup.py develop`-style record: no version in its name
     egg.mkdir()
     (egg / "PKG-INFO").write_text("Metadata-Version: 1.0\nName: legacy\nVersion: 2.0\n")

@@ -46,7 +46,7 @@ def test_uv_is_told_to_trust_the_systems_certificates_as_pip_does(tmp_path):
     this (checked by hand as a normal user here: without it, uv said "invalid peer certificate:
     UnknownIssuer" and only pip's fallback got through). The run above shows uv accepts it."""
     plan = _steps(tmp_path / "venv", Tools(uv=find_uv(), python=sys.executable, host_pip=True))
-    install = plan.steps[1].commands[0]
+    install = plan.steps[1].commands[-1]
     assert install.argv[1:3] == ("pip", "install")
     assert dict(install.env) == {"UV_NATIVE_TLS": "1", "UV_SYSTEM_CERTS": "1"}
     assert install.fallback is not None and install.fallback.env == ()  # pip has its own truststore

@@ -88,7 +88,7 @@ def test_local_wheels_mean_no_probe_at_all(tmp_path, monkeypatch):
     monkeypatch.setattr(planner, "pick_index", no_probe)
     plan = planner.plan_for(_answers(), _report([str(wheels)]), cwd=str(tmp_path))
     assert any(f"torch==2.13.0+cpu already in {wheels}" in n for n in plan.notes)
-    argv = next(s for s in plan.steps if s.id == "torch").commands[0].argv
+    argv = next(s for s in plan.steps if s.id == "torch").commands[-1].argv
     assert argv[argv.index("--find-links") + 1] == str(wheels) and "--extra-index-url" not in argv
 
 
@@ -99,7 +99,7 @@ def test_a_mirror_chosen_by_hand_is_used_even_with_local_wheels(tmp_path, monkey
                         or Pick("https://mirror.example/whl/cpu"))
     plan = planner.plan_for(_answers(pytorch="https://mirror.example/whl"), _report([str(wheels)]), cwd=str(tmp_path))
     assert calls == ["cpu"]
-    argv = next(s for s in plan.steps if s.id == "torch").commands[0].argv
+    argv = next(s for s in plan.steps if s.id == "torch").commands[-1].argv
     assert argv[argv.index("--extra-index-url") + 1] == "https://mirror.example/whl/cpu"
 
 
@@ -108,7 +108,18 @@ def test_another_machines_report_is_not_judged_by_this_disk(tmp_path, monkeypatc
     monkeypatch.setattr(planner, "pick_index", lambda answers, pins, timeout=3.0: Pick(None, "nothing answered"))
     plan = planner.plan_for(_answers(), _report([str(wheels)]), cwd=str(tmp_path), this_machine=False)
     assert not any("already in" in n for n in plan.notes)
-    assert any("no PyTorch index is reachable" in n for n in plan.notes)
+    # nothing answered from here, but the recorded machine has its own network: its +cpu pins are on
+    # no PyPI, so the plan names the upstream index rather than leaving them nowhere to come from
+    argv = next(s for s in plan.steps if s.id == "torch").commands[-1].argv
+    assert argv[argv.index("--extra-index-url") + 1] == "https://download.pytorch.org/whl/cpu"
+    assert any("none answered from here" in n for n in plan.notes)
+
+
+def test_another_machines_plan_keeps_mirror_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(planner, "pick_index", lambda answers, pins, timeout=3.0: Pick(None, "selection is off"))
+    plan = planner.plan_for(_answers(pytorch="none"), _report([]), cwd=str(tmp_path), this_machine=False)
+    argv = next(s for s in plan.steps if s.id == "torch").commands[-1].argv
+    assert "--extra-index-url" not in argv and "download.pytorch.org" not in " ".join(argv)
 
 
 def test_an_explicit_build_is_probed_in_a_thread_while_the_pins_resolve(tmp_path, monkeypatch):
@@ -192,3 +203,14 @@ def test_methods_that_take_no_pip_index_probe_none_and_name_none(method, monkeyp
     assert probed == []
     notes = choose_indexes(answers, report, Pins(), None).notes
     assert not [n for n in notes if "PyTorch index" in n], notes
+
+
+def test_with_a_chosen_pypi_mirror_the_note_does_not_promise_the_pip_configuration(tmp_path, monkeypatch):
+    # the chosen mirror switches the pip configuration off (only_the_plans_sources): the note must say so
+    monkeypatch.setattr(planner, "pick_index", lambda answers, pins, timeout=3.0: Pick(None, "nothing answered"))
+    answers = parse_answers("version: 1\ntorch: {version: 2.13.0, variant: cpu, extras: []}\n"
+                            "mirror: {pypi: 'https://pypi.example/simple'}\n")
+    plan = planner.plan_for(answers, _report([]), cwd=str(tmp_path))
+    said = [n for n in plan.notes if n.startswith("no PyTorch index is reachable")]
+    assert said == ["no PyTorch index is reachable for cpu: torch==2.13.0+cpu must come from "
+                    "https://pypi.example/simple alone. Why: nothing answered"], plan.notes

@@ -57,7 +57,7 @@ def test_scope_env_writes_the_venvs_own_pip_conf_last():
     assert _files(plan) == {"/home/u/.venv-torch/pip.conf":
                             f"[global]\nindex-url = {PYPI}\nextra-index-url = {PYTORCH}\n"}
     # the run itself does not depend on the file: the indexes are flags of the install command
-    argv = plan.steps[1].commands[0].argv
+    argv = plan.steps[1].commands[-1].argv
     assert argv[argv.index("--index-url") + 1] == PYPI and argv[argv.index("--extra-index-url") + 1] == PYTORCH
 
 
@@ -89,7 +89,7 @@ def test_nothing_is_written_without_a_mirror_chosen_or_with_scope_none(mirror):
 def test_a_flat_page_of_wheels_serves_as_find_links_and_is_not_written():
     flat = "https://mirrors.example/pytorch-wheels/cpu"
     plan = _plan("{pytorch: aliyun-pytorch, scope: env}", pick=Pick(flat, layout="flat"))
-    argv = plan.steps[1].commands[0].argv
+    argv = plan.steps[1].commands[-1].argv
     assert argv[argv.index("--find-links") + 1] == flat and "--extra-index-url" not in argv
     assert [s.id for s in plan.steps] == ["venv", "torch"]
     assert any("a page of links" in n for n in plan.notes)

@@ -61,7 +61,7 @@ def test_a_python_the_system_manages_stops_the_plan():
 def test_pips_consent_is_passed_to_both_engines():
     plan = _plan(_answers(), _report(externally_managed=MARKER, site_writable=True, consent=True))
     (step,) = plan.steps
-    uv, pip = step.commands[0].argv, step.commands[0].fallback.argv
+    uv, pip = step.commands[-1].argv, step.commands[-1].fallback.argv
     assert uv[:6] == ("/opt/uv/bin/uv", "pip", "install", "--python", SYSTEM, "--break-system-packages")
     assert "--break-system-packages" in pip and pip[-1] == "torch==2.13.0+cpu"
     assert any("pip's configuration allows installing into it anyway" in n for n in plan.notes)
@@ -93,14 +93,14 @@ def test_a_site_packages_the_user_cannot_write_stops_the_plan():
 def test_an_installable_python_plans_as_before(facts):
     plan = _plan(_answers(), _report(**facts))
     (step,) = plan.steps
-    assert "--break-system-packages" not in step.commands[0].argv
+    assert "--break-system-packages" not in step.commands[-1].argv
     assert not any("PEP 668" in n for n in plan.notes)
 
 
 def test_facts_of_another_interpreter_are_not_this_ones():
     """The report examined another Python (a recorded machine's, the wizard's own): no verdict from it."""
     plan = _plan(_answers("/opt/other/bin/python"), _report(externally_managed=MARKER, site_writable=False))
-    assert plan.steps[0].commands[0].argv[4] == "/opt/other/bin/python"
+    assert plan.steps[0].commands[-1].argv[4] == "/opt/other/bin/python"
 
 
 def test_a_venv_target_is_never_refused_for_its_base_python():

@@ -52,13 +52,13 @@ def test_cpu_venv_plan():
                                      "/root/.pyenv/versions/3.11.7/bin/python3", "/work/proj/.venv-torch")
     assert venv.commands[0].fallback.argv[-3:] == ("-m", "venv", "/work/proj/.venv-torch")
     assert venv.guard.creates == "/work/proj/.venv-torch/pyvenv.cfg"
-    argv = torch.commands[0].argv
+    argv = torch.commands[-1].argv
     assert argv[:5] == ("/opt/uv/bin/uv", "pip", "install", "--python", "/work/proj/.venv-torch/bin/python")
     assert argv[-1] == "torch==2.13.0+cpu"
     # uv reads no pip.conf: the machine's pip configuration is passed as flags
     assert "--find-links" in argv and argv[argv.index("--find-links") + 1] == "/opt/wheels"
     assert argv[argv.index("--extra-index-url") + 1] == "file:///opt/pypi/simple"
-    fallback = torch.commands[0].fallback.argv
+    fallback = torch.commands[-1].fallback.argv
     assert fallback[:5] == ("/opt/ts/bin/python", "-m", "pip", "--python", "/work/proj/.venv-torch/bin/python")
     assert fallback[-1] == "torch==2.13.0+cpu"
     # idempotency guard reads metadata with the target's interpreter; it never imports torch
@@ -82,7 +82,7 @@ def test_pytorch_index_comes_first_when_picked():
     plan = _plan(CPU_VENV, pick=Pick("https://mirror.sjtu.edu.cn/pytorch-wheels/cpu", "fastest"),
                  pip={"index_url": "https://pypi.tuna.tsinghua.edu.cn/simple",
                       "extra_index_urls": ["https://other.example/simple"]})
-    argv = plan.steps[1].commands[0].argv
+    argv = plan.steps[1].commands[-1].argv
     extras = [argv[i + 1] for i, x in enumerate(argv) if x == "--extra-index-url"]
     assert extras == ["https://mirror.sjtu.edu.cn/pytorch-wheels/cpu", "https://other.example/simple"]
     assert argv[argv.index("--index-url") + 1] == "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -92,16 +92,16 @@ def test_pytorch_index_comes_first_when_picked():
 def test_mirror_pypi_url_and_none():
     plan = _plan(CPU_VENV + "mirror:\n  pypi: https://mirrors.aliyun.com/pypi/simple\n",
                  pip={"index_url": "https://ignored.example/simple"})
-    argv = plan.steps[1].commands[0].argv
+    argv = plan.steps[1].commands[-1].argv
     assert argv[argv.index("--index-url") + 1] == "https://mirrors.aliyun.com/pypi/simple"
     plan = _plan(CPU_VENV + "mirror:\n  pypi: none\n", pip={"index_url": "https://ignored.example/simple"})
-    assert "--index-url" not in plan.steps[1].commands[0].argv
+    assert "--index-url" not in plan.steps[1].commands[-1].argv
 
 
 def test_cuda_variant_on_a_gpu_machine_with_extras():
     text = CPU_VENV.replace("variant: cpu", "variant: auto").replace("extras: []", "extras: [torchvision, torchaudio]")
     plan = _plan(text, "rtx4090-550")
-    argv = plan.steps[1].commands[0].argv
+    argv = plan.steps[1].commands[-1].argv
     pins = [a for a in argv if "==" in a]
     assert pins[0].startswith("torch==2.13.0") and len(pins) == 3
     assert all(p.split("==")[1].endswith(pins[0].split("==")[1].partition("+")[2]) for p in pins[1:])
@@ -111,7 +111,7 @@ def test_existing_interpreter_has_no_venv_step():
     plan = _plan("target:\n  kind: existing\n  python: /opt/py/bin/python3\ntorch:\n  version: 2.13.0\n"
                  "  variant: cpu\n  extras: []\n")
     assert [s.id for s in plan.steps] == ["torch"]
-    assert plan.steps[0].commands[0].argv[4] == "/opt/py/bin/python3"
+    assert plan.steps[0].commands[-1].argv[4] == "/opt/py/bin/python3"
     assert plan.steps[0].writable == ("/opt/py",)
 
 
@@ -127,7 +127,7 @@ def test_without_uv_pip_does_the_work():
     plan = _plan(CPU_VENV, tools=Tools(uv=None, python="/opt/ts/bin/python", host_pip=False))
     venv, torch = plan.steps
     assert venv.commands[0].argv[1:] == ("-m", "venv", "/work/proj/.venv-torch") and venv.commands[0].fallback is None
-    assert torch.commands[0].argv[:4] == ("/work/proj/.venv-torch/bin/python", "-m", "pip", "install")
+    assert torch.commands[-1].argv[:4] == ("/work/proj/.venv-torch/bin/python", "-m", "pip", "install")
 
 
 def test_impossible_request_is_an_input_error():

@@ -161,3 +161,14 @@ def test_a_root_step_gets_its_variables_through_the_real_sudo():
         rule.unlink()
     assert proc.returncode == 0, proc.stderr
     assert "0 step env https://bob:pw@idx.example/s" in proc.stdout
+
+
+def test_a_multi_line_python_program_is_only_named_on_screen():
+    from installer.plan.model import Command as Cmd
+    from installer.plan.script import shown_command
+
+    program = "import sys\nfor a in sys.argv:\n    print(a)\n"
+    cmd = Cmd(argv=("/env/bin/python", "-I", "-c", program, "torch==2.13.0+cpu"))
+    assert shown_command(cmd) == "/env/bin/python -I -c '<its Python program, in the saved script>' torch==2.13.0+cpu"
+    one_line = Cmd(argv=("/env/bin/python", "-c", "import sys"))
+    assert shown_command(one_line) == "/env/bin/python -c 'import sys'"

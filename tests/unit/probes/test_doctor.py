@@ -95,7 +95,8 @@ def test_torch_missing_names_the_interpreter_and_a_build_to_install():
               "import_error": "ModuleNotFoundError: No module named 'torch'", "checks": []}
     findings = diagnose(hardware("rtx3090-rtx3060-560"), verify)
     assert _ids(findings) == ["torch-missing"] and "/usr/bin/python3" in findings[0].title
-    assert "pip install --force-reinstall torch==" in findings[0].fix
+    # through torch-setup's own pip, pointed at the interpreter (which may have no pip of its own)
+    assert "-m pip --python /usr/bin/python3 install --force-reinstall torch==" in findings[0].fix
 
 
 def test_cuda_visible_devices_hiding_gpus():
@@ -126,3 +127,22 @@ def test_an_unexplained_failed_check_is_still_reported():
             check.update(ok=False, detail="NCCL all-reduce across 2 GPUs gave a wrong sum", fix="check the links")
     findings = diagnose(hardware("rtx3090-rtx3060-560"), verify)
     assert _ids(findings) == ["check-nccl"] and findings[0].fix == "check the links"
+
+
+def test_a_half_installed_torch_gets_a_reinstall_that_works_without_pip_in_the_environment():
+    # found in use: the fix read `ENV/bin/python -m pip install --force-reinstall torch==VERSION`, in a
+    # venv made by `uv venv` (no pip), with VERSION printed as it is
+    import sys
+
+    from installer.hardware.report import ExistingTorch
+
+    report = hardware("rtx3090-rtx3060-560")
+    report.existing_torch = ExistingTorch(version="2.13.0", local="+cpu")
+    verify = {"torch_version": None, "python": {"executable": "/w/.venv-torch/bin/python"},
+              "import_error": "ModuleNotFoundError: No module named 'torchgen'", "checks": []}
+    findings = diagnose(report, verify)
+    assert _ids(findings) == ["torch-broken"]
+    fix = findings[0].fix
+    assert f"{sys.executable} -m pip --python /w/.venv-torch/bin/python install --force-reinstall " \
+           "torch==2.13.0+cpu --index-url https://download.pytorch.org/whl/cpu" in fix
+    assert "VERSION" not in fix and "torch-setup install" in fix

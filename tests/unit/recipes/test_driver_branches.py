@@ -40,8 +40,13 @@ def _ctx(machine: str, **kw) -> KindContext:
 
 
 def _branch_of(packages: list[str]) -> str | None:
-    m = re.fullmatch(r"(?:nvidia-open|cuda-drivers)-([0-9]{3})", packages[-1])
-    return m.group(1) if m else None
+    """The branch a package list installs: from 590 on only the pinning package names it (the driver is the
+    unsuffixed nvidia-open / cuda-drivers); before, the driver package's name does."""
+    pinned = [m.group(1) for p in packages if (m := re.fullmatch(r"nvidia-driver-pinning-([0-9]{3})", p))]
+    m = re.fullmatch(r"(?:nvidia-open|cuda-drivers)(?:-([0-9]{3}))?", packages[-1])
+    if m is None or (m.group(1) and pinned and pinned != [m.group(1)]):
+        return None
+    return m.group(1) or (pinned[0] if pinned else None)
 
 
 # ---------------------------------------------------------------- branch: latest follows the generation
@@ -114,6 +119,10 @@ def test_a_branch_that_cannot_drive_a_gpu_is_refused_with_one_that_can(machine, 
 
 @pytest.mark.parametrize("machine, branch, modules, packages, argv", [
     ("rtx4090-550.json", "580", "auto", ["nvidia-driver-pinning-580", "nvidia-open-580"], "nvidia:580-open"),
+    # 590 on: NVIDIA's packages lose the branch in their names; the pinning package picks it
+    ("rtx4090-550.json", "595", "auto", ["nvidia-driver-pinning-595", "nvidia-open"], "nvidia:595-open"),
+    ("rtx5090x4-570.json", "590", "auto", ["nvidia-driver-pinning-590", "nvidia-open"], "nvidia:590-open"),
+    ("rtx4090-550.json", "590", "proprietary", ["nvidia-driver-pinning-590", "cuda-drivers"], "nvidia:590"),
     ("rtx5090x4-570.json", "570", "auto", ["nvidia-open-570"], "nvidia:570-open"),
     ("mixed-3090-v100-580.json", "570", "auto", ["cuda-drivers-570"], "nvidia:570"),
     ("gtx960-580.json", "550", "auto", ["cuda-drivers-550"], "nvidia:550"),
@@ -191,3 +200,18 @@ def test_an_unknown_branch_names_the_line_and_one_that_works(cli, tmp_path):
     assert result.returncode == 2
     assert f"{answers}:{_line_of(answers, 'branch')}: driver.branch: 999 is not an NVIDIA driver branch" in result.stderr
     assert re.search(r"-> use branch: [0-9]{3}", result.stderr) and "nvidia-open-999" not in result.stdout
+
+
+@pytest.mark.parametrize("cuda, argv", [
+    ("13.2.2", ("ubuntu-drivers", "install", "nvidia:580-open")),  # CUDA 13 wheels need R580 or newer
+    ("12.8.1", ("ubuntu-drivers", "install", "nvidia:535-open")),  # CUDA 12 wheels: R535 by minor-version compat
+    (None, ("ubuntu-drivers", "install")),  # a CPU build needs no particular driver: Ubuntu's choice
+])
+def test_latest_on_ubuntu_names_the_branch_the_chosen_build_needs(cuda, argv):
+    # `latest` is "the one the chosen CUDA build needs" (the schema): what Ubuntu recommends may be older
+    ctx = _ctx("rtx4090-550.json")
+    ctx = replace(ctx, values={**ctx.values, "torch.cuda": cuda})
+    cmd, why = ubuntu_drivers_argv(NvidiaDriver(branch="latest", tool="ubuntu-drivers"), ctx)
+    assert cmd == argv
+    if cuda:
+        assert f"runs the chosen build's CUDA {cuda[:4]}" in why

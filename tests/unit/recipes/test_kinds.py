@@ -50,6 +50,7 @@ def ctx(machine: str = "rtx4090-550.json", *, answers: Answers | None = None, **
     ("rtx4090-550.json", "latest", "auto", ["nvidia-open"]),                      # Ada: open
     ("rtx4090-550.json", "580", "auto", ["nvidia-driver-pinning-580", "nvidia-open-580"]),
     ("rtx4090-550.json", "570", "proprietary", ["cuda-drivers-570"]),             # no pinning package before 580
+    ("rtx4090-550.json", "595", "auto", ["nvidia-driver-pinning-595", "nvidia-open"]),  # 590 on: unsuffixed
     ("gtx1080ti-535.json", "latest", "auto", ["nvidia-driver-pinning-580", "cuda-drivers-580"]),  # Pascal
     ("v100-535.json", "550", "auto", ["cuda-drivers-550"]),                       # Volta: proprietary
 ])

@@ -104,3 +104,14 @@ def test_wrapped_command_really_runs_as_root_with_the_step_env(tmp_path, readabl
         assert out.stdout.split() == ["0", "step-env"]
     finally:
         rule.unlink()
+
+
+def test_a_preflight_refusal_is_exit_2_as_every_refusal_before_anything_ran(monkeypatch):
+    # exit 1 means "a step or a check failed": no step ran here, and nothing was changed
+    from installer.errors import InputError
+
+    monkeypatch.setattr("installer.executor.sudo._probe", lambda exe, names=(): (False, "a password is required"))
+    with pytest.raises(InputError) as err:
+        preflight(needs_root=True, interactive=False, steps=["driver"], euid=1000, sudo="/usr/bin/sudo")
+    assert err.value.exit_code == 2
+    assert "nothing was changed" in (err.value.hint or "") and "run it as root" not in (err.value.hint or "")
