@@ -487,7 +487,7 @@ def _cannot_be_made(full: str, folder: str) -> tuple[str, str] | None:
             if os.path.isdir(kernel) and os.stat(kernel).st_dev == device:
                 return _("{path} cannot be made: {kernel} is filled by the kernel itself, and no folder "
                          "can be made in it", path=full, kernel=kernel), hint
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        if _read_only(folder):
             return _("{path} cannot be made: {folder} is on a read-only file system", path=full,
                      folder=folder), hint
     except OSError:  # the step that makes it says why

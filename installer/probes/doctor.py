@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -150,8 +151,6 @@ def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
 def _reinstall_line(python: str, pin: str, index: str | None = None) -> str:
     """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
     it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip)."""
-    import sys
-
     cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall", pin]
     if index:
         cmd += ["--index-url", index]

@@ -216,7 +216,7 @@ class Engine:
 
     def python_without_release(self, python: str | None) -> str | None:
         """Why a Python version asked for has no PyTorch release at all (with the versions that do)."""
-        return _need("installer.tui.checks", "python_without_release")(python)  # type: ignore[no-any-return]
+        return _need("installer.compat.solver", "python_without_release")(python)  # type: ignore[no-any-return]
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:
