@@ -5,8 +5,13 @@ pytest puts tests/ on sys.path for tests/conftest.py, so any test module can `fr
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -140,3 +145,41 @@ def process_gone(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state in ("Z", "X")
+
+
+@contextlib.contextmanager
+def answering(status: int, body: bytes = b"") -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that answers every GET and HEAD with `status` (a mirror answering 503,
+    403...): its base URL, http://127.0.0.1:PORT."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class CpuPins:
+    """The pins the planner hands to the index choice for torch 2.13.0's CPU build (compat.pins.Pins' shape)."""
+
+    torch: str = "2.13.0"
+    variant: str = "cpu"
+    local: str = "+cpu"
+    requirements: tuple[str, ...] = ("torch==2.13.0+cpu",)

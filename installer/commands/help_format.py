@@ -39,6 +39,10 @@ def usage_error_text(message: str) -> str:
     return message
 
 
+# an item of a list written in help text: indented, a short code ("130"), then two blanks or more
+_ITEM = re.compile(r"^(\s+\S{1,8}\s{2,})(?=\S)")
+
+
 class TranslatedHelp(argparse.HelpFormatter):
     """argparse's help in the chosen language. The texts are looked up as the help is printed, so the
     command modules keep plain English literals and a command that is not asked for help loads no
@@ -48,7 +52,11 @@ class TranslatedHelp(argparse.HelpFormatter):
         return _(action.help) if action.help and action.help is not argparse.SUPPRESS else action.help
 
     def add_text(self, text: str | None) -> None:
-        super().add_text(_(text) if text and text is not argparse.SUPPRESS else text)
+        if text and text is not argparse.SUPPRESS:
+            # one catalog key per paragraph: YAML takes a key of at most 1024 characters, and an epilog
+            # (install's exit codes, sudo, paths) is longer than that
+            text = "\n\n".join(_(part) for part in text.split("\n\n"))
+        super().add_text(text)
 
     def start_section(self, heading: str | None) -> None:
         super().start_section(_(heading) if heading else heading)
@@ -60,7 +68,19 @@ class TranslatedHelp(argparse.HelpFormatter):
         return wrap(self._whitespace_matcher.sub(" ", text).strip(), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in self._split_lines(text, width))
+        # a text written in lines (an epilog's list of exit codes, its paragraphs) keeps them: each line is
+        # wrapped on its own, and an item's continuation lines hang under its text, not under its code
+        out: list[str] = []
+        for line in text.splitlines():
+            if not line.strip():
+                out.append("")
+                continue
+            item = _ITEM.match(line)
+            lead = item.group(1) if item else line[:len(line) - len(line.lstrip())]
+            wrapped = self._split_lines(line[len(lead):], max(width - len(lead), 11))
+            out.append(indent + lead + wrapped[0])
+            out += [indent + " " * len(lead) + rest for rest in wrapped[1:]]
+        return "\n".join(out)
 
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None) -> str:

@@ -27,6 +27,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="show one line per step; the commands' output goes only to the log")
     parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
                         help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
+    # what an admin scripting twenty machines needs before the first run (found in use: none of it was
+    # in --help). Lines are kept as written (help_format); the paths are installer/paths.state_dir()'s.
+    parser.epilog = (
+        "exit codes:\n"
+        "  0    installed and verified, or stopped for a reboot a step needs (run the same command after it)\n"
+        "  1    a step or the verification failed (the log says why), or you answered no; run the same "
+        "command again to go on from the step that failed\n"
+        "  2    bad input, or refused before anything ran (another run is installing into the same folder "
+        "or running root steps; sudo cannot run the root steps); nothing was changed\n"
+        "  130  interrupted: run the same command again to go on from where it stopped\n"
+        "\n"
+        "Steps marked [root] (a driver, a system CUDA toolkit, apt sources) run through sudo: run torch-setup "
+        "as yourself, not with sudo. At a terminal, sudo asks for your password once (if it needs one), "
+        "before the first step. Without a terminal (--yes in a script or a cron job), sudo must not need a "
+        "password (run `sudo -v` just before, or allow NOPASSWD in sudoers), or the run stops before "
+        "anything ran (exit 2).\n"
+        "\n"
+        "Each run's log (every command and its output) goes to logs/, and the journal that lets a stopped "
+        "run go on to journal/, both in $XDG_STATE_HOME/torch-setup/ (by default "
+        "~/.local/state/torch-setup/); the run prints its log's path at the end."
+    )
 
 
 def _confirm(plan: Any) -> bool:
@@ -58,6 +79,16 @@ def run(args: argparse.Namespace) -> int:
     # --yes is not followed by a second refusal
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
                                              installs_here=True)
+    if args.yes and hardware(args) is None:
+        # unattended, here: a PyTorch mirror chosen by hand that the plan found not answering is refused
+        # before anything runs (installer.plan.indexes.unanswered_refusal says why)
+        from installer.plan.indexes import unanswered_refusal
+        from installer.plan.planner import remap_to_answers
+        from installer.yamlfile import load_yaml
+
+        refusal = unanswered_refusal(plan.notes, probe_timeout=args.probe_timeout)
+        if refusal is not None:
+            raise remap_to_answers(refusal, load_yaml(args.answers))
     if not args.yes and not interactive:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
@@ -96,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if finished.reboot_required:
         return 0
+    if plan.target_python:  # `verify` without --python names it when torch is not in the active env
+        from installer.probes.last_target import record_last_target
+
+        record_last_target(plan.target_python)
     if answers.verify and plan.target_python:
         from installer.probes.host import run_verify
         from installer.probes.text import render_verify

@@ -32,6 +32,16 @@ def run(args: argparse.Namespace) -> int:
     if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
         raise InputError(_("not a Python version: {v!r}", v=args.python), key="--python",
                          hint=_("write it as major.minor, e.g. 3.12"))
+    if args.python is not None:
+        from installer.compat.solver import python_without_release
+
+        # refused as the answers' target.python refuses it (exit 2), rather than recommended with the
+        # closest Python some release has: a typo (3.99 for 3.9) then read as advice to change Python
+        unsupported = python_without_release(args.python)
+        if unsupported is not None:
+            raise InputError(unsupported, key="--python",
+                             hint=_("give a Python in that range, or leave --python out to use the Python "
+                                    "detected (or the one in the --hardware report)"))
     report = load_or_detect(hardware(args))
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
                     keep_driver=args.keep_driver, torch_key="--torch")

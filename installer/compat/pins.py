@@ -13,7 +13,7 @@ from installer.compat.model import Choice, Pins, requirements
 from installer.compat.solver import (
     DEFAULT_EXTRAS,
     PLATFORM_NAMES,
-    _evaluate,
+    evaluate_release,
     in_range,
     parse_range,
     recommend,
@@ -109,7 +109,7 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     # the newest release whose wheels exist for the Python (any Python when none was given)
     for kept in extra_sets:
         for rel in on_platform:
-            choice = _evaluate(rel, variant, m, data, kept, keep_driver=False).choice
+            choice = evaluate_release(rel, variant, m, data, kept, keep_driver=False).choice
             if choice is not None and not (python and choice.action("install-python")):
                 return _pins_from(choice, kept, note(kept))
     if python:
@@ -125,7 +125,7 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                              hint=_("pick a Python in that range, or another torch version"))
         on_platform = fits
     rel = on_platform[0]
-    out = _evaluate(rel, variant, m, data, extras_t, keep_driver=False)
+    out = evaluate_release(rel, variant, m, data, extras_t, keep_driver=False)
     # the variant cannot run on this machine: pin it anyway (the plan may be for another machine), say why
     local = "" if (variant == rel.pypi_default.get(m.platform) or m.platform.startswith("macos")) else f"+{variant}"
     reason = out.rejection.reason if out.rejection else ""

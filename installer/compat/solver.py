@@ -168,7 +168,7 @@ def _gpu_kernel_reason(gpu: NvidiaGpu, variant: str, kind: str, cc: tuple[int, i
              major=gpu.cc[0] if gpu.cc else "?", sm=sm_name(cc))
 
 
-def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: tuple[str, ...],
+def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, extras: tuple[str, ...],
               keep_driver: bool) -> _Outcome:
     platform = m.platform
     assert platform is not None
@@ -265,7 +265,11 @@ def _evaluate(rel: Release, variant: str, m: Machine, data: CompatData, extras: 
             else:
                 actions.append(Action(kind="install-driver", branch=branch, host=host,
                                       reason=_("{why}; {have}", why=why, have=have)))
-                reasons.append(_("CUDA {cuda} build, after installing driver branch R{branch}",
+                # under WSL the driver is Windows': it is updated there, never installed inside Linux
+                reasons.append(_("CUDA {cuda} build, after updating the Windows driver to branch R{branch} or "
+                                 "newer (in Windows, not inside WSL)", cuda=cuda_minor(build.cuda), branch=branch)
+                               if m.wsl else
+                               _("CUDA {cuda} build, after installing driver branch R{branch}",
                                  cuda=cuda_minor(build.cuda), branch=branch))
     elif fam == "rocm":
         build_r = data.rocm_build(variant, rel.torch)
@@ -561,7 +565,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
                     continue
                 if variant is None and not _relevant(family(v), m):
                     continue
-                out = _evaluate(rel, v, m, data, extras_t, keep_driver)
+                out = evaluate_release(rel, v, m, data, extras_t, keep_driver)
                 need_python = out.choice.action("install-python") if out.choice and fixed_python else None
                 if need_python is not None:
                     rejected.append(Rejection(rel.torch, v, need_python.reason))

@@ -4,7 +4,9 @@ uv, pip and apt say what went wrong, but deep in their output and often behind a
 reports "No matching distribution found" when the real cause, lines above, is a certificate it did not
 trust or a host name that did not resolve. So the patterns are ordered root cause first, and the first
 one that any line of the step's output matches wins. Each pattern was taken from a real output of the
-tool, kept in tests/fixtures/failures/ with a note of how it was made.
+tool, kept in tests/fixtures/failures/ with a note of how it was made. An index that answered with an
+HTTP error is said with its status and its URL, and a refused connection or a name that did not resolve
+with the server it was for (found in use: a mirror answering 503 was reported as the package missing).
 
 Pure: the runner feeds it the lines as they stream (no need to keep a whole pip log in memory).
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from installer.i18n import _
 
@@ -36,9 +40,15 @@ _PATTERNS: tuple[_Pattern, ...] = tuple(_Pattern(n, re.compile(r, re.IGNORECASE)
     # way round it is not a package mirror
     ("python-download", r"Failed to download \S*python-build-standalone/\S*?cpython-(?P<python>[0-9]+\.[0-9]+)"),
     ("tls", r"invalid peer certificate|CERTIFICATE_VERIFY_FAILED|certificate verify failed"),
-    ("auth", r"\b401 Unauthorized\b|lack of valid authentication credentials|\b403 Forbidden\b"),
+    ("auth", r"\b401 Unauthorized\b|lack of valid authentication credentials"),
+    # an index that answered, with an error: it names the server to blame, so it comes before the guesses
+    # below (uv 0.13: "HTTP status server error (503 Service Unavailable) for url (URL)" when it gives up,
+    # "An index (URL) returned a 403 Forbidden error" as its hint; pip says neither unless asked for -v)
+    ("http-status", r"HTTP status (?:server|client) error \((?P<status>[1-5][0-9]{2})(?: (?P<phrase>[^)]*))?\) "
+                    r"for url \((?P<url>[^)\s]+)\)|An index \((?P<url2>[^)\s]+)\) returned an? "
+                    r"(?P<status2>[1-5][0-9]{2})(?: (?P<phrase2>[A-Za-z ]+?))? error|\b(?P<status3>403) Forbidden\b"),
     ("dns", r"dns error|failed to lookup address information|NameResolutionError|Temporary failure in name "
-            r"resolution|Name or service not known|Could not resolve host"),
+            r"resolution|Name or service not known|nodename nor servname|Could not resolve host"),
     ("connect", r"Failed to establish a new connection|Connection refused|operation timed out|ConnectTimeout|"
                 r"ReadTimeoutError|Network is unreachable"),
     ("externally-managed", r"externally-managed-environment"),
@@ -51,10 +61,70 @@ _PATTERNS: tuple[_Pattern, ...] = tuple(_Pattern(n, re.compile(r, re.IGNORECASE)
                           r"package locations)(?: and you require (?P<req>[^,\s]+))?|"
                           r"no matching distributions available for your environment"),
 ))
+# Where a request went, said on the line before the cause (uv: "Failed to fetch: URL", "error sending request
+# for url (URL)") or on the same line (pip: "HTTPSConnection(host='H', port=443): ...': /path/"): kept, so
+# that a refused connection or a name that did not resolve can be said with the server it was for.
+_UV_URL = re.compile(r"(?:Failed to fetch:|error sending request for url \()\s*`?(?P<url>[a-z][a-z0-9+.-]*://[^)`\s]+)")
+_PIP_URL = re.compile(r"(?P<scheme>HTTPS?)Connection\(host='(?P<host>[^']+)', port=(?P<port>[0-9]+)\)"
+                      r"(?:.*': (?P<path>/\S*))?")
 _RANK = {p.name: i for i, p in enumerate(_PATTERNS)}
 
 
-def _explain(name: str, package: str | None) -> Diagnosis:
+def index_of(url: str) -> str:
+    """The index a request went to: uv and pip ask an index for a project's page, `INDEX/torch/`, and the
+    index is what a person configured (mirror.pytorch: https://mirror/whl/cpu). Another URL (a wheel, a
+    page of links) is said as it is."""
+    if url.endswith("/") and url.count("/") > 3:
+        return url.rstrip("/").rsplit("/", 1)[0]
+    return url
+
+
+def _host(url: str | None) -> str | None:
+    return urlsplit(url).hostname if url else None
+
+
+# the mirror keys a person can change, said once for every cause that a mirror may be to blame for
+def _other_mirror() -> str:
+    return _("choose another mirror (mirror.pytorch or mirror.pypi in the answers file, whichever names it, or "
+             "the Mirrors screen; `auto` picks one that answers)")
+
+
+def _http_status(status: int, phrase: str, url: str | None) -> Diagnosis:
+    phrase = phrase.strip() or _phrase(status)
+    answered = f"HTTP {status}" + (f" {phrase}" if phrase else "")
+    if url:
+        index = index_of(url)
+        cause = (_("the package index {index} answered {answered}", index=index, answered=answered) if index == url
+                 else _("the package index {index} answered {answered} (for {url})", index=index,
+                        answered=answered, url=url))
+    else:
+        cause = _("a package index answered {answered}", answered=answered)
+    if status >= 500:
+        return Diagnosis(cause, _("the server (or a proxy in front of it) is failing: a mirror that is down or "
+                                  "overloaded for now. Run the same command again later (the steps already done "
+                                  "are kept), or {other}", other=_other_mirror()))
+    if status == 403:
+        return Diagnosis(cause, _("the mirror refuses this client (some serve only their campus or cloud "
+                                  "network), or the URL is not the one it serves the wheels under: check it; if it "
+                                  "needs a login, put the user name and password or token in the index URL or in "
+                                  "~/.netrc; or {other}", other=_other_mirror()))
+    if status == 429:
+        return Diagnosis(cause, _("the mirror limits how often it may be asked: wait a few minutes and run the same "
+                                  "command again (the steps already done are kept), or {other}",
+                                  other=_other_mirror()))
+    return Diagnosis(cause, _("check the index URL (in the answers file, or `pip config list`), or {other}",
+                              other=_other_mirror()))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _explain(name: str, groups: dict[str, str]) -> Diagnosis:
+    package = _value(groups)
     what = package or _("a package")
     if name == "no-space":
         return Diagnosis(_("the disk is full (No space left on device)"),
@@ -77,11 +147,25 @@ def _explain(name: str, package: str | None) -> Diagnosis:
         return Diagnosis(_("a package index refused the request: it needs a user name and password or token"),
                          _("put the credentials in the index URL of your pip configuration (`pip config "
                            "list` shows it) or in ~/.netrc, or choose another mirror"))
+    if name == "http-status":
+        status = groups.get("status") or groups.get("status2") or groups.get("status3") or "0"
+        return _http_status(int(status), groups.get("phrase") or groups.get("phrase2") or "",
+                            groups.get("url") or groups.get("url2") or groups.get("at"))
     if name == "dns":
+        host = _host(groups.get("at"))
         return Diagnosis(_("a package source's host name could not be resolved (no network or DNS)"),
+                         _("{host} does not resolve here: check the network and the DNS server (`getent hosts "
+                           "{host}` prints its address once the name resolves), or choose a mirror you can reach "
+                           "(`torch-setup mirrors` probes them all)", host=host) if host else
                          _("check the network and the DNS server, or choose a mirror you can reach "
                            "(`torch-setup mirrors` probes them all)"))
     if name == "connect":
+        at = groups.get("at")
+        if at:
+            return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
+                             _("{index} did not answer: if it is a mirror, run the same command again once it "
+                               "answers (the steps already done are kept), or {other}; otherwise check the "
+                               "network or the proxy (HTTPS_PROXY)", index=index_of(at), other=_other_mirror()))
         return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
                          _("check the network or the proxy (HTTPS_PROXY), or choose a faster mirror "
                            "(`torch-setup mirrors` probes them all)"))
@@ -117,13 +201,37 @@ def _explain(name: str, package: str | None) -> Diagnosis:
                        "not on PyPI: {mirror}, or leave that package out of the extras", mirror=mirror))
 
 
+def _value(groups: dict[str, str]) -> str | None:
+    """The package (or Python version) a pattern names: uv names the project, then the requirement with
+    its version, and the requirement says more."""
+    named = {k: v for k, v in groups.items() if k.startswith(("package", "req", "python"))}
+    value = named.get("req") or next(iter(named.values()), None)
+    return value.rstrip(".,:;") if value else None
+
+
+def _where(line: str) -> str | None:
+    """The URL a line of uv's or pip's output says a request went to, or None."""
+    m = _UV_URL.search(line)
+    if m:
+        return m.group("url").rstrip(".,:;")
+    m = _PIP_URL.search(line)
+    if m:
+        scheme = m.group("scheme").lower()
+        default = {"http": "80", "https": "443"}[scheme]
+        port = "" if m.group("port") == default else ":" + m.group("port")
+        return f"{scheme}://{m.group('host')}{port}{m.group('path') or '/'}"
+    return None
+
+
 class Diagnoser:
     """Fed a step's output line by line; `result()` is the most basic cause seen, or None."""
 
     def __init__(self) -> None:
-        self._best: tuple[int, str | None] | None = None
+        self._best: tuple[int, dict[str, str]] | None = None
+        self._at: str | None = None  # the URL the latest request went to, as the output said it
 
     def feed(self, line: str) -> None:
+        self._at = _where(line) or self._at
         for pattern in _PATTERNS:
             rank = _RANK[pattern.name]
             if self._best is not None and rank >= self._best[0]:
@@ -131,16 +239,16 @@ class Diagnoser:
             m = pattern.regex.search(line)
             if m:
                 groups = {k: v for k, v in m.groupdict().items() if v}
-                # uv names the project, then the requirement with its version: the requirement says more
-                package = groups.get("req") or next(iter(groups.values()), None)
-                self._best = (rank, package.rstrip(".,:;") if package else None)
+                if self._at:
+                    groups["at"] = self._at
+                self._best = (rank, groups)
                 return
 
     def result(self) -> Diagnosis | None:
         if self._best is None:
             return None
-        rank, package = self._best
-        return _explain(_PATTERNS[rank].name, package)
+        rank, groups = self._best
+        return _explain(_PATTERNS[rank].name, groups)
 
 
 def diagnose(lines: list[str] | tuple[str, ...]) -> Diagnosis | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -39,10 +40,24 @@ USER_AGENT = "torch-setup (+https://pypi.org/project/torch-setup/)"
 class _MirrorFailed(Exception):
     """This URL cannot give us the file; the next one may."""
 
-    def __init__(self, reason: str, *, retry_same: bool = False) -> None:
+    def __init__(self, reason: str, *, retry_same: bool = False, unresolved: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_same = retry_same
+        self.unresolved = unresolved  # the host name did not resolve: the network's or DNS's doing
+
+
+# what getaddrinfo says when a name does not resolve (glibc; glibc without network; macOS; Windows)
+_NOT_RESOLVED = re.compile(r"Name or service not known|Temporary failure in name resolution|No address associated "
+                           r"with hostname|nodename nor servname|getaddrinfo failed", re.IGNORECASE)
+
+
+def _connect_failed(url: str, exc: httpx.ConnectError) -> _MirrorFailed:
+    """A connection that was never made, in words: a name that does not resolve is not a server's fault."""
+    if _NOT_RESOLVED.search(str(exc)):
+        return _MirrorFailed(_("the host name {host} does not resolve here ({error})",
+                               host=urlparse(url).hostname or url, error=exc), unresolved=True)
+    return _MirrorFailed(f"ConnectError: {exc}")  # refused or no route: try the next mirror now
 
 
 def default_download_dir() -> Path:
@@ -133,7 +148,8 @@ def _fetch_http(client: httpx.Client, url: str, part: Path, download: Download,
                 # and the checksum tells which
                 return
             if response.status_code >= 400:
-                raise _MirrorFailed(_("HTTP {code}", code=response.status_code))
+                # with its phrase: "HTTP 503 Service Unavailable" says whose trouble it is, a bare 503 does not
+                raise _MirrorFailed(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             if offset and response.status_code == 200:
                 offset = 0  # the server ignored Range and sends the whole file: start over
             elif offset and not response.headers.get("content-range", "").startswith(f"bytes {offset}-"):
@@ -156,7 +172,7 @@ def _fetch_http(client: httpx.Client, url: str, part: Path, download: Download,
             if total is not None and meter.done < total:
                 raise _MirrorFailed(_("the connection closed early"), retry_same=True)
     except httpx.ConnectError as exc:
-        raise _MirrorFailed(f"ConnectError: {exc}") from None  # refused or no route: try the next mirror now
+        raise _connect_failed(url, exc) from None
     except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
         # a broken stream: what arrived is kept, the same URL resumes from there
         raise _MirrorFailed(f"{type(exc).__name__}: {exc}".rstrip(": "), retry_same=True) from None
@@ -209,6 +225,7 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
                               headers={"User-Agent": USER_AGENT})
     failures: list[str] = []
     mismatched = False  # some URL gave a file that was not the one expected
+    unresolved: list[str] = []  # the hosts whose names did not resolve
     try:
         for url in download.urls:
             scheme = urlparse(url).scheme
@@ -226,6 +243,8 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
                         time.sleep(min(2.0, 0.25 * attempt))
                         continue
                     failures.append(f"{url}: {exc.reason}")
+                    if exc.unresolved:
+                        unresolved.append(urlparse(url).hostname or url)
                     break
                 problem = _matches(part, download, cancel)
                 if problem is None:
@@ -243,9 +262,16 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
             client.close()
     # tampering is a thought only where a file came and did not match: a host that does not resolve is
     # the network's doing (found in use: a DNS failure was explained as possible tampering)
-    hint = (_("check the network or the mirror; a file that failed its checksum may have been tampered with: "
-              "it was deleted and nothing ran") if mismatched else
-            _("check the network, the DNS server or the proxy, or choose a mirror you can reach; nothing ran"))
+    if mismatched:
+        hint = _("check the network or the mirror; a file that failed its checksum may have been tampered with: "
+                 "it was deleted and nothing ran")
+    elif unresolved and len(unresolved) == len(failures):
+        # each URL's line names its host already
+        hint = _("check the network and the DNS server (`getent hosts {host}` prints its address once the name "
+                 "resolves) or the proxy, then run again; nothing ran", host=unresolved[0])
+    else:
+        hint = _("check the network, the DNS server or the proxy, or choose a mirror you can reach, then run "
+                 "again: what was downloaded is kept, and the download goes on from there; nothing ran")
     raise TorchSetupError(_("could not download {name}:", name=dest.name) + "\n  " + "\n  ".join(failures),
                           hint=hint)
 

@@ -21,7 +21,7 @@ KEEP = frozenset({
     "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_INPUT",
     # uv: the same, and where its cache is
     "UV_CACHE_DIR", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX", "UV_FIND_LINKS",
-    "UV_NATIVE_TLS", "UV_HTTP_TIMEOUT", "UV_CONCURRENT_DOWNLOADS", "UV_LINK_MODE", "UV_OFFLINE",
+    "UV_NATIVE_TLS", "UV_HTTP_TIMEOUT", "UV_HTTP_RETRIES", "UV_CONCURRENT_DOWNLOADS", "UV_LINK_MODE", "UV_OFFLINE",
     "UV_PYTHON_DOWNLOADS", "UV_INSECURE_HOST", "UV_NO_CACHE", "UV_INDEX_STRATEGY", "UV_KEYRING_PROVIDER",
     "PIP_KEYRING_PROVIDER", "NETRC",  # credentials for a private index, kept where the user keeps them
     # uv: where a Python it must download comes from and goes (guides for users in China set the mirror,

@@ -24,17 +24,25 @@ class PlainProgress:
         self.finished: RunFinished | None = None
         self.results: list[StepFinished] = []
         self._last_progress: dict[str, int] = {}
+        self._last_output: dict[str, str] = {}  # step id -> its latest line of output, printed or in its tail
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+    def _indented(self, prefix: str, text: str) -> None:
+        """`text` under `prefix`, every line of it: a note of several lines (a download's reasons, one per
+        URL) stays in the step's column instead of its later lines starting at the margin."""
+        for line in text.split("\n"):
+            self._print(prefix + line)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, StepStarted):
             root = " [root]" if event.root else ""
             self._print(f"[{event.index}/{event.total}]{root} {event.step_id}: {event.title}")
         elif isinstance(event, OutputLine):
+            self._last_output[event.step_id] = event.line
             if not self.quiet:
-                self._print(f"    {event.line}")
+                self._indented("    ", event.line)
         elif isinstance(event, Progress):
             # a line per 10% at most: a log, not an animation
             if event.total:
@@ -45,11 +53,11 @@ class PlainProgress:
         elif isinstance(event, StepFinished):
             self.results.append(event)
             status = _status(event.status)
-            detail = f" ({event.detail})" if event.detail else ""
+            detail = f" ({self._summary(event)})" if event.detail else ""
             self._print(f"    -> {status} {event.seconds:.1f} s{detail}")
             if event.status == "failed" and event.tail and self.quiet:
                 for line in event.tail:
-                    self._print(f"    | {line}")
+                    self._indented("    | ", line)
             if event.status == "failed" and event.cause:
                 self._print("    " + _("likely cause: {cause}", cause=event.cause))
                 self._print(f"    -> {event.hint}")
@@ -63,6 +71,15 @@ class PlainProgress:
                 self._print(_("reboot now, then run the same command again to finish"))
             if event.log_path:
                 self._print(_("log: {path}", path=event.log_path))
+
+    def _summary(self, event: StepFinished) -> str:
+        """The step's detail for its last line. A detail that is the step's own last line of output (a failed
+        download: each URL's reason, and what to do) is not said again, only its first line: the rest is
+        just above, or in the tail printed beneath (found in use: the whole block printed twice, the second
+        time inside "FAILED (...)")."""
+        if self._last_output.get(event.step_id) == event.detail:
+            return event.detail.split("\n", 1)[0].rstrip(":")
+        return event.detail
 
     def consume(self, events: Iterable[Event]) -> RunFinished | None:
         for event in events:

@@ -497,6 +497,9 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     places = [(_("step {step}", step=s.id), p) for s in plan.steps if not s.root for p in s.writable]
     places += [(_("the download cache"), p) for p in _caches()]
     sudo.refuse_root_files_for_the_user([*places, (_("the journal"), str(state))])
+    from installer.executor.space import refuse_short_space
+
+    refuse_short_space(plan, state=state)  # a disk the plan would fill: refused before anything runs
     try:
         state.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -332,11 +332,56 @@ def _one_error(errors: list[InputError]) -> InputError:
     return first
 
 
+def _json_text(path: Path) -> str | None:
+    """The file's text, for the JSON parser's verdict; None when it cannot be read as text (the YAML
+    loader has said why: not there, not a regular file, too big, not UTF-8)."""
+    from installer.yamlfile import MAX_YAML_BYTES
+
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_YAML_BYTES:  # is_file: never opens a fifo
+            return None
+        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _not_json(path: Path, data: Any, *, parsed: bool) -> InputError | None:
+    """The file is not JSON, said with the JSON parser's line and column; None when it is JSON, or when
+    check_schema says better what it is: empty, XML, another torch-setup document (an answers file is
+    YAML), or a report written as YAML (`schema` and all), which has always loaded. `parsed`: whether
+    the YAML loader read it (a file it refused, a README, a cut-off report, is judged as JSON)."""
+    text = _json_text(path)
+    if text is None or not text.strip():
+        return None
+    try:
+        json.loads(text)
+        return None
+    except json.JSONDecodeError as exc:
+        problem, line, column = exc.msg, exc.lineno, exc.colno
+    except (ValueError, RecursionError):  # nested past the parser's depth: a JSON document all the same
+        return None
+    if parsed:
+        if isinstance(data, str) and data.lstrip().startswith("<"):
+            return None
+        if isinstance(data, dict) and not text.lstrip().startswith("{"):
+            if "schema" in data or any(k in data for keys, _kind in _LOOKALIKES for k in keys):
+                return None
+    return InputError(_("this file is not JSON: {problem} (line {line}, column {column})", problem=problem,
+                        line=line, column=column), file=path, line=line, hint=_detect_hint())
+
+
 def load_report(path: str | Path) -> HardwareReport:
     """Load a saved report (`--hardware F`); a bad file is an InputError naming the file, line and key."""
     from installer.yamlfile import MOST_PROBLEMS_SHOWN, load_yaml, pydantic_error
 
-    located = load_yaml(path)  # JSON is YAML: one loader gives line numbers for both
+    try:
+        located = load_yaml(path)  # JSON is YAML: one loader gives line numbers for both
+    except InputError as exc:
+        # not YAML either (a README, a report cut off half-way): say it in terms of the JSON a report is
+        raise _not_json(Path(path), None, parsed=False) or exc from None
+    not_json = _not_json(Path(path), located.data, parsed=True)
+    if not_json is not None:
+        raise not_json
     check_schema(located)
     errors: list[InputError] = []
     try:

@@ -33,6 +33,7 @@ class IndexPick:
     layout: Layout = "pep503"
     mirror_id: str | None = None  # the catalog entry, when it came from the catalog
     condarc: str | None = None  # conda picks: the .condarc layout its help page documents (writers/conda.py)
+    failed: str | None = None  # chosen by hand and kept although its probe failed: why, in the probe's words
 
 
 def _probe_one(mirror: Mirror, catalog: Catalog, variant: str, torch_version: str | None, timeout: float,
@@ -86,7 +87,8 @@ def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeo
                                 layout=layout, version=result.newest if wanted is None else wanted),
                          layout=layout)
     why = result.reason if result is not None else _("not probed")
-    return IndexPick(url, _("chosen by hand and kept, although it does not work from here: {why}", why=why))
+    return IndexPick(url, _("chosen by hand and kept, although it does not work from here: {why}", why=why),
+                     failed=str(why))
 
 
 def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:

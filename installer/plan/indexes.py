@@ -42,6 +42,10 @@ class Indexes:
     pytorch_index: str | None = None  # the PyTorch index picked for the variant, when one was needed and found
     notes: tuple[str, ...] = ()
     pytorch_layout: str = "pep503"  # pep503: an index (--extra-index-url); flat: a find-links page
+    # the find-links pip's own configuration gives it, when the run lets pip read that configuration
+    # (mirror.pypi: auto): pip adds a flag's links to its configuration's, so these go to uv only (found in
+    # use: pip's fallback showed "Looking in links: /opt/wheels, /opt/wheels")
+    pip_reads: tuple[str, ...] = ()
 
     def uv_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """(flags, environment) for `uv pip install`: the same sources for both engines (only the flag for a
@@ -51,22 +55,25 @@ class Indexes:
         return self._split("--allow-insecure-host", UV_VARIABLES)
 
     def pip_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """(flags, environment) for `pip install`, as `uv_args` (pip's PIP_* variables)."""
-        return self._split("--trusted-host", PIP_VARIABLES)
+        """(flags, environment) for `pip install`, as `uv_args` (pip's PIP_* variables), less the flags for
+        what pip reads from its own configuration (`pip_reads`)."""
+        return self._split("--trusted-host", PIP_VARIABLES, already=frozenset(self.pip_reads))
 
     def _split(self, trusted_host_flag: str, variables: dict[str, tuple[str, str]],
-               ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+               already: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         flags: list[str] = []
         env: list[tuple[str, str]] = []
         for group, flag, urls in (("index", "--index-url", (self.index_url,) if self.index_url else ()),
                                   ("extra", "--extra-index-url", self.extra_index_urls),
                                   ("links", "--find-links", self.find_links)):
             if any(has_credentials(u) for u in urls):
+                # the whole list: the variable replaces what the configuration says for it
                 name, separator = variables[group]
                 env.append((name, separator.join(urls)))
             else:
                 for url in urls:
-                    flags += [flag, url]
+                    if group != "links" or url not in already:
+                        flags += [flag, url]
         for host in self.trusted_hosts:
             flags += [trusted_host_flag, host]
         return tuple(flags), tuple(env)
@@ -78,6 +85,50 @@ class Indexes:
 UV_VARIABLES = {"index": ("UV_INDEX_URL", " "), "extra": ("UV_EXTRA_INDEX_URL", " "), "links": ("UV_FIND_LINKS", ",")}
 PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL", " "),
                  "links": ("PIP_FIND_LINKS", " ")}
+
+
+class UnansweredIndex(str):
+    """The plan's note on a PyTorch index chosen by hand that did not answer the plan's probe from here
+    (installer.mirrors.pick keeps such an index: a probe can be wrong, and the person chose it). Shown like
+    any other note; it also carries which index and why, so that an unattended install can refuse to run
+    on it (installer.commands.install) without reading the note's words."""
+
+    url: str
+    why: str
+
+    def __new__(cls, text: str, *, url: str, why: str) -> UnansweredIndex:
+        note = super().__new__(cls, text)
+        note.url, note.why = url, why
+        return note
+
+
+def unanswered_index(notes: Iterable[str]) -> UnansweredIndex | None:
+    """The note of a plan whose PyTorch index, chosen by hand, did not answer from here; None if none."""
+    return next((n for n in notes if isinstance(n, UnansweredIndex)), None)
+
+
+def unanswered_refusal(notes: Iterable[str], *, probe_timeout: float) -> InputError | None:
+    """Why an unattended install on this machine does not start, when the plan's PyTorch index, chosen by
+    hand, did not answer from here: minutes of uv's and pip's retries would follow, then an environment
+    whose pip.conf names a source that does not work (found in use), or a run that installs from
+    somewhere else than the fleet's mirror without anyone reading the note that said so."""
+    note = unanswered_index(notes)
+    if note is None:
+        return None
+    return InputError(_("the PyTorch mirror chosen by hand, {url}, does not work from this machine ({why}); "
+                        "an unattended install does not start on a source known not to work: nothing was changed",
+                        url=note.url, why=note.why), key="mirror.pytorch",
+                      hint=_("choose another mirror, or `mirror.pytorch: auto` (it takes the wheels already on "
+                             "this disk, or the best mirror that answers; `torch-setup mirrors` probes them all); "
+                             "or run the same command again once the mirror works. If it is only slow, give the "
+                             "probe more time (--probe-timeout, {s:g} s now)", s=probe_timeout))
+
+
+def _unanswered(pick: Any) -> str | None:
+    """Why the probe found a PyTorch index chosen by hand not working from here, or None when it works (or
+    was not probed)."""
+    failed = getattr(pick, "failed", None)
+    return str(failed) if failed is not None else None
 
 
 def without_hidden_credentials(url: str) -> str:
@@ -138,7 +189,9 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     else:
         index_url = catalog_mirror(choice, "pypi", "mirror.pypi").url
 
+    pip_reads = _links_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None
+    unanswered: tuple[int, str, str] | None = None  # (its note's place, the index, why) when it did not answer
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
     hidden = [u for u in [index_url, *extras, *pip.find_links] if u and hidden_credentials(u)]
     if hidden:
@@ -160,6 +213,9 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
             pytorch_url = url
             notes.append(_("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
                          + (f" ({reason})" if reason else ""))
+            why = _unanswered(pytorch)
+            if why is not None:
+                unanswered = (len(notes) - 1, url, why)
         else:
             pin = pins.requirements[0] if pins.requirements else "torch"
             if choice == "auto":
@@ -182,10 +238,28 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         if url and urlsplit(url).scheme == "http" and (urlsplit(url).hostname or "") not in pip.trusted_hosts:
             notes.append(_("{url} is plain http: packages from it are not protected in transit", url=url))
     # notes are read and shared (the plan's header, the wizard's Review): every URL in them redacted
+    shown = [redact_text(n) for n in notes]
+    if unanswered is not None:
+        at, index, why = unanswered
+        shown[at] = UnansweredIndex(shown[at], url=redact_text(index), why=redact_text(why))
     return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
                    trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url,
-                   notes=tuple(redact_text(n) for n in notes),
-                   pytorch_layout="flat" if layout == "flat" else "pep503")
+                   notes=tuple(shown),
+                   pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads)
+
+
+def _links_pip_reads(report: HardwareReport) -> tuple[str, ...]:
+    """The find-links pip reads from its own configuration wherever the plan runs it: given again as a flag,
+    each would be looked in twice. Only from a PIP_* variable or a user's or the system's file: a site file
+    (PREFIX/pip.conf of the interpreter detection ran) is not read by pip in a new environment made from it,
+    so its links stay flags, as do those of a saved report that does not say where they came from. A saved
+    report's URL without its hidden credentials is the same source."""
+    pip = report.mirror_config.pip
+    source = pip.sources.get("find_links")
+    prefix = report.python.prefix if report.python else None
+    if not source or (prefix and os.path.dirname(source) == prefix.rstrip("/")):
+        return ()
+    return tuple(dict.fromkeys(v for u in pip.find_links for v in (u, without_hidden_credentials(u))))
 
 
 def local_pins(pins: Any) -> list[str]:

@@ -205,6 +205,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     steps: list[Step] = []
     notes: list[str] = list(getattr(pins, "reasons", ())) + list(indexes.notes) + ([driver_note] if driver_note else [])
     seen: set[str] = set()
+    superseded: set[str] = set()
     packages = tuple(pins.requirements)
     for recipe in chosen:
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
@@ -213,6 +214,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
 
         for step, compiled in recipe.expand(values, context):
             notes.extend(n for n in compiled.notes if n not in notes)
+            superseded.update(compiled.supersedes)
             if compiled.packages:  # conda's specs are what it installs, not the pip pins
                 packages = compiled.packages
             if not (step.commands or step.downloads or step.files):
@@ -221,6 +223,9 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 step = replace(step, id=f"{recipe.id}-{step.id}")
             seen.add(step.id)
             steps.append(step)
+    from installer.plan.space import disk_notes
+
+    notes.extend(disk_notes(steps, pins.variant, report))  # the report's free space below what the plan needs
     builds_wheelhouse = answers.method == "wheelhouse-build"
     target = values["wheelhouse"] if builds_wheelhouse else (values["target.path"] or values["target.python"])
     summary = (
@@ -232,7 +237,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         ("recipes", ", ".join(r.id for r in chosen)),
     )
     # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
-    return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(notes)),
+    kept = (n for n in notes if n not in superseded)
+    return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(kept)),
                 target_python=None if builds_wheelhouse else values["target.python"],
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant})

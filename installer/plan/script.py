@@ -57,8 +57,8 @@ def _command(cmd: Command, root: bool) -> str:
     sudo = '${SUDO[@]+"${SUDO[@]}"' + keep + '} ' if root else ""
     line = f"{before}{sudo}{after}{_q(cmd.argv)}"
     if cmd.ok_codes != (0,):
-        codes = " ".join(str(c) for c in cmd.ok_codes)
-        line = (f"{{ rc=0; {line} || rc=$?; case \" {codes} \" in *\" $rc \"*) ;; *) "
+        codes = "|".join(str(c) for c in cmd.ok_codes)
+        line = (f"{{ rc=0; {line} || rc=$?; case \"$rc\" in {codes}) ;; *) "
                 f"echo \"exit code $rc\" >&2; exit \"$rc\";; esac; }}")
     if cmd.cwd:
         line = f"(cd {shlex.quote(cmd.cwd)} && {line})"
@@ -188,5 +188,7 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
         out.append("")
     if plan.target_python:
         out.append("# " + _("check the result: torch-setup verify --python {python}", python=plan.target_python))
-    out.append(f"echo {shlex.quote(_('done'))}")
+    # quoted even when shlex would not: a bare `echo done` reads to shellcheck like a loop's end (SC1010)
+    done = _("done").replace("'", "'\\''")
+    out.append(f"echo '{done}'")
     return "\n".join(out) + "\n"

@@ -295,6 +295,8 @@ class WizardApp(App[int]):
         if here == "review":
             yield SystemCommand(_("Save the plan as a script"), _("a bash script that does what install does"),
                                 lambda: screen.run_action("save_script"))
+        if isinstance(screen, WizardScreen) and screen.check_action("save_answers", ()):
+            # every screen from Mirrors on (found in use: "save" in the palette on Mirrors matched nothing)
             yield SystemCommand(_("Save the answers file"), _("replay this run with install --answers"),
                                 lambda: screen.run_action("save_answers"))
         if here == "welcome":
@@ -326,15 +328,8 @@ def make_app(*, hardware: HardwareReport | None = None, hardware_path: str | Non
 
 
 def default_answers_path(cwd: Path | None = None) -> Path:
-    """Where a run's answers file goes: the working directory, never over a different existing file.
-    A working directory the user cannot write (a lab's shared folder, /) gives their home folder instead:
-    Review writes the file before Install, and a failed write would keep the run from going on."""
-    base = cwd or Path.cwd()
-    if not os.access(base, os.W_OK | os.X_OK) and os.access(Path.home(), os.W_OK | os.X_OK):
-        base = Path.home()
-    path = base / "torch-setup-answers.yaml"
-    n = 2
-    while path.exists():
-        path = base / f"torch-setup-answers-{n}.yaml"
-        n += 1
-    return path
+    """Where a new answers file goes: the working directory (the home folder when that cannot be written),
+    never over an existing file (installer.tui.answers_file)."""
+    from installer.tui.answers_file import answers_folder, fresh_path
+
+    return fresh_path(answers_folder(cwd))

@@ -97,6 +97,15 @@ class Engine:
     def dump_answers(self, answers: Answers) -> str:
         return _need("installer.answers", "dump_answers")(answers)
 
+    def holds_answers(self, path: str | Path, answers: Answers) -> bool:
+        """The answers file at `path` says the same as `answers` (its comments and layout aside); False for
+        a file that is not a valid answers file."""
+        try:
+            found = self.load_answers(str(path))
+        except Exception:  # noqa: BLE001 - unreadable or invalid: not these answers
+            return False
+        return bool(found.model_dump(mode="json") == answers.model_dump(mode="json"))
+
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, fixed_python: bool = False) -> dict[str, Any]:

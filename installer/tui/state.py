@@ -54,7 +54,8 @@ class WizardState:
     mirrors_region: str | None = None  # cn | global: the region the rows were probed for
     plan: Plan | None = None
     script: str | None = None
-    answers_written: Path | None = None
+    answers_written: Path | None = None  # the run's answers file (Review writes it before Install)
+    answers_owned: str | None = None  # what the wizard wrote there; None: a file it reused, not its own
     run_started: bool = False
     run_result: RunFinished | None = None
     run_error: str | None = None  # why the run stopped before or between steps (not a step's own failure)

@@ -92,6 +92,9 @@ def parser_keys() -> dict[str, str]:
     def walk(parser: argparse.ArgumentParser, where: str) -> None:
         if parser.description:
             keys.setdefault(parser.description, where)
+        for part in (parser.epilog or "").split("\n\n"):  # translated a paragraph at a time (help_format)
+            if part:
+                keys.setdefault(part, where)
         for action in parser._actions:
             if action.help and action.help is not argparse.SUPPRESS:
                 keys.setdefault(action.help, where)

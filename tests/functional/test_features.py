@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 from textual.widgets import DataTable, Footer, Select
-from tui_support import MACHINES, press_until, screen_text, settle
+from tui_support import MACHINES, press_until, screen_text, settle, widget_text
 
 from installer.answers import load_answers
 from installer.i18n import _, set_language
@@ -295,7 +295,7 @@ async def test_mirror_table_fills_in_from_live_servers(make_wizard, loopback_cat
         pypi = rows["pypi/loop-pypi"]
         assert pypi[4].startswith("✓") and float(pypi[2]) > 0, pypi  # answered, with its latency
         assert rows["conda/loop-conda"][4].startswith("✗")
-        assert "loop-conda" in str(app.screen.query_one("#reasons").render())
+        assert "loop-conda" in widget_text(app.screen.query_one("#reasons"))
         assert loopback_catalog.pypi.requests, "the probe really asked the loopback mirror"
         # choose the live mirror for PyPI, type a URL for conda, then keep this machine's configuration
         app.screen.query_one("#pick-pypi", Select).value = f"{loopback_catalog.pypi.base}/simple"
@@ -324,13 +324,22 @@ async def test_a_wrong_url_is_refused_on_the_mirrors_screen(make_wizard):
         await pilot.pause()
         field = app.screen.query_one("#url-pytorch")
         field.value = "ftp://mirror example"
-        app.screen.action_next()
+        app.screen.query_one("#pick-pytorch").focus()
+        await pilot.press("n")
         await settle(pilot)
-        assert app.screen.NAME == "mirrors"  # stays, with the reason, where the mistake is
-        assert app.screen.focused is field
-        assert any("is not auto, none, a mirror id" in str(n.message) for n in app._notifications)
-        field.value = "https://mirror.example/whl"
-        app.screen.action_next()
+        assert app.screen.NAME == "mirrors"  # stays, with the reason under the field where the mistake is
+        box = app.screen.query_one("#url-problem-pytorch")
+        assert box.display and "is not auto, none, a mirror id" in widget_text(box)
+        assert not app._notifications  # not only a toast, which goes away
+        # not focused: a second n (a person pressing Next again) must not be typed over the URL
+        assert app.screen.focused is not field
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.NAME == "mirrors" and field.value == "ftp://mirror example" and box.display
+        field.value = "https://mirror.example/whl"  # put right: the message goes as it is typed
+        await pilot.pause()
+        assert not box.display
+        await pilot.press("n")
         await settle(pilot)
         assert app.screen.NAME == "combination"
         assert app.state.draft["mirror"]["pytorch"] == "https://mirror.example/whl"

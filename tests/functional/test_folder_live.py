@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from textual.widgets import Input
-from tui_support import press_until, screen_text, settle
+from tui_support import press_until, screen_text, settle, widget_text
 
 
 async def _type_path(pilot, text: str) -> None:
@@ -22,7 +22,7 @@ async def _type_path(pilot, text: str) -> None:
 
 def _problem(app) -> str | None:
     box = app.screen.query_one("#path-problem")
-    return " ".join(str(box.render()).split()) if box.display else None
+    return " ".join(widget_text(box).split()) if box.display else None
 
 
 async def test_a_folder_that_cannot_be_made_is_shown_and_keeps_the_screen(make_wizard, in_tmp, monkeypatch):

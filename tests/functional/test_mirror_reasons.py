@@ -3,7 +3,7 @@ no mirror could be reached, some thirty near-identical two-line reasons filled t
 
 from __future__ import annotations
 
-from tui_support import press_until, settle
+from tui_support import press_until, settle, widget_text
 
 
 async def test_mirrors_that_failed_the_same_way_are_told_together(make_wizard):
@@ -16,7 +16,7 @@ async def test_mirrors_that_failed_the_same_way_are_told_together(make_wizard):
                 break
         failed = [r["id"] for r in app.state.mirror_rows if not r.get("ok")]
         assert len(failed) >= 3, app.state.mirror_rows
-        lines = [line for line in str(app.screen.query_one("#reasons").render()).splitlines() if line.strip()]
+        lines = [line for line in widget_text(app.screen.query_one("#reasons")).splitlines() if line.strip()]
     assert len(lines) == 1, lines
     ids, _sep, reason = lines[0].removeprefix("✗ ").partition(": ")
     assert sorted(ids.split(", ")) == sorted(failed)  # in the table's order of kinds, each once

@@ -8,7 +8,7 @@ import os
 
 import pytest
 from textual.widgets import Input, RadioButton
-from tui_support import press_until, screen_text, settle
+from tui_support import press_until, screen_text, settle, widget_text
 
 from installer.executor.events import RunFinished
 
@@ -55,7 +55,7 @@ async def test_a_folder_in_proc_is_refused_at_the_field(make_wizard):
         await pilot.press("n")
         await settle(pilot)
         assert app.current_name == "combination"
-        problem = " ".join(str(app.screen.query_one("#path-problem").render()).split())
+        problem = " ".join(widget_text(app.screen.query_one("#path-problem")).split())
     assert "/proc/x cannot be made" in problem and "choose a folder of your own" in problem
     assert "as root" not in problem
 

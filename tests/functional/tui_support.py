@@ -62,22 +62,27 @@ async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> Non
     assert pilot.app.current_name == screen, f"stuck on {pilot.app.current_name}, wanted {screen}"
 
 
+def widget_text(widget: Any) -> str:
+    """What a Static shows, as text: a Rich renderable it holds (a label / value grid, lines with a
+    hanging indent) printed wide enough for each of its rows to keep to one line."""
+    from rich.console import Console
+
+    renderable = getattr(widget.render(), "_renderable", None)  # textual.visual.RichVisual's
+    if renderable is None:
+        return str(widget.render())
+    console = Console(width=300, file=io.StringIO())
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+
+
 def screen_text(app: Any) -> str:
     """Everything the current screen shows as text (Static contents, labels, table cells)."""
-    from rich.console import Console
-    from rich.table import Table
     from textual.widgets import DataTable, Static
 
     parts: list[str] = []
     for widget in app.screen.query("*"):
         if isinstance(widget, Static):
-            table = getattr(widget.render(), "_renderable", None)  # textual.visual.RichVisual's
-            if isinstance(table, Table):  # a label / value grid: its rows as lines, wide enough for each
-                console = Console(width=300, file=io.StringIO())
-                console.print(table)
-                parts.append("\n".join(line.rstrip() for line in console.file.getvalue().splitlines()))
-            else:
-                parts.append(str(widget.render()))
+            parts.append(widget_text(widget))
         elif isinstance(widget, DataTable):
             for row_key in widget.rows:
                 parts.append(" ".join(str(c) for c in widget.get_row(row_key)))

@@ -458,7 +458,7 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
                        modules=modules, pkgs=", ".join(packages))
 
 
-def _branch_the_build_needs(ctx: KindContext) -> str | None:
+def branch_the_build_needs(ctx: KindContext) -> str | None:
     """The oldest recommended branch that runs the chosen build's CUDA and every GPU (drivers.yaml), or None
     for a build with no CUDA: what `branch: latest` means ("the one the chosen CUDA build needs")."""
     cuda = ctx.values.get("torch.cuda")
@@ -477,7 +477,7 @@ def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[s
     choice = driver_choice(driver, ctx)
     branch = choice.branch
     if branch == "latest":
-        branch = _branch_the_build_needs(ctx) or "latest"
+        branch = branch_the_build_needs(ctx) or "latest"
         if branch == "latest":
             return ("ubuntu-drivers", "install"), _("NVIDIA driver: the one Ubuntu recommends for this GPU "
                                                     "(ubuntu-drivers)")

@@ -85,6 +85,9 @@ class Compiled:
     # the PyTorch packages as this step installs them, where they are not the pip pins (conda's specs):
     # the plan's header shows these
     packages: tuple[str, ...] = ()
+    # notes of the pins this step's notes replace, as they describe something else (the PyPI wheel's
+    # kernels, where conda installs conda-forge's build): the planner leaves them out
+    supersedes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # notes are read and shared (the plan's header, install's confirmation, the wizard's Review)

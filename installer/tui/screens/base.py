@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -11,10 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from installer.i18n import _
+from installer.tui.state import SCREENS
 from installer.tui.translate import translate_bindings
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from rich.table import Table
+    from rich.text import Text
 
     from installer.tui.app import WizardApp
     from installer.tui.engine import Engine
@@ -43,6 +48,8 @@ class WizardScreen(Screen[None]):
         Binding("b", "back", "Back"),
         Binding("escape", "back", "Back", show=False),
         Binding("n", "next", "Next"),
+        # from the Mirrors screen on (check_action); Ctrl+P offers it too
+        Binding("a", "save_answers", "Save answers"),
     ]
 
     def __init__(self) -> None:
@@ -101,11 +108,12 @@ class WizardScreen(Screen[None]):
                 self.wizard.ensure_draft()
             except InputError as exc:
                 self.wizard.fail_input(exc)
-        names = self.state.screens()
-        step = names.index(self.NAME) + 1 if self.NAME in names else 0
+        # every screen counted, the ones this run skips too: the total stays the same all the way (found
+        # in use: "of 8" became "of 9" once a benchmark was chosen), and a screen keeps its number
+        step = SCREENS.index(self.NAME) + 1 if self.NAME in SCREENS else 0
         title = _(SCREEN_TITLES.get(self.NAME, self.NAME))
         self.title = "torch-setup"
-        sub = _("Step {n} of {total}: {title}", n=step, total=len(names), title=title)
+        sub = _("Step {n} of {total}: {title}", n=step, total=len(SCREENS), title=title)
         if self.state.dry_run:
             sub += " · " + _("dry run")
         self.sub_title = sub
@@ -142,7 +150,50 @@ class WizardScreen(Screen[None]):
             if self.back_stays_closed():
                 return False
             return True if self.can_go_back() else None
+        if action == "save_answers":
+            return self.saves_answers()
         return True
+
+    # saving the answers ----------------------------------------------------------------------------
+    def saves_answers(self) -> bool:
+        """The answers file can be saved here: from the first screen that decides something (Mirrors) on."""
+        from installer.tui.state import SCREENS
+
+        return self.NAME in SCREENS and SCREENS.index(self.NAME) >= SCREENS.index("mirrors")
+
+    def answers_to_save(self) -> Any:
+        """The answers as they stand, this screen's fields included: `Answers`, or None after saying why
+        they cannot be saved yet (an answer the answers file would refuse, named with its key)."""
+        self.save()
+        try:
+            return self.engine.answers_from_data(self.state.draft)
+        except Exception as exc:  # a field not filled in right: its key and what to do
+            self.notify(error_text(exc), title=_("The answers cannot be saved yet"), severity="error")
+            return None
+
+    def action_save_answers(self) -> None:
+        """Save the answers file where the person says. Before the run, that file becomes the run's answers
+        file (Review updates it, Install and Done name it); after it, it is a copy."""
+        if not self.saves_answers():
+            return
+        answers = self.answers_to_save()
+        if answers is None:
+            return
+        from installer.tui.app import default_answers_path
+        from installer.tui.screens.dialogs import SavePathScreen
+
+        state = self.state
+        text = self.engine.dump_answers(answers)
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            written = write_text(self, Path(path), text)
+            if written is not None and not state.run_started:
+                state.answers_written, state.answers_owned = written, text
+
+        default = state.answers_written or default_answers_path()
+        self.app.push_screen(SavePathScreen(_("Save the answers file to:"), str(default)), chosen)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "nav-next":
@@ -227,6 +278,23 @@ class TargetRunScreen(WizardScreen):
         self.refresh_nav(hint)
 
 
+def write_text(screen: Screen[Any], path: Path, text: str, *, tell: bool = True) -> Path | None:
+    """Write a file the person asked for (its folder made); the resolved path, or None after a toast that
+    says why not."""
+    from installer.i18n.phrases import os_error
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        screen.notify(_("Could not write {path}: {error}", path=str(path), error=os_error(exc, writing=True)),
+                      severity="error")
+        return None
+    if tell:
+        screen.notify(_("Saved {path}", path=str(path)))
+    return path.resolve()
+
+
 def busy(text: str, *, text_id: str | None = None) -> Horizontal:
     """The "working…" row a screen shows while its worker runs (id `busy`: hidden once the result is in)."""
     return Horizontal(LoadingIndicator(), Static(text, id=text_id), classes="busy", id="busy")
@@ -253,6 +321,22 @@ def aligned_table(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(overflow="fold")
     for label, value in rows:
         grid.add_row(Text(label), Text(value))
+    return grid
+
+
+def hanging(rows: Iterable[tuple[str | Text, RenderableType]]) -> Table:
+    """Lines that each start with a mark ("✗", "⚠", "→", "3.") and go on, when too long for the line,
+    under their text rather than under the mark (found in use at 100 columns: the second line of a
+    refusal, of a mirror's failure, of a plan step's title started at the left edge). A str is plain
+    text, never markup; leading blanks in a mark indent it."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for mark, text in rows:
+        grid.add_row(Text(mark) if isinstance(mark, str) else mark, Text(text) if isinstance(text, str) else text)
     return grid
 
 

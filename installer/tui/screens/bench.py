@@ -1,11 +1,14 @@
 """Benchmark: runs in the new environment (in a worker), then draws each figure as a bar against what
-this GPU should reach."""
+this GPU should reach, in a block per unit."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.i18n.linebreak import cells, pad
+from installer.i18n.linebreak import cells
 from installer.tui.screens.base import TargetRunScreen, busy
 
 BAR = 24
@@ -110,22 +113,38 @@ class BenchScreen(TargetRunScreen):
         by_unit: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             by_unit.setdefault(r["unit"], []).append(r)
-        # one scale per unit (GFLOP/s and GB/s do not share an axis), one column for all the bars
-        width = max((cells(str(r["name"])) for r in rows), default=0) + 1
+        # Each unit a block of its own, headed by it: GFLOP/s and GB/s never share a scale (found in use on
+        # a CPU: memory GB/s and matmul GFLOP/s both drawn as full bars, one under the other). A figure
+        # with a reference is drawn against it (│); one without, against the largest of its unit, and
+        # alone in its unit, with no bar at all (a full bar would compare it with nothing).
+        width = max((cells(str(r["name"])) for r in rows), default=0)
+        compared = False
         for unit, group in by_unit.items():
-            scale = max(max(r["value"], r["expected"] or 0) for r in group)
-            lines = []
+            loose = [r for r in group if not r["expected"]]
+            # name, bar, figure: a figure too long for the line goes on under itself
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=width, no_wrap=True)
+            grid.add_column(width=BAR, no_wrap=True)
+            grid.add_column(overflow="fold")
             for r in group:
-                line = f"{escape(pad(str(r['name']), width))} {bar(r['value'], r['expected'], scale)} " \
-                       f"{r['value']:.1f} {escape(unit)}"
                 if r["expected"]:
-                    share = 100 * r["value"] / r["expected"]
-                    line += " " + escape(_("({share:.0f}% of {expected:.0f})", share=share,
-                                           expected=float(r["expected"])))
-                lines.append(line)
-            widgets.append(Static("\n".join(lines), classes="bars"))
+                    drawn = bar(r["value"], r["expected"], max(r["value"], r["expected"]))
+                elif len(loose) > 1:
+                    drawn = bar(r["value"], None, max(x["value"] for x in loose))
+                    compared = True
+                else:
+                    drawn = ""
+                figure = f"{r['value']:.1f} {unit}"
+                if r["expected"]:
+                    figure += " " + _("({share:.0f}% of {expected:.0f})", share=100 * r["value"] / r["expected"],
+                                      expected=float(r["expected"]))
+                grid.add_row(Text(str(r["name"])), drawn, Text(figure))
+            widgets.append(Static(Group(Text(unit, style="bold"), grid), classes="bars"))
         if any(r["expected"] for r in rows):
             widgets.append(Static(_("│ marks what this GPU should reach."), classes="muted"))
+        if compared:
+            widgets.append(Static(_("Without a reference figure, a bar is drawn against the largest figure of its unit."),
+                                  classes="muted"))
         for skipped in result.get("skipped", []):
             # in words, as the measured rows are labelled ("matmul tf32"), not the JSON id (matmul-tf32)
             test = skipped.get("label") or str(skipped.get("id", "?")).replace("-", " ")

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select
 from textual.widgets.option_list import Option
 
 from installer.i18n import _
-from installer.tui.screens.base import WizardScreen, busy, error_text
+from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import Radio, Tick
 
 LATEST = "latest"
@@ -62,13 +62,26 @@ def action_text(action: dict[str, Any]) -> str:
                   version=action["version"]) if action.get("version") else
                 _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?"))
         if action.get("host") == "windows":
-            head = _("{needs} (on the Windows side)", needs=head)
+            # WSL: the GPU is served by the Windows driver, which only Windows can update
+            head = _("needs the Windows NVIDIA driver updated to R{branch} or newer, in Windows (never a Linux "
+                     "driver inside WSL)", branch=action.get("branch") or "?")
     elif kind == "install-python":
         head = _("needs Python {version}", version=action.get("version") or "?")
     else:
         head = str(kind)
     reason = action.get("reason")
     return _("{head}: {reason}", head=head, reason=reason) if reason else head
+
+
+def windows_driver_needed(choice: dict[str, Any] | None) -> str | None:
+    """Under WSL, what a build that needs a newer driver asks first: the Windows driver updated (the plan
+    has no driver step there, and torch would install and then see no GPU); None when it needs nothing."""
+    action = find_action(choice, "install-driver")
+    if action is None or action.get("host") != "windows":
+        return None
+    return _("Before installing: this build needs the Windows NVIDIA driver R{branch} or newer. Update the driver "
+             "in Windows (nvidia.com/drivers); never install a Linux NVIDIA driver inside WSL: the Windows driver "
+             "is the one that serves the GPU there.", branch=action.get("branch") or "?")
 
 
 def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
@@ -85,6 +98,8 @@ class CombinationScreen(WizardScreen):
         Binding("r", "toggle_refused", "Refused"),
         Binding("c", "focus_choices", "Choices"),
         Binding("v", "focus_version", "Version"),
+        # no room in the footer at 80 columns: the help and the command palette name it
+        Binding("a", "save_answers", "Save answers", show=False),
     ]
 
     def body(self) -> ComposeResult:
@@ -283,7 +298,7 @@ class CombinationScreen(WizardScreen):
                        + escape(_("Press r to see what was refused and why.")))
             box.set_classes("error")
         elif warnings:
-            box.update("\n".join("⚠ " + escape(w) for w in warnings))
+            box.update(hanging(("⚠", w) for w in warnings))
             box.set_classes("warning")
         else:
             box.update("")
@@ -327,13 +342,9 @@ class CombinationScreen(WizardScreen):
         if not self.show_refused:
             box.display = False
             return
-        lines = [f"[b]{escape(_('Refused'))}[/b]"]
-        for r in rec.get("rejected", []):
-            lines.append(f"  ✗ torch {escape(str(r['torch']))} {escape(str(r['variant']))}: "
-                         f"{escape(str(r['reason']))}")
-        if len(lines) == 1:
-            lines.append("  " + escape(_("nothing was refused")))
-        box.update("\n".join(lines))
+        rows = [("  ✗", f"torch {r['torch']} {r['variant']}: {r['reason']}") for r in rec.get("rejected", [])]
+        box.update(Group(Text(_("Refused"), style="bold"),
+                         hanging(rows) if rows else Text("  " + _("nothing was refused"))))
         box.display = True
 
     def current_choice(self) -> dict[str, Any] | None:
@@ -447,7 +458,7 @@ class CombinationScreen(WizardScreen):
     def show_path_problem(self) -> None:
         problem = self.path_problem()
         box = self.query_one("#path-problem", Static)
-        box.update(escape(f"{problem[0]}\n→ {problem[1]}") if problem else "")
+        box.update(Group(Text(problem[0]), hanging([("→", problem[1])])) if problem else "")
         box.display = problem is not None
 
     def python_problem(self) -> str | None:

@@ -47,9 +47,10 @@ class DoneScreen(WizardScreen):
         result = s.run_result
         answers = str(s.answers_written) if s.answers_written else None
         if s.dry_run:
-            # the answers file is the one thing a dry run writes (Review saves it, to replay the run)
+            # the answers file is the one thing a dry run writes (Review saves it, to replay the run), unless
+            # a file that already held these answers was reused (installer.tui.answers_file)
             yield Static(_("Dry run finished: nothing was installed, and nothing on this machine was changed "
-                           "but the answers file named below.") if answers else
+                           "but the answers file named below.") if answers and s.answers_owned is not None else
                          _("Dry run finished: nothing on this machine was changed."), classes="title")
             if result is not None and result.failed_step and not result.interrupted:
                 step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),

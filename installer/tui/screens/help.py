@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import aligned
+from installer.tui.screens.base import WizardScreen, aligned
 from installer.tui.translate import translate_bindings
 
 # English text; translated when shown. One paragraph per screen, saying what it decides.
@@ -60,8 +60,11 @@ class HelpScreen(ModalScreen[None]):
         lines.append(f"[b]{escape(_('Keys on this screen'))}[/b]")
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
+        # the wizard's own keys, those kept out of the footer for want of room too (not Textual's Tab and ^c)
+        own = {b.key for cls in type(self.under).__mro__ if isinstance(cls, type) and issubclass(cls, WizardScreen)
+               for b in cls.__dict__.get("BINDINGS", [])}
         for _key, binding in self.under._bindings:
-            if not binding.show or not binding.description or binding.action in seen:
+            if not (binding.show or binding.key in own) or not binding.description or binding.action in seen:
                 continue
             if not self.under.check_action(binding.action, ()):
                 continue  # not available on that screen (Back on the first one)

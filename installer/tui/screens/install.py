@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,10 +19,12 @@ from installer.executor.events import OutputLine, Progress, RunFinished, StepFin
 from installer.executor.units import size_text
 from installer.i18n import _
 from installer.i18n.linebreak import cells
-from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.screens.base import WizardScreen, error_text, hanging
 from installer.tui.screens.review import go_back_text
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from installer.executor.events import Event
     from installer.plan.model import Step
 
@@ -77,10 +80,12 @@ class InstallScreen(WizardScreen):
         yield Static("", id="outcome")
         yield RichLog(id="log", max_lines=2000, wrap=True, markup=False, auto_scroll=True)
 
-    def step_line(self, i: int, step: Step, status: str) -> str:
-        tag = " [b reverse] " + escape(_("root")) + " [/]" if step.root else ""
-        icon = ICONS.get(status, "?")
-        return f"{icon} {i}. {escape(step.title)}{tag}"
+    def step_line(self, i: int, step: Step, status: str) -> Table:
+        """The step's icon, number and title; a title too long for the line goes on under itself."""
+        title = Text(step.title)
+        if step.root:
+            title.append(" ").append(f" {_('root')} ", style="bold reverse")
+        return hanging([(f"{ICONS.get(status, '?')} {i}.", title)])
 
     def state_label(self, status: str) -> str:
         if status == "pending":

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +16,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from installer.answers import mirror_problem
 from installer.i18n import _
 from installer.redaction import redact_text
-from installer.tui.screens.base import WizardScreen, error_text
+from installer.tui.screens.base import WizardScreen, error_text, hanging
 
 KINDS = ("pypi", "pytorch", "conda", "apt")
 KIND_LABELS = {"pypi": "PyPI", "pytorch": "PyTorch wheels", "conda": "conda", "apt": "apt"}
@@ -46,6 +47,8 @@ class MirrorsScreen(WizardScreen):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("p", "probe", "Probe again"),
         Binding("k", "keep", "Keep mine"),
+        # no room in the footer at 80 columns: the help and the command palette name it
+        Binding("a", "save_answers", "Save answers", show=False),
     ]
 
     def body(self) -> ComposeResult:
@@ -69,6 +72,8 @@ class MirrorsScreen(WizardScreen):
             with Horizontal(classes="field", id=f"url-row-{kind}"):
                 yield Label("", classes="label")
                 yield Input(value if is_url else "", placeholder="https://…", id=f"url-{kind}", compact=True)
+            # what is wrong with the URL typed, under it until it is put right (as the Folder field's)
+            yield Static("", id=f"url-problem-{kind}", classes="error")
         with Horizontal(classes="field"):
             yield Label(_("Write config"), classes="label")
             yield Select([(_("only into the new environment"), "env"), (_("into my user configuration"), "user"),
@@ -111,6 +116,9 @@ class MirrorsScreen(WizardScreen):
             value = str(mirror.get(kind, "auto"))
             if value not in ("auto", "none") and "://" not in value:
                 self.pending[kind] = value
+        for kind in KINDS:  # a URL kept from before (Back goes without the check) is checked at once
+            self.query_one(f"#url-problem-{kind}").display = False
+            self.show_url_problem(kind)
         self.sync_url_rows()
         # a language switched since (the Welcome screen's l) can change what region auto stands for: the rows
         # probed for the other region are not this screen's
@@ -221,8 +229,8 @@ class MirrorsScreen(WizardScreen):
 
         told = grouped_failures((str(r["id"]), str(r.get("url") or ""), r.get("reason") or _("failed"))
                                 for r in failed)
-        self.query_one("#reasons", Static).update("\n".join(
-            f"✗ [b]{escape(ids)}[/b]: {escape(reason)}" for ids, reason in told))
+        lines = [("✗", Text.assemble((ids, "bold"), ": ", reason)) for ids, reason in told]
+        self.query_one("#reasons", Static).update(hanging(lines) if lines else "")
         self.update_choices(getattr(self, "candidates", []), rows)
 
     def all_done(self, generation: int) -> None:
@@ -278,8 +286,30 @@ class MirrorsScreen(WizardScreen):
     # choosing -------------------------------------------------------------------------------------
     def sync_url_rows(self) -> None:
         for kind in KINDS:
-            self.query_one(f"#url-row-{kind}").display = self.query_one(f"#pick-{kind}", Select).value == URL
+            typed = self.query_one(f"#pick-{kind}", Select).value == URL
+            self.query_one(f"#url-row-{kind}").display = typed
+            box = self.query_one(f"#url-problem-{kind}", Static)
+            if not typed:
+                box.display = False
+            elif box.display:  # shown once Next found it wrong: it follows the field until put right
+                self.show_url_problem(kind)
         self.sync_region_why()
+
+    def url_problem(self, kind: str) -> str | None:
+        """What is wrong with the URL typed for `kind`, by the rule the answers file's mirror keys follow;
+        None when the field is not in use, or empty (which means auto)."""
+        if self.query_one(f"#pick-{kind}", Select).value != URL:
+            return None
+        typed = self.query_one(f"#url-{kind}", Input).value.strip()
+        return (mirror_problem(typed) or None) if typed else None
+
+    def show_url_problem(self, kind: str) -> bool:
+        """Show (or clear) the problem under `kind`'s URL field; True when there is one."""
+        problem = self.url_problem(kind)
+        box = self.query_one(f"#url-problem-{kind}", Static)
+        box.update(escape(problem or ""))
+        box.display = problem is not None
+        return problem is not None
 
     def sync_region_why(self) -> None:
         """Say what `auto` stands for, and why: the mirrors probed depend on it."""
@@ -301,22 +331,22 @@ class MirrorsScreen(WizardScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.state.forget_plan()
+        kind = (event.input.id or "").removeprefix("url-")
+        if kind in KINDS and self.query_one(f"#url-problem-{kind}").display:
+            self.show_url_problem(kind)  # put right as it is typed: the message goes
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
         self.focus_next()
 
     def action_next(self) -> None:
-        # a typed URL is checked here, where it was typed, with the rule the answers file uses
-        for kind in KINDS:
-            if self.query_one(f"#pick-{kind}", Select).value != URL:
-                continue
-            field = self.query_one(f"#url-{kind}", Input)
-            problem = field.value.strip() and mirror_problem(field.value.strip())
-            if problem:
-                self.notify(problem, title=_("Not a mirror URL"), severity="error")
-                field.focus()
-                return
+        # a typed URL is checked here, where it was typed, with the rule the answers file uses; the problem
+        # is shown under its field, not focused: a second n would be typed into it, over the URL
+        wrong = [kind for kind in KINDS if self.show_url_problem(kind)]
+        if wrong:
+            self.app.bell()
+            self.query_one(f"#url-problem-{wrong[0]}").scroll_visible()
+            return
         super().action_next()
 
     def action_keep(self) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +17,18 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.i18n.phrases import os_error
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
-from installer.tui.screens.base import SCREEN_TITLES, WizardScreen, aligned_table, busy, error_text
+from installer.tui.screens.base import (
+    SCREEN_TITLES,
+    WizardScreen,
+    aligned_table,
+    busy,
+    error_text,
+    hanging,
+    write_text,
+)
+from installer.tui.screens.combination import windows_driver_needed
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -50,22 +59,24 @@ def step_widgets(n: int, step: Step) -> list[Static]:
         tags.append("[b reverse] " + escape(_("root")) + " [/]")
     if step.reboot:
         tags.append("[b reverse] " + escape(_("reboot")) + " [/]")
-    head = f"[b]{n}. {escape(step.title)}[/b][dim]{escape(kind_tag(step.kind))}[/dim] " + " ".join(tags)
-    out = [Static(head.rstrip(), classes="step-title")]
+    head = f"[b]{escape(step.title)}[/b][dim]{escape(kind_tag(step.kind))}[/dim] " + " ".join(tags)
+    # a title too long for the line goes on under itself, not under its number
+    out = [Static(hanging([(Text(f"{n}.", style="bold"), Text.from_markup(head.rstrip()))]), classes="step-title")]
     if step.why:
         out.append(Static(escape(step.why), classes="step-why"))
     if step.guard and step.guard.creates:
         out.append(Static(escape(_("skipped when {path} exists", path=step.guard.creates)), classes="cmd"))
     elif step.guard and step.guard.unless:
         out.append(Static(escape(_("skipped when a check finds it done already")), classes="cmd"))
+    # what a step fetches, writes and runs: each behind its mark, a long one going on under itself
     for d in step.downloads:
-        out.append(Static("↓ " + escape(redact_text(d.urls[0]) if d.urls else d.dest) + " → " + escape(d.dest),
+        out.append(Static(hanging([("↓", (redact_text(d.urls[0]) if d.urls else d.dest) + " → " + d.dest)]),
                           classes="cmd"))
     for f in step.files:
-        out.append(Static("✎ " + escape(_("write {path}", path=f.path)), classes="cmd"))
+        out.append(Static(hanging([("✎", _("write {path}", path=f.path))]), classes="cmd"))
     for c in step.commands:
         prefix = "sudo " if step.root else ""
-        out.append(Static("$ " + escape(prefix + shown_argv(c)), classes="cmd"))
+        out.append(Static(hanging([("$", prefix + shown_argv(c))]), classes="cmd"))
     return out
 
 
@@ -112,7 +123,6 @@ class ReviewScreen(WizardScreen):
     NAME = "review"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("s", "save_script", "Save script"),
-        Binding("a", "save_answers", "Save answers"),
     ]
 
     def body(self) -> ComposeResult:
@@ -190,6 +200,9 @@ class ReviewScreen(WizardScreen):
                                   id="summary"))
         for note in plan.notes:
             widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
+        windows = windows_driver_needed(self.chosen_build())
+        if windows:
+            widgets.append(Static(escape(windows), classes="warning", id="windows-driver"))
         if plan.needs_root:
             widgets.append(Static(_("Steps marked root run with sudo: you will be asked for your password."),
                                   classes="warning"))
@@ -200,6 +213,14 @@ class ReviewScreen(WizardScreen):
         for i, step in enumerate(plan.steps, 1):
             widgets.extend(step_widgets(i, step))
         box.mount_all(widgets)
+
+    def chosen_build(self) -> dict[str, Any] | None:
+        """The Combination screen's offer of the build the answers name (with what it needs first)."""
+        torch = self.state.section("torch")
+        for choice in (self.state.recommendation or {}).get("choices", []):
+            if choice.get("torch") == torch.get("version") and choice.get("variant") == torch.get("variant"):
+                return dict(choice)
+        return None
 
     def can_go_next(self) -> bool:
         return self.state.plan is not None and getattr(self, "answers", None) is not None
@@ -222,39 +243,44 @@ class ReviewScreen(WizardScreen):
         self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"),
                                             "torch-setup-plan.sh"), chosen)
 
-    def action_save_answers(self) -> None:
-        if not self.can_go_next():
-            return
-        from installer.tui.app import default_answers_path
-        from installer.tui.screens.dialogs import SavePathScreen
-
-        default = self.state.answers_written or default_answers_path()
-
-        def chosen(path: str | None) -> None:
-            if path:
-                written = self.write_answers(Path(path))
-                if written is not None:
-                    self.state.answers_written = written
-
-        self.app.push_screen(SavePathScreen(_("Save the answers file to:"), str(default)), chosen)
-
-    def write_answers(self, path: Path, *, tell: bool = True) -> Path | None:
-        assert self.answers is not None
-        return self.write_file(path, self.engine.dump_answers(self.answers), tell=tell)
+    def answers_to_save(self) -> Answers | None:
+        return self.answers if self.can_go_next() else None
 
     def write_file(self, path: Path, text: str, *, executable: bool = False, tell: bool = True) -> Path | None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            if executable:
-                path.chmod(0o755)
-        except OSError as exc:
-            self.notify(_("Could not write {path}: {error}", path=str(path), error=os_error(exc, writing=True)),
-                        severity="error")
-            return None
-        if tell:
-            self.notify(_("Saved {path}", path=str(path)))
-        return path.resolve()
+        written = write_text(self, path, text, tell=tell)
+        if written is not None and executable:
+            written.chmod(0o755)
+        return written
+
+    def keep_run_answers(self) -> Path | None:
+        """The run's answers file, kept up to date (installer.tui.answers_file): the wizard's own file updated,
+        a file that already holds these answers reused, else a new one; None when it could not be written."""
+        from installer.tui import answers_file
+
+        assert self.answers is not None
+        answers, state = self.answers, self.state
+        text = self.engine.dump_answers(answers)
+        folder = answers_file.answers_folder()
+        given = [Path(state.answers_path)] if state.answers_path else []
+        chosen = answers_file.choose(
+            text, written=state.answers_written, owned=state.answers_owned,
+            candidates=[*given, *answers_file.earlier_files(folder)],
+            same=lambda path: self.engine.holds_answers(path, answers),
+            fresh=lambda: answers_file.fresh_path(folder))
+        if chosen.write:
+            written = write_text(self, chosen.path, text, tell=False)
+            if written is None:
+                return None
+            state.answers_owned = text
+        else:
+            written = chosen.path.resolve()
+            if written != state.answers_written:
+                state.answers_owned = None  # someone else's file: read, never written over
+        if chosen.kept is not None:
+            self.notify(_("{old} was changed since the wizard wrote it, so it is kept as it is; this run's answers "
+                          "are in {new}.", old=str(chosen.kept), new=str(written)))
+        state.answers_written = written
+        return written
 
     def save(self) -> None:
         pass
@@ -263,15 +289,10 @@ class ReviewScreen(WizardScreen):
         """Leaving for Install: the answers file is written first, so the run can be replayed or resumed."""
         if not self.can_go_next():
             return
-        from installer.tui.app import default_answers_path
-
-        # the file this run already wrote is ours to update; otherwise a new one, never over another
         # no toast: the Install and Done screens show where it is
-        written = self.write_answers(self.state.answers_written or default_answers_path(), tell=False)
-        if written is None:  # the toast says why; the run needs the file (to replay, to resume)
+        if self.keep_run_answers() is None:  # the toast says why; the run needs the file (to replay, to resume)
             self.notify(_("Press a to save the answers file somewhere else, then n to go on."))
             return
-        self.state.answers_written = written
         if self.state.run_result is not None:  # back from an ended run: Install (or Dry run) runs again
             self.state.forget_run()
         super().action_next()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
+from rich.console import Group, RenderableType
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
-from installer.tui.screens.base import TargetRunScreen, busy
+from installer.tui.screens.base import TargetRunScreen, busy, hanging
 
 
 def checks_of(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -91,13 +92,14 @@ class VerifyScreen(TargetRunScreen):
                 icon = "!"
             # the detail says what was checked, as the command line prints it; the name is the check's
             # id in the JSON contract (torch-import, matmul-cpu), not words for a person
-            line = f"{icon} " + escape(str(row["detail"] or row["name"]))
+            # a long detail or fix goes on under its own text, not under the mark
+            lines: list[tuple[str, RenderableType]] = [(icon, str(row["detail"] or row["name"]))]
             if row["ok"] is False and row["fix"]:
-                line += "\n    → " + escape(str(row["fix"]))
-            widgets.append(Static(line, classes="check-fail" if row["ok"] is False else "check"))
+                lines.append(("", hanging([("  →", str(row["fix"]))])))
+            widgets.append(Static(hanging(lines), classes="check-fail" if row["ok"] is False else "check"))
         for finding in findings:
             what, fix = finding_text(finding)
-            widgets.append(Static(f"[b]{escape(what)}[/b]" + (f"\n→ {escape(fix)}" if fix else ""),
+            widgets.append(Static(Group(Text(what, style="bold"), *([hanging([("→", fix)])] if fix else [])),
                                   classes="warning"))
         ok = bool(result.get("ok"))
         widgets.append(Static(_("torch works in the new environment.") if ok

@@ -199,9 +199,13 @@ def test_unknown_capability_without_driver_comes_from_the_name_table_with_a_warn
 
 def test_wsl_driver_changes_happen_on_windows():
     rec = recommend(machine("wsl-rtx4070laptop-566"))
-    action = next(c.action("install-driver") for c in rec.choices if c.action("install-driver"))
-    assert action.host == "windows"
+    choice = next(c for c in rec.choices if c.action("install-driver"))
+    action = choice.action("install-driver")
+    assert action is not None and action.host == "windows"
     assert any("WSL" in w for w in rec.warnings)
+    # the reason says where the driver changes: in Windows, not as a Linux driver inside WSL
+    said = [r for r in choice.reasons if "driver" in r]
+    assert said and all("updating the Windows driver" in r and "installing driver branch" not in r for r in said)
 
 
 def test_jetson_cuda_wheels_are_refused_with_what_to_use_instead():

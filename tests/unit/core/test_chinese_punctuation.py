@@ -132,7 +132,9 @@ def test_the_wizard_driver_action_reads_as_chinese(zh):
 
     reason = _("{why}; {have}", why="cu132 wheel 需要驱动 >= 580.65.06", have="此机器有 550.54.14")
     text = action_text({"kind": "install-driver", "branch": "580", "host": "windows", "reason": reason})
-    assert text == "需要 NVIDIA 驱动分支 580（在 Windows 一侧）：cu132 wheel 需要驱动 >= 580.65.06；此机器有 550.54.14"
+    # under WSL the driver is updated in Windows (the wizard says so since session 13)
+    assert text == ("需要在 Windows 中把 Windows NVIDIA 驱动更新到 R580 或更新版本（切勿在 WSL 内安装 Linux 驱动）："
+                    "cu132 wheel 需要驱动 >= 580.65.06；此机器有 550.54.14")
 
 
 # -- detect and doctor -----------------------------------------------------------------------------

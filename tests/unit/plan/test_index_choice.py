@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import CpuPins
 
 from installer.answers import parse_answers
 from installer.hardware.report import load_report
@@ -20,12 +21,7 @@ MACHINES = REPO / "tests" / "fixtures" / "machines"
 WHEEL = "torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl"
 
 
-@dataclass
-class Pins:
-    torch: str = "2.13.0"
-    variant: str = "cpu"
-    local: str = "+cpu"
-    requirements: tuple[str, ...] = ("torch==2.13.0+cpu",)
+Pins = CpuPins
 
 
 def _folder(tmp_path: Path, *names: str) -> Path:

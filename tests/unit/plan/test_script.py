@@ -172,3 +172,15 @@ def test_a_multi_line_python_program_is_only_named_on_screen():
     assert shown_command(cmd) == "/env/bin/python -I -c '<its Python program, in the saved script>' torch==2.13.0+cpu"
     one_line = Cmd(argv=("/env/bin/python", "-c", "import sys"))
     assert shown_command(one_line) == "/env/bin/python -c 'import sys'"
+
+
+@pytest.mark.parametrize(("rc", "goes_on"), [(0, True), (100, True), (3, False)])
+def test_a_command_with_other_ok_codes_goes_on_only_for_those(tmp_path, rc, goes_on):
+    after = tmp_path / "after"
+    plan = Plan(steps=(Step(id="s", title="s", kind="command", commands=(
+        Command(argv=("bash", "-c", f"exit {rc}"), ok_codes=(0, 100)), Command(argv=("touch", str(after))))),))
+    proc = subprocess.run(["bash", "-c", render_script(plan)], capture_output=True, text=True)
+    assert after.exists() == goes_on
+    assert proc.returncode == (0 if goes_on else rc), proc.stderr
+    if not goes_on:
+        assert f"exit code {rc}" in proc.stderr

@@ -201,16 +201,22 @@ def test_miniforge_runs_batch_mode_into_its_prefix():
 # ---------------------------------------------------------------- conda
 
 def test_conda_pins_the_build_and_cuda_version_and_keeps_its_cache_known():
+    # 2.13 is a release conda-forge's data does not cover: any CUDA build of the wheel's CUDA major
     compiled = CONDA.compile(CondaParams(action="install", prefix="/e", engine="mamba", torch=True),
                              ctx(**{"torch.cuda": "12.6.3", "torch.extras": ("torchvision",),
                                     "pins.torchvision": "0.28.0"}))
     argv = compiled.commands[0].argv
     assert argv[:6] == ("mamba", "install", "-y", "-p", "/e", "--override-channels")
     assert argv[6:8] == ("-c", "conda-forge")
-    assert argv[8:] == ("pytorch=2.13.0=cuda*", "cuda-version=12.6", "torchvision=0.28.0")
+    assert argv[8:] == ("pytorch=2.13.0=cuda*", "cuda-version=12", "torchvision=0.28.0")
     assert compiled.packages == argv[8:]  # the plan's header shows what conda installs
     env = dict(compiled.env)
-    assert env["CONDA_OVERRIDE_CUDA"] == "12.6" and env["CONDA_PKGS_DIRS"] in compiled.writable
+    # the loaded driver's CUDA (rtx4090-550: 12.4), which conda cannot ask from inside the sandbox
+    assert env["CONDA_OVERRIDE_CUDA"] == "12.4" and env["CONDA_PKGS_DIRS"] in compiled.writable
+    # a release it covers: that compiler's build by its build string, its CUDA libraries by cuda-version
+    covered = CONDA.compile(CondaParams(action="install", prefix="/e", engine="mamba", torch=True),
+                            ctx(**{"torch.version": "2.10.0", "torch.variant": "cu128", "torch.cuda": "12.8"}))
+    assert covered.commands[0].argv[8:] == ("pytorch=2.10.0=cuda129*", "cuda-version=12.9")
 
 
 def test_conda_mirror_and_engine_fallback():

@@ -1,0 +1,50 @@
+"""conda-forge's own CUDA builds of PyTorch (data/conda_forge.yaml): the CUDA compiler of each build a
+source shows, and the GPU kernels that build carries. PyPI's wheel data (builds.yaml) says nothing about
+them: conda-forge compiles PyTorch with its own CUDA versions and TORCH_CUDA_ARCH_LIST."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+from pydantic import Field
+
+from installer.compat.data import DATA_DIR, _load
+from installer.compat.data_model import Kernels, _Row
+
+
+class CondaForgeBuild(_Row):
+    torch: str  # a version specifier: the releases this row describes
+    cuda: str  # the CUDA compiler, "12.9" (the build string's cuda129)
+    sm: list[str]
+    ptx: list[str] = Field(default_factory=list)
+    source: str
+    unverified: list[str] = Field(default_factory=list)
+
+    @property
+    def kernels(self) -> Kernels:
+        return Kernels(sm=self.sm, ptx=self.ptx)
+
+    @property
+    def build_prefix(self) -> str:
+        """The start of the build string, "cuda129"."""
+        return "cuda" + self.cuda.replace(".", "")
+
+
+class CondaForgeFile(_Row):
+    schema_version: int
+    updated: str
+    builds: list[CondaForgeBuild]
+
+
+@cache
+def conda_forge_data() -> CondaForgeFile:
+    return _load(DATA_DIR / "conda_forge.yaml", CondaForgeFile)
+
+
+def conda_forge_builds(torch: str) -> list[CondaForgeBuild]:
+    """The linux-64 CUDA builds of `torch` known to exist on conda-forge, newest CUDA first (empty: not covered)."""
+    v = Version(torch)
+    rows = [b for b in conda_forge_data().builds if v in SpecifierSet(b.torch)]
+    return sorted(rows, key=lambda b: Version(b.cuda), reverse=True)

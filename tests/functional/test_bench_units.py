@@ -1,0 +1,71 @@
+"""The Benchmark screen draws each unit as a block of its own, so bars of different units are never read
+as one scale. Found in use on a CPU: matmul GFLOP/s and memory GB/s were drawn one under the other, both
+as full bars. The results are the probe's own shape (a quick CPU run on this machine, recorded)."""
+
+from __future__ import annotations
+
+from tui_support import settle, widget_text
+
+from installer.plan.model import Plan
+
+CPU = {"device": {"type": "cpu", "name": "AMD EPYC", "threads": 2},
+       "tests": [{"id": "matmul-fp32", "label": "matmul fp32 1024x1024", "unit": "GFLOP/s", "median": 102.7},
+                 {"id": "matmul-fp16", "label": "matmul fp16 512x512", "unit": "GFLOP/s", "median": 2.0},
+                 {"id": "matmul-bf16", "label": "matmul bf16 2048x2048", "unit": "GFLOP/s", "median": 212.1},
+                 {"id": "memory-bandwidth", "label": "device memory copy 64 MiB", "unit": "GB/s",
+                  "median": 28.9}],
+       "skipped": [{"id": "matmul-tf32", "reason": "TF32 is a GPU mode"}],
+       "notes": ["no GPU in use: these are CPU figures (2 threads)"]}
+
+# as installer/probes/results.py enriches a GPU's run: each figure with the peak it is compared with
+GPU = {"device": {"type": "cuda", "name": "NVIDIA H100 80GB HBM3"},
+       "tests": [{"id": "matmul-fp32", "label": "matmul fp32", "unit": "TFLOP/s", "median": 33.5, "peak": 67.0},
+                 {"id": "matmul-bf16", "label": "matmul bf16", "unit": "TFLOP/s", "median": 742.0, "peak": 989.4},
+                 {"id": "memory-bandwidth", "label": "device memory copy", "unit": "GB/s", "median": 3015.0,
+                  "peak": 3350.0},
+                 {"id": "h2d-pinned", "label": "host to device, pinned memory", "unit": "GB/s", "median": 15.75,
+                  "peak": 31.5}],
+       "skipped": [], "notes": []}
+
+
+async def _bench_blocks(make_wizard, result) -> list[list[str]]:
+    """The Bench screen after a real run's result: each unit's block as its lines."""
+    app = make_wizard("cpu-only", as_this_machine=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.ensure_draft()
+        app.state.draft["bench"] = "quick"
+        # the screen shows a saved result rather than measure again: the environment's interpreter is named
+        app.state.plan = Plan(steps=(), summary=(), notes=(), target_python="/nonexistent/bin/python")
+        app.state.bench_result = result
+        app.go("bench")
+        await settle(pilot)
+        assert app.current_name == "bench"
+        return [widget_text(w).splitlines() for w in app.screen.query(".bars")]
+
+
+def _bar(line: str) -> str:
+    return "".join(c for c in line if c in "█░│")
+
+
+async def test_cpu_figures_of_two_units_are_two_blocks(make_wizard):
+    blocks = await _bench_blocks(make_wizard, CPU)
+    assert [block[0] for block in blocks] == ["GFLOP/s", "GB/s"]  # each block headed by its unit
+    flops, memory = blocks
+    # GFLOP/s against the largest GFLOP/s figure
+    assert _bar(flops[3]).count("█") == len(_bar(flops[3]))
+    assert 0 < _bar(flops[1]).count("█") < len(_bar(flops[1]))
+    # a figure alone in its unit, with no reference: no bar, which would compare it with nothing
+    assert "device memory copy 64 MiB" in memory[1] and "28.9 GB/s" in memory[1]
+    assert _bar(memory[1]) == "", memory
+
+
+async def test_gpu_figures_are_drawn_against_their_own_reference(make_wizard):
+    blocks = await _bench_blocks(make_wizard, GPU)
+    assert [block[0] for block in blocks] == ["TFLOP/s", "GB/s"]
+    rows = {line[:min(line.index(c) for c in "█░│" if c in line)].strip(): _bar(line)
+            for block in blocks for line in block[1:]}
+    # half of its own peak is half a bar, whatever the other figures of its unit (bf16's peak is 15x fp32's)
+    assert rows["matmul fp32"].count("█") == 12 and rows["matmul fp32"].endswith("│")
+    assert rows["host to device, pinned memory"].count("█") == 12
+    assert rows["device memory copy"].count("█") == 22  # 90%
