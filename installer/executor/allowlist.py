@@ -12,7 +12,7 @@ import os
 import re
 import shlex
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from installer.errors import TorchSetupError
 from installer.i18n import _
@@ -44,6 +44,13 @@ class NotAllowed(TorchSetupError):
 def name_allowed(program: str) -> bool:
     base = os.path.basename(program)
     return base in NAMES or any(p.match(base) for p in PATTERNS)
+
+
+def isolated_python(argv: Sequence[str]) -> bool:
+    """`python -I ...`: an allowlisted interpreter in isolated mode (no PYTHONPATH, no user site, not
+    the working directory on sys.path), as the kinds write their read-only checks."""
+    base = os.path.basename(argv[0])
+    return len(argv) > 1 and argv[1] == "-I" and base.startswith("python") and name_allowed(base)
 
 
 def _commands(step: Step) -> Iterable[Command]:

@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from installer.errors import InputError, StepFailed, TorchSetupError
 from installer.executor import sandbox, sudo
-from installer.executor.allowlist import check_plan, name_allowed, resolve
+from installer.executor.allowlist import check_plan, isolated_python, name_allowed, resolve
 from installer.executor.diagnose import Diagnoser
 from installer.executor.environment import scrubbed
 from installer.executor.events import Event, OutputLine, Progress, RunFinished, StepFinished, StepStarted
@@ -121,13 +121,6 @@ def _writable(step: Step, tmpdir: str) -> list[str]:
     return paths
 
 
-def _isolated_python(argv: tuple[str, ...]) -> bool:
-    """`python -I ...`: an allowlisted interpreter in isolated mode (no PYTHONPATH, no user site, not
-    the working directory on sys.path), as the kinds write their read-only checks."""
-    base = os.path.basename(argv[0])
-    return len(argv) > 1 and argv[1] == "-I" and base.startswith("python") and name_allowed(base)
-
-
 def _argv_for(cmd: Command, run: _StepRun, env: dict[str, str], *, guard: bool = False) -> tuple[str, ...]:
     """The argv as it is started: the program resolved on the scrubbed PATH, sudo or the sandbox around it.
 
@@ -140,7 +133,7 @@ def _argv_for(cmd: Command, run: _StepRun, env: dict[str, str], *, guard: bool =
     argv = (program, *cmd.argv[1:])
     if run.step.root and not guard:
         return sudo.wrap(argv, root=True, env=dict(cmd.env))
-    if guard and _isolated_python(argv):
+    if guard and isolated_python(argv):
         return argv
     bwrap = sandbox.usable_bwrap()[0]
     if bwrap is None:

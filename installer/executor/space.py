@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from installer.errors import InputError
-from installer.executor.allowlist import resolve
+from installer.executor.allowlist import isolated_python, resolve
 from installer.executor.environment import scrubbed
 from installer.executor.journal import Journal
 from installer.executor.process import Child
@@ -85,11 +85,6 @@ def shortfalls(wanted: Sequence[Need]) -> list[Shortfall]:
     return out
 
 
-def _isolated_python(argv: Sequence[str]) -> bool:
-    base = os.path.basename(argv[0])
-    return len(argv) > 1 and argv[1] == "-I" and base.startswith("python")
-
-
 def _guard_holds(step: Step) -> bool:
     """The step's guard, as the runner checks it: its `creates` path exists and its `unless` check (a
     `python -I` reading metadata, as every kind writes it) exits 0. Any other check: not known here."""
@@ -99,7 +94,7 @@ def _guard_holds(step: Step) -> bool:
     if guard.creates and not os.path.exists(guard.creates):
         return False
     if guard.unless:
-        if not _isolated_python(guard.unless):
+        if not isolated_python(guard.unless):
             return False
         env = scrubbed()
         try:
