@@ -52,16 +52,19 @@ def recipe_fixture(name: str) -> ModuleType:
     return load_module(RECIPE_FIXTURES / f"{name}.py")
 
 
-def pip_install_plan(venv: Path, packages: list[str], indexes: Any, tools: Any, step_id: str = "pkg") -> Any:
+def pip_install_plan(venv: Path, packages: list[str], indexes: Any, tools: Any, step_id: str = "pkg", *,
+                     answers: Any = None, report: Any = None) -> Any:
     """A two-step plan the real `pip` kind compiles: make the venv at `venv`, install `packages` into it
-    from `indexes` (an installer.plan.indexes.Indexes) with `tools` (installer.plan.tools.Tools)."""
+    from `indexes` (an installer.plan.indexes.Indexes) with `tools` (installer.plan.tools.Tools), for
+    `answers` and `report` (default: empty ones)."""
     from installer.answers import Answers
     from installer.hardware.report import HardwareReport
     from installer.plan.kinds.base import KindContext, get_kind
     from installer.plan.model import Plan, Step
 
     kind = get_kind("pip")
-    ctx = KindContext(answers=Answers(), report=HardwareReport(), pins=None, tools=tools, indexes=indexes)
+    ctx = KindContext(answers=answers or Answers(), report=report or HardwareReport(), pins=None, tools=tools,
+                      indexes=indexes)
     steps = []
     for sid, params in (("venv", {"venv": str(venv), "python": sys.executable}),
                         (step_id, {"python": str(venv / "bin" / "python"), "packages": packages})):
@@ -183,3 +186,21 @@ class CpuPins:
     variant: str = "cpu"
     local: str = "+cpu"
     requirements: tuple[str, ...] = ("torch==2.13.0+cpu",)
+
+
+def env_without_torch(folder: Path) -> Path:
+    """A real venv (no pip, no torch) at `folder`; its interpreter."""
+    import venv
+
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(folder)
+    return folder / "bin" / "python"
+
+
+def env_with_broken_torch(folder: Path) -> Path:
+    """A real venv whose torch is there but fails to import, as one missing a CUDA library does."""
+    python = env_without_torch(folder)
+    site = next((folder / "lib").glob("python3*/site-packages"))
+    (site / "torch").mkdir()
+    (site / "torch" / "__init__.py").write_text(
+        "raise ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')\n")
+    return python

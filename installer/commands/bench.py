@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from installer.commands.arguments import seconds
+
+if TYPE_CHECKING:
+    from installer.probes.host import BenchFailed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +22,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-save", action="store_true", help="do not keep this result for later comparison")
     parser.add_argument("--timeout", type=seconds(1, 86400), metavar="S",
                         help="time limit for the whole benchmark (default 600 with --quick, else 1800)")
+
+
+def _point_at_last_install(exc: BenchFailed) -> str | None:
+    """A benchmark of the active environment that found no torch there: its hint names the interpreter
+    torch-setup last installed into, and `bench --python` on it, instead of verifying this one; the run
+    still failed (exit 1). Returns the interpreter named, or None."""
+    from installer.probes.last_target import elsewhere, rerun_text, torch_missing
+
+    if exc.timed_out or not torch_missing(exc.stderr):
+        return None
+    last = elsewhere({"executable": exc.python})
+    if last is not None:
+        exc.hint = rerun_text("bench", last)
+    return last
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
     except BenchFailed as exc:
         if interactive:
             print("\r\033[K", end="", file=sys.stderr)
+        last = _point_at_last_install(exc) if args.python is None else None
         if not args.json:
             raise
         # `--json` prints one document whatever happens: a run without figures is one with an `error`
-        print(json.dumps(exc.to_result(), indent=2))
+        doc = exc.to_result()
+        if last is not None:
+            doc["last_installed_python"] = last
+        print(json.dumps(doc, indent=2))
         print(exc.render(), file=sys.stderr)
         return exc.exit_code
     if interactive:

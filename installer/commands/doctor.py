@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from installer.commands.arguments import add_hardware, hardware, seconds
+
+if TYPE_CHECKING:
+    from installer.probes.doctor import Finding
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,23 +22,39 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="time limit for the checks run in the interpreter (default 180)")
 
 
+def _pointed(findings: list[Finding], last: str, *, missing: bool) -> list[Finding]:
+    """The import findings of the active environment with fixes that name the last install first: a torch
+    simply missing drops "install torch" (torch-setup did, elsewhere); a broken one keeps its repair after."""
+    from installer.probes.last_target import rerun_text
+
+    return [replace(f, fix=rerun_text("doctor", last, None if missing else f.fix)) for f in findings]
+
+
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.i18n.phrases import listed
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
+    from installer.probes.last_target import point_at_last_install, torch_missing
     from installer.probes.text import render_checks
     from installer.redaction import redact_data, redact_text
 
     python = resolve_python(args.python)
     report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
+    # the active environment, not one named: where torch does not import, point at the last install
+    last = point_at_last_install(verify, "doctor") if args.python is None else None
     findings = diagnose(report, verify)
+    if last is not None and verify.get("import_error"):
+        findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     ok = verdict(findings)
     if args.json:
-        print(json.dumps(redact_data({"ok": ok, "python": python, "findings": [f.to_dict() for f in findings],
-                                      "verify": verify, "hardware": report.to_dict()}), indent=2))
+        doc = {"ok": ok, "python": python, "findings": [f.to_dict() for f in findings], "verify": verify,
+               "hardware": report.to_dict()}
+        if last is not None:
+            doc["last_installed_python"] = last
+        print(json.dumps(redact_data(doc), indent=2))
         return 0 if ok else 1
 
     def say(text: str) -> None:

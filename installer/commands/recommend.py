@@ -1,14 +1,38 @@
-"""`torch-setup recommend [--hardware F] [--python X.Y] [--json] [--all]`: which driver / CUDA / PyTorch
-combination fits this machine, why, what else would work, and (--all) what was refused and why."""
+"""`torch-setup recommend [--hardware F] [--python X.Y] [--extras E] [--json] [--all]`: which driver / CUDA /
+PyTorch combination fits this machine, why, what else would work, and (--all) what was refused and why."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import re
+import shlex
 import sys
+from itertools import combinations
+from typing import TYPE_CHECKING
 
 from installer.commands.arguments import add_hardware, hardware
+
+if TYPE_CHECKING:
+    from installer.compat.model import Recommendation
+    from installer.hardware.report import HardwareReport
+
+# the companion packages, as the answers' torch.extras names them (installer.answers.Extra)
+_EXTRAS = ("torchvision", "torchaudio")
+
+
+def _extras(text: str) -> tuple[str, ...]:
+    """--extras: a comma-separated list of torchvision and torchaudio, or `none`."""
+    from installer.i18n import _
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if names == ["none"]:
+        return ()
+    wrong = [n for n in names if n not in _EXTRAS]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(_("{value} is not a list of extras: use torchvision, torchaudio, both "
+                                           "(torchvision,torchaudio) or none", value=repr(text)))
+    return tuple(dict.fromkeys(names))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--torch", metavar="VERSION", default=None, help="only this torch release (X.Y.Z or X.Y)")
     parser.add_argument("--variant", metavar="V", default=None, help="only this wheel variant (cpu, cu126, ...)")
     parser.add_argument("--keep-driver", action="store_true", help="never suggest a driver change")
+    parser.add_argument("--extras", metavar="E", type=_extras, default=_EXTRAS,
+                        help="the companion packages wanted, as the answers' torch.extras: torchvision,torchaudio "
+                             "(default), torchvision, torchaudio or none; their wheels can limit the Python")
     parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (the contract)")
     parser.add_argument("--all", action="store_true", help="also list every build that was refused, and why")
 
@@ -27,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.hardware import load_or_detect
     from installer.i18n import _
+    from installer.i18n.phrases import listed
     from installer.redaction import redact_data, redact_text
 
     if args.python is not None and not re.fullmatch(r"3\.\d{1,2}", args.python):
@@ -44,11 +72,47 @@ def run(args: argparse.Namespace) -> int:
                                     "detected (or the one in the --hardware report)"))
     report = load_or_detect(hardware(args))
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
-                    keep_driver=args.keep_driver, torch_key="--torch")
+                    keep_driver=args.keep_driver, extras=args.extras, torch_key="--torch")
     if args.json:
         sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0
     from installer.compat.render import render_recommendation
 
     print(redact_text(render_recommendation(rec, show_all=args.all)))
+    fewer = _extras_that_keep_python(args, report, rec)
+    if fewer is not None:
+        print(redact_text(_("to stay on Python {python}, without {libs}: `{command}`", python=args.python,
+                            libs=listed(e for e in args.extras if e not in fewer),
+                            command=_same_command(args, fewer))))
     return 0 if rec.choices else 1
+
+
+def _extras_that_keep_python(args: argparse.Namespace, report: HardwareReport,
+                             rec: Recommendation) -> tuple[str, ...] | None:
+    """When the Python asked for was moved only because an extra has no wheel for it (torchaudio 2.11 stops
+    at 3.14, torch 2.15 goes on to 3.15), the most of the extras asked for that keep it; None otherwise."""
+    from installer.compat import recommend
+
+    best = rec.best
+    if args.python is None or best is None or best.action("install-python") is None:
+        return None
+    for size in range(len(args.extras) - 1, -1, -1):
+        for kept in combinations(args.extras, size):
+            other = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
+                              keep_driver=args.keep_driver, extras=kept, torch_key="--torch").best
+            if other is not None and other.action("install-python") is None:
+                return kept
+    return None
+
+
+def _same_command(args: argparse.Namespace, extras: tuple[str, ...]) -> str:
+    """This very `recommend` command, with --extras `extras`: what to run to see that recommendation."""
+    argv = ["torch-setup", "recommend"]
+    for flag, value in (("--hardware", hardware(args)), ("--python", args.python),
+                        ("--torch", args.torch), ("--variant", args.variant)):
+        if value is not None:
+            argv += [flag, str(value)]
+    argv += ["--keep-driver"] if args.keep_driver else []
+    argv += ["--extras", ",".join(extras) or "none"]
+    argv += ["--all"] if args.all else []
+    return shlex.join(argv)

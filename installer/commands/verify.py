@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-from pathlib import Path
-from typing import Any
 
 from installer.commands.arguments import seconds
 
@@ -37,42 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="time limit for the whole check (default 180)")
 
 
-# what the probe says when torch is simply not in the interpreter (verify.py's torch-import check)
-_NO_TORCH = "No module named 'torch'"
-
-
-def _same_environment(checked: dict[str, Any], python: str) -> bool:
-    """Whether the interpreter checked is `python`, or another name of it (python3 beside python in the
-    same bin/ folder): then naming it would send the person round in a circle."""
-    executable, prefix = checked.get("executable"), checked.get("prefix")
-    if isinstance(executable, str) and os.path.normpath(executable) == os.path.normpath(python):
-        return True
-    return isinstance(prefix, str) and os.path.normpath(prefix) == os.path.dirname(os.path.dirname(python))
-
-
-def point_at_last_install(result: dict[str, Any], state_dir: Path | None = None) -> None:
-    """When torch does not import in the active environment (verify without --python) and torch-setup
-    installed into another interpreter, the torch-import check's fix names that one: the check still
-    fails (the default stays the active environment), but it says which --python was meant."""
-    from installer.probes.last_target import last_target, verify_fix
-    from installer.probes.text import message
-
-    check = next((c for c in result.get("checks") or [] if c.get("name") == "torch-import"), None)
-    if check is None or check.get("ok"):
-        return
-    last = last_target(state_dir)
-    if last is None or _same_environment(result.get("python") or {}, last):
-        return
-    # torch simply missing: the check's "install it" was the wrong advice; a broken torch keeps its fix
-    missing = _NO_TORCH in str(result.get("import_error") or "")
-    fix = verify_fix(last, None if missing else message(check, "fix"))
-    check["fix_msg"] = fix
-    check["fix"] = fix["text"].format(**fix["args"])
-    result["last_installed_python"] = last
-
-
 def run(args: argparse.Namespace) -> int:
     from installer.probes.host import run_verify
+    from installer.probes.last_target import point_at_last_install
     from installer.probes.text import render_verify
 
     result = run_verify(args.python, timeout=args.timeout, expect_variant=args.expect_variant,

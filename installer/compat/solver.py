@@ -31,6 +31,7 @@ from installer.compat.rules import (
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 DEFAULT_EXTRAS = ("torchvision", "torchaudio")
 PLATFORM_NAMES = {"linux_x86_64": "Linux x86_64", "linux_aarch64": "Linux aarch64", "win_amd64": "Windows x86_64",
@@ -126,17 +127,37 @@ def _fit_python(rel: Release, platform: str, m: Machine, extras: tuple[str, ...]
     if m.python:
         cur = _py(m.python)
         target = lo if cur < lo else (hi or lo)
-        blocker = next((name for name, r in ranges.items() if not in_range(cur, r)), "torch")
-        blocker_version = rel.torch if blocker == "torch" else libs[blocker]
-        reason = _("{lib} {version} has no wheel for Python {python} on {platform} (it has {range})",
-                   lib=blocker, version=blocker_version, python=m.python, platform=PLATFORM_NAMES[platform],
-                   range=range_text(ranges[blocker]))
+        reason = _python_blockers(rel, platform, m.python, ranges, libs)
     else:
         target = FALLBACK_PYTHON if in_range(FALLBACK_PYTHON, allowed) else (hi or lo)
         reason = _("the report names no Python")
     version = f"{target[0]}.{target[1]}"
     action = Action(kind="install-python", version=version, reason=reason)
     return _PythonFit(version, action, libs["torchvision"], libs["torchaudio"], (reason,))
+
+
+def _python_blockers(rel: Release, platform: str, python: str, ranges: dict[str, PyRange],
+                     libs: dict[str, str | None]) -> str:
+    """Why `python` was not used: each package without a wheel for it, with the Pythons it has. Found in
+    use: `--python 3.15` was moved to 3.14 naming only the first blocker. When torch itself lacks it, an
+    extra is named only where it moved the Python further than torch did (same range: nothing to add);
+    when only extras lack it, the reason says that leaving them out keeps `python`."""
+    cur = _py(python)
+    torch_range = ranges["torch"]
+    torch_blocks = not in_range(cur, torch_range)
+    torch_alone = torch_range[0] if cur < torch_range[0] else (torch_range[1] or torch_range[0])
+    blockers = [name for name, r in ranges.items()
+                if not in_range(cur, r) and (name == "torch" or not torch_blocks or not in_range(torch_alone, r))]
+    said = [_("{lib} {version} has no wheel for Python {python} on {platform} (it has {range})",
+              lib=name, version=rel.torch if name == "torch" else libs[name], python=python,
+              platform=PLATFORM_NAMES[platform], range=range_text(ranges[name])) for name in blockers]
+    if not torch_blocks:
+        said.append(_("torch {t} itself has wheels for Python {python}: leave out {libs} to keep it",
+                      t=rel.torch, python=python, libs=listed(blockers)))
+    reason = said[0]
+    for more in said[1:]:
+        reason = _("{one}; {other}", one=reason, other=more)
+    return reason
 
 
 # ----------------------------------------------------------------------------------------- one candidate

@@ -40,6 +40,7 @@ from installer.executor.fileedit import default_backup_dir, diff_for, write_atom
 from installer.executor.journal import Journal, boot_id
 from installer.executor.process import Child
 from installer.executor.runlock import RunLock
+from installer.executor.skip import skip_decision
 from installer.i18n import _
 from installer.paths import blocking_file
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
@@ -519,15 +520,12 @@ def _already_done(run: _StepRun, journal: Journal, digest: str, log_path: str) -
     """Why the step needs no run (the detail shown), or None when it must run."""
     step = run.step
     record = journal.get(digest)
-    if record is not None and record.status == "done" and (step.guard is None or _guard_holds(run)):
-        if step.reboot and record.boot_id and record.boot_id == boot_id():
+    skip = skip_decision(record.status if record is not None else None, step.guard, lambda: _guard_holds(run))
+    if skip == "done":
+        if step.reboot and record is not None and record.boot_id and record.boot_id == boot_id():
             return _WAITING_FOR_REBOOT
         return _("done in an earlier run")
-    # a step cut off half-way may have made its `creates` path already: only a check that runs
-    # something (`unless`) can tell such a step is really complete
-    interrupted_before = record is not None and record.status == "started"
-    trust_guard = not (interrupted_before and step.guard and not step.guard.unless)
-    if trust_guard and _guard_holds(run):
+    if skip == "in place":
         journal.record(digest, "done", step.id, detail="guard held", log=log_path)
         return _("already in place")
     return None

@@ -23,6 +23,7 @@ from installer.executor.allowlist import isolated_python, resolve
 from installer.executor.environment import scrubbed
 from installer.executor.journal import Journal
 from installer.executor.process import Child
+from installer.executor.skip import skip_decision
 from installer.i18n import _
 from installer.plan.model import Plan, Step
 from installer.plan.space import Caches, Need, needs, size_text
@@ -110,13 +111,11 @@ def _guard_holds(step: Step) -> bool:
 
 
 def done_before(step: Step, journal: Journal) -> bool:
-    """Whether the runner will skip `step` (done in an earlier run, or already in place)."""
+    """Whether the runner will skip `step` (done in an earlier run, or already in place): its rule
+    (installer.executor.skip), with the guard asked here, as a plain child."""
     record = journal.get(step.digest())
-    if step.guard is None:
-        return record is not None and record.status == "done"
-    if record is not None and record.status == "started" and not step.guard.unless:
-        return False  # cut off half-way: the path it creates proves nothing (as in the runner)
-    return _guard_holds(step)
+    status = record.status if record is not None else None
+    return skip_decision(status, step.guard, lambda: _guard_holds(step)) is not None
 
 
 def refuse_short_space(plan: Plan, *, state: Path, caches: Caches | None = None) -> None:

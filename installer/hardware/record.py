@@ -49,7 +49,9 @@ def pip(d: dict[str, Any]) -> dict[str, Any]:
     return {"index_url": d.get("index_url"), "extra_index_urls": list(d.get("extra_index_urls") or []),
             "find_links": list(d.get("find_links") or []), "trusted_hosts": list(d.get("trusted_hosts") or []),
             "no_index": bool(d.get("no_index")), "files": list(d.get("files") or []),
-            "break_system_packages": bool(d.get("break_system_packages")), "sources": dict(d.get("sources") or {})}
+            "break_system_packages": bool(d.get("break_system_packages")), "sources": dict(d.get("sources") or {}),
+            # only where the reader said: a report without it does not know whether the user set retries
+            **({"retries": d["retries"]} if "retries" in d else {})}
 
 
 def uv(d: dict[str, Any]) -> dict[str, Any]:

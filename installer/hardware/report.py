@@ -136,6 +136,10 @@ class PipConfig(_Open):
     # the operating system manages (PEP 668)
     break_system_packages: bool = False
     sources: dict[str, str] = Field(default_factory=dict)  # field -> the file or the PIP_* variable it came from
+    # pip's `retries` (pip.conf, PIP_RETRIES), None when the user set none. A report saved by an earlier
+    # torch-setup has no such key: `"retries" in model_fields_set` tells the two apart (the pip fallback
+    # asks for fewer retries only when the user is known to have set none)
+    retries: str | None = None
 
 
 class UvConfig(_Open):

@@ -294,7 +294,7 @@ def pip_config(target_facts: dict[str, Any] | None, environ: dict[str, str] | No
 # pypi-url is pip's other name for --index-url.
 _PIP_KEYS = {"index-url": "index_url", "pypi-url": "index_url", "extra-index-url": "extra_index_urls",
              "find-links": "find_links", "trusted-host": "trusted_hosts", "no-index": "no_index",
-             "break-system-packages": "break_system_packages"}
+             "break-system-packages": "break_system_packages", "retries": "retries"}
 _LIST_KEYS = {"extra_index_urls", "find_links", "trusted_hosts"}
 _SECTIONS = ("global", "install", ":env:")
 
@@ -320,7 +320,7 @@ def effective_pip_config(items: list[list[str]] | list[tuple[str, str, str, str]
     env = os.environ if environ is None else environ
     # the variables count even when the script could not run in the target (the child inherits them)
     for var in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_TRUSTED_HOST", "PIP_NO_INDEX",
-                "PIP_BREAK_SYSTEM_PACKAGES"):
+                "PIP_BREAK_SYSTEM_PACKAGES", "PIP_RETRIES"):
         if env.get(var):
             sections[":env:"].setdefault(_normalize(var[4:]), (env[var], var))
     chosen: dict[str, tuple[str, str]] = {}
@@ -330,7 +330,9 @@ def effective_pip_config(items: list[list[str]] | list[tuple[str, str, str, str]
             if field and value:
                 chosen[field] = (value, origin)
     result: dict[str, Any] = {"index_url": None, "extra_index_urls": [], "find_links": [],
-                              "trusted_hosts": [], "no_index": False, "break_system_packages": False, "sources": {}}
+                              "trusted_hosts": [], "no_index": False, "break_system_packages": False,
+                              # None: pip's own (5); the pip kind's fallback after uv then asks for fewer
+                              "retries": None, "sources": {}}
     for field, (value, origin) in chosen.items():
         if field in _LIST_KEYS:
             result[field] = value.split()

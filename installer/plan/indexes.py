@@ -42,10 +42,13 @@ class Indexes:
     pytorch_index: str | None = None  # the PyTorch index picked for the variant, when one was needed and found
     notes: tuple[str, ...] = ()
     pytorch_layout: str = "pep503"  # pep503: an index (--extra-index-url); flat: a find-links page
-    # the find-links pip's own configuration gives it, when the run lets pip read that configuration
-    # (mirror.pypi: auto): pip adds a flag's links to its configuration's, so these go to uv only (found in
-    # use: pip's fallback showed "Looking in links: /opt/wheels, /opt/wheels")
-    pip_reads: tuple[str, ...] = ()
+    # the sources pip's own configuration gives it, as (flag, value), when the run lets pip read that
+    # configuration (mirror.pypi: auto): --extra-index-url, --find-links and --trusted-host add to what the
+    # configuration says, so these go to uv only (found in use: pip's fallback showed "Looking in links:
+    # /opt/wheels, /opt/wheels", and "Looking in indexes: https://pypi.org/simple, file:///opt/pypi/simple,
+    # http://127.0.0.1:46233/whl/cpu, file:///opt/pypi/simple"). --index-url replaces the configuration's
+    # value instead, so it stays a flag: pip asks it once either way.
+    pip_reads: tuple[tuple[str, str], ...] = ()
 
     def uv_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """(flags, environment) for `uv pip install`: the same sources for both engines (only the flag for a
@@ -60,22 +63,22 @@ class Indexes:
         return self._split("--trusted-host", PIP_VARIABLES, already=frozenset(self.pip_reads))
 
     def _split(self, trusted_host_flag: str, variables: dict[str, tuple[str, str]],
-               already: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+               already: frozenset[tuple[str, str]] = frozenset()
+               ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         flags: list[str] = []
         env: list[tuple[str, str]] = []
         for group, flag, urls in (("index", "--index-url", (self.index_url,) if self.index_url else ()),
                                   ("extra", "--extra-index-url", self.extra_index_urls),
                                   ("links", "--find-links", self.find_links)):
             if any(has_credentials(u) for u in urls):
-                # the whole list: the variable replaces what the configuration says for it
+                # the whole list, the configuration's own entries too: the variable replaces what the
+                # configuration says for it, so each is still asked once
                 name, separator = variables[group]
                 env.append((name, separator.join(urls)))
             else:
-                for url in urls:
-                    if group != "links" or url not in already:
-                        flags += [flag, url]
-        for host in self.trusted_hosts:
-            flags += [trusted_host_flag, host]
+                flags += [part for url in urls if (flag, url) not in already for part in (flag, url)]
+        flags += [part for host in self.trusted_hosts if ("--trusted-host", host) not in already
+                  for part in (trusted_host_flag, host)]
         return tuple(flags), tuple(env)
 
 
@@ -189,7 +192,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     else:
         index_url = catalog_mirror(choice, "pypi", "mirror.pypi").url
 
-    pip_reads = _links_pip_reads(report) if choice == "auto" else ()
+    pip_reads = _sources_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None
     unanswered: tuple[int, str, str] | None = None  # (its note's place, the index, why) when it did not answer
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
@@ -248,18 +251,28 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
                    pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads)
 
 
-def _links_pip_reads(report: HardwareReport) -> tuple[str, ...]:
-    """The find-links pip reads from its own configuration wherever the plan runs it: given again as a flag,
-    each would be looked in twice. Only from a PIP_* variable or a user's or the system's file: a site file
-    (PREFIX/pip.conf of the interpreter detection ran) is not read by pip in a new environment made from it,
-    so its links stay flags, as do those of a saved report that does not say where they came from. A saved
-    report's URL without its hidden credentials is the same source."""
+# the pip configuration's lists that a flag adds to (an append option in pip), with that flag
+_PIP_LISTS = (("extra_index_urls", "--extra-index-url"), ("find_links", "--find-links"),
+              ("trusted_hosts", "--trusted-host"))
+
+
+def _sources_pip_reads(report: HardwareReport) -> tuple[tuple[str, str], ...]:
+    """(flag, value) for each extra index, find-links and trusted host pip reads from its own configuration
+    wherever the plan runs it: given again as a flag, each would be listed and looked in twice. Only from a
+    PIP_* variable or a user's or the system's file: a site file (PREFIX/pip.conf of the interpreter
+    detection ran) is not read by pip in a new environment made from it, so its entries stay flags, as do
+    those of a saved report that does not say where they came from. A saved report's URL without its
+    hidden credentials is the same source."""
     pip = report.mirror_config.pip
-    source = pip.sources.get("find_links")
     prefix = report.python.prefix if report.python else None
-    if not source or (prefix and os.path.dirname(source) == prefix.rstrip("/")):
-        return ()
-    return tuple(dict.fromkeys(v for u in pip.find_links for v in (u, without_hidden_credentials(u))))
+    out: dict[tuple[str, str], None] = {}
+    for field, flag in _PIP_LISTS:
+        source = pip.sources.get(field)
+        if not source or (prefix and os.path.dirname(source) == prefix.rstrip("/")):
+            continue
+        for value in getattr(pip, field):
+            out.update({(flag, value): None, (flag, without_hidden_credentials(value)): None})
+    return tuple(out)
 
 
 def local_pins(pins: Any) -> list[str]:

@@ -1,8 +1,9 @@
 """The interpreter torch-setup last installed torch into, kept in the state dir (paths.state_dir()).
 
-`verify` without --python checks the active environment, as documented; right after an install that is
-usually not the one torch went into (found in use: an admin's `torch-setup verify` after a good install
-failed and told them to install). When torch does not import there, verify names this one instead.
+`verify`, `bench` and `doctor` without --python check the active environment, as documented; right after
+an install that is usually not the one torch went into (found in use: an admin's `torch-setup verify`
+after a good install failed and told them to install). When torch does not import there, they name this
+one, and the same command with --python: the rule is here, once, for the three of them.
 """
 
 from __future__ import annotations
@@ -61,3 +62,72 @@ def verify_fix(python: str, fix: str | None = None) -> dict[str, Any]:
         return _("torch-setup last installed into {path}: run `torch-setup verify --python {path}`; "
                  "to repair this interpreter instead: {fix}", path=python, fix=fix)
     return _("torch-setup last installed into {path}: run `torch-setup verify --python {path}`", path=python)
+
+
+def rerun_fix(command: str, python: str, fix: str | None = None) -> dict[str, Any]:
+    """verify_fix for `command` (verify, bench, doctor): the same command again, on the last install."""
+    if command == "verify":
+        return verify_fix(python, fix)
+    if fix:
+        return _("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`; "
+                 "to repair this interpreter instead: {fix}", path=python, command=command, fix=fix)
+    return _("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`",
+             path=python, command=command)
+
+
+def rerun_text(command: str, python: str, fix: str | None = None) -> str:
+    """rerun_fix in the reader's language, for a command that prints its own errors (bench, doctor)."""
+    from installer.i18n import _ as translate
+
+    msg = rerun_fix(command, python, fix)
+    return translate(msg["text"], **msg["args"])
+
+
+# what the probes' stderr and verify's import_error say when torch is simply not in the interpreter
+NO_TORCH = "No module named 'torch'"
+
+
+def torch_missing(error: str | None) -> bool:
+    """Whether a failed `import torch` found no torch at all (not a torch that is there but broken)."""
+    return NO_TORCH in str(error or "")
+
+
+def same_environment(checked: dict[str, Any], python: str) -> bool:
+    """Whether the interpreter checked (verify's `python`: executable and prefix) is `python`, or another
+    name of it (python3 beside python in the same bin/ folder): then naming it would send the person
+    round in a circle."""
+    executable, prefix = checked.get("executable"), checked.get("prefix")
+    if isinstance(executable, str) and os.path.dirname(os.path.normpath(executable)) == os.path.dirname(python):
+        return True  # one bin/ folder is one environment; bench knows only the executable, not the prefix
+    return isinstance(prefix, str) and os.path.normpath(prefix) == os.path.dirname(os.path.dirname(python))
+
+
+def elsewhere(checked: dict[str, Any], state_dir: Path | None = None) -> str | None:
+    """The last install's interpreter, when there is one and it is not the one `checked` (verify's
+    `python` shape): where a check of the active environment that found no working torch should point."""
+    last = last_target(state_dir)
+    if last is None or same_environment(checked, last):
+        return None
+    return last
+
+
+def point_at_last_install(result: dict[str, Any], command: str = "verify",
+                          state_dir: Path | None = None) -> str | None:
+    """When torch does not import in the interpreter `result` (a verify verdict) checked, and torch-setup
+    installed into another one, the torch-import check's fix names that one and `command` with --python;
+    `result` gains `last_installed_python`. The check still fails (the default stays the active
+    environment). A torch simply missing drops the check's "install it"; a broken one keeps its fix after
+    the pointer. Returns the interpreter named, or None when nothing was changed."""
+    from installer.probes.text import message
+
+    check = next((c for c in result.get("checks") or [] if c.get("name") == "torch-import"), None)
+    if check is None or check.get("ok"):
+        return None
+    last = elsewhere(result.get("python") or {}, state_dir)
+    if last is None:
+        return None
+    fix = rerun_fix(command, last, None if torch_missing(result.get("import_error")) else message(check, "fix"))
+    check["fix_msg"] = fix
+    check["fix"] = fix["text"].format(**fix["args"])
+    result["last_installed_python"] = last
+    return last

@@ -107,7 +107,7 @@ def one_run(walk: bool) -> tuple[float, float, float | None]:
                 term.press("d")
                 # each screen's work (detect, probe, recommend, plan, run) done before the next key:
                 # the peak comes from them, and Next waits for them anyway
-                ready = {"Hardware": r"GPU\(s\) found", "Mirrors": r"mirrors answered|probing failed",
+                ready = {"Hardware": r"GPU\(s\) found", "Mirrors": r"mirrors? answered|probing failed",
                          "Combination": r"choices, \d+ refused|no recommendation", "Review": r"The plan: |no plan",
                          "Install": r"finished|would fail|failed", "Verify": r"dry run", "Done": r"Press q"}
                 for title, done in ready.items():

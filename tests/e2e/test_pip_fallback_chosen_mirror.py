@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import TESTS, load_module
+from helpers import TESTS, load_module, pip_install_plan
 
 from installer.answers import Answers
 from installer.hardware.report import HardwareReport
@@ -82,16 +82,8 @@ def _plan(venv: Path, mirror: str) -> Plan:
     configuration this machine has now (read as detection reads it)."""
     answers = Answers.model_validate({"version": 1, "mirror": {"pypi": mirror}})
     report = HardwareReport.model_validate({"mirror_config": {"pip": pip_config_here()}})
-    ctx = KindContext(answers=answers, report=report, pins=None, tools=BROKEN_UV,
-                      indexes=choose_indexes(answers, report, None))
-    kind = get_kind("pip")
-    steps = []
-    for sid, params in (("venv", {"venv": str(venv), "python": sys.executable}),
-                        ("pkg", {"python": str(venv / "bin" / "python"), "packages": ["secretpkg==1.0"]})):
-        compiled = kind.compile(kind.Params.model_validate(params), ctx)
-        steps.append(Step(id=sid, title=sid, kind="pip", commands=compiled.commands, guard=compiled.guard,
-                          writable=compiled.writable))
-    return Plan(steps=tuple(steps))
+    return pip_install_plan(venv, ["secretpkg==1.0"], choose_indexes(answers, report, None), BROKEN_UV,
+                            answers=answers, report=report)
 
 
 def _run(plan: Plan, state: Path) -> list:
@@ -152,9 +144,12 @@ def test_auto_still_honours_the_pip_configuration(tmp_path, monkeypatch):
     conf = tmp_path / "pip.conf"
     conf.write_text("[global]\nextra-index-url = http://127.0.0.1:9/simple\n")
     monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
-    fallback = _fallback(_plan(tmp_path / "venv", "auto"))
+    plan = _plan(tmp_path / "venv", "auto")
+    fallback = _fallback(plan)
     assert not {k for k, _v in fallback.env} & {"PIP_CONFIG_FILE", *PIP_SOURCE_VARIABLES}
-    assert "http://127.0.0.1:9/simple" in fallback.argv  # as a flag, to uv and pip alike
+    # a flag to uv, which reads no pip.conf; pip reads it there itself, and a flag would list it twice
+    assert "http://127.0.0.1:9/simple" in plan.steps[1].commands[-1].argv
+    assert "http://127.0.0.1:9/simple" not in fallback.argv
 
 
 def test_the_plans_own_password_still_reaches_pip(tmp_path, xdg_home, monkeypatch, indexes):
@@ -261,19 +256,21 @@ mirror:
 def test_torch_setup_plan_prints_the_fallback_as_it_runs(cli, tmp_path, xdg_home):
     conf = tmp_path / "pip.conf"
     conf.write_text("[global]\nextra-index-url = http://127.0.0.1:9/configured\n")
-    printed = {}
+    printed, uv = {}, {}
     for pypi in ("http://127.0.0.1:8/chosen", "auto"):
         (tmp_path / "answers.yaml").write_text(ANSWERS.format(pypi=pypi))
         result = cli("plan", "--answers", "answers.yaml", "--probe-timeout", "1", cwd=tmp_path,
                      env={"PIP_CONFIG_FILE": str(conf)})
         assert result.returncode == 0, result.stderr
         printed[pypi] = next(x for x in result.stdout.splitlines() if " -m pip --python " in x)
+        uv[pypi] = next(x for x in result.stdout.splitlines() if " pip install --python " in x)
     chosen = printed["http://127.0.0.1:8/chosen"]
     assert "PIP_CONFIG_FILE=/dev/null PIP_INDEX_URL='' PIP_EXTRA_INDEX_URL='' PIP_FIND_LINKS='' " in chosen
     assert "--index-url http://127.0.0.1:8/chosen" in chosen and "configured" not in chosen
-    # auto: the machine's configuration is the choice, and pip reads it as it always does
-    assert "PIP_CONFIG_FILE" not in printed["auto"]
-    assert "--extra-index-url http://127.0.0.1:9/configured" in printed["auto"]
+    # auto: the machine's configuration is the choice, and pip reads it as it always does (given again as a
+    # flag, pip would list it twice); uv reads no pip.conf, so it gets it as a flag
+    assert "PIP_CONFIG_FILE" not in printed["auto"] and "configured" not in printed["auto"]
+    assert "--extra-index-url http://127.0.0.1:9/configured" in uv["auto"]
 
 
 UV_TOOLS = Tools(uv=str(Path(sys.executable).with_name("uv")), python=sys.executable, host_pip=True)

@@ -28,8 +28,9 @@ GPU = {"device": {"type": "cuda", "name": "NVIDIA H100 80GB HBM3"},
        "skipped": [], "notes": []}
 
 
-async def _bench_blocks(make_wizard, result) -> list[list[str]]:
-    """The Bench screen after a real run's result: each unit's block as its lines."""
+async def _bench_blocks(make_wizard, result, shown: list[str] | None = None) -> list[list[str]]:
+    """The Bench screen after a real run's result: each unit's block as its lines (and in `shown`, when
+    given, every line the screen shows)."""
     app = make_wizard("cpu-only", as_this_machine=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -41,6 +42,8 @@ async def _bench_blocks(make_wizard, result) -> list[list[str]]:
         app.go("bench")
         await settle(pilot)
         assert app.current_name == "bench"
+        if shown is not None:
+            shown.extend(line for w in app.screen.query("#figures Static") for line in widget_text(w).splitlines())
         return [widget_text(w).splitlines() for w in app.screen.query(".bars")]
 
 
@@ -66,6 +69,31 @@ async def test_gpu_figures_are_drawn_against_their_own_reference(make_wizard):
     rows = {line[:min(line.index(c) for c in "█░│" if c in line)].strip(): _bar(line)
             for block in blocks for line in block[1:]}
     # half of its own peak is half a bar, whatever the other figures of its unit (bf16's peak is 15x fp32's)
-    assert rows["matmul fp32"].count("█") == 12 and rows["matmul fp32"].endswith("│")
+    assert rows["matmul single precision (fp32)"].count("█") == 12
+    assert rows["matmul single precision (fp32)"].endswith("│")
     assert rows["host to device, pinned memory"].count("█") == 12
     assert rows["device memory copy"].count("█") == 22  # 90%
+
+
+async def test_a_cpu_run_says_it_ran_on_the_cpu_and_names_each_precision(make_wizard):
+    """Found in use on a machine without a GPU: "Device: AMD EPYC", and an fp16 row (1.1 GFLOP/s against
+    fp32's 24) that said nothing of what fp16 is."""
+    shown: list[str] = []
+    blocks = await _bench_blocks(make_wizard, CPU, shown)
+    assert shown[0] == "Device: CPU, AMD EPYC (no GPU used)", shown
+    names = ["matmul single precision (fp32)", "matmul half precision (fp16)", "matmul bfloat16 (bf16)"]
+    assert [line[:len(name)] for line, name in zip(blocks[0][1:], names, strict=True)] == names
+    assert "matmul TensorFloat-32 (tf32) not measured: TF32 is a GPU mode" in shown
+
+
+async def test_a_cpu_without_a_model_name_is_still_said_to_be_the_cpu(make_wizard):
+    # the probe's fallback where /proc/cpuinfo names no model: platform.machine(), the architecture
+    shown: list[str] = []
+    await _bench_blocks(make_wizard, CPU | {"device": {"type": "cpu", "name": "x86_64", "threads": 2}}, shown)
+    assert shown[0] == "Device: CPU (no GPU used)", shown
+
+
+async def test_a_gpu_is_named_as_it_was(make_wizard):
+    shown: list[str] = []
+    await _bench_blocks(make_wizard, GPU, shown)
+    assert shown[0] == "Device: NVIDIA H100 80GB HBM3", shown

@@ -37,7 +37,7 @@ def wizard_table_keys() -> dict[str, str]:
     """The texts the wizard keeps in tables and translates when it shows them."""
     from textual.binding import Binding
 
-    from installer.tui import app
+    from installer.tui import app, widgets
     from installer.tui.screens import (
         base,
         bench,
@@ -59,7 +59,7 @@ def wizard_table_keys() -> dict[str, str]:
         keys[text] = "installer/tui (tables)"
     classes = [app.WizardApp, base.WizardScreen, welcome.SCREEN, hw.SCREEN, mirrors.SCREEN, combination.SCREEN,
                review.SCREEN, install.SCREEN, verify.SCREEN, bench.SCREEN, done.SCREEN, dialogs.ConfirmScreen,
-               dialogs.SavePathScreen, help.HelpScreen]
+               dialogs.SavePathScreen, help.HelpScreen, widgets.ChoiceList]
     for cls in classes:
         for binding in cls.BINDINGS:
             if isinstance(binding, Binding) and binding.description:

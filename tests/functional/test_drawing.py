@@ -27,7 +27,7 @@ def test_figures_of_reads_the_benchmark_tests():
                          "peak": 989.4}]}
     rows = figures_of(result)
     assert [(r["name"], r["value"], r["unit"], r["expected"]) for r in rows] == [
-        ("matmul fp32 2048x2048", 41.3, "GFLOP/s", None), ("matmul bf16", 600.0, "TFLOP/s", 989.4)]
+        ("matmul single precision (fp32)", 41.3, "GFLOP/s", None), ("matmul bfloat16 (bf16)", 600.0, "TFLOP/s", 989.4)]
 
 
 def test_download_figures():

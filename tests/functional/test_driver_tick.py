@@ -15,6 +15,7 @@ async def _choose(pilot, variant: str) -> None:
     options = app.screen.query_one("#choices", OptionList)
     options.focus()
     options.highlighted = index
+    await pilot.press("enter")  # the arrows (the highlight) only move through the list: Enter chooses
     await settle(pilot)
 
 

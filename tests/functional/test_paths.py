@@ -82,7 +82,10 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
         await wait_for_result(pilot, "bench_result", 60)
         text = screen_text(app)
         assert "█" in text or "░" in text, text  # the figures drawn as bars
-        assert "matmul tf32 not measured: TF32 is a GPU mode" in text  # in words, not the id matmul-tf32
+        # in words, not the id matmul-tf32; each precision named, and the CPU said to be one
+        assert "matmul TensorFloat-32 (tf32) not measured: TF32 is a GPU mode" in text
+        assert "matmul half precision (fp16)" in text
+        assert "Device: CPU" in text and "(no GPU used)" in text
         await pilot.press("n")
         await settle(pilot)
         assert app.current_name == "done"

@@ -90,7 +90,7 @@ async def test_after_choosing_a_build_the_list_is_not_narrowed_to_its_version(ma
     async with app.run_test(size=(100, 30)) as pilot:
         await press_until(pilot, "n", "combination")
         await wait_for_versions(pilot)
-        await pilot.press("c", "down")
+        await pilot.press("c", "down", "enter")
         await settle(pilot)
         assert offered(app)[app.state.choice_index][0] == "2.15.0"
         await press_until(pilot, "n", "review")

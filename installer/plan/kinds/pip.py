@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator, model_validator
 
@@ -27,6 +27,9 @@ from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Guard
 from installer.plan.values import VType, check
+
+if TYPE_CHECKING:
+    from installer.hardware.report import HardwareReport
 
 # Exits 0 when every NAME==VERSION given is installed at exactly that version. Reads metadata only:
 # importing torch would take seconds and could crash on a broken install. First from the names of the
@@ -168,6 +171,27 @@ def only_the_plans_sources(env: tuple[tuple[str, str], ...], tool: Literal["pip"
     return (NO_CONFIG[tool], *blank, *env)
 
 
+# pip retries each request 5 times by default, with a back-off (0.5, 1, 2, 4 s), for every page it asks
+# of every source: against an index answering 503 that was some 7.5 s for torch and again for each of its
+# dependencies (some 100 s of a 145 s install that took its wheels from this disk). Run after uv, pip asks
+# sources uv has just asked, with retries of its own (3 by default): it is there for what uv fails on and
+# pip does not (uv trusts only its bundled certificates, above), not for an outage that 3 retries did not
+# outlast. One retry, made at once (urllib3 waits only before the second), still covers a single dropped
+# connection or passing 5xx of a source that works. pip's socket timeout (15 s, per read: a slow download
+# that keeps sending never reaches it) is left as it is: shortening it is what would fail a slow source.
+FALLBACK_RETRIES = "1"
+
+
+def fallback_network_flags(report: HardwareReport) -> tuple[str, ...]:
+    """What a pip run after uv's failure adds to its flags: --retries, unless the user set pip's retries
+    (pip.conf, PIP_RETRIES): a flag would replace theirs. Only when the report says they did not: one
+    that does not read pip's retries (a saved report from an earlier torch-setup) keeps pip's own."""
+    pip = report.mirror_config.pip
+    if "retries" not in pip.model_fields_set or pip.retries:
+        return ()
+    return ("--retries", FALLBACK_RETRIES)
+
+
 def venv_python(venv: str) -> str:
     return posixpath.join(venv, "bin", "python")
 
@@ -215,8 +239,10 @@ class PipKind(Kind):
         py = params.python
         packages = params.packages
         allow, notes = install_flags(py, ctx)
-        pip_cmd = self._pip_command(py, (*allow, *packages), ctx)
         uv = ctx.tools.uv if params.engine != "pip" else None
+        # pip alone keeps its own retries; after uv, it gives up sooner on what uv found failing
+        pip_cmd = self._pip_command(py, (*allow, *packages), ctx,
+                                    network=fallback_network_flags(ctx.report) if uv else ())
         if params.engine == "uv" and not uv:
             raise InputError(_("this step asks for uv, and uv is not installed"),
                              hint=_("reinstall torch-setup (uv is one of its dependencies)"))
@@ -235,11 +261,12 @@ class PipKind(Kind):
                         guard=guard, notes=notes)
 
     @staticmethod
-    def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext) -> Command:
+    def _pip_command(py: str, packages: tuple[str, ...], ctx: KindContext,
+                     network: tuple[str, ...] = ()) -> Command:
         sources, env = ctx.indexes.pip_args()
         if ctx.answers.mirror.pypi != "auto":  # auto alone means "the pip configuration on this machine"
             env = only_the_plans_sources(env)
-        flags = ("--disable-pip-version-check", "--no-input", *sources)
+        flags = ("--disable-pip-version-check", "--no-input", *network, *sources)
         if ctx.tools.host_pip:
             # the host's pip installs into the target: a venv made by uv has no pip of its own
             argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *flags, *packages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -283,6 +284,9 @@ def write_text(screen: Screen[Any], path: Path, text: str, *, tell: bool = True)
     says why not."""
     from installer.i18n.phrases import os_error
 
+    # said as a whole path, whatever was typed: a path relative to where the wizard was started is not
+    # one a person finds again from another terminal
+    path = Path(os.path.abspath(path.expanduser()))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

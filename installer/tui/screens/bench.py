@@ -22,6 +22,29 @@ from installer.tui.screens.base import TargetRunScreen, busy
 BAR = 24
 
 
+# What installer/probes/bench.py names a CPU whose model /proc/cpuinfo does not give: platform.processor()
+# or platform.machine(), which are the architecture, not a model
+ARCHITECTURES = {"x86_64", "amd64", "i386", "i686", "aarch64", "arm64", "arm", "armv7l", "ppc64le", "s390x",
+                 "riscv64"}
+
+
+def precision(dtype: str) -> str:
+    """A matmul's number format in words, its short name kept: fp16 alone said nothing to most people."""
+    words = {"fp32": _("single precision (fp32)"), "tf32": _("TensorFloat-32 (tf32)"),
+             "fp16": _("half precision (fp16)"), "bf16": _("bfloat16 (bf16)")}
+    return words.get(dtype, dtype)
+
+
+def shown_name(test: dict[str, Any]) -> str:
+    """A test's name on the screen: a matmul by its precision in words (the size it ran at stays in the saved
+    result and the command line's table; at 80 columns the figures had no room left); others by their label."""
+    test_id = str(test.get("id") or "")
+    dtype = str(test.get("dtype") or "") or (test_id.removeprefix("matmul-") if test_id.startswith("matmul-") else "")
+    if dtype:
+        return _("matmul {precision}", precision=precision(dtype))
+    return str(test.get("label") or test_id.replace("-", " ") or "?")
+
+
 def figures_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The benchmark's tests as rows: name, median, unit, and the card's peak (None when no reference
     figure is known for it, as on a CPU)."""
@@ -29,16 +52,23 @@ def figures_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     for t in result.get("tests", []):
         if t.get("median") is None:
             continue
-        rows.append({"name": t.get("label") or t.get("id") or "?", "value": float(t["median"]),
-                     "unit": t.get("unit", ""), "expected": t.get("peak")})
+        rows.append({"name": shown_name(t), "value": float(t["median"]), "unit": t.get("unit", ""),
+                     "expected": t.get("peak")})
     return rows
 
 
 def device_name(result: dict[str, Any]) -> str:
+    """What the benchmark ran on, in words: a CPU is said to be one (found in use: "Device: AMD EPYC" on a
+    machine without a GPU left open whether a GPU was measured), named by its model when that is known."""
     device = result.get("device")
-    if isinstance(device, dict):
-        return str(device.get("name") or device.get("type") or "")
-    return str(device or "")
+    if not isinstance(device, dict):
+        return str(device or "")
+    name = str(device.get("name") or "")
+    if device.get("type") == "cpu":
+        if not name or name.lower() in ARCHITECTURES:
+            return _("CPU (no GPU used)")
+        return _("CPU, {name} (no GPU used)", name=name)
+    return name or str(device.get("type") or "")
 
 
 def bar(value: float, expected: float | None, scale: float) -> str:
@@ -146,8 +176,8 @@ class BenchScreen(TargetRunScreen):
             widgets.append(Static(_("Without a reference figure, a bar is drawn against the largest figure of its unit."),
                                   classes="muted"))
         for skipped in result.get("skipped", []):
-            # in words, as the measured rows are labelled ("matmul tf32"), not the JSON id (matmul-tf32)
-            test = skipped.get("label") or str(skipped.get("id", "?")).replace("-", " ")
+            # in words, as the measured rows are named, not by the JSON id (matmul-tf32)
+            test = shown_name(skipped)
             widgets.append(Static(escape(_("{test} not measured: {reason}", test=test,
                                            reason=_(skipped.get("reason", "")))), classes="muted"))
         for note in result.get("notes", []):

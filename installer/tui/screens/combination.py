@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
-from installer.tui.widgets import Radio, Tick
+from installer.tui.widgets import ChoiceList, Radio, Tick
 
 LATEST = "latest"
 
@@ -46,8 +46,20 @@ def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool) -> Group:
     for reason in choice.get("reasons", []):
         lines.add_row("", "•", Text(reason))
     for action in choice.get("actions", []):
-        lines.add_row("", Text("⚠", style="yellow"), Text(action_text(action), style="yellow"))
+        line = action_line(action, choice.get("reasons", []))
+        if line:
+            lines.add_row("", Text("⚠", style="yellow"), Text(line, style="yellow"))
     return Group(head, lines)
+
+
+def action_line(action: dict[str, Any], reasons: list[str]) -> str:
+    """A need under a build's reasons: only why it is needed where a reason already says what to do (the
+    solver's "CUDA 13.0 build, after updating the Windows driver to branch R580 or newer", which plan and
+    recommend say too). Found in use under WSL: the driver update said twice, in the same words."""
+    branch = action.get("branch")
+    if action.get("kind") == "install-driver" and branch and any(f"R{branch}" in r for r in reasons):
+        return str(action.get("reason") or "")
+    return action_text(action)
 
 
 def best_index(choices: list[dict[str, Any]]) -> int:
@@ -114,7 +126,7 @@ class CombinationScreen(WizardScreen):
             yield Select(self.version_options(), value=self.state.version_asked, allow_blank=False,
                          id="torch-version", compact=True)
         yield busy(_("Working out which builds fit this machine…"))
-        yield OptionList(id="choices")
+        yield ChoiceList(id="choices")
         yield Static("", id="rec-warnings")
         yield Static("", id="refused", classes="muted")
 
@@ -376,8 +388,9 @@ class CombinationScreen(WizardScreen):
         self.query_one("#toolkit", Checkbox).display = gpu or bool(
             self.state.section("cuda_toolkit").get("install"))
 
-    @on(OptionList.OptionHighlighted, "#choices")
-    def choice_moved(self, event: OptionList.OptionHighlighted) -> None:
+    @on(OptionList.OptionSelected, "#choices")
+    def choice_made(self, event: OptionList.OptionSelected) -> None:
+        """Enter, space or a click chose a build; the arrows only move through the list (ChoiceList)."""
         if event.option_index == self.state.choice_index:
             return
         self.state.choice_index = event.option_index

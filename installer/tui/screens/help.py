@@ -25,8 +25,9 @@ SCREEN_HELP: dict[str, str] = {
                "upstream ones: auto goes by the time zone, the locale and the language chosen here, and the "
                "line under it says what it chose. The table fills in as each mirror answers. Choose one per "
                "kind, type a URL, or keep the configuration already on this machine.",
-    "combination": "The PyTorch builds that fit this machine, best first, each with its reasons. Choose one, "
-                   "the install method, where to install it and what comes with it.",
+    "combination": "The PyTorch builds that fit this machine, best first, each with its reasons: the arrow keys "
+                   "move through the list, Enter or space chooses the build (●). Then the install method, where "
+                   "to install it and what comes with it.",
     "review": "The exact plan, step by step, with every command. Steps that need root are marked. Save it as "
               "a script or save the answers file to replay it on other machines.",
     "install": "Runs the plan (or, in a dry run, shows what would run). Each step reports changed, unchanged "

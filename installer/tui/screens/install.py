@@ -39,6 +39,15 @@ def time_left(done: int, total: int | None, rate: float | None) -> str:
     return _("{t} left", t=f"{seconds // 60}:{seconds % 60:02d}")
 
 
+def ending_line(detail: str, last_output: str | None) -> str:
+    """The line the log ends a step with: its detail, but only the first line of a detail that is the step's
+    own last output (a failed download: each URL's reason and what to do, just logged above), as the plain
+    front-end says it (installer/executor/plain.py). Found in use: the whole block logged twice."""
+    if detail == last_output:
+        return detail.split("\n", 1)[0].rstrip(":")
+    return detail
+
+
 class InstallScreen(WizardScreen):
     NAME = "install"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -53,6 +62,7 @@ class InstallScreen(WizardScreen):
         self.tails: dict[str, tuple[str, ...]] = {}
         self.causes: dict[str, tuple[str, str]] = {}  # step id -> (likely cause, what to do), when known
         self.details: dict[str, str] = {}  # step id -> how it ended, in the executor's words
+        self.last_output: dict[str, str] = {}  # step id -> its latest line of output
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
 
     def body(self) -> ComposeResult:
@@ -188,6 +198,7 @@ class InstallScreen(WizardScreen):
             self.query_one("#download").display = False
             self.log_line(f"── {event.index}/{event.total} {event.title}")
         elif isinstance(event, OutputLine):
+            self.last_output[event.step_id] = event.line
             self.log_line(event.line)
         elif isinstance(event, Progress):
             self.show_progress(event)
@@ -208,7 +219,7 @@ class InstallScreen(WizardScreen):
                     _("Steps: stopped at step {n} of {total}", n=self.index_of(event.step_id),
                       total=len(self.state.plan.steps) if self.state.plan else 0) + " ")
             if event.detail:
-                self.log_line(event.detail)
+                self.log_line(ending_line(event.detail, self.last_output.get(event.step_id)))
 
     def show_progress(self, event: Progress) -> None:
         box = self.query_one("#download")

@@ -21,6 +21,14 @@ from installer.tui.screens.base import WizardScreen, error_text, hanging
 KINDS = ("pypi", "pytorch", "conda", "apt")
 KIND_LABELS = {"pypi": "PyPI", "pytorch": "PyTorch wheels", "conda": "conda", "apt": "apt"}
 URL = "__url__"
+# The index pip uses when nothing configures another (pip's --index-url default,
+# https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-i): what `mirror.pypi: none` installs from
+PIP_DEFAULT_INDEX = "https://pypi.org/simple"
+
+
+def is_pypi_itself(candidate: dict[str, Any]) -> bool:
+    """The catalog's entry for PyPI itself: the fixed choice "PyPI itself" already stands for it."""
+    return candidate.get("kind") == "pypi" and str(candidate.get("url") or "").rstrip("/") == PIP_DEFAULT_INDEX
 
 
 def fixed_options(kind: str) -> list[tuple[str, str]]:
@@ -107,6 +115,8 @@ class MirrorsScreen(WizardScreen):
         super().on_mount()
         self.generation = 0
         self.pending: dict[str, str] = {}  # the chosen id per kind, until the probe lists it
+        # what the answers say for PyPI as the screen opens: the catalog's PyPI entry is kept as that entry
+        self.answered_pypi = str(self.state.section("mirror").get("pypi", "auto"))
         table = self.query_one("#table", DataTable)
         for key, label in (("kind", _("Kind")), ("mirror", _("Mirror")), ("ms", "ms"), ("mbps", "MB/s"),
                            ("status", _("Status"))):
@@ -241,7 +251,7 @@ class MirrorsScreen(WizardScreen):
         live = sum(1 for r in rows if r.get("ok"))
         self.query_one("#probe-status", Static).update(
             _("{live} of {n} mirrors answered. Failures say why.", live=live, n=len(rows)))
-        self.refresh_nav(_("{live} mirrors answered", live=live))
+        self.refresh_nav(_("1 mirror answered") if live == 1 else _("{live} mirrors answered", live=live))
 
     def show_error(self, generation: int, exc: BaseException) -> None:
         if generation != self.generation:
@@ -266,6 +276,12 @@ class MirrorsScreen(WizardScreen):
                     continue
                 row = by_id.get(c["id"])
                 status = row_summary(row) if row else _("probing…")
+                if is_pypi_itself(c):
+                    # one PyPI in the list (found in use: "PyPI itself" and "PyPI (upstream)" one under the
+                    # other): the fixed choice, with the probe's figures for PyPI
+                    options = [(f"{label} ({c['id']}) {status}", self.pypi_itself_value(c)) if value == "none"
+                               else (label, value) for label, value in options]
+                    continue
                 # the engine gives both names; the one shown follows the language of the messages
                 name = shown_name(str(c["name"]), c.get("name_zh"))
                 options.append((f"{name} ({c['id']}) {status}", self.choice_value(c)))
@@ -278,6 +294,13 @@ class MirrorsScreen(WizardScreen):
                 self.pending.pop(kind, None)
             elif current in values:
                 select.value = current
+
+    def pypi_itself_value(self, candidate: dict[str, Any]) -> str:
+        """What the one PyPI choice saves: `none` (pip's default index, no configuration written), unless the
+        answers named the catalog's PyPI entry, which stays as it was (the plan then names
+        https://pypi.org/simple and writes it into the pip configuration the scope says)."""
+        value = self.choice_value(candidate)
+        return value if self.answered_pypi == value else "none"
 
     def choice_value(self, candidate: dict[str, Any]) -> str:
         # an id means the built-in catalog to the planner; with another catalog only the URL is portable

@@ -234,14 +234,17 @@ class ReviewScreen(WizardScreen):
     def action_save_script(self) -> None:
         if not self.can_go_next():
             return
+        from installer.tui.answers_file import answers_folder
         from installer.tui.screens.dialogs import SavePathScreen
 
         def chosen(path: str | None) -> None:
             if path:
                 self.write_file(Path(path), self.state.script or "", executable=True)
 
-        self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"),
-                                            "torch-setup-plan.sh"), chosen)
+        # a whole path, in the folder the answers file goes to (found in use: "torch-setup-plan.sh" alone,
+        # where the answers file's dialog offered a whole path)
+        default = answers_folder() / "torch-setup-plan.sh"
+        self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"), str(default)), chosen)
 
     def answers_to_save(self) -> Answers | None:
         return self.answers if self.can_go_next() else None

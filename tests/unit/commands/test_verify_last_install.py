@@ -7,31 +7,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import venv
 from pathlib import Path
 
 import pytest
+from helpers import env_with_broken_torch, env_without_torch
 
-from installer.commands.verify import point_at_last_install
 from installer.probes.host import run_verify
-from installer.probes.last_target import last_target, record_last_target
+from installer.probes.last_target import last_target, point_at_last_install, record_last_target
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def _env_without_torch(folder: Path) -> Path:
-    venv.EnvBuilder(with_pip=False, symlinks=True).create(folder)
-    return folder / "bin" / "python"
-
-
-def _env_with_broken_torch(folder: Path) -> Path:
-    """A real venv whose torch is there but fails to import, as one missing a CUDA library does."""
-    python = _env_without_torch(folder)
-    site = next((folder / "lib").glob("python3*/site-packages"))
-    (site / "torch").mkdir()
-    (site / "torch" / "__init__.py").write_text(
-        "raise ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')\n")
-    return python
 
 
 def _hint(path: str) -> str:
@@ -41,7 +25,7 @@ def _hint(path: str) -> str:
 def test_the_record_is_kept_and_read_back(tmp_path):
     state = tmp_path / "state"
     assert last_target(state) is None  # nothing installed yet
-    python = _env_without_torch(tmp_path / "env")
+    python = env_without_torch(tmp_path / "env")
     record_last_target(str(python), state)
     assert last_target(state) == str(python)
     record_last_target(str(tmp_path / "gone" / "bin" / "python"), state)
@@ -59,10 +43,10 @@ def test_a_state_dir_that_cannot_be_written_does_not_fail_the_install(tmp_path):
 
 def test_missing_torch_points_at_the_last_install_and_still_fails(tmp_path):
     state = tmp_path / "state"
-    installed = _env_without_torch(tmp_path / "installed")
+    installed = env_without_torch(tmp_path / "installed")
     record_last_target(str(installed), state)
     result = run_verify(sys.executable)  # torch-setup's own venv: no torch in it
-    point_at_last_install(result, state)
+    point_at_last_install(result, "verify", state)
     check = next(c for c in result["checks"] if c["name"] == "torch-import")
     assert result["ok"] is False and check["ok"] is False
     assert check["fix"] == _hint(str(installed))
@@ -73,12 +57,12 @@ def test_missing_torch_points_at_the_last_install_and_still_fails(tmp_path):
 
 def test_a_broken_torch_keeps_its_own_fix_after_the_pointer(tmp_path):
     state = tmp_path / "state"
-    installed = _env_without_torch(tmp_path / "installed")
+    installed = env_without_torch(tmp_path / "installed")
     record_last_target(str(installed), state)
-    broken = _env_with_broken_torch(tmp_path / "broken")
+    broken = env_with_broken_torch(tmp_path / "broken")
     result = run_verify(str(broken))
     own_fix = next(c for c in result["checks"] if c["name"] == "torch-import")["fix"]
-    point_at_last_install(result, state)
+    point_at_last_install(result, "verify", state)
     fix = next(c for c in result["checks"] if c["name"] == "torch-import")["fix"]
     assert fix == f"{_hint(str(installed))}; to repair this interpreter instead: {own_fix}"
 
@@ -87,14 +71,14 @@ def test_a_broken_torch_keeps_its_own_fix_after_the_pointer(tmp_path):
 def test_nothing_is_added_when_there_is_nowhere_else_to_point(tmp_path, case):
     state = tmp_path / "state"
     env = tmp_path / "env"
-    python = _env_without_torch(env)
+    python = env_without_torch(env)
     if case == "the same interpreter":
         record_last_target(str(python), state)
     elif case == "the same env, another name":
         record_last_target(str(env / "bin" / "python3"), state)
     result = run_verify(str(python))
     before = json.dumps(result, sort_keys=True)
-    point_at_last_install(result, state)
+    point_at_last_install(result, "verify", state)
     assert json.dumps(result, sort_keys=True) == before
 
 
@@ -106,7 +90,7 @@ def _verify(cli, *args: str, active: Path, xdg: Path):
 def test_the_command_names_the_installed_env_and_its_advice_works(cli, tmp_path, torch_python):
     xdg = tmp_path / "xdg"
     active = tmp_path / "active"
-    _env_without_torch(active)
+    env_without_torch(active)
     record_last_target(str(torch_python), xdg / "torch-setup")
 
     r = _verify(cli, active=active, xdg=xdg)
@@ -142,7 +126,7 @@ def test_after_a_real_install_plain_verify_names_its_python(cli, tmp_path):
     installed = cli("install", "--answers", "a.yaml", "--yes", cwd=work, env=env)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     active = tmp_path / "active"
-    _env_without_torch(active)
+    env_without_torch(active)
     r = cli("verify", cwd=work, env={**env, "VIRTUAL_ENV": str(active)})
     assert r.returncode == 1
     assert f"-> {_hint(str(work / '.venv-torch' / 'bin' / 'python'))}" in r.stdout

@@ -30,3 +30,11 @@ def test_builds_of_a_release_newest_cuda_first():
     assert [b.cuda for b in conda_forge_builds("2.10.0")] == ["13.0", "12.9"]
     assert conda_forge_builds("2.10.0")[1].build_prefix == "cuda129"
     assert conda_forge_builds("9.9.0") == []  # not covered: the conda kind says so
+
+
+def test_only_the_releases_a_source_shows_are_covered():
+    """2.11.0 and 2.12.0 have sourced CUDA 12.9 / 13.0 rows; 2.12.1 and 2.13+ have none (no source found)."""
+    for release in ("2.11.0", "2.12.0"):
+        assert [b.cuda for b in conda_forge_builds(release)] == ["13.0", "12.9"], release
+    for release in ("2.12.1", "2.13.0", "2.14.1", "2.15.0"):
+        assert conda_forge_builds(release) == [], release

@@ -43,9 +43,12 @@ def _answers(**sections) -> Answers:
 
 
 @pytest.mark.parametrize("machine, packages, override, says", [
-    # no data on conda-forge's 2.11 / 2.14 / 2.15: the wheel's CUDA major only, and the plan says why
-    ("rtx5090x4-570.json", "pytorch=2.11.0=cuda* cuda-version=12 torchvision=0.26.0", "12.8",
-     ["no data on", "PyPI cu128 wheel", "CUDA 12.8, kernels sm_75 to sm_120", "cuda-version=12 "]),
+    # 2.11.0: conda-forge built it with CUDA 12.9 and 13.0 (anaconda.org's file list); the 570 driver runs 12.x
+    # only, through minor-version compatibility, so the 12.9 build, whose sm_120 cubins the RTX 5090 runs
+    ("rtx5090x4-570.json", "pytorch=2.11.0=cuda129* cuda-version=12.9 torchvision=0.26.0", "12.8",
+     ["RTX 5090 is compute capability 12.0: conda-forge's CUDA 12.9 build of pytorch 2.11.0 carries sm_120 kernels",
+      "for CUDA 13.0, 12.9, not as the PyPI cu128 wheel (CUDA 12.8)", "through minor-version compatibility"]),
+    # no data on conda-forge's 2.14 / 2.15: the wheel's CUDA major only, and the plan says why
     ("rtx4090-550.json", "pytorch=2.14.1=cuda* cuda-version=12 torchvision=0.29.1", "12.4",
      ["no data on", "PyPI cu126 wheel", "CUDA 12.6, kernels sm_50 to sm_90"]),
     ("nodriver-rtx3060.json", "pytorch=2.15.0=cuda* cuda-version=13 torchvision=0.29.2", "13.2",
