@@ -151,12 +151,14 @@ def process_gone(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def answering(status: int, body: bytes = b"") -> Iterator[str]:
+def answering(status: int, body: bytes = b"", seen: list[str] | None = None) -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 that answers every GET and HEAD with `status` (a mirror answering 503,
-    403...): its base URL, http://127.0.0.1:PORT."""
+    403...): its base URL, http://127.0.0.1:PORT. `seen`, when given, gets the path of every request."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
+            if seen is not None:
+                seen.append(self.path)
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -31,6 +31,7 @@ from installer.compat.rules import driver_meets, driver_need, kernel_for, versio
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import listed
+from installer.probes.last_target import torch_missing
 
 Severity = Literal["error", "warning", "info"]
 PYTORCH_INDEX = "https://download.pytorch.org/whl"
@@ -181,7 +182,7 @@ def _install_fix(python: str, advice: _Advice) -> str:
 def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice,
                      existing: Any = None) -> list[Finding]:
     error = str(verify.get("import_error") or "")
-    if "No module named 'torch'" in error:
+    if torch_missing(error):
         return [Finding("torch-missing", "error", _("torch is not installed in {python}", python=python),
                         _("this interpreter has no torch package, so nothing can use the GPU or the CPU"),
                         _install_fix(python, advice), (error,))]

@@ -14,11 +14,12 @@ import os
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import TESTS, load_module
+from helpers import TESTS, answering, load_module
 
 from installer.answers import parse_answers
 from installer.hardware.report import HardwareReport, load_report
@@ -130,38 +131,20 @@ def test_nothing_set_on_this_machine_gives_the_flag(tmp_path, monkeypatch):
     assert install.fallback is not None and _retries(install.fallback.argv) == "1"
 
 
+@dataclass
 class CountingFailure:
-    """A real HTTP server on 127.0.0.1 answering 503 to everything, counting the requests per path."""
+    """A real HTTP server on 127.0.0.1 answering 503 to everything (helpers.answering), with the requests'
+    paths."""
 
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        seen = self.seen
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                seen.append(self.path)
-                self.send_response(503)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/simple"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    url: str
+    seen: list[str]
 
 
 @pytest.fixture
 def failing():
-    index = CountingFailure()
-    yield index
-    index.close()
+    seen: list[str] = []
+    with answering(503, seen=seen) as base:
+        yield CountingFailure(f"{base}/simple", seen)
 
 
 def _pip_fallback(url: str, report: HardwareReport, package: str = "nothing-by-this-name==1.0") -> Command:
