@@ -9,13 +9,14 @@ Pure, like `recommend`: reads only the data files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from installer.compat.data import CompatData, load
 from installer.compat.machine import read_machine
 from installer.compat.model import Choice, Recommendation
-from installer.compat.solver import recommend
+from installer.compat.solver import DEFAULT_EXTRAS, recommend
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
@@ -55,14 +56,15 @@ def _cannot(torch: str | None, variant: str | None, why: str) -> str:
 
 def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str | None = None,
                 torch: str | None = None, variant: str | None = None, data: CompatData | None = None,
-                fixed_python: bool = False) -> Offer:
-    """`ranked` (made for `python`) with the build that `torch` x `variant` names, when it is not there."""
+                fixed_python: bool = False, extras: Iterable[str] = DEFAULT_EXTRAS) -> Offer:
+    """`ranked` (made for `python` and `extras`) with the build that `torch` x `variant` names, when it is
+    not there."""
     if not is_pinned(torch, variant):
         return Offer(ranked)
     try:
         asked = recommend(report, python=python, torch=None if torch in (None, ANY_VERSION) else torch,
                           variant=None if variant in (None, ANY_VARIANT) else variant, data=data,
-                          fixed_python=fixed_python)
+                          fixed_python=fixed_python, extras=extras)
     except InputError as exc:  # a version or variant that was never released: say so, offer the ranking
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
     first = asked.best
@@ -75,14 +77,19 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 
 
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-          variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False) -> Offer:
+          variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False,
+          extras: Iterable[str] = DEFAULT_EXTRAS) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
     a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
-    the target's Python is the one the report (or `python`) names, and builds needing another are refused."""
+    the target's Python is the one the report (or `python`) names, and builds needing another are refused.
+    `extras`: the companion packages wanted, as `plan` pins them: one left out cannot refuse a build, nor
+    move the Python."""
+    extras = tuple(extras)
     ranked = None
     if torch not in (None, ANY_VERSION):
         try:
-            ranked = recommend(report, python=python, torch=torch, data=data, fixed_python=fixed_python)
+            ranked = recommend(report, python=python, torch=torch, data=data, fixed_python=fixed_python,
+                               extras=extras)
         except InputError:
             ranked = None  # never released: with_pinned says so over the plain ranking
         if ranked is not None and not ranked.choices:
@@ -90,9 +97,9 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
         elif ranked is not None and variant in (None, ANY_VARIANT):
             return Offer(ranked)  # the version's own builds are the whole answer: its best leads them
     if ranked is None:
-        ranked = recommend(report, python=python, data=data, fixed_python=fixed_python)
+        ranked = recommend(report, python=python, data=data, fixed_python=fixed_python, extras=extras)
     return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data,
-                       fixed_python=fixed_python)
+                       fixed_python=fixed_python, extras=extras)
 
 
 def versions(report: HardwareReport, data: CompatData | None = None) -> list[str]:

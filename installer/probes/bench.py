@@ -169,7 +169,8 @@ class Bench:
             dst.copy_(src)
 
         # a copy reads and writes every byte once: 2 x size moved
-        self.measure("memory-bandwidth", f"device memory copy {nbytes >> 20} MiB", fn, 2.0 * nbytes,
+        where = "device" if self.cuda else "main"  # on a CPU the copy is in the computer's own memory
+        self.measure("memory-bandwidth", f"{where} memory copy {nbytes >> 20} MiB", fn, 2.0 * nbytes,
                      "GB/s", 1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes})
 
     def transfers(self):

@@ -108,12 +108,14 @@ class Engine:
 
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-              variant: str | None = None, fixed_python: bool = False) -> dict[str, Any]:
-        """What the Combination screen lists: the ranking for this machine and Python, led by the build
-        the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
+              variant: str | None = None, fixed_python: bool = False,
+              extras: tuple[str, ...] = ("torchvision", "torchaudio")) -> dict[str, Any]:
+        """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
+        build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
         `fixed_python`: the answers name the target's Python, so no build may ask for another one."""
         offer = _need("installer.compat.offer", "offer")
-        return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python).to_dict()
+        return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
+                     extras=extras).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""

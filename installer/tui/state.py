@@ -82,11 +82,12 @@ class WizardState:
     def recommendation_wanted(self) -> tuple[Any, ...]:
         """The constraints a recommendation is made for now: the machine, the Python asked for (a version,
         or an interpreter's path: its version counts), and the torch build the answers name (so a pinned
-        build is offered, with its reasons)."""
+        build is offered, with its reasons), and the extras ticked (one left out cannot refuse a build)."""
         python = self.section("target").get("python") or None
         torch = self.section("torch")
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
-        return (id(self.report), python, version, torch.get("variant", "auto"))
+        extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
+        return (id(self.report), python, version, torch.get("variant", "auto"), extras)
 
     def forget_plan(self) -> None:
         """A decision changed: the plan shown at Review must be made again."""

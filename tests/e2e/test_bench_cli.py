@@ -19,6 +19,7 @@ def test_quick_bench_gives_cpu_gflops_and_bandwidth_and_keeps_the_result(cli, to
     assert {s["id"] for s in out["skipped"]} == {"matmul-tf32"}
     fp32, bw = tests["matmul-fp32"], tests["memory-bandwidth"]
     assert fp32["unit"] == "GFLOP/s" and bw["unit"] == "GB/s"
+    assert bw["label"] == "main memory copy 64 MiB"  # on a CPU, not the "device memory" a GPU has
     # plausible for any CPU that runs this suite, not a speed claim: 0.5 GFLOP/s .. 100 TFLOP/s
     assert 0.5 < fp32["median"] < 100_000 and 0.1 < bw["median"] < 10_000
     for t in out["tests"]:

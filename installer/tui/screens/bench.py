@@ -35,24 +35,37 @@ def precision(dtype: str) -> str:
     return words.get(dtype, dtype)
 
 
-def shown_name(test: dict[str, Any]) -> str:
-    """A test's name on the screen: a matmul by its precision in words (the size it ran at stays in the saved
-    result and the command line's table; at 80 columns the figures had no room left); others by their label."""
+def shown_name(test: dict[str, Any], on_gpu: bool = True) -> str:
+    """A test's name on the screen, in the wizard's language: a matmul by its precision in words (the size it
+    ran at stays in the saved result and the command line's table; at 80 columns the figures had no room
+    left); the copies by what they move between; another test by its label. `on_gpu`: the run was on a GPU
+    (on a CPU the probe's "device memory copy" is a copy in the computer's own memory)."""
     test_id = str(test.get("id") or "")
     dtype = str(test.get("dtype") or "") or (test_id.removeprefix("matmul-") if test_id.startswith("matmul-") else "")
     if dtype:
         return _("matmul {precision}", precision=precision(dtype))
+    copies = {"memory-bandwidth": _("GPU memory copy") if on_gpu else _("main memory copy (RAM)"),
+              "h2d-pinned": _("host to GPU, pinned memory"), "h2d-pageable": _("host to GPU, pageable memory"),
+              "d2h-pinned": _("GPU to host, pinned memory"), "d2h-pageable": _("GPU to host, pageable memory")}
+    if test_id in copies:
+        return copies[test_id]
     return str(test.get("label") or test_id.replace("-", " ") or "?")
+
+
+def on_gpu(result: dict[str, Any]) -> bool:
+    """The run measured a GPU, not the CPU (a result without its device is taken for a GPU's, as before)."""
+    return str((result.get("device") or {}).get("type") or "cuda") != "cpu"
 
 
 def figures_of(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The benchmark's tests as rows: name, median, unit, and the card's peak (None when no reference
     figure is known for it, as on a CPU)."""
     rows = []
+    gpu = on_gpu(result)
     for t in result.get("tests", []):
         if t.get("median") is None:
             continue
-        rows.append({"name": shown_name(t), "value": float(t["median"]), "unit": t.get("unit", ""),
+        rows.append({"name": shown_name(t, gpu), "value": float(t["median"]), "unit": t.get("unit", ""),
                      "expected": t.get("peak")})
     return rows
 
@@ -177,7 +190,7 @@ class BenchScreen(TargetRunScreen):
                                   classes="muted"))
         for skipped in result.get("skipped", []):
             # in words, as the measured rows are named, not by the JSON id (matmul-tf32)
-            test = shown_name(skipped)
+            test = shown_name(skipped, on_gpu(result))
             widgets.append(Static(escape(_("{test} not measured: {reason}", test=test,
                                            reason=_(skipped.get("reason", "")))), classes="muted"))
         for note in result.get("notes", []):

@@ -448,8 +448,13 @@ class CombinationScreen(WizardScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.state.forget_plan()
-        if (event.checkbox.id or "").startswith("extra-") and self.state.recommendation is not None:
+        if not (event.checkbox.id or "").startswith("extra-"):
+            return
+        if self.state.recommendation is not None:
             self.update_warnings()  # an extra whose wheel is missing is warned of only while it is ticked
+        # and the builds offered are for the extras wanted: one left out cannot refuse a build, nor move
+        # the Python (torchaudio may stop a Python earlier than torch)
+        self.constraints_changed()
 
     def ticked_extras(self) -> list[str]:
         return [e for e in ("torchvision", "torchaudio") if self.query_one(f"#extra-{e}", Checkbox).value]
@@ -513,8 +518,12 @@ class CombinationScreen(WizardScreen):
         self.python_changed()
 
     def python_changed(self) -> None:
-        self.save()
         self.show_python_problem()
+        self.constraints_changed()
+
+    def constraints_changed(self) -> None:
+        """The Python or the extras asked for changed: the builds that fit are worked out again."""
+        self.save()
         key = self.recommendation_key()
         if key != self.state.recommendation_key:
             self.query_one("#busy").display = True
