@@ -5,6 +5,7 @@ do). Before, the list was made for both extras whatever was ticked, so unticking
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, Input
 from tui_support import press_until, screen_text, settle
 
@@ -13,17 +14,22 @@ def offered(app) -> list[tuple[str, str, str]]:
     return [(c["torch"], c["variant"], c["python"]) for c in app.state.recommendation["choices"]]
 
 
-async def test_unticking_torchaudio_offers_the_builds_it_alone_refused(make_wizard):
+# Enter finishes the field and moves on; Esc leaves it (test_escape_leaves_field): either way the builds
+# are worked out again for Python 3.15
+@pytest.mark.parametrize("leave", ["enter", "escape"])
+async def test_unticking_torchaudio_offers_the_builds_it_alone_refused(make_wizard, leave):
     app = make_wizard("cpu-only", dry_run=True)
     async with app.run_test(size=(100, 34)) as pilot:
         await press_until(pilot, "n", "combination")
-        field = app.screen.query_one("#target-python", Input)
-        field.focus()
-        field.value = "3.15"
-        await pilot.press("enter")  # finishes the field: the builds are worked out for Python 3.15
+        app.screen.query_one("#target-python", Input).focus()
+        await pilot.press(*"3.15", leave)
         await settle(pilot, rounds=6)
+        assert app.state.recommendation_key[1] == "3.15"
         assert offered(app) == []
-        assert "No build fits this machine as it is." in screen_text(app)
+        shown = " ".join(screen_text(app).split())
+        assert "No build fits this machine as it is. Press r to see what was refused and why." in shown
+        # with what would let the newer builds fit, under it
+        assert "need another Python than 3.15" in shown and "install with Python 3.14 to have it" in shown
 
         audio = app.screen.query_one("#extra-torchaudio", Checkbox)
         audio.focus()

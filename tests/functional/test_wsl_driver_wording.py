@@ -2,7 +2,8 @@
 the recorded WSL laptop (Windows driver 566.36, CUDA 12.7) and the cu130 build chosen, Review listed the
 build's reasons and a plan that only installs torch, and nothing said that the Windows driver must be
 updated before the build can use the GPU. Later, the build's entry said the update twice: the engine's
-reason and the wizard's own warning, in the same words."""
+reason and the wizard's own warning, in the same words; and Review said it three ways (two reasons and
+the warning)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ async def test_a_cuda_13_build_on_wsl_says_to_update_the_windows_driver(make_wiz
     assert "warning" in warning.classes
     assert ("Before installing: this build needs the Windows NVIDIA driver R580 or newer. Update the driver in "
             "Windows (nvidia.com/drivers); never install a Linux NVIDIA driver inside WSL") in text
+    # and once: the build's reason that says the same update is left to the warning; why stays
+    assert text.count("R580") == 1, text
+    assert "cu130 wheels need a driver that runs CUDA 13.0; the Windows driver is 566.36" in text
 
 
 async def test_a_build_the_windows_driver_runs_has_no_such_warning(make_wizard):

@@ -47,7 +47,7 @@ class WizardScreen(Screen[None]):
     AUTO_FOCUS = "#body"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("b", "back", "Back"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("escape", "leave", "Back", show=False),
         Binding("n", "next", "Next"),
         # from the Mirrors screen on (check_action); Ctrl+P offers it too
         Binding("a", "save_answers", "Save answers"),
@@ -213,6 +213,16 @@ class WizardScreen(Screen[None]):
         if self.can_go_back():
             self.save()
             self.wizard.go_back()
+
+    def action_leave(self) -> None:
+        """Esc: out of a text field, where n and b are letters, so that the footer's keys work again (found
+        in use: Esc pressed to leave the Folder field took the wizard back a screen); elsewhere Back."""
+        from textual.widgets import Input
+
+        if isinstance(self.focused, Input):
+            self.set_focus(None)  # blurred: a field that acts when left (the Python field) does so now
+            return
+        self.action_back()
 
 
 class TargetRunScreen(WizardScreen):

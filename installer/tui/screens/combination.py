@@ -306,8 +306,11 @@ class CombinationScreen(WizardScreen):
         warnings += self.not_installable_here(self.current_choice())
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
-            box.update("[b]" + escape(_("No build fits this machine as it is.")) + "[/b] "
-                       + escape(_("Press r to see what was refused and why.")))
+            headline = Text.assemble((_("No build fits this machine as it is."), "bold"), " ",
+                                     _("Press r to see what was refused and why."))
+            # and what would let one fit (another Python for the newer builds), found in use: the
+            # headline alone sent a person through the whole refused list to learn it
+            box.update(Group(headline, hanging(("⚠", w) for w in warnings)) if warnings else headline)
             box.set_classes("error")
         elif warnings:
             box.update(hanging(("⚠", w) for w in warnings))

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, aligned
@@ -71,8 +71,12 @@ class HelpScreen(ModalScreen[None]):
                 continue  # not available on that screen (Back on the first one)
             seen.add(binding.action)
             rows.append((self.app.get_key_display(binding), binding.description))
+        # in a text field n and b are letters: Esc leaves the field first, then the keys above work
+        fields = bool(self.under.query(Input))
         if self.under.check_action("back", ()):  # not while an install runs, nor where it never works
-            rows.append(("Esc", _("Back")))
+            rows.append(("Esc", _("leave a text field; elsewhere Back") if fields else _("Back")))
+        elif fields:
+            rows.append(("Esc", _("leave a text field")))
         everywhere = [
             ("F1 ?", _("this help")),
             ("Tab", _("move between fields; Enter or Space to choose")),

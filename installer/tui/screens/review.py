@@ -28,7 +28,7 @@ from installer.tui.screens.base import (
     hanging,
     write_text,
 )
-from installer.tui.screens.combination import windows_driver_needed
+from installer.tui.screens.combination import find_action, windows_driver_needed
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -198,9 +198,15 @@ class ReviewScreen(WizardScreen):
         if plan.summary:
             widgets.append(Static(aligned_table([(summary_label(key), value) for key, value in plan.summary]),
                                   id="summary"))
+        choice = self.chosen_build()
+        windows = windows_driver_needed(choice)
+        branch = (find_action(choice, "install-driver") or {}).get("branch") if windows else None
         for note in plan.notes:
+            if branch and f"R{branch}" in note:
+                # the build's own "after updating the Windows driver to branch R580" reason: the warning
+                # below says it with what to do (found in use under WSL: the need said three ways)
+                continue
             widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
-        windows = windows_driver_needed(self.chosen_build())
         if windows:
             widgets.append(Static(escape(windows), classes="warning", id="windows-driver"))
         if plan.needs_root:
