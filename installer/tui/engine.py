@@ -108,8 +108,7 @@ class Engine:
 
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-              variant: str | None = None, fixed_python: bool = False,
-              extras: tuple[str, ...] = ("torchvision", "torchaudio")) -> dict[str, Any]:
+              variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...]) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
         build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
         `fixed_python`: the answers name the target's Python, so no build may ask for another one."""

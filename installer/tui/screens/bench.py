@@ -53,8 +53,10 @@ def shown_name(test: dict[str, Any], on_gpu: bool = True) -> str:
 
 
 def on_gpu(result: dict[str, Any]) -> bool:
-    """The run measured a GPU, not the CPU (a result without its device is taken for a GPU's, as before)."""
-    return str((result.get("device") or {}).get("type") or "cuda") != "cpu"
+    """The run measured a GPU, not the CPU (a result that does not say its device's type is taken for a
+    GPU's, as before)."""
+    device = result.get("device")
+    return not (isinstance(device, dict) and device.get("type") == "cpu")
 
 
 def figures_of(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -77,7 +79,7 @@ def device_name(result: dict[str, Any]) -> str:
     if not isinstance(device, dict):
         return str(device or "")
     name = str(device.get("name") or "")
-    if device.get("type") == "cpu":
+    if not on_gpu(result):
         if not name or name.lower() in ARCHITECTURES:
             return _("CPU (no GPU used)")
         return _("CPU, {name} (no GPU used)", name=name)

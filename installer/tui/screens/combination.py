@@ -522,16 +522,20 @@ class CombinationScreen(WizardScreen):
 
     def python_changed(self) -> None:
         self.show_python_problem()
-        self.constraints_changed()
+        key = self.constraints_changed()
+        if key is not None:
+            self.find_wheels(key[1])  # the wheels on this disk that fit depend on the Python, not the extras
 
-    def constraints_changed(self) -> None:
-        """The Python or the extras asked for changed: the builds that fit are worked out again."""
+    def constraints_changed(self) -> tuple[Any, ...] | None:
+        """The Python or the extras asked for changed: the builds that fit are worked out again. Returns the
+        new recommendation key, or None when nothing that counts changed."""
         self.save()
         key = self.recommendation_key()
-        if key != self.state.recommendation_key:
-            self.query_one("#busy").display = True
-            self.recommend(key)
-            self.find_wheels(key[1])
+        if key == self.state.recommendation_key:
+            return None
+        self.query_one("#busy").display = True
+        self.recommend(key)
+        return key
 
     def action_toggle_refused(self) -> None:
         self.show_refused = not self.show_refused
