@@ -118,7 +118,8 @@ def readable_checkout() -> ReadableCheckout:
     os.chmod(base, 0o755)
     root = base / "checkout"
     for sub in ("installer", "recipes", "tests"):
-        shutil.copytree(REPO / sub, root / sub, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        # symlinks as links: recorded roots hold sysfs links that point outside them (a GPU's `driver`)
+        shutil.copytree(REPO / sub, root / sub, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     site_src = next(p for p in map(Path, sys.path) if p.name == "site-packages" and str(p).startswith(sys.prefix))
 
     def ignore(folder: str, names: list[str]) -> list[str]:
@@ -137,7 +138,8 @@ def readable_checkout() -> ReadableCheckout:
             os.chmod(os.path.join(dirpath, name), 0o755)
         for name in filenames:
             path = os.path.join(dirpath, name)
-            os.chmod(path, os.stat(path).st_mode | 0o444)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o444)
     try:
         yield ReadableCheckout(root=root, site=base / "site", uv=base / "bin" / "uv")
     finally:

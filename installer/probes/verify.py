@@ -10,6 +10,7 @@ translate them: each carries its English text plus the template and values (`det
 """
 
 import argparse
+import ctypes
 import importlib
 import json
 import os
@@ -181,6 +182,30 @@ def _cuda_from_int(value):
     return f"{value // 1000}.{(value % 1000) // 10}"
 
 
+def _driver_api_version(torch):
+    """The CUDA version the driver offers (12080 for 12.8), as cuDriverGetVersion says; None without one.
+
+    torch 1.x answered it with torch._C._cuda_getDriverVersion; torch 2.x has no such call (seen on
+    2.11.0+cu130 on an H200 and on 2.13.0+cpu), so the driver's own library is asked: cuDriverGetVersion
+    needs no cuInit and no usable GPU, only libcuda, which a CUDA build has loaded already anyway.
+    """
+    old = getattr(torch._C, "_cuda_getDriverVersion", None)
+    if old is not None:
+        try:
+            return int(old()) or None
+        except Exception:
+            pass
+    for name in ("nvcuda.dll",) if os.name == "nt" else ("libcuda.so.1", "libcuda.so"):
+        try:
+            lib = ctypes.CDLL(name)
+            version = ctypes.c_int(0)
+            if lib.cuDriverGetVersion(ctypes.byref(version)) == 0 and version.value > 0:
+                return version.value
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
 def _loaded_libraries():
     """Shared libraries of the CUDA stack mapped into this process, from /proc/self/maps."""
     text = _read("/proc/self/maps") or ""
@@ -297,14 +322,8 @@ def _cuda_section(torch, result, checks, args):
         flags = torch._C._cuda_getArchFlags()
         result["arch_list"] = flags.split() if flags else []
 
-    driver_api = None
-    if hasattr(torch._C, "_cuda_getDriverVersion"):
-        try:
-            driver_api = int(torch._C._cuda_getDriverVersion())
-        except Exception:
-            driver_api = None
     cuda["driver_version"] = _driver_from_proc()
-    cuda["driver_cuda"] = _cuda_from_int(driver_api)
+    cuda["driver_cuda"] = None if torch.version.hip else _cuda_from_int(_driver_api_version(torch))
     cuda["runtime"] = torch.version.cuda or torch.version.hip
 
     if not available:

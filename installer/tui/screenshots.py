@@ -1,4 +1,4 @@
-"""`python -m installer.tui.screenshots OUTDIR [--machine F] [--python PATH]`: one SVG per wizard screen.
+"""`python -m installer.tui.screenshots OUTDIR [--machine F] [--python PATH] [--here]`: one SVG per screen.
 
 (`make screenshots` runs it with OUTDIR screenshots/; screenshots/README.md says how the committed
 ones were made.)
@@ -11,6 +11,9 @@ shows the real executor's dry run.
 Verify and Benchmark have nothing to show in a dry run. With `--python PATH` (an interpreter that has
 torch), they are captured after a real run of the wizard on this machine into that interpreter (a
 `target: existing` install whose steps find torch already there), so they show real checks and figures.
+
+With `--here --python PATH`, every screen comes from such a real run, on this machine as detected (no
+recorded machine): how screenshots/h200/ was made on a machine with a GPU.
 """
 
 from __future__ import annotations
@@ -73,30 +76,66 @@ async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, pr
     return saved
 
 
-async def real_run(*, out: Path, python: str) -> list[str]:
-    """A real run on this machine into `python` (which already has torch): Verify and Benchmark."""
+def torch_of(python: str) -> tuple[str, str]:
+    """(version, variant) of the torch in `python`: 2.11.0+cu130 gives ("2.11.0", "cu130"); a build
+    without a local label (PyPI's default CUDA build names itself so only in torch.__version__) gives auto."""
+    import subprocess
+
+    shown = subprocess.run([python, "-c", "import torch; print(torch.__version__)"], capture_output=True,
+                           text=True, check=True, timeout=300).stdout.strip()
+    version, _plus, variant = shown.partition("+")
+    return version, variant or "auto"
+
+
+BEFORE_REVIEW = ("welcome", "hardware", "mirrors", "combination")
+HERE_SCREENS = ("hardware", "mirrors", "combination", "review", "install", "verify", "bench", "done")
+
+
+async def real_run(*, out: Path, python: str, names: tuple[str, ...] = ("verify", "bench"), lang: str = "en",
+                   prefix: str = "") -> list[str]:
+    """A real run of the wizard on this machine into `python` (which already has torch), saving `names`.
+
+    The screens before Review show this machine as detected; the build is the torch already in `python`
+    (a `target: existing` install whose step finds it in place), so Verify and Benchmark show real checks
+    and figures."""
     from installer.tui.app import make_app
     from installer.tui.engine import Engine
 
+    version, variant = torch_of(python)
     saved: list[str] = []
-    app = make_app(dry_run=False, lang="en", engine=Engine(probe_timeout=4.0))
+
+    def save(name: str) -> None:
+        if app.current_name == name and name in names:
+            saved.append(app.save_screenshot(f"{prefix}{name}.svg", str(out)))
+
+    app = make_app(dry_run=False, lang=lang, engine=Engine(probe_timeout=4.0))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        if any(name in names for name in BEFORE_REVIEW):
+            for name in BEFORE_REVIEW:
+                save(name)
+                if name != "combination":
+                    await pilot.press("n")
+                    await settle(pilot)
+        if not set(names) - set(BEFORE_REVIEW):
+            return saved
         app.state.draft.update({"target": {"kind": "existing", "path": ".venv-torch", "python": python},
-                                "torch": {"version": "2.13.0", "variant": "cpu", "extras": []},
+                                "torch": {"version": version, "variant": variant, "extras": []},
                                 "bench": "quick", "verify": True})
         app.go("review")
         await settle(pilot)
+        save("review")
         await pilot.press("n")  # Install
         for _i in range(600):
             await settle(pilot)
             if app.state.run_result is not None:
                 break
+        save("install")
         await pilot.press("n")
-        for name in ("verify", "bench"):
+        for name in ("verify", "bench", "done"):
             await settle(pilot)
-            if app.current_name == name:
-                saved.append(app.save_screenshot(f"{name}.svg", str(out)))
+            save(name)
+            if name != "done":
                 await pilot.press("n")
     return saved
 
@@ -108,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=os.environ.get("TORCH_SETUP_SHOTS_PYTHON") or None,
                         help="an interpreter with torch: capture Verify and Benchmark from a real run "
                              "(default: $TORCH_SETUP_SHOTS_PYTHON, which `make screenshots` passes through)")
+    parser.add_argument("--here", action="store_true",
+                        help="every screen from a real run on this machine (detected, not recorded) into "
+                             "--python; for a machine with a GPU (screenshots/h200/ was made so)")
     args = parser.parse_args(argv)
+    if args.here and not args.python:
+        parser.error("--here needs --python: an interpreter with torch to install into and check")
     out = Path(args.outdir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     machine = str(Path(args.machine).resolve())
@@ -125,11 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     for var in ("LC_ALL", "LC_MESSAGES", "TORCH_SETUP_REGION"):
         os.environ.pop(var, None)
     try:
-        saved = asyncio.run(walk(out=out, machine=machine, lang="en", names=None))
-        saved += asyncio.run(walk(out=out, machine=machine, lang="zh", prefix="zh-",
-                                  names={"welcome", "hardware", "combination", "review"}))
-        if args.python:
-            saved += asyncio.run(real_run(out=out, python=args.python))
+        if args.here:
+            saved = asyncio.run(real_run(out=out, python=args.python, names=HERE_SCREENS))
+            saved += asyncio.run(real_run(out=out, python=args.python, names=("hardware",), lang="zh",
+                                          prefix="zh-"))
+        else:
+            saved = asyncio.run(walk(out=out, machine=machine, lang="en", names=None))
+            saved += asyncio.run(walk(out=out, machine=machine, lang="zh", prefix="zh-",
+                                      names={"welcome", "hardware", "combination", "review"}))
+            if args.python:
+                saved += asyncio.run(real_run(out=out, python=args.python))
     finally:
         os.chdir(here)
         set_language(None)

@@ -98,3 +98,32 @@ async def test_a_gpu_is_named_as_it_was(make_wizard):
     shown: list[str] = []
     await _bench_blocks(make_wizard, GPU, shown)
     assert shown[0] == "Device: NVIDIA H100 80GB HBM3", shown
+
+
+async def test_a_real_h200_run_is_drawn_row_by_row_against_its_peaks(make_wizard):
+    """The full benchmark as the probe printed it on a real H200 (tests/fixtures/probes/real/, the lent
+    machine): nine figures in two units, each with its share of the peak it is compared with, and the
+    power-limit note the GPU's state gave."""
+    import json
+    from pathlib import Path
+
+    real = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "probes" / "real" /
+                       "h200-cu130.bench.json").read_text())
+    shown: list[str] = []
+    blocks = await _bench_blocks(make_wizard, real, shown)
+    assert shown[0] == "Device: NVIDIA H200", shown
+    assert [block[0] for block in blocks] == ["TFLOP/s", "GB/s"]
+    rows = [" ".join(line.replace("█", " ").replace("░", " ").replace("│", " ").split())
+            for block in blocks for line in block[1:]]
+    assert rows == [
+        "matmul single precision (fp32) 53.3 TFLOP/s (80% of 67)",
+        "matmul TensorFloat-32 (tf32) 354.1 TFLOP/s (72% of 495)",
+        "matmul half precision (fp16) 661.7 TFLOP/s (67% of 989)",
+        "matmul bfloat16 (bf16) 689.1 TFLOP/s (70% of 989)",
+        "GPU memory copy 4243.1 GB/s (88% of 4800)",
+        "host to GPU, pinned memory 54.2 GB/s (86% of 63)",
+        "GPU to host, pinned memory 54.6 GB/s (87% of 63)",
+        "host to GPU, pageable memory 16.8 GB/s (27% of 63)",
+        "GPU to host, pageable memory 12.2 GB/s (19% of 63)",
+    ], rows
+    assert any("power limit (700.0 W)" in line for line in shown), shown

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 def describe(report: HardwareReport) -> list[tuple[str, str]]:
     """The facts as (label, value) rows a person reads."""
     o = report.os
-    os_bits = [b for b in (o.id or o.system, o.version_id) if b]
-    os_line = " ".join(os_bits) or _("unknown")
+    # the name the system gives itself ("Ubuntu 24.04.3 LTS"), as `torch-setup detect` prints it
+    os_line = o.pretty_name or " ".join(b for b in (o.id or o.system, o.version_id) if b) or _("unknown")
     if o.kernel:
         os_line += " · " + _("kernel {k}", k=o.kernel)
     if o.arch:
@@ -30,7 +30,7 @@ def describe(report: HardwareReport) -> list[tuple[str, str]]:
     if o.wsl:
         os_line += " · WSL"
     if o.container:
-        os_line += " · " + _("container")
+        os_line += " · " + (_("container ({kind})", kind=o.container_kind) if o.container_kind else _("container"))
     rows = [(_("System"), os_line)]
     if report.gpus:
         for g in report.gpus:

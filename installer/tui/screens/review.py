@@ -215,7 +215,8 @@ class ReviewScreen(WizardScreen):
         if plan.needs_reboot:
             widgets.append(Static(_("This plan needs a reboot. The install stops there; run the same "
                                     "command again after the reboot and it resumes."), classes="warning"))
-        widgets.append(Static(_("The plan: {n} steps", n=len(plan.steps)), classes="section"))
+        widgets.append(Static(_("The plan: 1 step") if len(plan.steps) == 1
+                              else _("The plan: {n} steps", n=len(plan.steps)), classes="section"))
         for i, step in enumerate(plan.steps, 1):
             widgets.extend(step_widgets(i, step))
         box.mount_all(widgets)

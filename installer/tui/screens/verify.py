@@ -1,5 +1,5 @@
-"""Verify: runs the checks inside the new environment (in a worker) and shows them as a checklist,
-each failure with its fix."""
+"""Verify: runs the checks inside the environment torch went into (in a worker) and shows them as a
+checklist, each failure with its fix."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class VerifyScreen(TargetRunScreen):
     ]
 
     def body(self) -> ComposeResult:
-        yield busy(_("Checking torch inside the new environment…"))
+        yield busy(_("Checking torch in the environment it was installed into…"))
         yield Vertical(id="checks")
 
     def dry_run_note(self) -> str:
@@ -102,7 +102,9 @@ class VerifyScreen(TargetRunScreen):
             widgets.append(Static(Group(Text(what, style="bold"), *([hanging([("→", fix)])] if fix else [])),
                                   classes="warning"))
         ok = bool(result.get("ok"))
-        widgets.append(Static(_("torch works in the new environment.") if ok
+        # named, not "the new environment": a `target: existing` install went into one that was there
+        where = (result.get("python") or {}).get("prefix") or (result.get("python") or {}).get("executable") or "?"
+        widgets.append(Static(_("torch works in {env}.", env=where) if ok
                               else _("Some checks failed: each says how to fix it. `torch-setup doctor` explains "
                                      "more."), classes="note" if ok else "error"))
         box.mount_all(widgets)
