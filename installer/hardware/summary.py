@@ -13,6 +13,13 @@ from installer.i18n.phrases import listed
 from installer.redaction import redact
 
 
+def system_name(pretty_name: str | None, os_id: str | None, version_id: str | None,
+                system: str | None) -> str | None:
+    """The system as a person reads it: the name it gives itself ("Ubuntu 24.04.3 LTS"), else its id and
+    version ("ubuntu 24.04"), else the kernel's family ("Linux"); None when nothing is known."""
+    return pretty_name or " ".join(x for x in (os_id, version_id) if x) or system or None
+
+
 def _gib(mib: int | None) -> str:
     return f"{mib / 1024:.0f} GiB" if mib else "?"
 
@@ -54,7 +61,7 @@ def _aligned(rows: list[Row]) -> list[str]:
 def render(report: dict[str, Any]) -> str:
     rows: list[Row] = []
     o = report.get("os") or {}
-    system = o.get("pretty_name") or " ".join(x for x in (o.get("id"), o.get("version_id")) if x) or o.get("system") or "?"
+    system = system_name(o.get("pretty_name"), o.get("id"), o.get("version_id"), o.get("system")) or "?"
     where = (["WSL"] if o.get("wsl") else []) + ([o.get("container_kind") or _("container")] if o.get("container") else [])
     text = _("{system}, kernel {kernel}, {arch}", system=system, kernel=o.get("kernel") or "?", arch=o.get("arch") or "?")
     rows.append((_("System:"), _("{text} ({note})", text=text, note=listed(where)) if where else text))

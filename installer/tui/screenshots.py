@@ -103,12 +103,12 @@ async def real_run(*, out: Path, python: str, names: tuple[str, ...] = ("verify"
 
     version, variant = torch_of(python)
     saved: list[str] = []
+    app = make_app(dry_run=False, lang=lang, engine=Engine(probe_timeout=4.0))
 
     def save(name: str) -> None:
         if app.current_name == name and name in names:
             saved.append(app.save_screenshot(f"{prefix}{name}.svg", str(out)))
 
-    app = make_app(dry_run=False, lang=lang, engine=Engine(probe_timeout=4.0))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         if any(name in names for name in BEFORE_REVIEW):

@@ -4,6 +4,9 @@ as full bars. The results are the probe's own shape (a quick CPU run on this mac
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from tui_support import settle, widget_text
 
 from installer.plan.model import Plan
@@ -104,9 +107,6 @@ async def test_a_real_h200_run_is_drawn_row_by_row_against_its_peaks(make_wizard
     """The full benchmark as the probe printed it on a real H200 (tests/fixtures/probes/real/, the lent
     machine): nine figures in two units, each with its share of the peak it is compared with, and the
     power-limit note the GPU's state gave."""
-    import json
-    from pathlib import Path
-
     real = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "probes" / "real" /
                        "h200-cu130.bench.json").read_text())
     shown: list[str] = []

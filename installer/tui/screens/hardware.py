@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 def describe(report: HardwareReport) -> list[tuple[str, str]]:
     """The facts as (label, value) rows a person reads."""
     o = report.os
-    # the name the system gives itself ("Ubuntu 24.04.3 LTS"), as `torch-setup detect` prints it
-    os_line = o.pretty_name or " ".join(b for b in (o.id or o.system, o.version_id) if b) or _("unknown")
+    from installer.hardware.summary import system_name
+
+    # named as `torch-setup detect` names it
+    os_line = system_name(o.pretty_name, o.id, o.version_id, o.system) or _("unknown")
     if o.kernel:
         os_line += " · " + _("kernel {k}", k=o.kernel)
     if o.arch:

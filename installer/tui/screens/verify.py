@@ -103,7 +103,8 @@ class VerifyScreen(TargetRunScreen):
                                   classes="warning"))
         ok = bool(result.get("ok"))
         # named, not "the new environment": a `target: existing` install went into one that was there
-        where = (result.get("python") or {}).get("prefix") or (result.get("python") or {}).get("executable") or "?"
+        python = result.get("python") or {}
+        where = python.get("prefix") or python.get("executable") or "?"
         widgets.append(Static(_("torch works in {env}.", env=where) if ok
                               else _("Some checks failed: each says how to fix it. `torch-setup doctor` explains "
                                      "more."), classes="note" if ok else "error"))
