@@ -495,6 +495,16 @@ def _cannot_be_made(full: str, folder: str) -> tuple[str, str] | None:
     return None
 
 
+def interpreter_problem(value: str) -> tuple[str, str] | None:
+    """Why `value` cannot be a target.python answer by the answers file's own rules, as (message, hint; the
+    hint may be empty); None when it can. The wizard's Python field asks when it is left."""
+    try:
+        _interpreter(value)
+    except ValueError as exc:
+        return str(exc), getattr(exc, "hint", "")
+    return None
+
+
 def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
                    env: Literal["venv", "conda"] | None = None) -> tuple[str, str] | None:
     """Why `path` (relative: from `cwd`; `~`: home; $NAME: the environment's) cannot be a folder torch-setup

@@ -86,7 +86,8 @@ def _toolkits() -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     return found, toolkits.cudnn([str(t["path"]) for t in found])
 
 
-def _check_python(python: str | None) -> None:
+def check_python(python: str | None) -> None:
+    """InputError (key --python) when `python` is given and is no executable file."""
     if python is None:
         return
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
@@ -99,7 +100,7 @@ def _check_python(python: str | None) -> None:
 def detect_dict(*, python: str | None = None) -> dict[str, Any]:
     """detect() as the plain dict of the JSON contract: what `detect --json` prints, with no pydantic import."""
     found_overrides = overrides.validate()
-    _check_python(python)
+    check_python(python)
     target = target_python.start(python)
     started = time.monotonic()
     probes = _Probes()

@@ -224,9 +224,25 @@ class Engine:
         files); None when it can. Stats only."""
         return _need("installer.answers", "folder_problem")(path, writes=True, env=kind)  # type: ignore[no-any-return]
 
-    def python_without_release(self, python: str | None) -> str | None:
-        """Why a Python version asked for has no PyTorch release at all (with the versions that do)."""
-        return _need("installer.compat.solver", "python_without_release")(python)  # type: ignore[no-any-return]
+    def python_problem(self, python: str, *, here: bool) -> tuple[str, str] | None:
+        """Why `python` cannot be the Python field's answer, as (message, hint; the hint may be empty): a
+        version no PyTorch release has wheels for (naming those that do), text that is neither a version
+        nor a path (the answers file's rule), or, `here` (this machine's report), a path with no
+        interpreter. None when it can be; empty is the Python detected. Stats only."""
+        if not python:
+            return None
+        no_release = _need("installer.compat.solver", "python_without_release")(python)
+        if no_release:
+            return no_release, _("type one of those versions, or empty the field for the Python detected")
+        problem: tuple[str, str] | None = _need("installer.answers", "interpreter_problem")(python)
+        if problem is not None or not here:
+            return problem
+        path = self.detection_python(python)
+        try:
+            _need("installer.hardware.detection", "check_python")(path)
+        except TorchSetupError as exc:  # as Review would name it, from `plan --answers`
+            return f"{path}: {exc.message}", exc.hint or ""
+        return None
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from helpers import distro_python
 from textual.widgets import Input
-from tui_support import press_until, screen_text, settle
+from tui_support import press_until, screen_text, settle, widget_text
 
 from installer.answers import parse_answers
 
@@ -155,7 +155,12 @@ async def test_a_path_with_no_interpreter_sends_the_person_back_to_the_python_fi
     missing = str(in_tmp / "no-such" / "bin" / "python3")
     app = make_wizard(None, dry_run=True, answers=_existing(missing))
     async with app.run_test(size=(100, 40)) as pilot:
-        await press_until(pilot, "n", "review", limit=40)
+        await press_until(pilot, "n", "combination", limit=40)
+        await settle(pilot, rounds=4)
+        problem = " ".join(widget_text(app.screen.query_one("#python-problem")).split())
+        assert problem.startswith(f"{missing}: no Python interpreter there")  # said at the field first
+        assert not app.screen.can_go_next()
+        app.go("review")  # where the Welcome screen's jump takes an answers file: Review names it too
         await settle(pilot, rounds=8)
         text = " ".join(screen_text(app).split())
         assert f"target.python: {missing}: no Python interpreter there" in text, text

@@ -69,7 +69,7 @@ async def test_a_python_no_release_has_is_named_at_its_field(make_wizard):
         await settle(pilot)
         box = app.screen.query_one("#python-problem")
         assert box.display
-        text = " ".join(str(box.render()).split())
+        text = " ".join(widget_text(box).split())
     assert "No PyTorch release has wheels for Python 3.99: the releases support Python 3." in text
 
 

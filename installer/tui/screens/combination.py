@@ -202,10 +202,34 @@ class CombinationScreen(WizardScreen):
         if self.state.recommendation is not None and self.state.recommendation_key == key:
             self.show_recommendation(self.state.recommendation)
         else:
-            self.recommend(key)
+            self.rank(key)
 
     def recommendation_key(self) -> tuple[Any, ...]:
         return self.state.recommendation_wanted()
+
+    def rank(self, key: tuple[Any, ...]) -> None:
+        """Work out the builds that fit `key`, unless the Python field holds what no answer can be: none
+        are listed then (found in use: with 2.7 typed there, the list still offered the builds for the
+        Python detected, as "3 choices"); they are worked out once the field is put right."""
+        if self.python_field_wrong():
+            self.withhold_builds()
+            return
+        self.query_one("#busy").display = True
+        self.recommend(key)
+
+    def withhold_builds(self) -> None:
+        self.state.recommendation = None
+        self.state.recommendation_key = None  # made again for whatever the field holds next
+        self.query_one("#busy").display = False
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        if options.has_focus:  # the empty list keeps the keys, the screen its top (as show_recommendation)
+            self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
+        self.update_refused()
+        box = self.query_one("#rec-warnings", Static)
+        box.update(_("No builds are listed while the Python field (below) is wrong."))
+        box.set_classes("error")
+        self.refresh_nav(_("the Python field is wrong"))
 
     @work(thread=True, exclusive=True, group="recommend")
     def recommend(self, key: tuple[Any, ...]) -> None:
@@ -259,6 +283,8 @@ class CombinationScreen(WizardScreen):
             self.update_warnings()
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
+        if key != self.recommendation_key() or self.python_field_wrong():
+            return  # made for what the fields held before: the ranking for what they hold now follows
         self.state.recommendation = rec
         self.state.recommendation_key = key
         self.state.choice_index = self.matching_choice(rec)
@@ -482,19 +508,27 @@ class CombinationScreen(WizardScreen):
         box.update(Group(Text(problem[0]), hanging([("→", problem[1])])) if problem else "")
         box.display = problem is not None
 
-    def python_problem(self) -> str | None:
-        """What is wrong with the Python field: empty for an existing interpreter (Review would refuse it
-        in the answers file's terms), or a version no PyTorch release has wheels for."""
+    def python_problem(self) -> tuple[str, str] | None:
+        """What is wrong with the Python field, as (message, hint; the hint may be empty): empty for an
+        existing interpreter (Review would refuse it in the answers file's terms), a version no PyTorch
+        release has wheels for, text that is neither a version nor a path, a path with no interpreter."""
         python = self.query_one("#target-python", Input).value.strip()
         if not python and self.pressed_id("#target-kind", "target-venv") == "target-existing":
-            return _("Give the path of the interpreter to install into, such as /usr/bin/python3; or choose "
-                     "a new virtual environment, made from the Python detected")
-        return self.engine.python_without_release(python)
+            return (_("Give the path of the interpreter to install into, such as /usr/bin/python3; or choose "
+                      "a new virtual environment, made from the Python detected"), "")
+        return self.engine.python_problem(python, here=self.state.report_detected)
+
+    def python_field_wrong(self) -> bool:
+        """The field holds something no answer can be. (Empty is never that: it is the Python detected,
+        and for an existing interpreter the builds for that one are still worth seeing.)"""
+        return bool(self.query_one("#target-python", Input).value.strip()) and self.python_problem() is not None
 
     def show_python_problem(self) -> None:
         problem = self.python_problem()
         box = self.query_one("#python-problem", Static)
-        box.update(escape(problem or ""))
+        if problem is not None:
+            message, hint = problem
+            box.update(Group(Text(message), hanging([("→", hint)])) if hint else Text(message))
         box.display = problem is not None
 
     def action_next(self) -> None:
@@ -533,8 +567,7 @@ class CombinationScreen(WizardScreen):
         key = self.recommendation_key()
         if key == self.state.recommendation_key:
             return None
-        self.query_one("#busy").display = True
-        self.recommend(key)
+        self.rank(key)
         return key
 
     def action_toggle_refused(self) -> None:
@@ -560,8 +593,7 @@ class CombinationScreen(WizardScreen):
         torch["version"], torch["variant"] = value, "auto"
         self.state.choice_index = 0
         self.state.forget_plan()
-        self.query_one("#busy").display = True
-        self.recommend(self.recommendation_key())
+        self.rank(self.recommendation_key())
 
     def can_go_next(self) -> bool:
         return self.current_choice() is not None
