@@ -346,8 +346,70 @@ def test_a_wheelhouse_made_by_an_earlier_step_is_not_missing(tmp_path):
         check_inputs(Plan(steps=(install, build)))  # made only after it is needed
     assert missing.value.key == "wheelhouse" and missing.value.message.endswith(str(wh))
     wh.mkdir()
+    with pytest.raises(InputError) as gathered:  # a folder, but no wheelhouse build made it
+        check_inputs(Plan(steps=(install,)))
+    assert gathered.value.message == f"{wh} was not made by a wheelhouse build: it has no manifest.json"
+    _manifest(wh, PINS)
     check_inputs(Plan(steps=(install,)))
-    assert sorted(tmp_path.iterdir()) == [wh]  # the checks made nothing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh"]  # the checks made nothing
+    assert sorted(p.name for p in wh.iterdir()) == ["manifest.json", "requirements.txt"]
+
+
+def _manifest(wh: Path, requirements: tuple[str, ...]) -> None:
+    """What a wheelhouse build leaves for `requirements`, without the wheels (plan time hashes nothing)."""
+    (wh / "manifest.json").write_text(json.dumps({"format": 1, "requirements": list(requirements), "files": []}))
+    (wh / "requirements.txt").write_text("".join(f"{r}\n" for r in requirements))
+
+
+def test_a_wheelhouse_built_for_other_pins_is_refused_before_anything_runs(tmp_path):
+    """Its requirements.txt is what gets installed: another torch than the plan names would go in."""
+    from installer.errors import InputError
+    from installer.plan.kinds.base import check_inputs
+
+    wh = tmp_path / "wh"
+    wh.mkdir()
+    _manifest(wh, ("jinja2==3.1.5", "markupsafe==3.0.2"))
+    install = step_for(WheelParams(action="install", wheelhouse=str(wh), python=sys.executable, packages=PINS),
+                       ctx(), "install")
+    with pytest.raises(InputError) as other:
+        check_inputs(Plan(steps=(install,)))
+    assert other.value.key == "wheelhouse"
+    assert other.value.message == (f"the wheelhouse {wh} was built for jinja2==3.1.5, markupsafe==3.0.2, "
+                                   "not for jinja2==3.1.6")
+    _manifest(wh, PINS)
+    (wh / "requirements.txt").unlink()  # a copy that left it behind
+    with pytest.raises(InputError) as partial:
+        check_inputs(Plan(steps=(install,)))
+    assert partial.value.message == f"{wh} has no requirements.txt, which its wheelhouse build wrote"
+    assert partial.value.hint.startswith("copy the whole folder the build made")
+
+
+def test_the_install_steps_own_check_holds_the_wheelhouse_to_the_pins(wheelhouse, tmp_path, xdg_home):
+    """Between plan and run the folder may change: the check the step runs first names the pins too."""
+    install = step_for(WheelParams(action="install", wheelhouse=str(wheelhouse), python=sys.executable,
+                                   packages=("jinja2==3.1.5",)), ctx(), "install")
+    check = install.commands[0].argv
+    assert check[-2:] == (str(wheelhouse), "jinja2==3.1.5")
+    result = subprocess.run(check, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "jinja2==3.1.5 is not what this wheelhouse was built for"
+
+
+def test_plan_from_a_folder_of_wheels_gathered_by_hand_is_bad_input(cli, tmp_path, xdg_home):
+    """Found in use: the wizard's offline method with /opt/wheels (wheels, no manifest) passed Review, and
+    its install would have stopped at the check after making the environment."""
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    (folder / "torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl").write_bytes(b"not a real wheel")
+    text = OFFLINE_EXAMPLE.read_text().replace("/media/usb/torch-wheelhouse", str(folder))
+    (tmp_path / "offline.yaml").write_text(text)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("wheelhouse:"))
+    result = cli("plan", "--answers", "offline.yaml", "--probe-timeout", "0.2", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    first, hint = result.stderr.splitlines()[:2]
+    assert first == f"offline.yaml:{line}: wheelhouse: {folder} was not made by a wheelhouse build: it has no manifest.json"
+    assert hint.startswith("  -> build the wheelhouse with method: wheelhouse-build") and "method: pip" in hint
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "offline.yaml", "wheels"]
 
 
 class _CountingServer:

@@ -4,6 +4,7 @@ it and offered the real install, "nothing on this machine was changed", though i
 
 from __future__ import annotations
 
+import pytest
 from tui_support import press_until, screen_text
 
 from installer.answers import parse_answers
@@ -47,16 +48,31 @@ async def test_a_dry_run_that_gets_through_offers_the_real_install(make_wizard, 
     assert "To install for real, unattended:" in text
 
 
-async def test_on_this_machine_review_names_the_missing_wheelhouse(make_wizard, in_tmp):
+def _no_folder(root):
+    return root / "no-such-wheels", "there is no wheelhouse folder at {folder}"
+
+
+def _gathered_by_hand(root):
+    # found in use: /opt/wheels (wheels, no manifest) passed Review, and its install would have stopped at
+    # the check after making the environment
+    folder = root / "wheels"
+    folder.mkdir()
+    (folder / "torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl").write_bytes(b"not a real wheel")
+    return folder, "{folder} was not made by a wheelhouse build: it has no manifest.json"
+
+
+@pytest.mark.parametrize("make_folder", [_no_folder, _gathered_by_hand])
+async def test_on_this_machine_review_names_a_wheelhouse_that_cannot_be_installed(make_wizard, in_tmp, make_folder):
     """Detected here, the folder can be looked at: Review refuses it, as `plan` does, naming the field."""
-    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {in_tmp / 'no-such-wheels'}\n"
-                            "torch:\n  version: 2.13.0\n  variant: cpu\nverify: false\n", "a.yaml")
+    folder, expected = make_folder(in_tmp)
+    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {folder}\n"
+                            "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\nverify: false\n", "a.yaml")
     app = make_wizard(None, dry_run=True, answers=answers)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "review")
         text = " ".join(screen_text(app).split())
         assert app.state.plan is None
-        assert f"there is no wheelhouse folder at {in_tmp / 'no-such-wheels'}" in text
+        assert expected.format(folder=folder) in text
         assert "Combination screen, Wheelhouse" in text
         await pilot.press("n")
         assert app.current_name == "review"  # nothing to install from: Next stays shut

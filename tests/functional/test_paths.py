@@ -17,7 +17,7 @@ import pytest
 import yaml
 from tui_support import mirror_servers, press_until, rangeserver, screen_text, settle
 
-from installer.answers import load_answers
+from installer.answers import load_answers, parse_answers
 from installer.plan.model import Command, Download, Plan, Step
 from installer.tui.engine import Engine
 
@@ -138,7 +138,11 @@ async def test_conda_dry_run(make_wizard, in_tmp):
 async def test_offline_wheelhouse_dry_run(make_wizard, in_tmp):
     wheels = in_tmp / "usb" / "wheels"
     wheels.mkdir(parents=True)
-    app = make_wizard("cpu-only", dry_run=True)
+    # what a wheelhouse build for that build leaves (the run's first command checks the manifest)
+    (wheels / "manifest.json").write_text('{"format": 1, "requirements": ["torch==2.13.0+cpu"], "files": []}')
+    (wheels / "requirements.txt").write_text("torch==2.13.0+cpu\n")
+    answers = parse_answers("version: 1\ntorch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\n", "a.yaml")
+    app = make_wizard("cpu-only", dry_run=True, answers=answers)
     async with app.run_test(size=(80, 24)) as pilot:
         await press_until(pilot, "n", "combination")
         await choose_radio(pilot, "method", "method-wheel")

@@ -10,7 +10,7 @@ machine's `detect --json` as `--hardware`):
 `manifest` writes WH/requirements.txt (every wheel as `name==version --hash=sha256:...`) and
 WH/manifest.json (files, sizes, hashes, target). Install (on the air-gapped machine):
 
-    python -m installer.plan.kinds.wheel check WH        # every file there, every hash right
+    python -m installer.plan.kinds.wheel check WH PINS   # built for PINS, every file there, every hash right
     uv pip install --no-index --find-links WH --require-hashes -r WH/requirements.txt
       || pip install --no-index --find-links WH --require-hashes -r WH/requirements.txt
 
@@ -98,6 +98,14 @@ class WheelParams(KindParams):
 CHECK = ("-m", "installer.plan.kinds.wheel", "check")  # an install step's first command: CHECK, then the wheelhouse
 
 
+def pins_checked_by(step: Step) -> tuple[str, ...]:
+    """The pins a `wheel` install step's manifest check holds the wheelhouse to (after its folder)."""
+    for cmd in step.commands:
+        if cmd.argv[1:1 + len(CHECK)] == CHECK:
+            return tuple(cmd.argv[len(CHECK) + 2:])
+    return ()
+
+
 def wheelhouse_read_by(step: Step) -> str | None:
     """The wheelhouse a `wheel` install step reads (the folder its manifest check names); None for
     any other step."""
@@ -124,19 +132,56 @@ def _made_by(path: str, steps: Sequence[Step]) -> bool:
     return False
 
 
-def missing_wheelhouse(path: str, earlier: Sequence[Step]) -> InputError | None:
-    """The mistake in installing from a wheelhouse folder that is not there (and that no earlier step
-    makes): a person's, said at plan time rather than as a failed step later. None when it is fine.
-    Reads only whether the folder exists."""
+def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] = ()) -> InputError | None:
+    """The mistake in installing from a wheelhouse that is not there (and that no earlier step makes),
+    that no wheelhouse build made (a folder of wheels gathered by hand: its install would install
+    nothing, as it has no requirements.txt), or that was built for other pins than `pins` (its
+    requirements.txt, which is what gets installed, would put another torch in): a person's, said at
+    plan time rather than as a failed step later. None when it is fine. Reads the manifest, hashes
+    nothing: the install step's own check does that when it runs."""
     from installer.errors import InputError
     from installer.i18n import _
 
-    if os.path.isdir(path) or _made_by(path, earlier):
+    if _made_by(path, earlier):
         return None
-    return InputError(_("there is no wheelhouse folder at {path}", path=path), key="wheelhouse",
-                      hint=_("build one on a machine with network (method: wheelhouse-build, see "
-                             "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give its "
-                             "path as wheelhouse; nothing was changed"))
+    if not os.path.isdir(path):
+        return InputError(_("there is no wheelhouse folder at {path}", path=path), key="wheelhouse",
+                          hint=_("build one on a machine with network (method: wheelhouse-build, see "
+                                 "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give "
+                                 "its path as wheelhouse; nothing was changed"))
+    rebuild = _("build the wheelhouse with method: wheelhouse-build (recipes/answers/wheelhouse-build.yaml) and "
+                "give its folder; for wheels gathered another way, use method: pip with the folder as pip's "
+                "find-links; nothing was changed")
+    manifest_path = posixpath.join(path, MANIFEST)
+    try:
+        with open(manifest_path, encoding="utf-8") as f:
+            manifest = json.load(f)
+    except FileNotFoundError:
+        return InputError(_("{path} was not made by a wheelhouse build: it has no {file}", path=path,
+                            file=MANIFEST), key="wheelhouse", hint=rebuild)
+    except (OSError, ValueError) as exc:
+        return InputError(f"{manifest_path}: {exc}", key="wheelhouse", hint=rebuild)
+    if not os.path.isfile(posixpath.join(path, REQUIREMENTS)):
+        # a build writes it before the manifest: missing beside one, the folder was not copied whole
+        return InputError(_("{path} has no {file}, which its wheelhouse build wrote", path=path,
+                            file=REQUIREMENTS), key="wheelhouse",
+                          hint=_("copy the whole folder the build made, or build it again; nothing was changed"))
+    built = [str(r) for r in manifest.get("requirements", [])] if isinstance(manifest, dict) else []
+    other = _not_built_for(built, pins)
+    if other:
+        return InputError(_("the wheelhouse {path} was built for {built}, not for {asked}", path=path,
+                            built=", ".join(built) or "?", asked=", ".join(other)), key="wheelhouse",
+                          hint=_("choose the build it holds (torch.version, torch.variant and torch.extras), or "
+                                 "build a wheelhouse for this one; nothing was changed"))
+    return None
+
+
+def _not_built_for(built: Sequence[str], pins: Sequence[str]) -> list[str]:
+    """The pins a wheelhouse built for `built` (its manifest's requirements) does not hold as pinned."""
+    from packaging.utils import canonicalize_name
+
+    listed = {canonicalize_name(r.split("==")[0]): r for r in built}
+    return [r for r in pins if listed.get(canonicalize_name(r.split("==")[0])) != r]
 
 
 def manylinux_platforms(arch: str, glibc_minor: int = DEFAULT_GLIBC_MINOR) -> tuple[str, ...]:
@@ -198,7 +243,7 @@ class WheelKind(Kind):
         """For installer.plan.kinds.base.check_inputs: the wheelhouse an install step reads is there,
         or an earlier step of the plan makes it."""
         wh = wheelhouse_read_by(step)
-        return missing_wheelhouse(wh, earlier) if wh else None
+        return missing_wheelhouse(wh, earlier, pins_checked_by(step)) if wh else None
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.existing_python import install_flags
@@ -220,8 +265,8 @@ class WheelKind(Kind):
         # no pip.conf, so only the wheelhouse is looked in.
         install = (Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline), fallback=pip_cmd)
                    if ctx.tools.uv else pip_cmd)
-        verify = Command(argv=(ctx.tools.python, *CHECK, wh))
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
+        verify = Command(argv=(ctx.tools.python, *CHECK, wh, *pins))
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
         repair = (Command(argv=(py, "-I", "-c", REPAIR, *pins)),) if pins else ()
@@ -289,8 +334,6 @@ def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version:
 
 def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list[str]:
     """Problems with the wheelhouse: missing or changed files, requirements it does not hold. [] when sound."""
-    from packaging.utils import canonicalize_name
-
     path = wheelhouse / MANIFEST
     try:
         manifest = json.loads(path.read_text())
@@ -305,10 +348,8 @@ def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list
             problems.append(f"{f} is missing")
         elif f.stat().st_size != entry["size"] or _sha256(f) != entry["sha256"]:
             problems.append(f"{f} changed since the wheelhouse was built (sha256 mismatch)")
-    listed = {canonicalize_name(r.split("==")[0]): r for r in manifest.get("requirements", [])}
-    for r in requirements:
-        if listed.get(canonicalize_name(r.split("==")[0])) != r:
-            problems.append(f"{r} is not what this wheelhouse was built for")
+    for r in _not_built_for(manifest.get("requirements", []), requirements):
+        problems.append(f"{r} is not what this wheelhouse was built for")
     if not (wheelhouse / REQUIREMENTS).is_file():
         problems.append(f"{wheelhouse / REQUIREMENTS} is missing")
     return problems
