@@ -13,6 +13,7 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -498,8 +499,18 @@ def _cannot_be_made(full: str, folder: str) -> tuple[str, str] | None:
 def interpreter_problem(value: str) -> tuple[str, str] | None:
     """Why `value` cannot be a target.python answer by the answers file's own rules, as (message, hint; the
     hint may be empty); None when it can. The wizard's Python field asks when it is left."""
+    return _rule_problem(_interpreter, value)
+
+
+def path_problem(value: str) -> tuple[str, str] | None:
+    """Why `value` cannot be a path answer (wheelhouse, target.path) by the answers file's own rules, as
+    (message, hint; the hint may be empty); None when it can. Nothing is looked at on disk."""
+    return _rule_problem(_path, value)
+
+
+def _rule_problem(rule: Callable[[str], str], value: str) -> tuple[str, str] | None:
     try:
-        _interpreter(value)
+        rule(value)
     except ValueError as exc:
         return str(exc), getattr(exc, "hint", "")
     return None

@@ -123,7 +123,7 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def _explain(name: str, groups: dict[str, str]) -> Diagnosis:
+def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diagnosis:
     package = _value(groups)
     what = package or _("a package")
     if name == "no-space":
@@ -189,6 +189,14 @@ def _explain(name: str, groups: dict[str, str]) -> Diagnosis:
     if name == "sudo-password":
         return Diagnosis(_("sudo needs a password and there is no terminal to ask for it"),
                          _("run `sudo -v` in this terminal first, then run again"))
+    if kind == "wheel":
+        # offline, the wheelhouse is the only source: no mirror helps (found in use: a wheelhouse without
+        # torch's dependencies was told to choose a PyTorch mirror, or to leave filelock out of the extras)
+        return Diagnosis(_("{package} is not in the wheelhouse, the only package source of an offline install",
+                           package=what),
+                         _("build the wheelhouse again with method: wheelhouse-build (recipes/answers/"
+                           "wheelhouse-build.yaml), which downloads every package the pins need, copy it here "
+                           "and run the same command again (the steps already done are kept)"))
     mirror = _("choose a reachable PyTorch mirror (the Mirrors screen, or mirror.pytorch in the answers file)")
     if re.match(r"(?i)torch(==|$|\s)", what or ""):
         # torch itself: leaving out an extra does not help; another version might be in the sources
@@ -224,9 +232,11 @@ def _where(line: str) -> str | None:
 
 
 class Diagnoser:
-    """Fed a step's output line by line; `result()` is the most basic cause seen, or None."""
+    """Fed a step's output line by line; `result()` is the most basic cause seen, or None. `kind`: the
+    step's (recipe kind), where the way out depends on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str | None = None) -> None:
+        self.kind = kind
         self._best: tuple[int, dict[str, str]] | None = None
         self._at: str | None = None  # the URL the latest request went to, as the output said it
 
@@ -248,11 +258,11 @@ class Diagnoser:
         if self._best is None:
             return None
         rank, groups = self._best
-        return _explain(_PATTERNS[rank].name, groups)
+        return _explain(_PATTERNS[rank].name, groups, self.kind)
 
 
-def diagnose(lines: list[str] | tuple[str, ...]) -> Diagnosis | None:
-    d = Diagnoser()
+def diagnose(lines: list[str] | tuple[str, ...], kind: str | None = None) -> Diagnosis | None:
+    d = Diagnoser(kind)
     for line in lines:
         d.feed(line)
     return d.result()

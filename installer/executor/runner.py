@@ -73,11 +73,14 @@ class _StepRun:
     backup_dir: str = ""  # where file writes keep what they replace
     started_at: float = field(default_factory=time.time)  # wall clock: compared with log files' mtimes
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
-    diagnoser: Diagnoser = field(default_factory=Diagnoser)  # reads every line, keeps only its verdict
+    diagnoser: Diagnoser = field(init=False)  # reads every line, keeps only its verdict
     interrupted: bool = False
     timed_out: bool = False
     detail: str = ""
     fell_back: bool = False  # a command failed and its fallback ran (uv -> pip)
+
+    def __post_init__(self) -> None:
+        self.diagnoser = Diagnoser(self.step.kind)
 
     def note(self, text: str) -> OutputLine:
         text = redact_text(text)  # the log and the screen are shared: no index password in them

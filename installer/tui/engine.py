@@ -244,6 +244,23 @@ class Engine:
             return f"{path}: {exc.message}", exc.hint or ""
         return None
 
+    def wheelhouse_problem(self, path: str, *, here: bool) -> tuple[str, str] | None:
+        """Why `path` cannot be the wheelhouse to install from, as (message, hint; the hint may be empty): the
+        answers file's rules for a path, then, `here` (this machine's report), what `plan` checks of the
+        folder: there, made by a wheelhouse build, whole. None when it can be. Whether it holds the build
+        chosen is `plan`'s to say (Review), which knows the exact pins. Reads the manifest only."""
+        problem: tuple[str, str] | None = _need("installer.answers", "path_problem")(path)
+        if problem is not None or not here:
+            return problem
+        full = _need("installer.paths", "absolute")(path, os.getcwd())
+        error = _need("installer.plan.kinds.wheel", "missing_wheelhouse")(full, ())
+        return (error.message, error.hint or "") if error is not None else None
+
+    def wheelhouse_holds(self, path: str) -> list[str]:
+        """The pins a wheelhouse was built for (its manifest's), as `torch==2.13.0+cpu`; [] when unknown."""
+        full = _need("installer.paths", "absolute")(path, os.getcwd())
+        return list(_need("installer.plan.kinds.wheel", "built_for")(full))
+
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report

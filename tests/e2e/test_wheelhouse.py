@@ -161,6 +161,25 @@ def test_a_changed_wheel_is_refused_and_nothing_is_installed(wheelhouse, tmp_pat
     assert subprocess.run([str(py), "-c", "import markupsafe"], capture_output=True).returncode != 0
 
 
+def test_a_wheelhouse_without_a_dependency_says_so_not_a_mirror(wheelhouse, tmp_path, xdg_home):
+    """A wheelhouse that holds jinja2 and not MarkupSafe, which it needs: the step fails, and what to do is
+    to build the wheelhouse again (offline, no mirror can help), not to choose a mirror."""
+    from installer.plan.kinds.wheel import write_manifest
+
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    shutil.copy(next(wheelhouse.glob("jinja2-*.whl")), partial)
+    write_manifest(partial, ["jinja2==3.1.6"])
+    py = fresh_venv(tmp_path / "target")
+    step = step_for(WheelParams(action="install", wheelhouse=str(partial), python=str(py),
+                                packages=("jinja2==3.1.6",)), ctx(), "install")
+    events = run(step, tmp_path / "state")
+    assert isinstance(events[-1], RunFinished) and not events[-1].ok
+    failed = next(e for e in events if isinstance(e, StepFinished))
+    assert failed.cause == "markupsafe is not in the wheelhouse, the only package source of an offline install"
+    assert failed.hint.startswith("build the wheelhouse again with method: wheelhouse-build")
+
+
 def swapped_copy(wheelhouse: Path, copy: Path) -> Path:
     """A copy of the wheelhouse whose jinja2 wheel was swapped for another valid wheel of the same name
     (one module changed): the archive is sound, only its hash tells."""

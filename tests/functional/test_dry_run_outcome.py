@@ -5,7 +5,7 @@ it and offered the real install, "nothing on this machine was changed", though i
 from __future__ import annotations
 
 import pytest
-from tui_support import press_until, screen_text
+from tui_support import press_until, screen_text, settle, widget_text
 
 from installer.answers import parse_answers
 
@@ -69,7 +69,13 @@ async def test_on_this_machine_review_names_a_wheelhouse_that_cannot_be_installe
                             "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\nverify: false\n", "a.yaml")
     app = make_wizard(None, dry_run=True, answers=answers)
     async with app.run_test(size=(100, 40)) as pilot:
-        await press_until(pilot, "n", "review")
+        await press_until(pilot, "n", "combination")
+        await pilot.press("n")  # said at the field first, and the screen stays
+        await settle(pilot)
+        assert app.current_name == "combination"
+        assert expected.format(folder=folder) in widget_text(app.screen.query_one("#wheelhouse-problem"))
+        app.go("review")  # where the Welcome screen's jump takes an answers file: Review refuses it too
+        await settle(pilot, rounds=8)
         text = " ".join(screen_text(app).split())
         assert app.state.plan is None
         assert expected.format(folder=folder) in text

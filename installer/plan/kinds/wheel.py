@@ -154,8 +154,7 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
                 "find-links; nothing was changed")
     manifest_path = posixpath.join(path, MANIFEST)
     try:
-        with open(manifest_path, encoding="utf-8") as f:
-            manifest = json.load(f)
+        manifest = _manifest_at(path)
     except FileNotFoundError:
         return InputError(_("{path} was not made by a wheelhouse build: it has no {file}", path=path,
                             file=MANIFEST), key="wheelhouse", hint=rebuild)
@@ -166,7 +165,7 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
         return InputError(_("{path} has no {file}, which its wheelhouse build wrote", path=path,
                             file=REQUIREMENTS), key="wheelhouse",
                           hint=_("copy the whole folder the build made, or build it again; nothing was changed"))
-    built = [str(r) for r in manifest.get("requirements", [])] if isinstance(manifest, dict) else []
+    built = _requirements(manifest)
     other = _not_built_for(built, pins)
     if other:
         return InputError(_("the wheelhouse {path} was built for {built}, not for {asked}", path=path,
@@ -174,6 +173,24 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
                           hint=_("choose the build it holds (torch.version, torch.variant and torch.extras), or "
                                  "build a wheelhouse for this one; nothing was changed"))
     return None
+
+
+def built_for(path: str) -> list[str]:
+    """The pins the wheelhouse at `path` was built for (its manifest's); [] where it has no readable one."""
+    try:
+        return _requirements(_manifest_at(path))
+    except (OSError, ValueError):
+        return []
+
+
+def _manifest_at(path: str) -> object:
+    with open(posixpath.join(path, MANIFEST), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _requirements(manifest: object) -> list[str]:
+    reqs = manifest.get("requirements") if isinstance(manifest, dict) else None
+    return [str(r) for r in reqs] if isinstance(reqs, list) else []
 
 
 def _not_built_for(built: Sequence[str], pins: Sequence[str]) -> list[str]:

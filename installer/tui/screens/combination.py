@@ -141,8 +141,10 @@ class CombinationScreen(WizardScreen):
                         id="method-wheel")
         with Horizontal(classes="field", id="wheelhouse-row"):
             yield Label(_("Wheelhouse"), classes="label")
-            yield Input(d.get("wheelhouse") or "", placeholder=_("folder of wheels, e.g. /media/usb/wheels"),
-                        id="wheelhouse", compact=True)
+            yield Input(d.get("wheelhouse") or "", id="wheelhouse", compact=True,
+                        placeholder=_("the folder a wheelhouse build made, e.g. /media/usb/torch-wheelhouse"))
+        yield Static("", id="wheelhouse-holds", classes="muted")
+        yield Static("", id="wheelhouse-problem", classes="error")
 
         yield Static(_("Target environment"), classes="section")
         kind = target.get("kind", "venv")
@@ -436,6 +438,7 @@ class CombinationScreen(WizardScreen):
     def sync_visibility(self) -> None:
         method = self.pressed_id("#method", "method-pip")
         self.query_one("#wheelhouse-row").display = method == "method-wheel"
+        self.show_wheelhouse_problem()
         kind = self.pressed_id("#target-kind", "target-venv")
         self.query_one("#path-row").display = kind != "target-existing"
         # an existing interpreter is never guessed: it is the one the packages go into
@@ -492,6 +495,8 @@ class CombinationScreen(WizardScreen):
         self.state.forget_plan()
         if event.input.id == "target-path":
             self.show_path_problem()
+        elif event.input.id == "wheelhouse":
+            self.show_wheelhouse_problem()
 
     def path_problem(self) -> tuple[str, str] | None:
         """What is wrong with the Folder field (the rules the answers file's target.path follows), while
@@ -507,6 +512,33 @@ class CombinationScreen(WizardScreen):
         box = self.query_one("#path-problem", Static)
         box.update(Group(Text(problem[0]), hanging([("→", problem[1])])) if problem else "")
         box.display = problem is not None
+
+    def wheelhouse_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
+        """What is wrong with the Wheelhouse field, by `plan`'s checks of the folder (found in use: a folder
+        of wheels gathered by hand passed this screen, and Review refused it); None while another method is
+        chosen. Empty is a problem only `when_empty` (at Next: not while the field waits to be filled)."""
+        if self.pressed_id("#method", "method-pip") != "method-wheel":
+            return None
+        path = self.query_one("#wheelhouse", Input).value.strip()
+        if not path:
+            return (_("Give the folder of the wheelhouse to install from, the one a wheelhouse build made"), "") \
+                if when_empty else None
+        return self.engine.wheelhouse_problem(path, here=self.state.report_detected)
+
+    def show_wheelhouse_problem(self, *, when_empty: bool = False) -> None:
+        problem = self.wheelhouse_problem(when_empty=when_empty)
+        box = self.query_one("#wheelhouse-problem", Static)
+        if problem is not None:
+            message, hint = problem
+            box.update(Group(Text(message), hanging([("→", hint)])) if hint else Text(message))
+        box.display = problem is not None
+        # what it holds, to choose the build by (Review says if the one chosen is not it)
+        path = self.query_one("#wheelhouse", Input).value.strip()
+        holds = self.engine.wheelhouse_holds(path) if problem is None and path and self.state.report_detected \
+            and self.pressed_id("#method", "method-pip") == "method-wheel" else []
+        shown = self.query_one("#wheelhouse-holds", Static)
+        shown.update(_("built for {pins}", pins=", ".join(holds)) if holds else "")
+        shown.display = bool(holds)
 
     def python_problem(self) -> tuple[str, str] | None:
         """What is wrong with the Python field, as (message, hint; the hint may be empty): empty for an
@@ -533,7 +565,9 @@ class CombinationScreen(WizardScreen):
 
     def action_next(self) -> None:
         # Review would refuse these with less to go on: say it here, at the field, and stay
-        for problem, show, box in ((self.path_problem(), self.show_path_problem, "#path-problem"),
+        for problem, show, box in ((self.wheelhouse_problem(),
+                                    lambda: self.show_wheelhouse_problem(when_empty=True), "#wheelhouse-problem"),
+                                   (self.path_problem(), self.show_path_problem, "#path-problem"),
                                    (self.python_problem(), self.show_python_problem, "#python-problem")):
             if problem is not None:
                 self.app.bell()

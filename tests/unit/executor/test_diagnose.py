@@ -75,3 +75,15 @@ def test_torch_itself_missing_is_not_told_to_leave_out_an_extra():
     assert "extras" not in torch.hint and "choose a torch version those sources have" in torch.hint
     extra = diagnose(lines("uv-version-not-found.txt"))
     assert extra is not None and "leave that package out of the extras" in extra.hint
+
+
+def test_a_package_missing_from_a_wheelhouse_is_not_sent_to_a_mirror():
+    """Recorded: a wheelhouse holding torch 2.13.0+cpu without its dependencies. Offline, the wheelhouse is
+    the only source: found in use, the step was told to choose a PyTorch mirror or to leave filelock out."""
+    offline = diagnose(lines("uv-not-in-wheelhouse.txt"), kind="wheel")
+    assert offline is not None
+    assert offline.cause == "filelock is not in the wheelhouse, the only package source of an offline install"
+    assert offline.hint.startswith("build the wheelhouse again with method: wheelhouse-build")
+    assert "mirror" not in offline.hint and "extras" not in offline.hint
+    online = diagnose(lines("uv-not-in-wheelhouse.txt"), kind="pip")  # the same words from an online install
+    assert online is not None and online.cause == "filelock is not in the package sources this run uses"

@@ -1,0 +1,42 @@
+"""A plan names the package sources it reads: the pip configuration's for an online install, and not for an
+offline wheelhouse, which is its own only source (found in use: Review of a wheelhouse install listed
+"package sources from this machine's pip configuration: /opt/wheels"). Pure: a recorded report, edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installer.answers import parse_answers
+from installer.hardware.report import load_report
+from installer.plan.indexes import choose_indexes
+from installer.plan.planner import make_plan, pins_for
+from installer.plan.recipe import load_recipes
+from installer.plan.tools import Tools
+
+REPO = Path(__file__).resolve().parents[3]
+TOOLS = Tools(uv="/opt/uv/bin/uv", python="/opt/ts/bin/python", host_pip=True)
+NOTE = "package sources from this machine's pip configuration: https://mirror.example/simple, /opt/wheels"
+
+
+def _plan(method: str):
+    answers = parse_answers(f"version: 1\nmethod: {method}\nwheelhouse: /media/usb/torch-wheelhouse\n"
+                            "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\n")
+    report = load_report(REPO / "tests" / "fixtures" / "machines" / "cpu-only.json")
+    pip = report.mirror_config.pip.model_copy(update={"index_url": "https://mirror.example/simple",
+                                                      "find_links": ["/opt/wheels"]})
+    report = report.model_copy(update={"mirror_config": report.mirror_config.model_copy(update={"pip": pip})})
+    pins = pins_for(answers, report, tools=TOOLS, cwd="/work")
+    indexes = choose_indexes(answers, report, pins, None)
+    return make_plan(answers, report, pins=pins, indexes=indexes, tools=TOOLS, cwd="/work",
+                     recipes=load_recipes(REPO / "recipes"), cache_dir="/cache")
+
+
+@pytest.mark.parametrize("method, named", [("pip", True), ("wheel", False)])
+def test_the_pip_configuration_is_named_only_where_it_is_read(method, named):
+    plan = _plan(method)
+    assert (NOTE in plan.notes) is named, plan.notes
+    if method == "wheel":  # and the install reads the wheelhouse alone
+        argv = plan.steps[-1].commands[-1].argv
+        assert "--no-index" in argv and "/opt/wheels" not in argv
