@@ -96,6 +96,12 @@ def windows_driver_needed(choice: dict[str, Any] | None) -> str | None:
              "is the one that serves the GPU there.", branch=action.get("branch") or "?")
 
 
+def problem_view(problem: tuple[str, str]) -> Group | Text:
+    """A field's problem as it shows under the field: what is wrong, then what to do (when known)."""
+    message, hint = problem
+    return Group(Text(message), hanging([("→", hint)])) if hint else Text(message)
+
+
 def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
     for action in (choice or {}).get("actions", []):
         if action.get("kind") == kind:
@@ -508,9 +514,11 @@ class CombinationScreen(WizardScreen):
         return self.engine.folder_problem(path, kind) if path else None
 
     def show_path_problem(self) -> None:
-        problem = self.path_problem()
-        box = self.query_one("#path-problem", Static)
-        box.update(Group(Text(problem[0]), hanging([("→", problem[1])])) if problem else "")
+        self.show_problem("#path-problem", self.path_problem())
+
+    def show_problem(self, box_id: str, problem: tuple[str, str] | None) -> None:
+        box = self.query_one(box_id, Static)
+        box.update(problem_view(problem) if problem else "")
         box.display = problem is not None
 
     def wheelhouse_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
@@ -527,15 +535,12 @@ class CombinationScreen(WizardScreen):
 
     def show_wheelhouse_problem(self, *, when_empty: bool = False) -> None:
         problem = self.wheelhouse_problem(when_empty=when_empty)
-        box = self.query_one("#wheelhouse-problem", Static)
-        if problem is not None:
-            message, hint = problem
-            box.update(Group(Text(message), hanging([("→", hint)])) if hint else Text(message))
-        box.display = problem is not None
-        # what it holds, to choose the build by (Review says if the one chosen is not it)
+        self.show_problem("#wheelhouse-problem", problem)
+        # what a sound one holds, to choose the build by (Review says if the one chosen is not it)
         path = self.query_one("#wheelhouse", Input).value.strip()
-        holds = self.engine.wheelhouse_holds(path) if problem is None and path and self.state.report_detected \
-            and self.pressed_id("#method", "method-pip") == "method-wheel" else []
+        offline = self.pressed_id("#method", "method-pip") == "method-wheel"
+        holds = (self.engine.wheelhouse_holds(path)
+                 if offline and path and problem is None and self.state.report_detected else [])
         shown = self.query_one("#wheelhouse-holds", Static)
         shown.update(_("built for {pins}", pins=", ".join(holds)) if holds else "")
         shown.display = bool(holds)
@@ -556,12 +561,7 @@ class CombinationScreen(WizardScreen):
         return bool(self.query_one("#target-python", Input).value.strip()) and self.python_problem() is not None
 
     def show_python_problem(self) -> None:
-        problem = self.python_problem()
-        box = self.query_one("#python-problem", Static)
-        if problem is not None:
-            message, hint = problem
-            box.update(Group(Text(message), hanging([("→", hint)])) if hint else Text(message))
-        box.display = problem is not None
+        self.show_problem("#python-problem", self.python_problem())
 
     def action_next(self) -> None:
         # Review would refuse these with less to go on: say it here, at the field, and stay
