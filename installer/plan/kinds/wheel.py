@@ -353,11 +353,13 @@ def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list
     """Problems with the wheelhouse: missing or changed files, requirements it does not hold. [] when sound."""
     path = wheelhouse / MANIFEST
     try:
-        manifest = json.loads(path.read_text())
+        manifest = _manifest_at(str(wheelhouse))
     except FileNotFoundError:
         return [f"{path} is missing: this folder was not made by a wheelhouse build"]
     except (OSError, ValueError) as exc:
         return [f"{path}: {exc}"]
+    if not isinstance(manifest, dict):
+        return [f"{path}: not a wheelhouse manifest"]
     problems: list[str] = []
     for entry in manifest.get("files", []):
         f = wheelhouse / entry["file"]
@@ -365,7 +367,7 @@ def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list
             problems.append(f"{f} is missing")
         elif f.stat().st_size != entry["size"] or _sha256(f) != entry["sha256"]:
             problems.append(f"{f} changed since the wheelhouse was built (sha256 mismatch)")
-    for r in _not_built_for(manifest.get("requirements", []), requirements):
+    for r in _not_built_for(_requirements(manifest), requirements):
         problems.append(f"{r} is not what this wheelhouse was built for")
     if not (wheelhouse / REQUIREMENTS).is_file():
         problems.append(f"{wheelhouse / REQUIREMENTS} is missing")
