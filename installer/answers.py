@@ -9,6 +9,7 @@ here, once, so that nothing downstream has to wonder whether a field could smugg
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import posixpath
@@ -534,9 +535,11 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
     full = absolute(path, cwd or os.getcwd())
     try:
         probe = blocking_file(full)
-    except OSError as exc:  # a name over the file system's limit (ENAMETOOLONG), a loop of links
-        from installer.i18n.phrases import os_error
+    except OSError as exc:  # a name over the file system's limit (ENAMETOOLONG), a loop of links, a closed folder
+        from installer.i18n.phrases import closed_folder_problem, os_error
 
+        if exc.errno in (errno.EACCES, errno.EPERM) and (closed := closed_folder_problem(full)):
+            return closed
         return (_("{path} cannot be a folder here: {why}", path=full, why=os_error(exc)),
                 _("choose a shorter or simpler path"))
     if probe is None:

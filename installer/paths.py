@@ -80,6 +80,18 @@ def blocking_file(path: str) -> str | None:
     return None if there is None or there.is_dir() else str(there)
 
 
+def closed_folder(path: str) -> str | None:
+    """The folder above `path`, nearest the root, that this user may not enter (no search permission), so
+    that nothing under it can be looked at or made; None when every folder on the way is open. Looked
+    for only after a stat failed with EACCES, which names no folder."""
+    for parent in reversed(Path(path).parents):
+        if not parent.is_dir():  # missing, or a file: nothing closed on the way (its parent was entered)
+            return None
+        if not os.access(parent, os.X_OK):
+            return str(parent)
+    return None
+
+
 def nearest_folder(path: str) -> str | None:
     """`path` itself when it is a folder, else the nearest folder above it: where a run would create it.
     None when a file is in the way (blocking_file names it)."""

@@ -92,7 +92,10 @@ def check_python(python: str | None) -> None:
         return
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
         from installer.i18n import _
+        from installer.i18n.phrases import closed_folder_problem
 
+        if closed := closed_folder_problem(os.path.abspath(python), interpreter=True):  # not "none there": it may well be
+            raise InputError(closed[0], key="--python", hint=closed[1])
         raise InputError(_("no Python interpreter there"), file=python, key="--python",
                          hint=_("give the path of an existing python executable, e.g. /path/to/venv/bin/python"))
 

@@ -47,3 +47,30 @@ def os_error(exc: OSError, *, writing: bool = False) -> str:
         errno.EEXIST: _("it exists already"),
     }
     return texts.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def closed_folder_problem(path: str, *, interpreter: bool = False) -> tuple[str, str] | None:
+    """(message, hint) when a folder above `path` is closed to this user, so that `path` cannot even be
+    looked at: a stat there fails with EACCES, which names no folder. `interpreter`: `path` is a Python
+    to run, not a folder to use. Found in use, as a normal user: /root/torch-env was answered "use a
+    shorter path", and `verify --python /root/…` raised."""
+    import os
+
+    from installer.paths import closed_folder
+
+    closed = closed_folder(path)
+    if closed is None:
+        return None
+    message = _("{folder} is closed to you (you may not look inside it), so {path} cannot be used",
+                folder=closed, path=path)
+    try:
+        mine = os.stat(closed).st_uid == os.geteuid()
+    except OSError:
+        mine = False
+    if interpreter:
+        return message, (_("it is yours but closed: `chmod u+x {folder}`, or give another interpreter", folder=closed)
+                         if mine else _("give the path of a Python interpreter you may run, or ask the owner of "
+                                        "{folder} to let you in", folder=closed))
+    return message, (_("it is yours but closed: `chmod u+x {folder}`, or choose another folder", folder=closed)
+                     if mine else _("choose a folder of your own (such as ~/torch-env), or ask the owner of "
+                                    "{folder} to let you in", folder=closed))

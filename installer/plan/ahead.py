@@ -86,7 +86,8 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
         if python is None or exc.key != "--python":
             raise
         # the interpreter came from the answers: say where in them
-        raise located.error(("target", "python"), f"{python}: {exc.message}", exc.hint) from None
+        raise located.error(("target", "python"), f"{exc.file}: {exc.message}" if exc.file else exc.message,
+                            exc.hint) from None
     if python is not None and report.python is None:
         # detection could not read it: a program that is no Python 3 is the answers' mistake (exit 2);
         # a real Python that failed some other way plans on, with detection's warning

@@ -50,6 +50,17 @@ def resolve_python(python: str | os.PathLike[str] | None) -> str:
         user = str(python)[1:].split("/", 1)[0]
         raise InputError(_("no user {user} for ~{name}", user=repr(user), name=user), key="--python",
                          hint=_("write the full path of the interpreter")) from None
+    try:
+        path.stat()
+    except PermissionError:
+        from installer.i18n.phrases import closed_folder_problem
+
+        if closed := closed_folder_problem(str(path.absolute()), interpreter=True):
+            raise InputError(closed[0], key="--python", hint=closed[1]) from None
+        raise InputError(_("{path} cannot be read: permission denied", path=path), key="--python",
+                         hint=_("give the path of a Python interpreter you may run")) from None
+    except OSError:  # not there: said below, with a guess at what was meant
+        pass
     if path.is_dir():
         for candidate in (path / "bin" / "python", path / "bin" / "python3", path / "python.exe"):
             if candidate.exists():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from installer.errors import TorchSetupError
+from installer.errors import InputError, TorchSetupError
 from installer.i18n import _
 
 if TYPE_CHECKING:
@@ -240,8 +240,8 @@ class Engine:
         path = self.detection_python(python)
         try:
             _need("installer.hardware.detection", "check_python")(path)
-        except TorchSetupError as exc:  # as Review would name it, from `plan --answers`
-            return f"{path}: {exc.message}", exc.hint or ""
+        except InputError as exc:  # as Review would name it, from `plan --answers`
+            return f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint or ""
         return None
 
     def wheelhouse_problem(self, path: str, *, here: bool) -> tuple[str, str] | None:

@@ -1,4 +1,5 @@
-"""A normal user, an answers file whose environment folder they may not write (a lab's shared folder).
+"""A normal user, an answers file whose environment folder they may not write (a lab's shared folder), or
+a path under a folder they may not even enter (/root/torch-env, found in use).
 
 Before, `install` got as far as the venv step and failed there ("cannot create …: Permission denied").
 Now the answers are refused when read: exit 2 naming the line of target.path, nothing created, no
@@ -72,3 +73,49 @@ def test_a_plan_for_a_recorded_machine_leaves_permissions_to_it(lab, readable_ch
                         str(readable_checkout.root / CPU_ONLY), "--probe-timeout", "0.2")
     assert result.returncode == 0, result.stderr
     assert f"Create the virtual environment {shared}/.venv-torch" in result.stdout
+
+
+def test_an_environment_under_a_folder_the_user_may_not_enter_is_refused(lab, readable_checkout):
+    # /root/torch-env as a normal user: said as the folder they may not enter, not as a path too long
+    shared, home, answers = lab
+    closed = shared / "private"
+    closed.mkdir(mode=0o700)
+    mine = home / "answers.yaml"
+    mine.write_text(answers.read_text().replace("path: .venv-torch", f"path: {closed}/torch-env"))
+    os.chmod(mine, 0o644)
+    result = _as_nobody(readable_checkout, home, home, "install", "--answers", str(mine), "--yes")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"{mine}:8: target.path: {closed} is closed to you (you may not look inside it), so {closed}/torch-env "
+        "cannot be used",
+        f"  -> choose a folder of your own (such as ~/torch-env), or ask the owner of {closed} to let you in"]
+    assert _tree(closed) == []
+
+
+@pytest.mark.parametrize("key", ["target.python", "wheelhouse", "--python"])
+def test_an_interpreter_or_wheelhouse_in_a_folder_the_user_may_not_enter_is_named(key, lab, readable_checkout):
+    # found in use: `verify --python /root/…` ended in a PermissionError traceback, and target.python there
+    # was "no Python interpreter there", which the user could not know
+    _shared, home, _answers = lab
+    closed = _shared / "private"
+    (closed / "env" / "bin").mkdir(parents=True)
+    closed.chmod(0o700)
+    python = f"{closed}/env/bin/python"
+    answers = home / "answers.yaml"
+    if key == "target.python":
+        answers.write_text(f"version: 1\ntarget:\n  kind: existing\n  python: {python}\n")
+        args, where = ["plan", "--answers", str(answers)], f"{answers}:4: target.python: "
+    elif key == "wheelhouse":
+        answers.write_text(f"version: 1\nmethod: wheel\nwheelhouse: {closed}/wh\n")
+        args, where = ["plan", "--answers", str(answers)], f"{answers}:3: wheelhouse: "
+    else:
+        args, where = ["verify", "--python", python], "--python: "
+    result = _as_nobody(readable_checkout, home, home, *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    used = python if key != "wheelhouse" else f"{closed}/wh"
+    first, hint = result.stderr.splitlines()
+    assert first == f"{where}{closed} is closed to you (you may not look inside it), so {used} cannot be used"
+    what = "give the path of a Python interpreter you may run" if key != "wheelhouse" else \
+        "choose a folder of your own (such as ~/torch-env)"
+    assert hint == f"  -> {what}, or ask the owner of {closed} to let you in"
+    assert result.stdout == ""

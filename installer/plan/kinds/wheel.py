@@ -145,6 +145,10 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
     if _made_by(path, earlier):
         return None
     if not os.path.isdir(path):
+        from installer.i18n.phrases import closed_folder_problem
+
+        if closed := closed_folder_problem(path):  # there or not, it cannot be read from
+            return InputError(closed[0], key="wheelhouse", hint=closed[1])
         return InputError(_("there is no wheelhouse folder at {path}", path=path), key="wheelhouse",
                           hint=_("build one on a machine with network (method: wheelhouse-build, see "
                                  "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give "

@@ -155,6 +155,27 @@ def test_the_owner_of_a_folder_they_cannot_write_is_told_chmod_not_to_ask_the_ow
     assert hint == f"it is yours but not writable: `chmod u+w {locked}`, or choose another folder"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become the nobody user")
+def test_a_folder_the_user_may_not_enter_is_named_with_what_to_do(shared_and_home):
+    # found in use, as a normal user: /root/torch-env was refused with "permission denied → choose a shorter
+    # or simpler path"; the stat fails on the path, so the folder that shuts it is looked for
+    shared, mine = shared_and_home
+    closed = shared / "private"
+    closed.mkdir(mode=0o700)
+    for writes in (True, False):  # an environment made there, or a wheelhouse only read
+        message, hint = as_nobody(folder_problem, str(closed / "torch" / "env"), writes=writes)
+        assert message == f"{closed} is closed to you (you may not look inside it), so {closed}/torch/env cannot be used"
+        assert hint == f"choose a folder of your own (such as ~/torch-env), or ask the owner of {closed} to let you in"
+    own = mine / "shut"
+    own.mkdir()
+    os.chown(own, os.stat(mine).st_uid, os.stat(mine).st_gid)
+    own.chmod(0o600)
+    message, hint = as_nobody(folder_problem, str(own / "env"), writes=True)
+    assert message.startswith(f"{own} is closed to you")
+    assert hint == f"it is yours but closed: `chmod u+x {own}`, or choose another folder"
+    assert folder_problem(str(closed / "torch" / "env"), writes=True) is None  # root enters anything
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only file system needs root")
 def test_a_read_only_file_system_is_named_as_such(tmp_path):
     import subprocess
