@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -206,3 +207,13 @@ def env_with_broken_torch(folder: Path) -> Path:
     (site / "torch" / "__init__.py").write_text(
         "raise ImportError('libcudart.so.12: cannot open shared object file: No such file or directory')\n")
     return python
+
+
+def cli_as_nobody(ck: Any, home: Path, cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`torch-setup ARGS` run by the nobody user (setpriv), from `ck` (the readable_checkout fixture), with
+    HOME=`home`, in English without colour: what a normal user of a lab machine sees. Needs root."""
+    system_py = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+    env = {"PATH": f"{ck.uv.parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}"}
+    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", system_py, "-m",
+                           "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)

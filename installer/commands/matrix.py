@@ -4,6 +4,8 @@ compatibility data from PyPI and a PyTorch wheel index, as a unified diff to rev
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 
 from installer.commands.arguments import seconds
@@ -39,9 +41,19 @@ def run(args: argparse.Namespace) -> int:
 
     data_dir = Path(args.output) if args.output else DATA_DIR
     for name in ("releases.yaml", "builds.yaml"):
-        if not (data_dir / name).is_file():
+        if not os.path.isfile(data_dir / name):  # os.path: False, not a PermissionError, under a closed folder
+            from installer.i18n.phrases import closed_folder_problem
+
+            if closed := closed_folder_problem(str((data_dir / name).absolute())):
+                raise InputError(closed[0], key="--output", hint=closed[1])
             raise InputError(_("no {name} in this folder", name=name), file=str(data_dir), key="--output",
                              hint=_("point --output at a copy of installer/compat/data"))
+    if args.write and not os.access(data_dir, os.W_OK | os.X_OK):
+        # said before the network is asked: torch-setup installed by root and run by a user has its data
+        # in a folder the user may read, not write
+        raise InputError(_("{path} is not writable by you", path=str(data_dir)), key="--output",
+                         hint=_("copy installer/compat/data to a folder of yours and point --output at it, or "
+                                "run as the folder's owner"))
     try:
         result = run_update(data_dir=data_dir, pypi_url=args.pypi_url or PYPI_URL,
                             index_url=args.index_url or INDEX_URL, timeout=args.timeout)
@@ -58,8 +70,17 @@ def run(args: argparse.Namespace) -> int:
         for name, (_old, new) in result.files.items():
             target = data_dir / name
             tmp = target.with_suffix(".tmp")
-            tmp.write_text(new, encoding="utf-8")
-            tmp.replace(target)  # atomic: a reader never sees half a file
+            try:
+                tmp.write_text(new, encoding="utf-8")
+                tmp.replace(target)  # atomic: a reader never sees half a file
+            except OSError as exc:  # a full disk; the folder changed since it was checked
+                from installer.i18n.phrases import os_error
+
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
+                raise TorchSetupError(_("{path} could not be written: {why}", path=str(target),
+                                        why=os_error(exc, writing=True)),
+                                      hint=_("free some space or fix the folder, then run the update again")) from None
         print(_("written to {dir}", dir=str(data_dir)), file=sys.stderr)
     else:
         print(_("nothing written; run again with --write to apply"), file=sys.stderr)

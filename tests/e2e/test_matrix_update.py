@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import cli_as_nobody
 
 REPO = Path(__file__).resolve().parents[2]
 INDEXES = REPO / "tests" / "fixtures" / "indexes"
@@ -163,3 +165,30 @@ def test_output_folder_without_data_is_bad_input(cli, server, tmp_path):
     r = cli("matrix", "update", "--pypi-url", f"{server}/pypi", "--index-url", f"{server}/whl",
             "--output", str(tmp_path))
     assert r.returncode == 2 and "releases.yaml" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root (to make folders nobody may write or enter) and setpriv (to run as nobody)")
+def test_a_data_folder_the_user_may_not_write_or_enter_is_bad_input_before_any_request(
+        server, shared_and_home, readable_checkout):
+    # found in use, as a normal user: --output under /root ended in a PermissionError traceback; and an
+    # install made by root keeps its data where a user may read but not write, which --write met last
+    shared, home = shared_and_home
+    data = shared / "data"
+    shutil.copytree(DATA, data)
+    before = _digest(data)
+    args = ("matrix", "update", "--pypi-url", f"{server}/pypi", "--index-url", f"{server}/whl", "--output")
+    result = cli_as_nobody(readable_checkout, home, home, *args, str(data), "--write")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"--output: {data} is not writable by you",
+        "  -> copy installer/compat/data to a folder of yours and point --output at it, or run as the folder's owner"]
+    assert _Pages.requests == []  # refused before the network was asked
+    closed = shared / "private"
+    closed.mkdir(mode=0o700)
+    shutil.move(str(data), closed / "data")
+    result = cli_as_nobody(readable_checkout, home, home, *args, str(closed / "data"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines()[0] == (f"--output: {closed} is closed to you (you may not look inside it), so "
+                                             f"{closed}/data/releases.yaml cannot be used")
+    assert _Pages.requests == [] and _digest(closed / "data") == before

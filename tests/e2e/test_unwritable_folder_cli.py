@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import cli_as_nobody
 
 REPO = Path(__file__).resolve().parents[2]
 CPU_ONLY = Path("tests") / "fixtures" / "machines" / "cpu-only.json"  # in readable_checkout: a fresh clone may be 0700
@@ -42,20 +42,13 @@ def lab(shared_and_home):
     return shared, home, answers
 
 
-def _as_nobody(ck, home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": f"{ck.uv.parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}"}
-    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", SYSTEM_PY, "-m",
-                           "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
 def test_install_into_a_folder_the_user_cannot_write_is_refused_first(lab, readable_checkout):
     shared, home, answers = lab
     before = _tree(shared)
     for command in (["install", "--answers", str(answers), "--yes"],
                     ["install", "--answers", str(answers), "--yes", "--hardware", str(readable_checkout.root / CPU_ONLY)],
                     ["plan", "--answers", str(answers)]):
-        result = _as_nobody(readable_checkout, home, shared, *command)
+        result = cli_as_nobody(readable_checkout, home, shared, *command)
         assert result.returncode == 2, result.stdout + result.stderr
         first, *rest = result.stderr.splitlines()
         assert first == (f"{answers}:8: target.path: {shared} is not writable by you, so {shared}/.venv-torch "
@@ -69,7 +62,7 @@ def test_install_into_a_folder_the_user_cannot_write_is_refused_first(lab, reada
 
 def test_a_plan_for_a_recorded_machine_leaves_permissions_to_it(lab, readable_checkout):
     shared, home, answers = lab
-    result = _as_nobody(readable_checkout, home, shared, "plan", "--answers", str(answers), "--hardware",
+    result = cli_as_nobody(readable_checkout, home, shared, "plan", "--answers", str(answers), "--hardware",
                         str(readable_checkout.root / CPU_ONLY), "--probe-timeout", "0.2")
     assert result.returncode == 0, result.stderr
     assert f"Create the virtual environment {shared}/.venv-torch" in result.stdout
@@ -83,7 +76,7 @@ def test_an_environment_under_a_folder_the_user_may_not_enter_is_refused(lab, re
     mine = home / "answers.yaml"
     mine.write_text(answers.read_text().replace("path: .venv-torch", f"path: {closed}/torch-env"))
     os.chmod(mine, 0o644)
-    result = _as_nobody(readable_checkout, home, home, "install", "--answers", str(mine), "--yes")
+    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", str(mine), "--yes")
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.splitlines() == [
         f"{mine}:8: target.path: {closed} is closed to you (you may not look inside it), so {closed}/torch-env "
@@ -110,7 +103,7 @@ def test_an_interpreter_or_wheelhouse_in_a_folder_the_user_may_not_enter_is_name
         args, where = ["plan", "--answers", str(answers)], f"{answers}:3: wheelhouse: "
     else:
         args, where = ["verify", "--python", python], "--python: "
-    result = _as_nobody(readable_checkout, home, home, *args)
+    result = cli_as_nobody(readable_checkout, home, home, *args)
     assert result.returncode == 2, result.stdout + result.stderr
     used = python if key != "wheelhouse" else f"{closed}/wh"
     first, hint = result.stderr.splitlines()
