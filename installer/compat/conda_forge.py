@@ -48,3 +48,10 @@ def conda_forge_builds(torch: str) -> list[CondaForgeBuild]:
     v = Version(torch)
     rows = [b for b in conda_forge_data().builds if v in SpecifierSet(b.torch)]
     return sorted(rows, key=lambda b: Version(b.cuda), reverse=True)
+
+
+def newest_known() -> str | None:
+    """The newest release a row describes ("2.12.0"), for saying how far the data reaches."""
+    versions = [Version(spec.version) for b in conda_forge_data().builds for spec in SpecifierSet(b.torch)
+                if spec.operator == "=="]
+    return str(max(versions)) if versions else None

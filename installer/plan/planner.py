@@ -203,9 +203,10 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         raise InputError(_("no recipe installs with method {method!r} on this machine", method=answers.method),
                          key="method", hint=_("see `torch-setup recipes validate` and the recipes folder"))
     steps: list[Step] = []
-    # an offline wheelhouse is its install's only source: the machine's indexes are not read, so not named
-    # (found in use: Review of a wheelhouse install listed "package sources from this machine's pip configuration")
-    index_notes = list(indexes.notes) if answers.method != "wheel" else []
+    # only pip and uv read the indexes: an offline wheelhouse is its install's only source, and conda reads its
+    # channels (found in use: Review of a wheelhouse install, then of a conda one, listed "package sources
+    # from this machine's pip configuration")
+    index_notes = list(indexes.notes) if answers.method in INDEX_METHODS else []
     notes: list[str] = list(getattr(pins, "reasons", ())) + index_notes + ([driver_note] if driver_note else [])
     seen: set[str] = set()
     superseded: set[str] = set()

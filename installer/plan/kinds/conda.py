@@ -188,6 +188,19 @@ def cuda_choice(ctx: KindContext) -> CudaChoice:
     return conda_cuda_choice(pins, machine, data, planned_branch=_planned_driver_branch(ctx))
 
 
+def _cpu_coverage(torch: str) -> tuple[str, ...]:
+    """A note when no source in data/conda_forge.yaml shows conda-forge building `torch` (its CPU and CUDA
+    builds come from one feedstock, so a CUDA row stands for both): conda-forge follows PyPI by weeks, and
+    `latest` is PyPI's. Found in use: the wizard's conda method offered 2.15.0, and the plan said nothing."""
+    from installer.compat.conda_forge import conda_forge_builds, newest_known
+
+    if conda_forge_builds(torch):
+        return ()
+    return (_("torch-setup has no record of pytorch {t} on conda-forge (its data reaches {newest}): the install "
+              "step asks conda-forge, and stops there if it has no such build yet; choose "
+              "{newest}, or method: pip for the PyPI wheel", t=torch, newest=newest_known() or "?"),)
+
+
 class CondaKind(Kind):
     name = "conda"
     Params = CondaParams
@@ -225,6 +238,8 @@ class CondaKind(Kind):
         specs += params.packages
         channels = [_channel(ch, ctx) for ch in params.channels]
         notes: tuple[str, ...] = cuda.notes if cuda is not None else ()
+        if params.torch and cuda is None:
+            notes += _cpu_coverage(str(ctx.values.get("torch.version")))
         if any(has_credentials(ch) for ch in channels):
             env.append(("CONDA_CHANNELS", ",".join(channels)))
             channel_flags: list[str] = []

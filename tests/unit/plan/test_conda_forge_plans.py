@@ -145,6 +145,18 @@ def test_override_without_a_driver_is_the_builds_cuda_and_says_so(values):
 
 
 def test_the_cpu_build_has_no_override_and_no_cuda_notes():
-    compiled = CONDA.compile(INSTALL, ctx("rtx4090-550.json", **{"torch.variant": "cpu", "torch.cuda": None}))
-    assert compiled.commands[0].argv[-1] == "pytorch=2.13.0=cpu*"
+    compiled = CONDA.compile(INSTALL, ctx("rtx4090-550.json", **{"torch.variant": "cpu", "torch.cuda": None,
+                                                                 "torch.version": "2.12.0"}))
+    assert compiled.commands[0].argv[-1] == "pytorch=2.12.0=cpu*"
     assert "CONDA_OVERRIDE_CUDA" not in dict(compiled.env) and not compiled.notes and not compiled.supersedes
+
+
+def test_a_cpu_build_of_a_release_no_source_shows_on_conda_forge_says_so():
+    # found in use: the wizard's conda method offered 2.15.0 (PyPI's latest), and Review said nothing of
+    # whether conda-forge has it; the data's sources reach 2.12.0
+    compiled = CONDA.compile(INSTALL, ctx("cpu-only.json", **{"torch.variant": "cpu", "torch.cuda": None,
+                                                              "torch.version": "2.15.0"}))
+    assert compiled.commands[0].argv[-1] == "pytorch=2.15.0=cpu*"
+    assert compiled.notes == ("torch-setup has no record of pytorch 2.15.0 on conda-forge (its data reaches 2.12.0): "
+                              "the install step asks conda-forge, and stops there if it has no such build yet; choose "
+                              "2.12.0, or method: pip for the PyPI wheel",)

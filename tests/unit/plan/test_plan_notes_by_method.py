@@ -1,6 +1,7 @@
-"""A plan names the package sources it reads: the pip configuration's for an online install, and not for an
-offline wheelhouse, which is its own only source (found in use: Review of a wheelhouse install listed
-"package sources from this machine's pip configuration: /opt/wheels"). Pure: a recorded report, edited."""
+"""A plan names the package sources it reads: the pip configuration's for an online install and a wheelhouse
+build, and not for an offline wheelhouse, which is its own only source, or a conda environment, which reads
+conda's channels (found in use: Review of a wheelhouse install, then of a conda one, listed "package sources
+from this machine's pip configuration: /opt/wheels"). Pure: a recorded report, edited."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def _plan(method: str):
                      recipes=load_recipes(REPO / "recipes"), cache_dir="/cache")
 
 
-@pytest.mark.parametrize("method, named", [("pip", True), ("wheel", False)])
+@pytest.mark.parametrize("method, named", [("pip", True), ("wheelhouse-build", True), ("wheel", False),
+                                           ("conda", False)])
 def test_the_pip_configuration_is_named_only_where_it_is_read(method, named):
     plan = _plan(method)
     assert (NOTE in plan.notes) is named, plan.notes
