@@ -43,3 +43,14 @@ async def test_help_says_what_esc_does_where_there_are_fields(make_wizard):
         await pilot.pause(0.1)
         text = " ".join(screen_text(app).split())
         assert "Esc Back" in text and "leave a text field" not in text
+
+
+async def test_help_on_the_first_screen_offers_no_back(make_wizard):
+    # found in use (zh, tmux): the Welcome screen's help listed "esc Back", where there is nothing to go back to
+    app = make_wizard(dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "HelpScreen"
+        text = " ".join(screen_text(app).split())
+        assert "n Next" in text and "Back" not in text and "esc" not in text.lower().replace("press esc to close", "")

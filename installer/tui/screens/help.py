@@ -67,6 +67,8 @@ class HelpScreen(ModalScreen[None]):
         for _key, binding in self.under._bindings:
             if not (binding.show or binding.key in own) or not binding.description or binding.action in seen:
                 continue
+            if binding.action == "leave":  # Esc: said below, by what it does on this screen
+                continue
             if not self.under.check_action(binding.action, ()):
                 continue  # not available on that screen (Back on the first one)
             seen.add(binding.action)
