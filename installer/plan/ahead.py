@@ -17,7 +17,9 @@ from typing import Any
 
 from installer.paths import absolute
 
-PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")  # a `target.python` answer that names a version, not a path
+# a `target.python` answer that names a version, not a path: installer.answers has the same rule, and is
+# not imported for it, as this module stays light
+PY_VERSION = re.compile(r"^3\.[0-9]{1,2}$")
 
 
 def detection_python(spec: Any, cwd: str) -> str | None:

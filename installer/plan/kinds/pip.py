@@ -24,6 +24,7 @@ from pydantic import field_validator, model_validator
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.paths import same_path
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Guard
 from installer.plan.values import VType, check
@@ -196,6 +197,16 @@ def venv_python(venv: str) -> str:
     return posixpath.join(venv, "bin", "python")
 
 
+def pip_runs_for(py: str, ctx: KindContext) -> bool:
+    """Whether a pip fallback can run for the interpreter `py`: the host's pip does (`--python`), else only
+    the target's own, which the venv this plan makes with uv has not. Without it the fallback only added
+    "No module named pip" below uv's real error (found in use, torch-setup installed with uv)."""
+    if ctx.tools.host_pip or not ctx.tools.uv:
+        return True
+    made_here = ctx.values.get("target.kind") == "venv" and ctx.values.get("target.path")
+    return not (made_here and same_path(py, venv_python(str(ctx.values["target.path"]))))
+
+
 class PipKind(Kind):
     name = "pip"
     Params = PipParams
@@ -251,7 +262,7 @@ class PipKind(Kind):
             if ctx.answers.mirror.pypi != "auto":  # as for pip: the chosen mirror, not the user's uv settings
                 env = only_the_plans_sources(env, "uv")
             uv_argv = (uv, "pip", "install", "--python", py, *allow, *flags, *packages)
-            cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd)
+            cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd if pip_runs_for(py, ctx) else None)
         else:
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))

@@ -268,7 +268,7 @@ class WheelKind(Kind):
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.existing_python import install_flags
-        from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR
+        from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR, pip_runs_for
 
         wh = params.wheelhouse
         req = posixpath.join(wh, REQUIREMENTS)
@@ -284,7 +284,8 @@ class WheelKind(Kind):
         # uv first, as online: a CUDA build from a wheelhouse installs in seconds with uv, minutes with pip
         # (torch 2.13.0+cpu here: 2.6 s against 26 s). It checks --require-hashes as pip does, and reads
         # no pip.conf, so only the wheelhouse is looked in.
-        install = (Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline), fallback=pip_cmd)
+        install = (Command(argv=(ctx.tools.uv, "pip", "install", "--python", py, *offline),
+                           fallback=pip_cmd if pip_runs_for(py, ctx) else None)
                    if ctx.tools.uv else pip_cmd)
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
         verify = Command(argv=(ctx.tools.python, *CHECK, wh, *pins))
