@@ -4,8 +4,9 @@ Targets (issue 8): the first screen is interactive <= 0.5 s after start; the wiz
 under 120 MB RSS (it never imports torch).
 
 How: start `torch-setup --dry-run --hardware <recorded machine>` in a pseudo-terminal (100x30), read
-what it draws, and time (1) the Welcome screen drawn, (2) the answer to a key pressed right then (`d`
-turns the dry run off: the header changes), which is when the screen is interactive. Then walk the
+what it draws, and time (1) the Welcome screen drawn, (2) the answer to a key pressed right then (`?`
+opens the help), which is when the screen is interactive. (It was `d`, the dry run off, until a recorded
+machine's wizard became a dry run that `d` cannot turn off: the bench then waited in vain.) Then walk the
 whole wizard to Done with `n` and read the process's peak RSS (VmHWM) before quitting. The best of a
 few runs is reported for time (start-up noise on a shared machine), the largest for memory.
 """
@@ -100,15 +101,16 @@ def one_run(walk: bool) -> tuple[float, float, float | None]:
         term = Terminal([str(exe), "--dry-run", "--hardware", str(MACHINE), "--lang", "en"], cwd)
         try:
             drawn = term.wait_for(r"Install PyTorch on this machine", 20)
-            mark = term.press("d")  # dry run off: the header loses its "dry run"
-            interactive = term.wait_for(r"Step 1 of \d+: Welcome(?! · dry run)", 10, since=mark)
+            mark = term.press("?")  # the help opens
+            interactive = term.wait_for(r"Keys on this screen", 10, since=mark)
             rss = None
             if walk:
-                term.press("d")
+                mark = term.press("?")  # the help closes (not Esc: a byte that waits for the next one)
+                term.wait_for(r"What will happen", 10, since=mark)
                 # each screen's work (detect, probe, recommend, plan, run) done before the next key:
                 # the peak comes from them, and Next waits for them anyway
-                ready = {"Hardware": r"GPU\(s\) found", "Mirrors": r"mirrors? answered|probing failed",
-                         "Combination": r"choices, \d+ refused|no recommendation", "Review": r"The plan: |no plan",
+                ready = {"Hardware": r"GPUs? found", "Mirrors": r"mirrors? answered|probing failed",
+                         "Combination": r"choices?, \d+ refused|no recommendation", "Review": r"The plan: |no plan",
                          "Install": r"finished|would fail|failed", "Verify": r"dry run", "Done": r"Press q"}
                 for title, done in ready.items():
                     mark = term.press("n")
