@@ -127,10 +127,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if finished.reboot_required:
         return 0
-    if plan.target_python:  # `verify` without --python names it when torch is not in the active env
-        from installer.probes.last_target import record_last_target
-
-        record_last_target(plan.target_python)
     if answers.verify and plan.target_python:
         from installer.probes.host import run_verify
         from installer.probes.text import render_verify

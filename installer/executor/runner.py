@@ -617,6 +617,12 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
                 shutil.rmtree(run.tmpdir, ignore_errors=True)
             if not go_on:
                 return
+        if plan.target_python:
+            # for verify, bench and doctor without --python, whichever front-end ran the plan (found in use:
+            # after the wizard's install, `torch-setup verify` in a new shell was not pointed at it)
+            from installer.probes.last_target import record_last_target
+
+            record_last_target(plan.target_python, state)
         yield RunFinished(ok=True, log_path=log_path)
     finally:
         log.close()

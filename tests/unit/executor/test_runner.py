@@ -291,3 +291,21 @@ def test_dry_run_shows_the_diff_a_file_write_would_make(tmp_path, state):
     assert "-old = 2" in lines and "+new = 3" in lines and " keep = 1" in lines
     assert statuses(events) == {"conf": "skipped"} and finished(events).ok
     assert conf.read_text() == "keep = 1\nold = 2\n" and not state.exists()
+
+
+def test_a_finished_run_keeps_its_target_for_verify_bench_and_doctor(tmp_path, state):
+    # in the executor, so the wizard's install counts too (found in use: only `install` recorded it)
+    from dataclasses import replace
+
+    from installer.probes.last_target import last_target
+
+    target = tmp_path / "env" / "bin" / "python"
+    target.parent.mkdir(parents=True)
+    target.symlink_to(PY)
+    failing = replace(Plan(steps=(py_step("a", "raise SystemExit(3)"),)), target_python=str(target))
+    assert not finished(run(failing, state)).ok
+    assert last_target(state) is None, "a failed run is not the install to check"
+    assert finished(run(failing, state, dry_run=True)) and last_target(state) is None, "nor a dry run"
+    done = replace(Plan(steps=(py_step("b", "pass"),)), target_python=str(target))
+    assert finished(run(done, state)).ok
+    assert last_target(state) == str(target)
