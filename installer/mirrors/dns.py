@@ -5,51 +5,90 @@ container DNS) silently drop a burst like that: glibc then waits its full 5 s re
 that would answer in 50 ms shows up as 'unreachable'. So names are resolved once per run, at most
 a handful at a time, and the connection goes to the address found. TLS still checks the host name:
 httpcore passes the original name for SNI and certificate checks.
+
+Once per run and a handful at a time hold for the whole process, not per resolver: the wizard probes
+each kind of mirror in a thread and event loop of its own, and the same hosts serve several kinds
+(mirrors.aliyun.com four). Found in use: four resolvers sent 27 queries where one sends 20; this
+machine's resolver answers about 20 in a burst and drops the rest, so mirrors whose names fail in 4 ms
+showed as "no answer within 3.0 s", a different few each time. So a lookup is shared by every resolver
+of the process for a probe's length (SHARED_S; a failure for less, so that probing again after a fix of
+the network asks again), and LOOKUPS bounds the queries in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ipaddress
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import httpcore
 import httpx
 
+LIMIT = 6
+LOOKUPS = threading.BoundedSemaphore(LIMIT)  # the lookups under way in this process, every loop's together
+SHARED_S = 30.0  # a lookup's answer serves the process's other probes for this long
+FAILURE_S = 2.0  # a failed one, this long after it failed: the kinds of one probe start within it
+_shared: dict[tuple[str, int], tuple[float, concurrent.futures.Future[list[Any]]]] = {}
+_shared_lock = threading.Lock()
 
-async def _getaddrinfo(host: str, port: int) -> list[Any]:
-    """getaddrinfo in a daemon thread of its own.
+
+def _lookup(host: str, port: int) -> concurrent.futures.Future[list[Any]]:
+    """getaddrinfo of `host` in a daemon thread of its own, or the one under way or just done for it.
 
     Not the loop's executor: asyncio.run() waits for that executor's threads at exit, so one lookup
     stuck on a dead DNS server (glibc retries for 10 s and more) would hold the whole command past
     its time budget. A daemon thread is simply left behind when the probe has given up on it.
     """
-    loop = asyncio.get_running_loop()
-    fut: asyncio.Future[list[Any]] = loop.create_future()
-
-    def settle(result: list[Any] | None, error: BaseException | None) -> None:
-        if fut.done():
-            return
-        if error is not None:
-            fut.set_exception(error)
-        else:
-            fut.set_result(result or [])
+    key = (host, port)
+    with _shared_lock:
+        hit = _shared.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        future: concurrent.futures.Future[list[Any]] = concurrent.futures.Future()
+        _shared[key] = (time.monotonic() + SHARED_S, future)
 
     def work() -> None:
         try:
-            result: list[Any] | None = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            error: BaseException | None = None
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
-            result, error = None, exc
+            with LOOKUPS:
+                result = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiter
+            with _shared_lock:
+                if _shared.get(key, (0.0, None))[1] is future:
+                    _shared[key] = (time.monotonic() + FAILURE_S, future)
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+
+    threading.Thread(target=work, name=f"dns {host}", daemon=True).start()
+    return future
+
+
+async def _getaddrinfo(host: str, port: int) -> list[Any]:
+    """The shared lookup of `host`, awaited in this loop (its cancellation leaves the lookup to the others)."""
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[list[Any]] = loop.create_future()
+
+    def settle(done: concurrent.futures.Future[list[Any]]) -> None:
+        def apply() -> None:
+            if fut.done():
+                return
+            error = done.exception()
+            if error is not None:
+                fut.set_exception(error)
+            else:
+                fut.set_result(done.result() or [])
+
         try:
-            loop.call_soon_threadsafe(settle, result, error)
+            loop.call_soon_threadsafe(apply)
         except RuntimeError:  # the loop is closed: nobody waits any more
             pass
 
-    threading.Thread(target=work, name=f"dns {host}", daemon=True).start()
+    _lookup(host, port).add_done_callback(settle)
     return await fut
 
 
