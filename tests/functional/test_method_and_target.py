@@ -31,3 +31,28 @@ async def test_conda_goes_with_a_conda_environment(make_wizard):
         await settle(pilot, rounds=6)
         assert app.current_name == "review"
     assert (app.state.draft["method"], app.state.draft["target"]["kind"]) == ("conda", "conda")
+
+
+async def test_the_default_folder_follows_the_kind_of_environment(make_wizard):
+    # found in use (zh, tmux): conda chosen, the Folder field still offered .venv-torch for the conda env
+    from textual.widgets import Input
+
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        folder = app.screen.query_one("#target-path", Input)
+        assert folder.value == ".venv-torch"
+        app.screen.query_one("#method-conda").value = True
+        await settle(pilot)
+        assert folder.value == ".conda-torch"
+        app.screen.query_one("#method-pip").value = True
+        await settle(pilot)
+        assert folder.value == ".venv-torch"
+        folder.value = "~/envs/mine"  # typed by hand: kept whatever the kind
+        app.screen.query_one("#target-conda").value = True
+        await settle(pilot)
+        assert folder.value == "~/envs/mine"
+        await pilot.press("n")
+        await settle(pilot, rounds=6)
+        assert app.current_name == "review"
+    assert app.state.draft["target"] == {**app.state.draft["target"], "kind": "conda", "path": "~/envs/mine"}

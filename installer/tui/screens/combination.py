@@ -21,6 +21,8 @@ from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import ChoiceList, Radio, Tick
 
 LATEST = "latest"
+VENV_FOLDER = ".venv-torch"  # the answers' default target.path
+CONDA_FOLDER = ".conda-torch"  # as recipes/answers/conda-env.yaml names it
 
 
 def choice_title(choice: dict[str, Any]) -> str:
@@ -471,6 +473,16 @@ class CombinationScreen(WizardScreen):
             elif kind == "target-venv" and method == "method-conda":
                 self.query_one("#method-pip", Radio).value = True
 
+    def follow_default_folder(self) -> None:
+        """The Folder field's default follows the kind of environment, as the example answers files name
+        them (found in use: a conda environment was offered the folder .venv-torch); a folder typed by hand
+        stays as it is."""
+        field = self.query_one("#target-path", Input)
+        kind = self.pressed_id("#target-kind", "target-venv")
+        defaults = {"target-venv": VENV_FOLDER, "target-conda": CONDA_FOLDER}
+        if kind in defaults and field.value.strip() in ("", *defaults.values()):
+            field.value = defaults[kind]
+
     def pressed_id(self, selector: str, default: str) -> str:
         button = self.query_one(selector, RadioSet).pressed_button
         return button.id if button is not None and button.id else default
@@ -481,6 +493,8 @@ class CombinationScreen(WizardScreen):
         # is handled (and call_later carries that along), so the other set would never see its new button
         self.set_timer(0.01, lambda changed=event.radio_set.id: self.pair_method_and_target(changed))
         self.sync_visibility()
+        if event.radio_set.id == "target-kind":
+            self.follow_default_folder()
         if event.radio_set.id == "method" and self.state.recommendation is not None:
             self.update_warnings()  # the wheel-folder warnings are about pip's sources only
 
