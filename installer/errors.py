@@ -53,12 +53,16 @@ class InputError(TorchSetupError):
         # time, on the promise of "(and 2 more problems)", wasted a run per mistake
         self.also: tuple[InputError, ...] = ()
 
-    def render(self) -> str:
+    def headline(self) -> str:
+        """`file:line: key: message`, as much of it as is known."""
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "") + ": "
         key = f"{self.key}: " if self.key else ""
-        return (f"{where}{key}{self.message}" + (f"\n  -> {self.hint}" if self.hint else "")
+        return f"{where}{key}{self.message}"
+
+    def render(self) -> str:
+        return (self.headline() + (f"\n  -> {self.hint}" if self.hint else "")
                 + "".join("\n" + other.render() for other in self.also))
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group
 from rich.markup import escape
 from rich.text import Text
 from textual import work
@@ -110,6 +111,23 @@ ANSWER_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def error_rows(exc: BaseException) -> list[tuple[str, str]]:
+    """The error as lines that wrap under their text, not under their mark (found in use, at 100 columns:
+    a long hint's second line started at the left edge): each mistake, then what to do about it."""
+    from installer.errors import InputError, TorchSetupError
+
+    if not isinstance(exc, TorchSetupError):
+        return [("✗", error_text(exc))]
+    rows: list[tuple[str, str]] = []
+    for one in (exc, *(exc.also if isinstance(exc, InputError) else ())):
+        # the answers the screens filled in have no file or line a person could open
+        wizard = isinstance(one, InputError) and one.file == "<wizard>"
+        rows.append(("✗", one.headline() if isinstance(one, InputError) and not wizard else one.message))
+        if one.hint:
+            rows.append(("→", one.hint))
+    return rows
+
+
 def go_back_text(key: str | None) -> str:
     """What to do about an error naming answers key `key`: which screen, which field."""
     for prefix, screen, label in ANSWER_FIELDS:
@@ -178,16 +196,12 @@ class ReviewScreen(WizardScreen):
         box.remove_children()
         from installer.errors import InputError
 
-        shown = error_text(exc)
-        if isinstance(exc, InputError) and exc.file == "<wizard>":
-            # the answers the screens filled in have no file or line a person could open
-            shown = exc.message + (f"\n  -> {exc.hint}" if exc.hint else "")
-        text = "[b]" + escape(_("The plan cannot be made:")) + "[/b]\n" + escape(shown)
+        parts: list[Any] = [Text(_("The plan cannot be made:"), style="bold"), hanging(error_rows(exc))]
         if isinstance(exc, InputError) and exc.file in (None, "<wizard>") and _names_an_answer(exc.key):
             # an answer the screens filled in (or one the plan found unworkable on this machine, such as
             # target.python): the key names the screen field to change
-            text += "\n\n" + escape(go_back_text(exc.key))
-        box.mount(Static(text, classes="error"))
+            parts += [Text(""), Text(go_back_text(exc.key))]
+        box.mount(Static(Group(*parts), classes="error"))
         self.refresh_nav(_("no plan"))
 
     def show(self, plan: Plan) -> None:
