@@ -54,3 +54,23 @@ async def test_help_on_the_first_screen_offers_no_back(make_wizard):
         assert type(app.screen).__name__ == "HelpScreen"
         text = " ".join(screen_text(app).split())
         assert "n Next" in text and "Back" not in text and "esc" not in text.lower().replace("press esc to close", "")
+
+
+async def test_answers_that_cannot_be_saved_say_the_key_not_an_inner_file_name(make_wizard):
+    # found in use: a wrong Folder field, then a (save answers): "<wizard>:4: target.path: …", a file and
+    # line nobody can open
+    from textual.widgets import Input
+
+    app = make_wizard(dry_run=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await press_until(pilot, "n", "combination")
+        shown: list[str] = []
+        app.screen.notify = lambda message, **kw: shown.append(str(message))  # type: ignore[method-assign]
+        app.screen.query_one("#target-path", Input).value = "$NO_SUCH_VARIABLE_HERE/env"
+        await settle(pilot)
+        app.screen.action_save_answers()
+        await settle(pilot)
+        assert len(shown) == 1 and "<wizard>" not in shown[0], shown
+        first, hint = shown[0].split("\n")
+        assert first.startswith("target.path: ") and "NO_SUCH_VARIABLE_HERE" in first
+        assert hint.startswith("→ ")

@@ -358,6 +358,11 @@ def error_text(exc: BaseException) -> str:
     """An engine error as a person should read it: the message, then what to do next."""
     from installer.errors import InputError, TorchSetupError
 
+    if isinstance(exc, InputError) and exc.file == "<wizard>":
+        # the answers the screens filled in have no file or line a person could open (found in use: "The
+        # answers cannot be saved yet: <wizard>:4: target.path: …")
+        return "\n".join((f"{one.key}: {one.message}" if one.key else one.message)
+                         + (f"\n→ {one.hint}" if one.hint else "") for one in (exc, *exc.also))
     if isinstance(exc, InputError):
         return exc.render()
     if isinstance(exc, TorchSetupError):
