@@ -472,13 +472,6 @@ def _read_only(folder: str) -> bool:
         return False
 
 
-def _owned_by_me(folder: str) -> bool:
-    try:
-        return os.stat(folder).st_uid == os.geteuid()
-    except OSError:
-        return False
-
-
 def _cannot_be_made(full: str, folder: str) -> tuple[str, str] | None:
     """Why `full` cannot be made in `folder`, which its owner may write: a kernel file system, a read-only
     one. Found in use: as root, /proc/x passed every other check and failed the install's first step."""
@@ -526,7 +519,7 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
     folder (or, while missing, the one above it) must be writable by them. `env`: the folder is a new
     environment of that kind, so an existing one must be empty or an environment already. Stats only:
     the wizard asks at each key of its Folder field."""
-    from installer.paths import absolute, blocking_file, nearest_folder
+    from installer.paths import absolute, blocking_file, nearest_folder, owned_by_me
 
     try:
         _path(path)
@@ -557,7 +550,7 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
         # found at run time, the first step failed with "Permission denied" (a lab's shared folder)
         message = (_("{path} is not writable by you", path=full) if folder == full else
                    _("{folder} is not writable by you, so {path} cannot be made there", folder=folder, path=full))
-        if _owned_by_me(folder):  # found in use: "ask the owner" was said to the owner
+        if owned_by_me(folder):  # found in use: "ask the owner" was said to the owner
             return message, _("it is yours but not writable: `chmod u+w {folder}`, or choose another folder",
                               folder=folder)
         return message, _("choose a folder of your own (such as ~/torch-env), or ask the owner of {folder} to "

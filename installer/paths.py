@@ -92,6 +92,15 @@ def closed_folder(path: str) -> str | None:
     return None
 
 
+def owned_by_me(path: str) -> bool:
+    """Whether this user owns `path` (False when it cannot be looked at): what to tell them then is chmod,
+    not "ask the owner"."""
+    try:
+        return os.stat(path).st_uid == os.geteuid()
+    except OSError:
+        return False
+
+
 def nearest_folder(path: str) -> str | None:
     """`path` itself when it is a folder, else the nearest folder above it: where a run would create it.
     None when a file is in the way (blocking_file names it)."""

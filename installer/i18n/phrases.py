@@ -54,19 +54,14 @@ def closed_folder_problem(path: str, *, interpreter: bool = False) -> tuple[str,
     looked at: a stat there fails with EACCES, which names no folder. `interpreter`: `path` is a Python
     to run, not a folder to use. Found in use, as a normal user: /root/torch-env was answered "use a
     shorter path", and `verify --python /root/…` raised."""
-    import os
-
-    from installer.paths import closed_folder
+    from installer.paths import closed_folder, owned_by_me
 
     closed = closed_folder(path)
     if closed is None:
         return None
     message = _("{folder} is closed to you (you may not look inside it), so {path} cannot be used",
                 folder=closed, path=path)
-    try:
-        mine = os.stat(closed).st_uid == os.geteuid()
-    except OSError:
-        mine = False
+    mine = owned_by_me(closed)
     if interpreter:
         return message, (_("it is yours but closed: `chmod u+x {folder}`, or give another interpreter", folder=closed)
                          if mine else _("give the path of a Python interpreter you may run, or ask the owner of "
