@@ -69,8 +69,8 @@ EXTRAS: dict[str, Build] = {
 }
 # cuda_12.8.1_570.124.06_linux.run is 5,382,238,770 bytes (the length its download reported in
 # compiler-explorer/infra#1554); the 12.4.1 one is "4GB" (shader-slang/slang#9557). The newest known size
-# stands for every version. Extracted (in --tmpdir) and installed, the compressed archive takes at least its
-# own size again in each place: counted so, a lower bound.
+# stands for every version whose recipe entry gives no `size`. Extracted (in --tmpdir) and installed, the
+# compressed archive takes at least its own size again in each place: counted so, a lower bound.
 CUDA_RUNFILE = 5133
 # Added to every figure, then rounded up to 100 MiB: builds of one variant differ by some per cent between
 # releases (cu130 4.5 GiB for torch 2.13.0, cu132 5.1 GiB for 2.15.0), and file systems' blocks differ.
@@ -210,16 +210,17 @@ def _runfile_needs(step: Step) -> list[Need]:
     for cmd in step.commands:
         if "--toolkit" not in cmd.argv:
             continue
+        # the recipe's `size` of this very file, where it gives one, is better than the newest known size
+        size = max((math.ceil(d.size / 2**20) for d in step.downloads if d.size), default=CUDA_RUNFILE)
         for d in step.downloads:
-            size = math.ceil(d.size / 2**20) if d.size else CUDA_RUNFILE
             needs.append(Need(step.id, posixpath.dirname(d.dest), with_margin(size),
                               _("the CUDA runfile, downloaded")))
         options = {k: v for k, _eq, v in (a.partition("=") for a in cmd.argv) if k.startswith("--") and v}
         if options.get("--tmpdir"):
-            needs.append(Need(step.id, options["--tmpdir"], with_margin(CUDA_RUNFILE),
+            needs.append(Need(step.id, options["--tmpdir"], with_margin(size),
                               _("the CUDA runfile, extracted (at least its own size)")))
         if options.get("--toolkitpath"):
-            needs.append(Need(step.id, options["--toolkitpath"], with_margin(CUDA_RUNFILE),
+            needs.append(Need(step.id, options["--toolkitpath"], with_margin(size),
                               _("the CUDA toolkit, installed (at least the runfile's size)")))
     return needs
 

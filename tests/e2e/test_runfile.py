@@ -2,7 +2,8 @@
 127.0.0.1, downloaded by the executor, checked, and run into a temporary prefix.
 
 The recipe is the real recipes/cuda-runfile.yaml with two changes only: its mirror list points at the
-local server, and its 12.6 release entry names the fixture runfile and that file's sha256.
+local server, and its 12.6 release entry names the fixture runfile with that file's sha256 and size (so the
+disk check asks for what this file needs, not for the 6 GiB of NVIDIA's real one).
 """
 
 from __future__ import annotations
@@ -55,13 +56,14 @@ def www(tmp_path, runfile):
         yield server, where / RUNFILE
 
 
-def local_recipe(tmp_path: Path, mirror: str, sha256: str) -> Path:
-    """recipes/cuda-runfile.yaml pointed at `mirror`, its 12.6 entry naming the fixture."""
+def local_recipe(tmp_path: Path, server, served: Path, sha256: str) -> Path:
+    """recipes/cuda-runfile.yaml pointed at `server`, its 12.6 entry naming the fixture `served` there."""
+    mirror, size = f"{server.base}/compute/cuda", served.stat().st_size
     data = yaml.safe_load((REPO / "recipes" / "cuda-runfile.yaml").read_text())
     for step in data["steps"]:
         if step["kind"] == "runfile":
             step["with"]["mirrors"] = [mirror]
-            step["with"]["releases"]["12.6"]["x86_64"] = {"file": RUNFILE, "sha256": sha256}
+            step["with"]["releases"]["12.6"]["x86_64"] = {"file": RUNFILE, "sha256": sha256, "size": size}
     path = tmp_path / "cuda-runfile-local.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
@@ -93,7 +95,7 @@ def test_runfile_installs_into_a_temporary_prefix(tmp_path, www, xdg_home):
     server, served = www
     sha = hashlib.sha256(served.read_bytes()).hexdigest()
     prefix = tmp_path / "cuda-12.6"
-    plan = plan_for(tmp_path, local_recipe(tmp_path, f"{server.base}/compute/cuda", sha), prefix)
+    plan = plan_for(tmp_path, local_recipe(tmp_path, server, served, sha), prefix)
     assert [s.id for s in plan.steps] == ["cuda-toolkit-user", "cuda-profile-user"]
     argv = plan.steps[0].commands[-1].argv
     assert argv[2:5] == ("--silent", "--toolkit", f"--toolkitpath={prefix}") and "--override" in argv
@@ -131,7 +133,7 @@ def test_tampered_runfile_fails_and_runs_nothing(tmp_path, www, xdg_home):
     prefix = tmp_path / "cuda-12.6"
     logs = [Path(p) for p in ("/var/log/cuda-installer.log", "/tmp/cuda-installer.log")]
     before = {p: p.stat().st_mtime_ns for p in logs if p.exists()}
-    plan = plan_for(tmp_path, local_recipe(tmp_path, f"{server.base}/compute/cuda", good_sha), prefix)
+    plan = plan_for(tmp_path, local_recipe(tmp_path, server, served, good_sha), prefix)
 
     events = run(plan, tmp_path / "state")
     finished = events[-1]
@@ -151,7 +153,7 @@ def test_download_interrupted_half_way_resumes_with_less_than_half(tmp_path, www
     size = served.stat().st_size
     sha = hashlib.sha256(served.read_bytes()).hexdigest()
     prefix = tmp_path / "cuda-12.6"
-    plan = plan_for(tmp_path, local_recipe(tmp_path, f"{server.base}/compute/cuda", sha), prefix)
+    plan = plan_for(tmp_path, local_recipe(tmp_path, server, served, sha), prefix)
     server.behaviour[str(served.relative_to(tmp_path / "www"))] = rangeserver.Behaviour(bytes_per_s=2 * 1024 * 1024)
     cancel = threading.Event()
 
@@ -185,7 +187,7 @@ def test_failing_installer_stops_the_run_and_its_log_explains(tmp_path, xdg_home
     sha = hashlib.sha256((where / RUNFILE).read_bytes()).hexdigest()
     prefix = tmp_path / "cuda-12.6"
     with rangeserver.RangeServer(root) as server:
-        plan = plan_for(tmp_path, local_recipe(tmp_path, f"{server.base}/compute/cuda", sha), prefix)
+        plan = plan_for(tmp_path, local_recipe(tmp_path, server, where / RUNFILE, sha), prefix)
         events = run(plan, tmp_path / "state")
     finished = events[-1]
     assert isinstance(finished, RunFinished) and not finished.ok

@@ -94,6 +94,29 @@ def test_the_cuda_runfile_needs_its_download_its_extraction_and_the_toolkit():
     assert with_margin(CUDA_RUNFILE) == 6200
 
 
+def test_a_runfile_whose_recipe_gives_its_size_is_counted_at_that_size_in_all_three_places(tmp_path):
+    import yaml
+
+    from installer.plan.recipe import load_recipe
+
+    data = yaml.safe_load((REPO / "recipes" / "cuda-runfile.yaml").read_text())
+    step = next(s for s in data["steps"] if s["kind"] == "runfile")
+    step["with"]["releases"]["12.6"]["x86_64"]["size"] = 4_400_000_000  # 4196.2 MiB
+    recipe = tmp_path / "cuda-runfile.yaml"
+    recipe.write_text(yaml.safe_dump(data, sort_keys=False))
+    answers = parse_answers((REPO / "recipes" / "answers" / "toolkit-runfile-user.yaml").read_text()
+                            .replace("~/cuda-12.6", "/opt/cuda"))
+    report = load_report(MACHINES / "rtx4090-580.65.06.json")
+    pins = resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant, python="3.11",
+                        extras=tuple(answers.torch.extras))
+    plan = make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None), tools=TOOLS,
+                     cwd="/work/proj", recipes=[load_recipe(recipe)], cache_dir="/cache")
+    runfile = [n for n in needs(plan, CACHES) if n.step == "cuda-toolkit-user"]
+    assert {n.folder: n.mib for n in runfile} == {"/cache/downloads": 5100, "/cache/runfile-tmp": 5100,
+                                                  "/opt/cuda": 5100}
+    assert with_margin(4197) == 5100 != with_margin(CUDA_RUNFILE)
+
+
 def test_a_wheelhouse_build_needs_the_downloads_twice():
     text = (REPO / "recipes" / "answers" / "wheelhouse-build.yaml").read_text()
     plan = _plan(text)
