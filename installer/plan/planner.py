@@ -76,6 +76,23 @@ def target_of(answers: Answers, report: HardwareReport, tools: Tools, cwd: str) 
             "python_version": version}
 
 
+def unexamined_python_note(answers: Answers, report: HardwareReport, pins: Any, tools: Tools, cwd: str) -> str | None:
+    """A note when the target's interpreter is named by a path the hardware report did not examine (a
+    recorded machine's report, planned from here): its version cannot be read, so the packages follow the
+    version the pins were resolved for, which may not be that interpreter's."""
+    named = answers.target.python
+    if not named or PY_VERSION.match(named):
+        return None
+    target = target_of(answers, report, tools, cwd)
+    assumed = _minor(getattr(pins, "python", None))
+    if target["python_version"] is not None or not assumed:
+        return None
+    return _("{python} is not the interpreter the hardware report examined, so its version is not known here: the "
+             "packages are for Python {version} -> if {python} is another version, give that version as "
+             "target.python (\"3.12\"), or plan from a report made with it there (`torch-setup detect --json --python {python}`)",
+             python=target["base_python"] or named, version=assumed)
+
+
 def _cuda_of_variant(variant: str) -> str | None:
     m = re.fullmatch(r"cu([0-9]{2})([0-9])", variant)
     return f"{int(m.group(1))}.{m.group(2)}" if m else None
@@ -208,6 +225,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     # from this machine's pip configuration")
     index_notes = list(indexes.notes) if answers.method in INDEX_METHODS else []
     notes: list[str] = list(getattr(pins, "reasons", ())) + index_notes + ([driver_note] if driver_note else [])
+    python_note = unexamined_python_note(answers, report, pins, tools, cwd)
+    notes += [python_note] if python_note else []
     seen: set[str] = set()
     superseded: set[str] = set()
     packages = tuple(pins.requirements)
