@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.i18n.phrases import listed
     from installer.probes.doctor import diagnose, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
+    from installer.probes.last_run import last_run_finding
     from installer.probes.last_target import point_at_last_install, torch_missing
     from installer.probes.text import render_checks
     from installer.redaction import redact_data, redact_text
@@ -46,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     # the active environment, not one named: where torch does not import, point at the last install
     last = point_at_last_install(verify, "doctor") if args.python is None else None
     findings = diagnose(report, verify)
+    stopped = last_run_finding()
+    if stopped is not None:  # first: a run that stopped half way is the likeliest cause of what follows
+        findings = [stopped, *findings]
     if last is not None and verify.get("import_error"):
         findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     ok = verdict(findings)
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for f in findings:
         label = {"error": _("PROBLEM"), "warning": _("warning"), "info": _("ok")}[f.severity]
         say(f"  [{label}] {f.title}")
-        say(f"      {f.explanation}")
+        say("\n".join(f"      {line}" for line in f.explanation.splitlines()))
         if f.fix:
             say("      " + _("fix: {fix}", fix=f.fix))
     return 0 if ok else 1

@@ -50,6 +50,7 @@ from installer.redaction import redact_text
 
 GUARD_TIMEOUT = 120.0
 TAIL_LINES = 20
+JOURNAL_LINES = 5  # of a failed step's output kept in its journal record, for `torch-setup doctor`
 DIFF_LINES = 40  # of a file's diff in a dry run
 # a log file counts as written by the step when its mtime is at most this much before the step began
 # (file systems with coarse timestamps round down)
@@ -654,6 +655,14 @@ def failure_log_tail(step: Step, since: float, lines: int = TAIL_LINES) -> tuple
     return path, [line.rstrip("\r") for line in text.splitlines() if line.strip()][-lines:]
 
 
+def _journal_detail(detail: str, tail: tuple[str, ...], why: Any) -> list[str]:
+    """A failed step's record: what failed, and its likely cause or else its last lines of output."""
+    if why is not None:
+        return [detail, _("likely cause: {cause}", cause=why.cause), f"-> {why.hint}"]
+    last = [line for line in tail if line.strip() and line not in detail][-JOURNAL_LINES:]
+    return [detail, _("its last lines of output:"), *(f"  {line}" for line in last)] if last else [detail]
+
+
 def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path: str) -> Iterator[Event]:
     step = run.step
     if run.interrupted:
@@ -676,6 +685,8 @@ def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path
     if why is not None:
         run.log.write(f"[{step.id}] " + _("likely cause: {cause}", cause=why.cause) + f"\n[{step.id}] -> {why.hint}\n")
     run.log.flush()
+    if not run.interrupted:  # the record again, now with why: what `torch-setup doctor` shows of this run
+        journal.record(digest, "failed", step.id, detail="\n".join(_journal_detail(detail, tail, why)), log=log_path)
     yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail,
                        cause=why.cause if why else "", hint=why.hint if why else "")
     yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=run.interrupted)

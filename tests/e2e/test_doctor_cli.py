@@ -12,6 +12,11 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "probes"
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(autouse=True)
+def _own_state(xdg_home):
+    """doctor reads the journal of the last install run: this test's own, never the developer's."""
+
+
 def _standin(machine: str) -> dict[str, str]:
     path = FIX / "machines" / f"{machine}.standin.json"
     env = {"PYTHONPATH": str(FIX / "standin"), "TORCH_STANDIN_MACHINE": str(path)}

@@ -1,0 +1,61 @@
+"""How the last install run ended, read from the executor's journal: doctor's first explanation when it
+did not finish (found in use: after an install that failed at its first step, `torch-setup doctor` said
+only "torch is not installed" and never named the step, its reason or its log).
+
+The journal keeps one record per step, each with its time: the newest one is where the last run got to.
+A `failed` record there is a step that failed (or was interrupted); a `started` one is a step that never
+came back (the run was killed, its terminal closed, the machine restarted) or is still running.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from installer import paths
+from installer.executor.journal import Journal, Record, boot_id
+from installer.i18n import _
+from installer.probes.doctor import Finding
+
+
+def last_record(state_dir: Path | None = None) -> Record | None:
+    """The journal's newest record, or None when no run has left one (or none can be read)."""
+    journal = Journal(state_dir if state_dir is not None else paths.state_dir())
+    try:
+        digests = [p.stem for p in journal.dir.glob("*.json")]
+    except OSError:
+        return None
+    records = [r for r in map(journal.get, digests) if r is not None]
+    return max(records, key=lambda r: r.at, default=None)
+
+
+def _when(at: float, now: float) -> str:
+    minutes = max(0, int((now - at) // 60))
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+    if minutes < 120:
+        return _("{stamp}, {n} min ago", stamp=stamp, n=str(minutes))
+    return _("{stamp}, {n} h ago", stamp=stamp, n=str(minutes // 60)) if minutes < 48 * 60 else stamp
+
+
+def last_run_finding(state_dir: Path | None = None, *, now: float | None = None) -> Finding | None:
+    """A warning naming the step the last run stopped at, why, and its log; None when it finished."""
+    record = last_record(state_dir)
+    if record is None or record.status not in ("failed", "started"):
+        return None
+    when = _when(record.at, time.time() if now is None else now)
+    again = _("run the same install again (the same answers file, or the wizard with the same choices): the "
+              "steps that finished are skipped, and it goes on from this one")
+    if record.log:
+        again = _("{fix}. Its whole output: {log}", fix=again, log=record.log)
+    evidence = (record.log,) if record.log else ()
+    if record.status == "failed":
+        return Finding("last-run-failed", "warning",
+                       _("the last install stopped at step {step}", step=record.step_id),
+                       "\n".join([when, *(record.detail or _("failed")).splitlines()]),
+                       _("where it says why, mend that; then {again}", again=again), evidence)
+    restarted = bool(record.boot_id) and bool(boot_id()) and record.boot_id != boot_id()
+    why = (_("the machine has restarted since") if restarted else
+           _("it was stopped (killed, or its terminal closed), or it is still running"))
+    return Finding("last-run-unfinished", "warning",
+                   _("the last install did not finish step {step}", step=record.step_id),
+                   _("{when}: {why}", when=when, why=why), again, evidence)
