@@ -25,6 +25,7 @@ from installer.executor.journal import Journal
 from installer.executor.process import Child
 from installer.executor.skip import skip_decision
 from installer.i18n import _
+from installer.i18n.phrases import all_of
 from installer.plan.model import Plan, Step
 from installer.plan.space import Caches, Need, needs, size_text
 
@@ -141,9 +142,8 @@ def refuse_short_space(plan: Plan, *, state: Path, caches: Caches | None = None)
         message = _("not enough free space in {folder}: this install needs about {need} there ({what}), and "
                     "{free} is free", folder=first.folders[0], **said)
     else:
-        message = _("not enough free space in {folder} and {others}, on one file system: this install needs "
-                    "about {need} there ({what}), and {free} is free", folder=first.folders[0],
-                    others=", ".join(first.folders[1:]), **said)
+        message = _("not enough free space in {folders}, on one file system: this install needs about {need} "
+                    "there ({what}), and {free} is free", folders=all_of(first.folders), **said)
     raise InputError(
         message,
         key="target.path" if env in first.folders else None,

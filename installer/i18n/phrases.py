@@ -19,15 +19,25 @@ def listed(items: Iterable[str]) -> str:
     return _(", ").join(items)
 
 
-def either(items: Iterable[str]) -> str:
-    """One of the items: "a, b or c" (Chinese "a、b 或 c")."""
+def _joined(items: Iterable[str], last_word: str) -> str:
     *some, last = list(items) or [""]
     if not some:
         return last
     head = some[0]
     for item in some[1:]:
         head = _("{some}, {one}", some=head, one=item)
-    return _("{some} or {last}", some=head, last=last)
+    return (_("{some} and {last}", some=head, last=last) if last_word == "and"
+            else _("{some} or {last}", some=head, last=last))
+
+
+def all_of(items: Iterable[str]) -> str:
+    """Every one of the items: "a, b and c" (Chinese "a、b 和 c")."""
+    return _joined(items, "and")
+
+
+def either(items: Iterable[str]) -> str:
+    """One of the items: "a, b or c" (Chinese "a、b 或 c")."""
+    return _joined(items, "or")
 
 
 def os_error(exc: OSError, *, writing: bool = False) -> str:

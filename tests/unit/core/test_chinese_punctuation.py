@@ -16,7 +16,7 @@ import pytest
 
 from installer.i18n import _, set_language
 from installer.i18n.linebreak import cells
-from installer.i18n.phrases import either, listed, os_error
+from installer.i18n.phrases import all_of, either, listed, os_error
 
 MACHINES = Path(__file__).resolve().parents[2] / "fixtures" / "machines"
 
@@ -42,6 +42,15 @@ def test_lists_are_joined_as_the_language_joins_them(zh):
     set_language("en")
     assert listed(["a", "b", "c"]) == "a, b, c"
     assert either(["'venv'", "'conda'", "'existing'"]) == "'venv', 'conda' or 'existing'"
+
+
+def test_all_of_a_list_joins_its_last_item_with_and(zh):
+    # the disk check's folders on one file system: "A and B, C" read as two places, not three
+    assert all_of(["/a", "/b", "/c"]) == "/a、/b 和 /c"
+    assert all_of(["/a"]) == "/a"
+    set_language("en")
+    assert all_of(["/a", "/b", "/c"]) == "/a, /b and /c"
+    assert all_of(["/a", "/b"]) == "/a and /b"
 
 
 @pytest.mark.parametrize(("code", "en", "zh_text"), [

@@ -22,7 +22,7 @@ from installer.errors import InputError
 from installer.executor.journal import Journal
 from installer.executor.space import SKIP_VARIABLE, done_before, refuse_short_space, shortfalls
 from installer.plan.indexes import Indexes
-from installer.plan.model import Guard, Plan, Step
+from installer.plan.model import Command, Download, Guard, Plan, Step
 from installer.plan.space import Need
 from installer.plan.tools import Tools
 
@@ -68,6 +68,21 @@ def test_a_disk_too_small_is_refused_before_anything_runs_naming_folder_need_and
     assert "target.path" in hint and "UV_CACHE_DIR" in hint and f"{SKIP_VARIABLE}=1" in hint
     assert "nothing was changed" in hint
     assert not (tmp_path / "proj").exists() and not state.exists()
+
+
+def test_three_folders_of_one_file_system_are_named_as_three(tmp_path, state, free_mib):
+    """The CUDA runfile's download, extraction and toolkit (CI's refusal read "in A and B, C", two places)."""
+    run_file, scratch, prefix = tmp_path / "cache" / "downloads" / "c.run", tmp_path / "scratch", tmp_path / "cuda"
+    step = Step(id="cuda", title="CUDA toolkit", kind="runfile",
+                downloads=(Download(urls=("https://127.0.0.1:9/c.run",), dest=str(run_file), size=300 * 2**20),),
+                commands=(Command(argv=("sh", str(run_file), "--silent", "--toolkit", f"--toolkitpath={prefix}",
+                                        f"--tmpdir={scratch}")),))
+    free_mib(500)
+    with pytest.raises(InputError) as err:
+        refuse_short_space(Plan(steps=(step,)), state=state)
+    folders = f"{run_file.parent}, {scratch} and {prefix}"  # each 300 MiB + 20 %, rounded up: 3 x 400 MiB
+    assert f"not enough free space in {folders}, on one file system: this install needs about 1.2 GiB" in err.value.message
+    assert "500 MiB is free" in err.value.message
 
 
 def test_enough_free_space_runs_on(tmp_path, state, free_mib):
