@@ -32,6 +32,8 @@ def last_record(state_dir: Path | None = None) -> Record | None:
 def _when(at: float, now: float) -> str:
     minutes = max(0, int((now - at) // 60))
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+    if minutes == 0:
+        return _("{stamp}, less than a minute ago", stamp=stamp)
     if minutes < 120:
         return _("{stamp}, {n} min ago", stamp=stamp, n=str(minutes))
     return _("{stamp}, {n} h ago", stamp=stamp, n=str(minutes // 60)) if minutes < 48 * 60 else stamp

@@ -48,7 +48,7 @@ def test_a_failed_run_is_doctors_first_finding_with_its_reason_and_log(cli, xdg_
     assert first["explanation"].splitlines()[1:3] == ["python failed: exit code 3",
                                                       "likely cause: the disk is full (No space left on device)"]
     assert first["explanation"].splitlines()[3].startswith("-> ")
-    assert " min ago" in first["explanation"].splitlines()[0]
+    assert first["explanation"].splitlines()[0].endswith(", less than a minute ago")
     assert first["evidence"] == [finished.log_path] and Path(finished.log_path).is_file()
     assert f"Its whole output: {finished.log_path}" in first["fix"]
     assert "No space left on device" in Path(finished.log_path).read_text()
@@ -93,3 +93,16 @@ def test_no_journal_or_a_finished_run_gives_no_finding(tmp_path):
     assert last_run_finding(tmp_path) is None
     Journal(tmp_path).record("a1", "done", "torch")
     assert last_run_finding(tmp_path) is None
+
+
+def test_the_time_of_the_stop_says_how_long_ago_while_that_is_short(tmp_path):
+    Journal(tmp_path).record("a1", "failed", "torch", detail="uv failed: exit code 2")
+    at = json.loads(Journal(tmp_path).path("a1").read_text())["at"]
+
+    def first_line(seconds_later: float) -> str:
+        return last_run_finding(tmp_path, now=at + seconds_later).explanation.splitlines()[0]  # type: ignore[union-attr]
+
+    assert first_line(30).endswith(", less than a minute ago")
+    assert first_line(5 * 60 + 1).endswith(", 5 min ago")
+    assert first_line(3 * 3600).endswith(", 3 h ago")
+    assert "ago" not in first_line(3 * 86400) and first_line(3 * 86400)[:2] == "20"
