@@ -29,7 +29,15 @@ def last_record(state_dir: Path | None = None) -> Record | None:
     return max(records, key=lambda r: r.at, default=None)
 
 
-def _when(at: float, now: float) -> str:
+def stopped_run(state_dir: Path | None = None) -> Record | None:
+    """The last run's newest record where that run stopped before its end (failed, or never came back)."""
+    record = last_record(state_dir)
+    return record if record is not None and record.status in ("failed", "started") else None
+
+
+def when_text(at: float, now: float | None = None) -> str:
+    """The time of a record as a person asks it: when, and how long ago while that is short."""
+    now = time.time() if now is None else now
     minutes = max(0, int((now - at) // 60))
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
     if minutes == 0:
@@ -41,10 +49,10 @@ def _when(at: float, now: float) -> str:
 
 def last_run_finding(state_dir: Path | None = None, *, now: float | None = None) -> Finding | None:
     """A warning naming the step the last run stopped at, why, and its log; None when it finished."""
-    record = last_record(state_dir)
-    if record is None or record.status not in ("failed", "started"):
+    record = stopped_run(state_dir)
+    if record is None:
         return None
-    when = _when(record.at, time.time() if now is None else now)
+    when = when_text(record.at, now)
     again = _("run the same install again (the same answers file, or the wizard with the same choices): the "
               "steps that finished are skipped, and it goes on from this one")
     if record.log:

@@ -52,6 +52,15 @@ class WelcomeScreen(WizardScreen):
                               value=self.state.dry_run, id="mode-dry")
         if self.state.recorded:
             yield Static(escape(recorded_note()), classes="note", id="recorded-dry-run")
+        stop = None if self.state.recorded else self.engine.last_stop()
+        if stop is not None:  # found in use: after a failed install, nothing said where it had got to
+            step, when, said = stop
+            then = _("Make the same choices and it goes on from there, the finished steps skipped; "
+                     "`torch-setup doctor` says more.")
+            text = (_("The last install stopped at step {step} ({when}): {said}. {then}", step=step, when=when,
+                      said=said, then=then) if said else
+                    _("The last install did not finish step {step} ({when}). {then}", step=step, when=when, then=then))
+            yield Static(escape(text), classes="warning", id="last-stop")
         yield Static(_("Language"), classes="section")
         with RadioSet(id="lang", compact=True):
             yield Radio("English", value=current_language() == "en", id="lang-en")

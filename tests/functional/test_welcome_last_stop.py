@@ -1,0 +1,52 @@
+"""The Welcome screen says where the last install stopped, from the executor's journal of a real run.
+
+Found in use: after an install that failed at its first step, the wizard opened as if nothing had happened;
+choosing the same again resumes the run, but nothing said so, or where it had got to.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tui_support import settle, widget_text
+
+from installer.executor.events import RunFinished
+from installer.executor.runner import run_plan
+from installer.plan.model import Command, Plan, Step
+
+
+def _step(step_id: str, code: int = 0) -> Step:
+    return Step(id=step_id, title=step_id, kind="command", timeout=60,
+                commands=(Command(argv=(sys.executable, "-c", f"import sys; sys.exit({code})")),))
+
+
+def _run(state: Path, *steps: Step) -> bool:
+    *_, finished = run_plan(Plan(steps=steps), state_dir=state)
+    assert isinstance(finished, RunFinished)
+    return finished.ok
+
+
+async def _welcome(app) -> str | None:
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        assert app.current_name == "welcome"
+        found = app.screen.query("#last-stop")
+        return widget_text(found.first()) if found else None
+
+
+async def test_a_failed_run_is_named_on_welcome_with_its_step_and_reason(make_wizard, in_tmp):
+    assert not _run(in_tmp / "state", _step("venv"), _step("torch", 3), _step("verify"))
+    said = await _welcome(make_wizard("cpu-only", as_this_machine=True))
+    assert said is not None
+    assert said.startswith("The last install stopped at step torch (")
+    assert "less than a minute ago): python failed: exit code 3. Make the same choices" in said
+    assert "`torch-setup doctor` says more" in said
+
+
+async def test_a_finished_run_or_a_recorded_machine_says_nothing(make_wizard, in_tmp):
+    assert await _welcome(make_wizard("cpu-only", as_this_machine=True)) is None  # no run at all
+    assert not _run(in_tmp / "state", _step("torch", 3))
+    assert await _welcome(make_wizard("cpu-only")) is None  # another machine's plan: not this one's journal
+    assert _run(in_tmp / "state", _step("torch"))
+    assert await _welcome(make_wizard("cpu-only", as_this_machine=True)) is None
