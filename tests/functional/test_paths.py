@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -424,3 +425,30 @@ def test_the_answers_file_goes_home_when_the_working_folder_is_not_writable(shar
     assert as_nobody(default_answers_path, cwd=str(shared), home=str(home)) == str(home / "torch-setup-answers-2.yaml")
     assert as_nobody(default_answers_path, cwd=str(home), home=str(home)) == str(home / "torch-setup-answers-2.yaml")
     assert default_answers_path(shared) == shared / "torch-setup-answers.yaml"  # root may write there
+
+
+async def test_a_run_that_ends_while_cancel_is_asked_takes_the_question_away(make_wizard, in_tmp, dead_catalog):
+    """Found in use: a fast install ended while "Cancel the install?" was open, and the question stayed."""
+    plan = Plan(steps=(Step(id="slow", title="A step of two seconds", kind="command",
+                            commands=(Command((sys.executable, "-c", "import time; time.sleep(2)")),)),),
+                summary=(("torch", "2.13.0"),))
+    engine = PlanOf(plan, catalog=dead_catalog, include_current=False, state_dir=in_tmp / "state")
+    app = make_wizard("cpu-only", as_this_machine=True, engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_until(pilot, "n", "review")
+        await pilot.press("n")
+        for _i in range(50):
+            if app.run_active:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("c")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await wait_for_run(pilot, limit=30)
+        await pilot.pause()
+        assert app.state.run_result.ok and not app.state.run_result.interrupted
+        assert type(app.screen).__name__ != "ConfirmScreen", "the run is over: nothing left to cancel"
+        assert "All steps finished." in screen_text(app)
+        await pilot.press("y")  # the answer meant for the question that has gone does nothing
+        await pilot.pause()
+        assert app.state.run_result.ok and app.current_name == "install"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from installer.executor.events import Event
     from installer.plan.model import Step
+    from installer.tui.screens.dialogs import ConfirmScreen
 
 ICONS = {"pending": "○", "running": "◐", "changed": "✓", "unchanged": "=", "failed": "✗", "skipped": "–"}
 STATES = tuple(ICONS)
@@ -64,6 +65,7 @@ class InstallScreen(WizardScreen):
         self.details: dict[str, str] = {}  # step id -> how it ended, in the executor's words
         self.last_output: dict[str, str] = {}  # step id -> its latest line of output
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
+        self.cancel_question: ConfirmScreen | None = None  # "Cancel the install?", while it is asked
 
     def body(self) -> ComposeResult:
         plan = self.state.plan
@@ -239,6 +241,10 @@ class InstallScreen(WizardScreen):
     def run_done(self, result: RunFinished) -> None:
         self.state.run_result = result
         self.wizard.run_active = False
+        question = self.cancel_question
+        if question is not None and question in self.app.screen_stack:
+            # found in use: the run ended while "Cancel the install?" was open, which then still asked
+            question.dismiss(False)
         if result.interrupted:
             self.wizard.exit_code = 130
         elif not result.ok:
@@ -399,9 +405,10 @@ class InstallScreen(WizardScreen):
                 self.cancel_event.set()
                 self.log_line(_("cancelling: the current step is stopped…"))
 
-        self.app.push_screen(ConfirmScreen(_("Cancel the install? The step that is running is stopped; the "
-                                             "steps already done stay done, and a later run resumes."),
-                                           yes=_("Cancel the install"), no=_("Keep going")), decided)
+        self.cancel_question = ConfirmScreen(_("Cancel the install? The step that is running is stopped; the "
+                                               "steps already done stay done, and a later run resumes."),
+                                             yes=_("Cancel the install"), no=_("Keep going"))
+        self.app.push_screen(self.cancel_question, decided)
 
     def action_toggle_log(self) -> None:
         log = self.query_one("#log", RichLog)
