@@ -41,7 +41,9 @@ from installer.executor.journal import Journal, boot_id
 from installer.executor.process import Child
 from installer.executor.runlock import RunLock
 from installer.executor.skip import skip_decision
+from installer.executor.units import size_text
 from installer.i18n import _
+from installer.i18n.phrases import os_error
 from installer.paths import blocking_file
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
@@ -335,7 +337,24 @@ def _execute(run: _StepRun) -> Iterator[Event | bool]:
         run.detail = _("the fallback reported success, but the step's check finds its result incomplete")
         yield False
         return
+    for d in run.step.downloads:
+        if d.discard:
+            yield run.note(_discard(d.dest))
     yield True
+
+
+def _discard(path: str) -> str:
+    """Remove a download its step no longer needs; what happened, as a line of the step's output (a file
+    that stays is no reason to fail a step that did its work)."""
+    try:
+        size = os.stat(path).st_size
+        os.remove(path)
+    except FileNotFoundError:
+        return _("{path} is already gone", path=path)
+    except OSError as exc:
+        return _("{path} stays: it cannot be removed ({why}); remove it yourself to free the space",
+                 path=path, why=os_error(exc, writing=True))
+    return _("removed {path} ({size}): nothing needs it now", path=path, size=size_text(size))
 
 
 def _kind_hook(step: Step, name: str) -> Any:

@@ -34,6 +34,9 @@ class Download:
     dest: str
     sha256: str | None = None
     size: int | None = None
+    # removed once its step has succeeded: an installer of gigabytes (the CUDA runfile) that nothing needs
+    # after it ran; a failed step keeps it, so that the retry does not download it again
+    discard: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class Step:
         payload = asdict(redact_data(self))
         for k in ("title", "why", "recipe"):
             payload.pop(k, None)
+        for d in payload.get("downloads", ()):
+            if not d.get("discard"):  # added later: a download kept, as all were, hashes as it did
+                d.pop("discard", None)
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -113,6 +113,7 @@ def _step(step: Step, index: int, total: int) -> list[str]:
         body += _file(fw, step.root)
     for cmd in step.commands:
         body.append(_command(cmd, step.root))
+    body += [f"rm -f {shlex.quote(d.dest)}" for d in step.downloads if d.discard]
     if not body:
         body = [":"]
     test = guard_test(step.guard) if step.guard else None

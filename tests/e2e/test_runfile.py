@@ -20,7 +20,7 @@ import yaml
 from helpers import recipe_fixture
 
 from installer.answers import parse_answers
-from installer.executor.events import Progress, RunFinished, StepFinished
+from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished
 from installer.executor.runner import run_plan
 from installer.hardware.report import HardwareReport
 from installer.plan.indexes import Indexes
@@ -115,6 +115,12 @@ def test_runfile_installs_into_a_temporary_prefix(tmp_path, www, xdg_home):
     where, ld = shell.stdout.split("\n")[:2]
     assert where == str(nvcc)
     assert ld == str(prefix / "lib64")
+    # the downloaded runfile (3-5 GiB for NVIDIA's) is removed once the toolkit is in place, and says so
+    dest = tmp_path / "cache" / "downloads" / RUNFILE
+    assert not dest.exists() and dest.parent.is_dir()
+    said = [e.line for e in events if isinstance(e, OutputLine) and e.step_id == "cuda-toolkit-user"]
+    assert f"removed {dest} ({served.stat().st_size / 2**20:.1f} MiB): nothing needs it now" in said
+    assert plan.steps[0].downloads[0].discard
 
     # a second run changes nothing: the guard (prefix/bin/nvcc) and the journal say it is done
     server.stats.reset()
@@ -196,6 +202,8 @@ def test_failing_installer_stops_the_run_and_its_log_explains(tmp_path, xdg_home
     assert any("See log at" in line for line in failed.tail)
     assert not any(isinstance(e, StepFinished) and e.step_id == "cuda-profile-user" for e in events)
     assert finished.log_path and "See log at" in Path(finished.log_path).read_text()
+    # a failed step keeps its download: the retry runs it without fetching 3-5 GiB again
+    assert (tmp_path / "cache" / "downloads" / RUNFILE).is_file()
     logs = get_kind("runfile").failure_logs(plan.steps[0])  # type: ignore[attr-defined]
     newest = max((Path(p) for p in logs if Path(p).exists()), key=lambda p: p.stat().st_mtime)
     assert "No space left on device" in newest.read_text().splitlines()[-1]

@@ -204,7 +204,7 @@ class RunfileKind(Kind):
                            v=release.version))
         return Compiled(
             commands=(Command(argv=("mkdir", "-p", tmpdir)), Command(argv=argv)),
-            downloads=(download,),
+            downloads=(replace(download, discard=True),),  # 3-5 GiB that nothing needs once nvcc is there
             # /var/log: run as root (even inside the sandbox) the installer insists on writing
             # /var/log/cuda-installer.log and fails without it (EESSI/software-layer#372)
             writable=(prefix, tmpdir, "/var/log"),

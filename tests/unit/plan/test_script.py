@@ -184,3 +184,33 @@ def test_a_command_with_other_ok_codes_goes_on_only_for_those(tmp_path, rc, goes
     assert proc.returncode == (0 if goes_on else rc), proc.stderr
     if not goes_on:
         assert f"exit code {rc}" in proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the script downloads with curl")
+def test_a_discarded_download_is_removed_after_its_step_ran(tmp_path):
+    """As the executor does for the CUDA runfile: kept while its step may fail, gone once it succeeded."""
+    import hashlib
+
+    source = tmp_path / "mirror" / "big.run"
+    source.parent.mkdir()
+    source.write_bytes(b"an installer of gigabytes")
+    dest = tmp_path / "cache" / "big.run"
+    ran = tmp_path / "ran"
+    plan = Plan(steps=(Step(id="inst", title="t", kind="command",
+                            downloads=(Download(urls=(source.as_uri(),), dest=str(dest), discard=True,
+                                                sha256=hashlib.sha256(source.read_bytes()).hexdigest()),),
+                            commands=(Command(argv=("cp", str(dest), str(ran))),)),))
+    script = render_script(plan)
+    assert script.index(f"cp {dest} {ran}") < script.index(f"rm -f {dest}")
+    subprocess.run(["bash", "-c", script], check=True, capture_output=True)
+    assert ran.read_bytes() == b"an installer of gigabytes" and not dest.exists()
+
+
+def test_a_kept_download_hashes_as_before_discard_existed():
+    """Journals written before `Download.discard` still match the steps they recorded."""
+    step = Step(id="keyring", title="t", kind="apt", commands=(Command(argv=("dpkg", "-i", "/c/k.deb")),),
+                downloads=(Download(urls=("https://example.org/k.deb",), dest="/c/k.deb", sha256="ab" * 32,
+                                    size=4328),))
+    assert step.digest() == "47986d647b7fcc26"  # computed by the code before the field was added
+    assert Step(**{**step.__dict__, "downloads": (Download(**{**step.downloads[0].__dict__, "discard": True}),)
+                   }).digest() != step.digest()
