@@ -674,10 +674,11 @@ def failure_log_tail(step: Step, since: float, lines: int = TAIL_LINES) -> tuple
     return path, [line.rstrip("\r") for line in text.splitlines() if line.strip()][-lines:]
 
 
-def _journal_detail(detail: str, tail: tuple[str, ...], why: Any) -> list[str]:
-    """A failed step's record: what failed, and its likely cause or else its last lines of output."""
-    if why is not None:
-        return [detail, _("likely cause: {cause}", cause=why.cause), f"-> {why.hint}"]
+def _journal_detail(detail: str, tail: tuple[str, ...], cause: list[str]) -> list[str]:
+    """A failed step's record: what failed, and its likely cause (the log's lines) or else its last lines
+    of output."""
+    if cause:
+        return [detail, *cause]
     last = [line for line in tail if line.strip() and line not in detail][-JOURNAL_LINES:]
     return [detail, _("its last lines of output:"), *(f"  {line}" for line in last)] if last else [detail]
 
@@ -701,11 +702,11 @@ def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path
         tail += tuple(extra)
     run.log.write(f"[{step.id}] {detail}\n")
     why = None if run.interrupted else run.diagnoser.result()
-    if why is not None:
-        run.log.write(f"[{step.id}] " + _("likely cause: {cause}", cause=why.cause) + f"\n[{step.id}] -> {why.hint}\n")
+    cause = [_("likely cause: {cause}", cause=why.cause), f"-> {why.hint}"] if why is not None else []
+    run.log.write("".join(f"[{step.id}] {line}\n" for line in cause))
     run.log.flush()
     if not run.interrupted:  # the record again, now with why: what `torch-setup doctor` shows of this run
-        journal.record(digest, "failed", step.id, detail="\n".join(_journal_detail(detail, tail, why)), log=log_path)
+        journal.record(digest, "failed", step.id, detail="\n".join(_journal_detail(detail, tail, cause)), log=log_path)
     yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail,
                        cause=why.cause if why else "", hint=why.hint if why else "")
     yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=run.interrupted)

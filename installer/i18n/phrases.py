@@ -9,7 +9,7 @@ before "或" with "、", and says an error in its own words.
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from installer.i18n import _
 
@@ -19,25 +19,25 @@ def listed(items: Iterable[str]) -> str:
     return _(", ").join(items)
 
 
-def _joined(items: Iterable[str], last_word: str) -> str:
+def _joined(items: Iterable[str], ending: Callable[[str, str], str]) -> str:
+    """The items with commas between them, the last one joined by `ending` ("and", "or" in the language)."""
     *some, last = list(items) or [""]
     if not some:
         return last
     head = some[0]
     for item in some[1:]:
         head = _("{some}, {one}", some=head, one=item)
-    return (_("{some} and {last}", some=head, last=last) if last_word == "and"
-            else _("{some} or {last}", some=head, last=last))
+    return ending(head, last)
 
 
 def all_of(items: Iterable[str]) -> str:
     """Every one of the items: "a, b and c" (Chinese "a、b 和 c")."""
-    return _joined(items, "and")
+    return _joined(items, lambda some, last: _("{some} and {last}", some=some, last=last))
 
 
 def either(items: Iterable[str]) -> str:
     """One of the items: "a, b or c" (Chinese "a、b 或 c")."""
-    return _joined(items, "or")
+    return _joined(items, lambda some, last: _("{some} or {last}", some=some, last=last))
 
 
 def os_error(exc: OSError, *, writing: bool = False) -> str:

@@ -35,6 +35,15 @@ def stopped_run(state_dir: Path | None = None) -> Record | None:
     return record if record is not None and record.status in ("failed", "started") else None
 
 
+def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
+    """(step, when, the first line it said, without its colon) of a run that stopped before its end."""
+    record = stopped_run(state_dir)
+    if record is None:
+        return None
+    said = record.detail.splitlines()[0].rstrip(":：") if record.status == "failed" and record.detail else ""
+    return record.step_id, when_text(record.at), said
+
+
 def when_text(at: float, now: float | None = None) -> str:
     """The time of a record as a person asks it: when, and how long ago while that is short."""
     now = time.time() if now is None else now

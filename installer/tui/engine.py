@@ -295,13 +295,7 @@ class Engine:
     # execute --------------------------------------------------------------------------------------
     def last_stop(self) -> tuple[str, str, str] | None:
         """(step, when, what it said first) of the last install run, where it stopped before its end."""
-        from installer.probes.last_run import stopped_run, when_text
-
-        record = stopped_run(self.state_dir)
-        if record is None:
-            return None
-        said = (record.detail or "").splitlines()[0].rstrip(":：") if record.status == "failed" and record.detail else ""
-        return record.step_id, when_text(record.at), said
+        return _need("installer.probes.last_run", "stop_summary")(self.state_dir)
 
     def sudo_would_ask(self, plan: Plan) -> bool:
         """Whether sudo needs a password before the plan's root steps can run (the wizard then lets
