@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
                 variant=variant))
         print()
         print(render_table(report))
+        if context.apt_distros == () and (not args.kind or "apt" in args.kind):
+            print(_("apt: this system installs its packages without apt, so no apt mirror was probed"))
         if current.pip_index or current.conda_forge or current.uv_index:
             print(_("Configured here and kept unless you choose otherwise: {what}", what=", ".join(
                 f"{tool} {redact(url)}" for tool, url in (("pip", current.pip_index), ("uv", current.uv_index),

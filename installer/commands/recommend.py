@@ -49,6 +49,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="also list every build that was refused, and why")
 
 
+def _driver_elsewhere(report: HardwareReport, rec: Recommendation) -> str | None:
+    """Where a driver some choice needs is installed, when torch-setup does not do it here (a Rocky
+    Linux machine, a container); None when no choice needs one, or under WSL (each choice says Windows)."""
+    from installer.compat.machine import is_jetson
+    from installer.plan.driver_request import driver_elsewhere
+
+    if not any(a.kind == "install-driver" and a.host != "windows" for c in rec.choices for a in c.actions):
+        return None
+    return driver_elsewhere(report.os, jetson=is_jetson(report))
+
+
 def run(args: argparse.Namespace) -> int:
     from installer.compat import recommend
     from installer.errors import InputError
@@ -79,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
     from installer.compat.render import render_recommendation
 
     print(redact_text(render_recommendation(rec, show_all=args.all)))
+    elsewhere = _driver_elsewhere(report, rec)
+    if elsewhere:
+        print(_("The driver: {where}.", where=elsewhere))
     fewer = _extras_that_keep_python(args, report, rec)
     if fewer is not None:
         print(redact_text(_("to stay on Python {python}, without {libs}: `{command}`", python=args.python,

@@ -8,6 +8,9 @@ from typing import Any
 from installer.i18n import _
 
 LOW_DISK_MIB = 10 * 1024  # a CUDA build of torch with its pip cache needs about this much
+# where torch-setup installs the NVIDIA driver itself: the `when:` of recipes/driver-ubuntu.yaml, as
+# plan.driver_request.DRIVER_OS (tests/unit/plan/test_driver_request.py keeps the two the same)
+DRIVER_SYSTEMS = ("ubuntu", "debian")
 
 # NVSwitch systems need NVIDIA Fabric Manager (NVIDIA Fabric Manager User Guide,
 # docs.nvidia.com/datacenter/tesla/fabric-manager-user-guide/): on DGX-2/HGX-2 (16 V100) and DGX/HGX A100,
@@ -65,6 +68,8 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
     container = bool(os_info.get("container"))
     nvidia = [g for g in data.get("gpus", []) if g.get("vendor") == "nvidia"]
     kernel = os_info.get("kernel") or "?"
+    ours = os_info.get("id") in DRIVER_SYSTEMS  # elsewhere the distribution's own packages install the driver
+    family = {os_info.get("id") or "", *str(os_info.get("id_like") or "").split()}
 
     if wsl:
         out.append(_("running in WSL: install the Windows driver, never a Linux one "
@@ -73,9 +78,12 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         if container:
             out.append(_("NVIDIA GPU found but no driver loaded: install the driver on the host, "
                          "then start this container with --gpus all (NVIDIA Container Toolkit)"))
-        else:
+        elif ours:
             out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver "
                          "(torch-setup can plan it, see `torch-setup recommend`), then reboot"))
+        else:
+            out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver with your "
+                         "distribution's packages (torch-setup installs it on Ubuntu and Debian only), then reboot"))
     driver = data.get("nvidia_driver")
     if driver is not None and not driver.get("version"):
         out.append(_("an NVIDIA driver is loaded, but its version is unknown (nvidia-smi's report was cut short "
@@ -90,13 +98,19 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         out.append(fabric)
     if data.get("nouveau_loaded"):
         out.append(_("nouveau is loaded: the NVIDIA driver cannot load beside it; "
-                     "the driver install blacklists nouveau, and a reboot is needed"))
+                     "the driver install blacklists nouveau, and a reboot is needed") if ours else
+                   _("nouveau is loaded: the NVIDIA driver cannot load beside it; blacklist nouveau as you install "
+                     "the driver (your distribution's guide says how), then reboot"))
     headers = data.get("kernel_headers") or {}
     needs_module = nvidia and data.get("nvidia_driver") is None and not wsl and not container
     if needs_module and os_info.get("kernel") and not headers.get("present"):
-        out.append(_("kernel headers for {kernel} missing: install them (Debian/Ubuntu: "
-                     "sudo apt install linux-headers-{kernel}) before the NVIDIA driver, which builds its module against them",
-                     kernel=kernel))
+        if family & {"rhel", "fedora", "centos"}:
+            out.append(_("kernel headers for {kernel} missing: install them (sudo dnf install kernel-devel-{kernel}) "
+                         "before the NVIDIA driver, which builds its module against them", kernel=kernel))
+        else:
+            out.append(_("kernel headers for {kernel} missing: install them (Debian/Ubuntu: "
+                         "sudo apt install linux-headers-{kernel}) before the NVIDIA driver, which builds its module "
+                         "against them", kernel=kernel))
     if data.get("tmp_noexec"):
         out.append(_("/tmp is noexec: installers that run from /tmp (the CUDA runfile, conda's) fail there; "
                      "set TMPDIR to a folder on a mount that allows running programs"))

@@ -65,13 +65,15 @@ class ProbeContext:
         os_release = osinfo.os_release()
         return cls.for_system(catalog, distro_id=os_release.get("ID", ""), version_id=os_release.get("VERSION_ID", ""),
                               codename=os_release.get("VERSION_CODENAME") or os_release.get("UBUNTU_CODENAME"),
-                              arch=platform.machine(), **overrides)
+                              arch=platform.machine(), id_like=os_release.get("ID_LIKE", ""),
+                              system=platform.system(), **overrides)
 
     @classmethod
     def for_system(cls, catalog: Catalog, *, distro_id: str, version_id: str, codename: str | None, arch: str,
-                   **overrides: object) -> ProbeContext:
+                   id_like: str = "", system: str = "Linux", **overrides: object) -> ProbeContext:
         """Probe what a machine of this distribution and architecture would use: this one, or the one a
-        saved hardware report describes (the wizard's --hardware, whose apt mirrors are its distribution's)."""
+        saved hardware report describes (the wizard's --hardware, whose apt mirrors are its distribution's).
+        A system without apt (Rocky Linux, macOS) probes no apt mirror."""
         ctx = cls.from_catalog(catalog)
         arm = arch.lower() in ("aarch64", "arm64")
         changes: dict[str, object] = {
@@ -88,12 +90,23 @@ class ProbeContext:
             if version:
                 cuda_arch = "sbsa" if arm else "x86_64"
                 changes["cuda_repo"] = f"{distro_id}{version}/{cuda_arch}"
+        elif not uses_apt(distro_id, id_like, system):
+            changes["apt_distros"] = ()
         changes.update(overrides)
         return replace(ctx, **changes)  # type: ignore[arg-type]
 
     def probes_apt_of(self, distro: str | None) -> bool:
         """Whether this context probes the apt mirrors of `distro` (every distro when none is known)."""
         return self.apt_distros is None or distro in self.apt_distros
+
+
+def uses_apt(distro_id: str, id_like: str = "", system: str = "Linux") -> bool:
+    """Whether a system installs its packages with apt: Debian, Ubuntu and those built on them (their
+    os-release ID_LIKE names one), or a Linux whose distribution is not known (its apt mirrors may still
+    serve it)."""
+    if system != "Linux":
+        return False
+    return not distro_id or bool({distro_id, *id_like.split()} & {"debian", "ubuntu"})
 
 
 @dataclass(frozen=True)

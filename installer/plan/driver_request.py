@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from installer.errors import InputError
+from installer.hardware.report import OSInfo
 from installer.i18n import _
 
 DRIVER_OS = ("ubuntu", "debian")
@@ -54,4 +55,21 @@ def driver_request(values: Mapping[str, Any]) -> str | None:
             key="driver.install",
             hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
                    "then run again with driver.install: false"))
+    return None
+
+
+def driver_elsewhere(osinfo: OSInfo, *, jetson: bool) -> str | None:
+    """Where this machine's NVIDIA driver is installed, when it is not by torch-setup here (None: the
+    driver recipe applies). The wizard and `recommend` say it beside a build that needs a newer driver,
+    instead of offering a driver install that driver_request would refuse or ignore."""
+    if osinfo.wsl:
+        return _("under WSL the driver is Windows': update it in Windows, not inside WSL")
+    if jetson:
+        return _("a Jetson's driver comes with JetPack: upgrade JetPack to change it")
+    if osinfo.container:
+        return _("a container uses the host's driver: install or update it on the host")
+    if osinfo.id not in DRIVER_OS:
+        return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}: install "
+                 "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
+                 "again", os=" ".join(v for v in (osinfo.id, osinfo.version_id) if v) or _("an unknown system"))
     return None

@@ -28,6 +28,7 @@ from installer.compat.data import load
 from installer.compat.data_model import Kernels
 from installer.compat.machine import parse_cc
 from installer.compat.rules import driver_meets, driver_need, kernel_for, version_key
+from installer.hardware.advice import DRIVER_SYSTEMS
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import listed
@@ -212,13 +213,18 @@ def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> 
     """The GPU is there but no NVIDIA driver runs it: say why, most specific cause first."""
     gpus = gpu_names(report)
     out: list[Finding] = []
+    # the initramfs is rebuilt by each family's own tool (NVIDIA CUDA Installation Guide, "Disabling
+    # Nouveau": update-initramfs on Ubuntu and Debian, dracut on RHEL and Fedora)
+    family = {report.os.id or "", *(report.os.id_like or "").split()}
+    rebuild = ("sudo dracut --force" if family & {"rhel", "fedora", "centos"} and not family & {"debian", "ubuntu"}
+               else "sudo update-initramfs -u")
     if report.nouveau_loaded:
         out.append(Finding(
             "nouveau", "error", _("the nouveau driver holds the GPU"),
             _("the open-source nouveau module is loaded, so NVIDIA's module cannot bind to {gpus}", gpus=gpus),
             _("blacklist nouveau: `printf 'blacklist nouveau\\noptions nouveau modeset=0\\n' | sudo tee "
-              "/etc/modprobe.d/blacklist-nouveau.conf && sudo update-initramfs -u`, reboot, then install "
-              "the NVIDIA driver (`torch-setup recommend` says which branch)"),
+              "/etc/modprobe.d/blacklist-nouveau.conf && {rebuild}`, reboot, then install "
+              "the NVIDIA driver (`torch-setup recommend` says which branch)", rebuild=rebuild),
             ("nouveau_loaded: true",)))
     if report.secure_boot:
         out.append(Finding(
@@ -235,7 +241,9 @@ def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> 
             "no-driver", "error", _("no NVIDIA driver is loaded"),
             _("the machine has {gpus}, but no NVIDIA kernel driver is running, so CUDA cannot start", gpus=gpus),
             _("install the driver branch `torch-setup recommend` names (or let `torch-setup` do it), then "
-              "reboot"),
+              "reboot") if report.os.id in DRIVER_SYSTEMS else
+            _("install the driver branch `torch-setup recommend` names with your distribution's packages "
+              "(torch-setup installs it on Ubuntu and Debian only), then reboot"),
             (_cuda_error(verify),) if _cuda_error(verify) else ()))
     return out
 

@@ -161,7 +161,13 @@ class Engine:
             return ProbeContext.for_this_machine(catalog, **overrides)
         os_info = recorded.os
         return ProbeContext.for_system(catalog, distro_id=os_info.id or "", version_id=os_info.version_id or "",
-                                       codename=os_info.codename, arch=os_info.arch or "", **overrides)
+                                       codename=os_info.codename, arch=os_info.arch or "",
+                                       id_like=os_info.id_like or "", system=os_info.system or "Linux", **overrides)
+
+    def uses_apt(self, report: HardwareReport) -> bool:
+        """Whether the machine installs system packages with apt (so an apt mirror is worth choosing)."""
+        uses_apt = _need("installer.mirrors.targets", "uses_apt")
+        return bool(uses_apt(report.os.id or "", report.os.id_like or "", report.os.system or "Linux"))
 
     def mirror_candidates(self, *, kinds: tuple[str, ...], region: str | None,
                           recorded: HardwareReport | None = None) -> list[dict[str, Any]]:
@@ -217,6 +223,18 @@ class Engine:
                 if on_kind is not None:
                     on_kind(futures[future], kind_rows)
         return rows
+
+    def driver_elsewhere(self, report: HardwareReport) -> str | None:
+        """Where this machine's NVIDIA driver is installed when torch-setup does not do it here (WSL, a
+        Jetson, a container, a system other than Ubuntu and Debian); None when the driver recipe applies."""
+        is_jetson = _need("installer.compat.machine", "is_jetson")
+        return _need("installer.plan.driver_request", "driver_elsewhere")(  # type: ignore[no-any-return]
+            report.os, jetson=is_jetson(report))
+
+    def nvidia_apt_serves(self, report: HardwareReport) -> bool:
+        """Whether NVIDIA's apt repository has packages for this system (else the toolkit comes from the
+        runfile)."""
+        return bool(_need("installer.plan.kinds.apt", "nvidia_apt_serves")(report.os))
 
     def folder_problem(self, path: str, kind: str = "venv") -> tuple[str, str] | None:
         """Why `path` cannot be the new `kind` (venv, conda) environment's folder, as (message, hint), by

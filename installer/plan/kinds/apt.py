@@ -64,6 +64,7 @@ from pydantic import Field, field_validator, model_validator
 from installer.compat.machine import NvidiaGpu, read_machine
 from installer.compat.rules import supports
 from installer.errors import InputError
+from installer.hardware.report import OSInfo
 from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
@@ -291,15 +292,26 @@ def cuda_minor(version: str, ctx: KindContext) -> str:
     return f"{v.major}.{v.minor}"
 
 
+def nvidia_apt_serves(osinfo: OSInfo) -> bool:
+    """Whether NVIDIA's CUDA apt repository has a <distro><version> folder for this system (the
+    CUDA Installation Guide's Ubuntu and Debian sections)."""
+    return osinfo.id in ("ubuntu", "debian") and bool(osinfo.version_id)
+
+
 def nvidia_repo_path(ctx: KindContext) -> str:
     """<distro>/<arch> of NVIDIA's CUDA repository for this machine, e.g. ubuntu2204/x86_64."""
     osinfo = ctx.report.os
-    if osinfo.id not in ("ubuntu", "debian") or not osinfo.version_id:
+    if not nvidia_apt_serves(osinfo):
+        # the toolkit's apt source is the user's answer (the driver recipe never gets here on other
+        # systems: plan.driver_request refuses first), so the error points at that answer, not this recipe
+        toolkit = bool(ctx.values.get("cuda_toolkit.install")) and ctx.values.get("cuda_toolkit.source") == "apt"
         raise InputError(_("NVIDIA's apt repository is for Ubuntu and Debian; this machine is {os}",
                            os=f"{osinfo.id or '?'} {osinfo.version_id or ''}".strip()),
+                         key="cuda_toolkit.source" if toolkit else None,
                          hint=_("use the runfile (cuda_toolkit.source: runfile)"))
-    distro = "wsl-ubuntu" if osinfo.wsl and osinfo.id == "ubuntu" else osinfo.id + osinfo.version_id.split(".")[0] + (
-        osinfo.version_id.split(".")[1] if osinfo.id == "ubuntu" and "." in osinfo.version_id else "")
+    distro_id, version = osinfo.id or "", osinfo.version_id or ""  # both there: nvidia_apt_serves
+    distro = "wsl-ubuntu" if osinfo.wsl and distro_id == "ubuntu" else distro_id + version.split(".")[0] + (
+        version.split(".")[1] if distro_id == "ubuntu" and "." in version else "")
     arch = {"x86_64": "x86_64", "aarch64": "sbsa", "arm64": "sbsa"}.get(osinfo.arch or "x86_64")
     if arch is None:
         raise InputError(_("NVIDIA's apt repository has no packages for {arch}", arch=osinfo.arch))

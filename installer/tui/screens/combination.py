@@ -124,6 +124,7 @@ class CombinationScreen(WizardScreen):
 
     def body(self) -> ComposeResult:
         d = self.state.draft
+        self.driver_asked = bool(self.state.section("driver").get("install"))  # before this screen decides
         target = self.state.section("target")
         torch = self.state.section("torch")
         yield Static(_("Choose a PyTorch build"), classes="section")
@@ -179,6 +180,15 @@ class CombinationScreen(WizardScreen):
             yield Tick(_("a CUDA toolkit (nvcc), only to compile CUDA code; torch has its own"),
                        bool(self.state.section("cuda_toolkit").get("install")),
                        id="toolkit")
+            apt = self.apt_serves()
+            source = self.toolkit_source()
+            with RadioSet(id="toolkit-source", compact=True):
+                # shown, not hidden, where NVIDIA has no apt packages: the person learns why it is the runfile
+                yield Radio(_("from NVIDIA's apt repository") if apt else
+                            _("from NVIDIA's apt repository: for Ubuntu and Debian only"),
+                            value=source == "apt", id="toolkit-apt", disabled=not apt)
+                yield Radio(_("from NVIDIA's runfile, into /usr/local/cuda-X.Y"), value=source == "runfile",
+                            id="toolkit-runfile")
 
         yield Static(_("After installing"), classes="section")
         yield Tick(_("verify that torch works"), bool(d.get("verify", True)), id="verify")
@@ -187,6 +197,20 @@ class CombinationScreen(WizardScreen):
             yield Radio(_("no benchmark"), value=bench == "none", id="bench-none")
             yield Radio(_("quick benchmark (about 20 s)"), value=bench == "quick", id="bench-quick")
             yield Radio(_("full benchmark"), value=bench == "full", id="bench-full")
+
+    def apt_serves(self) -> bool:
+        report = self.state.report
+        return report is None or self.engine.nvidia_apt_serves(report)
+
+    def toolkit_source(self) -> str:
+        """apt or runfile: the answers' choice, or apt where NVIDIA has apt packages for this system; the
+        runfile where it has none, whatever the answers said (apt cannot be planned there)."""
+        asked = str(self.state.section("cuda_toolkit").get("source") or "apt")
+        return asked if self.apt_serves() else "runfile"
+
+    def driver_elsewhere(self) -> str | None:
+        report = self.state.report
+        return self.engine.driver_elsewhere(report) if report is not None else None
 
     def version_options(self) -> list[tuple[str, str]]:
         known = self.state.torch_versions or []
@@ -301,10 +325,13 @@ class CombinationScreen(WizardScreen):
         self.show_recommendation(rec)
 
     def matching_choice(self, rec: dict[str, Any]) -> int:
-        """The choice the answers already name (pre-filled or chosen before), else the best one."""
+        """The choice the answers already name (pre-filled or chosen before), else the best one. A version
+        left at latest, or a variant at auto, matches any (found in use: `version: latest, variant: cu130`
+        showed the cu126 build chosen, and the wizard would have written cu126 back)."""
         torch = self.state.section("torch")
+        version, variant = torch.get("version") or LATEST, torch.get("variant") or "auto"
         for i, c in enumerate(rec.get("choices", [])):
-            if c["torch"] == torch.get("version") and c["variant"] == torch.get("variant"):
+            if version in (LATEST, c["torch"]) and variant in ("auto", c["variant"]):
                 return i
         return 0
 
@@ -339,6 +366,7 @@ class CombinationScreen(WizardScreen):
     def update_warnings(self) -> None:
         rec = self.state.recommendation or {}
         warnings = list(rec.get("warnings", []))
+        warnings += self.driver_not_here(self.current_choice())
         warnings += self.not_installable_here(self.current_choice())
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
@@ -354,6 +382,22 @@ class CombinationScreen(WizardScreen):
         else:
             box.update("")
             box.set_classes("")
+
+    def driver_not_here(self, choice: dict[str, Any] | None) -> list[str]:
+        """A build that needs a newer driver where torch-setup does not install drivers (found in use: on
+        Rocky Linux the driver was ticked for such a build, and Review refused the plan)."""
+        action = find_action(choice, "install-driver")
+        elsewhere = self.driver_elsewhere()
+        if elsewhere is None:
+            return []
+        if action and action.get("host") != "windows":  # under WSL the build's own reason says Windows
+            return [_("this build needs NVIDIA driver branch R{branch} or newer, which torch-setup does not "
+                      "install here: {elsewhere}; or choose a build the driver here runs",
+                      branch=action.get("branch") or "?", elsewhere=elsewhere)]
+        if self.driver_asked:  # an answers file's driver.install: true, which the plan could not keep
+            return [_("the answers ask to install the NVIDIA driver, which torch-setup does not do here: "
+                      "{elsewhere}", elsewhere=elsewhere)]
+        return []
 
     def not_installable_here(self, choice: dict[str, Any] | None) -> list[str]:
         """When no PyTorch index answered on the Mirrors screen, a build whose wheels are not on this disk
@@ -412,7 +456,11 @@ class CombinationScreen(WizardScreen):
         self.update_warnings()
         action = find_action(choice, "install-driver")
         driver = self.query_one("#driver", Checkbox)
-        if action and action.get("host") != "windows":
+        if self.driver_elsewhere() is not None:
+            # the plan would refuse the driver here (another system) or ignore it (WSL, a container, a
+            # Jetson): no tick at all, the warnings say where it is done
+            driver.display = driver.value = False
+        elif action and action.get("host") != "windows":
             driver.label = _("install NVIDIA driver branch {branch} (root, then a reboot)",
                              branch=action.get("branch") or "latest")
             driver.display = True
@@ -426,6 +474,12 @@ class CombinationScreen(WizardScreen):
         gpu = bool(self.state.report and self.state.report.nvidia_gpus)
         self.query_one("#toolkit", Checkbox).display = gpu or bool(
             self.state.section("cuda_toolkit").get("install"))
+        self.show_toolkit_source()
+
+    def show_toolkit_source(self) -> None:
+        """Where the toolkit comes from is asked only while it is ticked."""
+        toolkit = self.query_one("#toolkit", Checkbox)
+        self.query_one("#toolkit-source").display = toolkit.display and toolkit.value
 
     @on(OptionList.OptionSelected, "#choices")
     def choice_made(self, event: OptionList.OptionSelected) -> None:
@@ -500,6 +554,8 @@ class CombinationScreen(WizardScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.state.forget_plan()
+        if event.checkbox.id == "toolkit":
+            self.show_toolkit_source()
         if not (event.checkbox.id or "").startswith("extra-"):
             return
         if self.state.recommendation is not None:
@@ -679,8 +735,11 @@ class CombinationScreen(WizardScreen):
         toolkit = self.state.section("cuda_toolkit")
         toolkit_box = self.query_one("#toolkit", Checkbox)
         toolkit["install"] = bool(toolkit_box.display and toolkit_box.value)
-        if toolkit["install"] and choice and choice.get("cuda") and toolkit.get("version", "auto") == "auto":
-            toolkit["version"] = str(choice["cuda"])
+        # the version stays `auto` (the build's own, or the nearest runfile of its major) unless the answers
+        # pinned one: written out here, it outlived a change of build (found in use: cu126, Review, back to
+        # cu130 kept a 12.6 toolkit), and a runfile-less 13.2 was refused where auto takes 13.1
+        if toolkit["install"]:
+            toolkit["source"] = self.pressed_id("#toolkit-source", "toolkit-apt").removeprefix("toolkit-")
         d["verify"] = self.query_one("#verify", Checkbox).value
         d["bench"] = self.pressed_id("#bench", "bench-none").removeprefix("bench-")
 

@@ -59,6 +59,15 @@ class MirrorsScreen(WizardScreen):
         Binding("a", "save_answers", "Save answers", show=False),
     ]
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds this machine installs from: apt only where the system has apt (found in use: a Rocky
+        Linux machine was offered, and probed for, Ubuntu's and Debian's archives)."""
+        report = self.state.report
+        if report is None or self.engine.uses_apt(report):
+            return KINDS
+        return tuple(k for k in KINDS if k != "apt")
+
     def body(self) -> ComposeResult:
         mirror = self.state.section("mirror")
         yield Static(_("Where packages come from"), classes="section")
@@ -69,7 +78,7 @@ class MirrorsScreen(WizardScreen):
                           (_("global"), "global")], value=mirror.get("region", "auto"), allow_blank=False, compact=True,
                          id="region")
         yield Static("", id="region-why", classes="muted")
-        for kind in KINDS:
+        for kind in self.kinds:
             value = mirror.get(kind, "auto")
             options = fixed_options(kind) + [(_("type a URL…"), URL)]
             is_url = "://" in str(value)
@@ -122,11 +131,11 @@ class MirrorsScreen(WizardScreen):
                            ("status", _("Status"))):
             table.add_column(label, key=key)
         mirror = self.state.section("mirror")
-        for kind in KINDS:
+        for kind in self.kinds:
             value = str(mirror.get(kind, "auto"))
             if value not in ("auto", "none") and "://" not in value:
                 self.pending[kind] = value
-        for kind in KINDS:  # a URL kept from before (Back goes without the check) is checked at once
+        for kind in self.kinds:  # a URL kept from before (Back goes without the check) is checked at once
             self.query_one(f"#url-problem-{kind}").display = False
             self.show_url_problem(kind)
         self.sync_url_rows()
@@ -162,11 +171,11 @@ class MirrorsScreen(WizardScreen):
     def probe(self, generation: int, region: str) -> None:
         try:
             recorded = None if self.state.report_detected else self.state.report
-            candidates = self.engine.mirror_candidates(kinds=KINDS, region=region, recorded=recorded)
+            candidates = self.engine.mirror_candidates(kinds=self.kinds, region=region, recorded=recorded)
             self.app.call_from_thread(self.show_candidates, generation, candidates)
             variant, torch = self.wanted_build()
             self.engine.probe_mirrors(
-                kinds=KINDS, region=region, variant=variant, torch_version=torch, recorded=recorded,
+                kinds=self.kinds, region=region, variant=variant, torch_version=torch, recorded=recorded,
                 on_kind=lambda kind, rows: self.app.call_from_thread(self.kind_done, generation, kind, rows))
         except Exception as exc:  # shown on the screen; the user can still type URLs or keep auto
             self.app.call_from_thread(self.show_error, generation, exc)
@@ -220,7 +229,7 @@ class MirrorsScreen(WizardScreen):
         keep = [k for k in table.rows if str(k.value).split("/", 1)[0] not in done_kinds]
         pending = [(k, table.get_row(k)) for k in keep]
         table.clear()
-        for kind in KINDS:
+        for kind in self.kinds:
             for r in (x for x in rows if x["kind"] == kind):
                 ms = f"{r['latency_ms']:.0f}" if r.get("latency_ms") is not None else ""
                 mbps = f"{r['throughput_mbps']:.1f}" if r.get("throughput_mbps") is not None else ""
@@ -232,7 +241,7 @@ class MirrorsScreen(WizardScreen):
                 table.add_row(_(KIND_LABELS.get(kind, kind)), r["id"], ms, mbps, status, key=f"{kind}/{r['id']}")
         for key, cells in pending:
             table.add_row(*cells, key=str(key.value))
-        failed = [r for kind in KINDS for r in rows if r["kind"] == kind and not r.get("ok")]
+        failed = [r for kind in self.kinds for r in rows if r["kind"] == kind and not r.get("ok")]
         # reasons are sentences a person acts on: too long for a table cell, so they go under it, once
         # for all the mirrors that failed the same way (unreachable from here, there were some thirty)
         from installer.mirrors.reasons import grouped_failures
@@ -267,7 +276,7 @@ class MirrorsScreen(WizardScreen):
         from installer.mirrors.catalog import shown_name
 
         by_id = {r["id"]: r for r in rows}
-        for kind in KINDS:
+        for kind in self.kinds:
             select = self.query_one(f"#pick-{kind}", Select)
             current = select.value
             options = fixed_options(kind)
@@ -308,7 +317,7 @@ class MirrorsScreen(WizardScreen):
 
     # choosing -------------------------------------------------------------------------------------
     def sync_url_rows(self) -> None:
-        for kind in KINDS:
+        for kind in self.kinds:
             typed = self.query_one(f"#pick-{kind}", Select).value == URL
             self.query_one(f"#url-row-{kind}").display = typed
             box = self.query_one(f"#url-problem-{kind}", Static)
@@ -355,7 +364,7 @@ class MirrorsScreen(WizardScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.state.forget_plan()
         kind = (event.input.id or "").removeprefix("url-")
-        if kind in KINDS and self.query_one(f"#url-problem-{kind}").display:
+        if kind in self.kinds and self.query_one(f"#url-problem-{kind}").display:
             self.show_url_problem(kind)  # put right as it is typed: the message goes
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -365,7 +374,7 @@ class MirrorsScreen(WizardScreen):
     def action_next(self) -> None:
         # a typed URL is checked here, where it was typed, with the rule the answers file uses; the problem
         # is shown under its field, not focused: a second n would be typed into it, over the URL
-        wrong = [kind for kind in KINDS if self.show_url_problem(kind)]
+        wrong = [kind for kind in self.kinds if self.show_url_problem(kind)]
         if wrong:
             self.app.bell()
             self.query_one(f"#url-problem-{wrong[0]}").scroll_visible()
@@ -375,7 +384,7 @@ class MirrorsScreen(WizardScreen):
     def action_keep(self) -> None:
         """Use what this machine is configured for and write no configuration."""
         self.query_one("#pick-pypi", Select).value = "auto"
-        for kind in ("pytorch", "conda", "apt"):
+        for kind in self.kinds[1:]:  # all but PyPI
             self.query_one(f"#pick-{kind}", Select).value = "none"
         self.query_one("#scope", Select).value = "none"
         self.notify(_("Keeping this machine's configuration; nothing will be written."))
@@ -385,7 +394,7 @@ class MirrorsScreen(WizardScreen):
             return
         mirror = self.state.section("mirror")
         mirror["region"] = str(self.query_one("#region", Select).value)
-        for kind in KINDS:
+        for kind in self.kinds:
             value = self.query_one(f"#pick-{kind}", Select).value
             if value == URL:
                 typed = self.query_one(f"#url-{kind}", Input).value.strip()

@@ -78,6 +78,10 @@ def step_widgets(n: int, step: Step) -> list[Static]:
     for c in step.commands:
         prefix = "sudo " if step.root else ""
         out.append(Static(hanging([("$", prefix + shown_argv(c))]), classes="cmd"))
+    for d in step.downloads:
+        if d.discard:  # a runfile's gigabytes: the person sees where the space goes, and that it comes back
+            out.append(Static(hanging([("−", _("remove {path} once this step has succeeded: nothing needs it "
+                                                "then", path=d.dest))]), classes="cmd"))
     return out
 
 

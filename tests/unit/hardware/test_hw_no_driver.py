@@ -34,6 +34,24 @@ def test_gpu_without_driver_with_nouveau(machine):
     assert "kernel headers for 6.8.0-45-generic missing" in warnings
 
 
+def test_on_rocky_linux_the_advice_is_the_distributions_own(machine):
+    """torch-setup installs the driver on Ubuntu and Debian only: on Rocky Linux the advice pointed at
+    `torch-setup recommend`, at a nouveau blacklist torch-setup would never write, and at apt."""
+    machine.os_release("rocky-9.7")
+    machine.kernel("5.14.0-611.5.1.el9_7.x86_64")
+    machine.pci_gpu("0000:01:00.0", "0x10de", "0x2684", driver="nouveau")
+    machine.modules("nouveau")
+    report = machine.detect()
+    assert (report["os"]["id"], report["os"]["id_like"]) == ("rocky", "rhel centos fedora")
+    warnings = "\n".join(report["warnings"])
+    assert "install the NVIDIA driver with your distribution's packages (torch-setup installs it on Ubuntu and " \
+        "Debian only), then reboot" in warnings
+    assert "blacklist nouveau as you install the driver (your distribution's guide says how)" in warnings
+    assert "sudo dnf install kernel-devel-5.14.0-611.5.1.el9_7.x86_64" in warnings
+    assert "torch-setup recommend" not in warnings and "apt install" not in warnings
+    assert "the driver install blacklists nouveau" not in warnings
+
+
 def test_headers_present_silence_the_headers_warning(machine):
     _workstation(machine)
     machine.headers("6.8.0-45-generic")

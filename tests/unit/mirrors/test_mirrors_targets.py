@@ -74,3 +74,39 @@ def test_a_recorded_machine_is_probed_for_its_own_distribution():
     rows = Engine(catalog=None).mirror_candidates(kinds=("apt",), region="cn", recorded=wsl)
     distros = {catalog.get(r["id"]).distro for r in rows}
     assert distros == {"ubuntu"}, distros
+
+
+def test_a_system_without_apt_probes_no_apt_mirror(tmp_path, monkeypatch):
+    """A Rocky Linux machine was offered, and probed for, Ubuntu's and Debian's archives; a Linux whose
+    distribution is built on Debian (ID_LIKE) or not known at all still gets them."""
+    from pathlib import Path
+
+    from installer.hardware.report import load_report
+    from installer.mirrors.targets import uses_apt
+    from installer.tui.engine import Engine
+
+    assert uses_apt("debian") and uses_apt("linuxmint", "ubuntu debian") and uses_apt("")
+    assert not uses_apt("rocky", "rhel centos fedora") and not uses_apt("fedora")
+    assert not uses_apt("", system="Darwin")
+    machines = Path(__file__).resolve().parents[2] / "fixtures" / "machines"
+    catalog = load_catalog()
+    for name in ("rocky94-2x3060-560.json", "apple-m2pro.json"):
+        recorded = load_report(str(machines / name))
+        ctx = Engine.probe_context(catalog, recorded)
+        assert ctx.apt_distros == () and target_for(catalog.get("tuna-ubuntu"), ctx) is None
+        rows = Engine(catalog=None).mirror_candidates(kinds=("pypi", "apt"), region="cn", recorded=recorded)
+        assert rows and {r["kind"] for r in rows} == {"pypi"}
+        assert not Engine().uses_apt(recorded)
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "os-release").write_text('ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\n')
+    monkeypatch.setenv("TORCH_SETUP_ROOT", str(tmp_path))
+    assert ProbeContext.for_this_machine(catalog, variant="cpu").apt_distros == ()
+
+
+def test_the_mirrors_command_says_why_a_system_without_apt_has_no_apt_row(cli, tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "os-release").write_text('ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\n')
+    result = cli("mirrors", "--kind", "apt", env={"TORCH_SETUP_ROOT": str(tmp_path)}, timeout=60)
+    assert "0 of 0 mirrors usable" in result.stdout, result.stdout + result.stderr
+    assert "this system installs its packages without apt, so no apt mirror was probed" in result.stdout
+    assert result.returncode == 1  # nothing usable, as for any kind with no answer

@@ -50,6 +50,14 @@ torch: {version: 2.13.0, variant: cpu, extras: []}
 cuda_toolkit:
   install: true
 """, 3, "cuda_toolkit.version", "cuda_toolkit.version is auto, and the chosen PyTorch build (cpu) has no CUDA"),
+    # NVIDIA has no apt packages for Rocky Linux: the apt source (the default) is the answer at fault
+    "apt-toolkit-on-rocky": ("rocky94-2x3060-560.json", """\
+version: 1
+torch: {version: 2.13.0, variant: cu126, extras: []}
+mirror: {pytorch: none}
+cuda_toolkit:
+  install: true
+""", 4, "cuda_toolkit.source", "NVIDIA's apt repository is for Ubuntu and Debian; this machine is rocky 9.4"),
     # the build is cpu only because no NVIDIA GPU is seen: the message says that is what to look at
     "auto-variant-without-gpu": ("cpu-only.json", """\
 version: 1

@@ -15,6 +15,7 @@ from installer.compat import resolve_pins
 from installer.compat.machine import is_jetson
 from installer.errors import InputError
 from installer.hardware.report import load_report
+from installer.plan.driver_request import driver_elsewhere
 from installer.plan.indexes import choose_indexes
 from installer.plan.planner import make_plan
 from installer.plan.recipe import load_recipes
@@ -60,10 +61,20 @@ def test_the_driver_is_planned_or_its_absence_is_said(machine):
     assert bool(driver_steps) != bool(said), (plan.summary, said)
     if said:
         assert report.os.wsl or report.os.container or is_jetson(report)
+    # and the wizard, which says where the driver is changed instead of offering its tick, agrees
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report))
+    assert (elsewhere is None) == bool(driver_steps), elsewhere
     # asked for nothing: no driver step and no word about it
     quiet = _plan(machine, install=False)
     assert not [s for s in quiet.steps if s.id.startswith("driver-")]
     assert not [n for n in quiet.notes if "driver.install" in n]
+
+
+def test_detection_advice_and_the_planner_agree_on_where_the_driver_is_installed():
+    from installer.hardware.advice import DRIVER_SYSTEMS
+    from installer.plan.driver_request import DRIVER_OS
+
+    assert DRIVER_SYSTEMS == DRIVER_OS
 
 
 def test_what_each_kind_of_machine_gets():
@@ -79,6 +90,7 @@ def test_what_each_kind_of_machine_gets():
     with pytest.raises(InputError, match="Ubuntu and Debian only, and this is fedora"):
         make_plan(answers, fedora, pins=pins, indexes=choose_indexes(answers, fedora, pins, None), tools=TOOLS,
                   cwd="/work/proj", recipes=RECIPES, cache_dir="/cache")
+    assert "Ubuntu and Debian only, and this is fedora 41:" in str(driver_elsewhere(fedora.os, jetson=False))
     jetson = _plan(by_name["jetson-orin-nano"], install=True)
     assert any("ignored on a Jetson" in n for n in jetson.notes)
     assert "driver-ubuntu" not in dict(jetson.summary)["recipes"]

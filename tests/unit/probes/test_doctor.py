@@ -66,6 +66,22 @@ def test_no_driver_without_nouveau_or_secure_boot():
     assert "Found no NVIDIA driver" in findings[0].evidence[0]
 
 
+def test_on_rocky_linux_the_fixes_use_its_own_tools():
+    """The fixes named Debian's update-initramfs, and `torch-setup`'s driver install, on Rocky Linux."""
+    report = hardware("rtx3060-nouveau-secureboot")
+    assert "sudo update-initramfs -u`" in diagnose(report, recorded_verify("rtx3060-no-driver-cu126"))[0].fix
+    rocky_os = report.os.model_copy(update={"id": "rocky", "version_id": "9.7", "id_like": "rhel centos fedora"})
+    rocky = report.model_copy(update={"os": rocky_os})
+    findings = diagnose(rocky, recorded_verify("rtx3060-no-driver-cu126"))
+    assert findings[0].id == "nouveau"
+    assert "blacklist-nouveau.conf && sudo dracut --force`" in findings[0].fix
+    alone = rocky.model_copy(update={"nouveau_loaded": False, "secure_boot": False})
+    [finding] = diagnose(alone, recorded_verify("rtx3060-no-driver-cu126"))
+    assert finding.id == "no-driver"
+    assert "with your distribution's packages (torch-setup installs it on Ubuntu and Debian only)" in finding.fix
+    assert "let `torch-setup` do it" not in finding.fix
+
+
 def test_library_shadowing_is_an_error_when_the_gpu_fails_and_a_warning_when_it_works():
     verify = recorded_verify("rtx3090-rtx3060-cu126")
     env = EnvFacts(ld_library_path="/usr/local/cuda-12.4/lib64",
