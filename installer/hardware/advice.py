@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from installer.hardware.osinfo import family
 from installer.i18n import _
 
 LOW_DISK_MIB = 10 * 1024  # a CUDA build of torch with its pip cache needs about this much
@@ -69,7 +70,7 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
     nvidia = [g for g in data.get("gpus", []) if g.get("vendor") == "nvidia"]
     kernel = os_info.get("kernel") or "?"
     ours = os_info.get("id") in DRIVER_SYSTEMS  # elsewhere the distribution's own packages install the driver
-    family = {os_info.get("id") or "", *str(os_info.get("id_like") or "").split()}
+    rhel = family(os_info.get("id"), os_info.get("id_like")) == "rhel"
 
     if wsl:
         out.append(_("running in WSL: install the Windows driver, never a Linux one "
@@ -104,7 +105,7 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
     headers = data.get("kernel_headers") or {}
     needs_module = nvidia and data.get("nvidia_driver") is None and not wsl and not container
     if needs_module and os_info.get("kernel") and not headers.get("present"):
-        if family & {"rhel", "fedora", "centos"}:
+        if rhel:
             out.append(_("kernel headers for {kernel} missing: install them (sudo dnf install kernel-devel-{kernel}) "
                          "before the NVIDIA driver, which builds its module against them", kernel=kernel))
         else:

@@ -90,6 +90,18 @@ class OSFacts:
     container: str | None
 
 
+def family(os_id: str | None, id_like: str | None) -> str | None:
+    """The family a distribution belongs to, by its os-release ID and ID_LIKE: "debian" (Debian, Ubuntu
+    and those built on them), "rhel" (RHEL, Fedora, CentOS, Rocky, Alma...), else None. Package names and
+    tools (apt or dnf, update-initramfs or dracut) follow it."""
+    names = {os_id or "", *(id_like or "").split()}
+    if names & {"debian", "ubuntu"}:
+        return "debian"
+    if names & {"rhel", "fedora", "centos"}:
+        return "rhel"
+    return None
+
+
 def probe() -> OSFacts:
     rel = os_release()
     kernel = kernel_release()

@@ -104,9 +104,9 @@ def uses_apt(distro_id: str, id_like: str = "", system: str = "Linux") -> bool:
     """Whether a system installs its packages with apt: Debian, Ubuntu and those built on them (their
     os-release ID_LIKE names one), or a Linux whose distribution is not known (its apt mirrors may still
     serve it)."""
-    if system != "Linux":
-        return False
-    return not distro_id or bool({distro_id, *id_like.split()} & {"debian", "ubuntu"})
+    from installer.hardware.osinfo import family
+
+    return system == "Linux" and (not distro_id or family(distro_id, id_like) == "debian")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from installer.errors import InputError
 from installer.hardware.report import OSInfo
+from installer.hardware.summary import system_name
 from installer.i18n import _
 
 DRIVER_OS = ("ubuntu", "debian")
@@ -71,5 +72,6 @@ def driver_elsewhere(osinfo: OSInfo, *, jetson: bool) -> str | None:
     if osinfo.id not in DRIVER_OS:
         return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}: install "
                  "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
-                 "again", os=" ".join(v for v in (osinfo.id, osinfo.version_id) if v) or _("an unknown system"))
+                 "again", os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, None)
+                 or _("an unknown system"))
     return None

@@ -29,6 +29,7 @@ from installer.compat.data_model import Kernels
 from installer.compat.machine import parse_cc
 from installer.compat.rules import driver_meets, driver_need, kernel_for, version_key
 from installer.hardware.advice import DRIVER_SYSTEMS
+from installer.hardware.osinfo import family
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import listed
@@ -215,9 +216,8 @@ def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> 
     out: list[Finding] = []
     # the initramfs is rebuilt by each family's own tool (NVIDIA CUDA Installation Guide, "Disabling
     # Nouveau": update-initramfs on Ubuntu and Debian, dracut on RHEL and Fedora)
-    family = {report.os.id or "", *(report.os.id_like or "").split()}
-    rebuild = ("sudo dracut --force" if family & {"rhel", "fedora", "centos"} and not family & {"debian", "ubuntu"}
-               else "sudo update-initramfs -u")
+    rhel = family(report.os.id, report.os.id_like) == "rhel"
+    rebuild = "sudo dracut --force" if rhel else "sudo update-initramfs -u"
     if report.nouveau_loaded:
         out.append(Finding(
             "nouveau", "error", _("the nouveau driver holds the GPU"),

@@ -42,13 +42,33 @@ def lines_of(width: int, text: str = NOTE) -> list[str]:
 
 @pytest.fixture
 def chinese_breaks():
-    """Rich's word splitter as the wizard sets it, put back afterwards."""
+    """Rich's word splitter and line-end measure as the wizard sets them, put back afterwards."""
     from rich import _wrap
+    from rich.text import Text
 
-    before = _wrap.words
+    before, before_end = _wrap.words, Text.rstrip_end
     assert cjk_wrap.install()
     yield
-    _wrap.words = before
+    _wrap.words, Text.rstrip_end = before, before_end
+
+
+@pytest.mark.parametrize("width", range(60, 80))
+def test_a_line_that_fits_to_its_last_cell_keeps_its_last_letter(chinese_breaks, width):
+    """Found on the Combination screen at 80 columns: "cu130 wheel 带有 sm_8…" over "内核". Rich kept the
+    blank after "sm_86" (it counted characters, not cells, to see it stood past the line), and the cut
+    that followed took the 6 for an ellipsis."""
+    import io
+
+    from rich.console import Console
+
+    from installer.tui.screens.combination import choice_prompt
+
+    reason = "NVIDIA GeForce RTX 3060 的计算能力为 8.6：cu130 wheel 带有 sm_86 内核"
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(choice_prompt({"torch": "2.15.0", "variant": "cu130", "reasons": [reason]}, False, False))
+    lines = console.file.getvalue().splitlines()[1:]
+    assert "…" not in "".join(lines), lines
+    assert "".join(line.strip().lstrip("•").replace(" ", "") for line in lines) == reason.replace(" ", "")
 
 
 def test_a_line_is_filled_before_the_next_begins(chinese_breaks):

@@ -13,7 +13,8 @@ def test_on_rocky_linux_the_driver_is_the_distributions(cli):
     assert result.returncode == 0, result.stderr
     assert "needs: install NVIDIA driver branch R580" in result.stdout  # the choices still say what they need
     assert result.stdout.rstrip().endswith(
-        "The driver: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is rocky 9.4: "
+        "The driver: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is Rocky Linux 9.4 "
+        "(Blue Onyx): "
         "install it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
         "again.")
 

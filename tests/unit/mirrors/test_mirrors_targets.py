@@ -110,3 +110,11 @@ def test_the_mirrors_command_says_why_a_system_without_apt_has_no_apt_row(cli, t
     assert "0 of 0 mirrors usable" in result.stdout, result.stdout + result.stderr
     assert "this system installs its packages without apt, so no apt mirror was probed" in result.stdout
     assert result.returncode == 1  # nothing usable, as for any kind with no answer
+
+
+def test_the_family_of_a_distribution_by_its_os_release():
+    from installer.hardware.osinfo import family
+
+    assert family("ubuntu", None) == family("linuxmint", "ubuntu debian") == family("debian", "") == "debian"
+    assert family("rocky", "rhel centos fedora") == family("fedora", None) == family("almalinux", "rhel") == "rhel"
+    assert family("arch", None) is None and family(None, None) is None
