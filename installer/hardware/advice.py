@@ -9,8 +9,8 @@ from installer.hardware.osinfo import family
 from installer.i18n import _
 
 LOW_DISK_MIB = 10 * 1024  # a CUDA build of torch with its pip cache needs about this much
-# where torch-setup installs the NVIDIA driver itself: the `when:` of recipes/driver-ubuntu.yaml, as
-# plan.driver_request.DRIVER_OS (tests/unit/plan/test_driver_request.py keeps the two the same)
+# where torch-setup installs the NVIDIA driver itself: the `when:` of recipes/driver-ubuntu.yaml (the
+# planner, doctor and this advice read it here; tests/unit/plan/test_driver_request.py checks the plans)
 DRIVER_SYSTEMS = ("ubuntu", "debian")
 
 # NVSwitch systems need NVIDIA Fabric Manager (NVIDIA Fabric Manager User Guide,

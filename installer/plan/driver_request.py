@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from installer.errors import InputError
+from installer.hardware.advice import DRIVER_SYSTEMS
 from installer.hardware.report import OSInfo
 from installer.hardware.summary import system_name
 from installer.i18n import _
-
-DRIVER_OS = ("ubuntu", "debian")
 
 
 def driver_request(values: Mapping[str, Any]) -> str | None:
@@ -49,7 +48,7 @@ def driver_request(values: Mapping[str, Any]) -> str | None:
             hint=_("run these answers on a machine with an NVIDIA GPU, or set driver.install: false; "
                    "`torch-setup detect` shows what was found (a GPU that is not seated, or not passed "
                    "through to a virtual machine, is not seen)"))
-    if values["hw.os_id"] not in DRIVER_OS:
+    if values["hw.os_id"] not in DRIVER_SYSTEMS:
         raise InputError(
             _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}",
               os=values["hw.os_id"] or _("an unknown system")),
@@ -69,7 +68,7 @@ def driver_elsewhere(osinfo: OSInfo, *, jetson: bool) -> str | None:
         return _("a Jetson's driver comes with JetPack: upgrade JetPack to change it")
     if osinfo.container:
         return _("a container uses the host's driver: install or update it on the host")
-    if osinfo.id not in DRIVER_OS:
+    if osinfo.id not in DRIVER_SYSTEMS:
         return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}: install "
                  "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
                  "again", os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, None)

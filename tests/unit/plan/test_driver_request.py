@@ -70,13 +70,6 @@ def test_the_driver_is_planned_or_its_absence_is_said(machine):
     assert not [n for n in quiet.notes if "driver.install" in n]
 
 
-def test_detection_advice_and_the_planner_agree_on_where_the_driver_is_installed():
-    from installer.hardware.advice import DRIVER_SYSTEMS
-    from installer.plan.driver_request import DRIVER_OS
-
-    assert DRIVER_SYSTEMS == DRIVER_OS
-
-
 def test_what_each_kind_of_machine_gets():
     by_name = {p.stem: p for p in MACHINES}
     with pytest.raises(InputError, match="no NVIDIA GPU .*amd"):
