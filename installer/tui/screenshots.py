@@ -32,6 +32,10 @@ from installer.i18n import set_language
 SIZE = (100, 32)
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MACHINE = REPO / "tests" / "fixtures" / "machines" / "nodriver-rtx3060.json"
+# a system torch-setup installs no driver on, with a build that needs one and the toolkit asked for: the
+# driver said to be the distribution's, no apt mirrors, the toolkit from NVIDIA's runfile
+OTHER_SYSTEM = REPO / "tests" / "fixtures" / "machines" / "rocky94-2x3060-560.json"
+OTHER_SYSTEM_ANSWERS = {"torch": {"version": "latest", "variant": "cu132"}, "cuda_toolkit": {"install": True}}
 
 
 async def settle(pilot: Any) -> None:
@@ -41,8 +45,11 @@ async def settle(pilot: Any) -> None:
         await pilot.pause(0.1)
 
 
-async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, prefix: str = "") -> list[str]:
-    """A dry run from Welcome to Done; saves the screens in `names` (all when None)."""
+async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, prefix: str = "",
+               draft: dict[str, Any] | None = None, also: dict[str, str] | None = None) -> list[str]:
+    """A dry run from Welcome to Done; saves the screens in `names` (all when None). `draft`: answers
+    pre-filled, as from an answers file; `also`: screen -> a widget id, saved once more as
+    <screen>-<id>.svg with that widget scrolled into view (a part of a long screen)."""
     from installer.hardware.report import load_report
     from installer.tui.app import make_app
     from installer.tui.engine import Engine
@@ -57,6 +64,7 @@ async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, pr
         await settle(pilot)
         app.ensure_draft()
         app.state.draft["bench"] = "quick"  # as if chosen on Combination: the Benchmark screen is shown too
+        app.state.draft.update(draft or {})
         seen: set[str] = set()
         while app.current_name not in seen:
             name = app.current_name
@@ -64,6 +72,10 @@ async def walk(*, out: Path, machine: str, lang: str, names: set[str] | None, pr
             await settle(pilot)
             if names is None or name in names:
                 saved.append(app.save_screenshot(f"{prefix}{name}.svg", str(out)))
+            if also and name in also:
+                app.screen.query_one(f"#{also[name]}").scroll_visible(animate=False)
+                await pilot.pause(0.2)
+                saved.append(app.save_screenshot(f"{prefix}{name}-{also[name]}.svg", str(out)))
             if name == "welcome" and (names is None or "help" in names):
                 await pilot.press("f1")
                 await pilot.pause(0.1)
@@ -177,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             saved = asyncio.run(walk(out=out, machine=machine, lang="en", names=None))
             saved += asyncio.run(walk(out=out, machine=machine, lang="zh", prefix="zh-",
                                       names={"welcome", "hardware", "combination", "review"}))
+            saved += asyncio.run(walk(out=out, machine=str(OTHER_SYSTEM), lang="en", prefix="rocky-",
+                                      names={"mirrors", "combination"}, draft=OTHER_SYSTEM_ANSWERS,
+                                      also={"combination": "toolkit-source"}))
             if args.python:
                 saved += asyncio.run(real_run(out=out, python=args.python))
     finally:
