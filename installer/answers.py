@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlsplit
 
 import yaml
 from packaging.version import InvalidVersion, Version
@@ -46,6 +47,9 @@ _MIRROR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # pattern in unicode mode, as editors compile the schema's, refuses)
 _URL_CHARS = "[^\\s\"'`\\\\<>|;&$(){}]"
 _URL = re.compile(r"^(https?|file)://" + _URL_CHARS + "+$")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_NOT_IN_URL = re.compile(r"[\x00-\x1f\x7f\s\"'`\\<>|;&$(){}]")  # what _URL_CHARS leaves out, controls too
+_NAMED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")  # the names of a value's $NAME and ${NAME}, to blame one
 _BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
 _WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
 _CUDA = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,3})?")
@@ -89,7 +93,10 @@ def _mirror_pattern() -> str:
     user = "(?:[^/?#]*@)?"
     https = "https://" + user + host + port + rest
     http = "http://" + user + "(?:" + loopback + ")" + port + rest
-    return "^(?:auto|none|[a-z0-9][a-z0-9._-]*|(?=[a-z]+://" + _URL_CHARS + "+$)(?:" + https + "|" + http + "))$"
+    # $NAME and ${NAME} inside the URL: whether they are set, and what they hold, is the checker's to say
+    variable = r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)"
+    chars = "(?:" + _URL_CHARS + "|" + variable + ")"
+    return "^(?:auto|none|[a-z0-9][a-z0-9._-]*|(?=[a-z]+://" + chars + "+$)(?:" + https + "|" + http + "))$"
 
 
 def _version(value: str) -> str:
@@ -179,19 +186,83 @@ def _interpreter(value: str) -> str:
 
 
 def _mirror(value: str) -> str:
-    """auto | none | a mirror id from the catalog | a URL."""
+    """auto | none | a mirror id from the catalog | a URL. $NAME and ${NAME} are read from the environment
+    here, as a path's are (installer.paths.expand): an admin keeps an index token out of a file that twenty
+    machines share (https://admin:${PYPI_TOKEN}@host/simple). The answers hold the URL expanded, the way
+    pip and uv need it; wherever it is shown, its credentials are hidden (installer.redaction)."""
     if value in ("auto", "none") or _MIRROR_ID.fullmatch(value):
         return value
-    if _URL.fullmatch(value):
-        from installer.mirrors.urls import url_problem
+    if not _SCHEME.match(value):  # a variable stands for part of a URL, not for a whole choice
+        raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL",
+                           value=repr(value)))
+    from installer.mirrors.urls import url_problem
+    from installer.paths import expand, unset_variables
 
-        problem = url_problem(value)
-        if problem:
-            raise HintedValueError(f"{value}: {problem}", _("give the mirror's https:// address, such as "
-                                                   "https://mirrors.aliyun.com/pypi/simple (http:// only for "
-                                                   "127.0.0.1 or localhost)"))
-        return value
-    raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL", value=repr(value)))
+    unset = unset_variables(value)
+    if unset:
+        raise HintedValueError(_("{name} is not set in the environment", name="$" + unset[0]),
+                               _("set it (export {name}=...) before running torch-setup; a '$' that is part of "
+                                 "a password is written %24", name=unset[0]))
+    url = expand(value) if "$" in value else value
+    if not _URL.fullmatch(url) or _CONTROL.search(url):
+        raise _url_refused(value, url)
+    _check_host_part(value)
+    problem = url_problem(url)
+    if problem and _names_no_host(url):  # https:///simple, https://bob@: an http(s) URL all the same
+        problem = _("the URL names no host")
+    if problem:
+        raise HintedValueError(f"{value}: {problem}", _mirror_hint())
+    return url
+
+
+def _mirror_hint() -> str:
+    return _("give the mirror's https:// address, such as https://mirrors.aliyun.com/pypi/simple (http:// only "
+             "for 127.0.0.1 or localhost)")
+
+
+def _names_no_host(url: str) -> bool:
+    try:
+        return url.startswith(("http://", "https://")) and not urlsplit(url).hostname
+    except ValueError:  # not one url_problem could take apart: it says so
+        return False
+
+
+def _check_host_part(value: str) -> None:
+    """A variable before the URL's path (a token: https://admin:${TOKEN}@host) that holds '/', '?' or '#'
+    ends the host part there: base64 tokens hold '/', and the URL then names another host, or a port that
+    is no number, with nothing in the file to show why."""
+    authority = re.split(r"[/?#]", value.split("://", 1)[1], maxsplit=1)[0]
+    for name in _NAMED.findall(authority):
+        found = re.search(r"[/?#]", os.environ.get(name, ""))
+        if found:
+            char = found.group()
+            raise HintedValueError(_("{value}: ${name} holds {char}, which ends the URL's host part there",
+                                     value=repr(value), name=name, char=repr(char)),
+                                   _("percent-encode it in the variable ({encoded} for {char})",
+                                     encoded=quote(char, safe=""), char=repr(char)))
+
+
+def _url_refused(value: str, url: str) -> ValueError:
+    """Why `url` (`value` with its variables read) is no mirror URL, in words that name the real problem:
+    found in use, https://admin:${PYPI_TOKEN}@host was refused as "not an http(s):// URL"."""
+    if not url.startswith(("http://", "https://")):  # ftp://, HTTPS://: true as it stands
+        return ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL",
+                            value=repr(value)))
+    bad = _NOT_IN_URL.search(url)
+    if bad is not None:
+        char = bad.group()
+        encoded = quote(char, safe="")
+        holder = next((name for name in _NAMED.findall(value) if char in os.environ.get(name, "")), None)
+        if holder:
+            return HintedValueError(_("{value}: ${name} holds {char}, which a URL cannot hold",
+                                      value=repr(value), name=holder, char=repr(char)),
+                                    _("percent-encode it in the variable ({encoded} for {char})",
+                                      encoded=encoded, char=repr(char)))
+        return HintedValueError(_("{value}: a URL cannot hold {char}", value=repr(value), char=repr(char)),
+                                _("percent-encode it ({encoded} for {char}); a password or token can come from "
+                                  "an environment variable: write $NAME or ${{NAME}} in its place",
+                                  encoded=encoded, char=repr(char)))
+    return HintedValueError(f"{value}: " + _("the URL names no host"), _mirror_hint())  # `https://` alone
 
 
 def mirror_problem(value: str) -> str | None:
@@ -305,7 +376,9 @@ class Mirror(_Section):
         "the region itself when the language it ran in decided. Default: auto.")
     pypi: MirrorChoice = Field(
         default="auto", description="The PyPI index: auto (the pip configuration already on this machine, else "
-        "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. Default: auto.")
+        "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. In a URL, $NAME or "
+        "${NAME} is read from the environment, so that a token stays out of a shared file "
+        "(https://admin:${PYPI_TOKEN}@host/simple; an unset one is an error), as in every mirror URL. Default: auto.")
     pytorch: MirrorChoice = Field(
         default="auto", description="The PyTorch wheel index for variants PyPI does not carry (cpu, cuNNN, rocm): "
         "auto (the fastest reachable), none, a mirror id, or a URL. Default: auto.")

@@ -22,6 +22,13 @@ from installer.yamlproblems import problem_text, reader_problem
 KeyPath = tuple[str | int, ...]
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` most likely misspells (difflib), or None: one rule for every "did you mean", a
+    key, a file's name, a value, a mirror id."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 @dataclass
 class Located:
     """Parsed YAML data plus the line (1-based) of every key path in it."""
@@ -168,9 +175,9 @@ def _not_found(p: Path) -> InputError:
         siblings = [c.name for c in folder.iterdir() if c.is_file()] if folder.is_dir() else []
     except OSError:
         siblings = []
-    close = difflib.get_close_matches(p.name, siblings, n=1, cutoff=0.6)
+    close = closest(p.name, siblings)
     if close:
-        return InputError(_("file not found"), file=p, hint=_("did you mean {path}?", path=str(folder / close[0])))
+        return InputError(_("file not found"), file=p, hint=_("did you mean {path}?", path=str(folder / close)))
     if not folder.is_dir():
         return InputError(_("file not found"), file=p,
                           hint=_("the folder {folder} does not exist either: check the path", folder=str(folder)))
@@ -340,9 +347,9 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         return str(err["msg"]).removeprefix("Value error, "), getattr(cause, "hint", None)
     if kind == "extra_forbidden":
         allowed = keys_at(model, rel[:-1]) if model is not None else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        close = closest(str(loc[-1]), allowed)
         if close:
-            return _("unknown key"), _("did you mean {key}?", key=dotted(loc[:-1] + (close[0],)))
+            return _("unknown key"), _("did you mean {key}?", key=dotted(loc[:-1] + (close,)))
         if allowed:
             return _("unknown key"), _("the keys allowed here are: {keys}", keys=", ".join(allowed))
         return _("unknown key"), None
@@ -388,9 +395,8 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         message = _("Input should be {expected}, not {value}", expected=expected, value=shown)
         # PIP, Conda, CPU: the case alone is wrong, which difflib's ratio does not always see
         by_case = {c.lower(): c for c in choices}
-        close = ([by_case[str(value).lower()]] if str(value).lower() in by_case else
-                 difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6))
-        return message, (_("did you mean {value}?", value=repr(close[0])) if close else None)
+        close = by_case.get(str(value).lower()) or closest(str(value), choices)
+        return message, (_("did you mean {value}?", value=repr(close)) if close else None)
     return str(err["msg"]), None
 
 

@@ -1,23 +1,55 @@
-"""`torch-setup answers schema`: the JSON Schema of answers files (for editors), and `answers check F`."""
+"""`torch-setup answers schema`: the JSON Schema of answers files (for editors), and `answers check F...`.
+
+`check` builds each file's plan the way `plan --answers F` does (installer.plan.ahead.plan_from_files:
+the same detection, compatibility data, mirror ids and probes), so a file it passes is one `plan` and
+`install` take on this machine, or on the machine of `--hardware F`. It runs nothing and creates nothing.
+Every file is checked: a problem is printed as `file:line: key: message`, a good file as `file: ok`.
+Exit 0 when all are good, 2 when any is not.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from installer.commands.arguments import add_hardware, hardware, seconds
+
+_CHECK = ("check answers files as `plan --answers F` does, for this machine or --hardware F; runs nothing; "
+          "exit 2 naming file, line and key if one is wrong")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="answers_command", metavar="ACTION", required=True)
-    sub.add_parser("schema", help="print the JSON Schema of answers files")
-    check = sub.add_parser("check", help="validate answers files (exit 2 naming file, line and key)")
-    check.add_argument("files", nargs="+", metavar="F")
+    sub.add_parser("schema", help="print the JSON Schema of answers files",
+                   description="print the JSON Schema of answers files")
+    check = sub.add_parser("check", help=_CHECK, description=_CHECK)
+    check.add_argument("files", nargs="+", metavar="F", help="answers files (YAML)")
+    add_hardware(check, "check for a saved hardware report instead of this machine")
+    # the plan picks the PyTorch index by probing mirrors, as `plan` does: the same limit
+    check.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
+                       help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from installer.answers import answers_schema_json, load_answers
-
     if args.answers_command == "schema":
+        from installer.answers import answers_schema_json
+
         print(answers_schema_json())
         return 0
-    for f in args.files:
-        load_answers(f)
+    from installer.errors import InputError
+    from installer.i18n import _
+    from installer.plan.ahead import plan_from_files
+
+    bad = 0
+    for path in args.files:
+        try:
+            plan_from_files(path, hardware(args), probe_timeout=args.probe_timeout)
+        except InputError as exc:  # this file's problem: the next file is checked all the same
+            bad += 1
+            print(exc.render(), file=sys.stderr)
+            continue
+        print(_("{file}: ok", file=path))
+    if bad:
+        print(_("{bad} of {n} answers files have problems", bad=bad, n=len(args.files)), file=sys.stderr)
+        return 2
     return 0

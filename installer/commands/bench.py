@@ -52,16 +52,20 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             return
         if event.get("type") == "progress" and event.get("total"):
-            text = _("{label}: {done}/{total}", label=event.get("label"), done=event["done"], total=event["total"])
+            text = _("{label}: {done}/{total}", label=results.label(event), done=event["done"], total=event["total"])
             if interactive:
                 print("\r\033[K" + text, end="", file=sys.stderr, flush=True)
         elif event.get("type") == "measurement" and not interactive:
             t = event["test"]
-            print(f"{t['label']}: {t['median']:.2f} {t['unit']}", file=sys.stderr, flush=True)
+            print(f"{results.label(t)}: {t['median']:.2f} {t['unit']}", file=sys.stderr, flush=True)
 
     try:
         result = run_bench(args.python, quick=args.quick, on_progress=progress, device=args.device,
                            timeout=args.timeout)
+        refused = results.refusal(result)
+        if refused is not None:  # the GPU named cannot be used: CPU figures would answer another question
+            raise BenchFailed(refused[0], hint=refused[1], python=str(result["python"].get("executable")),
+                              quick=args.quick, timed_out=False)
     except BenchFailed as exc:
         if interactive:
             print("\r\033[K", end="", file=sys.stderr)
@@ -78,8 +82,10 @@ def run(args: argparse.Namespace) -> int:
     if interactive:
         print("\r\033[K", end="", file=sys.stderr)
     earlier = history.load_all()
-    found = history.previous_for(result, earlier)
-    comparison = history.compare(result, found[1], found[0]) if found else None
+    # a run of the same kind (--quick or not) measured the same sizes: the one to compare with, if any
+    found = history.previous_for(result, [e for e in earlier if e[1].get("quick") == result.get("quick")]) \
+        or history.previous_for(result, earlier)
+    comparison = history.compare(result, results.comparable(result, found[1]), found[0]) if found else None
     result = {"ok": True, **result, "comparison": comparison, "error": None}
     if not args.no_save:
         try:

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.i18n.phrases import listed
-    from installer.probes.doctor import diagnose, gpu_names, verdict
+    from installer.probes.doctor import advise_verify, diagnose, gpu_label, gpu_names, verdict
     from installer.probes.host import resolve_python, run_verify
     from installer.probes.last_run import last_run_finding
     from installer.probes.last_target import point_at_last_install, torch_missing
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     verify = run_verify(python, timeout=args.timeout)
     # the active environment, not one named: where torch does not import, point at the last install
     last = point_at_last_install(verify, "doctor") if args.python is None else None
+    advise_verify(verify, report, cpu_warning=False)  # the checks' reinstall commands, as verify writes them
     findings = diagnose(report, verify)
     stopped = last_run_finding()
     if stopped is not None:  # first: a run that stopped half way is the likeliest cause of what follows
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(redact_text(text))  # a tool's error in the checks can quote an index URL
 
-    gpus = gpu_names(report) or listed(g.name or "?" for g in report.gpus) or _("none")
+    gpus = gpu_names(report) or listed(gpu_label(g) for g in report.gpus) or _("none")
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
               else _("none"))
     say(_("GPUs: {gpus}; NVIDIA driver: {driver}", gpus=gpus, driver=driver))

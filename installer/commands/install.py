@@ -21,7 +21,8 @@ from installer.commands.arguments import add_hardware, hardware, seconds
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
-    add_hardware(parser, "use a saved hardware report instead of detecting")
+    add_hardware(parser, "this machine's report saved by `detect --json`, instead of detecting (a report of another "
+                         "machine is refused: `plan --hardware F` shows its plan)")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="show one line per step; the commands' output goes only to the log")
@@ -79,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
     # --yes is not followed by a second refusal
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
                                              installs_here=True)
+    saved = hardware(args)
+    if saved is not None:  # after the answers' own mistakes, which are the first to fix
+        from installer.hardware.same_machine import refuse_another_machine
+
+        refuse_another_machine(saved, args.answers)
     if args.yes and hardware(args) is None:
         # unattended, here: a PyTorch mirror chosen by hand that the plan found not answering is refused
         # before anything runs (installer.plan.indexes.unanswered_refusal says why)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from installer.errors import InputError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
             recipe = load_recipe(path)
         except InputError as exc:
             bad += 1
-            print(exc.render(), file=sys.stderr)
+            shown = (_not_a_recipe(path) if exc.key == "recipe" else None) or exc
+            print(shown.render(), file=sys.stderr)
             continue
         if not args.quiet:
             print(_("{file}: ok ({id}, {n} steps)", file=path, id=recipe.id, n=len(recipe.spec.steps)))
@@ -39,3 +44,25 @@ def run(args: argparse.Namespace) -> int:
         print(_("{bad} of {n} recipe files have problems", bad=bad, n=len(args.files)), file=sys.stderr)
         return 2
     return 0
+
+
+def _not_a_recipe(path: str) -> InputError | None:
+    """A file with no `recipe:` key at all is no recipe: found in use, an answers file given here was told
+    "unsupported recipe format None", as if the fix were a number. None when the key is there (its value
+    is what is wrong)."""
+    from installer.answers import Answers
+    from installer.errors import InputError
+    from installer.i18n import _
+    from installer.yamlfile import load_yaml
+
+    try:
+        located = load_yaml(path)  # read a moment ago by load_recipe: only a file changed since fails here
+    except InputError:
+        return None
+    if not isinstance(located.data, dict) or "recipe" in located.data:
+        return None
+    if set(located.data) <= set(Answers.model_fields):  # version, target, torch, mirror, ...
+        return located.error((), _("this is not a recipe (it has no `recipe:` key): it looks like an answers file"),
+                             _("check it as one: `torch-setup answers check {file}`", file=path))
+    return located.error((), _("this is not a recipe: it has no `recipe:` key"),
+                         _("a recipe starts with `recipe: 1`, then its id, title and steps (see recipes/*.yaml)"))

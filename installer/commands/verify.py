@@ -35,6 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from installer.hardware import load_or_detect
+    from installer.probes.doctor import advise_verify
     from installer.probes.host import run_verify
     from installer.probes.last_target import point_at_last_install
     from installer.probes.text import render_verify
@@ -43,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
                         compile=args.compile, compile_timeout=args.compile_timeout)
     if args.python is None:
         point_at_last_install(result)
+    if result.get("torch_version"):
+        # the probe cannot see this machine's hardware as detection does (nor the overrides), nor write a
+        # command that works without pip in the target: the fixes that need either are written here
+        advise_verify(result, load_or_detect(None, python=(result.get("python") or {}).get("executable")))
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -91,12 +91,23 @@ def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeo
                      failed=str(why))
 
 
+def unknown_id_hint(choice: str, kind: str, catalog: Catalog) -> str:
+    """What to write instead of `choice`, no mirror id of this kind: the id it misspells, as a misspelt key
+    gets (tuna-pypii: did you mean 'tuna-pypi'?), else every id of the kind."""
+    from installer.yamlfile import closest
+
+    known = [m.id for m in catalog.mirrors if m.kind == kind]
+    close = closest(choice, known)
+    if close:
+        return _("did you mean {value}?", value=repr(close))
+    return _("use one of: {ids}; or auto, none, or an https:// URL", ids=", ".join(known))
+
+
 def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
     entry = catalog.get(pref)
-    known = [m.id for m in catalog.mirrors if m.kind == "pytorch"]
     if entry is None or entry.kind != "pytorch":
         raise InputError(_("unknown PyTorch wheel mirror {id!r}", id=pref), key="mirror.pytorch",
-                         hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=", ".join(known)))
+                         hint=unknown_id_hint(pref, "pytorch", catalog))
     if entry.variants is not None and variant not in entry.variants:
         raise InputError(_("{id} does not carry the {variant} wheels (it has {have})", id=entry.id,
                            variant=variant, have=", ".join(entry.variants)), key="mirror.pytorch",
@@ -150,9 +161,8 @@ def pick_pypi_index(*, preference: str = "auto", region: str | None = None, time
     if pref != "auto":
         entry = catalog.get(pref)
         if entry is None or entry.kind != "pypi":
-            known = ", ".join(m.id for m in catalog.mirrors if m.kind == "pypi")
             raise InputError(_("unknown PyPI mirror {id!r}", id=pref), key="mirror.pypi",
-                             hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
+                             hint=unknown_id_hint(pref, "pypi", catalog))
         return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.shown_name()), mirror_id=entry.id)
     existing = configured_index or (current_pip_index() if read_machine else None)
     if existing:
@@ -193,9 +203,8 @@ def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = Non
     if pref != "auto":
         entry = catalog.get(pref)
         if entry is None or entry.kind != kind:
-            known = ", ".join(m.id for m in catalog.mirrors if m.kind == kind)
             raise InputError(_("unknown {kind} mirror {id!r}", kind=kind, id=pref), key=key,
-                             hint=_("use one of: {ids}; or auto, none, or an https:// URL", ids=known))
+                             hint=unknown_id_hint(pref, kind, catalog))
         return IndexPick(entry.url, _("{name}, chosen by hand", name=entry.shown_name()), mirror_id=entry.id,
                          condarc=entry.condarc)
     if kind == "conda":

@@ -153,11 +153,13 @@ def needs_pytorch_index(pins: Any) -> bool:
 def catalog_mirror(choice: str, kind: str, key: str) -> Mirror:
     """The catalog's mirror `choice` of this kind (pypi, conda, ...); an unknown id is an input error."""
     from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.pick import unknown_id_hint
 
-    mirror = load_catalog().get(choice)
+    catalog = load_catalog()
+    mirror = catalog.get(choice)
     if mirror is None or mirror.kind != kind:
         raise InputError(_("unknown {kind} mirror id {id!r}", kind=kind, id=choice), key=key,
-                         hint=_("see `torch-setup mirrors` for the ids, or give a URL"))
+                         hint=unknown_id_hint(choice, kind, catalog))
     return mirror
 
 

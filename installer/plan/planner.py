@@ -246,6 +246,10 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 step = replace(step, id=f"{recipe.id}-{step.id}")
             seen.add(step.id)
             steps.append(step)
+    if answers.mirror.apt not in ("auto", "none") and not any(s.kind == "apt" for s in steps):
+        # chosen on the Mirrors screen before the driver and toolkit were: said, not silently dropped
+        notes.append(_("the apt mirror {mirror} is not used: no step of this plan installs with apt",
+                       mirror=answers.mirror.apt))
     from installer.plan.space import disk_notes
 
     notes.extend(disk_notes(steps, pins.variant, report))  # the report's free space below what the plan needs

@@ -86,7 +86,10 @@ class Bench:
         for k in range(self.repeats):
             seconds = timer(fn, inner)
             samples.append(work / seconds / scale)
-            emit({"type": "progress", "test": test_id, "label": label, "done": k + 1, "total": self.repeats})
+            # what the row will say (size, dtype, bytes): the host names the test in the person's language
+            event = {"type": "progress", "test": test_id, "label": label, "done": k + 1, "total": self.repeats}
+            event.update(extra or {})
+            emit(event)
         row = {"id": test_id, "label": label, "unit": unit, "inner": inner}
         row.update(extra or {})
         row.update(summary(samples))
@@ -171,7 +174,7 @@ class Bench:
         # a copy reads and writes every byte once: 2 x size moved
         where = "device" if self.cuda else "main"  # on a CPU the copy is in the computer's own memory
         self.measure("memory-bandwidth", f"{where} memory copy {nbytes >> 20} MiB", fn, 2.0 * nbytes,
-                     "GB/s", 1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes})
+                     "GB/s", 1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes, "memory": where})
 
     def transfers(self):
         torch = self.torch
@@ -188,9 +191,9 @@ class Bench:
                 host.copy_(dev, non_blocking=True)
 
             self.measure("h2d-" + kind, f"host to device, {kind} memory", h2d, float(nbytes), "GB/s",
-                         1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes})
+                         1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes, "memory": kind})
             self.measure("d2h-" + kind, f"device to host, {kind} memory", d2h, float(nbytes), "GB/s",
-                         1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes})
+                         1e9, 0.05 if self.quick else 0.2, {"bytes": nbytes, "memory": kind})
 
 
 def _cpu_name():
@@ -204,9 +207,40 @@ def _cpu_name():
     return platform.processor() or platform.machine()
 
 
+def _cuda_refusal(torch, asked):
+    """Why the CUDA device asked for (`cuda:N`) cannot be measured, or None when it can. Measuring the
+    CPU instead answers another question than the one asked (found in use: `--device cuda:0` with a CPU
+    build printed CPU figures and exit 0); only `auto` falls back to the CPU. The host words it."""
+    index = int(asked.split(":")[1]) if ":" in asked else 0
+    base = {"device": asked, "torch_version": torch.__version__}
+    if not (getattr(torch.version, "cuda", None) or getattr(torch.version, "hip", None)):
+        return dict(base, cause="cpu-build")
+    if not torch.cuda.is_available():
+        reason = None
+        try:
+            torch.cuda.init()
+        except Exception as exc:  # torch's own words for why: no driver, a driver too old, no device
+            reason = " ".join(str(exc).split())
+        # torch's message goes on with download URLs: the first sentence carries the reason
+        first = (reason or "").split(". ")[0].rstrip(".")
+        return dict(base, cause="no-gpu", error=first or "no CUDA device was found")
+    count = int(torch.cuda.device_count())
+    if index >= count:
+        return dict(base, cause="no-such-device", count=count)
+    return None
+
+
 def run(args):
     started = time.monotonic()
     torch = importlib.import_module("torch")  # dynamic: the host package's import rules forbid torch
+    if args.device.startswith("cuda"):
+        refused = _cuda_refusal(torch, args.device)
+        if refused is not None:
+            return {"type": "result", "schema": SCHEMA, "device": None, "refused": refused,
+                    "torch_version": torch.__version__, "cuda_build": getattr(torch.version, "cuda", None),
+                    "quick": args.quick,
+                    "python": {"version": platform.python_version(), "executable": sys.executable},
+                    "tests": [], "skipped": [], "seconds": round(time.monotonic() - started, 2)}
     use_cuda = args.device != "cpu" and torch.cuda.is_available()
     if use_cuda:
         index = int(args.device.split(":")[1]) if ":" in args.device else 0

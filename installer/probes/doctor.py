@@ -20,19 +20,19 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from installer.compat import recommend
 from installer.compat.data import load
 from installer.compat.data_model import Kernels
-from installer.compat.machine import parse_cc
+from installer.compat.machine import parse_cc, read_machine
 from installer.compat.rules import driver_meets, driver_need, kernel_for, version_key
 from installer.hardware.advice import DRIVER_SYSTEMS
 from installer.hardware.osinfo import family
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
-from installer.i18n.phrases import listed
+from installer.i18n.phrases import all_of, listed
 from installer.probes.last_target import torch_missing
 
 Severity = Literal["error", "warning", "info"]
@@ -70,11 +70,21 @@ class EnvFacts:
                    libraries_outside_env=tuple(verify.get("libraries_outside_env") or ()))
 
 
+def gpu_label(gpu: Any) -> str:
+    """A GPU of the report in words: its name, else its number and what is known of it, as `recommend`
+    says it (a GPU from TORCH_SETUP_GPU_CC, or one detection could not name, has no name: "?" said nothing)."""
+    if gpu.name:
+        return str(gpu.name)
+    if gpu.compute_capability:
+        return _("GPU {index} (compute capability {cc})", index=gpu.index, cc=gpu.compute_capability)
+    return _("GPU {index}", index=gpu.index)
+
+
 def gpu_names(report: HardwareReport) -> str:
     """"4x NVIDIA GeForce RTX 5090, NVIDIA RTX A6000" for messages."""
     counts: dict[str, int] = {}
     for g in report.nvidia_gpus:
-        counts[g.name or "?"] = counts.get(g.name or "?", 0) + 1
+        counts[gpu_label(g)] = counts.get(gpu_label(g), 0) + 1
     return listed(f"{n}x {name}" if n > 1 else name for name, n in counts.items())
 
 
@@ -131,51 +141,110 @@ def _gpus_for_arch(report: HardwareReport, verify: dict[str, Any]) -> list[tuple
 
 # ---- what to install instead -----------------------------------------------------------------------
 
+COMPANIONS = ("torchvision", "torchaudio")
+
+
 @dataclass(frozen=True)
 class _Advice:
     as_is: Any | None  # the best compat Choice that works with the machine as it is
     with_driver: Any | None  # the best Choice that needs a driver upgrade first
     rocm: Any | None = None  # the best ROCm Choice, whatever it needs first: the AMD GPU has a build
+    have: str | None = None  # the torch version installed now ("2.13.0"), None when torch does not import
+    # the companions installed beside it (a reinstall must move them too); None when not known
+    companions: tuple[str, ...] | None = ()
+    driver: bool = True  # an NVIDIA driver is loaded: a driver change is an upgrade, else an install
 
 
-def _advice(report: HardwareReport, verify: dict[str, Any]) -> _Advice:
+def _companions(verify: dict[str, Any], report: HardwareReport, have: str | None) -> tuple[str, ...] | None:
+    """torchvision / torchaudio installed beside torch: as the probe read them in the target, else as
+    detection read the target's metadata (a saved report speaks of its own machine's torch: only when
+    it is this version)."""
+    found = verify.get("companions")
+    if isinstance(found, dict):
+        return tuple(n for n in COMPANIONS if found.get(n))
+    existing = report.existing_torch
+    if existing is not None and have and existing.version == have:
+        return tuple(n for n in COMPANIONS if getattr(existing, n, None))
+    return None
+
+
+def _advice(report: HardwareReport, verify: dict[str, Any], want: Any = None) -> _Advice:
+    """The builds to advise, the version installed now first: switching 2.13.0+cpu for 2.14.1+cu126
+    would also leave an installed torchvision 0.28 behind, so another version is advised only when no
+    build of this one runs here. `want(variant)`: only builds it accepts (verify's "a cuda build")."""
     python = (verify.get("python") or {}).get("version")
+    have = str(verify.get("torch_version") or "").split("+")[0] or None
+    base = _Advice(None, None, have=have, companions=_companions(verify, report, have),
+                   driver=report.nvidia_driver is not None)
     try:
         rec = recommend(report, python=python)
     except Exception:  # the compat data cannot judge this machine: the fix falls back to `recommend`
-        return _Advice(None, None)
-    gpu_choices = [c for c in rec.choices if c.variant not in ("cpu",)]
+        return base
+    same = None
+    if have:
+        try:
+            same = recommend(report, python=python, torch=have)
+        except Exception:  # a version the compat data does not know (a nightly, a local build)
+            same = None
+    gpu_choices = [c for r in (same, rec) if r is not None for c in r.choices
+                   if c.variant not in ("cpu",) and (want is None or want(c.variant))]
     as_is = next((c for c in gpu_choices if not c.actions), None)
     with_driver = next((c for c in gpu_choices if c.action("install-driver")), None)
     rocm = next((c for c in gpu_choices if c.variant.startswith("rocm")), None)
-    return _Advice(as_is, with_driver, rocm)
+    return replace(base, as_is=as_is, with_driver=with_driver, rocm=rocm)
 
 
-def _reinstall_line(python: str, pin: str, index: str | None = None) -> str:
+def reinstall_line(python: str, pins: str | list[str], index: str | None = None) -> str:
     """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
-    it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip)."""
-    cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall", pin]
+    it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip).
+    `doctor` and `verify` both write their commands with it."""
+    cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall",
+           *([pins] if isinstance(pins, str) else pins)]
     if index:
         cmd += ["--index-url", index]
     return " ".join(shlex.quote(c) for c in cmd)
 
 
-def _pip_line(python: str, choice: Any) -> str:
-    return _reinstall_line(python, f"torch=={choice.torch}",
-                           f"{PYTORCH_INDEX}/{choice.variant}" if choice.local else None)
+def _pip_line(python: str, choice: Any, companions: tuple[str, ...] | None = ()) -> str:
+    # the companions at the versions made for this torch, from the same index
+    pins = [f"torch=={choice.torch}"] + [f"{name}=={getattr(choice, name)}" for name in companions or ()
+                                         if getattr(choice, name, None)]
+    return reinstall_line(python, pins, f"{PYTORCH_INDEX}/{choice.variant}" if choice.local else None)
 
 
 def _install_fix(python: str, advice: _Advice) -> str:
     if advice.as_is is not None:
         c = advice.as_is
-        return _("install torch {torch} ({variant}), which fits this machine as it is: `{cmd}` "
-                 "(or `torch-setup install` to do it with a plan)",
-                 torch=c.torch, variant=c.variant, cmd=_pip_line(python, c))
+        if advice.have in (None, c.torch):  # no version to keep, or it is kept
+            return _("install torch {torch} ({variant}), which fits this machine as it is: `{cmd}` "
+                     "(or `torch-setup install` to do it with a plan)",
+                     torch=c.torch, variant=c.variant, cmd=_pip_line(python, c, advice.companions))
+        if advice.companions is None:
+            return _("install torch {torch} ({variant}), which fits this machine as it is (no build of torch {have} "
+                     "does, so the version changes): `torch-setup install` changes torchvision and torchaudio "
+                     "with it; for torch alone: `{cmd}`", torch=c.torch, variant=c.variant, have=advice.have,
+                     cmd=_pip_line(python, c))
+        libs = [name for name in advice.companions if getattr(c, name, None)]
+        if libs:
+            return _("install torch {torch} ({variant}), which fits this machine as it is (no build of torch {have} "
+                     "does, so the version changes, and {libs} with it): `{cmd}` (or `torch-setup install` to do "
+                     "it with a plan)", torch=c.torch, variant=c.variant, have=advice.have,
+                     libs=all_of(libs), cmd=_pip_line(python, c, advice.companions))
+        return _("install torch {torch} ({variant}), which fits this machine as it is (no build of torch {have} does, "
+                 "so the version changes): `{cmd}` (or `torch-setup install` to do it with a plan)",
+                 torch=c.torch, variant=c.variant, have=advice.have, cmd=_pip_line(python, c))
     if advice.with_driver is not None:
         c = advice.with_driver
         act = c.action("install-driver")
-        return _("upgrade the NVIDIA driver to branch {branch}, then install torch {torch} ({variant}); "
-                 "`torch-setup` does both", branch=act.branch, torch=c.torch, variant=c.variant)
+        # "upgrade" only where a driver runs: on a machine without one that read as if one were there
+        driver = (_("upgrade the NVIDIA driver to branch {branch}", branch=act.branch) if advice.driver else
+                  _("install the NVIDIA driver, branch {branch}", branch=act.branch))
+        if advice.have in (None, c.torch):
+            return _("{driver}, then install torch {torch} ({variant}); `torch-setup` does both",
+                     driver=driver, torch=c.torch, variant=c.variant)
+        return _("{driver}, then install torch {torch} ({variant}) in place of {have}, which has no build that runs "
+                 "here; `torch-setup` does both, and changes torchvision and torchaudio with it",
+                 driver=driver, torch=c.torch, variant=c.variant, have=advice.have)
     return _("`torch-setup recommend` lists the builds that fit this machine; `torch-setup install` installs one")
 
 
@@ -201,7 +270,7 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
         index = f"{PYTORCH_INDEX}/{local[1:]}" if local.startswith("+") else None
         fix = _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
                 "(it finishes a half-done install)",
-                cmd=_reinstall_line(python, f"torch=={existing.version}{local}", index))
+                cmd=reinstall_line(python, f"torch=={existing.version}{local}", index))
     else:
         fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
                 "environment and make it again")
@@ -277,8 +346,8 @@ def _driver_too_old(report: HardwareReport, verify: dict[str, Any], advice: _Adv
     fix = _("either upgrade the NVIDIA driver to >= {need} (`torch-setup recommend` names the branch), or keep "
             "the driver and {other}",
             need=need_text or _("one for CUDA {v}", v=runtime),
-            other=(_("install torch {torch} ({variant}): `{cmd}`", torch=keep.torch, variant=keep.variant,
-                     cmd=_pip_line(str((verify.get('python') or {}).get('executable') or 'python'), keep))
+            other=(_install_fix(str((verify.get('python') or {}).get('executable') or 'python'),
+                                replace(advice, with_driver=None))
                    if keep is not None else
                    _("install a build for CUDA {v} or older", v=driver_cuda or "?")))
     return Finding(
@@ -330,10 +399,11 @@ def _shadowing(verify: dict[str, Any], env: EnvFacts) -> Finding | None:
         tuple(outside))
 
 
-def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any, python: str) -> Finding:
+def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any, advice: _Advice,
+                      python: str) -> Finding:
     """The NVIDIA cpu-wheel finding's AMD twin: the fix is the ROCm build the compat data picks for the GPU."""
-    gpus = listed(g.name or "?" for g in report.gpus if g.vendor == "amd")
-    fix = _install_fix(python, _Advice(rocm if rocm.works_as_is else None, None))
+    gpus = listed(gpu_label(g) for g in report.gpus if g.vendor == "amd")
+    fix = _install_fix(python, replace(advice, as_is=rocm if rocm.works_as_is else None, with_driver=None))
     return Finding(
         "cpu-wheel", "error", _("a CPU-only build of torch on a machine with an AMD GPU"),
         _("torch {version} is the CPU-only build: it has no ROCm at all, so it cannot use {gpus} and "
@@ -386,7 +456,7 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
             _install_fix(python, advice),
             (f"torch {verify.get('torch_version')}", f"GPU: {gpus}")))
     elif advice.rocm is not None and not gpu_build and variant in ("cpu", ""):
-        findings.append(_cpu_wheel_on_amd(report, verify, advice.rocm, python))
+        findings.append(_cpu_wheel_on_amd(report, verify, advice.rocm, advice, python))
 
     if (gpu_build and nvidia and report.nvidia_driver is not None) or "too old" in _cuda_error(verify):
         too_old = _driver_too_old(report, verify, advice)
@@ -407,7 +477,7 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
             "cuda-wheel-without-gpu", "warning", _("a CUDA build on a machine without an NVIDIA GPU"),
             _("torch {version} carries CUDA libraries (several GB) that this machine cannot use; it runs on the "
               "CPU", version=verify.get("torch_version")),
-            _("a CPU build is much smaller: `{cmd}`", cmd=_reinstall_line(
+            _("a CPU build is much smaller: `{cmd}`", cmd=reinstall_line(
                 python, f"torch=={str(verify.get('torch_version') or '').split('+')[0]}+cpu",
                 f"{PYTORCH_INDEX}/cpu"))))
 
@@ -425,7 +495,7 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
             detail = (_("torch {version} uses 1 GPU; nothing wrong found", version=verify.get("torch_version"))
                       if n == 1 else
                       _("torch {version} uses {n} GPUs; nothing wrong found", version=verify.get("torch_version"), n=n))
-        elif others := listed(g.name or "?" for g in report.gpus if g.vendor in ("amd", "intel")):
+        elif others := listed(gpu_label(g) for g in report.gpus if g.vendor in ("amd", "intel")):
             # "no NVIDIA GPU" is true, but an AMD or Intel GPU owner reads it as "your GPU was not seen"
             detail = _("torch {version} runs on the CPU; none of the PyTorch builds torch-setup knows would use "
                        "{gpus} on this machine; nothing wrong found", version=verify.get("torch_version"),
@@ -439,3 +509,85 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
 
 def verdict(findings: list[Finding]) -> bool:
     return not any(f.severity == "error" for f in findings)
+
+
+# ---- verify's fixes, written here --------------------------------------------------------------------
+
+def _wanted(expected: str) -> Any:
+    """The variants that answer `verify --expect-variant cuda` (or gpu): any build of that family."""
+    if expected == "cuda":
+        return lambda v: v.startswith("cu")
+    return lambda v: v.startswith(("cu", "rocm", "xpu"))
+
+
+def _reinstall_fix(check: dict[str, Any], result: dict[str, Any], report: HardwareReport) -> str | None:
+    """The fix of a verify check whose remedy is a reinstall (the probe names the build in `reinstall`):
+    the command in doctor's form, with an index the compat data says has that build, never a made-up
+    one (`whl/cuda` is none). None keeps the probe's own words."""
+    want = check.get("reinstall") or {}
+    torch, variant = str(want.get("torch") or ""), str(want.get("variant") or "")
+    python = str((result.get("python") or {}).get("executable") or "python")
+    data = load()
+    try:
+        release = data.release(torch) if torch else None
+    except ValueError:  # not a version packaging reads (a local build): nothing to look up
+        release = None
+    machine = read_machine(report, data, (result.get("python") or {}).get("version"))
+    platform = machine.platform
+    published = list(release.variants.get(platform, [])) if release is not None and platform else []
+    if variant in ("cuda", "gpu"):
+        advice = _advice(report, result, _wanted(variant))
+        if advice.as_is is not None or advice.with_driver is not None:
+            return _install_fix(python, advice)
+        builds = [v for v in published if _wanted(variant)(v)]
+        if not builds:
+            return None
+        indexes = listed(f"{PYTORCH_INDEX}/{v}" for v in builds)
+        if report.nvidia_gpus or any(g.vendor == "amd" for g in report.gpus):
+            return _("none of the {expected} builds of torch {torch} ({indexes}) runs on this machine: "
+                     "`torch-setup recommend` lists the builds that do", expected=variant, torch=torch,
+                     indexes=indexes)
+        return _("torch {torch} has {expected} builds on {indexes}; this machine shows no GPU to choose one by: "
+                 "run `torch-setup recommend` where the GPU is (it names the one its driver runs), and "
+                 "`torch-setup install` there", torch=torch, expected=variant, indexes=indexes)
+    if variant in published:
+        assert release is not None
+        pins = [f"torch=={torch}"]
+        if check.get("name") != "cudnn":  # a build of another kind: the companions change with it
+            installed = result.get("companions") or {}
+            pins += [f"{name}=={getattr(release, name)}" for name in COMPANIONS
+                     if installed.get(name) and getattr(release, name, None)]
+        cmd = reinstall_line(python, pins, f"{PYTORCH_INDEX}/{variant}")
+        if check.get("name") == "cudnn":
+            return _("reinstall torch so its nvidia-cudnn package comes with it: `{cmd}`", cmd=cmd)
+        if check.get("name") == "gpu-available":
+            return _("a CPU build is much smaller: `{cmd}`", cmd=cmd)
+        return _("reinstall torch as a {expected} build: `{cmd}` (or `torch-setup install`)", expected=variant,
+                 cmd=cmd)
+    if published:
+        return _("torch {torch} has no {expected} build for {platform}, only {builds}: expect one of those, or "
+                 "`torch-setup recommend` names the build that fits this machine", torch=torch, expected=variant,
+                 platform=machine.platform_text, builds=listed(published))
+    return _("`torch-setup recommend` lists the builds that fit this machine; `torch-setup install` installs one")
+
+
+def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning: bool = True) -> dict[str, Any]:
+    """verify's result with the fixes only this side can write, in place: the reinstall commands in
+    doctor's form, and (`cpu_warning`) doctor's warning where a CPU build passes on a machine whose GPU a
+    build of torch would use (a CPU build is a pass; it is the wrong build there all the same; doctor says
+    it as a finding of its own). The verdict stays."""
+    if result.get("torch_version") is None:
+        return result
+    for check in result.get("checks") or []:
+        if check.get("reinstall") and not check.get("ok"):
+            fix = _reinstall_fix(check, result, report)
+            if fix:
+                check["fix"], check["fix_msg"] = fix, None
+    # failed checks carry their own fixes; a CPU build that was asked for (--expect-variant cpu) is no news
+    if cpu_warning and result.get("ok") and result.get("expected_variant") != "cpu":
+        wrong = next((f for f in diagnose(report, result) if f.id == "cpu-wheel"), None)
+        if wrong is not None:
+            result["checks"].append({"name": "cpu-build", "ok": False, "level": "warning",
+                                     "detail": wrong.explanation, "fix": wrong.fix,
+                                     "detail_msg": None, "fix_msg": None})
+    return result

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from installer.i18n import _
+from installer.i18n.linebreak import pad
+from installer.i18n.phrases import listed
 from installer.probes.reference import Reference, find_reference, pcie_gbps
 
 _MATMUL_DTYPE = {"matmul-fp32": "fp32", "matmul-tf32": "tf32", "matmul-fp16": "fp16", "matmul-bf16": "bf16"}
@@ -128,6 +130,60 @@ def explain(result: dict[str, Any], state: dict[str, Any] | None, ref: Reference
     return notes
 
 
+def label(test: dict[str, Any]) -> str:
+    """A test's row name in the person's language, from what it measured (a measurement, or a progress
+    event: both carry the size, dtype and bytes); the probe's English label where those are missing."""
+    test_id = str(test.get("id") or test.get("test") or "")
+    english = str(test.get("label") or test_id)
+    size, nbytes = test.get("size"), test.get("bytes")
+    if test_id.startswith("matmul-") and size:
+        return _("matmul {dtype} {n}x{n}", dtype=test.get("dtype") or test_id[7:], n=size)
+    if test_id == "memory-bandwidth" and nbytes:
+        # on a CPU the copy is in the computer's own memory (older results say so only in their label)
+        main = test.get("memory") == "main" or english.startswith("main")
+        mib = int(nbytes) >> 20
+        return _("main memory copy {mib} MiB", mib=mib) if main else _("device memory copy {mib} MiB", mib=mib)
+    copies = {"h2d-pinned": _("host to device, pinned memory"), "h2d-pageable": _("host to device, pageable memory"),
+              "d2h-pinned": _("device to host, pinned memory"), "d2h-pageable": _("device to host, pageable memory")}
+    return copies.get(test_id, english)
+
+
+def comparable(result: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+    """`previous` with only the tests measured as this run's were (same test, unit, size, dtype and bytes):
+    "vs last run" compared a bf16 product at 4096x4096 with one at 2048x2048 (a full run, then --quick),
+    a change that says nothing of the device."""
+    now = {t.get("id"): t for t in result.get("tests") or []}
+    keys = ("unit", "size", "dtype", "bytes")
+    alike = [t for t in previous.get("tests") or []
+             if t.get("id") in now and all(t.get(k) == now[t.get("id")].get(k) for k in keys)]
+    return {**previous, "tests": alike}
+
+
+def refusal(result: dict[str, Any]) -> tuple[str, str] | None:
+    """What the probe refused to measure, in words, and what to do: a CUDA device was named (`--device
+    cuda:0`) that torch cannot use; None when it measured."""
+    refused = result.get("refused")
+    if not isinstance(refused, dict):
+        return None
+    asked, version = refused.get("device") or "cuda", refused.get("torch_version") or "?"
+    python = (result.get("python") or {}).get("executable") or "python"
+    if refused.get("cause") == "cpu-build":
+        return (_("{device} was asked for, but torch {version} in {python} is a CPU-only build: it cannot use any GPU",
+                  device=asked, version=version, python=python),
+                _("install a CUDA build (`torch-setup doctor --python {python}` names the one for this machine), "
+                  "or measure the CPU with --device cpu", python=python))
+    if refused.get("cause") == "no-such-device":
+        count = int(refused.get("count") or 0)
+        return (_("{device} was asked for, but torch sees no such GPU, only {devices}", device=asked,
+                  devices=listed(f"cuda:{i}" for i in range(count))),
+                _("name one of those with --device, or leave --device out; CUDA_VISIBLE_DEVICES sets which GPUs "
+                  "torch sees"))
+    return (_("{device} was asked for, but torch {version} cannot use CUDA here: {error}", device=asked,
+              version=version, error=refused.get("error") or "?"),
+            _("`torch-setup doctor --python {python}` says why torch sees no GPU and how to mend it; --device cpu "
+              "measures the CPU", python=python))
+
+
 def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> str:
     """The plain-text table for the command line."""
     device = result.get("device") or {}
@@ -135,7 +191,7 @@ def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> 
                torch=result.get("torch_version"))]
     changes = {c["id"]: c for c in (comparison or {}).get("changes", [])}
     for t in result.get("tests") or []:
-        line = f"  {t['label']:<36} {t['median']:>10.2f} {t['unit']:<8} ±{(t.get('spread_pct') or 0) / 2:.1f}%"
+        line = f"  {pad(label(t), 36)} {t['median']:>10.2f} {t['unit']:<8} ±{(t.get('spread_pct') or 0) / 2:.1f}%"
         if t.get("share") is not None:
             line += "  " + _("{share:.0%} of peak", share=t["share"])
         change = changes.get(t["id"])

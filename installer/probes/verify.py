@@ -47,12 +47,18 @@ class Checks:
     def __init__(self):
         self.items = []
 
-    def add(self, name, ok, detail, fix=None, level="error"):
-        self.items.append({
+    def add(self, name, ok, detail, fix=None, level="error", reinstall=None):
+        """`reinstall` ({"torch": "2.13.0", "variant": "cu126"}): the fix is a reinstall of that build. This
+        file cannot write the command (it does not know the interpreter torch-setup runs in, whose pip
+        works where the target has none, nor which builds exist): the host writes it from this."""
+        item = {
             "name": name, "ok": bool(ok), "level": level,
             "detail": _fmt(detail), "fix": None if ok else _fmt(fix),
             "detail_msg": detail, "fix_msg": None if ok else fix,
-        })
+        }
+        if reinstall and not ok:
+            item["reinstall"] = reinstall
+        self.items.append(item)
 
     def verdict(self):
         return all(c["ok"] or c["level"] != "error" for c in self.items)
@@ -252,6 +258,22 @@ def _import_failure_fix(message, exe):
     return _("reinstall torch in {python}; `torch-setup doctor --python {python}` explains more", python=exe)
 
 
+def _companions():
+    """The versions of torchvision and torchaudio installed beside torch ({} when neither is), read from
+    their metadata: a reinstall that changes torch's build or version must change them with it."""
+    try:
+        from importlib import metadata
+    except ImportError:  # Python < 3.8: not known
+        return None
+    found = {}
+    for name in ("torchvision", "torchaudio"):
+        try:
+            found[name] = metadata.version(name)
+        except Exception:  # PackageNotFoundError, or metadata too broken to read: not there for a reinstall
+            continue
+    return found
+
+
 def _device_for(kind, index):
     return f"{kind}:{index}" if kind != "mps" else "mps"
 
@@ -379,12 +401,13 @@ def _availability_check(result, checks, gpu_expected):
                      reason=reason or "unknown reason"), fix)
         return
     # no NVIDIA device anywhere on this machine: torch works, on the CPU, with GPU libraries it cannot use
+    base = result["torch_version"].split("+")[0]
     checks.add("gpu-available", False,
                _("this is a {variant} build, but this machine shows no NVIDIA GPU: torch runs on the CPU",
                  variant=variant),
-               _("a CPU build is much smaller: `pip install --force-reinstall torch=={base} --index-url "
-                 "https://download.pytorch.org/whl/cpu`", base=result["torch_version"].split("+")[0]),
-               level="warning")
+               _("a CPU build is much smaller: torch {base} from https://download.pytorch.org/whl/cpu "
+                 "(`torch-setup verify --python {python}` writes the command)", base=base, python=sys.executable),
+               level="warning", reinstall={"torch": base, "variant": "cpu"})
 
 
 def _device_checks(torch, result, checks, count, kind):
@@ -473,8 +496,9 @@ def _cudnn_section(torch, result, checks):
         return
     if not info["available"]:
         checks.add("cudnn", False, _("cuDNN is not available to this CUDA build"),
-                   _("reinstall torch so its nvidia-cudnn package comes with it (`pip install --force-reinstall "
-                     "torch==VERSION` from the same index)"))
+                   _("reinstall torch so its nvidia-cudnn package comes with it (`torch-setup verify --python "
+                     "{python}` writes the command)", python=sys.executable),
+                   reinstall={"torch": torch.__version__.split("+")[0], "variant": result["variant"]})
         return
     value, error = _safe(_check_conv, torch, "cuda:{}".format(usable[0]["index"]))
     if error is None and value[1]:
@@ -640,15 +664,17 @@ def collect(args):
     checks.add("torch-import", True, _("torch {version} ({variant} build) imports from {path}",
                                        version=torch.__version__, variant=variant, path=result["torch_path"]))
 
+    result["companions"] = _companions()
     expected = args.expect_variant
     if not _expected_matches(expected, variant):
         base = torch.__version__.split("+")[0]
+        # no command here: "cuda" names no index (whl/cuda does not exist), and the target may have no pip
         checks.add("build", False,
                    _("this is a {variant} build of torch {version}; a {expected} build was expected",
                      variant=variant, version=torch.__version__, expected=expected),
-                   _("reinstall torch as a {expected} build: `pip install --force-reinstall torch=={base} "
-                     "--index-url https://download.pytorch.org/whl/{expected}` (or `torch-setup install`)",
-                     expected=expected, base=base))
+                   _("reinstall torch as a {expected} build: `torch-setup install` does it, and `torch-setup "
+                     "recommend` names the build that fits this machine", expected=expected),
+                   reinstall={"torch": base, "variant": expected})
     gpu_build = bool(result["cuda_build"] or result["hip_build"])
     gpu_expected = bool(expected and expected not in ("cpu", "auto", "mps"))
 

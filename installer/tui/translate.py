@@ -38,6 +38,14 @@ def translate_bindings(node: DOMNode) -> None:
     node._bindings = BindingsMap.from_keys(keys)
 
 
+def relabel_binding(node: DOMNode, action: str, description: str) -> None:
+    """Give the binding of `action` the description the screen's own button says (Review's n is "Install",
+    not "Next"), in the footer and in the help's list of keys."""
+    keys = {key: [dataclasses.replace(b, description=description) if b.action == action else b for b in bindings]
+            for key, bindings in node._bindings.key_to_bindings.items()}
+    node._bindings = BindingsMap.from_keys(keys)
+
+
 class CommandPalette(command.CommandPalette):
     """Textual's command palette, saying "No matches found" in the reader's language."""
 

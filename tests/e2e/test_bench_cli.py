@@ -30,7 +30,9 @@ def test_quick_bench_gives_cpu_gflops_and_bandwidth_and_keeps_the_result(cli, to
 
     again = json.loads(cli("bench", "--python", str(torch_python), "--quick", "--json").stdout)
     assert again["comparison"]["previous"] == out["saved_to"]
-    assert {c["id"] for c in again["comparison"]["changes"]} == set(tests)
+    # like with like only: a CPU's matmul size follows its speed, so a row measured at another size is left out
+    alike = {t["id"] for t in again["tests"] if t.get("size") == tests[t["id"]].get("size")}
+    assert "memory-bandwidth" in alike and {c["id"] for c in again["comparison"]["changes"]} == alike
 
 
 def test_text_output_shows_progress_on_stderr_and_a_table_on_stdout(cli, torch_python, xdg_home):

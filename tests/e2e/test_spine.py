@@ -95,6 +95,11 @@ def test_install_verify_then_rerun_changes_nothing(cli, work):
     assert "verify: PASS" in first.stdout
     assert "note: runs on the CPU only" in first.stdout  # the plan's notes, before the steps, for the log
     assert "Traceback" not in first.stderr
+    # the environment has a pip of its own: once activated, `pip install` goes into it (installer.plan.kinds
+    # .pip.with_pip; found in use: the system's pip answered, with PEP 668's refusal)
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, text=True)
+    assert pip.returncode == 0 and f"from {venv}/lib/" in pip.stdout, pip.stdout + pip.stderr
+    assert (venv / "bin" / "pip").is_file()
 
     marker = next((venv / "lib").glob("python3*/site-packages/torch/__init__.py"))
     record = next((venv / "lib").glob("python3*/site-packages/torch-2.13.0+cpu.dist-info/RECORD"))

@@ -65,6 +65,7 @@ from installer.compat.machine import NvidiaGpu, read_machine
 from installer.compat.rules import supports
 from installer.errors import InputError
 from installer.hardware.report import OSInfo
+from installer.hardware.summary import system_name
 from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
@@ -306,7 +307,7 @@ def nvidia_repo_path(ctx: KindContext) -> str:
         # systems: plan.driver_request refuses first), so the error points at that answer, not this recipe
         toolkit = bool(ctx.values.get("cuda_toolkit.install")) and ctx.values.get("cuda_toolkit.source") == "apt"
         raise InputError(_("NVIDIA's apt repository is for Ubuntu and Debian; this machine is {os}",
-                           os=f"{osinfo.id or '?'} {osinfo.version_id or ''}".strip()),
+                           os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, osinfo.system) or "?"),
                          key="cuda_toolkit.source" if toolkit else None,
                          hint=_("use the runfile (cuda_toolkit.source: runfile)"))
     distro_id, version = osinfo.id or "", osinfo.version_id or ""  # both there: nvidia_apt_serves

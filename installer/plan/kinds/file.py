@@ -90,8 +90,8 @@ class ShellEnv(KindParams):
 
 
 class MirrorConfig(KindParams):
-    tool: Literal["pip", "conda"]
-    scope: Literal["env", "user"]
+    tool: Literal["pip", "conda", "apt"]
+    scope: Literal["env", "user", "system"]  # apt's sources are the system's: scope system, and only it
     prefix: str | None = None  # the environment whose own file it is (scope env)
 
     @field_validator("prefix")
@@ -103,6 +103,8 @@ class MirrorConfig(KindParams):
     def _env_needs_prefix(self) -> MirrorConfig:
         if self.scope == "env" and self.prefix is None:
             raise ValueError("scope env needs `prefix`, the environment's folder")
+        if (self.tool == "apt") != (self.scope == "system"):
+            raise ValueError("apt's sources are the system's: tool apt goes with scope system, and only it")
         return self
 
 
@@ -213,6 +215,8 @@ def mirror_file(mc: MirrorConfig, ctx: KindContext) -> Compiled:
     from installer.mirrors.writers import conda_file, pip_file
 
     mirror = ctx.answers.mirror
+    if mc.tool == "apt":
+        return apt_mirror_file(str(mirror.apt), ctx)
     if mc.scope == "env" and (mc.prefix or "/").rstrip("/") in ("", *SYSTEM_PREFIXES):
         return Compiled(notes=(_("the chosen mirror is not written to {prefix}: that is the system's Python, not an "
                                  "environment of its own (use mirror.scope: user)", prefix=mc.prefix),))
@@ -245,6 +249,43 @@ def mirror_file(mc: MirrorConfig, ctx: KindContext) -> Compiled:
     if cfg is None:
         return Compiled(notes=tuple(notes))
     return Compiled(files=(cfg.to_file_write(),), notes=tuple(notes))
+
+
+def apt_mirror_file(choice: str, ctx: KindContext) -> Compiled:
+    """The system's archive sources pointed at the apt mirror asked for (mirror.apt: a URL or a catalog
+    id), or nothing for auto and none. A catalog mirror of another distribution's archive is the answers'
+    mistake: apt would fail on it at the driver's first `apt-get update`, so it is refused here."""
+    if not _chosen(choice):
+        return Compiled()
+    from installer.errors import InputError
+    from installer.mirrors.writers import apt_file
+
+    if "://" in choice:
+        url = choice.rstrip("/")
+    else:
+        from installer.plan.indexes import catalog_mirror
+
+        entry = catalog_mirror(choice, "apt", "mirror.apt")
+        distro = ctx.report.os.id
+        if entry.distro and distro and entry.distro != distro:
+            raise InputError(_("{id} is a mirror of the {archive} archive; this machine runs {distro}", id=choice,
+                               archive=entry.distro.capitalize(), distro=distro.capitalize()),
+                             key="mirror.apt", hint=_("choose a {distro} mirror (`torch-setup mirrors`), or auto",
+                                                      distro=distro.capitalize()))
+        url = entry.url
+    from installer.hardware import osinfo
+    from installer.hardware.same_machine import first_difference
+
+    if first_difference(ctx.report.os, osinfo.probe()) is not None:
+        # the edit is made from the file as it is: a recorded machine's sources cannot be read from here
+        return Compiled(notes=(_("the apt mirror {url} goes into that machine's apt sources when its install "
+                                 "runs there (they cannot be read from here)", url=url),))
+    cfg = apt_file(url)
+    if cfg is None:
+        return Compiled(notes=(_("the apt mirror {url} is not written: this machine has neither "
+                                 "/etc/apt/sources.list nor a {files} file", url=url,
+                                 files="/etc/apt/sources.list.d/*.sources"),))
+    return Compiled(files=(cfg.to_file_write(),))
 
 
 KIND = FileKind()

@@ -207,6 +207,23 @@ def pip_runs_for(py: str, ctx: KindContext) -> bool:
     return not (made_here and same_path(py, venv_python(str(ctx.values["target.path"]))))
 
 
+def with_pip(py: str, packages: tuple[str, ...], ctx: KindContext) -> tuple[str, ...]:
+    """("pip",) when `py` is the venv this plan makes: uv makes it without pip, and a person who activates
+    it and types `pip install` (every tutorial's next line) got the system's pip instead: PEP 668's refusal,
+    or on older systems packages in ~/.local that the environment does not see (found in use). In the torch
+    step's own command it costs next to nothing (one resolution, downloads side by side); `python -m venv`,
+    the fallback, brings pip too."""
+    made_here = ctx.values.get("target.kind") == "venv" and ctx.values.get("target.path")
+    # from an index only: an offline wheelhouse holds what was asked for, and nothing else
+    if ctx.values.get("method") != "pip" or not made_here:
+        return ()
+    if not same_path(py, venv_python(str(ctx.values["target.path"]))):
+        return ()
+    if any(re.split(r"[=<>!~\[; ]", p, maxsplit=1)[0].lower() == "pip" for p in packages):
+        return ()
+    return ("pip",)
+
+
 class PipKind(Kind):
     name = "pip"
     Params = PipParams
@@ -251,8 +268,9 @@ class PipKind(Kind):
         packages = params.packages
         allow, notes = install_flags(py, ctx)
         uv = ctx.tools.uv if params.engine != "pip" else None
+        installed = (*packages, *with_pip(py, packages, ctx))  # the guard and the repair look at the pins only
         # pip alone keeps its own retries; after uv, it gives up sooner on what uv found failing
-        pip_cmd = self._pip_command(py, (*allow, *packages), ctx,
+        pip_cmd = self._pip_command(py, (*allow, *installed), ctx,
                                     network=fallback_network_flags(ctx.report) if uv else ())
         if params.engine == "uv" and not uv:
             raise InputError(_("this step asks for uv, and uv is not installed"),
@@ -261,7 +279,7 @@ class PipKind(Kind):
             flags, env = ctx.indexes.uv_args()  # a list of sources with credentials: in env, out of `ps`
             if ctx.answers.mirror.pypi != "auto":  # as for pip: the chosen mirror, not the user's uv settings
                 env = only_the_plans_sources(env, "uv")
-            uv_argv = (uv, "pip", "install", "--python", py, *allow, *flags, *packages)
+            uv_argv = (uv, "pip", "install", "--python", py, *allow, *flags, *installed)
             cmd = Command(argv=uv_argv, env=UV_SYSTEM_CERTS + env, fallback=pip_cmd if pip_runs_for(py, ctx) else None)
         else:
             cmd = pip_cmd

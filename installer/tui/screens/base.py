@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from installer.i18n import _
 from installer.tui.state import SCREENS
-from installer.tui.translate import translate_bindings
+from installer.tui.translate import relabel_binding, translate_bindings
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -133,6 +133,8 @@ class WizardScreen(Screen[None]):
         nxt = self.query_one("#nav-next", Button)
         nxt.disabled = not self.can_go_next()
         nxt.label = self.next_label() + " ▶"
+        # found in use: "n Next" in the footer on Review, where n starts the install
+        relabel_binding(self, "next", self.next_label())
         if hint is not None:
             self.query_one("#nav-hint", Static).update(hint)
         self.refresh_bindings()
@@ -290,23 +292,51 @@ class TargetRunScreen(WizardScreen):
 
 
 def write_text(screen: Screen[Any], path: Path, text: str, *, tell: bool = True) -> Path | None:
-    """Write a file the person asked for (its folder made); the resolved path, or None after a toast that
-    says why not."""
+    """Write a file the person asked for (its folder made), whole or not at all: a new file beside it
+    replaces it (an answers file half written is one a resumed run cannot read). The resolved path, or None
+    after a toast that says why not."""
+    import secrets
+
     from installer.i18n.phrases import os_error
+    from installer.redaction import redact_text
 
     # said as a whole path, whatever was typed: a path relative to where the wizard was started is not
     # one a person finds again from another terminal
     path = Path(os.path.abspath(path.expanduser()))
+    target = path.resolve()  # a link is written through, as a plain write would, not replaced by a file
+    # An index password or token in it (https://bob:s3cret@host/simple): only its owner may read it, as the
+    # venv's pip.conf (installer.mirrors.writers). Not always: a lab admin shares answers files with the
+    # whole lab, and one nobody else may read is no use to them; so any other file keeps the mode it had,
+    # or the umask's.
+    private = redact_text(text) != text
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            before: int | None = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            before = None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                if private:
+                    os.fchmod(f.fileno(), 0o600)  # whatever the umask
+                elif before is not None:
+                    os.fchmod(f.fileno(), before)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         screen.notify(_("Could not write {path}: {error}", path=str(path), error=os_error(exc, writing=True)),
                       severity="error")
         return None
     if tell:
         screen.notify(_("Saved {path}", path=str(path)))
-    return path.resolve()
+    return target
 
 
 def busy(text: str, *, text_id: str | None = None) -> Horizontal:

@@ -126,12 +126,15 @@ class BenchScreen(TargetRunScreen):
 
     @work(thread=True, exclusive=True, group="bench")
     def measure(self, python: str) -> None:
+        from installer.probes.results import label
+
         def progress(event: dict[str, Any]) -> None:
-            if event.get("type") != "progress":
+            # a test the probe skips is announced with no figures to come: "Measuring matmul-tf32…" on a
+            # CPU, then "not measured"; the result says it once
+            if event.get("type") != "progress" or event.get("skipped") or not event.get("total"):
                 return
-            what = str(event.get("label") or event.get("test") or "")
-            if event.get("total"):
-                what += f" ({event.get('done', 0)}/{event['total']})"
+            what = label(event)
+            what += f" ({event.get('done', 0)}/{event['total']})"
             self.app.call_from_thread(self.query_one("#bench-progress", Static).update,
                                       escape(_("Measuring {what}…", what=what)))
 
@@ -163,7 +166,7 @@ class BenchScreen(TargetRunScreen):
         # with a reference is drawn against it (│); one without, against the largest of its unit, and
         # alone in its unit, with no bar at all (a full bar would compare it with nothing).
         width = max((cells(str(r["name"])) for r in rows), default=0)
-        compared = False
+        compared = alone = False
         for unit, group in by_unit.items():
             loose = [r for r in group if not r["expected"]]
             # name, bar, figure: a figure too long for the line goes on under itself
@@ -179,6 +182,7 @@ class BenchScreen(TargetRunScreen):
                     compared = True
                 else:
                     drawn = ""
+                    alone = True
                 figure = f"{r['value']:.1f} {unit}"
                 if r["expected"]:
                     figure += " " + _("({share:.0f}% of {expected:.0f})", share=100 * r["value"] / r["expected"],
@@ -188,7 +192,11 @@ class BenchScreen(TargetRunScreen):
         if any(r["expected"] for r in rows):
             widgets.append(Static(_("│ marks what this GPU should reach."), classes="muted"))
         if compared:
-            widgets.append(Static(_("Without a reference figure, a bar is drawn against the largest figure of its unit."),
+            # the note says what the rows show: a figure alone in its unit has no bar (found in use: the note
+            # promised one to every figure, and the RAM copy, alone in GB/s, had none)
+            widgets.append(Static(_("Without a reference figure, a bar is drawn against the largest figure of its "
+                                    "unit; a figure alone in its unit has none.") if alone else
+                                  _("Without a reference figure, a bar is drawn against the largest figure of its unit."),
                                   classes="muted"))
         for skipped in result.get("skipped", []):
             # in words, as the measured rows are named, not by the JSON id (matmul-tf32)

@@ -123,6 +123,7 @@ def _somewhere_empty(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("TORCH_SETUP_TEST_PREFIX", str(tmp_path / "prefix"))
+    monkeypatch.setenv("TORCH_SETUP_TEST_TOKEN", "t0ken")
 
 
 def test_the_schema_says_what_the_checker_insists_on():
@@ -225,7 +226,11 @@ VALUES = [
                           "https:///simple", "http://localhost:3141/root/pypi", "http://LOCALHOST/simple",
                           "http://127.0.0.1/simple", "http://[::1]:8080/simple", "http://example.com/simple",
                           "file:///srv/wheels", "ftp://host/simple", "https://host/a b", "https://host/$(id)",
-                          "http://x y", "https://[::1]/simple"]),
+                          "http://x y", "https://[::1]/simple",
+                          # a token kept out of the file: the checker reads it from the environment
+                          "https://deploy:${TORCH_SETUP_TEST_TOKEN}@host.example/simple",
+                          "https://deploy:$TORCH_SETUP_TEST_TOKEN@host.example/simple", "$TORCH_SETUP_TEST_TOKEN",
+                          "https://host.example/${}", "https://host.example/$5"]),
     (("driver", "branch"), ["latest", "580", "580.65", "580.65.06", "58", "5800", "latest ", 580, 99, 1000, True]),
     (("cuda_toolkit", "version"), ["auto", "12.6", "12.6.3", "12", "12.6.3.1", "123.4", "newest"]),
     (("cuda_toolkit", "prefix"), ["/opt/cuda", "~/cuda", "$HOME/cuda", "-x", "C:\\cuda", None]),
@@ -257,6 +262,8 @@ def test_what_only_the_checker_can_know_is_left_to_it(monkeypatch):
     for path in ("$NOPE/env", "~nosuchuser/env"):
         data = _data(("target", "path"), path)
         assert schema_takes(data) and not checker_takes(yaml.safe_dump(data))
+    data = _data(("mirror", "pypi"), "https://deploy:${NOPE}@host.example/simple")
+    assert schema_takes(data) and not checker_takes(yaml.safe_dump(data))
 
 
 def _patterns(node: Any) -> list[str]:

@@ -10,7 +10,7 @@ from installer.errors import InputError
 
 
 @pytest.mark.parametrize("url, says", [
-    ("https://bob:s3cret@", "not an http(s) URL with a host name"),
+    ("https://bob:s3cret@", "the URL names no host"),  # an https:// URL all the same: not "not an http(s) URL"
     ("https://example.org:99999/simple", "the port is not a number from 0 to 65535"),
     ("http://example.org/simple", "plain http is refused"),
 ])

@@ -54,13 +54,15 @@ def test_cpu_venv_plan():
     assert venv.guard.creates == "/work/proj/.venv-torch/pyvenv.cfg"
     argv = torch.commands[-1].argv
     assert argv[:5] == ("/opt/uv/bin/uv", "pip", "install", "--python", "/work/proj/.venv-torch/bin/python")
-    assert argv[-1] == "torch==2.13.0+cpu"
+    # and pip, in the same command: uv makes the venv without it, and `pip install` once activated is the
+    # next line of every tutorial (installer.plan.kinds.pip.with_pip); the guard asks for the pins only
+    assert argv[-2:] == ("torch==2.13.0+cpu", "pip")
     # uv reads no pip.conf: the machine's pip configuration is passed as flags
     assert "--find-links" in argv and argv[argv.index("--find-links") + 1] == "/opt/wheels"
     assert argv[argv.index("--extra-index-url") + 1] == "file:///opt/pypi/simple"
     fallback = torch.commands[-1].fallback.argv
     assert fallback[:5] == ("/opt/ts/bin/python", "-m", "pip", "--python", "/work/proj/.venv-torch/bin/python")
-    assert fallback[-1] == "torch==2.13.0+cpu"
+    assert fallback[-2:] == ("torch==2.13.0+cpu", "pip")
     # idempotency guard reads metadata with the target's interpreter; it never imports torch
     assert torch.guard.unless[0] == "/work/proj/.venv-torch/bin/python"
     assert torch.guard.unless[-1] == "torch==2.13.0+cpu" and "import torch" not in " ".join(torch.guard.unless)
@@ -113,6 +115,8 @@ def test_existing_interpreter_has_no_venv_step():
     assert [s.id for s in plan.steps] == ["torch"]
     assert plan.steps[0].commands[-1].argv[4] == "/opt/py/bin/python3"
     assert plan.steps[0].writable == ("/opt/py",)
+    # an interpreter of the person's own keeps the pip it has (or has not): only the pins go in
+    assert plan.steps[0].commands[-1].argv[-1] == "torch==2.13.0+cpu"
 
 
 def test_hostile_path_stays_one_argv_item():

@@ -27,9 +27,11 @@ def test_cpu_wheel_on_a_radeon_names_the_rocm_build_that_fits_it():
     assert "AMD GPU" in f.title
     assert "CPU-only build" in f.explanation and "AMD Radeon RX 7900 XTX" in f.explanation
     assert "gfx1100" in f.explanation  # why the ROCm build runs on it, as the compat solver says
-    # the build the solver would recommend for this GPU and this interpreter's Python, not a constant
-    best = next(c for c in recommend(report, python=verify["python"]["version"]).choices
+    # the build the solver would recommend for this GPU and this interpreter's Python, not a constant; of
+    # the torch version installed (2.13.0), as it has one: a newer torch would leave its companions behind
+    best = next(c for c in recommend(report, python=verify["python"]["version"], torch="2.13.0").choices
                 if c.variant.startswith("rocm"))
+    assert best.torch == "2.13.0"
     assert f"torch=={best.torch} --index-url https://download.pytorch.org/whl/{best.variant}" in f.fix
     assert f.fix.startswith(f"install torch {best.torch} ({best.variant})")
     assert "/dev/kfd" in f.fix  # what a ROCm build needs besides the wheel

@@ -10,6 +10,7 @@ not know either ("SyntaxError: invalid syntax", exit 1). Python 3.6 and 3.7 are 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_the_cli_says_it_once_with_exit_2(cli, tmp_path, xdg_home, command):
     assert r.stdout.strip() == "" or command == "doctor", r.stdout
 
 
-@pytest.mark.skipif(not PY36.exists(), reason="needs a real Python 3.6 (pyenv)")
+@pytest.mark.skipif(not os.access(PY36, os.X_OK), reason="needs a real Python 3.6 (pyenv)")
 def test_a_real_python_3_6_that_answers_the_probe_is_refused_too():
     """3.6 runs the verify probe (torch is missing there): its own answer says which Python it is."""
     assert _lowest() > (3, 6)
@@ -89,7 +90,7 @@ def test_a_real_python_3_6_that_answers_the_probe_is_refused_too():
     assert err.value.message.startswith(f"{PY36} is Python 3.6: ")
 
 
-@pytest.mark.skipif(not PY37.exists(), reason="needs a real Python 3.7 (pyenv)")
+@pytest.mark.skipif(not os.access(PY37, os.X_OK), reason="needs a real Python 3.7 (pyenv)")
 def test_a_supported_python_without_torch_is_still_a_failed_check():
     assert _lowest() <= (3, 7)
     result = run_verify(str(PY37))

@@ -55,6 +55,22 @@ def test_a_bad_recipe_names_file_line_and_key_and_exits_2(cli, tmp_path):
     assert "1 of 2 recipe files have problems" in result.stderr
 
 
+def test_a_file_that_is_no_recipe_is_told_so(cli, tmp_path):
+    """Found in use: an answers file given to `recipes validate` was told "unsupported recipe format None;
+    write `recipe: 1`", as if a number were missing."""
+    fleet = tmp_path / "fleet.yaml"
+    fleet.write_text("version: 1\ntarget:\n  path: lab-env\nmirror:\n  pypi: tuna-pypi\n")
+    other = tmp_path / "other.yaml"
+    other.write_text("steps: []\n")
+    result = cli("recipes", "validate", str(fleet), str(other))
+    assert result.returncode == 2
+    assert "None" not in result.stderr and "Traceback" not in result.stderr
+    assert f"{fleet}:1: this is not a recipe (it has no `recipe:` key): it looks like an answers file" in result.stderr
+    assert f"torch-setup answers check {fleet}" in result.stderr
+    assert f"{other}:1: this is not a recipe: it has no `recipe:` key" in result.stderr
+    assert "answers check" not in result.stderr.split(str(other), 1)[1]
+
+
 @pytest.mark.parametrize("argv, said", [
     ("[curl, -o, /tmp/x, http://example.org]", "curl is not on the list of programs torch-setup runs"),
     ("[/tmp/evil.sh]", "/tmp/evil.sh is not on the list of programs torch-setup runs"),
