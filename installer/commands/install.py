@@ -85,6 +85,14 @@ def run(args: argparse.Namespace) -> int:
         from installer.hardware.same_machine import refuse_another_machine
 
         refuse_another_machine(saved, args.answers)
+    from installer.plan.gpu_refusal import refusal as gpu_refusal
+
+    cannot_use_gpu = gpu_refusal(answers, plan)
+    if cannot_use_gpu is not None:
+        from installer.plan.planner import remap_to_answers
+        from installer.yamlfile import load_yaml
+
+        raise remap_to_answers(cannot_use_gpu, load_yaml(args.answers))
     if args.yes and hardware(args) is None:
         # unattended, here: a PyTorch mirror chosen by hand that the plan found not answering is refused
         # before anything runs (installer.plan.indexes.unanswered_refusal says why)

@@ -110,6 +110,11 @@ class Pins:
     reasons: tuple[str, ...] = ()
     python: str | None = None  # the Python these pins have wheels for (the target's, or the one to install)
     cuda: str | None = None
+    # why this build cannot use this machine's NVIDIA GPU as the machine is now (no kernels for it, or a
+    # driver too old), None when it can or there is no NVIDIA GPU; `blocked_by_driver`: a newer driver
+    # (the install-driver action) is all it needs, so a plan that installs the driver unblocks it
+    blocked: str | None = None
+    blocked_by_driver: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -69,7 +69,7 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
     first = asked.best
     if first is None:
-        why = "; ".join(r.reason for r in asked.rejected[:2]) or _("no build fits")
+        why = _("; ").join(r.reason for r in asked.rejected[:2]) or _("no build fits")
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, why), *ranked.warnings)))
     if any(c.torch == first.torch and c.variant == first.variant for c in ranked.choices):
         return Offer(ranked)

@@ -29,9 +29,11 @@ def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str
     tv = choice.torchvision if "torchvision" in extras else None
     ta = choice.torchaudio if "torchaudio" in extras else None
     reasons = tuple(choice.reasons) + tuple(a.reason for a in choice.actions) + extra_reasons
+    driver = next((a for a in choice.actions if a.kind == "install-driver"), None)
     return Pins(torch=choice.torch, variant=choice.variant, torchvision=tv, torchaudio=ta, local=choice.local,
                 requirements=requirements(choice.torch, choice.local, tv, ta), reasons=reasons,
-                python=choice.python, cuda=choice.cuda)
+                python=choice.python, cuda=choice.cuda, blocked=driver.reason if driver else None,
+                blocked_by_driver=driver is not None)
 
 
 def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
@@ -132,11 +134,17 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     vision = rel.torchvision if "torchvision" in extras_t else None
     audio = rel.torchaudio if "torchaudio" in extras_t else None
     build = data.cuda_build(variant, rel.torch) if variant.startswith("cu") else None
+    if variant.startswith("cu") and not m.nvidia:
+        # a CUDA build imports and runs on a machine with no NVIDIA GPU, on the CPU (found in use: "it will
+        # not run on this machine" for a lab's CPU-only box, where it runs)
+        said = _("{variant} was asked for; with no NVIDIA GPU here it runs on the CPU only: {why}",
+                 variant=variant, why=reason)
+    else:
+        said = _("{variant} was asked for; it will not run on this machine: {why}", variant=variant, why=reason)
     return Pins(torch=rel.torch, variant=variant, torchvision=vision, torchaudio=audio, local=local,
-                requirements=requirements(rel.torch, local, vision, audio),
-                reasons=(_("{variant} was asked for; it will not run on this machine: {why}", variant=variant,
-                           why=reason),),
-                python=m.python, cuda=build.cuda if build else None)
+                requirements=requirements(rel.torch, local, vision, audio), reasons=(said,),
+                python=m.python, cuda=build.cuda if build else None,
+                blocked=reason or None if m.nvidia and variant.startswith("cu") else None)
 
 
 def _has_wheel_for(rel: Release, platform: str, python: str) -> bool:

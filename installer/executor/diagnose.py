@@ -51,6 +51,9 @@ _PATTERNS: tuple[_Pattern, ...] = tuple(_Pattern(n, re.compile(r, re.IGNORECASE)
             r"resolution|Name or service not known|nodename nor servname|Could not resolve host"),
     ("connect", r"Failed to establish a new connection|Connection refused|operation timed out|ConnectTimeout|"
                 r"ReadTimeoutError|Network is unreachable"),
+    # a file that arrived damaged: before the "not found" guesses (uv then says the version is not there)
+    ("damaged", r"(?P<package>[A-Za-z0-9_.+=-]+) has an invalid package format|Failed to read from zip file|"
+                r"DO NOT MATCH THE HASHES"),
     ("externally-managed", r"externally-managed-environment"),
     ("apt-lock", r"Could not get lock /var/lib/dpkg|Unable to acquire the dpkg frontend lock"),
     ("apt-no-package", r"E: Unable to locate package (?P<package>\S+)"),
@@ -169,6 +172,11 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
         return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
                          _("check the network or the proxy (HTTPS_PROXY), or choose a faster mirror "
                            "(`torch-setup mirrors` probes them all)"))
+    if name == "damaged":
+        return Diagnosis(_("{what} arrived damaged: the file downloaded is not a whole, valid wheel (or not the "
+                           "one the index's checksum names)", what=what),
+                         _("run the same command again for a new download (the steps already done are kept); if "
+                           "the same mirror serves it damaged again, {other}", other=_other_mirror()))
     if name == "externally-managed":
         return Diagnosis(_("this Python is managed by the operating system (PEP 668) and refuses pip installs"),
                          _("install into a virtual environment instead (target.kind: venv), which is what "

@@ -59,6 +59,14 @@ DIFF_LINES = 40  # of a file's diff in a dry run
 MTIME_SLACK = 1.0
 
 
+def program_name(argv: tuple[str, ...] | list[str]) -> str:
+    """The program a person knows a command by: `python -m pip ...` is pip (found in use: "uv failed;
+    trying python instead", where pip was the fallback)."""
+    if len(argv) > 2 and argv[1] == "-m":
+        return argv[2]
+    return os.path.basename(argv[0])
+
+
 def cache_root() -> Path:
     """Where uv and pip keep their caches (both follow XDG_CACHE_HOME)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -190,10 +198,10 @@ def _run_command(cmd: Command, run: _StepRun, *, guard: bool = False,
         if ok:
             yield True
             return
-        run.detail = _("{program} failed: {why}", program=os.path.basename(current.argv[0]), why=why)
+        run.detail = _("{program} failed: {why}", program=program_name(current.argv), why=why)
         if current.fallback is not None and not quiet:
-            yield run.note(run.detail + "; " + _("trying {program} instead",
-                                                 program=os.path.basename(current.fallback.argv[0])))
+            yield run.note(_("{failed}; {then}", failed=run.detail,
+                             then=_("trying {program} instead", program=program_name(current.fallback.argv))))
         current = current.fallback
         run.fell_back = run.fell_back or current is not None
     yield False

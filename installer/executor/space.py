@@ -137,7 +137,7 @@ def refuse_short_space(plan: Plan, *, state: Path, caches: Caches | None = None)
     first = short[0]
     # the environment's folder is the answers' target.path: the error points at that line
     env = os.path.dirname(os.path.dirname(plan.target_python)) if plan.target_python else None
-    said = {"need": size_text(first.need), "what": "; ".join(first.what), "free": size_text(first.free)}
+    said = {"need": size_text(first.need), "what": _("; ").join(first.what), "free": size_text(first.free)}
     if len(first.folders) == 1:
         message = _("not enough free space in {folder}: this install needs about {need} there ({what}), and "
                     "{free} is free", folder=first.folders[0], **said)

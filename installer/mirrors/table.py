@@ -36,7 +36,7 @@ def _row(rank: str, r: MirrorResult) -> list[str]:
     mark = "*" if r.current else ""
     latency = f"{r.latency_ms:.0f} ms" if r.latency_ms is not None else "-"
     speed = f"{r.throughput_mbps:.1f}" if r.throughput_mbps is not None else "-"
-    note = redact_text(r.reason or "; ".join(r.warnings) or "")  # a reason may quote the URL asked
+    note = redact_text(r.reason or _("; ").join(r.warnings) or "")  # a reason may quote the URL asked
     if r.ok and r.layout == "flat":
         note = (_("flat index: use as --find-links") + ("; " + note if note else ""))
     name = [r.shown_name] if _with_names() else []

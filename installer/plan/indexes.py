@@ -193,6 +193,12 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         index_url = choice
     else:
         index_url = catalog_mirror(choice, "pypi", "mirror.pypi").url
+    if choice != "auto" and pip.find_links:
+        # kept beside a chosen mirror (files already on this disk are no download), and said: found in use,
+        # a tester in China chose a mirror, did not press k, and saw torch come from /opt/wheels silently
+        notes.append(_("besides the chosen index, the folders of this machine's pip configuration are looked in "
+                       "(find-links: {folders}): wheels already there are not downloaded",
+                       folders=", ".join(pip.find_links)))
 
     pip_reads = _sources_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None

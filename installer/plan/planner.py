@@ -265,10 +265,14 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     )
     # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
     kept = (n for n in notes if n not in superseded)
+    blocked = getattr(pins, "blocked", None)
+    if blocked and getattr(pins, "blocked_by_driver", False) and any(r.id.startswith("driver") for r in chosen):
+        blocked = None  # this plan installs the driver the build needs
     return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(kept)),
                 target_python=None if builds_wheelhouse else values["target.python"],
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
-                      "variant": pins.variant})
+                      "variant": pins.variant, "blocked": "" if builds_wheelhouse else (blocked or ""),
+                      "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else ""})
 
 
 def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None) -> Any:

@@ -257,5 +257,5 @@ def disk_notes(steps: Sequence[Step], variant: str | None, report: HardwareRepor
         return []
     return [_("about {need} is needed in {path} ({what}), and the hardware report says {free} is free there: "
               "the install will be refused before it starts; free some space there, or choose another folder "
-              "with target.path", need=size_text(need), path=disk.path, what="; ".join(n.what for n in here),
+              "with target.path", need=size_text(need), path=disk.path, what=_("; ").join(n.what for n in here),
               free=size_text(disk.free_mib))]

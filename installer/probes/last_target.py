@@ -46,6 +46,15 @@ def last_target(state_dir: Path | None = None) -> str | None:
     python = data.get("python") if isinstance(data, dict) else None
     if not isinstance(python, str) or not os.path.isabs(python) or not os.path.exists(python):
         return None
+    from installer.probes.last_run import stopped_run
+
+    stopped = stopped_run(state_dir)
+    at = data.get("at")
+    if stopped is not None and (not isinstance(at, (int, float)) or stopped.at > at):
+        # a later install stopped before its end: "torch-setup last installed into" an earlier environment
+        # sent a person away from the run to finish (found in use, after a kill -9); doctor and the wizard's
+        # first screen name that run and its log instead
+        return None
     return python
 
 

@@ -109,9 +109,12 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
         path = write_catalog(tmp_path / "c.yaml", {}, [{"id": "h", "kind": "pytorch", "name": "h",
                                                         "url": f"{hung.base}/whl", "region": "global",
                                                         "layout": "pep503", "source": "loopback test server"}])
+        # started as from a terminal, SIGINT at its default: a test run started in the background (`make test &`,
+        # some CI runners) ignores SIGINT, which exec passes on, and the Ctrl-C below would be ignored too
         proc = subprocess.Popen([sys.executable, "-m", "installer", "mirrors", "--catalog", str(path),
                                  "--timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "NO_COLOR": "1"})
+                                env={**os.environ, "NO_COLOR": "1"},
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 20
         while not hung.requests and time.monotonic() < deadline:  # wait until the probe is on the wire
             time.sleep(0.05)

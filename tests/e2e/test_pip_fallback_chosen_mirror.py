@@ -118,7 +118,7 @@ def test_the_fallback_never_asks_the_index_the_pip_configuration_names(tmp_path,
         monkeypatch.setenv("PIP_EXTRA_INDEX_URL", configured.url)
     venv = tmp_path / "venv"
     events = _run(_plan(venv, chosen.url), xdg_home / "state")
-    assert any("trying python" in getattr(e, "line", "") for e in events)  # uv failed: pip did it
+    assert any("trying pip instead" in getattr(e, "line", "") for e in events)  # uv failed: pip did it
     assert _installed(venv) == "1.0"
     assert "/simple/secretpkg/" in chosen.seen and any(p.startswith("/files/secretpkg-1.0") for p in chosen.seen)
     assert configured.seen == []

@@ -130,6 +130,9 @@ print("EUID=%d TTY=%s" % (os.geteuid(), tty), flush=True)
 
 def _take_terminal() -> None:  # in the child, after setsid: the pty on fd 0 becomes its controlling terminal
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    # and SIGINT at its default, as a terminal's shell starts a program: a test run started in the background
+    # (`make test &`, some CI runners) ignores SIGINT, which exec passes on, and Ctrl-C would reach nothing
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Terminal:

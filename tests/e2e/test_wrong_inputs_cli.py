@@ -8,6 +8,7 @@ folder or in the XDG folders. A real Python whose torch is broken is not bad inp
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,7 @@ def _not_pythons(work: Path) -> dict[str, tuple[str, str]]:
         "echo": ("/bin/echo", "/bin/echo is not a Python interpreter (it printed something else and exited 0)"),
         "text-file": (str(script), f"{script} is not a Python interpreter (it cannot be started: Exec format error)"),
     }
-    if PYTHON2.exists():
+    if os.access(PYTHON2, os.X_OK):  # root's pyenv: a normal user may not even look for it (/root is 0700)
         cases["python2"] = (str(PYTHON2), f"{PYTHON2} is Python 2.7: torch needs Python 3")
     return cases
 
@@ -180,7 +181,9 @@ def test_a_real_python_whose_start_crashes_keeps_exit_1(cli, work, xdg_home):
     env = work.parent / "broken-env"
     venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
     site = next((env / "lib").glob("python3.*/site-packages"))
-    (site / "sitecustomize.py").write_text("import ctypes\nctypes.string_at(0)\n")  # a real segmentation fault
+    # a real segmentation fault at start: a .pth line runs in every Python's site, where a sitecustomize.py in
+    # the venv is shadowed by a distribution's own (Debian's python3 has /usr/lib/python3.11/sitecustomize.py)
+    (site / "crash.pth").write_text("import ctypes; ctypes.string_at(0)\n")
     result = cli("verify", "--python", str(env / "bin" / "python"), "--json", cwd=work)
     assert result.returncode == 1, result.stderr
     assert '"ok": false' in result.stdout and "exit -11" in result.stdout

@@ -10,13 +10,16 @@ reboot and download tests: a driver install cannot run here, so a plan of harmle
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import platform
 import re
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from tui_support import mirror_servers, press_until, rangeserver, screen_text, settle
+from tui_support import MACHINES, mirror_servers, press_until, rangeserver, screen_text, settle
 
 from installer.answers import load_answers, parse_answers
 from installer.plan.model import Command, Download, Plan, Step
@@ -230,7 +233,14 @@ def _hanging_install(make_wizard, in_tmp, hang):
     given = write_answers(in_tmp, target={"kind": "venv", "path": "env"},
                           torch={"version": "2.13.0", "variant": "cpu", "extras": []},
                           mirror={"pypi": f"{hang.base}/simple", "pytorch": f"{hang.base}/whl"})
-    return make_wizard("cpu-only", as_this_machine=True, answers=load_answers(given), answers_path=given)
+    # the recorded report stands in for this machine, so the venv step really runs its Python: the one
+    # running these tests, which this user may run (the recorded one is under /root, closed to others)
+    report = json.loads((MACHINES / "cpu-only.json").read_text())
+    report["python"] = {"version": platform.python_version(), "executable": os.path.realpath(sys.executable)}
+    here = in_tmp / "cpu-only-here.json"
+    here.write_text(json.dumps(report))
+    return make_wizard(None, machine_file=str(here), as_this_machine=True, answers=load_answers(given),
+                       answers_path=given)
 
 
 async def _until_it_waits(pilot, hang) -> None:
@@ -281,7 +291,6 @@ async def test_a_run_whose_terminal_is_gone_is_cancelled_before_the_wizard_leave
     """The terminal vanished without a SIGHUP (installer/tui/app.py, watch_terminal): the step is stopped
     and journaled as a cancel would, and only then does the process end (tests/e2e/test_terminal_gone.py
     has the real terminal)."""
-    import os
     import threading
 
     hang = mirror_servers.Mirror("hang", hang=True).start()

@@ -191,3 +191,21 @@ async def test_a_recorded_machine_is_told_when_its_build_is_on_no_pypi(make_wiza
         await settle(pilot, rounds=4)
         assert app.screen.current_choice()["local"] == ""  # torch 2.15.0 cu132: the build PyPI itself carries
         assert "is on no PyPI" not in _flat(screen_text(app))
+
+
+async def test_an_index_typed_by_hand_is_left_to_the_plan(make_wizard, tmp_path, monkeypatch):
+    """The same machine, with a PyTorch index typed by hand in the answers: the Mirrors screen's table does
+    not probe it, so this screen cannot say none answered (found in use: it did, and Review, one screen
+    later, said the typed index answered and listed torch)."""
+    _only_these_wheels(monkeypatch, tmp_path / "wheels")
+    from installer.answers import parse_answers
+
+    answers = parse_answers("version: 1\nmirror:\n  pytorch: http://127.0.0.1:9/whl\n")
+    app = make_wizard(None, dry_run=True, answers=answers)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await _labels(pilot)
+        await settle(pilot, rounds=6)
+        assert app.screen.current_choice()["local"] == "+cpu"
+        assert app.state.section("mirror").get("pytorch") == "http://127.0.0.1:9/whl"
+        assert "no PyTorch index answered" not in _flat(screen_text(app))

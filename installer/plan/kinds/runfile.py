@@ -205,9 +205,11 @@ class RunfileKind(Kind):
         return Compiled(
             commands=(Command(argv=("mkdir", "-p", tmpdir)), Command(argv=argv)),
             downloads=(replace(download, discard=True),),  # 3-5 GiB that nothing needs once nvcc is there
-            # /var/log: run as root (even inside the sandbox) the installer insists on writing
-            # /var/log/cuda-installer.log and fails without it (EESSI/software-layer#372)
-            writable=(prefix, tmpdir, "/var/log"),
+            # the folders of its log (CUDA_LOGS): the installer insists on writing it and fails without it,
+            # /var/log/cuda-installer.log as root (EESSI/software-layer#372), /tmp/cuda-installer.log as a
+            # user (found in use: "cannot create /tmp/cuda-installer.log: Read-only file system" once one
+            # was there from an earlier run, the sandbox binding existing files read-only)
+            writable=(prefix, tmpdir, *dict.fromkeys(posixpath.dirname(p) for p in CUDA_LOGS)),
             guard=Guard(creates=posixpath.join(prefix, "bin", "nvcc")),
             notes=tuple(notes),
         )

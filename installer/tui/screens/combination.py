@@ -407,6 +407,10 @@ class CombinationScreen(WizardScreen):
         rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
         if not choice or not rows or any(r.get("ok") for r in rows):
             return []
+        if "://" in str(self.state.section("mirror").get("pytorch") or ""):
+            # an index typed by hand is not in the Mirrors screen's table: the plan probes it, and Review says
+            # what it found (found in use: "no PyTorch index answered" here, "it answers" one screen later)
+            return []
         if self.pressed_id("#method", "method-pip") != "method-pip":
             return []  # conda's packages come from conda channels, a wheelhouse is its own source
         variant, version = str(choice.get("variant")), str(choice.get("torch"))

@@ -118,7 +118,7 @@ class MirrorsScreen(WizardScreen):
         if not bits:
             return escape(_("No mirror is configured on this machine yet."))
         # the screen may be shown to others (a screenshot, a screen share): no index password on it
-        return escape(redact_text(_("Configured on this machine: {what}. Press k to keep it.", what="; ".join(bits))))
+        return escape(redact_text(_("Configured on this machine: {what}. Press k to keep it.", what=_("; ").join(bits))))
 
     def on_mount(self) -> None:
         super().on_mount()

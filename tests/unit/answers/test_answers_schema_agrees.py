@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
-from installer.answers import answers_schema, load_answers, parse_answers
+from installer.answers import answers_from_located, answers_schema, load_answers
 from installer.errors import InputError
+from installer.yamlfile import parse_yaml
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((REPO / "recipes" / "answers").glob("*.yaml"))
@@ -109,8 +110,10 @@ def schema_takes(data: Any) -> bool:
 
 
 def checker_takes(text: str) -> bool:
+    """The checker's verdict by the file's rules: whether this user may write a folder (/opt/env) is not
+    one of them, but this machine's (as for a recorded machine, `--hardware F`)."""
     try:
-        parse_answers(text, "a.yaml")
+        answers_from_located(parse_yaml(text, "a.yaml"), this_machine=False)
     except InputError as exc:
         assert exc.exit_code == 2
         return False

@@ -38,6 +38,14 @@ def lines(*names: str) -> list[str]:
     # the host GitHub did not resolve, but what failed is a Python download: a package mirror is no way round it
     (["uv-python-download.txt"],
      "uv could not download Python 3.9 (a python-build-standalone release on GitHub) to build the environment from"),
+    # uv then says the version is not on the index: the damaged file is the cause
+    (["uv-damaged-wheel.txt"], "torch==2.13.0+cpu arrived damaged: the file downloaded is not a whole, valid wheel "
+                               "(or not the one the index's checksum names)"),
+    (["uv-damaged-wheel.txt", "pip-hash-mismatch.txt"], "torch==2.13.0+cpu arrived damaged: the file downloaded is "
+                                                         "not a whole, valid wheel (or not the one the index's "
+                                                         "checksum names)"),
+    (["pip-hash-mismatch.txt"], "a package arrived damaged: the file downloaded is not a whole, valid wheel (or not "
+                                "the one the index's checksum names)"),
     (["pip-externally-managed.txt"],
      "this Python is managed by the operating system (PEP 668) and refuses pip installs"),
 ])

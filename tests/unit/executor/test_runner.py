@@ -93,6 +93,16 @@ def test_fallback_runs_when_the_first_command_fails(tmp_path, state):
     assert any("trying" in e.line for e in events if isinstance(e, OutputLine))
 
 
+def test_a_fallback_run_as_a_module_is_named_by_its_module(tmp_path, state):
+    """`python -m pip` is pip to a person (found in use: "uv failed; trying python instead")."""
+    plan = Plan(steps=(Step(id="s", title="s", kind="command", commands=(
+        Command(argv=(PY, "-c", "raise SystemExit(2)"), fallback=Command(argv=(PY, "-m", "pip", "--version"))),)),))
+    events = run(plan, state)
+    assert statuses(events) == {"s": "changed"}
+    said = [e.line for e in events if isinstance(e, OutputLine) and "trying" in e.line]
+    assert said == [f"{Path(PY).name} failed: exit code 2; trying pip instead"]
+
+
 def test_failure_stops_with_tail_and_log(tmp_path, state):
     later = tmp_path / "later"
     code = "import sys\nfor i in range(30): print('line', i)\nprint('the reason', file=sys.stderr)\nsys.exit(3)"

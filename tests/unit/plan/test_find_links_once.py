@@ -48,6 +48,16 @@ def test_a_chosen_pypi_mirror_switches_the_configuration_off_so_the_links_stay_f
     assert _links(indexes.pip_args()[0]) == ["/opt/wheels"]
 
 
+def test_a_chosen_mirror_keeps_the_local_folders_and_says_so():
+    """Found in use: a mirror chosen (k not pressed) and torch still came from /opt/wheels, with nothing said."""
+    note = ("besides the chosen index, the folders of this machine's pip configuration are looked in "
+            "(find-links: /opt/wheels): wheels already there are not downloaded")
+    assert note in _indexes(["/opt/wheels"], "PIP_FIND_LINKS", pypi="https://pypi.example/simple").notes
+    assert note in _indexes(["/opt/wheels"], "PIP_FIND_LINKS", pypi="none").notes
+    assert not any("besides the chosen index" in n for n in _indexes(["/opt/wheels"], "PIP_FIND_LINKS").notes)
+    assert not any("besides" in n for n in _indexes([], None, pypi="https://pypi.example/simple").notes)
+
+
 def test_the_site_file_of_the_interpreter_a_new_venv_is_made_from_stays_a_flag():
     # pip in the new environment reads that environment's pip.conf, not its base interpreter's
     indexes = _indexes(["/srv/wheels"], "/opt/python3.11/pip.conf", prefix="/opt/python3.11")

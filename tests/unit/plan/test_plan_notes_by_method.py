@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from installer.answers import parse_answers
+from installer.answers import answers_from_located
 from installer.hardware.report import load_report
 from installer.plan.indexes import choose_indexes
 from installer.plan.planner import make_plan, pins_for
 from installer.plan.recipe import load_recipes
 from installer.plan.tools import Tools
+from installer.yamlfile import parse_yaml
 
 REPO = Path(__file__).resolve().parents[3]
 TOOLS = Tools(uv="/opt/uv/bin/uv", python="/opt/ts/bin/python", host_pip=True)
@@ -22,8 +23,10 @@ NOTE = "package sources from this machine's pip configuration: https://mirror.ex
 
 
 def _plan(method: str):
-    answers = parse_answers(f"version: 1\nmethod: {method}\nwheelhouse: /media/usb/torch-wheelhouse\n"
-                            "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\n")
+    # a recorded machine's plan (as `--hardware F`): whether this user may write /media is no matter
+    text = (f"version: 1\nmethod: {method}\nwheelhouse: /media/usb/torch-wheelhouse\n"
+            "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\n")
+    answers = answers_from_located(parse_yaml(text, "<answers>"), this_machine=False)
     report = load_report(REPO / "tests" / "fixtures" / "machines" / "cpu-only.json")
     pip = report.mirror_config.pip.model_copy(update={"index_url": "https://mirror.example/simple",
                                                       "find_links": ["/opt/wheels"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from installer.answers import parse_answers
+from installer.answers import answers_from_located
 from installer.compat import resolve_pins
 from installer.hardware.report import DiskSpace, load_report
 from installer.plan.indexes import choose_indexes
@@ -13,6 +13,7 @@ from installer.plan.planner import make_plan
 from installer.plan.recipe import load_recipes
 from installer.plan.space import BUILDS, CUDA_RUNFILE, EXTRAS, Caches, build_for, needs, with_margin
 from installer.plan.tools import Tools
+from installer.yamlfile import parse_yaml
 
 REPO = Path(__file__).resolve().parents[3]
 MACHINES = REPO / "tests" / "fixtures" / "machines"
@@ -22,8 +23,13 @@ CACHES = Caches(uv="/home/u/.cache/uv", pip="/home/u/.cache/pip")
 ENV = "/work/proj/.venv-torch"
 
 
+def _answers(text: str):
+    """The answers for a recorded machine (as `--hardware F`): whether this user may write /opt is no matter."""
+    return answers_from_located(parse_yaml(text, "<answers>"), this_machine=False)
+
+
 def _plan(answers_text: str, machine: str = "cpu-only", *, tools: Tools = TOOLS, disk: dict | None = None):
-    answers = parse_answers(answers_text)
+    answers = _answers(answers_text)
     report = load_report(MACHINES / f"{machine}.json")
     if disk is not None:
         report = report.model_copy(update={"disk": {"target": DiskSpace(**disk)}})
@@ -104,8 +110,8 @@ def test_a_runfile_whose_recipe_gives_its_size_is_counted_at_that_size_in_all_th
     step["with"]["releases"]["12.6"]["x86_64"]["size"] = 4_400_000_000  # 4196.2 MiB
     recipe = tmp_path / "cuda-runfile.yaml"
     recipe.write_text(yaml.safe_dump(data, sort_keys=False))
-    answers = parse_answers((REPO / "recipes" / "answers" / "toolkit-runfile-user.yaml").read_text()
-                            .replace("~/cuda-12.6", "/opt/cuda"))
+    answers = _answers((REPO / "recipes" / "answers" / "toolkit-runfile-user.yaml").read_text()
+                       .replace("~/cuda-12.6", "/opt/cuda"))
     report = load_report(MACHINES / "rtx4090-580.65.06.json")
     pins = resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant, python="3.11",
                         extras=tuple(answers.torch.extras))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from installer.answers import parse_answers
+from installer.answers import answers_from_located
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.plan.indexes import choose_indexes
@@ -16,6 +16,7 @@ from installer.plan.planner import make_plan, pins_for
 from installer.plan.recipe import load_recipes
 from installer.plan.toolkit_checks import targets
 from installer.plan.tools import Tools
+from installer.yamlfile import parse_yaml
 
 REPO = Path(__file__).resolve().parents[3]
 MACHINES = REPO / "tests" / "fixtures" / "machines"
@@ -23,9 +24,10 @@ TOOLS = Tools(uv="/usr/local/bin/uv", python="/usr/bin/python3", host_pip=True)
 
 
 def _notes(machine: str, version: str = "12.6", source: str = "runfile", extra: str = "") -> list[str]:
-    answers = parse_answers("version: 1\ntarget: {kind: venv, path: .venv-torch}\nmethod: pip\n"
-                            f"cuda_toolkit: {{install: true, version: '{version}', source: {source}, "
-                            f"prefix: /home/u/cuda}}\n{extra}")
+    # planned for a recorded machine (as `--hardware F`): whether this user may write /home/u is no matter
+    text = ("version: 1\ntarget: {kind: venv, path: .venv-torch}\nmethod: pip\n"
+            f"cuda_toolkit: {{install: true, version: '{version}', source: {source}, prefix: /home/u/cuda}}\n{extra}")
+    answers = answers_from_located(parse_yaml(text, "<answers>"), this_machine=False)
     report = HardwareReport.model_validate(json.loads((MACHINES / f"{machine}.json").read_text()))
     pins = pins_for(answers, report, tools=TOOLS, cwd="/home/u")
     plan = make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None), tools=TOOLS,

@@ -144,6 +144,9 @@ def test_runfile_toolkit_only_into_a_prefix_with_nvidias_hosts():
     assert "--driver" not in argv and "--override" in argv and any(a.startswith("--tmpdir=") for a in argv)
     assert compiled.guard and compiled.guard.creates == "/opt/cuda-12.6/bin/nvcc"
     assert "/opt/cuda-12.6" in compiled.writable
+    # where the installer writes its log, as root and as a user: the sandbox binds an existing file read-only
+    # unless its folder is writable (found as a normal user: the second runfile install failed on its log)
+    assert {"/var/log", "/tmp"} <= set(compiled.writable)
     step = Step(id="t", title="t", kind="runfile", commands=compiled.commands)
     assert RUNFILE.failure_logs(step) == ("/var/log/cuda-installer.log", "/tmp/cuda-installer.log")
 

@@ -66,11 +66,11 @@ print("ok")
 """
 
 
-@real_sudo
 def _nobody_env(ck) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ck.root}:{ck.site}", "LANG": "C.UTF-8", "HOME": "/tmp"}
 
 
+@real_sudo
 def test_unattended_user_without_passwordless_sudo_stops_before_anything(tmp_path, readable_checkout):
     proc = subprocess.run([*AS_NOBODY, SYSTEM_PY, "-c", CHILD], capture_output=True, text=True,
                           cwd=readable_checkout.root, env=_nobody_env(readable_checkout),
