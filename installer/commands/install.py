@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         from installer.yamlfile import load_yaml
 
         raise remap_to_answers(cannot_use_gpu, load_yaml(args.answers))
-    if args.yes and hardware(args) is None:
+    if args.yes and saved is None:
         # unattended, here: a PyTorch mirror chosen by hand that the plan found not answering is refused
         # before anything runs (installer.plan.indexes.unanswered_refusal says why)
         from installer.plan.indexes import unanswered_refusal

@@ -20,6 +20,8 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Literal
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from pydantic import field_validator, model_validator
 
 from installer.errors import InputError
@@ -203,8 +205,13 @@ def pip_runs_for(py: str, ctx: KindContext) -> bool:
     "No module named pip" below uv's real error (found in use, torch-setup installed with uv)."""
     if ctx.tools.host_pip or not ctx.tools.uv:
         return True
-    made_here = ctx.values.get("target.kind") == "venv" and ctx.values.get("target.path")
-    return not (made_here and same_path(py, venv_python(str(ctx.values["target.path"]))))
+    return not is_new_venv(py, ctx)
+
+
+def is_new_venv(py: str, ctx: KindContext) -> bool:
+    """Whether `py` is the interpreter of the venv this plan makes (target.kind venv)."""
+    path = ctx.values.get("target.path")
+    return ctx.values.get("target.kind") == "venv" and bool(path) and same_path(py, venv_python(str(path)))
 
 
 def with_pip(py: str, packages: tuple[str, ...], ctx: KindContext) -> tuple[str, ...]:
@@ -213,13 +220,10 @@ def with_pip(py: str, packages: tuple[str, ...], ctx: KindContext) -> tuple[str,
     or on older systems packages in ~/.local that the environment does not see (found in use). In the torch
     step's own command it costs next to nothing (one resolution, downloads side by side); `python -m venv`,
     the fallback, brings pip too."""
-    made_here = ctx.values.get("target.kind") == "venv" and ctx.values.get("target.path")
     # from an index only: an offline wheelhouse holds what was asked for, and nothing else
-    if ctx.values.get("method") != "pip" or not made_here:
+    if ctx.values.get("method") != "pip" or not is_new_venv(py, ctx):
         return ()
-    if not same_path(py, venv_python(str(ctx.values["target.path"]))):
-        return ()
-    if any(re.split(r"[=<>!~\[; ]", p, maxsplit=1)[0].lower() == "pip" for p in packages):
+    if any(canonicalize_name(Requirement(p).name) == "pip" for p in packages):
         return ()
     return ("pip",)
 
