@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("bench", "measure what this GPU (or CPU) does, against what it should do"),
     "doctor": ("doctor", "explain a broken install, with fixes"),
     "recipes": ("recipes", "work with recipe files (validate)"),
-    "answers": ("answers", "work with answers files (schema)"),
+    "answers": ("answers", "work with answers files (schema, check)"),
     "matrix": ("matrix", "refresh the compatibility data (update)"),
 }
 
@@ -58,8 +58,27 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse already exits 2 for usage errors; this translates the message and adds "did you mean"
         self.print_usage(sys.stderr)
-        hint = did_you_mean(message)
+        hint = did_you_mean(message) or self.closest_option(message)
         self.exit(2, f"{self.prog}: {_('error')}: {usage_error_text(message)}\n" + (f"  -> {hint}\n" if hint else ""))
+
+
+    def closest_option(self, message: str) -> str | None:
+        """For "unrecognized arguments: --quik", this parser's option it misspells, as a hint."""
+        m = re.match(r"unrecognized arguments: (\S+)", message)
+        if not m or not m.group(1).startswith("-"):
+            return None
+        given = m.group(1).split("=", 1)[0]
+        options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+        return _("did you mean {value}?", value=repr(close[0])) if close else None
+
+
+def subcommand_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of `command` (bench, install...), or `parser` itself when there is none."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]  # type: ignore[no-any-return]
+    return parser
 
 
 def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentParser:
@@ -111,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     set_language(language_in(argv))
     command = command_in(argv)
     parser = build_parser([command] if command else [])
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # what parse_args does, said by the subcommand's own parser: its usage, and its option the
+        # mistyped one is closest to (`bench --quik` used to get the top-level usage and no hint)
+        subcommand_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     set_language(getattr(args, "lang", None))
     try:
         if args.command is None:

@@ -217,3 +217,28 @@ def cli_as_nobody(ck: Any, home: Path, cwd: Path, *args: str, timeout: float = 1
            "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}"}
     return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", system_py, "-m",
                            "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+# a CPU venv install whose one mirror is chosen by hand (`mirror.<kind>: url`), on line 12 of the file
+CPU_ANSWERS_WITH_MIRROR = """\
+version: 1
+target:
+  kind: venv
+  path: .venv-torch
+torch:
+  version: 2.13.0
+  variant: cpu
+  extras: []
+method: pip
+verify: false
+mirror:
+  {kind}: {url}
+"""
+
+
+def answers_with_mirror(folder: Path, kind: str, url: str, name: str = "answers.yaml") -> Path:
+    """`folder`/work with an answers file (CPU_ANSWERS_WITH_MIRROR) choosing `url` for `mirror.<kind>`."""
+    work = folder / "work"
+    work.mkdir(exist_ok=True)
+    (work / name).write_text(CPU_ANSWERS_WITH_MIRROR.format(kind=kind, url=url))
+    return work

@@ -1,8 +1,9 @@
 """`torch-setup answers schema`: the JSON Schema of answers files (for editors), and `answers check F...`.
 
 `check` builds each file's plan the way `plan --answers F` does (installer.plan.ahead.plan_from_files:
-the same detection, compatibility data, mirror ids and probes), so a file it passes is one `plan` and
-`install` take on this machine, or on the machine of `--hardware F`. It runs nothing and creates nothing.
+the same detection, compatibility data, mirror ids and probes), and refuses what `install --yes` refuses
+on such a plan (installer.plan.refusals), so a file it passes is one `plan` and `install` take on this
+machine, or on the machine of `--hardware F`. It runs nothing and creates nothing.
 Every file is checked: a problem is printed as `file:line: key: message`, a good file as `file: ok`.
 Exit 0 when all are good, 2 when any is not.
 """
@@ -39,11 +40,17 @@ def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.i18n import _
     from installer.plan.ahead import plan_from_files
+    from installer.plan.refusals import install_refusal
 
     bad = 0
     for path in args.files:
         try:
-            plan_from_files(path, hardware(args), probe_timeout=args.probe_timeout)
+            answers, _report, plan = plan_from_files(path, hardware(args), probe_timeout=args.probe_timeout)
+            # what `install --yes` refuses on a plan `plan` shows (a build that GPU cannot use, a dead mirror)
+            refusal = install_refusal(answers, plan, path, unattended_here=hardware(args) is None,
+                                      probe_timeout=args.probe_timeout)
+            if refusal is not None:
+                raise refusal
         except InputError as exc:  # this file's problem: the next file is checked all the same
             bad += 1
             print(exc.render(), file=sys.stderr)

@@ -85,24 +85,12 @@ def run(args: argparse.Namespace) -> int:
         from installer.hardware.same_machine import refuse_another_machine
 
         refuse_another_machine(saved, args.answers)
-    from installer.plan.gpu_refusal import refusal as gpu_refusal
+    from installer.plan.refusals import install_refusal
 
-    cannot_use_gpu = gpu_refusal(answers, plan)
-    if cannot_use_gpu is not None:
-        from installer.plan.planner import remap_to_answers
-        from installer.yamlfile import load_yaml
-
-        raise remap_to_answers(cannot_use_gpu, load_yaml(args.answers))
-    if args.yes and saved is None:
-        # unattended, here: a PyTorch mirror chosen by hand that the plan found not answering is refused
-        # before anything runs (installer.plan.indexes.unanswered_refusal says why)
-        from installer.plan.indexes import unanswered_refusal
-        from installer.plan.planner import remap_to_answers
-        from installer.yamlfile import load_yaml
-
-        refusal = unanswered_refusal(plan.notes, probe_timeout=args.probe_timeout)
-        if refusal is not None:
-            raise remap_to_answers(refusal, load_yaml(args.answers))
+    refusal = install_refusal(answers, plan, args.answers, unattended_here=args.yes and saved is None,
+                              probe_timeout=args.probe_timeout)
+    if refusal is not None:
+        raise refusal
     if not args.yes and not interactive:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",

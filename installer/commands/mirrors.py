@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from installer.commands.arguments import seconds
 
@@ -33,6 +34,27 @@ def _variant(arg: str, default_cuda: str | None) -> str:
     from installer.hardware.root import at
 
     return (default_cuda or "cu126") if at("/proc/driver/nvidia/version").exists() else "cpu"
+
+
+def _live() -> bool:
+    """A person watches: the probe's progress is shown on stderr (a file or a pipe gets the table alone)."""
+    return sys.stderr.isatty()
+
+
+def _progress_line(budget: float) -> Callable[[int, int, int], None]:
+    """One line on stderr, rewritten as mirrors answer, so that the seconds of probing are not silent
+    (found in use: 16 s of nothing with slow mirrors); `run` erases it before the table."""
+    from installer.i18n import _
+
+    def show(done: int, answered: int, total: int) -> None:
+        line = _("probing mirrors: {done} of {total} done, {ok} answering (at most {s:g} s)", done=done,
+                 total=total, ok=answered, s=budget)
+        if done == total:
+            line += _("; measuring the download speed of the fastest")
+        sys.stderr.write("\r\x1b[2K" + line)
+        sys.stderr.flush()
+
+    return show
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +86,10 @@ def run(args: argparse.Namespace) -> int:
     context = ProbeContext.for_this_machine(catalog, variant=variant, torch_version=args.torch)
     current = current_config()
     report = probe(catalog=catalog, kinds=args.kind, region=region, context=context, timeout=args.timeout,
-                   current=current)
+                   current=current, progress=_progress_line(args.timeout) if _live() else None)
+    if _live():
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
     if args.json:
         doc = report.to_dict()
         doc.update({"region": region, "region_reason": region_reason, "current": current.to_dict()})

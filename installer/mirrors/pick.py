@@ -181,6 +181,29 @@ def pick_pypi_index(*, preference: str = "auto", region: str | None = None, time
                                  n=len(report.results), ms=best.latency_ms or 0.0), mirror_id=best.id)
 
 
+def chosen_pypi_failure(preference: str, *, timeout: float = 3.0, catalog: Catalog | None = None,
+                        ) -> tuple[str, str] | None:
+    """(url, why) when the PyPI index chosen by hand (a catalog id or a URL) does not answer from here; None
+    when it answers, or when none was chosen by hand (auto, none). The PyTorch index chosen by hand was
+    always probed; this one was not, and a tester's dead choice went on into the environment's pip.conf."""
+    pref = (preference or "auto").strip()
+    if pref in ("auto", "none"):
+        return None
+    catalog = catalog or load_catalog()
+    if "://" in pref:
+        mirror = Mirror(id="by-hand", kind="pypi", name=_("chosen by hand"), url=check_url(pref, key="mirror.pypi"),
+                        region="global", source="user")
+    else:
+        entry = catalog.get(pref)
+        if entry is None or entry.kind != "pypi":
+            return None  # an unknown id is the plan's input error (installer.plan.indexes.catalog_mirror)
+        mirror = entry
+    result = _probe_one(mirror, catalog, "cpu", None, timeout, samples=1)
+    if result is not None and result.ok:
+        return None
+    return mirror.url, str(result.reason if result is not None else _("not probed"))
+
+
 def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = None, timeout: float = 3.0,
                 catalog: Catalog | None = None) -> IndexPick:
     """A conda-forge channel, apt archive, CUDA repository or Miniforge installer, chosen like the indexes.

@@ -505,8 +505,10 @@ async def aprobe(mirrors: Sequence[Mirror], *, catalog: Catalog, context: ProbeC
                  samples: int = 3, top_k: int = 3, sample_bytes: int = 1 << 20, concurrency: int = 24,
                  connect_timeout: float = 3.0, throughput_concurrency: int = 2,
                  client_factory: Callable[..., httpx.AsyncClient] | None = None,
-                 extra: Sequence[tuple[Mirror, bool]] = ()) -> ProbeReport:
-    """Probe `mirrors` (and `extra` (mirror, is-current) pairs) within `timeout` seconds in all."""
+                 extra: Sequence[tuple[Mirror, bool]] = (),
+                 progress: Callable[[int, int, int], None] | None = None) -> ProbeReport:
+    """Probe `mirrors` (and `extra` (mirror, is-current) pairs) within `timeout` seconds in all.
+    `progress(done, answered, total)` is called as each mirror's first round ends (from the event loop)."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     deadline = t0 + timeout
@@ -538,9 +540,15 @@ async def aprobe(mirrors: Sequence[Mirror], *, catalog: Catalog, context: ProbeC
                          connect_timeout=min(connect_timeout, timeout))
         gate = asyncio.Semaphore(concurrency)
 
+        done = [0, 0]
+
         async def one(m: Mirror, t: Target, r: MirrorResult) -> None:
             async with gate:
                 await prober.latency(m, t, r)
+            if progress is not None:
+                done[0] += 1
+                done[1] += 1 if r.ok else 0
+                progress(done[0], done[1], len(plan))
 
         await asyncio.gather(*(one(m, t, r) for m, t, r in plan))
         _merge_same_host(results, by_id)

@@ -98,10 +98,11 @@ class UnansweredIndex(str):
 
     url: str
     why: str
+    key: str  # mirror.pytorch or mirror.pypi: the answers key that chose it
 
-    def __new__(cls, text: str, *, url: str, why: str) -> UnansweredIndex:
+    def __new__(cls, text: str, *, url: str, why: str, key: str = "mirror.pytorch") -> UnansweredIndex:
         note = super().__new__(cls, text)
-        note.url, note.why = url, why
+        note.url, note.why, note.key = url, why, key
         return note
 
 
@@ -111,20 +112,29 @@ def unanswered_index(notes: Iterable[str]) -> UnansweredIndex | None:
 
 
 def unanswered_refusal(notes: Iterable[str], *, probe_timeout: float) -> InputError | None:
-    """Why an unattended install on this machine does not start, when the plan's PyTorch index, chosen by
-    hand, did not answer from here: minutes of uv's and pip's retries would follow, then an environment
+    """Why an unattended install on this machine does not start, when the plan's PyTorch or PyPI index,
+    chosen by hand, did not answer from here: minutes of uv's and pip's retries would follow, then an environment
     whose pip.conf names a source that does not work (found in use), or a run that installs from
     somewhere else than the fleet's mirror without anyone reading the note that said so."""
     note = unanswered_index(notes)
     if note is None:
         return None
-    return InputError(_("the PyTorch mirror chosen by hand, {url}, does not work from this machine ({why}); "
-                        "an unattended install does not start on a source known not to work: nothing was changed",
-                        url=note.url, why=note.why), key="mirror.pytorch",
-                      hint=_("choose another mirror, or `mirror.pytorch: auto` (it takes the wheels already on "
-                             "this disk, or the best mirror that answers; `torch-setup mirrors` probes them all); "
-                             "or run the same command again once the mirror works. If it is only slow, give the "
-                             "probe more time (--probe-timeout, {s:g} s now)", s=probe_timeout))
+    if note.key == "mirror.pypi":
+        message = _("the PyPI mirror chosen by hand, {url}, does not work from this machine ({why}); an "
+                    "unattended install does not start on a source known not to work: nothing was changed",
+                    url=note.url, why=note.why)
+        hint = _("choose another mirror, or `mirror.pypi: auto` (it keeps this machine's pip configuration; "
+                 "`torch-setup mirrors` probes them all); or run the same command again once the mirror works. "
+                 "If it is only slow, give the probe more time (--probe-timeout, {s:g} s now)", s=probe_timeout)
+    else:
+        message = _("the PyTorch mirror chosen by hand, {url}, does not work from this machine ({why}); "
+                    "an unattended install does not start on a source known not to work: nothing was changed",
+                    url=note.url, why=note.why)
+        hint = _("choose another mirror, or `mirror.pytorch: auto` (it takes the wheels already on this disk, or "
+                 "the best mirror that answers; `torch-setup mirrors` probes them all); or run the same command "
+                 "again once the mirror works. If it is only slow, give the probe more time (--probe-timeout, "
+                 "{s:g} s now)", s=probe_timeout)
+    return InputError(message, key=note.key, hint=hint)
 
 
 def _unanswered(pick: Any) -> str | None:
@@ -173,9 +183,11 @@ def uses_pytorch_index(answers: Answers, pins: Any) -> bool:
     return needs_pytorch_index(pins) and answers.method in INDEX_METHODS
 
 
-def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch: Any = None) -> Indexes:
+def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch: Any = None,
+                   pypi_failed: tuple[str, str] | None = None) -> Indexes:
     """Pure: the indexes for this run from the answers, the machine's pip configuration and the picked
-    PyTorch index (`pytorch`: an IndexPick, or None when the variant needs none or none was probed)."""
+    PyTorch index (`pytorch`: an IndexPick, or None when the variant needs none or none was probed).
+    `pypi_failed`: (url, why) when the PyPI mirror chosen by hand did not answer the plan's probe."""
     pip = report.mirror_config.pip
     notes: list[str] = []
     choice = answers.mirror.pypi
@@ -202,7 +214,19 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
 
     pip_reads = _sources_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None
-    unanswered: tuple[int, str, str] | None = None  # (its note's place, the index, why) when it did not answer
+    # (its note's place, the index, why, the answers key) when an index chosen by hand did not answer
+    unanswered: tuple[int, str, str, str] | None = None
+    if pypi_failed is not None:
+        dead, dead_why = pypi_failed
+        if answers.method == "wheel":
+            # this run installs from its wheelhouse alone: the mirror is only written for later installs,
+            # and an offline machine may not reach the lab's mirror today
+            notes.append(_("the PyPI mirror chosen by hand, {url}, does not answer from here ({why}): this run "
+                           "does not need it, later installs in the environment will", url=dead, why=dead_why))
+        else:
+            notes.append(_("the PyPI mirror chosen by hand, {url}, does not answer from here: {why}",
+                           url=dead, why=dead_why))
+            unanswered = (len(notes) - 1, dead, dead_why, "mirror.pypi")
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
     hidden = [u for u in [index_url, *extras, *pip.find_links] if u and hidden_credentials(u)]
     if hidden:
@@ -222,11 +246,12 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
                            "PyTorch index needed", pins=", ".join(local_pins(pins)), folder=local))
         elif url:
             pytorch_url = url
-            notes.append(_("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
-                         + (f" ({reason})" if reason else ""))
+            named = _("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)
+            # the brackets are the language's: a Chinese reason in ASCII brackets read as a mistake
+            notes.append(_("{said} ({reason})", said=named, reason=reason) if reason else named)
             why = _unanswered(pytorch)
-            if why is not None:
-                unanswered = (len(notes) - 1, url, why)
+            if why is not None and unanswered is None:
+                unanswered = (len(notes) - 1, url, why, "mirror.pytorch")
         else:
             pin = pins.requirements[0] if pins.requirements else "torch"
             if choice == "auto":
@@ -251,8 +276,8 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     # notes are read and shared (the plan's header, the wizard's Review): every URL in them redacted
     shown = [redact_text(n) for n in notes]
     if unanswered is not None:
-        at, index, why = unanswered
-        shown[at] = UnansweredIndex(shown[at], url=redact_text(index), why=redact_text(why))
+        at, index, why, key = unanswered
+        shown[at] = UnansweredIndex(shown[at], url=redact_text(index), why=redact_text(why), key=key)
     return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
                    trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url,
                    notes=tuple(shown),

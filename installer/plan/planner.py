@@ -344,6 +344,37 @@ class IndexAhead:
         return True, self._result[0]
 
 
+class PypiProbe:
+    """The probe of a PyPI mirror chosen by hand, in a thread of its own while the pins are resolved and the
+    PyTorch index is probed: a dead one would otherwise be found by minutes of uv's and pip's retries, and
+    then be written into the environment's pip.conf for every later install."""
+
+    def __init__(self, answers: Answers, timeout: float) -> None:
+        self._result: list[tuple[str, str] | None] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(answers.mirror.pypi, timeout), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def wanted(answers: Answers) -> bool:
+        """A PyPI mirror chosen by hand, for a method that takes packages from it or writes it for later."""
+        return answers.mirror.pypi not in ("auto", "none") and answers.method in (*INDEX_METHODS, "wheel")
+
+    def _run(self, preference: str, timeout: float) -> None:
+        try:
+            from installer.mirrors.pick import chosen_pypi_failure
+
+            self._result.append(chosen_pypi_failure(preference, timeout=timeout))
+        except BaseException as exc:  # noqa: BLE001 - handed to the planning thread, which raises it
+            self._error.append(exc)
+
+    def result(self) -> tuple[str, str] | None:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._result[0]
+
+
 def _local_folder(answers: Answers, report: HardwareReport, pins: Any, python_version: str | None) -> str | None:
     from installer.plan.indexes import local_wheel_folder
 
@@ -409,12 +440,14 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     speculation = IndexAhead.speculation(answers)
     if speculation is not None and not (this_machine and _local_folder(answers, report, speculation, python_version)):
         ahead = IndexAhead(answers, probe_timeout)
+    pypi_probe = PypiProbe(answers, probe_timeout) if this_machine and PypiProbe.wanted(answers) else None
     pins = pins_for(answers, report, tools=tools, cwd=cwd)
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     if not this_machine:
         pick = upstream_for_another_machine(answers, pins, pick)
-    indexes = choose_indexes(answers, report, pins, pick)
+    indexes = choose_indexes(answers, report, pins, pick,
+                             pypi_failed=pypi_probe.result() if pypi_probe is not None else None)
     if this_machine and pick is not None and getattr(pick, "url", None) is None and not getattr(pick, "local_folder", None):
         from installer.plan.local_builds import on_disk_notes
 

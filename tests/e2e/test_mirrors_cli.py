@@ -124,3 +124,45 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
         assert "Traceback" not in err
     finally:
         hung.stop()
+
+
+def test_a_terminal_sees_the_probe_progress_and_a_pipe_does_not(tmp_path):
+    """Found in use: 16 s of silence while slow mirrors answered. With stderr a terminal (a real pty), one
+    line counts the mirrors as they answer and is erased before the table; stdout (a pipe) holds the
+    table alone, and a run whose stderr is a file gets no progress at all."""
+    import os
+    import pty
+    import subprocess
+
+    slow = torch_index(Mirror("slow", delay=0.3).start())
+    try:
+        path = write_catalog(tmp_path / "c.yaml", {}, [
+            {"id": i, "kind": "pytorch", "name": i, "url": f"{b}/whl", "region": "global", "layout": "pep503",
+             "source": "loopback test server"} for i, b in (("slow", slow.base), ("dead", dead_base()))])
+        args = [sys.executable, "-m", "installer", "mirrors", "--catalog", str(path), "--kind", "pytorch",
+                "--variant", "cpu", "--timeout", "5"]
+        env = {**os.environ, "NO_COLOR": "1"}
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, text=True, env=env)
+        os.close(follower)
+        out, _ = proc.communicate(timeout=60)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the pty's other end is closed and drained
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(leader)
+        shown = seen.decode()
+        assert proc.returncode == 0, shown
+        assert "probing mirrors: 2 of 2 done, 1 answering (at most 5 s)" in shown
+        assert shown.endswith("\r\x1b[2K")  # erased: the table below starts on a clean line
+        assert "PyTorch wheel indexes" in out and "probing" not in out
+
+        piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+        assert piped.returncode == 0 and "probing" not in piped.stderr
+    finally:
+        slow.stop()

@@ -17,24 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import answering
+from helpers import answering, answers_with_mirror
 
 from installer.executor.runlock import RunLock
-
-ANSWERS = """\
-version: 1
-target:
-  kind: venv
-  path: .venv-torch
-torch:
-  version: 2.13.0
-  variant: cpu
-  extras: []
-method: pip
-verify: false
-mirror:
-  pytorch: {url}
-"""
 
 
 def _closed_port() -> int:
@@ -52,10 +37,7 @@ def unavailable():
 
 
 def _work(tmp_path: Path, url: str) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / "answers.yaml").write_text(ANSWERS.format(url=url))
-    return work
+    return answers_with_mirror(tmp_path, "pytorch", url)
 
 
 def test_a_refused_mirror_stops_the_unattended_install_before_anything_runs(cli, tmp_path, xdg_home):

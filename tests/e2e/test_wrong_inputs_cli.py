@@ -252,3 +252,24 @@ def test_a_target_python_that_is_no_python_is_refused_when_planning(cli, work, x
     first, hint = _refused(cli, work, xdg_home, command, *args)  # detected here: the interpreter is on this disk
     assert first == f"{answers}:4: target.python: /bin/true is not a Python interpreter (it printed nothing and exited 0)"
     assert hint == "give the path of a Python 3 interpreter (/usr/bin/python3), or a version such as 3.12"
+
+
+@pytest.mark.parametrize(("argv", "usage", "hint"), [
+    (["bench", "--quik"], "usage: torch-setup bench ", "did you mean '--quick'?"),
+    (["detect", "--jsn"], "usage: torch-setup detect ", "did you mean '--json'?"),
+    (["mirrors", "--timout=5"], "usage: torch-setup mirrors ", "did you mean '--timeout'?"),
+    (["--lang", "zh", "verify", "--pyton", "x"], "用法：torch-setup verify ", "你是不是想写 '--python'？"),
+])
+def test_a_mistyped_option_gets_its_commands_usage_and_the_option_it_misspells(cli, work, xdg_home, argv, usage,
+                                                                                hint):
+    """Found in use: `bench --quik` printed the top-level usage with no suggestion."""
+    result = cli(*argv, cwd=work)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(usage), result.stderr
+    assert f"  -> {hint}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unknown_word_gets_no_made_up_suggestion(cli, work, xdg_home):
+    result = cli("detect", "extra", cwd=work)
+    assert result.returncode == 2 and "unrecognized arguments: extra" in result.stderr
+    assert "->" not in result.stderr

@@ -20,7 +20,7 @@ STEPS = (
     "Choose the PyTorch build that fits, with the reasons.",
     "Show the exact plan, every command, before anything runs.",
     "Install, with progress and a log; a stopped run resumes.",
-    "Check that torch works on this GPU, and measure it.",
+    "Check that torch works here, on the GPU if there is one, and measure it.",
 )
 
 
