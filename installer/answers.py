@@ -63,6 +63,8 @@ _PATH_BODY = (r"(?!-)(?![A-Za-z]:(?:/|$))"  # not an option, not C:/ (C:\ has it
 _PATH_PATTERN = "^" + _PATH_BODY + "$"
 _INTERPRETER_PATTERN = ("^(?:" + _PY_VERSION.pattern[1:-1] + "|(?=~|[^" + _NOT_IN_PATH + "]*/)" + _PATH_BODY
                         + ")$")  # a version, or a path with a '/' or a leading '~'
+# kind: existing installs into an interpreter that is there: its path, never a version to look for
+_INTERPRETER_PATH_PATTERN = "^(?=~|[^" + _NOT_IN_PATH + "]*/)" + _PATH_BODY + "$"
 _BRANCH_PATTERN = "^(?:latest|" + _BRANCH.pattern[1:-1] + ")$"
 _CUDA_PATTERN = "^(?:auto|" + _CUDA.pattern + ")$"
 
@@ -447,6 +449,13 @@ class Answers(_Section):
         if self.target.kind == "existing" and self.target.python is None:
             raise _cross(_("target.kind is existing: give target.python, the interpreter to install into"),
                          ("target", "kind"))
+        if self.target.kind == "existing" and _PY_VERSION.fullmatch(self.target.python or ""):
+            # found in use: `python: "3.11"` passed every check, then uv and pip looked for a bare python3.11
+            # at install time (the system's, PEP 668-managed, here) and failed
+            raise _cross(_("target.kind is existing, which installs into an interpreter that is there: give its "
+                           "path (~/proj/bin/python), not the version {version}; for a new environment with "
+                           "Python {version}, use target.kind: venv", version=self.target.python),
+                         ("target", "python"))
         if self.target.kind == "conda" and self.method in ("pip", "wheel"):
             # the pip and wheel recipes make venvs: their plan had no step at all, and verify then failed
             raise _cross(_("target.kind is conda, which only method: conda makes, and method is {method}: set "
@@ -708,7 +717,8 @@ def _cross_field_rules() -> list[dict[str, Any]]:
     """Answers._consistent as if/then rules: pydantic's schema has only the keys one at a time."""
     return [
         {"if": _kind_is("existing"),
-         "then": {"properties": {"target": {"required": ["python"], "properties": {"python": {"type": "string"}}}}}},
+         "then": {"properties": {"target": {"required": ["python"], "properties": {
+             "python": {"type": "string", "pattern": _INTERPRETER_PATH_PATTERN}}}}}},
         {"if": _kind_is("conda"), "then": _method_in("conda", "wheelhouse-build")},  # pip's default makes a venv
         {"if": _method_in("wheel", "wheelhouse-build"),
          "then": {"required": ["wheelhouse"], "properties": {"wheelhouse": {"type": "string"}}}},

@@ -31,9 +31,17 @@ def run(args: argparse.Namespace) -> int:
 
     data = redact_data(data)  # shared in forum posts and issues: no index password or token in it
     if args.json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")  # the report as it was saved: a round trip
     else:
         from installer.hardware.summary import render
 
+        if saved is not None:
+            # the traps worked out again, in the language shown now, as the wizard's Hardware screen does:
+            # found in use, a recorded machine with nouveau loaded and no driver showed no warning at all
+            # (reports saved by hand, or before a trap was known, have none stored)
+            from installer.hardware.advice import warnings
+
+            found = warnings(data)
+            data = {**data, "warnings": found + [w for w in data.get("warnings") or [] if w not in found]}
         print(render(data))
     return 0

@@ -81,13 +81,16 @@ def run(args: argparse.Namespace) -> int:
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
                                              installs_here=True)
     saved = hardware(args)
-    if saved is not None:  # after the answers' own mistakes, which are the first to fix
+    # after the answers' own mistakes, which are the first to fix; a wheelhouse is built here for the machine
+    # of the report, which is why it is another one (found in use: the documented build was refused)
+    if saved is not None and answers.method != "wheelhouse-build":
         from installer.hardware.same_machine import refuse_another_machine
 
         refuse_another_machine(saved, args.answers)
     from installer.plan.refusals import install_refusal
 
-    refusal = install_refusal(answers, plan, args.answers, unattended_here=args.yes and saved is None,
+    downloads_here = saved is None or answers.method == "wheelhouse-build"
+    refusal = install_refusal(answers, plan, args.answers, unattended_here=args.yes and downloads_here,
                               probe_timeout=args.probe_timeout)
     if refusal is not None:
         raise refusal

@@ -101,9 +101,18 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
         except InputError as exc:
             raise located.error(("target", "python"), exc.message, _(
                 "give the path of a Python 3 interpreter (/usr/bin/python3), or a version such as 3.12")) from None
+    # a wheelhouse is built here for the machine of the report: its wheels are for that machine, the
+    # downloads run here, through this machine's package sources (found in use: the air-gapped machine's
+    # LAN-only index, read from its report, was asked for torch on the online one)
+    downloads_here = hardware_path is None or answers.method == "wheelhouse-build"
+    if hardware_path is not None and downloads_here:
+        from installer.hardware.mirror_files import this_machine
+        from installer.hardware.report import MirrorConfig
+
+        report = report.model_copy(update={"mirror_config": MirrorConfig.model_validate(this_machine())})
     try:
-        plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=hardware_path is None)
-        if hardware_path is None:  # another machine's files are not on this disk: install there checks them
+        plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here)
+        if downloads_here:  # another machine's files are not on this disk: install there checks them
             from installer.plan.kinds.base import check_inputs
 
             check_inputs(plan)

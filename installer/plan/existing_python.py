@@ -13,6 +13,8 @@ configuration (`break-system-packages`, PIP_BREAK_SYSTEM_PACKAGES=1), which both
 
 from __future__ import annotations
 
+import os
+import shlex
 from typing import TYPE_CHECKING
 
 from installer.errors import InputError
@@ -58,6 +60,15 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
                  python=python)
         return (BREAK_SYSTEM_PACKAGES,), (note,)
     if info.site_writable is False:
+        folder = info.site_packages or info.prefix or python
+        if _yours(folder):
+            # found in use: a researcher's own venv, made read-only, was told it "needs its owner" and sudo
+            raise InputError(
+                _("{folder} is yours but read-only: installing into {python} needs it writable",
+                  folder=folder, python=python),
+                key="target.python",
+                hint=_("make it writable again: `chmod -R u+w {prefix}`; or {venv_hint}",
+                       prefix=shlex.quote(info.prefix or folder), venv_hint=venv_hint))
         raise InputError(
             _("{folder} is not writable by you: installing into {python} needs its owner",
               folder=info.site_packages or info.prefix or python, python=python),
@@ -65,6 +76,14 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
             hint=_("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
                    "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint))
     return (), ()
+
+
+def _yours(folder: str) -> bool:
+    """The folder is there and belongs to the user running torch-setup (so chmod, not sudo, is the way)."""
+    try:
+        return os.stat(folder).st_uid == os.getuid()
+    except OSError:
+        return False
 
 
 def check_conda_target(ctx: KindContext) -> None:

@@ -273,3 +273,18 @@ def test_an_unknown_word_gets_no_made_up_suggestion(cli, work, xdg_home):
     result = cli("detect", "extra", cwd=work)
     assert result.returncode == 2 and "unrecognized arguments: extra" in result.stderr
     assert "->" not in result.stderr
+
+
+def test_an_environments_folder_given_as_its_interpreter_names_the_interpreter(cli, work, xdg_home):
+    """Found in use: `target.python: ~/proj` (the venv's folder) got "no Python interpreter there"."""
+    import venv
+
+    env = work / "proj"
+    venv.EnvBuilder(with_pip=False).create(env)
+    (work / "a.yaml").write_text(f"version: 1\ntarget:\n  kind: existing\n  python: {env}\n"
+                                 "torch:\n  version: 2.13.0\n  variant: cpu\n")
+    result = cli("answers", "check", "a.yaml", cwd=work)
+    assert result.returncode == 2, result.stdout + result.stderr
+    first, hint = result.stderr.splitlines()[:2]
+    assert first == f"a.yaml:4: target.python: {env}: this is an environment's folder, not its interpreter"
+    assert hint == f"  -> give its interpreter: {env}/bin/python"

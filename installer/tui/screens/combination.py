@@ -142,7 +142,8 @@ class CombinationScreen(WizardScreen):
         yield Static(_("Install method"), classes="section")
         method = d.get("method", "pip")
         with RadioSet(id="method", compact=True):
-            yield Radio(_("pip (uv, pip as the fallback): a virtual environment"), value=method == "pip",
+            # the method, not the target (found in use: "a virtual environment" beside an existing interpreter)
+            yield Radio(_("pip (uv, pip as the fallback): wheels from the package indexes"), value=method == "pip",
                         id="method-pip")
             yield Radio(_("conda: a conda environment from conda-forge"), value=method == "conda",
                         id="method-conda")

@@ -137,3 +137,17 @@ def test_the_conda_method_installs_only_into_a_conda_environment(conda_env, refu
     plan = _plan(answers, report)
     assert "conda-torch" in [s.id for s in plan.steps]
 
+
+
+def test_a_read_only_environment_of_your_own_is_told_chmod_not_sudo(tmp_path):
+    """Found in use: a researcher's own venv, made read-only, was told it "needs its owner" and `sudo -H`."""
+    prefix = tmp_path / "proj"
+    site = prefix / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)  # made by the user running the test: theirs
+    python = str(prefix / "bin" / "python")
+    with pytest.raises(InputError) as caught:
+        _plan(_answers(python), _report(python, site_packages=str(site), site_writable=False, prefix=str(prefix)))
+    assert caught.value.key == "target.python"
+    assert caught.value.message == f"{site} is yours but read-only: installing into {python} needs it writable"
+    assert caught.value.hint.startswith(f"make it writable again: `chmod -R u+w {prefix}`")
+    assert "sudo" not in caught.value.hint
