@@ -30,12 +30,20 @@ def _pointed(findings: list[Finding], last: str, *, missing: bool) -> list[Findi
     return [replace(f, fix=rerun_text("doctor", last, None if missing else f.fix)) for f in findings]
 
 
+def _healthy_here(finding: Finding, python: str) -> Finding:
+    from installer.i18n import _
+
+    if finding.id != "healthy":
+        return finding
+    return replace(finding, title=_("nothing else to mend in {python}", python=python))
+
+
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.i18n.phrases import listed
     from installer.probes.doctor import advise_verify, diagnose, gpu_label, gpu_names, verdict
-    from installer.probes.host import resolve_python, run_verify
+    from installer.probes.host import half_installed, resolve_python, run_verify
     from installer.probes.last_run import last_run_finding
     from installer.probes.last_target import point_at_last_install, torch_missing
     from installer.probes.text import render_checks
@@ -46,11 +54,14 @@ def run(args: argparse.Namespace) -> int:
     verify = run_verify(python, timeout=args.timeout)
     # the active environment, not one named: where torch does not import, point at the last install
     last = point_at_last_install(verify, "doctor") if args.python is None else None
-    advise_verify(verify, report, cpu_warning=False)  # the checks' reinstall commands, as verify writes them
-    findings = diagnose(report, verify)
-    stopped = last_run_finding()
+    # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
+    advise_verify(verify, report, cpu_warning=False, companion_warning=False)
+    findings = diagnose(report, verify, incomplete=half_installed(python))
+    stopped = last_run_finding(checked=verify.get("python") or {"executable": python})
     if stopped is not None:  # first: a run that stopped half way is the likeliest cause of what follows
-        findings = [stopped, *findings]
+        # "[ok] nothing to mend" under a warning read as a contradiction (found in use): what is fine is
+        # the environment checked, and the finding says so
+        findings = [stopped, *(_healthy_here(f, python) for f in findings)]
     if last is not None and verify.get("import_error"):
         findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     ok = verdict(findings)

@@ -71,6 +71,11 @@ _UV_URL = re.compile(r"(?:Failed to fetch:|error sending request for url \()\s*`
 _PIP_URL = re.compile(r"(?P<scheme>HTTPS?)Connection\(host='(?P<host>[^']+)', port=(?P<port>[0-9]+)\)"
                       r"(?:.*': (?P<path>/\S*))?")
 _RANK = {p.name: i for i, p in enumerate(_PATTERNS)}
+# A wheelhouse build's first command names the folder it downloads into (installer.plan.kinds.wheel's
+# DOWNLOADING), in every language: the build and the offline install are both `wheel` steps, and a package
+# missing means something else in each (found in use: a build that found no torch+cpu anywhere was told to
+# build the wheelhouse again).
+_WHEELHOUSE_BUILD = re.compile(r"/\.torch-setup-downloading\b")
 
 
 def index_of(url: str) -> str:
@@ -197,6 +202,8 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
     if name == "sudo-password":
         return Diagnosis(_("sudo needs a password and there is no terminal to ask for it"),
                          _("run `sudo -v` in this terminal first, then run again"))
+    if kind == "wheel-build":
+        return _not_downloadable(what)
     if kind == "wheel":
         # offline, the wheelhouse is the only source: no mirror helps (found in use: a wheelhouse without
         # torch's dependencies was told to choose a PyTorch mirror, or to leave filelock out of the extras)
@@ -215,6 +222,22 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
     return Diagnosis(_("{package} is not in the package sources this run uses", package=what),
                      _("builds marked +cpu or +cuNNN are only on the PyTorch wheel index and its mirrors, "
                        "not on PyPI: {mirror}, or leave that package out of the extras", mirror=mirror))
+
+
+def _not_downloadable(what: str) -> Diagnosis:
+    """A wheelhouse build (online, pip download) found no source with a wheel of `what` for the target."""
+    if "+" in what:  # a local version (+cpu, +cu128): only the PyTorch index and its mirrors, or a folder, have it
+        return Diagnosis(_("no package source this build uses has {package}: builds marked +cpu or +cuNNN are only "
+                           "on the PyTorch wheel index and its mirrors, or in a folder of wheels", package=what),
+                         _("give the PyTorch index in the build's answers file (mirror.pytorch: auto, or a mirror "
+                           "of download.pytorch.org this machine reaches; `none` leaves it out), or put the wheel in "
+                           "a folder and give that folder to pip as find-links (PIP_FIND_LINKS=/folder); then run "
+                           "the same command again (the steps already done are kept)"))
+    return Diagnosis(_("no package source this build uses has {package} as a wheel for the target's Python and "
+                       "platform (a wheelhouse takes wheels only)", package=what),
+                     _("check that the PyPI mirror (mirror.pypi in the build's answers file, or this machine's pip "
+                       "configuration) is reachable and has it, or build for a Python it has wheels for "
+                       "(target.python); then run the same command again (the steps already done are kept)"))
 
 
 def _value(groups: dict[str, str]) -> str | None:
@@ -247,8 +270,14 @@ class Diagnoser:
         self.kind = kind
         self._best: tuple[int, dict[str, str]] | None = None
         self._at: str | None = None  # the URL the latest request went to, as the output said it
+        self._building = False  # a wheelhouse build's output, not an offline install's
 
     def feed(self, line: str) -> None:
+        if self.kind == "wheel" and not self._building and _WHEELHOUSE_BUILD.search(line):
+            self._building = True
+        self._feed(line)
+
+    def _feed(self, line: str) -> None:
         self._at = _where(line) or self._at
         for pattern in _PATTERNS:
             rank = _RANK[pattern.name]
@@ -266,7 +295,7 @@ class Diagnoser:
         if self._best is None:
             return None
         rank, groups = self._best
-        return _explain(_PATTERNS[rank].name, groups, self.kind)
+        return _explain(_PATTERNS[rank].name, groups, "wheel-build" if self._building else self.kind)
 
 
 def diagnose(lines: list[str] | tuple[str, ...], kind: str | None = None) -> Diagnosis | None:

@@ -56,11 +56,18 @@ class Record:
     boot_id: str = ""
     detail: str = ""
     log: str = ""
+    # what the run installed into (the plan's target folder, or interpreter) and its interpreter: doctor and
+    # the wizard name them beside a run that stopped, and a later run into the same target that finished
+    # supersedes the stop (found in use: an old failure was "the last install" after a good run whose steps
+    # were all unchanged, which writes no record). Empty in records of older runs.
+    target: str = ""
+    python: str = ""
 
 
 class Journal:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, *, target: str = "", python: str = "") -> None:
         self.dir = Path(state_dir) / "journal"
+        self.target, self.python = target, python
 
     def path(self, digest: str) -> Path:
         return self.dir / f"{digest}.json"
@@ -74,4 +81,5 @@ class Journal:
 
     def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
-                                              "boot_id": boot_id(), "detail": redact_text(detail), "log": log})
+                                              "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
+                                              "target": self.target, "python": self.python})

@@ -423,9 +423,10 @@ def _simulate(plan: Plan, index: int, cancel: threading.Event) -> Iterator[Event
     yield True, _("dry run; simulated: {how}", how=", ".join(redact_text(shlex.join(c.argv[:3])) for c in commands)), ()
 
 
-def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
+def _dry_run(plan: Plan, cancel: threading.Event, simulate: bool = True) -> Iterator[Event]:
     """Every step shown, nothing executed. A step whose simulation fails (for a reason a real run would
-    meet too) is reported failed; the dry run still shows the steps after it."""
+    meet too) is reported failed; the dry run still shows the steps after it. `simulate`: False for a
+    recorded machine of another system, whose packages this one's apt cannot tell of."""
     total = len(plan.steps)
     first_failed: str | None = None
     for i, step in enumerate(plan.steps, 1):
@@ -443,7 +444,7 @@ def _dry_run(plan: Plan, cancel: threading.Event) -> Iterator[Event]:
         for cmd in step.commands:
             yield OutputLine(step.id, _("would run: {cmd}", cmd=shown_command(cmd)))
         result: tuple[bool, str, tuple[str, ...]] = (True, _("dry run"), ())
-        for item in _simulate(plan, i - 1, cancel):
+        for item in _simulate(plan, i - 1, cancel) if simulate else ():
             if isinstance(item, tuple):
                 result = item
             else:
@@ -500,12 +501,14 @@ def locked_places(plan: Plan) -> list[str]:
 
 
 def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | None = None,
-             state_dir: str | Path | None = None, interactive: bool = False) -> Iterator[Event]:
+             state_dir: str | Path | None = None, interactive: bool = False,
+             simulate: bool = True) -> Iterator[Event]:
     """Run a plan, yielding events. Programs outside the allowlist are refused before anything runs
     (NotAllowed, a TorchSetupError), and so is a plan whose folders cannot be made or whose input (a
     wheelhouse) is missing (InputError), and so is a run that would write where another run is writing,
     or run root steps while another run does (RunLocked, an InputError: nothing was changed). A dry run
-    executes nothing and creates nothing (a kind's simulation, such as `apt-get -s`, may run)."""
+    executes nothing and creates nothing (a kind's simulation, such as `apt-get -s`, may run, unless
+    `simulate` is False)."""
     check_plan(plan)
     check_folders(plan)
     # the kinds' registry, loaded on first use (as in _kind_hook)
@@ -514,7 +517,7 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     check_inputs(plan)  # a wheelhouse that is not there: bad input, before anything runs
     cancel = cancel or threading.Event()
     if dry_run:
-        yield from _dry_run(plan, cancel)
+        yield from _dry_run(plan, cancel, simulate)
         return
     from installer import paths
 
@@ -615,7 +618,8 @@ def _scratch() -> Path:
 
 
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
-    journal = Journal(state)
+    target = dict(plan.summary).get("target") or plan.target_python or ""
+    journal = Journal(state, target=target, python=plan.target_python or "")
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)
@@ -645,12 +649,12 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
                 shutil.rmtree(run.tmpdir, ignore_errors=True)
             if not go_on:
                 return
-        if plan.target_python:
-            # for verify, bench and doctor without --python, whichever front-end ran the plan (found in use:
-            # after the wizard's install, `torch-setup verify` in a new shell was not pointed at it)
-            from installer.probes.last_target import record_last_target
+        # for verify, bench and doctor without --python, whichever front-end ran the plan (found in use:
+        # after the wizard's install, `torch-setup verify` in a new shell was not pointed at it); and a run
+        # into this target that stopped before is over (a run whose steps were all unchanged writes no record)
+        from installer.probes.last_target import record_last_target
 
-            record_last_target(plan.target_python, state)
+        record_last_target(plan.target_python, state, target=target)
         yield RunFinished(ok=True, log_path=log_path)
     finally:
         log.close()

@@ -119,4 +119,4 @@ def failures_in_brief(results: Iterable[Any]) -> str:
     "DNS lookup failed for HOST: no route to this mirror from here (check the network…)" for each of a
     dozen hosts."""
     told = grouped_failures((r.id, r.url, r.reason) for r in results)
-    return _("; ").join(f"{ids}: {reason}" for ids, reason in told) or _("no candidates")
+    return _("; ").join(f"{ids}{_(': ')}{reason}" for ids, reason in told) or _("no candidates")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shlex
 import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,7 @@ def unexamined_python_note(answers: Answers, report: HardwareReport, pins: Any, 
     return _("{python} is not the interpreter the hardware report examined, so its version is not known here: the "
              "packages are for Python {version} -> if {python} is another version, give that version as "
              "target.python (\"3.12\"), or plan from a report made with it there (`torch-setup detect --json --python {python}`)",
-             python=target["base_python"] or named, version=assumed)
+             python=shlex.quote(target["base_python"] or named), version=assumed)
 
 
 def _cuda_of_variant(variant: str) -> str | None:

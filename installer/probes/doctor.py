@@ -194,12 +194,18 @@ def _advice(report: HardwareReport, verify: dict[str, Any], want: Any = None) ->
     return replace(base, as_is=as_is, with_driver=with_driver, rocm=rocm)
 
 
-def reinstall_line(python: str, pins: str | list[str], index: str | None = None) -> str:
+def reinstall_line(python: str, pins: str | list[str], index: str | None = None, *, no_deps: bool = False) -> str:
     """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
     it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip).
-    `doctor` and `verify` both write their commands with it."""
+    `doctor` and `verify` both write their commands with it.
+
+    `no_deps`: the same build again (a damaged or half-installed torch, a companion made for it). Found in
+    use: `--force-reinstall` alone resolved and reinstalled every dependency of torch too, from `--index-url`
+    alone (filelock from download.pytorch.org, unreachable there: the fix failed), and would have moved the
+    pinned filelock, sympy or jinja2 of someone's project. A build of another variant keeps its
+    dependencies: a CUDA build needs its nvidia-* packages, which a CPU build never had."""
     cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall",
-           *([pins] if isinstance(pins, str) else pins)]
+           *(["--no-deps"] if no_deps else []), *([pins] if isinstance(pins, str) else pins)]
     if index:
         cmd += ["--index-url", index]
     return " ".join(shlex.quote(c) for c in cmd)
@@ -250,6 +256,150 @@ def _install_fix(python: str, advice: _Advice) -> str:
 
 # ---- the causes ------------------------------------------------------------------------------------
 
+# torch's own shared libraries: one of them missing is torch's damage; any other (libcudnn.so.9,
+# libcublas.so.12) belongs to a dependency (nvidia-*), which a reinstall of torch alone leaves missing
+_TORCH_OWN_LIBRARIES = re.compile(r"^lib(torch|c10|shm|caffe2|gomp)")
+
+
+def _needs_dependencies(error: str) -> bool:
+    """Whether a damaged torch's import error names a shared library of one of its dependencies."""
+    return any(not _TORCH_OWN_LIBRARIES.match(name) for name in re.findall(r"(lib[\w.+-]*?\.so)\b", error))
+
+
+def index_for(version: str) -> str | None:
+    """The PyTorch index of a build: "+cpu" / "+cu126" come from theirs; a build without a local label from
+    PyPI (pip's own sources)."""
+    local = version.partition("+")[2]
+    return f"{PYTORCH_INDEX}/{local}" if local else None
+
+
+def same_build_fix(python: str, version: str, error: str = "") -> str:
+    """The fix of a damaged or half-installed torch `version` ("2.13.0+cpu"): the same build again, without
+    its dependencies unless the damage is in one of them; or `torch-setup install` again."""
+    cmd = reinstall_line(python, f"torch=={version}", index_for(version), no_deps=not _needs_dependencies(error))
+    return _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
+             "(it finishes a half-done install)", cmd=cmd)
+
+
+def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
+    """torchvision or torchaudio beside torch that does not fit it: its Requires-Dist pins another torch, or
+    it does not import (found in use: PyPI's torchvision 0.28.0, built for the CUDA torch, beside
+    2.13.0+cpu: "operator torchvision::nms does not exist"; doctor said "nothing wrong found"). The probe
+    reads both in the target (`companion_checks`); the pin is judged here, with `packaging`."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.version import InvalidVersion, Version
+
+    torch = str(verify.get("torch_version") or "")
+    found = verify.get("companion_checks")
+    if not torch or not isinstance(found, dict):
+        return []
+    try:
+        have = Version(torch)
+    except InvalidVersion:
+        return []
+    base, local = torch.partition("+")[0], torch.partition("+")[2]
+    try:
+        release = load().release(base)
+    except Exception:  # a version the compat data does not know (a nightly, a local build)
+        release = None
+    out = []
+    for name in COMPANIONS:
+        info = found.get(name)
+        if not isinstance(info, dict) or not info.get("version"):
+            continue
+        version = str(info["version"])
+        wrong = []
+        for text in info.get("requires_torch") or []:
+            try:
+                req = Requirement(str(text))
+            except InvalidRequirement:
+                continue
+            if req.marker is not None and "extra" in str(req.marker):
+                continue  # an optional extra's requirement, not the package's own
+            if not req.specifier.contains(have, prereleases=True):
+                wrong.append(str(req))
+        error = info.get("import_error")
+        if not wrong and not error:
+            continue
+        if wrong:
+            why = _("{name} {version} requires {requirement}, but torch {torch} is installed",
+                    name=name, version=version, requirement=all_of(wrong), torch=torch)
+            if error:
+                why += "\n" + _("`import {name}` fails: {error}", name=name, error=error)
+        else:
+            why = _("`import {name}` fails beside torch {torch}: {error}; a {name} built for another build of torch "
+                    "(PyPI's CUDA one beside a +cpu torch) fails like this", name=name, torch=torch, error=error)
+        remove = " ".join(shlex.quote(c) for c in (sys.executable, "-m", "pip", "--python", python, "uninstall",
+                                                   "-y", name))
+        made = getattr(release, name, None) if release is not None else None
+        if made:
+            pin = f"{name}=={made}{'+' + local if local else ''}"
+            # --no-deps: its own dependency is torch itself, which must stay as it is
+            fix = _("install the {name} made for torch {torch}: `{cmd}`; or, if you do not use it, remove it: "
+                    "`{remove}`", name=name, torch=torch,
+                    cmd=reinstall_line(python, pin, index_for(torch), no_deps=True), remove=remove)
+        else:
+            fix = _("install the {name} release made for torch {torch}, from the same index, or, if you do not use "
+                    "it, remove it: `{remove}`", name=name, torch=torch, remove=remove)
+        out.append(Finding(f"companion-{name}", "error",
+                           _("{name} {version} does not fit torch {torch}", name=name, version=version, torch=torch),
+                           why, fix, tuple(x for x in (*wrong, error) if x)))
+    return out
+
+
+def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, ...]) -> list[Finding]:
+    """Packages whose RECORD lists files that are not there, as the install step's guard finds them
+    (installer.plan.kinds.pip: it installs them again): found in use, doctor said "nothing wrong found"
+    of a torch that `import torch.utils.benchmark` failed in."""
+    out = []
+    for pin in incomplete:
+        name, _sep, version = pin.partition("==")
+        if name == "torch":
+            fix = same_build_fix(python, version)
+        else:
+            fix = _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
+                    "(it finishes a half-done install)",
+                    cmd=reinstall_line(python, pin, index_for(version), no_deps=True))
+        out.append(Finding("half-installed", "error",
+                           _("{name} {version}: half installed (files are missing)", name=name, version=version),
+                           _("files that its RECORD lists are not there (an install cut off, or files deleted "
+                             "since): the parts that need them fail to import; `torch-setup install` finds the same "
+                             "and installs it again"), fix, (pin,)))
+    return out
+
+
+# the findings whose fix changes the environment: no use while its site-packages cannot be written
+_WRITES_THE_ENV = ("torch-missing", "torch-broken", "half-installed", "companion-torchvision",
+                   "companion-torchaudio", "cpu-wheel", "arch-missing", "driver-too-old", "cuda-wheel-without-gpu")
+
+
+def _read_only(report: HardwareReport, verify: dict[str, Any], findings: list[Finding]) -> Finding | None:
+    """site-packages of the checked interpreter is not writable by this user (detection says so): the fixes
+    that install cannot work there, and the refusal of `torch-setup install` said "needs its owner" to the
+    owner (found in use, after `chmod -R a-w` on one's own venv)."""
+    from installer.paths import owned_by_me
+
+    info = report.python
+    if info is None or info.site_writable is not False or not any(f.id in _WRITES_THE_ENV for f in findings):
+        return None
+    checked = verify.get("python") or {}
+    if info.prefix and checked.get("prefix") and info.prefix != checked.get("prefix"):
+        return None  # a saved report of another interpreter
+    site = info.site_packages or info.prefix or ""
+    prefix = info.prefix or site
+    if owned_by_me(prefix):
+        fix = _("it is yours: make it writable again with `chmod -R u+w {prefix}`, then apply the fixes below",
+                prefix=shlex.quote(prefix))
+    elif owned_by_me(site):
+        fix = _("it is yours: make it writable again with `chmod -R u+w {prefix}`, then apply the fixes below",
+                prefix=shlex.quote(site))
+    else:
+        fix = _("ask its owner to apply the fixes below, or install into a virtual environment made from this "
+                "interpreter (`torch-setup`, target: a new venv)")
+    return Finding("site-not-writable", "error", _("{site} is not writable by you", site=site),
+                   _("the fixes below install into it, and pip cannot change anything there"), fix,
+                   ("site_writable: false",))
+
 def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice,
                      existing: Any = None) -> list[Finding]:
     error = str(verify.get("import_error") or "")
@@ -262,15 +412,11 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                         _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}) instead of the one that "
                           "came with the wheel, and it does not match", ld=env.ld_library_path),
                         _("run with it unset: `env -u LD_LIBRARY_PATH {python} -c 'import torch'`; if that works, "
-                          "remove the CUDA folders from LD_LIBRARY_PATH in your shell profile", python=python),
+                          "remove the CUDA folders from LD_LIBRARY_PATH in your shell profile",
+                          python=shlex.quote(python)),
                         (error,))]
     if existing is not None and existing.version:
-        local = existing.local or ""
-        # the version its metadata names (a +cpu / +cuNNN build comes from its PyTorch index)
-        index = f"{PYTORCH_INDEX}/{local[1:]}" if local.startswith("+") else None
-        fix = _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
-                "(it finishes a half-done install)",
-                cmd=reinstall_line(python, f"torch=={existing.version}{local}", index))
+        fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error)
     else:
         fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
                 "environment and make it again")
@@ -415,8 +561,17 @@ def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any,
         (f"torch {verify.get('torch_version')}", f"GPU: {gpus}", *rocm.reasons))
 
 
-def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None) -> list[Finding]:
-    """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding."""
+def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None, *,
+             incomplete: tuple[str, ...] = ()) -> list[Finding]:
+    """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding.
+    `incomplete`: the pins (torch==2.13.0+cpu) the install step's guard finds half installed."""
+    findings = _diagnose(report, verify, env, incomplete)
+    read_only = _read_only(report, verify, findings)
+    return [read_only, *findings] if read_only is not None else findings
+
+
+def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None,
+              incomplete: tuple[str, ...]) -> list[Finding]:
     env = env or EnvFacts.from_verify(verify)
     python = str((verify.get("python") or {}).get("executable") or "python")
     advice = _advice(report, verify)
@@ -425,7 +580,14 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
 
     if verify.get("torch_version") is None:
         if verify.get("import_error"):
-            return _import_findings(verify, env, python, advice, report.existing_torch)
+            found = _import_findings(verify, env, python, advice, report.existing_torch)
+            if found and found[0].id == "torch-broken" and incomplete:
+                # the same repair: said once, with what the guard found as its evidence
+                found[0] = replace(found[0], explanation="\n".join(
+                    [found[0].explanation, _("its files are incomplete: {pins} (half installed, files are missing)",
+                                             pins=all_of(list(incomplete)))]),
+                    evidence=(*found[0].evidence, *incomplete))
+            return found
         checks = [c for c in verify.get("checks") or [] if not c.get("ok")]
         detail = checks[0].get("detail") if checks else _("no result")
         return [Finding("verify-failed", "error", _("the check of this environment did not run"), str(detail),
@@ -471,6 +633,12 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
     shadow = _shadowing(verify, env)
     if shadow:
         findings.append(shadow)
+
+    if not any(f.id in ("cpu-wheel", "arch-missing") for f in findings):
+        # (their fix installs another build of torch, with --force-reinstall, and moves torchvision and
+        # torchaudio with it: a repair of the build there now would be undone by it)
+        findings += _half_installed(verify, python, incomplete)
+        findings += _companion_findings(verify, python)
 
     if gpu_build and not nvidia and not available and not verify.get("hip_build"):
         findings.append(Finding(
@@ -571,11 +739,14 @@ def _reinstall_fix(check: dict[str, Any], result: dict[str, Any], report: Hardwa
     return _("`torch-setup recommend` lists the builds that fit this machine; `torch-setup install` installs one")
 
 
-def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning: bool = True) -> dict[str, Any]:
+def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning: bool = True,
+                  companion_warning: bool = True) -> dict[str, Any]:
     """verify's result with the fixes only this side can write, in place: the reinstall commands in
     doctor's form, and (`cpu_warning`) doctor's warning where a CPU build passes on a machine whose GPU a
     build of torch would use (a CPU build is a pass; it is the wrong build there all the same; doctor says
-    it as a finding of its own). The verdict stays."""
+    it as a finding of its own), and (`companion_warning`) a torchvision or torchaudio that does not fit torch
+    (verify promises that torch works, not its companions: a warning; doctor says it as a finding). The
+    verdict stays."""
     if result.get("torch_version") is None:
         return result
     for check in result.get("checks") or []:
@@ -589,5 +760,11 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
         if wrong is not None:
             result["checks"].append({"name": "cpu-build", "ok": False, "level": "warning",
                                      "detail": wrong.explanation, "fix": wrong.fix,
+                                     "detail_msg": None, "fix_msg": None})
+    if companion_warning:
+        python = str((result.get("python") or {}).get("executable") or "python")
+        for f in _companion_findings(result, python):
+            result["checks"].append({"name": f.id, "ok": False, "level": "warning",
+                                     "detail": f"{f.title}: {f.explanation}", "fix": f.fix,
                                      "detail_msg": None, "fix_msg": None})
     return result

@@ -79,4 +79,6 @@ def compare(result: dict[str, Any], previous: dict[str, Any] | None, previous_pa
         changes.append({"id": t["id"], "previous": old["median"], "current": t["median"], "unit": t.get("unit"),
                         "change_pct": round(pct, 2), "significant": abs(pct) > max(noise, 5.0)})
     return {"previous": str(previous_path) if previous_path else None, "previous_saved_at": previous.get("saved_at"),
-            "changes": changes}
+            "changes": changes,
+            # tests the earlier run measured at another size (installer.probes.results.comparable): not compared
+            "not_compared": list(previous.get("measured_otherwise") or ())}

@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -176,6 +177,34 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
+def half_installed(python: str, names: tuple[str, ...] = ("torch", "torchvision", "torchaudio"), *,
+                   timeout: float = 60, env: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The packages of `names` in `python` that uv or pip left half installed (a file their RECORD lists is
+    not there), as `name==version`: the install step's own check (installer.plan.kinds.pip), so doctor says
+    what the installer's guard finds (found in use: doctor said "nothing wrong found" of a torch the next
+    install called "half installed (files are missing)"). Only the copy that Python would load (the first
+    on sys.path); () when none is, or when the check cannot run (doctor has more to say than this)."""
+    from installer.plan.kinds.pip import _COMPLETE
+
+    script = _COMPLETE + (
+        "want, seen = {key(n) for n in sys.argv[1:]}, set()\n"
+        "for folder, name in entries():\n"
+        "    n, _, v = name[:-10].partition('-')\n"
+        "    if not name.endswith('.dist-info') or key(n) not in want or key(n) in seen:\n"
+        "        continue\n"
+        "    seen.add(key(n))\n"
+        "    if installer(os.path.join(folder, name)) in ('', 'uv', 'pip') and not complete(folder, name):\n"
+        "        print(n + '==' + v)\n")
+    try:
+        proc = subprocess.run([python, "-c", script, *names], capture_output=True, text=True, errors="replace",
+                              timeout=timeout, env=_env(env), stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    if proc.returncode != 0:
+        return ()
+    return tuple(line.strip() for line in proc.stdout.splitlines() if "==" in line)
+
+
 def _probe_failure(python: str, detail: str, fix: str, *, stderr: str = "") -> dict[str, Any]:
     """The verdict when the probe could not speak for itself: same shape, one failed check."""
     return {
@@ -236,7 +265,8 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
         if "SyntaxError" in tail:  # Python 2 or an early 3.x: the probe (and torch) cannot run there
             fix = _("{python} is too old to run torch: use a Python 3.8 or newer interpreter", python=exe)
         else:
-            fix = _("run `{python} {script}` to see the whole error", python=exe, script=VERIFY_SCRIPT)
+            fix = _("run `{python} {script}` to see the whole error", python=shlex.quote(exe),
+                    script=shlex.quote(str(VERIFY_SCRIPT)))
         return _probe_failure(exe, _("the verify probe gave no verdict: {error}", error=tail), fix,
                               stderr=proc.stderr)
     result.setdefault("ok", False)
@@ -382,7 +412,8 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
     exe = resolve_python(python)
     cmd = [exe, str(BENCH_SCRIPT), "--device", device] + (["--quick"] if quick else [])
     limit = timeout if timeout is not None else bench_timeout(quick)
-    hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch", python=exe)
+    hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch",
+             python=shlex.quote(exe))
     found: list[dict[str, Any]] = []
 
     def on_line(line: str) -> None:

@@ -9,8 +9,10 @@ came back (the run was killed, its terminal closed, the machine restarted) or is
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+from typing import Any
 
 from installer import paths
 from installer.executor.journal import Journal, Record, boot_id
@@ -30,9 +32,23 @@ def last_record(state_dir: Path | None = None) -> Record | None:
 
 
 def stopped_run(state_dir: Path | None = None) -> Record | None:
-    """The last run's newest record where that run stopped before its end (failed, or never came back)."""
+    """The last run's newest record where that run stopped before its end (failed, or never came back), and
+    no run into the same target has finished since. Found in use: a run whose steps were all unchanged
+    ("done in an earlier run") writes no record, so the newest was still the old failure, which doctor and
+    the wizard's first screen called "the last install" after a good one."""
+    from installer.probes.last_target import finished_since
+
     record = last_record(state_dir)
-    return record if record is not None and record.status in ("failed", "started") else None
+    if record is None or record.status not in ("failed", "started"):
+        return None
+    return None if finished_since(record.target, record.at, state_dir) else record
+
+
+def stop_target(state_dir: Path | None = None) -> str | None:
+    """The target folder (or interpreter) of the run that stopped, where its records say it (runs before
+    session 22 did not)."""
+    record = stopped_run(state_dir)
+    return record.target or None if record is not None else None
 
 
 def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
@@ -56,25 +72,47 @@ def when_text(at: float, now: float | None = None) -> str:
     return _("{stamp}, {n} h ago", stamp=stamp, n=str(minutes // 60)) if minutes < 48 * 60 else stamp
 
 
-def last_run_finding(state_dir: Path | None = None, *, now: float | None = None) -> Finding | None:
-    """A warning naming the step the last run stopped at, why, and its log; None when it finished."""
+def _elsewhere(record: Record, checked: dict[str, Any] | None) -> str | None:
+    """A line saying that the stopped run went into another interpreter than the one doctor checked
+    (`checked`: verify's `python`, executable and prefix); None when it is the same, or not known."""
+    if checked is None or not record.python or not os.path.isabs(record.python):
+        return None
+    from installer.probes.last_target import same_environment
+
+    if same_environment(checked, record.python):
+        return None
+    return _("that is not the interpreter checked here ({python})", python=checked.get("executable") or "?")
+
+
+def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
+                     checked: dict[str, Any] | None = None) -> Finding | None:
+    """A warning naming the step the last run stopped at, why, its target and its log; None when it finished
+    (or a later run into the same target did). `checked`: verify's `python` (executable, prefix) of the
+    interpreter doctor looks at, so that a stop elsewhere is said to be elsewhere."""
     record = stopped_run(state_dir)
     if record is None:
         return None
     when = when_text(record.at, now)
+    elsewhere = _elsewhere(record, checked)
     again = _("run the same install again (the same answers file, or the wizard with the same choices): the "
               "steps that finished are skipped, and it goes on from this one")
     if record.log:
         again = _("{fix}. Its whole output: {log}", fix=again, log=record.log)
     evidence = (record.log,) if record.log else ()
     if record.status == "failed":
-        return Finding("last-run-failed", "warning",
-                       _("the last install stopped at step {step}", step=record.step_id),
-                       "\n".join([when, *(record.detail or _("failed")).splitlines()]),
+        # the target named: a person with several environments (or answers files) could not tell which
+        # run this was (found in use, on the wizard's first screen and in doctor)
+        title = (_("the install into {target} stopped at step {step}", target=record.target, step=record.step_id)
+                 if record.target else _("the last install stopped at step {step}", step=record.step_id))
+        return Finding("last-run-failed", "warning", title,
+                       "\n".join([when, *([elsewhere] if elsewhere else []),
+                                  *(record.detail or _("failed")).splitlines()]),
                        _("where it says why, mend that; then {again}", again=again), evidence)
     restarted = bool(record.boot_id) and bool(boot_id()) and record.boot_id != boot_id()
     why = (_("the machine has restarted since") if restarted else
            _("it was stopped (killed, or its terminal closed), or it is still running"))
-    return Finding("last-run-unfinished", "warning",
-                   _("the last install did not finish step {step}", step=record.step_id),
-                   _("{when}: {why}", when=when, why=why), again, evidence)
+    title = (_("the install into {target} did not finish step {step}", target=record.target, step=record.step_id)
+             if record.target else _("the last install did not finish step {step}", step=record.step_id))
+    return Finding("last-run-unfinished", "warning", title,
+                   "\n".join([_("{when}: {why}", when=when, why=why), *([elsewhere] if elsewhere else [])]),
+                   again, evidence)

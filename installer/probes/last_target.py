@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -23,27 +24,57 @@ def _file(state_dir: Path | None) -> Path:
     return (state_dir if state_dir is not None else paths.state_dir()) / FILE_NAME
 
 
-def record_last_target(python: str, state_dir: Path | None = None) -> None:
-    """Keep `python` (a plan's target_python, after its run finished) as the last install's interpreter.
+def _read(state_dir: Path | None) -> dict[str, Any]:
+    try:
+        data = json.loads(_file(state_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record_last_target(python: str | None, state_dir: Path | None = None, *, target: str = "") -> None:
+    """Keep `python` (a plan's target_python, after its run finished) as the last install's interpreter,
+    and `target` (the plan's target folder or interpreter; a wheelhouse build's folder, which has no
+    interpreter) among the targets whose last run finished, with when (`finished`).
 
     Never raises: the record only helps a later `verify`, and an install that worked must not fail
     over it (a state dir that filled up since the journal was written)."""
     from installer.executor.journal import write_atomic_json
 
+    now = time.time()
+    data = _read(state_dir)
+    kept = data.get("finished")
+    finished: dict[str, Any] = dict(kept) if isinstance(kept, dict) else {}
+    if target:
+        finished[target] = now
+    record: dict[str, Any] = {"finished": finished}
+    if python:
+        record.update(python=os.path.abspath(python), at=now)
+    elif isinstance(data.get("python"), str):
+        record.update(python=data["python"], at=data.get("at"))
     try:
-        write_atomic_json(_file(state_dir), {"python": os.path.abspath(python), "at": time.time()})
+        write_atomic_json(_file(state_dir), record)
     except OSError:
         pass
+
+
+def finished_since(target: str, at: float, state_dir: Path | None = None) -> bool:
+    """Whether a run into `target` finished after `at`; for a record of an older run that names no target,
+    whether any install finished after it (then it is not "the last install")."""
+    data = _read(state_dir)
+    if not target:
+        last = data.get("at")
+        return isinstance(last, (int, float)) and last > at
+    finished = data.get("finished")
+    when = finished.get(target) if isinstance(finished, dict) else None
+    return isinstance(when, (int, float)) and when > at
 
 
 def last_target(state_dir: Path | None = None) -> str | None:
     """The interpreter the last install went into, while it is still there; None when no install
     recorded one, the record is unreadable, or the environment has been removed since."""
-    try:
-        data = json.loads(_file(state_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    python = data.get("python") if isinstance(data, dict) else None
+    data = _read(state_dir)
+    python = data.get("python")
     if not isinstance(python, str) or not os.path.isabs(python) or not os.path.exists(python):
         return None
     from installer.probes.last_run import stopped_run
@@ -66,7 +97,10 @@ def _(text: str, **values: str) -> dict[str, Any]:
 
 def verify_fix(python: str, fix: str | None = None) -> dict[str, Any]:
     """What a failed torch-import check of another interpreter says to do: check the one torch-setup
-    installed into; `fix`, the check's own fix (a torch that is there but broken), is kept after it."""
+    installed into; `fix`, the check's own fix (a torch that is there but broken), is kept after it. The path
+    is shell-quoted, as in every command torch-setup suggests (found in use: `--python /tmp/sub dir/my
+    venv/bin/python`, pasted, was "unrecognized arguments")."""
+    python = shlex.quote(python)
     if fix:
         return _("torch-setup last installed into {path}: run `torch-setup verify --python {path}`; "
                  "to repair this interpreter instead: {fix}", path=python, fix=fix)
@@ -77,6 +111,7 @@ def rerun_fix(command: str, python: str, fix: str | None = None) -> dict[str, An
     """verify_fix for `command` (verify, bench, doctor): the same command again, on the last install."""
     if command == "verify":
         return verify_fix(python, fix)
+    python = shlex.quote(python)
     if fix:
         return _("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`; "
                  "to repair this interpreter instead: {fix}", path=python, command=command, fix=fix)

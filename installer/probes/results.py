@@ -6,6 +6,7 @@ the GPU's state under load (PCIe link, power limit, throttle reasons) into sente
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from installer.i18n import _
@@ -156,7 +157,9 @@ def comparable(result: dict[str, Any], previous: dict[str, Any]) -> dict[str, An
     keys = ("unit", "size", "dtype", "bytes")
     alike = [t for t in previous.get("tests") or []
              if t.get("id") in now and all(t.get(k) == now[t.get("id")].get(k) for k in keys)]
-    return {**previous, "tests": alike}
+    # said beside the row, so that a missing "vs last run" is not read as "no change"
+    otherwise = [t.get("id") for t in previous.get("tests") or [] if t.get("id") in now and t not in alike]
+    return {**previous, "tests": alike, "measured_otherwise": otherwise}
 
 
 def refusal(result: dict[str, Any]) -> tuple[str, str] | None:
@@ -171,7 +174,7 @@ def refusal(result: dict[str, Any]) -> tuple[str, str] | None:
         return (_("{device} was asked for, but torch {version} in {python} is a CPU-only build: it cannot use any GPU",
                   device=asked, version=version, python=python),
                 _("install a CUDA build (`torch-setup doctor --python {python}` names the one for this machine), "
-                  "or measure the CPU with --device cpu", python=python))
+                  "or measure the CPU with --device cpu", python=shlex.quote(python)))
     if refused.get("cause") == "no-such-device":
         count = int(refused.get("count") or 0)
         return (_("{device} was asked for, but torch sees no such GPU, only {devices}", device=asked,
@@ -181,7 +184,7 @@ def refusal(result: dict[str, Any]) -> tuple[str, str] | None:
     return (_("{device} was asked for, but torch {version} cannot use CUDA here: {error}", device=asked,
               version=version, error=refused.get("error") or "?"),
             _("`torch-setup doctor --python {python}` says why torch sees no GPU and how to mend it; --device cpu "
-              "measures the CPU", python=python))
+              "measures the CPU", python=shlex.quote(python)))
 
 
 def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> str:
@@ -190,13 +193,20 @@ def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> 
     lines = [_("{name} ({kind}), torch {torch}", name=device.get("name"), kind=device.get("type"),
                torch=result.get("torch_version"))]
     changes = {c["id"]: c for c in (comparison or {}).get("changes", [])}
+    otherwise = set((comparison or {}).get("not_compared") or ())
     for t in result.get("tests") or []:
         line = f"  {pad(label(t), 36)} {t['median']:>10.2f} {t['unit']:<8} ±{(t.get('spread_pct') or 0) / 2:.1f}%"
         if t.get("share") is not None:
             line += "  " + _("{share:.0%} of peak", share=t["share"])
         change = changes.get(t["id"])
         if change and change.get("change_pct") is not None:
-            line += "  " + _("({pct:+.1f}% vs last run)", pct=change["change_pct"])
+            # found in use: "(+33.9% vs last run)" beside a spread of ±112% read as a finding; a change
+            # inside the two runs' spread is said to be noise
+            line += "  " + (_("({pct:+.1f}% vs last run)", pct=change["change_pct"])
+                            if change.get("significant", True) else
+                            _("(vs last run: {pct:+.1f}%, within the noise)", pct=change["change_pct"]))
+        elif t["id"] in otherwise:
+            line += "  " + _("(last run measured another size: not compared)")
         lines.append(line)
     for s in result.get("skipped") or []:
         lines.append("  " + _("{id}: skipped ({reason})", id=s["id"], reason=_(s["reason"])))

@@ -21,6 +21,7 @@ import sys
 import time
 import traceback
 import warnings
+from shlex import quote
 
 SCHEMA = 1
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -254,13 +255,20 @@ def _import_failure_fix(message, exe):
                  "(`env -u LD_LIBRARY_PATH ...`); if that works, remove those folders from it for good", ld=ld)
     if ".so" in message:
         return _("a shared library that torch needs is missing or broken: reinstall torch "
-                 "(`torch-setup doctor --python {python}` gives the command)", python=exe)
-    return _("reinstall torch in {python}; `torch-setup doctor --python {python}` explains more", python=exe)
+                 "(`torch-setup doctor --python {python}` gives the command)", python=quote(exe))
+    return _("reinstall torch in {python}; `torch-setup doctor --python {python}` explains more", python=quote(exe))
 
 
-def _companions():
-    """The versions of torchvision and torchaudio installed beside torch ({} when neither is), read from
-    their metadata: a reinstall that changes torch's build or version must change them with it."""
+# a requirement on torch itself in a Requires-Dist line ("torch==2.13.0", "torch (==2.13.0)"), not torchdata
+_TORCH_REQUIREMENT = re.compile(r"^\s*torch\s*(?:[(<>=!~;\[]|$)")
+
+
+def _companion_checks():
+    """torchvision and torchaudio as they stand beside this torch: version, what their metadata requires of
+    torch (the host judges the pin), and whether they import. Found in use: a torchvision pinned to another
+    torch, and PyPI's torchvision (built for the CUDA torch) beside a +cpu one, both failed `import
+    torchvision` ("operator torchvision::nms does not exist") while verify and doctor saw only a version.
+    Imported here, after torch, as a program would: the error is the one a person meets."""
     try:
         from importlib import metadata
     except ImportError:  # Python < 3.8: not known
@@ -268,9 +276,19 @@ def _companions():
     found = {}
     for name in ("torchvision", "torchaudio"):
         try:
-            found[name] = metadata.version(name)
-        except Exception:  # PackageNotFoundError, or metadata too broken to read: not there for a reinstall
+            dist = metadata.distribution(name)
+            version = dist.version
+            requires = [r for r in (dist.requires or []) if _TORCH_REQUIREMENT.match(r)]
+        except Exception:  # not installed, or metadata too broken to read
             continue
+        error = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                importlib.import_module(name)
+        except BaseException as exc:  # an ImportError, the RuntimeError of a missing operator, an OSError
+            error = _clean(f"{type(exc).__name__}: {exc}")
+        found[name] = {"version": version, "requires_torch": requires, "import_error": error}
     return found
 
 
@@ -391,7 +409,7 @@ def _availability_check(result, checks, gpu_expected):
                 "if it is installed, see `torch-setup doctor` (nouveau, Secure Boot)")
     else:
         fix = _("run `torch-setup doctor --python {python}`: it looks at the driver, the kernel module and "
-                "the libraries", python=sys.executable)
+                "the libraries", python=quote(sys.executable))
     seen = nvidia_hardware_seen()
     cuda["hardware_seen"] = seen
     hardware_seen = bool(cuda.get("driver_version")) or "too old" in reason or bool(seen)
@@ -406,7 +424,7 @@ def _availability_check(result, checks, gpu_expected):
                _("this is a {variant} build, but this machine shows no NVIDIA GPU: torch runs on the CPU",
                  variant=variant),
                _("a CPU build is much smaller: torch {base} from https://download.pytorch.org/whl/cpu "
-                 "(`torch-setup verify --python {python}` writes the command)", base=base, python=sys.executable),
+                 "(`torch-setup verify --python {python}` writes the command)", base=base, python=quote(sys.executable)),
                level="warning", reinstall={"torch": base, "variant": "cpu"})
 
 
@@ -497,7 +515,7 @@ def _cudnn_section(torch, result, checks):
     if not info["available"]:
         checks.add("cudnn", False, _("cuDNN is not available to this CUDA build"),
                    _("reinstall torch so its nvidia-cudnn package comes with it (`torch-setup verify --python "
-                     "{python}` writes the command)", python=sys.executable),
+                     "{python}` writes the command)", python=quote(sys.executable)),
                    reinstall={"torch": torch.__version__.split("+")[0], "variant": result["variant"]})
         return
     value, error = _safe(_check_conv, torch, "cuda:{}".format(usable[0]["index"]))
@@ -664,7 +682,10 @@ def collect(args):
     checks.add("torch-import", True, _("torch {version} ({variant} build) imports from {path}",
                                        version=torch.__version__, variant=variant, path=result["torch_path"]))
 
-    result["companions"] = _companions()
+    beside = _companion_checks()
+    # the versions alone (the reinstall lines carry them along): what `companions` always said
+    result["companions"] = None if beside is None else {name: c["version"] for name, c in beside.items()}
+    result["companion_checks"] = beside
     expected = args.expect_variant
     if not _expected_matches(expected, variant):
         base = torch.__version__.split("+")[0]

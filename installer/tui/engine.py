@@ -25,6 +25,23 @@ if TYPE_CHECKING:
     from installer.plan.model import Plan
 
 
+def anchored(answers: Answers) -> Answers:
+    """The answers with a relative environment folder or wheelhouse made absolute, from the folder the
+    wizard runs in: Review shows the folder that way, and the answers file keeps what was reviewed (found
+    in use: Review said /home/t3/.venv-torch, the file said .venv-torch, and replayed from another folder
+    it installed there)."""
+    def from_here(path: str | None) -> bool:  # ~ and $HOME/... are not taken from the working folder
+        return bool(path) and not os.path.isabs(path or "") and not (path or "").startswith(("~", "$"))
+
+    target, wheelhouse = answers.target, answers.wheelhouse
+    update: dict[str, Any] = {}
+    if target.kind != "existing" and from_here(target.path):
+        update["target"] = target.model_copy(update={"path": os.path.abspath(target.path)})
+    if wheelhouse and from_here(wheelhouse):
+        update["wheelhouse"] = os.path.abspath(wheelhouse)
+    return answers.model_copy(update=update) if update else answers
+
+
 class EngineUnavailable(TorchSetupError):
     """A part of the engine this screen needs is not in this installation."""
 
@@ -82,7 +99,7 @@ class Engine:
 
         parse = _need("installer.answers", "parse_answers")
         answers = parse(yaml.safe_dump(data, sort_keys=False), "<wizard>")
-        return self._settle_region(answers)
+        return anchored(self._settle_region(answers))
 
     def _settle_region(self, answers: Answers) -> Answers:
         """Region `auto` is written as the region itself when the wizard's language decided it
@@ -101,7 +118,7 @@ class Engine:
         """The answers file at `path` says the same as `answers` (its comments and layout aside); False for
         a file that is not a valid answers file."""
         try:
-            found = self.load_answers(str(path))
+            found = anchored(self.load_answers(str(path)))
         except Exception:  # noqa: BLE001 - unreadable or invalid: not these answers
             return False
         return bool(found.model_dump(mode="json") == answers.model_dump(mode="json"))
@@ -262,7 +279,8 @@ class Engine:
             return f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint or ""
         return None
 
-    def wheelhouse_problem(self, path: str, *, here: bool) -> tuple[str, str] | None:
+    def wheelhouse_problem(self, path: str, *, here: bool, python_version: str | None = None,
+                           arch: str | None = None) -> tuple[str, str] | None:
         """Why `path` cannot be the wheelhouse to install from, as (message, hint; the hint may be empty): the
         answers file's rules for a path, then, `here` (this machine's report), what `plan` checks of the
         folder: there, made by a wheelhouse build, whole. None when it can be. Whether it holds the build
@@ -271,7 +289,10 @@ class Engine:
         if problem is not None or not here:
             return problem
         full = _need("installer.paths", "absolute")(path, os.getcwd())
-        error = _need("installer.plan.kinds.wheel", "missing_wheelhouse")(full, ())
+        # the Python and processor it would install for: a wheelhouse built for others is said here, at the
+        # field, as Review's plan would say it
+        error = _need("installer.plan.kinds.wheel", "missing_wheelhouse")(full, (), python_version=python_version,
+                                                                          arch=arch)
         return (error.message, error.hint or "") if error is not None else None
 
     def wheelhouse_holds(self, path: str) -> list[str]:
@@ -315,6 +336,10 @@ class Engine:
         """(step, when, what it said first) of the last install run, where it stopped before its end."""
         return _need("installer.probes.last_run", "stop_summary")(self.state_dir)
 
+    def last_stop_target(self) -> str | None:
+        """The folder (or interpreter) the stopped run was installing into, where its records say it."""
+        return _need("installer.probes.last_run", "stop_target")(self.state_dir)
+
     def sudo_would_ask(self, plan: Plan) -> bool:
         """Whether sudo needs a password before the plan's root steps can run (the wizard then lets
         sudo ask in the real terminal, the app suspended, before the run starts)."""
@@ -333,9 +358,22 @@ class Engine:
         sudo.preflight(needs_root=plan.needs_root, interactive=interactive,
                        steps=[s.id for s in plan.steps if s.root], env_names=sudo.root_env_names(plan))
 
-    def run_plan(self, plan: Plan, *, dry_run: bool, cancel: threading.Event) -> Iterator[Event]:
+    def run_plan(self, plan: Plan, *, dry_run: bool, cancel: threading.Event,
+                 simulate: bool = True) -> Iterator[Event]:
         run_plan = _need("installer.executor", "run_plan")
-        return run_plan(plan, dry_run=dry_run, cancel=cancel, state_dir=self.state_dir)
+        return run_plan(plan, dry_run=dry_run, cancel=cancel, state_dir=self.state_dir, simulate=simulate)
+
+    def other_system(self, report: HardwareReport) -> str | None:
+        """The recorded machine's system, when it is not this computer's (its distribution or version):
+        a dry run does not simulate its package steps here, where apt knows another release's packages
+        (found in use: an Ubuntu machine's ubuntu-drivers "would fail" on this Debian). None when the same."""
+        from installer.hardware import osinfo
+        from installer.hardware.summary import system_name
+
+        here, there = osinfo.probe(), report.os
+        if (here.system, here.id, here.version_id) == (there.system, there.id, there.version_id):
+            return None
+        return str(system_name(there.pretty_name, there.id, there.version_id, there.system))
 
     # verify / bench -------------------------------------------------------------------------------
     def verify(self, python: str, *, variant: str | None = None) -> dict[str, Any]:

@@ -36,6 +36,13 @@ class WizardState:
     # apart from draft["torch"]["version"], which holds the chosen build's exact version once one is
     # chosen: the list offered must not shrink to that one version on the way back from Review.
     version_asked: str | None = None
+    # The same for the variant (the answers' own, or auto): the key of the ranking, so that a build the
+    # ranking chose for a Python typed for a moment is not offered later as the answers' pin (found in use:
+    # Python 3.9 typed, then cleared, left "torch 2.11.0 · cu128 as in the answers")
+    variant_asked: str | None = None
+    # The build the person chose in the list (torch, variant): kept when the list is made again for other
+    # extras or another Python, if that list has it; a build the ranking chose by itself is not
+    build_picked: tuple[str, str] | None = None
     torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
     # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
     # configuration: when no PyTorch index answers, those are the builds that can still be installed
@@ -86,8 +93,9 @@ class WizardState:
         python = self.section("target").get("python") or None
         torch = self.section("torch")
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
+        variant = self.variant_asked if self.variant_asked is not None else torch.get("variant", "auto")
         extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
-        return (id(self.report), python, version, torch.get("variant", "auto"), extras)
+        return (id(self.report), python, version, variant, extras)
 
     def forget_plan(self) -> None:
         """A decision changed: the plan shown at Review must be made again."""

@@ -1,4 +1,4 @@
-"""Toggles that read without colour, and a list to choose one from.
+"""Toggles that read without colour, a list to choose one from, option sets and text fields keyed for the keyboard.
 
 Textual draws a radio button and a checkbox the same whether on or off and tells them apart by colour
 alone, which NO_COLOR (and many SSH terminals) take away. These show the state in the glyph too.
@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Checkbox, OptionList, RadioButton
+from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet
 
 from installer.tui.translate import translate_bindings
 
@@ -20,6 +20,36 @@ class Radio(RadioButton):
     def _button(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else "○"
         return super()._button
+
+
+class Choices(RadioSet):
+    """A RadioSet whose highlight starts on the option that is on. Textual's starts on the first one, so
+    Enter, pressed to go on, switched to it: found in use, `torch-setup --dry-run` became an install with
+    one Enter on the Welcome screen's Mode, whose first option is Install."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._highlight_pressed)  # after RadioSet's own mount, which takes the first
+
+    def _highlight_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+
+class Field(Input):
+    """A text field of the wizard. Tab into it puts the cursor at the end instead of selecting it all, and
+    the footer says that Esc leaves it: found in use, n and b are letters in a field, and one habitual n
+    replaced a whole selected path with "n" (the footer showed only Quit and Help meanwhile)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave_field", "Leave field")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+    def action_leave_field(self) -> None:
+        # blurred: a field that acts when it is left (the Python field) does so now
+        self.screen.set_focus(None)
 
 
 class Tick(Checkbox):

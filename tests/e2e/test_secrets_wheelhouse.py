@@ -100,7 +100,7 @@ def test_build_then_install_in_one_plan_logs_in_from_the_environment(tmp_path, s
                                        packages=("secretpkg==1.0",)), _credentialed(index))
     install = _step("install", WheelParams(action="install", wheelhouse=str(wh), python=str(py),
                                            packages=("secretpkg==1.0",)), Indexes())
-    download = build.commands[0]
+    download = build.commands[1]  # after `start`, which empties the folder it downloads into
     assert download.argv[1:4] == ("-m", "pip", "download")
     assert not any(PASSWORD in a or TOKEN in a for a in download.argv)
     assert dict(download.env) == {"PIP_INDEX_URL": index.url(),

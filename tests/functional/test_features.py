@@ -29,7 +29,7 @@ def footer_keys(app) -> set[str]:
 
 
 async def test_every_action_has_a_key_in_the_footer(make_wizard):
-    app = make_wizard(dry_run=True)
+    app = make_wizard(dry_run=True, as_this_machine=True)  # a recorded machine has no Dry run key to show
     async with app.run_test(size=(80, 24)) as pilot:
         for name, keys in SCREENS_WITH_KEYS.items():
             await press_until(pilot, "n", name)
@@ -37,6 +37,15 @@ async def test_every_action_has_a_key_in_the_footer(make_wizard):
             assert keys <= shown, (name, keys - shown)
             assert {"f1", "ctrl+q"} <= shown
             assert app.screen.query_one(Footer)
+
+
+async def test_a_recorded_machine_shows_no_dry_run_key(make_wizard):
+    """Its wizard is always a dry run: a `d` that only says so is not offered (found in use, t3)."""
+    app = make_wizard(dry_run=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = footer_keys(app)
+        assert "d" not in shown and {"n", "l", "f1", "ctrl+q"} <= shown
 
 
 async def test_ctrl_c_says_how_to_quit_in_the_wizards_language(make_wizard):

@@ -50,3 +50,13 @@ async def test_a_finished_run_or_a_recorded_machine_says_nothing(make_wizard, in
     assert await _welcome(make_wizard("cpu-only")) is None  # another machine's plan: not this one's journal
     assert _run(in_tmp / "state", _step("torch"))
     assert await _welcome(make_wizard("cpu-only", as_this_machine=True)) is None
+
+
+async def test_the_folder_it_was_installing_into_is_named(make_wizard, in_tmp):
+    """Found in use: a lab admin with several environments could not tell which one had stopped."""
+    env = str(in_tmp / "envs" / "torch-a")
+    plan = Plan(steps=(_step("torch", 3),), summary=(("target", env),))
+    *_, finished = run_plan(plan, state_dir=in_tmp / "state")
+    assert isinstance(finished, RunFinished) and not finished.ok
+    said = await _welcome(make_wizard("cpu-only", as_this_machine=True))
+    assert said is not None and said.endswith(f"It was installing into {env}."), said

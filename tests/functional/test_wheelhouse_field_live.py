@@ -87,3 +87,27 @@ async def test_a_recorded_machines_wheelhouse_is_not_looked_for_here(make_wizard
         assert _shown(app, "#wheelhouse-problem") is None
         await _type_wheelhouse(pilot, "C:\\wheels")
         assert (_shown(app, "#wheelhouse-problem") or "").startswith("'C:\\wheels' is a Windows path")
+
+
+async def test_a_wheelhouse_for_another_python_is_said_at_the_field(make_wizard, in_tmp):
+    """As Review's plan says it (found in use: a wheelhouse built for 3.12 passed on a 3.11 machine): the
+    Python the field names, or else the one detected."""
+    import platform
+    import sys
+
+    built = in_tmp / "wh312"
+    built.mkdir()
+    (built / "manifest.json").write_text(json.dumps({"format": 1, "requirements": ["torch==2.13.0+cpu"],
+                                                     "python_version": "3.2", "files": [],
+                                                     "platforms": [f"manylinux_2_28_{platform.machine()}"]}))
+    (built / "requirements.txt").write_text("torch==2.13.0+cpu\n")
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    app = make_wizard(None, dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        app.screen.query_one("#method-wheel", RadioButton).value = True
+        await settle(pilot)
+        await _type_wheelhouse(pilot, str(built))
+        problem = _shown(app, "#wheelhouse-problem") or ""
+        assert problem.startswith(f"the wheelhouse {built} was built for Python 3.2, and the Python it would install "
+                                  f"into is {here}"), problem

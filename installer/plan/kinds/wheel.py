@@ -7,10 +7,15 @@ machine's `detect --json` as `--hardware`):
                  --platform manylinux_2_28_x86_64 torch==2.13.0+cpu ...
     python -m installer.plan.kinds.wheel manifest WH torch==2.13.0+cpu ...
 
+(the download goes into WH/.torch-setup-downloading, emptied first by `start`, and `manifest` moves the
+wheels into WH once every one is there: a build killed half-way leaves no partial wheel where a re-run
+or a copy would take it for a whole one)
+
 `manifest` writes WH/requirements.txt (every wheel as `name==version --hash=sha256:...`) and
 WH/manifest.json (files, sizes, hashes, target). Install (on the air-gapped machine):
 
-    python -m installer.plan.kinds.wheel check WH PINS   # built for PINS, every file there, every hash right
+    python -m installer.plan.kinds.wheel check [--python-version=X.Y] [--arch=A] WH PINS
+                                            # built for PINS and that Python and arch, every file whole
     uv pip install --no-index --find-links WH --require-hashes -r WH/requirements.txt
       || pip install --no-index --find-links WH --require-hashes -r WH/requirements.txt
 
@@ -45,6 +50,12 @@ if TYPE_CHECKING:
     from installer.errors import InputError
 
 MANIFEST = "manifest.json"
+# where a build downloads (inside the wheelhouse: the same filesystem, so the wheels move in with a rename,
+# and no other folder to open in the sandbox); emptied before each download. Found in use: a build killed
+# while pip copied the torch wheel left a partial .whl, and every re-run failed on it ("Wheel 'torch' ... is
+# invalid": pip takes a file already in --dest as downloaded). The executor's diagnosis also reads this
+# name, in the line `start` prints, to tell a build's failure from an install's.
+DOWNLOADING = ".torch-setup-downloading"
 REQUIREMENTS = "requirements.txt"
 _PLATFORM = re.compile(r"^[a-z0-9_]+$")
 PIP_QUIET = ("--disable-pip-version-check", "--no-input")
@@ -98,23 +109,37 @@ class WheelParams(KindParams):
 CHECK = ("-m", "installer.plan.kinds.wheel", "check")  # an install step's first command: CHECK, then the wheelhouse
 
 
-def pins_checked_by(step: Step) -> tuple[str, ...]:
-    """The pins a `wheel` install step's manifest check holds the wheelhouse to (after its folder)."""
+def _check_args(step: Step) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    """The options (`--python-version=3.11`, `--arch=x86_64`, before the folder) and the arguments (the
+    folder, then the pins) of a `wheel` install step's manifest check; None for any other step."""
+    if step.kind != "wheel":
+        return None
     for cmd in step.commands:
         if cmd.argv[1:1 + len(CHECK)] == CHECK:
-            return tuple(cmd.argv[len(CHECK) + 2:])
-    return ()
+            rest = cmd.argv[1 + len(CHECK):]
+            options = dict(a[2:].split("=", 1) for a in rest if a.startswith("--") and "=" in a)
+            return options, tuple(a for a in rest if not a.startswith("--"))
+    return None
+
+
+def pins_checked_by(step: Step) -> tuple[str, ...]:
+    """The pins a `wheel` install step's manifest check holds the wheelhouse to (after its folder)."""
+    found = _check_args(step)
+    return found[1][1:] if found else ()
 
 
 def wheelhouse_read_by(step: Step) -> str | None:
     """The wheelhouse a `wheel` install step reads (the folder its manifest check names); None for
     any other step."""
-    if step.kind != "wheel":
-        return None
-    for cmd in step.commands:
-        if cmd.argv[1:1 + len(CHECK)] == CHECK and len(cmd.argv) > len(CHECK) + 1:
-            return cmd.argv[len(CHECK) + 1]
-    return None
+    found = _check_args(step)
+    return found[1][0] if found and found[1] else None
+
+
+def target_checked_by(step: Step) -> tuple[str | None, str | None]:
+    """The Python (X.Y) and architecture a `wheel` install step's manifest check holds the wheelhouse to."""
+    found = _check_args(step)
+    options = found[0] if found else {}
+    return options.get("python-version"), options.get("arch")
 
 
 def _made_by(path: str, steps: Sequence[Step]) -> bool:
@@ -132,12 +157,16 @@ def _made_by(path: str, steps: Sequence[Step]) -> bool:
     return False
 
 
-def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] = ()) -> InputError | None:
+def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] = (), *,
+                       python_version: str | None = None, arch: str | None = None,
+                       given: str | None = None) -> InputError | None:
     """The mistake in installing from a wheelhouse that is not there (and that no earlier step makes),
     that no wheelhouse build made (a folder of wheels gathered by hand: its install would install
     nothing, as it has no requirements.txt), or that was built for other pins than `pins` (its
-    requirements.txt, which is what gets installed, would put another torch in): a person's, said at
-    plan time rather than as a failed step later. None when it is fine. Reads the manifest, hashes
+    requirements.txt, which is what gets installed, would put another torch in), or for another Python
+    than `python_version` or another architecture than `arch` (its wheels would not install): a
+    person's, said at plan time rather than as a failed step later. `given`: the answer as written,
+    when it was a relative path (the message then says where it was taken from). None when it is fine. Reads the manifest, hashes
     nothing: the install step's own check does that when it runs."""
     from installer.errors import InputError
     from installer.i18n import _
@@ -149,7 +178,14 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
 
         if closed := closed_folder_problem(path):  # there or not, it cannot be read from
             return InputError(closed[0], key="wheelhouse", hint=closed[1])
-        return InputError(_("there is no wheelhouse folder at {path}", path=path), key="wheelhouse",
+        here = os.getcwd()
+        # found in use: the shipped build's `wheelhouse: torch-wheelhouse`, run from another folder, was
+        # looked for there, and the message did not say so
+        message = (_("there is no wheelhouse folder at {path} (a relative wheelhouse is taken from the folder "
+                     "torch-setup runs in, {cwd})", path=path, cwd=here)
+                   if given else
+                   _("there is no wheelhouse folder at {path}", path=path))
+        return InputError(message, key="wheelhouse",
                           hint=_("build one on a machine with network (method: wheelhouse-build, see "
                                  "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give "
                                  "its path as wheelhouse; nothing was changed"))
@@ -176,7 +212,45 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
                             built=", ".join(built) or "?", asked=", ".join(other)), key="wheelhouse",
                           hint=_("choose the build it holds (torch.version, torch.variant and torch.extras), or "
                                  "build a wheelhouse for this one; nothing was changed"))
+    return other_target(path, manifest, python_version, arch)
+
+
+def other_target(path: str, manifest: object, python_version: str | None, arch: str | None) -> InputError | None:
+    """The mistake in installing a wheelhouse built for another Python or architecture than the target's
+    (found in use: one built for 3.12 passed the plan on a 3.11 machine, then failed half-way, told to
+    build the same thing again). None when it fits, or when either side does not say."""
+    from installer.errors import InputError
+    from installer.i18n import _
+
+    built_py, built_arch = _built_target(manifest)
+    if python_version and built_py and built_py != python_version:
+        return InputError(_("the wheelhouse {path} was built for Python {built}, and the Python it would install "
+                            "into is {version}", path=path, built=built_py, version=python_version),
+                          key="wheelhouse",
+                          hint=_("build it again for Python {version} (target.python: \"{version}\" in the build's "
+                                 "answers file, or this machine's `torch-setup detect --json` as its --hardware), "
+                                 "or install into a Python {built} (target.python: \"{built}\"); nothing was changed",
+                                 version=python_version, built=built_py))
+    if arch and built_arch and arch not in built_arch:
+        return InputError(_("the wheelhouse {path} was built for {built}, and this machine is {arch}", path=path,
+                            built=", ".join(built_arch), arch=arch), key="wheelhouse",
+                          hint=_("build it again with this machine's report (`torch-setup detect --json` here, "
+                                 "then --hardware with that file on the machine with network); nothing was changed"))
     return None
+
+
+def _built_target(manifest: object) -> tuple[str | None, list[str]]:
+    """The Python (X.Y) and the architectures a wheelhouse's manifest says it was built for."""
+    if not isinstance(manifest, dict):
+        return None, []
+    py = manifest.get("python_version")
+    platforms = manifest.get("platforms")
+    arches: list[str] = []
+    for p in platforms if isinstance(platforms, list) else []:
+        m = re.match(r"^(?:manylinux_[0-9]+_[0-9]+|manylinux[0-9]+|musllinux_[0-9]+_[0-9]+)_(.+)$", str(p))
+        if m and m.group(1) not in arches:
+            arches.append(m.group(1))
+    return (str(py) if py else None), arches
 
 
 def built_for(path: str) -> list[str]:
@@ -251,20 +325,26 @@ class WheelKind(Kind):
             from installer.plan.kinds.pip import only_the_plans_sources
 
             env = only_the_plans_sources(env)
-        download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", wh, "--only-binary=:all:",
+        partial = posixpath.join(wh, DOWNLOADING)
+        start = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "start", wh)
+        download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", partial, "--only-binary=:all:",
                     "--python-version", major_minor, "--implementation", "cp",
                     "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources, *params.packages)
-        manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest",
+        manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest", "--move-from", partial,
                     "--python-version", major_minor, *[f"--platform={p}" for p in platforms], wh, *params.packages)
         guard = Guard(unless=(ctx.tools.python, "-I", "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
-        return Compiled(commands=(Command(argv=download, env=env), Command(argv=manifest)), writable=(wh,),
+        return Compiled(commands=(Command(argv=start), Command(argv=download, env=env), Command(argv=manifest)),
+                        writable=(wh,),
                         guard=guard)
 
     def missing_input(self, step: Step, earlier: Sequence[Step]) -> InputError | None:
         """For installer.plan.kinds.base.check_inputs: the wheelhouse an install step reads is there,
         or an earlier step of the plan makes it."""
         wh = wheelhouse_read_by(step)
-        return missing_wheelhouse(wh, earlier, pins_checked_by(step)) if wh else None
+        python_version, arch = target_checked_by(step)
+        given = (_check_args(step) or ({}, ()))[0].get("as-given")
+        return missing_wheelhouse(wh, earlier, pins_checked_by(step), python_version=python_version,
+                                  arch=arch, given=given) if wh else None
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.existing_python import install_flags
@@ -288,7 +368,14 @@ class WheelKind(Kind):
                            fallback=pip_cmd if pip_runs_for(py, ctx) else None)
                    if ctx.tools.uv else pip_cmd)
         pins = params.packages or tuple(ctx.values.get("pins.requirements") or ())
-        verify = Command(argv=(ctx.tools.python, *CHECK, wh, *pins))
+        # the target's Python and architecture, for the check to hold the manifest to (at plan time too)
+        version = ctx.values.get("target.python_version")
+        arch = ctx.report.os.arch if ctx.report and ctx.report.os else None
+        target = (*((f"--python-version={version}",) if version else ()), *((f"--arch={arch}",) if arch else ()))
+        raw = ctx.answers.wheelhouse or ""
+        if raw and not raw.startswith(("/", "~", "$")):  # said where it was looked for, should it not be there
+            target += (f"--as-given={raw}",)
+        verify = Command(argv=(ctx.tools.python, *CHECK, *target, wh, *pins))
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
         repair = (Command(argv=(py, "-I", "-c", REPAIR, *pins)),) if pins else ()
@@ -320,14 +407,45 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def start_download(wheelhouse: Path) -> Path:
+    """Empty the folder a build downloads into (what a stopped build left there is not known to be whole)
+    and make it: pip then downloads every wheel afresh (from its cache, mostly)."""
+    import shutil
+
+    partial = wheelhouse / DOWNLOADING
+    if partial.is_symlink() or partial.is_file():
+        partial.unlink()
+    elif partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    return partial
+
+
+def move_in(partial: Path, wheelhouse: Path) -> list[Path]:
+    """Move every wheel a finished download left in `partial` into the wheelhouse (a rename each: a wheel
+    there is always whole), then remove `partial`. The wheels moved, in the wheelhouse."""
+    import shutil
+
+    moved = []
+    for wheel in sorted(partial.glob("*.whl")):
+        target = wheelhouse / wheel.name
+        os.replace(wheel, target)
+        moved.append(target)
+    shutil.rmtree(partial, ignore_errors=True)  # what is left is not a wheel the build asked for
+    return moved
+
+
 def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version: str | None = None,
-                   platforms: list[str] | None = None) -> dict:
-    """Hash every wheel in the wheelhouse and write requirements.txt and manifest.json beside them."""
+                   platforms: list[str] | None = None, move_from: Path | None = None) -> dict:
+    """Hash every wheel in the wheelhouse and write requirements.txt and manifest.json beside them.
+    With `move_from` (where the build downloaded), the wheels there are moved in first, and only they
+    are described: wheels an earlier build for other pins left are not installed with these."""
     from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
     files = []
     by_pin: dict[str, list[str]] = {}
-    for wheel in sorted(wheelhouse.glob("*.whl")):
+    wheels = move_in(move_from, wheelhouse) if move_from is not None else sorted(wheelhouse.glob("*.whl"))
+    for wheel in wheels:
         try:
             name, version, _build, _tags = parse_wheel_filename(wheel.name)
         except InvalidWheelFilename as exc:
@@ -354,28 +472,41 @@ def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version:
     return manifest
 
 
-def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = ()) -> list[str]:
-    """Problems with the wheelhouse: missing or changed files, requirements it does not hold. [] when sound."""
+def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = (), *, python_version: str | None = None,
+                     arch: str | None = None) -> list[str]:
+    """Problems with the wheelhouse: missing, incomplete or changed files, requirements it does not hold, a
+    Python or architecture other than the target's. [] when sound."""
+    from installer.i18n import _
+
     path = wheelhouse / MANIFEST
     try:
         manifest = _manifest_at(str(wheelhouse))
     except FileNotFoundError:
-        return [f"{path} is missing: this folder was not made by a wheelhouse build"]
+        return [_("{path} is missing: this folder was not made by a wheelhouse build", path=path)]
     except (OSError, ValueError) as exc:
         return [f"{path}: {exc}"]
     if not isinstance(manifest, dict):
-        return [f"{path}: not a wheelhouse manifest"]
+        return [_("{path}: not a wheelhouse manifest", path=path)]
     problems: list[str] = []
     for entry in manifest.get("files", []):
         f = wheelhouse / entry["file"]
         if not f.is_file():
-            problems.append(f"{f} is missing")
-        elif f.stat().st_size != entry["size"] or _sha256(f) != entry["sha256"]:
-            problems.append(f"{f} changed since the wheelhouse was built (sha256 mismatch)")
+            problems.append(_("{path} is missing: copy it from the wheelhouse the build made", path=f))
+            continue
+        size = f.stat().st_size
+        if size < entry["size"]:  # the usual failure of a copy to a USB stick: cut short, not changed
+            problems.append(_("{path}: {size} of {expected} bytes: the copy is incomplete; copy it again",
+                              path=f, size=size, expected=entry["size"]))
+        elif size != entry["size"] or _sha256(f) != entry["sha256"]:
+            problems.append(_("{path} changed since the wheelhouse was built (sha256 mismatch): copy it again "
+                              "from the wheelhouse the build made", path=f))
     for r in _not_built_for(_requirements(manifest), requirements):
-        problems.append(f"{r} is not what this wheelhouse was built for")
+        problems.append(_("{pin} is not what this wheelhouse was built for", pin=r))
+    other = other_target(str(wheelhouse), manifest, python_version, arch)
+    if other is not None:
+        problems.append(other.message)
     if not (wheelhouse / REQUIREMENTS).is_file():
-        problems.append(f"{wheelhouse / REQUIREMENTS} is missing")
+        problems.append(_("{path} is missing: copy it from the wheelhouse the build made", path=wheelhouse / REQUIREMENTS))
     return problems
 
 
@@ -389,16 +520,30 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("requirements", nargs="*")
     m.add_argument("--python-version")
     m.add_argument("--platform", action="append", default=[])
+    m.add_argument("--move-from", type=Path, help="move the wheels downloaded there in first")
+    s = sub.add_parser("start", help=f"empty WHEELHOUSE/{DOWNLOADING}, where a build downloads")
+    s.add_argument("wheelhouse", type=Path)
     c = sub.add_parser("check", help="exit 0 when every wheel is there and unchanged")
     c.add_argument("wheelhouse", type=Path)
     c.add_argument("requirements", nargs="*")
+    c.add_argument("--python-version", help="the target's X.Y: the wheelhouse must be built for it")
+    c.add_argument("--arch", help="the target's architecture (uname -m)")
+    c.add_argument("--as-given", help="the wheelhouse as the answers file gave it (relative): for messages only")
     args = parser.parse_args(argv)
+    if args.command == "start":
+        from installer.i18n import _
+
+        partial = start_download(args.wheelhouse)
+        print(_("downloading into {folder}; the wheels are moved into {wheelhouse} once every one is there",
+                folder=partial, wheelhouse=args.wheelhouse))
+        return 0
     if args.command == "manifest":
         manifest = write_manifest(args.wheelhouse, args.requirements, python_version=args.python_version,
-                                  platforms=args.platform)
+                                  platforms=args.platform, move_from=args.move_from)
         print(f"{args.wheelhouse}: {len(manifest['files'])} wheels, hashes in {REQUIREMENTS}")
         return 0
-    problems = check_wheelhouse(args.wheelhouse, args.requirements)
+    problems = check_wheelhouse(args.wheelhouse, args.requirements, python_version=args.python_version,
+                                arch=args.arch)
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems else 0

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from installer.i18n import _
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
-from installer.tui.widgets import ChoiceList, Radio, Tick
+from installer.tui.widgets import ChoiceList, Choices, Field, Radio, Tick
 
 LATEST = "latest"
 VENV_FOLDER = ".venv-torch"  # the answers' default target.path
@@ -130,6 +130,7 @@ class CombinationScreen(WizardScreen):
         yield Static(_("Choose a PyTorch build"), classes="section")
         if self.state.version_asked is None:  # first visit: what the answers say (a build chosen later is not a pin)
             self.state.version_asked = str(torch.get("version") or LATEST)
+            self.state.variant_asked = str(torch.get("variant") or "auto")
         with Horizontal(classes="field"):
             yield Label(_("Version"), classes="label")
             yield Select(self.version_options(), value=self.state.version_asked, allow_blank=False,
@@ -141,7 +142,7 @@ class CombinationScreen(WizardScreen):
 
         yield Static(_("Install method"), classes="section")
         method = d.get("method", "pip")
-        with RadioSet(id="method", compact=True):
+        with Choices(id="method", compact=True):
             # the method, not the target (found in use: "a virtual environment" beside an existing interpreter)
             yield Radio(_("pip (uv, pip as the fallback): wheels from the package indexes"), value=method == "pip",
                         id="method-pip")
@@ -151,24 +152,24 @@ class CombinationScreen(WizardScreen):
                         id="method-wheel")
         with Horizontal(classes="field", id="wheelhouse-row"):
             yield Label(_("Wheelhouse"), classes="label")
-            yield Input(d.get("wheelhouse") or "", id="wheelhouse", compact=True,
+            yield Field(d.get("wheelhouse") or "", id="wheelhouse", compact=True,
                         placeholder=_("the folder a wheelhouse build made, e.g. /media/usb/torch-wheelhouse"))
         yield Static("", id="wheelhouse-holds", classes="muted")
         yield Static("", id="wheelhouse-problem", classes="error")
 
         yield Static(_("Target environment"), classes="section")
         kind = target.get("kind", "venv")
-        with RadioSet(id="target-kind", compact=True):
+        with Choices(id="target-kind", compact=True):
             yield Radio(_("a new virtual environment"), value=kind == "venv", id="target-venv")
             yield Radio(_("a new conda environment"), value=kind == "conda", id="target-conda")
             yield Radio(_("an existing Python interpreter"), value=kind == "existing", id="target-existing")
         with Horizontal(classes="field", id="path-row"):
             yield Label(_("Folder"), classes="label")
-            yield Input(target.get("path") or "", id="target-path", compact=True)
+            yield Field(target.get("path") or "", id="target-path", compact=True)
         yield Static("", id="path-problem", classes="error")
         with Horizontal(classes="field"):
             yield Label(_("Python"), classes="label")
-            yield Input(target.get("python") or "", id="target-python", compact=True)
+            yield Field(target.get("python") or "", id="target-python", compact=True)
         yield Static("", id="python-problem", classes="error")
 
         yield Static(_("Also install"), classes="section")
@@ -183,7 +184,7 @@ class CombinationScreen(WizardScreen):
                        id="toolkit")
             apt = self.apt_serves()
             source = self.toolkit_source()
-            with RadioSet(id="toolkit-source", compact=True):
+            with Choices(id="toolkit-source", compact=True):
                 # shown, not hidden, where NVIDIA has no apt packages: the person learns why it is the runfile
                 yield Radio(_("from NVIDIA's apt repository") if apt else
                             _("from NVIDIA's apt repository: for Ubuntu and Debian only"),
@@ -194,7 +195,7 @@ class CombinationScreen(WizardScreen):
         yield Static(_("After installing"), classes="section")
         yield Tick(_("verify that torch works"), bool(d.get("verify", True)), id="verify")
         bench = d.get("bench", "none")
-        with RadioSet(id="bench", compact=True):
+        with Choices(id="bench", compact=True):
             yield Radio(_("no benchmark"), value=bench == "none", id="bench-none")
             yield Radio(_("quick benchmark (about 20 s)"), value=bench == "quick", id="bench-quick")
             yield Radio(_("full benchmark"), value=bench == "full", id="bench-full")
@@ -330,7 +331,12 @@ class CombinationScreen(WizardScreen):
         left at latest, or a variant at auto, matches any (found in use: `version: latest, variant: cu130`
         showed the cu126 build chosen, and the wizard would have written cu126 back)."""
         torch = self.state.section("torch")
-        version, variant = torch.get("version") or LATEST, torch.get("variant") or "auto"
+        if self.state.build_picked is not None:
+            version, variant = self.state.build_picked
+        elif self.state.version_asked is not None:
+            version, variant = self.state.version_asked, self.state.variant_asked or "auto"
+        else:
+            version, variant = torch.get("version") or LATEST, torch.get("variant") or "auto"
         for i, c in enumerate(rec.get("choices", [])):
             if version in (LATEST, c["torch"]) and variant in ("auto", c["variant"]):
                 return i
@@ -354,15 +360,20 @@ class CombinationScreen(WizardScreen):
             options.highlighted = min(self.state.choice_index, len(choices) - 1)
         self.update_refused()
         self.apply_choice()
-        n_ref = len(rec.get("rejected", []))
         if options.has_focus:
             # focusing the list scrolled the body past the heading and the Version field above it:
             # the screen opens at its top, the list still has the keys
             self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
+        self.refresh_nav(self.choices_hint())
+
+    def choices_hint(self) -> str:
+        """The bar's words beside Next: how many builds are offered and refused."""
+        rec = self.state.recommendation or {}
+        n_ref = len(rec.get("rejected", []))
+        choices = rec.get("choices", [])
         if len(choices) == 1:
-            self.refresh_nav(_("1 choice, {m} refused (r)", m=n_ref))
-        else:
-            self.refresh_nav(_("{n} choices, {m} refused (r)", n=len(choices), m=n_ref))
+            return _("1 choice, {m} refused (r)", m=n_ref)
+        return _("{n} choices, {m} refused (r)", n=len(choices), m=n_ref)
 
     def update_warnings(self) -> None:
         rec = self.state.recommendation or {}
@@ -494,6 +505,8 @@ class CombinationScreen(WizardScreen):
         self.state.choice_index = event.option_index
         self.state.forget_plan()
         rec = self.state.recommendation or {}
+        chosen = rec.get("choices", [])[event.option_index]
+        self.state.build_picked = (chosen["torch"], chosen["variant"])
         options = self.query_one("#choices", OptionList)
         choices = rec.get("choices", [])
         for i, c in enumerate(choices):
@@ -595,6 +608,9 @@ class CombinationScreen(WizardScreen):
         box = self.query_one(box_id, Static)
         box.update(problem_view(problem) if problem else "")
         box.display = problem is not None
+        if problem is None and self.state.recommendation is not None and not any(
+                self.query_one(other).display for other in ("#wheelhouse-problem", "#path-problem", "#python-problem")):
+            self.refresh_nav(self.choices_hint())  # put right: the bar no longer says a field is wrong
 
     def wheelhouse_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
         """What is wrong with the Wheelhouse field, by `plan`'s checks of the folder (found in use: a folder
@@ -606,7 +622,13 @@ class CombinationScreen(WizardScreen):
         if not path:
             return (_("Give the folder of the wheelhouse to install from, the one a wheelhouse build made"), "") \
                 if when_empty else None
-        return self.engine.wheelhouse_problem(path, here=self.state.report_detected)
+        report = self.state.report
+        field = self.query_one("#target-python", Input).value.strip() or None
+        python = self.engine.version_asked(field)  # an interpreter named by path: Review's plan reads its version
+        if field is None and report is not None and report.python is not None:
+            python = ".".join(report.python.version.split(".")[:2])
+        return self.engine.wheelhouse_problem(path, here=self.state.report_detected, python_version=python,
+                                              arch=report.os.arch if report else None)
 
     def show_wheelhouse_problem(self, *, when_empty: bool = False) -> None:
         problem = self.wheelhouse_problem(when_empty=when_empty)
@@ -640,13 +662,17 @@ class CombinationScreen(WizardScreen):
 
     def action_next(self) -> None:
         # Review would refuse these with less to go on: say it here, at the field, and stay
-        for problem, show, box in ((self.wheelhouse_problem(),
-                                    lambda: self.show_wheelhouse_problem(when_empty=True), "#wheelhouse-problem"),
-                                   (self.path_problem(), self.show_path_problem, "#path-problem"),
-                                   (self.python_problem(), self.show_python_problem, "#python-problem")):
+        for problem, show, box, said in (
+                (self.wheelhouse_problem(), lambda: self.show_wheelhouse_problem(when_empty=True),
+                 "#wheelhouse-problem", _("the Wheelhouse field is wrong")),
+                (self.path_problem(), self.show_path_problem, "#path-problem", _("the Folder field is wrong")),
+                (self.python_problem(), self.show_python_problem, "#python-problem", _("the Python field is wrong"))):
             if problem is not None:
                 self.app.bell()
                 show()
+                # the bar says why n did nothing (found in use: a wrong wheelhouse, and the bar still read
+                # "1 choice, 0 refused" beside a Next that looked ready)
+                self.refresh_nav(said)
                 # shown, not focused: a second n would be typed into the field
                 self.query_one(box).scroll_visible()
                 return
@@ -697,7 +723,7 @@ class CombinationScreen(WizardScreen):
         value = str(event.value)
         if value == self.state.version_asked:
             return
-        self.state.version_asked = value
+        self.state.version_asked, self.state.variant_asked, self.state.build_picked = value, "auto", None
         torch = self.state.section("torch")
         torch["version"], torch["variant"] = value, "auto"
         self.state.choice_index = 0

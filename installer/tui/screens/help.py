@@ -55,7 +55,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         name = self.under.name or ""
-        lines = [f"[b]{escape(_('Help'))}[/b]", ""]
+        # how to close it, first: at 80x24 the end of a long help is below the fold, and the footer under
+        # this dialog still shows the screen's keys (found in use)
+        lines = [f"[b]{escape(_('Help'))}[/b]  " + escape(_("Press Esc to close this help.")), ""]
         if name in SCREEN_HELP:
             lines += [escape(_(SCREEN_HELP[name])), ""]
         lines.append(f"[b]{escape(_('Keys on this screen'))}[/b]")
@@ -87,7 +89,6 @@ class HelpScreen(ModalScreen[None]):
         ]
         lines.append(aligned(rows, indent="  "))
         lines += ["", f"[b]{escape(_('Everywhere'))}[/b]", aligned(everywhere, indent="  ")]
-        lines += ["", escape(_("Press Esc to close this help."))]
         with VerticalScroll(classes="dialog help"):
             yield Static("\n".join(lines))
 

@@ -64,6 +64,7 @@ class InstallScreen(WizardScreen):
         self.causes: dict[str, tuple[str, str]] = {}  # step id -> (likely cause, what to do), when known
         self.details: dict[str, str] = {}  # step id -> how it ended, in the executor's words
         self.last_output: dict[str, str] = {}  # step id -> its latest line of output
+        self.not_simulated: str | None = None  # a recorded machine's system, when its packages were not simulated
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
         self.cancel_question: ConfirmScreen | None = None  # "Cancel the install?", while it is asked
 
@@ -90,7 +91,9 @@ class InstallScreen(WizardScreen):
             yield Static("", id="download-label")
             yield ProgressBar(total=None, show_eta=False, id="download-bar")
         yield Static("", id="outcome")
-        yield RichLog(id="log", max_lines=2000, wrap=True, markup=False, auto_scroll=True)
+        # min_width: Textual's default (78) wrapped lines wider than the log at 80 columns, and their ends
+        # were lost under the border (found in use: "+cu126" cut from the command a person copies)
+        yield RichLog(id="log", max_lines=2000, wrap=True, markup=False, auto_scroll=True, min_width=20)
 
     def step_line(self, i: int, step: Step, status: str) -> Table:
         """The step's icon, number and title; a title too long for the line goes on under itself."""
@@ -158,7 +161,11 @@ class InstallScreen(WizardScreen):
         try:
             # never a recorded machine's plan on this one, whatever the mode says
             dry_run = self.state.dry_run or self.state.recorded
-            for event in self.engine.run_plan(plan, dry_run=dry_run, cancel=self.cancel_event):
+            report = self.state.report
+            elsewhere = self.engine.other_system(report) if self.state.recorded and report is not None else None
+            self.not_simulated = elsewhere
+            for event in self.engine.run_plan(plan, dry_run=dry_run, cancel=self.cancel_event,
+                                              simulate=elsewhere is None):
                 self.app.call_from_thread(self.on_run_event, event)
                 if isinstance(event, RunFinished):
                     finished = event
@@ -331,6 +338,10 @@ class InstallScreen(WizardScreen):
                                   "or file that machine has may be missing here.")
             return escape(text)
         text = _("Dry run finished: nothing was executed.")
+        if self.not_simulated:
+            text += " " + _("The package steps were not simulated: the recorded machine runs {system}, and this "
+                            "computer's package manager knows another release's packages.",
+                            system=self.not_simulated)
         if result.reboot_required:
             text += " " + _("A real run stops for a reboot after the driver steps, and resumes when run "
                             "again after it.")

@@ -17,6 +17,7 @@ from installer.answers import mirror_problem
 from installer.i18n import _
 from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, error_text, hanging
+from installer.tui.widgets import Field
 
 KINDS = ("pypi", "pytorch", "conda", "apt")
 KIND_LABELS = {"pypi": "PyPI", "pytorch": "PyTorch wheels", "conda": "conda", "apt": "apt"}
@@ -88,7 +89,7 @@ class MirrorsScreen(WizardScreen):
                              allow_blank=False, compact=True, id=f"pick-{kind}")
             with Horizontal(classes="field", id=f"url-row-{kind}"):
                 yield Label("", classes="label")
-                yield Input(value if is_url else "", placeholder="https://…", id=f"url-{kind}", compact=True)
+                yield Field(value if is_url else "", placeholder="https://…", id=f"url-{kind}", compact=True)
             # what is wrong with the URL typed, under it until it is put right (as the Folder field's)
             yield Static("", id=f"url-problem-{kind}", classes="error")
         with Horizontal(classes="field"):
@@ -248,7 +249,8 @@ class MirrorsScreen(WizardScreen):
 
         told = grouped_failures((str(r["id"]), str(r.get("url") or ""), r.get("reason") or _("failed"))
                                 for r in failed)
-        lines = [("✗", Text.assemble((ids, "bold"), ": ", reason)) for ids, reason in told]
+        # the colon is the language's (zh "："): an ASCII one read as a leftover among Chinese words
+        lines = [("✗", Text.assemble((ids, "bold"), _(": "), reason)) for ids, reason in told]
         self.query_one("#reasons", Static).update(hanging(lines) if lines else "")
         self.update_choices(getattr(self, "candidates", []), rows)
 

@@ -329,8 +329,10 @@ class ReviewScreen(WizardScreen):
 
 def summary_label(key: str) -> str:
     """The label of a row of the plan's summary (the keys the plan script's header prints as they are)."""
+    # "python" and "torch" are names, the same in Chinese; "python" is written as the product's name there
+    # (found in use: the lower-case key read as English left among 构建/软件包/目标)
     labels = {"variant": _("variant"), "packages": _("packages"), "target": _("target"), "method": _("method"),
-              "recipes": _("recipes")}
+              "recipes": _("recipes"), "python": _("Python")}
     return labels.get(key, key)
 
 SCREEN = ReviewScreen

@@ -12,7 +12,7 @@ from textual.widgets import RadioButton, RadioSet, Static
 from installer.executor.sudo import invoking_user
 from installer.i18n import _, chosen_language, console_drops_chinese, current_language
 from installer.tui.screens.base import WizardScreen
-from installer.tui.widgets import Radio
+from installer.tui.widgets import Choices, Radio
 
 STEPS = (
     "Look at this machine: GPUs, driver, CUDA, operating system, Python.",
@@ -45,7 +45,7 @@ class WelcomeScreen(WizardScreen):
         yield Static(_("Nothing changes on this machine until you confirm the plan on the Review screen."),
                      classes="muted")
         yield Static(_("Mode"), classes="section")
-        with RadioSet(id="mode", compact=True):
+        with Choices(id="mode", compact=True):
             yield Radio(_("Install"), value=not self.state.dry_run, id="mode-install",
                         disabled=self.state.recorded)
             yield Radio(_("Dry run: decide and show everything, execute nothing"),
@@ -60,9 +60,12 @@ class WelcomeScreen(WizardScreen):
             text = (_("The last install stopped at step {step} ({when}): {said}. {then}", step=step, when=when,
                       said=said, then=then) if said else
                     _("The last install did not finish step {step} ({when}). {then}", step=step, when=when, then=then))
+            target = self.engine.last_stop_target()
+            if target:  # found in use: a lab admin with several environments could not tell which one it was
+                text = _("{text} It was installing into {target}.", text=text, target=target)
             yield Static(escape(text), classes="warning", id="last-stop")
         yield Static(_("Language"), classes="section")
-        with RadioSet(id="lang", compact=True):
+        with Choices(id="lang", compact=True):
             yield Radio("English", value=current_language() == "en", id="lang-en")
             yield Radio("简体中文", value=current_language() == "zh", id="lang-zh")
         if chosen_language() is None and console_drops_chinese():
@@ -83,6 +86,8 @@ class WelcomeScreen(WizardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "jump_review":
             return bool(self.state.answers_path)
+        if action == "toggle_dry_run" and self.state.recorded:
+            return False  # a recorded machine's wizard is always a dry run: a key that only says so is noise
         return super().check_action(action, parameters)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:

@@ -159,6 +159,22 @@ def test_a_half_installed_torch_gets_a_reinstall_that_works_without_pip_in_the_e
     findings = diagnose(report, verify)
     assert _ids(findings) == ["torch-broken"]
     fix = findings[0].fix
-    assert f"{sys.executable} -m pip --python /w/.venv-torch/bin/python install --force-reinstall " \
+    # the same build again: --no-deps, so that torch's dependencies are neither fetched nor moved (s22)
+    assert f"{sys.executable} -m pip --python /w/.venv-torch/bin/python install --force-reinstall --no-deps " \
            "torch==2.13.0+cpu --index-url https://download.pytorch.org/whl/cpu" in fix
     assert "VERSION" not in fix and "torch-setup install" in fix
+
+
+def test_a_cuda_torch_missing_a_dependencys_library_is_reinstalled_with_its_dependencies():
+    # libcudnn comes from nvidia-cudnn-cu12, a dependency: torch alone again (--no-deps) would leave it missing
+    from installer.hardware.report import ExistingTorch
+
+    report = hardware("rtx3090-rtx3060-560")
+    report.existing_torch = ExistingTorch(version="2.13.0", local="+cu126")
+    verify = {"torch_version": None, "python": {"executable": "/w/.venv-torch/bin/python"},
+              "import_error": "ImportError: libcudnn.so.9: cannot open shared object file: No such file or directory",
+              "checks": []}
+    fix = diagnose(report, verify)[0].fix
+    assert "--force-reinstall torch==2.13.0+cu126 --index-url https://download.pytorch.org/whl/cu126" in fix
+    verify["import_error"] = "ImportError: libtorch_cpu.so: cannot open shared object file: No such file or directory"
+    assert "--force-reinstall --no-deps torch==2.13.0+cu126" in diagnose(report, verify)[0].fix

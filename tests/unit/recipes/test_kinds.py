@@ -254,11 +254,14 @@ def test_conda_refuses_specs_and_channels_a_shell_would_read():
 def test_wheelhouse_build_and_install_argv():
     build = WHEEL.compile(WheelParams(action="build", wheelhouse="/wh", python="/usr/bin/python3",
                                       packages=("torch==2.13.0+cpu",)), ctx(**{"target.python_version": "3.12"}))
-    dl = build.commands[0].argv
+    assert build.commands[0].argv[1:5] == ("-m", "installer.plan.kinds.wheel", "start", "/wh")
+    dl = build.commands[1].argv
     assert dl[1:4] == ("-m", "pip", "download") and "--only-binary=:all:" in dl
+    assert dl[dl.index("--dest") + 1] == "/wh/.torch-setup-downloading"
     assert dl[dl.index("--python-version") + 1] == "3.12" and dl[dl.index("--abi") + 1] == "cp312"
     assert dl[dl.index("--platform") + 1] == "manylinux_2_28_x86_64"
-    assert build.commands[1].argv[1:4] == ("-m", "installer.plan.kinds.wheel", "manifest")
+    assert build.commands[2].argv[1:6] == ("-m", "installer.plan.kinds.wheel", "manifest", "--move-from",
+                                           "/wh/.torch-setup-downloading")
     install = WHEEL.compile(WheelParams(action="install", wheelhouse="/wh", python="/v/bin/python"), ctx())
     offline = ("--no-index", "--find-links", "/wh", "--require-hashes", "-r", "/wh/requirements.txt")
     uv = install.commands[1].argv
