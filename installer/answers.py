@@ -195,7 +195,7 @@ def _mirror(value: str) -> str:
     if value in ("auto", "none") or _MIRROR_ID.fullmatch(value):
         return value
     if not _SCHEME.match(value):  # a variable stands for part of a URL, not for a whole choice
-        raise ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL",
+        raise ValueError(_("{value} is not auto, none, a mirror id (`torch-setup mirrors` lists them) or an http(s):// URL",
                            value=repr(value)))
     from installer.mirrors.urls import url_problem
     from installer.paths import expand, unset_variables
@@ -248,7 +248,7 @@ def _url_refused(value: str, url: str) -> ValueError:
     """Why `url` (`value` with its variables read) is no mirror URL, in words that name the real problem:
     found in use, https://admin:${PYPI_TOKEN}@host was refused as "not an http(s):// URL"."""
     if not url.startswith(("http://", "https://")):  # ftp://, HTTPS://: true as it stands
-        return ValueError(_("{value} is not auto, none, a mirror id (tuna-pypi) or an http(s):// URL",
+        return ValueError(_("{value} is not auto, none, a mirror id (`torch-setup mirrors` lists them) or an http(s):// URL",
                             value=repr(value)))
     bad = _NOT_IN_URL.search(url)
     if bad is not None:

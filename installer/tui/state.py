@@ -43,6 +43,9 @@ class WizardState:
     # The build the person chose in the list (torch, variant): kept when the list is made again for other
     # extras or another Python, if that list has it; a build the ranking chose by itself is not
     build_picked: tuple[str, str] | None = None
+    # files the person saved with a or s (a plan script, a copy of the answers): Done names them, as a dry
+    # run changed nothing else (found in use: "nothing changed but the answers file" after a script was saved)
+    files_saved: list[Path] = field(default_factory=list)
     torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
     # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
     # configuration: when no PyTorch index answers, those are the builds that can still be installed

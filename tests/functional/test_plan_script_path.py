@@ -38,3 +38,20 @@ async def test_the_script_and_the_answers_are_offered_at_whole_paths(make_wizard
     written = in_tmp / "plans" / "gpu-box.sh"
     assert written.is_file() and written.read_text(encoding="utf-8").startswith("#!")
     assert f"Saved {written}" in told, told
+
+
+async def test_done_names_the_script_saved_during_a_dry_run(make_wizard, in_tmp):
+    """Found in use: Done said "nothing on this machine was changed but the answers file" after a script
+    had been saved too."""
+    from tui_support import screen_text
+
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await press_until(pilot, "n", "review")
+        await settle(pilot)
+        await _save_dialog(pilot, "s")
+        await pilot.press("enter")
+        await settle(pilot)
+        await press_until(pilot, "n", "done")
+        text = " ".join(screen_text(app).split())
+    assert f"Also saved, as you asked: {in_tmp / 'torch-setup-plan.sh'}" in text, text

@@ -194,6 +194,8 @@ class WizardScreen(Screen[None]):
             written = write_text(self, Path(path), text)
             if written is not None and not state.run_started:
                 state.answers_written, state.answers_owned = written, text
+            elif written is not None and written not in state.files_saved:
+                state.files_saved.append(written)  # a copy, after the run: Done names it
 
         default = state.answers_written or default_answers_path()
         self.app.push_screen(SavePathScreen(_("Save the answers file to:"), str(default)), chosen)

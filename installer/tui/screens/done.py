@@ -52,6 +52,9 @@ class DoneScreen(WizardScreen):
             yield Static(_("Dry run finished: nothing was installed, and nothing on this machine was changed "
                            "but the answers file named below.") if answers and s.answers_owned is not None else
                          _("Dry run finished: nothing on this machine was changed."), classes="title")
+            if s.files_saved:
+                yield Static(escape(_("Also saved, as you asked: {files}",
+                                      files=", ".join(str(f) for f in s.files_saved))), classes="note")
             if result is not None and result.failed_step and not result.interrupted:
                 step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),
                             result.failed_step)

@@ -264,7 +264,9 @@ class ReviewScreen(WizardScreen):
 
         def chosen(path: str | None) -> None:
             if path:
-                self.write_file(Path(path), self.state.script or "", executable=True)
+                written = self.write_file(Path(path), self.state.script or "", executable=True)
+                if written is not None and written not in self.state.files_saved:
+                    self.state.files_saved.append(written)
 
         # a whole path, in the folder the answers file goes to (found in use: "torch-setup-plan.sh" alone,
         # where the answers file's dialog offered a whole path)
