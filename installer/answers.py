@@ -453,7 +453,7 @@ class Answers(_Section):
             # found in use: `python: "3.11"` passed every check, then uv and pip looked for a bare python3.11
             # at install time (the system's, PEP 668-managed, here) and failed
             raise _cross(_("target.kind is existing, which installs into an interpreter that is there: give its "
-                           "path (~/proj/bin/python), not the version {version}; for a new environment with "
+                           "path (such as ~/proj/bin/python), not the version {version}; for a new environment with "
                            "Python {version}, use target.kind: venv", version=self.target.python),
                          ("target", "python"))
         if self.target.kind == "conda" and self.method in ("pip", "wheel"):

@@ -68,6 +68,12 @@ def _confirm(plan: Any) -> bool:
     return reply.strip().lower() in ("y", "yes", "是")
 
 
+def builds_wheelhouse_only(plan: Any) -> bool:
+    """The plan downloads a wheelhouse and does nothing else (no driver, toolkit or apt step): it may run
+    here for another machine's report."""
+    return bool(plan.steps) and all(step.kind == "wheel" and not step.root for step in plan.steps)
+
+
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.executor import run_plan
@@ -81,15 +87,17 @@ def run(args: argparse.Namespace) -> int:
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
                                              installs_here=True)
     saved = hardware(args)
-    # after the answers' own mistakes, which are the first to fix; a wheelhouse is built here for the machine
-    # of the report, which is why it is another one (found in use: the documented build was refused)
-    if saved is not None and answers.method != "wheelhouse-build":
+    # after the answers' own mistakes, which are the first to fix. A plan that only builds a wheelhouse is
+    # run here for the machine of the report, which is why that is another one (found in use: the documented
+    # build was refused); any other step of it (a driver, a CUDA toolkit the answers also ask for) is that
+    # machine's, and is refused like any other plan (found in use: its root steps were about to run here)
+    if saved is not None and not builds_wheelhouse_only(plan):
         from installer.hardware.same_machine import refuse_another_machine
 
         refuse_another_machine(saved, args.answers)
     from installer.plan.refusals import install_refusal
 
-    downloads_here = saved is None or answers.method == "wheelhouse-build"
+    downloads_here = saved is None or builds_wheelhouse_only(plan)
     refusal = install_refusal(answers, plan, args.answers, unattended_here=args.yes and downloads_here,
                               probe_timeout=args.probe_timeout)
     if refusal is not None:

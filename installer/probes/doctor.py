@@ -387,6 +387,10 @@ def _read_only(report: HardwareReport, verify: dict[str, Any], findings: list[Fi
         return None  # a saved report of another interpreter
     site = info.site_packages or info.prefix or ""
     prefix = info.prefix or site
+    if info.externally_managed and not (owned_by_me(prefix) or owned_by_me(site)):
+        # the distribution's own Python: read-only to its users by design, and installing into it is refused
+        # anyway (PEP 668); its fixes name a venv (found in use: plain `doctor` called it a PROBLEM)
+        return None
     if owned_by_me(prefix):
         fix = _("it is yours: make it writable again with `chmod -R u+w {prefix}`, then apply the fixes below",
                 prefix=shlex.quote(prefix))

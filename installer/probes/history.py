@@ -77,7 +77,8 @@ def compare(result: dict[str, Any], previous: dict[str, Any] | None, previous_pa
         # a change inside the two runs' own spread is noise, not a finding
         noise = max(float(t.get("spread_pct") or 0), float(old.get("spread_pct") or 0))
         changes.append({"id": t["id"], "previous": old["median"], "current": t["median"], "unit": t.get("unit"),
-                        "change_pct": round(pct, 2), "significant": abs(pct) > max(noise, 5.0)})
+                        "change_pct": round(pct, 2), "significant": abs(pct) > max(noise, 5.0),
+                        "noise_pct": round(max(noise, 5.0), 1)})
     return {"previous": str(previous_path) if previous_path else None, "previous_saved_at": previous.get("saved_at"),
             "changes": changes,
             # tests the earlier run measured at another size (installer.probes.results.comparable): not compared

@@ -204,7 +204,9 @@ def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> 
             # inside the two runs' spread is said to be noise
             line += "  " + (_("({pct:+.1f}% vs last run)", pct=change["change_pct"])
                             if change.get("significant", True) else
-                            _("(vs last run: {pct:+.1f}%, within the noise)", pct=change["change_pct"]))
+                            # the measure the test used, said: the ± beside it is half of one run's range
+                            _("(vs last run: {pct:+.1f}%, inside the runs' spread of {noise:.0f}%)",
+                              pct=change["change_pct"], noise=change.get("noise_pct") or 0))
         elif t["id"] in otherwise:
             line += "  " + _("(last run measured another size: not compared)")
         lines.append(line)

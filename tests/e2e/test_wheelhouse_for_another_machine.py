@@ -68,3 +68,23 @@ def test_an_install_for_another_machine_is_still_refused(cli, tmp_path, lab_repo
     result = cli("install", "--answers", "cpu-venv.yaml", "--hardware", str(lab_report), "--yes", cwd=work)
     assert result.returncode == 2 and "os.kernel: this is a report of another machine" in result.stderr
     assert os.listdir(work) == ["cpu-venv.yaml"]
+
+
+def test_a_build_that_also_asks_for_that_machines_driver_is_refused(cli, tmp_path, xdg_home):
+    """Found in use: `method: wheelhouse-build` with `driver.install: true` and `cuda_toolkit.install: true`,
+    for the recorded Ubuntu machine with no driver: its 7 root steps (nouveau blacklist, NVIDIA's Ubuntu
+    repository...) were about to run on this computer. Only a plan that builds a wheelhouse alone may."""
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "evil.yaml").write_text(
+        "version: 1\ntarget:\n  python: '3.12'\ntorch:\n  version: 2.13.0\n  variant: cu126\n  extras: []\n"
+        "method: wheelhouse-build\nwheelhouse: torch-wheelhouse\ndriver:\n  install: true\n  branch: '580'\n"
+        "cuda_toolkit:\n  install: true\n  source: runfile\nverify: false\n")
+    machine = REPO / "tests" / "fixtures" / "machines" / "nodriver-rtx3060.json"
+    plan = cli("plan", "--answers", "evil.yaml", "--hardware", str(machine), cwd=work)
+    assert plan.returncode == 0 and "[root]" in plan.stdout, plan.stderr  # that machine's plan, shown
+    result = cli("install", "--answers", "evil.yaml", "--hardware", str(machine), "--yes", cwd=work)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "this is a report of another machine" in result.stderr and "[1/" not in result.stdout
+    assert os.listdir(work) == ["evil.yaml"]
+    assert not (xdg_home / "state" / "torch-setup" / "journal").exists()

@@ -84,17 +84,40 @@ async def test_on_this_machine_review_names_a_wheelhouse_that_cannot_be_installe
         assert app.current_name == "review"  # nothing to install from: Next stays shut
 
 
+async def _until_run_ends(pilot) -> None:
+    """On to Install, and wait there for the dry run to end."""
+    await press_until(pilot, "n", "install")
+    for _ in range(40):
+        if pilot.app.state.run_result is not None:
+            return
+        await pilot.pause(0.25)
+
+
 async def test_a_recorded_machine_of_another_system_has_no_package_step_failing_here(make_wizard):
     """Found in use: the Ubuntu 24.04 machine with no driver, walked here (Debian 12): its ubuntu-drivers step
     "would fail" (apt here has no ubuntu-drivers-common), Done said "once that is fixed", exit 1. Its package
     steps are not simulated on another system, and the outcome says why."""
     app = make_wizard("nodriver-rtx3060", dry_run=True)
     async with app.run_test(size=(100, 40)) as pilot:
-        await press_until(pilot, "n", "install")
-        for _ in range(40):
-            if app.state.run_result is not None:
-                break
-            await pilot.pause(0.25)
+        await _until_run_ends(pilot)
         assert app.state.run_result is not None and app.state.run_result.ok, app.state.run_result
         outcome = " ".join(widget_text(app.screen.query_one("#outcome")).split())
         assert "The package steps were not simulated: the recorded machine runs ubuntu 24.04," in outcome, outcome
+
+
+async def test_a_plan_without_package_steps_says_nothing_of_them(make_wizard):
+    """Rocky's plan is a venv and pip alone: nothing was left unsimulated, nothing is said of it."""
+    app = make_wizard("rocky94-2x3060-560", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _until_run_ends(pilot)
+        outcome = " ".join(widget_text(app.screen.query_one("#outcome")).split())
+        assert outcome.startswith("Dry run finished") and "not simulated" not in outcome, outcome
+
+
+async def test_sentences_are_joined_as_chinese_joins_them(make_wizard):
+    app = make_wizard("nodriver-rtx3060", dry_run=True, lang="zh")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _until_run_ends(pilot)
+        outcome = widget_text(app.screen.query_one("#outcome"))
+        assert "。软件包步骤未做模拟" in outcome.replace("\n", ""), outcome
+        assert "。 " not in outcome

@@ -111,6 +111,12 @@ def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | No
     return None
 
 
+# the bar's words for a field whose problem stops Next (found in use: a wrong wheelhouse, and the bar still
+# read "1 choice, 0 refused" beside a Next that looked ready)
+FIELD_WRONG = {"#wheelhouse-problem": "the Wheelhouse field is wrong", "#path-problem": "the Folder field is wrong",
+               "#python-problem": "the Python field is wrong"}
+
+
 class CombinationScreen(WizardScreen):
     NAME = "combination"
     AUTO_FOCUS = "#choices"
@@ -608,9 +614,15 @@ class CombinationScreen(WizardScreen):
         box = self.query_one(box_id, Static)
         box.update(problem_view(problem) if problem else "")
         box.display = problem is not None
-        if problem is None and self.state.recommendation is not None and not any(
-                self.query_one(other).display for other in ("#wheelhouse-problem", "#path-problem", "#python-problem")):
+        if problem is not None:
+            # the bar says it, and Next is dimmed, as soon as the field is left (found in use: only after n)
+            self.refresh_nav(_(FIELD_WRONG[box_id]))
+        elif self.state.recommendation is not None and not self.field_wrong():
             self.refresh_nav(self.choices_hint())  # put right: the bar no longer says a field is wrong
+
+    def field_wrong(self) -> bool:
+        """A field's problem is shown under it (Next stays dimmed until it is put right)."""
+        return any(self.query_one(box).display for box in FIELD_WRONG)
 
     def wheelhouse_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
         """What is wrong with the Wheelhouse field, by `plan`'s checks of the folder (found in use: a folder
@@ -662,17 +674,13 @@ class CombinationScreen(WizardScreen):
 
     def action_next(self) -> None:
         # Review would refuse these with less to go on: say it here, at the field, and stay
-        for problem, show, box, said in (
-                (self.wheelhouse_problem(), lambda: self.show_wheelhouse_problem(when_empty=True),
-                 "#wheelhouse-problem", _("the Wheelhouse field is wrong")),
-                (self.path_problem(), self.show_path_problem, "#path-problem", _("the Folder field is wrong")),
-                (self.python_problem(), self.show_python_problem, "#python-problem", _("the Python field is wrong"))):
+        for problem, show, box in ((self.wheelhouse_problem(),
+                                    lambda: self.show_wheelhouse_problem(when_empty=True), "#wheelhouse-problem"),
+                                   (self.path_problem(), self.show_path_problem, "#path-problem"),
+                                   (self.python_problem(), self.show_python_problem, "#python-problem")):
             if problem is not None:
                 self.app.bell()
-                show()
-                # the bar says why n did nothing (found in use: a wrong wheelhouse, and the bar still read
-                # "1 choice, 0 refused" beside a Next that looked ready)
-                self.refresh_nav(said)
+                show()  # the bar says which field (show_problem)
                 # shown, not focused: a second n would be typed into the field
                 self.query_one(box).scroll_visible()
                 return
@@ -731,7 +739,12 @@ class CombinationScreen(WizardScreen):
         self.rank(self.recommendation_key())
 
     def can_go_next(self) -> bool:
-        return self.current_choice() is not None
+        return self.current_choice() is not None and not self.field_wrong()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next" and self.current_choice() is not None:
+            return True  # with the button dimmed for a wrong field, n still rings and shows which one
+        return super().check_action(action, parameters)
 
     def save(self) -> None:
         if not self.is_mounted:

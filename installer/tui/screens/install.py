@@ -162,7 +162,10 @@ class InstallScreen(WizardScreen):
             # never a recorded machine's plan on this one, whatever the mode says
             dry_run = self.state.dry_run or self.state.recorded
             report = self.state.report
-            elsewhere = self.engine.other_system(report) if self.state.recorded and report is not None else None
+            # only a plan with package steps (apt's are the ones simulated) has anything to leave unsimulated
+            packages = any(step.kind == "apt" for step in plan.steps)
+            elsewhere = (self.engine.other_system(report) if self.state.recorded and report is not None and packages
+                         else None)
             self.not_simulated = elsewhere
             for event in self.engine.run_plan(plan, dry_run=dry_run, cancel=self.cancel_event,
                                               simulate=elsewhere is None):
@@ -337,14 +340,16 @@ class InstallScreen(WizardScreen):
                 text += "\n" + _("The simulation ran on this computer, not on the recorded machine: a package "
                                   "or file that machine has may be missing here.")
             return escape(text)
-        text = _("Dry run finished: nothing was executed.")
+        said = [_("Dry run finished: nothing was executed.")]
         if self.not_simulated:
-            text += " " + _("The package steps were not simulated: the recorded machine runs {system}, and this "
-                            "computer's package manager knows another release's packages.",
-                            system=self.not_simulated)
+            said.append(_("The package steps were not simulated: the recorded machine runs {system}, and this "
+                          "computer's package manager knows another release's packages.", system=self.not_simulated))
         if result.reboot_required:
-            text += " " + _("A real run stops for a reboot after the driver steps, and resumes when run "
-                            "again after it.")
+            said.append(_("A real run stops for a reboot after the driver steps, and resumes when run again after it."))
+        # sentences joined as the language joins them: no blank after "。" in Chinese (found in use)
+        text = said[0]
+        for sentence in said[1:]:
+            text = _("{first} {then}", first=text, then=sentence)
         return escape(text)
 
     def answer_advice(self, key: str, resume: str) -> str:

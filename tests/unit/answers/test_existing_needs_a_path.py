@@ -18,7 +18,7 @@ def test_a_version_is_refused_on_its_line_with_the_way_round(python):
         parse_answers(TEXT.format(python=python), "a.yaml")
     err = info.value
     assert (err.file, err.line, err.key, err.exit_code) == ("a.yaml", 4, "target.python", 2)
-    assert "give its path (~/proj/bin/python), not the version" in err.message
+    assert "give its path (such as ~/proj/bin/python), not the version" in err.message
     assert "use target.kind: venv" in err.message
 
 

@@ -26,7 +26,7 @@ def test_a_change_inside_the_spread_is_called_noise():
     comparison = history.compare(now, comparable(now, before), None)
     text = render(now, comparison)
     row = _row(text, "main memory copy")
-    assert "±112.4%" in row and "(vs last run: +34.0%, within the noise)" in row
+    assert "±112.4%" in row and "(vs last run: +34.0%, inside the runs' spread of 225%)" in row
     assert "(+34.0% vs last run)" not in row
 
 

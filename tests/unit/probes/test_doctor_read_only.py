@@ -55,3 +55,22 @@ def test_a_writable_env_and_a_healthy_read_only_one_get_no_such_finding(tmp_path
     assert [f.id for f in diagnose(_report(prefix, False), healthy)] == ["healthy"]
     # a saved report of another interpreter says nothing of this one
     assert "site-not-writable" not in [f.id for f in diagnose(_report("/elsewhere", False), _verify(prefix))]
+
+
+def test_the_distributions_own_python_is_no_such_problem(tmp_path):
+    """Found in use: plain `doctor` (the system Python, PEP 668) called its read-only dist-packages a PROBLEM
+    and said to ask its owner; installing there is refused anyway, and the fixes name a venv."""
+    prefix = "/usr"
+    if os.geteuid() == 0:  # root owns /usr: a folder of another user's stands for it
+        import pwd
+
+        prefix = str(tmp_path / "usr")
+        os.mkdir(prefix)
+        nobody = pwd.getpwnam("nobody")
+        os.chown(prefix, nobody.pw_uid, nobody.pw_gid)
+    report = _report(prefix, False)
+    assert report.python is not None
+    report.python.externally_managed = f"{prefix}/lib/python3.11/EXTERNALLY-MANAGED"
+    assert "site-not-writable" not in [f.id for f in diagnose(report, _verify(prefix))]
+    report.python.externally_managed = None  # a shared venv of someone else's: still said
+    assert "site-not-writable" in [f.id for f in diagnose(report, _verify(prefix))]
