@@ -29,7 +29,7 @@ def _log_text(app) -> str:
 async def test_a_failed_download_is_said_once_in_the_log_and_once_in_the_outcome(make_wizard, in_tmp):
     state = in_tmp / "run-state"
 
-    def download_first(plan, *, dry_run, cancel):
+    def download_first(plan, *, dry_run, cancel, simulate=True):
         download = Download(urls=URLS, dest=str(in_tmp / "dl" / NAME),
                             sha256=hashlib.sha256(b"the keyring").hexdigest())
         step = dataclasses.replace(plan.steps[0], commands=(), files=(), guard=None, downloads=(download,))

@@ -23,7 +23,7 @@ def _title(n: int) -> str:
     return "安装 " + "x" * (n - 5)  # n cells: a Latin word that moves whole, so only the state can split
 
 
-def _fake_run(plan, *, dry_run, cancel):
+def _fake_run(plan, *, dry_run, cancel, simulate=True):
     for i, step in enumerate(plan.steps, 1):
         yield StepStarted(step.id, step.title, i, len(plan.steps))
         yield StepFinished(step.id, "skipped")

@@ -23,7 +23,7 @@ class FakeRuns:
         self.plans: list = []
         self.dry_runs: list[bool] = []
 
-    def __call__(self, plan, *, dry_run, cancel):
+    def __call__(self, plan, *, dry_run, cancel, simulate=True):
         self.plans.append(plan)
         self.dry_runs.append(dry_run)
         if self.gate is not None:
@@ -109,7 +109,7 @@ async def test_back_waits_for_the_run_and_help_says_so(make_wizard, in_tmp):
 
 
 async def test_a_failed_run_stops_the_bar_at_the_failed_step(make_wizard, in_tmp):
-    def fail_at_the_last(plan, *, dry_run, cancel):
+    def fail_at_the_last(plan, *, dry_run, cancel, simulate=True):
         total = len(plan.steps)
         for i, step in enumerate(plan.steps, 1):
             yield StepStarted(step.id, step.title, i, total)
