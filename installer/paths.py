@@ -92,6 +92,16 @@ def closed_folder(path: str) -> str | None:
     return None
 
 
+def env_interpreter(folder: str | os.PathLike[str]) -> str | None:
+    """The interpreter of the environment at `folder` (a venv's or conda env's bin/python, Windows'
+    python.exe), or None when it has none: given the folder where its interpreter is meant."""
+    base = Path(folder)
+    for candidate in (base / "bin" / "python", base / "bin" / "python3", base / "python.exe"):
+        if candidate.exists():
+            return str(candidate)
+    return None
+
+
 def owned_by_me(path: str) -> bool:
     """Whether this user owns `path` (False when it cannot be looked at): what to tell them then is chmod,
     not "ask the owner"."""

@@ -219,26 +219,19 @@ def cli_as_nobody(ck: Any, home: Path, cwd: Path, *args: str, timeout: float = 1
                            "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-# a CPU venv install whose one mirror is chosen by hand (`mirror.<kind>: url`), on line 12 of the file
-CPU_ANSWERS_WITH_MIRROR = """\
-version: 1
-target:
-  kind: venv
-  path: .venv-torch
-torch:
-  version: 2.13.0
-  variant: cpu
-  extras: []
-method: pip
-verify: false
-mirror:
-  {kind}: {url}
-"""
+def cpu_answers(mirror: str, *, verify: bool | None = False) -> str:
+    """An answers file installing torch 2.13.0 (CPU, no extras) into ./.venv-torch with pip, whose `mirror`
+    section holds the lines `mirror` ("pypi: URL"; each `key: value` on its own line). With verify False the
+    mirror section starts on line 11 and its first key is on line 12."""
+    lines = "".join(f"  {line}\n" for line in mirror.splitlines())
+    check = "" if verify is None else f"verify: {str(verify).lower()}\n"
+    return ("version: 1\ntarget:\n  kind: venv\n  path: .venv-torch\ntorch:\n  version: 2.13.0\n  variant: cpu\n"
+            f"  extras: []\nmethod: pip\n{check}mirror:\n{lines}")
 
 
 def answers_with_mirror(folder: Path, kind: str, url: str, name: str = "answers.yaml") -> Path:
-    """`folder`/work with an answers file (CPU_ANSWERS_WITH_MIRROR) choosing `url` for `mirror.<kind>`."""
+    """`folder`/work with an answers file (cpu_answers) choosing `url` for `mirror.<kind>`."""
     work = folder / "work"
     work.mkdir(exist_ok=True)
-    (work / name).write_text(CPU_ANSWERS_WITH_MIRROR.format(kind=kind, url=url))
+    (work / name).write_text(cpu_answers(f"{kind}: {url}"))
     return work

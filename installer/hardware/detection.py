@@ -96,8 +96,10 @@ def check_python(python: str | None) -> None:
 
         if closed := closed_folder_problem(os.path.abspath(python), interpreter=True):  # not "none there": it may well be
             raise InputError(closed[0], key="--python", hint=closed[1])
-        inside = os.path.join(python, "bin", "python")
-        if os.path.isdir(python) and os.access(inside, os.X_OK):
+        from installer.paths import env_interpreter
+
+        inside = env_interpreter(python) if os.path.isdir(python) else None
+        if inside is not None:
             # found in use: an environment's folder given where its interpreter is meant
             raise InputError(_("this is an environment's folder, not its interpreter"), file=python, key="--python",
                              hint=_("give its interpreter: {inside}", inside=inside))

@@ -29,6 +29,15 @@ def first_difference(recorded: OSInfo, here: osinfo.OSFacts) -> str | None:
     return None
 
 
+def other_system(recorded: OSInfo) -> str | None:
+    """The recorded machine's system, by name, when it is not this computer's (another distribution or
+    release: this one's package manager knows other packages); None when it is the same."""
+    here = osinfo.probe()
+    if all(getattr(recorded, key) == getattr(here, key) for key in ("system", "id", "version_id")):
+        return None
+    return system_name(recorded.pretty_name, recorded.id, recorded.version_id, recorded.system) or "?"
+
+
 def _described(name: str | None, kernel: str | None) -> str:
     return _("{system}, kernel {kernel}", system=name or "?", kernel=kernel or "?")
 

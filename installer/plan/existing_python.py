@@ -13,13 +13,12 @@ configuration (`break-system-packages`, PIP_BREAK_SYSTEM_PACKAGES=1), which both
 
 from __future__ import annotations
 
-import os
 import shlex
 from typing import TYPE_CHECKING
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.paths import same_path
+from installer.paths import owned_by_me, same_path
 
 if TYPE_CHECKING:
     from installer.hardware.report import PythonInfo
@@ -61,7 +60,7 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
         return (BREAK_SYSTEM_PACKAGES,), (note,)
     if info.site_writable is False:
         folder = info.site_packages or info.prefix or python
-        if _yours(folder):
+        if owned_by_me(folder):
             # found in use: a researcher's own venv, made read-only, was told it "needs its owner" and sudo
             raise InputError(
                 _("{folder} is yours but read-only: installing into {python} needs it writable",
@@ -76,14 +75,6 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
             hint=_("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
                    "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint))
     return (), ()
-
-
-def _yours(folder: str) -> bool:
-    """The folder is there and belongs to the user running torch-setup (so chmod, not sudo, is the way)."""
-    try:
-        return os.stat(folder).st_uid == os.getuid()
-    except OSError:
-        return False
 
 
 def check_conda_target(ctx: KindContext) -> None:

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shlex
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -308,17 +309,37 @@ class _Speculative:
         self.requirements = (f"torch=={torch}+{variant}",)
 
 
-class IndexAhead:
+class InThread:
+    """A call run in a daemon thread from the start, while planning goes on; `result()` waits for it and
+    raises, in the planning thread, whatever it raised."""
+
+    def __init__(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._result: list[Any] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(call, args, kwargs), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        try:
+            self._result.append(call(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the planning thread, which raises it
+            self._error.append(exc)
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._result[0]
+
+
+class IndexAhead(InThread):
     """The PyTorch index probe, started in a thread as soon as the answers say which build they want
     (an explicit version and variant), so that it runs while the pins are resolved. Its result is used
     only when the pins turn out to be that build; otherwise the index is picked again for the real pins."""
 
     def __init__(self, answers: Answers, timeout: float) -> None:
         self.want = (answers.torch.version, answers.torch.variant)
-        self._result: list[Any] = []
-        self._error: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(answers, timeout), daemon=True)
-        self._thread.start()
+        super().__init__(pick_index, answers, _Speculative(*self.want), timeout=timeout)
 
     @staticmethod
     def speculation(answers: Answers) -> _Speculative | None:
@@ -329,51 +350,32 @@ class IndexAhead:
             return None
         return _Speculative(answers.torch.version, answers.torch.variant)
 
-    def _run(self, answers: Answers, timeout: float) -> None:
-        try:
-            self._result.append(pick_index(answers, _Speculative(*self.want), timeout=timeout))
-        except BaseException as exc:  # noqa: BLE001 - handed to the planning thread, which raises it
-            self._error.append(exc)
-
     def result_for(self, pins: Any) -> tuple[bool, Any]:
         """(True, pick) when this probe was for `pins`' build; (False, None) when it was not."""
         if (pins.torch, pins.variant) != self.want:
             return False, None
-        self._thread.join()
-        if self._error:
-            raise self._error[0]
-        return True, self._result[0]
+        return True, self.result()
 
 
-class PypiProbe:
+def _chosen_pypi_failure(preference: str, timeout: float) -> tuple[str, str] | None:
+    from installer.mirrors.pick import chosen_pypi_failure
+
+    return chosen_pypi_failure(preference, timeout=timeout)
+
+
+class PypiProbe(InThread):
     """The probe of a PyPI mirror chosen by hand, in a thread of its own while the pins are resolved and the
     PyTorch index is probed: a dead one would otherwise be found by minutes of uv's and pip's retries, and
-    then be written into the environment's pip.conf for every later install."""
+    then be written into the environment's pip.conf for every later install. `result()`: (url, why) when
+    it does not answer, else None."""
 
     def __init__(self, answers: Answers, timeout: float) -> None:
-        self._result: list[tuple[str, str] | None] = []
-        self._error: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(answers.mirror.pypi, timeout), daemon=True)
-        self._thread.start()
+        super().__init__(_chosen_pypi_failure, answers.mirror.pypi, timeout)
 
     @staticmethod
     def wanted(answers: Answers) -> bool:
         """A PyPI mirror chosen by hand, for a method that takes packages from it or writes it for later."""
         return answers.mirror.pypi not in ("auto", "none") and answers.method in (*INDEX_METHODS, "wheel")
-
-    def _run(self, preference: str, timeout: float) -> None:
-        try:
-            from installer.mirrors.pick import chosen_pypi_failure
-
-            self._result.append(chosen_pypi_failure(preference, timeout=timeout))
-        except BaseException as exc:  # noqa: BLE001 - handed to the planning thread, which raises it
-            self._error.append(exc)
-
-    def result(self) -> tuple[str, str] | None:
-        self._thread.join()
-        if self._error:
-            raise self._error[0]
-        return self._result[0]
 
 
 def _local_folder(answers: Answers, report: HardwareReport, pins: Any, python_version: str | None) -> str | None:

@@ -387,16 +387,14 @@ def _read_only(report: HardwareReport, verify: dict[str, Any], findings: list[Fi
         return None  # a saved report of another interpreter
     site = info.site_packages or info.prefix or ""
     prefix = info.prefix or site
-    if info.externally_managed and not (owned_by_me(prefix) or owned_by_me(site)):
+    yours = next((folder for folder in (prefix, site) if owned_by_me(folder)), None)
+    if info.externally_managed and yours is None:
         # the distribution's own Python: read-only to its users by design, and installing into it is refused
         # anyway (PEP 668); its fixes name a venv (found in use: plain `doctor` called it a PROBLEM)
         return None
-    if owned_by_me(prefix):
+    if yours is not None:
         fix = _("it is yours: make it writable again with `chmod -R u+w {prefix}`, then apply the fixes below",
-                prefix=shlex.quote(prefix))
-    elif owned_by_me(site):
-        fix = _("it is yours: make it writable again with `chmod -R u+w {prefix}`, then apply the fixes below",
-                prefix=shlex.quote(site))
+                prefix=shlex.quote(yours))
     else:
         fix = _("ask its owner to apply the fixes below, or install into a virtual environment made from this "
                 "interpreter (`torch-setup`, target: a new venv)")

@@ -63,9 +63,11 @@ def resolve_python(python: str | os.PathLike[str] | None) -> str:
     except OSError:  # not there: said below, with a guess at what was meant
         pass
     if path.is_dir():
-        for candidate in (path / "bin" / "python", path / "bin" / "python3", path / "python.exe"):
-            if candidate.exists():
-                return str(candidate)
+        from installer.paths import env_interpreter
+
+        inside = env_interpreter(path)
+        if inside is not None:
+            return inside
         raise InputError(_("{path} is a folder without bin/python: give the interpreter itself", path=path),
                          key="--python", hint=_("e.g. --python .venv/bin/python"))
     if not path.exists():

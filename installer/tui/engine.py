@@ -364,16 +364,10 @@ class Engine:
         return run_plan(plan, dry_run=dry_run, cancel=cancel, state_dir=self.state_dir, simulate=simulate)
 
     def other_system(self, report: HardwareReport) -> str | None:
-        """The recorded machine's system, when it is not this computer's (its distribution or version):
-        a dry run does not simulate its package steps here, where apt knows another release's packages
-        (found in use: an Ubuntu machine's ubuntu-drivers "would fail" on this Debian). None when the same."""
-        from installer.hardware import osinfo
-        from installer.hardware.summary import system_name
-
-        here, there = osinfo.probe(), report.os
-        if (here.system, here.id, here.version_id) == (there.system, there.id, there.version_id):
-            return None
-        return str(system_name(there.pretty_name, there.id, there.version_id, there.system))
+        """The recorded machine's system, when it is not this computer's: a dry run does not simulate its
+        package steps here, where apt knows another release's packages (found in use: an Ubuntu machine's
+        ubuntu-drivers "would fail" on this Debian). None when the same."""
+        return _need("installer.hardware.same_machine", "other_system")(report.os)  # type: ignore[no-any-return]
 
     # verify / bench -------------------------------------------------------------------------------
     def verify(self, python: str, *, variant: str | None = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import TESTS, load_module, pip_install_plan
+from helpers import TESTS, cpu_answers, load_module, pip_install_plan
 
 from installer.answers import Answers
 from installer.hardware.report import HardwareReport
@@ -238,19 +238,6 @@ def test_the_printed_script_does_what_the_install_does(tmp_path, xdg_home, monke
     assert configured.seen == []
 
 
-ANSWERS = """version: 1
-target:
-  kind: venv
-  path: .venv-torch
-torch:
-  version: 2.13.0
-  variant: cpu
-  extras: []
-method: pip
-mirror:
-  pypi: {pypi}
-  pytorch: none
-"""
 
 
 def test_torch_setup_plan_prints_the_fallback_as_it_runs(cli, tmp_path, xdg_home):
@@ -258,7 +245,7 @@ def test_torch_setup_plan_prints_the_fallback_as_it_runs(cli, tmp_path, xdg_home
     conf.write_text("[global]\nextra-index-url = http://127.0.0.1:9/configured\n")
     printed, uv = {}, {}
     for pypi in ("http://127.0.0.1:8/chosen", "auto"):
-        (tmp_path / "answers.yaml").write_text(ANSWERS.format(pypi=pypi))
+        (tmp_path / "answers.yaml").write_text(cpu_answers(f"pypi: {pypi}\npytorch: none", verify=None))
         result = cli("plan", "--answers", "answers.yaml", "--probe-timeout", "1", cwd=tmp_path,
                      env={"PIP_CONFIG_FILE": str(conf)})
         assert result.returncode == 0, result.stderr

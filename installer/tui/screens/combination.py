@@ -638,7 +638,9 @@ class CombinationScreen(WizardScreen):
         field = self.query_one("#target-python", Input).value.strip() or None
         python = self.engine.version_asked(field)  # an interpreter named by path: Review's plan reads its version
         if field is None and report is not None and report.python is not None:
-            python = ".".join(report.python.version.split(".")[:2])
+            from installer.compat.machine import python_minor
+
+            python = python_minor(report.python.version)
         return self.engine.wheelhouse_problem(path, here=self.state.report_detected, python_version=python,
                                               arch=report.os.arch if report else None)
 
