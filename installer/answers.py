@@ -680,13 +680,18 @@ def load_answers(path: str | Path) -> Answers:
 
 def dump_answers(answers: Answers) -> str:
     """The YAML of an answers file (every key, defaults included, so a replay needs nothing else)."""
-    header = "# torch-setup answers (version 1). Replay with: torch-setup install --answers THIS_FILE\n"
+    # in the reader's language, as the wizard that saved it spoke (found in use: a Chinese wizard's file
+    # began in English); the keys stay as they are, they are the file's format
+    lines = [_("torch-setup answers (version 1). Replay with: {command}",
+               command="torch-setup install --answers THIS_FILE")]
     if answers.torch.variant not in ("auto", "cpu"):
         # found in use: a lab admin saved the wizard's answers for twenty machines, and the build chosen for
         # this one's GPU and driver was pinned for all of them
-        header += (f"# torch.variant {answers.torch.variant} was chosen for this machine's GPU and driver. For "
-                   "machines that differ, `variant: auto`\n# lets each choose its own build; check a machine's saved "
-                   "report with: torch-setup answers check THIS_FILE --hardware REPORT\n")
+        lines += [_("torch.variant {variant} was chosen for this machine's GPU and driver. For machines that differ,",
+                    variant=answers.torch.variant),
+                  _("`variant: auto` lets each choose its own build; check a machine's saved report with:"),
+                  "  torch-setup answers check THIS_FILE --hardware REPORT"]
+    header = "".join(f"# {line}\n" for line in lines)
     return header + yaml.safe_dump(answers.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 

@@ -61,9 +61,14 @@ MTIME_SLACK = 1.0
 
 def program_name(argv: tuple[str, ...] | list[str]) -> str:
     """The program a person knows a command by: `python -m pip ...` is pip (found in use: "uv failed;
-    trying python instead", where pip was the fallback)."""
-    if len(argv) > 2 and argv[1] == "-m":
-        return argv[2]
+    trying python instead", where pip was the fallback). torch-setup's own helpers, run as modules of its
+    package, are torch-setup (found in use: "installer.plan.kinds.wheel failed" on the Welcome screen)."""
+    options = list(argv[1:])
+    while options and options[0].startswith("-") and options[0] != "-m":
+        options.pop(0)  # -I, -u, ... before -m
+    if len(options) > 1 and options[0] == "-m":
+        module = options[1]
+        return "torch-setup" if module == "installer" or module.startswith("installer.") else module
     return os.path.basename(argv[0])
 
 

@@ -759,7 +759,10 @@ class CombinationScreen(WizardScreen):
             torch["variant"] = choice["variant"]
         torch["extras"] = self.ticked_extras()
         d["method"] = self.pressed_id("#method", "method-pip").removeprefix("method-")
-        d["wheelhouse"] = self.query_one("#wheelhouse", Input).value.strip() or None
+        # the field keeps what was typed while the screen is open; the answers keep it only for the method
+        # that reads it (found in use: offline, a folder typed, then pip: the saved file named the folder)
+        typed = self.query_one("#wheelhouse", Input).value.strip() or None
+        d["wheelhouse"] = typed if d["method"] in ("wheel", "wheelhouse-build") else None
         target = self.state.section("target")
         target["kind"] = self.pressed_id("#target-kind", "target-venv").removeprefix("target-")
         path = self.query_one("#target-path", Input).value.strip()

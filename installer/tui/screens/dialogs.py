@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -48,8 +51,32 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
+def save_path_problem(value: str) -> str | None:
+    """Why a file cannot be saved at the path typed, or None when it can be tried. Checked before the
+    dialog closes (found in use: a folder or a closed place typed, the dialog closed on an error toast and
+    the path typed was gone)."""
+    from installer.paths import blocking_file, closed_folder, nearest_folder
+
+    path = os.path.abspath(Path(value).expanduser())
+    if os.path.isdir(path):
+        return _("{path} is a folder: add a file name after it", path=path)
+    closed = closed_folder(path)
+    if closed is not None:
+        return _("{folder} is closed to you: choose a folder of your own, such as {home}", folder=closed,
+                 home=str(Path.home()))
+    blocking = blocking_file(os.path.dirname(path))
+    if blocking is not None:
+        return _("{file} is a file, not a folder: choose another path", file=blocking)
+    folder = nearest_folder(os.path.dirname(path))
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return _("you may not write in {folder}: choose a folder of your own, such as {home}", folder=folder,
+                 home=str(Path.home()))
+    return None
+
+
 class SavePathScreen(ModalScreen[str | None]):
-    """Asks where to save a file, with a sensible default already typed in."""
+    """Asks where to save a file, with a sensible default already typed in. A path that cannot be written
+    is said under the field, and the dialog stays, with what was typed."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "cancel", "Cancel"),
@@ -65,11 +92,21 @@ class SavePathScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.heading, classes="dialog-text")
             yield Input(self.default, id="path")
+            yield Static("", id="path-problem", classes="error")
             yield Static(_("Enter saves, Esc cancels."), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#path-problem", Static).display = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
+        problem = save_path_problem(value) if value else None
+        if problem is not None:
+            shown = self.query_one("#path-problem", Static)
+            shown.update(Text(problem))  # a path is not markup
+            shown.display = True
+            return
         self.dismiss(value or None)
 
     def action_cancel(self) -> None:

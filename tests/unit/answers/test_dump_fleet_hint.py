@@ -52,3 +52,19 @@ def test_the_command_it_names_checks_the_file_against_another_machine(tmp_path):
     assert refused.stderr.startswith(f"{path}:{line}: torch.variant: torch 2.13.0 (cu130) cannot use this "
                                      "machine's GPU as it is: cu130 wheels need driver >= 580.65.06"), refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_comments_are_in_the_readers_language_and_the_file_replays():
+    """Found in use: a Chinese wizard saved a file whose comments were English."""
+    from installer.i18n import set_language
+
+    set_language("zh")
+    try:
+        text = dump_answers(_answers("cu126"))
+    finally:
+        set_language("en")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert comments[0] == "# torch-setup 应答文件（第 1 版）。重放：torch-setup install --answers THIS_FILE"
+    assert "cu126" in comments[1] and "本机" in comments[1]
+    assert comments[-1] == "#   torch-setup answers check THIS_FILE --hardware REPORT"
+    assert parse_answers(text, "a.yaml") == _answers("cu126")
