@@ -396,7 +396,8 @@ class Driver(_Section):
     """The NVIDIA driver."""
 
     install: StrictBool = Field(default=False, description="Install or upgrade the NVIDIA driver (needs root and a "
-                          "reboot). Default: false.")
+                          "reboot); a loaded driver that runs the chosen build, of the branch asked for, is kept. "
+                          "Default: false.")
     branch: DriverBranch = Field(default="latest", description="The driver branch (550, 570, 580) or latest: the "
                                  "one the chosen CUDA build needs. Default: latest.")
     source: Literal["auto", "ubuntu-drivers", "nvidia-repo", "runfile"] = Field(
@@ -489,9 +490,12 @@ def answers_from_located(located: Located, *, this_machine: bool = True) -> Answ
     if located.data is None:
         # an empty file is more likely the wrong file, or one not saved yet, than a wish for every default:
         # `install --yes` would otherwise go ahead with the latest torch in .venv-torch
+        from installer.paths import answers_examples
+
         raise located.error((), _("the answers file is empty"),
                             _("write at least `version: 1` (every other key has a default, shown by "
-                              "`torch-setup answers schema`), or start from an example in recipes/answers/"))
+                              "`torch-setup answers schema`), or start from an example in {folder} (copy "
+                              "cpu-venv.yaml)", folder=answers_examples()))
     if not isinstance(located.data, dict):
         raise located.error((), _("an answers file is a mapping of keys (version: 1, target: ..., torch: ...)"),
                             _("write one key per line, `key: value`, with no '-' in front"))
@@ -601,7 +605,7 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
     folder (or, while missing, the one above it) must be writable by them. `env`: the folder is a new
     environment of that kind, so an existing one must be empty or an environment already. Stats only:
     the wizard asks at each key of its Folder field."""
-    from installer.paths import absolute, blocking_file, nearest_folder, owned_by_me
+    from installer.paths import absolute, blocking_file, expand, nearest_folder, owned_by_me
 
     try:
         _path(path)
@@ -630,6 +634,14 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
         if os.access(folder, os.W_OK | os.X_OK) or _read_only(folder):
             return _cannot_be_made(full, folder)
         # found at run time, the first step failed with "Permission denied" (a lab's shared folder)
+        here = posixpath.normpath(cwd or os.getcwd())
+        if not posixpath.isabs(expand(path)) and folder == here:
+            # found in use: `cd / && install` of the example's `.venv-torch` said "/ is not writable", and the
+            # user had written no `/`: the folder they run in is the one to change
+            return (_("{path} is relative, so it is taken from the folder you run torch-setup in, {folder}, "
+                      "which is not writable by you", path=path, folder=folder),
+                    _("cd to a folder of your own (such as ~) and run torch-setup there, or write an absolute "
+                      "path, such as {suggestion}", suggestion=posixpath.join("~", posixpath.normpath(path))))
         message = (_("{path} is not writable by you", path=full) if folder == full else
                    _("{folder} is not writable by you, so {path} cannot be made there", folder=folder, path=full))
         if owned_by_me(folder):  # found in use: "ask the owner" was said to the owner

@@ -58,8 +58,42 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse already exits 2 for usage errors; this translates the message and adds "did you mean"
         self.print_usage(sys.stderr)
-        hint = did_you_mean(message) or self.closest_option(message)
+        hint = did_you_mean(message) or self.closest_option(message) or self.answers_misplaced(message)
         self.exit(2, f"{self.prog}: {_('error')}: {usage_error_text(message)}\n" + (f"  -> {hint}\n" if hint else ""))
+
+    def parse_known_args(self, args: Iterable[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        # kept for error(): the words given to this (sub)command, which argparse's messages leave out
+        self.given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self.given, namespace)
+
+    def answers_misplaced(self, message: str) -> str | None:
+        """The command line as meant, as a hint, when the answers file was given without --answers (plan,
+        install: `install cpu-venv.yaml`) or with it where none is wanted (`answers check --answers F`)."""
+        given = list(getattr(self, "given", []))
+        fixed: list[str] | None = None
+        if message.startswith("the following arguments are required:") and "--answers" in message:
+            taking_value = value_options(self)
+            previous = None
+            for i, token in enumerate(given):
+                if (not token.startswith("-") and previous not in taking_value
+                        and (os.path.isfile(token) or token.endswith((".yaml", ".yml")))):
+                    fixed = [*given[:i], "--answers", token, *given[i + 1:]]
+                    break
+                previous = token
+        elif ((message.startswith("unrecognized arguments:") and self.prog.split()[1:] == ["answers"]
+               and given[:1] == ["check"])
+              or (message.startswith("the following arguments are required:")
+                  and self.prog.split()[1:] == ["answers", "check"])):
+            # `answers check` takes its files as they are, like `recipes validate`
+            fixed = [t.removeprefix("--answers=") for t in given if t != "--answers"]
+            if fixed == given:
+                fixed = None
+        if fixed is None:
+            return None
+        import shlex
+
+        return _("did you mean: {command}?", command=shlex.join([*self.prog.split(), *fixed]))
 
 
     def closest_option(self, message: str) -> str | None:

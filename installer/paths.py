@@ -36,6 +36,13 @@ def recipes_dir() -> Path:
     raise FileNotFoundError("the recipes folder is missing from this installation")
 
 
+def answers_examples() -> str:
+    """The folder of the example answers files, ending in `/`, as messages name it: recipes/answers/ of a
+    checkout, or its copy inside the installed package (found in use: a user of the wheel was sent to
+    recipes/answers/, which only a git checkout has)."""
+    return str(recipes_dir() / "answers") + "/"
+
+
 # $NAME and ${NAME}, as a shell reads them in a word; `$5`, `$$` and a lone `$` stay as written
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
@@ -94,10 +101,13 @@ def closed_folder(path: str) -> str | None:
 
 def env_interpreter(folder: str | os.PathLike[str]) -> str | None:
     """The interpreter of the environment at `folder` (a venv's or conda env's bin/python, Windows'
-    python.exe), or None when it has none: given the folder where its interpreter is meant."""
+    python.exe), or None when it has none: given the folder where its interpreter is meant. `folder` may
+    also be the environment's bin/ itself (found in use: `--python .venv-torch/bin`, tab completion stops
+    there), which holds python directly."""
     base = Path(folder)
-    for candidate in (base / "bin" / "python", base / "bin" / "python3", base / "python.exe"):
-        if candidate.exists():
+    for candidate in (base / "bin" / "python", base / "bin" / "python3", base / "python.exe",
+                      base / "python", base / "python3"):
+        if candidate.is_file():  # not a folder named python (a project's package) beside the code
             return str(candidate)
     return None
 
@@ -116,3 +126,11 @@ def nearest_folder(path: str) -> str | None:
     None when a file is in the way (blocking_file names it)."""
     there = _first_there(path)
     return str(there) if there is not None and there.is_dir() else None
+
+
+def backup_prefix(path: str) -> str:
+    """How the names of `path`'s backups in torch-setup's backups folder start: `etc%profile.d%cuda.sh.`,
+    then the time in nanoseconds. One flat folder, the original path readable in each name. Shared by the
+    executor's writer, the printed script (which names its copies the same way, so restore finds them) and
+    the header that tells a person reading a written file where the old one went."""
+    return path.strip("/").replace("/", "%") + "."

@@ -165,6 +165,19 @@ def parse_yaml(text: str, file: str = "<string>") -> Located:
     return Located(data=data, file=file, lines=lines, texts=texts)
 
 
+def _close_file(name: str, siblings: list[str]) -> str | None:
+    """The file beside it that `name` most likely misspells, or None. Judged by the names without their
+    extensions: the `.yaml` two names share made any two alike (nonexist.yaml was "did you mean extras.yaml?",
+    found in use), while a wrong extension (answers.yml for answers.yaml) still leaves the same name."""
+    stems: dict[str, list[str]] = {}
+    for sibling in sorted(siblings):
+        stems.setdefault(Path(sibling).stem, []).append(sibling)
+    stem = closest(Path(name).stem, stems)
+    if stem is None:
+        return None
+    return closest(name, stems[stem]) or stems[stem][0]
+
+
 def _not_found(p: Path) -> InputError:
     if str(p) == "-" and not p.exists():
         # `-` for standard input is not part of the command line: the file is what a run can be replayed from
@@ -175,7 +188,7 @@ def _not_found(p: Path) -> InputError:
         siblings = [c.name for c in folder.iterdir() if c.is_file()] if folder.is_dir() else []
     except OSError:
         siblings = []
-    close = closest(p.name, siblings)
+    close = _close_file(p.name, siblings)
     if close:
         return InputError(_("file not found"), file=p, hint=_("did you mean {path}?", path=str(folder / close)))
     if not folder.is_dir():

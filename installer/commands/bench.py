@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ def _point_at_last_install(exc: BenchFailed) -> str | None:
     """A benchmark of the active environment that found no torch there: its hint names the interpreter
     torch-setup last installed into, and `bench --python` on it, instead of verifying this one; the run
     still failed (exit 1). Returns the interpreter named, or None."""
+    from installer.i18n import _
     from installer.probes.last_target import elsewhere, rerun_text, torch_missing
 
     if exc.timed_out or not torch_missing(exc.stderr):
@@ -35,6 +37,12 @@ def _point_at_last_install(exc: BenchFailed) -> str | None:
     last = elsewhere({"executable": exc.python})
     if last is not None:
         exc.hint = rerun_text("bench", last)
+    else:
+        # "verify --python X first" of an interpreter with no torch at all (torch-setup's own, found in use)
+        # sends a person to a check that can only say the same: the step that helps is an install
+        exc.hint = _("torch is not installed in {python}: install it with `torch-setup install --answers FILE` "
+                     "or run `torch-setup` for the wizard; or name the environment that has it: "
+                     "`torch-setup bench --python PATH`", python=shlex.quote(exc.python))
     return last
 
 

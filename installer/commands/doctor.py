@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.i18n.phrases import listed
-    from installer.probes.doctor import advise_verify, diagnose, gpu_label, gpu_names, verdict
+    from installer.probes.doctor import advise_import, advise_verify, diagnose, gpu_label, gpu_names, verdict
     from installer.probes.host import half_installed, resolve_python, run_verify
     from installer.probes.last_run import last_run_finding
     from installer.probes.last_target import point_at_last_install, torch_missing
@@ -52,18 +52,23 @@ def run(args: argparse.Namespace) -> int:
     python = resolve_python(args.python)
     report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
+    incomplete = half_installed(python)
+    # the checks below give the reinstall command itself: "doctor gives the command" inside doctor's output
+    # sent the reader round in a circle (found in use); before the pointer, which keeps this fix after it
+    advise_import(verify, report, incomplete)
     # the active environment, not one named: where torch does not import, point at the last install
     last = point_at_last_install(verify, "doctor") if args.python is None else None
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
     advise_verify(verify, report, cpu_warning=False, companion_warning=False)
-    findings = diagnose(report, verify, incomplete=half_installed(python))
+    findings = diagnose(report, verify, incomplete=incomplete)
+    if last is not None and verify.get("import_error"):
+        findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     stopped = last_run_finding(checked=verify.get("python") or {"executable": python})
     if stopped is not None:  # first: a run that stopped half way is the likeliest cause of what follows
         # "[ok] nothing to mend" under a warning read as a contradiction (found in use): what is fine is
         # the environment checked, and the finding says so
+        # (after the pointer: a run stopped elsewhere keeps its own fix, to run that install again)
         findings = [stopped, *(_healthy_here(f, python) for f in findings)]
-    if last is not None and verify.get("import_error"):
-        findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     ok = verdict(findings)
     if args.json:
         doc = {"ok": ok, "python": python, "findings": [f.to_dict() for f in findings], "verify": verify,

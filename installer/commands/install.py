@@ -11,6 +11,7 @@ stopped).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout,
                                              installs_here=True)
     saved = hardware(args)
+    plan.meta["answers_file"] = os.path.abspath(args.answers)  # the journal keeps it: a stopped run is resumed from it
     # after the answers' own mistakes, which are the first to fix. A plan that only builds a wheelhouse is
     # run here for the machine of the report, which is why that is another one (found in use: the documented
     # build was refused); any other step of it (a driver, a CUDA toolkit the answers also ask for) is that

@@ -36,13 +36,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
-    from installer.probes.doctor import advise_verify
-    from installer.probes.host import run_verify
-    from installer.probes.last_target import point_at_last_install
+    from installer.probes.doctor import advise_import, advise_verify
+    from installer.probes.host import half_installed, run_verify
+    from installer.probes.last_target import point_at_last_install, torch_missing
     from installer.probes.text import render_verify
 
     result = run_verify(args.python, timeout=args.timeout, expect_variant=args.expect_variant,
                         compile=args.compile, compile_timeout=args.compile_timeout)
+    python = (result.get("python") or {}).get("executable")
+    if python and result.get("import_error") and not torch_missing(result["import_error"]):
+        # a torch that is there but broken: the reinstall command of its build, as doctor gives it
+        incomplete = half_installed(python)
+        advise_import(result, None if any(p.startswith("torch==") for p in incomplete)
+                      else load_or_detect(None, python=python), incomplete)
     if args.python is None:
         point_at_last_install(result)
     if result.get("torch_version"):

@@ -19,6 +19,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from installer.i18n import _
+from installer.paths import answers_examples
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,13 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
         return Diagnosis(_("another package manager is running (the dpkg lock is held)"),
                          _("wait for the other update to finish (unattended-upgrades often runs after boot), "
                            "then run again"))
+    if name == "apt-no-package" and re.match(r"linux-headers-[0-9]", what):
+        # the driver's build step asks for the running kernel's own headers (linux-headers-$(uname -r)); the
+        # archive keeps only its current kernels' packages, so a kernel older than those has none left
+        return Diagnosis(_("apt does not know the package {package}: the running kernel is older than the "
+                           "distribution's current one, whose headers alone the archive still has", package=what),
+                         _("update the kernel (`sudo apt-get update && sudo apt-get full-upgrade`), reboot into "
+                           "it, then run again: the plan then asks for the new kernel's headers"))
     if name == "apt-no-package":
         return Diagnosis(_("apt does not know the package {package}", package=what),
                          _("run `sudo apt-get update`, and check that the repository it comes from is "
@@ -209,9 +217,10 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
         # torch's dependencies was told to choose a PyTorch mirror, or to leave filelock out of the extras)
         return Diagnosis(_("{package} is not in the wheelhouse, the only package source of an offline install",
                            package=what),
-                         _("build the wheelhouse again with method: wheelhouse-build (recipes/answers/"
-                           "wheelhouse-build.yaml), which downloads every package the pins need, copy it here "
-                           "and run the same command again (the steps already done are kept)"))
+                         _("build the wheelhouse again with method: wheelhouse-build ({example}), which "
+                           "downloads every package the pins need, copy it here and run the same command again "
+                           "(the steps already done are kept)",
+                           example=answers_examples() + "wheelhouse-build.yaml"))
     mirror = _("choose a reachable PyTorch mirror (the Mirrors screen, or mirror.pytorch in the answers file)")
     if re.match(r"(?i)torch(==|$|\s)", what or ""):
         # torch itself: leaving out an extra does not help; another version might be in the sources

@@ -66,8 +66,9 @@ def needs_write(fw: FileWrite) -> bool:
 
 
 def _backup_prefix(path: Path) -> str:
-    # one flat folder; the original path stays readable in the name
-    return str(path).strip("/").replace("/", "%") + "."
+    from installer.paths import backup_prefix  # the printed script and the files' headers name them alike
+
+    return backup_prefix(str(path))
 
 
 def _backup_name(path: Path) -> str:

@@ -62,12 +62,15 @@ class Record:
     # were all unchanged, which writes no record). Empty in records of older runs.
     target: str = ""
     python: str = ""
+    # the answers file the run was started from (absolute): the wizard offers to resume a stopped run with it
+    # (found in use: "make the same choices and it goes on from there", and the screens offered other ones)
+    answers: str = ""
 
 
 class Journal:
-    def __init__(self, state_dir: Path, *, target: str = "", python: str = "") -> None:
+    def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "") -> None:
         self.dir = Path(state_dir) / "journal"
-        self.target, self.python = target, python
+        self.target, self.python, self.answers = target, python, answers
 
     def path(self, digest: str) -> Path:
         return self.dir / f"{digest}.json"
@@ -82,4 +85,5 @@ class Journal:
     def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
-                                              "target": self.target, "python": self.python})
+                                              "target": self.target, "python": self.python,
+                                              "answers": self.answers})

@@ -253,3 +253,34 @@ class RunLock:
     def __exit__(self, *exc: object) -> None:
         while self.held:
             _release(*self.held.pop())
+
+
+def run_into(target: str, fallback_dir: Path, lock_dir: Path | None = None) -> tuple[bool, int | None]:
+    """Whether a run is writing into `target` now: (known, pid). Read from the kernel's flocks (/proc/locks)
+    on the lock files, never by taking one, which could turn a run starting at that moment away. A run's
+    lock files stay behind, unlocked, when it is killed (SIGKILL, SIGHUP): only a held one is a run. `known`
+    is False where /proc/locks cannot be read; pid is 0 for a holder whose pid is not known. An empty
+    `target` (a record from before runs named theirs) matches any run."""
+    folder = lock_dir or shared_lock_dir() or Path(fallback_dir)
+    if not os.access("/proc/locks", os.R_OK):
+        return False, None
+    want = os.path.realpath(target) if target else ""
+    try:
+        files = sorted(folder.glob("torch-setup-*.lock"))
+    except OSError:
+        return False, None
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue  # removed by its run as it finished, or not ours to read
+        try:
+            if _flock_pid(fd) is None:
+                continue
+            holder = _holder(fd)
+        finally:
+            os.close(fd)
+        places = [os.path.realpath(p) for p in holder.into]
+        if not want or any(p == want or p.startswith(want + os.sep) or want.startswith(p + os.sep) for p in places):
+            return True, holder.pid or 0
+    return True, None

@@ -624,7 +624,8 @@ def _scratch() -> Path:
 
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
     target = dict(plan.summary).get("target") or plan.target_python or ""
-    journal = Journal(state, target=target, python=plan.target_python or "")
+    journal = Journal(state, target=target, python=plan.target_python or "",
+                      answers=plan.meta.get("answers_file", ""))
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)

@@ -101,21 +101,33 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
         except InputError as exc:
             raise located.error(("target", "python"), exc.message, _(
                 "give the path of a Python 3 interpreter (/usr/bin/python3), or a version such as 3.12")) from None
+    try:
+        report, plan = plan_for_report(answers, report, recorded=hardware_path is not None,
+                                       probe_timeout=probe_timeout)
+    except InputError as exc:
+        raise planner.remap_to_answers(exc, located) from None
+    return answers, report, plan
+
+
+def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout: float = 3.0) -> tuple[Any, Any]:
+    """(report, plan) for a report detected here or a `recorded` one (another machine's, or a saved one):
+    what `plan`, `install` and the wizard all build, so that the same answers and report give the same plan
+    whichever front-end asks (found in review: the wizard planned a recorded H100 with this machine's
+    find-links, where `plan --hardware` named the PyTorch index the H100 needs)."""
+    from installer.plan import planner
+
     # a wheelhouse is built here for the machine of the report: its wheels are for that machine, the
     # downloads run here, through this machine's package sources (found in use: the air-gapped machine's
     # LAN-only index, read from its report, was asked for torch on the online one)
-    downloads_here = hardware_path is None or answers.method == "wheelhouse-build"
-    if hardware_path is not None and downloads_here:
+    downloads_here = not recorded or answers.method == "wheelhouse-build"
+    if recorded and downloads_here:
         from installer.hardware.mirror_files import this_machine
         from installer.hardware.report import MirrorConfig
 
         report = report.model_copy(update={"mirror_config": MirrorConfig.model_validate(this_machine())})
-    try:
-        plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here)
-        if downloads_here:  # another machine's files are not on this disk: install there checks them
-            from installer.plan.kinds.base import check_inputs
+    plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here)
+    if downloads_here:  # another machine's files are not on this disk: install there checks them
+        from installer.plan.kinds.base import check_inputs
 
-            check_inputs(plan)
-    except InputError as exc:
-        raise planner.remap_to_answers(exc, located) from None
-    return answers, report, plan
+        check_inputs(plan)
+    return report, plan

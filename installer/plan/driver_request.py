@@ -16,14 +16,37 @@ from typing import Any
 
 from installer.errors import InputError
 from installer.hardware.advice import DRIVER_SYSTEMS
-from installer.hardware.report import OSInfo
+from installer.hardware.report import HardwareReport, OSInfo
 from installer.hardware.summary import system_name
 from installer.i18n import _
 
 
+def installed_driver_fits(report: HardwareReport, cuda: str | None, branch: str) -> bool:
+    """Whether the loaded NVIDIA driver already does what `driver.install` asks: it runs the chosen build's
+    CUDA (`cuda`; None for a build with no CUDA) on every NVIDIA GPU, and it is the branch asked for
+    (`latest`: any). The driver steps then keep it. Found in review: `branch: latest` on machines with R550,
+    R555 or R580 planned `ubuntu-drivers install nvidia:535`, the first branch that runs CUDA 12.6: a
+    downgrade, and a reboot, on machines that already ran the build."""
+    from installer.compat.data import load
+    from installer.compat.machine import read_machine
+    from installer.compat.rules import driver_meets, driver_need, supports, version_key
+
+    driver = report.nvidia_driver
+    if driver is None or not driver.version or not version_key(driver.version):
+        return False
+    loaded = str(version_key(driver.version)[0])
+    if branch != "latest" and branch.split(".")[0] != loaded:
+        return False
+    data = load()
+    gpus = read_machine(report, data).nvidia
+    if not gpus or not all(supports(loaded, g) for g in gpus):
+        return False
+    return cuda is None or driver_meets(driver.version, driver.cuda, driver_need(cuda, False, data, windows=False))
+
+
 def driver_request(values: Mapping[str, Any]) -> str | None:
-    """A plan note when the asked-for driver is rightly left out; InputError (key driver.install) when it
-    cannot be installed here; None when the driver recipe applies or no driver was asked for."""
+    """A plan note when the asked-for driver is rightly left out (or kept); InputError (key driver.install)
+    when it cannot be installed here; None when the driver recipe applies or no driver was asked for."""
     if not values["driver.install"]:
         return None
     if values["hw.wsl"]:
@@ -55,6 +78,18 @@ def driver_request(values: Mapping[str, Any]) -> str | None:
             key="driver.install",
             hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
                    "then run again with driver.install: false"))
+    if values["driver.installed_fits"]:
+        cuda = values["torch.cuda"]
+        runs = (_("runs the chosen build's CUDA {cuda} on every GPU", cuda=".".join(str(cuda).split(".")[:2]))
+                if cuda else _("drives every GPU"))
+        return _("driver.install: the loaded NVIDIA driver {version} already {runs}, so it is kept: no driver "
+                 "step, no reboot -> to install another branch, name it in driver.branch",
+                 version=values["hw.driver_version"], runs=runs)
+    loaded = values["hw.driver_version"]
+    asked = values["driver.branch"]
+    if loaded and asked != "latest" and int(asked.split(".")[0]) < int(str(loaded).split(".")[0]):
+        return _("driver.branch {branch} is older than the loaded NVIDIA driver {version}: the plan replaces it "
+                 "with the older branch, as asked", branch=asked, version=loaded)
     return None
 
 

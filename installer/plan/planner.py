@@ -22,7 +22,7 @@ from installer.errors import InputError
 from installer.i18n import _
 from installer.paths import absolute, same_path
 from installer.plan.ahead import PY_VERSION
-from installer.plan.driver_request import driver_request
+from installer.plan.driver_request import driver_request, installed_driver_fits
 from installer.plan.indexes import INDEX_METHODS, Indexes
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Plan, Step
@@ -172,6 +172,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "hw.os_version": report.os.version_id,
         "hw.arch": report.os.arch,
         "hw.kernel": report.os.kernel,
+        "hw.kernel_release": report.os.kernel,
         "hw.wsl": report.os.wsl,
         "hw.container": report.os.container,
         "hw.jetson": is_jetson(report),
@@ -181,6 +182,7 @@ def namespace(answers: Answers, report: HardwareReport, pins: Any, indexes: Inde
         "hw.min_compute_capability": min((c for c in ccs if _fact(VType.VERSION, c)), key=Version, default=None),
         "hw.driver_version": report.nvidia_driver.version if report.nvidia_driver else None,
         "hw.driver_cuda": report.nvidia_driver.cuda if report.nvidia_driver else None,
+        "driver.installed_fits": installed_driver_fits(report, raw["torch.cuda"], answers.driver.branch),
         "hw.secure_boot": report.secure_boot,
         "hw.nouveau_loaded": report.nouveau_loaded,
         "hw.cuda_toolkits": tuple(t.version for t in report.cuda_toolkits

@@ -77,16 +77,59 @@ def _download(d: Download, root: bool) -> list[str]:
 
 
 def _file(fw: FileWrite, root: bool) -> list[str]:
-    sudo = '${SUDO[@]+"${SUDO[@]}"} ' if root else ""
-    mode = format(fw.mode, "o")
-    return [
-        f"{sudo}mkdir -p {shlex.quote(_parent(fw.path))}",
-        f"printf '%s' {shlex.quote(fw.content)} | {sudo}install -m {mode} /dev/stdin {shlex.quote(fw.path)}",
-    ]
+    sudo = ' ${SUDO[@]+"${SUDO[@]}"}' if root else ""
+    return [f"put_file {format(fw.mode, 'o')} {shlex.quote(fw.path)} {shlex.quote(fw.content)}{sudo}"]
 
 
-def _parent(path: str) -> str:
-    return path.rsplit("/", 1)[0] or "/"
+# the backups folder of installer.executor.fileedit (platformdirs' user_state_dir on Linux), written for bash
+BACKUP_DIR = "${XDG_STATE_HOME:-$HOME/.local/state}/torch-setup/backups"
+
+
+def _echo(text: str) -> str:
+    """`echo` of a message whose \0name\0 marks are the shell variables $name, expanded when it runs."""
+    parts = text.split("\0")
+    return "echo " + "".join(f'"${{{p}}}"' if i % 2 else shlex.quote(p) for i, p in enumerate(parts) if p)
+
+
+def _put_file() -> str:
+    """put_file MODE PATH CONTENT [sudo...]: a file written as installer.executor.fileedit writes it.
+
+    Unchanged content and mode: nothing is touched, so a second run cannot replace the backup of the
+    person's own file with one of torch-setup's. Otherwise what is there is copied to the same backups
+    folder, under the same names (restore() finds them), or an .absent marker says there was nothing;
+    the new content goes to a temporary file beside it, which is renamed over the old one (atomic)."""
+    return "\n".join([
+        f'BACKUP_DIR="{BACKUP_DIR}"',
+        "put_file() {",
+        '  local mode="$1" path="$2" content="$3" backup stamp tmp',
+        "  shift 3  # the rest runs each command: sudo, for a root step",
+        "  # through a link to the file it names, as install does (-m: its folder may be missing; BSDs have -f)",
+        '  if [ -L "$path" ]; then path="$("$@" readlink -m -- "$path" 2>/dev/null || "$@" readlink -f -- "$path")"; fi',
+        '  if [ -n "$("$@" find "$path" -prune -type f -perm "$mode" 2>/dev/null)" ] \\',
+        "      && printf '%s' \"$content\" | \"$@\" cmp -s - \"$path\"; then",
+        "    " + _echo(_("{path} already as planned", path="\0path\0")),
+        "    return 0",
+        "  fi",
+        '  stamp="$(date +%s%N)"',
+        '  case "$stamp" in *[!0-9]*) stamp="$(date +%s)000000000" ;; esac  # a date without %N',
+        '  mkdir -p "$BACKUP_DIR"  # made by the user, as install makes it: their own files\' backups go there too',
+        '  backup="$BACKUP_DIR/$(printf \'%s\' "${path#/}" | tr / %).$(printf \'%020d\' "$stamp")"',
+        '  tmp="$(dirname -- "$path")/.$(basename -- "$path").torch-setup.tmp"',
+        '  "$@" mkdir -p -- "$(dirname -- "$path")"',
+        '  if "$@" test -e "$path"; then',
+        '    "$@" cp -p -- "$path" "$backup"',
+        "    " + _echo(_("kept the previous {path} as {backup}", path="\0path\0", backup="\0backup\0")),
+        '    "$@" cp -p -- "$path" "$tmp"  # its owner stays, as install keeps it',
+        "  else",
+        '    : > "$backup.absent"',
+        '    "$@" install -m 600 /dev/null "$tmp"',
+        "  fi",
+        '  "$@" chmod 600 -- "$tmp"  # closed to others until it holds the new content and its own mode',
+        '  printf \'%s\' "$content" | "$@" tee -- "$tmp" >/dev/null',
+        '  "$@" chmod "$mode" -- "$tmp"',
+        '  "$@" mv -f -- "$tmp" "$path"',
+        "}",
+    ])
 
 
 def guard_test(guard: Guard) -> str | None:
@@ -160,7 +203,9 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     total = len(plan.steps)
     out = [
         "#!/usr/bin/env bash",
-        "# " + _("Install plan made by torch-setup {version}. It does what `torch-setup install` would do.",
+        # found in use: the header promised all of install, and a person with verify: true saw no check run
+        "# " + _("Install plan made by torch-setup {version}. It does what `torch-setup install` would do; the "
+                 "checks install runs after it (verify, bench) are named at its end, to run yourself.",
                  version=__version__),
     ]
     if not show_secrets:
@@ -176,11 +221,17 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
         out.append(f"# note: {_comment(note)}")
     if plan.needs_root:
         out.append("# " + _("steps marked [root] run as root (through sudo when this script is not run as root)"))
+    if any(s.files for s in plan.steps):
+        out.append("# " + _("a file it replaces is first copied to {dir} (by default {default}), as `torch-setup "
+                            "install` keeps it; a second run leaves a file that is already as planned alone",
+                            dir="$XDG_STATE_HOME/torch-setup/backups", default="~/.local/state/torch-setup/backups"))
     out += ["set -euo pipefail", ""]
     if plan.needs_root:
         out += ['SUDO=()', 'if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi', ""]
     if any(s.downloads for s in plan.steps):
         out += [_FETCH, ""]
+    if any(s.files for s in plan.steps):
+        out += [_put_file(), ""]
     if plan.needs_reboot:
         out += ['STATE_DIR="${XDG_STATE_HOME:-$HOME/.local/state}/torch-setup/script"',
                 "boot_id() { cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown; }", ""]
@@ -189,6 +240,11 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
         out.append("")
     if plan.target_python:
         out.append("# " + _("check the result: torch-setup verify --python {python}", python=plan.target_python))
+        # `install` runs the benchmark the answers ask for (bench: quick | full); the script says how
+        bench = plan.meta.get("bench") or "none"
+        if bench != "none":
+            out.append("# " + _("measure its speed: torch-setup bench --python {python}{quick}",
+                                python=plan.target_python, quick=" --quick" if bench == "quick" else ""))
     # quoted even when shlex would not: a bare `echo done` reads to shellcheck like a loop's end (SC1010)
     done = _("done").replace("'", "'\\''")
     out.append(f"echo '{done}'")

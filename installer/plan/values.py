@@ -35,10 +35,11 @@ class VType(str, Enum):
     URLS = "list of URLs"
     IDENTS = "list of identifiers"
     VERSIONS = "list of versions"
+    KERNEL = "kernel release"  # 6.8.0-65-generic, 6.1.0-18-amd64, 6.12.43+deb13-amd64
 
 
 # Types whose values cannot hold whitespace or shell metacharacters, so they may be embedded.
-EMBEDDABLE = frozenset({VType.VERSION, VType.IDENT, VType.PIN, VType.LOCAL, VType.INT, VType.BOOL})
+EMBEDDABLE = frozenset({VType.VERSION, VType.IDENT, VType.PIN, VType.LOCAL, VType.INT, VType.BOOL, VType.KERNEL})
 LISTS = {VType.PINS: VType.PIN, VType.PATHS: VType.PATH, VType.URLS: VType.URL,
          VType.IDENTS: VType.IDENT, VType.VERSIONS: VType.VERSION}
 # Types that may become (part of) a command. TEXT may not.
@@ -49,6 +50,9 @@ _PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9][A-Za-z0-9.+!_-]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL = re.compile(r"^(https?|file)://[^\s\"'`\\<>|;$(){}]+$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+# what `uname -r` prints for any kernel a package could be named after (linux-headers-<release>): nothing a
+# shell or apt would read as more than one name
+_KERNEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]*$")
 
 
 def _check_scalar(vtype: VType, value: Any) -> Any:
@@ -93,6 +97,9 @@ def _check_scalar(vtype: VType, value: Any) -> Any:
     elif vtype is VType.URL:
         if not _URL.match(value):
             raise ValueError(f"{value!r} is not an http(s):// or file:// URL")
+    elif vtype is VType.KERNEL:
+        if not _KERNEL.match(value):
+            raise ValueError(f"{value!r} is not a kernel release (letters, digits, . + _ -)")
     return value
 
 
@@ -114,7 +121,7 @@ SAMPLES: dict[VType, Any] = {
     VType.INT: 1, VType.BOOL: True, VType.PATH: "/sample/path", VType.COMMAND: "/sample/bin/python3",
     VType.URL: "https://sample.invalid/x", VType.TEXT: "sample", VType.PINS: ("sample==1.0",),
     VType.PATHS: ("/sample/path",), VType.URLS: ("https://sample.invalid/x",), VType.IDENTS: ("sample",),
-    VType.VERSIONS: ("1.0",),
+    VType.VERSIONS: ("1.0",), VType.KERNEL: "6.8.0-1-generic",
 }
 
 
@@ -174,6 +181,9 @@ VARIABLES: dict[str, Var] = {
     "hw.os_version": Var(VType.VERSION, "22.04, 12, ..."),
     "hw.arch": Var(VType.IDENT, "x86_64, aarch64"),
     "hw.kernel": Var(VType.TEXT, "the running kernel's release"),
+    "hw.kernel_release": Var(VType.KERNEL, "the running kernel's release where it can be part of a package name "
+                             "(linux-headers-${hw.kernel_release}); none when the report has none or it holds "
+                             "other characters"),
     "hw.wsl": Var(VType.BOOL, "running under WSL"),
     "hw.container": Var(VType.BOOL, "running in a container"),
     "hw.jetson": Var(VType.BOOL, "a Jetson (Tegra SoC), whose GPU driver comes with JetPack"),
@@ -183,6 +193,8 @@ VARIABLES: dict[str, Var] = {
     "hw.min_compute_capability": Var(VType.VERSION, "the lowest NVIDIA compute capability (6.1)"),
     "hw.driver_version": Var(VType.VERSION, "the loaded NVIDIA driver (none when not loaded)"),
     "hw.driver_cuda": Var(VType.VERSION, "the newest CUDA the driver runs"),
+    "driver.installed_fits": Var(VType.BOOL, "the loaded NVIDIA driver runs the chosen build on every GPU and is the "
+                                 "branch asked for (latest: any): the driver steps keep it"),
     "hw.secure_boot": Var(VType.BOOL, "Secure Boot is on"),
     "hw.nouveau_loaded": Var(VType.BOOL, "the nouveau module is loaded"),
     "hw.cuda_toolkits": Var(VType.VERSIONS, "CUDA toolkits installed on the machine"),

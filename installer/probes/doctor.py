@@ -341,7 +341,10 @@ def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
         else:
             fix = _("install the {name} release made for torch {torch}, from the same index, or, if you do not use "
                     "it, remove it: `{remove}`", name=name, torch=torch, remove=remove)
-        out.append(Finding(f"companion-{name}", "error",
+        # one severity for doctor and verify (advise_verify takes it from here): a companion that does not
+        # import fails every program that imports it, which a verify PASS beside doctor's PROBLEM hid (found in
+        # use); one whose pin is off but that imports may still work, so that one only warns, in both
+        out.append(Finding(f"companion-{name}", "error" if error else "warning",
                            _("{name} {version} does not fit torch {torch}", name=name, version=version, torch=torch),
                            why, fix, tuple(x for x in (*wrong, error) if x)))
     return out
@@ -746,9 +749,9 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
     """verify's result with the fixes only this side can write, in place: the reinstall commands in
     doctor's form, and (`cpu_warning`) doctor's warning where a CPU build passes on a machine whose GPU a
     build of torch would use (a CPU build is a pass; it is the wrong build there all the same; doctor says
-    it as a finding of its own), and (`companion_warning`) a torchvision or torchaudio that does not fit torch
-    (verify promises that torch works, not its companions: a warning; doctor says it as a finding). The
-    verdict stays."""
+    it as a finding of its own), and (`companion_warning`) a torchvision or torchaudio that does not fit torch,
+    with doctor's severity: one that does not import fails the verdict, one that only pins another torch
+    warns. Otherwise the verdict stays."""
     if result.get("torch_version") is None:
         return result
     for check in result.get("checks") or []:
@@ -766,7 +769,36 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
     if companion_warning:
         python = str((result.get("python") or {}).get("executable") or "python")
         for f in _companion_findings(result, python):
-            result["checks"].append({"name": f.id, "ok": False, "level": "warning",
+            result["checks"].append({"name": f.id, "ok": False, "level": f.severity,
                                      "detail": f"{f.title}: {f.explanation}", "fix": f.fix,
                                      "detail_msg": None, "fix_msg": None})
+            if f.severity == "error":
+                result["ok"] = False
     return result
+
+
+def advise_import(result: dict[str, Any], report: HardwareReport | None, incomplete: tuple[str, ...] = ()) -> None:
+    """A torch that is there but does not import: the torch-import check's fix becomes the reinstall command
+    of the same build (doctor's own), in place. The probe can only say "`torch-setup doctor` gives the
+    command", which inside doctor's own output sent the reader to doctor again (found in use). The build
+    comes from what the install step's guard found half installed (`incomplete`: torch==2.13.0+cpu), else
+    from the metadata detection read; without either the probe's words stay. A torch simply missing keeps
+    its "install it" fix."""
+    error = str(result.get("import_error") or "")
+    if result.get("torch_version") is not None or not error or torch_missing(error):
+        return
+    check = next((c for c in result.get("checks") or [] if c.get("name") == "torch-import" and not c.get("ok")),
+                 None)
+    if check is None:
+        return
+    version = next((pin.partition("==")[2] for pin in incomplete if pin.partition("==")[0] == "torch"), "")
+    existing = report.existing_torch if report is not None else None
+    if not version and existing is not None and existing.version:
+        version = f"{existing.version}{existing.local or ''}"
+    if not version:
+        return
+    python = str((result.get("python") or {}).get("executable") or "python")
+    fix = same_build_fix(python, version, error)
+    if version and any(pin.startswith("torch==") for pin in incomplete):
+        fix = _("torch {version} is half installed (files are missing): {fix}", version=version, fix=fix)
+    check["fix"], check["fix_msg"] = fix, None

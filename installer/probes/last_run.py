@@ -51,6 +51,15 @@ def stop_target(state_dir: Path | None = None) -> str | None:
     return record.target or None if record is not None else None
 
 
+def stop_answers(state_dir: Path | None = None) -> str | None:
+    """The answers file the stopped run was started from, while it is still there (None: not known, as
+    in records of runs before session 23, or gone)."""
+    record = stopped_run(state_dir)
+    if record is None or not record.answers or not os.path.isfile(record.answers):
+        return None
+    return record.answers
+
+
 def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
     """(step, when, the first line it said, without its colon) of a run that stopped before its end."""
     record = stopped_run(state_dir)
@@ -109,8 +118,22 @@ def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
                                   *(record.detail or _("failed")).splitlines()]),
                        _("where it says why, mend that; then {again}", again=again), evidence)
     restarted = bool(record.boot_id) and bool(boot_id()) and record.boot_id != boot_id()
-    why = (_("the machine has restarted since") if restarted else
-           _("it was stopped (killed, or its terminal closed), or it is still running"))
+    if restarted:
+        why = _("the machine has restarted since")
+    else:
+        # the run's lock says which: a killed run leaves its lock file unheld (found in use: "or it is still
+        # running" after a kill -9, with nothing running)
+        from installer.executor.runlock import run_into
+
+        known, pid = run_into(record.target, state_dir if state_dir is not None else paths.state_dir())
+        if pid:
+            why = _("it is still running (pid {pid})", pid=str(pid))
+        elif pid is not None:
+            why = _("it is still running")
+        elif known:
+            why = _("it was stopped (killed, or its terminal closed)")
+        else:
+            why = _("it was stopped (killed, or its terminal closed), or it is still running")
     title = (_("the install into {target} did not finish step {step}", target=record.target, step=record.step_id)
              if record.target else _("the last install did not finish step {step}", step=record.step_id))
     return Finding("last-run-unfinished", "warning", title,

@@ -81,12 +81,40 @@ def last_target(state_dir: Path | None = None) -> str | None:
 
     stopped = stopped_run(state_dir)
     at = data.get("at")
-    if stopped is not None and (not isinstance(at, (int, float)) or stopped.at > at):
-        # a later install stopped before its end: "torch-setup last installed into" an earlier environment
-        # sent a person away from the run to finish (found in use, after a kill -9); doctor and the wizard's
-        # first screen name that run and its log instead
+    if stopped is not None and (not isinstance(at, (int, float)) or stopped.at > at) \
+            and not _into_another(stopped.target, stopped.python, python):
+        # a later install into this same environment (or into one its record does not name) stopped before
+        # its end: it is half changed, and the run to finish is that one (found in use, after a kill -9);
+        # doctor and the wizard's first screen name that run and its log instead
         return None
+    # a failed run into another folder leaves this one as it was (found in use: one failed install anywhere
+    # made verify, bench and doctor forget the working environment); the pointer says that run stopped
     return python
+
+
+def _into_another(target: str, stopped_python: str, python: str) -> bool:
+    """Whether a run recorded with `target` (its folder or interpreter) and `stopped_python` went into another
+    environment than `python`; False when the record names neither (runs before session 22)."""
+    if not target and not stopped_python:
+        return False
+    # the folders resolved, never the interpreter: a venv's python is a link to the base one they share
+    env = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(python))))
+    if stopped_python and os.path.isabs(stopped_python):
+        return os.path.realpath(os.path.dirname(os.path.dirname(stopped_python))) != env
+    real = os.path.realpath(target)
+    return real != env and real != os.path.realpath(os.path.dirname(os.path.abspath(python)))
+
+
+def stopped_elsewhere(state_dir: Path | None = None) -> tuple[str, str] | None:
+    """(target, step) of a run that stopped after the last install finished, into another environment: said
+    beside the pointer at the last install, so a person knows that run is not the one named."""
+    from installer.probes.last_run import stopped_run
+
+    data = _read(state_dir)
+    stopped, at = stopped_run(state_dir), data.get("at")
+    if stopped is None or not stopped.target or (isinstance(at, (int, float)) and stopped.at <= at):
+        return None
+    return stopped.target, stopped.step_id
 
 
 def _(text: str, **values: str) -> dict[str, Any]:
@@ -119,11 +147,24 @@ def rerun_fix(command: str, python: str, fix: str | None = None) -> dict[str, An
              path=python, command=command)
 
 
-def rerun_text(command: str, python: str, fix: str | None = None) -> str:
+def with_stop_note(fix: dict[str, Any], state_dir: Path | None = None) -> dict[str, Any]:
+    """`fix` (a pointer at the last install) after a note of a later run into another folder that stopped."""
+    from installer.i18n import _ as translate
+
+    stop = stopped_elsewhere(state_dir)
+    if stop is None:
+        return fix
+    return _("the last run, into {target}, stopped at step {step} (`torch-setup doctor` says why); {fix}",
+             target=shlex.quote(stop[0]), step=stop[1], fix=translate(fix["text"], **fix["args"]))
+
+
+def rerun_text(command: str, python: str, fix: str | None = None, state_dir: Path | None = None) -> str:
     """rerun_fix in the reader's language, for a command that prints its own errors (bench, doctor)."""
     from installer.i18n import _ as translate
 
     msg = rerun_fix(command, python, fix)
+    if command != "doctor":  # doctor names that run itself, as its first finding
+        msg = with_stop_note(msg, state_dir)
     return translate(msg["text"], **msg["args"])
 
 
@@ -171,6 +212,8 @@ def point_at_last_install(result: dict[str, Any], command: str = "verify",
     if last is None:
         return None
     fix = rerun_fix(command, last, None if torch_missing(result.get("import_error")) else message(check, "fix"))
+    if command != "doctor":  # doctor names that run itself, as its first finding
+        fix = with_stop_note(fix, state_dir)
     check["fix_msg"] = fix
     check["fix"] = fix["text"].format(**fix["args"])
     result["last_installed_python"] = last

@@ -28,8 +28,11 @@ def mark(ok: bool, level: str = "error") -> str:
 def render_checks(checks: list[dict[str, Any]]) -> list[str]:
     lines = []
     for check in checks:
-        lines.append(f"  [{mark(check.get('ok', False), check.get('level', 'error')):>4}] "
-                     f"{message(check, 'detail') or check.get('name')}")
+        detail = str(message(check, "detail") or check.get("name"))
+        first, *more = detail.splitlines() or [""]
+        lines.append(f"  [{mark(check.get('ok', False), check.get('level', 'error')):>4}] {first}")
+        # a detail of several lines (a companion's "`import torchvision` fails: ...") keeps the text column
+        lines += [f"         {line}" for line in more]
         fix = message(check, "fix")
         if fix and not check.get("ok"):
             lines.append(f"         -> {fix}")

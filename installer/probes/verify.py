@@ -245,6 +245,18 @@ def _shadowing(libs, torch):
     return out
 
 
+def _hollow(torch):
+    """Why the `torch` that imported is not torch: a folder without its __init__.py imports as a namespace
+    package (no __file__, no __version__), and every use of it fails later (found in use: "the verify probe
+    itself failed: module 'torch' has no attribute '__version__'"). None for a real torch."""
+    if getattr(torch, "__file__", None) and hasattr(torch, "__version__"):
+        return None
+    where = ", ".join(str(p) for p in (getattr(torch, "__path__", None) or [])) or "?"
+    if getattr(torch, "__file__", None):  # an __init__.py that is not torch's (cut short, overwritten)
+        return _clean(f"ImportError: torch in {where} has no __version__ (its files are damaged)")
+    return _clean(f"ImportError: torch in {where} has no __init__.py (half installed, files are missing)")
+
+
 def _import_failure_fix(message, exe):
     ld = os.environ.get("LD_LIBRARY_PATH")
     if "No module named 'torch'" in message:
@@ -253,6 +265,9 @@ def _import_failure_fix(message, exe):
     if ld and (".so" in message or "undefined symbol" in message):
         return _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}): run again with it unset "
                  "(`env -u LD_LIBRARY_PATH ...`); if that works, remove those folders from it for good", ld=ld)
+    if "half installed" in message:
+        return _("torch in {python} is half installed (files are missing): reinstall it "
+                 "(`torch-setup doctor --python {python}` gives the command)", python=quote(exe))
     if ".so" in message:
         return _("a shared library that torch needs is missing or broken: reinstall torch "
                  "(`torch-setup doctor --python {python}` gives the command)", python=quote(exe))
@@ -668,6 +683,9 @@ def collect(args):
             torch = importlib.import_module("torch")
     except BaseException as exc:  # ImportError, OSError from a broken .so, even SystemExit from a bad plugin
         message = _clean(f"{type(exc).__name__}: {exc}")
+    else:
+        message = _hollow(torch)
+    if message is not None:
         result["import_error"] = message
         checks.add("torch-import", False, _("torch does not import: {error}", error=message),
                    _import_failure_fix(message, sys.executable))
@@ -790,11 +808,16 @@ def main(argv=None):
             try:
                 result = collect(args)
             except Exception as exc:  # a bug here must still give the host a verdict it can show
-                result = {"schema": SCHEMA, "ok": False, "checks": [{
-                    "name": "probe", "ok": False, "level": "error",
-                    "detail": f"the verify probe itself failed: {_clean(exc)}",
-                    "fix": "report this with the traceback printed on stderr", "detail_msg": None,
-                    "fix_msg": None}]}
+                # the host keeps the probe's stderr to itself: the fix names the command that shows the
+                # traceback, rather than pointing at a stderr the person never sees
+                fix = _("report this with the traceback that `{python} {script}` prints",
+                        python=quote(sys.executable), script=quote(os.path.abspath(__file__)))
+                detail = _("the verify probe itself failed: {error}", error=_clean(exc))
+                result = {"schema": SCHEMA, "ok": False,
+                          "python": {"version": platform.python_version(), "executable": sys.executable,
+                                     "prefix": sys.prefix},
+                          "checks": [{"name": "probe", "ok": False, "level": "error", "detail": _fmt(detail),
+                                      "fix": _fmt(fix), "detail_msg": detail, "fix_msg": fix}]}
                 traceback.print_exc()
     finally:
         sys.stdout.flush()

@@ -305,9 +305,7 @@ class Engine:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report
         was detected on this machine, so what the steps read (a wheelhouse folder) is looked for now, as
         `plan` does, rather than when the run starts (found in use: a dry run stopped there)."""
-        plan = _need("installer.plan", "plan_for")(answers, report)
-        if here:
-            _need("installer.plan.kinds.base", "check_inputs")(plan)
+        _report, plan = _need("installer.plan.ahead", "plan_for_report")(answers, report, recorded=not here)
         return plan
 
     def detection_python(self, target_python: str | None) -> str | None:
@@ -335,6 +333,10 @@ class Engine:
     def last_stop(self) -> tuple[str, str, str] | None:
         """(step, when, what it said first) of the last install run, where it stopped before its end."""
         return _need("installer.probes.last_run", "stop_summary")(self.state_dir)
+
+    def last_stop_answers(self) -> str | None:
+        """The answers file the stopped run was started from, while it is there."""
+        return _need("installer.probes.last_run", "stop_answers")(self.state_dir)  # type: ignore[no-any-return]
 
     def last_stop_target(self) -> str | None:
         """The folder (or interpreter) the stopped run was installing into, where its records say it."""

@@ -8,11 +8,13 @@ doctor said only "torch is not installed" and never named the step, the reason o
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from installer.executor.events import RunFinished
 from installer.executor.journal import Journal
+from installer.executor.runlock import RunLock, lock_name
 from installer.executor.runner import run_plan
 from installer.plan.model import Command, Plan, Step
 from installer.probes.last_run import last_run_finding
@@ -76,14 +78,18 @@ def test_once_the_run_is_repeated_and_finishes_doctor_no_longer_mentions_it(cli,
     assert "last-run" not in " ".join(f["id"] for f in _doctor(cli, xdg_home)["findings"])
 
 
-def test_a_step_that_never_came_back_is_a_run_that_did_not_finish(tmp_path):
+def test_a_step_that_never_came_back_is_a_run_that_did_not_finish(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_SETUP_LOCK_DIR", str(tmp_path / "locks"))
     journal = Journal(tmp_path)
     journal.record("a1", "done", "venv")
     journal.record("b2", "started", "torch", log="/var/log/run.log")
     finding = last_run_finding(tmp_path)
     assert finding is not None and finding.id == "last-run-unfinished"
     assert finding.title == "the last install did not finish step torch"
-    assert "still running" in finding.explanation and finding.evidence == ("/var/log/run.log",)
+    assert finding.evidence == ("/var/log/run.log",)
+    # no run holds a lock: it was killed, and "or it is still running" would send a person to wait for nothing
+    assert "it was stopped (killed, or its terminal closed)" in finding.explanation
+    assert "still running" not in finding.explanation
     data = json.loads(journal.path("b2").read_text())
     journal.path("b2").write_text(json.dumps({**data, "boot_id": "another-boot"}))
     assert "the machine has restarted since" in last_run_finding(tmp_path).explanation  # type: ignore[union-attr]
@@ -106,3 +112,21 @@ def test_the_time_of_the_stop_says_how_long_ago_while_that_is_short(tmp_path):
     assert first_line(5 * 60 + 1).endswith(", 5 min ago")
     assert first_line(3 * 3600).endswith(", 3 h ago")
     assert "ago" not in first_line(3 * 86400) and first_line(3 * 86400)[:2] == "20"
+
+
+def test_a_stop_is_still_running_only_while_a_run_holds_the_lock_of_its_target(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_SETUP_LOCK_DIR", str(tmp_path / "locks"))
+    env = tmp_path / "env"
+    Journal(tmp_path, target=str(env)).record("b2", "started", "torch")
+    # a killed run leaves its lock file behind, unheld
+    with RunLock([str(env)], fallback_dir=tmp_path):
+        held = last_run_finding(tmp_path)
+        assert held is not None and f"it is still running (pid {os.getpid()})" in held.explanation
+        with RunLock([str(tmp_path / "other")], fallback_dir=tmp_path):
+            pass
+    (tmp_path / "locks" / lock_name(str(env))).write_text("{}")
+    gone = last_run_finding(tmp_path)
+    assert gone is not None and "still running" not in gone.explanation
+    assert "it was stopped (killed, or its terminal closed)" in gone.explanation
+    with RunLock([str(tmp_path / "other")], fallback_dir=tmp_path):  # a run into somewhere else
+        assert "still running" not in last_run_finding(tmp_path).explanation  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ reached uv; and nothing the run prints or keeps (output, log, journal) holds the
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def test_install_logs_in_to_a_private_index_and_keeps_the_password_out_of_sight(
         everything = result.stdout + result.stderr + "".join(p.read_text() for p in kept)
         assert server.PASSWORD not in everything
         assert f"$ UV_INDEX_URL=http://***@127.0.0.1:{index.port}/simple " in result.stdout  # the `$` line
+        # the journal keeps the answers file the run was started from (the wizard offers to resume from it)
+        records = [json.loads(p.read_text()) for p in (state / "journal").glob("*.json")]
+        assert records and {r["answers"] for r in records} == {str(tmp_path / "answers.yaml")}
 
         again = cli("install", "--answers", "answers.yaml", "--yes", cwd=tmp_path, env=env)
         assert again.returncode == 0 and again.stdout.count("unchanged") == 2, again.stdout

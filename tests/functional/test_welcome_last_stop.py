@@ -60,3 +60,46 @@ async def test_the_folder_it_was_installing_into_is_named(make_wizard, in_tmp):
     assert isinstance(finished, RunFinished) and not finished.ok
     said = await _welcome(make_wizard("cpu-only", as_this_machine=True))
     assert said is not None and said.endswith(f"It was installing into {env}."), said
+
+
+async def test_r_takes_the_stopped_runs_choices_again(make_wizard, in_tmp):
+    """Found in use: Welcome said "make the same choices", and every screen offered other ones (another
+    folder, another torch); a returning user did not remember the first ones. The run's answers file is in
+    its records: r loads it and goes to Review, its relative folder the one that run was installing into."""
+    from installer.tui.screens.welcome import WelcomeScreen
+
+    answers = in_tmp / "proj" / "cpu-venv.yaml"
+    answers.parent.mkdir()
+    answers.write_text("version: 1\ntarget: {kind: venv, path: .venv-torch}\n"
+                       "torch: {version: 2.13.0, variant: cpu, extras: []}\nverify: false\n")
+    env = str(answers.parent / ".venv-torch")
+    plan = Plan(steps=(_step("torch", 3),), summary=(("target", env),), meta={"answers_file": str(answers)})
+    *_, finished = run_plan(plan, state_dir=in_tmp / "state")
+    assert isinstance(finished, RunFinished) and not finished.ok
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        said = widget_text(app.screen.query_one("#last-stop"))
+        assert said.endswith(f"Press r to take its choices again from {answers}."), said
+        assert isinstance(app.screen, WelcomeScreen) and app.screen.check_action("resume", ())
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.current_name == "review"
+        assert app.state.answers_path == str(answers)
+        assert app.state.draft["target"]["path"] == env  # not .venv-torch under the folder the wizard runs in
+        assert app.state.draft["verify"] is False
+
+
+async def test_no_r_when_the_answers_file_is_gone(make_wizard, in_tmp):
+    gone = in_tmp / "gone.yaml"
+    plan = Plan(steps=(_step("torch", 3),), meta={"answers_file": str(gone)})
+    *_, finished = run_plan(plan, state_dir=in_tmp / "state")
+    assert isinstance(finished, RunFinished) and not finished.ok
+    app = make_wizard("cpu-only", as_this_machine=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        assert "Press r" not in widget_text(app.screen.query_one("#last-stop"))
+        assert not app.screen.check_action("resume", ())
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.current_name == "welcome"

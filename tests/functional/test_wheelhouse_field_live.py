@@ -10,6 +10,8 @@ import json
 from textual.widgets import Input, RadioButton
 from tui_support import press_until, settle, widget_text
 
+from installer.paths import answers_examples
+
 
 def _shown(app, box: str) -> str | None:
     widget = app.screen.query_one(box)
@@ -51,8 +53,8 @@ async def test_the_wheelhouse_is_checked_as_it_is_typed(make_wizard, in_tmp, mon
         await _type_wheelhouse(pilot, str(in_tmp / "no-such"))
         assert _shown(app, "#wheelhouse-problem") == (f"there is no wheelhouse folder at {in_tmp / 'no-such'} → "
                                                       "build one on a machine with network (method: "
-                                                      "wheelhouse-build, see recipes/answers/wheelhouse-build.yaml "
-                                                      "and the README), copy it here and give its path as "
+                                                      f"wheelhouse-build, see {answers_examples()}wheelhouse-build"
+                                                      ".yaml and the README), copy it here and give its path as "
                                                       "wheelhouse; nothing was changed")
 
         await _type_wheelhouse(pilot, "wheels")  # relative: from the folder torch-setup runs in

@@ -17,6 +17,7 @@ NVIDIA's repository and packages, worked out here from the machine so recipes st
     with: {cudnn: ${cuda_toolkit.version}}               # cudnn9-cuda-12
     with: {nvidia_driver: {branch: ${driver.branch}, modules: ${driver.kernel_modules}}}
     with: {nvidia_driver: {branch: ..., modules: ..., tool: ubuntu-drivers}}   # Ubuntu's packages
+    with: {kernel_headers: {distro: ubuntu, fallback: linux-headers-generic}}  # the running kernel's headers
 
 The driver rules (NVIDIA Driver Installation Guide; research/compat.md E): the branch follows every
 GPU's generation as installer/compat/data/drivers.yaml gives it: no newer than the last branch of a
@@ -57,6 +58,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from typing import Literal
+from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
 from pydantic import Field, field_validator, model_validator
@@ -78,6 +80,13 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 APT_ENV = (("DEBIAN_FRONTEND", "noninteractive"),)
 KEYRING = "cuda-keyring_1.1-1_all.deb"  # NVIDIA's repository key package since the 2022 key rotation
+# NVIDIA's own hosts of the CUDA repository, the only ones the keyring is fetched from:
+# developer.download.nvidia.com (the CUDA Installation Guide's network repository) and
+# developer.download.nvidia.cn, "NVIDIA's own China host" (installer/mirrors/data/catalog.yaml, nvidia-cn-cuda;
+# research/mirrors.md 4.2)
+NVIDIA_HOSTS = frozenset({"developer.download.nvidia.com", "developer.download.nvidia.cn"})
+# the keyring's source when a catalog (--catalog) lists neither host
+NVIDIA_CUDA_REPOS = "https://developer.download.nvidia.com/compute/cuda/repos"
 TURING = (7, 5)  # the oldest GPUs the open kernel modules drive
 BLACKWELL = (10, 0)  # from here on only the open kernel modules drive the GPU
 # NVIDIA Driver Installation Guide, "Kernel Modules": "Starting in the 515 driver release series, two
@@ -141,6 +150,61 @@ class Artifact(KindParams):
                         size=self.size)
 
 
+# ---- the running kernel's headers, which DKMS builds the driver's module against
+# NVIDIA Driver Installation Guide, "Pre-installation Actions" (docs.nvidia.com/datacenter/tesla/driver-
+# installation-guide/pre-installation-actions.html): the driver needs "the kernel headers and development packages
+# for the running version of the kernel"; left to itself a deb install takes "the latest version of these packages,
+# which may or may not match the version of the kernel your system is using". Its Ubuntu and Debian sections
+# install `linux-headers-$(uname -r)`, and so does this: the release comes from the hardware report.
+# Ubuntu names a kernel X.Y.Z-ABI-FLAVOUR (6.8.0-65-generic, 5.15.0-1067-nvidia-tegra) and its headers
+# linux-headers-<release>. linux-headers-generic is not added beside them: it is the GA kernel's (5.15 on 22.04),
+# which an HWE kernel (6.5, 6.8) does not run, and later kernels already bring their headers through the kernel's
+# own metapackage (linux-generic-hwe-22.04, "Complete Generic Linux kernel and headers", depends on
+# linux-headers-generic-hwe-22.04: packages.ubuntu.com/jammy/linux-generic-hwe-22.04).
+UBUNTU_KERNEL = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9][a-z0-9-]*$")
+# Debian names it VERSION[-ABI][+SUFFIX]-FLAVOUR (6.1.0-18-amd64, 6.1.0-47-cloud-amd64, 6.12.12+bpo-amd64,
+# 6.18.12+deb14-amd64: packages.debian.org/linux-headers-amd64 in bookworm, bookworm-backports and forky) and its
+# headers linux-headers-<release>. Its kernel metapackage depends on the image alone ("the latest Linux kernel and
+# modules": packages.debian.org/bookworm/linux-image-amd64), so the flavour's headers metapackage is installed too
+# (linux-headers-amd64, -cloud-amd64, -rt-amd64: "depends on the architecture-specific header files for the
+# latest Linux kernel", packages.debian.org/bookworm/linux-headers-amd64): a kernel update then brings the
+# headers DKMS rebuilds the module against.
+DEBIAN_KERNEL = re.compile(r"^[0-9]+\.[0-9]+[0-9a-z.+~-]*?-(?P<flavour>(?:(?:cloud|rt)-)?(?:amd64|arm64)(?:-16k)?)$")
+
+
+class KernelHeaders(KindParams):
+    """The running kernel's headers, named the way `distro` names its kernels; `fallback` (the distribution's
+    headers metapackage) where the report does not say which kernel runs, or it is not one of the distribution's."""
+
+    distro: Literal["ubuntu", "debian"]
+    fallback: str
+
+    _fallback = field_validator("fallback")(classmethod(lambda cls, v: check_packages((v,))[0]))
+
+
+def kernel_header_packages(spec: KernelHeaders, ctx: KindContext) -> tuple[list[str], str | None]:
+    """The header packages for the kernel in the report, and the plan's note when they are a guess."""
+    release = ctx.values.get("hw.kernel_release")
+    if release and spec.distro == "ubuntu" and UBUNTU_KERNEL.match(release):
+        return [f"linux-headers-{release}"], None
+    found = DEBIAN_KERNEL.match(release or "") if spec.distro == "debian" else None
+    if found:
+        return [f"linux-headers-{release}", f"linux-headers-{found['flavour']}"], None
+    distro = {"ubuntu": "Ubuntu", "debian": "Debian"}[spec.distro]
+    kernel = ctx.values.get("hw.kernel")
+    if not kernel:
+        note = _("the hardware report does not say which kernel runs, so the driver step installs {package}, the "
+                 "headers of {distro}'s standard kernel. DKMS builds the driver's module against the running "
+                 "kernel's headers: if `uname -r` names another kernel, install linux-headers-$(uname -r) before "
+                 "the reboot, or the module is missing after it", package=spec.fallback, distro=distro)
+    else:
+        note = _("the running kernel {kernel} is not one of {distro}'s kernel packages, so the driver step installs "
+                 "{package}, the headers of {distro}'s standard kernel. DKMS builds the driver's module against the "
+                 "running kernel's headers: install them from where that kernel came from before the reboot, or "
+                 "the module is missing after it", kernel=kernel, package=spec.fallback, distro=distro)
+    return [spec.fallback], note
+
+
 class NvidiaDriver(KindParams):
     # Both usually come from templates (${driver.branch}); recipes are checked with sample values in
     # their place, so the values are only checked when the step is compiled.
@@ -156,6 +220,7 @@ class AptParams(KindParams):
     cuda_toolkit: str | None = None  # X.Y or auto: cuda-toolkit-X-Y
     cudnn: str | None = None  # X.Y or auto: cudnn9-cuda-<major> (cuDNN 9 for that CUDA major)
     nvidia_driver: NvidiaDriver | None = None
+    kernel_headers: KernelHeaders | None = None  # the running kernel's headers (KernelHeaders)
     remove: tuple[str, ...] = ()
     purge: bool = False  # remove with their config files
     keyring_deb: Artifact | None = None
@@ -168,9 +233,9 @@ class AptParams(KindParams):
     @model_validator(mode="after")
     def _something(self) -> AptParams:
         if not (self.packages or self.remove or self.keyring_deb or self.hold or self.cuda_repo
-                or self.cuda_toolkit or self.cudnn or self.nvidia_driver):
+                or self.cuda_toolkit or self.cudnn or self.nvidia_driver or self.kernel_headers):
             raise ValueError("give `packages`, `remove`, `keyring_deb`, `cuda_repo`, `cuda_toolkit`, `cudnn`, "
-                             "`nvidia_driver` or `hold`")
+                             "`nvidia_driver`, `kernel_headers` or `hold`")
         if self.cuda_repo and self.keyring_deb:
             raise ValueError("give `cuda_repo` or `keyring_deb`, not both")
         both = set(_names(self.packages)) & set(_names(self.remove))
@@ -197,12 +262,23 @@ class AptKind(Kind):
             dl = keyring.download(posixpath.join(cache, "downloads"))
             downloads.append(dl)
             commands.append(Command(argv=("dpkg", "-i", dl.dest)))
-            if keyring.sha256 is None:
+            if keyring.sha256 is None and params.cuda_repo:
+                notes.append(_("{file} has no published checksum, and it holds the key apt trusts NVIDIA's "
+                               "repository by: it is fetched over https from NVIDIA's own hosts only ({hosts}), "
+                               "whatever the CUDA mirror. A mirror may still serve the repository's packages, "
+                               "which apt checks against that key", file=keyring.file,
+                               hosts=", ".join(dict.fromkeys(urlsplit(u).hostname or "" for u in keyring.urls))))
+            elif keyring.sha256 is None:
                 notes.append(_("{file} has no published checksum: it is fetched over https only", file=keyring.file))
         update = params.update if params.update is not None else keyring is not None
         if update:
             commands.append(Command(argv=("apt-get", "update", "-q")))
         packages = list(params.packages)
+        if params.kernel_headers is not None:
+            headers, headers_note = kernel_header_packages(params.kernel_headers, ctx)
+            packages += headers
+            if headers_note:
+                notes.append(headers_note)
         if params.cuda_toolkit:
             from installer.plan.toolkit_checks import toolkit_notes
 
@@ -245,8 +321,8 @@ class AptKind(Kind):
                                           *params.remove)))
         if params.hold:
             commands.append(Command(argv=("apt-mark", "hold", *params.hold)))
-        guard = _guard(params, ctx.tools.python) if not (params.cuda_repo or params.nvidia_driver
-                                                         or params.cuda_toolkit or params.cudnn) else None
+        guard = _guard(params, tuple(packages), ctx.tools.python) if not (
+            params.cuda_repo or params.nvidia_driver or params.cuda_toolkit or params.cudnn) else None
         return Compiled(commands=tuple(commands), downloads=tuple(downloads), env=APT_ENV,
                         guard=guard, notes=tuple(notes))
 
@@ -320,9 +396,15 @@ def nvidia_repo_path(ctx: KindContext) -> str:
 
 
 def cuda_keyring(ctx: KindContext) -> Artifact:
-    """NVIDIA's cuda-keyring package for this distro, from every CUDA apt mirror the catalog knows."""
+    """NVIDIA's cuda-keyring package for this distro, from NVIDIA's own hosts only (the region's first).
+
+    The package puts NVIDIA's signing key where apt trusts it for the repository: it is the trust anchor,
+    and it has no published checksum, so a third-party mirror (Aliyun's nvidia-cuda) must not serve it.
+    A mirror may still serve the repository's packages, which apt checks against that key.
+    """
     path = nvidia_repo_path(ctx)
-    bases = catalog_bases("cuda", repo="apt", region=str(ctx.answers.mirror.region))
+    bases = [b for b in catalog_bases("cuda", repo="apt", region=str(ctx.answers.mirror.region))
+             if urlsplit(b).hostname in NVIDIA_HOSTS] or [NVIDIA_CUDA_REPOS]
     return Artifact(file=KEYRING, urls=tuple(f"{b}/{path}/{KEYRING}" for b in bases))
 
 
@@ -550,14 +632,15 @@ INSTALLED_CHECK = (
 )
 
 
-def _guard(params: AptParams, python: str) -> Guard | None:
-    """Done when every package asked for is installed and nothing else was asked (a repository, a
-    removal, a hold or a version pin: apt decides, it is idempotent)."""
-    if params.remove or params.keyring_deb or params.hold or not params.packages:
+def _guard(params: AptParams, packages: tuple[str, ...], python: str) -> Guard | None:
+    """Done when every package to install (those named and those worked out, the kernel's headers) is
+    installed and nothing else was asked (a repository, a removal, a hold or a version pin: apt decides,
+    it is idempotent)."""
+    if params.remove or params.keyring_deb or params.hold or not packages:
         return None
-    if any("=" in p for p in params.packages):
+    if any("=" in p for p in packages):
         return None
-    return Guard(unless=(python, "-I", "-c", INSTALLED_CHECK, *params.packages))
+    return Guard(unless=(python, "-I", "-c", INSTALLED_CHECK, *packages))
 
 
 def simulate(step: Step) -> tuple[Command, ...]:

@@ -1,4 +1,5 @@
-"""The `file` kind: a config file written atomically by the executor, with a backup and a diff shown first.
+"""The `file` kind: a config file written atomically by the executor, with a backup and a diff shown first
+(the printed script keeps the same backup: installer.plan.script).
 
 This replaces the tutorials' `echo 'export PATH=...' >> ~/.bashrc` and hand-edited modprobe files.
 The content is built here from structured parameters, never pasted from a template into text that a
@@ -43,13 +44,24 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from installer.i18n import _
+from installer.paths import backup_prefix
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import FileWrite
 from installer.plan.values import VType, check
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are fine in file content
-HEADER = "Written by torch-setup; the previous version of this file is in torch-setup's backups."
+
+
+def header(path: str) -> list[str]:
+    """The comment a shell or lines file starts with: who wrote it, and where what was there before went.
+    Both writers keep it there: the executor (installer.executor.fileedit) and the printed script's
+    put_file (installer.plan.script), each in the backups folder of whoever runs it. English whatever the
+    language: the content must not change with the locale, or a second run would replace the file (and
+    back up torch-setup's own copy) for a comment's sake."""
+    return ["# Written by torch-setup. The file that was here before (if any) is kept as",
+            f"# {backup_prefix(path)}<time> in the backups folder of whoever ran torch-setup or its",
+            "# printed script: $XDG_STATE_HOME/torch-setup/backups (by default ~/.local/state/torch-setup/backups)."]
 
 
 class ShellEnv(KindParams):
@@ -163,9 +175,9 @@ class FileParams(KindParams):
         return self
 
 
-def render_shell_env(env: ShellEnv, comment: str | None = None) -> str:
+def render_shell_env(env: ShellEnv, path: str, comment: str | None = None) -> str:
     """A POSIX sh snippet: sourcing it twice leaves PATH-like variables as after sourcing it once."""
-    out = [f"# {HEADER}"]
+    out = header(path)
     if comment:
         out.append(f"# {comment}")
     for name, value in env.set.items():
@@ -179,11 +191,11 @@ def render_shell_env(env: ShellEnv, comment: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(params: FileParams) -> str:
+def render(params: FileParams, path: str) -> str:
     if params.shell_env is not None:
-        return render_shell_env(params.shell_env, params.comment)
+        return render_shell_env(params.shell_env, path, params.comment)
     if params.lines is not None:
-        head = [f"# {HEADER}"] + ([f"# {params.comment}"] if params.comment else [])
+        head = header(path) + ([f"# {params.comment}"] if params.comment else [])
         return "\n".join(head + list(params.lines)) + "\n"
     text = params.text or ""
     return text if text.endswith("\n") or not text else text + "\n"
@@ -197,7 +209,7 @@ class FileKind(Kind):
         if params.mirror_config is not None:
             return mirror_file(params.mirror_config, ctx)
         path = params.path or posixpath.join(params.dir or "/", params.name or "")
-        fw = FileWrite(path=path, content=render(params), mode=params.mode)
+        fw = FileWrite(path=path, content=render(params, path), mode=params.mode)
         return Compiled(files=(fw,))
 
 

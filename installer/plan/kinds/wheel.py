@@ -170,9 +170,11 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
     nothing: the install step's own check does that when it runs."""
     from installer.errors import InputError
     from installer.i18n import _
+    from installer.paths import answers_examples
 
     if _made_by(path, earlier):
         return None
+    example = answers_examples() + "wheelhouse-build.yaml"  # where this installation has it (a wheel too)
     if not os.path.isdir(path):
         from installer.i18n.phrases import closed_folder_problem
 
@@ -186,12 +188,12 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
                    if given else
                    _("there is no wheelhouse folder at {path}", path=path))
         return InputError(message, key="wheelhouse",
-                          hint=_("build one on a machine with network (method: wheelhouse-build, see "
-                                 "recipes/answers/wheelhouse-build.yaml and the README), copy it here and give "
-                                 "its path as wheelhouse; nothing was changed"))
-    rebuild = _("build the wheelhouse with method: wheelhouse-build (recipes/answers/wheelhouse-build.yaml) and "
-                "give its folder; for wheels gathered another way, use method: pip with the folder as pip's "
-                "find-links; nothing was changed")
+                          hint=_("build one on a machine with network (method: wheelhouse-build, see {example} "
+                                 "and the README), copy it here and give its path as wheelhouse; nothing was "
+                                 "changed", example=example))
+    rebuild = _("build the wheelhouse with method: wheelhouse-build ({example}) and give its folder; for wheels "
+                "gathered another way, use method: pip with the folder as pip's find-links; nothing was changed",
+                example=example)
     manifest_path = posixpath.join(path, MANIFEST)
     try:
         manifest = _manifest_at(path)

@@ -167,6 +167,8 @@ class InstallScreen(WizardScreen):
             elsewhere = (self.engine.other_system(report) if self.state.recorded and report is not None and packages
                          else None)
             self.not_simulated = elsewhere
+            if self.state.answers_written is not None:  # the journal keeps it: Welcome offers to resume from it
+                plan.meta["answers_file"] = str(self.state.answers_written)
             for event in self.engine.run_plan(plan, dry_run=dry_run, cancel=self.cancel_event,
                                               simulate=elsewhere is None):
                 self.app.call_from_thread(self.on_run_event, event)

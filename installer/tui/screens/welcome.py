@@ -11,7 +11,7 @@ from textual.widgets import RadioButton, RadioSet, Static
 
 from installer.executor.sudo import invoking_user
 from installer.i18n import _, chosen_language, console_drops_chinese, current_language
-from installer.tui.screens.base import WizardScreen
+from installer.tui.screens.base import WizardScreen, error_text
 from installer.tui.widgets import Choices, Radio
 
 STEPS = (
@@ -36,6 +36,7 @@ class WelcomeScreen(WizardScreen):
         Binding("d", "toggle_dry_run", "Dry run"),
         Binding("l", "toggle_language", "中文/English"),
         Binding("j", "jump_review", "To Review"),
+        Binding("r", "resume", "Resume"),
     ]
 
     def body(self) -> ComposeResult:
@@ -63,6 +64,8 @@ class WelcomeScreen(WizardScreen):
             target = self.engine.last_stop_target()
             if target:  # found in use: a lab admin with several environments could not tell which one it was
                 text = _("{text} It was installing into {target}.", text=text, target=target)
+            if self.resume_file():  # found in use: nothing on the screens was those choices
+                text = _("{text} Press r to take its choices again from {file}.", text=text, file=self.resume_file())
             yield Static(escape(text), classes="warning", id="last-stop")
         yield Static(_("Language"), classes="section")
         with Choices(id="lang", compact=True):
@@ -83,9 +86,20 @@ class WelcomeScreen(WizardScreen):
                            "through the screens to change anything.", file=escape(self.state.answers_path)),
                          classes="note", id="prefilled")
 
+    def resume_file(self) -> str | None:
+        """The answers file of the stopped run, to take its choices again from (None: not known, gone, or
+        this wizard was started with answers of its own, or for a recorded machine)."""
+        if self.state.recorded or self.state.answers_path:
+            return None
+        if not hasattr(self, "_resume_file"):
+            self._resume_file = self.engine.last_stop_answers() if self.engine.last_stop() is not None else None
+        return self._resume_file
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "jump_review":
             return bool(self.state.answers_path)
+        if action == "resume":
+            return self.resume_file() is not None
         if action == "toggle_dry_run" and self.state.recorded:
             return False  # a recorded machine's wizard is always a dry run: a key that only says so is noise
         return super().check_action(action, parameters)
@@ -113,6 +127,27 @@ class WelcomeScreen(WizardScreen):
 
     def action_toggle_language(self) -> None:
         self.wizard.set_lang("en" if current_language() == "zh" else "zh")
+
+    def action_resume(self) -> None:
+        """The stopped run's answers, as if given with --answers: to Review, where Install goes on from the
+        step it stopped at (the finished ones are skipped)."""
+        path = self.resume_file()
+        if path is None:
+            return
+        try:
+            draft = self.engine.load_answers(path).model_dump(mode="json")
+        except Exception as exc:  # changed since, and wrong now: said, and the screens stay as they are
+            self.notify(error_text(exc), title=_("The answers cannot be read"), severity="error")
+            return
+        # a relative folder was taken from where that run was started, not from here: the folder it was
+        # installing into, as its records say
+        target, stopped_in = draft.get("target") or {}, self.engine.last_stop_target()
+        if stopped_in and target.get("kind") in ("venv", "conda") and target.get("path") \
+                and not target["path"].startswith(("/", "~", "$")):
+            target["path"] = stopped_in
+        self.state.draft = draft
+        self.state.answers_path = path
+        self.wizard.go("review")
 
     def action_jump_review(self) -> None:
         if self.state.answers_path:

@@ -201,3 +201,32 @@ def test_keys_at_walks_sections_lists_and_optionals():
     assert keys_at(_Top, ("items", 0)) == ["python", "kind", "verify", "extras"]
     assert keys_at(_Top, ("target", "python")) == []
     assert keys_at(_Top, ("nothing",)) == []
+
+
+@pytest.mark.parametrize("beside, given, meant", [
+    (["extras.yaml"], "extra.yaml", "extras.yaml"),          # a letter off
+    (["answers.yml"], "answers.yaml", "answers.yml"),        # the other extension
+    (["answers.yaml", "extras.yaml"], "answer.yml", "answers.yaml"),
+    (["my-answers.yaml"], "my_answers.yaml", "my-answers.yaml"),
+])
+def test_a_missing_file_suggests_a_close_name(tmp_path, beside, given, meant):
+    for name in beside:
+        (tmp_path / name).write_text("version: 1\n")
+    with pytest.raises(InputError) as info:
+        load_yaml(tmp_path / given)
+    assert info.value.hint == f"did you mean {tmp_path / meant}?"
+
+
+@pytest.mark.parametrize("beside, given", [
+    (["extras.yaml"], "nonexist.yaml"),  # found in use: "did you mean extras.yaml?", alike by `.yaml` alone
+    (["a.yaml"], "b.yaml"),
+    (["foo.yaml", "bar.yaml"], "answers.yaml"),
+])
+def test_an_unrelated_file_beside_it_is_not_suggested(tmp_path, monkeypatch, beside, given):
+    for name in beside:
+        (tmp_path / name).write_text("version: 1\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        load_yaml(given)
+    assert "did you mean" not in (info.value.hint or "")
+    assert info.value.hint == f"check the path (a relative path is taken from {tmp_path})"

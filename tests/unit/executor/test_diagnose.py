@@ -33,6 +33,10 @@ def lines(*names: str) -> list[str]:
     (["uv-no-space.txt"], "the disk is full (No space left on device)"),
     (["pip-no-space.txt"], "the disk is full (No space left on device)"),
     (["apt-unable-to-locate.txt"], "apt does not know the package nvidia-driver-999"),
+    # the driver's build step asks for the running kernel's headers; the archive dropped that kernel's
+    (["apt-old-kernel-headers.txt"], "apt does not know the package linux-headers-6.1.0-18-amd64: the running "
+                                     "kernel is older than the distribution's current one, whose headers alone "
+                                     "the archive still has"),
     (["sudo-setenv.txt"],
      "sudoers lets this step run as root but not pass on its settings (the SETENV tag is missing)"),
     # the host GitHub did not resolve, but what failed is a Python download: a package mirror is no way round it

@@ -58,12 +58,15 @@ def test_the_driver_is_planned_or_its_absence_is_said(machine):
         return
     driver_steps = [s for s in plan.steps if s.id.startswith("driver-") or "nvidia" in s.id]
     said = [n for n in plan.notes if n.startswith("driver.install is ignored")]
-    assert bool(driver_steps) != bool(said), (plan.summary, said)
+    kept = [n for n in plan.notes if n.startswith("driver.install: the loaded NVIDIA driver")]
+    assert [bool(driver_steps), bool(said), bool(kept)].count(True) == 1, (plan.summary, said, kept)
     if said:
         assert report.os.wsl or report.os.container or is_jetson(report)
+    if kept:  # a loaded driver that drives every GPU (this build is cpu: it needs no CUDA)
+        assert report.nvidia_driver is not None and report.nvidia_driver.version in kept[0]
     # and the wizard, which says where the driver is changed instead of offering its tick, agrees
     elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report))
-    assert (elsewhere is None) == bool(driver_steps), elsewhere
+    assert (elsewhere is None) == bool(driver_steps or kept), elsewhere
     # asked for nothing: no driver step and no word about it
     quiet = _plan(machine, install=False)
     assert not [s for s in quiet.steps if s.id.startswith("driver-")]
@@ -89,4 +92,5 @@ def test_what_each_kind_of_machine_gets():
     assert "driver-ubuntu" not in dict(jetson.summary)["recipes"]
     wsl = _plan(by_name["wsl-rtx4070laptop-566"], install=True)
     assert any("ignored under WSL" in n for n in wsl.notes)
-    assert "driver-ubuntu" in dict(_plan(by_name["rtx4090-550"], install=True).summary)["recipes"]
+    assert "driver-ubuntu" in dict(_plan(by_name["nodriver-rtx3060"], install=True).summary)["recipes"]
+    assert "driver-ubuntu" not in dict(_plan(by_name["rtx4090-550"], install=True).summary)["recipes"]  # kept

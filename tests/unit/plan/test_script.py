@@ -214,3 +214,34 @@ def test_a_kept_download_hashes_as_before_discard_existed():
     assert step.digest() == "47986d647b7fcc26"  # computed by the code before the field was added
     assert Step(**{**step.__dict__, "downloads": (Download(**{**step.downloads[0].__dict__, "discard": True}),)
                    }).digest() != step.digest()
+
+
+@pytest.mark.parametrize("bench, line", [
+    ("quick", "# measure its speed: torch-setup bench --python /env/bin/python --quick"),
+    ("full", "# measure its speed: torch-setup bench --python /env/bin/python"),
+])
+def test_the_benchmark_asked_for_is_named_after_the_verify_line(bench, line):
+    plan = Plan(steps=(), target_python="/env/bin/python", meta={"bench": bench})
+    lines = render_script(plan).splitlines()
+    at = lines.index("# check the result: torch-setup verify --python /env/bin/python")
+    assert lines[at + 1] == line
+
+
+@pytest.mark.parametrize("meta", [{"bench": "none"}, {}])
+def test_no_benchmark_no_bench_line(meta):
+    script = render_script(Plan(steps=(), target_python="/env/bin/python", meta=meta))
+    assert "torch-setup verify --python /env/bin/python" in script and "torch-setup bench" not in script
+
+
+def test_plan_of_answers_with_bench_quick_ends_with_the_bench_line(cli, tmp_path, xdg_home):
+    """Found in use: `bench: quick` in the answers, and the script ended with the verify line only."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a.yaml").write_text(EXAMPLE.read_text() + "bench: quick\n")
+    result = cli("plan", "--answers", "a.yaml", "--probe-timeout", "1", cwd=work)
+    assert result.returncode == 0, result.stderr
+    _bash_n(result.stdout)
+    python = work / ".venv-torch" / "bin" / "python"
+    tail = result.stdout.splitlines()[-3:]
+    assert tail == [f"# check the result: torch-setup verify --python {python}",
+                    f"# measure its speed: torch-setup bench --python {python} --quick", "echo 'done'"]

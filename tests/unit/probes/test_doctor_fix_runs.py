@@ -143,7 +143,7 @@ def test_a_torchvision_pinned_to_another_torch_is_a_problem_with_the_matching_pi
     assert "companion-torchvision" not in [f["id"] for f in _doctor_ok(cli, python)["findings"]]
 
 
-def test_a_torchvision_whose_pin_fits_but_that_does_not_import_is_a_problem_and_verify_still_passes(
+def test_a_torchvision_whose_pin_fits_but_that_does_not_import_is_a_problem_in_verify_too(
         cli, xdg_home, tmp_path):
     # PyPI's torchvision 0.28.0 pins torch==2.13.0, which 2.13.0+cpu meets, but it is built for the CUDA torch
     python = _torch_env(tmp_path / "proj")
@@ -153,13 +153,29 @@ def test_a_torchvision_whose_pin_fits_but_that_does_not_import_is_a_problem_and_
     assert "torchvision==0.28.0+cpu" in f["fix"]
     r = cli("verify", "--python", str(python), "--json", "--timeout", "300")
     result = json.loads(r.stdout)
-    assert r.returncode == 0 and result["ok"]  # verify's promise is torch: a warning, not a failure
+    # one severity in both: a verify PASS beside doctor's PROBLEM for the same torchvision (found in use)
+    assert r.returncode == 1 and result["ok"] is False
     assert result["companions"] == {"torchvision": "0.28.0"}
     assert result["companion_checks"]["torchvision"] == {
         "version": "0.28.0", "requires_torch": ["torch==2.13.0"],
         "import_error": "RuntimeError: operator torchvision::nms does not exist"}
     warn = next(c for c in result["checks"] if c["name"] == "companion-torchvision")
-    assert warn["level"] == "warning" and not warn["ok"] and "torchvision==0.28.0+cpu" in warn["fix"]
+    assert warn["level"] == "error" and not warn["ok"] and "torchvision==0.28.0+cpu" in warn["fix"]
+
+
+def test_verify_shows_a_torchvision_pinned_elsewhere_that_fails_as_doctor_does_in_its_text_column(
+        cli, xdg_home, tmp_path):
+    python = _torch_env(tmp_path / "proj")
+    _stand_in_torchvision(python, "0.27.0", "torch==2.12.0", NMS)
+    r = cli("verify", "--python", str(python), "--timeout", "300")
+    plain = r.stdout.splitlines()
+    at = next(i for i, line in enumerate(plain) if "does not fit" in line)
+    # the second line of the detail sits in the text column, as every continuation line does
+    assert plain[at].startswith("  [FAIL] torchvision 0.27.0 does not fit torch 2.13.0+cpu: ")
+    assert plain[at + 1].startswith("         `import torchvision` fails: RuntimeError")
+    assert plain[at + 2].startswith("         -> install the torchvision made for torch 2.13.0+cpu")
+    assert r.returncode == 1 and plain[-1] == "verify: FAIL"
+    assert _doctor(cli, python)["ok"] is False
 
 
 def test_a_torchvision_that_fits_and_imports_is_no_finding(cli, xdg_home, tmp_path):

@@ -178,18 +178,29 @@ def _line_of(path: Path, key: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(key + ":"))
 
 
-def test_k80_plans_no_580_driver_and_says_where(cli):
+def test_k80_plans_no_580_driver_and_says_where(cli, tmp_path):
     repo = ANSWERS / "driver-nvidia-repo.yaml"  # branch: "580" from NVIDIA's repository
     result = cli("plan", "--answers", str(repo), "--hardware", str(MACHINES / "k80-470.json"), "--probe-timeout", "1")
     assert result.returncode == 2, result.stdout[-2000:]
     assert f"{repo}:{_line_of(repo, 'branch')}: driver.branch: driver 580 does not support Tesla K80" in result.stderr
     assert "470 is the last branch for Kepler" in result.stderr and "keep the 470.82.01 driver" in result.stderr
     assert "cuda-drivers-580" not in result.stdout
-    apt = ANSWERS / "driver-toolkit-apt.yaml"  # branch: latest through ubuntu-drivers
+    # branch: latest through ubuntu-drivers: the loaded 470 runs the cu118 build chosen for it, so it is kept,
+    # which is what the refusal used to tell the person to do by hand
+    apt = ANSWERS / "driver-toolkit-apt.yaml"
     result = cli("plan", "--answers", str(apt), "--hardware", str(MACHINES / "k80-470.json"), "--probe-timeout", "1")
-    assert result.returncode == 2
+    assert result.returncode == 0, result.stderr
+    assert "# note: driver.install: the loaded NVIDIA driver 470.82.01 already runs the chosen build's CUDA 11.8" \
+        in result.stdout
+    assert "nvidia:580" not in result.stdout and "ubuntu-drivers install" not in result.stdout
+    # the same machine without its driver (the module unloaded) is still refused: no driver on offer drives it
+    bare = tmp_path / "k80-no-driver.json"
+    data = json.loads((MACHINES / "k80-470.json").read_text())
+    data["nvidia_driver"] = None
+    bare.write_text(json.dumps(data))
+    result = cli("plan", "--answers", str(apt), "--hardware", str(bare), "--probe-timeout", "1")
+    assert result.returncode == 2, result.stdout[-2000:]
     assert f"{apt}:{_line_of(apt, 'install')}: driver.install: Tesla K80" in result.stderr
-    assert "nvidia:580" not in result.stdout
 
 
 def test_an_unknown_branch_names_the_line_and_one_that_works(cli, tmp_path):

@@ -30,8 +30,11 @@ REPO = Path(__file__).resolve().parents[3]
 MACHINES = REPO / "tests" / "fixtures" / "machines"
 
 
-def _report(machine: str, **os_fields: str) -> HardwareReport:
+def _report(machine: str, *, unloaded: bool = False, **os_fields: str) -> HardwareReport:
+    """The recorded machine; `unloaded`: before its first driver (a loaded one that runs the build is kept)."""
     report = HardwareReport.model_validate_json((MACHINES / machine).read_text())
+    if unloaded:
+        report.nvidia_driver = None
     for key, value in os_fields.items():
         setattr(report.os, key, value)
     return report
@@ -71,7 +74,7 @@ def _apt(step: Step) -> list[tuple[str, ...]]:
 ])
 def test_the_pin_is_installed_by_its_own_apt_get_before_the_driver(tmp_path, machine, os_fields, driver, pin,
                                                                    packages):
-    step, script = _driver_step(_report(machine, **os_fields), driver, tmp_path)
+    step, script = _driver_step(_report(machine, unloaded=True, **os_fields), driver, tmp_path)
     # the package lists first (the repository was just added), then the pin alone, then the driver
     assert _apt(step) == [("update",), ("install", pin), ("install", *packages)]
     assert not any(p.startswith("nvidia-driver-pinning-") for p in _apt(step)[2])
@@ -81,7 +84,8 @@ def test_the_pin_is_installed_by_its_own_apt_get_before_the_driver(tmp_path, mac
 
 
 def test_latest_is_not_pinned_and_installs_in_one_go(tmp_path):
-    step, _ = _driver_step(_report("rtx4090-550.json"), "{install: true, source: nvidia-repo}", tmp_path)
+    step, _ = _driver_step(_report("rtx4090-550.json", unloaded=True), "{install: true, source: nvidia-repo}",
+                           tmp_path)
     assert _apt(step) == [("update",), ("install", "nvidia-open")]
 
 

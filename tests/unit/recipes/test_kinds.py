@@ -86,13 +86,18 @@ def test_nvidia_repository_path(os_id, version, arch, wsl, expected):
     assert nvidia_repo_path(c) == expected
 
 
-def test_cuda_repo_keyring_from_every_cuda_mirror_region_first():
+def test_cuda_repo_keyring_from_nvidias_own_hosts_only_region_first():
     cn = ctx(answers=Answers.model_validate({"mirror": {"region": "cn"}}))
     compiled = APT.compile(AptParams(cuda_repo=True, cuda_toolkit="auto"), cn)
     (dl,) = compiled.downloads
     assert dl.dest == "/home/u/.cache/torch-setup/downloads/cuda-keyring_1.1-1_all.deb"
-    assert all(u.endswith("/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb") for u in dl.urls)
-    assert ".cn/" in dl.urls[0] or "aliyun" in dl.urls[0]  # a China host first for region cn
+    # the keyring is the trust anchor of NVIDIA's repository, with no published checksum: never from a
+    # third-party mirror (the catalog's Aliyun nvidia-cuda), NVIDIA's China host first for region cn
+    assert dl.urls == (
+        "https://developer.download.nvidia.cn/compute/cuda/repos/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb",
+        "https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb")
+    (note,) = [n for n in compiled.notes if "cuda-keyring" in n]
+    assert "NVIDIA's own hosts only (developer.download.nvidia.cn, developer.download.nvidia.com)" in note
     argvs = [c.argv for c in compiled.commands]
     assert argvs[0] == ("dpkg", "-i", dl.dest)
     assert argvs[1][:2] == ("apt-get", "update")
