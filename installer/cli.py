@@ -73,14 +73,13 @@ class _Parser(argparse.ArgumentParser):
         given = list(getattr(self, "given", []))
         fixed: list[str] | None = None
         if message.startswith("the following arguments are required:") and "--answers" in message:
+            # one file that is there: a name that is not (or two of them) would only lead to the next error
             taking_value = value_options(self)
-            previous = None
-            for i, token in enumerate(given):
-                if (not token.startswith("-") and previous not in taking_value
-                        and (os.path.isfile(token) or token.endswith((".yaml", ".yml")))):
-                    fixed = [*given[:i], "--answers", token, *given[i + 1:]]
-                    break
-                previous = token
+            files = [i for i, (previous, token) in enumerate(zip([None, *given], given, strict=False))
+                     if not token.startswith("-") and previous not in taking_value and os.path.isfile(token)]
+            if len(files) == 1:
+                i = files[0]
+                fixed = [*given[:i], "--answers", given[i], *given[i + 1:]]
         elif ((message.startswith("unrecognized arguments:") and self.prog.split()[1:] == ["answers"]
                and given[:1] == ["check"])
               or (message.startswith("the following arguments are required:")

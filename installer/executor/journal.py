@@ -65,12 +65,14 @@ class Record:
     # the answers file the run was started from (absolute): the wizard offers to resume a stopped run with it
     # (found in use: "make the same choices and it goes on from there", and the screens offered other ones)
     answers: str = ""
+    cwd: str = ""  # the folder it ran in, which relative paths in those answers were taken from
 
 
 class Journal:
-    def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "") -> None:
+    def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "",
+                 cwd: str = "") -> None:
         self.dir = Path(state_dir) / "journal"
-        self.target, self.python, self.answers = target, python, answers
+        self.target, self.python, self.answers, self.cwd = target, python, answers, cwd
 
     def path(self, digest: str) -> Path:
         return self.dir / f"{digest}.json"
@@ -86,4 +88,4 @@ class Journal:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
                                               "target": self.target, "python": self.python,
-                                              "answers": self.answers})
+                                              "answers": self.answers, "cwd": self.cwd})

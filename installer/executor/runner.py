@@ -624,8 +624,9 @@ def _scratch() -> Path:
 
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
     target = dict(plan.summary).get("target") or plan.target_python or ""
-    journal = Journal(state, target=target, python=plan.target_python or "",
-                      answers=plan.meta.get("answers_file", ""))
+    answers = plan.meta.get("answers_file", "")
+    journal = Journal(state, target=target, python=plan.target_python or "", answers=answers,
+                      cwd=os.getcwd() if answers else "")
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)

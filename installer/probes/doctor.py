@@ -273,12 +273,26 @@ def index_for(version: str) -> str | None:
     return f"{PYTORCH_INDEX}/{local}" if local else None
 
 
-def same_build_fix(python: str, version: str, error: str = "") -> str:
+def same_build_fix(python: str, version: str, error: str = "", *, files_missing: bool = True) -> str:
     """The fix of a damaged or half-installed torch `version` ("2.13.0+cpu"): the same build again, without
-    its dependencies unless the damage is in one of them; or `torch-setup install` again."""
+    its dependencies unless the damage is in one of them; or, when files are missing, `torch-setup install`
+    again. A torch whose files are all there but changed (an emptied or edited __init__.py) passes the
+    install step's check, which looks for missing files: "install again" left it as it was, and its own
+    failure sent the person back to doctor (found in use)."""
     cmd = reinstall_line(python, f"torch=={version}", index_for(version), no_deps=not _needs_dependencies(error))
+    if not files_missing:
+        return _("reinstall it: `{cmd}` (its files are there but changed, so `torch-setup install` would leave "
+                 "it as it is)", cmd=cmd)
     return _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
              "(it finishes a half-done install)", cmd=cmd)
+
+
+def _files_missing(error: str) -> bool:
+    """Whether an import error says torch's files are missing (the probe's "half installed", or a missing
+    shared library of torch's own), which the install step's check finds and installs again."""
+    if "half installed" in error or "No module named" in error:  # a module of torch's own wheel (torchgen, torch._C)
+        return True
+    return "cannot open shared object file" in error and not _needs_dependencies(error)
 
 
 def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
@@ -421,7 +435,8 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                           python=shlex.quote(python)),
                         (error,))]
     if existing is not None and existing.version:
-        fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error)
+        fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error,
+                             files_missing=_files_missing(error))
     else:
         fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
                 "environment and make it again")
@@ -798,7 +813,8 @@ def advise_import(result: dict[str, Any], report: HardwareReport | None, incompl
     if not version:
         return
     python = str((result.get("python") or {}).get("executable") or "python")
-    fix = same_build_fix(python, version, error)
-    if version and any(pin.startswith("torch==") for pin in incomplete):
+    half = any(pin.startswith("torch==") for pin in incomplete)
+    fix = same_build_fix(python, version, error, files_missing=half or _files_missing(error))
+    if half:
         fix = _("torch {version} is half installed (files are missing): {fix}", version=version, fix=fix)
     check["fix"], check["fix_msg"] = fix, None

@@ -51,13 +51,34 @@ def stop_target(state_dir: Path | None = None) -> str | None:
     return record.target or None if record is not None else None
 
 
-def stop_answers(state_dir: Path | None = None) -> str | None:
-    """The answers file the stopped run was started from, while it is still there (None: not known, as
-    in records of runs before session 23, or gone)."""
+def still_running(record: Record, state_dir: Path | None = None) -> tuple[bool, int | None]:
+    """Whether the run of a `started` record is still going: (known, pid) from its run lock (pid 0: running,
+    its pid not known; None: not running, or not known when `known` is False)."""
+    if record.status != "started":
+        return True, None
+    from installer.executor.runlock import run_into
+
+    return run_into(record.target, state_dir if state_dir is not None else paths.state_dir())
+
+
+def stop_running(state_dir: Path | None = None) -> int | None:
+    """The pid (0: not known) of the stopped-looking run when it is in fact still going, else None."""
+    record = stopped_run(state_dir)
+    return None if record is None else still_running(record, state_dir)[1]
+
+
+def stop_answers(state_dir: Path | None = None) -> tuple[str, bool, str] | None:
+    """The answers file the stopped run was started from, while it is still there, whether it has changed
+    since that run, and the folder the run ran in (relative paths in it were taken from there); None: not
+    known, as in records of runs before session 23, or gone."""
     record = stopped_run(state_dir)
     if record is None or not record.answers or not os.path.isfile(record.answers):
         return None
-    return record.answers
+    try:
+        changed = os.stat(record.answers).st_mtime > record.at
+    except OSError:
+        return None
+    return record.answers, changed, record.cwd
 
 
 def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
@@ -123,9 +144,11 @@ def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
     else:
         # the run's lock says which: a killed run leaves its lock file unheld (found in use: "or it is still
         # running" after a kill -9, with nothing running)
-        from installer.executor.runlock import run_into
-
-        known, pid = run_into(record.target, state_dir if state_dir is not None else paths.state_dir())
+        known, pid = still_running(record, state_dir)
+        if pid is not None:  # found in use: "run the same install again" beside a run that was still going
+            again = (_("wait for it to finish; if it hangs, stop it (`kill {pid}`), then run the same install "
+                       "again", pid=str(pid)) if pid else
+                     _("wait for it to finish; if it hangs, stop it, then run the same install again"))
         if pid:
             why = _("it is still running (pid {pid})", pid=str(pid))
         elif pid is not None:

@@ -25,20 +25,21 @@ if TYPE_CHECKING:
     from installer.plan.model import Plan
 
 
-def anchored(answers: Answers) -> Answers:
+def anchored(answers: Answers, cwd: str | None = None) -> Answers:
     """The answers with a relative environment folder or wheelhouse made absolute, from the folder the
-    wizard runs in: Review shows the folder that way, and the answers file keeps what was reviewed (found
-    in use: Review said /home/t3/.venv-torch, the file said .venv-torch, and replayed from another folder
-    it installed there)."""
+    wizard runs in (or `cwd`: the folder a stopped run ran in): Review shows the folder that way, and the
+    answers file keeps what was reviewed (found in use: Review said /home/t3/.venv-torch, the file said
+    .venv-torch, and replayed from another folder it installed there)."""
     def from_here(path: str | None) -> bool:  # ~ and $HOME/... are not taken from the working folder
         return bool(path) and not os.path.isabs(path or "") and not (path or "").startswith(("~", "$"))
 
     target, wheelhouse = answers.target, answers.wheelhouse
     update: dict[str, Any] = {}
+    base = cwd or os.getcwd()
     if target.kind != "existing" and from_here(target.path):
-        update["target"] = target.model_copy(update={"path": os.path.abspath(target.path)})
+        update["target"] = target.model_copy(update={"path": os.path.normpath(os.path.join(base, target.path or ""))})
     if wheelhouse and from_here(wheelhouse):
-        update["wheelhouse"] = os.path.abspath(wheelhouse)
+        update["wheelhouse"] = os.path.normpath(os.path.join(base, wheelhouse))
     return answers.model_copy(update=update) if update else answers
 
 
@@ -334,8 +335,13 @@ class Engine:
         """(step, when, what it said first) of the last install run, where it stopped before its end."""
         return _need("installer.probes.last_run", "stop_summary")(self.state_dir)
 
-    def last_stop_answers(self) -> str | None:
-        """The answers file the stopped run was started from, while it is there."""
+    def last_stop_running(self) -> int | None:
+        """The pid (0: not known) of the run that looks stopped when it is in fact still going, else None."""
+        return _need("installer.probes.last_run", "stop_running")(self.state_dir)  # type: ignore[no-any-return]
+
+    def last_stop_answers(self) -> tuple[str, bool, str] | None:
+        """The answers file the stopped run was started from, while it is there, whether it has changed
+        since that run, and the folder that run ran in."""
         return _need("installer.probes.last_run", "stop_answers")(self.state_dir)  # type: ignore[no-any-return]
 
     def last_stop_target(self) -> str | None:

@@ -17,7 +17,7 @@ from installer.executor.journal import Journal
 from installer.executor.runlock import RunLock, lock_name
 from installer.executor.runner import run_plan
 from installer.plan.model import Command, Plan, Step
-from installer.probes.last_run import last_run_finding
+from installer.probes.last_run import last_run_finding, stop_running
 
 MACHINE = str(Path(__file__).resolve().parents[1] / "fixtures" / "machines" / "cpu-only.json")
 
@@ -122,11 +122,15 @@ def test_a_stop_is_still_running_only_while_a_run_holds_the_lock_of_its_target(t
     with RunLock([str(env)], fallback_dir=tmp_path):
         held = last_run_finding(tmp_path)
         assert held is not None and f"it is still running (pid {os.getpid()})" in held.explanation
+        # not "run it again" beside a run that is still going (found in use), and the wizard's Welcome knows
+        assert held.fix.startswith(f"wait for it to finish; if it hangs, stop it (`kill {os.getpid()}`)"), held.fix
+        assert stop_running(tmp_path) == os.getpid()
         with RunLock([str(tmp_path / "other")], fallback_dir=tmp_path):
             pass
     (tmp_path / "locks" / lock_name(str(env))).write_text("{}")
     gone = last_run_finding(tmp_path)
     assert gone is not None and "still running" not in gone.explanation
+    assert stop_running(tmp_path) is None
     assert "it was stopped (killed, or its terminal closed)" in gone.explanation
     with RunLock([str(tmp_path / "other")], fallback_dir=tmp_path):  # a run into somewhere else
         assert "still running" not in last_run_finding(tmp_path).explanation  # type: ignore[union-attr]

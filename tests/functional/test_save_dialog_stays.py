@@ -49,3 +49,24 @@ async def test_the_dialog_stays_with_the_path_typed(make_wizard, in_tmp):
         await settle(pilot)
         assert app.current_name == "mirrors"
     assert load_answers(in_tmp / "mine.yaml").mirror.scope
+
+
+async def test_a_file_of_ones_own_is_replaced_on_a_second_enter_only(make_wizard, in_tmp):
+    """Found in use: a hand-commented answers file, typed as the path, was overwritten without a word."""
+    mine = in_tmp / "cpu-venv.yaml"
+    mine.write_text("# my notes\nversion: 1\n")
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *list(str(mine)), "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SavePathScreen"
+        said = str(app.screen.query_one("#path-problem").render())
+        assert said.startswith(f"{mine} exists: Enter again replaces it"), said
+        assert mine.read_text() == "# my notes\nversion: 1\n"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_name == "mirrors"
+    assert "# my notes" not in mine.read_text() and load_answers(mine).version == 1

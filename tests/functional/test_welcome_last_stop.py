@@ -62,20 +62,29 @@ async def test_the_folder_it_was_installing_into_is_named(make_wizard, in_tmp):
     assert said is not None and said.endswith(f"It was installing into {env}."), said
 
 
-async def test_r_takes_the_stopped_runs_choices_again(make_wizard, in_tmp):
-    """Found in use: Welcome said "make the same choices", and every screen offered other ones (another
-    folder, another torch); a returning user did not remember the first ones. The run's answers file is in
-    its records: r loads it and goes to Review, its relative folder the one that run was installing into."""
-    from installer.tui.screens.welcome import WelcomeScreen
-
-    answers = in_tmp / "proj" / "cpu-venv.yaml"
-    answers.parent.mkdir()
+def _stop_in(folder: Path, state: Path, monkeypatch) -> Path:
+    """An install started in `folder` from its cpu-venv.yaml, stopped at its torch step."""
+    answers = folder / "cpu-venv.yaml"
+    folder.mkdir(exist_ok=True)
     answers.write_text("version: 1\ntarget: {kind: venv, path: .venv-torch}\n"
                        "torch: {version: 2.13.0, variant: cpu, extras: []}\nverify: false\n")
-    env = str(answers.parent / ".venv-torch")
-    plan = Plan(steps=(_step("torch", 3),), summary=(("target", env),), meta={"answers_file": str(answers)})
-    *_, finished = run_plan(plan, state_dir=in_tmp / "state")
+    plan = Plan(steps=(_step("torch", 3),), summary=(("target", str(folder / ".venv-torch")),),
+                meta={"answers_file": str(answers)})
+    with monkeypatch.context() as m:
+        m.chdir(folder)  # install runs where its relative folders are taken from
+        *_, finished = run_plan(plan, state_dir=state)
     assert isinstance(finished, RunFinished) and not finished.ok
+    return answers
+
+
+async def test_r_takes_the_stopped_runs_choices_again(make_wizard, in_tmp, monkeypatch):
+    """Found in use: Welcome said "make the same choices", and every screen offered other ones (another
+    folder, another torch); a returning user did not remember the first ones. The run's answers file is in
+    its records: r loads it and goes to Review, its relative folder taken from where that run ran."""
+    from installer.tui.screens.welcome import WelcomeScreen
+
+    answers = _stop_in(in_tmp / "proj", in_tmp / "state", monkeypatch)
+    env = str(answers.parent / ".venv-torch")
     app = make_wizard("cpu-only", as_this_machine=True, dry_run=True)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
@@ -103,3 +112,40 @@ async def test_no_r_when_the_answers_file_is_gone(make_wizard, in_tmp):
         await pilot.press("r")
         await settle(pilot)
         assert app.current_name == "welcome"
+
+
+async def test_a_file_changed_since_is_said_and_taken_as_it_is(make_wizard, in_tmp, monkeypatch):
+    """Found in use: the file was edited after the run stopped (another folder, another torch), and r gave
+    the new torch with the old folder, without a word."""
+    import os
+    import time
+
+    answers = _stop_in(in_tmp / "proj", in_tmp / "state", monkeypatch)
+    answers.write_text(answers.read_text().replace(".venv-torch", ".venv-other"))
+    later = time.time() + 5
+    os.utime(answers, (later, later))
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        said = widget_text(app.screen.query_one("#last-stop"))
+        assert said.endswith("That file has changed since the run stopped: r takes it as it is now."), said
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.current_name == "review"
+        assert app.state.draft["target"]["path"] == str(in_tmp / "proj" / ".venv-other")
+
+
+async def test_a_run_still_going_is_said_and_not_resumed(make_wizard, in_tmp, monkeypatch):
+    """Found in use: r was offered while the run was still going; Install then refused for it, and said to
+    change the Folder answer."""
+    from installer.tui.engine import Engine
+
+    _stop_in(in_tmp / "proj", in_tmp / "state", monkeypatch)
+    monkeypatch.setattr(Engine, "last_stop_running", lambda self: 4242)  # its lock held by pid 4242
+    app = make_wizard("cpu-only", as_this_machine=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        said = widget_text(app.screen.query_one("#last-stop"))
+        assert said.startswith(f"An install into {in_tmp / 'proj' / '.venv-torch'} is running now (pid 4242, at step "
+                               "torch): wait for it to finish"), said
+        assert not app.screen.check_action("resume", ())

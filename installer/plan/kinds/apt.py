@@ -294,6 +294,15 @@ class AptKind(Kind):
             argv, why = ubuntu_drivers_argv(params.nvidia_driver, ctx)
             ubuntu_drivers = Command(argv=argv)
             notes.append(why)
+            # Ubuntu's prebuilt modules (linux-modules-nvidia-*) exist for Ubuntu's own kernels only: on another
+            # one ubuntu-drivers falls back to DKMS, which needs that kernel's headers (found in review: a
+            # `6.1.85+` kernel had the note on NVIDIA's repository path and none here)
+            kernel = ctx.values.get("hw.kernel")
+            if kernel and not UBUNTU_KERNEL.match(ctx.values.get("hw.kernel_release") or ""):
+                notes.append(_("the running kernel {kernel} is not one of Ubuntu's kernel packages, which Ubuntu's "
+                               "prebuilt driver modules are made for: the driver's module is built with DKMS "
+                               "against the running kernel's headers, so install them from where that kernel came "
+                               "from before the reboot, or the module is missing after it", kernel=kernel))
         elif params.nvidia_driver is not None:
             driver_packages, why = driver_packages_for(params.nvidia_driver, ctx)
             # the pin first, in an apt-get of its own: apt reads /etc/apt/preferences.d when it starts
@@ -508,6 +517,9 @@ def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
             raise InputError(_("driver {branch} does not support {gpu}: {arch} needs branch {first} or newer",
                                branch=asked, gpu=_gpu_text(newest), arch=newest.arch, first=first),
                              key="driver.branch", hint=use)
+        too_old = _branch_too_old_for_build(number, ctx)
+        if too_old is not None:
+            raise InputError(too_old[0], key="driver.branch", hint=too_old[1])
         if number <= LAST_ENDED_BRANCH:
             raise InputError(_("driver {branch} is no longer offered: NVIDIA ended support for the {last} branch "
                                "and older, and distributions no longer ship them", branch=asked,
@@ -536,6 +548,26 @@ def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
         raise InputError(_("{gpu} needs the open kernel modules", gpu=_gpu_text(open_only[0])),
                          key="driver.kernel_modules", hint=_("use kernel_modules: open (or auto)"))
     return DriverChoice(branch=asked, modules=modules)
+
+
+def _branch_too_old_for_build(branch: int, ctx: KindContext) -> tuple[str, str] | None:
+    """(message, hint) when driver `branch` cannot run the chosen build's CUDA: the build then sees no GPU
+    after the reboot (found in review: branch 570 with a cu130 build was planned, a downgrade from 580 on
+    most machines, while the plan's own notes said CUDA 13 needs 580.65.06)."""
+    cuda = ctx.values.get("torch.cuda")
+    if not cuda:
+        return None
+    from installer.compat.data import load
+    from installer.compat.rules import driver_need
+
+    need = driver_need(str(cuda), False, load(), windows=False)
+    if need.version is None or branch >= int(need.version.split(".")[0]):
+        return None
+    minor = ".".join(str(cuda).split(".")[:2])
+    return (_("driver {branch} cannot run the chosen build's CUDA {cuda}: it needs driver {need} or newer",
+              branch=str(branch), cuda=minor, need=need.version),
+            _("use branch: {first} or newer (or latest), or a build for an older CUDA (torch.variant)",
+              first=need.version.split(".")[0]))
 
 
 def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:

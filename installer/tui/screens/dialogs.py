@@ -81,6 +81,7 @@ class SavePathScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "cancel", "Cancel"),
     ]
+    confirmed: str | None = None  # the existing file a first Enter asked about
 
     def __init__(self, title: str, default: str) -> None:
         super().__init__()
@@ -103,11 +104,27 @@ class SavePathScreen(ModalScreen[str | None]):
         value = event.value.strip()
         problem = save_path_problem(value) if value else None
         if problem is not None:
-            shown = self.query_one("#path-problem", Static)
-            shown.update(Text(problem))  # a path is not markup
-            shown.display = True
+            self.say(problem, "error")
+            return
+        # a file of the person's own, typed in: replaced only on a second Enter (found in use: a hand-commented
+        # answers file was overwritten without a word). The path offered is a new name, or the wizard's own file.
+        path = os.path.abspath(Path(value).expanduser()) if value else ""
+        if path and os.path.isfile(path) and value != self.default and self.confirmed != path:
+            self.confirmed = path
+            self.say(_("{path} exists: Enter again replaces it (torch-setup keeps no copy), or type another name",
+                       path=path), "warning")
             return
         self.dismiss(value or None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.confirmed = None  # a confirmation is for the path it was asked about
+        self.query_one("#path-problem", Static).display = False
+
+    def say(self, text: str, level: str) -> None:
+        shown = self.query_one("#path-problem", Static)
+        shown.set_classes(level)
+        shown.update(Text(text))  # a path is not markup
+        shown.display = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar, RichLog, Static
 
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
+from installer.executor.runlock import RunLocked
 from installer.executor.units import size_text
 from installer.i18n import _
 from installer.i18n.linebreak import cells
@@ -66,6 +67,7 @@ class InstallScreen(WizardScreen):
         self.last_output: dict[str, str] = {}  # step id -> its latest line of output
         self.not_simulated: str | None = None  # a recorded machine's system, when its packages were not simulated
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
+        self.locked_out = False  # because another run holds the folder (no answer is the cause)
         self.cancel_question: ConfirmScreen | None = None  # "Cancel the install?", while it is asked
 
     def body(self) -> ComposeResult:
@@ -176,6 +178,8 @@ class InstallScreen(WizardScreen):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
             self.run_error = self.state.run_error = error_text(exc)
+            # another run holds the folder: no answer is the cause (found in use: "change the Folder answer")
+            self.locked_out = isinstance(exc, RunLocked)
             self.app.call_from_thread(self.on_run_event, OutputLine("", self.run_error, "stderr"))
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:
@@ -291,9 +295,12 @@ class InstallScreen(WizardScreen):
             hint = _("reboot needed")
         elif not result.ok and result.failed_step is None:
             text = _("The install stopped:") + "\n" + (self.run_error or _("see the log"))
-            key = self.answer_named(self.run_error or "")
-            text += "\n" + (self.answer_advice(key, resume) if key else
-                            _("Once the cause is fixed, run this to resume:") + f"\n  {resume}")
+            key = None if self.locked_out else self.answer_named(self.run_error or "")
+            if self.locked_out:
+                text += "\n" + _("Wait for that run to finish, then run this to go on:") + f"\n  {resume}"
+            else:
+                text += "\n" + (self.answer_advice(key, resume) if key else
+                                _("Once the cause is fixed, run this to resume:") + f"\n  {resume}")
             box.update(escape(text) + log)
             box.set_classes("error")
             hint = _("failed")

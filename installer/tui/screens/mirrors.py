@@ -116,10 +116,17 @@ class MirrorsScreen(WizardScreen):
         conda = getattr(report.mirror_config, "conda", None)
         for channel in getattr(conda, "channels", []) or []:
             bits.append(_("conda channel {name}", name=channel))
+        # a recorded machine's configuration is that machine's (found in review: "on this machine", of the
+        # recorded one, beside this one's pip configuration that a plan for it does not use)
+        recorded = self.state.recorded
         if not bits:
-            return escape(_("No mirror is configured on this machine yet."))
+            return escape(_("No mirror is configured on the recorded machine.") if recorded else
+                          _("No mirror is configured on this machine yet."))
         # the screen may be shown to others (a screenshot, a screen share): no index password on it
-        return escape(redact_text(_("Configured on this machine: {what}. Press k to keep it.", what=_("; ").join(bits))))
+        what = _("; ").join(bits)
+        return escape(redact_text(_("Configured on the recorded machine: {what}. Press k to keep it.", what=what)
+                                  if recorded else _("Configured on this machine: {what}. Press k to keep it.",
+                                                     what=what)))
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -38,6 +38,10 @@ class WelcomeScreen(WizardScreen):
         Binding("j", "jump_review", "To Review"),
         Binding("r", "resume", "Resume"),
     ]
+    _resume_file: str | None = None
+    _resume_changed = False  # the file was changed after that run stopped
+    _resume_cwd = ""  # the folder that run ran in
+    _resume_checked = False  # the journal is read once: the screen asks at every key
 
     def body(self) -> ComposeResult:
         yield Static(_("Install PyTorch on this machine"), classes="title")
@@ -54,6 +58,13 @@ class WelcomeScreen(WizardScreen):
         if self.state.recorded:
             yield Static(escape(recorded_note()), classes="note", id="recorded-dry-run")
         stop = None if self.state.recorded else self.engine.last_stop()
+        running = self.engine.last_stop_running() if stop is not None else None
+        if stop is not None and running is not None:  # found in use: r offered, and Install refused for that run
+            text = _("An install into {target} is running now (pid {pid}, at step {step}): wait for it to finish "
+                     "before starting another.", target=self.engine.last_stop_target() or "?",
+                     pid=str(running or "?"), step=stop[0])
+            yield Static(escape(text), classes="warning", id="last-stop")
+            stop, self._resume_file, self._resume_checked = None, None, True
         if stop is not None:  # found in use: after a failed install, nothing said where it had got to
             step, when, said = stop
             then = _("Make the same choices and it goes on from there, the finished steps skipped; "
@@ -66,6 +77,9 @@ class WelcomeScreen(WizardScreen):
                 text = _("{text} It was installing into {target}.", text=text, target=target)
             if self.resume_file():  # found in use: nothing on the screens was those choices
                 text = _("{text} Press r to take its choices again from {file}.", text=text, file=self.resume_file())
+                if self._resume_changed:  # found in use: an edited file gave a mix of old and new choices
+                    text = _("{text} That file has changed since the run stopped: r takes it as it is now.",
+                             text=text)
             yield Static(escape(text), classes="warning", id="last-stop")
         yield Static(_("Language"), classes="section")
         with Choices(id="lang", compact=True):
@@ -91,8 +105,10 @@ class WelcomeScreen(WizardScreen):
         this wizard was started with answers of its own, or for a recorded machine)."""
         if self.state.recorded or self.state.answers_path:
             return None
-        if not hasattr(self, "_resume_file"):
-            self._resume_file = self.engine.last_stop_answers() if self.engine.last_stop() is not None else None
+        if not self._resume_checked:
+            self._resume_checked = True
+            found = self.engine.last_stop_answers() if self.engine.last_stop() is not None else None
+            self._resume_file, self._resume_changed, self._resume_cwd = found if found is not None else (None, False, "")
         return self._resume_file
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -134,18 +150,16 @@ class WelcomeScreen(WizardScreen):
         path = self.resume_file()
         if path is None:
             return
+        from installer.tui.engine import anchored
+
         try:
-            draft = self.engine.load_answers(path).model_dump(mode="json")
+            answers = self.engine.load_answers(path)
         except Exception as exc:  # changed since, and wrong now: said, and the screens stay as they are
             self.notify(error_text(exc), title=_("The answers cannot be read"), severity="error")
             return
-        # a relative folder was taken from where that run was started, not from here: the folder it was
-        # installing into, as its records say
-        target, stopped_in = draft.get("target") or {}, self.engine.last_stop_target()
-        if stopped_in and target.get("kind") in ("venv", "conda") and target.get("path") \
-                and not target["path"].startswith(("/", "~", "$")):
-            target["path"] = stopped_in
-        self.state.draft = draft
+        # a relative folder is taken from the folder that run ran in, not from here (found in use: started
+        # from ~, the wizard would have made ~/.venv-torch)
+        self.state.draft = anchored(answers, self._resume_cwd or None).model_dump(mode="json")
         self.state.answers_path = path
         self.wizard.go("review")
 

@@ -90,12 +90,20 @@ def _usage_error(capsys, *argv: str) -> list[str]:
 def test_an_answers_file_without_its_option_is_shown_as_meant(argv, meant, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cpu-venv.yaml").write_text("version: 1\n")
+    (tmp_path / "other.yml").write_text("version: 1\n")
     assert _usage_error(capsys, *argv)[-1] == f"  -> did you mean: {meant}?"
 
 
-def test_a_word_that_is_no_answers_file_gets_no_guess(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("argv", [
+    ["install", "cpu"],
+    ["install", "nosuch.yaml"],  # not there: the suggestion would only lead to the next error (found in use)
+    ["install", "--yes", "cpu-venv.yaml", "other.yml"],  # two files: which one is not ours to guess
+])
+def test_a_word_that_is_no_answers_file_gets_no_guess(argv, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    err = _usage_error(capsys, "install", "cpu")
+    (tmp_path / "cpu-venv.yaml").write_text("version: 1\n")
+    (tmp_path / "other.yml").write_text("version: 1\n")
+    err = _usage_error(capsys, *argv)
     assert err[-1] == "torch-setup install: error: the following arguments are required: --answers"
 
 

@@ -73,3 +73,28 @@ def test_a_named_branch_is_installed_and_an_older_one_said():
     assert _driver_argv(older) == ["ubuntu-drivers install nvidia:570-open"]
     assert ("driver.branch 570 is older than the loaded NVIDIA driver 580.65.06: the plan replaces it with the "
             "older branch, as asked") in older.notes
+
+
+def test_a_named_branch_too_old_for_the_build_is_refused():
+    """Found in review: branch 570 with a cu130 build was planned (a downgrade from 580 on most machines),
+    while the plan's own notes said CUDA 13 needs 580.65.06; after the reboot torch saw no GPU."""
+    from installer.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        _plan("rtx4090-580.65.06", "cu130", "570")
+    assert refused.value.key == "driver.branch"
+    assert refused.value.message == ("driver 570 cannot run the chosen build's CUDA 13.0: it needs driver 580.65.06 "
+                                     "or newer")
+    assert "use branch: 580 or newer" in (refused.value.hint or "")
+    assert _driver_argv(_plan("rtx4090-550", "cu126", "570")) == ["ubuntu-drivers install nvidia:570-open"]
+
+
+def test_a_kernel_ubuntu_ships_no_modules_for_is_said_on_the_ubuntu_drivers_path():
+    """Found in review: t4-550's `6.1.85+` kernel had the headers note on NVIDIA's repository path and
+    none with ubuntu-drivers, whose prebuilt modules are for Ubuntu's own kernels only."""
+    custom = _plan("t4-550", "cu130")
+    assert _driver_argv(custom) == ["ubuntu-drivers install nvidia:580-open"]
+    assert any(n.startswith("the running kernel 6.1.85+ is not one of Ubuntu's kernel packages") for n in custom.notes)
+    ubuntu = _plan("rtx4090-550", "cu130")
+    assert _driver_argv(ubuntu) == ["ubuntu-drivers install nvidia:580-open"]
+    assert not [n for n in ubuntu.notes if "is not one of Ubuntu's kernel packages" in n]

@@ -162,7 +162,7 @@ def test_a_half_installed_torch_gets_a_reinstall_that_works_without_pip_in_the_e
     # the same build again: --no-deps, so that torch's dependencies are neither fetched nor moved (s22)
     assert f"{sys.executable} -m pip --python /w/.venv-torch/bin/python install --force-reinstall --no-deps " \
            "torch==2.13.0+cpu --index-url https://download.pytorch.org/whl/cpu" in fix
-    assert "VERSION" not in fix and "torch-setup install" in fix
+    assert "VERSION" not in fix and "or run `torch-setup install` again" in fix  # its files are missing
 
 
 def test_a_cuda_torch_missing_a_dependencys_library_is_reinstalled_with_its_dependencies():

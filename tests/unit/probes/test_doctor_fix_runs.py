@@ -82,6 +82,25 @@ def test_a_damaged_torch_is_mended_by_the_printed_command_and_nothing_else_moves
     assert _freeze(python) == before  # filelock, sympy, jinja2 ... untouched
 
 
+def test_a_torch_whose_files_are_there_but_changed_is_not_sent_to_install_again(cli, xdg_home, tmp_path):
+    """Found in use: an __init__.py that raises passes the install step's check (its files are all there),
+    so "run torch-setup install again" left it as it was, and install's own failure sent the person back to
+    doctor. The fix is the reinstall command alone, and it mends it."""
+    from installer.plan.kinds.pip import INSTALLED_CHECK
+
+    python = _torch_env(tmp_path / "proj")
+    init = _site(python) / "torch" / "__init__.py"
+    init.unlink()  # a new file, not the one uv may have linked from its cache
+    init.write_text('raise RuntimeError("boom")\n')
+    assert subprocess.run([str(python), "-c", INSTALLED_CHECK, "torch==2.13.0+cpu"], timeout=120).returncode == 0
+    found = {f["id"]: f for f in _doctor(cli, python, "--timeout", "300")["findings"]}
+    fix = found["torch-broken"]["fix"]
+    assert "torch-setup install" in fix and "would leave it as it is" in fix and "run `torch-setup install`" not in fix
+    done = _run_fix(_command(fix, "--force-reinstall"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert subprocess.run([str(python), "-c", "import torch"], capture_output=True, timeout=300).returncode == 0
+
+
 def test_files_missing_from_a_torch_that_imports_are_what_the_install_guard_calls_half_installed(cli, xdg_home,
                                                                                                tmp_path):
     from installer.plan.kinds.pip import INSTALLED_CHECK
