@@ -33,14 +33,19 @@ def test_a_folder_not_ours_is_a_problem(tmp_path):
         shut.chmod(0o700)
 
 
+async def _save_as(pilot, path: str) -> None:
+    """From Mirrors: `a`, the path typed over the one offered, Enter."""
+    await press_until(pilot, "n", "mirrors")
+    await pilot.press("a")
+    await settle(pilot)
+    await pilot.press("ctrl+u", *list(path), "enter")
+    await settle(pilot)
+
+
 async def test_the_dialog_stays_with_the_path_typed(make_wizard, in_tmp):
     app = make_wizard("cpu-only", dry_run=True)
     async with app.run_test(size=(100, 40)) as pilot:
-        await press_until(pilot, "n", "mirrors")
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("ctrl+u", *list(str(in_tmp)), "enter")
-        await settle(pilot)
+        await _save_as(pilot, str(in_tmp))
         assert type(app.screen).__name__ == "SavePathScreen"
         problem = app.screen.query_one("#path-problem")
         assert problem.display and "is a folder" in str(problem.render())
@@ -57,11 +62,7 @@ async def test_a_file_of_ones_own_is_replaced_on_a_second_enter_only(make_wizard
     mine.write_text("# my notes\nversion: 1\n")
     app = make_wizard("cpu-only", dry_run=True)
     async with app.run_test(size=(100, 40)) as pilot:
-        await press_until(pilot, "n", "mirrors")
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("ctrl+u", *list(str(mine)), "enter")
-        await settle(pilot)
+        await _save_as(pilot, str(mine))
         assert type(app.screen).__name__ == "SavePathScreen"
         said = str(app.screen.query_one("#path-problem").render())
         assert said.startswith(f"{mine} exists: Enter again replaces it"), said
