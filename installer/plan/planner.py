@@ -232,6 +232,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     python_note = unexamined_python_note(answers, report, pins, tools, cwd)
     notes += [python_note] if python_note else []
     seen: set[str] = set()
+    done: set[str] = set()  # what the steps so far do, whatever their ids
     superseded: set[str] = set()
     packages = tuple(pins.requirements)
     for recipe in chosen:
@@ -246,9 +247,15 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 packages = compiled.packages
             if not (step.commands or step.downloads or step.files):
                 continue  # a kind found nothing to do here (a mirror already as chosen): no empty step
+            same = replace(step, id="").digest()
+            if same in done:
+                # the same work from two recipes (cuda-keyring for both the driver and the toolkit from NVIDIA's
+                # repository): once is enough, and a second step that always says "already done" only puzzles
+                continue
             if step.id in seen:  # two recipes may share a step id: keep both, keep ids unique
                 step = replace(step, id=f"{recipe.id}-{step.id}")
             seen.add(step.id)
+            done.add(same)
             steps.append(step)
     if answers.mirror.apt not in ("auto", "none") and not any(s.kind == "apt" for s in steps):
         # chosen on the Mirrors screen before the driver and toolkit were: said, not silently dropped

@@ -575,12 +575,22 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
     choice = driver_choice(driver, ctx)
     branch, modules = choice.branch, choice.modules
     base = "nvidia-open" if modules == "open" else "cuda-drivers"
-    if branch == "latest":
+    needed = branch_the_build_needs(ctx) if branch == "latest" else None
+    if branch == "latest" and needed is None:
         return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
+    # `latest` is the branch the chosen build needs, as on the ubuntu-drivers path and in the plan's notes
+    # ("after installing driver branch R580"): the unpinned package would install whatever branch is newest on
+    # the day, which the plan never checked (found by a tester: notes said R580, apt installed R590)
+    branch = needed or branch
     # 590 on: no branch in the name, the pinning package picks it (module docstring)
     packages = [base if int(branch) >= UNSUFFIXED_FROM else f"{base}-{branch}"]
     if int(branch) >= PINNING_FROM:
         packages.insert(0, f"nvidia-driver-pinning-{branch}")
+    if needed:
+        return packages, _("NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, "
+                           "{modules} kernel modules ({pkgs})", branch=branch,
+                           cuda=".".join(str(ctx.values.get("torch.cuda")).split(".")[:2]), modules=modules,
+                           pkgs=", ".join(packages))
     return packages, _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
                        modules=modules, pkgs=", ".join(packages))
 

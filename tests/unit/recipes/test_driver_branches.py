@@ -226,3 +226,22 @@ def test_latest_on_ubuntu_names_the_branch_the_chosen_build_needs(cuda, argv):
     assert cmd == argv
     if cuda:
         assert f"runs the chosen build's CUDA {cuda[:4]}" in why
+
+
+@pytest.mark.parametrize("machine, cuda, packages, spec", [
+    ("nodriver-rtx3060.json", "13.2", ["nvidia-driver-pinning-580", "nvidia-open-580"], "nvidia:580-open"),
+    ("rtx4090-550.json", "13.0", ["nvidia-driver-pinning-580", "nvidia-open-580"], "nvidia:580-open"),
+    ("gtx1080ti-535.json", "12.6", ["nvidia-driver-pinning-580", "cuda-drivers-580"], "nvidia:580"),
+])
+def test_latest_is_the_branch_the_build_needs_on_both_paths(machine, cuda, packages, spec):
+    """`latest` from NVIDIA's repository was the unpinned `nvidia-open`: whatever branch is newest on the day,
+    while the plan's notes (and ubuntu-drivers) said the branch the build needs (found by a tester)."""
+    ctx = _ctx(machine)
+    ctx = replace(ctx, values={**ctx.values, "torch.cuda": cuda})
+    got, why = driver_packages_for(NvidiaDriver(branch="latest"), ctx)
+    assert got == packages
+    legacy = machine.startswith("gtx1080ti")  # Pascal: its last branch, 580, whatever the build
+    assert (f"the first that runs the chosen build's CUDA {cuda}" in why) is not legacy
+    cmd, _ = ubuntu_drivers_argv(NvidiaDriver(branch="latest", tool="ubuntu-drivers"), ctx)
+    assert cmd == ("ubuntu-drivers", "install", spec)
+    assert _branch_of(got) == spec.split(":")[1].split("-")[0]

@@ -40,8 +40,8 @@ def _report(machine: str, *, unloaded: bool = False, **os_fields: str) -> Hardwa
     return report
 
 
-def _driver_step(report: HardwareReport, driver: str, tmp_path: Path) -> tuple[Step, str]:
-    answers = parse_answers(f"version: 1\ntorch: {{version: 2.13.0, variant: cu126, extras: []}}\n"
+def _driver_step(report: HardwareReport, driver: str, tmp_path: Path, variant: str = "cu126") -> tuple[Step, str]:
+    answers = parse_answers(f"version: 1\ntorch: {{version: 2.13.0, variant: {variant}, extras: []}}\n"
                             f"driver: {driver}\n")
     tools = Tools(uv=None, python=sys.executable, host_pip=False)
     pins = pins_for(answers, report, tools=tools, cwd=str(tmp_path))
@@ -83,10 +83,16 @@ def test_the_pin_is_installed_by_its_own_apt_get_before_the_driver(tmp_path, mac
     assert at == sorted(at)
 
 
-def test_latest_is_not_pinned_and_installs_in_one_go(tmp_path):
+def test_latest_is_pinned_to_the_branch_the_build_needs(tmp_path):
+    """Not the unpinned `nvidia-open`, which installs whatever branch is newest on the day while the plan's
+    notes name the branch the build needs (session 24)."""
     step, _ = _driver_step(_report("rtx4090-550.json", unloaded=True), "{install: true, source: nvidia-repo}",
                            tmp_path)
-    assert _apt(step) == [("update",), ("install", "nvidia-open")]
+    # cu126 needs driver 525.60.13: the first recommended branch for it is 535 (drivers.yaml), as ubuntu-drivers'
+    assert _apt(step) == [("update",), ("install", "nvidia-open-535")]
+    step, _ = _driver_step(_report("rtx4090-550.json", unloaded=True), "{install: true, source: nvidia-repo}",
+                           tmp_path, variant="cu130")
+    assert _apt(step) == [("update",), ("install", "nvidia-driver-pinning-580"), ("install", "nvidia-open-580")]
 
 
 def test_no_branch_from_590_on_has_a_suffixed_package(tmp_path):
