@@ -14,6 +14,7 @@ import json
 import os
 import posixpath
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,6 +30,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 from pydantic.json_schema import WithJsonSchema
@@ -49,8 +51,10 @@ _URL_CHARS = "[^\\s\"'`\\\\<>|;&$(){}]"
 _URL = re.compile(r"^(https?|file)://" + _URL_CHARS + "+$")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _NOT_IN_URL = re.compile(r"[\x00-\x1f\x7f\s\"'`\\<>|;&$(){}]")  # what _URL_CHARS leaves out, controls too
-_NAMED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")  # the names of a value's $NAME and ${NAME}, to blame one
-_BRANCH = re.compile(r"^[0-9]{3}(\.[0-9]+){0,2}$")
+# the names of a value's $NAME and ${NAME}, to blame one; `$$` (a `$` of the value itself) matches with no name
+_NAMED = re.compile(r"\$(?:\$|\{?([A-Za-z_][A-Za-z0-9_]*))")
+_BRANCH = re.compile(r"^[0-9]{3}$")  # 550, 570, 580: NVIDIA's branches are the first number of a driver version
+_DRIVER_VERSION = re.compile(r"^([0-9]{3})\.[0-9.]*$")  # 580.65, 580.65.06: a driver version written for a branch
 _WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
 _CUDA = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,3})?")
 
@@ -146,14 +150,15 @@ def _path(value: str) -> str:
 
 def _check_variables(value: str) -> None:
     """The $NAME / ${NAME} in a path are read from the environment (installer.paths.expand, where the
-    path is used); one that is unset would become a folder literally named `$NAME`."""
-    from installer.paths import expand, unset_variables
+    path is used); one that is unset would become a folder literally named `$NAME`. `$$` is a `$` of the name."""
+    from installer.paths import expand, unset_variables, with_unset_escaped
 
     unset = unset_variables(value)
     if unset:
+        # "write the path out in full" did not help a folder named `it's $x`: it was written in full
         raise HintedValueError(_("{name} is not set in the environment", name="$" + unset[0]),
-                               _("set it (export {name}=...) before running torch-setup, or write the path out "
-                                 "in full", name=unset[0]))
+                               _("set it (export {name}=...) before running torch-setup, or write $$ for a $ that "
+                                 "is part of the name: {path}", name=unset[0], path=with_unset_escaped(value)))
     if _CONTROL.search(expand(value)):  # a variable's value is as much the path as what was written
         raise ValueError(_("a path cannot hold control characters (newline, tab, NUL)"))
 
@@ -267,20 +272,53 @@ def _url_refused(value: str, url: str) -> ValueError:
     return HintedValueError(f"{value}: " + _("the URL names no host"), _mirror_hint())  # `https://` alone
 
 
-def mirror_problem(value: str) -> str | None:
+def mirror_problem(value: str, kind: str | None = None, region: str = "auto") -> str | None:
     """Why a mirror choice would be refused in an answers file, or None: the wizard checks typed URLs with
-    this same rule as the user leaves the field, instead of failing later on the Review screen."""
+    this same rule as the user leaves the field, instead of failing later on the Review screen. `kind`:
+    the answers key (pytorch refuses a PyPI mirror), `region`: mirror.region, for the mirrors it names."""
     try:
-        _mirror(value)
+        url = _mirror(value)
     except ValueError as exc:
         return str(exc)
+    try:
+        if kind == "pytorch":
+            _not_a_pypi_mirror(url, region)
+    except HintedValueError as exc:  # what to give instead is the point here: said under the field too
+        return f"{exc}. {exc.hint}"
     return None
+
+
+def _not_a_pypi_mirror(url: str, region: Any) -> str:
+    """mirror.pytorch: a PyPI mirror given as the PyTorch wheel index is refused (the plan would append the
+    variant to it: installer.mirrors.pick.pypi_mirror_as_torch_index)."""
+    if "://" not in url:
+        return url
+    from installer.mirrors.pick import pypi_mirror_as_torch_index
+
+    said = pypi_mirror_as_torch_index(url, str(region or "auto"))
+    if said is not None:
+        raise HintedValueError(*said)
+    return url
+
+
+def _pytorch_mirror(value: str, info: ValidationInfo) -> str:
+    return _not_a_pypi_mirror(value, info.data.get("region"))
 
 
 def _branch(value: str) -> str:
     if value == "latest" or _BRANCH.fullmatch(value):
         return value
+    version = _DRIVER_VERSION.fullmatch(value)
+    if version:
+        # '580.65' was taken once and planned as branch 580 under a title that said 580.65
+        raise _driver_version_as_branch(repr(value), version.group(1))
     raise ValueError(_("{value} is not a driver branch: use latest or a branch number like 550", value=repr(value)))
+
+
+def _driver_version_as_branch(shown: str, branch: str) -> HintedValueError:
+    return HintedValueError(_("{value} is a driver version, not a branch: a branch is the driver's first number, "
+                              "e.g. 580 for driver 580.65.06", value=shown),
+                            _("write branch: {branch} (or latest)", branch=branch))
 
 
 def _cuda(value: str) -> str:
@@ -311,12 +349,23 @@ Variant = Annotated[str, AfterValidator(_variant), _pattern(_VARIANT.pattern)]
 PathStr = Annotated[str, AfterValidator(_path), _pattern(_PATH_PATTERN)]
 Interpreter = Annotated[str, AfterValidator(_interpreter), _pattern(_INTERPRETER_PATTERN)]
 MirrorChoice = Annotated[str, AfterValidator(_mirror), _pattern(_mirror_pattern())]
+PytorchMirrorChoice = Annotated[str, AfterValidator(_mirror), AfterValidator(_pytorch_mirror),
+                                _pattern(_mirror_pattern())]
 
 
 def _whole_number_as_text(value: Any) -> Any:
     """`branch: 580` as admins write it: a whole number is a branch, unlike `version: 2.10`, which YAML
-    has already turned into 2.1."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    has already turned into 2.1. `branch: 580.65` is a driver version: putting it in quotes would not make
+    it a branch, so it is refused here with the branch to write, not with the usual "put it in quotes"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 580.0, as JSON's number one is 1.0 (the schema's integer takes it too)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if 100 <= value < 1000:
+            raise _driver_version_as_branch(str(value), str(int(value)))
+        raise ValueError(_("{value} is not a driver branch: use latest or a branch number like 550", value=value))
+    return value
 
 
 DriverBranch = Annotated[str, BeforeValidator(_whole_number_as_text), AfterValidator(_branch), WithJsonSchema(
@@ -340,10 +389,11 @@ class Target(_Section):
     path: PathStr = Field(
         default=".venv-torch", description="The environment's folder. A relative path is taken from the working "
         "directory where torch-setup runs; `~` is your home, and $NAME or ${NAME} is read from the environment "
-        "($HOME/venvs/torch; an unset one is an error). Unused for kind: existing. Default: .venv-torch.")
+        "($HOME/venvs/torch; an unset one is an error); $$ is a $ that is part of a folder's name (~/it's $$x/env "
+        "is the folder `it's $x`). Unused for kind: existing. Default: .venv-torch.")
     python: Interpreter | None = Field(
         default=None, description="The Python to build the environment with: a version (3.11) or an interpreter's "
-        "path (with a '/'; `~` and $NAME or ${NAME} are expanded, as in path). For kind: existing, the interpreter to install into (required). Default: null, the Python "
+        "path (with a '/'; `~` and $NAME or ${NAME} are expanded and $$ is a $, as in path). For kind: existing, the interpreter to install into (required). Default: null, the Python "
         "detection found (`torch-setup detect`).")
 
 
@@ -381,15 +431,29 @@ class Mirror(_Section):
         "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. In a URL, $NAME or "
         "${NAME} is read from the environment, so that a token stays out of a shared file "
         "(https://admin:${PYPI_TOKEN}@host/simple; an unset one is an error), as in every mirror URL. Default: auto.")
-    pytorch: MirrorChoice = Field(
+    pytorch: PytorchMirrorChoice = Field(
         default="auto", description="The PyTorch wheel index for variants PyPI does not carry (cpu, cuNNN, rocm): "
-        "auto (the fastest reachable), none, a mirror id, or a URL. Default: auto.")
+        "auto (the fastest reachable), none, a mirror id, or a URL (the index the variant folders are in, such "
+        "as https://download.pytorch.org/whl; a PyPI mirror is refused: it goes in mirror.pypi). Default: auto.")
     conda: MirrorChoice = Field(default="auto", description="The conda channel mirror: auto, none, an id or a URL. "
                                 "Default: auto.")
     apt: MirrorChoice = Field(default="auto", description="The apt mirror: auto, none, an id or a URL. Default: auto.")
     scope: Literal["env", "user", "none"] = Field(
         default="env", description="Where a chosen mirror is written for later use: env (only the new environment), "
         "user (your pip/conda configuration), none (used for this run only). Default: env.")
+
+    @classmethod
+    def unknown_key(cls, name: str) -> tuple[str, str] | None:
+        """(message, hint) for a key people write here that torch-setup has no answer for (yamlfile asks)."""
+        if name == "cuda":
+            # `torch-setup mirrors` ranks the catalog's cuda mirrors, but no plan takes CUDA from them:
+            # the runfile and cuda-keyring come from NVIDIA's hosts (installer.plan.kinds.runfile,
+            # apt.cuda_keyring), and the keyring points apt at NVIDIA's repository
+            return (_("unknown key: there is no mirror.cuda answer"),
+                    _("CUDA runfiles and cuda-keyring (which sets apt up for NVIDIA's repository) are fetched from "
+                      "NVIDIA's own hosts, developer.download.nvidia.cn first with mirror.region: cn. Delete the "
+                      "line"))
+        return None
 
 
 class Driver(_Section):
@@ -417,7 +481,7 @@ class CudaToolkit(_Section):
     source: Literal["apt", "runfile"] = Field(default="apt", description="NVIDIA's apt repository or the runfile. "
                                               "Default: apt.")
     prefix: PathStr | None = Field(default=None, description="Where the runfile installs the toolkit; `~` and $NAME or "
-                                   "${NAME} are expanded, as in target.path. Default: null, /usr/local/cuda-X.Y.")
+                                   "${NAME} are expanded and $$ is a $, as in target.path. Default: null, /usr/local/cuda-X.Y.")
 
 
 class Answers(_Section):
@@ -435,8 +499,8 @@ class Answers(_Section):
         "downloads the wheels another machine needs into `wheelhouse` (plan it with that machine's report: "
         "--hardware target.json; its platform and Python decide which wheels). Default: pip.")
     wheelhouse: PathStr | None = Field(default=None, description="The folder of wheels: read by method: wheel, "
-                                       "filled by method: wheelhouse-build. `~` and $NAME or ${NAME} are expanded, "
-                                       "as in target.path. Default: null.")
+                                       "filled by method: wheelhouse-build. `~` and $NAME or ${NAME} are expanded "
+                                       "and $$ is a $, as in target.path. Default: null.")
     mirror: Mirror = Field(default_factory=Mirror, description="Where packages come from.")
     driver: Driver = Field(default_factory=Driver, description="The NVIDIA driver.")
     cuda_toolkit: CudaToolkit = Field(default_factory=CudaToolkit, description="A system CUDA toolkit.")
@@ -624,10 +688,11 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
     if probe is None:
         if env and (taken := foreign_entries(full)):
             shown = ", ".join(taken[:3]) + (", …" if len(taken) > 3 else "")
+            suggestion = _new_folder(full, cwd, writes=writes, env=env)
             return (_("{path} already holds other files ({names}) and is not a Python environment: an "
                       "environment made there would be mixed in with them", path=full, names=shown),
-                    _("choose a new or empty folder, such as {suggestion}",
-                      suggestion=posixpath.join(full, ".venv-torch" if env == "venv" else "torch-env")))
+                    _("choose a new or empty folder, such as {suggestion}", suggestion=suggestion) if suggestion
+                    else _("choose a new or empty folder"))
         folder = nearest_folder(full) if writes else None
         if folder is None:
             return None
@@ -656,6 +721,35 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
         return (_("{path} is a file, not a folder", path=full), _("choose another path, or move the file aside"))
     return (_("{file} is a file, so the folder {path} cannot be made in it", file=probe, path=full),
             _("choose another path, or move {file} aside", file=probe))
+
+
+def _new_folder(full: str, cwd: str | None, *, writes: bool, env: Literal["venv", "conda"]) -> str | None:
+    """A folder to suggest instead of `full`, which holds other files, that passes the same checks; None when
+    none found does. A project folder (~/thesis) gets the environment inside it, as projects keep theirs; a
+    folder named like an environment (.venv-torch, or any hidden one), or a link (whose inside is another
+    folder altogether), gets a new one beside it: found in use, a full `~/t/.venv-torch` and a link
+    `.venv-torch -> /opt/wheels` were both answered "such as …/.venv-torch/.venv-torch"."""
+    from installer.paths import unexpanded
+
+    name = ".venv-torch" if env == "venv" else "torch-env"
+    base = posixpath.basename(full.rstrip("/"))
+    project = bool(base) and not base.startswith(".") and base != name and not os.path.islink(full)
+    home = os.path.expanduser("~")
+    # names not taken, as another environment there is not this one's to fill: in the project, or beside the
+    # folder refused, or in the home folder
+    new = [posixpath.join(full, f"{name}-{n}") for n in range(2, 10)] if project else []
+    new += [f"{full.rstrip('/')}-{n}" for n in range(2, 10)] if base and not project else []
+    new += [posixpath.join(home, name)] + [posixpath.join(home, f"{name}-{n}") for n in range(2, 10)]
+    # the project's own environment folder, if it has one already, is fine to fill
+    inside = [posixpath.join(full, name)] if project else []
+    for candidate in inside + [c for c in new if not os.path.lexists(c)]:
+        if candidate == full or foreign_entries(candidate):
+            continue  # taken too (and it would only be refused with a suggestion of its own)
+        # as the answers file would have it: a `$` of a folder's name is written `$$` (installer.paths.expand)
+        written = unexpanded(candidate)
+        if folder_problem(written, cwd, writes=writes, env=env) is None:
+            return written
+    return None
 
 
 def _check_folders(answers: Answers, located: Located, *, this_machine: bool = True) -> None:
@@ -690,19 +784,26 @@ def load_answers(path: str | Path) -> Answers:
     return answers_from_located(load_yaml(path))
 
 
-def dump_answers(answers: Answers) -> str:
-    """The YAML of an answers file (every key, defaults included, so a replay needs nothing else)."""
+def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: bool = False) -> str:
+    """The YAML of an answers file (every key, defaults included, so a replay needs nothing else).
+    `path`: where it is written, when that is known, for the commands its comment gives. `recorded`: the
+    answers were chosen for a recorded machine (--hardware), which the comment then names as such."""
     # in the reader's language, as the wizard that saved it spoke (found in use: a Chinese wizard's file
-    # began in English); the keys stay as they are, they are the file's format
+    # began in English, then said THIS_FILE and REPORT in a Chinese comment); the keys stay as they are,
+    # they are the file's format
+    # a name with a line break in it would end the comment and break the YAML: the placeholder then
+    this_file = shlex.quote(str(path)) if path is not None and str(path).isprintable() else _("THIS_FILE")
     lines = [_("torch-setup answers (version 1). Replay with: {command}",
-               command="torch-setup install --answers THIS_FILE")]
+               command=f"torch-setup install --answers {this_file}")]
     if answers.torch.variant not in ("auto", "cpu"):
         # found in use: a lab admin saved the wizard's answers for twenty machines, and the build chosen for
         # this one's GPU and driver was pinned for all of them
-        lines += [_("torch.variant {variant} was chosen for this machine's GPU and driver. For machines that differ,",
+        lines += [_("torch.variant {variant} was chosen for the recorded machine's GPU and driver. For machines "
+                    "that differ,", variant=answers.torch.variant) if recorded else
+                  _("torch.variant {variant} was chosen for this machine's GPU and driver. For machines that differ,",
                     variant=answers.torch.variant),
                   _("`variant: auto` lets each choose its own build; check a machine's saved report with:"),
-                  "  torch-setup answers check THIS_FILE --hardware REPORT"]
+                  f"  torch-setup answers check {this_file} --hardware {_('REPORT')}"]
     header = "".join(f"# {line}\n" for line in lines)
     return header + yaml.safe_dump(answers.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 

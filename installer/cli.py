@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from installer import __version__
 from installer.commands.help_format import TranslatedHelp, language_in, usage_error_text
+from installer.commands.streams import survive_narrow_encodings
 from installer.errors import InputError, TorchSetupError
 from installer.i18n import _, set_language
 
@@ -26,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("recommend", "which driver / CUDA / PyTorch combination fits, and why"),
     "mirrors": ("mirrors", "probe the mirrors and rank them"),
     "plan": ("plan", "print the install plan as a bash script; runs nothing"),
-    "install": ("install", "install unattended from an answers file"),
+    "install": ("install", "install from an answers file (unattended with --yes)"),
     "verify": ("verify", "check that torch works, and on which devices"),
     "bench": ("bench", "measure what this GPU (or CPU) does, against what it should do"),
     "doctor": ("doctor", "explain a broken install, with fixes"),
@@ -59,7 +60,9 @@ class _Parser(argparse.ArgumentParser):
         # argparse already exits 2 for usage errors; this translates the message and adds "did you mean"
         self.print_usage(sys.stderr)
         hint = did_you_mean(message) or self.closest_option(message) or self.answers_misplaced(message)
-        self.exit(2, f"{self.prog}: {_('error')}: {usage_error_text(message)}\n" + (f"  -> {hint}\n" if hint else ""))
+        # one text, so that Chinese puts its own colon after 错误 (found in use: "错误: 参数")
+        self.exit(2, _("{prog}: error: {message}", prog=self.prog, message=usage_error_text(message)) + "\n"
+                  + (f"  -> {hint}\n" if hint else ""))
 
     def parse_known_args(self, args: Iterable[str] | None = None,  # type: ignore[override]
                          namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
@@ -159,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     # pydantic looks for plugins in every installed distribution's entry points before its first
     # validation; torch-setup uses none, and on a Python with many packages the scan costs start-up time
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # first: --help and the first message may already hold characters an ascii or latin-1 stdout lacks
+    survive_narrow_encodings()
     argv = sys.argv[1:] if argv is None else argv
     set_language(language_in(argv))
     command = command_in(argv)

@@ -36,6 +36,17 @@ def recipes_dir() -> Path:
     raise FileNotFoundError("the recipes folder is missing from this installation")
 
 
+def in_own_checkout(cwd: str | os.PathLike[str] | None = None) -> bool:
+    """`cwd` (the working directory) is in the git checkout this torch-setup runs from, as after `make run`.
+    Found in use: the wizard's default folder and answers file, relative to the working directory, went into
+    the checkout (gigabytes of torch, files git then lists as untracked). An installed wheel has no checkout."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "pyproject.toml").is_file() or not (root / ".git").exists():
+        return False
+    here = Path(cwd or os.getcwd()).resolve()
+    return here == root or root in here.parents
+
+
 def answers_examples() -> str:
     """The folder of the example answers files, ending in `/`, as messages name it: recipes/answers/ of a
     checkout, or its copy inside the installed package (found in use: a user of the wheel was sent to
@@ -43,22 +54,37 @@ def answers_examples() -> str:
     return str(recipes_dir() / "answers") + "/"
 
 
-# $NAME and ${NAME}, as a shell reads them in a word; `$5`, `$$` and a lone `$` stay as written
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# $NAME and ${NAME}, as a shell reads them in a word; `$$` is one `$` that is part of a name, as in Makefiles
+# and docker-compose (found in use: a folder named `it's $x` could not be given at all: `$x` was taken for a
+# variable, and so was `$$x`); `$5` and a lone `$` stay as written
+_VARIABLE = re.compile(r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def unset_variables(path: str) -> list[str]:
-    """The variables `path` names ($NAME or ${NAME}) that the environment does not set, in order."""
-    names = [m[1] or m[2] for m in _VARIABLE.finditer(path)]
+    """The variables `path` names ($NAME or ${NAME}, not $$NAME) that the environment does not set, in order."""
+    names = [m[2] or m[3] for m in _VARIABLE.finditer(path) if not m[1]]
     return list(dict.fromkeys(n for n in names if n not in os.environ))
 
 
 def expand(path: str) -> str:
     """`~` and `~user` (home folders), then $NAME and ${NAME} from the environment, as a shell expands an
-    unquoted word: answers files are written by people who type `$HOME/venv`. An unset variable is left
-    as written; installer.answers refuses such a path before anything uses it."""
+    unquoted word: answers files are written by people who type `$HOME/venv`; `$$` is a `$` of the name.
+    An unset variable is left as written; installer.answers refuses such a path before anything uses it.
+    Expand a path once: what it gives is a name, and a `$` in it is no variable any more."""
     home = os.path.expanduser(path)  # first: `~` in a variable's value stays as it is, as in a shell
-    return _VARIABLE.sub(lambda m: os.environ.get(m[1] or m[2], m[0]), home)
+    return _VARIABLE.sub(lambda m: "$" if m[1] else os.environ.get(m[2] or m[3], m[0]), home)
+
+
+def unexpanded(name: str) -> str:
+    """`name` written so that `expand` gives it back: each `$` doubled (a folder's real name, such as the
+    working directory, joined to a path answer that is expanded later)."""
+    return name.replace("$", "$$")
+
+
+def with_unset_escaped(path: str) -> str:
+    """`path` with the $ of each variable the environment does not set doubled: the path as it is written
+    when those `$` are part of the name."""
+    return _VARIABLE.sub(lambda m: "$" + m[0] if not m[1] and (m[2] or m[3]) not in os.environ else m[0], path)
 
 
 def absolute(path: str, cwd: str) -> str:

@@ -17,7 +17,7 @@ import yaml
 from installer.errors import InputError
 from installer.i18n import _
 from installer.i18n.phrases import either
-from installer.yamlproblems import problem_text, reader_problem
+from installer.yamlproblems import mistake_line, problem_text, reader_problem
 
 KeyPath = tuple[str | int, ...]
 
@@ -123,11 +123,17 @@ def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], text
             _index_lines(item, path + (i,), lines, texts)
 
 
+_KEY_THEN_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*) +([^\s:#'\"]+)")  # `path ~/env`: one key, one word
+
+
 def _syntax_hint(problem: str, text: str, line: int | None) -> str:
     """What to do about a YAML syntax error: the usual causes have a fix of their own."""
     source = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
     if "\t" in source[: len(source) - len(source.lstrip())] or ("\t" in source and "cannot start any token" in problem):
         return _("YAML indents with spaces only: replace the tab on that line with spaces")
+    keyed = _KEY_THEN_VALUE.fullmatch(source.strip())
+    if keyed and problem == "could not find expected ':'":
+        return _("write a ':' after the key: {line}", line=f"{keyed.group(1)}: {keyed.group(2)}")
     return _("fix the YAML syntax at that line (indentation, a missing ':' or quote)")
 
 
@@ -145,8 +151,7 @@ def parse_yaml(text: str, file: str = "<string>") -> Located:
                          hint=_("a key can appear only once in a section: keep one of the two lines ({first} and "
                                 "{line}) and delete the other", first=exc.first, line=line)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mistake_line(exc)
         problem = exc.problem or str(exc)
         raise InputError(_("not valid YAML: {problem}", problem=problem_text(exc, text)), file=file, line=line,
                          hint=_syntax_hint(problem, text, line)) from None
@@ -323,17 +328,23 @@ def _element(tp: Any, part: str | int) -> Any:
     return None
 
 
-def keys_at(model: Any, path: KeyPath) -> list[str]:
-    """The keys the section at `path` of `model` takes (aliases as written in files), or [] if unknown."""
+def section_model(model: Any, path: KeyPath) -> Any:
+    """The model class of the section at `path` of `model`, or None if unknown."""
     tp: Any = model
     for part in path:
         tp = _element(tp, part)
         if tp is None:
-            return []
+            return None
     models = _models_in(tp)
-    if not models:
+    return models[0] if models else None
+
+
+def keys_at(model: Any, path: KeyPath) -> list[str]:
+    """The keys the section at `path` of `model` takes (aliases as written in files), or [] if unknown."""
+    section = section_model(model, path)
+    if section is None:
         return []
-    return [info.alias or name for name, info in models[0].model_fields.items()]
+    return [info.alias or name for name, info in section.model_fields.items()]
 
 
 def _shown(located: Located, loc: KeyPath, value: Any) -> str:
@@ -359,6 +370,11 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         cause = (err.get("ctx") or {}).get("error")
         return str(err["msg"]).removeprefix("Value error, "), getattr(cause, "hint", None)
     if kind == "extra_forbidden":
+        # a key people write that means something else (mirror.cuda): the section says what is true instead
+        said = getattr(section_model(model, rel[:-1]), "unknown_key", None) if model is not None else None
+        told = said(str(loc[-1])) if callable(said) else None
+        if told is not None:
+            return told
         allowed = keys_at(model, rel[:-1]) if model is not None else []
         close = closest(str(loc[-1]), allowed)
         if close:

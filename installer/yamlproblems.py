@@ -29,6 +29,14 @@ class _Found:
     line: int | None  # 1-based, where PyYAML gave up
     context_line: int | None  # 1-based, where what it was reading began (an opening quote, the first anchor)
 
+    def quoted_line(self, line: int | None) -> str:
+        """The line (1-based) as written, stripped and cut short, quoted: what a message points at."""
+        lines = self.text.splitlines()
+        if not line or line > len(lines):
+            return "?"
+        shown = lines[line - 1].strip()
+        return repr(shown if len(shown) <= 60 else shown[:59] + "…")
+
     def char(self, mark: yaml.Mark | None) -> str | None:
         """The character at `mark` in the text (libyaml's messages do not quote it)."""
         if mark is None:
@@ -57,6 +65,11 @@ _RULES: list[_Rule] = [
     (_ANY, re.compile(r"^found character (.* )?that cannot start any token$"),
      lambda f, m, c: (_("found a tab character that cannot start any token") if c == "\t"
                       else _("found character {char} that cannot start any token", char=_shown_char(c)))),
+    # `path ~/env` under a key: PyYAML gives up on the next line; the line with the mistake is the context's
+    (re.compile(r"simple key"), re.compile(r"^could not find expected ':'$"),
+     lambda f, m, c: (_("no ':' after the key in {line}", line=f.quoted_line(f.context_line))
+                      if f.context_line and f.line and f.context_line < f.line
+                      else _("could not find expected ':'"))),
     (_ANY, re.compile(r"^could not find expected ':'$"), lambda f, m, c: _("could not find expected ':'")),
     (re.compile(r"block mapping"), re.compile(r"^(did not find expected key|expected <block end>, but found .*)$"),
      lambda f, m, c: _("did not find expected key")),
@@ -85,6 +98,16 @@ _RULES: list[_Rule] = [
 
 def _line(mark: yaml.Mark | None) -> int | None:
     return mark.line + 1 if mark else None
+
+
+def mistake_line(exc: yaml.MarkedYAMLError) -> int | None:
+    """The line (1-based) to name for a syntax error: where PyYAML gave up, except for a key line with no
+    ':' (`path ~/env`), which PyYAML finds out only on the line after it. Other contexts stay as they are:
+    a block mapping's context is its first key, many lines above a mistake that is where PyYAML gave up."""
+    if (exc.context and "simple key" in exc.context and exc.context_mark and exc.problem_mark
+            and exc.context_mark.line < exc.problem_mark.line):
+        return exc.context_mark.line + 1
+    return _line(exc.problem_mark or exc.context_mark)
 
 
 def problem_text(exc: yaml.MarkedYAMLError, text: str) -> str:

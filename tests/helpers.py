@@ -142,6 +142,29 @@ def as_nobody(fn: Any, *args: Any, cwd: str | None = None, home: str | None = No
     return answer["value"]
 
 
+def stderr_on_a_pty(args: list[str], env: dict[str, str], timeout: float) -> tuple[int, str, str]:
+    """Run `args` with stderr on a real pseudo-terminal and stdout on a pipe, as a person at a terminal who
+    pipes the output does: (exit code, stdout, what the terminal was sent)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, text=True, env=env)
+    os.close(follower)
+    out, _ = proc.communicate(timeout=timeout)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the pty's other end is closed and drained
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return proc.returncode, out, seen.decode()
+
+
 def process_gone(pid: int) -> bool:
     """Whether process `pid` has ended (a zombie counts: killed, waiting for a parent to reap it)."""
     try:
@@ -209,12 +232,14 @@ def env_with_broken_torch(folder: Path) -> Path:
     return python
 
 
-def cli_as_nobody(ck: Any, home: Path, cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def cli_as_nobody(ck: Any, home: Path, cwd: Path, *args: str, timeout: float = 120,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`torch-setup ARGS` run by the nobody user (setpriv), from `ck` (the readable_checkout fixture), with
-    HOME=`home`, in English without colour: what a normal user of a lab machine sees. Needs root."""
+    HOME=`home`, in English without colour: what a normal user of a lab machine sees. `env`: variables to
+    add. Needs root."""
     system_py = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
     env = {"PATH": f"{ck.uv.parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}"}
+           "NO_COLOR": "1", "PYTHONPATH": f"{ck.root}:{ck.site}", **(env or {})}
     return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", system_py, "-m",
                            "installer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 

@@ -28,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_hardware(check, "check for a saved hardware report instead of this machine")
     # the plan picks the PyTorch index by probing mirrors, as `plan` does: the same limit
     check.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
-                       help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
+                       help="seconds to wait for each mirror the plan probes: the candidates for the PyTorch "
+                            "index, and a PyPI mirror chosen by hand (default 3)")
 
 
 def run(args: argparse.Namespace) -> int:

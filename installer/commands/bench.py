@@ -57,15 +57,16 @@ def run(args: argparse.Namespace) -> int:
     interactive = not args.json and sys.stderr.isatty()
 
     def progress(event: dict) -> None:
-        if args.json:
+        if args.json or event.get("type") != "progress" or not event.get("total"):
             return
-        if event.get("type") == "progress" and event.get("total"):
-            text = _("{label}: {done}/{total}", label=results.label(event), done=event["done"], total=event["total"])
-            if interactive:
-                print("\r\033[K" + text, end="", file=sys.stderr, flush=True)
-        elif event.get("type") == "measurement" and not interactive:
-            t = event["test"]
-            print(f"{results.label(t)}: {t['median']:.2f} {t['unit']}", file=sys.stderr, flush=True)
+        label = results.label(event)
+        if interactive:  # one line, rewritten in place and erased before the table
+            text = _("{label}: {done}/{total}", label=label, done=event["done"], total=event["total"])
+            print("\r\033[K" + text, end="", file=sys.stderr, flush=True)
+        elif event["done"] == 1:
+            # a log (or stderr shown apart from stdout) gets one line per test, naming it and not its figure:
+            # found in use, each figure printed here came again in the table, a second list under it
+            print(_("measuring {label}", label=label), file=sys.stderr, flush=True)
 
     try:
         result = run_bench(args.python, quick=args.quick, on_progress=progress, device=args.device,

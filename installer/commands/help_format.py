@@ -59,7 +59,21 @@ class TranslatedHelp(argparse.HelpFormatter):
         super().add_text(text)
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(_(heading) if heading else heading)
+        heading = _(heading) if heading else heading
+        if heading:
+            self._headings = [*getattr(self, "_headings", []), heading]
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        # argparse puts an ASCII colon after each heading itself: Chinese writes "选项：" (found in use:
+        # "位置参数:" and "选项:" under "用法：")
+        said = {f"{heading}:": _("{heading}:", heading=heading) for heading in getattr(self, "_headings", [])}
+        lines = super().format_help().split("\n")
+        for i, line in enumerate(lines):
+            bare = line.lstrip(" ")
+            if bare in said:
+                lines[i] = line[:len(line) - len(bare)] + said[bare]
+        return "\n".join(lines)
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         # argparse counts characters and breaks at blanks: a Chinese help text ran past the terminal's edge

@@ -28,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="show one line per step; the commands' output goes only to the log")
     parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
-                        help="seconds to wait for each mirror when picking the PyTorch index (default 3)")
+                        help="seconds to wait for each mirror the plan probes: the candidates for the PyTorch "
+                             "index, and a PyPI mirror chosen by hand (default 3)")
     # what an admin scripting twenty machines needs before the first run (found in use: none of it was
     # in --help). Lines are kept as written (help_format); the paths are installer/paths.state_dir()'s.
     parser.epilog = (
@@ -37,7 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "  1    a step or the verification failed (the log says why), or you answered no; run the same "
         "command again to go on from the step that failed\n"
         "  2    bad input, or refused before anything ran (another run is installing into the same folder "
-        "or running root steps; sudo cannot run the root steps); nothing was changed\n"
+        "or running root steps; sudo cannot run the root steps; a folder of torch-setup's own, such as the "
+        "journal's in XDG_STATE_HOME, cannot be written); nothing was changed\n"
         "  130  interrupted: run the same command again to go on from where it stopped\n"
         "\n"
         "Steps marked [root] (a driver, a system CUDA toolkit, apt sources) run through sudo: run torch-setup "

@@ -82,14 +82,15 @@ def run(args: argparse.Namespace) -> int:
                              hint=_("give a Python in that range, or leave --python out to use the Python "
                                     "detected (or the one in the --hardware report)"))
     report = load_or_detect(hardware(args))
+    recorded = hardware(args) is not None  # said as the recorded machine, not this one
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
-                    keep_driver=args.keep_driver, extras=args.extras, torch_key="--torch")
+                    keep_driver=args.keep_driver, extras=args.extras, torch_key="--torch", recorded=recorded)
     if args.json:
         sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0
     from installer.compat.render import render_recommendation
 
-    print(redact_text(render_recommendation(rec, show_all=args.all)))
+    print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded)))
     elsewhere = _driver_elsewhere(report, rec)
     if elsewhere:
         print(_("The driver: {where}.", where=elsewhere))
@@ -113,7 +114,8 @@ def _extras_that_keep_python(args: argparse.Namespace, report: HardwareReport,
     for size in range(len(args.extras) - 1, -1, -1):
         for kept in combinations(args.extras, size):
             other = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
-                              keep_driver=args.keep_driver, extras=kept, torch_key="--torch").best
+                              keep_driver=args.keep_driver, extras=kept, torch_key="--torch",
+                              recorded=hardware(args) is not None).best
             if other is not None and other.action("install-python") is None:
                 return kept
     return None

@@ -121,10 +121,10 @@ def _kernel_note(gpu: NvidiaGpu, match: KernelMatch, build: CondaForgeBuild, tor
                  "kernels", gpu=gpu.name, cc=gpu.cc_text, cuda=build.cuda, t=torch, sm=sm_name(match.cc))
     if match.kind == "cubin":
         return _("{gpu} is compute capability {cc}: conda-forge's CUDA {cuda} build of pytorch {t} carries {sm} "
-                 "cubins that run on it", gpu=gpu.name, cc=gpu.cc_text, cuda=build.cuda, t=torch,
+                 "kernels, which run on it", gpu=gpu.name, cc=gpu.cc_text, cuda=build.cuda, t=torch,
                  sm=sm_name(match.cc))
     return _("{gpu} is compute capability {cc}: conda-forge's CUDA {cuda} build of pytorch {t} has no {major}.x "
-             "cubin, only PTX for {sm} that the driver compiles at first use", gpu=gpu.name, cc=gpu.cc_text,
+             "kernels, only PTX for {sm} that the driver compiles at first use", gpu=gpu.name, cc=gpu.cc_text,
              cuda=build.cuda, t=torch, major=gpu.cc[0] if gpu.cc else "?", sm=sm_name(match.cc))
 
 

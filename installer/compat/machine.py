@@ -46,6 +46,8 @@ class Machine:
     driver_cuda: str | None  # the CUDA version the driver reports
     python: str | None  # "3.11"
     driver_loaded: bool = False  # True with `driver` None: loaded, but its version is unknown
+    # a recorded report (--hardware), not this machine detected now: messages then say "the recorded machine"
+    recorded: bool = False
 
 
 def parse_cc(text: str | None) -> tuple[int, int] | None:
@@ -127,7 +129,8 @@ def is_jetson(report: HardwareReport) -> bool:
     return any(word in names for word in ("orin", "xavier", "tegra", "jetson", "thor"))
 
 
-def read_machine(report: HardwareReport, data: CompatData, python: str | None = None) -> Machine:
+def read_machine(report: HardwareReport, data: CompatData, python: str | None = None, *,
+                 recorded: bool = False) -> Machine:
     system = report.os.system or "Linux"
     platform, text = _platform(system, report.os.arch or "x86_64")
     nvidia = tuple(_nvidia_gpu(g, data) for g in report.gpus if g.vendor == "nvidia")
@@ -142,5 +145,5 @@ def read_machine(report: HardwareReport, data: CompatData, python: str | None = 
         macos_version=report.os.version_id if system.lower() == "darwin" else None,
         nvidia=nvidia, amd=amd, intel=intel, apple=apple,
         driver=drv.version if drv else None, driver_cuda=drv.cuda if drv else None, python=py,
-        driver_loaded=drv is not None,
+        driver_loaded=drv is not None, recorded=recorded,
     )

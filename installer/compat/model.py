@@ -115,6 +115,10 @@ class Pins:
     # (the install-driver action) is all it needs, so a plan that installs the driver unblocks it
     blocked: str | None = None
     blocked_by_driver: bool = False
+    # the install-driver action the build needs first, and the one of `reasons` that says it works after it
+    # ("CUDA 12.6 build, after installing driver branch R535"): true only of a plan with the driver step
+    driver: Action | None = None
+    driver_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

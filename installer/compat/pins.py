@@ -13,6 +13,7 @@ from installer.compat.model import Choice, Pins, requirements
 from installer.compat.solver import (
     DEFAULT_EXTRAS,
     PLATFORM_NAMES,
+    driver_change_reason,
     evaluate_release,
     in_range,
     parse_range,
@@ -33,17 +34,20 @@ def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str
     return Pins(torch=choice.torch, variant=choice.variant, torchvision=tv, torchaudio=ta, local=choice.local,
                 requirements=requirements(choice.torch, choice.local, tv, ta), reasons=reasons,
                 python=choice.python, cuda=choice.cuda, blocked=driver.reason if driver else None,
-                blocked_by_driver=driver is not None)
+                blocked_by_driver=driver is not None, driver=driver,
+                driver_note=driver_change_reason(choice.cuda, driver) if driver and choice.cuda else None)
 
 
 def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
-                 extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None) -> Pins:
+                 extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
+                 recorded: bool = False) -> Pins:
     """Exact versions for `torch` x `variant` on this machine. Pure.
 
     `latest` + `auto` is the first choice of `recommend` (the newest torch that works here, or after the actions
     it lists). An explicit variant is honoured even where this machine cannot use it (a plan may be meant for
     another machine); the reasons then say why it will not run here. InputError for a version or variant that
-    was never released, or, with an explicit `python`, for a combination with no wheel for it.
+    was never released, or, with an explicit `python`, for a combination with no wheel for it. `recorded`: the
+    report is a recorded one (--hardware), which the reasons call the recorded machine.
     """
     data = data or load()
     extras_t = tuple(e for e in extras if e in DEFAULT_EXTRAS)
@@ -55,7 +59,7 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
         raise InputError(_("not a wheel variant: {v!r}", v=variant), key="torch.variant",
                          hint=_("use auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps"))
     releases = select_releases(data, torch)  # raises for unknown / planned versions
-    m = read_machine(report, data, python)
+    m = read_machine(report, data, python, recorded=recorded)
     if m.platform is None:
         raise InputError(_("PyTorch publishes no wheels for {platform}", platform=m.platform_text),
                          key="os", hint=_("use Linux x86_64 / aarch64, Windows x86_64 or macOS arm64"))
@@ -79,7 +83,7 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     if variant in ("auto", ""):
         for kept in extra_sets:
             rec = recommend(report, python=python, torch=None if torch == "latest" else torch, extras=kept,
-                            data=data)
+                            data=data, recorded=recorded)
             pool = [c for c in rec.choices if not (python and c.action("install-python"))]
             if pool:
                 return _pins_from(pool[0], kept, note(kept))
@@ -87,7 +91,8 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
             raise InputError(_("no torch build has a wheel for Python {py} on {platform}", py=python,
                                platform=m.platform_text), key="target.python",
                              hint=_("run `torch-setup recommend --all` to see which Python each release needs"))
-        raise InputError(_("no torch build fits this machine"), key="torch",
+        raise InputError(_("no torch build fits the recorded machine") if recorded else
+                         _("no torch build fits this machine"), key="torch",
                          hint=_("run `torch-setup recommend --all` to see why each was refused"))
 
     on_platform = [r for r in releases if variant in r.variants.get(m.platform, [])]
@@ -137,10 +142,14 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     if variant.startswith("cu") and not m.nvidia:
         # a CUDA build imports and runs on a machine with no NVIDIA GPU, on the CPU (found in use: "it will
         # not run on this machine" for a lab's CPU-only box, where it runs)
-        said = _("{variant} was asked for; with no NVIDIA GPU here it runs on the CPU only: {why}",
-                 variant=variant, why=reason)
+        said = (_("{variant} was asked for; with no NVIDIA GPU on the recorded machine it runs on the CPU only: "
+                  "{why}", variant=variant, why=reason) if recorded else
+                _("{variant} was asked for; with no NVIDIA GPU here it runs on the CPU only: {why}",
+                  variant=variant, why=reason))
     else:
-        said = _("{variant} was asked for; it will not run on this machine: {why}", variant=variant, why=reason)
+        said = (_("{variant} was asked for; it will not run on the recorded machine: {why}", variant=variant,
+                  why=reason) if recorded else
+                _("{variant} was asked for; it will not run on this machine: {why}", variant=variant, why=reason))
     return Pins(torch=rel.torch, variant=variant, torchvision=vision, torchaudio=audio, local=local,
                 requirements=requirements(rel.torch, local, vision, audio), reasons=(said,),
                 python=m.python, cuda=build.cuda if build else None,

@@ -41,10 +41,13 @@ def _machine(rec: Recommendation) -> str:
     return listed(bits)
 
 
-def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str:
-    out: list[str] = [_("This machine: {m}", m=_machine(rec)), ""]
+def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False) -> str:
+    """`recorded`: the report is a recorded one (--hardware), said as the recorded machine, not this one."""
+    out: list[str] = [_("The recorded machine: {m}", m=_machine(rec)) if recorded else
+                      _("This machine: {m}", m=_machine(rec)), ""]
     if not rec.choices:
-        out.append(_("No PyTorch build fits this machine."))
+        out.append(_("No PyTorch build fits the recorded machine.") if recorded else
+                   _("No PyTorch build fits this machine."))
     for i, c in enumerate(rec.choices):
         head = _("Recommended") if i == 0 else _("Alternative {n}", n=i)
         out.append(_("{head}: {build}", head=head, build=_title(c)))
@@ -60,7 +63,8 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False) -> str
                     what += _(" (on Windows)")
                 out.append("  " + _("needs: {what} ({why})", what=what, why=a.reason))
         else:
-            out.append("  " + _("works on this machine as it is"))
+            out.append("  " + (_("works on the recorded machine as it is") if recorded else
+                               _("works on this machine as it is")))
         for r in c.reasons:
             out.append(f"  - {r}")
         out.append("  " + _("pins: {reqs}", reqs=_requirements(c)))

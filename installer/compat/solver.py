@@ -31,7 +31,7 @@ from installer.compat.rules import (
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
-from installer.i18n.phrases import listed
+from installer.i18n.phrases import all_of, listed
 
 DEFAULT_EXTRAS = ("torchvision", "torchaudio")
 PLATFORM_NAMES = {"linux_x86_64": "Linux x86_64", "linux_aarch64": "Linux aarch64", "win_amd64": "Windows x86_64",
@@ -182,11 +182,26 @@ def _gpu_kernel_reason(gpu: NvidiaGpu, variant: str, kind: str, cc: tuple[int, i
         return _("{gpu} is compute capability {cc}: {variant} wheels carry {sm} kernels",
                  gpu=gpu.name, cc=gcc, variant=variant, sm=sm_name(cc))
     if kind == "cubin":
-        return _("{gpu} is compute capability {cc}: {variant} wheels carry {sm} cubins that run on it",
+        return _("{gpu} is compute capability {cc}: {variant} wheels carry {sm} kernels, which run on it",
                  gpu=gpu.name, cc=gcc, variant=variant, sm=sm_name(cc))
-    return _("{gpu} is compute capability {cc}: {variant} wheels have no {major}.x cubin, only PTX for {sm} "
+    return _("{gpu} is compute capability {cc}: {variant} wheels have no {major}.x kernels, only PTX for {sm} "
              "that the driver compiles at first use", gpu=gpu.name, cc=gcc, variant=variant,
              major=gpu.cc[0] if gpu.cc else "?", sm=sm_name(cc))
+
+
+def driver_change_reason(cuda: str, driver: Action) -> str:
+    """The reason that says a build of CUDA `cuda` works after the `install-driver` action `driver`: what
+    `recommend` offers, true of a plan that has the driver step (installer.plan.planner rewords it for a
+    plan that has none, found in use: "after installing driver branch R535" atop a script with no driver)."""
+    if driver.host == "windows":
+        # under WSL the driver is Windows': it is updated there, never installed inside Linux
+        return _("CUDA {cuda} build, after updating the Windows driver to branch R{branch} or newer (in Windows, "
+                 "not inside WSL)", cuda=cuda_minor(cuda), branch=driver.branch)
+    if driver.version:
+        return _("CUDA {cuda} build, after updating the R{branch} driver to {version} or newer",
+                 cuda=cuda_minor(cuda), branch=driver.branch, version=driver.version)
+    return _("CUDA {cuda} build, after installing driver branch R{branch}", cuda=cuda_minor(cuda),
+             branch=driver.branch)
 
 
 def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, extras: tuple[str, ...],
@@ -211,7 +226,9 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
 
     if fam == "cuda":
         if not m.nvidia:
-            return reject(_("this machine has no NVIDIA GPU for {variant} wheels to use", variant=variant))
+            return reject(_("the recorded machine has no NVIDIA GPU for {variant} wheels to use", variant=variant)
+                          if m.recorded else
+                          _("this machine has no NVIDIA GPU for {variant} wheels to use", variant=variant))
         if m.jetson and any(g.cc is None or g.cc[0] < 11 for g in m.nvidia):
             return reject(_("{gpu} is a Jetson (Tegra) GPU: the {variant} wheels are built for servers (SBSA) and "
                             "do not run on JetPack; use NVIDIA's JetPack wheels for torch",
@@ -258,7 +275,8 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
             else:
                 why = _("{variant} wheels need {need}", variant=variant, need=need_text)
             if m.driver:
-                have = _("this machine has {v}", v=m.driver)
+                have = (_("the recorded machine has {v}", v=m.driver) if m.recorded else
+                        _("this machine has {v}", v=m.driver))
             elif m.driver_loaded:  # unknown is not enough: the build is offered as after a driver install
                 have = _("the loaded driver's version is unknown")
             else:
@@ -279,19 +297,13 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
             if not m.wsl and need.version and m.driver and m.driver.split(".")[0] == branch:
                 # already on the branch, only below the patch level it needs (580.65.05 for 580.65.06):
                 # an update within the branch, which `version` (the least one) tells apart from a new branch
-                actions.append(Action(kind="install-driver", branch=branch, version=need.version,
-                                      reason=_("{why}; {have}", why=why, have=have)))
-                reasons.append(_("CUDA {cuda} build, after updating the R{branch} driver to {version} or newer",
-                                 cuda=cuda_minor(build.cuda), branch=branch, version=need.version))
+                driver = Action(kind="install-driver", branch=branch, version=need.version,
+                                reason=_("{why}; {have}", why=why, have=have))
             else:
-                actions.append(Action(kind="install-driver", branch=branch, host=host,
-                                      reason=_("{why}; {have}", why=why, have=have)))
-                # under WSL the driver is Windows': it is updated there, never installed inside Linux
-                reasons.append(_("CUDA {cuda} build, after updating the Windows driver to branch R{branch} or "
-                                 "newer (in Windows, not inside WSL)", cuda=cuda_minor(build.cuda), branch=branch)
-                               if m.wsl else
-                               _("CUDA {cuda} build, after installing driver branch R{branch}",
-                                 cuda=cuda_minor(build.cuda), branch=branch))
+                driver = Action(kind="install-driver", branch=branch, host=host,
+                                reason=_("{why}; {have}", why=why, have=have))
+            actions.append(driver)
+            reasons.append(driver_change_reason(build.cuda, driver))
     elif fam == "rocm":
         build_r = data.rocm_build(variant, rel.torch)
         if build_r is None:
@@ -471,9 +483,12 @@ def _data_warnings(best: Choice | None, data: CompatData, platform: str | None, 
             flagged += [f for f in build.unverified if f.startswith(f"kernels.{platform}")]
     if not flagged:
         return []
-    return [_("the data behind the first choice is not confirmed by a primary source ({fields}); "
-              "check it with `torch-setup verify` after installing",
-              fields=", ".join(dict.fromkeys(_unverified_in_words(f, platform_text) for f in sorted(flagged))))]
+    # named, not "the first choice": a person who picked another build read it as about theirs (found in use)
+    return [_("torch {torch} ({variant}), the first choice: what torch-setup knows of {fields} is not yet "
+              "confirmed by PyTorch's own pages; check it with `torch-setup verify` after installing",
+              torch=best.torch, variant=best.variant,
+              # joined as the reader's language joins (found in use: "哪些 GPU, 它在…" in Chinese)
+              fields=all_of(dict.fromkeys(_unverified_in_words(f, platform_text) for f in sorted(flagged))))]
 
 
 def _unverified_in_words(field: str, platform: str) -> str:
@@ -560,14 +575,16 @@ def _relevant(fam: str, m: Machine) -> bool:
 def recommend(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, keep_driver: bool = False,
               extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
-              torch_key: str = "torch.version", fixed_python: bool = False) -> Recommendation:
+              torch_key: str = "torch.version", fixed_python: bool = False,
+              recorded: bool = False) -> Recommendation:
     """Ranked choices for this machine, with reasons, rejections and warnings. Pure. `torch_key`: what an
     error about `torch` names (the answers key by default; `recommend --torch` passes the option).
     `fixed_python`: the Python cannot change (an existing interpreter, or one the answers name), so a build
-    that would need another one is refused, with why, rather than offered with an install-python action."""
+    that would need another one is refused, with why, rather than offered with an install-python action.
+    `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine."""
     data = data or load()
     extras_t = tuple(extras)
-    m = read_machine(report, data, python)
+    m = read_machine(report, data, python, recorded=recorded)
     releases = select_releases(data, torch, key=torch_key)
     if variant in ("auto", ""):
         variant = None

@@ -318,7 +318,12 @@ def run_update(*, data_dir: Path, pypi_url: str = PYPI_URL, index_url: str = IND
             try:
                 r = client.get(url, headers={"Accept": accept})
             except httpx.HTTPError as exc:
-                raise UpdateError(_("cannot read {url}: {error}", url=url, error=exc)) from None
+                # in the words the mirror probes use (found in use: a raw "[Errno -2] Name or service not
+                # known" in a Chinese message)
+                from installer.mirrors.reasons import explain
+
+                raise UpdateError(_("cannot read {url}: {error}", url=url,
+                                    error=explain(exc, budget=timeout, url=url))) from None
             if r.status_code != 200:
                 raise UpdateError(_("{url} answered HTTP {code}", url=url, code=r.status_code))
             return r

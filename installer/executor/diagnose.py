@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from installer.i18n import _
 from installer.paths import answers_examples
+from installer.plan.indexes import is_variable
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,51 @@ def _host(url: str | None) -> str | None:
 
 
 # the mirror keys a person can change, said once for every cause that a mirror may be to blame for
-def _other_mirror() -> str:
-    return _("choose another mirror (mirror.pytorch or mirror.pypi in the answers file, whichever names it, or "
-             "the Mirrors screen; `auto` picks one that answers)")
+def _other_mirror(origin: str | None = None) -> str:
+    """What to change instead of the source to blame; `origin`: the PIP_* variable or the file of this
+    machine's pip configuration that named it, when it came from there (mirror.pypi: auto)."""
+    if origin is None:
+        return _("choose another mirror (mirror.pytorch or mirror.pypi in the answers file, whichever names it, "
+                 "or the Mirrors screen; `auto` picks one that answers)")
+    # `auto` is what took it, so "choose auto" would change nothing (found in use: a dead PIP_INDEX_URL)
+    if is_variable(origin):
+        return _("change the environment variable {name} it comes from (part of this machine's pip configuration, "
+                 "which `mirror.pypi: auto` takes): unset it (`unset {name}`, and remove it from the shell profile "
+                 "or job that sets it) or point it at a mirror that answers; or set mirror.pypi in the answers "
+                 "file to a mirror that answers (`torch-setup mirrors` probes them all)", name=origin)
+    return _("change the pip configuration file {file} it comes from (which `mirror.pypi: auto` takes; `pip config "
+             "list` shows each setting and its file): remove the setting or point it at a mirror that answers; or "
+             "set mirror.pypi in the answers file to a mirror that answers (`torch-setup mirrors` probes them all)",
+             file=origin)
 
 
-def _http_status(status: int, phrase: str, url: str | None) -> Diagnosis:
+def origin_of(url: str | None, origins: tuple[tuple[str, str], ...]) -> str | None:
+    """Where the source a request to `url` went to was set (a PIP_* variable, a file), from `origins`
+    ((source URL, origin) pairs); None when it is not one of them. Compared by scheme, host, port and path,
+    not by the user part: the output and the sources may hide credentials differently."""
+    if not url:
+        return None
+    asked = _parts(url)
+    best: tuple[int, str] | None = None
+    for source, origin in origins:
+        given = _parts(source)
+        if given[:3] == asked[:3] and (asked[3] + "/").startswith(given[3].rstrip("/") + "/"):
+            if best is None or len(given[3]) > best[0]:
+                best = (len(given[3]), origin)
+    return best[1] if best else None
+
+
+def _parts(url: str) -> tuple[str, str, int | None, str]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default, parts.path or "/"
+
+
+def _http_status(status: int, phrase: str, url: str | None, origin: str | None = None) -> Diagnosis:
     phrase = phrase.strip() or _phrase(status)
     answered = f"HTTP {status}" + (f" {phrase}" if phrase else "")
     if url:
@@ -111,18 +151,18 @@ def _http_status(status: int, phrase: str, url: str | None) -> Diagnosis:
     if status >= 500:
         return Diagnosis(cause, _("the server (or a proxy in front of it) is failing: a mirror that is down or "
                                   "overloaded for now. Run the same command again later (the steps already done "
-                                  "are kept), or {other}", other=_other_mirror()))
+                                  "are kept), or {other}", other=_other_mirror(origin)))
     if status == 403:
         return Diagnosis(cause, _("the mirror refuses this client (some serve only their campus or cloud "
                                   "network), or the URL is not the one it serves the wheels under: check it; if it "
                                   "needs a login, put the user name and password or token in the index URL or in "
-                                  "~/.netrc; or {other}", other=_other_mirror()))
+                                  "~/.netrc; or {other}", other=_other_mirror(origin)))
     if status == 429:
         return Diagnosis(cause, _("the mirror limits how often it may be asked: wait a few minutes and run the same "
                                   "command again (the steps already done are kept), or {other}",
-                                  other=_other_mirror()))
+                                  other=_other_mirror(origin)))
     return Diagnosis(cause, _("check the index URL (in the answers file, or `pip config list`), or {other}",
-                              other=_other_mirror()))
+                              other=_other_mirror(origin)))
 
 
 def _phrase(status: int) -> str:
@@ -132,7 +172,8 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diagnosis:
+def _explain(name: str, groups: dict[str, str], kind: str | None = None,
+             origins: tuple[tuple[str, str], ...] = ()) -> Diagnosis:
     package = _value(groups)
     what = package or _("a package")
     if name == "no-space":
@@ -158,10 +199,17 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
                            "list` shows it) or in ~/.netrc, or choose another mirror"))
     if name == "http-status":
         status = groups.get("status") or groups.get("status2") or groups.get("status3") or "0"
-        return _http_status(int(status), groups.get("phrase") or groups.get("phrase2") or "",
-                            groups.get("url") or groups.get("url2") or groups.get("at"))
+        url = groups.get("url") or groups.get("url2") or groups.get("at")
+        return _http_status(int(status), groups.get("phrase") or groups.get("phrase2") or "", url,
+                            origin_of(url, origins))
     if name == "dns":
         host = _host(groups.get("at"))
+        origin = origin_of(groups.get("at"), origins)
+        if host and origin:
+            return Diagnosis(_("a package source's host name could not be resolved (no network or DNS)"),
+                             _("{host} does not resolve here: check the network and the DNS server (`getent hosts "
+                               "{host}` prints its address once the name resolves), or {other}", host=host,
+                               other=_other_mirror(origin)))
         return Diagnosis(_("a package source's host name could not be resolved (no network or DNS)"),
                          _("{host} does not resolve here: check the network and the DNS server (`getent hosts "
                            "{host}` prints its address once the name resolves), or choose a mirror you can reach "
@@ -170,6 +218,13 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None) -> Diag
                            "(`torch-setup mirrors` probes them all)"))
     if name == "connect":
         at = groups.get("at")
+        origin = origin_of(at, origins)
+        if at and origin:
+            # the setting first: a mirror that is only down for now is the rarer case for a URL a person typed
+            return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
+                             _("{index} did not answer: {other}. If it is a mirror that is only down for now, run "
+                               "the same command again once it answers (the steps already done are kept)",
+                               index=index_of(at), other=_other_mirror(origin)))
         if at:
             return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
                              _("{index} did not answer: if it is a mirror, run the same command again once it "
@@ -273,10 +328,12 @@ def _where(line: str) -> str | None:
 
 class Diagnoser:
     """Fed a step's output line by line; `result()` is the most basic cause seen, or None. `kind`: the
-    step's (recipe kind), where the way out depends on it."""
+    step's (recipe kind), where the way out depends on it. `origins`: (source URL, the PIP_* variable or
+    file that set it) for the sources of this machine's pip configuration the run uses (Plan.index_origins)."""
 
-    def __init__(self, kind: str | None = None) -> None:
+    def __init__(self, kind: str | None = None, origins: tuple[tuple[str, str], ...] = ()) -> None:
         self.kind = kind
+        self.origins = origins
         self._best: tuple[int, dict[str, str]] | None = None
         self._at: str | None = None  # the URL the latest request went to, as the output said it
         self._building = False  # a wheelhouse build's output, not an offline install's
@@ -304,11 +361,13 @@ class Diagnoser:
         if self._best is None:
             return None
         rank, groups = self._best
-        return _explain(_PATTERNS[rank].name, groups, "wheel-build" if self._building else self.kind)
+        return _explain(_PATTERNS[rank].name, groups, "wheel-build" if self._building else self.kind,
+                        self.origins)
 
 
-def diagnose(lines: list[str] | tuple[str, ...], kind: str | None = None) -> Diagnosis | None:
-    d = Diagnoser(kind)
+def diagnose(lines: list[str] | tuple[str, ...], kind: str | None = None,
+             origins: tuple[tuple[str, str], ...] = ()) -> Diagnosis | None:
+    d = Diagnoser(kind, origins)
     for line in lines:
         d.feed(line)
     return d.result()

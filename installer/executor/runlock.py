@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer.errors import InputError, TorchSetupError
+from installer.errors import InputError
 from installer.i18n import _
 
 LOCK_DIR_ENV = "TORCH_SETUP_LOCK_DIR"
@@ -84,9 +84,9 @@ class _Busy(Exception):
         self.holder = holder
 
 
-def _not_ours(path: Path) -> TorchSetupError:
-    return TorchSetupError(_("{path} is not a lock file torch-setup made", path=str(path)),
-                           hint=_("remove it (as its owner or root), then run this command again; nothing was changed"))
+def _not_ours(path: Path) -> InputError:
+    return InputError(_("{path} is not a lock file torch-setup made", path=str(path)),
+                      hint=_("remove it (as its owner or root), then run this command again; nothing was changed"))
 
 
 def _open_lock(path: Path) -> tuple[int, bool]:
@@ -179,8 +179,8 @@ def _take(path: Path, note: bytes) -> int:
             os.ftruncate(fd, 0)
             os.pwrite(fd, note, 0)
         return fd
-    raise TorchSetupError(_("cannot take the lock {path}: it keeps changing", path=str(path)),
-                          hint=_("run this command again"))
+    raise InputError(_("cannot take the lock {path}: it keeps changing", path=str(path)),
+                     hint=_("run this command again"))
 
 
 def _release(path: Path, fd: int) -> None:
@@ -219,10 +219,11 @@ class RunLock:
                     raise self._refusal(place, busy.holder) from None
         except OSError as exc:
             self.__exit__()
-            raise TorchSetupError(_("cannot take the run lock in {dir}: {why}", dir=str(self.dir),
-                                    why=exc.strerror or str(exc)),
-                                  hint=_("set {var} to a folder you can write to; nothing was changed",
-                                         var=LOCK_DIR_ENV)) from None
+            # before anything ran: a refusal (exit 2), like a lock another run holds, not a step that failed
+            raise InputError(_("cannot take the run lock in {dir}: {why}", dir=str(self.dir),
+                               why=exc.strerror or str(exc)),
+                             hint=_("set {var} to a folder you can write to; nothing was changed",
+                                    var=LOCK_DIR_ENV)) from None
         except BaseException:
             self.__exit__()
             raise

@@ -15,6 +15,7 @@ doing it (`simulate`: apt's `apt-get -s`), that simulation runs, so packages res
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -44,7 +45,7 @@ from installer.executor.skip import skip_decision
 from installer.executor.units import size_text
 from installer.i18n import _
 from installer.i18n.phrases import os_error
-from installer.paths import blocking_file
+from installer.paths import blocking_file, nearest_folder
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
 from installer.plan.tools import uv_python_dir
@@ -94,9 +95,10 @@ class _StepRun:
     timed_out: bool = False
     detail: str = ""
     fell_back: bool = False  # a command failed and its fallback ran (uv -> pip)
+    index_origins: tuple[tuple[str, str], ...] = ()  # Plan.index_origins: where its pip sources were set
 
     def __post_init__(self) -> None:
-        self.diagnoser = Diagnoser(self.step.kind)
+        self.diagnoser = Diagnoser(self.step.kind, self.index_origins)
 
     def note(self, text: str) -> OutputLine:
         text = redact_text(text)  # the log and the screen are shared: no index password in them
@@ -533,11 +535,7 @@ def run_plan(plan: Plan, *, dry_run: bool = False, cancel: threading.Event | Non
     from installer.executor.space import refuse_short_space
 
     refuse_short_space(plan, state=state)  # a disk the plan would fill: refused before anything runs
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TorchSetupError(_("cannot keep the journal in {dir}: {why}", dir=str(state), why=exc.strerror or exc),
-                              hint=_("set XDG_STATE_HOME to a folder you can write to")) from None
+    own_folders(state)  # the journal's, the logs', the caches': exit 2 when one cannot be written, as a refusal
     with RunLock(locked_places(plan), root_steps=[s.id for s in plan.steps if s.root], fallback_dir=state):
         if plan.needs_root:
             sudo.preflight(needs_root=True, interactive=interactive,
@@ -613,13 +611,61 @@ def _sandbox_refused() -> str | None:
 def _scratch() -> Path:
     """Where each step's temp dir is made: in the cache, not /tmp (often a small tmpfs, or noexec)."""
     scratch = cache_root() / "torch-setup" / "tmp"
-    try:
-        scratch.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        error = folder_error(str(scratch), exc)
-        raise TorchSetupError(error.message, hint=_("set XDG_CACHE_HOME to a folder you can write to; "
-                                                    "nothing was changed")) from None
+    _own_folder(scratch, _("the steps' temporary files"), "XDG_CACHE_HOME", "~/.cache", make=True)
     return scratch
+
+
+# the variables that place the caches the steps write (uv's and pip's), with their defaults, as said to a person
+_CACHE_VARIABLES = (("UV_CACHE_DIR", "~/.cache/uv"), ("PIP_CACHE_DIR", "~/.cache/pip"))
+
+
+def own_folders(state: Path) -> None:
+    """Before anything runs: torch-setup's own folders (the journal and the logs in `state`, the steps'
+    temporary files, uv's and pip's caches) can be written by this user, or made where they are missing.
+    One that cannot refuses the run with exit 2, naming the variable that places it (found in use:
+    XDG_STATE_HOME or XDG_CACHE_HOME pointing at a read-only folder ended the run with exit 1, "a step
+    failed, run again", before any step had run). Only `state` is made here, where the run lock may go;
+    the others are made by the run, after its lock is taken, as before."""
+    _own_folder(state, _("the journal and the logs"), "XDG_STATE_HOME", "~/.local/state", make=True)
+    for folder in (state / "journal", state / "logs"):
+        _own_folder(folder, _("the journal and the logs"), "XDG_STATE_HOME", "~/.local/state")
+    _own_folder(cache_root() / "torch-setup" / "tmp", _("the steps' temporary files"), "XDG_CACHE_HOME", "~/.cache")
+    _own_folder(cache_root(), _("the download cache"), "XDG_CACHE_HOME", "~/.cache")
+    for variable, default in _CACHE_VARIABLES:
+        if os.environ.get(variable):
+            _own_folder(Path(os.environ[variable]), _("the download cache"), variable, default)
+
+
+def _own_folder(folder: Path, what: str, variable: str, default: str, *, make: bool = False) -> None:
+    """`folder` writable by this user (made first, with `make`), or, while it is missing, the folder above
+    it where it would be made; else an InputError (exit 2: nothing has run yet) that says which `variable`
+    places it and what to do."""
+    try:
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
+        there = nearest_folder(str(folder))  # the folder itself, or where it would be made
+        if there is None:  # a file in the way, said below
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        if not os.access(there, os.W_OK | os.X_OK):  # there already, but not this user's to write
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), there)
+        return
+    except OSError as exc:
+        why = os_error(exc, writing=True)
+    in_the_way = blocking_file(str(folder))
+    value = os.environ.get(variable)
+    if in_the_way is not None:
+        why, fix = _("{file} is a file, not a folder", file=in_the_way), _("move {file} aside", file=in_the_way)
+    else:
+        closed = nearest_folder(str(folder)) or str(folder)
+        fix = _("make {folder} writable for you (`ls -ld {folder}` shows its owner and mode)", folder=closed)
+    if value:
+        hint = _("{variable} is set to {value}, which places it: {fix}, or point {variable} at a folder you can "
+                 "write to, or unset it for the default ({default})", variable=variable, value=value, fix=fix,
+                 default=default)
+    else:
+        hint = _("{fix}, or set {variable} to a folder you can write to", fix=fix, variable=variable)
+    raise InputError(_("cannot keep {what} in {dir}: {why}; refused before anything ran, nothing was changed",
+                       what=what, dir=str(folder), why=why), hint=hint) from None
 
 
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
@@ -644,7 +690,7 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             started = time.monotonic()
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
                            tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),
-                           backup_dir=str(state / "backups"))
+                           backup_dir=str(state / "backups"), index_origins=plan.index_origins)
             try:
                 go_on = yield from _relay(_run_step(run, journal, log_path, started))
             except KeyboardInterrupt:

@@ -9,6 +9,7 @@ before "或" with "、", and says an error in its own words.
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Callable, Iterable
 
 from installer.i18n import _
@@ -19,6 +20,19 @@ def listed(items: Iterable[str]) -> str:
     return _(", ").join(items)
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _snug(left: str, word: str, right: str) -> str:
+    """left + word + right, where `word` is the joining word with its blanks (" 和 "): Chinese puts a blank
+    between a Chinese word and a Latin one, none between two Chinese ones (found in use: "哪些 GPU 和 它在")."""
+    if word[:1] == " " and _HAN.match(word[1:2]) and _HAN.match(left[-1:]):
+        word = word[1:]
+    if word[-1:] == " " and _HAN.match(word[-2:-1]) and _HAN.match(right[:1]):
+        word = word[:-1]
+    return left + word + right
+
+
 def _joined(items: Iterable[str], ending: Callable[[str, str], str]) -> str:
     """The items with commas between them, the last one joined by `ending` ("and", "or" in the language)."""
     *some, last = list(items) or [""]
@@ -27,7 +41,10 @@ def _joined(items: Iterable[str], ending: Callable[[str, str], str]) -> str:
     head = some[0]
     for item in some[1:]:
         head = _("{some}, {one}", some=head, one=item)
-    return ending(head, last)
+    # the joining word alone, from the language's pattern: its blanks are kept or left out item by item
+    before, _some, rest = ending("\x00", "\x01").partition("\x00")
+    word, _last, after = rest.partition("\x01")
+    return before + _snug(head, word, last) + after
 
 
 def all_of(items: Iterable[str]) -> str:

@@ -91,16 +91,62 @@ def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeo
                      failed=str(why))
 
 
-def unknown_id_hint(choice: str, kind: str, catalog: Catalog) -> str:
+def unknown_id_hint(choice: str, kind: str, catalog: Catalog, distro: str | None = None) -> str:
     """What to write instead of `choice`, no mirror id of this kind: the id it misspells, as a misspelt key
-    gets (tuna-pypii: did you mean 'tuna-pypi'?), else every id of the kind."""
+    gets (tuna-pypii: did you mean 'tuna-pypi'?), else every id of the kind. `distro` (apt): only the
+    mirrors of that archive, the one the machine planned for runs (a Debian mirror suggested for an
+    Ubuntu machine was then refused in the next run)."""
     from installer.yamlfile import closest
 
-    known = [m.id for m in catalog.mirrors if m.kind == kind]
+    known = [m.id for m in catalog.mirrors if m.kind == kind and (distro is None or m.distro == distro)]
+    other = catalog.get(choice)
+    same_site = [k for k in known if k.split("-")[0] == choice.split("-")[0]]
+    if other is not None and same_site:
+        # tuna-pypi as the apt mirror: the same site's mirror of this kind is what was meant
+        return _("{id} is a mirror of another kind ({kind}); did you mean {value}?", id=choice, kind=other.kind,
+                 value=" / ".join(repr(k) for k in same_site))
     close = closest(choice, known)
     if close:
         return _("did you mean {value}?", value=repr(close))
     return _("use one of: {ids}; or auto, none, or an https:// URL", ids=", ".join(known))
+
+
+def pypi_mirror_as_torch_index(url: str, region: str | None = None,
+                               catalog: Catalog | None = None) -> tuple[str, str] | None:
+    """(message, hint) when `url`, given as the PyTorch wheel index, is a PyPI mirror: one of the catalog's
+    `pypi` entries (same host and path), or any /simple index (PyPI's own layout: /simple, /pypi/simple,
+    /pypi/web/simple). Many Chinese tutorials say to give TUNA's PyPI mirror as the PyTorch index; the plan
+    then appends the variant and asks PyPI's page for a package named cu126. None for anything else
+    (download.pytorch.org/whl, the catalog's pytorch entries, a private index)."""
+    from urllib.parse import urlsplit
+
+    from installer.redaction import redact_text
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None  # url_problem says what is wrong with it
+    path = parts.path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    variant = last if VARIANT.match(last) else "cu126"
+    if VARIANT.match(last):  # .../simple/cu126: the variant folder of the same index
+        path = path[: -len(last) - 1]
+    host = (parts.hostname or "").lower()
+    catalog = catalog or load_catalog()
+    pypi = [m for m in catalog.mirrors if m.kind == "pypi"]
+    known = any((urlsplit(m.url).hostname or "").lower() == host and urlsplit(m.url).path.rstrip("/") == path
+                for m in pypi)
+    if not (known or path.endswith("/simple")):
+        return None
+    region = resolve_region(region if region in ("cn", "global") else None)
+    torch = sorted(catalog.of_kind("pytorch"), key=lambda m: (m.region != region, m.upstream))
+    ids = [m.id for m in torch if m.region in (region, "global")]
+    shown = redact_text(url.rstrip("/"))
+    page = shown if VARIANT.match(last) else f"{shown}/{variant}"
+    return (_("{url} is a PyPI mirror, not a PyTorch wheel index: {page} is PyPI's page of a package named "
+              "{variant}", url=shown, page=page, variant=variant),
+            _("a PyPI mirror goes in mirror.pypi; for mirror.pytorch give auto or one of the catalog's PyTorch "
+              "wheel mirrors: {ids} (`torch-setup mirrors` lists them)", ids=", ".join(ids)))
 
 
 def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:

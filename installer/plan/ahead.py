@@ -125,7 +125,8 @@ def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout:
         from installer.hardware.report import MirrorConfig
 
         report = report.model_copy(update={"mirror_config": MirrorConfig.model_validate(this_machine())})
-    plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here)
+    plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here,
+                            recorded=recorded)
     if downloads_here:  # another machine's files are not on this disk: install there checks them
         from installer.plan.kinds.base import check_inputs
 

@@ -44,9 +44,10 @@ def installed_driver_fits(report: HardwareReport, cuda: str | None, branch: str)
     return cuda is None or driver_meets(driver.version, driver.cuda, driver_need(cuda, False, data, windows=False))
 
 
-def driver_request(values: Mapping[str, Any]) -> str | None:
+def driver_request(values: Mapping[str, Any], *, recorded: bool = False) -> str | None:
     """A plan note when the asked-for driver is rightly left out (or kept); InputError (key driver.install)
-    when it cannot be installed here; None when the driver recipe applies or no driver was asked for."""
+    when it cannot be installed here; None when the driver recipe applies or no driver was asked for.
+    `recorded`: the report is a recorded one (--hardware), said as the recorded machine."""
     if not values["driver.install"]:
         return None
     if values["hw.wsl"]:
@@ -65,6 +66,8 @@ def driver_request(values: Mapping[str, Any]) -> str | None:
     if not values["hw.nvidia_gpu_count"]:
         vendors = ", ".join(v for v in values["hw.gpu_vendors"] if v) or _("none")
         raise InputError(
+            _("the recorded machine has no NVIDIA GPU (GPUs found: {vendors}), so there is no NVIDIA driver to "
+              "install", vendors=vendors) if recorded else
             _("this machine has no NVIDIA GPU (GPUs found: {vendors}), so there is no NVIDIA driver to install",
               vendors=vendors),
             key="driver.install",

@@ -3,9 +3,10 @@
 Found in use (a lab admin replaying one answers file on every machine): `variant: cu130` on a machine
 with driver 550 and `driver.install: false`, and `variant: cu126` on a K80, planned and installed, with
 only a `# note:` to say why, and then verification failed after gigabytes of downloads. `plan` still
-shows such a plan (it runs nothing, and may be for another day's driver); `install` refuses it, naming the
-answer to change. A CUDA build on a machine with no NVIDIA GPU is not refused: it runs there, on the CPU,
-as a lab building one image for all its machines wants. Pure: it reads the plan's meta
+shows such a plan (it runs nothing, and may be for another day's driver), with a warning atop the script
+and on stderr, exit 0; `install` refuses it, naming the answer to change. A CUDA build on a machine with
+no NVIDIA GPU is not refused: it runs there, on the CPU, as a lab building one image for all its machines
+wants. Pure: it reads the plan's meta
 (installer.plan.planner.make_plan, from installer.compat.pins.Pins.blocked).
 """
 
@@ -17,15 +18,43 @@ from installer.errors import InputError
 from installer.i18n import _
 
 
-def refusal(answers: Any, plan: Any) -> InputError | None:
-    """The InputError for an install that cannot use the GPU, keyed to the answer to change; None when it
-    can (or there is no NVIDIA GPU to use)."""
+def blocked_message(plan: Any) -> str | None:
+    """Why the plan's torch cannot use this machine's GPU as the machine is (the refusal's message, and the
+    warning atop the script `plan` prints); None when it can. A plan for a recorded report says so."""
     why = plan.meta.get("blocked")
     if not why:
         return None
     torch, variant = dict(plan.summary).get("torch", "?"), plan.meta.get("variant", "?")
-    message = _("torch {torch} ({variant}) cannot use this machine's GPU as it is: {why}",
-                torch=torch, variant=variant, why=why)
+    if plan.meta.get("recorded"):
+        return _("torch {torch} ({variant}) cannot use the recorded machine's GPU as it is: {why}",
+                 torch=torch, variant=variant, why=why)
+    return _("torch {torch} ({variant}) cannot use this machine's GPU as it is: {why}",
+             torch=torch, variant=variant, why=why)
+
+
+def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
+    """The build's "after installing driver branch R535" reason, as said by a plan that has no driver step
+    (driver.install: false, or a machine whose driver torch-setup does not install): the script has only the
+    torch steps, so the note says who installs the driver. `driver`: the install-driver action (branch,
+    version); `elsewhere`: where this machine's driver is installed (installer.plan.driver_request), None
+    where torch-setup could do it. Found in use: a reader of the script believed it installed the driver."""
+    cuda = ".".join(cuda.split(".")[:2])
+    todo = elsewhere or _("install it yourself (then reboot) before running this, or set driver.install: true "
+                          "in the answers and plan again")
+    if driver.version:
+        return _("CUDA {cuda} build: it needs the R{branch} driver updated to {version} or newer, and this plan "
+                 "does NOT update the driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
+                 version=driver.version, todo=todo)
+    return _("CUDA {cuda} build: it needs NVIDIA driver branch R{branch} or newer, and this plan does NOT install "
+             "a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
+
+
+def refusal(answers: Any, plan: Any) -> InputError | None:
+    """The InputError for an install that cannot use the GPU, keyed to the answer to change; None when it
+    can (or there is no NVIDIA GPU to use)."""
+    message = blocked_message(plan)
+    if message is None:
+        return None
     asked = answers.torch.variant
     if plan.meta.get("blocked_by_driver"):
         if asked == "auto":
@@ -35,6 +64,10 @@ def refusal(answers: Any, plan: Any) -> InputError | None:
         return InputError(message, key="torch.variant",
                           hint=_("let this run install the driver (driver.install: true), or pick a build the "
                                  "driver runs now (torch.variant: auto; `torch-setup recommend` lists them)"))
+    if plan.meta.get("recorded"):
+        return InputError(message, key="torch.variant",
+                          hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
+                                 "recommend --hardware REPORT` lists them and says why the others do not)"))
     return InputError(message, key="torch.variant",
                       hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                              "them and says why the others do not)"))

@@ -49,6 +49,11 @@ class Indexes:
     # http://127.0.0.1:46233/whl/cpu, file:///opt/pypi/simple"). --index-url replaces the configuration's
     # value instead, so it stays a flag: pip asks it once either way.
     pip_reads: tuple[tuple[str, str], ...] = ()
+    # (url, origin) for each source taken from this machine's pip configuration (mirror.pypi: auto): the
+    # PIP_* variable or the file that set it, URLs redacted. A failure's advice names it (found in use: a dead
+    # PIP_INDEX_URL was said as "choose another mirror; `auto` picks one that answers", and auto was what
+    # had taken it; the user looked in pip.conf and found nothing)
+    origins: tuple[tuple[str, str], ...] = ()
 
     def uv_args(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """(flags, environment) for `uv pip install`: the same sources for both engines (only the flag for a
@@ -160,8 +165,9 @@ def needs_pytorch_index(pins: Any) -> bool:
     return bool(getattr(pins, "local", ""))
 
 
-def catalog_mirror(choice: str, kind: str, key: str) -> Mirror:
-    """The catalog's mirror `choice` of this kind (pypi, conda, ...); an unknown id is an input error."""
+def catalog_mirror(choice: str, kind: str, key: str, distro: str | None = None) -> Mirror:
+    """The catalog's mirror `choice` of this kind (pypi, conda, ...); an unknown id is an input error, whose
+    hint suggests the mirrors of `distro`'s archive (apt) only."""
     from installer.mirrors.catalog import load_catalog
     from installer.mirrors.pick import unknown_id_hint
 
@@ -169,7 +175,7 @@ def catalog_mirror(choice: str, kind: str, key: str) -> Mirror:
     mirror = catalog.get(choice)
     if mirror is None or mirror.kind != kind:
         raise InputError(_("unknown {kind} mirror id {id!r}", kind=kind, id=choice), key=key,
-                         hint=unknown_id_hint(choice, kind, catalog))
+                         hint=unknown_id_hint(choice, kind, catalog, distro))
     return mirror
 
 
@@ -193,12 +199,17 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     choice = answers.mirror.pypi
     index_url: str | None
     extras: list[str] = []
+    origins: list[tuple[str, str]] = []
     if choice == "auto":
         index_url = pip.index_url
         extras = list(pip.extra_index_urls)
+        for field, urls in (("index_url", [index_url] if index_url else []), ("extra_index_urls", extras),
+                            ("find_links", list(pip.find_links))):
+            origin = pip.sources.get(field)
+            origins += [(redact_text(u), origin) for u in urls if origin]
         if index_url or extras or pip.find_links:
             notes.append(_("package sources from this machine's pip configuration: {sources}",
-                           sources=", ".join([u for u in [index_url, *extras, *pip.find_links] if u])))
+                           sources=", ".join(_with_variable(u, o) for u, o in _sources_and_origins(pip))))
     elif choice == "none":
         index_url = None
     elif "://" in choice:
@@ -281,7 +292,28 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
                    trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url,
                    notes=tuple(shown),
-                   pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads)
+                   pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads,
+                   origins=tuple(origins))
+
+
+def _sources_and_origins(pip: Any) -> list[tuple[str, str | None]]:
+    """(url, where it was set) for each source of the pip configuration, in the order pip asks them."""
+    return [(u, pip.sources.get(field)) for field, urls in (("index_url", [pip.index_url]),
+                                                             ("extra_index_urls", pip.extra_index_urls),
+                                                             ("find_links", pip.find_links)) for u in urls if u]
+
+
+def _with_variable(url: str, origin: str | None) -> str:
+    """`url`, with the PIP_* variable that set it: a variable is the setting a person forgets (it is set in
+    a shell's profile or a CI job), and `pip.conf` does not show it."""
+    if origin and is_variable(origin):
+        return _("{url} (from the environment variable {name})", url=url, name=origin)
+    return url
+
+
+def is_variable(origin: str) -> bool:
+    """Whether a source's origin (PipConfig.sources) is a PIP_* variable rather than a file."""
+    return origin.startswith("PIP_") and "/" not in origin
 
 
 # the pip configuration's lists that a flag adds to (an append option in pip), with that flag

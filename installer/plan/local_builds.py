@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from installer.i18n import _
+from installer.i18n.phrases import all_of, listed
 from installer.plan.indexes import local_folders, wheel_fits
 
 # the packages a PyTorch index serves with a local label: the pins the planner writes (compat.pins)
@@ -120,8 +121,10 @@ def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str]) 
               "another package source has them, the install will fail -> untick {names} in the extras (Tab, "
               "Space on the wizard's Combination screen; `torch.extras: [{keep}]` in the answers), or choose a "
               "PyTorch mirror that answers (`torch-setup mirrors`)",
-              torch=_spoken(torch), folder=on_disk[pin_key(torch)], pins=", ".join(map(_spoken, missing)),
-              names=", ".join(m.split("==", 1)[0] for m in missing), keep=", ".join(keep))]
+              # the lists as the reader's language writes them (found in use: "取消勾选 torchvision, torchaudio");
+              # keep is YAML, written as YAML is
+              torch=_spoken(torch), folder=on_disk[pin_key(torch)], pins=listed(map(_spoken, missing)),
+              names=all_of(m.split("==", 1)[0] for m in missing), keep=", ".join(keep))]
 
 
 def choice_requirements(choice: Mapping[str, Any], extras: Iterable[str]) -> list[str]:

@@ -97,6 +97,12 @@ class Plan:
     summary: tuple[tuple[str, str], ...] = ()  # ("torch", "2.13.0"), ("variant", "cpu"), ...
     notes: tuple[str, ...] = ()  # decisions worth telling the user (mirror chosen, why)
     target_python: str | None = None  # the interpreter verify runs in, once the plan is done
+    # torch-setup's own programs the steps run by absolute path (its uv, its interpreter): a saved script
+    # needs them where they were when it was planned
+    tools: tuple[str, ...] = ()
+    # (url, the PIP_* variable or file that set it) for the sources taken from this machine's pip configuration
+    # (installer.plan.indexes.Indexes.origins): a step that fails on one of them says where to change it
+    index_origins: tuple[tuple[str, str], ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property

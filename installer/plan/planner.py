@@ -12,7 +12,7 @@ import posixpath
 import re
 import shlex
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from installer.plan.ahead import PY_VERSION
 from installer.plan.driver_request import driver_request, installed_driver_fits
 from installer.plan.indexes import INDEX_METHODS, Indexes
 from installer.plan.kinds.base import KindContext
-from installer.plan.model import Plan, Step
+from installer.plan.model import Command, Plan, Step
 from installer.plan.tools import Tools
 from installer.plan.values import VARIABLES, VType, check
 
@@ -206,11 +206,12 @@ def select_recipes(recipes: list[Recipe], values: dict[str, Any]) -> list[Recipe
 
 def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: Indexes,
               tools: Tools | None = None, cwd: str | None = None, recipes: list[Recipe] | None = None,
-              cache_dir: str | None = None) -> Plan:
+              cache_dir: str | None = None, recorded: bool = False) -> Plan:
     """The plan for these decisions on this machine. Pure: the same inputs give the same plan.
 
     `tools` (uv's path, this interpreter), `cwd` (relative paths in the answers) and `recipes` default
-    to what this machine has; tests pass them explicitly.
+    to what this machine has; tests pass them explicitly. `recorded`: the report is a recorded one
+    (--hardware), which the plan's messages call the recorded machine (meta "recorded").
     """
     from installer.paths import cache_dir as default_cache
     from installer.plan.recipe import applicable_recipes
@@ -218,10 +219,12 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     tools = tools or Tools.discover()
     cwd = cwd or os.getcwd()
     values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
-    driver_note = driver_request(values)  # before the recipes: the missing GPU is the cause of what follows
+    driver_note = driver_request(values, recorded=recorded)  # before the recipes: the missing GPU is the cause of what follows
     chosen = applicable_recipes(values) if recipes is None else select_recipes(recipes, values)
     if not chosen:
-        raise InputError(_("no recipe installs with method {method!r} on this machine", method=answers.method),
+        raise InputError(_("no recipe installs with method {method!r} on the recorded machine",
+                           method=answers.method) if recorded else
+                         _("no recipe installs with method {method!r} on this machine", method=answers.method),
                          key="method", hint=_("see `torch-setup recipes validate` and the recipes folder"))
     steps: list[Step] = []
     # only pip and uv read the indexes: an offline wheelhouse is its install's only source, and conda reads its
@@ -238,7 +241,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     for recipe in chosen:
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
             return KindContext(answers=answers, report=report, pins=pins, indexes=indexes, tools=tools,
-                               values=values, step_id=step_id, recipe=recipe.id)
+                               values=values, step_id=step_id, recipe=recipe.id, recorded=recorded)
 
         for step, compiled in recipe.expand(values, context):
             notes.extend(n for n in compiled.notes if n not in notes)
@@ -257,10 +260,10 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
             seen.add(step.id)
             done.add(same)
             steps.append(step)
-    if answers.mirror.apt not in ("auto", "none") and not any(s.kind == "apt" for s in steps):
-        # chosen on the Mirrors screen before the driver and toolkit were: said, not silently dropped
-        notes.append(_("the apt mirror {mirror} is not used: no step of this plan installs with apt",
-                       mirror=answers.mirror.apt))
+    from installer.plan.unused_mirrors import unused_mirror_notes
+
+    # chosen on the Mirrors screen before the method, the build and the driver were: said, not dropped silently
+    notes.extend(unused_mirror_notes(answers, steps))
     from installer.plan.space import disk_notes
 
     notes.extend(disk_notes(steps, pins.variant, report))  # the report's free space below what the plan needs
@@ -274,25 +277,67 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         ("method", answers.method),
         ("recipes", ", ".join(r.id for r in chosen)),
     )
-    # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
-    kept = (n for n in notes if n not in superseded)
     blocked = getattr(pins, "blocked", None)
     if blocked and getattr(pins, "blocked_by_driver", False) and any(r.id.startswith("driver") for r in chosen):
         blocked = None  # this plan installs the driver the build needs
+    elif blocked and getattr(pins, "driver_note", None) in notes:
+        notes = _without_driver_step(notes, pins, report)
+    # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
+    kept = (n for n in notes if n not in superseded)
     return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(kept)),
                 target_python=None if builds_wheelhouse else values["target.python"],
+                tools=own_tools(steps, tools),
+                index_origins=indexes.origins if answers.method in INDEX_METHODS else (),
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant, "blocked": "" if builds_wheelhouse else (blocked or ""),
-                      "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else ""})
+                      "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else "",
+                "recorded": "true" if recorded else ""})
 
 
-def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None) -> Any:
-    """Exact pins for the answers on this machine (installer.compat), for the target's Python."""
+def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) -> list[str]:
+    """The notes of a plan with no driver step for a build that needs one: the build's "after installing
+    driver branch R535" (true of `recommend`'s offer, which comes with the driver) says who installs it."""
+    from installer.compat.machine import is_jetson
+    from installer.plan.driver_request import driver_elsewhere
+    from installer.plan.gpu_refusal import no_driver_step_note
+
+    driver = pins.driver
+    if driver is None or driver.host == "windows" or not pins.cuda:
+        return notes  # under WSL the build's own note already says it is done in Windows
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report))
+    said = no_driver_step_note(pins.cuda, driver, elsewhere)
+    return [said if n == pins.driver_note else n for n in notes]
+
+
+def own_tools(steps: Iterable[Step], tools: Tools) -> tuple[str, ...]:
+    """torch-setup's own programs (uv, the interpreter it runs on) that the steps run by absolute path, in
+    the order they first appear: a saved script needs them where they were (found in use: a script kept
+    for later failed once the torch-setup checkout it named was deleted)."""
+    mine = {p for p in (tools.uv, tools.python) if p}
+    found: dict[str, None] = {}
+
+    def look(cmd: Command | None) -> None:
+        while cmd is not None:
+            found.update((a, None) for a in cmd.argv if a in mine)
+            cmd = cmd.fallback
+
+    for step in steps:
+        for cmd in step.commands:
+            look(cmd)
+        if step.guard and step.guard.unless:
+            look(Command(argv=step.guard.unless))
+    return tuple(found)
+
+
+def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None,
+             recorded: bool = False) -> Any:
+    """Exact pins for the answers on this machine (installer.compat), for the target's Python; `recorded`: a
+    recorded report's (--hardware), which the reasons call the recorded machine."""
     from installer.compat import resolve_pins
 
     target = target_of(answers, report, tools or Tools.discover(), cwd or os.getcwd())
     return resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant,
-                        python=target["python_version"], extras=tuple(answers.torch.extras))
+                        python=target["python_version"], extras=tuple(answers.torch.extras), recorded=recorded)
 
 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
@@ -437,11 +482,12 @@ def upstream_for_another_machine(answers: Answers, pins: Any, pick: Any) -> Any:
 
 
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
-             cwd: str | None = None, this_machine: bool = True) -> Plan:
+             cwd: str | None = None, this_machine: bool = True, recorded: bool = False) -> Plan:
     """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
 
     `this_machine`: the report describes the machine that plans (detected here, not another machine's
     saved report), so the wheels in its find-links folders are on this disk and can be looked at.
+    `recorded`: the report was given (--hardware), not detected now: messages say the recorded machine.
     """
     from installer.plan.indexes import choose_indexes
 
@@ -453,7 +499,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     if speculation is not None and not (this_machine and _local_folder(answers, report, speculation, python_version)):
         ahead = IndexAhead(answers, probe_timeout)
     pypi_probe = PypiProbe(answers, probe_timeout) if this_machine and PypiProbe.wanted(answers) else None
-    pins = pins_for(answers, report, tools=tools, cwd=cwd)
+    pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded)
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     if not this_machine:
@@ -467,7 +513,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
                               arch=report.os.arch)
         if notes:
             indexes = replace(indexes, notes=(*indexes.notes, *notes))
-    return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd)
+    return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd, recorded=recorded)
 
 
 def remap_to_answers(exc: InputError, located: Any) -> InputError:

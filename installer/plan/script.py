@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from installer import __version__
 from installer.i18n import _
+from installer.i18n.phrases import listed
+from installer.plan.gpu_refusal import blocked_message
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
 from installer.redaction import has_credentials, redact_data, redact_text
 
@@ -201,6 +203,24 @@ fetch() {
 }'''
 
 
+def _tools_check(tools: Iterable[str]) -> str:
+    """Stop before any step when one of torch-setup's own programs the steps run is gone (a checkout deleted
+    since, another machine): a step half done by its fallback, or a guard that fails for want of it and
+    runs its step again, would be worse than a script that does nothing."""
+    return "\n".join([
+        "need_tool() {",
+        '  local tool="$1"',
+        '  if [ ! -x "$tool" ]; then',
+        "    " + _echo(_("{tool} is not there (or cannot be run): this script runs it, as torch-setup's own "
+                         "program where it was planned; nothing was changed. Plan again on this machine "
+                         "(torch-setup plan --answers, with the same answers file)", tool="\0tool\0")) + " >&2",
+        "    exit 1",
+        "  fi",
+        "}",
+        *(f"need_tool {shlex.quote(t)}" for t in tools),
+    ])
+
+
 def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     """The plan as a bash script; credentials in URLs as `***` unless `show_secrets`."""
     total = len(plan.steps)
@@ -218,6 +238,22 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
             out.append("# " + _("passwords and tokens in URLs are shown as ***, so those commands cannot log in as "
                                 "they are; `torch-setup plan --show-secrets` prints them for a script to run"))
         plan = shown
+    blocked = blocked_message(plan)
+    if blocked:
+        # what `install` refuses, `plan` still prints (it may be for another day's driver): said first, so that
+        # a script kept or passed on does not read as one install would run
+        out.append("# " + _comment(_("WARNING: `torch-setup install` refuses these answers on the recorded machine: "
+                                     "{why}. This script would install that torch all the same; the notes below "
+                                     "say what to change first", why=blocked) if plan.meta.get("recorded") else
+                                   _("WARNING: `torch-setup install` refuses these answers on this machine: {why}. "
+                                     "This script would install that torch all the same; the notes below say "
+                                     "what to change first", why=blocked)))
+    if plan.tools:
+        # found in use: a script kept for next week failed, its torch-setup checkout deleted in between
+        out.append("# " + _comment(_("it runs torch-setup's own {tools}, which must still be there when it runs "
+                                     "(it stops before its first step if one is not): on another machine, or once "
+                                     "torch-setup has moved, plan again on the machine that runs it",
+                                     tools=listed(plan.tools))))
     for key, value in plan.summary:
         out.append(f"#   {key}: {_comment(value)}")
     for note in plan.notes:
@@ -229,6 +265,8 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
                             "install` keeps it; a second run leaves a file that is already as planned alone",
                             dir="$XDG_STATE_HOME/torch-setup/backups", default="~/.local/state/torch-setup/backups"))
     out += ["set -euo pipefail", ""]
+    if plan.tools:
+        out += [_tools_check(plan.tools), ""]
     if plan.needs_root:
         out += ['SUDO=()', 'if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi', ""]
     if any(s.downloads for s in plan.steps):
@@ -242,12 +280,14 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
         out += _step(step, i, total)
         out.append("")
     if plan.target_python:
-        out.append("# " + _("check the result: torch-setup verify --python {python}", python=plan.target_python))
+        # quoted as a shell reads it: the line is copied into a terminal (found in use: a folder with a blank)
+        python = shlex.quote(plan.target_python)
+        out.append("# " + _("check the result: torch-setup verify --python {python}", python=python))
         # `install` runs the benchmark the answers ask for (bench: quick | full); the script says how
         bench = plan.meta.get("bench") or "none"
         if bench != "none":
             out.append("# " + _("measure its speed: torch-setup bench --python {python}{quick}",
-                                python=plan.target_python, quick=" --quick" if bench == "quick" else ""))
+                                python=python, quick=" --quick" if bench == "quick" else ""))
     # quoted even when shlex would not: a bare `echo done` reads to shellcheck like a loop's end (SC1010)
     done = _("done").replace("'", "'\\''")
     out.append(f"echo '{done}'")

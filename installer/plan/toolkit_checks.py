@@ -63,7 +63,9 @@ def toolkit_notes(minor: str, ctx: KindContext) -> tuple[str, ...]:
     notes: list[str] = []
     gpus = [g for g in machine.nvidia if g.cc is not None]
     if not machine.nvidia:
-        notes.append(_("this machine shows no NVIDIA GPU: CUDA {minor} can build CUDA programs here, but "
+        notes.append(_("the recorded machine shows no NVIDIA GPU: CUDA {minor} can build CUDA programs there, but "
+                       "nothing there can run them", minor=minor) if ctx.recorded else
+                     _("this machine shows no NVIDIA GPU: CUDA {minor} can build CUDA programs here, but "
                        "nothing here can run them", minor=minor))
     span = targets(minor)
     for gpu in gpus if span else ():

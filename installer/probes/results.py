@@ -139,6 +139,8 @@ def label(test: dict[str, Any]) -> str:
     size, nbytes = test.get("size"), test.get("bytes")
     if test_id.startswith("matmul-") and size:
         return _("matmul {dtype} {n}x{n}", dtype=test.get("dtype") or test_id[7:], n=size)
+    if test_id.startswith("matmul-"):  # skipped: it ran at no size (found in use: "matmul-tf32：已跳过")
+        return _("matmul {precision}", precision=test.get("dtype") or test_id[7:])
     if test_id == "memory-bandwidth" and nbytes:
         # on a CPU the copy is in the computer's own memory (older results say so only in their label)
         main = test.get("memory") == "main" or english.startswith("main")
@@ -211,7 +213,7 @@ def render(result: dict[str, Any], comparison: dict[str, Any] | None = None) -> 
             line += "  " + _("(last run measured another size: not compared)")
         lines.append(line)
     for s in result.get("skipped") or []:
-        lines.append("  " + _("{id}: skipped ({reason})", id=s["id"], reason=_(s["reason"])))
+        lines.append("  " + _("{id}: skipped ({reason})", id=label(s), reason=_(s["reason"])))
     if result.get("reference"):
         lines.append(_("reference: {source}", source=result["reference"]["source"]))
     for note in result.get("notes") or []:

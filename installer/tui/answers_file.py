@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from installer.paths import in_own_checkout
 
 STEM = "torch-setup-answers"
 
@@ -31,15 +34,25 @@ def answers_folder(cwd: Path | None = None) -> Path:
     base = cwd or Path.cwd()
     if not os.access(base, os.W_OK | os.X_OK) and os.access(Path.home(), os.W_OK | os.X_OK):
         return Path.home()
+    if in_own_checkout(base) and os.access(Path.home(), os.W_OK | os.X_OK):
+        return Path.home()  # `make run`: not among torch-setup's own source files
     return base
 
 
-def fresh_path(folder: Path) -> Path:
-    """torch-setup-answers.yaml, else the first torch-setup-answers-N.yaml that does not exist."""
-    path = folder / f"{STEM}.yaml"
+def answers_command(path: str | os.PathLike[str], cwd: str | None = None, verb: str = "install") -> str:
+    """`torch-setup install --answers F` (or `plan`), from `cwd` when the file's relative folders are read
+    from there."""
+    command = f"torch-setup {verb} --answers {shlex.quote(str(path))}"
+    return f"cd {shlex.quote(cwd)} && {command}" if cwd else command
+
+
+def fresh_path(folder: Path, stem: str = STEM, suffix: str = ".yaml") -> Path:
+    """torch-setup-answers.yaml, else the first torch-setup-answers-N.yaml that does not exist (or another
+    `stem` and `suffix`: the plan's script)."""
+    path = folder / f"{stem}{suffix}"
     n = 2
     while path.exists():
-        path = folder / f"{STEM}-{n}.yaml"
+        path = folder / f"{stem}-{n}{suffix}"
         n += 1
     return path
 

@@ -63,6 +63,7 @@ class WizardApp(App[int]):
         self._draft_lock = threading.Lock()
         self._report_lock = threading.Lock()
         self.input_error: Exception | None = None
+        self.exit_note: str | None = None  # printed in the terminal once the wizard has quit (launch.py)
         self.exit_code = 0
 
     # navigation ------------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class WizardApp(App[int]):
         # recorded machine's report says nothing of another interpreter named by path)
         fixed = bool(version_like) or (bool(python) and self.engine.interpreter_to_examine(python, report) is None)
         return self.engine.offer(report, python=version_like, torch=version, variant=variant, fixed_python=fixed,
-                                 extras=extras)
+                                 extras=extras, recorded=self.state.recorded)
 
     def target_report(self, target_python: str | None) -> HardwareReport:
         """`report_for`, or the machine's report while the path names no interpreter (yet): Review names
@@ -248,6 +249,7 @@ class WizardApp(App[int]):
         def decided(yes: bool | None) -> None:
             if yes:
                 self.request_cancel()
+                self.exit_note = self.stopped_note()
                 self.exit(130, return_code=130)
 
         self.push_screen(ConfirmScreen(_("An install is running. Stop it and quit? It will resume from "
@@ -272,6 +274,17 @@ class WizardApp(App[int]):
         # Textual's answer to Ctrl+C (which copies in a text field, so does not quit), in the wizard's
         # language: Textual's own toast is English only
         self.notify(_("Press Ctrl+Q to quit the wizard."), title=_("Do you want to quit?"))
+
+    def stopped_note(self) -> str:
+        """What the terminal shows once the wizard has quit in the middle of an install: how to go on (found in
+        use: only the exit code was left, where the command line prints the resume command and the log)."""
+        from installer.tui.answers_file import answers_command
+
+        text = _("The install was stopped; the steps already done stay done.")
+        if self.state.answers_written is not None:
+            text += "\n" + _("To go on from the step it stopped at, run:") + "\n  " + answers_command(
+                self.state.answers_written, self.state.answers_cwd)
+        return text + "\n" + _("`torch-setup doctor` names the stopped run and its log.")
 
     def request_cancel(self) -> None:
         screen = self.screen

@@ -33,9 +33,12 @@ def anchored(answers: Answers, cwd: str | None = None) -> Answers:
     def from_here(path: str | None) -> bool:  # ~ and $HOME/... are not taken from the working folder
         return bool(path) and not os.path.isabs(path or "") and not (path or "").startswith(("~", "$"))
 
+    from installer.paths import unexpanded
+
     target, wheelhouse = answers.target, answers.wheelhouse
     update: dict[str, Any] = {}
-    base = cwd or os.getcwd()
+    # the answers' paths are expanded where they are used: a `$` in the folder's own name is written `$$`
+    base = unexpanded(cwd or os.getcwd())
     if target.kind != "existing" and from_here(target.path):
         update["target"] = target.model_copy(update={"path": os.path.normpath(os.path.join(base, target.path or ""))})
     if wheelhouse and from_here(wheelhouse):
@@ -92,7 +95,12 @@ class Engine:
     def default_answers(self) -> dict[str, Any]:
         """Every key with its documented default, as plain data the screens can edit."""
         answers_cls = _need("installer.answers", "Answers")
-        return answers_cls().model_dump(mode="json")
+        data: dict[str, Any] = answers_cls().model_dump(mode="json")
+        from installer.paths import in_own_checkout
+
+        if in_own_checkout():  # `make run`: the environment goes in the home folder, not in torch-setup's source
+            data["target"]["path"] = "~/" + data["target"]["path"]
+        return data
 
     def answers_from_data(self, data: dict[str, Any]) -> Answers:
         """Validate what the screens filled in, through the same parser as an answers file."""
@@ -112,8 +120,10 @@ class Engine:
             return answers
         return answers.model_copy(update={"mirror": answers.mirror.model_copy(update={"region": region})})
 
-    def dump_answers(self, answers: Answers) -> str:
-        return _need("installer.answers", "dump_answers")(answers)
+    def dump_answers(self, answers: Answers, path: str | Path | None = None, *, recorded: bool = False) -> str:
+        """The answers file's text; `path`: where it goes, named in its comment's commands; `recorded`: the
+        answers were chosen for a recorded machine (--hardware), as its comment says."""
+        return _need("installer.answers", "dump_answers")(answers, path, recorded=recorded)
 
     def holds_answers(self, path: str | Path, answers: Answers) -> bool:
         """The answers file at `path` says the same as `answers` (its comments and layout aside); False for
@@ -124,15 +134,25 @@ class Engine:
             return False
         return bool(found.model_dump(mode="json") == answers.model_dump(mode="json"))
 
+    def has_relative_folders(self, path: str | Path) -> bool:
+        """The answers file at `path` names a folder relative to where it is run (`path: .venv-torch`)."""
+        try:
+            found = self.load_answers(str(path))
+        except Exception:  # noqa: BLE001 - unreadable or invalid: nothing to replay from it
+            return False
+        return anchored(found, "/") != found
+
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
-              variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...]) -> dict[str, Any]:
+              variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...],
+              recorded: bool = False) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
         build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
-        `fixed_python`: the answers name the target's Python, so no build may ask for another one."""
+        `fixed_python`: the answers name the target's Python, so no build may ask for another one.
+        `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine."""
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
-                     extras=extras).to_dict()
+                     extras=extras, recorded=recorded).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""

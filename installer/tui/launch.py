@@ -26,7 +26,7 @@ def run_wizard(args: argparse.Namespace) -> int:
         if args.answers:
             engine.load_answers(args.answers)
         print(_("the wizard needs a terminal; for unattended installs use "
-                "`torch-setup install --answers F`"), file=sys.stderr)
+                "`torch-setup install --answers F --yes`"), file=sys.stderr)
         return 2
     for path in (args.hardware, args.answers):
         if path:
@@ -39,4 +39,6 @@ def run_wizard(args: argparse.Namespace) -> int:
     app.run()
     if app.input_error is not None:
         raise app.input_error
+    if app.exit_note:
+        print(app.exit_note, file=sys.stderr)
     return app.return_code or 0

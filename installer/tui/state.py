@@ -66,6 +66,9 @@ class WizardState:
     script: str | None = None
     answers_written: Path | None = None  # the run's answers file (Review writes it before Install)
     answers_owned: str | None = None  # what the wizard wrote there; None: a file it reused, not its own
+    # the folder a reused answers file's relative folders are read from: the commands that replay it start with
+    # `cd` there (found in use: resumed from the home folder, it would have installed into ~/.venv-torch)
+    answers_cwd: str | None = None
     run_started: bool = False
     run_result: RunFinished | None = None
     run_error: str | None = None  # why the run stopped before or between steps (not a step's own failure)

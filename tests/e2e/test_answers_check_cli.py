@@ -63,6 +63,18 @@ def test_every_file_is_reported_and_a_good_one_said_so(cli, tmp_path, xdg_home):
     assert (alone.returncode, alone.stdout, alone.stderr) == (0, "good.yaml: ok\n", "")
 
 
+def test_a_key_without_its_colon_is_named_at_its_own_line(cli, tmp_path):
+    """Found in use: `    path ~/thesis/.venv` on line 8 was reported at line 9 (where PyYAML gave up)."""
+    typo4 = ("# torch for my thesis\nversion: 1\ntorch:\n  version: latest\n  variant: cpu\ntarget:\n"
+             "    kind: venv\n    path ~/thesis/.venv\nverify: true\n")
+    (tmp_path / "typo4.yaml").write_text(typo4)
+    result = cli("answers", "check", "typo4.yaml", *FAST, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "typo4.yaml:8: not valid YAML: no ':' after the key in 'path ~/thesis/.venv'",
+        "  -> write a ':' after the key: path: ~/thesis/.venv"], result.stderr
+
+
 def test_a_recorded_machine_is_checked_as_plan_plans_for_it(cli, tmp_path):
     """With --hardware, an interpreter path is the other machine's: plan leaves it to that machine, and so
     does check; a Python that no wheel is built for is refused all the same."""

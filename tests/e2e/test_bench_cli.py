@@ -36,11 +36,33 @@ def test_quick_bench_gives_cpu_gflops_and_bandwidth_and_keeps_the_result(cli, to
 
 
 def test_text_output_shows_progress_on_stderr_and_a_table_on_stdout(cli, torch_python, xdg_home):
+    """Found in use: each figure was printed on stderr as it came, then again in the table, a second list
+    under it: stderr (a pipe, a log) names each test once, and the figures are the table's alone."""
     r = cli("bench", "--python", str(torch_python), "--quick", "--no-save")
     assert r.returncode == 0
     assert "GFLOP/s" in r.stdout and "matmul fp32" in r.stdout and "saved to" not in r.stdout
-    assert "matmul fp32" in r.stderr  # each figure as it is measured
+    named = [line for line in r.stderr.splitlines() if line.startswith("measuring ")]
+    assert [line.split()[1:3] for line in named] == [["matmul", "fp32"], ["matmul", "fp16"], ["matmul", "bf16"],
+                                                     ["main", "memory"]], r.stderr
+    assert "GFLOP/s" not in r.stderr and "GB/s" not in r.stderr, r.stderr
     assert not (xdg_home / "data" / "torch-setup" / "bench").exists()
+
+
+def test_a_terminal_sees_one_progress_line_erased_before_the_table(torch_python, xdg_home):
+    """With stderr a terminal (a real pty), the progress is one line rewritten in place and erased at the
+    end: the figures are shown once, in the table on stdout."""
+    import os
+    import sys
+
+    from helpers import stderr_on_a_pty
+
+    code, out, shown = stderr_on_a_pty([sys.executable, "-m", "installer", "bench", "--python", str(torch_python),
+                                        "--quick", "--no-save"], {**os.environ, "NO_COLOR": "1"}, 600)
+    assert code == 0, shown
+    assert "\r\x1b[Kmatmul fp32" in shown and "1/5" in shown
+    assert shown.endswith("\r\x1b[K") and "\n" not in shown  # one line, erased: nothing stays on the screen
+    assert "GFLOP/s" not in shown and "measuring" not in shown
+    assert out.count("matmul fp32") == 1 and "GFLOP/s" in out
 
 
 def test_a_bad_device_is_bad_input(cli, torch_python):

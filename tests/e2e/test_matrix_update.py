@@ -161,6 +161,17 @@ def test_unreachable_index_fails_with_a_message_and_changes_nothing(cli, server,
     assert _digest(data_dir) == before
 
 
+def test_a_host_that_does_not_resolve_is_said_in_the_mirror_probes_words(cli, data_dir):
+    """Found in use: with no network, a Chinese `matrix update` printed the C library's "[Errno -2] Name or
+    service not known"; the mirror probes say that failure in words ("DNS 查询失败"). A `.invalid` host
+    (RFC 6761) never resolves; NO_PROXY=* keeps a proxy of the machine's from answering in its stead."""
+    env = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "NO_PROXY": "*"}
+    r = cli("matrix", "update", "--pypi-url", "http://no-such-host.invalid/pypi", "--output", str(data_dir),
+            "--timeout", "5", env=env, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "no-such-host.invalid 的 DNS 查询失败" in r.stderr and "Errno" not in r.stderr, r.stderr
+
+
 def test_output_folder_without_data_is_bad_input(cli, server, tmp_path):
     r = cli("matrix", "update", "--pypi-url", f"{server}/pypi", "--index-url", f"{server}/whl",
             "--output", str(tmp_path))

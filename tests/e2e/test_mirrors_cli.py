@@ -131,8 +131,9 @@ def test_a_terminal_sees_the_probe_progress_and_a_pipe_does_not(tmp_path):
     line counts the mirrors as they answer and is erased before the table; stdout (a pipe) holds the
     table alone, and a run whose stderr is a file gets no progress at all."""
     import os
-    import pty
     import subprocess
+
+    from helpers import stderr_on_a_pty
 
     slow = torch_index(Mirror("slow", delay=0.3).start())
     try:
@@ -142,22 +143,8 @@ def test_a_terminal_sees_the_probe_progress_and_a_pipe_does_not(tmp_path):
         args = [sys.executable, "-m", "installer", "mirrors", "--catalog", str(path), "--kind", "pytorch",
                 "--variant", "cpu", "--timeout", "5"]
         env = {**os.environ, "NO_COLOR": "1"}
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, text=True, env=env)
-        os.close(follower)
-        out, _ = proc.communicate(timeout=60)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the pty's other end is closed and drained
-                break
-            if not chunk:
-                break
-            seen += chunk
-        os.close(leader)
-        shown = seen.decode()
-        assert proc.returncode == 0, shown
+        code, out, shown = stderr_on_a_pty(args, env, 60)
+        assert code == 0, shown
         assert "probing mirrors: 2 of 2 done, 1 answering (at most 5 s)" in shown
         assert shown.endswith("\r\x1b[2K")  # erased: the table below starts on a clean line
         assert "PyTorch wheel indexes" in out and "probing" not in out

@@ -49,6 +49,7 @@ def test_an_unset_variable_is_bad_input(cli, work, xdg_home, command):
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         "a.yaml:4: target.path: $TORCH_SETUP_NO_SUCH_VAR is not set in the environment",
-        "  -> set it (export TORCH_SETUP_NO_SUCH_VAR=...) before running torch-setup, or write the path out in full",
+        "  -> set it (export TORCH_SETUP_NO_SUCH_VAR=...) before running torch-setup, or write $$ for a $ that is "
+        "part of the name: $$TORCH_SETUP_NO_SUCH_VAR/venv",
     ]
     assert _tree(work, xdg_home) == before

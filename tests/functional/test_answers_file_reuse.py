@@ -89,3 +89,35 @@ async def test_the_answers_file_the_wizard_started_from_is_reused(make_wizard, i
     # nothing was written, so Done does not say the answers file was
     assert "Dry run finished: nothing on this machine was changed." in done
     assert f"Answers file: {given.resolve()}" in done
+
+
+async def test_a_reused_file_with_a_relative_folder_is_replayed_from_its_folder(make_wizard, in_tmp):
+    """Found in use: started in ~/x1 with ~/e1/cpu-venv.yaml (`path: .venv-torch`), the screens offered
+    `torch-setup install --answers /home/t2/e1/cpu-venv.yaml`, which run from the home folder installs into
+    ~/.venv-torch, not the ~/x1/.venv-torch Review showed."""
+    import shlex
+
+    elsewhere = in_tmp / "e1"
+    elsewhere.mkdir()
+    given = elsewhere / "cpu.yaml"
+    given.write_text("version: 1\ntarget:\n  kind: venv\n  path: .venv-torch\ntorch:\n  version: 2.13.0\n"
+                     "  variant: cpu\n  extras: []\n")
+    app = make_wizard("cpu-only", dry_run=True, answers=load_answers(given), answers_path=str(given))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "done")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+    assert app.state.answers_written == given.resolve()  # reused, not copied
+    assert f"cd {shlex.quote(str(in_tmp))} && torch-setup install --answers {given.resolve()}" in text
+    assert f"cd {shlex.quote(str(in_tmp))} && torch-setup plan --answers {given.resolve()}" in text
+
+
+async def test_a_file_of_absolute_folders_is_replayed_as_it_is(make_wizard, in_tmp):
+    await _run_to_install(make_wizard)
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "done")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+    assert app.state.answers_cwd is None
+    assert f"torch-setup install --answers {in_tmp / 'torch-setup-answers.yaml'}" in text and "cd " not in text

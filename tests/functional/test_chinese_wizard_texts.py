@@ -79,3 +79,25 @@ async def test_a_dropdown_menu_key_is_chinese_in_the_footer(make_wizard):
         assert isinstance(app.focused.parent, Select)
         shown = {b.key: b.description for (_node, b, _enabled, _tip) in app.screen.active_bindings.values() if b.show}
         assert shown.get("escape") == "关闭菜单", shown
+
+
+async def test_the_install_outcome_says_the_log_with_a_chinese_colon(make_wizard, in_tmp):
+    """Found in use: "日志: …" on the Install screen, "日志：…" on Done."""
+    from dataclasses import replace
+
+    from tui_support import widget_text
+
+    app = make_wizard("cpu-only", dry_run=True, lang="zh")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "install")
+        for _ in range(40):
+            if app.state.run_result is not None:
+                break
+            await pilot.pause(0.25)
+        assert app.state.run_result is not None
+        # a dry run keeps no log: the outcome of the same run as a real one that logged to install.log
+        log = str(in_tmp / "install.log")
+        app.screen.show_outcome(replace(app.state.run_result, log_path=log))
+        await pilot.pause()
+        outcome = widget_text(app.screen.query_one("#outcome")).replace("\n", "")
+    assert f"日志：{log}" in outcome and "日志:" not in outcome, outcome

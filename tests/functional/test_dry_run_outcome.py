@@ -26,6 +26,7 @@ async def test_a_dry_run_that_would_stop_says_so_on_done(make_wizard, in_tmp):
     assert "To install for real, unattended:" not in text.replace("Once that is fixed, to install", "")
     written = app.state.answers_written
     assert written is not None and written.exists()
+    assert f"torch-setup install --answers {written} --yes" in text  # unattended: without --yes it asks
     assert ("Dry run finished: nothing was installed, and nothing on this machine was changed but the answers "
             "file named below.") in text and f"Answers file: {written}" in text
 
@@ -46,6 +47,7 @@ async def test_a_dry_run_that_gets_through_offers_the_real_install(make_wizard, 
         assert app.current_name == "done"
     assert "would stop" not in text and "would fail" not in text
     assert "To install for real, unattended:" in text
+    assert f"torch-setup install --answers {app.state.answers_written} --yes" in text
 
 
 def _no_folder(root):

@@ -27,7 +27,7 @@ async def test_unticking_torchaudio_offers_the_builds_it_alone_refused(make_wiza
         assert app.state.recommendation_key[1] == "3.15"
         assert offered(app) == []
         shown = " ".join(screen_text(app).split())
-        assert "No build fits this machine as it is. Press r to see what was refused and why." in shown
+        assert "No build fits the recorded machine as it is. Press r to see what was refused and why." in shown
         # with what would let the newer builds fit, under it
         assert "need another Python than 3.15" in shown and "install with Python 3.14 to have it" in shown
 

@@ -409,4 +409,5 @@ def test_bad_hardware_file_exits_2(cli, tmp_path):
 def test_the_wizard_needs_a_terminal(cli, tmp_path):
     out = cli("--dry-run", cwd=tmp_path)
     assert out.returncode == 2
-    assert "install --answers" in out.stderr
+    # the command it offers for no terminal must not ask to confirm (install without --yes exits 2 here too)
+    assert "`torch-setup install --answers F --yes`" in out.stderr

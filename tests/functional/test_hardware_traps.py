@@ -24,7 +24,7 @@ async def test_a_jetson_is_told_of_jetpack_on_the_hardware_screen(make_wizard):
 
 async def test_a_desktop_gpu_has_no_jetson_warning(make_wizard):
     text = await _hardware_text(make_wizard, "rtx4090-550")
-    assert "Jetson" not in text and "No known traps on this machine." in text
+    assert "Jetson" not in text and "No known traps on the recorded machine." in text
 
 
 async def test_a_gpu_the_newest_release_dropped_is_said_before_the_combination(make_wizard):

@@ -55,3 +55,25 @@ async def test_done_names_the_script_saved_during_a_dry_run(make_wizard, in_tmp)
         await press_until(pilot, "n", "done")
         text = " ".join(screen_text(app).split())
     assert f"Also saved, as you asked: {in_tmp / 'torch-setup-plan.sh'}" in text, text
+
+
+async def test_an_earlier_script_is_not_replaced_by_the_name_offered(make_wizard, in_tmp):
+    """Found in use: a CPU plan's script, saved in one session, was silently replaced by a recorded A100's in
+    the next, Enter on the name offered; the answers file got a new name, the script did not. This session's
+    own script is still updated in place."""
+    earlier = in_tmp / "torch-setup-plan.sh"
+    earlier.write_text("#!/bin/bash\n# the CPU plan\n", encoding="utf-8")
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await press_until(pilot, "n", "review")
+        await settle(pilot)
+        script = await _save_dialog(pilot, "s")
+        assert script.value == str(in_tmp / "torch-setup-plan-2.sh")
+        await pilot.press("enter")
+        await settle(pilot)
+        again = await _save_dialog(pilot, "s")
+        assert again.value == str(in_tmp / "torch-setup-plan-2.sh")  # its own, from a moment ago
+        await pilot.press("escape")
+        await settle(pilot)
+    assert earlier.read_text(encoding="utf-8") == "#!/bin/bash\n# the CPU plan\n"
+    assert (in_tmp / "torch-setup-plan-2.sh").read_text(encoding="utf-8").startswith("#!")

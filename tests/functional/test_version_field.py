@@ -43,9 +43,11 @@ async def test_choosing_a_release_by_keyboard_offers_its_builds(make_wizard):
     async with app.run_test(size=(100, 30)) as pilot:
         await press_until(pilot, "n", "combination")
         await wait_for_versions(pilot)
-        await pilot.press("v")
-        assert app.focused is app.screen.query_one("#torch-version", Select)
-        await pilot.press("enter", "down", "down", "enter")  # latest -> 2.15.0 -> 2.14.1
+        await pilot.press("v")  # opens the list: the person then chooses, as the screen's hint says
+        select = app.screen.query_one("#torch-version", Select)
+        await settle(pilot)
+        assert select.expanded and select.has_focus_within
+        await pilot.press("down", "down", "enter")  # latest -> 2.15.0 -> 2.14.1
         await settle(pilot, rounds=6)
         assert app.state.version_asked == "2.14.1"
         assert {t for t, _v in offered(app)} == {"2.14.1"}

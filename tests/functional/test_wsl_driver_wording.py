@@ -71,4 +71,4 @@ async def test_off_wsl_a_driver_a_build_needs_is_said_once_too(make_wizard):
         cu130 = " ".join(_option_text(app, "cu130").split())
     assert "CUDA 13.0 build, after installing driver branch R580" in cu130
     assert "needs NVIDIA driver branch" not in cu130
-    assert "⚠ cu130 wheels need driver >= 580.65.06; this machine has 550.54.14" in cu130
+    assert "⚠ cu130 wheels need driver >= 580.65.06; the recorded machine has 550.54.14" in cu130

@@ -87,7 +87,7 @@ def uv_file(index_url: str | None, scope: str, *, environ: Mapping[str, str] | N
 def conda_file(channel_url: str | None, layout: str, scope: str, *, env_prefix: str | Path | None = None,
                environ: Mapping[str, str] | None = None) -> ConfigFile | None:
     path = condarc_path(scope, env_prefix=env_prefix, environ=environ)
-    return _file("conda", path, lambda cur: render_condarc(cur, channel_url, layout))
+    return _file("conda", path, lambda cur: render_condarc(cur, channel_url, layout, scope))
 
 
 def apt_file(mirror_url: str) -> ConfigFile | None:

@@ -41,6 +41,16 @@ def _mirror_for(uri: str, mirror_url: str) -> str:
     return base + ("/" if uri.endswith("/") else "")
 
 
+def archive_on_mirror(mirror_url: str, distro: str | None, arch: str | None) -> str:
+    """Where the archive entries of a `distro` machine on `arch` point once moved to `mirror_url`, as
+    render_sources moves them: Ubuntu serves amd64 and i386 from /ubuntu and every other architecture from
+    /ubuntu-ports (https://wiki.ubuntu.com/UbuntuDevelopment/PackageArchive, "ports.ubuntu.com"). For
+    saying the change to make by hand, where the sources themselves cannot be read."""
+    ports = distro == "ubuntu" and arch not in (None, "x86_64", "amd64", "i386", "i686")
+    return _mirror_for("http://ports.ubuntu.com/ubuntu-ports" if ports else "http://archive.ubuntu.com/ubuntu",
+                       mirror_url)
+
+
 def render_deb822(current: str, mirror_url: str) -> str:
     out: list[str] = []
     for stanza in _stanzas(current):

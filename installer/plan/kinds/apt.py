@@ -57,7 +57,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
@@ -72,6 +72,9 @@ from installer.i18n import _
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
 from installer.plan.values import VType, check
+
+if TYPE_CHECKING:
+    from installer.answers import Answers
 
 # name[:arch][=version] as Debian policy allows them (5.6.1, 5.6.12); nothing a shell could read
 _PACKAGE = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$")
@@ -339,6 +342,28 @@ class AptKind(Kind):
         return simulate(step)
 
 
+def download_region(answers: Answers) -> str:
+    """cn or global: which of the catalog's download hosts go first (Miniforge, CUDA runfiles, cuda-keyring).
+    mirror.region when it says; otherwise cn when a mirror chosen by hand is one of the catalog's cn
+    mirrors (tuna-conda: a network where TUNA is the way out), else the guess from the timezone and locale
+    that the index probes use (installer.mirrors.region). Found in use: with region auto on a network that
+    reaches only domestic hosts, Miniforge waited for github.com to time out before TUNA was tried."""
+    region = str(answers.mirror.region)
+    if region in ("cn", "global"):
+        return region
+    from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.region import resolve_region
+
+    catalog = load_catalog()
+    cn_hosts = {urlsplit(m.url).hostname for m in catalog.mirrors if m.region == "cn"}
+    for choice in (answers.mirror.conda, answers.mirror.pypi, answers.mirror.pytorch, answers.mirror.apt):
+        entry = catalog.get(str(choice))
+        if (entry is not None and entry.region == "cn") or (
+                "://" in str(choice) and urlsplit(str(choice)).hostname in cn_hosts):
+            return "cn"
+    return resolve_region(None)
+
+
 def catalog_bases(kind: str, *, repo: str | None, region: str) -> list[str]:
     """Base URLs from the mirror catalog (data, no network): the region asked for first, upstream kept."""
     from installer.mirrors.catalog import load_catalog
@@ -361,8 +386,10 @@ def cuda_minor(version: str, ctx: KindContext) -> str:
             hint = _("give cuda_toolkit.version, e.g. 12.6")
             if ctx.answers.torch.variant == "auto" and not ctx.values.get("hw.nvidia_gpu_count"):
                 # the build is cpu because no NVIDIA GPU is seen: that, not the version, is what to fix
-                message = _("{message}: torch.variant auto chose it because this machine shows no NVIDIA GPU",
-                            message=message)
+                message = (_("{message}: torch.variant auto chose it because the recorded machine shows no NVIDIA "
+                             "GPU", message=message) if ctx.recorded else
+                           _("{message}: torch.variant auto chose it because this machine shows no NVIDIA GPU",
+                             message=message))
                 hint = (_("start the container with the GPU passed in (`docker run --gpus all`), or give "
                           "cuda_toolkit.version (e.g. 12.6) to install a toolkit anyway")
                         if ctx.values.get("hw.container") else
@@ -391,8 +418,10 @@ def nvidia_repo_path(ctx: KindContext) -> str:
         # the toolkit's apt source is the user's answer (the driver recipe never gets here on other
         # systems: plan.driver_request refuses first), so the error points at that answer, not this recipe
         toolkit = bool(ctx.values.get("cuda_toolkit.install")) and ctx.values.get("cuda_toolkit.source") == "apt"
-        raise InputError(_("NVIDIA's apt repository is for Ubuntu and Debian; this machine is {os}",
-                           os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, osinfo.system) or "?"),
+        os_name = system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, osinfo.system) or "?"
+        raise InputError(_("NVIDIA's apt repository is for Ubuntu and Debian; the recorded machine is {os}", os=os_name)
+                         if ctx.recorded else
+                         _("NVIDIA's apt repository is for Ubuntu and Debian; this machine is {os}", os=os_name),
                          key="cuda_toolkit.source" if toolkit else None,
                          hint=_("use the runfile (cuda_toolkit.source: runfile)"))
     distro_id, version = osinfo.id or "", osinfo.version_id or ""  # both there: nvidia_apt_serves
@@ -412,7 +441,7 @@ def cuda_keyring(ctx: KindContext) -> Artifact:
     A mirror may still serve the repository's packages, which apt checks against that key.
     """
     path = nvidia_repo_path(ctx)
-    bases = [b for b in catalog_bases("cuda", repo="apt", region=str(ctx.answers.mirror.region))
+    bases = [b for b in catalog_bases("cuda", repo="apt", region=download_region(ctx.answers))
              if urlsplit(b).hostname in NVIDIA_HOSTS] or [NVIDIA_CUDA_REPOS]
     return Artifact(file=KEYRING, urls=tuple(f"{b}/{path}/{KEYRING}" for b in bases))
 

@@ -69,6 +69,7 @@ class KindContext:
     values: Mapping[str, Any] = field(default_factory=dict)
     step_id: str = ""
     recipe: str = ""
+    recorded: bool = False  # the report is a recorded one (--hardware): messages say the recorded machine
 
 
 @dataclass(frozen=True)

@@ -270,34 +270,58 @@ def apt_mirror_file(choice: str, ctx: KindContext) -> Compiled:
     if not _chosen(choice):
         return Compiled()
     from installer.errors import InputError
+    from installer.hardware import osinfo
+    from installer.hardware.same_machine import first_difference
     from installer.mirrors.writers import apt_file
 
+    # a report of another system than this one's: its apt sources cannot be read from here
+    recorded = first_difference(ctx.report.os, osinfo.probe()) is not None
     if "://" in choice:
         url = choice.rstrip("/")
     else:
+        from installer.mirrors.catalog import load_catalog
         from installer.plan.indexes import catalog_mirror
 
-        entry = catalog_mirror(choice, "apt", "mirror.apt")
         distro = ctx.report.os.id
+        entry = catalog_mirror(choice, "apt", "mirror.apt", distro=distro)
         if entry.distro and distro and entry.distro != distro:
-            raise InputError(_("{id} is a mirror of the {archive} archive; this machine runs {distro}", id=choice,
-                               archive=entry.distro.capitalize(), distro=distro.capitalize()),
-                             key="mirror.apt", hint=_("choose a {distro} mirror (`torch-setup mirrors`), or auto",
-                                                      distro=distro.capitalize()))
+            # `torch-setup mirrors` lists the mirrors of this computer's distribution, not the recorded one's:
+            # the ids are named here, from the catalog
+            ids = [m.id for m in load_catalog().of_kind("apt") if m.distro == distro]
+            said = (_("{id} is a mirror of the {archive} archive; the recorded machine runs {distro}", id=choice,
+                      archive=entry.distro.capitalize(), distro=distro.capitalize()) if ctx.recorded or recorded else
+                    _("{id} is a mirror of the {archive} archive; this machine runs {distro}", id=choice,
+                      archive=entry.distro.capitalize(), distro=distro.capitalize()))
+            hint = (_("choose one of the catalog's {distro} mirrors: {ids}; or auto", distro=distro.capitalize(),
+                      ids=", ".join(ids)) if ids else
+                    _("the catalog has no {distro} mirror: give its URL, or auto", distro=distro.capitalize()))
+            raise InputError(said, key="mirror.apt", hint=hint)
         url = entry.url
-    from installer.hardware import osinfo
-    from installer.hardware.same_machine import first_difference
-
-    if first_difference(ctx.report.os, osinfo.probe()) is not None:
-        # the edit is made from the file as it is: a recorded machine's sources cannot be read from here
-        return Compiled(notes=(_("the apt mirror {url} goes into that machine's apt sources when its install "
-                                 "runs there (they cannot be read from here)", url=url),))
+    if recorded:
+        # the edit is made from the file as it is (installer.mirrors.writers.apt keeps the rest of it, and shows
+        # a diff first): another machine's sources cannot be read from here, so this plan has no such step, and
+        # the script must not read as if it switched apt (found in use: the note said it was written)
+        return Compiled(notes=(_apt_by_hand(url, ctx),))
     cfg = apt_file(url)
     if cfg is None:
         return Compiled(notes=(_("the apt mirror {url} is not written: this machine has neither "
                                  "/etc/apt/sources.list nor a {files} file", url=url,
                                  files="/etc/apt/sources.list.d/*.sources"),))
     return Compiled(files=(cfg.to_file_write(),))
+
+
+def _apt_by_hand(url: str, ctx: KindContext) -> str:
+    """What a plan for a recorded machine says of its apt mirror: not switched by this plan, and how to."""
+    from installer.mirrors.writers.apt import DEB822_FILES, ONE_LINE_FILE, archive_on_mirror
+
+    distro = ctx.report.os.id or ""
+    deb822 = next((f for f in DEB822_FILES if f.endswith(f"/{distro}.sources")), DEB822_FILES[0])
+    return _("this plan does not switch apt to the mirror {url}: the change is made from that machine's apt "
+             "sources, which cannot be read from here. On that machine, `torch-setup install --answers F` makes it "
+             "(and shows it first); or, by hand before this script runs: in {file} (or {fallback} where that file "
+             "is missing) point the {distro} archive's URIs at {archive}, leaving the security ones as they are, "
+             "then run `sudo apt-get update`", url=url, file=deb822, fallback=ONE_LINE_FILE,
+             distro=distro.capitalize(), archive=archive_on_mirror(url, distro, ctx.report.os.arch))
 
 
 KIND = FileKind()

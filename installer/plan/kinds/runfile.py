@@ -35,7 +35,14 @@ from pydantic import Field, field_validator, model_validator
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.plan.kinds.apt import Artifact, catalog_bases, cuda_minor, plain_file_name, sha256_hex
+from installer.plan.kinds.apt import (
+    Artifact,
+    catalog_bases,
+    cuda_minor,
+    download_region,
+    plain_file_name,
+    sha256_hex,
+)
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
 from installer.plan.values import VType, check
@@ -138,12 +145,16 @@ class RunfileKind(Kind):
         if system and system != "Linux":
             # the answer that asked for it is the one to change: the error points there, not at the recipe
             if params.flavor == "cuda":
-                raise InputError(_("NVIDIA's CUDA toolkit runfiles are for Linux, and this machine runs {system}",
+                raise InputError(_("NVIDIA's CUDA toolkit runfiles are for Linux, and the recorded machine runs "
+                                   "{system}", system=system) if ctx.recorded else
+                                 _("NVIDIA's CUDA toolkit runfiles are for Linux, and this machine runs {system}",
                                    system=system), key="cuda_toolkit.install",
                                  hint=_("set cuda_toolkit.install: false (PyTorch's wheels bring the CUDA "
                                         "libraries they need; on macOS the GPU is used through MPS, with no "
                                         "CUDA at all)"))
             raise InputError(_("this method needs conda, none was found, and torch-setup installs Miniforge "
+                               "on Linux only (the recorded machine runs {system})", system=system) if ctx.recorded else
+                             _("this method needs conda, none was found, and torch-setup installs Miniforge "
                                "on Linux only (this machine runs {system})", system=system), key="method",
                              hint=_("install Miniforge yourself (conda-forge's installer for your system), open a "
                                     "new terminal so that conda is on PATH, then run again; or use method: pip"))
@@ -170,7 +181,7 @@ class RunfileKind(Kind):
                 key="cuda_toolkit.version" if params.flavor == "cuda" else None,
                 hint=_("choose one of those versions, or install the toolkit from NVIDIA's apt repository "
                        "(cuda_toolkit.source: apt)") if params.flavor == "cuda" else None)
-        region = str(ctx.answers.mirror.region)
+        region = download_region(ctx.answers)
         cache = str(ctx.values.get("cache.dir") or "/var/cache/torch-setup")
         if params.flavor == "cuda":
             bases = list(params.mirrors) or catalog_bases("cuda", repo="runfile", region=region)

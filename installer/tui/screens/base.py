@@ -186,11 +186,13 @@ class WizardScreen(Screen[None]):
         from installer.tui.screens.dialogs import SavePathScreen
 
         state = self.state
-        text = self.engine.dump_answers(answers)
 
         def chosen(path: str | None) -> None:
             if not path:
                 return
+            # its comment's commands name the file they are in, as the whole path write_text writes to
+            text = self.engine.dump_answers(answers, os.path.abspath(Path(path).expanduser()),
+                                            recorded=state.recorded)
             written = write_text(self, Path(path), text)
             if written is not None and not state.run_started:
                 state.answers_written, state.answers_owned = written, text

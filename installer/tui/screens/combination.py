@@ -3,6 +3,8 @@ to install (method, target environment and its Python, extras, driver and CUDA t
 
 from __future__ import annotations
 
+import os
+import posixpath
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -17,6 +19,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select
 from textual.widgets.option_list import Option
 
 from installer.i18n import _
+from installer.paths import in_own_checkout
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import ChoiceList, Choices, Field, Radio, Tick
 
@@ -141,7 +144,8 @@ class CombinationScreen(WizardScreen):
             yield Label(_("Version"), classes="label")
             yield Select(self.version_options(), value=self.state.version_asked, allow_blank=False,
                          id="torch-version", compact=True)
-        yield busy(_("Working out which builds fit this machine…"))
+        yield busy(_("Working out which builds fit the recorded machine…") if self.state.recorded else
+                   _("Working out which builds fit this machine…"))
         yield ChoiceList(id="choices")
         yield Static("", id="rec-warnings")
         yield Static("", id="refused", classes="muted")
@@ -173,6 +177,7 @@ class CombinationScreen(WizardScreen):
             yield Label(_("Folder"), classes="label")
             yield Field(target.get("path") or "", id="target-path", compact=True)
         yield Static("", id="path-problem", classes="error")
+        yield Static("", id="path-where", classes="muted")
         with Horizontal(classes="field"):
             yield Label(_("Python"), classes="label")
             yield Field(target.get("python") or "", id="target-python", compact=True)
@@ -388,7 +393,9 @@ class CombinationScreen(WizardScreen):
         warnings += self.not_installable_here(self.current_choice())
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
-            headline = Text.assemble((_("No build fits this machine as it is."), "bold"), " ",
+            none_fits = (_("No build fits the recorded machine as it is.") if self.state.recorded else
+                         _("No build fits this machine as it is."))
+            headline = Text.assemble((none_fits, "bold"), " ",
                                      _("Press r to see what was refused and why."))
             # and what would let one fit (another Python for the newer builds), found in use: the
             # headline alone sent a person through the whole refused list to learn it
@@ -557,7 +564,8 @@ class CombinationScreen(WizardScreen):
         stays as it is."""
         field = self.query_one("#target-path", Input)
         kind = self.pressed_id("#target-kind", "target-venv")
-        defaults = {"target-venv": VENV_FOLDER, "target-conda": CONDA_FOLDER}
+        home = "~/" if in_own_checkout() else ""  # as the default answers have it (Engine.default_answers)
+        defaults = {"target-venv": home + VENV_FOLDER, "target-conda": home + CONDA_FOLDER}
         if kind in defaults and field.value.strip() in ("", *defaults.values()):
             field.value = defaults[kind]
 
@@ -608,7 +616,27 @@ class CombinationScreen(WizardScreen):
         return self.engine.folder_problem(path, kind) if path else None
 
     def show_path_problem(self) -> None:
-        self.show_problem("#path-problem", self.path_problem())
+        problem = self.path_problem()
+        self.show_problem("#path-problem", problem)
+        self.show_path_where(None if problem else self.query_one("#target-path", Input).value.strip())
+
+    def show_path_where(self, path: str | None) -> None:
+        """Where the environment goes, in full, and that the folder is the environment itself. Found in use: a
+        newcomer typed their project folder, ~/thesis, which became the venv (bin/, lib/, pyvenv.cfg in it);
+        and after `make run` the default .venv-torch went into torch-setup's own checkout unseen."""
+        box = self.query_one("#path-where", Static)
+        box.display = bool(path) and self.query_one("#path-row").display
+        if not box.display or not path:
+            return
+        from installer.paths import absolute
+
+        where = absolute(path, os.getcwd())  # it expands the path: twice would read a `$$` of a name as a variable
+        if posixpath.basename(where.rstrip("/")).startswith("."):  # .venv-torch, .venv: no project's own name
+            text = _("The new environment is this folder itself: {path}", path=where)
+        else:
+            text = _("The new environment is this folder itself: {path} (for a project folder, name a folder inside "
+                     "it, e.g. {example})", path=where, example=posixpath.join(path.rstrip("/"), ".venv"))
+        box.update(escape(text))
 
     def show_problem(self, box_id: str, problem: tuple[str, str] | None) -> None:
         box = self.query_one(box_id, Static)
@@ -725,7 +753,11 @@ class CombinationScreen(WizardScreen):
         self.query_one("#choices", OptionList).focus()
 
     def action_focus_version(self) -> None:
-        self.query_one("#torch-version", Select).focus()
+        """The list opens at once: "press v and choose one", and a focused, closed list looked like nothing
+        had happened (found in use)."""
+        select = self.query_one("#torch-version", Select)
+        select.focus()
+        select.expanded = True
 
     @on(Select.Changed, "#torch-version")
     def version_changed(self, event: Select.Changed) -> None:

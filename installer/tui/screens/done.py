@@ -92,19 +92,25 @@ class DoneScreen(WizardScreen):
             yield instructions("activate", "", [(_("To use it:"), commands)])
 
         if answers:
-            replay = f"torch-setup install --answers {shlex.quote(answers)}"
+            from installer.tui.answers_file import answers_command
+
+            # here, from its folder; on another machine, the file's relative folders are that machine's
+            here = answers_command(answers, s.answers_cwd)
+            replay = answers_command(answers) if result is not None and result.ok and not s.dry_run else here
+            # "unattended" needs --yes: without it install asks to confirm, and with no terminal it stops (exit 2)
             if s.dry_run and result is not None and not result.ok and not result.interrupted:
-                how = _("Once that is fixed, to install for real, unattended:")
+                how, replay = _("Once that is fixed, to install for real, unattended:"), f"{replay} --yes"
             elif s.dry_run or result is None:
-                how = _("To install for real, unattended:")
+                how, replay = _("To install for real, unattended:"), f"{replay} --yes"
             elif result.ok:
                 how = _("To do the same on another machine:")
             else:
-                how = _("To resume:")
+                # not "To resume:" alone: run as it is, the same step fails the same way (found in use)
+                how = _("Once the cause is fixed, to resume from the step that failed:")
             yield instructions("answers", "note", [
                 (_("Answers file: {path}", path=answers), []),
                 (how, [replay]),
-                (_("To print the plan as a script:"), [f"torch-setup plan --answers {shlex.quote(answers)}"]),
+                (_("To print the plan as a script:"), [answers_command(answers, s.answers_cwd, "plan")]),
             ])
         if result is not None and result.log_path:
             yield Static(escape(_("Log: {path}", path=result.log_path)), id="log-path", classes="note")

@@ -147,7 +147,8 @@ class HardwareScreen(WizardScreen):
             text = f"[b]{escape(what)}[/b]: {escape(meaning)}" if sep else escape(warning)
             widgets.append(Static(text, classes="warning"))
         if not found:
-            widgets.append(Static(_("No known traps on this machine."), classes="note"))
+            widgets.append(Static(_("No known traps on the recorded machine.") if self.state.recorded else
+                                  _("No known traps on this machine."), classes="note"))
         facts.mount_all(widgets)
         n = len(report.gpus)
         if n == 0:

@@ -3,7 +3,6 @@ speed and time left, the live log; cancel asks first; a failure, a reboot or a c
 
 from __future__ import annotations
 
-import shlex
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
@@ -177,10 +176,12 @@ class InstallScreen(WizardScreen):
                 if isinstance(event, RunFinished):
                     finished = event
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
-            self.run_error = self.state.run_error = error_text(exc)
-            # another run holds the folder: no answer is the cause (found in use: "change the Folder answer")
+            # another run holds the folder: no answer is the cause (found in use: "change the Folder answer"),
+            # and nothing started: said once, as a refusal, without the command line's "run this command again"
             self.locked_out = isinstance(exc, RunLocked)
-            self.app.call_from_thread(self.on_run_event, OutputLine("", self.run_error, "stderr"))
+            self.run_error = self.state.run_error = exc.message if isinstance(exc, RunLocked) else error_text(exc)
+            if not self.locked_out:
+                self.app.call_from_thread(self.on_run_event, OutputLine("", self.run_error, "stderr"))
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:
             finished = RunFinished(ok=False, interrupted=self.cancel_event.is_set())
@@ -270,9 +271,11 @@ class InstallScreen(WizardScreen):
     def show_outcome(self, result: RunFinished) -> None:
         box = self.query_one("#outcome", Static)
         box.display = True
-        answers = str(self.state.answers_written or "ANSWERS.yaml")
-        resume = f"torch-setup install --answers {shlex.quote(answers)}"
-        log = f"\n{_('Log')}: {escape(result.log_path)}" if result.log_path else ""
+        from installer.tui.answers_file import answers_command
+
+        resume = answers_command(self.state.answers_written or "ANSWERS.yaml", self.state.answers_cwd)
+        # the text Done shows, so that Chinese has its own colon (found in use: "日志: " here, "日志：" there)
+        log = "\n" + escape(_("Log: {path}", path=result.log_path)) if result.log_path else ""
         if self.state.dry_run:
             box.update(self.dry_run_outcome(result) + log)
             box.set_classes("note" if result.ok else "warning")
@@ -293,14 +296,17 @@ class InstallScreen(WizardScreen):
             box.update(escape(text) + log)
             box.set_classes("warning")
             hint = _("reboot needed")
+        elif self.locked_out and not result.ok:
+            text = _("The install did not start, and nothing was changed: {why}", why=self.run_error or "")
+            text += "\n" + _("Wait for that run to finish, then run this to go on:") + f"\n  {resume}"
+            box.update(escape(text))
+            box.set_classes("warning")
+            hint = _("not started")
         elif not result.ok and result.failed_step is None:
             text = _("The install stopped:") + "\n" + (self.run_error or _("see the log"))
-            key = None if self.locked_out else self.answer_named(self.run_error or "")
-            if self.locked_out:
-                text += "\n" + _("Wait for that run to finish, then run this to go on:") + f"\n  {resume}"
-            else:
-                text += "\n" + (self.answer_advice(key, resume) if key else
-                                _("Once the cause is fixed, run this to resume:") + f"\n  {resume}")
+            key = self.answer_named(self.run_error or "")
+            text += "\n" + (self.answer_advice(key, resume) if key else
+                            _("Once the cause is fixed, run this to resume:") + f"\n  {resume}")
             box.update(escape(text) + log)
             box.set_classes("error")
             hint = _("failed")
@@ -320,7 +326,7 @@ class InstallScreen(WizardScreen):
             if key:
                 text += "\n" + self.answer_advice(key, resume)
             elif known:
-                text += "\n" + _("Then run this to resume from that step:") + f"\n  {resume}"
+                text += "\n" + _("Once that is done, run this to resume from that step:") + f"\n  {resume}"
             else:
                 text += "\n" + _("Fix the cause shown above, then run this to resume from that step:") + f"\n  {resume}"
             box.update(escape(text) + log)

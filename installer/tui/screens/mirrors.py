@@ -342,7 +342,8 @@ class MirrorsScreen(WizardScreen):
         if self.query_one(f"#pick-{kind}", Select).value != URL:
             return None
         typed = self.query_one(f"#url-{kind}", Input).value.strip()
-        return (mirror_problem(typed) or None) if typed else None
+        region = str(self.query_one("#region", Select).value)
+        return (mirror_problem(typed, kind, region) or None) if typed else None
 
     def show_url_problem(self, kind: str) -> bool:
         """Show (or clear) the problem under `kind`'s URL field; True when there is one."""

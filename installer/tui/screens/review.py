@@ -3,6 +3,7 @@ save the answers file. Leaving it for Install writes the answers file, so any ru
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -259,7 +260,7 @@ class ReviewScreen(WizardScreen):
     def action_save_script(self) -> None:
         if not self.can_go_next():
             return
-        from installer.tui.answers_file import answers_folder
+        from installer.tui.answers_file import answers_folder, fresh_path
         from installer.tui.screens.dialogs import SavePathScreen
 
         def chosen(path: str | None) -> None:
@@ -270,7 +271,10 @@ class ReviewScreen(WizardScreen):
 
         # a whole path, in the folder the answers file goes to (found in use: "torch-setup-plan.sh" alone,
         # where the answers file's dialog offered a whole path)
-        default = answers_folder() / "torch-setup-plan.sh"
+        # another session's script is not replaced by an Enter on the name offered (found in use: a CPU plan's
+        # script silently replaced by a recorded A100's); the one this session saved is offered again
+        own = [p for p in self.state.files_saved if p.suffix == ".sh"]
+        default = own[-1] if own else fresh_path(answers_folder(), "torch-setup-plan", ".sh")
         self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"), str(default)), chosen)
 
     def answers_to_save(self) -> Answers | None:
@@ -289,7 +293,7 @@ class ReviewScreen(WizardScreen):
 
         assert self.answers is not None
         answers, state = self.answers, self.state
-        text = self.engine.dump_answers(answers)
+        text = self.engine.dump_answers(answers, state.answers_written, recorded=state.recorded)
         folder = answers_file.answers_folder()
         given = [Path(state.answers_path)] if state.answers_path else []
         chosen = answers_file.choose(
@@ -298,6 +302,9 @@ class ReviewScreen(WizardScreen):
             same=lambda path: self.engine.holds_answers(path, answers),
             fresh=lambda: answers_file.fresh_path(folder))
         if chosen.write:
+            # its comment's commands name the file they are in (write_text writes to the whole path)
+            text = self.engine.dump_answers(answers, os.path.abspath(chosen.path.expanduser()),
+                                            recorded=state.recorded)
             written = write_text(self, chosen.path, text, tell=False)
             if written is None:
                 return None
@@ -306,6 +313,7 @@ class ReviewScreen(WizardScreen):
             written = chosen.path.resolve()
             if written != state.answers_written:
                 state.answers_owned = None  # someone else's file: read, never written over
+        state.answers_cwd = os.getcwd() if not chosen.write and self.engine.has_relative_folders(written) else None
         if chosen.kept is not None:
             self.notify(_("{old} was changed since the wizard wrote it, so it is kept as it is; this run's answers "
                           "are in {new}.", old=str(chosen.kept), new=str(written)))

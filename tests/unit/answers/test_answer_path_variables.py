@@ -32,7 +32,7 @@ def test_expand_reads_the_environment_as_a_shell_does(tmp_path):
     assert expand("$HOME/venv") == expand("${HOME}/venv") == expand("~/venv") == home + "/venv"
     assert expand("$PROJ/a${PROJ}b") == f"{tmp_path}/proj/a{tmp_path}/projb"
     assert expand("$TILDE/y") == "~/x/y"  # a `~` inside a variable's value stays, as in a shell
-    for literal in ("$NOPE/x", "${NOPE}/x", "a$", "$5/x", "$$/x", "${NOPE", "costs $/x"):
+    for literal in ("$NOPE/x", "${NOPE}/x", "a$", "$5/x", "${NOPE", "costs $/x"):
         assert expand(literal) == literal
     assert unset_variables("$NOPE/${NOPE}/$HOME/${ALSO_NOPE_X}") == ["NOPE", "ALSO_NOPE_X"]
 
@@ -51,7 +51,8 @@ def test_an_unset_variable_names_file_line_and_key(text, line, key, written):
     err = info.value
     assert (err.file, err.line, err.key, err.exit_code) == ("a.yaml", line, key, 2)
     assert err.message == "$NOPE is not set in the environment"
-    assert err.hint == "set it (export NOPE=...) before running torch-setup, or write the path out in full"
+    assert err.hint == ("set it (export NOPE=...) before running torch-setup, or write $$ for a $ that is part of "
+                        f"the name: {text.format(p='$' + written).splitlines()[-1].split(': ', 1)[1]}")
 
 
 @pytest.mark.parametrize("text, line, key", PATH_KEYS, ids=[k for _t, _l, k in PATH_KEYS])
@@ -79,7 +80,8 @@ def test_a_variable_holding_a_newline_is_refused(monkeypatch):
 
 def test_the_wizard_folder_field_says_the_same():
     assert folder_problem("$NOPE/env") == ("$NOPE is not set in the environment", "set it (export NOPE=...) before "
-                                           "running torch-setup, or write the path out in full")
+                                           "running torch-setup, or write $$ for a $ that is part of the name: "
+                                           "$$NOPE/env")
     assert folder_problem("$PROJ/env") is None
 
 
@@ -105,3 +107,38 @@ def test_the_message_speaks_chinese():
         assert "export NOPE=..." in (info.value.hint or "")
     finally:
         set_language("en")
+
+
+# `$$` is a `$` that is part of a name, as in Makefiles and docker-compose (found in use: a folder named
+# `it's $x` could not be given: `$x` was refused as unset, and so was `$$x`)
+def test_a_doubled_dollar_is_one_dollar_of_the_name(tmp_path):
+    assert expand("$$NOPE/x") == "$NOPE/x"  # unset: no longer refused
+    assert expand("$$PROJ/x") == "$PROJ/x"  # set: not read either
+    assert expand("a$$/x") == "a$/x" and expand("$$$PROJ") == f"${tmp_path}/proj"
+    assert expand("it's $$x") == "it's $x"
+    assert unset_variables("$$NOPE/$${NOPE}/$NOPE2_X") == ["NOPE2_X"]
+    assert absolute("$$PROJ/env", "/work") == "/work/$PROJ/env"
+
+
+@pytest.mark.parametrize("text, line, key", PATH_KEYS, ids=[k for _t, _l, k in PATH_KEYS])
+def test_every_path_answer_takes_a_doubled_dollar(text, line, key):
+    answers = parse_answers("version: 1\n" + text.format(p="/data/it's $$NOPE"), "a.yaml")
+    assert "it's $$NOPE/" in dump_answers(answers)  # kept as written, so that a replay reads it the same
+
+
+def test_the_wizard_folder_field_takes_a_doubled_dollar():
+    assert folder_problem("it's $$NOPE/env") is None
+    message, hint = folder_problem("it's $NOPE/env")
+    assert hint.endswith("write $$ for a $ that is part of the name: it's $$NOPE/env")
+
+
+def test_the_wizard_anchors_a_relative_folder_in_a_folder_with_a_dollar(tmp_path):
+    """The wizard makes a relative folder absolute from where it runs: a `$` in that folder's name is written
+    `$$`, or the plan would read it as a variable."""
+    from installer.answers import Answers
+    from installer.tui.engine import anchored
+
+    here = tmp_path / "it's $PROJ"
+    answers = anchored(Answers.model_validate({"target": {"path": ".venv-torch"}}), cwd=str(here))
+    assert answers.target.path == f"{tmp_path}/it's $$PROJ/.venv-torch"
+    assert absolute(answers.target.path, "/elsewhere") == f"{here}/.venv-torch"

@@ -186,7 +186,7 @@ def test_a_windows_path_is_refused_with_a_linux_example(path):
     ("torch:\n  extras: [torchvison]\n", 2, "torch.extras[0]", "not 'torchvison'", "did you mean 'torchvision'?"),
     ("torch:\n  version: 2.13\n", 2, "torch.version", "2.13 is read as a number", "'2.13'"),
     ("target:\n  python: 3.10\n", 2, "target.python", "3.10 is read as a number", "'3.10'"),
-    ("driver:\n  branch: 550.54\n", 2, "driver.branch", "550.54 is read as a number", "'550.54'"),
+    ("driver:\n  branch: 550.54\n", 2, "driver.branch", "550.54 is a driver version, not a branch", "write branch: 550"),
     ("torch: 2.13.0\n", 1, "torch", "this is a section", "the keys of torch are: version, variant, extras"),
     ("torch:\n", 1, "torch", "this section is empty", "the keys of torch are"),
     ("target:\n  kind: virtualenv\n", 2, "target.kind", "not 'virtualenv'", None),
@@ -275,6 +275,28 @@ def test_the_allowed_values_are_listed_in_the_chosen_language():
         assert _error("version: 1\nbench: true\n").message == "应为 none、quick 或 full，而不是 true"  # 、 not ", "
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize("written", ["580.65", "'580.65'", "'580.65.06'", "\"580.65\""])
+def test_a_driver_version_written_as_the_branch_names_the_branch(written):
+    """`branch: 580.65` was taken and planned as branch 580 under a step titled "Driver branch 580.65", and
+    the unquoted one was told to put it in quotes, which led there: a branch is the version's first number."""
+    err = _error(f"version: 1\ndriver:\n  install: true\n  branch: {written}\n")
+    assert (err.file, err.line, err.key) == ("a.yaml", 4, "driver.branch"), err.render()
+    assert "driver's first number" in err.message and "580 for driver 580.65.06" in err.message, err.render()
+    assert err.hint == "write branch: 580 (or latest)" and "quotes" not in err.render()
+
+
+def test_a_branch_written_as_a_number_with_no_fraction_is_the_branch():
+    assert parse_answers("version: 1\ndriver:\n  branch: 580.0\n").driver.branch == "580"
+    assert "quotes" not in _error("version: 1\ndriver:\n  branch: 5.8\n").render()
+
+
+def test_the_cli_refuses_a_driver_version_for_the_branch(cli, tmp_path):
+    (tmp_path / "a.yaml").write_text("version: 1\ndriver:\n  install: true\n  branch: 580.65\n")
+    result = cli("answers", "check", "a.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "a.yaml:4: driver.branch: 580.65 is a driver version" in result.stderr
+    assert "write branch: 580" in result.stderr and "quotes" not in result.stderr
 
 
 def test_a_driver_branch_written_as_a_whole_number_is_taken():

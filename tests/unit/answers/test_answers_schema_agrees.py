@@ -176,13 +176,14 @@ WRONG_FILES = {
     "cuda-word": "version: 1\ncuda_toolkit:\n  version: newest\n",
     "region-china": "version: 1\nmirror:\n  region: china\n",
     "http-mirror": "version: 1\nmirror:\n  pypi: http://mirrors.example.com/simple\n",
+    "branch-driver-version": "version: 1\ndriver:\n  branch: '580.65.06'\n",  # a version, not its branch 580
 }
 RIGHT_FILES = {
     "no-version": "torch:\n  variant: cpu\n",  # every key has a default, `version` too (DESIGN.md)
     "only-version": "version: 1\n",
     "version-1.0": "version: 1.0\n",  # JSON's number one, as an editor reads it
     "branch-number": "version: 1\ndriver:\n  install: true\n  branch: 580\n",
-    "branch-text": "version: 1\ndriver:\n  branch: '580.65.06'\n",
+    "branch-text": "version: 1\ndriver:\n  branch: '580'\n",
     "existing-with-python": "version: 1\ntarget:\n  kind: existing\n  python: /usr/bin/python3\n",
     "existing-with-home-path": "version: 1\ntarget:\n  kind: existing\n  python: ~/proj/bin/python\n",
     "conda-both": "version: 1\nmethod: conda\ntarget:\n  kind: conda\n",
@@ -236,7 +237,8 @@ VALUES = [
                           "https://deploy:${TORCH_SETUP_TEST_TOKEN}@host.example/simple",
                           "https://deploy:$TORCH_SETUP_TEST_TOKEN@host.example/simple", "$TORCH_SETUP_TEST_TOKEN",
                           "https://host.example/${}", "https://host.example/$5"]),
-    (("driver", "branch"), ["latest", "580", "580.65", "580.65.06", "58", "5800", "latest ", 580, 99, 1000, True]),
+    (("driver", "branch"), ["latest", "580", "580.65", "580.65.06", "58", "5800", "latest ", 580, 99, 1000, True,
+                            580.65, 580.0, 5.8]),
     (("cuda_toolkit", "version"), ["auto", "12.6", "12.6.3", "12", "12.6.3.1", "123.4", "newest"]),
     (("cuda_toolkit", "prefix"), ["/opt/cuda", "~/cuda", "$HOME/cuda", "-x", "C:\\cuda", None]),
     (("wheelhouse",), ["/media/usb/wh", "./wh", "~/wh", "${HOME}/wh", "\\\\server\\wh", None]),

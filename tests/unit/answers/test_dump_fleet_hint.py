@@ -49,7 +49,7 @@ def test_the_command_it_names_checks_the_file_against_another_machine(tmp_path):
     assert ok.returncode == 0, ok.stderr
     refused = check("rtx4090-550.json")
     assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert refused.stderr.startswith(f"{path}:{line}: torch.variant: torch 2.13.0 (cu130) cannot use this "
+    assert refused.stderr.startswith(f"{path}:{line}: torch.variant: torch 2.13.0 (cu130) cannot use the recorded "
                                      "machine's GPU as it is: cu130 wheels need driver >= 580.65.06"), refused.stderr
     assert "Traceback" not in refused.stderr
 
@@ -64,7 +64,18 @@ def test_the_comments_are_in_the_readers_language_and_the_file_replays():
     finally:
         set_language("en")
     comments = [line for line in text.splitlines() if line.startswith("#")]
-    assert comments[0] == "# torch-setup 应答文件（第 1 版）。重放：torch-setup install --answers THIS_FILE"
+    # found in use: "--answers THIS_FILE" and "--hardware REPORT", English capitals in a Chinese comment
+    assert comments[0] == "# torch-setup 应答文件（第 1 版）。重放：torch-setup install --answers 本文件"
     assert "cu126" in comments[1] and "本机" in comments[1]
-    assert comments[-1] == "#   torch-setup answers check THIS_FILE --hardware REPORT"
+    assert comments[-1] == "#   torch-setup answers check 本文件 --hardware 报告文件"
     assert parse_answers(text, "a.yaml") == _answers("cu126")
+
+
+def test_the_comments_name_the_file_where_it_is_known():
+    text = dump_answers(_answers("cu126"), "/srv/lab answers/gpu.yaml")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert comments[0].endswith("Replay with: torch-setup install --answers '/srv/lab answers/gpu.yaml'")
+    assert comments[-1] == "#   torch-setup answers check '/srv/lab answers/gpu.yaml' --hardware REPORT"
+    # a name that would end the comment and break the YAML is not written into it
+    broken = dump_answers(_answers("cu126"), "/tmp/a\nversion: 9.yaml")
+    assert "install --answers THIS_FILE" in broken and parse_answers(broken, "a.yaml") == _answers("cu126")

@@ -28,7 +28,7 @@ def test_precompiled_code_beats_a_newer_compiler_with_only_ptx():
     choice = conda_cuda_choice(PINS, _machine("nodriver-rtx3060"), DATA,
                                builds=[_build("13.0", ["7.5"], ["7.5"]), _build("12.6", ["8.0"])])
     assert (choice.build, choice.cuda_version, choice.override) == ("cuda126", "12.6", "12.6")
-    assert any("CUDA 12.6 build of pytorch 2.10.0 carries sm_80 cubins that run on it" in n for n in choice.notes)
+    assert any("CUDA 12.6 build of pytorch 2.10.0 carries sm_80 kernels, which run on it" in n for n in choice.notes)
     assert any("no NVIDIA driver is loaded or planned: CONDA_OVERRIDE_CUDA=12.6" in n for n in choice.notes)
 
 

@@ -39,7 +39,7 @@ SCENARIOS = [
     # one below the boundary: every CUDA 13 build needs a driver change
     ("rtx4090-580.65.05", None, ("2.14.1", "cu126"), (), ["sm_86"]),
     # Pascal 6.1: cu126 carries sm_60 (same major, lower minor); nothing newer than 2.14.1 has sm_6x
-    ("gtx1080ti-535", None, ("2.14.1", "cu126"), (), ["compute capability 6.1", "sm_60 cubins that run on it",
+    ("gtx1080ti-535", None, ("2.14.1", "cu126"), (), ["compute capability 6.1", "sm_60 kernels, which run on it",
                                                       "535.183.01"]),
     # Maxwell 5.2 on the last branch for it (R580): cu126 carries sm_50; 580 is newer than the CUDA 12.6
     # toolkit's own driver (560.28.03), so it runs them as the toolkit does, not by minor-version compatibility
@@ -244,3 +244,13 @@ def test_choices_are_pure_and_repeatable():
     a = recommend(machine("h100x8-565")).to_dict()
     b = recommend(machine("h100x8-565")).to_dict()
     assert a == b
+
+
+def test_a_data_warning_names_the_build_it_is_about():
+    """"the first choice" alone was read as about the build a person picked instead (found in use: the second
+    choice chosen, the warning still shown)."""
+    rec = recommend(machine("rtx4090-550"), python="3.11")
+    best = first(rec)
+    flagged = [w for w in rec.warnings if "not yet confirmed" in w]
+    assert flagged and all(w.startswith(f"torch {best[0]} ({best[1]}), the first choice:") for w in flagged)
+    assert not any("primary source" in w or "cubin" in w for w in [*rec.warnings, reasons_of(rec)])

@@ -217,3 +217,24 @@ def test_the_allowed_values_are_listed_in_chinese(zh, tmp_path):
     with pytest.raises(InputError) as err:
         load_answers(path)
     assert "应为 venv、conda 或 existing，而不是 'vnev'" in err.value.render(), err.value.render()
+
+
+def test_and_takes_no_blank_between_two_chinese_words(zh):
+    # Chinese puts a blank between a Chinese word and a Latin one only (found in use: "哪些 GPU 和 它在")
+    assert all_of(["它的内核覆盖哪些 GPU", "它在 Linux x86_64 上有哪些构建"]) == \
+        "它的内核覆盖哪些 GPU 和它在 Linux x86_64 上有哪些构建"
+    assert all_of(["甲", "乙", "丙"]) == "甲、乙和丙"
+    assert either(["本文件", "conda"]) == "本文件或 conda"
+    assert all_of(["torchvision", "torchaudio"]) == "torchvision 和 torchaudio"
+
+
+def test_the_data_warning_lists_what_is_unconfirmed_as_chinese_does(zh):
+    """Found in use: "…哪些 GPU, 它在 Linux x86_64 上有哪些构建…", an English comma inside a Chinese warning.
+    torch 2.15.0's cu132 kernels and its Linux x86_64 builds are both unconfirmed in the data."""
+    from installer.compat import recommend
+    from installer.hardware.report import load_report
+
+    rec = recommend(load_report(str(MACHINES / "rtx4090-580.65.06.json")))
+    flagged = [w for w in rec.warnings if "PyTorch 官方页面" in w]
+    assert flagged and "确认：它的内核覆盖哪些 GPU 和它在 Linux x86_64 上有哪些构建；" in flagged[0], rec.warnings
+    assert ", " not in flagged[0]

@@ -20,7 +20,8 @@ def test_help_in_chinese_fits_80_columns_and_lines_up(cli, command):
     result = cli(*command, "--help", "--lang", "zh", env=EN)  # --lang after --help: still heard
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("用法：torch-setup") and "选项:" in out and "显示本帮助并退出" in out
+    assert out.startswith("用法：torch-setup") and "\n选项：\n" in out and "显示本帮助并退出" in out
+    assert not re.search(r"^\S*[\u4e00-\u9fff]:$", out, re.M), out  # "位置参数:" under "用法：" (found in use)
     too_wide = [line for line in out.splitlines() if cells(line) > 80]
     assert not too_wide, too_wide
     # the usage's continuation lines start under the first option, counted in cells, not characters
@@ -40,7 +41,7 @@ def test_help_follows_the_locale_and_english_stays_english(cli):
 
 
 @pytest.mark.parametrize("args, zh, en", [
-    (["install"], "torch-setup install: 错误: 缺少必需的参数：--answers",
+    (["install"], "torch-setup install: 错误：缺少必需的参数：--answers",
      "torch-setup install: error: the following arguments are required: --answers"),
     (["detec"], "参数 COMMAND：无效的选择：'detec'（可选：'detect',", "argument COMMAND: invalid choice: 'detec'"),
     (["detect", "--bogus"], "无法识别的参数：--bogus", "unrecognized arguments: --bogus"),

@@ -83,6 +83,36 @@ def test_a_tab_in_the_indentation_says_spaces_only():
     assert "replace the tab" in (info.value.hint or "")
 
 
+# what a tester wrote: the ':' after `path` left out, on line 8; PyYAML gives up on line 9
+TYPO4 = """\
+# torch for my thesis
+version: 1
+torch:
+  version: latest
+  variant: cpu
+target:
+    kind: venv
+    path ~/thesis/.venv
+verify: true
+"""
+
+
+def test_a_key_without_its_colon_names_its_own_line_not_the_next(tmp_path):
+    f = tmp_path / "typo4.yaml"
+    f.write_text(TYPO4)
+    with pytest.raises(InputError) as info:
+        load_yaml(f)
+    assert info.value.line == 8
+    assert info.value.message == "not valid YAML: no ':' after the key in 'path ~/thesis/.venv'"
+    assert info.value.hint == "write a ':' after the key: path: ~/thesis/.venv"
+
+
+def test_a_block_mappings_mistake_is_named_where_yaml_gave_up_not_where_the_mapping_began():
+    with pytest.raises(InputError) as info:
+        parse_yaml("torch:\n  version: 2\n  variant: cpu\n extras: []\n", "a.yaml")
+    assert info.value.line == 4
+
+
 def test_other_syntax_errors_keep_the_general_hint():
     with pytest.raises(InputError) as info:
         parse_yaml("torch:\n  version: [2.13.0\n", "a.yaml")

@@ -120,7 +120,7 @@ SYNTAX = [
      "缩进过深"),
     ("version: 1\ntorch:\n\tversion: 2\n", 3, "found a tab character that cannot start any token", "制表符"),
     ("a:\n  - 1\n\t- 2\n", 3, "found a tab character that violates indentation", "制表符缩进"),
-    ("a: 1\nb\nc: 2\n", 3, "could not find expected ':'", "冒号"),
+    ("a: 1\nb\nc: 2\n", 2, "no ':' after the key in 'b'", "冒号"),  # the line with the mistake, not the next
     ("a:\n  b: 1\n c: 2\n", 3, "did not find expected key", "没有对齐"),
     ("- a\n- b\nc: 1\n", 3, "did not find expected '-' indicator", "'-'"),
     ("a: *x\n", 1, "found undefined alias", "未定义的锚点"),

@@ -111,16 +111,42 @@ def test_uv_env_for_one_environment():
 
 
 # ------------------------------------------------------------------------------------------- conda
-def test_conda_tuna_layout_matches_its_help_page():
+def test_conda_tuna_env_file_keeps_the_environment_on_conda_forge():
+    # TUNA's help page maps conda-forge to <endpoint>/cloud; its `channels: [defaults]` and default_channels
+    # (pkgs/main, r, msys2) would send a later `conda install` in this conda-forge environment to Anaconda's
+    # repositories, so they are not written
     out = yaml.safe_load(conda.render_condarc(None, "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud/conda-forge",
-                                              "anaconda"))
-    t = "https://mirrors.tuna.tsinghua.edu.cn/anaconda"
+                                              "anaconda", "env"))
     assert out == {
-        "channels": ["defaults"],
+        "channels": ["conda-forge"],
         "show_channel_urls": True,
-        "default_channels": [f"{t}/pkgs/main", f"{t}/pkgs/r", f"{t}/pkgs/msys2"],
-        "custom_channels": {"conda-forge": f"{t}/cloud", "pytorch": f"{t}/cloud"},
+        "custom_channels": {"conda-forge": "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud"},
     }
+
+
+def test_conda_env_file_written_before_loses_the_anaconda_template():
+    # an environment's file from an older torch-setup (the mirrors' generic Anaconda template)
+    t = "https://mirrors.tuna.tsinghua.edu.cn/anaconda"
+    before = yaml.safe_dump({"channels": ["defaults", "bioconda"], "show_channel_urls": True,
+                             "default_channels": [f"{t}/pkgs/main", f"{t}/pkgs/r", f"{t}/pkgs/msys2"],
+                             "custom_channels": {"conda-forge": f"{t}/cloud", "pytorch": f"{t}/cloud"}})
+    out = yaml.safe_load(conda.render_condarc(before, f"{t}/cloud/conda-forge", "anaconda", "env"))
+    assert out == {"channels": ["conda-forge", "bioconda"], "show_channel_urls": True,
+                   "custom_channels": {"conda-forge": f"{t}/cloud"}}
+
+
+def test_conda_user_file_maps_conda_forge_only():
+    # ~/.condarc is read by every environment: `channels: [defaults]` there would come before Miniforge's
+    # `channels: [conda-forge]` and move a person's other environments to Anaconda's repositories
+    current = ("auto_activate_base: false\nchannels:\n  - conda-forge\n"
+               "default_channels:\n  - https://repo.example.org/main\n")
+    out = yaml.safe_load(conda.render_condarc(current, "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud/conda-forge",
+                                              "anaconda", "user"))
+    assert out == {"auto_activate_base": False, "channels": ["conda-forge"],
+                   "default_channels": ["https://repo.example.org/main"],
+                   "custom_channels": {"conda-forge": "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud"}}
+    assert conda.render_condarc(None, "https://mirrors.ustc.edu.cn/anaconda/cloud/conda-forge", "conda-forge",
+                                "user") == "custom_channels:\n  conda-forge: https://mirrors.ustc.edu.cn/anaconda/cloud\n"
 
 
 def test_conda_ustc_layout_and_back_to_upstream():
@@ -129,7 +155,7 @@ def test_conda_ustc_layout_and_back_to_upstream():
                                               "conda-forge"))
     assert out["custom_channels"] == {"bioconda": "https://example.org/cloud",
                                       "conda-forge": "https://mirrors.ustc.edu.cn/anaconda/cloud"}
-    assert out["channels"] == ["conda-forge", "nodefaults"] and out["auto_activate_base"] is False
+    assert out["channels"] == ["conda-forge"] and out["auto_activate_base"] is False
     back = yaml.safe_load(conda.render_condarc(yaml.safe_dump(out), None, "upstream"))
     assert back["custom_channels"] == {"bioconda": "https://example.org/cloud"}
     assert "default_channels" not in back and back["auto_activate_base"] is False

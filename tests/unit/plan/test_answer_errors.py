@@ -57,14 +57,14 @@ torch: {version: 2.13.0, variant: cu126, extras: []}
 mirror: {pytorch: none}
 cuda_toolkit:
   install: true
-""", 4, "cuda_toolkit.source", "NVIDIA's apt repository is for Ubuntu and Debian; this machine is Rocky Linux 9.4 (Blue Onyx)"),
+""", 4, "cuda_toolkit.source", "NVIDIA's apt repository is for Ubuntu and Debian; the recorded machine is Rocky Linux 9.4 (Blue Onyx)"),
     # the build is cpu only because no NVIDIA GPU is seen: the message says that is what to look at
     "auto-variant-without-gpu": ("cpu-only.json", """\
 version: 1
 torch: {version: 2.13.0, extras: []}
 cuda_toolkit:
   install: true
-""", 3, "cuda_toolkit.version", "torch.variant auto chose it because this machine shows no NVIDIA GPU"),
+""", 3, "cuda_toolkit.version", "torch.variant auto chose it because the recorded machine shows no NVIDIA GPU"),
 }
 
 

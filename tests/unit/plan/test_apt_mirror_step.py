@@ -22,6 +22,7 @@ from installer.hardware.report import load_report
 from installer.plan.indexes import choose_indexes
 from installer.plan.planner import make_plan, pins_for
 from installer.plan.recipe import load_recipes
+from installer.plan.script import render_script
 from installer.plan.tools import Tools
 
 REPO = Path(__file__).resolve().parents[3]
@@ -100,8 +101,34 @@ def test_another_distributions_mirror_is_refused_on_its_key(debian_root):
     assert caught.value.message == "tuna-ubuntu is a mirror of the Ubuntu archive; this machine runs Debian"
 
 
-def test_a_recorded_machines_sources_are_left_to_it(debian_root):
+def test_a_recorded_machines_sources_are_left_to_it_and_the_plan_says_so(debian_root):
+    """Found in use: the note said the mirror went into that machine's sources when "its install" ran, atop a
+    script (`plan --hardware`) that says it does what install does and has no such step. The sources are
+    edited from what they hold, which cannot be read from here: the note says this plan does not switch apt,
+    and how to, there."""
     plan = _plan("https://apt.lab.example/debian", this_machine=False)
     assert "apt-mirror" not in [s.id for s in plan.steps]
-    assert ("the apt mirror https://apt.lab.example/debian goes into that machine's apt sources when its install "
-            "runs there (they cannot be read from here)") in plan.notes
+    assert not any(fw.path.endswith((".sources", "sources.list")) for s in plan.steps for fw in s.files)
+    (said,) = [n for n in plan.notes if "apt.lab.example" in n]
+    assert said.startswith("this plan does not switch apt to the mirror https://apt.lab.example/debian: ")
+    assert ("`torch-setup install --answers F` makes it (and shows it first); or, by hand before this script runs: "
+            "in /etc/apt/sources.list.d/debian.sources (or /etc/apt/sources.list where that file is missing) point "
+            "the Debian archive's URIs at https://apt.lab.example/debian, leaving the security ones as they are, "
+            "then run `sudo apt-get update`") in said
+    script = render_script(plan)
+    assert f"# note: {said}" in script and "apt-mirror" not in script.split("set -euo pipefail", 1)[1]
+
+
+def test_the_change_by_hand_names_the_mirrors_ports_folder_for_an_arm_ubuntu():
+    """Ubuntu serves arm64 from ubuntu-ports, which the sources' edit keeps (installer.mirrors.writers.apt):
+    the change by hand says the same folder."""
+    answers = parse_answers(ANSWERS.format(apt="aliyun-ubuntu", toolkit="true"))
+    report = load_report(FIXTURES / "machines" / "nodriver-rtx3060.json")
+    assert report.os.id == "ubuntu"
+    report = report.model_copy(update={"os": report.os.model_copy(update={"arch": "aarch64"})})
+    pins = pins_for(answers, report, tools=TOOLS, cwd="/home/u")
+    plan = make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None), tools=TOOLS,
+                     cwd="/home/u", recipes=load_recipes(REPO / "recipes"), cache_dir="/cache")
+    (said,) = [n for n in plan.notes if "does not switch apt" in n]
+    assert ("in /etc/apt/sources.list.d/ubuntu.sources (or /etc/apt/sources.list where that file is missing) "
+            "point the Ubuntu archive's URIs at https://mirrors.aliyun.com/ubuntu-ports,") in said

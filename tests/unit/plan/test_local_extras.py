@@ -52,7 +52,16 @@ def test_one_note_naming_every_missing_extra_and_none_when_all_are_there(tmp_pat
     notes = extras_not_on_disk(REQS, _on_disk(only_torch))
     assert len(notes) == 1
     assert "no wheel folder has torchvision 0.28.0+cpu, torchaudio 2.11.0+cpu and" in notes[0]
-    assert "untick torchvision, torchaudio in the extras" in notes[0] and "`torch.extras: []`" in notes[0]
+    assert "untick torchvision and torchaudio in the extras" in notes[0] and "`torch.extras: []`" in notes[0]
+    from installer.i18n import set_language
+
+    set_language("zh")
+    try:  # found in use: "请在附加包中取消勾选 torchvision, torchaudio", the section being "一同安装"
+        zh = extras_not_on_disk(REQS, _on_disk(only_torch))[0]
+    finally:
+        set_language("en")
+    assert "没有任何 wheel 文件夹包含 torchvision 0.28.0+cpu，torchaudio 2.11.0+cpu，" in zh, zh
+    assert "请在“一同安装”中取消勾选 torchvision 和 torchaudio（" in zh, zh
     everything = _wheels(tmp_path / "b", f"torch-2.13.0+cpu-{TAG}.whl", f"torchvision-0.28.0+cpu-{TAG}.whl",
                          f"torchaudio-2.11.0+cpu-{TAG}.whl")
     assert extras_not_on_disk(REQS, _on_disk(everything)) == []

@@ -245,3 +245,13 @@ def test_plan_of_answers_with_bench_quick_ends_with_the_bench_line(cli, tmp_path
     tail = result.stdout.splitlines()[-3:]
     assert tail == [f"# check the result: torch-setup verify --python {python}",
                     f"# measure its speed: torch-setup bench --python {python} --quick", "echo 'done'"]
+
+
+def test_the_closing_commands_quote_the_interpreter_as_a_shell_reads_it():
+    """Found in use: `# check the result: torch-setup verify --python /home/t2/a b/it's $x/…` broke when pasted."""
+    python = "/home/u/a b/it's $x/中文/.venv-torch/bin/python"
+    lines = render_script(Plan(steps=(), target_python=python, meta={"bench": "quick"})).splitlines()
+    quoted = shlex.quote(python)
+    assert f"# check the result: torch-setup verify --python {quoted}" in lines
+    assert f"# measure its speed: torch-setup bench --python {quoted} --quick" in lines
+    assert shlex.split(f"torch-setup verify --python {quoted}")[-1] == python

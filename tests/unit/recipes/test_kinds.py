@@ -198,8 +198,10 @@ def test_runfile_options_are_an_allowlist():
 def test_miniforge_runs_batch_mode_into_its_prefix():
     releases = {"26.1.1-3": Release(version="26.1.1-3",
                                     x86_64={"file": "Miniforge3-26.1.1-3-Linux-x86_64.sh", "sha256": SHA})}
+    # region global: github first (region auto would follow this machine's timezone)
     compiled = RUNFILE.compile(RunfileParams(flavor="miniforge", version="26.1.1-3", releases=releases,
-                                             prefix="/opt/mf"), ctx())
+                                             prefix="/opt/mf"),
+                               ctx(answers=Answers.model_validate({"mirror": {"region": "global"}})))
     assert compiled.commands[0].argv[2:] == ("-b", "-f", "-p", "/opt/mf")
     assert compiled.downloads[0].urls[0] == ("https://github.com/conda-forge/miniforge/releases/download/"
                                              "26.1.1-3/Miniforge3-26.1.1-3-Linux-x86_64.sh")

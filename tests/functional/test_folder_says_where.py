@@ -1,0 +1,56 @@
+"""The Folder field says where the environment goes, in full, and that the folder is the environment itself;
+started from torch-setup's own checkout (`make run`), the defaults go to the home folder. Found in use: a
+newcomer typed their project folder, ~/thesis, which became the venv (bin/, lib/ in it), and after `make run`
+the default .venv-torch and the answers file went into the git checkout unseen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+from tui_support import press_until, settle, widget_text
+
+from installer.paths import in_own_checkout
+from installer.tui.answers_file import answers_folder
+from installer.tui.engine import Engine
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def test_the_folder_typed_is_said_in_full_as_the_environment(make_wizard, in_tmp):
+    app = make_wizard("rtx4090-550", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await settle(pilot)
+        where = app.screen.query_one("#path-where")
+        assert widget_text(where) == f"The new environment is this folder itself: {in_tmp / '.venv-torch'}"
+        app.screen.query_one("#target-path", Input).value = "~/thesis"
+        await settle(pilot)
+        said = " ".join(widget_text(where).split())
+        assert said == (f"The new environment is this folder itself: {Path.home() / 'thesis'} (for a project "
+                        "folder, name a folder inside it, e.g. ~/thesis/.venv)")
+        app.screen.query_one("#target-path", Input).value = "~nosuchuser/x"  # a problem is said instead
+        await settle(pilot)
+        assert not where.display
+
+
+def test_torch_setup_s_own_checkout_is_known(tmp_path, monkeypatch):
+    if not (REPO / ".git").exists():  # an unpacked source archive is no checkout
+        assert not in_own_checkout(REPO)
+        return
+    assert in_own_checkout(REPO) and in_own_checkout(REPO / "tests")
+    assert not in_own_checkout(tmp_path) and not in_own_checkout(REPO.parent)
+
+
+def test_from_the_checkout_the_defaults_go_home(monkeypatch):
+    if not (REPO / ".git").exists():
+        pytest.skip("an unpacked source archive is no checkout")
+    monkeypatch.chdir(REPO)
+    assert Engine().default_answers()["target"]["path"] == "~/.venv-torch"
+    assert answers_folder() == Path.home()
+
+
+def test_elsewhere_the_defaults_stay_in_the_working_folder(in_tmp):
+    assert Engine().default_answers()["target"]["path"] == ".venv-torch"
+    assert answers_folder() == in_tmp
