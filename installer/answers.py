@@ -272,19 +272,18 @@ def _url_refused(value: str, url: str) -> ValueError:
     return HintedValueError(f"{value}: " + _("the URL names no host"), _mirror_hint())  # `https://` alone
 
 
-def mirror_problem(value: str, kind: str | None = None, region: str = "auto") -> str | None:
-    """Why a mirror choice would be refused in an answers file, or None: the wizard checks typed URLs with
-    this same rule as the user leaves the field, instead of failing later on the Review screen. `kind`:
-    the answers key (pytorch refuses a PyPI mirror), `region`: mirror.region, for the mirrors it names."""
+def mirror_problem(value: str, kind: str | None = None, region: str = "auto") -> tuple[str, str] | None:
+    """(why, what to do; may be empty) when a mirror choice would be refused in an answers file, else None:
+    the wizard checks typed URLs with this same rule as the user leaves the field, instead of failing later
+    on the Review screen. `kind`: the answers key (pytorch refuses a PyPI mirror), `region`: mirror.region,
+    for the mirrors it names. Kept apart, as the answers file's errors keep them: joined with ". " the
+    Chinese read "…的页面. PyPI 镜像应写在…" (found in use)."""
     try:
         url = _mirror(value)
-    except ValueError as exc:
-        return str(exc)
-    try:
         if kind == "pytorch":
             _not_a_pypi_mirror(url, region)
-    except HintedValueError as exc:  # what to give instead is the point here: said under the field too
-        return f"{exc}. {exc.hint}"
+    except ValueError as exc:  # what to give instead is the point of a hint: said under the field too
+        return str(exc), str(getattr(exc, "hint", ""))
     return None
 
 

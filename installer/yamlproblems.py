@@ -79,12 +79,17 @@ _RULES: list[_Rule] = [
     (_ANY, re.compile(r"^found undefined alias\b"), lambda f, m, c: _("found undefined alias")),
     (re.compile(r"^found duplicate anchor"), re.compile(r"^second occurrence$"),
      lambda f, m, c: _("found duplicate anchor (first occurrence on line {line})", line=f.context_line or "?")),
+    # an unclosed quote or bracket: PyYAML finds out at the end of the file or on a later line; the mistake
+    # is where it opened (found in use: "y2.yaml:37" for a 36-line file with an unclosed quote on line 8)
     (re.compile(r"quoted scalar"), re.compile(r"^found unexpected end of stream$"),
-     lambda f, m, c: _("while scanning a quoted scalar (from line {line}) found unexpected end of stream",
-                       line=f.context_line or "?")),
+     lambda f, m, c: (_("the quote that opens in {line} is never closed", line=f.quoted_line(f.context_line))
+                      if f.context_line else _("a quote is never closed"))),
     (re.compile(r"flow (sequence|mapping)"),
      re.compile(r"^(did not find expected|expected) ',' or '(?P<close>[\]}])'"),
-     lambda f, m, c: _("did not find expected ',' or '{close}'", close=m.group("close"))),
+     lambda f, m, c: (_("the '{open}' in {line} is not closed with '{close}'", line=f.quoted_line(f.context_line),
+                        open="[" if m.group("close") == "]" else "{", close=m.group("close"))
+                      if f.context_line and f.line and f.context_line < f.line
+                      else _("did not find expected ',' or '{close}'", close=m.group("close")))),
     (_ANY, re.compile(r"^(did not find expected node content|expected the node content, but found .*)$"),
      lambda f, m, c: _("did not find expected node content")),
     (re.compile(r"^expected a single document"), re.compile(r"^but found another document$"),
@@ -102,10 +107,11 @@ def _line(mark: yaml.Mark | None) -> int | None:
 
 def mistake_line(exc: yaml.MarkedYAMLError) -> int | None:
     """The line (1-based) to name for a syntax error: where PyYAML gave up, except for a key line with no
-    ':' (`path ~/env`), which PyYAML finds out only on the line after it. Other contexts stay as they are:
+    ':' (`path ~/env`), which PyYAML finds out only on the line after it, and a quote or a bracket never
+    closed, named where it opens. Other contexts stay as they are:
     a block mapping's context is its first key, many lines above a mistake that is where PyYAML gave up."""
-    if (exc.context and "simple key" in exc.context and exc.context_mark and exc.problem_mark
-            and exc.context_mark.line < exc.problem_mark.line):
+    if (exc.context and re.search(r"simple key|quoted scalar|flow (sequence|mapping)", exc.context)
+            and exc.context_mark and exc.problem_mark and exc.context_mark.line < exc.problem_mark.line):
         return exc.context_mark.line + 1
     return _line(exc.problem_mark or exc.context_mark)
 

@@ -66,3 +66,12 @@ def write_verbatim(text: str) -> None:
             buffer.flush()
             return
     stream.write(text)
+
+
+def utf8_for_the_screen() -> None:
+    """The wizard draws its screens in UTF-8 whatever PYTHONIOENCODING says: Textual's box drawing, radio
+    marks and Chinese text all need it, and a terminal that Textual can drive reads UTF-8. Found in use: with
+    PYTHONIOENCODING=ascii the screens showed \\u2590\\u25cf\\u258c for a radio button and lost their footer."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not _writes_all(stream):
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]

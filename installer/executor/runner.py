@@ -45,7 +45,7 @@ from installer.executor.skip import skip_decision
 from installer.executor.units import size_text
 from installer.i18n import _
 from installer.i18n.phrases import os_error
-from installer.paths import blocking_file, nearest_folder
+from installer.paths import blocking_file, nearest_folder, owned_by_me
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
 from installer.plan.tools import uv_python_dir
@@ -657,7 +657,10 @@ def _own_folder(folder: Path, what: str, variable: str, default: str, *, make: b
         why, fix = _("{file} is a file, not a folder", file=in_the_way), _("move {file} aside", file=in_the_way)
     else:
         closed = nearest_folder(str(folder)) or str(folder)
-        fix = _("make {folder} writable for you (`ls -ld {folder}` shows its owner and mode)", folder=closed)
+        if owned_by_me(closed):
+            fix = _("make {folder} writable for you (`ls -ld {folder}` shows its owner and mode)", folder=closed)
+        else:  # another's folder (found in use: "make / writable" for XDG_STATE_HOME=/nonexist/x): never that
+            fix = _("{folder} is not yours to write in", folder=closed)
     if value:
         hint = _("{variable} is set to {value}, which places it: {fix}, or point {variable} at a folder you can "
                  "write to, or unset it for the default ({default})", variable=variable, value=value, fix=fix,

@@ -64,6 +64,12 @@ def render_table(report: ProbeReport) -> str:
         out.append("  " + "  ".join(pad(h, w) for h, w in zip(headers[:-1], widths, strict=True)) + "  " + headers[-1])
         for row in rows:
             out.append("  " + "  ".join(pad(c, w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+        if kind == "cuda":
+            # ranked all the same (`mirrors --kind cuda` is a contract), but no answer chooses one: the
+            # runfile and cuda-keyring come from NVIDIA's hosts (installer.plan.kinds.apt.download_region)
+            out.append("  " + _("No answer picks these: plans fetch CUDA runfiles and cuda-keyring (which sets apt "
+                                "up for NVIDIA's repository) from NVIDIA's own hosts, developer.download.nvidia.cn "
+                                "first for region cn or beside a mirror in China chosen by hand"))
         out.append("")
     live = sum(1 for r in report.results if r.ok)
     out.append(_("{live} of {n} mirrors usable; probed in {s:.1f} s (budget {t:.0f} s). "

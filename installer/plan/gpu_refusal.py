@@ -45,8 +45,11 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
         return _("CUDA {cuda} build: it needs the R{branch} driver updated to {version} or newer, and this plan "
                  "does NOT update the driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
                  version=driver.version, todo=todo)
-    return _("CUDA {cuda} build: it needs NVIDIA driver branch R{branch} or newer, and this plan does NOT install "
-             "a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
+    # the least version is the other note's ("cu126 wheels need driver >= 525.60.13"); R535 is only the branch
+    # torch-setup would install (found in use: two minimums in one header puzzled a newcomer)
+    return _("CUDA {cuda} build: it needs an NVIDIA driver (the branch torch-setup would install: R{branch}), and "
+             "this plan does NOT install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
+             todo=todo)
 
 
 def refusal(answers: Any, plan: Any) -> InputError | None:

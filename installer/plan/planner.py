@@ -215,7 +215,9 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     """
     from installer.paths import cache_dir as default_cache
     from installer.plan.recipe import applicable_recipes
+    from installer.plan.unused_mirrors import refuse_unknown_ids
 
+    refuse_unknown_ids(answers, report.os.id)  # used or not: a misspelt id is a mistake all the same
     tools = tools or Tools.discover()
     cwd = cwd or os.getcwd()
     values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
@@ -490,7 +492,11 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     `recorded`: the report was given (--hardware), not detected now: messages say the recorded machine.
     """
     from installer.plan.indexes import choose_indexes
+    from installer.plan.unused_mirrors import refuse_unknown_ids
 
+    # before the probes: no wait for one, and a misspelt PyTorch index id is told in the same words as the
+    # other kinds' (pick_pytorch_index has words of its own)
+    refuse_unknown_ids(answers, report.os.id)
     tools = Tools.discover()
     cwd = cwd or os.getcwd()
     python_version = target_of(answers, report, tools, cwd)["python_version"]

@@ -71,6 +71,19 @@ def _used(kind: str, choice: str, steps: list[Step]) -> bool:
     return any(named.search(text) for text in _texts(steps))
 
 
+def refuse_unknown_ids(answers: Any, distro: str | None) -> None:
+    """An InputError for a mirror id the catalog does not have for its kind, whether or not the plan uses
+    it: with the message and did-you-mean of the used path (installer.plan.indexes.catalog_mirror; for apt
+    the ids of `distro`'s archive). Found in use: `mirror.apt: tuna-ubunto` in a pip CPU plan passed
+    `answers check`, and the plan said "the apt mirror tuna-ubunto is not used". URLs are not checked here."""
+    from installer.plan.indexes import catalog_mirror
+
+    for kind in _KINDS:
+        choice = str(getattr(answers.mirror, kind))
+        if choice not in ("auto", "none") and "://" not in choice:
+            catalog_mirror(choice, kind, f"mirror.{kind}", distro=distro if kind == "apt" else None)
+
+
 def unused_mirror_notes(answers: Any, steps: list[Step]) -> list[str]:
     """One note per mirror chosen by hand (not auto or none) that no step of the plan uses."""
     notes = []

@@ -32,7 +32,10 @@ def run_wizard(args: argparse.Namespace) -> int:
         if path:
             load_yaml(path)  # missing, unreadable, not YAML: InputError with the line, before any screen
 
+    from installer.commands.streams import utf8_for_the_screen
     from installer.tui.app import make_app
+
+    utf8_for_the_screen()
 
     app = make_app(hardware_path=args.hardware, answers_path=args.answers, dry_run=args.dry_run,
                    lang=getattr(args, "lang", None), engine=engine)

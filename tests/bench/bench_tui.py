@@ -100,7 +100,7 @@ def one_run(walk: bool) -> tuple[float, float, float | None]:
     with tempfile.TemporaryDirectory(prefix="bench-tui-") as cwd:
         term = Terminal([str(exe), "--dry-run", "--hardware", str(MACHINE), "--lang", "en"], cwd)
         try:
-            drawn = term.wait_for(r"Install PyTorch on this machine", 20)
+            drawn = term.wait_for(r"Plan PyTorch for the recorded machine", 20)  # --hardware: a recorded one
             mark = term.press("?")  # the help opens
             interactive = term.wait_for(r"Keys on this screen", 10, since=mark)
             rss = None

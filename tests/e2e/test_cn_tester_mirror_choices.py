@@ -166,6 +166,12 @@ def _miniforge_hosts(stdout: str) -> list[str]:
     ("  region: auto\n", {"TZ": "Asia/Shanghai"}, "mirrors.tuna.tsinghua.edu.cn"),  # the region's guess
     ("  region: global\n", {"TZ": "Asia/Shanghai"}, "github.com"),
     ("  region: auto\n", {}, "github.com"),
+    # a cn mirror chosen by hand says this machine reaches it, whatever the region says (a re-check found
+    # github.com first with region global beside tuna-conda); any kind, by id or by a URL on its host
+    ("  region: global\n  conda: tuna-conda\n", {}, "mirrors.tuna.tsinghua.edu.cn"),
+    ("  region: global\n  apt: ustc-ubuntu\n", {}, "mirrors.tuna.tsinghua.edu.cn"),
+    ("  region: global\n  pypi: https://mirrors.aliyun.com/pypi/simple\n", {}, "mirrors.tuna.tsinghua.edu.cn"),
+    ("  region: global\n  conda: https://conda.lab.example/conda-forge\n", {}, "github.com"),
 ])
 def test_miniforge_comes_from_the_regions_hosts_first(cli, tmp_path, mirror, env, first):
     result = _plan(cli, tmp_path, _conda(mirror), "mixed-3090-v100-580", **env)
@@ -182,3 +188,29 @@ def test_mirror_cuda_is_told_where_cuda_comes_from(cli, tmp_path):
     assert "a.yaml:3: mirror.cuda: unknown key: there is no mirror.cuda answer" in result.stderr
     assert "mirror.conda" not in result.stderr
     assert "NVIDIA's own hosts, developer.download.nvidia.cn first with mirror.region: cn" in result.stderr
+
+
+# ------------------------------------------------------------------- a misspelt id the plan does not use
+@pytest.mark.parametrize("kind, typed, meant", [
+    ("apt", "tuna-ubunto", "tuna-ubuntu"),  # a pip CPU plan has no apt step
+    ("conda", "tuna-condaa", "tuna-conda"),  # nor a conda one
+    ("pytorch", "nju-pytorchh", "nju-pytorch"),  # used (the cpu wheels' index): in the same words
+])
+def test_a_misspelt_mirror_id_is_refused_whether_or_not_the_plan_uses_it(cli, tmp_path, kind, typed, meant):
+    """Found in a re-check: `mirror.apt: tuna-ubunto` in a pip CPU plan passed `answers check`, and the plan
+    said "the apt mirror tuna-ubunto is not used". It is refused as a used one is: its key, did you mean."""
+    (tmp_path / "a.yaml").write_text(f"version: 1\ntorch:\n  variant: cpu\nmirror:\n  {kind}: {typed}\n")
+    result = cli("answers", "check", "a.yaml", "--hardware", str(MACHINES / "a100x4-555.json"),
+                 "--probe-timeout", "0.2", cwd=tmp_path, env=NEUTRAL)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"a.yaml:5: mirror.{kind}: unknown {kind} mirror id '{typed}'" in result.stderr
+    assert f"did you mean '{meant}'?" in result.stderr
+    assert "is not used" not in result.stdout + result.stderr
+
+
+def test_a_mirror_url_the_plan_does_not_use_is_still_only_said(cli, tmp_path):
+    answers = "version: 1\ntorch:\n  variant: cpu\nmirror:\n  apt: https://apt.lab.example/ubuntu\n"
+    result = _plan(cli, tmp_path, answers, "a100x4-555")
+    assert result.returncode == 0, result.stderr
+    assert ("the apt mirror https://apt.lab.example/ubuntu is not used: no step of this plan installs with apt"
+            in _notes(result.stdout))

@@ -74,3 +74,43 @@ def test_an_error_naming_such_a_folder(cli, tmp_path):
                  env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "\\u6587\\u4ef6\\u5939" in result.stderr
+
+
+def test_the_wizard_draws_in_utf8_whatever_pythonioencoding_says(tmp_path):
+    """Found in use: with PYTHONIOENCODING=ascii (the terminal itself UTF-8) the wizard drew \\u2014 for a dash
+    and \\u2590\\u25cf\\u258c for a radio button, and its footer lost keys to the longer text."""
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "COLUMNS": "100", "LINES": "30", "XDG_STATE_HOME": str(tmp_path / "state")}
+    proc = subprocess.Popen([sys.executable, "-m", "installer", "--lang", "en", "--dry-run", "--hardware", CPU_ONLY],
+                            stdin=follower, stdout=follower, stderr=follower, cwd=tmp_path, env=env,
+                            start_new_session=True)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and b"Step 1 of 9" not in seen:
+            ready, _w, _x = select.select([leader], [], [], 0.5)
+            if ready:
+                seen += os.read(leader, 65536)
+        os.write(leader, b"\x11")  # ctrl+q
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            while select.select([leader], [], [], 0.2)[0]:
+                chunk = os.read(leader, 65536)
+                if not chunk:
+                    break
+                seen += chunk
+        except OSError:  # the other end is closed
+            pass
+        os.close(leader)
+    assert b"Step 1 of 9" in seen, seen[-2000:]
+    assert "—".encode() in seen  # "torch-setup — Step 1 of 9", as UTF-8
+    assert b"\\u2014" not in seen and b"\\u25cf" not in seen

@@ -97,3 +97,15 @@ def test_the_default_folder_is_said_when_no_variable_places_it(ro_home, readable
         "before anything ran, nothing was changed",
         f"  -> make {home}/.local writable for you (`ls -ld {home}/.local` shows its owner and mode), or set "
         "XDG_STATE_HOME to a folder you can write to"]
+
+
+def test_a_folder_not_there_under_another_users_folder_is_never_to_be_made_writable(ro_home, readable_checkout):
+    """Found in use: XDG_STATE_HOME=/nonexist/x, and the hint said to make / writable."""
+    home = ro_home
+    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", "cpu-venv.yaml", "--yes",
+                           "--probe-timeout", "0.2", env={"XDG_STATE_HOME": "/nonexist/x"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    hint = result.stderr.splitlines()[-1]
+    assert hint.startswith("  -> XDG_STATE_HOME is set to /nonexist/x, which places it: / is not yours to write in, "
+                           "or point XDG_STATE_HOME at a folder you can write to"), hint
+    assert "make / writable" not in result.stderr

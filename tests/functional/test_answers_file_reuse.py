@@ -80,7 +80,8 @@ async def test_the_answers_file_the_wizard_started_from_is_reused(make_wizard, i
     given = in_tmp / "lab.yaml"
     text = "# the lab's\nversion: 1\ntorch:\n  version: 2.13.0\n  variant: cpu\nmirror:\n  pytorch: none\n"
     given.write_text(text)
-    app = make_wizard("cpu-only", dry_run=True, answers=load_answers(given), answers_path=str(given))
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, answers=load_answers(given),
+                      answers_path=str(given))
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "done")
         done = " ".join(screen_text(app).split())
@@ -102,7 +103,8 @@ async def test_a_reused_file_with_a_relative_folder_is_replayed_from_its_folder(
     given = elsewhere / "cpu.yaml"
     given.write_text("version: 1\ntarget:\n  kind: venv\n  path: .venv-torch\ntorch:\n  version: 2.13.0\n"
                      "  variant: cpu\n  extras: []\n")
-    app = make_wizard("cpu-only", dry_run=True, answers=load_answers(given), answers_path=str(given))
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, answers=load_answers(given),
+                      answers_path=str(given))
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "done")
         await settle(pilot)

@@ -16,7 +16,7 @@ def console(monkeypatch):
 
 
 async def test_the_console_gets_english_and_is_told_why(make_wizard, console):
-    app = make_wizard("cpu-only", dry_run=True, lang=None)
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, lang=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         text = screen_text(app)
@@ -25,7 +25,7 @@ async def test_the_console_gets_english_and_is_told_why(make_wizard, console):
 
 
 async def test_chinese_asked_for_on_the_console_is_given_without_the_note(make_wizard, console):
-    app = make_wizard("cpu-only", dry_run=True, lang="zh")
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, lang="zh")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         text = screen_text(app)
@@ -38,7 +38,7 @@ async def test_a_graphical_terminal_needs_no_note(make_wizard, monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
-    app = make_wizard("cpu-only", dry_run=True, lang=None)
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, lang=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "在这台机器上安装 PyTorch" in screen_text(app)

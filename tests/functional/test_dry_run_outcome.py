@@ -13,7 +13,7 @@ from installer.answers import parse_answers
 async def test_a_dry_run_that_would_stop_says_so_on_done(make_wizard, in_tmp):
     answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {in_tmp / 'no-such-wheels'}\n"
                             "torch:\n  version: 2.13.0\n  variant: cpu\nverify: false\n", "a.yaml")
-    app = make_wizard("cpu-only", dry_run=True, answers=answers)
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, answers=answers)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "install")
         assert app.state.run_result is not None and not app.state.run_result.ok
@@ -32,7 +32,7 @@ async def test_a_dry_run_that_would_stop_says_so_on_done(make_wizard, in_tmp):
 
 
 async def test_a_dry_run_that_gets_through_offers_the_real_install(make_wizard, in_tmp):
-    app = make_wizard("cpu-only", dry_run=True)
+    app = make_wizard("cpu-only", as_this_machine=True, dry_run=True)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "install")
         assert app.state.run_result is not None and app.state.run_result.ok
@@ -48,6 +48,21 @@ async def test_a_dry_run_that_gets_through_offers_the_real_install(make_wizard, 
     assert "would stop" not in text and "would fail" not in text
     assert "To install for real, unattended:" in text
     assert f"torch-setup install --answers {app.state.answers_written} --yes" in text
+
+
+async def test_a_recorded_machines_dry_run_offers_the_install_on_that_machine(make_wizard, in_tmp):
+    """Found in use: a recorded RTX 4090's dry run ended with `install --answers F --yes` and `plan --answers F`
+    as if for this machine, where they plan (and install, unasked) a build for the GPU-less machine here."""
+    app = make_wizard("rtx4090-550")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "done")
+        text = " ".join(screen_text(app).split())
+    written = app.state.answers_written
+    hardware = app.state.hardware_path
+    assert written is not None and hardware
+    assert f"On the recorded machine, to install unattended: torch-setup install --answers {written} --yes" in text
+    assert f"torch-setup plan --answers {written} --hardware {hardware}" in text
+    assert "To install for real" not in text
 
 
 def _no_folder(root):

@@ -171,7 +171,7 @@ async def test_toggles_read_without_colour(make_wizard):
 
 
 async def test_chinese_from_the_flag_and_switching_back(make_wizard):
-    app = make_wizard("nodriver-rtx3060", dry_run=True, lang="zh")
+    app = make_wizard("nodriver-rtx3060", as_this_machine=True, dry_run=True, lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         set_language("zh")
@@ -193,10 +193,10 @@ def test_language_from_the_environment(cli, tmp_path):
     out = cli("--no-such-flag", env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""}, cwd=tmp_path)
     assert out.returncode == 2
     set_language("zh")
-    zh_error = _("error")
+    zh_error = _("{prog}: error: {message}", prog="torch-setup", message="")
     set_language("en")
-    assert zh_error != "error"
-    assert f"torch-setup: {zh_error}:" in out.stderr
+    assert zh_error != "torch-setup: error: "
+    assert zh_error in out.stderr and zh_error.startswith("torch-setup: 错误：")
 
 
 async def test_prefilled_answers_jump_to_review(make_wizard, in_tmp):
@@ -384,7 +384,7 @@ async def test_detection_runs_off_the_ui_thread(make_wizard, in_tmp, dead_catalo
 
 
 @pytest.mark.parametrize("content, where", [
-    ("version: 1\ntorch:\n  version: [oops\n", ":4: not valid YAML"),
+    ("version: 1\ntorch:\n  version: [oops\n", ":3: not valid YAML"),  # where the '[' opens
     ("version: 1\ntorch:\n  flavour: cuda\n", ":3: torch.flavour: unknown key"),
     ("version: 1\ntorch:\n  version: '2.13.0; touch /tmp/x'\n", ":3: torch.version"),
 ])

@@ -30,6 +30,11 @@ async def test_the_folder_typed_is_said_in_full_as_the_environment(make_wizard, 
         said = " ".join(widget_text(where).split())
         assert said == (f"The new environment is this folder itself: {Path.home() / 'thesis'} (for a project "
                         "folder, name a folder inside it, e.g. ~/thesis/.venv)")
+        (in_tmp / "old-env").mkdir()
+        (in_tmp / "old-env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        app.screen.query_one("#target-path", Input).value = "old-env"  # found in use: called new, a venv inside
+        await settle(pilot)
+        assert widget_text(where) == f"{in_tmp / 'old-env'} is an environment already: torch goes into it"
         app.screen.query_one("#target-path", Input).value = "~nosuchuser/x"  # a problem is said instead
         await settle(pilot)
         assert not where.display
@@ -54,3 +59,19 @@ def test_from_the_checkout_the_defaults_go_home(monkeypatch):
 def test_elsewhere_the_defaults_stay_in_the_working_folder(in_tmp):
     assert Engine().default_answers()["target"]["path"] == ".venv-torch"
     assert answers_folder() == in_tmp
+
+
+async def test_a_relative_folder_inside_the_checkout_is_said(make_wizard, monkeypatch):
+    """Found in use: after `make run`, Folder `myenv` became <checkout>/myenv."""
+    if not (REPO / ".git").exists():
+        pytest.skip("an unpacked source archive is no checkout")
+    app = make_wizard("rtx4090-550", dry_run=True)
+    monkeypatch.chdir(REPO)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await settle(pilot)
+        app.screen.query_one("#target-path", Input).value = "myenv-not-there"
+        await settle(pilot)
+        said = widget_text(app.screen.query_one("#path-where"))
+    assert f"{REPO / 'myenv-not-there'}" in said
+    assert "That is inside torch-setup's own folder: start it with ~/ for your home folder." in said

@@ -217,8 +217,11 @@ async def test_a_run_refused_before_its_first_step(make_wizard, in_tmp):
         await wait_for_run(pilot)
         assert not app.state.run_result.ok and app.state.run_result.failed_step is None
         text = screen_text(app)
-        assert "The install stopped:" in text and "is a file, not a folder" in text
-        assert "torch-setup install --answers" in text
+        # nothing ran: a refusal, said as one (found in use: "stopped" read as a failure half-way)
+        said = " ".join(text.split())
+        assert "The install did not start, and nothing was changed:" in said and "is a file, not a folder" in said
+        assert "Go back (b) and change the answer named above (Combination screen, Folder)." in said
+        assert "torch-setup install --answers" in said
         assert set(app.screen.status.values()) <= {"pending"}, "no step ran"
         await pilot.press("n")
         await settle(pilot)

@@ -47,3 +47,30 @@ async def test_review_says_a_pytorch_mirror_no_step_uses(make_wizard):
         text = " ".join(screen_text(app).split())
     assert ("the PyTorch wheel mirror sjtu-pytorch is not used: no step of this plan takes wheels from a PyTorch "
             "wheel index") in text, text
+
+
+async def test_the_refusal_reads_as_chinese_and_shows_as_the_field_is_left(make_wizard):
+    """A re-check found the Chinese refusal joined by an ASCII ". " ("…的包的页面. PyPI 镜像应写在…"), and
+    shown only at Next. Now the message and what to do are on lines of their own, as under Combination's
+    fields, and leaving the field (Tab) is enough to see it."""
+    app = make_wizard("rtx4090-550", dry_run=True, lang="zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_until(pilot, "n", "mirrors")
+        app.screen.query_one("#region", Select).value = "cn"
+        app.screen.query_one("#pick-pytorch", Select).value = "__url__"
+        await pilot.pause()
+        field = app.screen.query_one("#url-pytorch")
+        field.focus()
+        await pilot.pause()
+        field.value = "https://pypi.tuna.tsinghua.edu.cn/simple"
+        await pilot.pause()
+        box = app.screen.query_one("#url-problem-pytorch")
+        assert not box.display  # not while it is typed
+        app.screen.query_one("#scope").focus()  # the field is left
+        await pilot.pause()
+        assert app.screen.NAME == "mirrors" and box.display
+        lines = [line.strip() for line in widget_text(box).splitlines() if line.strip()]
+    text = "".join(lines)
+    assert ". " not in text, lines
+    assert lines[0].endswith("是 PyPI 上一个名为 cu126 的包的页面"), lines
+    assert lines[1].startswith("→ PyPI 镜像应写在 mirror.pypi；"), lines

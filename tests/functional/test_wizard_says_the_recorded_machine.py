@@ -5,7 +5,7 @@ this machine's GPU and driver". The same report standing in for this machine's d
 
 from __future__ import annotations
 
-from tui_support import press_until, screen_text
+from tui_support import press_until, screen_text, settle
 
 from installer.answers import Answers
 
@@ -35,3 +35,14 @@ async def test_detected_here_it_is_this_machine(make_wizard, in_tmp):
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "hardware")
         assert "No known traps on this machine." in screen_text(app)
+
+
+async def test_welcome_of_a_recorded_machine_plans_for_it(make_wizard):
+    """Found in use: under --hardware, Welcome said "Install PyTorch on this machine" and "Look at this machine"."""
+    app = make_wizard("nodriver-rtx3060", lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+    assert "Plan PyTorch for the recorded machine" in text
+    assert "1. Look at the recorded machine: GPUs, driver, CUDA, system, Python." in text
+    assert "this machine" not in text.replace("nothing on this machine", "").replace("Nothing changes on this machine", "")

@@ -41,12 +41,18 @@ def _mirror_for(uri: str, mirror_url: str) -> str:
     return base + ("/" if uri.endswith("/") else "")
 
 
+def ubuntu_ports(arch: str | None) -> bool:
+    """Whether Ubuntu serves `arch` from its ports archive: it serves amd64 and i386 from /ubuntu and every
+    other architecture from /ubuntu-ports (https://wiki.ubuntu.com/UbuntuDevelopment/PackageArchive,
+    "ports.ubuntu.com"). An unknown one is taken for x86, the usual case."""
+    return arch not in (None, "x86_64", "amd64", "i386", "i686")
+
+
 def archive_on_mirror(mirror_url: str, distro: str | None, arch: str | None) -> str:
     """Where the archive entries of a `distro` machine on `arch` point once moved to `mirror_url`, as
-    render_sources moves them: Ubuntu serves amd64 and i386 from /ubuntu and every other architecture from
-    /ubuntu-ports (https://wiki.ubuntu.com/UbuntuDevelopment/PackageArchive, "ports.ubuntu.com"). For
-    saying the change to make by hand, where the sources themselves cannot be read."""
-    ports = distro == "ubuntu" and arch not in (None, "x86_64", "amd64", "i386", "i686")
+    render_sources moves them (ubuntu_ports). For saying the change to make by hand, where the sources
+    themselves cannot be read."""
+    ports = distro == "ubuntu" and ubuntu_ports(arch)
     return _mirror_for("http://ports.ubuntu.com/ubuntu-ports" if ports else "http://archive.ubuntu.com/ubuntu",
                        mirror_url)
 

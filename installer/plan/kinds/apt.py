@@ -266,10 +266,13 @@ class AptKind(Kind):
             downloads.append(dl)
             commands.append(Command(argv=("dpkg", "-i", dl.dest)))
             if keyring.sha256 is None and params.cuda_repo:
+                # no answer chooses a CUDA mirror (mirror.cuda is no answer: installer.answers), and the apt
+                # mirror moves the distribution's archive only, never the keyring's own sources file
+                # (recipes/apt-mirror.yaml): the repository's packages come from NVIDIA too
                 notes.append(_("{file} has no published checksum, and it holds the key apt trusts NVIDIA's "
-                               "repository by: it is fetched over https from NVIDIA's own hosts only ({hosts}), "
-                               "whatever the CUDA mirror. A mirror may still serve the repository's packages, "
-                               "which apt checks against that key", file=keyring.file,
+                               "repository by: it is fetched over https from NVIDIA's own hosts only ({hosts}). "
+                               "The repository it sets apt up for is NVIDIA's own as well, and apt checks its "
+                               "packages against that key", file=keyring.file,
                                hosts=", ".join(dict.fromkeys(urlsplit(u).hostname or "" for u in keyring.urls))))
             elif keyring.sha256 is None:
                 notes.append(_("{file} has no published checksum: it is fetched over https only", file=keyring.file))
@@ -344,12 +347,15 @@ class AptKind(Kind):
 
 def download_region(answers: Answers) -> str:
     """cn or global: which of the catalog's download hosts go first (Miniforge, CUDA runfiles, cuda-keyring).
-    mirror.region when it says; otherwise cn when a mirror chosen by hand is one of the catalog's cn
-    mirrors (tuna-conda: a network where TUNA is the way out), else the guess from the timezone and locale
-    that the index probes use (installer.mirrors.region). Found in use: with region auto on a network that
-    reaches only domestic hosts, Miniforge waited for github.com to time out before TUNA was tried."""
+    cn when a mirror chosen by hand (of any kind) is one of the catalog's cn mirrors, or a URL on one of their
+    hosts, whatever mirror.region says: that choice says the machine reaches that host (tuna-conda: a network
+    where TUNA is the way out), while region global may only mean "not only Chinese mirrors". Otherwise
+    mirror.region when it says cn or global, else the guess from the timezone and locale that the index
+    probes use (installer.mirrors.region). Found in use: on a network that reaches only domestic hosts,
+    Miniforge waited for github.com to time out before TUNA was tried, with region auto and then with
+    region global beside mirror.conda: tuna-conda."""
     region = str(answers.mirror.region)
-    if region in ("cn", "global"):
+    if region == "cn":
         return region
     from installer.mirrors.catalog import load_catalog
     from installer.mirrors.region import resolve_region
@@ -361,7 +367,7 @@ def download_region(answers: Answers) -> str:
         if (entry is not None and entry.region == "cn") or (
                 "://" in str(choice) and urlsplit(str(choice)).hostname in cn_hosts):
             return "cn"
-    return resolve_region(None)
+    return region if region == "global" else resolve_region(None)
 
 
 def catalog_bases(kind: str, *, repo: str | None, region: str) -> list[str]:
@@ -438,7 +444,7 @@ def cuda_keyring(ctx: KindContext) -> Artifact:
 
     The package puts NVIDIA's signing key where apt trusts it for the repository: it is the trust anchor,
     and it has no published checksum, so a third-party mirror (Aliyun's nvidia-cuda) must not serve it.
-    A mirror may still serve the repository's packages, which apt checks against that key.
+    The repository it adds is NVIDIA's too: no answer chooses a CUDA mirror.
     """
     path = nvidia_repo_path(ctx)
     bases = [b for b in catalog_bases("cuda", repo="apt", region=download_region(ctx.answers))

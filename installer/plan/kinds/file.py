@@ -39,7 +39,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -48,6 +48,10 @@ from installer.paths import backup_prefix
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import FileWrite
 from installer.plan.values import VType, check
+
+if TYPE_CHECKING:
+    from installer.errors import InputError
+    from installer.mirrors.catalog import Mirror
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are fine in file content
@@ -284,7 +288,11 @@ def apt_mirror_file(choice: str, ctx: KindContext) -> Compiled:
 
         distro = ctx.report.os.id
         entry = catalog_mirror(choice, "apt", "mirror.apt", distro=distro)
-        if entry.distro and distro and entry.distro != distro:
+        wrong_processor = _ports_mismatch(choice, entry, ctx, ctx.recorded or recorded)
+        if wrong_processor is not None:
+            raise wrong_processor
+        if entry.distro and distro and entry.distro != distro and not (
+                distro == "ubuntu" and entry.distro == "ubuntu-ports"):  # whether it fits: _ports_mismatch
             # `torch-setup mirrors` lists the mirrors of this computer's distribution, not the recorded one's:
             # the ids are named here, from the catalog
             ids = [m.id for m in load_catalog().of_kind("apt") if m.distro == distro]
@@ -308,6 +316,43 @@ def apt_mirror_file(choice: str, ctx: KindContext) -> Compiled:
                                  "/etc/apt/sources.list nor a {files} file", url=url,
                                  files="/etc/apt/sources.list.d/*.sources"),))
     return Compiled(files=(cfg.to_file_write(),))
+
+
+def _ports_mismatch(choice: str, entry: Mirror, ctx: KindContext, recorded: bool) -> InputError | None:
+    """An Ubuntu mirror of the archive this machine's processor is not in: the ports archive (arm64 and every
+    other processor but x86) on an x86 machine, or Ubuntu's own main archive, archive.ubuntu.com (amd64 and
+    i386 only: the others are on ports.ubuntu.com), on an arm64 one. Found in use: ubuntu-ports on an x86_64
+    machine was called "a mirror of Ubuntu-ports; the recorded machine runs Ubuntu", the same distribution.
+    Another mirror's /ubuntu is fine on arm64: the sources' edit moves the ports entries to its
+    /ubuntu-ports (installer.mirrors.writers.apt)."""
+    from installer.errors import InputError
+    from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.writers.apt import ubuntu_ports
+
+    arch = ctx.report.os.arch
+    if ctx.report.os.id != "ubuntu" or not arch:
+        return None
+    ports = ubuntu_ports(arch)
+    if entry.distro == "ubuntu-ports" and not ports:
+        said = (_("{id} is a mirror of Ubuntu's ports archive, which carries arm64 and the other processors that "
+                  "are not x86; the recorded machine's processor is {arch}, whose packages are in Ubuntu's main "
+                  "archive", id=choice, arch=arch) if recorded else
+                _("{id} is a mirror of Ubuntu's ports archive, which carries arm64 and the other processors that "
+                  "are not x86; this machine's processor is {arch}, whose packages are in Ubuntu's main archive",
+                  id=choice, arch=arch))
+        wanted, shown = "ubuntu", "Ubuntu"
+    elif entry.distro == "ubuntu" and entry.upstream and ports:
+        said = (_("{id} is Ubuntu's main archive, which carries x86 processors only (amd64, i386); the recorded "
+                  "machine's processor is {arch}, whose packages are in the ports archive", id=choice, arch=arch)
+                if recorded else
+                _("{id} is Ubuntu's main archive, which carries x86 processors only (amd64, i386); this machine's "
+                  "processor is {arch}, whose packages are in the ports archive", id=choice, arch=arch))
+        wanted, shown = "ubuntu-ports", "Ubuntu ports"
+    else:
+        return None
+    ids = [m.id for m in load_catalog().of_kind("apt") if m.distro == wanted]
+    return InputError(said, key="mirror.apt", hint=_("choose one of the catalog's {distro} mirrors: {ids}; or auto",
+                                                     distro=shown, ids=", ".join(ids)))
 
 
 def _apt_by_hand(url: str, ctx: KindContext) -> str:

@@ -631,11 +631,16 @@ class CombinationScreen(WizardScreen):
         from installer.paths import absolute
 
         where = absolute(path, os.getcwd())  # it expands the path: twice would read a `$$` of a name as a variable
-        if posixpath.basename(where.rstrip("/")).startswith("."):  # .venv-torch, .venv: no project's own name
+        if os.path.isfile(os.path.join(where, "pyvenv.cfg")) or os.path.isdir(os.path.join(where, "conda-meta")):
+            # found in use: an existing venv was called new, and a venv inside it suggested
+            text = _("{path} is an environment already: torch goes into it", path=where)
+        elif posixpath.basename(where.rstrip("/")).startswith("."):  # .venv-torch, .venv: no project's own name
             text = _("The new environment is this folder itself: {path}", path=where)
         else:
             text = _("The new environment is this folder itself: {path} (for a project folder, name a folder inside "
                      "it, e.g. {example})", path=where, example=posixpath.join(path.rstrip("/"), ".venv"))
+        if in_own_checkout(where):  # a relative folder typed after `make run` (found in use: myenv)
+            text += "\n" + _("That is inside torch-setup's own folder: start it with ~/ for your home folder.")
         box.update(escape(text))
 
     def show_problem(self, box_id: str, problem: tuple[str, str] | None) -> None:

@@ -97,8 +97,14 @@ class DoneScreen(WizardScreen):
             # here, from its folder; on another machine, the file's relative folders are that machine's
             here = answers_command(answers, s.answers_cwd)
             replay = answers_command(answers) if result is not None and result.ok and not s.dry_run else here
+            plan_here = answers_command(answers, s.answers_cwd, "plan")
             # "unattended" needs --yes: without it install asks to confirm, and with no terminal it stops (exit 2)
-            if s.dry_run and result is not None and not result.ok and not result.interrupted:
+            if s.recorded:
+                # the plan is the recorded machine's: run here, these commands would plan and install for this
+                # one (found in use: a 4090's dry run ended with an install --yes for the GPU-less machine here)
+                how, replay = _("On the recorded machine, to install unattended:"), f"{answers_command(answers)} --yes"
+                plan_here = f"{plan_here} --hardware {shlex.quote(str(s.hardware_path))}"
+            elif s.dry_run and result is not None and not result.ok and not result.interrupted:
                 how, replay = _("Once that is fixed, to install for real, unattended:"), f"{replay} --yes"
             elif s.dry_run or result is None:
                 how, replay = _("To install for real, unattended:"), f"{replay} --yes"
@@ -110,7 +116,7 @@ class DoneScreen(WizardScreen):
             yield instructions("answers", "note", [
                 (_("Answers file: {path}", path=answers), []),
                 (how, [replay]),
-                (_("To print the plan as a script:"), [answers_command(answers, s.answers_cwd, "plan")]),
+                (_("To print the plan as a script:"), [plan_here]),
             ])
         if result is not None and result.log_path:
             yield Static(escape(_("Log: {path}", path=result.log_path)), id="log-path", classes="note")

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar, RichLog, Static
 
+from installer.errors import InputError
 from installer.executor.events import OutputLine, Progress, RunFinished, StepFinished, StepStarted
 from installer.executor.runlock import RunLocked
 from installer.executor.units import size_text
@@ -67,6 +68,7 @@ class InstallScreen(WizardScreen):
         self.not_simulated: str | None = None  # a recorded machine's system, when its packages were not simulated
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
         self.locked_out = False  # because another run holds the folder (no answer is the cause)
+        self.refused: InputError | None = None  # the run refused before its first step: nothing was changed
         self.cancel_question: ConfirmScreen | None = None  # "Cancel the install?", while it is asked
 
     def body(self) -> ComposeResult:
@@ -178,9 +180,12 @@ class InstallScreen(WizardScreen):
         except Exception as exc:  # the run stops; the screen says what happened and how to resume
             # another run holds the folder: no answer is the cause (found in use: "change the Folder answer"),
             # and nothing started: said once, as a refusal, without the command line's "run this command again"
+            # so is any refusal before the first step (a journal folder that cannot be written, a disk too full):
+            # found in use, "The install stopped: … refused before anything ran … run this to resume"
             self.locked_out = isinstance(exc, RunLocked)
-            self.run_error = self.state.run_error = exc.message if isinstance(exc, RunLocked) else error_text(exc)
-            if not self.locked_out:
+            self.refused = exc if isinstance(exc, InputError) else None
+            self.run_error = self.state.run_error = self.refused.message if self.refused else error_text(exc)
+            if not self.refused:
                 self.app.call_from_thread(self.on_run_event, OutputLine("", self.run_error, "stderr"))
             finished = RunFinished(ok=False, failed_step=None)
         if finished is None:
@@ -296,9 +301,17 @@ class InstallScreen(WizardScreen):
             box.update(escape(text) + log)
             box.set_classes("warning")
             hint = _("reboot needed")
-        elif self.locked_out and not result.ok:
+        elif self.refused is not None and not result.ok:
             text = _("The install did not start, and nothing was changed: {why}", why=self.run_error or "")
-            text += "\n" + _("Wait for that run to finish, then run this to go on:") + f"\n  {resume}"
+            key = None if self.locked_out else self.answer_named(self.run_error or "")
+            if self.locked_out:
+                text += "\n" + _("Wait for that run to finish, then run this to go on:") + f"\n  {resume}"
+            elif key:
+                text += "\n" + self.answer_advice(key, resume)
+            else:
+                if self.refused.hint:
+                    text += "\n" + _("What to do: {hint}", hint=self.refused.hint)
+                text += "\n" + _("Once that is done, run this to go on:") + f"\n  {resume}"
             box.update(escape(text))
             box.set_classes("warning")
             hint = _("not started")

@@ -17,6 +17,7 @@ from installer.answers import mirror_problem
 from installer.i18n import _
 from installer.redaction import redact_text
 from installer.tui.screens.base import WizardScreen, error_text, hanging
+from installer.tui.screens.combination import problem_view
 from installer.tui.widgets import Field
 
 KINDS = ("pypi", "pytorch", "conda", "apt")
@@ -336,7 +337,7 @@ class MirrorsScreen(WizardScreen):
                 self.show_url_problem(kind)
         self.sync_region_why()
 
-    def url_problem(self, kind: str) -> str | None:
+    def url_problem(self, kind: str) -> tuple[str, str] | None:
         """What is wrong with the URL typed for `kind`, by the rule the answers file's mirror keys follow;
         None when the field is not in use, or empty (which means auto)."""
         if self.query_one(f"#pick-{kind}", Select).value != URL:
@@ -349,7 +350,8 @@ class MirrorsScreen(WizardScreen):
         """Show (or clear) the problem under `kind`'s URL field; True when there is one."""
         problem = self.url_problem(kind)
         box = self.query_one(f"#url-problem-{kind}", Static)
-        box.update(escape(problem or ""))
+        # the message, then what to do on a line of its own, as under Combination's fields
+        box.update(problem_view(problem) if problem else "")
         box.display = problem is not None
         return problem is not None
 
@@ -380,6 +382,14 @@ class MirrorsScreen(WizardScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter finishes the field, as in a form: on to the next one (n is a letter while typing)
         self.focus_next()
+
+    @on(Input.Blurred)
+    def url_left(self, event: Input.Blurred) -> None:
+        # said as the field is left, as the Folder field's is (found in use: only at Next); not while typing,
+        # when a URL half written is no mistake yet
+        kind = (event.input.id or "").removeprefix("url-")
+        if kind in self.kinds:
+            self.show_url_problem(kind)
 
     def action_next(self) -> None:
         # a typed URL is checked here, where it was typed, with the rule the answers file uses; the problem

@@ -24,6 +24,9 @@ STEPS = (
 )
 
 
+RECORDED_FIRST_STEP = "Look at the recorded machine: GPUs, driver, CUDA, system, Python."  # one line at 80 columns
+
+
 def recorded_note() -> str:
     """Why a recorded machine's wizard is a dry run, in the language shown now."""
     return _("A recorded machine's plan is shown, not run: run torch-setup on that machine to install.")
@@ -44,8 +47,12 @@ class WelcomeScreen(WizardScreen):
     _resume_checked = False  # the journal is read once: the screen asks at every key
 
     def body(self) -> ComposeResult:
-        yield Static(_("Install PyTorch on this machine"), classes="title")
-        steps = "\n".join(f"  {i}. {escape(_(s))}" for i, s in enumerate(STEPS, 1))
+        # a recorded machine's wizard plans for that machine (found in use: "on this machine" under --hardware)
+        recorded = self.state.recorded
+        yield Static(_("Plan PyTorch for the recorded machine") if recorded else _("Install PyTorch on this machine"),
+                     classes="title")
+        steps = "\n".join(f"  {i}. {escape(_(RECORDED_FIRST_STEP if recorded and i == 1 else s))}"
+                          for i, s in enumerate(STEPS, 1))
         yield Static(_("What will happen:") + "\n" + steps, id="steps")
         yield Static(_("Nothing changes on this machine until you confirm the plan on the Review screen."),
                      classes="muted")
@@ -67,8 +74,9 @@ class WelcomeScreen(WizardScreen):
             stop, self._resume_file, self._resume_checked = None, None, True
         if stop is not None:  # found in use: after a failed install, nothing said where it had got to
             step, when, said = stop
-            then = _("Make the same choices and it goes on from there, the finished steps skipped; "
-                     "`torch-setup doctor` says more.")
+            # the cause first: the same choices alone fail the same way at a step that failed (found in use)
+            then = _("Put right what stopped it (`torch-setup doctor` says what and how), then make the same choices "
+                     "and it goes on from there, the finished steps skipped.")
             text = (_("The last install stopped at step {step} ({when}): {said}. {then}", step=step, when=when,
                       said=said, then=then) if said else
                     _("The last install did not finish step {step} ({when}). {then}", step=step, when=when, then=then))

@@ -125,9 +125,10 @@ SYNTAX = [
     ("- a\n- b\nc: 1\n", 3, "did not find expected '-' indicator", "'-'"),
     ("a: *x\n", 1, "found undefined alias", "未定义的锚点"),
     ("a: &x 1\nb: &x 2\n", 2, "found duplicate anchor (first occurrence on line 1)", "第一次出现在第 1 行"),
-    ("a: 'text\n\nb: 1\n", 4, "while scanning a quoted scalar (from line 1) found unexpected end of stream",
-     "第 1 行开始的引号"),
-    ("a: [1, 2\n", 2, "did not find expected ',' or ']'", "',' 或 ']'"),
+    # an unclosed quote or bracket: where it opens, not the end of the file (found in use: line 37 of 36)
+    ("a: 'text\n\nb: 1\n", 1, "the quote that opens in \"a: 'text\" is never closed", "引号"),
+    ("a: [1, 2\n", 1, "the '[' in 'a: [1, 2' is not closed with ']'", "'['"),
+    ("a: [1 [2]\n", 1, "did not find expected ',' or ']'", "',' 或 ']'"),  # one line: where it gave up
     ("a: 1\n---\nb: 2\n", 2, "expected a single document in the stream, but found another document", "第二个"),
     ("a: @x\n", 1, "found character '@' that cannot start any token", "'@'"),
     ('a: "C:\\qt"\n', 1, "found unknown escape character", "单引号"),

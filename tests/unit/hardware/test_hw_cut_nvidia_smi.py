@@ -139,4 +139,5 @@ def test_recommend_says_loaded_version_unknown_on_its_machine_line(machine, tmp_
     result = machine.run("recommend", "--hardware", str(saved))
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith("This machine:") and "NVIDIA driver loaded, version unknown" in first, first
+    # a saved report (--hardware) is the recorded machine, even this one's
+    assert first.startswith("The recorded machine:") and "NVIDIA driver loaded, version unknown" in first, first

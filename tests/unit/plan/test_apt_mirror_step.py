@@ -132,3 +132,41 @@ def test_the_change_by_hand_names_the_mirrors_ports_folder_for_an_arm_ubuntu():
     (said,) = [n for n in plan.notes if "does not switch apt" in n]
     assert ("in /etc/apt/sources.list.d/ubuntu.sources (or /etc/apt/sources.list where that file is missing) "
             "point the Ubuntu archive's URIs at https://mirrors.aliyun.com/ubuntu-ports,") in said
+
+
+def _plan_for(apt: str, machine: str, arch: str | None = None):
+    answers = parse_answers(ANSWERS.format(apt=apt, toolkit="true"))
+    report = load_report(FIXTURES / "machines" / f"{machine}.json")
+    if arch is not None:
+        report = report.model_copy(update={"os": report.os.model_copy(update={"arch": arch})})
+    pins = pins_for(answers, report, tools=TOOLS, cwd="/home/u")
+    return make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None), tools=TOOLS,
+                     cwd="/home/u", recipes=load_recipes(REPO / "recipes"), cache_dir="/cache", recorded=True)
+
+
+def test_the_ports_archive_on_an_x86_machine_is_refused_for_its_processor():
+    """Found in a re-check: "ubuntu-ports is a mirror of Ubuntu-ports; the recorded machine runs Ubuntu", of
+    an Ubuntu machine. What does not fit is its processor: the ports archive is for arm64 and the others."""
+    with pytest.raises(InputError) as caught:
+        _plan_for("ubuntu-ports", "a100x4-555")
+    assert caught.value.key == "mirror.apt"
+    assert caught.value.message == (
+        "ubuntu-ports is a mirror of Ubuntu's ports archive, which carries arm64 and the other processors that "
+        "are not x86; the recorded machine's processor is x86_64, whose packages are in Ubuntu's main archive")
+    assert caught.value.hint == ("choose one of the catalog's Ubuntu mirrors: ubuntu, tuna-ubuntu, ustc-ubuntu, "
+                                 "bfsu-ubuntu, aliyun-ubuntu, tencent-ubuntu, huawei-ubuntu, cernet-ubuntu; or auto")
+
+
+def test_ubuntus_main_archive_on_an_arm_machine_is_refused_and_a_ports_mirror_taken():
+    """archive.ubuntu.com carries amd64 and i386 only (arm64 is on ports.ubuntu.com); a ports mirror, refused
+    before as "a mirror of Ubuntu-ports" on any Ubuntu, is what an arm64 machine takes."""
+    with pytest.raises(InputError) as caught:
+        _plan_for("ubuntu", "nodriver-rtx3060", arch="aarch64")
+    assert caught.value.message == (
+        "ubuntu is Ubuntu's main archive, which carries x86 processors only (amd64, i386); the recorded machine's "
+        "processor is aarch64, whose packages are in the ports archive")
+    assert caught.value.hint.startswith("choose one of the catalog's Ubuntu ports mirrors: ubuntu-ports, "
+                                        "tuna-ubuntu-ports, ")
+    plan = _plan_for("tuna-ubuntu-ports", "nodriver-rtx3060", arch="aarch64")
+    (said,) = [n for n in plan.notes if "does not switch apt" in n]
+    assert "point the Ubuntu archive's URIs at https://mirrors.tuna.tsinghua.edu.cn/ubuntu-ports," in said

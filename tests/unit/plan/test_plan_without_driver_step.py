@@ -49,7 +49,8 @@ def test_no_driver_step_means_the_note_says_the_driver_is_not_installed():
     assert [s.id for s in plan.steps] == ["venv", "torch"]
     assert not [n for n in plan.notes if "after installing driver branch" in n], plan.notes
     said = [n for n in plan.notes if NOT_INSTALLED in n]
-    assert said == ["CUDA 12.6 build: it needs NVIDIA driver branch R535 or newer, " + NOT_INSTALLED + " -> install "
+    assert said == ["CUDA 12.6 build: it needs an NVIDIA driver (the branch torch-setup would install: R535), "
+                    + NOT_INSTALLED + " -> install "
                     "it yourself (then reboot) before running this, or set driver.install: true in the answers and "
                     "plan again"], plan.notes
     header = _header(render_script(plan))

@@ -91,7 +91,7 @@ def test_plan_command_prints_a_script_and_creates_nothing(cli, tmp_path, xdg_hom
 
 
 @pytest.mark.parametrize("text, line, key", [
-    ("version: 1\ntorch:\n  version: [2.13.0\nverify: true\n", 4, None),
+    ("version: 1\ntorch:\n  version: [2.13.0\nverify: true\n", 3, None),  # where the '[' opens
     ("version: 1\ntorhc:\n  version: 2.13.0\n", 2, "torhc"),
     ("version: 1\ntorch:\n  version: \"2.13.0; touch {marker}\"\n", 3, "torch.version"),
 ])
