@@ -41,9 +41,12 @@ def in_own_checkout(cwd: str | os.PathLike[str] | None = None) -> bool:
     Found in use: the wizard's default folder and answers file, relative to the working directory, went into
     the checkout (gigabytes of torch, files git then lists as untracked). An installed wheel has no checkout."""
     root = Path(__file__).resolve().parent.parent
-    if not (root / "pyproject.toml").is_file() or not (root / ".git").exists():
+    try:  # a checkout this user may not look into (found in a fresh clone under a mode-700 folder) is not theirs
+        if not (root / "pyproject.toml").is_file() or not (root / ".git").exists():
+            return False
+        here = Path(cwd or os.getcwd()).resolve()
+    except OSError:
         return False
-    here = Path(cwd or os.getcwd()).resolve()
     return here == root or root in here.parents
 
 

@@ -75,3 +75,28 @@ async def test_a_relative_folder_inside_the_checkout_is_said(make_wizard, monkey
         said = widget_text(app.screen.query_one("#path-where"))
     assert f"{REPO / 'myenv-not-there'}" in said
     assert "That is inside torch-setup's own folder: start it with ~/ for your home folder." in said
+
+
+def test_a_checkout_the_user_may_not_look_into_is_not_theirs(shared_and_home):
+    """Found in a fresh clone made under a mode-700 folder: `nobody`, started in their home, got PermissionError
+    from the look at the checkout, and the wizard could not say where its answers file goes."""
+    import importlib.util
+    import os
+
+    from helpers import as_nobody
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to become the nobody user")
+    shared, home = shared_and_home
+    closed = shared / "closed"  # root's, mode 700: a checkout nobody may not enter
+    closed.mkdir(mode=0o700)
+    (closed / "pyproject.toml").write_text("[project]\nname = 'torch-setup'\n")
+    (closed / ".git").mkdir()
+    fake = closed / "installer" / "paths.py"
+    fake.parent.mkdir()
+    fake.write_text((REPO / "installer" / "paths.py").read_text())
+    spec = importlib.util.spec_from_file_location("paths_copy", fake)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # loaded as root, as the wizard has its code loaded before it looks
+    assert module.in_own_checkout(closed)  # root may look: it is that checkout
+    assert as_nobody(module.in_own_checkout, str(home), cwd=str(home)) is False  # no PermissionError
