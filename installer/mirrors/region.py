@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from installer.errors import InputError
 from installer.i18n import _, chosen_language
@@ -131,3 +132,29 @@ def region_to_record(region: str) -> str:
         return region
     here = guess_region().region
     return here if here != guess_region(language=None).region else "auto"
+
+
+def download_region(answers: Any) -> str:
+    """cn or global: which of the catalog's download hosts go first (Miniforge, CUDA runfiles, cuda-keyring).
+    cn when a mirror chosen by hand (of any kind) is one of the catalog's cn mirrors, or a URL on one of their
+    hosts, whatever mirror.region says: that choice says the machine reaches that host (tuna-conda: a network
+    where TUNA is the way out), while region global may only mean "not only Chinese mirrors". Otherwise
+    mirror.region when it says cn or global, else the guess from the timezone and locale that the index
+    probes use (installer.mirrors.region). Found in use: on a network that reaches only domestic hosts,
+    Miniforge waited for github.com to time out before TUNA was tried, with region auto and then with
+    region global beside mirror.conda: tuna-conda."""
+    region = str(answers.mirror.region)
+    if region == "cn":
+        return region
+    from urllib.parse import urlsplit
+
+    from installer.mirrors.catalog import load_catalog
+
+    catalog = load_catalog()
+    cn_hosts = {urlsplit(m.url).hostname for m in catalog.mirrors if m.region == "cn"}
+    for choice in (answers.mirror.conda, answers.mirror.pypi, answers.mirror.pytorch, answers.mirror.apt):
+        entry = catalog.get(str(choice))
+        if (entry is not None and entry.region == "cn") or (
+                "://" in str(choice) and urlsplit(str(choice)).hostname in cn_hosts):
+            return "cn"
+    return region if region == "global" else resolve_region(None)

@@ -66,7 +66,7 @@ def render_table(report: ProbeReport) -> str:
             out.append("  " + "  ".join(pad(c, w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
         if kind == "cuda":
             # ranked all the same (`mirrors --kind cuda` is a contract), but no answer chooses one: the
-            # runfile and cuda-keyring come from NVIDIA's hosts (installer.plan.kinds.apt.download_region)
+            # runfile and cuda-keyring come from NVIDIA's hosts (installer.mirrors.region.download_region)
             out.append("  " + _("No answer picks these: plans fetch CUDA runfiles and cuda-keyring (which sets apt "
                                 "up for NVIDIA's repository) from NVIDIA's own hosts, developer.download.nvidia.cn "
                                 "first for region cn or beside a mirror in China chosen by hand"))

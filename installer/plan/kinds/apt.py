@@ -74,7 +74,7 @@ from installer.plan.model import Command, Download, Guard, Step
 from installer.plan.values import VType, check
 
 if TYPE_CHECKING:
-    from installer.answers import Answers
+    pass
 
 # name[:arch][=version] as Debian policy allows them (5.6.1, 5.6.12); nothing a shell could read
 _PACKAGE = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$")
@@ -345,31 +345,6 @@ class AptKind(Kind):
         return simulate(step)
 
 
-def download_region(answers: Answers) -> str:
-    """cn or global: which of the catalog's download hosts go first (Miniforge, CUDA runfiles, cuda-keyring).
-    cn when a mirror chosen by hand (of any kind) is one of the catalog's cn mirrors, or a URL on one of their
-    hosts, whatever mirror.region says: that choice says the machine reaches that host (tuna-conda: a network
-    where TUNA is the way out), while region global may only mean "not only Chinese mirrors". Otherwise
-    mirror.region when it says cn or global, else the guess from the timezone and locale that the index
-    probes use (installer.mirrors.region). Found in use: on a network that reaches only domestic hosts,
-    Miniforge waited for github.com to time out before TUNA was tried, with region auto and then with
-    region global beside mirror.conda: tuna-conda."""
-    region = str(answers.mirror.region)
-    if region == "cn":
-        return region
-    from installer.mirrors.catalog import load_catalog
-    from installer.mirrors.region import resolve_region
-
-    catalog = load_catalog()
-    cn_hosts = {urlsplit(m.url).hostname for m in catalog.mirrors if m.region == "cn"}
-    for choice in (answers.mirror.conda, answers.mirror.pypi, answers.mirror.pytorch, answers.mirror.apt):
-        entry = catalog.get(str(choice))
-        if (entry is not None and entry.region == "cn") or (
-                "://" in str(choice) and urlsplit(str(choice)).hostname in cn_hosts):
-            return "cn"
-    return region if region == "global" else resolve_region(None)
-
-
 def catalog_bases(kind: str, *, repo: str | None, region: str) -> list[str]:
     """Base URLs from the mirror catalog (data, no network): the region asked for first, upstream kept."""
     from installer.mirrors.catalog import load_catalog
@@ -446,6 +421,8 @@ def cuda_keyring(ctx: KindContext) -> Artifact:
     and it has no published checksum, so a third-party mirror (Aliyun's nvidia-cuda) must not serve it.
     The repository it adds is NVIDIA's too: no answer chooses a CUDA mirror.
     """
+    from installer.mirrors.region import download_region
+
     path = nvidia_repo_path(ctx)
     bases = [b for b in catalog_bases("cuda", repo="apt", region=download_region(ctx.answers))
              if urlsplit(b).hostname in NVIDIA_HOSTS] or [NVIDIA_CUDA_REPOS]

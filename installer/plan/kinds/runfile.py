@@ -35,11 +35,11 @@ from pydantic import Field, field_validator, model_validator
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.mirrors.region import download_region
 from installer.plan.kinds.apt import (
     Artifact,
     catalog_bases,
     cuda_minor,
-    download_region,
     plain_file_name,
     sha256_hex,
 )
