@@ -36,6 +36,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.yamlfile import HintedValueError, Located, load_yaml, parse_yaml, pydantic_error
 
 ANSWERS_VERSION = 1
@@ -192,16 +193,23 @@ def _interpreter(value: str) -> str:
     return _path(value)
 
 
-def _mirror(value: str) -> str:
+def _mirror(value: str, kind: str | None = None) -> str:
     """auto | none | a mirror id from the catalog | a URL. $NAME and ${NAME} are read from the environment
     here, as a path's are (installer.paths.expand): an admin keeps an index token out of a file that twenty
     machines share (https://admin:${PYPI_TOKEN}@host/simple). The answers hold the URL expanded, the way
-    pip and uv need it; wherever it is shown, its credentials are hidden (installer.redaction)."""
+    pip and uv need it; wherever it is shown, its credentials are hidden (installer.redaction). `kind`: the
+    mirror key (pypi, pytorch, conda, apt), whose kind of address the hints give as the example."""
     if value in ("auto", "none") or _MIRROR_ID.fullmatch(value):
         return value
     if not _SCHEME.match(value):  # a variable stands for part of a URL, not for a whole choice
-        raise ValueError(_("{value} is not auto, none, a mirror id (`torch-setup mirrors` lists them) or an http(s):// URL",
-                           value=repr(value)))
+        message = _("{value} is not auto, none, a mirror id (`torch-setup mirrors` lists them) or an http(s):// URL",
+                    value=repr(value))
+        # found in use: `mirrors.tuna.tsinghua.edu.cn/anaconda`, copied without its scheme, got no way forward
+        typed = "https://" + value if _LOOKS_LIKE_HOST.match(value) else None
+        example = _as_kind(typed, kind) if typed and _URL.fullmatch(typed) else None
+        if example:
+            raise HintedValueError(message, _("write {url}", url=example))
+        raise ValueError(message)
     from installer.mirrors.urls import url_problem
     from installer.paths import expand, unset_variables
 
@@ -212,19 +220,73 @@ def _mirror(value: str) -> str:
                                  "a password is written %24", name=unset[0]))
     url = expand(value) if "$" in value else value
     if not _URL.fullmatch(url) or _CONTROL.search(url):
-        raise _url_refused(value, url)
+        raise _url_refused(value, url, kind)
     _check_host_part(value)
     problem = url_problem(url)
     if problem and _names_no_host(url):  # https:///simple, https://bob@: an http(s) URL all the same
         problem = _("the URL names no host")
     if problem:
-        raise HintedValueError(f"{value}: {problem}", _mirror_hint())
+        https = "https://" + value.split("://", 1)[1] if value.startswith("http://") and not _names_no_host(url) else None
+        # the https form of what was typed, as its key needs it: found in use, a conda channel's http address
+        # was answered with a PyPI mirror as the example
+        example = _as_kind(https, kind) if https and url_problem(expand(https) if "$" in https else https) is None else None
+        raise HintedValueError(f"{value}: {problem}", _("write {url} (http:// only for 127.0.0.1 or localhost)",
+                                                        url=example) if example else _mirror_hint(kind))
     return url
 
 
-def _mirror_hint() -> str:
+def _mirror_of_key(value: str, info: ValidationInfo) -> str:
+    return _mirror(value, info.field_name)
+
+
+# `host.name/path` or `host:port/...`: a URL written without its scheme
+_LOOKS_LIKE_HOST = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?(/\S*)?$")
+
+# an address of each key's kind, for the hints (catalog entries: installer/mirrors/data/catalog.yaml)
+_EXAMPLES = {"pypi": "https://mirrors.aliyun.com/pypi/simple", "pytorch": "https://download.pytorch.org/whl",
+             "conda": "https://mirrors.ustc.edu.cn/anaconda/cloud/conda-forge",
+             "apt": "https://mirrors.tuna.tsinghua.edu.cn/ubuntu"}
+
+
+def _mirror_hint(kind: str | None = None) -> str:
+    if kind in _EXAMPLES:
+        return _("give the mirror's https:// address, such as {url} (http:// only for 127.0.0.1 or localhost)",
+                 url=_EXAMPLES[kind])
     return _("give the mirror's https:// address, such as https://mirrors.aliyun.com/pypi/simple (http:// only "
              "for 127.0.0.1 or localhost)")
+
+
+def _as_kind(url: str | None, kind: str | None) -> str | None:
+    """`url` as the key `kind` takes it (a conda channel's forms mapped to its conda-forge channel), or the
+    same site's address of that kind (a PyPI key given a site's conda channel); None when it is of another
+    kind and the site's own is not known, so that a hint never offers an address of the wrong kind."""
+    if url is None:
+        return None
+    try:
+        if kind == "conda":
+            from installer.mirrors.writers.conda import conda_forge_channel
+
+            return conda_forge_channel(url)
+        if kind == "pypi":
+            from installer.mirrors.shapes import pypi_url_problem, site_mirror
+
+            if pypi_url_problem(url) is None:
+                return url
+            site = site_mirror((urlsplit(url).hostname or "").lower(), _catalog(), "pypi")
+            return site.url if site is not None else None
+        if kind == "pytorch":
+            from installer.mirrors.pick import pypi_mirror_as_torch_index
+
+            return None if pypi_mirror_as_torch_index(url) is not None else url
+    except ValueError:
+        return None
+    return url
+
+
+def _catalog() -> Any:
+    from installer.mirrors.catalog import load_catalog
+
+    return load_catalog()
 
 
 def _names_no_host(url: str) -> bool:
@@ -249,7 +311,7 @@ def _check_host_part(value: str) -> None:
                                      encoded=quote(char, safe=""), char=repr(char)))
 
 
-def _url_refused(value: str, url: str) -> ValueError:
+def _url_refused(value: str, url: str, kind: str | None = None) -> ValueError:
     """Why `url` (`value` with its variables read) is no mirror URL, in words that name the real problem:
     found in use, https://admin:${PYPI_TOKEN}@host was refused as "not an http(s):// URL"."""
     if not url.startswith(("http://", "https://")):  # ftp://, HTTPS://: true as it stands
@@ -269,7 +331,7 @@ def _url_refused(value: str, url: str) -> ValueError:
                                 _("percent-encode it ({encoded} for {char}); a password or token can come from "
                                   "an environment variable: write $NAME or ${{NAME}} in its place",
                                   encoded=encoded, char=repr(char)))
-    return HintedValueError(f"{value}: " + _("the URL names no host"), _mirror_hint())  # `https://` alone
+    return HintedValueError(f"{value}: " + _("the URL names no host"), _mirror_hint(kind))  # `https://` alone
 
 
 def mirror_problem(value: str, kind: str | None = None, region: str = "auto") -> tuple[str, str] | None:
@@ -279,9 +341,13 @@ def mirror_problem(value: str, kind: str | None = None, region: str = "auto") ->
     for the mirrors it names. Kept apart, as the answers file's errors keep them: joined with ". " the
     Chinese read "…的页面. PyPI 镜像应写在…" (found in use)."""
     try:
-        url = _mirror(value)
+        url = _mirror(value, kind)
         if kind == "pytorch":
             _not_a_pypi_mirror(url, region)
+        elif kind == "conda":
+            _conda_mirror(url)
+        elif kind == "pypi":
+            _pypi_mirror(url)
     except ValueError as exc:  # what to give instead is the point of a hint: said under the field too
         return str(exc), str(getattr(exc, "hint", ""))
     return None
@@ -302,6 +368,33 @@ def _not_a_pypi_mirror(url: str, region: Any) -> str:
 
 def _pytorch_mirror(value: str, info: ValidationInfo) -> str:
     return _not_a_pypi_mirror(value, info.data.get("region"))
+
+
+def _pypi_mirror(value: str) -> str:
+    """mirror.pypi: an address that is surely no PyPI index (a conda channel, a PyTorch wheel index, a
+    mirror site's front page) is refused with the same site's PyPI index to write
+    (installer.mirrors.shapes.pypi_url_problem); pip would otherwise write it into the environment's pip.conf
+    and find nothing there. Other addresses (a private index) are left to the probe."""
+    if "://" not in value:
+        return value
+    from installer.mirrors.shapes import pypi_url_problem
+
+    said = pypi_url_problem(value)
+    if said is not None:
+        raise HintedValueError(*said)
+    return value
+
+
+def _conda_mirror(value: str) -> str:
+    """mirror.conda: a URL becomes the conda-forge channel it stands for (.../anaconda/cloud and the
+    mirrorz endpoint .../anaconda are mapped; Anaconda's pkgs/main, another channel or a bare site is
+    refused), as the engine's -c and the .condarc's custom_channels need it
+    (installer.mirrors.writers.conda.conda_forge_channel)."""
+    if "://" not in value:
+        return value
+    from installer.mirrors.writers.conda import conda_forge_channel
+
+    return conda_forge_channel(value)
 
 
 def _branch(value: str) -> str:
@@ -347,9 +440,13 @@ TorchVersion = Annotated[str, AfterValidator(_torch_version), _pattern(_torch_ve
 Variant = Annotated[str, AfterValidator(_variant), _pattern(_VARIANT.pattern)]
 PathStr = Annotated[str, AfterValidator(_path), _pattern(_PATH_PATTERN)]
 Interpreter = Annotated[str, AfterValidator(_interpreter), _pattern(_INTERPRETER_PATTERN)]
-MirrorChoice = Annotated[str, AfterValidator(_mirror), _pattern(_mirror_pattern())]
-PytorchMirrorChoice = Annotated[str, AfterValidator(_mirror), AfterValidator(_pytorch_mirror),
+MirrorChoice = Annotated[str, AfterValidator(_mirror_of_key), _pattern(_mirror_pattern())]
+PypiMirrorChoice = Annotated[str, AfterValidator(_mirror_of_key), AfterValidator(_pypi_mirror),
+                             _pattern(_mirror_pattern())]
+PytorchMirrorChoice = Annotated[str, AfterValidator(_mirror_of_key), AfterValidator(_pytorch_mirror),
                                 _pattern(_mirror_pattern())]
+CondaMirrorChoice = Annotated[str, AfterValidator(_mirror_of_key), AfterValidator(_conda_mirror),
+                              _pattern(_mirror_pattern())]
 
 
 def _whole_number_as_text(value: Any) -> Any:
@@ -425,7 +522,7 @@ class Mirror(_Section):
         "(cn when the timezone is China's, or when it says nothing and the locale is zh_CN or Simplified Chinese "
         "was chosen with --lang zh; global otherwise; TORCH_SETUP_REGION overrides the guess). The wizard writes "
         "the region itself when the language it ran in decided. Default: auto.")
-    pypi: MirrorChoice = Field(
+    pypi: PypiMirrorChoice = Field(
         default="auto", description="The PyPI index: auto (the pip configuration already on this machine, else "
         "PyPI), none (PyPI itself), a mirror id from `torch-setup mirrors`, or an https:// URL. In a URL, $NAME or "
         "${NAME} is read from the environment, so that a token stays out of a shared file "
@@ -434,8 +531,10 @@ class Mirror(_Section):
         default="auto", description="The PyTorch wheel index for variants PyPI does not carry (cpu, cuNNN, rocm): "
         "auto (the fastest reachable), none, a mirror id, or a URL (the index the variant folders are in, such "
         "as https://download.pytorch.org/whl; a PyPI mirror is refused: it goes in mirror.pypi). Default: auto.")
-    conda: MirrorChoice = Field(default="auto", description="The conda channel mirror: auto, none, an id or a URL. "
-                                "Default: auto.")
+    conda: CondaMirrorChoice = Field(
+        default="auto", description="The conda-forge mirror: auto, none, a mirror id, or a URL: the mirror's "
+        "conda-forge channel (https://mirrors.ustc.edu.cn/anaconda/cloud/conda-forge); .../anaconda/cloud and "
+        ".../anaconda are taken as that mirror's conda-forge. Default: auto.")
     apt: MirrorChoice = Field(default="auto", description="The apt mirror: auto, none, an id or a URL. Default: auto.")
     scope: Literal["env", "user", "none"] = Field(
         default="env", description="Where a chosen mirror is written for later use: env (only the new environment), "
@@ -686,7 +785,7 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
                 _("choose a shorter or simpler path"))
     if probe is None:
         if env and (taken := foreign_entries(full)):
-            shown = ", ".join(taken[:3]) + (", …" if len(taken) > 3 else "")
+            shown = listed([*taken[:3], *(["…"] if len(taken) > 3 else [])])
             suggestion = _new_folder(full, cwd, writes=writes, env=env)
             return (_("{path} already holds other files ({names}) and is not a Python environment: an "
                       "environment made there would be mixed in with them", path=full, names=shown),

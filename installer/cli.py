@@ -59,7 +59,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse already exits 2 for usage errors; this translates the message and adds "did you mean"
         self.print_usage(sys.stderr)
-        hint = did_you_mean(message) or self.closest_option(message) or self.answers_misplaced(message)
+        if message.startswith("the following arguments are required:") and not self._subparsers:
+            # argparse checks what is missing before what is unknown: `plan --answerz F` was told only that
+            # --answers is required, and the hint put --answers before F, next to the misspelt option
+            unknown = self.unknown_options()
+            if unknown:
+                message = f"unrecognized arguments: {' '.join(unknown)}"
+        hint = did_you_mean(message) or self.answers_misplaced(message) or self.closest_option(message)
         # one text, so that Chinese puts its own colon after 错误 (found in use: "错误: 参数")
         self.exit(2, _("{prog}: error: {message}", prog=self.prog, message=usage_error_text(message)) + "\n"
                   + (f"  -> {hint}\n" if hint else ""))
@@ -83,10 +89,8 @@ class _Parser(argparse.ArgumentParser):
             if len(files) == 1:
                 i = files[0]
                 fixed = [*given[:i], "--answers", given[i], *given[i + 1:]]
-        elif ((message.startswith("unrecognized arguments:") and self.prog.split()[1:] == ["answers"]
-               and given[:1] == ["check"])
-              or (message.startswith("the following arguments are required:")
-                  and self.prog.split()[1:] == ["answers", "check"])):
+        elif (message.startswith(("the following arguments are required:", "unrecognized arguments:"))
+              and self.prog.split()[1:] == ["answers", "check"]):
             # `answers check` takes its files as they are, like `recipes validate`
             fixed = [t.removeprefix("--answers=") for t in given if t != "--answers"]
             if fixed == given:
@@ -97,6 +101,26 @@ class _Parser(argparse.ArgumentParser):
 
         return _("did you mean: {command}?", command=shlex.join([*self.prog.split(), *fixed]))
 
+
+    def unknown_options(self) -> list[str]:
+        """The words given to this (sub)command that look like options but are none of its own, as argparse
+        tells them apart: a leading dash, no blank, not a negative number; `--name=value` by its name, a
+        long option by any prefix that names only it (argparse's abbreviations); nothing after `--`."""
+        own = [s for action in self._actions for s in action.option_strings]
+        unknown = []
+        for token in getattr(self, "given", []):
+            if token == "--":
+                break
+            if (len(token) < 2 or not token.startswith("-") or " " in token
+                    or self._negative_number_matcher.match(token)):
+                continue
+            name = token.split("=", 1)[0]
+            if name in own or (not name.startswith("--") and name[:2] in own):  # -q, or -qVALUE
+                continue
+            if name.startswith("--") and len([o for o in own if o.startswith(name)]) == 1:
+                continue
+            unknown.append(name)
+        return unknown
 
     def closest_option(self, message: str) -> str | None:
         """For "unrecognized arguments: --quik", this parser's option it misspells, as a hint."""
@@ -109,11 +133,15 @@ class _Parser(argparse.ArgumentParser):
         return _("did you mean {value}?", value=repr(close[0])) if close else None
 
 
-def subcommand_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
-    """The parser of `command` (bench, install...), or `parser` itself when there is none."""
+def subcommand_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the innermost (sub)command `args` names (`recipes validate`, bench...), or `parser`
+    itself when there is none: the action's own (found in use: `recipes validate --quite F` was told
+    recipes' usage, with no hint of --quiet)."""
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
-            return action.choices[command]  # type: ignore[no-any-return]
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = getattr(args, action.dest, None)
+            if chosen in action.choices:
+                return subcommand_parser(action.choices[chosen], args)
     return parser
 
 
@@ -172,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         # what parse_args does, said by the subcommand's own parser: its usage, and its option the
         # mistyped one is closest to (`bench --quik` used to get the top-level usage and no hint)
-        subcommand_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
+        subcommand_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     set_language(getattr(args, "lang", None))
     try:
         if args.command is None:

@@ -16,7 +16,7 @@ import yaml
 
 from installer.errors import InputError
 from installer.i18n import _
-from installer.i18n.phrases import either
+from installer.i18n.phrases import either, listed
 from installer.yamlproblems import mistake_line, problem_text, reader_problem
 
 KeyPath = tuple[str | int, ...]
@@ -380,20 +380,20 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         if close:
             return _("unknown key"), _("did you mean {key}?", key=dotted(loc[:-1] + (close,)))
         if allowed:
-            return _("unknown key"), _("the keys allowed here are: {keys}", keys=", ".join(allowed))
+            return _("unknown key"), _("the keys allowed here are: {keys}", keys=listed(allowed))
         return _("unknown key"), None
     if kind == "missing":
         return _("this key is required"), None
     keys = keys_at(model, rel) if model is not None else []
     if value is None and keys:
         return (_("this section is empty: write its keys on the lines below it, indented, or delete the line"),
-                _("the keys of {key} are: {keys}", key=key, keys=", ".join(keys)))
+                _("the keys of {key} are: {keys}", key=key, keys=listed(keys)))
     if value is None and kind != "none_required":
         return _("the value is empty: write one after the ':', or delete the line"), None
     if kind in ("model_type", "dict_type", "model_attributes_type") or (keys and isinstance(value, (str, int, float))):
         if keys:
             return (_("this is a section: its keys go on the lines below it, indented, not after the ':'"),
-                    _("the keys of {key} are: {keys}", key=key, keys=", ".join(keys)))
+                    _("the keys of {key} are: {keys}", key=key, keys=listed(keys)))
         return _("expected a section of keys (key: value lines, indented below it)"), None
     shown = _shown(located, loc, value)
     if kind == "string_type":

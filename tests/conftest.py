@@ -61,6 +61,16 @@ def session_lock_dir():
 
 
 @pytest.fixture
+def zh():
+    """The messages in Simplified Chinese for one test, English again after it."""
+    from installer.i18n import set_language
+
+    set_language("zh")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
 def cli():
     return run_cli
 

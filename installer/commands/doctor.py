@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,16 @@ def _pointed(findings: list[Finding], last: str, *, missing: bool) -> list[Findi
     return [replace(f, fix=rerun_text("doctor", last, None if missing else f.fix)) for f in findings]
 
 
+def _pointed_too(findings: list[Finding], last: str) -> list[Finding]:
+    """A torch missing from the interpreter --python named, while torch-setup installed into another: its
+    fix names that one first, then how to install into this one (found in use: nothing said torch was there)."""
+    from installer.i18n import _
+
+    return [replace(f, fix=_("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`; "
+                             "{fix}", path=shlex.quote(last), command="doctor", fix=f.fix))
+            if f.id == "torch-missing" else f for f in findings]
+
+
 def _healthy_here(finding: Finding, python: str) -> Finding:
     from installer.i18n import _
 
@@ -44,43 +55,75 @@ def run(args: argparse.Namespace) -> int:
     from installer.i18n.phrases import listed
     from installer.probes.doctor import advise_import, advise_verify, diagnose, gpu_label, gpu_names, verdict
     from installer.probes.host import half_installed, resolve_python, run_verify
-    from installer.probes.last_run import last_run_finding
-    from installer.probes.last_target import point_at_last_install, torch_missing
-    from installer.probes.text import render_checks
+    from installer.probes.last_run import last_run_findings, unverified_findings
+    from installer.probes.last_target import (
+        advise_missing,
+        instead_of_own,
+        own_not_target,
+        own_note,
+        point_at_last_install,
+        torch_missing,
+    )
+    from installer.probes.run_index import index_lookup
+    from installer.probes.text import message, render_checks
     from installer.redaction import redact_data, redact_text
+    from installer.shells import user_shell
 
     python = resolve_python(args.python)
+    # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
+    # torch: the environment torch-setup last installed into is examined instead, and said to be
+    own = python
+    instead = instead_of_own(python) if args.python is None else None
+    note = own_note(own, instead) if instead is not None or own_not_target(own) else None
+    python = instead or python
     report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
     incomplete = half_installed(python)
+    # the reinstall commands name the index the install into this environment used, not always PyTorch's
+    index = index_lookup(verify.get("python") or {"executable": python})
     # the checks below give the reinstall command itself: "doctor gives the command" inside doctor's output
     # sent the reader round in a circle (found in use); before the pointer, which keeps this fix after it
-    advise_import(verify, report, incomplete)
+    advise_import(verify, report, incomplete, index)
     # the active environment, not one named: where torch does not import, point at the last install
-    last = point_at_last_install(verify, "doctor") if args.python is None else None
+    last = point_at_last_install(verify, "doctor") if args.python is None and instead is None else None
+    advise_missing(verify, "doctor", named=args.python is not None)
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
-    advise_verify(verify, report, cpu_warning=False, companion_warning=False)
-    findings = diagnose(report, verify, incomplete=incomplete)
+    advise_verify(verify, report, cpu_warning=False, companion_warning=False, index=index)
+    # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
+    findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell())
     if last is not None and verify.get("import_error"):
         findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
-    stopped = last_run_finding(checked=verify.get("python") or {"executable": python})
-    if stopped is not None:  # first: a run that stopped half way is the likeliest cause of what follows
+    elif verify.get("last_installed_python") and torch_missing(verify.get("import_error")):
+        # --python named an interpreter without torch, and torch-setup installed elsewhere: said first (for
+        # torch-setup's own, only that: torch does not go into it)
+        findings = (_pointed(findings, verify["last_installed_python"], missing=True) if own_not_target(python)
+                    else _pointed_too(findings, verify["last_installed_python"]))
+    # every environment a run left half done, not only the newest run's: an install that finished elsewhere
+    # since hid a killed one (found in use)
+    stopped = last_run_findings(checked=verify.get("python") or {"executable": python})
+    stopped += unverified_findings()  # an install killed while it verified: its steps are done, its check not
+    if stopped:  # first: a run that stopped half way is the likeliest cause of what follows
         # "[ok] nothing to mend" under a warning read as a contradiction (found in use): what is fine is
         # the environment checked, and the finding says so
         # (after the pointer: a run stopped elsewhere keeps its own fix, to run that install again)
-        findings = [stopped, *(_healthy_here(f, python) for f in findings)]
+        findings = [*stopped, *(_healthy_here(f, python) for f in findings)]
     ok = verdict(findings)
     if args.json:
         doc = {"ok": ok, "python": python, "findings": [f.to_dict() for f in findings], "verify": verify,
                "hardware": report.to_dict()}
         if last is not None:
             doc["last_installed_python"] = last
+        if note is not None:
+            doc["own_environment"] = {"python": own, "checked_instead": instead, "note_msg": note,
+                                      "note": note["text"].format(**note["args"])}
         print(json.dumps(redact_data(doc), indent=2))
         return 0 if ok else 1
 
     def say(text: str) -> None:
         print(redact_text(text))  # a tool's error in the checks can quote an index URL
 
+    if note is not None and (instead is not None or not torch_missing(verify.get("import_error"))):
+        say(message({"note_msg": note}, "note") or "")  # (else the finding of torch missing says it)
     gpus = gpu_names(report) or listed(gpu_label(g) for g in report.gpus) or _("none")
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver
               else _("none"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -104,12 +105,20 @@ def run(args: argparse.Namespace) -> int:
     downloads_here = saved is None or builds_wheelhouse_only(plan)
     refusal = install_refusal(answers, plan, args.answers, unattended_here=args.yes and downloads_here,
                               probe_timeout=args.probe_timeout)
+    # `plan` shows the script of these answers for the same machine: with --hardware, the report's (found in
+    # use: the hint left it out, and the plan shown was of the machine it ran on)
+    plan_command = shlex.join(["torch-setup", "plan", "--answers", args.answers,
+                               *(["--hardware", saved] if saved is not None else [])])
     if refusal is not None:
+        # the refusal is `install`'s own: the script it will not run is `plan`'s to print (found in use: a
+        # reader of `plan`'s warning looked for that script in `install`'s output)
+        refusal.hint = (_("{hint}; `{command}` prints the script that was refused, without running it",
+                          hint=refusal.hint, command=plan_command) if refusal.hint else
+                        _("`{command}` prints the script that was refused, without running it", command=plan_command))
         raise refusal
     if not args.yes and not interactive:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
-                         hint=_("review the plan with `torch-setup plan --answers {f}`, then add --yes",
-                                f=args.answers))
+                         hint=_("review the plan with `{command}`, then add --yes", command=plan_command))
     if not args.yes:
         if not _confirm(plan):
             print(_("nothing was changed"))
@@ -146,9 +155,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if answers.verify and plan.target_python:
         from installer.probes.host import run_verify
+        from installer.probes.last_target import verify_ended, verify_started
         from installer.probes.text import render_verify
 
+        # kept while it runs: a run killed during its verification is known to have stopped before its end
+        # (found in use: the steps' "finished" alone said nothing of it, and doctor was silent)
+        verify_started(dict(plan.summary).get("target") or plan.target_python, plan.target_python)
         result = run_verify(plan.target_python, expect_variant=plan.meta.get("variant"))
+        verify_ended(result.get("python") or {"executable": plan.target_python})  # a verdict, pass or fail
         print(render_verify(result))
         if not result.get("ok"):
             return 1

@@ -60,6 +60,7 @@ def _progress_line(budget: float) -> Callable[[int, int, int], None]:
 def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.i18n import _
+    from installer.i18n.phrases import listed
     from installer.mirrors import ProbeContext, load_catalog, probe
     from installer.mirrors.existing import current_config
     from installer.mirrors.pick import VARIANT
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         if context.apt_distros == () and (not args.kind or "apt" in args.kind):
             print(_("apt: this system installs its packages without apt, so no apt mirror was probed"))
         if current.pip_index or current.conda_forge or current.uv_index:
-            print(_("Configured here and kept unless you choose otherwise: {what}", what=", ".join(
+            print(_("Configured here and kept unless you choose otherwise: {what}", what=listed(
                 f"{tool} {redact(url)}" for tool, url in (("pip", current.pip_index), ("uv", current.uv_index),
                                                   ("conda", current.conda_forge)) if url)))
     return 0 if any(r.ok for r in report.results) else 1

@@ -8,6 +8,7 @@ import json
 import re
 import shlex
 import sys
+from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,7 @@ def _driver_elsewhere(report: HardwareReport, rec: Recommendation) -> str | None
 
     if not any(a.kind == "install-driver" and a.host != "windows" for c in rec.choices for a in c.actions):
         return None
-    return driver_elsewhere(report.os, jetson=is_jetson(report))
+    return driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     report = load_or_detect(hardware(args))
     recorded = hardware(args) is not None  # said as the recorded machine, not this one
     rec = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
-                    keep_driver=args.keep_driver, extras=args.extras, torch_key="--torch", recorded=recorded)
+                    keep_driver=args.keep_driver, extras=args.extras, torch_key="--torch", recorded=recorded,
+                    today=date.today())  # the edge: the day NVIDIA's driver support is judged on
     if args.json:
         sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -115,7 +117,7 @@ def _extras_that_keep_python(args: argparse.Namespace, report: HardwareReport,
         for kept in combinations(args.extras, size):
             other = recommend(report, python=args.python, torch=args.torch, variant=args.variant,
                               keep_driver=args.keep_driver, extras=kept, torch_key="--torch",
-                              recorded=hardware(args) is not None).best
+                              recorded=hardware(args) is not None, today=date.today()).best
             if other is not None and other.action("install-python") is None:
                 return kept
     return None

@@ -37,26 +37,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.probes.doctor import advise_import, advise_verify
-    from installer.probes.host import half_installed, run_verify
-    from installer.probes.last_target import point_at_last_install, torch_missing
-    from installer.probes.text import render_verify
+    from installer.probes.host import half_installed, resolve_python, run_verify
+    from installer.probes.last_target import (
+        advise_missing,
+        instead_of_own,
+        own_not_target,
+        own_note,
+        point_at_last_install,
+        torch_missing,
+        verify_ended,
+    )
+    from installer.probes.run_index import index_lookup
+    from installer.probes.text import message, render_verify
 
-    result = run_verify(args.python, timeout=args.timeout, expect_variant=args.expect_variant,
+    target = resolve_python(args.python)
+    # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
+    # torch: the environment torch-setup last installed into is checked instead, and said to be
+    instead = instead_of_own(target) if args.python is None else None
+    note = own_note(target, instead) if instead is not None or own_not_target(target) else None
+    result = run_verify(instead or target, timeout=args.timeout, expect_variant=args.expect_variant,
                         compile=args.compile, compile_timeout=args.compile_timeout)
+    if note is not None:
+        result["own_environment"] = {"python": target, "checked_instead": instead, "note_msg": note,
+                                     "note": note["text"].format(**note["args"])}
     python = (result.get("python") or {}).get("executable")
+    # the reinstall commands name the index the install into this environment used, as doctor's do
+    index = index_lookup(result.get("python") or {"executable": python})
     if python and result.get("import_error") and not torch_missing(result["import_error"]):
         # a torch that is there but broken: the reinstall command of its build, as doctor gives it
         incomplete = half_installed(python)
         advise_import(result, None if any(p.startswith("torch==") for p in incomplete)
-                      else load_or_detect(None, python=python), incomplete)
-    if args.python is None:
+                      else load_or_detect(None, python=python), incomplete, index)
+    if args.python is None and instead is None:
         point_at_last_install(result)
+    advise_missing(result, "verify", named=args.python is not None)
     if result.get("torch_version"):
         # the probe cannot see this machine's hardware as detection does (nor the overrides), nor write a
         # command that works without pip in the target: the fixes that need either are written here
-        advise_verify(result, load_or_detect(None, python=(result.get("python") or {}).get("executable")))
+        advise_verify(result, load_or_detect(None, python=(result.get("python") or {}).get("executable")),
+                      index=index)
+    # a verdict on this interpreter, pass or fail: an install's verification of it that was cut off is done now
+    verify_ended(result.get("python") or {"executable": python or instead or target})
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        if note is not None:
+            print(message(result["own_environment"], "note"))
         print(render_verify(result))
     return 0 if result.get("ok") else 1

@@ -115,6 +115,10 @@ class Branch(_Row):
     first: str  # the first release of the branch (the oldest driver of it)
     cuda: str  # the CUDA version the branch reports
     recommended: bool = False  # a production or long-term branch worth installing today
+    # the month NVIDIA's support ends ("2026-06"): from its first day the branch is past support, so a plan made
+    # then never chooses it where a supported branch fits (installer.compat.rules.pick_branch). None: no date
+    # is published (a new-feature branch, or one not yet given a date)
+    eol: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     source: str
     unverified: list[str] = Field(default_factory=list)
 

@@ -19,6 +19,7 @@ class Action:
     branch: str | None = None
     version: str | None = None
     host: str | None = None  # "windows" when the change is made on the Windows side (WSL)
+    support_ended: str | None = None  # "2024-07": the branch is past NVIDIA's support (no supported one fits)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -28,6 +29,8 @@ class Action:
             out["version"] = self.version
         if self.host is not None:
             out["host"] = self.host
+        if self.support_ended is not None:
+            out["support_ended"] = self.support_ended
         out["reason"] = self.reason
         return out
 
@@ -51,6 +54,9 @@ class Choice:
     torchaudio: str | None = None
     local: str = ""  # "+cu126", or "" when this is what PyPI serves by default
     cuda: str | None = None  # the toolkit the wheels were built with
+    # the one of `reasons` that says the loaded driver runs the build ("driver 550.54.14 runs CUDA 12.6 wheels"):
+    # false of a plan that replaces that driver (installer.plan.planner); not part of the --json contract
+    loaded_driver_reason: str | None = None
 
     @property
     def works_as_is(self) -> bool:
@@ -119,6 +125,9 @@ class Pins:
     # ("CUDA 12.6 build, after installing driver branch R535"): true only of a plan with the driver step
     driver: Action | None = None
     driver_note: str | None = None
+    # the one of `reasons` that says the loaded driver runs the build: false of a plan whose driver step
+    # replaces that driver (installer.plan.planner)
+    loaded_driver_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from installer.compat.data import CompatData, load
@@ -56,7 +57,8 @@ def _cannot(torch: str | None, variant: str | None, why: str) -> str:
 
 def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str | None = None,
                 torch: str | None = None, variant: str | None = None, data: CompatData | None = None,
-                fixed_python: bool = False, extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False) -> Offer:
+                fixed_python: bool = False, extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False,
+                today: date | None = None) -> Offer:
     """`ranked` (made for `python` and `extras`) with the build that `torch` x `variant` names, when it is
     not there."""
     if not is_pinned(torch, variant):
@@ -64,7 +66,7 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
     try:
         asked = recommend(report, python=python, torch=None if torch in (None, ANY_VERSION) else torch,
                           variant=None if variant in (None, ANY_VARIANT) else variant, data=data,
-                          fixed_python=fixed_python, extras=extras, recorded=recorded)
+                          fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
     except InputError as exc:  # a version or variant that was never released: say so, offer the ranking
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
     first = asked.best
@@ -78,18 +80,19 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
           variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False,
-          extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False) -> Offer:
+          extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False, today: date | None = None) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
     a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
     the target's Python is the one the report (or `python`) names, and builds needing another are refused.
     `extras`: the companion packages wanted, as `plan` pins them: one left out cannot refuse a build, nor
-    move the Python. `recorded`: the report is a recorded one (--hardware), which the reasons call so."""
+    move the Python. `recorded`: the report is a recorded one (--hardware), which the reasons call so.
+    `today`: the day a driver branch's support end is judged on (installer.compat.solver.recommend)."""
     extras = tuple(extras)
     ranked = None
     if torch not in (None, ANY_VERSION):
         try:
             ranked = recommend(report, python=python, torch=torch, data=data, fixed_python=fixed_python,
-                               extras=extras, recorded=recorded)
+                               extras=extras, recorded=recorded, today=today)
         except InputError:
             ranked = None  # never released: with_pinned says so over the plain ranking
         if ranked is not None and not ranked.choices:
@@ -98,9 +101,9 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
             return Offer(ranked)  # the version's own builds are the whole answer: its best leads them
     if ranked is None:
         ranked = recommend(report, python=python, data=data, fixed_python=fixed_python, extras=extras,
-                           recorded=recorded)
+                           recorded=recorded, today=today)
     return with_pinned(report, ranked, python=python, torch=torch, variant=variant, data=data,
-                       fixed_python=fixed_python, extras=extras, recorded=recorded)
+                       fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
 
 
 def versions(report: HardwareReport, data: CompatData | None = None) -> list[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from packaging.version import Version
 
 from installer.compat.data import CompatData, load
 from installer.compat.data_model import Release
-from installer.compat.machine import read_machine
+from installer.compat.machine import Machine, read_machine
 from installer.compat.model import Choice, Pins, requirements
+from installer.compat.rules import kernel_for, kernel_span
 from installer.compat.solver import (
     DEFAULT_EXTRAS,
     PLATFORM_NAMES,
@@ -24,6 +26,7 @@ from installer.compat.solver import (
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 
 def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str, ...] = ()) -> Pins:
@@ -35,19 +38,21 @@ def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str
                 requirements=requirements(choice.torch, choice.local, tv, ta), reasons=reasons,
                 python=choice.python, cuda=choice.cuda, blocked=driver.reason if driver else None,
                 blocked_by_driver=driver is not None, driver=driver,
-                driver_note=driver_change_reason(choice.cuda, driver) if driver and choice.cuda else None)
+                driver_note=driver_change_reason(choice.cuda, driver) if driver and choice.cuda else None,
+                loaded_driver_note=choice.loaded_driver_reason)
 
 
 def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
                  extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
-                 recorded: bool = False) -> Pins:
+                 recorded: bool = False, today: date | None = None) -> Pins:
     """Exact versions for `torch` x `variant` on this machine. Pure.
 
     `latest` + `auto` is the first choice of `recommend` (the newest torch that works here, or after the actions
     it lists). An explicit variant is honoured even where this machine cannot use it (a plan may be meant for
     another machine); the reasons then say why it will not run here. InputError for a version or variant that
     was never released, or, with an explicit `python`, for a combination with no wheel for it. `recorded`: the
-    report is a recorded one (--hardware), which the reasons call the recorded machine.
+    report is a recorded one (--hardware), which the reasons call the recorded machine. `today`: the day of
+    the plan, for NVIDIA's driver support (installer.compat.solver.recommend).
     """
     data = data or load()
     extras_t = tuple(e for e in extras if e in DEFAULT_EXTRAS)
@@ -77,13 +82,13 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
         dropped = [e for e in extras_t if e not in kept]
         if not dropped:
             return ()
-        return (_("left out {libs}: no wheel for Python {py} on {platform}", libs=", ".join(dropped), py=python,
+        return (_("left out {libs}: no wheel for Python {py} on {platform}", libs=listed(dropped), py=python,
                   platform=m.platform_text),)
 
     if variant in ("auto", ""):
         for kept in extra_sets:
             rec = recommend(report, python=python, torch=None if torch == "latest" else torch, extras=kept,
-                            data=data, recorded=recorded)
+                            data=data, recorded=recorded, today=today)
             pool = [c for c in rec.choices if not (python and c.action("install-python"))]
             if pool:
                 return _pins_from(pool[0], kept, note(kept))
@@ -99,10 +104,10 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     if not on_platform:
         if torch != "latest":
             rel = releases[0]
-            have = ", ".join(rel.variants.get(m.platform, [])) or _("none")
+            have = listed(rel.variants.get(m.platform, [])) or _("none")
             elsewhere = [p for p, vs in rel.variants.items() if variant in vs]
             hint = (_("{variant} exists for {where}; for {platform} pick one of: {have}", variant=variant,
-                      where=", ".join(PLATFORM_NAMES.get(p, p) for p in elsewhere), platform=m.platform_text,
+                      where=listed(PLATFORM_NAMES.get(p, p) for p in elsewhere), platform=m.platform_text,
                       have=have) if elsewhere
                     else _("torch {t} variants for {platform}: {have}", t=rel.torch, platform=m.platform_text,
                            have=have))
@@ -112,11 +117,11 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
         raise InputError(_("no torch release was built as {variant} for {platform}", variant=variant,
                            platform=m.platform_text), key="torch.variant",
                          hint=_("variants seen for {platform}: {known}", platform=m.platform_text,
-                                known=", ".join(known)))
+                                known=listed(known)))
     # the newest release whose wheels exist for the Python (any Python when none was given)
     for kept in extra_sets:
         for rel in on_platform:
-            choice = evaluate_release(rel, variant, m, data, kept, keep_driver=False).choice
+            choice = evaluate_release(rel, variant, m, data, kept, keep_driver=False, today=today).choice
             if choice is not None and not (python and choice.action("install-python")):
                 return _pins_from(choice, kept, note(kept))
     if python:
@@ -125,6 +130,20 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
         fits = [r for r in on_platform if _has_wheel_for(r, m.platform, python)]
         if not fits:
             rel = on_platform[0]
+            no_kernels = _gpu_without_kernels(on_platform, variant, m, data)
+            if no_kernels is not None:
+                # the GPU first: another Python would not make the build run on it (found in use: on a K80,
+                # cu126 was refused for Python 3.8, then for the driver twice, before its sm_37 was named)
+                raise InputError(
+                    _("torch {t} ({variant}) cannot use the recorded machine's GPU: {why}; nor has it a wheel for "
+                      "Python {py}", t=rel.torch, variant=variant, why=no_kernels, py=python) if recorded else
+                    _("torch {t} ({variant}) cannot use this machine's GPU: {why}; nor has it a wheel for Python "
+                      "{py}", t=rel.torch, variant=variant, why=no_kernels, py=python),
+                    key="torch.variant",
+                    hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
+                           "recommend --hardware REPORT` lists them and says why the others do not)") if recorded
+                    else _("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
+                           "them and says why the others do not)"))
             raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",
                                t=rel.torch, variant=variant, py=python, platform=m.platform_text,
                                rng=rel.python.get(m.platform, "?")),
@@ -132,7 +151,7 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                              hint=_("pick a Python in that range, or another torch version"))
         on_platform = fits
     rel = on_platform[0]
-    out = evaluate_release(rel, variant, m, data, extras_t, keep_driver=False)
+    out = evaluate_release(rel, variant, m, data, extras_t, keep_driver=False, today=today)
     # the variant cannot run on this machine: pin it anyway (the plan may be for another machine), say why
     local = "" if (variant == rel.pypi_default.get(m.platform) or m.platform.startswith("macos")) else f"+{variant}"
     reason = out.rejection.reason if out.rejection else ""
@@ -154,6 +173,27 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                 requirements=requirements(rel.torch, local, vision, audio), reasons=(said,),
                 python=m.python, cuda=build.cuda if build else None,
                 blocked=reason or None if m.nvidia and variant.startswith("cu") else None)
+
+
+def _gpu_without_kernels(releases: list[Release], variant: str, m: Machine, data: CompatData) -> str | None:
+    """Why no release of CUDA build `variant` has kernels for one of the machine's NVIDIA GPUs (the newest
+    release's words); None when one has, or the build is no CUDA build, or a capability is unknown."""
+    if not variant.startswith("cu") or not m.nvidia or any(g.cc is None for g in m.nvidia) or m.platform is None:
+        return None
+    said: str | None = None
+    for rel in releases:
+        build = data.cuda_build(variant, rel.torch)
+        kernels = build.kernels.get(m.platform) if build else None
+        if kernels is None:
+            return None
+        missing = next((g for g in m.nvidia if g.cc is not None and kernel_for(g.cc, kernels) is None), None)
+        if missing is None:
+            return None
+        if said is None:
+            said = _("{gpu} is compute capability {cc}: {variant} wheels of torch {t} carry kernels for {span} only, "
+                     "none that runs on it", gpu=missing.name, cc=missing.cc_text, variant=variant, t=rel.torch,
+                     span=kernel_span(kernels))
+    return said
 
 
 def _has_wheel_for(rel: Release, platform: str, python: str) -> bool:

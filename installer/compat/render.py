@@ -38,7 +38,8 @@ def _machine(rec: Recommendation) -> str:
         bits.append(_("NVIDIA driver loaded, version unknown"))
     if f.get("python"):
         bits.append("Python " + f["python"])
-    return listed(bits)
+    # the parts of one machine, said as a description ("，" in Chinese), not a list of like items ("、")
+    return _(", ").join(bits)
 
 
 def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False) -> str:
@@ -80,7 +81,15 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False, record
             vwidth = max(len(r.variant) for r in rec.rejected)
             for rej in rec.rejected:
                 out.append(f"  {rej.torch:<{width}}  {rej.variant:<{vwidth}}  {rej.reason}")
+        elif rec.choices:
+            # every refused build is of the first choice's release or newer (installer.compat.solver.recommend
+            # keeps no older one), and of that release it counts the other variants too (cu121 beside cu124)
+            out.append(_("{n} other builds of torch {torch} or newer were refused; `torch-setup recommend --all` "
+                         "shows why.", n=len(rec.rejected), torch=rec.choices[0].torch) if len(rec.rejected) > 1
+                       else _("Another build of torch {torch} or newer was refused; `torch-setup recommend --all` "
+                              "shows why.", torch=rec.choices[0].torch))
         else:
-            out.append(_("{n} newer builds were refused; `torch-setup recommend --all` shows why.",
-                         n=len(rec.rejected)))
+            out.append(_("{n} builds were refused; `torch-setup recommend --all` shows why.", n=len(rec.rejected))
+                       if len(rec.rejected) > 1 else
+                       _("One build was refused; `torch-setup recommend --all` shows why."))
     return "\n".join(out).rstrip() + "\n"

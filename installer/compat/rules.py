@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from installer.compat.data import CompatData
-from installer.compat.data_model import Kernels
+from installer.compat.data_model import Branch, Kernels
 from installer.compat.machine import NvidiaGpu, cc_text, parse_cc
 from installer.i18n import _
 from installer.i18n.phrases import listed
@@ -102,11 +103,38 @@ def supports(branch: str, gpu: NvidiaGpu) -> bool:
     return not (gpu.min_branch is not None and int(branch) < int(gpu.min_branch))
 
 
-def pick_branch(need: DriverNeed, gpus: tuple[NvidiaGpu, ...], data: CompatData, windows: bool) -> str | None:
-    """The oldest recommended branch that meets the need and still supports every GPU (None: there is none).
+def support_day(today: date | None, data: CompatData) -> date:
+    """The day support ends are judged on: the plan's day, which the front-end reads from the clock and passes
+    in; without one, the day the driver data was last checked, the latest day it vouches for (still pure)."""
+    return today or date.fromisoformat(data.drivers.updated)
 
+
+def past_support(b: Branch, day: date) -> bool:
+    """NVIDIA gives the month support ends ("June 2026"): from its first day, the branch is past it."""
+    if b.eol is None:
+        return False
+    year, month = (int(x) for x in b.eol.split("-"))
+    return (day.year, day.month) >= (year, month)
+
+
+@dataclass(frozen=True)
+class BranchChoice:
+    branch: str
+    skipped: tuple[str, ...] = ()  # older branches that would fit, passed over as past NVIDIA's support
+    ended: str | None = None  # "2024-07": the branch itself is past support (no supported branch fits)
+
+
+def choose_branch(need: DriverNeed, gpus: tuple[NvidiaGpu, ...], data: CompatData, windows: bool,
+                  today: date | None = None) -> BranchChoice | None:
+    """The oldest recommended branch that meets the need, still supports every GPU and is still supported by
+    NVIDIA on `today` (None: there is none that fits at all).
+
+    The oldest, as before: it changes least for the CUDA asked for. Where only branches past support fit (a
+    Kepler GPU: R470), the newest of them, which had the last fixes, is still offered, with `ended` set, so
+    that the reasons say so: a GPU that runs on nothing else is better served told than refused.
     Branch numbers are Linux release numbers; on Windows (and WSL) the branch is judged by the CUDA it reports.
     """
+    fits = []
     for b in sorted(data.drivers.branches, key=lambda b: int(b.branch)):
         if not b.recommended or not all(supports(b.branch, g) for g in gpus):
             continue
@@ -115,9 +143,26 @@ def pick_branch(need: DriverNeed, gpus: tuple[NvidiaGpu, ...], data: CompatData,
         else:
             meets = version_key(b.first) >= version_key(need.version)
         if meets:
-            return b.branch
-    return None
+            fits.append(b)
+    if not fits:
+        return None
+    day = support_day(today, data)
+    ended = [b for b in fits if past_support(b, day)]
+    supported = [b for b in fits if not past_support(b, day)]
+    if supported:
+        first = supported[0]
+        return BranchChoice(first.branch, tuple(b.branch for b in ended if int(b.branch) < int(first.branch)))
+    last = fits[-1]
+    return BranchChoice(last.branch, ended=last.eol)
+
+
+def pick_branch(need: DriverNeed, gpus: tuple[NvidiaGpu, ...], data: CompatData, windows: bool,
+                today: date | None = None) -> str | None:
+    """choose_branch's branch (None: there is none)."""
+    choice = choose_branch(need, gpus, data, windows, today)
+    return choice.branch if choice else None
 
 
 __all__ = ["KernelMatch", "kernel_for", "kernel_span", "sm_name", "cc_text", "DriverNeed", "driver_need",
-           "driver_meets", "pick_branch", "supports", "version_key", "cuda_minor"]
+           "driver_meets", "pick_branch", "choose_branch", "BranchChoice", "past_support", "support_day", "supports",
+           "version_key", "cuda_minor"]

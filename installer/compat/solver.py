@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from packaging.version import Version
 
@@ -19,19 +20,19 @@ from installer.compat.data_model import Release
 from installer.compat.machine import Machine, NvidiaGpu, is_jetson, read_machine
 from installer.compat.model import Action, Choice, Recommendation, Rejection
 from installer.compat.rules import (
+    choose_branch,
     cuda_minor,
     driver_meets,
     driver_need,
     kernel_for,
     kernel_span,
-    pick_branch,
     sm_name,
     version_key,
 )
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
-from installer.i18n.phrases import all_of, listed
+from installer.i18n.phrases import all_of, listed, month_text
 
 DEFAULT_EXTRAS = ("torchvision", "torchaudio")
 PLATFORM_NAMES = {"linux_x86_64": "Linux x86_64", "linux_aarch64": "Linux aarch64", "win_amd64": "Windows x86_64",
@@ -195,17 +196,30 @@ def driver_change_reason(cuda: str, driver: Action) -> str:
     plan that has none, found in use: "after installing driver branch R535" atop a script with no driver)."""
     if driver.host == "windows":
         # under WSL the driver is Windows': it is updated there, never installed inside Linux
-        return _("CUDA {cuda} build, after updating the Windows driver to branch R{branch} or newer (in Windows, "
-                 "not inside WSL)", cuda=cuda_minor(cuda), branch=driver.branch)
+        return _support_ended(_("CUDA {cuda} build, after updating the Windows driver to branch R{branch} or "
+                                "newer (in Windows, not inside WSL)", cuda=cuda_minor(cuda), branch=driver.branch),
+                              driver)
     if driver.version:
-        return _("CUDA {cuda} build, after updating the R{branch} driver to {version} or newer",
+        said = _("CUDA {cuda} build, after updating the R{branch} driver to {version} or newer",
                  cuda=cuda_minor(cuda), branch=driver.branch, version=driver.version)
-    return _("CUDA {cuda} build, after installing driver branch R{branch}", cuda=cuda_minor(cuda),
-             branch=driver.branch)
+    else:
+        said = _("CUDA {cuda} build, after installing driver branch R{branch}", cuda=cuda_minor(cuda),
+                 branch=driver.branch)
+    return _support_ended(said, driver)
+
+
+def _support_ended(said: str, driver: Action) -> str:
+    """A driver NVIDIA no longer supports is offered only where no supported branch runs the GPU (Kepler on
+    R470): said beside the offer, as a person choosing must weigh it."""
+    if driver.support_ended is None:
+        return said
+    return _("{reason} (NVIDIA has not supported R{branch} since {month}, but no branch it still supports runs "
+             "this GPU: that driver gets no more security fixes)", reason=said, branch=driver.branch,
+             month=month_text(driver.support_ended))
 
 
 def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, extras: tuple[str, ...],
-              keep_driver: bool) -> _Outcome:
+              keep_driver: bool, today: date | None = None) -> _Outcome:
     platform = m.platform
     assert platform is not None
 
@@ -223,6 +237,7 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
     reasons: list[str] = []
     actions: list[Action] = []
     cuda: str | None = None
+    loaded_reason: str | None = None  # the reason that says the loaded driver runs the build
 
     if fam == "cuda":
         if not m.nvidia:
@@ -262,12 +277,13 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
             # toolkit's own driver (a 580 driver runs CUDA 12.6 wheels as their toolkit does)
             toolkit = need if need.via == "toolkit" else driver_need(build.cuda, True, data, windows=_windowsish(m))
             if toolkit is need or (toolkit.version is not None and driver_meets(m.driver, m.driver_cuda, toolkit)):
-                reasons.append(_("{drv} runs CUDA {cuda} wheels (they need {need})", drv=_driver_text(m),
-                                 cuda=cuda_minor(build.cuda), need=need_text))
+                loaded_reason = _("{drv} runs CUDA {cuda} wheels (they need {need})", drv=_driver_text(m),
+                                  cuda=cuda_minor(build.cuda), need=need_text)
             else:
-                reasons.append(_("{drv} runs CUDA {cuda} wheels through minor-version compatibility "
-                                 "(they need {need}; precompiled GPU code only)", drv=_driver_text(m),
-                                 cuda=cuda_minor(build.cuda), need=need_text))
+                loaded_reason = _("{drv} runs CUDA {cuda} wheels through minor-version compatibility "
+                                  "(they need {need}; precompiled GPU code only)", drv=_driver_text(m),
+                                  cuda=cuda_minor(build.cuda), need=need_text)
+            reasons.append(loaded_reason)
         else:
             if needs_ptx:
                 why = _("{variant} wheels need {need} to compile their CUDA {cuda} PTX (minor-version "
@@ -285,7 +301,9 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
                 have = _("the Windows driver is {v}", v=m.driver)
             if keep_driver and (m.driver or m.driver_loaded):
                 return reject(_("{why}; {have} and the driver is kept", why=why, have=have))
-            branch = pick_branch(need, m.nvidia, data, windows=_windowsish(m))
+            picked = choose_branch(need, m.nvidia, data, windows=_windowsish(m), today=today)
+            branch = picked.branch if picked else None
+            ended = picked.ended if picked else None
             if branch is None:
                 legacy = [g for g in m.nvidia if g.last_branch is not None]
                 if legacy:
@@ -298,10 +316,10 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
                 # already on the branch, only below the patch level it needs (580.65.05 for 580.65.06):
                 # an update within the branch, which `version` (the least one) tells apart from a new branch
                 driver = Action(kind="install-driver", branch=branch, version=need.version,
-                                reason=_("{why}; {have}", why=why, have=have))
+                                reason=_("{why}; {have}", why=why, have=have), support_ended=ended)
             else:
                 driver = Action(kind="install-driver", branch=branch, host=host,
-                                reason=_("{why}; {have}", why=why, have=have))
+                                reason=_("{why}; {have}", why=why, have=have), support_ended=ended)
             actions.append(driver)
             reasons.append(driver_change_reason(build.cuda, driver))
     elif fam == "rocm":
@@ -337,6 +355,7 @@ def evaluate_release(rel: Release, variant: str, m: Machine, data: CompatData, e
     return _Outcome(choice=Choice(
         torch=rel.torch, variant=variant, python=fit.python, actions=tuple(actions), reasons=tuple(reasons),
         torchvision=fit.torchvision, torchaudio=fit.torchaudio, local=local, cuda=cuda,
+        loaded_driver_reason=loaded_reason,
     ))
 
 
@@ -460,13 +479,40 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
                          gpu=g.name))
     if m.intel:
         out.append(_("Intel GPUs ({gpus}) need the xpu builds, which torch-setup's data does not cover yet; the "
-                     "choices here use the CPU", gpus=", ".join(m.intel)))
+                     "choices here use the CPU", gpus=listed(m.intel)))
     if m.amd and m.platform == "linux_x86_64" and not m.wsl:
         out.append(_("ROCm wheels need the amdgpu kernel driver and access to /dev/kfd and /dev/dri (the user in "
                      "the render and video groups)"))
     if m.amd and (m.platform != "linux_x86_64" or m.wsl):
         out.append(_("PyTorch's ROCm wheels exist for Linux x86_64 only; the AMD GPU is not used here"))
     return out
+
+
+def _loaded_driver_support(m: Machine, report: HardwareReport, data: CompatData,
+                           today: date | None) -> tuple[str | None, str | None]:
+    """The month the loaded driver's branch went past NVIDIA's support, and the warning that says so with the
+    supported branch to move to; (None, None) where it is supported or unknown, and no warning where no
+    supported branch drives the GPUs (Kepler on R470: the legacy refusals say that). Never under WSL (the Windows driver's numbers are
+    not Linux branches) nor on a Jetson (JetPack's driver)."""
+    from installer.compat.support_end import (
+        branch_of,
+        ended_branch,
+        loaded_driver_warning,
+        supported_successor,
+    )
+    from installer.hardware.advice import DRIVER_SYSTEMS
+
+    branch = branch_of(m.driver)
+    if branch is None or m.wsl or m.jetson or not m.nvidia or m.driver is None:
+        return None, None
+    ended = ended_branch(branch, data, today)
+    if ended is None:
+        return None, None
+    instead = supported_successor(branch, tuple(g for g in m.nvidia if g.cc is not None), data, today)
+    if instead is None:
+        return ended.eol, None
+    installs_here = report.os.id in DRIVER_SYSTEMS and not report.os.container
+    return ended.eol, loaded_driver_warning(m.driver, ended, instead, installs_here=installs_here)
 
 
 def _data_warnings(best: Choice | None, data: CompatData, platform: str | None, platform_text: str) -> list[str]:
@@ -515,7 +561,7 @@ def _unknown_version_hint(wanted: Version, text: str, released: list[Release]) -
     same_series = [v for v in known if Version(v).release[:2] == wanted.release[:2]]
     if same_series:
         return _("did you mean {v}? The {series} releases are {all}", v=same_series[0],
-                 series=".".join(str(x) for x in wanted.release[:2]), all=", ".join(reversed(same_series)))
+                 series=".".join(str(x) for x in wanted.release[:2]), all=listed(reversed(same_series)))
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
     if wanted > Version(newest):
         top = Version(newest).release
@@ -576,12 +622,14 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
               variant: str | None = None, keep_driver: bool = False,
               extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
               torch_key: str = "torch.version", fixed_python: bool = False,
-              recorded: bool = False) -> Recommendation:
+              recorded: bool = False, today: date | None = None) -> Recommendation:
     """Ranked choices for this machine, with reasons, rejections and warnings. Pure. `torch_key`: what an
     error about `torch` names (the answers key by default; `recommend --torch` passes the option).
     `fixed_python`: the Python cannot change (an existing interpreter, or one the answers name), so a build
     that would need another one is refused, with why, rather than offered with an install-python action.
-    `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine."""
+    `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine.
+    `today`: the day of the plan, which a driver branch past NVIDIA's support is judged on (read from the clock
+    by the front-end; None: the day the driver data was checked, installer.compat.rules.support_day)."""
     data = data or load()
     extras_t = tuple(extras)
     m = read_machine(report, data, python, recorded=recorded)
@@ -603,7 +651,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
                     continue
                 if variant is None and not _relevant(family(v), m):
                     continue
-                out = evaluate_release(rel, v, m, data, extras_t, keep_driver)
+                out = evaluate_release(rel, v, m, data, extras_t, keep_driver, today)
                 need_python = out.choice.action("install-python") if out.choice and fixed_python else None
                 if need_python is not None:
                     rejected.append(Rejection(rel.torch, v, need_python.reason))
@@ -628,6 +676,9 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         rejected = [r for r in rejected if Version(r.torch) >= horizon]
     rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
     warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform, m.platform_text)
+    support_ended, support_warning = _loaded_driver_support(m, report, data, today)
+    if support_warning:
+        warnings.append(support_warning)
     newer = [t for t in python_refused if horizon is None or Version(t) > horizon]
     if newer:
         newest = max(newer, key=Version)
@@ -638,6 +689,9 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
     facts = {
         "platform": m.platform, "platform_text": m.platform_text, "python": m.python, "driver": m.driver, "driver_loaded": m.driver_loaded, "driver_cuda": m.driver_cuda,
         "wsl": m.wsl, "jetson": m.jetson,
+        # added, never renamed (the --json contract): "2025-06" where the loaded driver's branch is past NVIDIA's
+        # support on the plan's day, else null
+        "driver_support_ended": support_ended,
         "nvidia_gpus": [{"name": g.name, "compute_capability": g.cc_text if g.cc else None, "arch": g.arch,
                          "from_table": g.cc_from_table} for g in m.nvidia],
         "amd_gpus": [{"name": g.name, "gfx": g.gfx} for g in m.amd],

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from installer.i18n import _
 from installer.paths import answers_examples
 from installer.plan.indexes import is_variable
+from installer.shells import unset_command as unset_command  # the shell's words, shared with other advice
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,20 @@ def _host(url: str | None) -> str | None:
 
 
 # the mirror keys a person can change, said once for every cause that a mirror may be to blame for
-def _other_mirror(origin: str | None = None) -> str:
+def _other_mirror(origin: str | None = None, shell: str | None = None) -> str:
     """What to change instead of the source to blame; `origin`: the PIP_* variable or the file of this
-    machine's pip configuration that named it, when it came from there (mirror.pypi: auto)."""
+    machine's pip configuration that named it, when it came from there (mirror.pypi: auto); `shell`: the
+    user's, whose command to remove a variable is said (see unset_command)."""
     if origin is None:
         return _("choose another mirror (mirror.pytorch or mirror.pypi in the answers file, whichever names it, "
                  "or the Mirrors screen; `auto` picks one that answers)")
     # `auto` is what took it, so "choose auto" would change nothing (found in use: a dead PIP_INDEX_URL)
     if is_variable(origin):
         return _("change the environment variable {name} it comes from (part of this machine's pip configuration, "
-                 "which `mirror.pypi: auto` takes): unset it (`unset {name}`, and remove it from the shell profile "
+                 "which `mirror.pypi: auto` takes): unset it (`{unset}`, and remove it from the shell profile "
                  "or job that sets it) or point it at a mirror that answers; or set mirror.pypi in the answers "
-                 "file to a mirror that answers (`torch-setup mirrors` probes them all)", name=origin)
+                 "file to a mirror that answers (`torch-setup mirrors` probes them all)", name=origin,
+                 unset=unset_command(origin, shell))
     return _("change the pip configuration file {file} it comes from (which `mirror.pypi: auto` takes; `pip config "
              "list` shows each setting and its file): remove the setting or point it at a mirror that answers; or "
              "set mirror.pypi in the answers file to a mirror that answers (`torch-setup mirrors` probes them all)",
@@ -138,7 +141,8 @@ def _parts(url: str) -> tuple[str, str, int | None, str]:
     return parts.scheme.lower(), (parts.hostname or "").lower(), port or default, parts.path or "/"
 
 
-def _http_status(status: int, phrase: str, url: str | None, origin: str | None = None) -> Diagnosis:
+def _http_status(status: int, phrase: str, url: str | None, origin: str | None = None,
+                 shell: str | None = None) -> Diagnosis:
     phrase = phrase.strip() or _phrase(status)
     answered = f"HTTP {status}" + (f" {phrase}" if phrase else "")
     if url:
@@ -151,18 +155,18 @@ def _http_status(status: int, phrase: str, url: str | None, origin: str | None =
     if status >= 500:
         return Diagnosis(cause, _("the server (or a proxy in front of it) is failing: a mirror that is down or "
                                   "overloaded for now. Run the same command again later (the steps already done "
-                                  "are kept), or {other}", other=_other_mirror(origin)))
+                                  "are kept), or {other}", other=_other_mirror(origin, shell)))
     if status == 403:
         return Diagnosis(cause, _("the mirror refuses this client (some serve only their campus or cloud "
                                   "network), or the URL is not the one it serves the wheels under: check it; if it "
                                   "needs a login, put the user name and password or token in the index URL or in "
-                                  "~/.netrc; or {other}", other=_other_mirror(origin)))
+                                  "~/.netrc; or {other}", other=_other_mirror(origin, shell)))
     if status == 429:
         return Diagnosis(cause, _("the mirror limits how often it may be asked: wait a few minutes and run the same "
                                   "command again (the steps already done are kept), or {other}",
-                                  other=_other_mirror(origin)))
+                                  other=_other_mirror(origin, shell)))
     return Diagnosis(cause, _("check the index URL (in the answers file, or `pip config list`), or {other}",
-                              other=_other_mirror(origin)))
+                              other=_other_mirror(origin, shell)))
 
 
 def _phrase(status: int) -> str:
@@ -173,7 +177,7 @@ def _phrase(status: int) -> str:
 
 
 def _explain(name: str, groups: dict[str, str], kind: str | None = None,
-             origins: tuple[tuple[str, str], ...] = ()) -> Diagnosis:
+             origins: tuple[tuple[str, str], ...] = (), shell: str | None = None) -> Diagnosis:
     package = _value(groups)
     what = package or _("a package")
     if name == "no-space":
@@ -201,7 +205,7 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None,
         status = groups.get("status") or groups.get("status2") or groups.get("status3") or "0"
         url = groups.get("url") or groups.get("url2") or groups.get("at")
         return _http_status(int(status), groups.get("phrase") or groups.get("phrase2") or "", url,
-                            origin_of(url, origins))
+                            origin_of(url, origins), shell)
     if name == "dns":
         host = _host(groups.get("at"))
         origin = origin_of(groups.get("at"), origins)
@@ -209,7 +213,7 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None,
             return Diagnosis(_("a package source's host name could not be resolved (no network or DNS)"),
                              _("{host} does not resolve here: check the network and the DNS server (`getent hosts "
                                "{host}` prints its address once the name resolves), or {other}", host=host,
-                               other=_other_mirror(origin)))
+                               other=_other_mirror(origin, shell)))
         return Diagnosis(_("a package source's host name could not be resolved (no network or DNS)"),
                          _("{host} does not resolve here: check the network and the DNS server (`getent hosts "
                            "{host}` prints its address once the name resolves), or choose a mirror you can reach "
@@ -224,7 +228,7 @@ def _explain(name: str, groups: dict[str, str], kind: str | None = None,
             return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
                              _("{index} did not answer: {other}. If it is a mirror that is only down for now, run "
                                "the same command again once it answers (the steps already done are kept)",
-                               index=index_of(at), other=_other_mirror(origin)))
+                               index=index_of(at), other=_other_mirror(origin, shell)))
         if at:
             return Diagnosis(_("a package source did not answer (connection refused or timed out)"),
                              _("{index} did not answer: if it is a mirror, run the same command again once it "
@@ -329,11 +333,15 @@ def _where(line: str) -> str | None:
 class Diagnoser:
     """Fed a step's output line by line; `result()` is the most basic cause seen, or None. `kind`: the
     step's (recipe kind), where the way out depends on it. `origins`: (source URL, the PIP_* variable or
-    file that set it) for the sources of this machine's pip configuration the run uses (Plan.index_origins)."""
+    file that set it) for the sources of this machine's pip configuration the run uses (Plan.index_origins).
+    `shell`: the basename of the user's $SHELL (None: unknown), read by the caller: the command that removes
+    such a variable is said in its words."""
 
-    def __init__(self, kind: str | None = None, origins: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(self, kind: str | None = None, origins: tuple[tuple[str, str], ...] = (),
+                 shell: str | None = None) -> None:
         self.kind = kind
         self.origins = origins
+        self.shell = shell
         self._best: tuple[int, dict[str, str]] | None = None
         self._at: str | None = None  # the URL the latest request went to, as the output said it
         self._building = False  # a wheelhouse build's output, not an offline install's
@@ -362,12 +370,12 @@ class Diagnoser:
             return None
         rank, groups = self._best
         return _explain(_PATTERNS[rank].name, groups, "wheel-build" if self._building else self.kind,
-                        self.origins)
+                        self.origins, self.shell)
 
 
 def diagnose(lines: list[str] | tuple[str, ...], kind: str | None = None,
-             origins: tuple[tuple[str, str], ...] = ()) -> Diagnosis | None:
-    d = Diagnoser(kind, origins)
+             origins: tuple[tuple[str, str], ...] = (), shell: str | None = None) -> Diagnosis | None:
+    d = Diagnoser(kind, origins, shell)
     for line in lines:
         d.feed(line)
     return d.result()

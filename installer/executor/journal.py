@@ -66,13 +66,19 @@ class Record:
     # (found in use: "make the same choices and it goes on from there", and the screens offered other ones)
     answers: str = ""
     cwd: str = ""  # the folder it ran in, which relative paths in those answers were taken from
+    # the PyTorch index the run installed from (credentials hidden) and its layout (pep503, flat): doctor's
+    # reinstall commands name it (found in use: they named download.pytorch.org after a run from a mirror,
+    # on a machine that cannot reach it). Empty: the run needed none, or an older run.
+    index: str = ""
+    index_layout: str = ""
 
 
 class Journal:
     def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "",
-                 cwd: str = "") -> None:
+                 cwd: str = "", index: str = "", index_layout: str = "") -> None:
         self.dir = Path(state_dir) / "journal"
         self.target, self.python, self.answers, self.cwd = target, python, answers, cwd
+        self.index, self.index_layout = redact_text(index), index_layout
 
     def path(self, digest: str) -> Path:
         return self.dir / f"{digest}.json"
@@ -88,4 +94,5 @@ class Journal:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
                                               "target": self.target, "python": self.python,
-                                              "answers": self.answers, "cwd": self.cwd})
+                                              "answers": self.answers, "cwd": self.cwd, "index": self.index,
+                                              "index_layout": self.index_layout})

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 LOCK_DIR_ENV = "TORCH_SETUP_LOCK_DIR"
 # world-writable, sticky folders (mode 1777) that exist on the common distributions: /run/lock on Debian
@@ -237,10 +238,10 @@ class RunLock:
                                     "then run this command again (if that run is stuck, `kill {pid}` stops it; run "
                                     "again, it goes on where it stopped); nothing was changed", pid=pid),
                              holder=holder)
-        steps = ", ".join(holder.root_steps) or "?"
+        steps = listed(holder.root_steps) or "?"
         if holder.into:
             message = _("another torch-setup run (pid {pid}) is running steps as root ({steps}) and installing "
-                        "into {into}", pid=pid, steps=steps, into=", ".join(holder.into))
+                        "into {into}", pid=pid, steps=steps, into=listed(holder.into))
         else:
             message = _("another torch-setup run (pid {pid}) is running steps as root ({steps})", pid=pid, steps=steps)
         return RunLocked(message,
@@ -248,7 +249,7 @@ class RunLock:
                                 "system at once would collide (apt, the driver, files in /etc): wait for that run "
                                 "to finish, then run this command again (if that run is stuck, `kill {pid}` stops "
                                 "it; run again, it goes on where it stopped); nothing was changed",
-                                mine=", ".join(self.root_steps), pid=pid),
+                                mine=listed(self.root_steps), pid=pid),
                          holder=holder)
 
     def __exit__(self, *exc: object) -> None:

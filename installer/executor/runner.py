@@ -96,9 +96,10 @@ class _StepRun:
     detail: str = ""
     fell_back: bool = False  # a command failed and its fallback ran (uv -> pip)
     index_origins: tuple[tuple[str, str], ...] = ()  # Plan.index_origins: where its pip sources were set
+    shell: str | None = None  # the user's $SHELL, by its basename: the advice says its command to unset a variable
 
     def __post_init__(self) -> None:
-        self.diagnoser = Diagnoser(self.step.kind, self.index_origins)
+        self.diagnoser = Diagnoser(self.step.kind, self.index_origins, self.shell)
 
     def note(self, text: str) -> OutputLine:
         text = redact_text(text)  # the log and the screen are shared: no index password in them
@@ -675,7 +676,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
     target = dict(plan.summary).get("target") or plan.target_python or ""
     answers = plan.meta.get("answers_file", "")
     journal = Journal(state, target=target, python=plan.target_python or "", answers=answers,
-                      cwd=os.getcwd() if answers else "")
+                      cwd=os.getcwd() if answers else "", index=plan.meta.get("pytorch_index", ""),
+                      index_layout=plan.meta.get("pytorch_layout", ""))
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)
@@ -693,7 +695,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             started = time.monotonic()
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
                            tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),
-                           backup_dir=str(state / "backups"), index_origins=plan.index_origins)
+                           backup_dir=str(state / "backups"), index_origins=plan.index_origins,
+                           shell=os.path.basename(os.environ.get("SHELL", "")) or None)
             try:
                 go_on = yield from _relay(_run_step(run, journal, log_path, started))
             except KeyboardInterrupt:

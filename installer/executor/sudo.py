@@ -18,6 +18,7 @@ from pathlib import Path
 
 from installer.errors import InputError, TorchSetupError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.plan.model import Command, Plan
 
 
@@ -100,7 +101,7 @@ def preflight(*, needs_root: bool, interactive: bool, steps: Iterable[str] = (),
     if not needs_root or is_root(euid):
         return
     exe = sudo or sudo_path()
-    names = ", ".join(steps)
+    names = listed(steps)
     if exe is None:
         raise InputError(
             _("these steps need root: {steps}; torch-setup is not running as root and sudo is not installed",
@@ -141,7 +142,7 @@ def _check_env_passes(exe: str, env_names: tuple[str, ...], names: str) -> None:
         return
     raise InputError(
         _("sudo would run these steps as root but not pass on their settings ({variables}): {steps} ({why})",
-          variables=", ".join(env_names), steps=names or "?", why=why or "sudo -n failed"),
+          variables=listed(env_names), steps=names or "?", why=why or "sudo -n failed"),
         hint=_("allow it in sudoers with the SETENV tag (`USER ALL=(root) NOPASSWD:SETENV: ...`), or run "
                "torch-setup as root; nothing was changed"))
 

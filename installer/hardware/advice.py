@@ -25,6 +25,10 @@ DRIVER_SYSTEMS = ("ubuntu", "debian")
 _NVSWITCH_NAMES = re.compile(r"V100-SXM3|A100-SXM4|H100 80GB HBM3|H100 SXM|\bH200\b(?! NVL)|\bB200\b|\bB300\b")
 _NVSWITCH_PCI = frozenset({"10de:1db8", "10de:20b0", "10de:20b2", "10de:2330", "10de:2335", "10de:2901"})
 NVSWITCH_MIN_GPUS = 8
+# how Ubuntu names its own kernels, X.Y.Z-ABI-FLAVOUR (6.8.0-45-generic): the same pattern as
+# installer/plan/kinds/apt.py's UBUNTU_KERNEL (tests/unit/hardware/test_hw_headers_advice.py keeps them equal),
+# which the plan uses to name the headers and to say when no prebuilt module fits
+UBUNTU_KERNEL = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9][a-z0-9-]*$")
 
 
 def _on_nvswitch_board(gpu: dict[str, Any]) -> bool:
@@ -92,7 +96,15 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
                      "`nvidia-smi` or `cat /proc/driver/nvidia/version`, then run again with "
                      "TORCH_SETUP_DRIVER_VERSION set to it"))
     if data.get("secure_boot") and nvidia and not wsl:
-        out.append(_("Secure Boot is on: the driver's kernel module must be signed; "
+        # the MOK Manager asks at a boot only for a key imported before it: torch-setup's driver step imports
+        # DKMS's key before its own reboot (recipes/driver-ubuntu.yaml), and "at the next boot when asked" read
+        # as if nothing had to be done before rebooting
+        out.append(_("Secure Boot is on: the driver's kernel module must be signed. Ubuntu's prebuilt modules "
+                     "(ubuntu-drivers) are; a module DKMS builds here is signed with a local key, which must be "
+                     "enrolled before the driver's reboot (torch-setup's driver plan does it then), or turn Secure "
+                     "Boot off in the firmware")
+                   if ours and not container else
+                   _("Secure Boot is on: the driver's kernel module must be signed; "
                      "enrol the MOK key at the next boot when asked (or turn Secure Boot off in the firmware)"))
     fabric = fabric_manager_advice(nvidia) if not (wsl or container) else None
     if fabric:
@@ -108,6 +120,30 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         if rhel:
             out.append(_("kernel headers for {kernel} missing: install them (sudo dnf install kernel-devel-{kernel}) "
                          "before the NVIDIA driver, which builds its module against them", kernel=kernel))
+        elif os_info.get("id") == "ubuntu" and UBUNTU_KERNEL.match(kernel):
+            # said as the plan does it (found in use: the Hardware screen asked for the headers, the plan with
+            # ubuntu-drivers installed none): Ubuntu's prebuilt modules are built by Canonical for each of its
+            # kernels, and only the DKMS build (NVIDIA's repository) compiles here, after the plan's
+            # driver-build-deps step (recipes/driver-ubuntu.yaml)
+            out.append(_("kernel headers for {kernel} missing: torch-setup's driver install needs none from you. "
+                         "Ubuntu's prebuilt driver modules (ubuntu-drivers, the default here) are built for this "
+                         "kernel already; where the module is built on this machine instead (DKMS, from NVIDIA's "
+                         "repository), the plan installs the headers first. Only a driver you install yourself "
+                         "from DKMS packages needs them: sudo apt install linux-headers-{kernel}", kernel=kernel))
+        elif os_info.get("id") == "ubuntu":
+            # no prebuilt module is made for a kernel Ubuntu did not ship (installer/plan/kinds/apt.py says so
+            # in the plan too), and Ubuntu has no package of its headers
+            out.append(_("kernel headers for {kernel} missing: this kernel is not one of Ubuntu's, so no prebuilt "
+                         "driver module fits it and the module is built on this machine (DKMS) against these "
+                         "headers: install them from where this kernel came from before the NVIDIA driver",
+                         kernel=kernel))
+        elif os_info.get("id") == "debian":
+            # Debian has no prebuilt modules: its driver packages, and NVIDIA's, build the module with DKMS
+            # (wiki.debian.org/NvidiaGraphicsDrivers); the plan's driver-build-deps-debian step installs the headers
+            out.append(_("kernel headers for {kernel} missing: on Debian the NVIDIA driver's module is built on "
+                         "this machine (DKMS) against them. torch-setup's driver plan installs them first; to "
+                         "install the driver yourself, run sudo apt install linux-headers-{kernel} before it",
+                         kernel=kernel))
         else:
             out.append(_("kernel headers for {kernel} missing: install them (Debian/Ubuntu: "
                          "sudo apt install linux-headers-{kernel}) before the NVIDIA driver, which builds its module "

@@ -13,6 +13,7 @@ from typing import Any
 from installer.errors import InputError
 from installer.hardware.nvidia_driver import cuda_for_driver
 from installer.i18n import _
+from installer.shells import unset_command, user_shell
 
 DRIVER = "TORCH_SETUP_DRIVER_VERSION"
 CUDA = "TORCH_SETUP_CUDA_VERSION"
@@ -23,31 +24,35 @@ _CUDA_RE = re.compile(r"^\d{1,2}\.\d$")
 _CC_RE = re.compile(r"^\d{1,2}\.\d$")
 
 
-def _bad(var: str, value: str, expected: str) -> InputError:
+def _bad(var: str, value: str, expected: str, shell: str | None) -> InputError:
+    """`shell`: the user's (the basename of $SHELL in the environment checked), whose command removes `var`."""
     return InputError(_("invalid value {value}: expected {expected}", value=repr(value), expected=expected),
                       file=_("environment"), key=var,
-                      hint=_("fix it, or unset it to use what detection finds: unset {var}", var=var))
+                      hint=_("fix it, or unset it to use what detection finds: {unset}",
+                             unset=unset_command(var, shell)))
 
 
 def validate(environ: dict[str, str] | None = None) -> dict[str, str]:
     """The override variables that are set, checked; raises InputError before anything is probed."""
     env = os.environ if environ is None else environ
+    shell = user_shell(env)
     found: dict[str, str] = {}
     driver = env.get(DRIVER, "").strip()
     if driver:
         if driver.lower() != "none" and not _DRIVER_RE.match(driver):
-            raise _bad(DRIVER, driver, _("a driver version such as 550.54.14 (as nvidia-smi shows it), or 'none'"))
+            raise _bad(DRIVER, driver, _("a driver version such as 550.54.14 (as nvidia-smi shows it), or 'none'"),
+                       shell)
         found[DRIVER] = driver
     cuda = env.get(CUDA, "").strip()
     if cuda:
         if not _CUDA_RE.match(cuda):
-            raise _bad(CUDA, cuda, _("a CUDA version such as 12.4"))
+            raise _bad(CUDA, cuda, _("a CUDA version such as 12.4"), shell)
         found[CUDA] = cuda
     cc = env.get(GPU_CC, "").strip()
     if cc:
         items = [c.strip() for c in cc.split(",")]
         if not items or not all(_CC_RE.match(c) for c in items):
-            raise _bad(GPU_CC, cc, _("a compute capability such as 8.6, or one per GPU: 8.6,6.1"))
+            raise _bad(GPU_CC, cc, _("a compute capability such as 8.6, or one per GPU: 8.6,6.1"), shell)
         found[GPU_CC] = cc
     return found
 

@@ -43,7 +43,8 @@ def _gpu_line(g: dict[str, Any]) -> str:
         bits.append(g["pci_bus_id"])
     if g.get("kernel_driver"):
         bits.append(_("driver {name}", name=g["kernel_driver"]))
-    return f"  {g.get('vendor')}:{g.get('index')}  " + listed(str(b) for b in bits)
+    # what one GPU is, said as a description ("，" in Chinese), not a list of like items ("、")
+    return f"  {g.get('vendor')}:{g.get('index')}  " + _(", ").join(str(b) for b in bits)
 
 
 # (label, value) for a fact; ("", text) for a line under the fact's value; (None, text) for a line as it is

@@ -2,8 +2,8 @@
 
 A list joined with ", " in the code put English commas into Chinese sentences (`Linux x86_64, NVIDIA ...`),
 and `exc.strerror` is the C library's English (`No such file or directory`) whatever the locale. These
-join and name them through the catalog: Chinese separates the items of a list with "，", the choices
-before "或" with "、", and says an error in its own words.
+join and name them through the catalog: Chinese separates the items of a list with "、" (the last one
+before "或" or "和" too), and says an error in its own words.
 """
 
 from __future__ import annotations
@@ -16,8 +16,18 @@ from installer.i18n import _
 
 
 def listed(items: Iterable[str]) -> str:
-    """The items one after the other: "a, b, c" (Chinese "a，b，c")."""
-    return _(", ").join(items)
+    """The items one after the other: "a, b, c" (Chinese "a、b、c", the enumeration comma: a native reader
+    found "更早的 R535, R550, R570 已过支持期", and "，" separates clauses, not the items of a list)."""
+    return _("{some}, {one}", some="", one="").join(items)
+
+
+def month_text(month: str) -> str:
+    """A month as the data writes it ("2024-07", drivers.yaml `eol`) as a reader says it: "2024-07"
+    (Chinese "2024 年 7 月": a native reader found "自 2024-07 起"). Anything else is given back as it is."""
+    year, _dash, number = month.partition("-")
+    if not (len(year) == 4 and year.isdigit() and number.isdigit() and 1 <= int(number) <= 12):
+        return month
+    return _("{year}-{month:02}", year=year, month=int(number))
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.mirrors.catalog import Catalog, Mirror, load_catalog
 from installer.mirrors.reasons import failures_in_brief
 from installer.mirrors.region import resolve_region
@@ -77,18 +78,50 @@ def pick_pytorch_index(variant: str, torch_version: str | None, *, preference: s
 
 def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeout: float) -> IndexPick:
     base = check_url(pref, key="mirror.pytorch")
-    url = base if VARIANT.match(base.rsplit("/", 1)[-1]) else f"{base}/{variant}"
+    url, swapped = _variant_folder(base, variant, catalog)
     hand = Mirror(id="by-hand", kind="pytorch", name=_("chosen by hand"), url=url.rsplit("/", 1)[0],
                   region="global", source="user", layout="pep503")
     result = _probe_one(hand, catalog, variant, wanted, timeout)
     if result is not None and result.ok:
         layout: Layout = "flat" if result.layout == "flat" else "pep503"
-        return IndexPick(url, _("chosen by hand; it answers ({layout}) and lists torch {version}",
-                                layout=layout, version=result.newest if wanted is None else wanted),
+        said = _("chosen by hand; it answers ({layout}) and lists torch {version}",
+                 layout=layout, version=result.newest if wanted is None else wanted)
+        return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
                          layout=layout)
     why = result.reason if result is not None else _("not probed")
-    return IndexPick(url, _("chosen by hand and kept, although it does not work from here: {why}", why=why),
+    said = _("chosen by hand and kept, although it does not work from here: {why}", why=why)
+    return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
                      failed=str(why))
+
+
+def _variant_folder(base: str, variant: str, catalog: Catalog) -> tuple[str, str | None]:
+    """(the index to use for `variant`, what the plan says of a folder changed) for mirror.pytorch `base`.
+
+    Chinese tutorials paste https://download.pytorch.org/whl/cu118 or .../pytorch-wheels/cu118: the cu118
+    folder, typed for the build the tutorial's author had, not for the build chosen here (cu126 for this
+    GPU and driver). Kept as typed, `--extra-index-url .../cu118 torch==2.14.1+cu126` cannot resolve. What the
+    user wants is that mirror, for the build torch-setup chose: on an index whose layout is known (a catalog
+    PyTorch index: <base>/<variant> on every one, research/mirrors.md 2.2) the variant folder is swapped, and
+    the plan says so. On another index the folders may not be laid out so: refused with the base to write,
+    rather than guessed."""
+    from installer.mirrors.shapes import known_torch_index, split_variant
+    from installer.redaction import redact_text
+
+    split = split_variant(base)
+    if split is None:
+        return f"{base}/{variant}", None
+    root, typed = split
+    if typed == variant:
+        return base, None
+    if known_torch_index(root, catalog) is not None:
+        return f"{root}/{variant}", _("mirror.pytorch names its {typed} folder, and the build chosen is {variant}: "
+                                      "its {variant} folder is used", typed=typed, variant=variant)
+    raise InputError(_("{url} is the {typed} folder of a PyTorch wheel index, and the build chosen is {variant}: "
+                       "the {variant} wheels are not in the {typed} folder", url=redact_text(base), typed=typed,
+                       variant=variant), key="mirror.pytorch",
+                     hint=_("write {url}, the folder the variant folders are in: torch-setup adds the one of the "
+                            "build it chooses ({variant} here); or, for the {typed} build, set torch.variant: {typed}",
+                            url=redact_text(root), variant=variant, typed=typed))
 
 
 def unknown_id_hint(choice: str, kind: str, catalog: Catalog, distro: str | None = None) -> str:
@@ -108,7 +141,7 @@ def unknown_id_hint(choice: str, kind: str, catalog: Catalog, distro: str | None
     close = closest(choice, known)
     if close:
         return _("did you mean {value}?", value=repr(close))
-    return _("use one of: {ids}; or auto, none, or an https:// URL", ids=", ".join(known))
+    return _("use one of: {ids}; or auto, none, or an https:// URL", ids=listed(known))
 
 
 def pypi_mirror_as_torch_index(url: str, region: str | None = None,
@@ -146,7 +179,7 @@ def pypi_mirror_as_torch_index(url: str, region: str | None = None,
     return (_("{url} is a PyPI mirror, not a PyTorch wheel index: {page} is PyPI's page of a package named "
               "{variant}", url=shown, page=page, variant=variant),
             _("a PyPI mirror goes in mirror.pypi; for mirror.pytorch give auto or one of the catalog's PyTorch "
-              "wheel mirrors: {ids} (`torch-setup mirrors` lists them)", ids=", ".join(ids)))
+              "wheel mirrors: {ids} (`torch-setup mirrors` lists them)", ids=listed(ids)))
 
 
 def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
@@ -156,7 +189,7 @@ def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
                          hint=unknown_id_hint(pref, "pytorch", catalog))
     if entry.variants is not None and variant not in entry.variants:
         raise InputError(_("{id} does not carry the {variant} wheels (it has {have})", id=entry.id,
-                           variant=variant, have=", ".join(entry.variants)), key="mirror.pytorch",
+                           variant=variant, have=listed(entry.variants)), key="mirror.pytorch",
                          hint=_("pick another mirror, or auto"))
     layout: Layout = "flat" if entry.layout == "flat" else "pep503"
     return IndexPick(entry.variant_url(variant), _("{name}, chosen by hand", name=entry.shown_name()), layout=layout,

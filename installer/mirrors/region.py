@@ -78,11 +78,15 @@ def region_override(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     import difflib
 
+    from installer.shells import unset_command, user_shell
+
     close = said_instead(value) or next(iter(difflib.get_close_matches(value, [*REGIONS, "auto"], n=1,
                                                                              cutoff=0.5)), None)
-    hint = (_("did you mean {value}? Or unset it to go by the timezone and locale: unset {var}", value=repr(close),
-              var=REGION_VAR) if close else
-            _("use cn or global, or unset it to go by the timezone and locale: unset {var}", var=REGION_VAR))
+    # in the words of the shell of whoever set it ($SHELL of the same environment): fish has no `unset`
+    unset = unset_command(REGION_VAR, user_shell(env))
+    hint = (_("did you mean {value}? Or unset it to go by the timezone and locale: {unset}", value=repr(close),
+              unset=unset) if close else
+            _("use cn or global, or unset it to go by the timezone and locale: {unset}", unset=unset))
     raise InputError(_("invalid value {value}: expected cn (mainland China), global or auto", value=repr(raw)),
                      file=_("environment"), key=REGION_VAR, hint=hint)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from datetime import date
 from typing import Any
 
 from installer.paths import absolute
@@ -109,7 +110,8 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
     return answers, report, plan
 
 
-def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout: float = 3.0) -> tuple[Any, Any]:
+def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout: float = 3.0,
+                    today: date | None = None) -> tuple[Any, Any]:
     """(report, plan) for a report detected here or a `recorded` one (another machine's, or a saved one):
     what `plan`, `install` and the wizard all build, so that the same answers and report give the same plan
     whichever front-end asks (found in review: the wizard planned a recorded H100 with this machine's
@@ -125,8 +127,10 @@ def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout:
         from installer.hardware.report import MirrorConfig
 
         report = report.model_copy(update={"mirror_config": MirrorConfig.model_validate(this_machine())})
+    # the edge where front-ends meet planning, which is pure: the day a driver branch's support end is judged
+    # on is read here, from the clock, unless the caller names one
     plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here,
-                            recorded=recorded)
+                            recorded=recorded, today=today or date.today())
     if downloads_here:  # another machine's files are not on this disk: install there checks them
         from installer.plan.kinds.base import check_inputs
 

@@ -19,6 +19,7 @@ from installer.hardware.advice import DRIVER_SYSTEMS
 from installer.hardware.report import HardwareReport, OSInfo
 from installer.hardware.summary import system_name
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 
 def installed_driver_fits(report: HardwareReport, cuda: str | None, branch: str) -> bool:
@@ -44,15 +45,16 @@ def installed_driver_fits(report: HardwareReport, cuda: str | None, branch: str)
     return cuda is None or driver_meets(driver.version, driver.cuda, driver_need(cuda, False, data, windows=False))
 
 
-def driver_request(values: Mapping[str, Any], *, recorded: bool = False) -> str | None:
+def driver_request(values: Mapping[str, Any], *, recorded: bool = False,
+                   driver_too_old: bool = False) -> str | None:
     """A plan note when the asked-for driver is rightly left out (or kept); InputError (key driver.install)
     when it cannot be installed here; None when the driver recipe applies or no driver was asked for.
-    `recorded`: the report is a recorded one (--hardware), said as the recorded machine."""
+    `recorded`: the report is a recorded one (--hardware), said as the recorded machine. `driver_too_old`: the
+    chosen build needs a newer driver than the loaded one (the pins' verdict, installer.compat.pins)."""
     if not values["driver.install"]:
         return None
     if values["hw.wsl"]:
-        return _("driver.install is ignored under WSL: the Windows NVIDIA driver serves the GPU, and a Linux "
-                 "driver inside WSL would break it -> install or update the driver in Windows")
+        return _wsl_note(values, driver_too_old)
     if values["hw.jetson"]:
         return _("driver.install is ignored on a Jetson: its GPU driver is part of JetPack (L4T), and a desktop "
                  "driver package would not drive it -> upgrade JetPack to change the driver")
@@ -64,7 +66,7 @@ def driver_request(values: Mapping[str, Any], *, recorded: bool = False) -> str 
         return _("driver.install is ignored in a container: the container uses the host's NVIDIA driver "
                  "-> install or update the driver on the host")
     if not values["hw.nvidia_gpu_count"]:
-        vendors = ", ".join(v for v in values["hw.gpu_vendors"] if v) or _("none")
+        vendors = listed(v for v in values["hw.gpu_vendors"] if v) or _("none")
         raise InputError(
             _("the recorded machine has no NVIDIA GPU (GPUs found: {vendors}), so there is no NVIDIA driver to "
               "install", vendors=vendors) if recorded else
@@ -96,10 +98,72 @@ def driver_request(values: Mapping[str, Any], *, recorded: bool = False) -> str 
     return None
 
 
-def driver_elsewhere(osinfo: OSInfo, *, jetson: bool) -> str | None:
+def _wsl_note(values: Mapping[str, Any], driver_too_old: bool) -> str:
+    """Why a WSL plan has no driver step, and what to do in Windows: update the driver only where the build
+    needs a newer one (found in use: "install or update the driver in Windows" under a plan whose notes said
+    the Windows driver 566.36 runs its cu126 build)."""
+    cuda, loaded = values["torch.cuda"], values["hw.driver_version"]
+    if driver_too_old or (cuda and not loaded):
+        return _("driver.install is ignored under WSL: the Windows NVIDIA driver serves the GPU, and a Linux "
+                 "driver inside WSL would break it -> install or update the driver in Windows")
+    if cuda:
+        return _("driver.install is ignored under WSL: the Windows NVIDIA driver serves the GPU, and a Linux "
+                 "driver inside WSL would break it; the Windows driver {version} already runs this build (CUDA "
+                 "{cuda}), so it is kept as it is", version=loaded, cuda=".".join(str(cuda).split(".")[:2]))
+    return _("driver.install is ignored under WSL: the Windows NVIDIA driver serves the GPU, and a Linux driver "
+             "inside WSL would break it; this build ({variant}) does not use the GPU's driver, so the Windows "
+             "driver is kept as it is", variant=values["torch.variant"])
+
+
+# The newest branch torch-setup installs none at or below (installer.plan.kinds.apt refuses them): R470, Kepler's
+# last branch, is past NVIDIA's support (drivers.yaml), and the distributions' packages of that name are no longer
+# safe to install by name:
+# - Ubuntu's nvidia-driver-470 became a transitional package that pulls R535, which ignores Kepler GPUs, while
+#   nvidia-driver-470-server still holds R470 (linuxmint/mintdrivers#111, 2026-06, on Mint 21.3 = Ubuntu 22.04, "the
+#   normal nvidia-driver-470 package behaved like a transitional trap and attempted to depend on/install NVIDIA 535
+#   packages"; the working set was nvidia-driver-470-server, nvidia-dkms-470-server, ...; a comment there: "ubuntu
+#   24.04 LTS has the same problem"), and R470 does not build against Ubuntu 24.04's 6.14 HWE kernel
+#   (linuxmint/mint22.2-beta#72);
+# - Debian ships R470 as nvidia-tesla-470-driver in non-free (packages.debian.org/bookworm/nvidia-tesla-470-driver,
+#   470.223.02-2~deb12u1; trixie and sid too), but torch-setup's Debian driver step uses NVIDIA's repository.
+# So the user installs it (these are the packages to name), and torch-setup plans the rest with driver.install: false.
+LAST_ENDED_BRANCH = 470
+
+
+def legacy_driver_todo(osinfo: OSInfo, last: str) -> str:
+    """How to install the last branch `last` of a GPU that torch-setup installs no driver for (R470 and older)."""
+    if last == str(LAST_ENDED_BRANCH) and osinfo.id == "ubuntu":
+        return _("install R470 yourself, from Ubuntu's nvidia-driver-470-server packages (the plain "
+                 "nvidia-driver-470 now installs R535, which ignores Kepler GPUs) or NVIDIA's driver archive")
+    if last == str(LAST_ENDED_BRANCH) and osinfo.id == "debian":
+        return _("install R470 yourself, from Debian's nvidia-tesla-470-driver package (non-free) or NVIDIA's "
+                 "driver archive")
+    return _("install R{last} yourself, from NVIDIA's driver archive", last=last)
+
+
+def legacy_driver_elsewhere(report: HardwareReport) -> str | None:
+    """Why torch-setup installs no driver for this machine's GPUs, and what to do, when the last branch of one
+    of them is R470 or older (Kepler, Fermi); None otherwise."""
+    from installer.compat.data import load
+    from installer.compat.machine import read_machine
+
+    legacy = [g for g in read_machine(report, load()).nvidia
+              if g.last_branch is not None and int(g.last_branch) <= LAST_ENDED_BRANCH]
+    if not legacy:
+        return None
+    gpu = min(legacy, key=lambda g: int(g.last_branch or 0))
+    last = str(gpu.last_branch)
+    return _("{gpu} ({arch}) runs on driver branch R{last} at the newest, which torch-setup does not install, as "
+             "NVIDIA ended its support: {todo}, reboot, then run torch-setup again", gpu=gpu.name,
+             arch=gpu.arch or "?", last=last, todo=legacy_driver_todo(report.os, last))
+
+
+def driver_elsewhere(osinfo: OSInfo, *, jetson: bool, report: HardwareReport | None = None) -> str | None:
     """Where this machine's NVIDIA driver is installed, when it is not by torch-setup here (None: the
     driver recipe applies). The wizard and `recommend` say it beside a build that needs a newer driver,
-    instead of offering a driver install that driver_request would refuse or ignore."""
+    instead of offering a driver install that driver_request would refuse or ignore. `report`: also a GPU
+    whose last branch torch-setup does not install (a Kepler GPU: found in use, the wizard ticked R470 for a
+    K80, and Review refused it)."""
     if osinfo.wsl:
         return _("under WSL the driver is Windows': update it in Windows, not inside WSL")
     if jetson:
@@ -111,4 +175,4 @@ def driver_elsewhere(osinfo: OSInfo, *, jetson: bool) -> str | None:
                  "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
                  "again", os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, None)
                  or _("an unknown system"))
-    return None
+    return legacy_driver_elsewhere(report) if report is not None else None

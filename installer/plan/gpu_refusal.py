@@ -32,6 +32,13 @@ def blocked_message(plan: Any) -> str | None:
              torch=torch, variant=variant, why=why)
 
 
+def set_driver_install() -> str:
+    """The way out a plan with no driver step offers, in the language shown now (the wizard says its own
+    field instead: installer.tui.screens.review.wizard_words)."""
+    return _("install it yourself (then reboot) before running this, or set driver.install: true in the answers "
+             "and plan again")
+
+
 def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
     """The build's "after installing driver branch R535" reason, as said by a plan that has no driver step
     (driver.install: false, or a machine whose driver torch-setup does not install): the script has only the
@@ -39,8 +46,7 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
     version); `elsewhere`: where this machine's driver is installed (installer.plan.driver_request), None
     where torch-setup could do it. Found in use: a reader of the script believed it installed the driver."""
     cuda = ".".join(cuda.split(".")[:2])
-    todo = elsewhere or _("install it yourself (then reboot) before running this, or set driver.install: true "
-                          "in the answers and plan again")
+    todo = elsewhere or set_driver_install()
     if driver.version:
         return _("CUDA {cuda} build: it needs the R{branch} driver updated to {version} or newer, and this plan "
                  "does NOT update the driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
@@ -59,6 +65,24 @@ def refusal(answers: Any, plan: Any) -> InputError | None:
     if message is None:
         return None
     asked = answers.torch.variant
+    if plan.meta.get("blocked_by_driver") and plan.meta.get("driver_elsewhere"):
+        # driver.install is ignored or refused where torch-setup does not install the driver (installer.plan.
+        # driver_request): the hint says where it is installed instead (found in use: under WSL it said
+        # driver.install: true, and the Windows driver is what serves the GPU there)
+        if plan.meta.get("wsl"):
+            return InputError(message, key="torch.variant", hint=_(
+                "install or update the NVIDIA driver in Windows, which serves the GPU under WSL (driver.install "
+                "is ignored there), then run again; or install the CPU build (torch.variant: cpu); `torch-setup "
+                "recommend` says more") if asked == "auto" else _(
+                "install or update the NVIDIA driver in Windows, which serves the GPU under WSL (driver.install "
+                "is ignored there), then run again; or pick a build the installed driver runs (torch.variant: "
+                "auto; `torch-setup recommend` lists them)"))
+        elsewhere = plan.meta["driver_elsewhere"]
+        return InputError(message, key="torch.variant", hint=_(
+            "{elsewhere}; or install the CPU build (torch.variant: cpu); `torch-setup recommend` says more",
+            elsewhere=elsewhere) if asked == "auto" else _(
+            "{elsewhere}; or pick a build the installed driver runs (torch.variant: auto; `torch-setup recommend` "
+            "lists them)", elsewhere=elsewhere))
     if plan.meta.get("blocked_by_driver"):
         if asked == "auto":
             return InputError(message, key="driver.install",

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.redaction import HIDDEN_TOKEN, has_credentials, hidden_credentials, redact_text
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
             origins += [(redact_text(u), origin) for u in urls if origin]
         if index_url or extras or pip.find_links:
             notes.append(_("package sources from this machine's pip configuration: {sources}",
-                           sources=", ".join(_with_variable(u, o) for u, o in _sources_and_origins(pip))))
+                           sources=listed(_with_variable(u, o) for u, o in _sources_and_origins(pip))))
     elif choice == "none":
         index_url = None
     elif "://" in choice:
@@ -221,7 +222,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         # a tester in China chose a mirror, did not press k, and saw torch come from /opt/wheels silently
         notes.append(_("besides the chosen index, the folders of this machine's pip configuration are looked in "
                        "(find-links: {folders}): wheels already there are not downloaded",
-                       folders=", ".join(pip.find_links)))
+                       folders=listed(pip.find_links)))
 
     pip_reads = _sources_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None
@@ -244,7 +245,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         notes.append(_("{urls}: credentials hidden as *** (a saved hardware report hides them), so the commands "
                        "use these sources without any and they will refuse (HTTP 401) unless ~/.netrc has them "
                        "where the commands run; plan on that machine to use its pip configuration as it is",
-                       urls=", ".join(hidden)))
+                       urls=listed(hidden)))
     index_url = without_hidden_credentials(index_url) if index_url else None
     extras = [without_hidden_credentials(u) for u in extras]
     find_links = [without_hidden_credentials(u) for u in pip.find_links]
@@ -254,7 +255,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         local = getattr(pytorch, "local_folder", None) if pytorch is not None else None
         if local:
             notes.append(_("{pins} already in {folder} (a find-links folder of the pip configuration): no "
-                           "PyTorch index needed", pins=", ".join(local_pins(pins)), folder=local))
+                           "PyTorch index needed", pins=listed(local_pins(pins)), folder=local))
         elif url:
             pytorch_url = url
             named = _("PyTorch index for {variant}: {url}", variant=pins.variant, url=url)

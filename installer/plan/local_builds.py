@@ -95,7 +95,7 @@ def _elsewhere(pins: Any, wheels: Mapping[str, str]) -> str | None:
     builds = _torch_builds(wheels, label)
     if not builds or any(pin_key(f"torch=={v}") == pin_key(wanted) for v, _f in builds):
         return None
-    shown = ", ".join(f"torch {v} ({folder})" for v, folder in builds[:3])
+    shown = listed(f"torch {v} ({folder})" for v, folder in builds[:3])
     newest = builds[0][0].split("+", 1)[0]
     return _("no PyTorch index answered for {pin}, and this machine's wheel folder holds {builds} instead: unless "
              "another package source has it, the torch step will fail -> ask for version {version} "

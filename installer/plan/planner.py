@@ -14,6 +14,7 @@ import shlex
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
@@ -206,22 +207,29 @@ def select_recipes(recipes: list[Recipe], values: dict[str, Any]) -> list[Recipe
 
 def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: Indexes,
               tools: Tools | None = None, cwd: str | None = None, recipes: list[Recipe] | None = None,
-              cache_dir: str | None = None, recorded: bool = False) -> Plan:
+              cache_dir: str | None = None, recorded: bool = False, mirror_ids_checked: bool = False,
+              today: date | None = None) -> Plan:
     """The plan for these decisions on this machine. Pure: the same inputs give the same plan.
 
     `tools` (uv's path, this interpreter), `cwd` (relative paths in the answers) and `recipes` default
     to what this machine has; tests pass them explicitly. `recorded`: the report is a recorded one
-    (--hardware), which the plan's messages call the recorded machine (meta "recorded").
+    (--hardware), which the plan's messages call the recorded machine (meta "recorded"). `today`: the plan's
+    day, on which a driver branch past NVIDIA's support is not chosen (read by the front-end; compat.rules).
+    `mirror_ids_checked`: the caller has refused unknown mirror ids already (plan_for does, before its
+    probes), so they are not looked up a second time.
     """
     from installer.paths import cache_dir as default_cache
     from installer.plan.recipe import applicable_recipes
     from installer.plan.unused_mirrors import refuse_unknown_ids
 
-    refuse_unknown_ids(answers, report.os.id)  # used or not: a misspelt id is a mistake all the same
+    if not mirror_ids_checked:
+        refuse_unknown_ids(answers, report.os.id)  # used or not: a misspelt id is a mistake all the same
     tools = tools or Tools.discover()
     cwd = cwd or os.getcwd()
     values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
-    driver_note = driver_request(values, recorded=recorded)  # before the recipes: the missing GPU is the cause of what follows
+    # before the recipes: the missing GPU is the cause of what follows
+    driver_note = driver_request(values, recorded=recorded,
+                                 driver_too_old=bool(getattr(pins, "blocked_by_driver", False)))
     chosen = applicable_recipes(values) if recipes is None else select_recipes(recipes, values)
     if not chosen:
         raise InputError(_("no recipe installs with method {method!r} on the recorded machine",
@@ -234,24 +242,39 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     # from this machine's pip configuration")
     index_notes = list(indexes.notes) if answers.method in INDEX_METHODS else []
     notes: list[str] = list(getattr(pins, "reasons", ())) + index_notes + ([driver_note] if driver_note else [])
+    conda_python = _conda_created_python(answers, values)
+    if conda_python:
+        notes = _conda_python_notes(notes, report, pins, conda_python)
+    from installer.plan.driver_support import kept_driver_support_note
+
+    # a kept driver past NVIDIA's support: said beside driver_note's "so it is kept"
+    notes += [n for n in (kept_driver_support_note(values, report, today),) if n]
     python_note = unexamined_python_note(answers, report, pins, tools, cwd)
     notes += [python_note] if python_note else []
     seen: set[str] = set()
     done: set[str] = set()  # what the steps so far do, whatever their ids
     superseded: set[str] = set()
+    # the recipes whose work is in the script: the summary names these, not every recipe whose `when:` held
+    # (found in use: `recipes: apt-mirror` atop a script with no apt-mirror step)
+    made: dict[str, None] = {}
+    installs_driver: str | None = None  # the driver branch a step installs ("latest": the repository's pick)
     packages = tuple(pins.requirements)
     for recipe in chosen:
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
             return KindContext(answers=answers, report=report, pins=pins, indexes=indexes, tools=tools,
-                               values=values, step_id=step_id, recipe=recipe.id, recorded=recorded)
+                               values=values, step_id=step_id, recipe=recipe.id, recorded=recorded,
+                               today=today)
 
         for step, compiled in recipe.expand(values, context):
             notes.extend(n for n in compiled.notes if n not in notes)
+            if compiled.driver_branch is not None and (step.commands or step.downloads or step.files):
+                installs_driver = compiled.driver_branch
             superseded.update(compiled.supersedes)
             if compiled.packages:  # conda's specs are what it installs, not the pip pins
                 packages = compiled.packages
             if not (step.commands or step.downloads or step.files):
                 continue  # a kind found nothing to do here (a mirror already as chosen): no empty step
+            made[recipe.id] = None
             same = replace(step, id="").digest()
             if same in done:
                 # the same work from two recipes (cuda-keyring for both the driver and the toolkit from NVIDIA's
@@ -275,10 +298,13 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         ("torch", pins.torch), ("variant", pins.variant),
         ("packages", " ".join(packages)),
         ("target", str(target or "")),
-        ("python", str(values["target.python_version"] if builds_wheelhouse else values["target.base_python"] or "")),
+        ("python", _("{version} (conda creates it)", version=conda_python) if conda_python else
+         str(values["target.python_version"] if builds_wheelhouse else values["target.base_python"] or "")),
         ("method", answers.method),
-        ("recipes", ", ".join(r.id for r in chosen)),
+        ("recipes", ", ".join(made)),
     )
+    if installs_driver is not None:
+        notes = _reasons_after_driver_step(notes, pins, None if installs_driver == "latest" else installs_driver)
     blocked = getattr(pins, "blocked", None)
     if blocked and getattr(pins, "blocked_by_driver", False) and any(r.id.startswith("driver") for r in chosen):
         blocked = None  # this plan installs the driver the build needs
@@ -293,7 +319,79 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant, "blocked": "" if builds_wheelhouse else (blocked or ""),
                       "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else "",
+                      # the journal keeps it: doctor's reinstall commands name the index this run used
+                      "pytorch_index": indexes.pytorch_index or "", "pytorch_layout": indexes.pytorch_layout,
+                      **_driver_elsewhere_meta(report, blocked if getattr(pins, "blocked_by_driver", False) else None),
                 "recorded": "true" if recorded else ""})
+
+
+def _conda_created_python(answers: Answers, values: dict[str, Any]) -> str | None:
+    """The Python X.Y a conda plan's environment is created with (`python=X.Y` of the conda kind's create
+    step), or None for a plan that installs into an interpreter found or made otherwise. Found in use: the
+    conda plan's header named /usr/bin/python3, which conda never uses."""
+    if answers.method != "conda" or answers.target.kind != "conda":
+        return None
+    version = values.get("target.python_version")
+    return str(version) if version else None
+
+
+def _conda_python_notes(notes: list[str], report: HardwareReport, pins: Any, python: str) -> list[str]:
+    """The notes of a conda plan with the PyPI wheel's Python note (installer.compat.solver: "Python 3.11 has
+    wheels for torch …", true of pip's wheels, not of conda-forge's packages) said as what conda does."""
+    from installer.compat.data import load
+    from installer.compat.machine import read_machine
+    from installer.compat.solver import PLATFORM_NAMES
+
+    platform = read_machine(report, load(), python).platform
+    wheels = _("Python {py} has wheels for torch {t} on {platform}", py=getattr(pins, "python", None),
+               t=pins.torch, platform=PLATFORM_NAMES.get(platform or "", platform))
+    created = _("conda creates Python {py} in the environment (python={py} from conda-forge), and installs torch "
+                "{t} from conda-forge into it", py=python, t=pins.torch)
+    return [created if n == wheels else n for n in notes]
+
+
+def _driver_elsewhere_meta(report: HardwareReport, blocked: str | None) -> dict[str, str]:
+    """For a build blocked by the driver on a machine whose driver torch-setup does not install (WSL, a
+    container, a Jetson, a system other than Ubuntu and Debian): where it is installed, and whether it is
+    WSL's Windows driver, for the refusal's hint (installer.plan.gpu_refusal), which must not offer
+    driver.install: true there (found in use: under WSL it did, and driver.install is ignored there)."""
+    if not blocked:
+        return {}
+    from installer.compat.machine import is_jetson
+    from installer.plan.driver_request import driver_elsewhere
+
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
+    if elsewhere is None:
+        return {}
+    return {"driver_elsewhere": elsewhere, "wsl": "true" if report.os.wsl else ""}
+
+
+def _reasons_after_driver_step(notes: list[str], pins: Any, branch: str | None) -> list[str]:
+    """The build's reasons in a plan whose driver step installs a driver: they name the branch that step
+    installs, and none vouches for the build by the loaded driver the step replaces. Found by a tester: "CUDA
+    13.2 build, after installing driver branch R580" (recommend's choice) over `ubuntu-drivers install
+    nvidia:595-open` (the answers' branch), and "driver 550.54.14 runs CUDA 12.6 wheels" over a plan that
+    replaces it with R580. `branch`: the one the driver step installs (None: the repository's pick)."""
+    from installer.compat.model import Action
+    from installer.compat.solver import driver_change_reason
+
+    cuda = getattr(pins, "cuda", None)
+    stale = {n for n in (getattr(pins, "driver_note", None), getattr(pins, "loaded_driver_note", None)) if n}
+    if not cuda or not stale:
+        return notes
+    driver = getattr(pins, "driver", None)
+    if driver is not None and driver.branch == branch and pins.driver_note:
+        said: str | None = pins.driver_note  # recommend's own words (an update within the branch, a support end)
+    elif branch is not None:
+        said = driver_change_reason(cuda, Action(kind="install-driver", reason="", branch=branch))
+    else:
+        said = None  # the branch is the repository's pick: the driver step's own note says what it is
+    out: list[str] = []
+    for n in notes:
+        kept = said if n in stale else n  # in its place in the header: the build's reasons stay together
+        if kept is not None and kept not in out:
+            out.append(kept)
+    return out
 
 
 def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) -> list[str]:
@@ -306,7 +404,7 @@ def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) ->
     driver = pins.driver
     if driver is None or driver.host == "windows" or not pins.cuda:
         return notes  # under WSL the build's own note already says it is done in Windows
-    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report))
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
     said = no_driver_step_note(pins.cuda, driver, elsewhere)
     return [said if n == pins.driver_note else n for n in notes]
 
@@ -332,14 +430,15 @@ def own_tools(steps: Iterable[Step], tools: Tools) -> tuple[str, ...]:
 
 
 def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None,
-             recorded: bool = False) -> Any:
+             recorded: bool = False, today: date | None = None) -> Any:
     """Exact pins for the answers on this machine (installer.compat), for the target's Python; `recorded`: a
     recorded report's (--hardware), which the reasons call the recorded machine."""
     from installer.compat import resolve_pins
 
     target = target_of(answers, report, tools or Tools.discover(), cwd or os.getcwd())
     return resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant,
-                        python=target["python_version"], extras=tuple(answers.torch.extras), recorded=recorded)
+                        python=target["python_version"], extras=tuple(answers.torch.extras), recorded=recorded,
+                        today=today)
 
 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
@@ -484,7 +583,8 @@ def upstream_for_another_machine(answers: Answers, pins: Any, pick: Any) -> Any:
 
 
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
-             cwd: str | None = None, this_machine: bool = True, recorded: bool = False) -> Plan:
+             cwd: str | None = None, this_machine: bool = True, recorded: bool = False,
+             today: date | None = None) -> Plan:
     """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
 
     `this_machine`: the report describes the machine that plans (detected here, not another machine's
@@ -505,7 +605,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     if speculation is not None and not (this_machine and _local_folder(answers, report, speculation, python_version)):
         ahead = IndexAhead(answers, probe_timeout)
     pypi_probe = PypiProbe(answers, probe_timeout) if this_machine and PypiProbe.wanted(answers) else None
-    pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded)
+    pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded, today=today)
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     if not this_machine:
@@ -519,7 +619,8 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
                               arch=report.os.arch)
         if notes:
             indexes = replace(indexes, notes=(*indexes.notes, *notes))
-    return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd, recorded=recorded)
+    return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd, recorded=recorded,
+                     mirror_ids_checked=True, today=today)
 
 
 def remap_to_answers(exc: InputError, located: Any) -> InputError:

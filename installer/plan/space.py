@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.plan.model import Plan, Step
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def _payload(pins: dict[str, str], variant: str | None) -> tuple[int, int, str] 
     for name, extra in EXTRAS.items():
         if name in pins:
             download, installed = download + extra.download, installed + extra.installed
-    shown = ", ".join(f"{n} {v}" for n, v in pins.items())
+    shown = listed(f"{n} {v}" for n, v in pins.items())
     if not measured:
         shown = _("{packages}; estimated from {build}", packages=shown, build=build.label)
     return download, installed, shown

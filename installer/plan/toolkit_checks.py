@@ -12,6 +12,7 @@ from packaging.version import Version
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.plan.kinds.base import KindContext
 
 # (first toolkit of the row, oldest compute capability it compiles for, newest): research/compat.md C4,
@@ -54,7 +55,7 @@ def toolkit_notes(minor: str, ctx: KindContext) -> tuple[str, ...]:
     data = load()
     machine = read_machine(ctx.report, data)
     if machine.jetson:
-        have = ", ".join(t.version for t in ctx.report.cuda_toolkits) or _("none found")
+        have = listed(t.version for t in ctx.report.cuda_toolkits) or _("none found")
         raise InputError(_("a Jetson's CUDA toolkit comes with JetPack (CUDA found here: {have}); NVIDIA's "
                            "desktop and server toolkits do not drive its GPU", have=have),
                          key="cuda_toolkit.install",

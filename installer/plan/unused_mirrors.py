@@ -53,6 +53,12 @@ def _mirror_url(kind: str, choice: str) -> str | None:
     """The URL a choice stands for: as written, or the catalog entry's (None for an id the catalog lacks:
     the steps cannot name it either)."""
     if "://" in choice:
+        if kind == "pytorch":
+            from installer.mirrors.shapes import split_variant
+
+            # .../whl/cu118 for a cu126 build: the plan uses the same index's cu126 folder (mirrors.pick)
+            split = split_variant(choice)
+            return split[0] if split else choice.rstrip("/")
         return choice.rstrip("/")
     from installer.mirrors.catalog import load_catalog
 

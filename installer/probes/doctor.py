@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -34,9 +35,16 @@ from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
 from installer.probes.last_target import torch_missing
+from installer.shells import unset_command
 
 Severity = Literal["error", "warning", "info"]
 PYTORCH_INDEX = "https://download.pytorch.org/whl"
+# where a reinstall takes a build from: an index URL (--index-url), (flag, url) for another pip flag (a flat
+# page of links is --find-links), or None for pip's own configuration
+Source = str | tuple[str, str] | None
+# a build ("2.13.0+cpu") -> its Source: `index_for` (PyTorch's own index), or the index the install used
+# (installer.probes.run_index)
+IndexFor = Callable[[str], Source]
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,7 @@ def _advice(report: HardwareReport, verify: dict[str, Any], want: Any = None) ->
     return replace(base, as_is=as_is, with_driver=with_driver, rocm=rocm)
 
 
-def reinstall_line(python: str, pins: str | list[str], index: str | None = None, *, no_deps: bool = False) -> str:
+def reinstall_line(python: str, pins: str | list[str], index: Source = None, *, no_deps: bool = False) -> str:
     """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
     it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip).
     `doctor` and `verify` both write their commands with it.
@@ -206,7 +214,9 @@ def reinstall_line(python: str, pins: str | list[str], index: str | None = None,
     dependencies: a CUDA build needs its nvidia-* packages, which a CPU build never had."""
     cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall",
            *(["--no-deps"] if no_deps else []), *([pins] if isinstance(pins, str) else pins)]
-    if index:
+    if isinstance(index, tuple):
+        cmd += list(index)
+    elif index:
         cmd += ["--index-url", index]
     return " ".join(shlex.quote(c) for c in cmd)
 
@@ -266,20 +276,21 @@ def _needs_dependencies(error: str) -> bool:
     return any(not _TORCH_OWN_LIBRARIES.match(name) for name in re.findall(r"(lib[\w.+-]*?\.so)\b", error))
 
 
-def index_for(version: str) -> str | None:
+def index_for(version: str) -> Source:
     """The PyTorch index of a build: "+cpu" / "+cu126" come from theirs; a build without a local label from
     PyPI (pip's own sources)."""
     local = version.partition("+")[2]
     return f"{PYTORCH_INDEX}/{local}" if local else None
 
 
-def same_build_fix(python: str, version: str, error: str = "", *, files_missing: bool = True) -> str:
+def same_build_fix(python: str, version: str, error: str = "", *, files_missing: bool = True,
+                   index: IndexFor = index_for) -> str:
     """The fix of a damaged or half-installed torch `version` ("2.13.0+cpu"): the same build again, without
     its dependencies unless the damage is in one of them; or, when files are missing, `torch-setup install`
     again. A torch whose files are all there but changed (an emptied or edited __init__.py) passes the
     install step's check, which looks for missing files: "install again" left it as it was, and its own
     failure sent the person back to doctor (found in use)."""
-    cmd = reinstall_line(python, f"torch=={version}", index_for(version), no_deps=not _needs_dependencies(error))
+    cmd = reinstall_line(python, f"torch=={version}", index(version), no_deps=not _needs_dependencies(error))
     if not files_missing:
         return _("reinstall it: `{cmd}` (its files are there but changed, so `torch-setup install` would leave "
                  "it as it is)", cmd=cmd)
@@ -295,7 +306,7 @@ def _files_missing(error: str) -> bool:
     return "cannot open shared object file" in error and not _needs_dependencies(error)
 
 
-def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
+def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = index_for) -> list[Finding]:
     """torchvision or torchaudio beside torch that does not fit it: its Requires-Dist pins another torch, or
     it does not import (found in use: PyPI's torchvision 0.28.0, built for the CUDA torch, beside
     2.13.0+cpu: "operator torchvision::nms does not exist"; doctor said "nothing wrong found"). The probe
@@ -351,7 +362,7 @@ def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
             # --no-deps: its own dependency is torch itself, which must stay as it is
             fix = _("install the {name} made for torch {torch}: `{cmd}`; or, if you do not use it, remove it: "
                     "`{remove}`", name=name, torch=torch,
-                    cmd=reinstall_line(python, pin, index_for(torch), no_deps=True), remove=remove)
+                    cmd=reinstall_line(python, pin, index(torch), no_deps=True), remove=remove)
         else:
             fix = _("install the {name} release made for torch {torch}, from the same index, or, if you do not use "
                     "it, remove it: `{remove}`", name=name, torch=torch, remove=remove)
@@ -364,7 +375,8 @@ def _companion_findings(verify: dict[str, Any], python: str) -> list[Finding]:
     return out
 
 
-def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, ...]) -> list[Finding]:
+def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, ...],
+                    index: IndexFor = index_for) -> list[Finding]:
     """Packages whose RECORD lists files that are not there, as the install step's guard finds them
     (installer.plan.kinds.pip: it installs them again): found in use, doctor said "nothing wrong found"
     of a torch that `import torch.utils.benchmark` failed in."""
@@ -372,11 +384,11 @@ def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, 
     for pin in incomplete:
         name, _sep, version = pin.partition("==")
         if name == "torch":
-            fix = same_build_fix(python, version)
+            fix = same_build_fix(python, version, index=index)
         else:
             fix = _("reinstall it: `{cmd}`, or run `torch-setup install` again with the answers file that made it "
                     "(it finishes a half-done install)",
-                    cmd=reinstall_line(python, pin, index_for(version), no_deps=True))
+                    cmd=reinstall_line(python, pin, index(version), no_deps=True))
         out.append(Finding("half-installed", "error",
                            _("{name} {version}: half installed (files are missing)", name=name, version=version),
                            _("files that its RECORD lists are not there (an install cut off, or files deleted "
@@ -419,13 +431,39 @@ def _read_only(report: HardwareReport, verify: dict[str, Any], findings: list[Fi
                    _("the fixes below install into it, and pip cannot change anything there"), fix,
                    ("site_writable: false",))
 
+def _message(msg: dict[str, Any]) -> str:
+    """A message in the probes' shape (installer.probes.last_target), in the reader's language."""
+    return _(msg["text"], **msg["args"])
+
+
+def _missing_fix(python: str, advice: _Advice) -> str:
+    """How to put torch into `python`, where it is missing: the build that fits as it is, with pip, when one
+    does; the wizard, or an answers file that names this interpreter. Found in use: "`torch-setup install`
+    installs one", which refuses without --answers, and the person's answers file installs elsewhere."""
+    from installer.probes.last_target import install_here
+
+    how = _message(install_here(python))
+    c = advice.as_is
+    if c is None:
+        return how
+    return _("install torch {torch} ({variant}), which fits this machine as it is: `{cmd}`; or, with a plan, {how}",
+             torch=c.torch, variant=c.variant, cmd=_pip_line(python, c, advice.companions), how=how)
+
+
 def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice,
-                     existing: Any = None) -> list[Finding]:
+                     existing: Any = None, index: IndexFor = index_for) -> list[Finding]:
     error = str(verify.get("import_error") or "")
     if torch_missing(error):
+        from installer.probes.last_target import make_one, own_environment
+
+        if own_environment(python):  # the interpreter torch-setup runs on: torch goes elsewhere
+            return [Finding("torch-missing", "error",
+                            _("{python} is torch-setup's own Python, not a place for torch", python=python),
+                            _("torch is not installed in it: torch-setup runs on it, and installs torch into an "
+                              "environment of its own"), _message(make_one()), (error,))]
         return [Finding("torch-missing", "error", _("torch is not installed in {python}", python=python),
                         _("this interpreter has no torch package, so nothing can use the GPU or the CPU"),
-                        _install_fix(python, advice), (error,))]
+                        _missing_fix(python, advice), (error,))]
     if env.ld_library_path and (".so" in error or "undefined symbol" in error):
         return [Finding("ld-library-path", "error", _("torch fails to import because of LD_LIBRARY_PATH"),
                         _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}) instead of the one that "
@@ -436,7 +474,7 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                         (error,))]
     if existing is not None and existing.version:
         fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error,
-                             files_missing=_files_missing(error))
+                             files_missing=_files_missing(error), index=index)
     else:
         fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
                 "environment and make it again")
@@ -533,7 +571,7 @@ def _arch_missing(report: HardwareReport, verify: dict[str, Any], advice: _Advic
     missing = [(name, cc) for name, cc in _gpus_for_arch(report, verify) if kernel_for(cc, kernels) is None]
     if not missing:
         return None
-    names = ", ".join(f"{n} (sm_{c[0]}{c[1]})" for n, c in missing)
+    names = listed(f"{n} (sm_{c[0]}{c[1]})" for n, c in missing)
     first = missing[0][1]
     return Finding(
         "arch-missing", "error", _("this torch build has no kernels for the GPU"),
@@ -557,10 +595,10 @@ def _shadowing(verify: dict[str, Any], env: EnvFacts) -> Finding | None:
         _("CUDA libraries from outside the environment are loaded"),
         _("{libs} came from {folders} ({how}) instead of the copies that came with the torch wheel; versions "
           "that differ break cuDNN and cuBLAS calls in ways that are hard to trace",
-          libs=", ".join(p.rsplit("/", 1)[-1] for p in outside), folders=", ".join(folders),
+          libs=listed(p.rsplit("/", 1)[-1] for p in outside), folders=listed(folders),
           how=_("a system CUDA install") if system_cuda else _("LD_LIBRARY_PATH")),
         _("remove {folders} from LD_LIBRARY_PATH (now {ld}) in your shell profile, or start Python with "
-          "`env -u LD_LIBRARY_PATH`; the wheel needs no system CUDA", folders=", ".join(folders),
+          "`env -u LD_LIBRARY_PATH`; the wheel needs no system CUDA", folders=listed(folders),
           ld=env.ld_library_path or _("unset")),
         tuple(outside))
 
@@ -582,16 +620,20 @@ def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any,
 
 
 def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None, *,
-             incomplete: tuple[str, ...] = ()) -> list[Finding]:
+             incomplete: tuple[str, ...] = (), index: IndexFor = index_for,
+             shell: str | None = None) -> list[Finding]:
     """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding.
-    `incomplete`: the pins (torch==2.13.0+cpu) the install step's guard finds half installed."""
-    findings = _diagnose(report, verify, env, incomplete)
+    `incomplete`: the pins (torch==2.13.0+cpu) the install step's guard finds half installed; `index`: where
+    the reinstall of the build there now comes from; `shell`: the basename of the user's $SHELL (None: unknown),
+    read by the caller, whose command to remove a variable the fixes say (installer.shells.unset_command)."""
+    findings = _diagnose(report, verify, env, incomplete, index, shell)
     read_only = _read_only(report, verify, findings)
     return [read_only, *findings] if read_only is not None else findings
 
 
 def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None,
-              incomplete: tuple[str, ...]) -> list[Finding]:
+              incomplete: tuple[str, ...], index: IndexFor = index_for,
+              shell: str | None = None) -> list[Finding]:
     env = env or EnvFacts.from_verify(verify)
     python = str((verify.get("python") or {}).get("executable") or "python")
     advice = _advice(report, verify)
@@ -600,7 +642,7 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
 
     if verify.get("torch_version") is None:
         if verify.get("import_error"):
-            found = _import_findings(verify, env, python, advice, report.existing_torch)
+            found = _import_findings(verify, env, python, advice, report.existing_torch, index)
             if found and found[0].id == "torch-broken" and incomplete:
                 # the same repair: said once, with what the guard found as its evidence
                 found[0] = replace(found[0], explanation="\n".join(
@@ -626,7 +668,8 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
         findings.append(Finding(
             "cuda-visible-devices", "error", _("CUDA_VISIBLE_DEVICES hides every GPU"),
             _("CUDA_VISIBLE_DEVICES is set to {value!r}, so CUDA sees no device", value=visible),
-            _("unset it (`unset CUDA_VISIBLE_DEVICES`) or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0"),
+            _("unset it (`{unset}`) or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0",
+              unset=unset_command("CUDA_VISIBLE_DEVICES", shell)),
             (f"CUDA_VISIBLE_DEVICES={visible!r}",)))
 
     if nvidia and not gpu_build and variant in ("cpu", ""):
@@ -657,8 +700,8 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
     if not any(f.id in ("cpu-wheel", "arch-missing") for f in findings):
         # (their fix installs another build of torch, with --force-reinstall, and moves torchvision and
         # torchaudio with it: a repair of the build there now would be undone by it)
-        findings += _half_installed(verify, python, incomplete)
-        findings += _companion_findings(verify, python)
+        findings += _half_installed(verify, python, incomplete, index)
+        findings += _companion_findings(verify, python, index)
 
     if gpu_build and not nvidia and not available and not verify.get("hip_build"):
         findings.append(Finding(
@@ -760,7 +803,7 @@ def _reinstall_fix(check: dict[str, Any], result: dict[str, Any], report: Hardwa
 
 
 def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning: bool = True,
-                  companion_warning: bool = True) -> dict[str, Any]:
+                  companion_warning: bool = True, index: IndexFor = index_for) -> dict[str, Any]:
     """verify's result with the fixes only this side can write, in place: the reinstall commands in
     doctor's form, and (`cpu_warning`) doctor's warning where a CPU build passes on a machine whose GPU a
     build of torch would use (a CPU build is a pass; it is the wrong build there all the same; doctor says
@@ -783,7 +826,7 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
                                      "detail_msg": None, "fix_msg": None})
     if companion_warning:
         python = str((result.get("python") or {}).get("executable") or "python")
-        for f in _companion_findings(result, python):
+        for f in _companion_findings(result, python, index):
             result["checks"].append({"name": f.id, "ok": False, "level": f.severity,
                                      "detail": f"{f.title}: {f.explanation}", "fix": f.fix,
                                      "detail_msg": None, "fix_msg": None})
@@ -792,7 +835,8 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
     return result
 
 
-def advise_import(result: dict[str, Any], report: HardwareReport | None, incomplete: tuple[str, ...] = ()) -> None:
+def advise_import(result: dict[str, Any], report: HardwareReport | None, incomplete: tuple[str, ...] = (),
+                  index: IndexFor = index_for) -> None:
     """A torch that is there but does not import: the torch-import check's fix becomes the reinstall command
     of the same build (doctor's own), in place. The probe can only say "`torch-setup doctor` gives the
     command", which inside doctor's own output sent the reader to doctor again (found in use). The build
@@ -814,7 +858,7 @@ def advise_import(result: dict[str, Any], report: HardwareReport | None, incompl
         return
     python = str((result.get("python") or {}).get("executable") or "python")
     half = any(pin.startswith("torch==") for pin in incomplete)
-    fix = same_build_fix(python, version, error, files_missing=half or _files_missing(error))
+    fix = same_build_fix(python, version, error, files_missing=half or _files_missing(error), index=index)
     if half:
         fix = _("torch {version} is half installed (files are missing): {fix}", version=version, fix=fix)
     check["fix"], check["fix_msg"] = fix, None

@@ -10,6 +10,7 @@ came back (the run was killed, its terminal closed, the machine restarted) or is
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,19 @@ from installer.i18n import _
 from installer.probes.doctor import Finding
 
 
-def last_record(state_dir: Path | None = None) -> Record | None:
-    """The journal's newest record, or None when no run has left one (or none can be read)."""
+def records(state_dir: Path | None = None) -> list[Record]:
+    """Every record the journal holds that can be read (none when there is no journal)."""
     journal = Journal(state_dir if state_dir is not None else paths.state_dir())
     try:
         digests = [p.stem for p in journal.dir.glob("*.json")]
     except OSError:
-        return None
-    records = [r for r in map(journal.get, digests) if r is not None]
-    return max(records, key=lambda r: r.at, default=None)
+        return []
+    return [r for r in map(journal.get, digests) if r is not None]
+
+
+def last_record(state_dir: Path | None = None) -> Record | None:
+    """The journal's newest record, or None when no run has left one (or none can be read)."""
+    return max(records(state_dir), key=lambda r: r.at, default=None)
 
 
 def stopped_run(state_dir: Path | None = None) -> Record | None:
@@ -42,6 +47,22 @@ def stopped_run(state_dir: Path | None = None) -> Record | None:
     if record is None or record.status not in ("failed", "started"):
         return None
     return None if finished_since(record.target, record.at, state_dir) else record
+
+
+def stopped_runs(state_dir: Path | None = None) -> list[Record]:
+    """Each target's last run that stopped before its end, where no run into that target has finished since,
+    newest first: the newest record of each target decides. Found in use: an install into one folder killed
+    part-way, then one into another folder that finished, and doctor said nothing of the first, half-done
+    one (the newest record overall was the finished run's)."""
+    from installer.probes.last_target import finished_since
+
+    newest: dict[str, Record] = {}
+    for record in records(state_dir):
+        if record.target not in newest or record.at > newest[record.target].at:
+            newest[record.target] = record
+    stopped = [r for r in newest.values()
+               if r.status in ("failed", "started") and not finished_since(r.target, r.at, state_dir)]
+    return sorted(stopped, key=lambda r: r.at, reverse=True)
 
 
 def stop_target(state_dir: Path | None = None) -> str | None:
@@ -120,12 +141,37 @@ def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
     (or a later run into the same target did). `checked`: verify's `python` (executable, prefix) of the
     interpreter doctor looks at, so that a stop elsewhere is said to be elsewhere."""
     record = stopped_run(state_dir)
-    if record is None:
+    return None if record is None else _finding(record, state_dir, now, checked)
+
+
+def last_run_findings(state_dir: Path | None = None, *, now: float | None = None,
+                      checked: dict[str, Any] | None = None) -> list[Finding]:
+    """last_run_finding for every environment whose last run stopped before its end (`stopped_runs`), newest
+    first: a run that finished elsewhere since does not make a half-done environment whole."""
+    return [_finding(record, state_dir, now, checked) for record in stopped_runs(state_dir)]
+
+
+def resume_command(record: Record) -> str | None:
+    """The command that goes on with a stopped run, as `install` said it ("run the same command again"): its
+    answers file, from the folder it ran in (relative paths in the file were taken from there); None when the
+    record names no answers file (runs before session 23) or the file is gone."""
+    if not record.answers or not os.path.isfile(record.answers):
         return None
+    command = f"torch-setup install --answers {shlex.quote(record.answers)}"
+    return f"cd {shlex.quote(record.cwd)} && {command}" if record.cwd else command
+
+
+def _finding(record: Record, state_dir: Path | None, now: float | None,
+             checked: dict[str, Any] | None) -> Finding:
     when = when_text(record.at, now)
     elsewhere = _elsewhere(record, checked)
-    again = _("run the same install again (the same answers file, or the wizard with the same choices): the "
-              "steps that finished are skipped, and it goes on from this one")
+    command = resume_command(record)
+    if command is not None:
+        again = _("run `{command}`: the steps that finished are skipped, and it goes on from this one",
+                  command=command)
+    else:
+        again = _("run the same install again (the same answers file, or the wizard with the same choices): the "
+                  "steps that finished are skipped, and it goes on from this one")
     if record.log:
         again = _("{fix}. Its whole output: {log}", fix=again, log=record.log)
     evidence = (record.log,) if record.log else ()
@@ -162,3 +208,23 @@ def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
     return Finding("last-run-unfinished", "warning", title,
                    "\n".join([_("{when}: {why}", when=when, why=why), *([elsewhere] if elsewhere else [])]),
                    again, evidence)
+
+
+def unverified_findings(state_dir: Path | None = None, *, now: float | None = None) -> list[Finding]:
+    """A warning for each install whose steps all finished but whose own verification did not run to its end
+    (the run was killed during it, or its terminal closed): found in use, such a run left no trace, and
+    last-target.json called it finished. The fix is the verification it missed."""
+    from installer.probes.last_target import unverified
+
+    found = []
+    for target, python, at, restarted in unverified(state_dir):
+        why = (_("the machine has restarted since") if restarted
+               else _("it was stopped (killed, or its terminal closed)"))
+        found.append(Finding(
+            "last-run-unverified", "warning",
+            _("the install into {target} finished its steps, but its verification did not run to the end",
+              target=target),
+            "\n".join([_("{when}: {why}", when=when_text(at, now), why=why),
+                       _("whether torch works in {python} has not been checked since", python=python)]),
+            _("run `torch-setup verify --python {python}`", python=shlex.quote(python))))
+    return found

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -52,10 +54,91 @@ def record_last_target(python: str | None, state_dir: Path | None = None, *, tar
         record.update(python=os.path.abspath(python), at=now)
     elif isinstance(data.get("python"), str):
         record.update(python=data["python"], at=data.get("at"))
+    # another target's verification that did not end stays; this target's is superseded by this run
+    verifying = {t: v for t, v in _verifying(data).items() if t != target}
+    if verifying:
+        record["verifying"] = verifying
     try:
         write_atomic_json(_file(state_dir), record)
     except OSError:
         pass
+
+
+# ---- the install's own verification --------------------------------------------------------------------
+# `finished` is written when a run's steps are done; `install` verifies after that. Found in use: a run killed
+# during its verification left "finished" and nothing else, and doctor said nothing of it. So `install` keeps
+# `verifying` ({target: {at, python, pid, boot_id}}) while its verification runs, and drops it at its end; an
+# entry left behind is a verification that did not run to the end. `torch-setup verify` of that interpreter,
+# run to its end, is the verification it missed, and drops it too.
+
+def _verifying(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = data.get("verifying")
+    if not isinstance(found, dict):
+        return {}
+    return {t: v for t, v in found.items() if isinstance(t, str) and isinstance(v, dict)
+            and isinstance(v.get("python"), str) and isinstance(v.get("at"), (int, float))}
+
+
+def _write_verifying(data: dict[str, Any], verifying: dict[str, dict[str, Any]], state_dir: Path | None) -> None:
+    from installer.executor.journal import write_atomic_json
+
+    record = {k: v for k, v in data.items() if k != "verifying"}
+    if verifying:
+        record["verifying"] = verifying
+    try:
+        write_atomic_json(_file(state_dir), record)
+    except OSError:
+        pass  # as record_last_target: the record only helps a later doctor; the install goes on
+
+
+def verify_started(target: str, python: str, state_dir: Path | None = None) -> None:
+    """`install` begins to verify `python` (in `target`, the plan's target folder or interpreter)."""
+    from installer.executor.journal import boot_id
+
+    data = _read(state_dir)
+    verifying = _verifying(data)
+    verifying[target or python] = {"python": os.path.abspath(python), "at": time.time(), "pid": os.getpid(),
+                                   "boot_id": boot_id()}
+    _write_verifying(data, verifying, state_dir)
+
+
+def verify_ended(checked: dict[str, Any], state_dir: Path | None = None) -> None:
+    """A verification of the interpreter `checked` (verify's `python`: executable and prefix) ran to its end,
+    passed or not: an install's verification of it that was cut off is no longer missing."""
+    data = _read(state_dir)
+    verifying = _verifying(data)
+    kept = {t: v for t, v in verifying.items() if not same_environment(checked, v["python"])}
+    if kept != verifying:
+        _write_verifying(data, kept, state_dir)
+
+
+def _still_verifying(entry: dict[str, Any]) -> bool:
+    """Whether the install that wrote `entry` is still running (its pid, on this boot, is a torch-setup)."""
+    from installer.executor.journal import boot_id
+
+    pid = entry.get("pid")
+    if not isinstance(pid, int) or pid <= 0 or entry.get("boot_id") != boot_id():
+        return False
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read()
+    except OSError:
+        return False
+    # a pid taken since by another program is not the install
+    return b"installer" in cmdline or b"torch-setup" in cmdline
+
+
+def unverified(state_dir: Path | None = None) -> list[tuple[str, str, float, bool]]:
+    """(target, python, at, restarted) of each install whose steps finished but whose verification was cut off
+    (killed, its terminal closed, the machine restarted), newest first; `restarted`: the machine has restarted
+    since. An install still verifying is not one of them."""
+    from installer.executor.journal import boot_id
+
+    now_boot = boot_id()
+    out = [(target, entry["python"], float(entry["at"]),
+            bool(entry.get("boot_id")) and bool(now_boot) and entry.get("boot_id") != now_boot)
+           for target, entry in _verifying(_read(state_dir)).items() if not _still_verifying(entry)]
+    return sorted(out, key=lambda e: e[2], reverse=True)
 
 
 def finished_since(target: str, at: float, state_dir: Path | None = None) -> bool:
@@ -218,3 +301,108 @@ def point_at_last_install(result: dict[str, Any], command: str = "verify",
     check["fix"] = fix["text"].format(**fix["args"])
     result["last_installed_python"] = last
     return last
+
+
+# ---- torch-setup's own environment ------------------------------------------------------------------------
+
+def own_environment(python: str) -> bool:
+    """Whether `python` is the interpreter torch-setup runs on, or another in the same environment (python3
+    beside python). Found in use: with torch-setup's venv active (or its bin/ on PATH), doctor and verify
+    without --python judged it as a place for torch: "[PROBLEM] torch is not installed" right after a good
+    install elsewhere. Only a virtual environment is torch-setup's own: a system or conda base Python that
+    torch-setup happens to run on is the person's, and may be a target (kind: existing)."""
+    if os.path.realpath(sys.prefix) == os.path.realpath(getattr(sys, "base_prefix", sys.prefix)):
+        return False
+    folder = os.path.dirname(os.path.abspath(python))
+    if folder == os.path.dirname(os.path.abspath(sys.executable)):
+        return True
+    # the bin/ folders resolved, never the interpreter: a venv's python is a link to the base one
+    return os.path.realpath(folder) == os.path.realpath(os.path.join(sys.prefix, "bin"))
+
+
+def own_not_target(python: str, state_dir: Path | None = None) -> bool:
+    """`python` is torch-setup's own, and torch-setup did not install into it (an answers file with
+    `kind: existing` may name it: then it is a target like any other)."""
+    if not own_environment(python):
+        return False
+    last = last_target(state_dir)
+    return last is None or not own_environment(last)
+
+
+def instead_of_own(python: str, state_dir: Path | None = None) -> str | None:
+    """For a check without --python that landed on torch-setup's own interpreter `python`: the interpreter
+    torch-setup last installed into, to check instead; None when it is not its own, or no install elsewhere
+    is recorded (then torch-setup's own is checked, and said to be so)."""
+    if not own_environment(python):
+        return None
+    last = last_target(state_dir)
+    return None if last is None or own_environment(last) else last
+
+
+def environment_of(python: str) -> str:
+    """The folder of the environment `python` belongs to (a venv's or a conda environment's), as a person
+    named it when they installed; the interpreter itself when it belongs to none."""
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(python)))
+    if any(os.path.exists(os.path.join(folder, mark)) for mark in ("pyvenv.cfg", "conda-meta")):
+        return folder
+    return python
+
+
+def own_note(python: str, instead: str | None) -> dict[str, Any]:
+    """The line said before the checks: which environment is checked instead of torch-setup's own `python`
+    (`instead`), or that the one checked is torch-setup's own."""
+    if instead is not None:
+        return _("checking {env}, the environment torch-setup last installed into; torch-setup's own Python "
+                 "({python}) is not a place for torch", env=shlex.quote(environment_of(instead)),
+                 python=shlex.quote(python))
+    return _("{python} is torch-setup's own Python, not a place for torch", python=shlex.quote(python))
+
+
+def answers_target(python: str) -> str:
+    """The `target:` line of an answers file that installs into the interpreter `python` (the keys of
+    installer/answers.py's Target: kind existing, python), quoted for YAML where the path needs it."""
+    plain = re.fullmatch(r"[A-Za-z0-9_./~+-]+", python) is not None
+    return f"target: {{kind: existing, python: {python if plain else json.dumps(python)}}}"
+
+
+def install_here(python: str) -> dict[str, Any]:
+    """How to put torch into the interpreter `python` itself. Found in use: "`torch-setup install` installs
+    one" (which refuses without --answers), and "--answers FILE" with the person's file, which installs into
+    its own folder: neither said how to name this interpreter."""
+    return _("to install torch into {python}: run `torch-setup`, and on its Combination screen choose Target "
+             "environment: an existing Python interpreter, with Python: {python}; or put `{answers}` in an "
+             "answers file and run `torch-setup install --answers FILE`", python=shlex.quote(python),
+             answers=answers_target(python))
+
+
+def make_one() -> dict[str, Any]:
+    """The fix where the interpreter checked is torch-setup's own and no install elsewhere is recorded."""
+    return _("run `torch-setup` (the wizard): it makes an environment for torch and installs it there")
+
+
+def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_dir: Path | None = None) -> None:
+    """A torch simply missing from the interpreter `result` (a verify verdict) checked: the torch-import
+    check's fix, in place, says how to put torch into that interpreter, and, when `named` (--python) and
+    torch-setup installed elsewhere, names that environment first; for torch-setup's own interpreter, where
+    torch goes instead. A check already pointed at the last install (point_at_last_install) is kept."""
+    from installer.i18n import _ as translate
+
+    check = next((c for c in result.get("checks") or [] if c.get("name") == "torch-import"), None)
+    if check is None or check.get("ok") or not torch_missing(result.get("import_error")) \
+            or result.get("last_installed_python"):
+        return
+    checked = result.get("python") or {}
+    python = str(checked.get("executable") or "python")
+    last = elsewhere(checked, state_dir)
+    if own_not_target(python, state_dir):
+        fix = rerun_fix(command, last) if last is not None else make_one()
+        if last is not None:
+            result["last_installed_python"] = last
+    else:
+        fix = install_here(python)
+        if named and last is not None:
+            fix = _("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`; {fix}",
+                    path=shlex.quote(last), command=command, fix=translate(fix["text"], **fix["args"]))
+            result["last_installed_python"] = last
+    check["fix_msg"] = fix
+    check["fix"] = fix["text"].format(**fix["args"])

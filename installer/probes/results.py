@@ -127,7 +127,7 @@ def explain(result: dict[str, Any], state: dict[str, Any] | None, ref: Reference
         if low and not reasons and not (w_cur and w_max and w_cur < w_max):
             notes.append(_("{tests} below half of the card's peak with no throttling seen: another process may be "
                            "using the GPU (`nvidia-smi`), or the card is a cut-down or laptop variant",
-                           tests=", ".join(str(t["id"]) for t in low)))
+                           tests=listed(str(t["id"]) for t in low)))
     return notes
 
 

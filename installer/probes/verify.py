@@ -248,27 +248,52 @@ def _shadowing(libs, torch):
 def _hollow(torch):
     """Why the `torch` that imported is not torch: a folder without its __init__.py imports as a namespace
     package (no __file__, no __version__), and every use of it fails later (found in use: "the verify probe
-    itself failed: module 'torch' has no attribute '__version__'"). None for a real torch."""
+    itself failed: module 'torch' has no attribute '__version__'"). (code, folder) for a broken torch, None
+    for a real one: the words are the host's to write, in the reader's language (this file cannot import
+    installer.i18n, and its own English stayed English in Chinese output: found in use)."""
     if getattr(torch, "__file__", None) and hasattr(torch, "__version__"):
         return None
     where = ", ".join(str(p) for p in (getattr(torch, "__path__", None) or [])) or "?"
     if getattr(torch, "__file__", None):  # an __init__.py that is not torch's (cut short, overwritten)
-        return _clean(f"ImportError: torch in {where} has no __version__ (its files are damaged)")
-    return _clean(f"ImportError: torch in {where} has no __init__.py (half installed, files are missing)")
+        return "no-version", where
+    return "no-init", where
 
 
-def _import_failure_fix(message, exe):
-    ld = os.environ.get("LD_LIBRARY_PATH")
+# what each code of a torch that imports but is not torch says: `import_error` keeps these English words (its
+# readers match them: "half installed"), the check carries the template for the host to translate
+_HOLLOW = {
+    "no-init": ("ImportError: torch in {path} has no __init__.py (half installed, files are missing)",
+                _("torch does not import: torch in {path} has no __init__.py (half installed, files are missing)")),
+    "no-version": ("ImportError: torch in {path} has no __version__ (its files are damaged)",
+                   _("torch does not import: torch in {path} has no __version__ (its files are damaged)")),
+}
+
+
+def import_error_code(message, ld=None):
+    """What kind of failure an `import torch` message is, for programs reading `verify --json`:
+    not-installed, ld-library-path, library (a shared library missing or broken), or error (anything else).
+    The torches that import but are not torch have their own codes (no-init, no-version: `_hollow`)."""
     if "No module named 'torch'" in message:
+        return "not-installed"
+    if ld and (".so" in message or "undefined symbol" in message):
+        return "ld-library-path"
+    if ".so" in message:
+        return "library"
+    return "error"
+
+
+def _import_failure_fix(code, exe):
+    ld = os.environ.get("LD_LIBRARY_PATH")
+    if code == "not-installed":
         return _("torch is not installed in {python}: install it with `torch-setup install --answers FILE` "
                  "or run `torch-setup` for the wizard", python=exe)
-    if ld and (".so" in message or "undefined symbol" in message):
+    if code == "ld-library-path":
         return _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}): run again with it unset "
                  "(`env -u LD_LIBRARY_PATH ...`); if that works, remove those folders from it for good", ld=ld)
-    if "half installed" in message:
+    if code == "no-init":
         return _("torch in {python} is half installed (files are missing): reinstall it "
                  "(`torch-setup doctor --python {python}` gives the command)", python=quote(exe))
-    if ".so" in message:
+    if code == "library":
         return _("a shared library that torch needs is missing or broken: reinstall torch "
                  "(`torch-setup doctor --python {python}` gives the command)", python=quote(exe))
     return _("reinstall torch in {python}; `torch-setup doctor --python {python}` explains more", python=quote(exe))
@@ -683,12 +708,20 @@ def collect(args):
             torch = importlib.import_module("torch")
     except BaseException as exc:  # ImportError, OSError from a broken .so, even SystemExit from a bad plugin
         message = _clean(f"{type(exc).__name__}: {exc}")
+        code = import_error_code(message, os.environ.get("LD_LIBRARY_PATH"))
+        detail = _("torch does not import: {error}", error=message)
     else:
-        message = _hollow(torch)
+        hollow = _hollow(torch)
+        message = code = detail = None
+        if hollow is not None:
+            code, where = hollow
+            text, detail = _HOLLOW[code]
+            message = _clean(text.format(path=where))
+            detail = {"text": detail["text"], "args": {"path": where}}
     if message is not None:
         result["import_error"] = message
-        checks.add("torch-import", False, _("torch does not import: {error}", error=message),
-                   _import_failure_fix(message, sys.executable))
+        result["import_error_code"] = code  # added in session 25: import_error itself is unchanged
+        checks.add("torch-import", False, detail, _import_failure_fix(code, sys.executable))
         result["seconds"] = round(time.monotonic() - started, 3)
         return result
 

@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,12 @@ class Engine:
     probe_timeout: float = 5.0
     include_current: bool = True  # probe the mirrors this machine is configured for, too
     state_dir: Path | None = None
+    # the day a driver branch's support end is judged on; None: the clock's (tests fix it, so that what the
+    # screens say does not change as branches reach their end)
+    today: date | None = None
+
+    def the_day(self) -> date:
+        return self.today or date.today()
 
     # detect ---------------------------------------------------------------------------------------
     def detect(self, python: str | None = None) -> HardwareReport:
@@ -152,7 +159,7 @@ class Engine:
         `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine."""
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
-                     extras=extras, recorded=recorded).to_dict()
+                     extras=extras, recorded=recorded, today=self.the_day()).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""
@@ -267,7 +274,7 @@ class Engine:
         Jetson, a container, a system other than Ubuntu and Debian); None when the driver recipe applies."""
         is_jetson = _need("installer.compat.machine", "is_jetson")
         return _need("installer.plan.driver_request", "driver_elsewhere")(  # type: ignore[no-any-return]
-            report.os, jetson=is_jetson(report))
+            report.os, jetson=is_jetson(report), report=report)
 
     def nvidia_apt_serves(self, report: HardwareReport) -> bool:
         """Whether NVIDIA's apt repository has packages for this system (else the toolkit comes from the
@@ -326,8 +333,16 @@ class Engine:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report
         was detected on this machine, so what the steps read (a wheelhouse folder) is looked for now, as
         `plan` does, rather than when the run starts (found in use: a dry run stopped there)."""
-        _report, plan = _need("installer.plan.ahead", "plan_for_report")(answers, report, recorded=not here)
+        _report, plan = _need("installer.plan.ahead", "plan_for_report")(answers, report, recorded=not here,
+                                                                         today=self.the_day())
         return plan
+
+    def gpu_refusal(self, answers: Answers, plan: Plan) -> InputError | None:
+        """The InputError `install` refuses this plan with, its torch unable to use this machine's GPU as
+        the machine is (a build that needs a driver, with the driver left out); None when it can. The
+        wizard's Install keeps the same rule (found in use: unticking the driver installed a CUDA build that
+        could not run, where `install --answers` of the same file refused it)."""
+        return _need("installer.plan.gpu_refusal", "refusal")(answers, plan)  # type: ignore[no-any-return]
 
     def detection_python(self, target_python: str | None) -> str | None:
         """The interpreter `plan --answers` has detection examine for a target.python answer: a path
@@ -406,4 +421,6 @@ class Engine:
         return _need("installer.probes.host", "run_bench")(python, quick=quick, on_progress=on_progress)
 
     def diagnose(self, report: HardwareReport, verify: dict[str, Any]) -> list[Any]:
-        return list(_need("installer.probes.doctor", "diagnose")(report, verify))
+        from installer.shells import user_shell
+
+        return list(_need("installer.probes.doctor", "diagnose")(report, verify, shell=user_shell()))

@@ -46,6 +46,10 @@ class WizardState:
     # files the person saved with a or s (a plan script, a copy of the answers): Done names them, as a dry
     # run changed nothing else (found in use: "nothing changed but the answers file" after a script was saved)
     files_saved: list[Path] = field(default_factory=list)
+    # why `torch-setup install` would refuse the plan Review shows (its torch cannot use the machine's GPU as
+    # the machine is), None when it would not: Done says so beside the unattended command (found in use: a
+    # recorded machine's Done offered `install --yes`, which that machine then refused)
+    install_refused: str | None = None
     torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
     # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
     # configuration: when no PyTorch index answers, those are the builds that can still be installed

@@ -42,7 +42,9 @@ def test_plain_text_output(cli, torch_python):
 def test_an_interpreter_without_torch_is_named_as_such_not_as_torch_dash(cli):
     r = cli("verify", "--python", sys.executable)  # torch-setup's own venv: torch is never installed there
     assert r.returncode == 1
-    first = r.stdout.splitlines()[0]
+    # (after the line that says whose interpreter it is)
+    own, first = r.stdout.splitlines()[:2]
+    assert own == f"{sys.executable} is torch-setup's own Python, not a place for torch", own
     assert first == f"torch does not import in {sys.executable}", first
     assert "No module named 'torch'" in r.stdout and r.stdout.rstrip().endswith("verify: FAIL")
 

@@ -83,7 +83,7 @@ def test_a_folder_a_missing_file_and_a_dash_each_get_their_own_hint(cli, tmp_pat
 
 
 def test_an_override_variable_is_named_and_the_message_is_in_the_users_language(cli, tmp_path, xdg_home):
-    env = {"TORCH_SETUP_DRIVER_VERSION": "abc"}
+    env = {"TORCH_SETUP_DRIVER_VERSION": "abc", "SHELL": "/bin/bash"}  # bash's `unset`; fish: set -e
     result = cli("--lang", "zh", "recommend", "--hardware", str(CPU_ONLY), env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("环境变量: TORCH_SETUP_DRIVER_VERSION: 无效的值 'abc'"), result.stderr

@@ -81,14 +81,15 @@ def test_an_unknown_torch_version_names_the_version_line_and_the_nearest(cli, wo
 def test_a_region_variable_nobody_knows_is_refused_not_ignored(cli, work, xdg_home, args):
     if isinstance(args, str):
         args = _plan_args(args, _answers(work))
-    first, hint = _refused(cli, work, xdg_home, *args, env={"TORCH_SETUP_REGION": "mars"})
+    # $SHELL: the hint says bash's `unset` (fish's words: test_unset_advice_in_users_shell.py)
+    first, hint = _refused(cli, work, xdg_home, *args, env={"TORCH_SETUP_REGION": "mars", "SHELL": "/bin/bash"})
     assert first == "environment: TORCH_SETUP_REGION: invalid value 'mars': expected cn (mainland China), global or auto"
     assert hint == "use cn or global, or unset it to go by the timezone and locale: unset TORCH_SETUP_REGION"
 
 
 def test_a_region_variable_gets_did_you_mean_in_the_users_language(cli, work, xdg_home):
     first, hint = _refused(cli, work, xdg_home, "--lang", "zh", "mirrors", "--json",
-                           env={"TORCH_SETUP_REGION": "China"})
+                           env={"TORCH_SETUP_REGION": "China", "SHELL": "/bin/bash"})
     assert first.startswith("环境变量: TORCH_SETUP_REGION: 无效的值 'China'"), first
     assert hint.startswith("你是不是想写 'cn'？") and "unset TORCH_SETUP_REGION" in hint
 

@@ -9,6 +9,7 @@ or to a catalog whose every entry refuses connections, so no test depends on the
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,10 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
             hardware = load_report(path)
         if as_this_machine:
             path = None
+        # a fixed day: what the screens say of driver branches past NVIDIA's support does not change with the date
         engine = options.pop("engine", None) or Engine(catalog=catalog or dead_catalog, probe_timeout=2.0,
-                                                       include_current=False, state_dir=in_tmp / "state")
+                                                       include_current=False, state_dir=in_tmp / "state",
+                                                       today=date(2026, 12, 5))
         options.setdefault("lang", "en")
         return make_app(hardware=hardware, hardware_path=path, engine=engine, **options)
 

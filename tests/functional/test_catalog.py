@@ -55,7 +55,7 @@ def wizard_table_keys() -> dict[str, str]:
 
     keys: dict[str, str] = {}
     for text in [*base.SCREEN_TITLES.values(), *help.SCREEN_HELP.values(), *mirrors.KIND_LABELS.values(),
-                 *welcome.STEPS, *[s for s in install.ICONS if s != "pending"]]:
+                 *welcome.STEPS, *welcome.RECORDED_STEPS, *[s for s in install.ICONS if s != "pending"]]:
         keys[text] = "installer/tui (tables)"
     classes = [app.WizardApp, base.WizardScreen, welcome.SCREEN, hw.SCREEN, mirrors.SCREEN, combination.SCREEN,
                review.SCREEN, install.SCREEN, verify.SCREEN, bench.SCREEN, done.SCREEN, dialogs.ConfirmScreen,

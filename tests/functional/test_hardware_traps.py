@@ -47,4 +47,4 @@ def test_only_gpus_without_kernels_in_the_newest_release_are_flagged():
                if any("too old for the newest PyTorch" in t for t in hardware_traps(load_report(m)))}
     # 2.15 dropped cu126 (RFC #190385), the last build with Maxwell, Pascal and Volta kernels
     assert newest == "2.15.0"
-    assert flagged == {"k80-470", "gtx960-580", "gtx1080ti-535", "titanv-515", "v100-535", "mixed-3090-v100-580"}
+    assert flagged == {"k80-470", "k80-nodriver", "gtx960-580", "gtx1080ti-535", "titanv-515", "v100-535", "mixed-3090-v100-580"}

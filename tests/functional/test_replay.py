@@ -17,6 +17,7 @@ from installer.tui.engine import Engine
 async def test_keyboard_dry_run_then_replay_gives_the_same_plan(make_wizard, loopback_catalog, in_tmp, cli):
     machine = "rtx4090-550"
     app = make_wizard(machine, catalog=loopback_catalog.path)
+    app.engine.today = None  # the clock's day, as the `plan` below (another process) reads it
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.current_name == "welcome"

@@ -64,11 +64,14 @@ from packaging.version import InvalidVersion, Version
 from pydantic import Field, field_validator, model_validator
 
 from installer.compat.machine import NvidiaGpu, read_machine
-from installer.compat.rules import supports
+from installer.compat.rules import BranchChoice, supports
 from installer.errors import InputError
 from installer.hardware.report import OSInfo
 from installer.hardware.summary import system_name
 from installer.i18n import _
+from installer.i18n.phrases import listed, month_text
+from installer.plan.driver_request import LAST_ENDED_BRANCH as DRIVER_LAST_ENDED
+from installer.plan.driver_request import legacy_driver_todo
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Download, Guard, Step
 from installer.plan.values import VType, check
@@ -98,8 +101,15 @@ OPEN_MODULES_FROM = 515
 # R470 (Kepler's last branch) and older are not installed: NVIDIA ended R470's support in September 2024
 # (nvidia.custhelp.com answers 3142 and 5202, quoted in linuxmint/mint22.2-beta#72), it no longer builds
 # against newer kernels (same issue), and Ubuntu's nvidia-driver-470 became a transitional package that
-# pulls 535, which ignores Kepler GPUs (linuxmint/mintdrivers#111)
-LAST_ENDED_BRANCH = 470
+# pulls 535, which ignores Kepler GPUs (linuxmint/mintdrivers#111); where the user gets it instead:
+# installer.plan.driver_request.legacy_driver_todo
+LAST_ENDED_BRANCH = DRIVER_LAST_ENDED
+# Linux driver branches older than R470 that NVIDIA released (a driver.branch of these is old, not unknown):
+# the distributions' package names: Ubuntu's nvidia-driver-390, -418-server, -450-server, -460-server
+# (linuxmint/mintdrivers#65), nvidia-driver-455/460/465/470 (askubuntu 1392037: "460, 465, 470 -> 470",
+# "455 -> 460"), nvidia-driver-430 (ubuntu.pkgs.org, libnvidia-cfg1-430 in bionic), nvidia-driver-435 and -440
+# (pop-os/system76-driver#150); Debian's nvidia-tesla-418 and -450 (packages.debian.org, bullseye)
+OLD_BRANCHES = frozenset({390, 418, 430, 435, 440, 450, 455, 460, 465})
 PINNING_FROM = 580  # nvidia-driver-pinning-B exists from this branch on
 # from this branch on NVIDIA's Ubuntu/Debian driver packages have no branch in their names; the pinning
 # package picks the branch (Driver Installation Guide, "Ubuntu 590 and later packages")
@@ -273,7 +283,7 @@ class AptKind(Kind):
                                "repository by: it is fetched over https from NVIDIA's own hosts only ({hosts}). "
                                "The repository it sets apt up for is NVIDIA's own as well, and apt checks its "
                                "packages against that key", file=keyring.file,
-                               hosts=", ".join(dict.fromkeys(urlsplit(u).hostname or "" for u in keyring.urls))))
+                               hosts=listed(dict.fromkeys(urlsplit(u).hostname or "" for u in keyring.urls))))
             elif keyring.sha256 is None:
                 notes.append(_("{file} has no published checksum: it is fetched over https only", file=keyring.file))
         update = params.update if params.update is not None else keyring is not None
@@ -309,6 +319,12 @@ class AptKind(Kind):
                                "prebuilt driver modules are made for: the driver's module is built with DKMS "
                                "against the running kernel's headers, so install them from where that kernel came "
                                "from before the reboot, or the module is missing after it", kernel=kernel))
+            # with Secure Boot, a module DKMS built instead of Ubuntu's signed one needs its key enrolled
+            # before this step's reboot, not by a step after it (found in use: a second reboot)
+            mok = mok_enrolment_if_built(ctx)
+            if mok is not None:
+                after.append(mok[0])
+                notes.append(mok[1])
         elif params.nvidia_driver is not None:
             driver_packages, why = driver_packages_for(params.nvidia_driver, ctx)
             # the pin first, in an apt-get of its own: apt reads /etc/apt/preferences.d when it starts
@@ -319,7 +335,12 @@ class AptKind(Kind):
             if mok is not None:
                 after.append(mok[0])
                 notes.append(mok[1])
+        driver_branch = None
         if params.nvidia_driver is not None:
+            driver_branch = branch_the_step_installs(params.nvidia_driver, ctx) or "latest"
+            ended = asked_branch_support_note(params.nvidia_driver, ctx)
+            if ended:
+                notes.append(ended)
             fabric = fabric_manager_note(ctx)
             if fabric:
                 notes.append(fabric)
@@ -339,7 +360,7 @@ class AptKind(Kind):
         guard = _guard(params, tuple(packages), ctx.tools.python) if not (
             params.cuda_repo or params.nvidia_driver or params.cuda_toolkit or params.cudnn) else None
         return Compiled(commands=tuple(commands), downloads=tuple(downloads), env=APT_ENV,
-                        guard=guard, notes=tuple(notes))
+                        guard=guard, notes=tuple(notes), driver_branch=driver_branch)
 
     def simulate(self, step: Step) -> tuple[Command, ...]:
         return simulate(step)
@@ -475,13 +496,22 @@ def _keep_driver_hint(ctx: KindContext, last: int) -> str:
     if have is not None and have <= last:
         return _("keep the {version} driver that is installed: set driver.install: false (`torch-setup "
                  "recommend` shows the PyTorch builds that run on it)", version=drv.version if drv else "")
-    return _("install the R{last} driver by hand (NVIDIA's driver archive), then set driver.install: false",
-             last=last)
+    return _("{todo}, then set driver.install: false", todo=legacy_driver_todo(ctx.report.os, str(last)))
 
 
 def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
     """The branch and kernel modules for this machine's GPUs (drivers.yaml: the last branch of a legacy
-    architecture, the first of a new one), or an InputError naming the answer to change."""
+    architecture, the first of a new one), or an InputError naming the answer to change: the chosen build's
+    own when it cannot use the GPU whatever the driver (blocked_by_gpu), which no driver answer would mend."""
+    try:
+        return _driver_choice(driver, ctx)
+    except InputError as exc:
+        if exc.key in ("driver.branch", "driver.install"):
+            blocked_by_gpu(ctx)
+        raise
+
+
+def _driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
     asked = driver.branch if driver.branch == "latest" else driver.branch.split(".")[0]
     if asked != "latest" and not re.fullmatch(r"[0-9]{3}", asked):
         raise InputError(_("{v!r} is not a driver branch (latest, or a number like 580)", v=driver.branch),
@@ -518,6 +548,10 @@ def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
         use = manual
     if asked != "latest":
         number = int(asked)
+        if number in OLD_BRANCHES:
+            raise InputError(_("driver {branch} is older than any branch torch-setup installs: NVIDIA no longer "
+                               "supports it (nor R{last}, the last branch for Kepler GPUs)", branch=asked,
+                               last=LAST_ENDED_BRANCH), key="driver.branch", hint=use)
         if number not in known_branches():
             raise InputError(_("{branch} is not an NVIDIA driver branch torch-setup knows (installer/compat/data/"
                                "drivers.yaml)", branch=asked), key="driver.branch", hint=use)
@@ -529,18 +563,19 @@ def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
             raise InputError(_("driver {branch} does not support {gpu}: {arch} needs branch {first} or newer",
                                branch=asked, gpu=_gpu_text(newest), arch=newest.arch, first=first),
                              key="driver.branch", hint=use)
-        too_old = _branch_too_old_for_build(number, ctx)
+        too_old = _branch_too_old_for_build(number, ctx, last)
         if too_old is not None:
             raise InputError(too_old[0], key="driver.branch", hint=too_old[1])
         if number <= LAST_ENDED_BRANCH:
-            raise InputError(_("driver {branch} is no longer offered: NVIDIA ended support for the {last} branch "
-                               "and older, and distributions no longer ship them", branch=asked,
-                               last=LAST_ENDED_BRANCH), key="driver.branch", hint=use)
+            # the distributions' R470 packages are not safe to install by name (driver_request.LAST_ENDED_BRANCH)
+            raise InputError(_("torch-setup does not install driver {branch}: NVIDIA no longer supports it, and "
+                               "a distribution's package of that name may install a newer branch",
+                               branch=asked), key="driver.branch", hint=use)
     elif oldest and last is not None:
         if last <= LAST_ENDED_BRANCH:
-            raise InputError(_("{gpu} is supported up to driver branch {last} only, which is no longer offered "
-                               "(NVIDIA ended its support; distributions no longer ship it), and every newer "
-                               "driver ignores this GPU", gpu=_gpu_text(oldest), last=last),
+            raise InputError(_("{gpu} runs on driver branch {last} at the newest, which torch-setup does not "
+                               "install, as NVIDIA ended its support; every newer driver ignores this GPU",
+                               gpu=_gpu_text(oldest), last=last),
                              key="driver.install", hint=use)
         asked = str(last)  # the last branch of the oldest generation in the machine
     modules = driver.modules
@@ -562,7 +597,28 @@ def driver_choice(driver: NvidiaDriver, ctx: KindContext) -> DriverChoice:
     return DriverChoice(branch=asked, modules=modules)
 
 
-def _branch_too_old_for_build(branch: int, ctx: KindContext) -> tuple[str, str] | None:
+def blocked_by_gpu(ctx: KindContext) -> None:
+    """InputError (torch.variant) when the chosen build cannot use the GPU whatever the driver (no kernels
+    for its compute capability): that comes before any question of the driver's branch. Found in use: on a
+    K80 with cu126, the branch was refused twice ("use branch 525", then "525 does not support Tesla K80")
+    before the build's sm_37 was named."""
+    pins = ctx.pins
+    why = getattr(pins, "blocked", None)
+    if not why or getattr(pins, "blocked_by_driver", False):
+        return
+    torch, variant = getattr(pins, "torch", "?"), getattr(pins, "variant", "?")
+    if ctx.recorded:
+        raise InputError(_("torch {torch} ({variant}) cannot use the recorded machine's GPU as it is: {why}",
+                           torch=torch, variant=variant, why=why), key="torch.variant",
+                         hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
+                                "recommend --hardware REPORT` lists them and says why the others do not)"))
+    raise InputError(_("torch {torch} ({variant}) cannot use this machine's GPU as it is: {why}",
+                       torch=torch, variant=variant, why=why), key="torch.variant",
+                     hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
+                            "them and says why the others do not)"))
+
+
+def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = None) -> tuple[str, str] | None:
     """(message, hint) when driver `branch` cannot run the chosen build's CUDA: the build then sees no GPU
     after the reboot (found in review: branch 570 with a cu130 build was planned, a downgrade from 580 on
     most machines, while the plan's own notes said CUDA 13 needs 580.65.06)."""
@@ -576,6 +632,12 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext) -> tuple[str, str] 
     if need.version is None or branch >= int(need.version.split(".")[0]):
         return None
     minor = ".".join(str(cuda).split(".")[:2])
+    if last is not None and last < int(need.version.split(".")[0]):
+        # no branch the GPUs run is new enough: the build, not the branch, is what to change
+        return (_("driver {branch} cannot run the chosen build's CUDA {cuda}: it needs driver {need} or newer",
+                  branch=str(branch), cuda=minor, need=need.version),
+                _("no driver for these GPUs runs CUDA {cuda} (R{last} is their last branch): pick a build for an "
+                  "older CUDA (torch.variant: auto; `torch-setup recommend` lists them)", cuda=minor, last=last))
     return (_("driver {branch} cannot run the chosen build's CUDA {cuda}: it needs driver {need} or newer",
               branch=str(branch), cuda=minor, need=need.version),
             _("use branch: {first} or newer (or latest), or a build for an older CUDA (torch.variant)",
@@ -587,7 +649,8 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
     choice = driver_choice(driver, ctx)
     branch, modules = choice.branch, choice.modules
     base = "nvidia-open" if modules == "open" else "cuda-drivers"
-    needed = branch_the_build_needs(ctx) if branch == "latest" else None
+    picked = branch_choice_the_build_needs(ctx) if branch == "latest" else None
+    needed = picked.branch if picked else None
     if branch == "latest" and needed is None:
         return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
     # `latest` is the branch the chosen build needs, as on the ubuntu-drivers path and in the plan's notes
@@ -598,27 +661,99 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
     packages = [base if int(branch) >= UNSUFFIXED_FROM else f"{base}-{branch}"]
     if int(branch) >= PINNING_FROM:
         packages.insert(0, f"nvidia-driver-pinning-{branch}")
-    if needed:
-        return packages, _("NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, "
-                           "{modules} kernel modules ({pkgs})", branch=branch,
-                           cuda=".".join(str(ctx.values.get("torch.cuda")).split(".")[:2]), modules=modules,
-                           pkgs=", ".join(packages))
-    return packages, _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
-                       modules=modules, pkgs=", ".join(packages))
+    if picked:
+        cuda = ".".join(str(ctx.values.get("torch.cuda")).split(".")[:2])
+        if picked.skipped:
+            return packages, _("NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda} "
+                               "and that NVIDIA still supports (older ones, {older}, are past their support end), "
+                               "{modules} kernel modules ({pkgs})", branch=branch, cuda=cuda,
+                               older=listed(f"R{b}" for b in picked.skipped), modules=modules,
+                               pkgs=listed(packages))
+        return packages, _support_ended(picked, _(
+            "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, {modules} kernel "
+            "modules ({pkgs})", branch=branch, cuda=cuda, modules=modules, pkgs=listed(packages)))
+    note = _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
+             modules=modules, pkgs=listed(packages))
+    if driver.branch == "latest":  # a legacy GPU's last branch (Pascal: R580), chosen for it, may be past support
+        return packages, _support_ended(_legacy_branch_choice(branch, ctx), note)
+    return packages, note
+
+
+def _legacy_branch_choice(branch: str, ctx: KindContext) -> BranchChoice:
+    """The last branch of a legacy GPU, with its support end where the plan's day is past it."""
+    from installer.compat.data import load
+    from installer.compat.rules import past_support, support_day
+
+    data = load()
+    row = next((b for b in data.drivers.branches if b.branch == branch), None)
+    ended = row.eol if row is not None and past_support(row, support_day(ctx.today, data)) else None
+    return BranchChoice(branch, ended=ended)
+
+
+def branch_the_step_installs(driver: NvidiaDriver, ctx: KindContext) -> str | None:
+    """The branch number the driver step installs, as driver_packages_for and ubuntu_drivers_argv pin it
+    (None: left to the repository or to Ubuntu, for a build with no CUDA): what the plan's notes may name."""
+    branch = driver_choice(driver, ctx).branch
+    return branch_the_build_needs(ctx) if branch == "latest" else branch
 
 
 def branch_the_build_needs(ctx: KindContext) -> str | None:
-    """The oldest recommended branch that runs the chosen build's CUDA and every GPU (drivers.yaml), or None
-    for a build with no CUDA: what `branch: latest` means ("the one the chosen CUDA build needs")."""
+    """The oldest recommended branch that runs the chosen build's CUDA and every GPU and that NVIDIA still
+    supports on the plan's day (drivers.yaml), or None for a build with no CUDA: what `branch: latest` means
+    ("the one the chosen CUDA build needs")."""
+    picked = branch_choice_the_build_needs(ctx)
+    return picked.branch if picked else None
+
+
+def branch_choice_the_build_needs(ctx: KindContext) -> BranchChoice | None:
+    """branch_the_build_needs, with the branches passed over as past NVIDIA's support (for the notes)."""
     cuda = ctx.values.get("torch.cuda")
     if not cuda:
         return None
     from installer.compat.data import load
-    from installer.compat.rules import driver_need, pick_branch
+    from installer.compat.rules import choose_branch, driver_need
 
     data = load()
     gpus = tuple(g for g in read_machine(ctx.report, data).nvidia if g.cc is not None)
-    return pick_branch(driver_need(str(cuda), False, data, windows=False), gpus, data, windows=False)
+    return choose_branch(driver_need(str(cuda), False, data, windows=False), gpus, data, windows=False,
+                         today=ctx.today)
+
+
+def asked_branch_support_note(driver: NvidiaDriver, ctx: KindContext) -> str | None:
+    """For a branch the answers name (driver.branch: "535") that is past NVIDIA's support on the plan's day:
+    that it is, and the supported branch to use instead. Installed all the same, as asked: the choice is the
+    user's (found by a tester: R535 planned without a word, months after its support end)."""
+    if driver.branch == "latest":
+        return None  # chosen by torch-setup, among supported branches first (_support_ended says the rest)
+    from installer.compat.data import load
+    from installer.compat.support_end import asked_branch_note, ended_branch, supported_successor
+
+    data = load()
+    asked = driver.branch.split(".")[0]
+    ended = ended_branch(asked, data, ctx.today)
+    if ended is None:
+        return None
+    from installer.plan.driver_request import installed_driver_fits
+
+    latest = branch_choice_the_build_needs(ctx)
+    cuda = ctx.values.get("torch.cuda")
+    if (latest is not None and latest.ended is None
+            and not installed_driver_fits(ctx.report, str(cuda) if cuda else None, "latest")):
+        # what `latest` installs is supported: naming that answer keeps the plan's build and GPUs right (where
+        # the loaded driver runs the build, `latest` keeps it instead, so the branch is named by number)
+        row = next(b for b in data.drivers.branches if b.branch == latest.branch)
+        return asked_branch_note(ended, row, via_latest=True)
+    gpus = tuple(g for g in read_machine(ctx.report, data).nvidia if g.cc is not None)
+    return asked_branch_note(ended, supported_successor(asked, gpus, data, ctx.today), via_latest=False)
+
+
+def _support_ended(picked: BranchChoice, note: str) -> str:
+    """A branch past NVIDIA's support is chosen only where no supported one runs the GPU (Kepler on R470)."""
+    if picked.ended is None:
+        return note
+    return _("{note}; NVIDIA has not supported R{branch} since {month}, but no branch it still supports runs this "
+             "GPU: that driver gets no more security fixes", note=note, branch=picked.branch,
+             month=month_text(picked.ended))
 
 
 def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[str, ...], str]:
@@ -626,18 +761,24 @@ def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[s
     choice = driver_choice(driver, ctx)
     branch = choice.branch
     if branch == "latest":
-        branch = branch_the_build_needs(ctx) or "latest"
-        if branch == "latest":
+        picked = branch_choice_the_build_needs(ctx)
+        branch = picked.branch if picked else "latest"
+        if picked is None:
             return ("ubuntu-drivers", "install"), _("NVIDIA driver: the one Ubuntu recommends for this GPU "
                                                     "(ubuntu-drivers)")
         # what Ubuntu recommends may be older than the build this plan installs needs (found in review:
         # a cu132 build, which needs R580, beside a plain `ubuntu-drivers install`)
         spec = f"nvidia:{branch}" + ("-open" if choice.modules == "open" else "")
-        return ("ubuntu-drivers", "install", spec), _(
+        cuda = ".".join(str(ctx.values.get("torch.cuda")).split(".")[:2])
+        if picked.skipped:
+            return ("ubuntu-drivers", "install", spec), _(
+                "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda} and that NVIDIA "
+                "still supports (older ones, {older}, are past their support end), {modules} kernel modules "
+                "(ubuntu-drivers install {spec})", branch=branch, cuda=cuda,
+                older=listed(f"R{b}" for b in picked.skipped), modules=choice.modules, spec=spec)
+        return ("ubuntu-drivers", "install", spec), _support_ended(picked, _(
             "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, {modules} kernel "
-            "modules (ubuntu-drivers install {spec})", branch=branch,
-            cuda=".".join(str(ctx.values.get("torch.cuda")).split(".")[:2]),
-            modules=choice.modules, spec=spec)
+            "modules (ubuntu-drivers install {spec})", branch=branch, cuda=cuda, modules=choice.modules, spec=spec))
     spec = f"nvidia:{branch}" + ("-open" if choice.modules == "open" else "")
     return ("ubuntu-drivers", "install", spec), _(
         "NVIDIA driver: branch {branch}, {modules} kernel modules (ubuntu-drivers install {spec})",
@@ -665,6 +806,42 @@ def mok_enrolment(ctx: KindContext) -> tuple[Command, str] | None:
                       "that point; `torch-setup install` cannot ask, so run it yourself then); at the reboot pick "
                       "\"Enroll MOK\" in the blue MOK Manager screen and type the password. Without it the module "
                       "is refused and nvidia-smi finds no driver", cert=cert)
+
+
+# `ubuntu-drivers install` installs Canonical's prebuilt modules, linux-modules-nvidia-B-<flavour>, signed for
+# Secure Boot, and falls back to nvidia-dkms-B only where none is published for the running kernel
+# (canonical/ubuntu-drivers-common, UbuntuDrivers/detect.py, get_linux_modules_metapackage: "If no
+# linux-modules-nvidia package is available for the current kernel we should install the relevant DKMS
+# package"). Only that fallback registers the module in DKMS's tree (/var/lib/dkms/<module>: dkms(8)) and
+# signs it with the machine's own key, so the import runs only then: on the usual, prebuilt path nothing is
+# asked. argv[1] is the certificate, argv[2] the DKMS tree of the nvidia module.
+MOK_IF_BUILT = """import os, sys
+if not os.path.isdir(sys.argv[2]):
+    print("no DKMS build of the nvidia module: Ubuntu's prebuilt, signed modules need no key enrolled")
+    sys.exit(0)
+os.execvp("mokutil", ["mokutil", "--import", sys.argv[1]])
+"""
+NVIDIA_DKMS_TREE = "/var/lib/dkms/nvidia"
+
+
+def mok_enrolment_if_built(ctx: KindContext) -> tuple[Command, str] | None:
+    """With Secure Boot on, on Ubuntu's packages (ubuntu-drivers): the command, run right after the install and
+    so before the step's reboot, that asks the firmware to trust DKMS's key when DKMS built the module, and the
+    plan's note (None: Secure Boot is off or unknown). As in mok_enrolment, a run with no terminal
+    (`torch-setup install`) cannot give mokutil its password: the fallback shows the Secure Boot state."""
+    if not ctx.report.secure_boot or ctx.report.os.wsl:
+        return None
+    cert = MOK_CERT["ubuntu"]
+    command = Command(argv=(ctx.tools.python, "-I", "-c", MOK_IF_BUILT, cert, NVIDIA_DKMS_TREE),
+                      fallback=Command(argv=("mokutil", "--sb-state"), ok_codes=(0, 1)))
+    return command, _("Secure Boot is on. Ubuntu's prebuilt driver modules are signed and load as they are; where "
+                      "this kernel has none, ubuntu-drivers builds the module with DKMS instead and signs it with a "
+                      "local key, which the firmware must trust before the module can load. So, right after the "
+                      "driver's install and before its reboot: if `sudo dkms status` lists nvidia, `sudo mokutil "
+                      "--import {cert}` asks for a one-time password (the printed script checks and runs it at "
+                      "that point; `torch-setup install` cannot ask, so run it yourself then); at the reboot pick "
+                      "\"Enroll MOK\" in the blue MOK Manager screen and type the password. One reboot is then "
+                      "enough", cert=cert)
 
 
 def fabric_manager_note(ctx: KindContext) -> str | None:

@@ -28,6 +28,7 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -70,6 +71,7 @@ class KindContext:
     step_id: str = ""
     recipe: str = ""
     recorded: bool = False  # the report is a recorded one (--hardware): messages say the recorded machine
+    today: date | None = None  # the plan's day, for NVIDIA's driver support (None: the data's date; compat.rules)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class Compiled:
     # notes of the pins this step's notes replace, as they describe something else (the PyPI wheel's
     # kernels, where conda installs conda-forge's build): the planner leaves them out
     supersedes: tuple[str, ...] = ()
+    # the NVIDIA driver branch this step installs ("latest": the repository's or Ubuntu's pick), None for a step
+    # that installs no driver: the planner's notes name it for the build (installer.plan.planner)
+    driver_branch: str | None = None
 
     def __post_init__(self) -> None:
         # notes are read and shared (the plan's header, install's confirmation, the wizard's Review)

@@ -14,12 +14,11 @@ the plan installs, and compiles its answer.
     with: {action: install, prefix: ${target.path}, torch: true}
 
 Whichever engine there is runs it: conda, mamba and micromamba take the same argv here
-(`create|install -y -p PREFIX --override-channels -c CH ... SPEC ...`). A channel with a token
+(`create|install -y -p PREFIX --override-channels -c CH ... SPEC ...`), so the channels of the person's
+.condarc files (a `defaults` there) never reach the environment. A channel with a token
 (https://conda.anaconda.org/t/TOKEN/channel) or a password in its URL does not go on that command line,
-which any local user can read (`ps`): the channels go in CONDA_CHANNELS instead, which all three read
-(conda's `channels` setting; libmamba's Configurable "channels"). `--override-channels` needs `-c`, so
-the channels of the person's .condarc files come after these ones (the engines merge the lists), and
-the plan says so. The package cache is put in
+which any local user can read (`ps`): it is given by name (`-c conda-forge`), and its base in
+CONDA_CHANNEL_ALIAS and MAMBA_CHANNEL_ALIAS. The package cache is put in
 torch-setup's cache (CONDA_PKGS_DIRS, honoured by all three), so the sandbox knows what the step
 writes.
 
@@ -41,6 +40,7 @@ from installer.compat.data import load
 from installer.compat.machine import read_machine
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import Command, Guard
 from installer.plan.values import VType, check
@@ -125,7 +125,12 @@ def conda_mirror(choice: str) -> tuple[str, str] | None:
     if choice in ("auto", "none"):
         return None
     if "://" in choice:
-        return choice.rstrip("/"), "conda-forge"
+        from installer.mirrors.writers.conda import conda_forge_channel
+
+        try:  # the answers file maps it already; the same rule for a choice that did not come through it
+            return conda_forge_channel(choice), "conda-forge"
+        except ValueError as exc:
+            raise InputError(str(exc), key="mirror.conda", hint=str(getattr(exc, "hint", ""))) from None
     from installer.plan.indexes import catalog_mirror
 
     mirror = catalog_mirror(choice, "conda", "mirror.conda")
@@ -136,6 +141,27 @@ def _channel(name: str, ctx: KindContext) -> str:
     """conda-forge through the mirror asked for (mirror.conda: a URL or a catalog id)."""
     mirror = conda_mirror(str(ctx.answers.mirror.conda)) if name == "conda-forge" else None
     return mirror[0] if mirror is not None else name
+
+
+def _secret_alias(channels: list[str]) -> tuple[str, list[str]] | None:
+    """(channel_alias, channels by name) when a channel URL carries a token or password: each such channel
+    is <alias>/<name> (a conda-forge mirror always is: conda_forge_channel), all of one alias. None when no
+    channel has credentials."""
+    if not any(has_credentials(ch) for ch in channels):
+        return None
+    bases = {ch.rstrip("/").rpartition("/")[0] for ch in channels if has_credentials(ch)}
+    if len(bases) > 1:
+        raise InputError(_("conda channels with tokens or passwords on more than one site cannot all be kept off the "
+                           "command line"), key="mirror.conda",
+                         hint=_("give the token in one channel's address only"))
+    alias = bases.pop()
+    return alias, [ch.rstrip("/").rpartition("/")[2] if has_credentials(ch) else ch for ch in channels]
+
+
+def _custom_channels(ctx: KindContext) -> dict[str, str]:
+    """custom_channels of the person's conda configuration, as detection read it."""
+    conda = getattr(getattr(ctx.report, "mirror_config", None), "conda", None)
+    return dict(getattr(conda, "custom_channels", None) or {})
 
 
 def torch_specs(values: Mapping[str, Any], cuda: CudaChoice | None = None) -> tuple[list[str], list[str]]:
@@ -240,16 +266,31 @@ class CondaKind(Kind):
         notes: tuple[str, ...] = cuda.notes if cuda is not None else ()
         if params.torch and cuda is None:
             notes += _cpu_coverage(str(ctx.values.get("torch.version")))
-        if any(has_credentials(ch) for ch in channels):
-            env.append(("CONDA_CHANNELS", ",".join(channels)))
-            channel_flags: list[str] = []
-            notes += (_("a conda channel with a token or password reaches {engine} in CONDA_CHANNELS, not on its "
-                        "command line (which any local user can read); the channels in your .condarc files are "
-                        "searched after it", engine=posixpath.basename(engine)),)
-        else:
-            channel_flags = ["--override-channels"]
-            for ch in channels:
-                channel_flags += ["-c", ch]
+        # --override-channels: only the -c channels are searched, never the `channels` of the person's
+        # .condarc files, which conda merges (a `defaults` there would reach this environment). conda:
+        # "From the command line use --override-channels to only search the specified channel(s), rather
+        # than any channels configured in .condarc" (docs.conda.io conda user-guide/concepts/channels.html,
+        # "Specifying channels when installing packages"); `conda create` and `conda install` both take it
+        # (docs.conda.io commands/create.html: "-c ... Then, the defaults or channels from .condarc are
+        # searched (unless --override-channels is given)"); mamba and micromamba share the flag.
+        channel_flags = ["--override-channels"]
+        secret = _secret_alias(channels)
+        if secret is not None:
+            # a token or password stays off the command line, which any local user can read (ps): the
+            # channel goes by its name, and its base comes from channel_alias, set in the environment
+            # (CONDA_CHANNEL_ALIAS for conda; libmamba reads MAMBA_CHANNEL_ALIAS: mamba-org/mamba
+            # libmamba/src/api/configuration.cpp, `channel_alias` .set_env_var_names())
+            alias, channels = secret
+            env += [("CONDA_CHANNEL_ALIAS", alias), ("MAMBA_CHANNEL_ALIAS", alias)]
+            notes += (_("a conda channel with a token or password reaches {engine} through CONDA_CHANNEL_ALIAS, "
+                        "not on its command line (which any local user can read)", engine=posixpath.basename(engine)),)
+            mapped = sorted(set(channels) & set(_custom_channels(ctx)))
+            if mapped:
+                notes += (_("your conda configuration maps {names} in custom_channels, which comes before "
+                            "CONDA_CHANNEL_ALIAS: conda takes {names} from there, not from the mirror with the "
+                            "token", names=listed(mapped)),)
+        for ch in channels:
+            channel_flags += ["-c", ch]
         argv = (engine, params.action, "-y", "-p", params.prefix, *channel_flags, *specs)
         if params.action == "create":
             guard = Guard(creates=posixpath.join(params.prefix, "conda-meta", "history"))

@@ -18,6 +18,12 @@ path when /etc/profile.d sources the snippet.
         base: ${cuda_toolkit.prefix}          # an absolute folder; relative entries are below it
         set: {CUDA_HOME: .}                   # "." is the base itself
         prepend: {PATH: [bin], LD_LIBRARY_PATH: [lib64]}
+      fish_path: /etc/fish/conf.d/cuda-12.6.fish   # or fish_name: NAME, in `dir`
+
+fish reads neither /etc/profile.d nor sh syntax, so a shell_env file may have a fish twin, written from the
+same variables by the same step: `fish_path`, or `fish_name` beside a `dir` + `name` file. Both are always
+written and named, whatever the shell of whoever plans: a plan stays the same for the same answers and report
+(installer.shells).
 
 The mirrors chosen in the answers, kept for later installs (mirror.scope), written by
 installer.mirrors.writers so that a person's other settings and comments in the file survive:
@@ -44,6 +50,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator, model_validator
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.paths import backup_prefix
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
 from installer.plan.model import FileWrite
@@ -133,14 +140,16 @@ class FileParams(KindParams):
     lines: tuple[str, ...] | None = None
     shell_env: ShellEnv | None = None
     comment: str | None = None  # one line said at the top of a shell or lines file
+    fish_path: str | None = None  # with shell_env: the same variables for fish, in this file ...
+    fish_name: str | None = None  # ... or in this file in `dir`
     mirror_config: MirrorConfig | None = None  # or: the chosen mirrors in pip's / conda's own file
 
-    @field_validator("path", "dir")
+    @field_validator("path", "dir", "fish_path")
     @classmethod
     def _path(cls, v: str | None) -> str | None:
         return check(VType.PATH, v)  # type: ignore[no-any-return]
 
-    @field_validator("name")
+    @field_validator("name", "fish_name")
     @classmethod
     def _name(cls, v: str | None) -> str | None:
         if v is not None and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", v):
@@ -165,7 +174,8 @@ class FileParams(KindParams):
     @model_validator(mode="after")
     def _one_source(self) -> FileParams:
         if self.mirror_config is not None:
-            if any(getattr(self, k) is not None for k in ("path", "dir", "name", "text", "lines", "shell_env")):
+            if any(getattr(self, k) is not None for k in ("path", "dir", "name", "text", "lines", "shell_env",
+                                                          "fish_path", "fish_name")):
                 raise ValueError("`mirror_config` names its own file and content: give it alone")
             return self
         given = [k for k in ("text", "lines", "shell_env") if getattr(self, k) is not None]
@@ -176,7 +186,32 @@ class FileParams(KindParams):
             raise ValueError("give `path`, or `dir` and `name`")
         if self.comment is not None and "\n" in self.comment:
             raise ValueError("the comment is one line")
+        self._fish_twin()
         return self
+
+    def _fish_twin(self) -> None:
+        if self.fish_path is None and self.fish_name is None:
+            return
+        if self.shell_env is None:
+            raise ValueError("`fish_path` and `fish_name` go with `shell_env`: the fish file sets the same variables")
+        if self.fish_path is not None and self.fish_name is not None:
+            raise ValueError("give `fish_path`, or `fish_name` (in `dir`), not both")
+        if self.fish_name is not None and self.dir is None:
+            raise ValueError("`fish_name` is a file in `dir`: give `dir`, or `fish_path`")
+        # fish splits a variable whose name ends in PATH on colons, and joins it with them when it exports it
+        # (fish 3.0+, "Path variables" in fish's language documentation); another name would be exported
+        # joined with spaces
+        other = [name for name in self.shell_env.prepend if not name.endswith("PATH")]
+        if other:
+            raise ValueError(f"{other[0]}: fish prepends only to a variable whose name ends in PATH")
+
+    def fish_file(self) -> str | None:
+        """Where the fish twin goes, or None for none."""
+        if self.fish_path is not None:
+            return self.fish_path
+        if self.fish_name is not None:
+            return posixpath.join(self.dir or "/", self.fish_name)
+        return None
 
 
 def render_shell_env(env: ShellEnv, path: str, comment: str | None = None) -> str:
@@ -192,6 +227,40 @@ def render_shell_env(env: ShellEnv, path: str, comment: str | None = None) -> st
             q = shlex.quote(env.resolve(d))
             out.append(f'case ":${{{name}:-}}:" in *:{q}:*) ;; '
                        f'*) export {name}={q}"${{{name}:+:${name}}}" ;; esac')
+    return "\n".join(out) + "\n"
+
+
+_FISH_PLAIN = re.compile(r"[\w@+=:,./-]+", re.ASCII)  # shlex.quote's safe characters, none special to fish
+
+
+def fish_quote(value: str) -> str:
+    """`value` as one word of fish: inside single quotes fish takes only \\ and \' as escapes (fish's language
+    documentation, "Quotes"), so shlex.quote's '"'"' would do, but not its backslashes."""
+    if _FISH_PLAIN.fullmatch(value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def render_fish_env(env: ShellEnv, path: str, sh_path: str, comment: str | None = None) -> str:
+    """The fish twin of render_shell_env: the same variables, and sourcing it twice leaves PATH-like variables
+    as after sourcing it once. An empty PATH-like variable is replaced, not prepended to (`dir:` would add the
+    current folder), as `${NAME:+:$NAME}` does in the sh one."""
+    out = header(path)
+    if comment:
+        out.append(f"# {comment}")
+    out.append(f"# For fish: the same as {sh_path} for bash, zsh and sh.")
+    for name, value in env.set.items():
+        out.append(f"set -gx {name} {fish_quote(env.resolve(value))}")
+    for name, dirs in env.prepend.items():
+        for d in reversed(dirs):
+            q = fish_quote(env.resolve(d))
+            out += [f"if not contains -- {q} ${name}",
+                    f'    if test -n "${name}"',
+                    f"        set -gx {name} {q} ${name}",
+                    "    else",
+                    f"        set -gx {name} {q}",
+                    "    end",
+                    "end"]
     return "\n".join(out) + "\n"
 
 
@@ -214,7 +283,12 @@ class FileKind(Kind):
             return mirror_file(params.mirror_config, ctx)
         path = params.path or posixpath.join(params.dir or "/", params.name or "")
         fw = FileWrite(path=path, content=render(params, path), mode=params.mode)
-        return Compiled(files=(fw,))
+        fish = params.fish_file()
+        if fish is None or params.shell_env is None:
+            return Compiled(files=(fw,))
+        twin = FileWrite(path=fish, content=render_fish_env(params.shell_env, fish, path, params.comment),
+                         mode=params.mode)
+        return Compiled(files=(fw, twin))
 
 
 # An "environment" that is the system's own Python: its pip.conf would be the whole system's.
@@ -262,6 +336,14 @@ def mirror_file(mc: MirrorConfig, ctx: KindContext) -> Compiled:
             return Compiled()
         cfg = conda_file(channel[0], channel[1], mc.scope, env_prefix=mc.prefix)
         notes = []
+        conda = getattr(getattr(ctx.report, "mirror_config", None), "conda", None)
+        theirs = [c for c in getattr(conda, "channels", None) or () if c != "conda-forge"]
+        if mc.scope == "env" and theirs:
+            # conda merges `channels` across every .condarc it reads, the environment's last: its
+            # `channels: [conda-forge]` cannot take away the person's own, and their file is theirs to edit
+            notes.append(_("your conda configuration also lists {channels}: a later `conda install` in this "
+                           "environment searches them after conda-forge unless it is given --override-channels "
+                           "-c conda-forge", channels=listed(theirs)))
     if cfg is None:
         return Compiled(notes=tuple(notes))
     return Compiled(files=(cfg.to_file_write(),), notes=tuple(notes))
@@ -301,7 +383,7 @@ def apt_mirror_file(choice: str, ctx: KindContext) -> Compiled:
                     _("{id} is a mirror of the {archive} archive; this machine runs {distro}", id=choice,
                       archive=entry.distro.capitalize(), distro=distro.capitalize()))
             hint = (_("choose one of the catalog's {distro} mirrors: {ids}; or auto", distro=distro.capitalize(),
-                      ids=", ".join(ids)) if ids else
+                      ids=listed(ids)) if ids else
                     _("the catalog has no {distro} mirror: give its URL, or auto", distro=distro.capitalize()))
             raise InputError(said, key="mirror.apt", hint=hint)
         url = entry.url
@@ -352,7 +434,7 @@ def _ports_mismatch(choice: str, entry: Mirror, ctx: KindContext, recorded: bool
         return None
     ids = [m.id for m in load_catalog().of_kind("apt") if m.distro == wanted]
     return InputError(said, key="mirror.apt", hint=_("choose one of the catalog's {distro} mirrors: {ids}; or auto",
-                                                     distro=shown, ids=", ".join(ids)))
+                                                     distro=shown, ids=listed(ids)))
 
 
 def _apt_by_hand(url: str, ctx: KindContext) -> str:

@@ -228,6 +228,32 @@ def with_pip(py: str, packages: tuple[str, ...], ctx: KindContext) -> tuple[str,
     return ("pip",)
 
 
+def _missing_python_note(version: str, folder: str, ctx: KindContext) -> str:
+    """What uv does when the Python asked for by version is not the machine's. A recorded machine's report
+    names one Python (the one detection examined there), and the note says which, not "this machine"
+    (found in use: `plan --hardware` of a machine with Python 3.8 said Python 3.10 "was not found on this
+    machine", of the machine the plan was only made on)."""
+    found = ctx.report.python
+    if ctx.recorded and found is not None:
+        return _("the recorded machine's Python is {found} ({executable}), not {version}: unless Python {version} "
+                 "is on its PATH when the plan runs there, uv downloads a standalone CPython {version} "
+                 "(python-build-standalone, a GitHub release) into {folder} for the new environment. Where GitHub "
+                 "is slow or blocked, install Python {version} from that machine's system packages first, or set "
+                 "UV_PYTHON_INSTALL_MIRROR to a mirror of those releases", found=found.version,
+                 executable=found.executable, version=version, folder=folder)
+    if ctx.recorded:
+        return _("the recorded machine's report names no Python: unless Python {version} is on its PATH when the "
+                 "plan runs there, uv downloads a standalone CPython {version} (python-build-standalone, a GitHub "
+                 "release) into {folder} for the new environment. Where GitHub is slow or blocked, install Python "
+                 "{version} from that machine's system packages first, or set UV_PYTHON_INSTALL_MIRROR to a "
+                 "mirror of those releases", version=version, folder=folder)
+    return _("Python {version} was not found on this machine: unless it is on PATH when the plan "
+             "runs, uv downloads a standalone CPython {version} (python-build-standalone, a GitHub "
+             "release) into {folder} for the new environment. Where GitHub is slow or blocked, "
+             "install Python {version} from the system's packages first, or set "
+             "UV_PYTHON_INSTALL_MIRROR to a mirror of those releases", version=version, folder=folder)
+
+
 class PipKind(Kind):
     name = "pip"
     Params = PipParams
@@ -257,12 +283,7 @@ class PipKind(Kind):
             # folder, which the sandbox must then let it write
             writable += (ctx.tools.uv_python_dir,)
             if _minor(ctx.report.python.version if ctx.report.python else None) != wanted.group(1):
-                notes = (_("Python {version} was not found on this machine: unless it is on PATH when the plan "
-                           "runs, uv downloads a standalone CPython {version} (python-build-standalone, a GitHub "
-                           "release) into {folder} for the new environment. Where GitHub is slow or blocked, "
-                           "install Python {version} from the system's packages first, or set "
-                           "UV_PYTHON_INSTALL_MIRROR to a mirror of those releases",
-                           version=wanted.group(1), folder=ctx.tools.uv_python_dir),)
+                notes = (_missing_python_note(wanted.group(1), ctx.tools.uv_python_dir, ctx),)
         return Compiled(commands=(cmd,), writable=writable, guard=guard, notes=notes)
 
     def _install(self, params: PipParams, ctx: KindContext) -> Compiled:

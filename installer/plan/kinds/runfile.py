@@ -35,6 +35,7 @@ from pydantic import Field, field_validator, model_validator
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.mirrors.region import download_region
 from installer.plan.kinds.apt import (
     Artifact,
@@ -174,7 +175,7 @@ class RunfileKind(Kind):
         release = params.releases.get(key)
         ref = getattr(release, arch, None) if release is not None and arch in ARCHES else None
         if release is None or ref is None:
-            known = ", ".join(sorted(params.releases))
+            known = listed(sorted(params.releases))
             raise InputError(
                 _("no {flavor} runfile with a known checksum for {key} on {arch} (known: {known})",
                   flavor=params.flavor, key=key, arch=arch, known=known),

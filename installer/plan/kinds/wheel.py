@@ -170,6 +170,7 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
     nothing: the install step's own check does that when it runs."""
     from installer.errors import InputError
     from installer.i18n import _
+    from installer.i18n.phrases import listed
     from installer.paths import answers_examples
 
     if _made_by(path, earlier):
@@ -211,7 +212,7 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
     other = _not_built_for(built, pins)
     if other:
         return InputError(_("the wheelhouse {path} was built for {built}, not for {asked}", path=path,
-                            built=", ".join(built) or "?", asked=", ".join(other)), key="wheelhouse",
+                            built=listed(built) or "?", asked=listed(other)), key="wheelhouse",
                           hint=_("choose the build it holds (torch.version, torch.variant and torch.extras), or "
                                  "build a wheelhouse for this one; nothing was changed"))
     return other_target(path, manifest, python_version, arch)
@@ -223,6 +224,7 @@ def other_target(path: str, manifest: object, python_version: str | None, arch: 
     build the same thing again). None when it fits, or when either side does not say."""
     from installer.errors import InputError
     from installer.i18n import _
+    from installer.i18n.phrases import listed
 
     built_py, built_arch = _built_target(manifest)
     if python_version and built_py and built_py != python_version:
@@ -235,7 +237,7 @@ def other_target(path: str, manifest: object, python_version: str | None, arch: 
                                  version=python_version, built=built_py))
     if arch and built_arch and arch not in built_arch:
         return InputError(_("the wheelhouse {path} was built for {built}, and this machine is {arch}", path=path,
-                            built=", ".join(built_arch), arch=arch), key="wheelhouse",
+                            built=listed(built_arch), arch=arch), key="wheelhouse",
                           hint=_("build it again with this machine's report (`torch-setup detect --json` here, "
                                  "then --hardware with that file on the machine with network); nothing was changed"))
     return None

@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, RadioSet, Select
 from textual.widgets.option_list import Option
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.paths import in_own_checkout
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import ChoiceList, Choices, Field, Radio, Tick
@@ -231,7 +232,7 @@ class CombinationScreen(WizardScreen):
         extra = [asked] if asked != LATEST and asked not in known else []  # a pin from the answers file
         on_disk = self.state.torch_on_disk
         return [(_("latest: the newest release that fits"), LATEST)] + [
-            (_("{version} · wheel on this disk ({builds})", version=v, builds=", ".join(on_disk[v]))
+            (_("{version} · wheel on this disk ({builds})", version=v, builds=listed(on_disk[v]))
              if v in on_disk else v, v) for v in extra + known]
 
     # recommendation ---------------------------------------------------------------------------------
@@ -458,7 +459,7 @@ class CombinationScreen(WizardScreen):
         return [_("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
                   "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
                   "On this disk: {have} -> press v and choose one", version=version, variant=variant,
-                  have=", ".join(have))]
+                  have=listed(have))]
 
     def update_refused(self) -> None:
         rec = self.state.recommendation or {}
@@ -686,7 +687,7 @@ class CombinationScreen(WizardScreen):
         holds = (self.engine.wheelhouse_holds(path)
                  if offline and path and problem is None and self.state.report_detected else [])
         shown = self.query_one("#wheelhouse-holds", Static)
-        shown.update(_("built for {pins}", pins=", ".join(holds)) if holds else "")
+        shown.update(_("built for {pins}", pins=listed(holds)) if holds else "")
         shown.display = bool(holds)
 
     def python_problem(self) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 from installer.tui.screens.base import WizardScreen
 
 
@@ -49,12 +50,18 @@ class DoneScreen(WizardScreen):
         if s.dry_run:
             # the answers file is the one thing a dry run writes (Review saves it, to replay the run), unless
             # a file that already held these answers was reused (installer.tui.answers_file)
-            yield Static(_("Dry run finished: nothing was installed, and nothing on this machine was changed "
-                           "but the answers file named below.") if answers and s.answers_owned is not None else
-                         _("Dry run finished: nothing on this machine was changed."), classes="title")
+            if s.files_saved:  # found in use: "but the answers file" right above "Also saved: the script"
+                title = _("Dry run finished: nothing was installed, and nothing on this machine was changed but "
+                          "the files named below.")
+            elif answers and s.answers_owned is not None:
+                title = _("Dry run finished: nothing was installed, and nothing on this machine was changed but the "
+                          "answers file named below.")
+            else:
+                title = _("Dry run finished: nothing on this machine was changed.")
+            yield Static(title, classes="title")
             if s.files_saved:
                 yield Static(escape(_("Also saved, as you asked: {files}",
-                                      files=", ".join(str(f) for f in s.files_saved))), classes="note")
+                                      files=listed(str(f) for f in s.files_saved))), classes="note")
             if result is not None and result.failed_step and not result.interrupted:
                 step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),
                             result.failed_step)
@@ -99,11 +106,21 @@ class DoneScreen(WizardScreen):
             replay = answers_command(answers) if result is not None and result.ok and not s.dry_run else here
             plan_here = answers_command(answers, s.answers_cwd, "plan")
             # "unattended" needs --yes: without it install asks to confirm, and with no terminal it stops (exit 2)
+            refused = s.install_refused if (s.dry_run or result is None) else None
+            if refused:
+                # `install` would refuse these answers as the machine is (found in use: Done offered a recorded
+                # machine's `install --yes`, which that machine then refused)
+                yield Static(escape(_("`torch-setup install` refuses these answers: {why}",
+                                      why=refused)), classes="warning", id="install-refused")
             if s.recorded:
                 # the plan is the recorded machine's: run here, these commands would plan and install for this
                 # one (found in use: a 4090's dry run ended with an install --yes for the GPU-less machine here)
-                how, replay = _("On the recorded machine, to install unattended:"), f"{answers_command(answers)} --yes"
+                how = (_("On the recorded machine, once that is put right, to install unattended:") if refused
+                       else _("On the recorded machine, to install unattended:"))
+                replay = f"{answers_command(answers)} --yes"
                 plan_here = f"{plan_here} --hardware {shlex.quote(str(s.hardware_path))}"
+            elif refused:
+                how, replay = _("Once that is put right, to install for real, unattended:"), f"{replay} --yes"
             elif s.dry_run and result is not None and not result.ok and not result.interrupted:
                 how, replay = _("Once that is fixed, to install for real, unattended:"), f"{replay} --yes"
             elif s.dry_run or result is None:

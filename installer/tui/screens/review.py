@@ -34,6 +34,7 @@ from installer.tui.screens.combination import find_action, windows_driver_needed
 
 if TYPE_CHECKING:
     from installer.answers import Answers
+    from installer.errors import InputError
     from installer.plan.model import Command, Plan, Step
 
 
@@ -158,6 +159,7 @@ class ReviewScreen(WizardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.answers: Answers | None = None
+        self.refusal: InputError | None = None  # why Install cannot run this plan here (Review says it)
         if self.state.plan is not None:
             self.show(self.state.plan)
         self.make()
@@ -179,7 +181,13 @@ class ReviewScreen(WizardScreen):
 
     def planned(self, answers: Answers, plan: Plan, script: str) -> None:
         self.answers = answers
-        if self.state.plan is not plan:
+        # a dry run runs nothing, as `plan` does, and the script may be for a later day's driver: only Install
+        # is refused, as `install` refuses it
+        would = self.engine.gpu_refusal(answers, plan)
+        self.state.install_refused = would.message if would is not None else None
+        refusal = None if self.state.dry_run else would
+        if self.state.plan is not plan or refusal is not getattr(self, "refusal", None):
+            self.refusal = refusal
             self.state.plan = plan
             self.state.script = script
             self.show(plan)
@@ -189,6 +197,8 @@ class ReviewScreen(WizardScreen):
         plan = self.state.plan
         if plan is None:
             return ""
+        if getattr(self, "refusal", None) is not None:
+            return _("cannot install: see above")
         if self.state.dry_run:
             return _("dry run: nothing will be executed")
         if plan.needs_root:
@@ -214,6 +224,17 @@ class ReviewScreen(WizardScreen):
         box = self.query_one("#plan", Vertical)
         box.remove_children()
         widgets: list[Static] = []
+        refusal = getattr(self, "refusal", None)
+        if refusal is not None:
+            if plan.meta.get("blocked_by_driver"):
+                todo = _("Go back (b) and tick the NVIDIA driver under Also install (Combination screen), or "
+                         "choose a build the installed driver runs. The plan below can still be saved as a "
+                         "script (s), for after the driver is installed.")
+            else:
+                todo = _("Go back (b) and choose another build (Combination screen).")
+            parts: list[Any] = [Text(_("Install is refused:"), style="bold"), hanging([("✗", refusal.message)]),
+                                Text(""), Text(todo)]
+            widgets.append(Static(Group(*parts), classes="error", id="refusal"))
         if plan.summary:
             widgets.append(Static(aligned_table([(summary_label(key), value) for key, value in plan.summary]),
                                   id="summary"))
@@ -225,7 +246,7 @@ class ReviewScreen(WizardScreen):
                 # the build's own "after updating the Windows driver to branch R580" reason: the warning
                 # below says it with what to do (found in use under WSL: the need said three ways)
                 continue
-            widgets.append(Static(escape(note), classes="note"))  # redacted where each note is made
+            widgets.append(Static(escape(wizard_words(note)), classes="note"))  # redacted where each note is made
         if windows:
             widgets.append(Static(escape(windows), classes="warning", id="windows-driver"))
         if plan.needs_root:
@@ -249,16 +270,19 @@ class ReviewScreen(WizardScreen):
         return None
 
     def can_go_next(self) -> bool:
+        return self.can_save() and getattr(self, "refusal", None) is None
+
+    def can_save(self) -> bool:
         return self.state.plan is not None and getattr(self, "answers", None) is not None
 
     # saving ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save_script", "save_answers"):
-            return True if self.can_go_next() else None
+            return True if self.can_save() else None
         return super().check_action(action, parameters)
 
     def action_save_script(self) -> None:
-        if not self.can_go_next():
+        if not self.can_save():
             return
         from installer.tui.answers_file import answers_folder, fresh_path
         from installer.tui.screens.dialogs import SavePathScreen
@@ -278,7 +302,7 @@ class ReviewScreen(WizardScreen):
         self.app.push_screen(SavePathScreen(_("Save the plan as a bash script to:"), str(default)), chosen)
 
     def answers_to_save(self) -> Answers | None:
-        return self.answers if self.can_go_next() else None
+        return self.answers if self.can_save() else None
 
     def write_file(self, path: Path, text: str, *, executable: bool = False, tell: bool = True) -> Path | None:
         written = write_text(self, path, text, tell=tell)
@@ -335,6 +359,16 @@ class ReviewScreen(WizardScreen):
             self.state.forget_run()
         super().action_next()
 
+
+
+def wizard_words(note: str) -> str:
+    """A plan note as the wizard says it: where the note tells a reader of the script to change the answers
+    file, the wizard names its own field (found in use: Review told a wizard user, who had no answers file
+    yet, to set driver.install: true in it). The note's own words are `_()`'s, in the language shown now."""
+    from installer.plan.gpu_refusal import set_driver_install
+
+    return note.replace(set_driver_install(), _("install it yourself (then reboot) before running this, or go "
+                                                 "back (b) and tick the NVIDIA driver under Also install"))
 
 
 def summary_label(key: str) -> str:

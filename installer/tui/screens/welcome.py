@@ -25,6 +25,13 @@ STEPS = (
 
 
 RECORDED_FIRST_STEP = "Look at the recorded machine: GPUs, driver, CUDA, system, Python."  # one line at 80 columns
+# a recorded machine's plan is never run here: the last steps are what it leaves for that machine (found in use:
+# "Install …" and "Check that torch works here" promised on a screen that can only plan)
+RECORDED_STEPS = (
+    RECORDED_FIRST_STEP,
+    *STEPS[1:4],
+    "Save the answers file (and the script) to install with on that machine.",
+)
 
 
 def recorded_note() -> str:
@@ -51,8 +58,7 @@ class WelcomeScreen(WizardScreen):
         recorded = self.state.recorded
         yield Static(_("Plan PyTorch for the recorded machine") if recorded else _("Install PyTorch on this machine"),
                      classes="title")
-        steps = "\n".join(f"  {i}. {escape(_(RECORDED_FIRST_STEP if recorded and i == 1 else s))}"
-                          for i, s in enumerate(STEPS, 1))
+        steps = "\n".join(f"  {i}. {escape(_(s))}" for i, s in enumerate(RECORDED_STEPS if recorded else STEPS, 1))
         yield Static(_("What will happen:") + "\n" + steps, id="steps")
         yield Static(_("Nothing changes on this machine until you confirm the plan on the Review screen."),
                      classes="muted")

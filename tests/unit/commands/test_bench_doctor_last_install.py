@@ -96,11 +96,14 @@ def test_doctor_names_the_last_install_and_its_advice_works(cli, setup, torch_py
     # the advice, followed: the examination it names finds nothing to mend
     followed = _run(cli, "doctor", "--python", str(torch_python), "--hardware", CPU_ONLY, active=active, xdg=xdg)
     assert followed.returncode == 0 and "nothing to mend" in followed.stdout, followed.stdout
-    # an interpreter given by --python is what the person asked for: no pointer elsewhere
+    # an interpreter given by --python is what the person asked for: it is examined, and its fix says how to
+    # install into it, after naming the last install (where torch is already)
     given = _run(cli, "doctor", "--python", str(active), "--hardware", CPU_ONLY, "--json", active=active, xdg=xdg)
     doc = json.loads(given.stdout)
     assert given.returncode == 1 and "last_installed_python" not in doc
-    assert "last installed into" not in given.stdout
+    missing = next(f for f in doc["findings"] if f["id"] == "torch-missing")
+    assert missing["fix"].startswith(f"torch-setup last installed into {torch_python}: run `torch-setup doctor "
+                                     f"--python {torch_python}`; to install torch into {active / 'bin' / 'python'}: ")
 
 
 def test_doctor_on_a_broken_torch_keeps_its_repair_after_the_pointer(cli, tmp_path):

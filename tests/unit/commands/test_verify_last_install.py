@@ -105,9 +105,11 @@ def test_the_command_names_the_installed_env_and_its_advice_works(cli, tmp_path,
     # the advice, followed: the check it names passes
     followed = _verify(cli, "--python", str(torch_python), active=active, xdg=xdg)
     assert followed.returncode == 0 and "verify: PASS" in followed.stdout
-    # an interpreter given by --python is what the person asked for: no pointer elsewhere
+    # an interpreter given by --python is what the person asked for: it is checked, and its fix says how to
+    # install into it, after naming the last install (where torch is already)
     given = _verify(cli, "--python", str(active), active=active, xdg=xdg)
-    assert given.returncode == 1 and "last installed into" not in given.stdout
+    assert given.returncode == 1 and f"torch does not import in {active / 'bin' / 'python'}" in given.stdout
+    assert f"-> {_hint(str(torch_python))}; to install torch into {active / 'bin' / 'python'}: " in given.stdout
 
 
 @pytest.mark.slow

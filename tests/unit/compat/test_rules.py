@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from installer.compat.data import load
@@ -59,14 +61,15 @@ def _gpu(cc, last=None, first=None):
 
 def test_pick_branch_meets_the_need_and_keeps_every_gpu_supported():
     data = load()
+    day = date(2025, 3, 1)  # before any of these branches' support ended: the rule on need and GPUs alone
     cu13 = driver_need("13.0.3", False, data, windows=False)
     cu12 = driver_need("12.6.3", False, data, windows=False)
-    assert pick_branch(cu13, (_gpu((8, 9)),), data, windows=False) == "580"
-    assert pick_branch(cu12, (_gpu((8, 9)),), data, windows=False) == "535"
-    assert pick_branch(cu12, (_gpu((6, 1), last="580"),), data, windows=False) == "535"
+    assert pick_branch(cu13, (_gpu((8, 9)),), data, windows=False, today=day) == "580"
+    assert pick_branch(cu12, (_gpu((8, 9)),), data, windows=False, today=day) == "535"
+    assert pick_branch(cu12, (_gpu((6, 1), last="580"),), data, windows=False, today=day) == "535"
     # a Blackwell card needs a branch that knows it, even for an old need
-    assert pick_branch(cu12, (_gpu((12, 0), first="570"),), data, windows=False) == "570"
+    assert pick_branch(cu12, (_gpu((12, 0), first="570"),), data, windows=False, today=day) == "570"
     # CUDA 13 PTX (595) is out of reach of Pascal (last R580)
     ptx = driver_need("13.2.1", True, data, windows=False)
-    assert pick_branch(ptx, (_gpu((6, 1), last="580"),), data, windows=False) is None
-    assert pick_branch(cu12, (_gpu((3, 7), last="470"),), data, windows=False) is None
+    assert pick_branch(ptx, (_gpu((6, 1), last="580"),), data, windows=False, today=day) is None
+    assert pick_branch(cu12, (_gpu((3, 7), last="470"),), data, windows=False, today=day) is None

@@ -163,9 +163,11 @@ def test_a_driver_action_never_names_a_branch_that_dropped_the_gpu():
     drivers = [c.action("install-driver") for c in rec.choices if c.action("install-driver")]
     assert drivers, rec.to_dict()
     assert all(int(a.branch) <= 580 for a in drivers)  # Volta: R580 is the last
+    # cu126 runs on R535 by minor-version compatibility, but R535, R550 and R570 are past NVIDIA's support on the
+    # day of the data (drivers.yaml eol): R580 is the first still supported
     assert first(rec) == ("2.7.1", "cu118")
     upgrade = next(c for c in rec.choices if c.action("install-driver"))
-    assert (upgrade.torch, upgrade.variant, upgrade.action("install-driver").branch) == ("2.14.1", "cu126", "535")
+    assert (upgrade.torch, upgrade.variant, upgrade.action("install-driver").branch) == ("2.14.1", "cu126", "580")
 
 
 def test_keep_driver_turns_driver_changes_into_rejections():

@@ -21,12 +21,6 @@ from installer.i18n.phrases import all_of, either, listed, os_error
 MACHINES = Path(__file__).resolve().parents[2] / "fixtures" / "machines"
 
 
-@pytest.fixture
-def zh():
-    set_language("zh")
-    yield
-    set_language("en")
-
 
 def _report(name: str) -> dict:
     return json.loads((MACHINES / f"{name}.json").read_text())
@@ -35,7 +29,7 @@ def _report(name: str) -> dict:
 # -- lists and errors ------------------------------------------------------------------------------
 
 def test_lists_are_joined_as_the_language_joins_them(zh):
-    assert listed(["a", "b", "c"]) == "a，b，c"
+    assert listed(["a", "b", "c"]) == "a、b、c"
     assert either(["venv", "conda", "existing"]) == "venv、conda 或 existing"
     assert either(["venv", "conda"]) == "venv 或 conda"
     assert either(["venv"]) == "venv"
@@ -113,7 +107,7 @@ def test_recommend_in_chinese_has_no_english_separators(zh):
     machine = text.splitlines()[0]
     assert machine.startswith("此机器：Linux x86_64，NVIDIA GeForce GTX 1080 Ti（计算能力 6.1，Pascal），"), machine
     assert ", " not in machine
-    assert re.search(r"^推荐：torch \S+ \+ cu\d+（CUDA [\d.]+），torchvision", text, re.M), text
+    assert re.search(r"^推荐：torch \S+ \+ cu\d+（CUDA [\d.]+）、torchvision", text, re.M), text
     assert not re.search(r"^(推荐|备选 \d+):", text, re.M), text
     refused = [line for line in text.splitlines() if "cu130" in line and "计算能力为 6.1" in line]
     assert refused, text
@@ -236,5 +230,5 @@ def test_the_data_warning_lists_what_is_unconfirmed_as_chinese_does(zh):
 
     rec = recommend(load_report(str(MACHINES / "rtx4090-580.65.06.json")))
     flagged = [w for w in rec.warnings if "PyTorch 官方页面" in w]
-    assert flagged and "确认：它的内核覆盖哪些 GPU 和它在 Linux x86_64 上有哪些构建；" in flagged[0], rec.warnings
+    assert flagged and "关于其内核支持哪些 GPU 和它在 Linux x86_64 上有哪些构建，torch-setup 的数据" in flagged[0], rec.warnings
     assert ", " not in flagged[0]

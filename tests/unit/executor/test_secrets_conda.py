@@ -1,10 +1,11 @@
 """A conda channel with a token in its path (https://conda.anaconda.org/t/TOKEN/channel, as anaconda.org
 and private conda servers issue them), through the real conda recipe and the real executor: the engine
-gets the channels in CONDA_CHANNELS (conda, mamba and micromamba all read it), never on its argv, and the
-progress, the log and the journal show `/t/***/`.
+gets the channel by name (`--override-channels -c conda-forge`, so no channel of the person's .condarc
+files is searched) and its base in CONDA_CHANNEL_ALIAS / MAMBA_CHANNEL_ALIAS, never the token on its argv,
+and the progress, the log and the journal show `/t/***`.
 
 No conda engine can be installed here: the engine is a small program named `micromamba` that writes
-down the argv and the CONDA_CHANNELS it was started with, which is what this test is about."""
+down the argv and the channel aliases it was started with, which is what this test is about."""
 
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ REPO = Path(__file__).resolve().parents[3]
 MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
 TOKEN = "ab-9f1c2d3e-4b5a-6789-0abc-def012345678"
 CHANNEL = f"https://conda.anaconda.org/t/{TOKEN}/conda-forge"
+ALIAS = f"https://conda.anaconda.org/t/{TOKEN}"
 
 
 def _recorder(folder: Path, record: Path) -> Path:
     exe = folder / "micromamba"  # a name on the executor's allowlist
     folder.mkdir(parents=True, exist_ok=True)
     exe.write_text("#!/bin/sh\n"
-                   f"{{ printf 'argv %s\\n' \"$@\"; printf 'CONDA_CHANNELS %s\\n' \"$CONDA_CHANNELS\"; }} >> '{record}'\n")
+                   f"{{ printf 'argv %s\\n' \"$@\"; printf 'ALIAS %s %s\\n' \"$CONDA_CHANNEL_ALIAS\" \"$MAMBA_CHANNEL_ALIAS\"; }} >> '{record}'\n")
     exe.chmod(0o755)
     return exe
 
@@ -55,9 +57,11 @@ def test_the_engine_gets_the_token_from_its_environment_and_nobody_sees_it(tmp_p
     for step in plan.steps:
         (cmd,) = step.commands
         assert not any(TOKEN in a for a in cmd.argv), cmd.argv
-        assert "-c" not in cmd.argv and "--override-channels" not in cmd.argv  # one needs the other
-        assert dict(cmd.env)["CONDA_CHANNELS"] == CHANNEL
-    assert any("CONDA_CHANNELS" in n for n in plan.notes) and not any(TOKEN in n for n in plan.notes)
+        at = cmd.argv.index("--override-channels")
+        assert cmd.argv[at:at + 3] == ("--override-channels", "-c", "conda-forge")
+        assert dict(cmd.env)["CONDA_CHANNEL_ALIAS"] == dict(cmd.env)["MAMBA_CHANNEL_ALIAS"] == ALIAS
+        assert "CONDA_CHANNELS" not in dict(cmd.env)
+    assert any("CONDA_CHANNEL_ALIAS" in n for n in plan.notes) and not any(TOKEN in n for n in plan.notes)
 
     out = io.StringIO()
     events = run(plan, state)
@@ -65,7 +69,7 @@ def test_the_engine_gets_the_token_from_its_environment_and_nobody_sees_it(tmp_p
     assert statuses(events) == {"conda-env": "changed", "conda-torch": "changed"}, out.getvalue()
     # what the engine was really started with: the token only in its environment
     lines = record.read_text().splitlines()
-    assert lines.count(f"CONDA_CHANNELS {CHANNEL}") == 2, lines
+    assert lines.count(f"ALIAS {ALIAS} {ALIAS}") == 2, lines
     started = [line for line in lines if line.startswith("argv ")]
     assert "argv create" in started and "argv install" in started and "argv pytorch=2.13.0=cpu*" in started
     assert not any(TOKEN in line for line in started)
@@ -74,7 +78,7 @@ def test_the_engine_gets_the_token_from_its_environment_and_nobody_sees_it(tmp_p
     journal = "".join(p.read_text() for p in (state / "journal").glob("*.json"))
     seen = out.getvalue() + log + journal
     assert TOKEN not in seen
-    assert "$ CONDA_CHANNELS=https://conda.anaconda.org/t/***/conda-forge " in log
+    assert "CONDA_CHANNEL_ALIAS=https://conda.anaconda.org/t/*** " in log
 
 
 def test_channels_without_credentials_stay_on_the_command_line_with_override():
@@ -88,10 +92,13 @@ def test_channels_without_credentials_stay_on_the_command_line_with_override():
     argv = compiled.commands[0].argv
     assert argv[argv.index("--override-channels"):] == ("--override-channels", "-c", "https://mirror.example/conda-forge",
                                                         "-c", "bioconda")
-    assert "CONDA_CHANNELS" not in dict(compiled.env) and compiled.notes == ()
-    # one channel with a password in its user part moves the whole list, in its order
+    assert "CONDA_CHANNEL_ALIAS" not in dict(compiled.env) and compiled.notes == ()
+    # a channel with a password in its user part goes by name, its site in the alias; the others stay
     params = kind.Params.model_validate({"action": "create", "prefix": "/e",
                                          "channels": ["https://bob:pw@private.example/ch", "conda-forge"]})
     compiled = kind.compile(params, ctx)
-    assert dict(compiled.env)["CONDA_CHANNELS"] == "https://bob:pw@private.example/ch,https://mirror.example/conda-forge"
-    assert not any("pw@" in a for a in compiled.commands[0].argv)
+    assert dict(compiled.env)["CONDA_CHANNEL_ALIAS"] == "https://bob:pw@private.example"
+    argv = compiled.commands[0].argv
+    assert argv[argv.index("--override-channels"):] == ("--override-channels", "-c", "ch", "-c",
+                                                        "https://mirror.example/conda-forge")
+    assert not any("pw@" in a for a in argv)

@@ -72,7 +72,8 @@ def test_pythons_by_file_name(machine):
         exe.write_text("#!/bin/sh\n")
         exe.chmod(0o755)
     (machine.root / "usr/local/bin").mkdir(parents=True)
-    (machine.root / "usr/local/bin/python3.13").symlink_to("/nonexistent")  # dangling: not listed
+    # dangling: not listed (a target of its own: /nonexistent is made on some machines, as nobody's home)
+    (machine.root / "usr/local/bin/python3.13").symlink_to(machine.root / "gone" / "python3.13")
     pythons = machine.detect()["pythons"]
     assert [(p["version"], p["executable"]) for p in pythons] == [("3.12", "/usr/bin/python3.12"),
                                                                   ("3.11", "/usr/bin/python3.11")]

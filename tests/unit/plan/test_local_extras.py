@@ -60,7 +60,7 @@ def test_one_note_naming_every_missing_extra_and_none_when_all_are_there(tmp_pat
         zh = extras_not_on_disk(REQS, _on_disk(only_torch))[0]
     finally:
         set_language("en")
-    assert "没有任何 wheel 文件夹包含 torchvision 0.28.0+cpu，torchaudio 2.11.0+cpu，" in zh, zh
+    assert "没有任何 wheel 文件夹包含 torchvision 0.28.0+cpu、torchaudio 2.11.0+cpu，" in zh, zh
     assert "请在“一同安装”中取消勾选 torchvision 和 torchaudio（" in zh, zh
     everything = _wheels(tmp_path / "b", f"torch-2.13.0+cpu-{TAG}.whl", f"torchvision-0.28.0+cpu-{TAG}.whl",
                          f"torchaudio-2.11.0+cpu-{TAG}.whl")

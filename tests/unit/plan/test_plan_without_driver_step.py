@@ -49,7 +49,7 @@ def test_no_driver_step_means_the_note_says_the_driver_is_not_installed():
     assert [s.id for s in plan.steps] == ["venv", "torch"]
     assert not [n for n in plan.notes if "after installing driver branch" in n], plan.notes
     said = [n for n in plan.notes if NOT_INSTALLED in n]
-    assert said == ["CUDA 12.6 build: it needs an NVIDIA driver (the branch torch-setup would install: R535), "
+    assert said == ["CUDA 12.6 build: it needs an NVIDIA driver (the branch torch-setup would install: R580), "
                     + NOT_INSTALLED + " -> install "
                     "it yourself (then reboot) before running this, or set driver.install: true in the answers and "
                     "plan again"], plan.notes
@@ -63,7 +63,8 @@ def test_no_driver_step_means_the_note_says_the_driver_is_not_installed():
 def test_with_the_driver_step_the_build_is_still_after_installing_it():
     plan = _plan("nodriver-rtx3060", "cu126", driver=True)
     assert any(s.id.startswith("driver") for s in plan.steps)
-    assert "CUDA 12.6 build, after installing driver branch R535" in plan.notes
+    # R580, not R535: R535 is past NVIDIA's support (June 2026, drivers.yaml eol) on the day of the data
+    assert "CUDA 12.6 build, after installing driver branch R580" in plan.notes
     assert not [n for n in plan.notes if "does NOT" in n]
     assert not [line for line in _header(render_script(plan)) if "WARNING" in line]
 

@@ -1,7 +1,8 @@
 """`torch-setup plan` for a conda environment whose conda-forge mirror carries a token in its path
 (mirror.conda: https://conda.anaconda.org/t/TOKEN/conda-forge): the script shows `/t/***/`, and with
---show-secrets the token is in a bash assignment of CONDA_CHANNELS before the engine, never one of the
-engine's arguments."""
+--show-secrets the token is in bash assignments of CONDA_CHANNEL_ALIAS and MAMBA_CHANNEL_ALIAS before the
+engine, never one of the engine's arguments, which name the channel (`--override-channels -c conda-forge`)
+so that no channel of the person's .condarc files is searched."""
 
 from __future__ import annotations
 
@@ -39,9 +40,11 @@ def test_the_plan_hides_the_channel_token(cli, tmp_path, xdg_home):
     engine = _engine_lines(script)
     assert len(engine) == 2  # create, install
     for words in engine:
-        assert "CONDA_CHANNELS=https://conda.anaconda.org/t/***/conda-forge" in words
-        assert "-c" not in words and "--override-channels" not in words
-    assert any(line.startswith("# note: ") and "CONDA_CHANNELS" in line for line in script.splitlines())
+        assert "CONDA_CHANNEL_ALIAS=https://conda.anaconda.org/t/***" in words
+        assert "MAMBA_CHANNEL_ALIAS=https://conda.anaconda.org/t/***" in words
+        at = words.index("-c")
+        assert words[at + 1] == "conda-forge" and "--override-channels" in words
+    assert any(line.startswith("# note: ") and "CONDA_CHANNEL_ALIAS" in line for line in script.splitlines())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conda.yaml", "home"]  # the plan made nothing
 
 
@@ -54,6 +57,7 @@ def test_show_secrets_gives_the_token_to_the_engine_s_environment_only(cli, tmp_
     assert len(engine) == 2
     for words in engine:
         at = next(i for i, w in enumerate(words) if w.endswith("/bin/conda"))
-        assert f"CONDA_CHANNELS=https://conda.anaconda.org/t/{TOKEN}/conda-forge" in words[:at]
+        assert f"CONDA_CHANNEL_ALIAS=https://conda.anaconda.org/t/{TOKEN}" in words[:at]
+        assert f"MAMBA_CHANNEL_ALIAS=https://conda.anaconda.org/t/{TOKEN}" in words[:at]
         assert all("=" in w for w in words[:at])  # bash assignments: no `env` process whose argv would show it
         assert not any(TOKEN in w for w in words[at:]), words[at:]

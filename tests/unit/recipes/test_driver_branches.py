@@ -69,7 +69,7 @@ def test_latest_gets_the_branch_every_gpu_supports(machine, packages, argv):
 
 @pytest.mark.parametrize("tool", ["apt", "ubuntu-drivers"])
 def test_kepler_is_refused_with_what_to_do(tool):
-    """K80: Kepler's last branch is 470 (the data), which is no longer offered; 580 would ignore it."""
+    """K80: Kepler's last branch is 470 (the data), which torch-setup does not install; 580 would ignore it."""
     ctx = _ctx("k80-470.json")
     with pytest.raises(InputError) as err:
         if tool == "apt":
@@ -83,7 +83,7 @@ def test_kepler_is_refused_with_what_to_do(tool):
     bare = replace(ctx, report=ctx.report.model_copy(update={"nvidia_driver": None}))
     with pytest.raises(InputError) as err:
         driver_packages_for(NvidiaDriver(branch="latest"), bare)
-    assert "install the R470 driver by hand" in (err.value.hint or "")
+    assert "install R470 yourself, from Ubuntu's nvidia-driver-470-server packages" in (err.value.hint or "")
 
 
 # ---------------------------------------------------------------- a branch asked for is checked
@@ -94,7 +94,7 @@ def test_kepler_is_refused_with_what_to_do(tool):
     ("rtx5090x4-570.json", "470", "auto", "driver.branch", "Blackwell needs branch 570 or newer"),
     ("rtx5090x4-570.json", "560", "auto", "driver.branch", "Blackwell needs branch 570 or newer"),
     ("gtx1080ti-535.json", "590", "auto", "driver.branch", "580 is the last branch for Pascal"),
-    ("gtx960-580.json", "470", "auto", "driver.branch", "no longer offered"),
+    ("gtx960-580.json", "470", "auto", "driver.branch", "torch-setup does not install driver 470"),
     ("titanv-515.json", "595", "proprietary", "driver.branch", "580 is the last branch for Volta"),
     ("mixed-3090-v100-580.json", "590", "auto", "driver.branch", "Tesla V100-SXM2-32GB (Volta"),
     ("mixed-3090-v100-580.json", "580", "open", "driver.kernel_modules", "Tesla V100-SXM2-32GB (Volta"),
@@ -215,7 +215,8 @@ def test_an_unknown_branch_names_the_line_and_one_that_works(cli, tmp_path):
 
 @pytest.mark.parametrize("cuda, argv", [
     ("13.2.2", ("ubuntu-drivers", "install", "nvidia:580-open")),  # CUDA 13 wheels need R580 or newer
-    ("12.8.1", ("ubuntu-drivers", "install", "nvidia:535-open")),  # CUDA 12 wheels: R535 by minor-version compat
+    # CUDA 12 wheels run on R535 by minor-version compat, but R535/R550/R570 are past NVIDIA's support (eol)
+    ("12.8.1", ("ubuntu-drivers", "install", "nvidia:580-open")),
     (None, ("ubuntu-drivers", "install")),  # a CPU build needs no particular driver: Ubuntu's choice
 ])
 def test_latest_on_ubuntu_names_the_branch_the_chosen_build_needs(cuda, argv):

@@ -88,8 +88,9 @@ def test_latest_is_pinned_to_the_branch_the_build_needs(tmp_path):
     notes name the branch the build needs (session 24)."""
     step, _ = _driver_step(_report("rtx4090-550.json", unloaded=True), "{install: true, source: nvidia-repo}",
                            tmp_path)
-    # cu126 needs driver 525.60.13: the first recommended branch for it is 535 (drivers.yaml), as ubuntu-drivers'
-    assert _apt(step) == [("update",), ("install", "nvidia-open-535")]
+    # cu126 needs driver 525.60.13: R535 is the first recommended branch for it, but it (and R550, R570) is past
+    # NVIDIA's support (drivers.yaml eol), so R580, as ubuntu-drivers'
+    assert _apt(step) == [("update",), ("install", "nvidia-driver-pinning-580"), ("install", "nvidia-open-580")]
     step, _ = _driver_step(_report("rtx4090-550.json", unloaded=True), "{install: true, source: nvidia-repo}",
                            tmp_path, variant="cu130")
     assert _apt(step) == [("update",), ("install", "nvidia-driver-pinning-580"), ("install", "nvidia-open-580")]

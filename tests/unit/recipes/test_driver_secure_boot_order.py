@@ -10,6 +10,7 @@ module, which the driver's install does, so the import comes right after it, in 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,10 +77,66 @@ def test_no_enrolment_without_secure_boot(tmp_path):
     assert not any("mokutil" in n for n in plan.notes)
 
 
-def test_ubuntus_signed_modules_keep_the_informational_step(tmp_path):
-    """ubuntu-drivers installs Canonical's prebuilt, signed modules: nothing to enrol before the reboot, and
-    the step that explains Secure Boot stays for the case where this kernel has no prebuilt module."""
-    plan = _plan(tmp_path, "ubuntu-drivers")
+def _ubuntu_drivers_step(plan: Plan):
     ids = [s.id for s in plan.steps]
-    assert "secure-boot" in ids and "driver-nvidia-repo" not in ids
-    assert not any(c.argv[:2] == ("mokutil", "--import") for s in plan.steps for c in s.commands)
+    (driver,) = [s for s in plan.steps if s.id in ("driver-recommended", "driver-branch", "driver-legacy-gpu")]
+    return ids, driver
+
+
+@pytest.mark.parametrize("source", ["ubuntu-drivers", "auto"])
+def test_ubuntu_drivers_asks_for_the_enrolment_before_its_reboot_too(tmp_path, source):
+    """ubuntu-drivers installs Canonical's signed prebuilt modules, and falls back to DKMS (signed with the
+    machine's own key) where this kernel has none. Found in use: the step that said to enrol that key came after
+    the driver's reboot, one reboot too late; the driver step now does it, before its reboot."""
+    plan = _plan(tmp_path, source)
+    ids, driver = _ubuntu_drivers_step(plan)
+    assert "secure-boot" not in ids and "driver-nvidia-repo" not in ids
+    assert driver.reboot
+    # right after `ubuntu-drivers install`, the last command before the reboot: the import, if DKMS built it
+    assert driver.commands[-2].argv[:2] == ("ubuntu-drivers", "install")
+    last = driver.commands[-1]
+    assert last.argv[1:3] == ("-I", "-c") and last.argv[-2:] == ("/var/lib/shim-signed/mok/MOK.der",
+                                                                 "/var/lib/dkms/nvidia")
+    assert last.fallback is not None and last.fallback.argv == ("mokutil", "--sb-state")
+    assert last.fallback.ok_codes == (0, 1)
+    (note,) = [n for n in plan.notes if "mokutil --import /var/lib/shim-signed/mok/MOK.der" in n]
+    assert "dkms status" in note and "Enroll MOK" in note and "before its reboot" in note
+    script = render_script(plan)
+    section = script[script.index(f": {driver.id} -"):]
+    body = section[section.index("else\n"):]
+    assert body.index("ubuntu-drivers install") < body.index("/var/lib/shim-signed/mok/MOK.der") \
+        < body.index("boot_id >") < body.index("reboot now")
+
+
+def test_ubuntu_drivers_without_secure_boot_enrols_nothing(tmp_path):
+    plan = _plan(tmp_path, "ubuntu-drivers", secure_boot=False)
+    _ids, driver = _ubuntu_drivers_step(plan)
+    assert driver.commands[-1].argv[:2] == ("ubuntu-drivers", "install")
+    assert not any("mokutil" in n for n in plan.notes)
+
+
+def _fake_mokutil(tmp_path: Path) -> Path:
+    """mokutil writes EFI variables, which this machine has not: a stand-in that records its arguments."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "mokutil"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path / 'mokutil-args'}\n")
+    fake.chmod(0o755)
+    return bin_dir
+
+
+def test_the_check_imports_the_key_only_when_dkms_built_the_module(tmp_path):
+    plan = _plan(tmp_path, "ubuntu-drivers")
+    argv = list(_ubuntu_drivers_step(plan)[1].commands[-1].argv)
+    env = {"PATH": f"{_fake_mokutil(tmp_path)}:/usr/bin:/bin"}
+    tree = tmp_path / "dkms" / "nvidia"
+    argv[-1] = str(tree)
+    # Ubuntu's prebuilt modules: nothing asked, the step goes on to its reboot
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "prebuilt" in done.stdout
+    assert not (tmp_path / "mokutil-args").exists()
+    # DKMS built the nvidia module: mokutil imports the key it signed with
+    tree.mkdir(parents=True)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mokutil-args").read_text().split() == ["--import", "/var/lib/shim-signed/mok/MOK.der"]

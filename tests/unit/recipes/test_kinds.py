@@ -47,7 +47,8 @@ def ctx(machine: str = "rtx4090-550.json", *, answers: Answers | None = None, **
 # ---------------------------------------------------------------- apt: NVIDIA driver rules
 
 @pytest.mark.parametrize("machine, branch, modules, expected", [
-    ("rtx4090-550.json", "latest", "auto", ["nvidia-open-535"]),  # Ada: open; the first branch for cu126
+    # Ada: open; the first branch for cu126 NVIDIA still supports (R535 to R570 are past their eol)
+    ("rtx4090-550.json", "latest", "auto", ["nvidia-driver-pinning-580", "nvidia-open-580"]),
     ("rtx4090-550.json", "580", "auto", ["nvidia-driver-pinning-580", "nvidia-open-580"]),
     ("rtx4090-550.json", "570", "proprietary", ["cuda-drivers-570"]),             # no pinning package before 580
     ("rtx4090-550.json", "595", "auto", ["nvidia-driver-pinning-595", "nvidia-open"]),  # 590 on: unsuffixed

@@ -1,0 +1,42 @@
+"""A kept driver past NVIDIA's support end: the plan keeps it, and says so. Pure.
+
+driver_request (installer/plan/driver_request.py) keeps a loaded driver that already runs the chosen build
+(driver.installed_fits: no driver step, no reboot). Kept is right, as a change of driver is the user's call;
+kept without a word was not, where NVIDIA no longer fixes that branch (found by a tester: R550 and R535 kept
+as "already runs the chosen build", in 2026-12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from installer.hardware.advice import DRIVER_SYSTEMS
+from installer.hardware.report import HardwareReport
+
+
+def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, today: date | None) -> str | None:
+    """Beside driver_request's "so it is kept": that the kept driver's branch is past NVIDIA's support on the
+    plan's day, and the branch to name to move to a supported one. None where the driver is not kept by the
+    driver step's choice (ignored under WSL, in a container, on a Jetson: driver_request says why), where
+    its branch is supported or its support end unknown, or where no supported branch drives the GPUs."""
+    if not (values["driver.install"] and values["driver.installed_fits"] and values["hw.nvidia_gpu_count"]
+            and values["hw.os_id"] in DRIVER_SYSTEMS) or values["hw.wsl"] or values["hw.jetson"] \
+            or values["hw.container"]:
+        return None
+    from installer.compat.data import load
+    from installer.compat.machine import read_machine
+    from installer.compat.support_end import branch_of, ended_branch, kept_driver_note, supported_successor
+
+    version = report.nvidia_driver.version if report.nvidia_driver else None
+    branch = branch_of(version)
+    if version is None or branch is None:
+        return None
+    data = load()
+    ended = ended_branch(branch, data, today)
+    if ended is None:
+        return None
+    gpus = tuple(g for g in read_machine(report, data).nvidia if g.cc is not None)
+    instead = supported_successor(branch, gpus, data, today)
+    return kept_driver_note(version, ended, instead) if instead is not None else None

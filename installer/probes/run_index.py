@@ -1,0 +1,65 @@
+"""Where doctor's and verify's reinstall commands take a build from: the PyTorch index the install into that
+environment used, as the executor's journal keeps it (installer.executor.journal.Record.index); for a build no
+run recorded, the index the mirror choice gives for this machine's region, without probing.
+
+Found in use: the fix for a torchvision that did not fit named download.pytorch.org on a machine in China
+whose install had come from a mirror, and which could not reach download.pytorch.org at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from installer.probes.doctor import IndexFor, Source, index_for
+
+
+def recorded_indexes(checked: dict[str, Any], state_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """{variant: (url, layout)} of the PyTorch indexes the runs into the environment `checked` (verify's
+    `python`: executable and prefix) installed from, the newest run's for each variant."""
+    from installer.probes.last_run import records
+    from installer.probes.last_target import same_environment
+
+    found: dict[str, tuple[str, str]] = {}
+    for record in sorted(records(state_dir), key=lambda r: r.at):
+        if record.index and record.python and same_environment(checked, record.python):
+            found[record.index.rstrip("/").rsplit("/", 1)[-1]] = (record.index, record.index_layout or "pep503")
+    return found
+
+
+def region_index(variant: str) -> Source:
+    """The PyTorch index of `variant` the mirror choice `auto` starts from in this machine's region
+    (installer.mirrors.region): the region's index from the catalog, a pep503 one before a flat page;
+    PyTorch's own index where the region has none (or is global)."""
+    from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.region import resolve_region
+
+    region = resolve_region(None)
+    try:
+        catalog = load_catalog()
+    except Exception:  # a catalog that cannot be read must not hide doctor's findings
+        return index_for(f"+{variant}")
+    pool = [m for m in catalog.of_kind("pytorch")
+            if m.enabled and m.region == region and (m.variants is None or variant in m.variants)]
+    pool.sort(key=lambda m: (not m.upstream, m.layout != "pep503"))
+    if not pool:
+        return index_for(f"+{variant}")
+    best = pool[0]
+    url = best.variant_url(variant)
+    return ("--find-links", url) if best.layout == "flat" else url
+
+
+def index_lookup(checked: dict[str, Any], state_dir: Path | None = None) -> IndexFor:
+    """The `index` doctor's fixes take (installer.probes.doctor.IndexFor) for the environment `checked`."""
+    recorded = recorded_indexes(checked, state_dir)
+
+    def lookup(version: str) -> Source:
+        variant = version.partition("+")[2]
+        if not variant:
+            return None  # a build without a local label comes from PyPI: pip's own sources
+        if variant in recorded:
+            url, layout = recorded[variant]
+            return ("--find-links", url) if layout == "flat" else url
+        return region_index(variant)
+
+    return lookup

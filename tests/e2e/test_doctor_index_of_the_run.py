@@ -1,0 +1,84 @@
+"""doctor's fix for a torchvision that does not fit names the PyTorch index the install into that environment
+used (the executor's journal keeps it), else the one the mirror choice gives for the region: found in use,
+it named download.pytorch.org on a machine in China whose install came from a mirror and which could not
+reach download.pytorch.org. A real venv with torch 2.13.0+cpu, a real run of the executor, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from installer.executor.events import RunFinished
+from installer.executor.runner import run_plan
+from installer.plan.model import Command, Plan, Step
+
+WHEELS = Path("/opt/wheels")
+pytestmark = pytest.mark.skipif(not any(WHEELS.glob("torch-2.13.0+cpu-*.whl")),
+                                reason="needs torch 2.13.0+cpu in /opt/wheels")
+UV = Path(sys.executable).parent / "uv"
+MACHINE = str(Path(__file__).resolve().parents[1] / "fixtures" / "machines" / "cpu-only.json")
+# NJU's PyTorch wheel mirror, from installer/mirrors/data/catalog.yaml (nju-pytorch)
+NJU = "https://mirrors.nju.edu.cn/pytorch/whl/cpu"
+
+
+def _torch_env(folder: Path) -> Path:
+    subprocess.run([str(UV), "venv", "-q", str(folder)], check=True, timeout=120)
+    python = folder / "bin" / "python"
+    subprocess.run([str(UV), "pip", "install", "-q", "--python", str(python), "--find-links", str(WHEELS),
+                    "torch==2.13.0+cpu"], check=True, capture_output=True, timeout=900)
+    site = next((folder / "lib").glob("python3*/site-packages"))
+    # a torchvision pinned to another torch, which does not import beside this one (as PyPI's did)
+    (site / "torchvision").mkdir()
+    (site / "torchvision" / "__init__.py").write_text("raise RuntimeError('operator torchvision::nms does not exist')\n")
+    info = site / "torchvision-0.27.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: torchvision\nVersion: 0.27.1\n"
+                                   "Requires-Dist: torch (==2.12.1)\n")
+    (info / "INSTALLER").write_text("pip\n")
+    (info / "RECORD").write_text("torchvision/__init__.py,,\n")
+    return python
+
+
+def _fix(cli, python: Path, **env: str) -> str:
+    r = cli("doctor", "--python", str(python), "--hardware", MACHINE, "--json", "--timeout", "300", env=env)
+    doc = json.loads(r.stdout)
+    return next(f["fix"] for f in doc["findings"] if f["id"] == "companion-torchvision")
+
+
+def test_the_fix_names_the_index_the_run_used_else_the_regions(cli, xdg_home, tmp_path):
+    python = _torch_env(tmp_path / "proj")
+    # no run recorded: the mirror choice of the region, without a probe
+    assert "--index-url https://download.pytorch.org/whl/cpu" in _fix(cli, python, TORCH_SETUP_REGION="global")
+    assert f"--index-url {NJU}" in _fix(cli, python, TORCH_SETUP_REGION="cn")
+
+    # a run into this environment from NJU's mirror, as the planner records it in the plan
+    step = Step(id="torch", title="torch", kind="command", commands=(Command(argv=(sys.executable, "-c", "")),),
+                timeout=60)
+    plan = Plan(steps=(step,), summary=(("target", str(tmp_path / "proj")),), target_python=str(python),
+                meta={"pytorch_index": NJU, "pytorch_layout": "pep503"})
+    *_, finished = run_plan(plan, state_dir=xdg_home / "state" / "torch-setup")
+    assert isinstance(finished, RunFinished) and finished.ok
+    fix = _fix(cli, python, TORCH_SETUP_REGION="global")
+    assert f"torchvision==0.28.0+cpu --index-url {NJU}" in fix and "download.pytorch.org" not in fix
+    # verify writes the same command
+    r = cli("verify", "--python", str(python), "--json", "--timeout", "300", env={"TORCH_SETUP_REGION": "global"})
+    check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "companion-torchvision")
+    assert NJU in check["fix"] and "download.pytorch.org" not in check["fix"]
+
+
+def test_the_planner_keeps_the_index_it_chose_for_the_journal(tmp_path):
+    from installer.answers import parse_answers
+    from installer.hardware import load_or_detect
+    from installer.plan.indexes import Indexes
+    from installer.plan.planner import make_plan, pins_for
+
+    report = load_or_detect(MACHINE)
+    answers = parse_answers(f"version: 1\ntorch: {{version: 2.13.0, variant: cpu}}\n"
+                            f"target: {{kind: venv, path: {tmp_path / 'venv'}}}\n")
+    pins = pins_for(answers, report, cwd=str(tmp_path))
+    plan = make_plan(answers, report, pins=pins, indexes=Indexes(pytorch_index=NJU), cwd=str(tmp_path))
+    assert plan.meta["pytorch_index"] == NJU and plan.meta["pytorch_layout"] == "pep503"

@@ -1,0 +1,59 @@
+"""An install killed during its own verification, after every step finished, is known not to have reached its
+end: doctor says so and gives the verification it missed; once that has run, doctor says nothing of it. Found in
+use: `kill -9` during verify left nothing, and last-target.json called the run finished. A real install of torch
+2.13.0 (CPU, from the wheel on this disk), a real kill, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
+                                                   reason="needs torch 2.13.0+cpu in /opt/wheels")]
+
+
+def _verifying(state: Path) -> bool:
+    """Whether the run's record says it is verifying (the state file, as `install` writes it)."""
+    try:
+        return bool(json.loads((state / "torch-setup" / "last-target.json").read_text()).get("verifying"))
+    except (OSError, ValueError):
+        return False
+
+
+def test_a_run_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp_path):
+    shutil.copy(EXAMPLE, tmp_path / "cpu-venv.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
+                            cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < end and not _verifying(xdg_home / "state"):
+            time.sleep(0.005)
+    finally:
+        proc.send_signal(signal.SIGKILL)  # this test's own installer, by its pid: the probe takes seconds
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the install ended before its verification was seen"
+
+    python = tmp_path / ".venv-torch" / "bin" / "python"
+    r = cli("doctor", "--python", str(python), "--json", "--timeout", "300")
+    found = [f for f in json.loads(r.stdout)["findings"] if f["id"] == "last-run-unverified"]
+    assert [f["title"] for f in found] == [f"the install into {tmp_path / '.venv-torch'} finished its steps, but "
+                                           "its verification did not run to the end"]
+    assert found[0]["fix"] == f"run `torch-setup verify --python {python}`"
+    assert found[0]["severity"] == "warning"
+
+    # the fix, run: then doctor has nothing more to say of that run
+    assert cli("verify", "--python", str(python)).returncode == 0
+    r = cli("doctor", "--python", str(python), "--json", "--timeout", "300")
+    assert r.returncode == 0
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["id"].startswith("last-run")]
