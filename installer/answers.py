@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 import yaml
@@ -479,6 +479,9 @@ class _Section(BaseModel):
 class Target(_Section):
     """Where torch goes."""
 
+    # `path: ~` is YAML's null, not the home folder: the error suggests a folder inside it (installer.yamlfile)
+    home_examples: ClassVar[dict[str, str]] = {"path": "~/.venv-torch"}
+
     kind: Literal["venv", "conda", "existing"] = Field(
         default="venv", description="venv: create (or reuse) a virtual environment at `path`; conda: a conda "
         "environment at `path`; existing: install into the interpreter given by `python`. Default: venv.")
@@ -821,6 +824,20 @@ def folder_problem(path: str, cwd: str | None = None, *, writes: bool = False,
             _("choose another path, or move {file} aside", file=probe))
 
 
+# The Filesystem Hierarchy Standard's folders of the system itself (https://refspecs.linuxfoundation.org/FHS_3.0/
+# fhs/ch03.html): an environment suggested inside or beside one would be among the system's files. /home,
+# /srv, /mnt and /media hold people's own folders, and a folder below /opt or /var (/opt/lab) may be a project.
+SYSTEM_FOLDERS = frozenset({"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/opt", "/proc",
+                            "/run", "/sbin", "/sys", "/usr", "/var"})
+_SYSTEM_TREES = ("/bin/", "/boot/", "/dev/", "/etc/", "/lib/", "/lib32/", "/lib64/", "/proc/", "/run/", "/sbin/",
+                 "/sys/", "/usr/")
+
+
+def _system_folder(full: str) -> bool:
+    path = posixpath.normpath(full)
+    return path in SYSTEM_FOLDERS or path.startswith(_SYSTEM_TREES)
+
+
 def _new_folder(full: str, cwd: str | None, *, writes: bool, env: Literal["venv", "conda"]) -> str | None:
     """A folder to suggest instead of `full`, which holds other files, that passes the same checks; None when
     none found does. A project folder (~/thesis) gets the environment inside it, as projects keep theirs; a
@@ -833,14 +850,20 @@ def _new_folder(full: str, cwd: str | None, *, writes: bool, env: Literal["venv"
     base = posixpath.basename(full.rstrip("/"))
     project = bool(base) and not base.startswith(".") and base != name and not os.path.islink(full)
     home = os.path.expanduser("~")
+    # found in use: `/usr` was answered "such as /usr/.venv-torch", a folder this user cannot make and one that
+    # would mix an environment into the system's files (root may write there, but should not): the home
+    # folder only. Writability is looked at even for a plan made for another machine (`writes` false).
+    system = _system_folder(full)
+    inside = project and not system and os.access(full, os.W_OK | os.X_OK)
+    beside = bool(base) and not project and not system and os.access(posixpath.dirname(full), os.W_OK | os.X_OK)
     # names not taken, as another environment there is not this one's to fill: in the project, or beside the
     # folder refused, or in the home folder
-    new = [posixpath.join(full, f"{name}-{n}") for n in range(2, 10)] if project else []
-    new += [f"{full.rstrip('/')}-{n}" for n in range(2, 10)] if base and not project else []
+    new = [posixpath.join(full, f"{name}-{n}") for n in range(2, 10)] if inside else []
+    new += [f"{full.rstrip('/')}-{n}" for n in range(2, 10)] if beside else []
     new += [posixpath.join(home, name)] + [posixpath.join(home, f"{name}-{n}") for n in range(2, 10)]
     # the project's own environment folder, if it has one already, is fine to fill
-    inside = [posixpath.join(full, name)] if project else []
-    for candidate in inside + [c for c in new if not os.path.lexists(c)]:
+    own = [posixpath.join(full, name)] if inside else []
+    for candidate in own + [c for c in new if not os.path.lexists(c)]:
         if candidate == full or foreign_entries(candidate):
             continue  # taken too (and it would only be refused with a suggestion of its own)
         # as the answers file would have it: a `$` of a folder's name is written `$$` (installer.paths.expand)

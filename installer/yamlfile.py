@@ -389,6 +389,14 @@ def _message(located: Located, err: dict[str, Any], loc: KeyPath, model: Any,
         return (_("this section is empty: write its keys on the lines below it, indented, or delete the line"),
                 _("the keys of {key} are: {keys}", key=key, keys=listed(keys)))
     if value is None and kind != "none_required":
+        if located.texts.get(loc) == "~":
+            # found in use: `path: ~` meant the home folder, which YAML reads as null; a section names the
+            # keys where `~` is likely meant so (home_examples: key -> a folder inside the home to suggest)
+            examples = getattr(section_model(model, rel[:-1]), "home_examples", {}) if model is not None else {}
+            example = examples.get(str(loc[-1]))
+            return (_("`~` alone is YAML's empty value (null)"),
+                    _("for the home folder write '~' in quotes, or better a folder inside it, such as {example}",
+                      example=example) if example else _("write a value after the ':', or delete the line"))
         return _("the value is empty: write one after the ':', or delete the line"), None
     if kind in ("model_type", "dict_type", "model_attributes_type") or (keys and isinstance(value, (str, int, float))):
         if keys:

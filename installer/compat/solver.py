@@ -696,4 +696,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
                          "from_table": g.cc_from_table} for g in m.nvidia],
         "amd_gpus": [{"name": g.name, "gfx": g.gfx} for g in m.amd],
     }
-    return Recommendation(choices=tuple(choices), rejected=tuple(rejected), warnings=tuple(warnings), facts=facts)
+    # once each, in order: a warning per GPU repeats for identical GPUs (found by a re-check: two K80s, the
+    # table's compute capability said twice)
+    return Recommendation(choices=tuple(choices), rejected=tuple(rejected), warnings=tuple(dict.fromkeys(warnings)),
+                          facts=facts)

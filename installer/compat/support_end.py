@@ -80,6 +80,6 @@ def loaded_driver_warning(version: str, ended: Branch, instead: Branch, *, insta
                  month=month_text(ended.eol or ""), other=instead.branch, until=month_text(instead.eol or ""))
     return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting in "
              "{month}: it gets no more security fixes. R{other}, supported until {until}, drives these GPUs "
-             "too and runs every build R{branch} runs: update the driver where it is installed (in a container: "
-             "on the host)", version=version, branch=ended.branch, month=month_text(ended.eol or ""),
+             "too and runs every build R{branch} runs: update the driver the way it was installed (the system's "
+             "packages or NVIDIA's installer; in a container: on the host)", version=version, branch=ended.branch, month=month_text(ended.eol or ""),
              other=instead.branch, until=month_text(instead.eol or ""))

@@ -42,6 +42,26 @@ def _blackwell(gpu: dict[str, Any]) -> bool:
     return (major.isdigit() and int(major) >= 10) or bool(re.search(r"\bB[23]00\b", str(gpu.get("name") or "")))
 
 
+def _legacy_gpu(nvidia: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(GPU name, last branch) of a GPU whose last driver branch NVIDIA no longer supports (Kepler: R470), which
+    torch-setup does not install (installer.plan.driver_request.legacy_driver_elsewhere says so in plans; this
+    package cannot import the planner, so it asks the compat data the same question). None: no such GPU."""
+    from installer.compat.data import load
+    from installer.compat.machine import _nvidia_gpu
+    from installer.compat.support_end import ended_branch
+    from installer.hardware.report import GPU
+
+    data = load()
+    for g in nvidia:
+        gpu = _nvidia_gpu(GPU.model_validate(g), data)
+        last = gpu.last_branch
+        # a last branch with no row (Fermi's R390) ended before the table's first
+        if last is not None and (ended_branch(last, data, None) is not None
+                                 or all(b.branch != last for b in data.drivers.branches)):
+            return gpu.name, last
+    return None
+
+
 def fabric_manager_advice(gpus: list[dict[str, Any]], *, plan: bool = False) -> str | None:
     """What an NVSwitch system needs from whoever installs or changes its driver (None: not one). `plan`:
     said in a plan that installs or changes the driver; otherwise as advice about the machine."""
@@ -79,10 +99,16 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
     if wsl:
         out.append(_("running in WSL: install the Windows driver, never a Linux one "
                      "(the GPU reaches WSL through the Windows driver; CUDA wheels then work as they are)"))
+    legacy = _legacy_gpu(nvidia) if nvidia and data.get("nvidia_driver") is None else None
     if nvidia and data.get("nvidia_driver") is None and not wsl:
         if container:
             out.append(_("NVIDIA GPU found but no driver loaded: install the driver on the host, "
                          "then start this container with --gpus all (NVIDIA Container Toolkit)"))
+        elif ours and legacy:
+            # found by a re-check: "torch-setup can plan it" for a K80, whose R470 the plans refuse
+            out.append(_("NVIDIA GPU found but no driver loaded: {gpu} runs on driver branch R{last} at the newest, "
+                         "which torch-setup does not install: install R{last} yourself, then reboot",
+                         gpu=legacy[0], last=legacy[1]))
         elif ours:
             out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver "
                          "(torch-setup can plan it, see `torch-setup recommend`), then reboot"))
@@ -101,8 +127,8 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         # as if nothing had to be done before rebooting
         out.append(_("Secure Boot is on: the driver's kernel module must be signed. Ubuntu's prebuilt modules "
                      "(ubuntu-drivers) are; a module DKMS builds here is signed with a local key, which must be "
-                     "enrolled before the driver's reboot (torch-setup's driver plan does it then), or turn Secure "
-                     "Boot off in the firmware")
+                     "enrolled before the driver's reboot (the script `torch-setup plan` prints does it then; "
+                     "`torch-setup install` says when to do it by hand), or turn Secure Boot off in the firmware")
                    if ours and not container else
                    _("Secure Boot is on: the driver's kernel module must be signed; "
                      "enrol the MOK key at the next boot when asked (or turn Secure Boot off in the firmware)"))
@@ -120,6 +146,13 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         if rhel:
             out.append(_("kernel headers for {kernel} missing: install them (sudo dnf install kernel-devel-{kernel}) "
                          "before the NVIDIA driver, which builds its module against them", kernel=kernel))
+        elif legacy and os_info.get("id") in DRIVER_SYSTEMS:
+            # the driver the user installs by hand: "torch-setup's driver install needs none from you" was wrong
+            # for it (found by a re-check, a K80)
+            out.append(_("kernel headers for {kernel} missing: torch-setup does not install R{last}, the driver "
+                         "branch {gpu} needs; where you install it with a module built on this machine (DKMS), "
+                         "install the headers first: sudo apt install linux-headers-{kernel}", kernel=kernel,
+                         last=legacy[1], gpu=legacy[0]))
         elif os_info.get("id") == "ubuntu" and UBUNTU_KERNEL.match(kernel):
             # said as the plan does it (found in use: the Hardware screen asked for the headers, the plan with
             # ubuntu-drivers installed none): Ubuntu's prebuilt modules are built by Canonical for each of its

@@ -77,13 +77,19 @@ def pick_pytorch_index(variant: str, torch_version: str | None, *, preference: s
 
 
 def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeout: float) -> IndexPick:
+    from installer.mirrors.shapes import known_torch_index
+
     base = check_url(pref, key="mirror.pytorch")
     url, swapped = _variant_folder(base, variant, catalog)
+    # a catalog index typed by its URL (mirrors.aliyun.com/pytorch-wheels/cu126) is laid out as the catalog
+    # says: Aliyun's is a flat page, which as --extra-index-url looks empty, even when the probe gets no answer
+    known = known_torch_index(url.rsplit("/", 1)[0], catalog)
+    layout: Layout = "flat" if known is not None and known.layout == "flat" else "pep503"
     hand = Mirror(id="by-hand", kind="pytorch", name=_("chosen by hand"), url=url.rsplit("/", 1)[0],
-                  region="global", source="user", layout="pep503")
+                  region="global", source="user", layout=layout)
     result = _probe_one(hand, catalog, variant, wanted, timeout)
     if result is not None and result.ok:
-        layout: Layout = "flat" if result.layout == "flat" else "pep503"
+        layout = "flat" if result.layout == "flat" else "pep503"
         said = _("chosen by hand; it answers ({layout}) and lists torch {version}",
                  layout=layout, version=result.newest if wanted is None else wanted)
         return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
@@ -91,7 +97,7 @@ def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeo
     why = result.reason if result is not None else _("not probed")
     said = _("chosen by hand and kept, although it does not work from here: {why}", why=why)
     return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
-                     failed=str(why))
+                     layout=layout, failed=str(why))
 
 
 def _variant_folder(base: str, variant: str, catalog: Catalog) -> tuple[str, str | None]:

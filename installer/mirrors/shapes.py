@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from installer.i18n import _
 from installer.mirrors.catalog import Catalog, Mirror, load_catalog
+from installer.mirrors.urls import url_problem
 
 # a PyTorch wheel index's variant folder (download.pytorch.org/whl/cu126; research/mirrors.md 2.1)
 VARIANT_FOLDER = re.compile(r"^(cpu|cu\d{3}|rocm\d+(\.\d+)*|xpu)$")
@@ -56,11 +57,14 @@ def pypi_url_problem(url: str, catalog: Catalog | None = None) -> tuple[str, str
     segs = _segments(url)
     shown = url.rstrip("/")
     site = site_mirror(host, catalog, "pypi")
+    netloc = parts.netloc.rsplit("@", 1)[-1] or "mirror.example"
+    # the example keeps the scheme typed (http://127.0.0.1:8765 is a local proxy) where the URL rules allow it
+    scheme = parts.scheme if url_problem(f"{parts.scheme}://{netloc}/") is None else "https"
     # found in use: the TUNA site's PyPI is on another host (pypi.tuna.tsinghua.edu.cn), Aliyun's under /pypi
     write = (_("write {url}, PyPI itself", url=site.url) if site is not None and site.upstream else
              _("write {url}, the same site's PyPI index", url=site.url) if site is not None else
              _("write the address of the site's PyPI index, which usually ends in /simple (such as "
-               "https://{host}/pypi/simple)", host=parts.netloc.rsplit("@", 1)[-1] or "mirror.example"))
+               "{scheme}://{host}/pypi/simple)", scheme=scheme, host=netloc))
     conda_hosts = {h.lower() for h in catalog.info("conda").upstream_hosts}
     if _CONDA_SEGMENTS & set(segs) or tuple(segs[-2:]) in _ANACONDA_REPOS or host in conda_hosts:
         return (_("{url} is a conda channel, not a PyPI index: pip would find no packages there", url=shown),

@@ -14,6 +14,8 @@ from typing import Any
 
 from installer.hardware.advice import DRIVER_SYSTEMS
 from installer.hardware.report import HardwareReport
+from installer.i18n import _
+from installer.i18n.phrases import month_text  # "2026-06", in Chinese "2026 年 6 月"
 
 
 def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, today: date | None) -> str | None:
@@ -21,7 +23,9 @@ def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, 
     plan's day, and the branch to name to move to a supported one. None where the driver is not kept by the
     driver step's choice (ignored under WSL, in a container, on a Jetson: driver_request says why), where
     its branch is supported or its support end unknown, or where no supported branch drives the GPUs."""
-    if not (values["driver.install"] and values["driver.installed_fits"] and values["hw.nvidia_gpu_count"]
+    # driver.install false (or no driver section) keeps the loaded driver too: said as well, with the answer
+    # that moves (found by a re-check: R550 kept by driver.install: false without a word)
+    if not (values["driver.installed_fits"] and values["hw.nvidia_gpu_count"]
             and values["hw.os_id"] in DRIVER_SYSTEMS) or values["hw.wsl"] or values["hw.jetson"] \
             or values["hw.container"]:
         return None
@@ -39,4 +43,12 @@ def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, 
         return None
     gpus = tuple(g for g in read_machine(report, data).nvidia if g.cc is not None)
     instead = supported_successor(branch, gpus, data, today)
-    return kept_driver_note(version, ended, instead) if instead is not None else None
+    if instead is None:
+        return None
+    if values["driver.install"]:
+        return kept_driver_note(version, ended, instead)
+    return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting in "
+             "{month} (no more security fixes); this plan leaves the driver as it is -> to move to R{other}, "
+             "supported until {until}, set driver.install: true and driver.branch: \"{other}\"", version=version,
+             branch=ended.branch, month=month_text(ended.eol or ""), other=instead.branch,
+             until=month_text(instead.eol or ""))

@@ -53,6 +53,11 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
                  version=driver.version, todo=todo)
     # the least version is the other note's ("cu126 wheels need driver >= 525.60.13"); R535 is only the branch
     # torch-setup would install (found in use: two minimums in one header puzzled a newcomer)
+    if elsewhere:
+        # torch-setup does not install this machine's driver: "the branch torch-setup would install" beside "torch-
+        # setup does not install it" read as a contradiction (found by a re-check, Kepler's R470)
+        return _("CUDA {cuda} build: it needs an NVIDIA driver (branch R{branch}), and this plan does NOT install a "
+                 "driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
     return _("CUDA {cuda} build: it needs an NVIDIA driver (the branch torch-setup would install: R{branch}), and "
              "this plan does NOT install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
              todo=todo)

@@ -50,6 +50,7 @@ class WizardState:
     # the machine is), None when it would not: Done says so beside the unattended command (found in use: a
     # recorded machine's Done offered `install --yes`, which that machine then refused)
     install_refused: str | None = None
+    install_refused_fix: str | None = None  # what to do about it, in the wizard's words where it has a field
     torch_versions: list[str] = field(default_factory=list)  # what the Version field offers
     # version -> builds (cpu, cu126) whose torch wheel is in a find-links folder of this machine's pip
     # configuration: when no PyTorch index answers, those are the builds that can still be installed

@@ -70,6 +70,7 @@ async def test_a_recorded_dry_run_says_the_wizard_way_and_that_install_would_ref
         await press_until(pilot, "n", "done")
         text = " ".join(screen_text(app).split())
     assert "`torch-setup install` refuses these answers:" in text, text
+    assert "tick the NVIDIA driver under Also install (Combination screen), or set driver.install: true" in text
     assert "On the recorded machine, once that is put right, to install unattended:" in text
 
 
@@ -86,9 +87,13 @@ async def test_a_recorded_dry_run_that_install_takes_has_no_refusal_on_done(make
 
 
 async def test_a_recorded_machines_welcome_promises_no_install_here(make_wizard):
+    from tui_support import screen_text
+
     app = make_wizard("nodriver-rtx3060")
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
         steps = " ".join(widget_text(app.screen.query_one("#steps", Static)).split())
+        shown = " ".join(screen_text(app).split())
     assert "Save the answers file (and the script) to install with on that machine." in steps
     assert "Install, with progress" not in steps and "works here" not in steps
+    assert "until you confirm the plan" not in shown and "Nothing is installed on this machine" in shown

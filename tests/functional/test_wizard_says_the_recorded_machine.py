@@ -45,4 +45,7 @@ async def test_welcome_of_a_recorded_machine_plans_for_it(make_wizard):
         text = screen_text(app)
     assert "Plan PyTorch for the recorded machine" in text
     assert "1. Look at the recorded machine: GPUs, driver, CUDA, system, Python." in text
-    assert "this machine" not in text.replace("nothing on this machine", "").replace("Nothing changes on this machine", "")
+    # the one line about this machine says that nothing is installed on it
+    assert "Nothing is installed on this machine: the plan is for the recorded one" in text
+    assert "this machine" not in text.replace("nothing on this machine", "").replace(
+        "Nothing is installed on this machine", "")

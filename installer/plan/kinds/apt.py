@@ -638,10 +638,17 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = 
                   branch=str(branch), cuda=minor, need=need.version),
                 _("no driver for these GPUs runs CUDA {cuda} (R{last} is their last branch): pick a build for an "
                   "older CUDA (torch.variant: auto; `torch-setup recommend` lists them)", cuda=minor, last=last))
+    # the branch to name is one NVIDIA still supports on the plan's day: "525 or newer" named a branch past its
+    # support end (found by a re-check); the oldest such recommended branch, as support_end.supported_successor
+    from installer.compat.rules import past_support, support_day
+
+    floor, day = int(need.version.split(".")[0]), support_day(ctx.today, load())
+    first = next((b.branch for b in sorted(load().drivers.branches, key=lambda b: int(b.branch))
+                  if int(b.branch) >= floor and b.recommended and b.eol is not None and not past_support(b, day)),
+                 str(floor))
     return (_("driver {branch} cannot run the chosen build's CUDA {cuda}: it needs driver {need} or newer",
               branch=str(branch), cuda=minor, need=need.version),
-            _("use branch: {first} or newer (or latest), or a build for an older CUDA (torch.variant)",
-              first=need.version.split(".")[0]))
+            _("use branch: {first} (or latest), or a build for an older CUDA (torch.variant)", first=first))
 
 
 def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:

@@ -110,8 +110,10 @@ class DoneScreen(WizardScreen):
             if refused:
                 # `install` would refuse these answers as the machine is (found in use: Done offered a recorded
                 # machine's `install --yes`, which that machine then refused)
-                yield Static(escape(_("`torch-setup install` refuses these answers: {why}",
-                                      why=refused)), classes="warning", id="install-refused")
+                said = _("`torch-setup install` refuses these answers: {why}", why=refused)
+                if s.install_refused_fix:
+                    said = f"{said}\n→ {s.install_refused_fix}"
+                yield Static(escape(said), classes="warning", id="install-refused")
             if s.recorded:
                 # the plan is the recorded machine's: run here, these commands would plan and install for this
                 # one (found in use: a 4090's dry run ended with an install --yes for the GPU-less machine here)

@@ -185,6 +185,7 @@ class ReviewScreen(WizardScreen):
         # is refused, as `install` refuses it
         would = self.engine.gpu_refusal(answers, plan)
         self.state.install_refused = would.message if would is not None else None
+        self.state.install_refused_fix = refusal_fix(plan, would)
         refusal = None if self.state.dry_run else would
         if self.state.plan is not plan or refusal is not getattr(self, "refusal", None):
             self.refusal = refusal
@@ -359,6 +360,21 @@ class ReviewScreen(WizardScreen):
             self.state.forget_run()
         super().action_next()
 
+
+
+def refusal_fix(plan: Plan, refusal: InputError | None) -> str | None:
+    """What to do about `install`'s refusal, for Done, where Back is closed: the wizard's field for the driver
+    it can install, else the refusal's own hint (found in use: Done said "once that is put right" and no more)."""
+    if refusal is None:
+        return None
+    if plan.meta.get("blocked_by_driver") and not plan.meta.get("driver_elsewhere"):
+        if plan.meta.get("recorded"):
+            return _("start torch-setup again and tick the NVIDIA driver under Also install (Combination screen), "
+                     "or set driver.install: true in the answers file; or install the driver on the recorded "
+                     "machine first")
+        return _("start torch-setup again and tick the NVIDIA driver under Also install (Combination screen), or "
+                 "set driver.install: true in the answers file; or install the driver first")
+    return refusal.hint
 
 
 def wizard_words(note: str) -> str:

@@ -60,7 +60,10 @@ class WelcomeScreen(WizardScreen):
                      classes="title")
         steps = "\n".join(f"  {i}. {escape(_(s))}" for i, s in enumerate(RECORDED_STEPS if recorded else STEPS, 1))
         yield Static(_("What will happen:") + "\n" + steps, id="steps")
-        yield Static(_("Nothing changes on this machine until you confirm the plan on the Review screen."),
+        # a recorded machine's plan is never run here (found in use: "until you confirm" read as if it would be)
+        yield Static(_("Nothing is installed on this machine: the plan is for the recorded one; only its answers file "
+                       "(and what you save) is written here.") if recorded else
+                     _("Nothing changes on this machine until you confirm the plan on the Review screen."),
                      classes="muted")
         yield Static(_("Mode"), classes="section")
         with Choices(id="mode", compact=True):

@@ -29,14 +29,6 @@ def _suggested(path: str, env: str = "venv") -> str:
     return suggestion
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(home)
-    return home
-
 
 def test_a_full_environment_folder_gets_a_new_one_beside_it(home):
     env = home / "t" / ".venv-torch"

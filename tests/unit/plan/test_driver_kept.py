@@ -85,7 +85,7 @@ def test_a_named_branch_too_old_for_the_build_is_refused():
     assert refused.value.key == "driver.branch"
     assert refused.value.message == ("driver 570 cannot run the chosen build's CUDA 13.0: it needs driver 580.65.06 "
                                      "or newer")
-    assert "use branch: 580 or newer" in (refused.value.hint or "")
+    assert "use branch: 580 (or latest)" in (refused.value.hint or "")
     assert _driver_argv(_plan("rtx4090-550", "cu126", "570")) == ["ubuntu-drivers install nvidia:570-open"]
 
 

@@ -100,7 +100,7 @@ def test_a_branch_too_old_for_the_build_names_no_branch_the_gpu_cannot_run():
     assert "cannot run the chosen build's CUDA 12.6" in message
     assert "use branch" not in hint and "R470 is their last branch" in hint
     _, hint = _branch_too_old_for_build(470, ctx) or ("", "")
-    assert "use branch: 525" in hint  # a GPU with no last branch: a newer branch is the way
+    assert "use branch: 580 (or latest)" in hint  # no last branch: a newer branch, one NVIDIA still supports
 
 
 # ---------------------------------------------------------------- 3. real old branches are old, not unknown
