@@ -58,9 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.last_run import last_run_findings, unverified_findings
     from installer.probes.last_target import (
         advise_missing,
-        instead_of_own,
+        choose_checked,
         own_not_target,
-        own_note,
         point_at_last_install,
         torch_missing,
     )
@@ -73,9 +72,7 @@ def run(args: argparse.Namespace) -> int:
     # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
     # torch: the environment torch-setup last installed into is examined instead, and said to be
     own = python
-    instead = instead_of_own(python) if args.python is None else None
-    note = own_note(own, instead) if instead is not None or own_not_target(own) else None
-    python = instead or python
+    python, instead, note = choose_checked(own, named=args.python is not None)
     report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
     incomplete = half_installed(python)

@@ -40,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.host import half_installed, resolve_python, run_verify
     from installer.probes.last_target import (
         advise_missing,
-        instead_of_own,
-        own_not_target,
-        own_note,
+        choose_checked,
         point_at_last_install,
         torch_missing,
         verify_ended,
@@ -53,9 +51,8 @@ def run(args: argparse.Namespace) -> int:
     target = resolve_python(args.python)
     # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
     # torch: the environment torch-setup last installed into is checked instead, and said to be
-    instead = instead_of_own(target) if args.python is None else None
-    note = own_note(target, instead) if instead is not None or own_not_target(target) else None
-    result = run_verify(instead or target, timeout=args.timeout, expect_variant=args.expect_variant,
+    checked, instead, note = choose_checked(target, named=args.python is not None)
+    result = run_verify(checked, timeout=args.timeout, expect_variant=args.expect_variant,
                         compile=args.compile, compile_timeout=args.compile_timeout)
     if note is not None:
         result["own_environment"] = {"python": target, "checked_instead": instead, "note_msg": note,

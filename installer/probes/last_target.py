@@ -406,3 +406,13 @@ def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_d
             result["last_installed_python"] = last
     check["fix_msg"] = fix
     check["fix"] = fix["text"].format(**fix["args"])
+
+
+def choose_checked(python: str, *, named: bool) -> tuple[str, str | None, dict[str, Any] | None]:
+    """What `verify` and `doctor` check for `python` (resolved from --python, or the default when not
+    `named`): (the interpreter to check, the last install checked instead of torch-setup's own, the line
+    that says so or that the one checked is torch-setup's own; None when neither)."""
+    instead = instead_of_own(python) if not named else None
+    note = own_note(python, instead) if instead is not None or own_not_target(python) else None
+    return instead or python, instead, note
+
