@@ -479,8 +479,9 @@ class _Section(BaseModel):
 class Target(_Section):
     """Where torch goes."""
 
-    # `path: ~` is YAML's null, not the home folder: the error suggests a folder inside it (installer.yamlfile)
-    home_examples: ClassVar[dict[str, str]] = {"path": "~/.venv-torch"}
+    # `path: ~` is YAML's null, not the home folder: the error suggests a folder inside it (installer.yamlfile;
+    # for a key that may be null, _bare_tilde)
+    home_examples: ClassVar[dict[str, str]] = {"path": "~/.venv-torch", "python": "~/proj/bin/python"}
 
     kind: Literal["venv", "conda", "existing"] = Field(
         default="venv", description="venv: create (or reuse) a virtual environment at `path`; conda: a conda "
@@ -576,6 +577,8 @@ class Driver(_Section):
 class CudaToolkit(_Section):
     """A system CUDA toolkit (only needed to compile CUDA code; the PyTorch wheels bring their own runtime)."""
 
+    home_examples: ClassVar[dict[str, str]] = {"prefix": "~/cuda"}  # as Target's
+
     install: StrictBool = Field(default=False, description="Install a CUDA toolkit. Default: false.")
     version: CudaVersion = Field(default="auto", description="The toolkit version (12.6) or auto: the one matching "
                                  "the chosen PyTorch build. Default: auto.")
@@ -590,6 +593,7 @@ class Answers(_Section):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
                               json_schema_extra={"$id": "https://torch-setup/answers-v1.json"})
+    home_examples: ClassVar[dict[str, str]] = {"wheelhouse": "~/wheelhouse"}  # as Target's
 
     version: Literal[1] = Field(default=1, description="The answers format. Always 1.")
     target: Target = Field(default_factory=Target, description="Where torch goes.")
@@ -677,6 +681,7 @@ def answers_from_located(located: Located, *, this_machine: bool = True) -> Answ
                             _("a newer torch-setup wrote this file: upgrade torch-setup, or write the file again "
                               "in version {supported} (`torch-setup answers schema`)", supported=ANSWERS_VERSION)
                             if newer else _("write `version: {supported}`", supported=ANSWERS_VERSION))
+    _bare_tilde(located)
     try:
         answers = Answers.model_validate(located.data)
     except ValidationError as exc:
@@ -689,6 +694,30 @@ def answers_from_located(located: Located, *, this_machine: bool = True) -> Answ
         raise pydantic_error(located, exc, model=Answers) from None
     _check_folders(answers, located, this_machine=this_machine)
     return answers
+
+
+def _bare_tilde(located: Located) -> None:
+    """Refuse a bare `~` on a path key that may be null (wheelhouse, target.python, cuda_toolkit.prefix): YAML
+    reads it as null, so the key silently took its default, while the person meant their home folder (found in
+    review: `target.path: ~` was explained, `wheelhouse: ~` was not). `null`, or no line, is still no value."""
+    from installer.yamlfile import section_model
+
+    for loc, text in located.texts.items():
+        if text != "~" or not loc or not isinstance(loc[-1], str):
+            continue
+        parent: Any = located.data
+        for part in loc[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict) or parent.get(loc[-1], "") is not None:
+            continue  # '~' in quotes is text, the home folder itself
+        section = section_model(Answers, tuple(str(p) for p in loc[:-1]))
+        field = section.model_fields.get(loc[-1]) if section is not None else None
+        example = (getattr(section, "home_examples", None) or {}).get(loc[-1])
+        # a key that may not be null is pydantic's to refuse, with its own hint (installer.yamlfile)
+        if example and field is not None and field.default is None:
+            raise located.error(loc, _("`~` alone is YAML's empty value (null)"),
+                                _("for a path in your home, write it after ~/, such as {example}; for no value, "
+                                  "write null or delete the line", example=example))
 
 
 # What `uv venv` and `python -m venv` write at the top of an environment, and conda's own folders: a

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable
 
 from installer import __version__
+from installer.commands.arguments import user_path
 from installer.commands.help_format import TranslatedHelp, language_in, usage_error_text
 from installer.commands.streams import survive_narrow_encodings
 from installer.errors import InputError, TorchSetupError
@@ -51,6 +52,29 @@ def did_you_mean(message: str) -> str | None:
     return _("did you mean {value}?", value=repr(close[0])) if close else None
 
 
+# what people type for an offline install's commands, which torch-setup does not have: `install` builds a
+# wheelhouse (method: wheelhouse-build) and installs one (method: wheel); found in use: `torch-setup wheelhouse
+# --help` got only the list of commands
+_OFFLINE_WORDS = re.compile(r"wheel|offline|air-?gap", re.IGNORECASE)
+
+
+def no_wheelhouse_command(message: str) -> str | None:
+    """For argparse's "invalid choice" of a command named like an offline install's (`wheelhouse`,
+    `offline`), where an answers file does that, as a hint; None for any other message."""
+    m = _INVALID_CHOICE.search(message)
+    if not m or not message.startswith("argument COMMAND:") or not _OFFLINE_WORDS.search(m.group(1)):
+        return None
+    import shlex
+
+    from installer.paths import answers_examples
+
+    examples = answers_examples()
+    return _("a wheelhouse is built by `torch-setup install --answers F` with method: wheelhouse-build in F "
+             "(an example: {build}), and installed on the offline machine with method: wheel (an example: "
+             "{offline})", build=shlex.quote(examples + "wheelhouse-build.yaml"),
+             offline=shlex.quote(examples + "wheelhouse-offline.yaml"))
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", TranslatedHelp)
@@ -65,7 +89,8 @@ class _Parser(argparse.ArgumentParser):
             unknown = self.unknown_options()
             if unknown:
                 message = f"unrecognized arguments: {' '.join(unknown)}"
-        hint = did_you_mean(message) or self.answers_misplaced(message) or self.closest_option(message)
+        hint = (no_wheelhouse_command(message) or did_you_mean(message) or self.answers_misplaced(message)
+                or self.closest_option(message))
         # one text, so that Chinese puts its own colon after 错误 (found in use: "错误: 参数")
         self.exit(2, _("{prog}: error: {message}", prog=self.prog, message=usage_error_text(message)) + "\n"
                   + (f"  -> {hint}\n" if hint else ""))
@@ -156,8 +181,9 @@ def build_parser(configured: Iterable[str] | None = None) -> argparse.ArgumentPa
                      description="A guided installer for PyTorch on GPU workstations.")
     parser.add_argument("--version", action="version", version=f"torch-setup {__version__}")
     parser.add_argument("--dry-run", action="store_true", help="walk the wizard, execute nothing")
-    parser.add_argument("--answers", metavar="F", help="pre-fill the wizard from an answers file")
-    parser.add_argument("--hardware", metavar="F", help="use a saved hardware report instead of detecting")
+    parser.add_argument("--answers", metavar="F", type=user_path, help="pre-fill the wizard from an answers file")
+    parser.add_argument("--hardware", metavar="F", type=user_path,
+                        help="use a saved hardware report instead of detecting")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])

@@ -50,6 +50,21 @@ def in_own_checkout(cwd: str | os.PathLike[str] | None = None) -> bool:
     return here == root or root in here.parents
 
 
+def own_venv() -> tuple[str, ...]:
+    """The names of the virtual environment torch-setup runs from (as found, and with links resolved), or ()
+    when it runs on a system or conda base Python, which is the person's and may be a target
+    (installer.probes.last_target.own_environment has the same rule). Read at the edge, as the day is: the
+    plan refuses to install into it (installer.plan.own_environment), and planning stays pure."""
+    import sys
+
+    if os.path.realpath(sys.prefix) == os.path.realpath(getattr(sys, "base_prefix", sys.prefix)):
+        return ()
+    names = [os.path.abspath(sys.prefix), os.path.realpath(sys.prefix)]
+    if sys.executable:  # the folder above bin/ as the interpreter was started (a link to the venv, say)
+        names.append(os.path.dirname(os.path.dirname(os.path.abspath(sys.executable))))
+    return tuple(dict.fromkeys(names))
+
+
 def answers_examples() -> str:
     """The folder of the example answers files, ending in `/`, as messages name it: recipes/answers/ of a
     checkout, or its copy inside the installed package (found in use: a user of the wheel was sent to

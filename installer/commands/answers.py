@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from installer.commands.arguments import add_hardware, hardware, seconds
+from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
 _CHECK = ("check answers files as `plan --answers F` does, for this machine or --hardware F; runs nothing; "
           "exit 2 naming file, line and key if one is wrong")
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("schema", help="print the JSON Schema of answers files",
                    description="print the JSON Schema of answers files")
     check = sub.add_parser("check", help=_CHECK, description=_CHECK)
-    check.add_argument("files", nargs="+", metavar="F", help="answers files (YAML)")
+    check.add_argument("files", nargs="+", metavar="F", type=user_path, help="answers files (YAML)")
     add_hardware(check, "check for a saved hardware report instead of this machine")
     # the plan picks the PyTorch index by probing mirrors, as `plan` does: the same limit
     check.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",

@@ -7,6 +7,7 @@ modules are: `torch-setup detect` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Callable
 
@@ -16,10 +17,19 @@ _UNIT = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*(" + "|".join(sorted(_UNITS, ke
                    re.IGNORECASE)
 
 
+def user_path(text: str) -> str:
+    """An argparse type for a file or folder on the command line: a leading `~` or `~user` is that home
+    folder, as the shell makes it of an unquoted word and as answers files read their paths (found in use:
+    `plan --answers "~/lab/cpu.yaml"`, quoted, was looked for in a folder named `~`). Nothing else: a `$`
+    the shell left as it is (single quotes) is part of the name. `~nobody` with no such user stays as
+    written, and is then not found, as in a shell."""
+    return os.path.expanduser(text)
+
+
 def add_hardware(parser: argparse.ArgumentParser, help: str) -> None:
     """`--hardware F` after the command. SUPPRESS: when it is not given there, the global one (before the
     command: `torch-setup --hardware F plan ...`) must not be overwritten by this parser's default."""
-    parser.add_argument("--hardware", metavar="F", default=argparse.SUPPRESS, help=help)
+    parser.add_argument("--hardware", metavar="F", type=user_path, default=argparse.SUPPRESS, help=help)
 
 
 def hardware(args: argparse.Namespace) -> str | None:

@@ -6,13 +6,13 @@ import argparse
 import json
 import sys
 
-from installer.commands.arguments import add_hardware, hardware
+from installer.commands.arguments import add_hardware, hardware, user_path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the hardware report as JSON (the contract)")
     add_hardware(parser, "show a saved hardware report (from `detect --json`) instead of detecting")
-    parser.add_argument("--python", metavar="PATH", default=None,
+    parser.add_argument("--python", metavar="PATH", type=user_path, default=None,
                         help="the interpreter PyTorch is for (default: the one running torch-setup)")
 
 

@@ -8,14 +8,14 @@ import shlex
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from installer.commands.arguments import add_hardware, hardware, seconds
+from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
 if TYPE_CHECKING:
     from installer.probes.doctor import Finding
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--python", metavar="PATH",
+    parser.add_argument("--python", metavar="PATH", type=user_path,
                         help="the interpreter (or env folder) to examine; default: the active environment's python")
     add_hardware(parser, "use a saved hardware report instead of detecting")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
@@ -49,19 +49,33 @@ def _healthy_here(finding: Finding, python: str) -> Finding:
     return replace(finding, title=_("nothing else to mend in {python}", python=python))
 
 
+def _rerun(checked: dict[str, object]) -> str | None:
+    """The command that runs the newest install into the environment `checked` again, from its answers file
+    (the journal keeps it); None where no run into it names one that is still there."""
+    from installer.probes.last_run import into_checked, records, resume_command
+
+    for record in sorted(records(), key=lambda r: r.at, reverse=True):
+        if into_checked(record, checked):
+            command = resume_command(record)
+            if command is not None:
+                return command
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
     from installer.i18n.phrases import listed
     from installer.probes.doctor import advise_import, advise_verify, diagnose, gpu_label, gpu_names, verdict
-    from installer.probes.host import half_installed, resolve_python, run_verify
-    from installer.probes.last_run import last_run_findings, unverified_findings
+    from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
+    from installer.probes.last_run import half_done, resume_text, stopped_into, unverified_findings
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
         own_not_target,
         point_at_last_install,
         torch_missing,
+        verify_ended,
     )
     from installer.probes.run_index import index_lookup
     from installer.probes.text import message, render_checks
@@ -75,6 +89,15 @@ def run(args: argparse.Namespace) -> int:
     python, instead, note = choose_checked(own, named=args.python is not None)
     report = load_or_detect(hardware(args), python=python)
     verify = run_verify(python, timeout=args.timeout)
+    checked = verify.get("python") or {"executable": python}
+    if verify.get("checks"):
+        # doctor's checks are `torch-setup verify`'s (the same probe, run the same way): a verdict on this
+        # interpreter, pass or fail, so an install's verification of it that was cut off is no longer missing
+        # (found in use: [ok] import and matmul, then "has not been checked since ... run torch-setup verify")
+        verify_ended(checked)
+    # an install torch-setup was in the middle of, into this very interpreter: going on with it is the fix of
+    # what is missing here, and the only one said (not also "install torch into it with the wizard")
+    resumed = stopped_into(checked) if verify.get("import_error") else None
     incomplete = half_installed(python)
     # the reinstall commands name the index the install into this environment used, not always PyTorch's
     index = index_lookup(verify.get("python") or {"executable": python})
@@ -82,13 +105,24 @@ def run(args: argparse.Namespace) -> int:
     # sent the reader round in a circle (found in use); before the pointer, which keeps this fix after it
     advise_import(verify, report, incomplete, index)
     # the active environment, not one named: where torch does not import, point at the last install
-    last = point_at_last_install(verify, "doctor") if args.python is None and instead is None else None
-    advise_missing(verify, "doctor", named=args.python is not None)
+    last = (point_at_last_install(verify, "doctor") if args.python is None and instead is None and resumed is None
+            else None)
+    if resumed is None:
+        advise_missing(verify, "doctor", named=args.python is not None)
+    else:
+        check = next((c for c in verify.get("checks") or [] if c.get("name") == "torch-import"), None)
+        if check is not None:
+            check["fix"], check["fix_msg"] = resume_text(resumed), None
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
     advise_verify(verify, report, cpu_warning=False, companion_warning=False, index=index)
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
-    findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell())
-    if last is not None and verify.get("import_error"):
+    checked = verify.get("python") or {"executable": python}
+    findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell(),
+                        missing=missing_dependencies(python), rerun=_rerun(checked))
+    if resumed is not None:
+        findings = [replace(f, fix=resume_text(resumed)) if f.id in ("torch-missing", "torch-broken") else f
+                    for f in findings]
+    elif last is not None and verify.get("import_error"):
         findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
     elif verify.get("last_installed_python") and torch_missing(verify.get("import_error")):
         # --python named an interpreter without torch, and torch-setup installed elsewhere: said first (for
@@ -97,14 +131,18 @@ def run(args: argparse.Namespace) -> int:
                     else _pointed_too(findings, verify["last_installed_python"]))
     # every environment a run left half done, not only the newest run's: an install that finished elsewhere
     # since hid a killed one (found in use)
-    stopped = last_run_findings(checked=verify.get("python") or {"executable": python})
+    pairs = half_done(checked, named=args.python is not None)
+    stopped = [f for f, line in pairs if line is None]
     stopped += unverified_findings()  # an install killed while it verified: its steps are done, its check not
-    if stopped:  # first: a run that stopped half way is the likeliest cause of what follows
+    # the other environments' stopped runs, one line each after the findings (in --json, findings like the rest)
+    others = [(f, line) for f, line in pairs if line is not None]
+    if stopped or others:  # first: a run that stopped half way is the likeliest cause of what follows
         # "[ok] nothing to mend" under a warning read as a contradiction (found in use): what is fine is
         # the environment checked, and the finding says so
         # (after the pointer: a run stopped elsewhere keeps its own fix, to run that install again)
         findings = [*stopped, *(_healthy_here(f, python) for f in findings)]
     ok = verdict(findings)
+    findings += [f for f, _line in others]
     if args.json:
         doc = {"ok": ok, "python": python, "findings": [f.to_dict() for f in findings], "verify": verify,
                "hardware": report.to_dict()}
@@ -133,10 +171,15 @@ def run(args: argparse.Namespace) -> int:
     say(_("checks:"))
     say("\n".join(render_checks(verify.get("checks") or [])))
     say(_("findings:"))
-    for f in findings:
+    for f in findings[:len(findings) - len(others)]:
         label = {"error": _("PROBLEM"), "warning": _("warning"), "info": _("ok")}[f.severity]
         say(f"  [{label}] {f.title}")
         say("\n".join(f"      {line}" for line in f.explanation.splitlines()))
         if f.fix:
             say("      " + _("fix: {fix}", fix=f.fix))
+    if others:
+        say(_("other installs left half done (each is listed until it finishes; one whose folder has been deleted "
+              "is no longer listed):"))
+        for _f, line in others:
+            say(f"  - {line}")
     return 0 if ok else 1

@@ -18,11 +18,11 @@ import sys
 import threading
 from typing import Any
 
-from installer.commands.arguments import add_hardware, hardware, seconds
+from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
+    parser.add_argument("--answers", metavar="F", type=user_path, required=True, help="the answers file (YAML)")
     add_hardware(parser, "this machine's report saved by `detect --json`, instead of detecting (a report of another "
                          "machine is refused: `plan --hardware F` shows its plan)")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
                                              installs_here=True)
     saved = hardware(args)
     plan.meta["answers_file"] = os.path.abspath(args.answers)  # the journal keeps it: a stopped run is resumed from it
+    if args.yes:  # and this: the command that resumes a run from a script must not stop to ask (doctor's)
+        plan.meta["yes"] = "yes"
     # after the answers' own mistakes, which are the first to fix. A plan that only builds a wheelhouse is
     # run here for the machine of the report, which is why that is another one (found in use: the documented
     # build was refused); any other step of it (a driver, a CUDA toolkit the answers also ask for) is that

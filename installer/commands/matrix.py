@@ -8,7 +8,7 @@ import contextlib
 import os
 import sys
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import seconds, user_path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                     help="a PyTorch-style wheel index (PEP 503; default https://download.pytorch.org/whl)")
     up.add_argument("--pypi-url", metavar="URL", default=None,
                     help="PyPI's JSON API root (default https://pypi.org/pypi)")
-    up.add_argument("--output", metavar="DIR", default=None,
+    up.add_argument("--output", metavar="DIR", type=user_path, default=None,
                     help="the data folder to compare with and, with --write, to update "
                          "(default: the data shipped in this installation)")
     up.add_argument("--write", action="store_true", help="write the changes after printing them")

@@ -7,14 +7,15 @@ import json
 import sys
 from collections.abc import Callable
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import seconds, user_path
 
 KIND_CHOICES = ("pypi", "pytorch", "conda", "apt", "cuda", "miniforge")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document (the mirrors contract)")
-    parser.add_argument("--catalog", metavar="F", help="a mirror catalog YAML file instead of the built-in one")
+    parser.add_argument("--catalog", metavar="F", type=user_path,
+                        help="a mirror catalog YAML file instead of the built-in one")
     parser.add_argument("--timeout", metavar="S", type=seconds(0.5, 120), default=10.0,
                         help="the whole probe's time budget in seconds (default 10)")
     parser.add_argument("--kind", action="append", choices=KIND_CHOICES, metavar="K",

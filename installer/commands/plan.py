@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from installer.commands.arguments import add_hardware, hardware, seconds
+from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--answers", metavar="F", required=True, help="the answers file (YAML)")
+    parser.add_argument("--answers", metavar="F", type=user_path, required=True, help="the answers file (YAML)")
     add_hardware(parser, "plan for a saved hardware report instead of this machine")
     parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
                         help="seconds to wait for each mirror the plan probes: the candidates for the PyTorch "

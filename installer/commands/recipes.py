@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from installer.commands.arguments import user_path
+
 if TYPE_CHECKING:
     from installer.errors import InputError
 
@@ -20,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     validate = sub.add_parser("validate", help="check recipe files; exit 2 naming file, line and key if one is wrong",
                               description="check recipe files; exit 2 naming file, line and key if one is wrong")
-    validate.add_argument("files", nargs="+", metavar="F", help="recipe files (YAML)")
+    validate.add_argument("files", nargs="+", metavar="F", type=user_path, help="recipe files (YAML)")
     validate.add_argument("--quiet", "-q", action="store_true", help="print only the problems")
 
 

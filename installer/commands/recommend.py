@@ -90,9 +90,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(redact_data(rec.to_dict()), indent=2, ensure_ascii=False) + "\n")
         return 0
+    from installer.compat.machine import is_jetson
     from installer.compat.render import render_recommendation
+    from installer.plan.driver_request import distribution_installs_driver
 
-    print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded)))
+    by_hand_on = distribution_installs_driver(report.os, jetson=is_jetson(report))
+    print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded, by_hand_on=by_hand_on)))
     elsewhere = _driver_elsewhere(report, rec)
     if elsewhere:
         print(_("The driver: {where}.", where=elsewhere))

@@ -6,7 +6,7 @@ import argparse
 import json
 import re
 
-from installer.commands.arguments import seconds
+from installer.commands.arguments import seconds, user_path
 
 # what the probe can compare a build with: a wheel variant, or cuda / gpu for "any GPU build"
 _EXPECTABLE = re.compile(r"^(auto|cpu|cuda|gpu|cu[0-9]{3}|rocm[0-9]+\.[0-9]+(\.[0-9]+)?|xpu|mps)$")
@@ -22,7 +22,7 @@ def _variant(text: str) -> str:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--python", metavar="PATH",
+    parser.add_argument("--python", metavar="PATH", type=user_path,
                         help="the interpreter (or env folder) to check; default: the active environment's python")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--expect-variant", metavar="V", type=_variant,

@@ -119,6 +119,10 @@ class Branch(_Row):
     # then never chooses it where a supported branch fits (installer.compat.rules.pick_branch). None: no date
     # is published (a new-feature branch, or one not yet given a date)
     eol: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    # true: `eol` is only the month by which support had ended (a page of that month calls the branch ended and
+    # names no month), so the texts say "by 2025-08", never "in 2025-08"; the branch counts as past support from
+    # that month on, as for an exact one
+    eol_upper_bound: bool = False
     source: str
     unverified: list[str] = Field(default_factory=list)
 

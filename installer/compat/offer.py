@@ -9,7 +9,7 @@ Pure, like `recommend`: reads only the data files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -34,6 +34,9 @@ class Offer:
 
     recommendation: Recommendation
     pinned: Choice | None = None
+    # `pinned` is no pin of the answers but the newest build on this disk, chosen because no PyTorch index
+    # answered for the ranking's first, which stays listed as out of reach (`from_disk`)
+    from_disk: bool = False
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -42,7 +45,10 @@ class Offer:
     def to_dict(self) -> dict[str, Any]:
         """The `recommend --json` document; a pinned build leads `choices`, with `"pinned": true`."""
         out = self.recommendation.to_dict()
-        if self.pinned is not None:
+        if self.pinned is not None and self.from_disk:
+            first, *rest = out["choices"]
+            out["choices"] = [dict(self.pinned.to_dict(), from_disk=True), dict(first, unreachable=True), *rest]
+        elif self.pinned is not None:
             out["choices"] = [dict(self.pinned.to_dict(), pinned=True), *out["choices"]]
         return out
 
@@ -80,14 +86,56 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
           variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False,
-          extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False, today: date | None = None) -> Offer:
+          extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False, today: date | None = None,
+          on_disk: Mapping[str, Sequence[str]] | None = None, index_answers: bool = True) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
     a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
     the target's Python is the one the report (or `python`) names, and builds needing another are refused.
     `extras`: the companion packages wanted, as `plan` pins them: one left out cannot refuse a build, nor
     move the Python. `recorded`: the report is a recorded one (--hardware), which the reasons call so.
-    `today`: the day a driver branch's support end is judged on (installer.compat.solver.recommend)."""
+    `today`: the day a driver branch's support end is judged on (installer.compat.solver.recommend).
+    `on_disk` (version -> builds of the torch wheels in this machine's wheel folders) and `index_answers` (the
+    probe's verdict: some PyTorch index answered): with nothing pinned and no index answering, a labelled build
+    not on disk has nowhere to come from, so the newest fitting build of its variant that is on disk leads
+    (`from_disk`), the ranking's first after it (found in use: n, n, n walked into "torch 2.15.0 · cpu
+    recommended", which the same screen said would fail, with 2.13.0 on disk)."""
     extras = tuple(extras)
+    chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
+                    extras=extras, recorded=recorded, today=today)
+    if index_answers or not on_disk or is_pinned(torch, variant):
+        return chosen
+    return _from_disk(report, chosen, on_disk, python=python, data=data, fixed_python=fixed_python, extras=extras,
+                      recorded=recorded, today=today)
+
+
+def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequence[str]], *,
+               python: str | None, data: CompatData | None, fixed_python: bool, extras: tuple[str, ...],
+               recorded: bool, today: date | None) -> Offer:
+    from packaging.version import InvalidVersion, Version
+
+    best = chosen.recommendation.best
+    if best is None or not best.local or best.variant in on_disk.get(best.torch, ()):
+        return chosen  # PyPI itself carries it, or it is on disk: it can be had
+    def newest_first(version: str) -> Version:
+        try:
+            return Version(version)
+        except InvalidVersion:
+            return Version("0")
+    for version in sorted((v for v, builds in on_disk.items() if best.variant in builds), key=newest_first,
+                          reverse=True):
+        try:
+            found = recommend(report, python=python, torch=version, variant=best.variant, data=data,
+                              fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).best
+        except InputError:
+            continue  # a wheel of a release the data does not know
+        if found is not None and found.torch == version:
+            return Offer(chosen.recommendation, pinned=found, from_disk=True)
+    return chosen
+
+
+def _offer(report: HardwareReport, *, python: str | None, torch: str | None, variant: str | None,
+           data: CompatData | None, fixed_python: bool, extras: tuple[str, ...], recorded: bool,
+           today: date | None) -> Offer:
     ranked = None
     if torch not in (None, ANY_VERSION):
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from installer.compat.model import Choice, Recommendation, requirements
+from installer.compat.model import Action, Choice, Recommendation, requirements
 from installer.i18n import _
 from installer.i18n.phrases import listed
 
@@ -42,8 +42,20 @@ def _machine(rec: Recommendation) -> str:
     return _(", ").join(bits)
 
 
-def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False) -> str:
-    """`recorded`: the report is a recorded one (--hardware), said as the recorded machine, not this one."""
+def _installed_by_hand(action: Action) -> bool:
+    """A driver branch torch-setup installs no driver of (R470 and older: installer.plan.driver_request), offered
+    as the last one that runs the GPU, past NVIDIA's support."""
+    from installer.plan.driver_request import LAST_ENDED_BRANCH
+
+    return bool(action.support_ended and action.host != "windows" and action.branch and action.branch.isdigit()
+                and int(action.branch) <= LAST_ENDED_BRANCH)
+
+
+def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False,
+                          by_hand_on: str | None = None) -> str:
+    """`recorded`: the report is a recorded one (--hardware), said as the recorded machine, not this one.
+    `by_hand_on`: the system's name where its own packages install the NVIDIA driver and torch-setup installs
+    none (installer.plan.driver_request.distribution_installs_driver), said beside each driver a build needs."""
     out: list[str] = [_("The recorded machine: {m}", m=_machine(rec)) if recorded else
                       _("This machine: {m}", m=_machine(rec)), ""]
     if not rec.choices:
@@ -54,8 +66,26 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False, record
         out.append(_("{head}: {build}", head=head, build=_title(c)))
         if c.actions:
             for a in c.actions:
+                if a.kind == "install-driver" and a.version and by_hand_on and a.host != "windows":
+                    out.append("  " + _("needs: update the NVIDIA R{b} driver to {v} or newer ({why}), by hand: "
+                                        "torch-setup installs no NVIDIA driver on {os}", b=a.branch, v=a.version,
+                                        why=a.reason, os=by_hand_on))
+                    continue
                 if a.kind == "install-driver" and a.version:  # on the branch already, below the version needed
                     what = _("update the NVIDIA R{b} driver to {v} or newer", b=a.branch, v=a.version)
+                elif a.kind == "install-driver" and _installed_by_hand(a):
+                    # "install NVIDIA driver branch R470" read as what torch-setup would do, and only the last
+                    # line said it does not (found by a tester on a K80)
+                    out.append("  " + _("needs: NVIDIA driver branch R{b} ({why}), installed by hand: torch-setup "
+                                        "does not install R{b}, as NVIDIA ended its support", b=a.branch, why=a.reason))
+                    continue
+                elif a.kind == "install-driver" and by_hand_on and a.host != "windows":
+                    # "needs: install NVIDIA driver branch R580" read as what torch-setup would do on Rocky Linux
+                    # too, and only the last paragraph said it does not (found by a tester)
+                    out.append("  " + _("needs: NVIDIA driver branch R{b} ({why}), installed by hand: torch-setup "
+                                        "installs no NVIDIA driver on {os}", b=a.branch, why=a.reason,
+                                        os=by_hand_on))
+                    continue
                 elif a.kind == "install-driver":
                     what = _("install NVIDIA driver branch R{b}", b=a.branch)
                 else:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from installer.i18n import _
+# said as _: a cause and its hint are kept in the journal and said again in the reader's language later
+from installer.i18n.said import said as _
 from installer.paths import answers_examples
 from installer.plan.indexes import is_variable
 from installer.shells import unset_command as unset_command  # the shell's words, shared with other advice

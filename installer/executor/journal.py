@@ -66,18 +66,35 @@ class Record:
     # (found in use: "make the same choices and it goes on from there", and the screens offered other ones)
     answers: str = ""
     cwd: str = ""  # the folder it ran in, which relative paths in those answers were taken from
+    # whether it was started with --yes: the command doctor gives to go on with it has it too (found in review:
+    # a run from a script, resumed as printed, asked for a confirmation no one was there to give)
+    yes: bool = False
     # the PyTorch index the run installed from (credentials hidden) and its layout (pep503, flat): doctor's
     # reinstall commands name it (found in use: they named download.pytorch.org after a run from a mirror,
     # on a machine that cannot reach it). Empty: the run needed none, or an older run.
     index: str = ""
     index_layout: str = ""
+    # `detail` line by line as its messages' English templates and values (installer.i18n.said.to_json), so
+    # that it is said in the reader's language, not the run's (found in use: a run stopped under LANG=zh_CN was
+    # explained in Chinese by `doctor` in English). None in records of older runs: `detail` is shown as it is.
+    detail_msg: list[Any] | None = None
+
+    def detail_text(self) -> str:
+        """`detail` in the current language, where the record keeps its messages; as it was kept otherwise."""
+        from installer.i18n.said import from_json
+
+        if isinstance(self.detail_msg, list) and self.detail_msg:
+            lines = [from_json(line) for line in self.detail_msg]
+            if all(line is not None for line in lines):
+                return "\n".join(line for line in lines if line is not None)
+        return self.detail
 
 
 class Journal:
     def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "",
-                 cwd: str = "", index: str = "", index_layout: str = "") -> None:
+                 cwd: str = "", index: str = "", index_layout: str = "", yes: bool = False) -> None:
         self.dir = Path(state_dir) / "journal"
-        self.target, self.python, self.answers, self.cwd = target, python, answers, cwd
+        self.target, self.python, self.answers, self.cwd, self.yes = target, python, answers, cwd, yes
         self.index, self.index_layout = redact_text(index), index_layout
 
     def path(self, digest: str) -> Path:
@@ -90,9 +107,11 @@ class Journal:
         except (OSError, ValueError, TypeError, KeyError):
             return None  # no record, or one from an older format: the step's guard decides
 
-    def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "") -> None:
+    def record(self, digest: str, status: str, step_id: str, *, detail: str = "", log: str = "",
+               detail_msg: list[Any] | None = None) -> None:
         write_atomic_json(self.path(digest), {"status": status, "step_id": step_id, "at": time.time(),
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
                                               "target": self.target, "python": self.python,
-                                              "answers": self.answers, "cwd": self.cwd, "index": self.index,
-                                              "index_layout": self.index_layout})
+                                              "answers": self.answers, "cwd": self.cwd, "yes": self.yes,
+                                              "index": self.index,
+                                              "index_layout": self.index_layout, "detail_msg": detail_msg})

@@ -43,13 +43,15 @@ from installer.executor.process import Child
 from installer.executor.runlock import RunLock
 from installer.executor.skip import skip_decision
 from installer.executor.units import size_text
-from installer.i18n import _
 from installer.i18n.phrases import os_error
+from installer.i18n.said import said as _  # messages that keep their templates: see _record_failed
+from installer.i18n.said import to_json
 from installer.paths import blocking_file, nearest_folder, owned_by_me
 from installer.plan.model import Command, Download, FileWrite, Plan, Step
 from installer.plan.script import shown_command
 from installer.plan.tools import uv_python_dir
 from installer.redaction import redact_text
+from installer.shells import user_shell
 
 GUARD_TIMEOUT = 120.0
 TAIL_LINES = 20
@@ -308,6 +310,16 @@ def _write_through_sudo(fw: FileWrite, run: _StepRun) -> bool:
     raise StepFailed(why or out.error or _("exit code {code}", code=out.returncode))
 
 
+def _present(program: str) -> bool:
+    """Whether `program` is on the PATH the step's commands get: looked up, never run (a shell's `-c` is
+    refused by the allowlist). The printed script asks the same with `command -v` (installer.plan.script)."""
+    try:
+        resolve(program, scrubbed().get("PATH"))
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _do_files(run: _StepRun) -> Iterator[Event | bool]:
     if not run.step.files:
         yield True
@@ -317,6 +329,9 @@ def _do_files(run: _StepRun) -> Iterator[Event | bool]:
         run.backup_dir = str(default_backup_dir())
     for fw in run.step.files:
         changed = False
+        if fw.needs and not _present(fw.needs):
+            yield run.note(_("{path} not written: {program} is not installed here", path=fw.path, program=fw.needs))
+            continue
         try:
             # made by the user first: a folder sudo made would be root's, and later writes of the
             # user's own files could not keep their backups there
@@ -447,6 +462,10 @@ def _dry_run(plan: Plan, cancel: threading.Event, simulate: bool = True) -> Iter
             yield OutputLine(step.id, _("would download {dest} from {url}", dest=d.dest,
                                         url=redact_text(d.urls[0])))
         for fw in step.files:
+            if fw.needs and not _present(fw.needs):
+                yield OutputLine(step.id, _("would not write {path}: {program} is not installed here",
+                                            path=fw.path, program=fw.needs))
+                continue
             yield OutputLine(step.id, _("would write {path}", path=fw.path))
             yield from (OutputLine(step.id, redact_text(line)) for line in _diff_lines(fw))
         for cmd in step.commands:
@@ -676,7 +695,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
     target = dict(plan.summary).get("target") or plan.target_python or ""
     answers = plan.meta.get("answers_file", "")
     journal = Journal(state, target=target, python=plan.target_python or "", answers=answers,
-                      cwd=os.getcwd() if answers else "", index=plan.meta.get("pytorch_index", ""),
+                      cwd=os.getcwd() if answers else "", yes=plan.meta.get("yes") == "yes",
+                      index=plan.meta.get("pytorch_index", ""),
                       index_layout=plan.meta.get("pytorch_layout", ""))
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
@@ -696,7 +716,7 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
             run = _StepRun(step=step, log=log, deadline=started + step.timeout, cancel=cancel,
                            tmpdir=tempfile.mkdtemp(prefix=f"{step.id}-", dir=_scratch()),
                            backup_dir=str(state / "backups"), index_origins=plan.index_origins,
-                           shell=os.path.basename(os.environ.get("SHELL", "")) or None)
+                           shell=user_shell())
             try:
                 go_on = yield from _relay(_run_step(run, journal, log_path, started))
             except KeyboardInterrupt:
@@ -747,20 +767,26 @@ def failure_log_tail(step: Step, since: float, lines: int = TAIL_LINES) -> tuple
 
 def _journal_detail(detail: str, tail: tuple[str, ...], cause: list[str]) -> list[str]:
     """A failed step's record: what failed, and its likely cause (the log's lines) or else its last lines
-    of output."""
+    of output. Its lines stay Saids where they are (the output's own lines are not): see _record_failed."""
     if cause:
         return [detail, *cause]
     last = [line for line in tail if line.strip() and line not in detail][-JOURNAL_LINES:]
     return [detail, _("its last lines of output:"), *(f"  {line}" for line in last)] if last else [detail]
 
 
+def _record_failed(journal: Journal, digest: str, step: Step, lines: list[str], log_path: str) -> None:
+    """The failed record: its text as said now, and each line's template and values (`detail_msg`), so that
+    doctor and the wizard say it in their own language (found in use: a run stopped under LANG=zh_CN was
+    explained in Chinese by `doctor` run in English)."""
+    journal.record(digest, "failed", step.id, detail="\n".join(redact_text(line) for line in lines),
+                   log=log_path, detail_msg=[to_json(line) for line in lines])
+
+
 def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path: str) -> Iterator[Event]:
     step = run.step
-    if run.interrupted:
-        detail = _("interrupted")
-    else:
-        detail = redact_text(run.detail) or _("failed")
-    journal.record(digest, "failed", step.id, detail=detail, log=log_path)
+    said = _("interrupted") if run.interrupted else (run.detail or _("failed"))
+    detail = redact_text(said)
+    _record_failed(journal, digest, step, [said], log_path)
     tail = tuple(run.tail)
     found = None if run.interrupted else failure_log_tail(step, run.started_at)
     if found is not None:
@@ -773,11 +799,11 @@ def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path
         tail += tuple(extra)
     run.log.write(f"[{step.id}] {detail}\n")
     why = None if run.interrupted else run.diagnoser.result()
-    cause = [_("likely cause: {cause}", cause=why.cause), f"-> {why.hint}"] if why is not None else []
+    cause = [_("likely cause: {cause}", cause=why.cause), _("-> {hint}", hint=why.hint)] if why is not None else []
     run.log.write("".join(f"[{step.id}] {line}\n" for line in cause))
     run.log.flush()
     if not run.interrupted:  # the record again, now with why: what `torch-setup doctor` shows of this run
-        journal.record(digest, "failed", step.id, detail="\n".join(_journal_detail(detail, tail, cause)), log=log_path)
+        _record_failed(journal, digest, step, _journal_detail(said, tail, cause), log_path)
     yield StepFinished(step.id, "failed", detail, time.monotonic() - started, tail,
                        cause=why.cause if why else "", hint=why.hint if why else "")
     yield RunFinished(ok=False, failed_step=step.id, log_path=log_path, interrupted=run.interrupted)

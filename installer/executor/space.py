@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from installer.errors import InputError
@@ -27,7 +27,7 @@ from installer.executor.skip import skip_decision
 from installer.i18n import _
 from installer.i18n.phrases import all_of
 from installer.plan.model import Plan, Step
-from installer.plan.space import Caches, Need, needs, size_text
+from installer.plan.space import Caches, Need, counted, needs, pins_of, size_text
 
 SKIP_VARIABLE = "TORCH_SETUP_SKIP_SPACE_CHECK"
 GUARD_TIMEOUT = 120.0  # as the runner's
@@ -38,8 +38,42 @@ def current_caches() -> Caches:
     from installer.executor.runner import cache_root
 
     root = cache_root()
-    return Caches(uv=os.environ.get("UV_CACHE_DIR") or str(root / "uv"),
-                  pip=os.environ.get("PIP_CACHE_DIR") or str(root / "pip"))
+    # with its cache turned off, uv unpacks into a cache of its own under TMPDIR, which the runner points at
+    # the step's temp folder (in torch-setup's scratch folder, installer.executor.runner._scratch), and pip
+    # downloads there too: that is the file system the space comes from
+    scratch = str(root / "torch-setup" / "tmp")
+    uv = scratch if _on(os.environ.get("UV_NO_CACHE")) else os.environ.get("UV_CACHE_DIR") or str(root / "uv")
+    pip = scratch if _on(os.environ.get("PIP_NO_CACHE_DIR")) else os.environ.get("PIP_CACHE_DIR") or str(root / "pip")
+    return Caches(uv=uv, pip=pip)
+
+
+def _on(value: str | None) -> bool:
+    """A boolean variable as uv and pip read it: set to anything but an empty or false value."""
+    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+# uv's cache keeps each wheel it installed unpacked in archive-v0/<id>/, its files with their NAME-VERSION.dist-info
+# folder (uv crates/uv-cache/src/lib.rs, CacheBucket::Archive => "archive-v0"; seen here with uv 0.13.9: a cache
+# after an install of torch 2.13.0+cpu has archive-v0/<id>/torch-2.13.0+cpu.dist-info)
+_UV_ARCHIVE = "archive-v0"
+
+
+def unpacked_in_uv_cache(cache: str, names: Sequence[str]) -> frozenset[str]:
+    """Which of `names` ("torch-2.13.0+cpu") uv's cache at `cache` holds unpacked. A cache of another layout
+    holds none, as far as this can tell: the space is then counted as for a cold cache."""
+    if not names:
+        return frozenset()
+    try:
+        entries = os.scandir(os.path.join(cache, _UV_ARCHIVE))
+    except OSError:
+        return frozenset()
+    found: set[str] = set()
+    with entries:
+        for entry in entries:
+            found.update(n for n in names if n not in found and os.path.isdir(os.path.join(entry.path, f"{n}.dist-info")))
+            if len(found) == len(names):
+                break
+    return frozenset(found)
 
 
 def existing_folder(path: str) -> str:
@@ -71,6 +105,8 @@ def shortfalls(wanted: Sequence[Need]) -> list[Shortfall]:
         try:
             device = os.stat(folder).st_dev
             st = os.statvfs(folder)
+            if need.linked_from and _linked() and os.stat(existing_folder(need.linked_from)).st_dev == device:
+                continue  # links to the files uv's cache holds on this file system: no new space
         except OSError:
             continue  # cannot be told from here: the step itself will say
         free = st.f_bavail * st.f_frsize // 2**20
@@ -124,10 +160,20 @@ def refuse_short_space(plan: Plan, *, state: Path, caches: Caches | None = None)
     the plan needs there; the steps a rerun will skip need none."""
     if os.environ.get(SKIP_VARIABLE, "").strip() not in ("", "0"):
         return
-    wanted = needs(plan, caches or current_caches())
+    caches = caches or current_caches()
+    wanted = needs(plan, caches)
     short = shortfalls(wanted)
     if not short:
         return
+    # what uv's cache holds already needs no new space: looked at only now, as the guards below are
+    names = [n for step in plan.steps for n in counted(pins_of(step))]
+    unpacked = unpacked_in_uv_cache(caches.uv, list(dict.fromkeys(names)))
+    if unpacked:
+        caches = replace(caches, unpacked=unpacked)
+        wanted = needs(plan, caches)
+        short = shortfalls(wanted)
+        if not short:
+            return
     journal = Journal(state)
     short_steps = {n.step for n in wanted for s in short if n.folder in s.folders}
     done = {s.id for s in plan.steps if s.id in short_steps and done_before(s, journal)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from installer.compat.coded import Coded
 from installer.hardware.osinfo import family
 from installer.i18n import _
 
@@ -25,6 +26,9 @@ DRIVER_SYSTEMS = ("ubuntu", "debian")
 _NVSWITCH_NAMES = re.compile(r"V100-SXM3|A100-SXM4|H100 80GB HBM3|H100 SXM|\bH200\b(?! NVL)|\bB200\b|\bB300\b")
 _NVSWITCH_PCI = frozenset({"10de:1db8", "10de:20b0", "10de:20b2", "10de:2330", "10de:2335", "10de:2901"})
 NVSWITCH_MIN_GPUS = 8
+# codes of the warnings a front-end with fields of its own says in its own words (installer.compat.coded)
+NO_DRIVER = "no-driver-loaded"  # torch-setup installs the driver here: the answers' driver.install
+SECURE_BOOT_DKMS = "secure-boot-dkms"  # a DKMS-built module's key, enrolled by the plan's driver step
 # how Ubuntu names its own kernels, X.Y.Z-ABI-FLAVOUR (6.8.0-45-generic): the same pattern as
 # installer/plan/kinds/apt.py's UBUNTU_KERNEL (tests/unit/hardware/test_hw_headers_advice.py keeps them equal),
 # which the plan uses to name the headers and to say when no prebuilt module fits
@@ -110,8 +114,9 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
                          "which torch-setup does not install: install R{last} yourself, then reboot",
                          gpu=legacy[0], last=legacy[1]))
         elif ours:
-            out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver "
-                         "(torch-setup can plan it, see `torch-setup recommend`), then reboot"))
+            # coded: the wizard says it as its Driver tick (installer.tui.screens.hardware.wizard_words)
+            out.append(Coded(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver "
+                               "(torch-setup can plan it, see `torch-setup recommend`), then reboot"), NO_DRIVER))
         else:
             out.append(_("NVIDIA GPU found but no driver loaded: install the NVIDIA driver with your "
                          "distribution's packages (torch-setup installs it on Ubuntu and Debian only), then reboot"))
@@ -125,10 +130,11 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
         # the MOK Manager asks at a boot only for a key imported before it: torch-setup's driver step imports
         # DKMS's key before its own reboot (recipes/driver-ubuntu.yaml), and "at the next boot when asked" read
         # as if nothing had to be done before rebooting
-        out.append(_("Secure Boot is on: the driver's kernel module must be signed. Ubuntu's prebuilt modules "
-                     "(ubuntu-drivers) are; a module DKMS builds here is signed with a local key, which must be "
-                     "enrolled before the driver's reboot (the script `torch-setup plan` prints does it then; "
-                     "`torch-setup install` says when to do it by hand), or turn Secure Boot off in the firmware")
+        out.append(Coded(_("Secure Boot is on: the driver's kernel module must be signed. Ubuntu's prebuilt "
+                           "modules (ubuntu-drivers) are; a module DKMS builds here is signed with a local key, "
+                           "which must be enrolled before the driver's reboot (the script `torch-setup plan` "
+                           "prints does it then; `torch-setup install` says when to do it by hand), or turn "
+                           "Secure Boot off in the firmware"), SECURE_BOOT_DKMS)
                    if ours and not container else
                    _("Secure Boot is on: the driver's kernel module must be signed; "
                      "enrol the MOK key at the next boot when asked (or turn Secure Boot off in the firmware)"))
@@ -154,15 +160,15 @@ def warnings(data: dict[str, Any], *, notes: list[str] | None = None) -> list[st
                          "install the headers first: sudo apt install linux-headers-{kernel}", kernel=kernel,
                          last=legacy[1], gpu=legacy[0]))
         elif os_info.get("id") == "ubuntu" and UBUNTU_KERNEL.match(kernel):
-            # said as the plan does it (found in use: the Hardware screen asked for the headers, the plan with
-            # ubuntu-drivers installed none): Ubuntu's prebuilt modules are built by Canonical for each of its
-            # kernels, and only the DKMS build (NVIDIA's repository) compiles here, after the plan's
-            # driver-build-deps step (recipes/driver-ubuntu.yaml)
-            out.append(_("kernel headers for {kernel} missing: torch-setup's driver install needs none from you. "
-                         "Ubuntu's prebuilt driver modules (ubuntu-drivers, the default here) are built for this "
-                         "kernel already; where the module is built on this machine instead (DKMS, from NVIDIA's "
-                         "repository), the plan installs the headers first. Only a driver you install yourself "
-                         "from DKMS packages needs them: sudo apt install linux-headers-{kernel}", kernel=kernel))
+            # said as the plan does it: ubuntu-drivers takes Ubuntu's prebuilt module where there is one for this
+            # kernel and falls back to DKMS where there is none (UbuntuDrivers/detect.py), which it knows only as
+            # it runs, so the plan's ubuntu-drivers-headers step installs the headers first
+            # (recipes/driver-ubuntu.yaml); the advice asked for none while the plan installed them
+            out.append(_("kernel headers for {kernel} missing: torch-setup's driver plan installs them first. "
+                         "ubuntu-drivers, the default here, uses Ubuntu's prebuilt driver module where there is one "
+                         "for this kernel, and otherwise builds the module with DKMS against these headers. "
+                         "To install a driver yourself, run sudo apt install linux-headers-{kernel} "
+                         "before it", kernel=kernel))
         elif os_info.get("id") == "ubuntu":
             # no prebuilt module is made for a kernel Ubuntu did not ship (installer/plan/kinds/apt.py says so
             # in the plan too), and Ubuntu has no package of its headers

@@ -77,27 +77,63 @@ def pick_pytorch_index(variant: str, torch_version: str | None, *, preference: s
 
 
 def _by_url(pref: str, catalog: Catalog, variant: str, wanted: str | None, timeout: float) -> IndexPick:
+    return _by_url_probed(pref, catalog, variant, wanted, timeout)[0]
+
+
+def typed_pytorch_index(url: str, variant: str, torch_version: str | None, *, timeout: float = 3.0,
+                        catalog: Catalog | None = None) -> tuple[IndexPick, MirrorResult | None]:
+    """The plan's verdict on a PyTorch index typed by hand (`pick`, its `failed` set when it will not serve
+    the build), with the probe's figures: the wizard's Mirrors table shows the same verdict Review's plan
+    reaches (found in use: a dead typed index was in no table and no warning, only in Review's notes).
+    InputError as `pick_pytorch_index` raises it (a variant folder the build cannot use)."""
+    return _by_url_probed(url, catalog or load_catalog(), variant, _wanted(torch_version), timeout)
+
+
+def _by_url_probed(pref: str, catalog: Catalog, variant: str, wanted: str | None,
+                   timeout: float) -> tuple[IndexPick, MirrorResult | None]:
     from installer.mirrors.shapes import known_torch_index
+    from installer.redaction import redact_text
 
     base = check_url(pref, key="mirror.pytorch")
     url, swapped = _variant_folder(base, variant, catalog)
     # a catalog index typed by its URL (mirrors.aliyun.com/pytorch-wheels/cu126) is laid out as the catalog
     # says: Aliyun's is a flat page, which as --extra-index-url looks empty, even when the probe gets no answer
     known = known_torch_index(url.rsplit("/", 1)[0], catalog)
+    if known is not None and known.variants is not None and variant not in known.variants:
+        # refused as the same mirror given by its id is (_by_id): typed as a URL it was probed, and kept when
+        # the probe failed, for a build its folder cannot hold
+        raise InputError(_("{url} is the catalog's {id}, which does not carry the {variant} wheels (it has {have})",
+                           url=redact_text(base), id=known.id, variant=variant, have=listed(known.variants)),
+                         key="mirror.pytorch", hint=_carriers_hint(catalog, variant))
     layout: Layout = "flat" if known is not None and known.layout == "flat" else "pep503"
+    # download.pytorch.org/whl typed by hand is the upstream itself, probed as such (not as a mirror of it)
     hand = Mirror(id="by-hand", kind="pytorch", name=_("chosen by hand"), url=url.rsplit("/", 1)[0],
-                  region="global", source="user", layout=layout)
+                  region="global", source="user", layout=layout, upstream=known is not None and known.upstream)
     result = _probe_one(hand, catalog, variant, wanted, timeout)
-    if result is not None and result.ok:
+    listed_here = result is not None and result.ok and result.fresh is not False and (
+        wanted is not None or result.newest is not None)
+    if result is not None and listed_here:
         layout = "flat" if result.layout == "flat" else "pep503"
         said = _("chosen by hand; it answers ({layout}) and lists torch {version}",
-                 layout=layout, version=result.newest if wanted is None else wanted)
+                 layout=layout, version=f"{result.newest if wanted is None else wanted}+{variant}")
         return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
-                         layout=layout)
-    why = result.reason if result is not None else _("not probed")
+                         layout=layout), result
+    # answering is not enough: the probe read the page, and a page without the wanted torch (or, on a
+    # variant's folder, without any torch of that variant) fails the install as surely as a dead host
+    if result is not None and result.ok and wanted is None:
+        why = _("its index lists no torch wheels for {variant}", variant=variant)
+    else:
+        why = str(result.reason if result is not None else _("not probed"))
     said = _("chosen by hand and kept, although it does not work from here: {why}", why=why)
     return IndexPick(url, _("{swapped}; {probed}", swapped=swapped, probed=said) if swapped else said,
-                     layout=layout, failed=str(why))
+                     layout=layout, failed=str(why)), result
+
+
+def _carriers_hint(catalog: Catalog, variant: str) -> str:
+    """What to write instead of a PyTorch mirror that does not carry `variant`: the catalog's that may."""
+    ids = [m.id for m in catalog.of_kind("pytorch") if m.variants is None or variant in m.variants]
+    return (_("choose one of the catalog's PyTorch wheel mirrors that may carry {variant}: {ids}; or auto",
+              variant=variant, ids=listed(ids)) if ids else _("pick another mirror, or auto"))
 
 
 def _variant_folder(base: str, variant: str, catalog: Catalog) -> tuple[str, str | None]:
@@ -196,7 +232,7 @@ def _by_id(pref: str, catalog: Catalog, variant: str) -> IndexPick:
     if entry.variants is not None and variant not in entry.variants:
         raise InputError(_("{id} does not carry the {variant} wheels (it has {have})", id=entry.id,
                            variant=variant, have=listed(entry.variants)), key="mirror.pytorch",
-                         hint=_("pick another mirror, or auto"))
+                         hint=_carriers_hint(catalog, variant))
     layout: Layout = "flat" if entry.layout == "flat" else "pep503"
     return IndexPick(entry.variant_url(variant), _("{name}, chosen by hand", name=entry.shown_name()), layout=layout,
                      mirror_id=entry.id)
@@ -276,8 +312,12 @@ def chosen_pypi_failure(preference: str, *, timeout: float = 3.0, catalog: Catal
         return None
     catalog = catalog or load_catalog()
     if "://" in pref:
-        mirror = Mirror(id="by-hand", kind="pypi", name=_("chosen by hand"), url=check_url(pref, key="mirror.pypi"),
-                        region="global", source="user")
+        from installer.mirrors.shapes import typed_upstream
+
+        url = check_url(pref, key="mirror.pypi")
+        # https://pypi.org/simple typed by hand is the catalog's `pypi`: probed as the upstream it is
+        mirror = typed_upstream(url, "pypi", catalog) or Mirror(
+            id="by-hand", kind="pypi", name=_("chosen by hand"), url=url, region="global", source="user")
     else:
         entry = catalog.get(pref)
         if entry is None or entry.kind != "pypi":
@@ -286,7 +326,27 @@ def chosen_pypi_failure(preference: str, *, timeout: float = 3.0, catalog: Catal
     result = _probe_one(mirror, catalog, "cpu", None, timeout, samples=1)
     if result is not None and result.ok:
         return None
-    return mirror.url, str(result.reason if result is not None else _("not probed"))
+    why = str(result.reason if result is not None else _("not probed"))
+    simple = _simple_below(mirror.url, catalog, timeout) if "://" in pref else None
+    if simple is not None:
+        why = _("{why}; did you mean {url}?", why=why, url=simple)
+    return mirror.url, why
+
+
+def _simple_below(url: str, catalog: Catalog, timeout: float) -> str | None:
+    """`<root>/simple/` when `url` is the bare root of a host (http://127.0.0.1:8080/) and that folder answers
+    the same probe as a PEP 503 index: a private index (devpi, pypiserver, a proxy) serves /simple/, its root
+    is a web page or nothing, and the shape of a root cannot say so (installer.mirrors.shapes stays pure).
+    None otherwise."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        return None
+    simple = urlunsplit((parts.scheme, parts.netloc, "/simple/", "", ""))
+    mirror = Mirror(id="by-hand", kind="pypi", name=_("chosen by hand"), url=simple, region="global", source="user")
+    result = _probe_one(mirror, catalog, "cpu", None, timeout, samples=1)
+    return simple if result is not None and result.ok else None
 
 
 def pick_mirror(kind: str, *, preference: str = "auto", region: str | None = None, timeout: float = 3.0,

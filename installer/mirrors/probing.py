@@ -272,9 +272,15 @@ class _Prober:
         got = await self.fetch(url, range_bytes=target.range_bytes, limit=PAGE_LIMIT, deadline=self.latency_deadline,
                                accept=accept)
         result.probe_url = url
-        self._check_hosts(mirror, got, result)
+        self._check_hosts(mirror, url, got)
         if got.status not in (200, 206):
-            reason = status_reason(got.status, urlsplit(got.final_url).path)
+            path = urlsplit(got.final_url).path
+            if got.status == 404 and check == "pypi-index":
+                # every PyPI index lists the probe's project (a torch dependency): its page missing means the
+                # address typed is not an index (pypi.org/simpel), not that the mirror lacks one package
+                raise ProbeFailed(_("answered 404 Not Found for {path}: not a package index at this address; "
+                                    "check the path, which on a PyPI index usually ends in /simple", path=path))
+            reason = status_reason(got.status, path)
             if got.status == 404:
                 return reason
             raise ProbeFailed(reason)
@@ -307,11 +313,20 @@ class _Prober:
         result._sample_magic = target.sample_magic
         return got
 
-    def _check_hosts(self, mirror: Mirror, got: _Fetched, result: MirrorResult) -> None:
+    def _check_hosts(self, mirror: Mirror, url: str, got: _Fetched) -> None:
+        """A mirror whose request for `url` was redirected to the upstream serves nothing itself. Only a
+        redirect counts: an answer from the upstream host that `url` is on (pypi.org/simple typed by hand, or
+        a typo there answering 404) is the upstream's own answer, not a mirror sending clients back."""
         final = urlsplit(got.final_url)
-        if not mirror.upstream and self._is_upstream(mirror.kind, final.netloc):
+        if (not self._lives_upstream(mirror) and not self._is_upstream(mirror.kind, urlsplit(url).netloc)
+                and self._is_upstream(mirror.kind, final.netloc)):
             raise ProbeFailed(_("redirects back to upstream {host}: this mirror serves nothing itself here",
                                 host=final.hostname))
+
+    def _lives_upstream(self, mirror: Mirror) -> bool:
+        """The upstream itself: the catalog's entry, or an address on an upstream host typed by hand (its
+        files, on files.pythonhosted.org, are where upstream keeps them, not links 'back' to it)."""
+        return mirror.upstream or self._is_upstream(mirror.kind, urlsplit(mirror.url).netloc)
 
     def _is_upstream(self, kind: str, netloc: str) -> bool:
         # an entry with a port (a loopback test server) matches only that port; a bare host any port
@@ -333,7 +348,7 @@ class _Prober:
             if check == "pypi-index":
                 raise ProbeFailed(_("its index does not list {project}: not a working PyPI mirror", project=project))
             return _("its index lists no torch wheels for {variant}", variant=self.ctx.variant)
-        if not mirror.upstream:
+        if not self._lives_upstream(mirror):
             away = sorted(h for h in page.hosts() if self._is_upstream(mirror.kind, h))
             if away:
                 raise ProbeFailed(_("its file links point back to upstream {host}: downloads would come from "
@@ -387,7 +402,7 @@ class _Prober:
             result.file_size = (pages.content_range_total(got.headers.get("content-range")) if got.status == 206
                                 else _int(got.headers.get("content-length")))
             final = urlsplit(got.final_url)
-            if not mirror.upstream and self._is_upstream(mirror.kind, final.netloc):
+            if not self._lives_upstream(mirror) and self._is_upstream(mirror.kind, final.netloc):
                 result.warnings.append(_("{name} is redirected to upstream {host}: this mirror does not hold the "
                                          "file itself", name=name, host=final.hostname))
             if len(got.body) < MIN_SAMPLE and got.body_seconds <= 0:

@@ -111,3 +111,17 @@ def known_torch_index(base: str, catalog: Catalog | None = None) -> Mirror | Non
         if _host(m.url) == host or site_mirror(host, catalog, "pytorch") == m:
             return m
     return None
+
+
+def typed_upstream(url: str, kind: str, catalog: Catalog | None = None) -> Mirror | None:
+    """The catalog's upstream of `kind` when `url` is its address (same host and path, any trailing /):
+    https://pypi.org/simple typed as mirror.pypi is the catalog's `pypi`, PyPI itself, not a mirror of it."""
+    catalog = catalog or load_catalog()
+
+    def place(address: str) -> tuple[str, int | None, str]:
+        # the port counts: a server on another port of the same host is another server
+        parts = urlsplit(address)
+        return _host(address), parts.port, parts.path.rstrip("/")
+
+    here = place(url)
+    return next((m for m in catalog.upstream(kind) if place(m.url) == here), None)

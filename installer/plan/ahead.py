@@ -103,19 +103,25 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
             raise located.error(("target", "python"), exc.message, _(
                 "give the path of a Python 3 interpreter (/usr/bin/python3), or a version such as 3.12")) from None
     try:
+        # the venv torch-setup runs from is no target: a fact of this machine, read here (a plan for a recorded
+        # machine names that machine's folders)
+        from installer.paths import own_venv
+
         report, plan = plan_for_report(answers, report, recorded=hardware_path is not None,
-                                       probe_timeout=probe_timeout)
+                                       probe_timeout=probe_timeout,
+                                       own_env=own_venv() if installs_here or hardware_path is None else ())
     except InputError as exc:
         raise planner.remap_to_answers(exc, located) from None
     return answers, report, plan
 
 
 def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout: float = 3.0,
-                    today: date | None = None) -> tuple[Any, Any]:
+                    today: date | None = None, own_env: tuple[str, ...] = ()) -> tuple[Any, Any]:
     """(report, plan) for a report detected here or a `recorded` one (another machine's, or a saved one):
     what `plan`, `install` and the wizard all build, so that the same answers and report give the same plan
     whichever front-end asks (found in review: the wizard planned a recorded H100 with this machine's
-    find-links, where `plan --hardware` named the PyTorch index the H100 needs)."""
+    find-links, where `plan --hardware` named the PyTorch index the H100 needs). `own_env`: the names of the
+    venv torch-setup runs from (installer.paths.own_venv), refused as a target; the caller reads it."""
     from installer.plan import planner
 
     # a wheelhouse is built here for the machine of the report: its wheels are for that machine, the
@@ -130,7 +136,7 @@ def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout:
     # the edge where front-ends meet planning, which is pure: the day a driver branch's support end is judged
     # on is read here, from the clock, unless the caller names one
     plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here,
-                            recorded=recorded, today=today or date.today())
+                            recorded=recorded, today=today or date.today(), own_env=own_env)
     if downloads_here:  # another machine's files are not on this disk: install there checks them
         from installer.plan.kinds.base import check_inputs
 

@@ -45,12 +45,24 @@ def installed_driver_fits(report: HardwareReport, cuda: str | None, branch: str)
     return cuda is None or driver_meets(driver.version, driver.cuda, driver_need(cuda, False, data, windows=False))
 
 
+def distribution_installs_driver(osinfo: OSInfo, *, jetson: bool) -> str | None:
+    """The system's name ("Rocky Linux 9.4 (Blue Onyx)") where its own packages install the NVIDIA driver and
+    torch-setup installs none (not Ubuntu or Debian: the `when:` of recipes/driver-ubuntu.yaml); None where
+    torch-setup does, or where the driver is not this system's to install at all (WSL, a container, a
+    Jetson: driver_elsewhere says who installs it there)."""
+    if osinfo.wsl or jetson or osinfo.container or osinfo.id in DRIVER_SYSTEMS:
+        return None
+    return system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, None) or _("an unknown system")
+
+
 def driver_request(values: Mapping[str, Any], *, recorded: bool = False,
-                   driver_too_old: bool = False) -> str | None:
+                   driver_too_old: bool = False, system: str | None = None) -> str | None:
     """A plan note when the asked-for driver is rightly left out (or kept); InputError (key driver.install)
     when it cannot be installed here; None when the driver recipe applies or no driver was asked for.
     `recorded`: the report is a recorded one (--hardware), said as the recorded machine. `driver_too_old`: the
-    chosen build needs a newer driver than the loaded one (the pins' verdict, installer.compat.pins)."""
+    chosen build needs a newer driver than the loaded one (the pins' verdict, installer.compat.pins).
+    `system`: the system's name as a person reads it (its pretty name), said where torch-setup installs no
+    driver (the id where none is given)."""
     if not values["driver.install"]:
         return None
     if values["hw.wsl"]:
@@ -76,20 +88,30 @@ def driver_request(values: Mapping[str, Any], *, recorded: bool = False,
             hint=_("run these answers on a machine with an NVIDIA GPU, or set driver.install: false; "
                    "`torch-setup detect` shows what was found (a GPU that is not seated, or not passed "
                    "through to a virtual machine, is not seen)"))
-    if values["hw.os_id"] not in DRIVER_SYSTEMS:
-        raise InputError(
-            _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}",
-              os=values["hw.os_id"] or _("an unknown system")),
-            key="driver.install",
-            hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
-                   "then run again with driver.install: false"))
+    ours = values["hw.os_id"] in DRIVER_SYSTEMS
+    name = system or " ".join(str(x) for x in (values["hw.os_id"], values["hw.os_version"]) if x) \
+        or _("an unknown system")
     if values["driver.installed_fits"]:
+        # kept wherever it is: one answers file for a fleet asks for the driver on its Rocky machines too, and
+        # a loaded driver that runs the build needs no install there either (found by a tester: refused on
+        # Rocky Linux with R560 and a cu126 build, kept on Ubuntu with R550)
         cuda = values["torch.cuda"]
         runs = (_("runs the chosen build's CUDA {cuda} on every GPU", cuda=".".join(str(cuda).split(".")[:2]))
                 if cuda else _("drives every GPU"))
+        if not ours:
+            return _("driver.install: the loaded NVIDIA driver {version} already {runs}, so it is kept: no driver "
+                     "step, no reboot -> to change it on {os}, use your distribution's packages (torch-setup "
+                     "installs the NVIDIA driver on Ubuntu and Debian only)", version=values["hw.driver_version"],
+                     runs=runs, os=name)
         return _("driver.install: the loaded NVIDIA driver {version} already {runs}, so it is kept: no driver "
                  "step, no reboot -> to install another branch, name it in driver.branch",
                  version=values["hw.driver_version"], runs=runs)
+    if not ours:
+        raise InputError(
+            _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}", os=name),
+            key="driver.install",
+            hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
+                   "then run again with driver.install: false"))
     loaded = values["hw.driver_version"]
     asked = values["driver.branch"]
     if loaded and asked != "latest" and int(asked.split(".")[0]) < int(str(loaded).split(".")[0]):
@@ -170,9 +192,9 @@ def driver_elsewhere(osinfo: OSInfo, *, jetson: bool, report: HardwareReport | N
         return _("a Jetson's driver comes with JetPack: upgrade JetPack to change it")
     if osinfo.container:
         return _("a container uses the host's driver: install or update it on the host")
-    if osinfo.id not in DRIVER_SYSTEMS:
+    system = distribution_installs_driver(osinfo, jetson=jetson)
+    if system is not None:
         return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}: install "
                  "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
-                 "again", os=system_name(osinfo.pretty_name, osinfo.id, osinfo.version_id, None)
-                 or _("an unknown system"))
+                 "again", os=system)
     return legacy_driver_elsewhere(report) if report is not None else None

@@ -29,9 +29,17 @@ def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, 
             and values["hw.os_id"] in DRIVER_SYSTEMS) or values["hw.wsl"] or values["hw.jetson"] \
             or values["hw.container"]:
         return None
+    from installer.compat.coded import Coded
     from installer.compat.data import load
     from installer.compat.machine import read_machine
-    from installer.compat.support_end import branch_of, ended_branch, kept_driver_note, supported_successor
+    from installer.compat.support_end import (
+        KEPT_DRIVER_ENDED,
+        branch_of,
+        ended_branch,
+        ended_when,
+        kept_driver_note,
+        supported_successor,
+    )
 
     version = report.nvidia_driver.version if report.nvidia_driver else None
     branch = branch_of(version)
@@ -47,8 +55,10 @@ def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, 
         return None
     if values["driver.install"]:
         return kept_driver_note(version, ended, instead)
-    return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting in "
-             "{month} (no more security fixes); this plan leaves the driver as it is -> to move to R{other}, "
-             "supported until {until}, set driver.install: true and driver.branch: \"{other}\"", version=version,
-             branch=ended.branch, month=month_text(ended.eol or ""), other=instead.branch,
-             until=month_text(instead.eol or ""))
+    # coded as kept_driver_note is: the wizard names its own field (installer.tui.screens.review)
+    return Coded(_("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting "
+                   "{when} (no more security fixes); this plan leaves the driver as it is -> to move to R{other}, "
+                   "supported until {until}, set driver.install: true and driver.branch: \"{other}\"",
+                   version=version, branch=ended.branch, when=ended_when(ended), other=instead.branch,
+                   until=month_text(instead.eol or "")), KEPT_DRIVER_ENDED, version=version, ended=ended,
+                 instead=instead)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
+from installer.compat.coded import Coded
 from installer.errors import InputError
 from installer.i18n import _
 from installer.paths import owned_by_me, same_path
@@ -45,15 +46,10 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
     venv_hint = _("install into a virtual environment made from it instead (target.kind: venv, the default; "
                   "target.python: {python} keeps the same Python)", python=python)
     if info.externally_managed:
-        if not ctx.report.mirror_config.pip.break_system_packages:
-            raise InputError(
-                _("{python} belongs to the operating system ({marker}, PEP 668): pip and uv refuse to install "
-                  "into it, so that a torch there cannot break the system's own Python tools",
-                  python=python, marker=info.externally_managed),
-                key="target.python",
-                hint=_("{venv_hint}; or, on a machine that is only for this (a container), allow it in pip's "
-                       "configuration (PIP_BREAK_SYSTEM_PACKAGES=1, or break-system-packages = true in "
-                       "pip.conf) and run again", venv_hint=venv_hint))
+        refused = system_python_refusal(python, info.externally_managed,
+                                        allowed=ctx.report.mirror_config.pip.break_system_packages, venv_hint=venv_hint)
+        if refused is not None:
+            raise refused
         note = _("{python} belongs to the operating system (PEP 668); pip's configuration allows installing "
                  "into it anyway (break-system-packages), so uv and pip are given --break-system-packages",
                  python=python)
@@ -66,15 +62,55 @@ def install_flags(python: str, ctx: KindContext) -> tuple[tuple[str, ...], tuple
                 _("{folder} is yours but read-only: installing into {python} needs it writable",
                   folder=folder, python=python),
                 key="target.python",
-                hint=_("make it writable again: `chmod -R u+w {prefix}`; or {venv_hint}",
-                       prefix=shlex.quote(info.prefix or folder), venv_hint=venv_hint))
+                hint=_venv_instead("read-only", venv_hint, python=python, prefix=shlex.quote(info.prefix or folder)))
         raise InputError(
             _("{folder} is not writable by you: installing into {python} needs its owner",
               folder=info.site_packages or info.prefix or python, python=python),
             key="target.python",
-            hint=_("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
-                   "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint))
+            hint=_venv_instead("owner", venv_hint, python=python))
     return (), ()
+
+
+def system_python_refusal(python: str, marker: str | None, *, allowed: bool,
+                          venv_hint: str | None = None) -> InputError | None:
+    """The refusal of the existing interpreter `python` that belongs to the operating system (`marker`, its
+    EXTERNALLY-MANAGED file, as detection read it; None: it has none), unless pip's configuration `allowed` it
+    (break-system-packages). `venv_hint`: the way to a new environment made from it in the reader's words
+    (the wizard names its fields); by default, the answers file's keys. The wizard's Python field says it too."""
+    if not marker or allowed:
+        return None
+    venv_hint = venv_hint or _("install into a virtual environment made from it instead (target.kind: venv, the "
+                               "default; target.python: {python} keeps the same Python)", python=python)
+    return InputError(
+        _("{python} belongs to the operating system ({marker}, PEP 668): pip and uv refuse to install "
+          "into it, so that a torch there cannot break the system's own Python tools",
+          python=python, marker=marker),
+        key="target.python",
+        hint=_venv_instead("system", venv_hint, python=python))
+
+
+# the code of the hint to install into a new environment made from a refused interpreter, which the wizard says
+# as its own fields (installer.tui.screens.review.wizard_words)
+VENV_INSTEAD = "venv-instead"
+
+
+def venv_instead_hint(case: str, venv_hint: str, *, prefix: str = "") -> str:
+    """What to do about an existing interpreter pip may not install into (`case`: "system", PEP 668;
+    "read-only", the user's own but read-only; "owner", someone else's): `venv_hint`, the way to a new
+    environment made from it in the reader's words, or the other way out."""
+    if case == "system":
+        return _("{venv_hint}; or, on a machine that is only for this (a container), allow it in pip's "
+                 "configuration (PIP_BREAK_SYSTEM_PACKAGES=1, or break-system-packages = true in "
+                 "pip.conf) and run again", venv_hint=venv_hint)
+    if case == "read-only":
+        return _("make it writable again: `chmod -R u+w {prefix}`; or {venv_hint}", prefix=prefix, venv_hint=venv_hint)
+    return _("{venv_hint}; or, to install for everyone who uses it, run torch-setup as its owner (for "
+             "root: `sudo -H torch-setup install ...`)", venv_hint=venv_hint)
+
+
+def _venv_instead(case: str, venv_hint: str, *, python: str, prefix: str = "") -> Coded:
+    return Coded(venv_instead_hint(case, venv_hint, prefix=prefix), VENV_INSTEAD, case=case, python=python,
+                 prefix=prefix)
 
 
 def check_conda_target(ctx: KindContext) -> None:

@@ -34,19 +34,32 @@ def blocked_message(plan: Any) -> str | None:
 
 def set_driver_install() -> str:
     """The way out a plan with no driver step offers, in the language shown now (the wizard says its own
-    field instead: installer.tui.screens.review.wizard_words)."""
+    field instead: installer.tui.screens.review.wizard_words, by the note's code)."""
     return _("install it yourself (then reboot) before running this, or set driver.install: true in the answers "
              "and plan again")
 
 
-def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
+NO_DRIVER_STEP = "no-driver-step"  # the code of no_driver_step_note's text (installer.compat.coded)
+
+
+def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None, *, todo: str | None = None,
+                        loaded: bool = False) -> str:
     """The build's "after installing driver branch R535" reason, as said by a plan that has no driver step
     (driver.install: false, or a machine whose driver torch-setup does not install): the script has only the
     torch steps, so the note says who installs the driver. `driver`: the install-driver action (branch,
     version); `elsewhere`: where this machine's driver is installed (installer.plan.driver_request), None
-    where torch-setup could do it. Found in use: a reader of the script believed it installed the driver."""
+    where torch-setup could do it. Found in use: a reader of the script believed it installed the driver.
+    `todo`: what to do instead of setting driver.install in the answers (the wizard's field); the text made with
+    the answers' words is coded NO_DRIVER_STEP, with the values to make it again with another `todo`. `loaded`: an
+    NVIDIA driver is loaded, too old for the build (found by a tester: "it needs an NVIDIA driver" on an RTX 4090
+    running 550)."""
+    if elsewhere is None and todo is None:
+        from installer.compat.coded import Coded
+
+        return Coded(no_driver_step_note(cuda, driver, None, todo=set_driver_install(), loaded=loaded),
+                     NO_DRIVER_STEP, cuda=cuda, driver=driver, loaded=loaded)
     cuda = ".".join(cuda.split(".")[:2])
-    todo = elsewhere or set_driver_install()
+    todo = elsewhere or todo or set_driver_install()
     if driver.version:
         return _("CUDA {cuda} build: it needs the R{branch} driver updated to {version} or newer, and this plan "
                  "does NOT update the driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
@@ -58,6 +71,10 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None) -> str:
         # setup does not install it" read as a contradiction (found by a re-check, Kepler's R470)
         return _("CUDA {cuda} build: it needs an NVIDIA driver (branch R{branch}), and this plan does NOT install a "
                  "driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
+    if loaded:
+        return _("CUDA {cuda} build: it needs a newer NVIDIA driver (the branch torch-setup would install: R{branch}), "
+                 "and this plan does NOT install a driver (it has no driver step) -> {todo}", cuda=cuda,
+                 branch=driver.branch, todo=todo)
     return _("CUDA {cuda} build: it needs an NVIDIA driver (the branch torch-setup would install: R{branch}), and "
              "this plan does NOT install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
              todo=todo)

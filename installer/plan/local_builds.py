@@ -10,9 +10,10 @@ Reads file names only.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from installer.compat.coded import Coded
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
 from installer.plan.indexes import local_folders, wheel_fits
@@ -104,10 +105,17 @@ def _elsewhere(pins: Any, wheels: Mapping[str, str]) -> str | None:
              pin=wanted, builds=shown, version=newest)
 
 
-def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str]) -> list[str]:
+# the code of extras_not_on_disk's note (installer.compat.coded): the wizard says what to do in its own words
+EXTRAS_NOT_ON_DISK = "extras-not-on-disk"
+
+
+def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str],
+                       todo: Callable[[str], str] | None = None) -> list[str]:
     """When torch's labelled wheel is on disk, a note naming the labelled extras (torchvision, torchaudio)
     whose wheels are not: with no PyTorch index answering, the install fails there. `on_disk` is what
-    `labelled_wheels` found. Empty when torch itself is missing (the torch note speaks of that)."""
+    `labelled_wheels` found. Empty when torch itself is missing (the torch note speaks of that). `todo`: what
+    to do, given the extras' names as the reader's language lists them (a front-end's own words); None: the
+    answers' keys and commands."""
     labelled = [r for r in requirements if "+" in r]  # indexes.local_pins: only these need a PyTorch index
     torch = next((r for r in labelled if r.startswith("torch==")), None)
     if torch is None or pin_key(torch) not in on_disk:
@@ -117,14 +125,16 @@ def extras_not_on_disk(requirements: Sequence[str], on_disk: Mapping[str, str]) 
     keep = [e for e in extras if not any(m.startswith(f"{e}==") for m in missing)]
     if not missing:
         return []
-    return [_("{torch} is in {folder}, but no wheel folder has {pins} and no PyTorch index answered: unless "
-              "another package source has them, the install will fail -> untick {names} in the extras (Tab, "
-              "Space on the wizard's Combination screen; `torch.extras: [{keep}]` in the answers), or choose a "
-              "PyTorch mirror that answers (`torch-setup mirrors`)",
-              # the lists as the reader's language writes them (found in use: "取消勾选 torchvision, torchaudio");
-              # keep is YAML, written as YAML is
-              torch=_spoken(torch), folder=on_disk[pin_key(torch)], pins=listed(map(_spoken, missing)),
-              names=all_of(m.split("==", 1)[0] for m in missing), keep=", ".join(keep))]
+    # the lists as the reader's language writes them (found in use: "取消勾选 torchvision, torchaudio"); keep is
+    # YAML, written as YAML is
+    names = all_of(m.split("==", 1)[0] for m in missing)
+    said = (todo(names) if todo is not None else
+            _("leave out {names} (`torch.extras: [{keep}]` in the answers), or choose a PyTorch mirror that answers "
+              "(`torch-setup mirrors`)", names=names, keep=", ".join(keep)))
+    text = _("{torch} is in {folder}, but no wheel folder has {pins} and no PyTorch index answered: unless another "
+             "package source has them, the install will fail -> {todo}", torch=_spoken(torch),
+             folder=on_disk[pin_key(torch)], pins=listed(map(_spoken, missing)), todo=said)
+    return [Coded(text, EXTRAS_NOT_ON_DISK, requirements=tuple(requirements), on_disk=dict(on_disk))]
 
 
 def choice_requirements(choice: Mapping[str, Any], extras: Iterable[str]) -> list[str]:

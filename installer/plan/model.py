@@ -46,6 +46,9 @@ class FileWrite:
     path: str
     content: str
     mode: int = 0o644
+    # a program: the file is written only where it is found on PATH when the step runs (a fish snippet
+    # where there is no fish would be a file nothing reads); None: always written
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class Step:
         for d in payload.get("downloads", ()):
             if not d.get("discard"):  # added later: a download kept, as all were, hashes as it did
                 d.pop("discard", None)
+        for f in payload.get("files", ()):
+            if f.get("needs") is None:  # added later: a file always written, as all were, hashes as it did
+                f.pop("needs", None)
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.version import InvalidVersion, Version
 
 from installer.errors import InputError
+from installer.hardware.summary import system_name
 from installer.i18n import _
 from installer.paths import absolute, same_path
 from installer.plan.ahead import PY_VERSION
@@ -94,6 +95,20 @@ def unexamined_python_note(answers: Answers, report: HardwareReport, pins: Any, 
              "packages are for Python {version} -> if {python} is another version, give that version as "
              "target.python (\"3.12\"), or plan from a report made with it there (`torch-setup detect --json --python {python}`)",
              python=shlex.quote(target["base_python"] or named), version=assumed)
+
+
+def refuse_own_environment(answers: Answers, report: HardwareReport, tools: Tools, cwd: str,
+                           own_env: tuple[str, ...]) -> None:
+    """InputError (target.path, or target.python) when the target is the venv torch-setup runs from."""
+    if answers.method == "wheelhouse-build":  # a build's target is its wheelhouse folder, not an environment
+        return
+    from installer.plan.own_environment import own_environment_refusal
+
+    target = target_of(answers, report, tools, cwd)
+    refused = own_environment_refusal(answers.target.kind, target["path"], target["python"], own_env,
+                                      home=absolute("~", cwd))
+    if refused is not None:
+        raise refused
 
 
 def _cuda_of_variant(variant: str) -> str | None:
@@ -208,7 +223,7 @@ def select_recipes(recipes: list[Recipe], values: dict[str, Any]) -> list[Recipe
 def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: Indexes,
               tools: Tools | None = None, cwd: str | None = None, recipes: list[Recipe] | None = None,
               cache_dir: str | None = None, recorded: bool = False, mirror_ids_checked: bool = False,
-              today: date | None = None) -> Plan:
+              today: date | None = None, own_env: tuple[str, ...] = ()) -> Plan:
     """The plan for these decisions on this machine. Pure: the same inputs give the same plan.
 
     `tools` (uv's path, this interpreter), `cwd` (relative paths in the answers) and `recipes` default
@@ -216,7 +231,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     (--hardware), which the plan's messages call the recorded machine (meta "recorded"). `today`: the plan's
     day, on which a driver branch past NVIDIA's support is not chosen (read by the front-end; compat.rules).
     `mirror_ids_checked`: the caller has refused unknown mirror ids already (plan_for does, before its
-    probes), so they are not looked up a second time.
+    probes), so they are not looked up a second time. `own_env`: the names of the venv torch-setup runs from
+    (installer.paths.own_venv, read by the front-end), which the plan refuses to install into.
     """
     from installer.paths import cache_dir as default_cache
     from installer.plan.recipe import applicable_recipes
@@ -226,10 +242,12 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         refuse_unknown_ids(answers, report.os.id)  # used or not: a misspelt id is a mistake all the same
     tools = tools or Tools.discover()
     cwd = cwd or os.getcwd()
+    refuse_own_environment(answers, report, tools, cwd, own_env)
     values = namespace(answers, report, pins, indexes, tools, cwd, cache_dir or str(default_cache()))
     # before the recipes: the missing GPU is the cause of what follows
     driver_note = driver_request(values, recorded=recorded,
-                                 driver_too_old=bool(getattr(pins, "blocked_by_driver", False)))
+                                 driver_too_old=bool(getattr(pins, "blocked_by_driver", False)),
+                                 system=system_name(report.os.pretty_name, report.os.id, report.os.version_id, None))
     chosen = applicable_recipes(values) if recipes is None else select_recipes(recipes, values)
     if not chosen:
         raise InputError(_("no recipe installs with method {method!r} on the recorded machine",
@@ -405,7 +423,7 @@ def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) ->
     if driver is None or driver.host == "windows" or not pins.cuda:
         return notes  # under WSL the build's own note already says it is done in Windows
     elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
-    said = no_driver_step_note(pins.cuda, driver, elsewhere)
+    said = no_driver_step_note(pins.cuda, driver, elsewhere, loaded=report.nvidia_driver is not None)
     return [said if n == pins.driver_note else n for n in notes]
 
 
@@ -584,12 +602,13 @@ def upstream_for_another_machine(answers: Answers, pins: Any, pick: Any) -> Any:
 
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
              cwd: str | None = None, this_machine: bool = True, recorded: bool = False,
-             today: date | None = None) -> Plan:
+             today: date | None = None, own_env: tuple[str, ...] = ()) -> Plan:
     """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
 
     `this_machine`: the report describes the machine that plans (detected here, not another machine's
     saved report), so the wheels in its find-links folders are on this disk and can be looked at.
     `recorded`: the report was given (--hardware), not detected now: messages say the recorded machine.
+    `own_env`: as make_plan's, refused before any probe.
     """
     from installer.plan.indexes import choose_indexes
     from installer.plan.unused_mirrors import refuse_unknown_ids
@@ -599,6 +618,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     refuse_unknown_ids(answers, report.os.id)
     tools = Tools.discover()
     cwd = cwd or os.getcwd()
+    refuse_own_environment(answers, report, tools, cwd, own_env)  # before the probes: no wait for a refusal
     python_version = target_of(answers, report, tools, cwd)["python_version"]
     ahead = None
     speculation = IndexAhead.speculation(answers)
@@ -620,7 +640,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
         if notes:
             indexes = replace(indexes, notes=(*indexes.notes, *notes))
     return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd, recorded=recorded,
-                     mirror_ids_checked=True, today=today)
+                     mirror_ids_checked=True, today=today, own_env=own_env)
 
 
 def remap_to_answers(exc: InputError, located: Any) -> InputError:

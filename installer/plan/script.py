@@ -80,7 +80,13 @@ def _download(d: Download, root: bool) -> list[str]:
 
 def _file(fw: FileWrite, root: bool) -> list[str]:
     sudo = ' ${SUDO[@]+"${SUDO[@]}"}' if root else ""
-    return [f"put_file {format(fw.mode, 'o')} {shlex.quote(fw.path)} {shlex.quote(fw.content)}{sudo}"]
+    put = f"put_file {format(fw.mode, 'o')} {shlex.quote(fw.path)} {shlex.quote(fw.content)}{sudo}"
+    if not fw.needs:
+        return [put]
+    # the executor's test (installer.executor.runner._present): the program looked up on PATH, not run
+    return [f"if command -v {shlex.quote(fw.needs)} >/dev/null 2>&1; then", "  " + put, "else",
+            "  echo " + shlex.quote(_("{path} not written: {program} is not installed here", path=fw.path,
+                                      program=fw.needs)), "fi"]
 
 
 # the backups folder of installer.executor.fileedit (platformdirs' user_state_dir on Linux), written for bash
@@ -143,7 +149,10 @@ def guard_test(guard: Guard) -> str | None:
     if guard.creates:
         parts.append(f"[ -e {shlex.quote(guard.creates)} ]")
     if guard.unless:
-        parts.append(f"{_q(guard.unless)} >/dev/null 2>&1")
+        # `test` writes nothing to hide, and shellcheck reads `test A -nt B >/dev/null` as a comparison gone
+        # wrong (SC2065), a warning in every script with the nouveau initramfs guard
+        quiet = "" if guard.unless[0].rsplit("/", 1)[-1] == "test" else " >/dev/null 2>&1"
+        parts.append(f"{_q(guard.unless)}{quiet}")
     return " && ".join(parts) if parts else None
 
 
@@ -221,6 +230,42 @@ def _tools_check(tools: Iterable[str]) -> str:
     ])
 
 
+def conda_engines(plan: Plan) -> tuple[str, ...]:
+    """The conda engines (conda, mamba, micromamba: a path, or a name on PATH) the plan's conda steps run
+    that no earlier step of it installs (Miniforge's bin/conda is made by its own step, whose guard names
+    it), in the order they first appear."""
+    made: set[str] = set()
+    found: dict[str, None] = {}
+    for step in plan.steps:
+        if step.kind == "conda":
+            found.update((cmd.argv[0], None) for cmd in step.commands if cmd.argv and cmd.argv[0] not in made)
+        if step.guard is not None and step.guard.creates:
+            made.add(step.guard.creates)
+    return tuple(found)
+
+
+def _conda_check(engines: Iterable[str]) -> str:
+    """Stop before any step when the conda engine the plan found is not there where the script runs (another
+    machine, a conda removed since, a PATH without it): the environment step would fail half-way through the
+    script, after the steps before it ran. A path must be there to run; a bare name, on PATH."""
+    return "\n".join([
+        "need_conda() {",
+        '  local tool="$1"',
+        '  case "$tool" in',
+        '    */*) [ -x "$tool" ] && return 0 ;;',
+        '    *) command -v "$tool" >/dev/null 2>&1 && return 0 ;;',
+        "  esac",
+        "  " + _echo(_("the conda engine {tool} is not there (or cannot be run): this script's conda steps run "
+                       "it, as it was found when the plan was made; nothing was changed. Install conda, mamba or "
+                       "micromamba (Miniforge has conda and mamba), or plan again on this machine (torch-setup "
+                       "plan --answers, with the same answers file): where it finds none, the plan installs "
+                       "Miniforge first", tool="\0tool\0")) + " >&2",
+        "  exit 1",
+        "}",
+        *(f"need_conda {shlex.quote(t)}" for t in engines),
+    ])
+
+
 def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     """The plan as a bash script; credentials in URLs as `***` unless `show_secrets`."""
     total = len(plan.steps)
@@ -267,6 +312,9 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     out += ["set -euo pipefail", ""]
     if plan.tools:
         out += [_tools_check(plan.tools), ""]
+    engines = conda_engines(plan)
+    if engines:
+        out += [_conda_check(engines), ""]
     if plan.needs_root:
         out += ['SUDO=()', 'if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi', ""]
     if any(s.downloads for s in plan.steps):

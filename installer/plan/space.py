@@ -100,6 +100,9 @@ class Need:
     # needs with the same key, in one file system, are the same files counted once (the largest): uv
     # hard-links the environment's files to the copies it unpacked into its cache
     shared: str = ""
+    # uv's cache, where it holds these very files unpacked already (an earlier install of the same build): on
+    # that cache's file system the environment's files are links to them and take no new space
+    linked_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class Caches:
 
     uv: str
     pip: str
+    # "name-version" (as in a .dist-info folder's name: torch-2.13.0+cpu) of the packages uv's cache holds
+    # unpacked; the executor looks (installer.executor.space.unpacked_in_uv_cache) only when a disk is short
+    unpacked: frozenset[str] = frozenset()
 
 
 def _nearest(variant: str) -> str:
@@ -179,6 +185,12 @@ def _pip_needs(step: Step, variant: str | None, caches: Caches | None) -> list[N
     install = step.commands[-1]
     uv = posixpath.basename(install.argv[0]).startswith("uv")
     shared = f"{step.id}:unpacked" if uv else ""
+    if caches is not None and uv and cached_in_uv(pins_of(step), caches):
+        # found in use: a second environment of the same build, on a nearly full disk, was refused for the
+        # ~0.9 GiB uv had unpacked the first time; uv's cache needs nothing new, and the environment only
+        # links to it where both are on one file system (installer.executor.space.shortfalls decides)
+        return [Need(step.id, prefix, with_margin(installed), _("the packages, installed: {packages}",
+                                                                packages=shown), linked_from=caches.uv)]
     needs = [Need(step.id, prefix, with_margin(installed), _("the packages, installed: {packages}", packages=shown),
                   shared=shared)]
     if caches is not None and uv:
@@ -187,6 +199,25 @@ def _pip_needs(step: Step, variant: str | None, caches: Caches | None) -> list[N
     elif caches is not None and step.kind == "pip":  # pip keeps what it downloads (a wheelhouse is local)
         needs.append(Need(step.id, caches.pip, with_margin(download), _("pip's cache of the downloaded wheels")))
     return needs
+
+
+def pins_of(step: Step) -> dict[str, str]:
+    """{name: version} of what a pip or wheel step installs, as its guard checks it ({} for any other)."""
+    from installer.plan.kinds.pip import INSTALLED_CHECK
+
+    unless = step.guard.unless if step.guard else None
+    return _pins(_after(unless, INSTALLED_CHECK)) if unless and INSTALLED_CHECK in unless else {}
+
+
+def counted(pins: dict[str, str]) -> list[str]:
+    """The pinned packages the estimate counts (torch and the extras measured), as "name-version"."""
+    return [f"{name}-{version}" for name, version in pins.items() if name == "torch" or name in EXTRAS]
+
+
+def cached_in_uv(pins: dict[str, str], caches: Caches) -> bool:
+    """Whether uv's cache holds every package the estimate counts, unpacked (then it needs no new space)."""
+    names = counted(pins)
+    return bool(names) and all(name in caches.unpacked for name in names)
 
 
 def _wheelhouse_needs(step: Step, variant: str | None, caches: Caches | None) -> list[Need]:

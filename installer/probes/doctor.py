@@ -298,10 +298,16 @@ def same_build_fix(python: str, version: str, error: str = "", *, files_missing:
              "(it finishes a half-done install)", cmd=cmd)
 
 
-def _files_missing(error: str) -> bool:
-    """Whether an import error says torch's files are missing (the probe's "half installed", or a missing
-    shared library of torch's own), which the install step's check finds and installs again."""
-    if "half installed" in error or "No module named" in error:  # a module of torch's own wheel (torchgen, torch._C)
+def _files_missing(error: str, code: object) -> bool:
+    """Whether a failed `import torch` is torch's files missing, which the install step's check finds and
+    installs again. Its code (verify's import_error_code) decides where it says: no-init is half installed,
+    no-version has its files there but changed. The probe's words in import_error are for people, not a
+    contract to match (found in review: "half installed" was matched here). The codes that cover many failures
+    (error, library, ld-library-path) leave it to the interpreter's own message: a module of torch's own wheel
+    not found (torchgen, torch._C), or a shared library of torch's own that cannot be opened."""
+    if code in ("no-init", "no-version", "not-installed"):
+        return code == "no-init"
+    if "No module named" in error:
         return True
     return "cannot open shared object file" in error and not _needs_dependencies(error)
 
@@ -397,8 +403,44 @@ def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, 
     return out
 
 
+def _dependencies_missing(verify: dict[str, Any], python: str, missing: tuple[tuple[str, str], ...],
+                          rerun: str | None, index: IndexFor = index_for) -> list[Finding]:
+    """Packages that torch, torchvision or torchaudio need (in turn) and that are not there, or half installed:
+    found in use, an install killed in uv left mpmath and filelock out, `import sympy` and torch.compile
+    failed, and doctor said "nothing else to mend". The fix installs what is missing and moves nothing else:
+    the install again (its step's check now finds them), or pip without --force-reinstall or --no-deps,
+    from the index that install recorded (`index`) and the sources of the machine's pip configuration."""
+    if not missing:
+        return []
+    names = sorted({name for name, _by in missing})
+    version = str(verify.get("torch_version") or "")  # unknown: pip keeps the torch there (no --upgrade)
+    pins = [f"torch=={version}"] if version else ["torch"]
+    source = index(version) if version else None
+    cmd = [sys.executable, "-m", "pip", "--python", python, "install", *pins]
+    cmd += list(source) if isinstance(source, tuple) else (["--index-url", source] if source else [])
+    line = " ".join(shlex.quote(c) for c in cmd)
+    if rerun:
+        fix = _("run `{rerun}`: its install step finds them missing and installs them; or install them with pip: "
+                "`{cmd}`", rerun=rerun, cmd=line)
+    else:
+        fix = _("install them with pip, which adds what the installed packages need and changes nothing else: "
+                "`{cmd}`", cmd=line)
+    url = source[-1] if isinstance(source, tuple) else source
+    if url and url.startswith(PYTORCH_INDEX):
+        # no install recorded where this environment's build came from: PyTorch's own index, said so
+        fix += " " + _("(no install recorded its index, so this is PyTorch's own, {url}; pip adds the sources of "
+                       "your pip configuration, such as find-links; where this machine cannot reach {url}, "
+                       "name a source it can reach instead)", url=url)
+    return [Finding("dependencies-missing", "error",
+                    _("packages that torch needs are missing: {names}", names=all_of(names)),
+                    _("{pairs}: they are not installed, or half installed (files are missing); whatever imports "
+                      "them fails (`import sympy`, torch.compile)",
+                      pairs=all_of([_("{name}, needed by {by}", name=name, by=by) for name, by in missing])),
+                    fix, tuple(f"{name} <- {by}" for name, by in missing))]
+
+
 # the findings whose fix changes the environment: no use while its site-packages cannot be written
-_WRITES_THE_ENV = ("torch-missing", "torch-broken", "half-installed", "companion-torchvision",
+_WRITES_THE_ENV = ("torch-missing", "torch-broken", "half-installed", "dependencies-missing", "companion-torchvision",
                    "companion-torchaudio", "cpu-wheel", "arch-missing", "driver-too-old", "cuda-wheel-without-gpu")
 
 
@@ -474,7 +516,7 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                         (error,))]
     if existing is not None and existing.version:
         fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error,
-                             files_missing=_files_missing(error), index=index)
+                             files_missing=_files_missing(error, verify.get("import_error_code")), index=index)
     else:
         fix = _("reinstall it with `torch-setup install` (the answers file that made it), or remove the "
                 "environment and make it again")
@@ -500,14 +542,20 @@ def _driver_missing_findings(report: HardwareReport, verify: dict[str, Any]) -> 
               "the NVIDIA driver (`torch-setup recommend` says which branch)", rebuild=rebuild),
             ("nouveau_loaded: true",)))
     if report.secure_boot:
+        # the key DKMS signs with is the distribution's: Ubuntu's dkms (and its derivatives') uses shim-signed's
+        # MOK, others dkms 3's own (installer.plan.kinds.apt.MOK_CERT has the sources)
+        from installer.plan.kinds.apt import MOK_CERT
+
+        ubuntu = report.os.id == "ubuntu" or "ubuntu" in (report.os.id_like or "").split()
+        cert = MOK_CERT["ubuntu" if ubuntu else "debian"]
         out.append(Finding(
             "secure-boot", "error", _("Secure Boot blocks an unsigned NVIDIA module"),
             _("Secure Boot is on and no NVIDIA module is loaded: the kernel refuses a module that is not "
               "signed with an enrolled key"),
             _("sign the module: install the driver through your distribution's signed path (Ubuntu: `sudo "
-              "ubuntu-drivers install`), or enrol the DKMS key with `sudo mokutil --import "
-              "/var/lib/dkms/mok.pub`, reboot and confirm the key in the blue MOK screen; or turn Secure Boot "
-              "off in the firmware"),
+              "ubuntu-drivers install`), or enrol the key DKMS signs with: `sudo mokutil --import {cert}`, "
+              "reboot and confirm the key in the blue MOK screen; or turn Secure Boot off in the firmware",
+              cert=cert),
             ("secure_boot: true", "nvidia_driver: null")))
     if not out:
         out.append(Finding(
@@ -621,12 +669,19 @@ def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any,
 
 def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None, *,
              incomplete: tuple[str, ...] = (), index: IndexFor = index_for,
-             shell: str | None = None) -> list[Finding]:
+             shell: str | None = None, missing: tuple[tuple[str, str], ...] = (),
+             rerun: str | None = None) -> list[Finding]:
     """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding.
     `incomplete`: the pins (torch==2.13.0+cpu) the install step's guard finds half installed; `index`: where
     the reinstall of the build there now comes from; `shell`: the basename of the user's $SHELL (None: unknown),
     read by the caller, whose command to remove a variable the fixes say (installer.shells.unset_command)."""
     findings = _diagnose(report, verify, env, incomplete, index, shell)
+    # `missing`: what torch and its companions need that is not there (installer.probes.host.missing_dependencies);
+    # `rerun`: the command that runs the install into this environment again, where one is known
+    needs = _dependencies_missing(verify, str((verify.get("python") or {}).get("executable") or "python"),
+                                  missing, rerun, index)
+    if needs:
+        findings = [f for f in findings if f.id != "healthy"] + needs
     read_only = _read_only(report, verify, findings)
     return [read_only, *findings] if read_only is not None else findings
 
@@ -858,7 +913,8 @@ def advise_import(result: dict[str, Any], report: HardwareReport | None, incompl
         return
     python = str((result.get("python") or {}).get("executable") or "python")
     half = any(pin.startswith("torch==") for pin in incomplete)
-    fix = same_build_fix(python, version, error, files_missing=half or _files_missing(error), index=index)
+    missing = half or _files_missing(error, result.get("import_error_code"))
+    fix = same_build_fix(python, version, error, files_missing=missing, index=index)
     if half:
         fix = _("torch {version} is half installed (files are missing): {fix}", version=version, fix=fix)
     check["fix"], check["fix_msg"] = fix, None

@@ -207,6 +207,33 @@ def half_installed(python: str, names: tuple[str, ...] = ("torch", "torchvision"
     return tuple(line.strip() for line in proc.stdout.splitlines() if "==" in line)
 
 
+def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchvision", "torchaudio"), *,
+                         timeout: float = 60, env: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """What the packages of `names` in `python` need (their Requires-Dist, in turn) that is not installed, or
+    half installed, as (name, what needs it): the install step's own check (installer.plan.kinds.pip._REQUIRES),
+    so doctor says what the guard finds (found in use: torch imported, `import sympy` failed for a missing
+    mpmath, and doctor said "nothing else to mend"). () when the check cannot run."""
+    from installer.plan.kinds.pip import _COMPLETE, _REQUIRES
+
+    script = _COMPLETE + _REQUIRES + (
+        "first = {}\n"
+        "for folder, name in entries():\n"
+        "    if name.endswith('.dist-info'):\n"
+        "        first.setdefault(key(name[:-10].partition('-')[0]), (folder, name))\n"
+        "roots = [key(n) for n in sys.argv[1:] if key(n) in first]\n"
+        "for dep, by in sorted(set(missing_requirements(roots, first))):\n"
+        "    if by:\n"
+        "        print(dep + ' ' + by)\n")
+    try:
+        proc = subprocess.run([python, "-I", "-c", script, *names], capture_output=True, text=True,
+                              errors="replace", timeout=timeout, env=_env(env), stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    if proc.returncode != 0:
+        return ()
+    return tuple((line.split()[0], line.split()[1]) for line in proc.stdout.splitlines() if len(line.split()) == 2)
+
+
 def _probe_failure(python: str, detail: str, fix: str, *, stderr: str = "") -> dict[str, Any]:
     """The verdict when the probe could not speak for itself: same shape, one failed check."""
     return {
@@ -295,18 +322,25 @@ class BenchFailed(StepFailed):
     """The benchmark gave no figures (exit 1): what went wrong, and the document `bench --json` prints for it."""
 
     def __init__(self, message: str, *, hint: str | None, python: str, quick: bool, timed_out: bool,
-                 stderr: str = "") -> None:
+                 stderr: str = "", partial: dict[str, Any] | None = None) -> None:
         super().__init__(message, hint=hint)
         self.python = python
         self.quick = quick
         self.timed_out = timed_out
         self.stderr = stderr
+        # what the probe measured before it stopped (its device, torch_version, tests, skipped): the figures
+        # of the stages that finished are worth showing (found in use: `bench | cat` printed none of them
+        # when a later stage failed); None when it measured nothing
+        self.partial = partial
 
     def to_result(self) -> dict[str, Any]:
         """The shape of a bench result, without figures: `ok` false and an `error` saying why, as a
         verify verdict for a probe that could not speak for itself is a failed check with a fix."""
-        return {"schema": 1, "ok": False, "device": None, "torch_version": None, "cuda_build": None,
-                "quick": self.quick, "python": {"executable": self.python}, "tests": [], "skipped": [],
+        partial = self.partial or {}
+        return {"schema": 1, "ok": False, "device": partial.get("device"),
+                "torch_version": partial.get("torch_version"), "cuda_build": None,
+                "quick": self.quick, "python": {"executable": self.python}, "tests": list(partial.get("tests") or []),
+                "skipped": list(partial.get("skipped") or []),
                 "reference": None, "gpu_state": None, "notes": [], "summary": self.message, "comparison": None,
                 "error": {"detail": self.message, "fix": self.hint, "timed_out": self.timed_out},
                 "stderr_tail": self.stderr[-4000:]}
@@ -417,6 +451,7 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
     hint = _("run `torch-setup verify --python {python}` first: the benchmark needs a working torch",
              python=shlex.quote(exe))
     found: list[dict[str, Any]] = []
+    so_far: dict[str, Any] = {"device": None, "torch_version": None, "tests": [], "skipped": []}
 
     def on_line(line: str) -> None:
         line = line.strip()
@@ -428,8 +463,18 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
             return
         if event.get("type") == "result":
             found.append(event)
-        elif on_progress is not None:
+            return
+        if event.get("type") == "start":
+            so_far["device"], so_far["torch_version"] = event.get("device"), event.get("torch_version")
+        elif event.get("type") == "measurement" and isinstance(event.get("test"), dict):
+            so_far["tests"].append(event["test"])
+        elif event.get("type") == "progress" and event.get("skipped"):
+            so_far["skipped"].append({"id": event.get("test"), "reason": event["skipped"]})
+        if on_progress is not None:
             on_progress(event)
+
+    def partial() -> dict[str, Any] | None:
+        return so_far if so_far["tests"] else None
 
     try:
         proc = run_probe(cmd, env=_env(env), limit=limit, cancel=cancel, on_line=on_line)
@@ -445,11 +490,11 @@ def _run_bench_probe(python: str | os.PathLike[str] | None, *, quick: bool, on_p
         raise BenchFailed(_("the benchmark did not finish within {s} s", s=int(limit)),
                           hint=_("a GPU that hangs is often a driver problem: look at `dmesg` for Xid errors and "
                                  "run `torch-setup doctor`; a slow GPU may need more time (bench --timeout S)"),
-                          python=exe, quick=quick, timed_out=True, stderr=stderr)
+                          python=exe, quick=quick, timed_out=True, stderr=stderr, partial=partial())
     if result is None:
         check_interpreter(exe, env)  # a Python whose torch broke fails the step (1); no Python is bad input (2)
         reason = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
         raise BenchFailed(_("the benchmark failed: {error}", error=reason), hint=hint, python=exe, quick=quick,
-                          timed_out=False, stderr=stderr)
+                          timed_out=False, stderr=stderr, partial=partial())
     result["python"] = result.get("python") or {"executable": exe}
     return result

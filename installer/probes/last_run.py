@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,11 @@ def stopped_runs(state_dir: Path | None = None) -> list[Record]:
             newest[record.target] = record
     stopped = [r for r in newest.values()
                if r.status in ("failed", "started") and not finished_since(r.target, r.at, state_dir)]
+    latest = last_record(state_dir)
+    # a half-done environment whose folder has since been deleted is nothing to finish: dropped, so that deleting
+    # it is a way to be rid of it (found in use: old failures repeated in every doctor output). Not the newest
+    # run's: an install that failed before it made its folder is still the one to explain
+    stopped = [r for r in stopped if not r.target or r == latest or os.path.lexists(r.target)]
     return sorted(stopped, key=lambda r: r.at, reverse=True)
 
 
@@ -107,7 +113,8 @@ def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
     record = stopped_run(state_dir)
     if record is None:
         return None
-    said = record.detail.splitlines()[0].rstrip(":：") if record.status == "failed" and record.detail else ""
+    detail = record.detail_text()
+    said = detail.splitlines()[0].rstrip(":：") if record.status == "failed" and detail else ""
     return record.step_id, when_text(record.at), said
 
 
@@ -126,13 +133,56 @@ def when_text(at: float, now: float | None = None) -> str:
 def _elsewhere(record: Record, checked: dict[str, Any] | None) -> str | None:
     """A line saying that the stopped run went into another interpreter than the one doctor checked
     (`checked`: verify's `python`, executable and prefix); None when it is the same, or not known."""
-    if checked is None or not record.python or not os.path.isabs(record.python):
-        return None
-    from installer.probes.last_target import same_environment
-
-    if same_environment(checked, record.python):
+    if checked is None or into_checked(record, checked) is not False:
         return None
     return _("that is not the interpreter checked here ({python})", python=checked.get("executable") or "?")
+
+
+def into_checked(record: Record, checked: dict[str, Any]) -> bool | None:
+    """Whether the run of `record` installed into the interpreter `checked` (verify's `python`: executable and
+    prefix); None when its record does not say (runs before session 22). A wheelhouse build has a folder and no
+    interpreter: its folder decides (found in use: its block lacked the "not the interpreter checked here" line
+    every other had)."""
+    from installer.probes.last_target import same_environment
+
+    if record.python and os.path.isabs(record.python):
+        return same_environment(checked, record.python)
+    if not record.target:
+        return None
+    real = os.path.realpath(record.target)
+    executable, prefix = checked.get("executable"), checked.get("prefix")
+    return (isinstance(prefix, str) and real == os.path.realpath(prefix)) or \
+        (isinstance(executable, str) and real in (os.path.realpath(executable),
+                                                  os.path.realpath(os.path.dirname(os.path.dirname(executable)))))
+
+
+def stopped_into(checked: dict[str, Any], state_dir: Path | None = None) -> Record | None:
+    """The stopped run (`stopped_runs`) that installed into the interpreter `checked`, if one did: its resume is
+    the fix of what is missing there (found in use: doctor told to install torch into it with the wizard, beside
+    the command that finishes the install it was in the middle of)."""
+    return next((r for r in stopped_runs(state_dir) if into_checked(r, checked)), None)
+
+
+def compact_text(record: Record, now: float | None = None) -> str:
+    """A stopped run into another environment than the one checked, in one line with what goes on with it (found
+    in use: every old half-done install as a full block in every doctor output, whatever --python named)."""
+    command = resume_command(record)
+    again = (_("run `{command}`", command=command) if command is not None
+             else _("run the same install again (the same answers file, or the wizard with the same choices)"))
+    return _("{target}: stopped at step {step} ({when}), not the environment checked here; to finish it, {again}",
+             target=record.target or "?", step=record.step_id, when=when_text(record.at, now), again=again)
+
+
+def resume_text(record: Record) -> str:
+    """The fix of torch missing (or half there) in the environment a stopped run was installing into: go on with
+    that run, and nothing else."""
+    command = resume_command(record)
+    if command is None:
+        return _("torch-setup was installing into this environment and stopped at step {step}: run the same install "
+                 "again (the same answers file, or the wizard with the same choices) and it goes on from there",
+                 step=record.step_id)
+    return _("torch-setup was installing into this environment and stopped at step {step}: run `{command}` and it "
+             "goes on from there", step=record.step_id, command=command)
 
 
 def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,
@@ -153,12 +203,33 @@ def last_run_findings(state_dir: Path | None = None, *, now: float | None = None
 
 def resume_command(record: Record) -> str | None:
     """The command that goes on with a stopped run, as `install` said it ("run the same command again"): its
-    answers file, from the folder it ran in (relative paths in the file were taken from there); None when the
+    answers file, from the folder it ran in (relative paths in the file were taken from there), and --yes when
+    that run had it (a run from a script; records before session 26 do not say, and get none); None when the
     record names no answers file (runs before session 23) or the file is gone."""
     if not record.answers or not os.path.isfile(record.answers):
         return None
-    command = f"torch-setup install --answers {shlex.quote(record.answers)}"
+    command = f"torch-setup install --answers {shlex.quote(record.answers)}" + (" --yes" if record.yes is True else "")
     return f"cd {shlex.quote(record.cwd)} && {command}" if record.cwd else command
+
+
+def half_done(checked: dict[str, Any], *, named: bool, state_dir: Path | None = None,
+              now: float | None = None) -> list[tuple[Finding, str | None]]:
+    """doctor's findings of the stopped runs, each with its line where it is said in one (`compact_text`): a full
+    block only for the run into the interpreter checked, and, for doctor without --python (`named` False), for
+    the newest run when it is the one that stopped. That one is a problem, not a warning: found in use, plain
+    `doctor` after a Ctrl-C said "[ok] nothing else to mend" (exit 0) of the environment an earlier install
+    finished, and the install just stopped was a warning further down."""
+    latest = stopped_run(state_dir)
+    out = []
+    for record in stopped_runs(state_dir):
+        finding = _finding(record, state_dir, now, checked)
+        newest = not named and record == latest
+        if newest:
+            finding = replace(finding, severity="error")
+        # compact only where the record says it went elsewhere: an older record, without a target, keeps its block
+        elsewhere = not newest and into_checked(record, checked) is False
+        out.append((finding, compact_text(record, now) if elsewhere else None))
+    return out
 
 
 def _finding(record: Record, state_dir: Path | None, now: float | None,
@@ -182,7 +253,7 @@ def _finding(record: Record, state_dir: Path | None, now: float | None,
                  if record.target else _("the last install stopped at step {step}", step=record.step_id))
         return Finding("last-run-failed", "warning", title,
                        "\n".join([when, *([elsewhere] if elsewhere else []),
-                                  *(record.detail or _("failed")).splitlines()]),
+                                  *(record.detail_text() or _("failed")).splitlines()]),
                        _("where it says why, mend that; then {again}", again=again), evidence)
     restarted = bool(record.boot_id) and bool(boot_id()) and record.boot_id != boot_id()
     if restarted:

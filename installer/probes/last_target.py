@@ -352,7 +352,9 @@ def own_note(python: str, instead: str | None) -> dict[str, Any]:
     """The line said before the checks: which environment is checked instead of torch-setup's own `python`
     (`instead`), or that the one checked is torch-setup's own."""
     if instead is not None:
-        return _("checking {env}, the environment torch-setup last installed into; torch-setup's own Python "
+        # "last finished installing into": "last installed into" read as the newest install, after a later one
+        # had stopped half way (found in use)
+        return _("checking {env}, the environment torch-setup last finished installing into; torch-setup's own Python "
                  "({python}) is not a place for torch", env=shlex.quote(environment_of(instead)),
                  python=shlex.quote(python))
     return _("{python} is torch-setup's own Python, not a place for torch", python=shlex.quote(python))

@@ -259,8 +259,8 @@ def _hollow(torch):
     return "no-init", where
 
 
-# what each code of a torch that imports but is not torch says: `import_error` keeps these English words (its
-# readers match them: "half installed"), the check carries the template for the host to translate
+# what each code of a torch that imports but is not torch says: `import_error` keeps these English words (the
+# contract as it was; readers decide by import_error_code), the check carries the template for the host to translate
 _HOLLOW = {
     "no-init": ("ImportError: torch in {path} has no __init__.py (half installed, files are missing)",
                 _("torch does not import: torch in {path} has no __init__.py (half installed, files are missing)")),

@@ -9,6 +9,7 @@ of the engine that is missing shows up as a clear `EngineUnavailable` on the scr
 from __future__ import annotations
 
 import os
+import posixpath
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -75,9 +76,15 @@ class Engine:
     # the day a driver branch's support end is judged on; None: the clock's (tests fix it, so that what the
     # screens say does not change as branches reach their end)
     today: date | None = None
+    # the names of the venv torch-setup runs from, which is no target; None: the running interpreter's
+    # (installer.paths.own_venv). Tests name a venv of their own, as the tests' interpreter may run from none.
+    own_env: tuple[str, ...] | None = None
 
     def the_day(self) -> date:
         return self.today or date.today()
+
+    def own_environment(self) -> tuple[str, ...]:
+        return self.own_env if self.own_env is not None else _need("installer.paths", "own_venv")()  # type: ignore[no-any-return]
 
     # detect ---------------------------------------------------------------------------------------
     def detect(self, python: str | None = None) -> HardwareReport:
@@ -152,14 +159,17 @@ class Engine:
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...],
-              recorded: bool = False) -> dict[str, Any]:
+              recorded: bool = False, on_disk: dict[str, list[str]] | None = None) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
         build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
         `fixed_python`: the answers name the target's Python, so no build may ask for another one.
-        `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine."""
+        `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine.
+        `on_disk`: the torch builds on this disk (version -> builds), given when no PyTorch index answered: the
+        newest of the ranking's variant leads then (`"from_disk": true`)."""
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
-                     extras=extras, recorded=recorded, today=self.the_day()).to_dict()
+                     extras=extras, recorded=recorded, today=self.the_day(), on_disk=on_disk,
+                     index_answers=not on_disk).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""
@@ -181,11 +191,13 @@ class Engine:
         newest first."""
         return dict(_need("installer.plan.local_builds", "builds_by_version")(wheels))
 
-    def missing_extras(self, choice: dict[str, Any], extras: list[str], on_disk: dict[str, str]) -> list[str]:
+    def missing_extras(self, choice: dict[str, Any], extras: list[str], on_disk: dict[str, str],
+                       todo: Callable[[str], str] | None = None) -> list[str]:
         """For a ranked choice whose torch wheel is on disk, a warning naming the ticked extras whose wheels
-        are not (the note a plan for it would carry when no PyTorch index answers)."""
+        are not (the note a plan for it would carry when no PyTorch index answers); `todo`: what to do, in the
+        screen's words, given the extras' names."""
         requirements = _need("installer.plan.local_builds", "choice_requirements")(choice, extras)
-        return list(_need("installer.plan.local_builds", "extras_not_on_disk")(requirements, on_disk))
+        return list(_need("installer.plan.local_builds", "extras_not_on_disk")(requirements, on_disk, todo))
 
     # mirrors --------------------------------------------------------------------------------------
     def region_guess(self) -> tuple[str, str]:
@@ -231,9 +243,12 @@ class Engine:
 
     def probe_mirrors(self, *, kinds: tuple[str, ...], region: str | None, variant: str | None = None,
                       torch_version: str | None = None, recorded: HardwareReport | None = None,
-                      on_kind: Callable[[str, list[dict[str, Any]]], None] | None = None) -> list[dict[str, Any]]:
+                      on_kind: Callable[[str, list[dict[str, Any]]], None] | None = None,
+                      typed: str | None = None) -> list[dict[str, Any]]:
         """Probe the candidates of each kind; `on_kind` gets a kind's ranked rows as soon as it is done.
         `recorded`: a saved report the wizard plans for, whose distribution's apt mirrors are probed.
+        `typed`: the PyTorch index typed by hand, probed with the PyTorch kind as the plan probes it
+        (`probe_typed_pytorch`), its row last.
 
         One probe per kind, run at the same time: ranking, freshness and merging are decided within a
         kind, so the rows are the ones a single probe of every kind gives, and the whole takes about as
@@ -256,18 +271,49 @@ class Engine:
             from installer.mirrors.existing import current_config
 
             current = current_config()  # once, not once per kind
+        def probe_kind(kind: str) -> list[dict[str, Any]]:
+            found = [r.to_dict() for r in probe(catalog=catalog, kinds=[kind], region=where, context=context,
+                                                timeout=self.probe_timeout, include_current=self.include_current,
+                                                current=current).results]
+            if kind == "pytorch" and typed:
+                found.append(self.probe_typed_pytorch(typed, variant=context.variant,
+                                                      torch_version=context.torch_version))
+            return found
+
         rows: list[dict[str, Any]] = []
         with ThreadPoolExecutor(max_workers=len(kinds) or 1) as pool:
-            futures = {pool.submit(probe, catalog=catalog, kinds=[kind], region=where, context=context,
-                                   timeout=self.probe_timeout, include_current=self.include_current,
-                                   current=current): kind
-                       for kind in kinds}
+            futures = {pool.submit(probe_kind, kind): kind for kind in kinds}
             for future in as_completed(futures):
-                kind_rows = [r.to_dict() for r in future.result().results]
+                kind_rows = future.result()
                 rows.extend(kind_rows)
                 if on_kind is not None:
                     on_kind(futures[future], kind_rows)
         return rows
+
+    def probe_typed_pytorch(self, url: str, *, variant: str | None = None,
+                            torch_version: str | None = None) -> dict[str, Any]:
+        """The Mirrors table's row for the PyTorch index typed by hand, with the verdict the plan reaches
+        (installer.mirrors.pick.typed_pytorch_index): `ok` only when it serves `variant` (the catalog's
+        default build when None). `typed`: the URL as typed; `url`: the index the plan gives pip, the
+        build's folder added or swapped."""
+        from installer.mirrors import load_catalog
+        from installer.mirrors.pick import typed_pytorch_index
+        from installer.mirrors.targets import ProbeContext
+
+        catalog = load_catalog(self.catalog)
+        variant = variant or ProbeContext.from_catalog(catalog).variant
+        row: dict[str, Any] = {"id": "by-hand", "kind": "pytorch", "typed": url, "url": url, "ok": False,
+                               "variant": variant}
+        try:
+            pick, result = typed_pytorch_index(url, variant, torch_version, timeout=self.probe_timeout,
+                                               catalog=catalog)
+        except InputError as exc:  # Review would refuse it the same way: said as this row's failure
+            return dict(row, reason=f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        if result is not None:
+            row.update({k: v for k, v in result.to_dict().items() if k not in ("id", "url", "name", "ok", "reason")})
+        from installer.redaction import redact_text
+
+        return dict(row, url=redact_text(pick.url or url), ok=pick.failed is None, reason=pick.failed)
 
     def driver_elsewhere(self, report: HardwareReport) -> str | None:
         """Where this machine's NVIDIA driver is installed when torch-setup does not do it here (WSL, a
@@ -307,6 +353,53 @@ class Engine:
             return f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint or ""
         return None
 
+    def own_environment_problem(self, value: str, kind: str) -> tuple[str, str] | None:
+        """Why the Folder field's `value` (for a new `kind` environment) or the Python field's (`kind`
+        existing) cannot be the target: it is the venv torch-setup runs from, which the plan refuses
+        (installer.plan.own_environment), with the wizard's fields to choose instead. None when it is another
+        (or the text is no path: the fields' other checks say that). Stats nothing."""
+        from installer.paths import absolute
+        from installer.plan.own_environment import own_environment_refusal, suggested_folder
+
+        own = self.own_environment()
+        cwd = os.getcwd()
+        try:
+            home = absolute("~", cwd)
+            python = self.detection_python(value) if kind == "existing" else None
+            folder = posixpath.dirname(posixpath.dirname(python)) if python else (
+                None if kind == "existing" else absolute(value, cwd))
+        except ValueError:  # an unset $NAME: the field's own check names it
+            return None
+        refused = own_environment_refusal(kind, folder, python, own, home=home)
+        if refused is None:
+            return None
+        if kind != "existing":
+            return refused.message, refused.hint or ""
+        return refused.message, _("choose another interpreter, or choose \"{venv}\" under Target environment, with "
+                                  "a folder such as {example}", venv=_("a new virtual environment"),
+                                  example=suggested_folder(own, home))
+
+    def system_python_problem(self, python: str) -> tuple[str, str] | None:
+        """Why the Python field's interpreter `python` cannot be installed into as it is (Target environment:
+        an existing Python interpreter): it belongs to the operating system (PEP 668), as the plan says
+        (installer.plan.existing_python), read as detection reads it, by the interpreter itself; with the
+        wizard's fields to choose instead. None when pip may install there, or the facts cannot be read.
+        Runs `python` (tens of milliseconds; none for the interpreter torch-setup runs on)."""
+        path = self.detection_python(python)
+        if path is None:
+            return None
+        start, collect = _need("installer.hardware.target_python", "start"), _need("installer.hardware.target_python", "collect")
+        facts = collect(start(path), timeout=10)
+        marker = ((facts or {}).get("install") or {}).get("externally_managed")
+        if not marker:
+            return None
+        allowed = bool(_need("installer.hardware.target_python", "pip_config")(facts).get("break_system_packages"))
+        venv = _("choose \"{venv}\" under Target environment, with {python} in the Python field as its base",
+                 venv=_("a new virtual environment"), python=python)
+        refused = _need("installer.plan.existing_python", "system_python_refusal")(path, marker, allowed=allowed,
+                                                                                  venv_hint=venv)
+        return (refused.message, refused.hint or "") if refused is not None else None
+
     def wheelhouse_problem(self, path: str, *, here: bool, python_version: str | None = None,
                            arch: str | None = None) -> tuple[str, str] | None:
         """Why `path` cannot be the wheelhouse to install from, as (message, hint; the hint may be empty): the
@@ -333,8 +426,9 @@ class Engine:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report
         was detected on this machine, so what the steps read (a wheelhouse folder) is looked for now, as
         `plan` does, rather than when the run starts (found in use: a dry run stopped there)."""
-        _report, plan = _need("installer.plan.ahead", "plan_for_report")(answers, report, recorded=not here,
-                                                                         today=self.the_day())
+        # a recorded machine's folders are that machine's: torch-setup's own venv is one of this machine's
+        _report, plan = _need("installer.plan.ahead", "plan_for_report")(
+            answers, report, recorded=not here, today=self.the_day(), own_env=self.own_environment() if here else ())
         return plan
 
     def gpu_refusal(self, answers: Answers, plan: Plan) -> InputError | None:
@@ -361,6 +455,23 @@ class Engine:
                               and _need("installer.paths", "same_path")(report.python.executable, python)):
             return None
         return python
+
+    @staticmethod
+    def own_base_python(python: str | None) -> tuple[str, str] | None:
+        """(interpreter, X.Y.Z) a new environment made from `python` is built from, where `python` is the one
+        torch-setup runs on; None for another. From inside a venv (torch-setup's own), `uv venv --python` and
+        `python -m venv` build from its base interpreter, sys._base_executable (uv: astral-sh/uv PR #8433, "if
+        we're in a virtual environment, resolve symlinks until we find a non-virtual interpreter"; venv: the
+        standard library's EnvBuilder), not from the venv's bin/python the plan's command names."""
+        import platform
+        import sys
+
+        from installer.paths import same_path
+
+        if not python or not sys.executable or not same_path(python, sys.executable):
+            return None
+        base = getattr(sys, "_base_executable", None) or sys.executable
+        return base, platform.python_version()
 
     def render_script(self, plan: Plan) -> str:
         return _need("installer.plan.script", "render_script")(plan)
@@ -413,8 +524,20 @@ class Engine:
         return _need("installer.hardware.same_machine", "other_system")(report.os)  # type: ignore[no-any-return]
 
     # verify / bench -------------------------------------------------------------------------------
-    def verify(self, python: str, *, variant: str | None = None) -> dict[str, Any]:
-        return _need("installer.probes.host", "run_verify")(python, expect_variant=variant)
+    def verify(self, python: str, *, variant: str | None = None, target: str = "") -> dict[str, Any]:
+        """Verify the environment of `python`. `target`: the install's target (its folder, or the interpreter),
+        when this verification is the install's own: it is recorded while it runs, as `install` records it
+        (installer.probes.last_target), so a wizard killed during it is named by `torch-setup doctor` (found in
+        use: only `install` left that trace)."""
+        run_verify = _need("installer.probes.host", "run_verify")
+        if not target:
+            return run_verify(python, expect_variant=variant)  # type: ignore[no-any-return]
+        from installer.probes.last_target import verify_ended, verify_started
+
+        verify_started(target, python, self.state_dir)
+        result: dict[str, Any] = run_verify(python, expect_variant=variant)
+        verify_ended(result.get("python") or {"executable": python}, self.state_dir)  # a verdict, pass or fail
+        return result
 
     def bench(self, python: str, *, quick: bool,
               on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:

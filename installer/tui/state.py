@@ -106,7 +106,28 @@ class WizardState:
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
         variant = self.variant_asked if self.variant_asked is not None else torch.get("variant", "auto")
         extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
-        return (id(self.report), python, version, variant, extras)
+        return (id(self.report), python, version, variant, extras, self.disk_fallback())
+
+    def pytorch_rows(self) -> list[dict[str, Any]]:
+        """The probed rows of the PyTorch indexes the plan would use: the index typed by hand (its own row, for
+        the URL typed) when mirror.pytorch is a URL, else the catalog's."""
+        chosen = str(self.section("mirror").get("pytorch") or "")
+        rows = [r for r in self.mirror_rows if r.get("kind") == "pytorch"]
+        if "://" in chosen:
+            return [r for r in rows if r.get("typed") == chosen]
+        return [r for r in rows if not r.get("typed")]
+
+    def no_pytorch_index(self) -> bool:
+        """The probe says no PyTorch index the plan would use answers (False while nothing was probed)."""
+        rows = self.pytorch_rows()
+        return bool(rows) and not any(r.get("ok") for r in rows)
+
+    def disk_fallback(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The torch builds on this disk, as (version, builds), when pip installs and no PyTorch index answers:
+        what the Combination screen's first choice falls back to (installer.compat.offer); () otherwise."""
+        if not self.report_detected or self.draft.get("method", "pip") != "pip" or not self.no_pytorch_index():
+            return ()
+        return tuple((version, tuple(builds)) for version, builds in self.torch_on_disk.items())
 
     def forget_plan(self) -> None:
         """A decision changed: the plan shown at Review must be made again."""

@@ -57,11 +57,12 @@ def test_an_install_killed_in_a_is_listed_after_one_into_b_finished(cli, xdg_hom
     r = cli("doctor", "--python", str(python_b), "--json", "--timeout", "300")
     found = [f for f in json.loads(r.stdout)["findings"] if f["id"].startswith("last-run")]
     assert [f["title"] for f in found] == [f"the install into {a / '.venv-torch'} did not finish step torch"]
-    resume = f"cd {a} && torch-setup install --answers {a / 'cpu-venv.yaml'}"
+    # with --yes, as the killed run had it
+    resume = f"cd {a} && torch-setup install --answers {a / 'cpu-venv.yaml'} --yes"
     assert f"run `{resume}`" in found[0]["fix"], found[0]["fix"]
 
-    # the command, as printed (with --yes: no terminal here to confirm), finishes A; then A is no finding
-    again = subprocess.run(["bash", "-c", resume.replace("torch-setup", f"{sys.executable} -m installer") + " --yes"],
+    # the command, as printed (no terminal here to confirm), finishes A; then A is no finding
+    again = subprocess.run(["bash", "-c", resume.replace("torch-setup", f"{sys.executable} -m installer")],
                            capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})
     assert again.returncode == 0, again.stdout + again.stderr
     r = cli("doctor", "--python", str(python_b), "--json", "--timeout", "300")

@@ -32,8 +32,8 @@ def test_own_python_is_not_judged_the_last_install_is(cli, xdg_home, tmp_path):
     done = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     env_folder = tmp_path / ".venv-torch"
-    said = (f"checking {env_folder}, the environment torch-setup last installed into; torch-setup's own Python "
-            f"({own}) is not a place for torch")
+    said = (f"checking {env_folder}, the environment torch-setup last finished installing into; "
+            f"torch-setup's own Python ({own}) is not a place for torch")
 
     doctor = cli("doctor", "--timeout", "300", env=OWN)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr

@@ -182,7 +182,8 @@ def test_install_of_a_wheelhouse_build_answers_file(tmp_path, monkeypatch, capsy
         assert any(p.name.startswith("torch-2.13.0+cpu-") for p in wh.glob("*.whl"))
         assert index.authorized("/files/sympy-")  # a dependency, through the private index, logged in
         downloads = [(argv, env) for argv, env in started if "download" in argv]
-        assert len(downloads) == 1 and downloads[0][1]["PIP_INDEX_URL"] == index.url()
+        # the pins, then pip for new venvs (which this index lacks: allowed to fail), both logged in alike
+        assert len(downloads) == 2 and all(env["PIP_INDEX_URL"] == index.url() for _argv, env in downloads)
         assert not any(PASSWORD in a for argv, _env in started for a in argv)
         state = xdg_home / "state" / "torch-setup"
         kept = "".join(p.read_text() for p in [*(state / "logs").glob("*.log"), *(state / "journal").glob("*.json")])

@@ -97,8 +97,11 @@ def test_a_region_variable_gets_did_you_mean_in_the_users_language(cli, work, xd
 # -- 3. every number on the command line has a range ----------------------------------------------------
 
 def _numeric_options() -> list[tuple[list[str], str]]:
-    """(command words, option) for every option of every subcommand that converts its value."""
+    """(command words, option) for every option of every subcommand that converts its value (a path's `~` is
+    expanded, not converted: any word is a path)."""
     import argparse
+
+    from installer.commands.arguments import user_path
 
     found: list[tuple[list[str], str]] = []
 
@@ -107,7 +110,7 @@ def _numeric_options() -> list[tuple[list[str], str]]:
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
                     walk(sub, [*words, name])
-            elif action.option_strings and action.type is not None and not action.choices:
+            elif action.option_strings and action.type not in (None, user_path) and not action.choices:
                 found.append((words, action.option_strings[0]))
 
     walk(build_parser(list(COMMANDS)), [])

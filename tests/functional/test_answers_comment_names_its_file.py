@@ -16,7 +16,7 @@ async def test_the_run_file_and_a_saved_copy_name_themselves(make_wizard, in_tmp
         run_file = in_tmp / "torch-setup-answers.yaml"
         assert app.state.answers_written == run_file.resolve()
         first = run_file.read_text(encoding="utf-8").splitlines()[0]
-        assert first == f"# torch-setup 应答文件（第 1 版）。重放：torch-setup install --answers {run_file}", first
+        assert first == f"# torch-setup 应答文件（第 1 版）。重新运行：torch-setup install --answers {run_file}", first
         await press_until(pilot, "n", "done")
         await pilot.press("a")  # a copy, saved where the person says
         await pilot.pause()

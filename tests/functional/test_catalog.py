@@ -140,3 +140,65 @@ def test_placeholders_match():
         if sorted(TEMPLATE.findall(key)) != sorted(TEMPLATE.findall(value)):
             wrong.append(f"{key!r}: the ${{...}} template values differ")
     assert not wrong, "\n".join(wrong)
+
+
+def textual_binding_keys() -> dict[str, str]:
+    """The key descriptions of Textual's own widgets, which the wizard translates as it shows them
+    (installer/tui/translate.py: the menu a dropdown opens says "Dismiss menu")."""
+    import inspect
+    import sys
+
+    import textual.app
+    import textual.command
+    import textual.widgets
+    from textual.binding import Binding
+
+    for name in textual.widgets.__all__:
+        getattr(textual.widgets, name)  # each widget's module is loaded when first asked for
+    keys: dict[str, str] = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("textual."):
+            continue
+        for cls in [c for c in vars(module).values() if inspect.isclass(c)]:
+            for binding in vars(cls).get("BINDINGS") or []:
+                text = binding.description if isinstance(binding, Binding) else (binding[2:3] or [""])[0]
+                if text:
+                    keys[text] = f"textual {cls.__name__} BINDINGS"
+    return keys
+
+
+def reachable_texts() -> set[str]:
+    """Every text that may reach _(): the routes test_every_string_has_chinese checks, Textual's key
+    descriptions, and, since a text also reaches _() through a name (a table of messages, a constant, a
+    message the probes send as a template), every string constant in installer/ and every string in its
+    data files and the recipes."""
+    texts = {*recipe_keys(), *wizard_table_keys(), *parser_keys(), *literal_keys(), *textual_binding_keys()}
+    for path in (REPO / "installer").rglob("*.py"):
+        texts.update(node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+    def walk(data: object) -> None:
+        if isinstance(data, str):
+            texts.add(data)
+        elif isinstance(data, dict):
+            for key, value in data.items():
+                walk(key)
+                walk(value)
+        elif isinstance(data, list):
+            for item in data:
+                walk(item)
+
+    for pattern in ("installer/**/*.yaml", "installer/**/*.json", "recipes/**/*.yaml"):
+        for path in REPO.glob(pattern):
+            if path != REPO / "installer" / "i18n" / "zh.yaml":
+                walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return texts
+
+
+def test_every_chinese_entry_is_used():
+    """The reverse of test_every_string_has_chinese: an entry no text reaches is a message the code no longer
+    says (reworded, or removed), which a translator would keep up for nothing."""
+    reachable = reachable_texts()
+    unused = sorted(repr(key) for key in catalog("zh") if key not in reachable)
+    assert not unused, (f"{len(unused)} entries of installer/i18n/zh.yaml are used by no code, recipe or data "
+                        "file: delete them\n" + "\n".join(unused))

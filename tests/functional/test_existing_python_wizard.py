@@ -28,6 +28,15 @@ async def test_a_python_the_system_manages_is_refused_at_review(make_wizard, in_
         assert app.screen.query_one("#target-python", Input).value == str(system)
         await pilot.press("n")
         await settle(pilot, rounds=8)
+        # said at the field, with the way out in the wizard's own fields (found in use: only Review said it)
+        assert app.current_name == "combination"
+        problem = " ".join(widget_text(app.screen.query_one("#python-problem")).split())
+        assert f"{system} belongs to the operating system" in problem, problem
+        assert f"choose \"a new virtual environment\" under Target environment, with {system} in the Python field" \
+            in problem
+        # an answers file given to the wizard may name it all the same: Review's plan refuses it, as `plan` does
+        app.go("review")
+        await settle(pilot, rounds=8)
         assert app.current_name == "review"
         text = " ".join(screen_text(app).split())
         assert "The plan cannot be made:" in text

@@ -5,7 +5,7 @@ only for this machine: a recorded machine's folders are not on this disk."""
 from __future__ import annotations
 
 from textual.widgets import Checkbox, RadioButton, Select
-from tui_support import press_until, screen_text, settle
+from tui_support import mirror_servers, press_until, screen_text, settle
 
 WHEEL = "torch-{v}+{b}-cp{py}-cp{py}-manylinux_2_28_x86_64.whl"
 
@@ -36,11 +36,22 @@ async def test_releases_on_this_disk_are_marked(make_wizard, tmp_path, monkeypat
         await press_until(pilot, "n", "combination", limit=40)
         labels = await _labels(pilot)
         await settle(pilot, rounds=4)
-        # every mirror of the catalog is dead: the newest cpu build has nowhere to come from
+        # every mirror of the catalog is dead: the newest cpu build has nowhere to come from, so the newest cpu
+        # build on this disk is chosen, the ranking's first listed after it as out of reach (n, n, n walked into
+        # a failing install)
         chosen = app.screen.current_choice()
-        assert (chosen["torch"], chosen["variant"]) != ("2.13.0", "cpu")
+        assert (chosen["torch"], chosen["variant"], chosen.get("from_disk")) == ("2.13.0", "cpu", True)
+        newest = app.state.recommendation["choices"][1]
+        assert newest["unreachable"] and newest["torch"] != "2.13.0"
+        listed_builds = _flat(" ".join(_prompt(c, i) for i, c in enumerate(app.state.recommendation["choices"])))
+        assert "torch 2.13.0 · cpu" in listed_builds and "on this disk" in listed_builds
+        assert f"torch {newest['torch']} · cpu" in listed_builds and "newest, not reachable from here" in listed_builds
+        assert "is not in this machine's wheel folder" not in _flat(screen_text(app))
+        await pilot.press("down", "enter")  # the newest, chosen anyway: said to fail
+        await settle(pilot)
+        assert app.screen.current_choice()["torch"] == newest["torch"]
         warning = screen_text(app)
-        assert f"torch {chosen['torch']} cpu is not in this machine's wheel folder" in warning
+        assert f"torch {newest['torch']} cpu is not in this machine's wheel folder" in warning
         assert "On this disk: 2.13.0, 2.12.0 -> press v" in warning
         app.screen.query_one("#torch-version", Select).value = "2.13.0"
         await settle(pilot, rounds=6)
@@ -78,6 +89,19 @@ def _only_these_wheels(monkeypatch, folder, *wheels: tuple[str, str]) -> None:
     monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
 
 
+def _prompt(choice: dict, index: int) -> str:
+    """A build as the list shows it."""
+    import io
+
+    from rich.console import Console
+
+    from installer.tui.screens.combination import choice_prompt
+
+    console = Console(width=300, file=io.StringIO())
+    console.print(choice_prompt(choice, index == 1, index == 0))
+    return console.file.getvalue()
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())  # the warning wraps at the screen's width
 
@@ -97,8 +121,11 @@ async def test_a_ticked_extra_whose_wheel_is_missing_is_warned_of_until_unticked
         assert (app.screen.current_choice()["torch"], app.screen.current_choice()["variant"]) == ("2.13.0", "cpu")
         missing = f"but no wheel folder has torchvision {release.torchvision}+cpu and"
         shown = _flat(screen_text(app))
-        assert missing in shown and "untick torchvision in the extras" in shown
-        assert "`torch.extras: [torchaudio]`" in shown and "but torchaudio" not in shown  # its wheel is there
+        # in the wizard's words (found by a newcomer: the answers' torch.extras and `torch-setup mirrors`)
+        assert missing in shown and ("untick torchvision below, or go back to Mirrors (b) and choose a PyTorch "
+                                     "mirror that answers") in shown
+        assert "torch.extras" not in shown and "torch-setup mirrors" not in shown
+        assert "but torchaudio" not in shown  # its wheel is there
         for _i in range(30):  # the way the warning says: Tab to the box, Space
             if app.screen.focused is not None and app.screen.focused.id == "extra-torchvision":
                 break
@@ -147,11 +174,10 @@ async def test_the_wheels_on_disk_are_those_the_targets_python_can_take(make_wiz
         await press_until(pilot, "n", "combination", limit=40)
         labels = await _labels(pilot)
         await settle(pilot, rounds=6)
+        # no PyTorch index answers: the cpu build on this disk for 3.9 is chosen, not the cp311 one
         chosen = app.screen.current_choice()
-        assert (chosen["torch"], chosen["variant"], chosen["python"]) == ("2.8.0", "cpu", "3.9")
-        text = _flat(screen_text(app))
-        assert "torch 2.8.0 cpu is not in this machine's wheel folder" in text
-        assert "On this disk: 2.7.1 -> press v" in text
+        assert (chosen["torch"], chosen["variant"], chosen["python"]) == ("2.7.1", "cpu", "3.9")
+        assert app.state.recommendation["choices"][1]["torch"] == "2.8.0"
     assert labels["2.7.1"] == "2.7.1 · wheel on this disk (cpu)"
     assert labels["2.8.0"] == "2.8.0"
 
@@ -193,19 +219,36 @@ async def test_a_recorded_machine_is_told_when_its_build_is_on_no_pypi(make_wiza
         assert "is on no PyPI" not in _flat(screen_text(app))
 
 
-async def test_an_index_typed_by_hand_is_left_to_the_plan(make_wizard, tmp_path, monkeypatch):
-    """The same machine, with a PyTorch index typed by hand in the answers: the Mirrors screen's table does
-    not probe it, so this screen cannot say none answered (found in use: it did, and Review, one screen
-    later, said the typed index answered and listed torch)."""
+async def test_an_index_typed_by_hand_counts_by_its_own_probe(make_wizard, tmp_path, monkeypatch):
+    """The same machine, with a PyTorch index typed by hand in the answers, the Mirrors screen passed or skipped:
+    the typed index is probed as the plan probes it, and only it counts. A dead one is said to fail here (found
+    by a tester: only Review said so); one that lists torch is not (found in use: "no PyTorch index answered"
+    here, while Review's plan said the typed index answered)."""
     _only_these_wheels(monkeypatch, tmp_path / "wheels")
     from installer.answers import parse_answers
 
-    answers = parse_answers("version: 1\nmirror:\n  pytorch: http://127.0.0.1:9/whl\n")
-    app = make_wizard(None, dry_run=True, answers=answers)
-    async with app.run_test(size=(110, 40)) as pilot:
-        await press_until(pilot, "n", "combination", limit=40)
-        await _labels(pilot)
-        await settle(pilot, rounds=6)
-        assert app.screen.current_choice()["local"] == "+cpu"
-        assert app.state.section("mirror").get("pytorch") == "http://127.0.0.1:9/whl"
-        assert "no PyTorch index answered" not in _flat(screen_text(app))
+    live = mirror_servers.torch_index(mirror_servers.Mirror("typed"), versions=("2.13.0", "2.14.1", "2.15.0")).start()
+    try:
+        for url, warned, jump in (("http://127.0.0.1:9/whl", True, True), (f"{live.base}/whl", False, False),
+                                  ("http://127.0.0.1:9/whl", True, False)):
+            text = f"version: 1\nmirror:\n  pytorch: {url}\n"
+            (tmp_path / "answers.yaml").write_text(text)
+            app = make_wizard(None, dry_run=True, answers=parse_answers(text),
+                              answers_path=str(tmp_path / "answers.yaml"))
+            async with app.run_test(size=(110, 40)) as pilot:
+                if jump:  # Welcome's j to Review, then back: the Mirrors screen never probed
+                    await settle(pilot)
+                    await pilot.press("j")
+                    await settle(pilot, rounds=6)
+                    assert app.current_name == "review" and not app.state.mirrors_probed
+                    await press_until(pilot, "b", "combination", limit=40)
+                else:
+                    await press_until(pilot, "n", "combination", limit=40)
+                await _labels(pilot)
+                await settle(pilot, rounds=6)
+                typed = [r for r in app.state.mirror_rows if r.get("typed")]
+                assert [(r["typed"], r["ok"]) for r in typed] == [(url, not warned)]
+                assert app.state.section("mirror").get("pytorch") == url
+                assert ("no PyTorch index answered" in _flat(screen_text(app))) is warned
+    finally:
+        live.stop()

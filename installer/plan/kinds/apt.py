@@ -310,6 +310,11 @@ class AptKind(Kind):
             argv, why = ubuntu_drivers_argv(params.nvidia_driver, ctx)
             ubuntu_drivers = Command(argv=argv)
             notes.append(why)
+            if needs_dkms_kernel(ctx.values.get("hw.kernel")):
+                ubuntu_drivers = Command(argv=(ctx.tools.python, "-I", "-c", WITH_DKMS, *argv[2:]))
+                notes.append(_("ubuntu-drivers is run with --include-dkms where it has that option: it has no "
+                               "prebuilt module for the running kernel {kernel}, and without the option it installs "
+                               "nothing for it", kernel=ctx.values.get("hw.kernel")))
             # Ubuntu's prebuilt modules (linux-modules-nvidia-*) exist for Ubuntu's own kernels only: on another
             # one ubuntu-drivers falls back to DKMS, which needs that kernel's headers (found in review: a
             # `6.1.85+` kernel had the note on NVIDIA's repository path and none here)
@@ -651,6 +656,12 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = 
             _("use branch: {first} (or latest), or a build for an older CUDA (torch.variant)", first=first))
 
 
+def modules_word(modules: str) -> str:
+    """"open" or "proprietary" (the answers' driver.modules) as the plan's notes say it in the reader's language
+    (found by a native reader: "open 内核模块")."""
+    return {"open": _("open"), "proprietary": _("proprietary")}.get(modules, modules)
+
+
 def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[str], str]:
     """The packages of NVIDIA's repository for this driver choice, and why (for the plan's notes)."""
     choice = driver_choice(driver, ctx)
@@ -659,7 +670,7 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
     picked = branch_choice_the_build_needs(ctx) if branch == "latest" else None
     needed = picked.branch if picked else None
     if branch == "latest" and needed is None:
-        return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules)
+        return [base], _("NVIDIA driver: {pkg} (newest branch, {modules} kernel modules)", pkg=base, modules=modules_word(modules))
     # `latest` is the branch the chosen build needs, as on the ubuntu-drivers path and in the plan's notes
     # ("after installing driver branch R580"): the unpinned package would install whatever branch is newest on
     # the day, which the plan never checked (found by a tester: notes said R580, apt installed R590)
@@ -674,13 +685,13 @@ def driver_packages_for(driver: NvidiaDriver, ctx: KindContext) -> tuple[list[st
             return packages, _("NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda} "
                                "and that NVIDIA still supports (older ones, {older}, are past their support end), "
                                "{modules} kernel modules ({pkgs})", branch=branch, cuda=cuda,
-                               older=listed(f"R{b}" for b in picked.skipped), modules=modules,
+                               older=listed(f"R{b}" for b in picked.skipped), modules=modules_word(modules),
                                pkgs=listed(packages))
         return packages, _support_ended(picked, _(
             "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, {modules} kernel "
-            "modules ({pkgs})", branch=branch, cuda=cuda, modules=modules, pkgs=listed(packages)))
+            "modules ({pkgs})", branch=branch, cuda=cuda, modules=modules_word(modules), pkgs=listed(packages)))
     note = _("NVIDIA driver: branch {branch}, {modules} kernel modules ({pkgs})", branch=branch,
-             modules=modules, pkgs=listed(packages))
+             modules=modules_word(modules), pkgs=listed(packages))
     if driver.branch == "latest":  # a legacy GPU's last branch (Pascal: R580), chosen for it, may be past support
         return packages, _support_ended(_legacy_branch_choice(branch, ctx), note)
     return packages, note
@@ -782,14 +793,37 @@ def ubuntu_drivers_argv(driver: NvidiaDriver, ctx: KindContext) -> tuple[tuple[s
                 "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda} and that NVIDIA "
                 "still supports (older ones, {older}, are past their support end), {modules} kernel modules "
                 "(ubuntu-drivers install {spec})", branch=branch, cuda=cuda,
-                older=listed(f"R{b}" for b in picked.skipped), modules=choice.modules, spec=spec)
+                older=listed(f"R{b}" for b in picked.skipped), modules=modules_word(choice.modules), spec=spec)
         return ("ubuntu-drivers", "install", spec), _support_ended(picked, _(
             "NVIDIA driver: branch {branch}, the first that runs the chosen build's CUDA {cuda}, {modules} kernel "
-            "modules (ubuntu-drivers install {spec})", branch=branch, cuda=cuda, modules=choice.modules, spec=spec))
+            "modules (ubuntu-drivers install {spec})", branch=branch, cuda=cuda, modules=modules_word(choice.modules), spec=spec))
     spec = f"nvidia:{branch}" + ("-open" if choice.modules == "open" else "")
     return ("ubuntu-drivers", "install", spec), _(
         "NVIDIA driver: branch {branch}, {modules} kernel modules (ubuntu-drivers install {spec})",
-        branch=choice.branch, modules=choice.modules, spec=spec)
+        branch=choice.branch, modules=modules_word(choice.modules), spec=spec)
+
+
+# A kernel whose release is not Ubuntu's VERSION-ABI form gets no prebuilt module, and ubuntu-drivers from early
+# 2025 on refuses it unless given --include-dkms (canonical/ubuntu-drivers-common PR #113, LP: #2090924;
+# UbuntuDrivers/kerneldetection.py, is_running_kernel_outdated: `re.match(r'\d+\.\d+\.\d+-\d+', running)`
+# fails -> "requires DKMS", and get_kernel_update_warning tells to "re-run ubuntu-drivers with --include-dkms");
+# its `install` then returns without installing, and exits 0 (the click command drops command_install's return).
+# Older ubuntu-drivers has no such option (click stops on an unknown one) and falls back to nvidia-dkms-B by itself
+# (UbuntuDrivers/detect.py, get_linux_modules_metapackage). Which of the two a release ships is not established
+# here, so the option is passed where `ubuntu-drivers install --help` lists it. argv[1:]: the driver spec.
+UBUNTU_ABI_KERNEL = re.compile(r"\d+\.\d+\.\d+-\d+")
+WITH_DKMS = """import os, subprocess, sys
+helped = subprocess.run(["ubuntu-drivers", "install", "--help"], capture_output=True, text=True)
+extra = ["--include-dkms"] if "--include-dkms" in helped.stdout else []
+argv = ["ubuntu-drivers", "install", *extra, *sys.argv[1:]]
+print("$ " + " ".join(argv), flush=True)
+os.execvp(argv[0], argv)
+"""
+
+
+def needs_dkms_kernel(kernel: object) -> bool:
+    """Whether ubuntu-drivers takes the running kernel for one that needs DKMS (no prebuilt module can exist)."""
+    return isinstance(kernel, str) and bool(kernel) and UBUNTU_ABI_KERNEL.match(kernel) is None
 
 
 def mok_enrolment(ctx: KindContext) -> tuple[Command, str] | None:
@@ -800,13 +834,13 @@ def mok_enrolment(ctx: KindContext) -> tuple[Command, str] | None:
     The key exists once DKMS has built (and signed) the module, which the install just did. At a terminal
     (the printed script) `mokutil --import` asks for a one-time password, typed again in the blue MOK
     Manager at the reboot; `torch-setup install` gives steps no terminal, so there it cannot ask, and the
-    fallback only shows the Secure Boot state: the note says to run it by hand before rebooting.
+    fallback (mok_pending) passes only where the key is enrolled or its enrolment already requested: else the
+    step fails, saying what to run, and `install` resumes from it (never journalled done with no key).
     """
     if not ctx.report.secure_boot or ctx.report.os.wsl:
         return None
     cert = MOK_CERT.get(ctx.report.os.id or "", MOK_CERT["debian"])
-    command = Command(argv=("mokutil", "--import", cert),
-                      fallback=Command(argv=("mokutil", "--sb-state"), ok_codes=(0, 1)))
+    command = Command(argv=("mokutil", "--import", cert), fallback=mok_pending(ctx, cert, ""))
     return command, _("Secure Boot is on: DKMS signs the driver's module with a local key, which the firmware "
                       "must trust before the module can load. Before the reboot that ends the driver step, "
                       "`sudo mokutil --import {cert}` asks for a one-time password (the printed script runs it at "
@@ -819,8 +853,10 @@ def mok_enrolment(ctx: KindContext) -> tuple[Command, str] | None:
 # Secure Boot, and falls back to nvidia-dkms-B only where none is published for the running kernel
 # (canonical/ubuntu-drivers-common, UbuntuDrivers/detect.py, get_linux_modules_metapackage: "If no
 # linux-modules-nvidia package is available for the current kernel we should install the relevant DKMS
-# package"). Only that fallback registers the module in DKMS's tree (/var/lib/dkms/<module>: dkms(8)) and
-# signs it with the machine's own key, so the import runs only then: on the usual, prebuilt path nothing is
+# package"; newer ubuntu-drivers takes that way only with --include-dkms: WITH_DKMS above, and Ubuntu Server's
+# guide, documentation.ubuntu.com/server/how-to/graphics/install-nvidia-drivers: "by default, only install the
+# pre-built, signed drivers"). Only that fallback registers the module in DKMS's tree (/var/lib/dkms/<module>:
+# dkms(8)) and signs it with the machine's own key, so the import runs only then: on the usual, prebuilt path nothing is
 # asked. argv[1] is the certificate, argv[2] the DKMS tree of the nvidia module.
 MOK_IF_BUILT = """import os, sys
 if not os.path.isdir(sys.argv[2]):
@@ -831,16 +867,57 @@ os.execvp("mokutil", ["mokutil", "--import", sys.argv[1]])
 NVIDIA_DKMS_TREE = "/var/lib/dkms/nvidia"
 
 
+# The check that stands in for `mokutil --import` where no terminal can give it a password (`torch-setup
+# install`): the step may count as done only where the firmware will trust the key at the next boot, so the
+# key must be enrolled already or its enrolment requested (by the person, or an earlier run). `mokutil
+# --test-key KEY` ("Test if the key is enrolled or not": lcp/mokutil, man/mokutil.1) prints "KEY is already
+# enrolled", "KEY is already in the enrollment request" or "KEY is not enrolled" (lcp/mokutil src/mokutil.c,
+# test_key; the same texts GNOME Software's akmods helper matches). Its exit code is read both ways by the
+# tools that use it, so only the text is trusted, in the C locale. Not chosen: `mokutil --root-pw` (the
+# password is root's, from /etc/shadow: locked on Ubuntu, so there is none to type in the MOK Manager) and
+# `--hash-file` (torch-setup would pick the password and have to show it): the person types their own.
+# argv: the certificate, the DKMS tree whose absence means nothing was built ("" : always built), and the
+# message, in the reader's language, that says what to run.
+MOK_PENDING = """import os, subprocess, sys
+cert, tree, todo = sys.argv[1:4]
+if tree and not os.path.isdir(tree):
+    print("no DKMS build of the nvidia module: Ubuntu's prebuilt, signed modules need no key enrolled")
+    sys.exit(0)
+try:
+    out = subprocess.run(["mokutil", "--test-key", cert], capture_output=True, text=True,
+                         env=dict(os.environ, LC_ALL="C")).stdout
+except OSError:
+    out = ""
+if "is already enrolled" in out or "is already in the enrollment request" in out:
+    print(out.strip())
+    sys.exit(0)
+print(todo, file=sys.stderr)
+sys.exit(1)
+"""
+
+
+def mok_pending(ctx: KindContext, cert: str, tree: str) -> Command:
+    """The fallback of the key's import: passes where the key is enrolled or its enrolment requested, fails
+    the step (so `install` resumes from it) with what to run where it is not."""
+    todo = _("Secure Boot is on, and the key DKMS signed the driver's module with ({cert}) is not enrolled, "
+             "nor is its enrolment requested: torch-setup cannot type its one-time password for you. Run `sudo "
+             "mokutil --import {cert}`, choose the password, then run `torch-setup install` again: it goes on "
+             "from this step to the reboot, where you pick \"Enroll MOK\" in the blue MOK Manager screen and "
+             "type the password", cert=cert)
+    return Command(argv=(ctx.tools.python, "-I", "-c", MOK_PENDING, cert, tree, todo))
+
+
 def mok_enrolment_if_built(ctx: KindContext) -> tuple[Command, str] | None:
     """With Secure Boot on, on Ubuntu's packages (ubuntu-drivers): the command, run right after the install and
     so before the step's reboot, that asks the firmware to trust DKMS's key when DKMS built the module, and the
     plan's note (None: Secure Boot is off or unknown). As in mok_enrolment, a run with no terminal
-    (`torch-setup install`) cannot give mokutil its password: the fallback shows the Secure Boot state."""
+    (`torch-setup install`) cannot give mokutil its password: the fallback (mok_pending) passes where nothing
+    was built or the key is enrolled or requested, and otherwise fails the step with what to run."""
     if not ctx.report.secure_boot or ctx.report.os.wsl:
         return None
     cert = MOK_CERT["ubuntu"]
     command = Command(argv=(ctx.tools.python, "-I", "-c", MOK_IF_BUILT, cert, NVIDIA_DKMS_TREE),
-                      fallback=Command(argv=("mokutil", "--sb-state"), ok_codes=(0, 1)))
+                      fallback=mok_pending(ctx, cert, NVIDIA_DKMS_TREE))
     return command, _("Secure Boot is on. Ubuntu's prebuilt driver modules are signed and load as they are; where "
                       "this kernel has none, ubuntu-drivers builds the module with DKMS instead and signs it with a "
                       "local key, which the firmware must trust before the module can load. So, right after the "

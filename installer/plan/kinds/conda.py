@@ -49,21 +49,37 @@ from installer.redaction import has_credentials
 _SPEC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[ =<>!~,*|.A-Za-z0-9_+-]*)$")
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$")
 
-# Exits 0 when every NAME==VERSION given is installed in the prefix (read from conda-meta records).
+# Exits 0 when every NAME==VERSION given is installed in the prefix (read from conda-meta records), and so is
+# every package their records depend on, in turn: conda writes a package's record once its files are linked,
+# so a run cut off leaves the later ones without one, and the pins' own records did not show it (found in use
+# with pip: installer.plan.kinds.pip._REQUIRES). Names only (a depends entry is "name version build"); the
+# virtual packages (__glibc, __cuda) have no record.
 INSTALLED_CHECK = (
     "import json, pathlib, sys\n"
     "meta = pathlib.Path(sys.argv[1]) / 'conda-meta'\n"
-    "have = {}\n"
+    "have, needs = {}, {}\n"
     "for f in meta.glob('*.json'):\n"
     "    try:\n"
     "        r = json.loads(f.read_text())\n"
     "    except (OSError, ValueError):\n"
     "        continue\n"
     "    have[r.get('name')] = r.get('version')\n"
+    "    needs[r.get('name')] = [d.split()[0] for d in r.get('depends') or [] if d.split()]\n"
+    "todo = []\n"
     "for pin in sys.argv[2:]:\n"
     "    name, _, want = pin.partition('==')\n"
     "    if have.get(name) is None or (want and have[name] != want):\n"
     "        sys.exit(1)\n"
+    "    todo.append(name)\n"
+    "seen = set()\n"
+    "while todo:\n"
+    "    name = todo.pop()\n"
+    "    if name in seen or name.startswith('__'):\n"
+    "        continue\n"
+    "    seen.add(name)\n"
+    "    if name not in have:\n"
+    "        sys.exit(1)\n"
+    "    todo += needs.get(name, [])\n"
 )
 
 

@@ -21,9 +21,19 @@ path when /etc/profile.d sources the snippet.
       fish_path: /etc/fish/conf.d/cuda-12.6.fish   # or fish_name: NAME, in `dir`
 
 fish reads neither /etc/profile.d nor sh syntax, so a shell_env file may have a fish twin, written from the
-same variables by the same step: `fish_path`, or `fish_name` beside a `dir` + `name` file. Both are always
-written and named, whatever the shell of whoever plans: a plan stays the same for the same answers and report
-(installer.shells).
+same variables by the same step: `fish_path`, or `fish_name` beside a `dir` + `name` file. Both are planned
+and named whatever the shell of whoever plans: a plan stays the same for the same answers and report
+(installer.shells). A fish one in a conf.d folder (read by fish itself) is written only where `fish` is on PATH
+when the step runs (FileWrite.needs; the printed script tests `command -v fish`): the machine that runs it
+decides, not the one that plans.
+
+Its path is the recipe's (/etc/fish/conf.d), not asked of fish at run time (`fish -c 'echo
+$__fish_sysconf_dir'`), for three reasons: the allowlist runs no shell with `-c` (installer.executor.allowlist);
+Nix's fish answers its own read-only store folder (nixpkgs pkgs/shells/fish/default.nix: "When building
+through Nix, $__fish_sysconfdir gets set to $out/etc/fish"), where nothing may be written; and a path known
+when planning is what the plan shows, the journal hashes and the backups are named by. The cost: a fish
+built into /usr/local reads /usr/local/etc/fish/conf.d instead, and Nix's reads neither; the step's title
+names the file, which its user can link there.
 
 The mirrors chosen in the answers, kept for later installs (mirror.scope), written by
 installer.mirrors.writers so that a person's other settings and comments in the file survive:
@@ -286,8 +296,12 @@ class FileKind(Kind):
         fish = params.fish_file()
         if fish is None or params.shell_env is None:
             return Compiled(files=(fw,))
+        # one in a conf.d folder, which fish reads by itself, is written only where fish is installed: where there
+        # is none it is a file nothing reads. One beside a toolkit of the user's is sourced by hand, and the step's
+        # `why` names it: it is there for the day fish is.
+        own = posixpath.basename(posixpath.dirname(fish)) == "conf.d"
         twin = FileWrite(path=fish, content=render_fish_env(params.shell_env, fish, path, params.comment),
-                         mode=params.mode)
+                         mode=params.mode, needs="fish" if own else None)
         return Compiled(files=(fw, twin))
 
 

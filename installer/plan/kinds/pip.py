@@ -72,7 +72,123 @@ def entries():
         for name in names:
             yield folder, name
 """
-INSTALLED_CHECK = _COMPLETE + """\
+# What the pins need besides themselves: the Requires-Dist of each, and theirs in turn (with the extras named),
+# as (name, who needs it) of those not installed, or half installed by uv or pip. Found in use: an install
+# killed 0.4 s into uv left torch, filelock and mpmath half installed; a reinstall of torch with --no-deps
+# mended torch alone, and the guard, which looked at the pins only, called the step "already in place" for
+# good while `import sympy` failed. It runs in the target, where `packaging` may not be: its markers are then
+# read by the small reader below (PEP 508's grammar); a marker it cannot read counts as met by nothing, so
+# an odd one never makes a step run again and again.
+_REQUIRES = r"""
+import pathlib, platform
+def marker_env():
+    v = platform.python_version_tuple()
+    i = sys.implementation
+    return {"implementation_name": i.name, "implementation_version": "%d.%d.%d" % tuple(i.version[:3]),
+            "os_name": os.name, "platform_machine": platform.machine(), "platform_release": platform.release(),
+            "platform_system": platform.system(), "platform_version": platform.version(),
+            "python_full_version": platform.python_version(), "python_version": v[0] + "." + v[1],
+            "platform_python_implementation": platform.python_implementation(), "sys_platform": sys.platform}
+TOKEN = re.compile(r'\s*(\(|\)|===|==|!=|<=|>=|~=|<|>|not\s+in\b|in\b|and\b|or\b|' "'[^']*'" r'|"[^"]*"|[a-z_.]+)')
+def vt(s):
+    parts = re.match(r"[0-9]+(\.[0-9]+)*", s)
+    return tuple(int(x) for x in parts.group(0).split(".")) if parts else None
+def compare(a, op, b):
+    if op in ("in", "not in"):
+        return (a in b) == (op == "in")
+    x, y = vt(a), vt(b)
+    if op in ("<", "<=", ">", ">=", "~=") or (x is not None and y is not None and op != "==="):
+        if x is None or y is None:
+            raise ValueError(op)
+        n = max(len(x), len(y))
+        x, y = x + (0,) * (n - len(x)), y + (0,) * (n - len(y))
+        a, b, op = x, y, ">=" if op == "~=" else op
+    return {"==": a == b, "===": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+def evaluate(text, env):
+    tokens, pos = [], 0
+    while text[pos:].strip():
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise ValueError(text)
+        tokens.append(m.group(1))
+        pos = m.end()
+    def value(t):
+        if t[:1] in ("'", '"'):
+            return t[1:-1]
+        return env[t]
+    def atom(i):
+        if tokens[i] == "(":
+            r, i = either(i + 1)
+            if tokens[i] != ")":
+                raise ValueError(text)
+            return r, i + 1
+        op = re.sub(r"\s+", " ", tokens[i + 1])
+        return compare(value(tokens[i]), op, value(tokens[i + 2])), i + 3
+    def both(i):
+        r, i = atom(i)
+        while i < len(tokens) and tokens[i] == "and":
+            s, i = atom(i + 1)
+            r = r and s
+        return r, i
+    def either(i):
+        r, i = both(i)
+        while i < len(tokens) and tokens[i] == "or":
+            s, i = both(i + 1)
+            r = r or s
+        return r, i
+    r, i = either(0)
+    if i != len(tokens):
+        raise ValueError(text)
+    return r
+try:
+    from packaging.requirements import Requirement
+except Exception:
+    Requirement = None
+NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
+def needed(text, extras, env):
+    # (name, its extras) when the requirement applies here; None when it does not, or cannot be read
+    try:
+        if Requirement is not None:
+            r = Requirement(text)
+            if r.marker is not None and not any(r.marker.evaluate(dict(env, extra=e)) for e in ("", *extras)):
+                return None
+            return key(r.name), frozenset(key(e) for e in r.extras)
+        head, _, marker = text.partition(";")
+        m = NAME.match(head)
+        if marker.strip() and not any(evaluate(marker, dict(env, extra=e)) for e in ("", *extras)):
+            return None
+        return key(m.group(1)), frozenset(key(e) for e in (m.group(2) or "").split(",") if e.strip())
+    except Exception:
+        return None
+def missing_requirements(roots, first):
+    # `first`: {name: (folder, dist-info)} as Python finds them; yields (name, what needs it)
+    import importlib.metadata as m
+    env, todo, seen = marker_env(), [(r, frozenset(), "") for r in roots], set()
+    while todo:
+        name, extras, by = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        place = first.get(name)
+        try:
+            if place is not None:
+                info = os.path.join(*place)
+                if by and installer(info) in ("", "uv", "pip") and not complete(*place):
+                    yield name, by
+                    continue
+                dist = m.PathDistribution(pathlib.Path(info))
+            else:
+                dist = m.distribution(name)
+            requires = dist.requires or ()
+        except Exception:
+            yield name, by
+            continue
+        for text in requires:
+            got = needed(text, extras, env)
+            if got is not None:
+                todo.append((got[0], got[1], name))
+"""
+INSTALLED_CHECK = _COMPLETE + _REQUIRES + """\
 want = {key(n): v.lower() for n, _, v in (p.partition("==") for p in sys.argv[1:])}
 have, eggs = {}, False
 for folder, name in entries():
@@ -82,22 +198,40 @@ for folder, name in entries():
     elif name.endswith((".egg-info", ".egg")):
         eggs = True
 if all(k in have and have[k][0] == v for k, v in want.items()):
-    sys.exit(0 if all(complete(*have[k][1:]) for k in want) else 1)
+    if not all(complete(*have[k][1:]) for k in want):
+        sys.exit(1)
+    sys.exit(int(next(missing_requirements(list(want), {k: p[1:] for k, p in have.items()}), None) is not None))
 if not eggs and any(k not in have for k in want):
     sys.exit(1)
 import importlib.metadata as m
 have = {}
 for d in m.distributions():
     have.setdefault(key(d.metadata["Name"] or ""), d.version.lower())
-sys.exit(int(any(have.get(k) != v for k, v in want.items())))
+if any(have.get(k) != v for k, v in want.items()):
+    sys.exit(1)
+first = {}
+for folder, name in entries():
+    if name.endswith(".dist-info"):
+        first.setdefault(key(name[:-10].partition("-")[0]), (folder, name))
+sys.exit(int(next(missing_requirements(list(want), first), None) is not None))
 """
 # Run first in an install step: the record of a pinned package left half-installed (by uv or pip, or cut
 # off before its INSTALLER was written) is removed, so that the install puts it in again; uv and pip would
-# otherwise call it installed. Only the pins, only what uv or pip installed: another package's metadata,
-# or conda's, is never touched.
-REPAIR = _COMPLETE + """\
+# otherwise call it installed. So is that of a package the pins need (filelock, mpmath under sympy), which
+# the same install put there and cut off. Only those, only what uv or pip installed: another package's
+# metadata, or conda's, is never touched.
+REPAIR = _COMPLETE + _REQUIRES + """\
 import shutil
 want = {key(p.partition("==")[0]) for p in sys.argv[1:]}
+first = {}
+for folder, name in entries():
+    if name.endswith(".dist-info"):
+        first.setdefault(key(name[:-10].partition("-")[0]), (folder, name))
+for dep, by in list(missing_requirements(sorted(want), first)):
+    place = first.get(dep)
+    if dep not in want and place is not None and installer(os.path.join(*place)) in ("", "uv", "pip"):
+        shutil.rmtree(os.path.join(*place))
+        print(place[1] + ": half installed (files are missing), so it is installed again")
 for folder, name in entries():
     if not name.endswith(".dist-info") or key(name[:-10].partition("-")[0]) not in want:
         continue

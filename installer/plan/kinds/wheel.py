@@ -57,6 +57,12 @@ MANIFEST = "manifest.json"
 # name, in the line `start` prints, to tell a build's failure from an install's.
 DOWNLOADING = ".torch-setup-downloading"
 REQUIREMENTS = "requirements.txt"
+# pip's own wheel, downloaded beside the pins, with its hash in a file of its own: an install into the new venv
+# installs it too (uv makes a venv without pip, and a person who activates it and types `pip install` got the
+# system's pip, as online before the pip kind added it: installer.plan.kinds.pip.with_pip), and an install into
+# an existing environment leaves that environment's pip as it is. Wheelhouses built before session 26 have none.
+SEED = "pip"
+SEED_REQUIREMENTS = "pip.txt"
 _PLATFORM = re.compile(r"^[a-z0-9_]+$")
 PIP_QUIET = ("--disable-pip-version-check", "--no-input")
 # glibc of the oldest distributions torch still supports (torch's own wheels are manylinux_2_28)
@@ -157,6 +163,22 @@ def _made_by(path: str, steps: Sequence[Step]) -> bool:
     return False
 
 
+def unfinished_build(path: str) -> bool:
+    """Whether a wheelhouse build into `path` stopped before its manifest: the folder it downloads into is
+    left until `manifest` moves the wheels in (found in use: such a folder was said to be no wheelhouse build's,
+    and the hint was to build one, as if there were none). Only where there is no manifest: a build for other
+    pins that stopped leaves the earlier, whole wheelhouse as it was."""
+    return os.path.isdir(posixpath.join(path, DOWNLOADING))
+
+
+def _run_build_again() -> str:
+    """What to do with a wheelhouse whose build stopped half-way (`unfinished_build`)."""
+    from installer.i18n import _
+
+    return _("run the build again (`torch-setup install --answers <the build's answers>` resumes it) and use the "
+             "folder once it has finished; nothing was changed")
+
+
 def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] = (), *,
                        python_version: str | None = None, arch: str | None = None,
                        given: str | None = None) -> InputError | None:
@@ -199,6 +221,10 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
     try:
         manifest = _manifest_at(path)
     except FileNotFoundError:
+        if unfinished_build(path):
+            return InputError(_("the wheelhouse build into {path} did not finish (its download folder {folder} "
+                                "is still there)", path=path, folder=DOWNLOADING), key="wheelhouse",
+                              hint=_run_build_again())
         return InputError(_("{path} was not made by a wheelhouse build: it has no {file}", path=path,
                             file=MANIFEST), key="wheelhouse", hint=rebuild)
     except (OSError, ValueError) as exc:
@@ -333,11 +359,20 @@ class WheelKind(Kind):
         start = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "start", wh)
         download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", partial, "--only-binary=:all:",
                     "--python-version", major_minor, "--implementation", "cp",
-                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources, *params.packages)
+                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources)
+        seed = _seed(params.packages)
         manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest", "--move-from", partial,
-                    "--python-version", major_minor, *[f"--platform={p}" for p in platforms], wh, *params.packages)
-        guard = Guard(unless=(ctx.tools.python, "-I", "-m", "installer.plan.kinds.wheel", "check", wh, *params.packages))
-        return Compiled(commands=(Command(argv=start), Command(argv=download, env=env), Command(argv=manifest)),
+                    "--python-version", major_minor, *[f"--platform={p}" for p in platforms],
+                    *(("--seed", SEED) if seed else ()), wh, *params.packages)
+        # pip on its own, and allowed to fail (pip's exit 1): a private index or a partial mirror that holds
+        # the pins but not pip still gives a wheelhouse (found in testing), whose new venvs then have no pip
+        # (said by the manifest step, and by the plan that installs from it)
+        get_seed = (Command(argv=(*download, *seed), env=env, ok_codes=(0, 1)),) if seed else ()
+        # a wheelhouse built before builds tried to put pip in it is built again (from pip's cache, mostly)
+        guard = Guard(unless=(ctx.tools.python, "-I", "-m", "installer.plan.kinds.wheel", "check",
+                              *(("--with-seed",) if seed else ()), wh, *params.packages))
+        return Compiled(commands=(Command(argv=start), Command(argv=(*download, *params.packages), env=env),
+                                  *get_seed, Command(argv=manifest)),
                         writable=(wh,),
                         guard=guard)
 
@@ -358,7 +393,8 @@ class WheelKind(Kind):
         req = posixpath.join(wh, REQUIREMENTS)
         py = params.python
         allow, notes = install_flags(py, ctx)
-        offline = (*allow, "--no-index", "--find-links", wh, "--require-hashes", "-r", req)
+        offline = (*allow, "--no-index", "--find-links", wh, "--require-hashes", "-r", req,
+                   *_seed_requirements(wh, py, ctx))
         pip_argv: tuple[str, ...]
         if ctx.tools.host_pip:
             pip_argv = (ctx.tools.python, "-m", "pip", "--python", py, "install", *PIP_QUIET, *offline)
@@ -384,7 +420,43 @@ class WheelKind(Kind):
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
         repair = (Command(argv=(py, "-I", "-c", REPAIR, *pins)),) if pins else ()
         return Compiled(commands=(verify, *repair, install), writable=(prefix,) if prefix and prefix != "/" else (),
-                        guard=guard, notes=notes)
+                        guard=guard, notes=(*notes, *_no_seed_note(wh, py, ctx)))
+
+
+def _seed(packages: Sequence[str]) -> tuple[str, ...]:
+    """("pip",) for a build whose pins do not name pip already."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    for p in packages:
+        try:
+            if canonicalize_name(Requirement(p).name) == SEED:
+                return ()
+        except InvalidRequirement:
+            continue
+    return (SEED,)
+
+
+def _seed_requirements(wheelhouse: str, py: str, ctx: KindContext) -> tuple[str, ...]:
+    """("-r", WH/pip.txt) for an install into the venv this plan makes, from a wheelhouse that holds pip."""
+    from installer.plan.kinds.pip import is_new_venv
+
+    seed = posixpath.join(wheelhouse, SEED_REQUIREMENTS)
+    return ("-r", seed) if is_new_venv(py, ctx) and os.path.isfile(seed) else ()
+
+
+def _no_seed_note(wheelhouse: str, py: str, ctx: KindContext) -> tuple[str, ...]:
+    """A note when the new venv will have no pip: its wheelhouse was built before wheelhouses held pip."""
+    from installer.i18n import _
+    from installer.plan.kinds.pip import is_new_venv
+
+    if not is_new_venv(py, ctx) or not os.path.isfile(posixpath.join(wheelhouse, MANIFEST)) \
+            or os.path.isfile(posixpath.join(wheelhouse, SEED_REQUIREMENTS)):
+        return ()
+    return (_("the wheelhouse {wheelhouse} holds no pip (built before torch-setup put pip in wheelhouses, or from "
+              "sources that had none), so the new environment will have none: `pip install` there would run the "
+              "system's pip. Build the wheelhouse again to have pip in it, or afterwards run `{python} -m ensurepip` "
+              "where the system's Python has ensurepip", wheelhouse=wheelhouse, python=py),)
 
 
 def only_these_links(wheelhouse: str) -> tuple[tuple[str, str], ...]:
@@ -440,10 +512,12 @@ def move_in(partial: Path, wheelhouse: Path) -> list[Path]:
 
 
 def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version: str | None = None,
-                   platforms: list[str] | None = None, move_from: Path | None = None) -> dict:
+                   platforms: list[str] | None = None, move_from: Path | None = None,
+                   seed: Sequence[str] = ()) -> dict:
     """Hash every wheel in the wheelhouse and write requirements.txt and manifest.json beside them.
     With `move_from` (where the build downloaded), the wheels there are moved in first, and only they
-    are described: wheels an earlier build for other pins left are not installed with these."""
+    are described: wheels an earlier build for other pins left are not installed with these. `seed`
+    (pip): wheels downloaded for the new venv's own use, whose pins and hashes go to pip.txt instead."""
     from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
     files = []
@@ -463,6 +537,14 @@ def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version:
     missing = [r for r in requirements if canonicalize_name(r.split("==")[0]) not in have]
     if missing:
         raise SystemExit(f"{wheelhouse}: these were asked for and are not there: {', '.join(missing)}")
+    seeded = {canonicalize_name(n) for n in seed}
+    seeds = {pin: d for pin, d in by_pin.items() if pin.split("==")[0] in seeded}
+    by_pin = {pin: d for pin, d in by_pin.items() if pin not in seeds}
+    if seeds:
+        (wheelhouse / SEED_REQUIREMENTS).write_text(
+            "# written by torch-setup: pip, for a new virtual environment (installed with requirements.txt)\n"
+            + "".join(pin + "".join(f" --hash=sha256:{d}" for d in sorted(set(digests))) + "\n"
+                      for pin, digests in sorted(seeds.items())))
     lines = ["# written by torch-setup: install with",
              "#   uv pip install --no-index --find-links THIS_FOLDER --require-hashes -r THIS_FILE",
              "# or, with pip (its variable, not --find-links: that adds to pip.conf's, which may be URLs):",
@@ -471,21 +553,26 @@ def write_manifest(wheelhouse: Path, requirements: list[str], *, python_version:
         lines.append(pin + "".join(f" --hash=sha256:{d}" for d in sorted(set(digests))))
     manifest = {"format": 1, "python_version": python_version, "platforms": platforms or [],
                 "requirements": requirements, "files": files}
+    if seed:  # asked for, whether it came or not: a build that tried is not made again for it (check --with-seed)
+        manifest["seed"] = sorted(seeded)
     (wheelhouse / REQUIREMENTS).write_text("\n".join(lines) + "\n")
     (wheelhouse / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
 def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = (), *, python_version: str | None = None,
-                     arch: str | None = None) -> list[str]:
+                     arch: str | None = None, with_seed: bool = False) -> list[str]:
     """Problems with the wheelhouse: missing, incomplete or changed files, requirements it does not hold, a
-    Python or architecture other than the target's. [] when sound."""
+    Python or architecture other than the target's; with `with_seed`, no pip in it. [] when sound."""
     from installer.i18n import _
 
     path = wheelhouse / MANIFEST
     try:
         manifest = _manifest_at(str(wheelhouse))
     except FileNotFoundError:
+        if unfinished_build(str(wheelhouse)):
+            return [_("the wheelhouse build into {path} did not finish (its download folder {folder} is still "
+                      "there): {what_to_do}", path=wheelhouse, folder=DOWNLOADING, what_to_do=_run_build_again())]
         return [_("{path} is missing: this folder was not made by a wheelhouse build", path=path)]
     except (OSError, ValueError) as exc:
         return [f"{path}: {exc}"]
@@ -511,6 +598,8 @@ def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = (), *, pyth
         problems.append(other.message)
     if not (wheelhouse / REQUIREMENTS).is_file():
         problems.append(_("{path} is missing: copy it from the wheelhouse the build made", path=wheelhouse / REQUIREMENTS))
+    if with_seed and "seed" not in manifest:
+        problems.append(_("{path} was written before wheelhouses held pip for a new environment", path=path))
     return problems
 
 
@@ -525,6 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--python-version")
     m.add_argument("--platform", action="append", default=[])
     m.add_argument("--move-from", type=Path, help="move the wheels downloaded there in first")
+    m.add_argument("--seed", action="append", default=[], help=f"a package for a new venv (pip), in {SEED_REQUIREMENTS}")
     s = sub.add_parser("start", help=f"empty WHEELHOUSE/{DOWNLOADING}, where a build downloads")
     s.add_argument("wheelhouse", type=Path)
     c = sub.add_parser("check", help="exit 0 when every wheel is there and unchanged")
@@ -533,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--python-version", help="the target's X.Y: the wheelhouse must be built for it")
     c.add_argument("--arch", help="the target's architecture (uname -m)")
     c.add_argument("--as-given", help="the wheelhouse as the answers file gave it (relative): for messages only")
+    c.add_argument("--with-seed", action="store_true", help=f"{SEED_REQUIREMENTS} (pip) must be there too")
     args = parser.parse_args(argv)
     if args.command == "start":
         from installer.i18n import _
@@ -543,11 +634,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "manifest":
         manifest = write_manifest(args.wheelhouse, args.requirements, python_version=args.python_version,
-                                  platforms=args.platform, move_from=args.move_from)
+                                  platforms=args.platform, move_from=args.move_from, seed=args.seed)
         print(f"{args.wheelhouse}: {len(manifest['files'])} wheels, hashes in {REQUIREMENTS}")
+        if args.seed and not (args.wheelhouse / SEED_REQUIREMENTS).is_file():
+            from installer.i18n import _
+
+            print(_("note: pip could not be downloaded from these sources, so an environment made from this "
+                    "wheelhouse will have no pip of its own"))
         return 0
     problems = check_wheelhouse(args.wheelhouse, args.requirements, python_version=args.python_version,
-                                arch=args.arch)
+                                arch=args.arch, with_seed=args.with_seed)
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems else 0

@@ -36,13 +36,18 @@ def choice_title(choice: dict[str, Any]) -> str:
     return " · ".join(bits)
 
 
-def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool) -> Group:
-    """A choice as its title, then its reasons and needs, each wrapped under itself (not under the bullet)."""
+def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool, *, driver_off: bool = False) -> Group:
+    """A choice as its title, then its reasons and needs, each wrapped under itself (not under the bullet).
+    `driver_off`: the driver tick is off, so the build's "after installing driver branch R580" is not this plan's."""
     head = Text()
     head.append("● " if chosen else "○ ")
     head.append(choice_title(choice), style="bold")
     if choice.get("pinned"):
         head.append("  " + _("as in the answers"), style="bold")
+    elif choice.get("from_disk"):  # installer.compat.offer: no PyTorch index answered, its wheel is on this disk
+        head.append("  " + _("on this disk"), style="bold green")
+    elif choice.get("unreachable"):
+        head.append("  " + _("newest, not reachable from here"), style="bold yellow")
     elif best and not choice.get("actions"):
         head.append("  " + _("recommended"), style="bold green")
     lines = Table.grid()
@@ -50,7 +55,7 @@ def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool) -> Group:
     lines.add_column(width=2)
     lines.add_column(ratio=1)
     for reason in choice.get("reasons", []):
-        lines.add_row("", "•", Text(reason))
+        lines.add_row("", "•", Text(unticked_reason(reason, choice) if driver_off else reason))
     for action in choice.get("actions", []):
         line = action_line(action, choice.get("reasons", []))
         if line:
@@ -68,9 +73,22 @@ def action_line(action: dict[str, Any], reasons: list[str]) -> str:
     return action_text(action)
 
 
+def unticked_reason(reason: str, choice: dict[str, Any]) -> str:
+    """The build's reason that says it works after its driver step, as said while the driver tick is off (found by a
+    tester: "CUDA 13.2 build, after installing driver branch R580" beside an unticked driver, and Review with no
+    driver step); other reasons as they are."""
+    action = find_action(choice, "install-driver")
+    branch = action.get("branch") if action else None
+    if not branch or action.get("host") == "windows" or f"R{branch}" not in reason:  # type: ignore[union-attr]
+        return reason
+    return _("{variant} build, but the driver install under Also install (below) is not ticked: torch does not use "
+             "the GPU until NVIDIA driver branch R{branch} is installed", variant=choice.get("variant") or "?",
+             branch=branch)
+
+
 def best_index(choices: list[dict[str, Any]]) -> int:
     """The ranking's first choice (a build pinned by the answers may stand before it)."""
-    return next((i for i, c in enumerate(choices) if not c.get("pinned")), 0)
+    return next((i for i, c in enumerate(choices) if not c.get("pinned") and not c.get("from_disk")), 0)
 
 
 def action_text(action: dict[str, Any]) -> str:
@@ -79,6 +97,8 @@ def action_text(action: dict[str, Any]) -> str:
         head = (_("needs the NVIDIA R{branch} driver updated to {version} or newer", branch=action.get("branch") or "?",
                   version=action["version"]) if action.get("version") else
                 _("needs NVIDIA driver branch {branch}", branch=action.get("branch") or "?"))
+        if action.get("support_ended") and not action.get("version"):
+            head = last_branch_text(action)
         if action.get("host") == "windows":
             # WSL: the GPU is served by the Windows driver, which only Windows can update
             head = _("needs the Windows NVIDIA driver updated to R{branch} or newer, in Windows (never a Linux "
@@ -89,6 +109,14 @@ def action_text(action: dict[str, Any]) -> str:
         head = str(kind)
     reason = action.get("reason")
     return _("{head}: {reason}", head=head, reason=reason) if reason else head
+
+
+def last_branch_text(action: dict[str, Any]) -> str:
+    """An install-driver action past NVIDIA's support (`support_ended`): the solver offers an ended branch only
+    where no branch NVIDIA still supports runs the GPU (installer.compat.rules.choose_branch), so it is that
+    branch, not "or newer" (found by a tester on a K80: "R470 or newer", where R535 ignores Kepler GPUs)."""
+    return _("needs NVIDIA driver branch R{branch} (newer branches do not run the GPU)",
+             branch=action.get("branch") or "?")
 
 
 def windows_driver_needed(choice: dict[str, Any] | None) -> str | None:
@@ -106,6 +134,49 @@ def problem_view(problem: tuple[str, str]) -> Group | Text:
     """A field's problem as it shows under the field: what is wrong, then what to do (when known)."""
     message, hint = problem
     return Group(Text(message), hanging([("→", hint)])) if hint else Text(message)
+
+
+def driver_tick_label(branch: str | None) -> str:
+    """The driver tick under Also install, for a driver of `branch` (None: the repository's pick)."""
+    return _("install NVIDIA driver branch {branch} (root, then a reboot)", branch=branch or "latest")
+
+
+def support_move(rec: dict[str, Any] | None) -> str | None:
+    """The supported branch to move a loaded driver past NVIDIA's support to, where torch-setup installs drivers
+    on this system: the ranking's coded warning says it (installer.compat.support_end); None where none."""
+    from installer.compat.coded import Coded
+    from installer.compat.support_end import LOADED_DRIVER_ENDED
+
+    for warning in (rec or {}).get("warnings", []):
+        if isinstance(warning, Coded) and warning.code == LOADED_DRIVER_ENDED:
+            return str(warning.values["instead"].branch)
+    return None
+
+
+def wizard_warning(warning: str, choice: dict[str, Any] | None, ticked: bool = True) -> str:
+    """A warning of the ranking as the wizard says it: the one that names the answers that move a loaded driver
+    past support (driver.install, driver.branch) names the tick that does it here (found in use: the wizard, which
+    has no branch field, told its user to set driver.branch), as it is now: `ticked` or not (found by a tester: "to
+    move to it, tick" once ticked, and "the driver install ticked" once unticked)."""
+    from installer.compat.coded import Coded
+    from installer.compat.support_end import LOADED_DRIVER_ENDED, ended_when
+    from installer.i18n.phrases import month_text
+
+    if not isinstance(warning, Coded) or warning.code != LOADED_DRIVER_ENDED:
+        return warning
+    v = warning.values
+    ended, instead = v["ended"], v["instead"]
+    action = find_action(choice, "install-driver")
+    # the build's own driver step where it needs one, else the supported branch (as the tick's label names them)
+    branch = (action.get("branch") or "?") if action is not None else instead.branch
+    if ticked:
+        todo = _("the driver install ticked under Also install (below) replaces it with R{branch}", branch=branch)
+    else:
+        todo = _("to move to it, tick \"{tick}\" under Also install (below)", tick=driver_tick_label(branch))
+    return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting {when}: it "
+             "gets no more security fixes. R{other}, supported until {until}, drives these GPUs too and runs every "
+             "build R{branch} runs; {todo}", version=v["version"], branch=ended.branch, when=ended_when(ended),
+             other=instead.branch, until=month_text(instead.eol or ""), todo=todo)
 
 
 def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
@@ -126,7 +197,8 @@ class CombinationScreen(WizardScreen):
     AUTO_FOCUS = "#choices"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("r", "toggle_refused", "Refused"),
-        Binding("c", "focus_choices", "Choices"),
+        # the footer's word is short; the help says what the key does (found by a newcomer: "c Choices" said not)
+        Binding("c", "focus_choices", "Builds", tooltip="go to the list of builds"),
         Binding("v", "focus_version", "Version"),
         # no room in the footer at 80 columns: the help and the command palette name it
         Binding("a", "save_answers", "Save answers", show=False),
@@ -247,6 +319,8 @@ class CombinationScreen(WizardScreen):
             self.list_versions()
         key = self.recommendation_key()
         self.find_wheels(key[1])
+        if not self.state.mirrors_probed and not self.pytorch_rows():
+            self.probe_pytorch_indexes()
         if self.state.recommendation is not None and self.state.recommendation_key == key:
             self.show_recommendation(self.state.recommendation)
         else:
@@ -311,10 +385,47 @@ class CombinationScreen(WizardScreen):
             return
         self.app.call_from_thread(self.wheels_found, wheels)
 
+    def pytorch_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
+
+    @work(thread=True, exclusive=True, group="pytorch-indexes")
+    def probe_pytorch_indexes(self) -> None:
+        """Whether a PyTorch index answers, where the Mirrors screen was skipped (Welcome's j, then Back): the
+        warnings that a build has nowhere to come from need it (found in use: after j and Back, the warning
+        that torch 2.15.0 was not on this disk, shown on the way through the screens, was missing)."""
+        torch = self.state.section("torch")
+        variant = str(torch.get("variant") or "auto")
+        try:
+            typed = str(self.state.section("mirror").get("pytorch") or "")
+            rows = self.engine.probe_mirrors(
+                kinds=("pytorch",), region=str(self.state.section("mirror").get("region") or "auto"),
+                variant=None if variant == "auto" else variant, torch_version=torch.get("version"),
+                recorded=None if self.state.report_detected else self.state.report,
+                typed=typed if "://" in typed else None)
+        except Exception:  # noqa: BLE001 - only a warning is lost; Review's plan probes the indexes itself
+            return
+        self.app.call_from_thread(self.pytorch_indexes_probed, rows)
+
+    def pytorch_indexes_probed(self, rows: list[dict[str, Any]]) -> None:
+        if self.state.mirrors_probed or self.pytorch_rows():
+            return  # the Mirrors screen's own rows came first
+        self.state.mirror_rows.extend(rows)
+        if self.state.recommendation is not None:
+            self.update_warnings()
+        self.fall_back_to_disk()
+
     def wheels_found(self, wheels: dict[str, str]) -> None:
         self.state.wheels_on_disk = wheels
         self.state.torch_on_disk = self.engine.torch_on_disk(wheels)
         self.refresh_version_options()
+        self.fall_back_to_disk()
+
+    def fall_back_to_disk(self) -> None:
+        """The probe's verdict or the wheels on this disk came after the list was made: made again, so that with
+        no PyTorch index answering a build on this disk leads it (installer.compat.offer)."""
+        key = self.recommendation_key()
+        if self.state.recommendation_key is not None and key != self.state.recommendation_key:
+            self.rank(key)
 
     def versions_listed(self, versions: list[str]) -> None:
         self.state.torch_versions = versions
@@ -366,7 +477,8 @@ class CombinationScreen(WizardScreen):
         choices = rec.get("choices", [])
         options = self.query_one("#choices", OptionList)
         options.clear_options()
-        options.add_options([Option(choice_prompt(c, i == best_index(choices), i == self.state.choice_index),
+        options.add_options([Option(choice_prompt(c, i == best_index(choices), i == self.state.choice_index,
+                                                  driver_off=i == self.state.choice_index and self.driver_off()),
                                     id=f"choice-{i}") for i, c in enumerate(choices)])
         if choices:
             options.highlighted = min(self.state.choice_index, len(choices) - 1)
@@ -387,9 +499,23 @@ class CombinationScreen(WizardScreen):
             return _("1 choice, {m} refused (r)", m=n_ref)
         return _("{n} choices, {m} refused (r)", n=len(choices), m=n_ref)
 
+    def driver_ticked(self) -> bool:
+        box = self.query_one("#driver", Checkbox)
+        return bool(box.display and box.value)
+
+    def driver_off(self) -> bool:
+        """No driver install in the plan while torch-setup could make one here (elsewhere, the warnings say who
+        installs it, and the advice for that install stands)."""
+        return not self.driver_ticked() and self.driver_elsewhere() is None
+
     def update_warnings(self) -> None:
+        from installer.compat.coded import code_of
+        from installer.compat.solver import DRIVER_INSTALL_WARNING
+
         rec = self.state.recommendation or {}
-        warnings = list(rec.get("warnings", []))
+        off = self.driver_off()
+        warnings = [wizard_warning(w, self.current_choice(), self.driver_ticked()) for w in rec.get("warnings", [])
+                    if not (off and code_of(w) == DRIVER_INSTALL_WARNING)]  # advice for an install not in the plan
         warnings += self.driver_not_here(self.current_choice())
         warnings += self.not_installable_here(self.current_choice())
         box = self.query_one("#rec-warnings", Static)
@@ -416,6 +542,19 @@ class CombinationScreen(WizardScreen):
         elsewhere = self.driver_elsewhere()
         if elsewhere is None:
             return []
+        report = self.state.report
+        if action and action.get("host") != "windows" and report is not None and report.nvidia_driver is None:
+            # no driver loaded: no CUDA build runs here, only the CPU one (found by a tester on a K80: "or choose a
+            # build the driver here runs", with no driver)
+            return [_("this build needs NVIDIA driver branch R{branch}{newer}: {elsewhere}; or choose the CPU build",
+                      branch=action.get("branch") or "?", elsewhere=elsewhere,
+                      newer=_(" (newer branches do not run the GPU)") if action.get("support_ended") else
+                      _(" or newer, which torch-setup does not install here"))]
+        if action and action.get("host") != "windows" and action.get("support_ended"):
+            # the branch itself, no other: `elsewhere` says who installs it
+            return [_("this build needs NVIDIA driver branch R{branch} (newer branches do not run the GPU): "
+                      "{elsewhere}; or choose a build the driver here runs", branch=action.get("branch") or "?",
+                      elsewhere=elsewhere)]
         if action and action.get("host") != "windows":  # under WSL the build's own reason says Windows
             return [_("this build needs NVIDIA driver branch R{branch} or newer, which torch-setup does not "
                       "install here: {elsewhere}; or choose a build the driver here runs",
@@ -430,19 +569,18 @@ class CombinationScreen(WizardScreen):
         has nowhere to come from (a +cpu/+cuNNN wheel is on no PyPI): say so while it can still be changed,
         naming the versions of that build that are on this disk, or the ticked extras whose wheel is missing."""
         on_disk = self.state.torch_on_disk
-        rows = [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
-        if not choice or not rows or any(r.get("ok") for r in rows):
-            return []
-        if "://" in str(self.state.section("mirror").get("pytorch") or ""):
-            # an index typed by hand is not in the Mirrors screen's table: the plan probes it, and Review says
-            # what it found (found in use: "no PyTorch index answered" here, "it answers" one screen later)
+        if not choice or not self.state.no_pytorch_index():
+            # an index typed by hand counts by its own row, probed as the plan probes it (WizardState.pytorch_rows):
+            # none while it was not probed, when Review's plan says what it finds
             return []
         if self.pressed_id("#method", "method-pip") != "method-pip":
             return []  # conda's packages come from conda channels, a wheelhouse is its own source
         variant, version = str(choice.get("variant")), str(choice.get("torch"))
         have = [v for v, builds in on_disk.items() if variant in builds]
         if version in have:
-            return self.engine.missing_extras(choice, self.ticked_extras(), self.state.wheels_on_disk)
+            return self.engine.missing_extras(choice, self.ticked_extras(), self.state.wheels_on_disk, lambda names: _(
+                "untick {names} below, or go back to Mirrors (b) and choose a PyTorch mirror that answers",
+                names=names))
         if not have:
             if not choice.get("local"):  # the build PyPI itself carries: the PyPI mirror has it
                 return []
@@ -483,7 +621,6 @@ class CombinationScreen(WizardScreen):
         `moved`: the person chose another build, so the driver tick follows what that build needs (found
         in use: after going to the CPU build, the driver install and its reboot stayed ticked)."""
         choice = self.current_choice()
-        self.update_warnings()
         action = find_action(choice, "install-driver")
         driver = self.query_one("#driver", Checkbox)
         if self.driver_elsewhere() is not None:
@@ -491,11 +628,17 @@ class CombinationScreen(WizardScreen):
             # Jetson): no tick at all, the warnings say where it is done
             driver.display = driver.value = False
         elif action and action.get("host") != "windows":
-            driver.label = _("install NVIDIA driver branch {branch} (root, then a reboot)",
-                             branch=action.get("branch") or "latest")
+            driver.label = driver_tick_label(action.get("branch"))
             driver.display = True
             if moved or self.state.section("driver").get("branch") != action.get("branch"):
                 driver.value = True
+        elif support_move(self.state.recommendation) is not None:
+            # the loaded driver runs the build, but NVIDIA no longer supports its branch: the tick moves it to the
+            # supported branch the warning names (the answers' driver.branch, which the wizard has no field for)
+            driver.label = driver_tick_label(support_move(self.state.recommendation))
+            driver.display = True
+            if moved:
+                driver.value = False  # a choice, never made for the person
         else:
             driver.label = _("install the NVIDIA driver (root, then a reboot)")
             driver.display = bool(self.state.section("driver").get("install"))
@@ -505,6 +648,22 @@ class CombinationScreen(WizardScreen):
         self.query_one("#toolkit", Checkbox).display = gpu or bool(
             self.state.section("cuda_toolkit").get("install"))
         self.show_toolkit_source()
+        self.driver_tick_said()
+
+    def driver_tick_said(self) -> None:
+        """The words that depend on the driver tick, as it is now: the warnings and the chosen build's reason."""
+        self.update_warnings()
+        self.redraw_choices()
+
+    def redraw_choices(self) -> None:
+        choices = (self.state.recommendation or {}).get("choices", [])
+        options = self.query_one("#choices", OptionList)
+        if options.option_count != len(choices):
+            return
+        chosen, off = self.state.choice_index, self.driver_off()
+        for i, c in enumerate(choices):
+            options.replace_option_prompt_at_index(
+                i, choice_prompt(c, i == best_index(choices), i == chosen, driver_off=i == chosen and off))
 
     def show_toolkit_source(self) -> None:
         """Where the toolkit comes from is asked only while it is ticked."""
@@ -521,12 +680,7 @@ class CombinationScreen(WizardScreen):
         rec = self.state.recommendation or {}
         chosen = rec.get("choices", [])[event.option_index]
         self.state.build_picked = (chosen["torch"], chosen["variant"])
-        options = self.query_one("#choices", OptionList)
-        choices = rec.get("choices", [])
-        for i, c in enumerate(choices):
-            options.replace_option_prompt_at_index(
-                i, choice_prompt(c, i == best_index(choices), i == event.option_index))
-        self.apply_choice(moved=True)
+        self.apply_choice(moved=True)  # and the prompts, the new choice marked
 
     # the other fields -----------------------------------------------------------------------------
     def sync_visibility(self) -> None:
@@ -540,7 +694,9 @@ class CombinationScreen(WizardScreen):
             _("the interpreter to install into, such as /usr/bin/python3") if kind == "target-existing"
             else _("version (3.12) or interpreter path; empty: the one detected"))
         self.show_path_problem()
-        if self.query_one("#python-problem").display:
+        # an interpreter typed before "an existing Python interpreter" was chosen may be no place for torch
+        if self.query_one("#python-problem").display or (
+                kind == "target-existing" and self.query_one("#target-python", Input).value.strip()):
             self.show_python_problem()
 
     def pair_method_and_target(self, changed: str | None) -> None:
@@ -584,11 +740,14 @@ class CombinationScreen(WizardScreen):
             self.follow_default_folder()
         if event.radio_set.id == "method" and self.state.recommendation is not None:
             self.update_warnings()  # the wheel-folder warnings are about pip's sources only
+            self.constraints_changed()  # and a build on disk leads the list for pip only (disk_fallback)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.state.forget_plan()
         if event.checkbox.id == "toolkit":
             self.show_toolkit_source()
+        if event.checkbox.id == "driver" and self.state.recommendation is not None:
+            self.driver_tick_said()
         if not (event.checkbox.id or "").startswith("extra-"):
             return
         if self.state.recommendation is not None:
@@ -614,7 +773,11 @@ class CombinationScreen(WizardScreen):
             return None
         path = self.query_one("#target-path", Input).value.strip()
         kind = self.pressed_id("#target-kind", "target-venv").removeprefix("target-")
-        return self.engine.folder_problem(path, kind) if path else None
+        if not path:
+            return None
+        # torch-setup's own venv is this machine's: a recorded machine's folders are that machine's
+        return self.engine.folder_problem(path, kind) or (
+            self.engine.own_environment_problem(path, kind) if self.state.report_detected else None)
 
     def show_path_problem(self) -> None:
         problem = self.path_problem()
@@ -693,17 +856,26 @@ class CombinationScreen(WizardScreen):
     def python_problem(self) -> tuple[str, str] | None:
         """What is wrong with the Python field, as (message, hint; the hint may be empty): empty for an
         existing interpreter (Review would refuse it in the answers file's terms), a version no PyTorch
-        release has wheels for, text that is neither a version nor a path, a path with no interpreter."""
+        release has wheels for, text that is neither a version nor a path, a path with no interpreter; for an
+        existing interpreter on this machine, one that is no place for torch as it is (torch-setup's own venv,
+        the operating system's Python), as the plan refuses them (found in use: Review only said "The plan
+        cannot be made")."""
         python = self.query_one("#target-python", Input).value.strip()
-        if not python and self.pressed_id("#target-kind", "target-venv") == "target-existing":
+        existing = self.pressed_id("#target-kind", "target-venv") == "target-existing"
+        if not python and existing:
             return (_("Give the path of the interpreter to install into, such as /usr/bin/python3; or choose "
                       "a new virtual environment, made from the Python detected"), "")
-        return self.engine.python_problem(python, here=self.state.report_detected)
+        problem = self.engine.python_problem(python, here=self.state.report_detected)
+        if problem is not None or not python or not existing or not self.state.report_detected:
+            return problem
+        return self.engine.own_environment_problem(python, "existing") or self.engine.system_python_problem(python)
 
     def python_field_wrong(self) -> bool:
         """The field holds something no answer can be. (Empty is never that: it is the Python detected,
-        and for an existing interpreter the builds for that one are still worth seeing.)"""
-        return bool(self.query_one("#target-python", Input).value.strip()) and self.python_problem() is not None
+        and for an existing interpreter the builds for that one are still worth seeing; so is an interpreter
+        only this target refuses, which a new environment made from it can have.)"""
+        python = self.query_one("#target-python", Input).value.strip()
+        return bool(python) and self.engine.python_problem(python, here=self.state.report_detected) is not None
 
     def show_python_problem(self) -> None:
         self.show_problem("#python-problem", self.python_problem())
@@ -819,6 +991,8 @@ class CombinationScreen(WizardScreen):
         driver["install"] = bool(driver_box.display and driver_box.value)
         if driver["install"] and action and action.get("branch"):
             driver["branch"] = str(action["branch"])
+        elif driver["install"] and not action and support_move(self.state.recommendation) is not None:
+            driver["branch"] = support_move(self.state.recommendation)  # what the tick's label says
         toolkit = self.state.section("cuda_toolkit")
         toolkit_box = self.query_one("#toolkit", Checkbox)
         toolkit["install"] = bool(toolkit_box.display and toolkit_box.value)

@@ -68,6 +68,30 @@ def describe(report: HardwareReport) -> list[tuple[str, str]]:
     return rows
 
 
+def wizard_words(warning: str, *, recorded: bool) -> str:
+    """A warning of detection's advice as the wizard says it: the ones that send a reader of the CLI to its
+    commands (`torch-setup recommend`, the printed script, `install`) name the wizard's own tick and screens
+    instead (found by a newcomer: the Hardware screen sent a wizard user to `torch-setup recommend`). Its code
+    says which (installer.compat.coded); its words are `_()`'s, in the language shown now."""
+    from installer.compat.coded import code_of
+    from installer.hardware.advice import NO_DRIVER, SECURE_BOOT_DKMS
+
+    code = code_of(warning)
+    if code == NO_DRIVER:
+        # the Combination screen ticks the driver for a build that needs it (combination.apply_choice)
+        return _("NVIDIA GPU found but no driver loaded: torch-setup can install it with PyTorch. On the "
+                 "Combination screen a CUDA build ticks the NVIDIA driver under Also install (tick it there if it "
+                 "is not); the install then stops for a reboot")
+    if code == SECURE_BOOT_DKMS:
+        where = _("on the recorded machine") if recorded else _("on this machine")
+        return _("Secure Boot is on: the driver's kernel module must be signed. Ubuntu's prebuilt modules "
+                 "(ubuntu-drivers) are; a module DKMS builds {where} is signed with a local key, which must be "
+                 "enrolled before the driver's reboot (Review's notes name the command, and the Install screen says "
+                 "when to run it), or turn Secure Boot off in the firmware",
+                 where=where)
+    return warning
+
+
 class HardwareScreen(WizardScreen):
     NAME = "hardware"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -141,7 +165,7 @@ class HardwareScreen(WizardScreen):
         table = aligned_table(describe(report))
         widgets: list[Static] = [Static(table, id="facts-table")]
         found = self.engine.hardware_warnings(report)
-        for warning in found:
+        for warning in (wizard_words(w, recorded=self.state.recorded) for w in found):
             # each reads "what: what it means and what to do"; the what in bold
             what, sep, meaning = warning.partition(": ")
             text = f"[b]{escape(what)}[/b]: {escape(meaning)}" if sep else escape(warning)

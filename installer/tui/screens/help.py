@@ -26,8 +26,8 @@ SCREEN_HELP: dict[str, str] = {
                "line under it says what it chose. The table fills in as each mirror answers. Choose one per "
                "kind, type a URL, or keep the configuration already on this machine.",
     "combination": "The PyTorch builds that fit this machine, best first, each with its reasons: the arrow keys "
-                   "move through the list, Enter or space chooses the build (●). Then the install method, where "
-                   "to install it and what comes with it.",
+                   "move through the list, Enter or space chooses the build (●), and c goes back to the list from "
+                   "the fields below it. Then the install method, where to install it and what comes with it.",
     "review": "The exact plan, step by step, with every command. Steps that need root are marked. Save it as "
               "a script or save the answers file to replay it on other machines.",
     "install": "Runs the plan (or, in a dry run, shows what would run). Each step reports changed, unchanged "
@@ -74,7 +74,8 @@ class HelpScreen(ModalScreen[None]):
             if not self.under.check_action(binding.action, ()):
                 continue  # not available on that screen (Back on the first one)
             seen.add(binding.action)
-            rows.append((self.app.get_key_display(binding), binding.description))
+            # a key's tooltip, where it has one, says what it does in more words than the footer has room for
+            rows.append((self.app.get_key_display(binding), binding.tooltip or binding.description))
         # in a text field n and b are letters: Esc leaves the field first, then the keys above work
         fields = bool(self.under.query(Input))
         if self.under.check_action("back", ()):  # not while an install runs, nor where it never works

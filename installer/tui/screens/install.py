@@ -65,6 +65,7 @@ class InstallScreen(WizardScreen):
         self.causes: dict[str, tuple[str, str]] = {}  # step id -> (likely cause, what to do), when known
         self.details: dict[str, str] = {}  # step id -> how it ended, in the executor's words
         self.last_output: dict[str, str] = {}  # step id -> its latest line of output
+        self.held_lines: list[str] = []  # written while the log was hidden (log_line)
         self.not_simulated: str | None = None  # a recorded machine's system, when its packages were not simulated
         self.run_error: str | None = None  # the run could not go on (not a step's failure)
         self.locked_out = False  # because another run holds the folder (no answer is the cause)
@@ -208,7 +209,24 @@ class InstallScreen(WizardScreen):
         self.query_one(f"#run-state-{i}", Static).update(self.state_markup(status))
 
     def log_line(self, text: str) -> None:
-        self.query_one("#log", RichLog).write(text)
+        """A line of the log, wrapped at spaces to the log's width. While the log is hidden (l) it has no width, and
+        RichLog would wrap at its min_width (20), mid-word (found by a tester: "typing-extensions==4" / ".16.0"):
+        such lines wait, and are written once the log is shown again."""
+        log = self.query_one("#log", RichLog)
+        if not log.display or self.held_lines:
+            self.held_lines.append(text)
+            if log.display:
+                self.call_after_refresh(self.write_held_lines)
+            return
+        log.write(text)
+
+    def write_held_lines(self) -> None:
+        log = self.query_one("#log", RichLog)
+        if not log.display or log.scrollable_content_region.width < log.min_width:
+            return  # still hidden (or not laid out): the next showing writes them
+        held, self.held_lines = self.held_lines, []
+        for text in held:
+            log.write(text)
 
     def on_run_event(self, event: Event) -> None:
         self.state.run_events.append(event)
@@ -437,6 +455,9 @@ class InstallScreen(WizardScreen):
         if action == "cancel":
             # hidden once the run is over: a greyed "Cancel" beside Next read as if something still ran
             return self.wizard.run_active
+        if action in ("back", "next") and self.wizard.run_active:
+            # hidden while the steps run: a "b Back" and "n Next" that did nothing read as broken (found by a tester)
+            return False
         return super().check_action(action, parameters)
 
     def action_cancel(self) -> None:
@@ -457,6 +478,8 @@ class InstallScreen(WizardScreen):
     def action_toggle_log(self) -> None:
         log = self.query_one("#log", RichLog)
         log.display = not log.display
+        if log.display and self.held_lines:
+            self.call_after_refresh(self.write_held_lines)  # laid out at its width first
 
 
 SCREEN = InstallScreen

@@ -33,13 +33,25 @@ def is_pypi_itself(candidate: dict[str, Any]) -> bool:
     return candidate.get("kind") == "pypi" and str(candidate.get("url") or "").rstrip("/") == PIP_DEFAULT_INDEX
 
 
-def fixed_options(kind: str) -> list[tuple[str, str]]:
+def fixed_options(kind: str, pip_of_recorded: bool = False) -> list[tuple[str, str]]:
+    """`pip_of_recorded`: the plan takes the recorded machine's pip configuration, where it downloads (every
+    method but a wheelhouse build, whose downloads run here: installer.plan.ahead.plan_for_report)."""
     if kind == "pypi":
-        return [(_("auto: this machine's pip configuration, else PyPI"), "auto"), (_("PyPI itself"), "none")]
+        auto = (_("auto: the recorded machine's pip configuration, else PyPI") if pip_of_recorded else
+                _("auto: this machine's pip configuration, else PyPI"))
+        return [(auto, "auto"), (_("PyPI itself"), "none")]
     if kind == "pytorch":
         return [(_("auto: the fastest index that has the build"), "auto"),
                 (_("none: rely on the pip configuration"), "none")]
     return [(_("auto: the fastest that answers"), "auto"), (_("none: leave as configured"), "none")]
+
+
+TYPED_KEY = "pytorch/by-hand"  # the table's row for the PyTorch index typed by hand
+
+
+def shown_id(row: dict[str, Any]) -> str:
+    """The Mirror cell of a probed row: the catalog id, or "typed by hand"."""
+    return _("typed by hand") if row.get("typed") else str(row["id"])
 
 
 def row_summary(row: dict[str, Any]) -> str:
@@ -82,7 +94,7 @@ class MirrorsScreen(WizardScreen):
         yield Static("", id="region-why", classes="muted")
         for kind in self.kinds:
             value = mirror.get(kind, "auto")
-            options = fixed_options(kind) + [(_("type a URL…"), URL)]
+            options = fixed_options(kind, self.pip_of_recorded()) + [(_("type a URL…"), URL)]
             is_url = "://" in str(value)
             with Horizontal(classes="field"):
                 yield Label(_(KIND_LABELS[kind]), classes="label")
@@ -93,6 +105,8 @@ class MirrorsScreen(WizardScreen):
                 yield Field(value if is_url else "", placeholder="https://…", id=f"url-{kind}", compact=True)
             # what is wrong with the URL typed, under it until it is put right (as the Folder field's)
             yield Static("", id=f"url-problem-{kind}", classes="error")
+            if kind == "pytorch":  # the index pip is given: the build's folder added to the URL typed
+                yield Static("", id="url-note-pytorch", classes="muted")
         with Horizontal(classes="field"):
             yield Label(_("Write config"), classes="label")
             yield Select([(_("only into the new environment"), "env"), (_("into my user configuration"), "user"),
@@ -101,6 +115,11 @@ class MirrorsScreen(WizardScreen):
         yield Static("", id="probe-status", classes="muted")
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="reasons", classes="muted")
+
+    def pip_of_recorded(self) -> bool:
+        """Whether PyPI's auto means the recorded machine's pip configuration (installer.plan.ahead: all but a
+        wheelhouse build download there)."""
+        return not self.state.report_detected and self.state.draft.get("method") != "wheelhouse-build"
 
     def existing_text(self) -> str:
         report = self.state.report
@@ -132,6 +151,8 @@ class MirrorsScreen(WizardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.generation = 0
+        self.typed_generation = 0  # the probes of the PyTorch index typed by hand (sync_typed)
+        self.typed_probing: str | None = None  # the URL whose probe is under way
         self.pending: dict[str, str] = {}  # the chosen id per kind, until the probe lists it
         # what the answers say for PyPI as the screen opens: the catalog's PyPI entry is kept as that entry
         self.answered_pypi = str(self.state.section("mirror").get("pypi", "auto"))
@@ -147,6 +168,7 @@ class MirrorsScreen(WizardScreen):
         for kind in self.kinds:  # a URL kept from before (Back goes without the check) is checked at once
             self.query_one(f"#url-problem-{kind}").display = False
             self.show_url_problem(kind)
+        self.query_one("#url-note-pytorch").display = False
         self.sync_url_rows()
         # a language switched since (the Welcome screen's l) can change what region auto stands for: the rows
         # probed for the other region are not this screen's
@@ -154,6 +176,7 @@ class MirrorsScreen(WizardScreen):
             self.candidates = self.state.mirror_candidates
             self.fill(self.state.mirror_rows)
             self.query_one("#probe-status", Static).update(_("Probed earlier; press p to probe again."))
+            self.sync_typed()
         else:
             self.start_probe()
 
@@ -171,6 +194,8 @@ class MirrorsScreen(WizardScreen):
         region = self.query_one("#region", Select).value
         self.state.mirrors_region = self.resolved_region()
         self.probe(self.generation, str(region))
+        self.typed_probing = None
+        self.sync_typed()  # the index typed by hand is probed again with the others
 
     def resolved_region(self) -> str:
         region = str(self.query_one("#region", Select).value)
@@ -226,6 +251,76 @@ class MirrorsScreen(WizardScreen):
         self.candidates = self.state.mirror_candidates = candidates
         self.update_choices(candidates, [])
 
+    # the PyTorch index typed by hand --------------------------------------------------------------
+    def typed_pytorch(self) -> str | None:
+        """The PyTorch index URL typed by hand, once it passes the answers file's rule; None when auto,
+        none or a catalog mirror is chosen, or the field is empty or wrong."""
+        if "pytorch" not in self.kinds or self.query_one("#pick-pytorch", Select).value != URL:
+            return None
+        typed = self.query_one("#url-pytorch", Input).value.strip()
+        return typed if typed and self.url_problem("pytorch") is None else None
+
+    def sync_typed(self) -> None:
+        """The table's row for the index typed by hand follows the field: probed as the plan will probe it
+        (found in use: a dead typed index was in no row, `p` left it alone, and only Review said it failed)."""
+        url = self.typed_pytorch()
+        rows = self.state.mirror_rows
+        if url is not None and url == self.typed_probing:
+            return  # its probe is under way (the choice lists are redrawn, and say Changed, as rows come in)
+        if not any(r.get("typed") and r["typed"] == url for r in rows) and (
+                url is not None or any(r.get("typed") for r in rows)):
+            self.state.mirror_rows = [r for r in rows if not r.get("typed")]
+            self.typed_generation += 1
+            self.fill(self.state.mirror_rows)
+            table = self.query_one("#table", DataTable)
+            if TYPED_KEY in {str(k.value) for k in table.rows}:
+                table.remove_row(TYPED_KEY)  # a probe of another URL, still going: not this one's
+            if url is not None:
+                table.add_row(_(KIND_LABELS["pytorch"]), _("typed by hand"), "", "", _("probing…"), key=TYPED_KEY)
+                self.typed_probing = url
+                self.probe_typed(self.typed_generation, url)
+        self.show_url_note()
+
+    @work(thread=True, group="typed-index")  # not exclusive: a cancelled one fails a wait; the generation drops it
+    def probe_typed(self, generation: int, url: str) -> None:
+        try:
+            variant, torch = self.wanted_build()
+            row = self.engine.probe_typed_pytorch(url, variant=variant, torch_version=torch)
+        except Exception as exc:  # noqa: BLE001 - said in the row: the plan would say the same at Review
+            row = {"id": "by-hand", "kind": "pytorch", "typed": url, "url": url, "ok": False,
+                   "reason": error_text(exc)}
+        self.app.call_from_thread(self.typed_probed, generation, row)
+
+    def typed_probed(self, generation: int, row: dict[str, Any]) -> None:
+        if generation != self.typed_generation or not self.is_mounted:
+            return
+        self.typed_probing = None
+        self.state.mirror_rows = [r for r in self.state.mirror_rows if not r.get("typed")] + [row]
+        self.fill(self.state.mirror_rows)
+        self.show_url_note()
+
+    def show_url_note(self) -> None:
+        """Under the PyTorch URL: the index pip is given, as the plan makes it from the URL typed (found in
+        use: /cpu was added to it, said nowhere before Review's command)."""
+        if "pytorch" not in self.kinds:
+            return
+        note = self.query_one("#url-note-pytorch", Static)
+        url = self.typed_pytorch()
+        row = next((r for r in self.state.mirror_rows if r.get("typed") and r["typed"] == url), None)
+        if url is None:
+            note.display = False
+            return
+        if row is None or not row.get("variant"):
+            text = _("torch-setup adds the folder of the build chosen (/cpu, /cu126, …) to a PyTorch wheel "
+                     "index's URL")
+        elif str(row["url"]).rstrip("/") != url.rstrip("/"):
+            text = _("pip is given {url}: torch-setup adds the folder of the build chosen ({variant}) to a "
+                     "PyTorch wheel index's URL", url=row["url"], variant=row["variant"])
+        else:
+            text = _("pip is given {url}, as typed", url=row["url"])
+        note.update(escape(redact_text(text)))
+        note.display = True
+
     def kind_done(self, generation: int, kind: str, rows: list[dict[str, Any]]) -> None:
         if generation != self.generation:
             return
@@ -234,8 +329,11 @@ class MirrorsScreen(WizardScreen):
 
     def fill(self, rows: list[dict[str, Any]]) -> None:
         table = self.query_one("#table", DataTable)
-        done_kinds = {r["kind"] for r in rows}
-        keep = [k for k in table.rows if str(k.value).split("/", 1)[0] not in done_kinds]
+        # the typed index has a probe of its own: its row says nothing of the catalog's rows of its kind
+        done_kinds = {r["kind"] for r in rows if not r.get("typed")}
+        typed_done = any(r.get("typed") for r in rows)
+        keep = [k for k in table.rows if str(k.value).split("/", 1)[0] not in done_kinds
+                and not (str(k.value) == TYPED_KEY and typed_done)]
         pending = [(k, table.get_row(k)) for k in keep]
         table.clear()
         for kind in self.kinds:
@@ -247,7 +345,7 @@ class MirrorsScreen(WizardScreen):
                                      _("fresh") if r.get("fresh") else _("ok"))
                 else:
                     status = "✗ " + _("failed, see below")
-                table.add_row(_(KIND_LABELS.get(kind, kind)), r["id"], ms, mbps, status, key=f"{kind}/{r['id']}")
+                table.add_row(_(KIND_LABELS.get(kind, kind)), shown_id(r), ms, mbps, status, key=f"{kind}/{r['id']}")
         for key, cells in pending:
             table.add_row(*cells, key=str(key.value))
         failed = [r for kind in self.kinds for r in rows if r["kind"] == kind and not r.get("ok")]
@@ -255,7 +353,7 @@ class MirrorsScreen(WizardScreen):
         # for all the mirrors that failed the same way (unreachable from here, there were some thirty)
         from installer.mirrors.reasons import grouped_failures
 
-        told = grouped_failures((str(r["id"]), str(r.get("url") or ""), r.get("reason") or _("failed"))
+        told = grouped_failures((shown_id(r), str(r.get("url") or ""), r.get("reason") or _("failed"))
                                 for r in failed)
         # the colon is the language's (zh "："): an ASCII one read as a leftover among Chinese words
         lines = [("✗", Text.assemble((ids, "bold"), _(": "), reason)) for ids, reason in told]
@@ -289,7 +387,7 @@ class MirrorsScreen(WizardScreen):
         for kind in self.kinds:
             select = self.query_one(f"#pick-{kind}", Select)
             current = select.value
-            options = fixed_options(kind)
+            options = fixed_options(kind, self.pip_of_recorded())
             for c in candidates:
                 if c["kind"] != kind:
                     continue
@@ -368,6 +466,8 @@ class MirrorsScreen(WizardScreen):
     def picked(self, event: Select.Changed) -> None:
         self.state.forget_plan()
         self.sync_url_rows()
+        if event.select.id == "pick-pytorch" and self.is_mounted and hasattr(self, "generation"):
+            self.sync_typed()
         if event.select.id == "region" and self.is_mounted and event.value != self.state.section(
                 "mirror").get("region", "auto"):
             self.state.section("mirror")["region"] = event.value
@@ -390,6 +490,8 @@ class MirrorsScreen(WizardScreen):
         kind = (event.input.id or "").removeprefix("url-")
         if kind in self.kinds:
             self.show_url_problem(kind)
+        if kind == "pytorch":
+            self.sync_typed()  # probed as it is left, as the catalog's rows were
 
     def action_next(self) -> None:
         # a typed URL is checked here, where it was typed, with the rule the answers file uses; the problem

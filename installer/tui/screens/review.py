@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from installer.i18n import _
 from installer.plan.script import shown_command
@@ -30,7 +30,7 @@ from installer.tui.screens.base import (
     hanging,
     write_text,
 )
-from installer.tui.screens.combination import find_action, windows_driver_needed
+from installer.tui.screens.combination import driver_tick_label, find_action, windows_driver_needed
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -130,7 +130,7 @@ def error_rows(exc: BaseException) -> list[tuple[str, str]]:
         wizard = isinstance(one, InputError) and one.file == "<wizard>"
         rows.append(("✗", one.headline() if isinstance(one, InputError) and not wizard else one.message))
         if one.hint:
-            rows.append(("→", one.hint))
+            rows.append(("→", wizard_words(one.hint)))
     return rows
 
 
@@ -160,6 +160,7 @@ class ReviewScreen(WizardScreen):
         super().on_mount()
         self.answers: Answers | None = None
         self.refusal: InputError | None = None  # why Install cannot run this plan here (Review says it)
+        self.no_plan = False  # the plan cannot be made: Install and saving are hidden, not greyed (which reads as "wait")
         if self.state.plan is not None:
             self.show(self.state.plan)
         self.make()
@@ -181,6 +182,7 @@ class ReviewScreen(WizardScreen):
 
     def planned(self, answers: Answers, plan: Plan, script: str) -> None:
         self.answers = answers
+        self.no_plan = False
         # a dry run runs nothing, as `plan` does, and the script may be for a later day's driver: only Install
         # is refused, as `install` refuses it
         would = self.engine.gpu_refusal(answers, plan)
@@ -218,6 +220,9 @@ class ReviewScreen(WizardScreen):
             # target.python): the key names the screen field to change
             parts += [Text(""), Text(go_back_text(exc.key))]
         box.mount(Static(Group(*parts), classes="error"))
+        # found in use: "n Install", "a Save answers", "s Save script" and "Install ▶" stayed on the screen, greyed
+        # as while the plan is being made, and did nothing: with no plan, there is nothing they could do
+        self.no_plan = True
         self.refresh_nav(_("no plan"))
 
     def show(self, plan: Plan) -> None:
@@ -237,8 +242,8 @@ class ReviewScreen(WizardScreen):
                                 Text(""), Text(todo)]
             widgets.append(Static(Group(*parts), classes="error", id="refusal"))
         if plan.summary:
-            widgets.append(Static(aligned_table([(summary_label(key), value) for key, value in plan.summary]),
-                                  id="summary"))
+            widgets.append(Static(aligned_table([(summary_label(key), self.summary_value(key, value))
+                                                 for key, value in plan.summary]), id="summary"))
         choice = self.chosen_build()
         windows = windows_driver_needed(choice)
         branch = (find_action(choice, "install-driver") or {}).get("branch") if windows else None
@@ -254,13 +259,30 @@ class ReviewScreen(WizardScreen):
             widgets.append(Static(_("Steps marked root run with sudo: you will be asked for your password."),
                                   classes="warning"))
         if plan.needs_reboot:
-            widgets.append(Static(_("This plan needs a reboot. The install stops there; run the same "
-                                    "command again after the reboot and it resumes."), classes="warning"))
+            # the command itself, as the Install screen gives it (found by a newcomer: "the same command" of a
+            # wizard user, who typed none but `torch-setup`)
+            widgets.append(Static(escape(_(
+                "This plan needs a reboot. The install pauses there, and the Install screen then shows the "
+                "command to run after the reboot (`torch-setup install --answers` with the answers file saved "
+                "when you press Install); it goes on from the step after the last one that finished.")),
+                classes="warning", id="reboot-note"))
         widgets.append(Static(_("The plan: 1 step") if len(plan.steps) == 1
                               else _("The plan: {n} steps", n=len(plan.steps)), classes="section"))
         for i, step in enumerate(plan.steps, 1):
             widgets.extend(step_widgets(i, step))
         box.mount_all(widgets)
+
+    def summary_value(self, key: str, value: str) -> str:
+        """A row of the plan's summary as Review shows it. The Python a new virtual environment is made from,
+        where that is torch-setup's own: the base interpreter uv and venv build it from, with its version
+        (found in use: the row named torch-setup's own .venv/bin/python, which the new environment is not
+        made of)."""
+        if key != "python" or not self.state.report_detected or self.state.section("target").get("kind") != "venv":
+            return value
+        base = self.engine.own_base_python(value)
+        if base is None:
+            return value
+        return _("{python}, Python {version} (the Python torch-setup runs on)", python=base[0], version=base[1])
 
     def chosen_build(self) -> dict[str, Any] | None:
         """The Combination screen's offer of the build the answers name (with what it needs first)."""
@@ -278,9 +300,20 @@ class ReviewScreen(WizardScreen):
 
     # saving ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "save_script", "save_answers") and getattr(self, "no_plan", False):
+            return False
         if action in ("save_script", "save_answers"):
             return True if self.can_save() else None
         return super().check_action(action, parameters)
+
+    def refresh_nav(self, hint: str | None = None) -> None:
+        super().refresh_nav(hint)
+        from textual.css.query import NoMatches
+
+        try:
+            self.query_one("#nav-next", Button).display = not getattr(self, "no_plan", False)
+        except NoMatches:  # not composed yet
+            pass
 
     def action_save_script(self) -> None:
         if not self.can_save():
@@ -378,13 +411,42 @@ def refusal_fix(plan: Plan, refusal: InputError | None) -> str | None:
 
 
 def wizard_words(note: str) -> str:
-    """A plan note as the wizard says it: where the note tells a reader of the script to change the answers
-    file, the wizard names its own field (found in use: Review told a wizard user, who had no answers file
-    yet, to set driver.install: true in it). The note's own words are `_()`'s, in the language shown now."""
-    from installer.plan.gpu_refusal import set_driver_install
+    """A plan note as the wizard says it: a note that tells a reader of the script to change the answers file
+    (its code says which, installer.compat.coded) names the wizard's own field instead (found in use: Review told
+    a wizard user, who had no answers file yet, to set driver.install: true in it, and driver.branch, which the
+    wizard has no field for). Its words are `_()`'s, in the language shown now."""
+    from installer.compat.coded import Coded
+    from installer.compat.support_end import KEPT_DRIVER_ENDED, ended_when
+    from installer.i18n.phrases import month_text
+    from installer.plan.existing_python import VENV_INSTEAD, venv_instead_hint
+    from installer.plan.gpu_refusal import NO_DRIVER_STEP, no_driver_step_note
+    from installer.plan.local_builds import EXTRAS_NOT_ON_DISK, extras_not_on_disk
 
-    return note.replace(set_driver_install(), _("install it yourself (then reboot) before running this, or go "
-                                                 "back (b) and tick the NVIDIA driver under Also install"))
+    if not isinstance(note, Coded):
+        return note
+    v = note.values
+    if note.code == VENV_INSTEAD:
+        # the Combination screen's Target environment and Python field
+        venv = _("go back (b) and choose \"{venv}\" under Target environment, with {python} in its Python field",
+                 venv=_("a new virtual environment"), python=v["python"])
+        return venv_instead_hint(v["case"], venv, prefix=v["prefix"])
+    if note.code == EXTRAS_NOT_ON_DISK:
+        return extras_not_on_disk(v["requirements"], v["on_disk"], lambda names: _(
+            "go back (b) and untick {names} on the Combination screen, or choose a PyTorch mirror that answers on "
+            "the Mirrors screen", names=names))[0]
+    if note.code == NO_DRIVER_STEP:
+        return no_driver_step_note(v["cuda"], v["driver"], None, loaded=bool(v.get("loaded")), todo=_(
+            "install it yourself (then reboot) before running this, or go back (b) and tick the NVIDIA driver "
+            "under Also install"))
+    if note.code == KEPT_DRIVER_ENDED:
+        ended, instead = v["ended"], v["instead"]
+        # the Combination screen's tick for a loaded driver past support installs this branch (combination.support_move)
+        return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting {when} "
+                 "(no more security fixes); this plan keeps it -> to move to R{other}, supported until {until}, go "
+                 "back (b) and tick \"{tick}\" under Also install (Combination screen)", version=v["version"],
+                 branch=ended.branch, when=ended_when(ended), other=instead.branch,
+                 until=month_text(instead.eol or ""), tick=driver_tick_label(instead.branch))
+    return note
 
 
 def summary_label(key: str) -> str:

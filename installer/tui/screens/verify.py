@@ -64,7 +64,10 @@ class VerifyScreen(TargetRunScreen):
         try:
             plan = self.state.plan
             variant = plan.meta.get("variant") if plan is not None else None
-            result = self.engine.verify(python, variant=variant)
+            # the install's own verification, recorded while it runs as `install` records it; the same target the
+            # run's records name (installer.executor.runner)
+            target = (dict(plan.summary).get("target") if plan is not None else None) or python
+            result = self.engine.verify(python, variant=variant, target=target)
             findings: list[Any] = []
             if not result.get("ok", False) and self.state.report is not None:
                 try:

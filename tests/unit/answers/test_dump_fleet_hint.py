@@ -65,7 +65,7 @@ def test_the_comments_are_in_the_readers_language_and_the_file_replays():
         set_language("en")
     comments = [line for line in text.splitlines() if line.startswith("#")]
     # found in use: "--answers THIS_FILE" and "--hardware REPORT", English capitals in a Chinese comment
-    assert comments[0] == "# torch-setup 应答文件（第 1 版）。重放：torch-setup install --answers 本文件"
+    assert comments[0] == "# torch-setup 应答文件（第 1 版）。重新运行：torch-setup install --answers 本文件"
     assert "cu126" in comments[1] and "本机" in comments[1]
     assert comments[-1] == "#   torch-setup answers check 本文件 --hardware 报告文件"
     assert parse_answers(text, "a.yaml") == _answers("cu126")

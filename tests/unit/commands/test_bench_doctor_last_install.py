@@ -73,9 +73,11 @@ def test_bench_keeps_its_own_hint_when_there_is_nowhere_else_to_point(cli, tmp_p
         assert doc["error"]["fix"] == (f"run `torch-setup verify --python {python}` first: the benchmark needs a "
                                        "working torch")
     else:  # no torch at all in the active one (torch-setup's own, found in use): verifying it says the same
-        assert doc["error"]["fix"] == (f"torch is not installed in {python}: install it with `torch-setup install "
-                                       "--answers FILE` or run `torch-setup` for the wizard; or name the "
-                                       "environment that has it: `torch-setup bench --python PATH`")
+        example = REPO / "recipes" / "answers" / "cpu-venv.yaml"
+        assert doc["error"]["fix"] == (f"torch is not installed in {python}: run `torch-setup` (the wizard), or "
+                                       f"`torch-setup install --answers {example}`, the example that installs "
+                                       "torch's CPU build into .venv-torch in the folder you run it in; or name "
+                                       "the environment that has torch: `torch-setup bench --python PATH`")
 
 
 def test_doctor_names_the_last_install_and_its_advice_works(cli, setup, torch_python):

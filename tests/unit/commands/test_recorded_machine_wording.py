@@ -33,8 +33,8 @@ def test_recommend_names_the_recorded_machine(cli):
 def test_recommend_in_chinese_uses_the_catalogs_term(cli):
     r = cli("--lang", "zh", "recommend", "--hardware", RTX4090)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("所记录的机器："), r.stdout
-    assert "无需改动即可在所记录的机器上运行" in r.stdout and "所记录的机器有 550.54.14" in r.stdout
+    assert r.stdout.startswith("记录的机器："), r.stdout
+    assert "无需改动即可在记录的机器上运行" in r.stdout and "记录的机器有 550.54.14" in r.stdout
     assert "此机器" not in r.stdout and "本机" not in r.stdout
 
 
@@ -93,4 +93,4 @@ def test_the_saved_answers_say_the_variant_was_chosen_for_the_recorded_machine()
         text = dump_answers(answers, recorded=True)
     finally:
         set_language("en")
-    assert "# torch.variant cu126 是按所记录的机器的 GPU 和驱动选的。" in text and "本机" not in text
+    assert "# torch.variant cu126 是按记录的机器的 GPU 和驱动选的。" in text and "本机" not in text

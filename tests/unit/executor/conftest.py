@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -41,3 +42,18 @@ def run(plan: Plan, state: Path, **kwargs) -> list[Event]:
     from installer.executor import run_plan
 
     return list(run_plan(plan, state_dir=state, **kwargs))
+
+
+@pytest.fixture
+def free_mib(monkeypatch):
+    """Make statvfs report `n` MiB free everywhere (the rest of its answer as the real one): set(n)."""
+    real = os.statvfs
+
+    def set_free(n: int) -> None:
+        def fake(path):
+            st = real(path)
+            return os.statvfs_result((st.f_bsize, st.f_frsize, st.f_blocks, st.f_bfree, n * 2**20 // st.f_frsize,
+                                      st.f_files, st.f_ffree, st.f_favail, st.f_flag, st.f_namemax))
+        monkeypatch.setattr(os, "statvfs", fake)
+
+    return set_free

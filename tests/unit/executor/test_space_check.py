@@ -7,7 +7,6 @@ logic is also driven by a statvfs that reports little free space, which needs no
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -37,21 +36,6 @@ def _torch_plan(venv: Path) -> Plan:
     """The cpu example's two steps, compiled by the real pip kind: a venv at `venv`, torch 2.13.0+cpu into it."""
     plan = pip_install_plan(venv, [PIN], Indexes(find_links=("/opt/wheels",)), TOOLS, step_id="torch")
     return replace(plan, target_python=str(venv / "bin" / "python"))  # as the planner's
-
-
-@pytest.fixture
-def free_mib(monkeypatch):
-    """Make statvfs report `n` MiB free everywhere (the rest of its answer as the real one): set(n)."""
-    real = os.statvfs
-
-    def set_free(n: int) -> None:
-        def fake(path):
-            st = real(path)
-            return os.statvfs_result((st.f_bsize, st.f_frsize, st.f_blocks, st.f_bfree, n * 2**20 // st.f_frsize,
-                                      st.f_files, st.f_ffree, st.f_favail, st.f_flag, st.f_namemax))
-        monkeypatch.setattr(os, "statvfs", fake)
-
-    return set_free
 
 
 def test_a_disk_too_small_is_refused_before_anything_runs_naming_folder_need_and_free(tmp_path, state, free_mib):

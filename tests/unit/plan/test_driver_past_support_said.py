@@ -42,12 +42,13 @@ def _notes(machine: str, branch: str, variant: str = "cu126", today: date = TODA
     return plan.notes
 
 
-@pytest.mark.parametrize("branch, month", [("535", "2026-06"), ("525", "2024-08"), ("550", "2025-06"),
-                                           ("570", "2026-02")])
-def test_a_named_branch_past_support_is_installed_and_said(branch, month):
+# R525's month is only an upper bound (drivers.yaml eol_upper_bound): "by", not "in"
+@pytest.mark.parametrize("branch, when", [("535", "in 2026-06"), ("525", "by 2024-08"), ("550", "in 2025-06"),
+                                          ("570", "in 2026-02")])
+def test_a_named_branch_past_support_is_installed_and_said(branch, when):
     notes = _notes("nodriver-rtx3060", branch)
     assert any(f"ubuntu-drivers install nvidia:{branch}-open" in n for n in notes)  # as asked
-    assert (f"NVIDIA ended support for R{branch} in {month} (no more security fixes); R580 is supported until "
+    assert (f"NVIDIA ended support for R{branch} {when} (no more security fixes); R580 is supported until "
             "2028-06: driver.branch: latest installs it") in notes
 
 

@@ -66,9 +66,13 @@ def test_the_driver_is_planned_or_its_absence_is_said(machine):
         assert report.os.wsl or report.os.container or is_jetson(report)
     if kept:  # a loaded driver that drives every GPU (this build is cpu: it needs no CUDA)
         assert report.nvidia_driver is not None and report.nvidia_driver.version in kept[0]
-    # and the wizard, which says where the driver is changed instead of offering its tick, agrees
+    # and the wizard, which says where the driver is changed instead of offering its tick, agrees; a loaded
+    # driver kept where torch-setup installs none (Rocky Linux) is still the distribution's to change
     elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report))
-    assert (elsewhere is None) == bool(driver_steps or kept), elsewhere
+    ours = report.os.id in ("ubuntu", "debian")
+    assert (elsewhere is None) == bool(driver_steps or (kept and ours)), elsewhere
+    if kept and not ours:
+        assert "use your distribution's packages" in kept[0] and "name it in driver.branch" not in kept[0]
     # asked for nothing: no driver step and no word about it (but a loaded driver past NVIDIA's support, which
     # such a plan keeps, is said, with the answers that move it: installer.plan.driver_support)
     quiet = _plan(machine, install=False)
@@ -86,7 +90,15 @@ def test_what_each_kind_of_machine_gets():
     fedora = fedora.model_copy(update={"os": fedora.os.model_copy(update={"id": "fedora", "version_id": "41"})})
     answers = parse_answers(ANSWERS % "true")
     pins = resolve_pins(fedora, torch="2.13.0", variant="cpu", python="3.11", extras=())
-    with pytest.raises(InputError, match="Ubuntu and Debian only, and this is fedora"):
+    # its loaded R550 drives the GPU: kept, as on Ubuntu, with who changes it there
+    kept = make_plan(answers, fedora, pins=pins, indexes=choose_indexes(answers, fedora, pins, None), tools=TOOLS,
+                     cwd="/work/proj", recipes=RECIPES, cache_dir="/cache")
+    assert any(n.startswith("driver.install: the loaded NVIDIA driver 550") and "to change it on fedora 41, use "
+               "your distribution's packages" in n for n in kept.notes), kept.notes
+    # with no driver loaded one would have to be installed: refused
+    fedora = fedora.model_copy(update={"nvidia_driver": None})
+    pins = resolve_pins(fedora, torch="2.13.0", variant="cpu", python="3.11", extras=())
+    with pytest.raises(InputError, match="Ubuntu and Debian only, and this is fedora 41\n"):
         make_plan(answers, fedora, pins=pins, indexes=choose_indexes(answers, fedora, pins, None), tools=TOOLS,
                   cwd="/work/proj", recipes=RECIPES, cache_dir="/cache")
     assert "Ubuntu and Debian only, and this is fedora 41:" in str(driver_elsewhere(fedora.os, jetson=False))

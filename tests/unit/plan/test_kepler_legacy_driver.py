@@ -41,7 +41,8 @@ def _ctx(report: HardwareReport, *, pins=None, cuda: str | None = None) -> KindC
 
 def test_recommend_says_torch_setup_does_not_install_r470_and_what_to_do(cli):
     out = cli("recommend", "--hardware", str(MACHINES / "k80-nodriver.json")).stdout
-    assert "needs: install NVIDIA driver branch R470" in out
+    # the "needs:" line says who installs it (not torch-setup), as the last line does
+    assert "needs: NVIDIA driver branch R470 (" in out and "installed by hand: torch-setup does not install R470" in out
     said = next(line for line in out.splitlines() if line.startswith("The driver: "))
     assert "Tesla K80 (Kepler) runs on driver branch R470 at the newest, which torch-setup does not install" in said
     assert "nvidia-driver-470-server" in said and "driver archive" in said

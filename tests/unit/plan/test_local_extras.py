@@ -42,9 +42,8 @@ def test_torch_on_disk_torchvision_not(tmp_path):
     notes = extras_not_on_disk(REQS, _on_disk(folder))
     assert notes == [
         f"torch 2.13.0+cpu is in {folder}, but no wheel folder has torchvision 0.28.0+cpu and no PyTorch index "
-        "answered: unless another package source has them, the install will fail -> untick torchvision in the "
-        "extras (Tab, Space on the wizard's Combination screen; `torch.extras: [torchaudio]` in the answers), "
-        "or choose a PyTorch mirror that answers (`torch-setup mirrors`)"]
+        "answered: unless another package source has them, the install will fail -> leave out torchvision "
+        "(`torch.extras: [torchaudio]` in the answers), or choose a PyTorch mirror that answers (`torch-setup mirrors`)"]
 
 
 def test_one_note_naming_every_missing_extra_and_none_when_all_are_there(tmp_path):
@@ -52,7 +51,7 @@ def test_one_note_naming_every_missing_extra_and_none_when_all_are_there(tmp_pat
     notes = extras_not_on_disk(REQS, _on_disk(only_torch))
     assert len(notes) == 1
     assert "no wheel folder has torchvision 0.28.0+cpu, torchaudio 2.11.0+cpu and" in notes[0]
-    assert "untick torchvision and torchaudio in the extras" in notes[0] and "`torch.extras: []`" in notes[0]
+    assert "leave out torchvision and torchaudio" in notes[0] and "`torch.extras: []`" in notes[0]
     from installer.i18n import set_language
 
     set_language("zh")
@@ -61,7 +60,7 @@ def test_one_note_naming_every_missing_extra_and_none_when_all_are_there(tmp_pat
     finally:
         set_language("en")
     assert "没有任何 wheel 文件夹包含 torchvision 0.28.0+cpu、torchaudio 2.11.0+cpu，" in zh, zh
-    assert "请在“一同安装”中取消勾选 torchvision 和 torchaudio（" in zh, zh
+    assert "不安装 torchvision 和 torchaudio（" in zh, zh
     everything = _wheels(tmp_path / "b", f"torch-2.13.0+cpu-{TAG}.whl", f"torchvision-0.28.0+cpu-{TAG}.whl",
                          f"torchaudio-2.11.0+cpu-{TAG}.whl")
     assert extras_not_on_disk(REQS, _on_disk(everything)) == []

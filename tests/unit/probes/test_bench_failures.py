@@ -43,7 +43,10 @@ def test_without_torch_json_prints_one_document_with_the_error_and_exits_1(cli, 
 def test_without_json_the_failure_is_a_message_and_stdout_stays_empty(cli, xdg_home):
     r = cli("bench", "--python", NO_TORCH, "--quick")
     assert r.returncode == 1 and r.stdout == ""
-    assert r.stderr.startswith("the benchmark failed: ModuleNotFoundError: No module named 'torch'")
+    # torch-setup's own interpreter named: said to be its own first, then why the run failed
+    said = r.stderr.splitlines()
+    assert said[0].endswith("is torch-setup's own Python, not a place for torch")
+    assert said[1].startswith("the benchmark failed: ModuleNotFoundError: No module named 'torch'")
 
 
 @pytest.mark.timeout(60)

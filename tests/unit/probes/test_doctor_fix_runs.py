@@ -134,7 +134,8 @@ def _stand_in_torchvision(python: Path, version: str, requires: str, body: str) 
     info = site / f"torchvision-{version}.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: torchvision\nVersion: {version}\n"
-                                   f"Requires-Dist: numpy\nRequires-Dist: {requires}\n"
+                                   f"Requires-Dist: {requires}\n"  # (no numpy: not in this venv, which doctor
+                                   # would rightly call a missing dependency)
                                    "Requires-Dist: scipy ; extra == \"scipy\"\n")
     (info / "INSTALLER").write_text("pip\n")
     (info / "RECORD").write_text("".join(f"{path},,\n" for path in (

@@ -268,8 +268,12 @@ def test_wheelhouse_build_and_install_argv():
     assert dl[dl.index("--dest") + 1] == "/wh/.torch-setup-downloading"
     assert dl[dl.index("--python-version") + 1] == "3.12" and dl[dl.index("--abi") + 1] == "cp312"
     assert dl[dl.index("--platform") + 1] == "manylinux_2_28_x86_64"
-    assert build.commands[2].argv[1:6] == ("-m", "installer.plan.kinds.wheel", "manifest", "--move-from",
+    # pip for a new venv: the same download on its own, allowed to fail (an index without pip)
+    seed = build.commands[2]
+    assert seed.argv == (*dl[:dl.index("torch==2.13.0+cpu")], "pip") and seed.ok_codes == (0, 1)
+    assert build.commands[3].argv[1:6] == ("-m", "installer.plan.kinds.wheel", "manifest", "--move-from",
                                            "/wh/.torch-setup-downloading")
+    assert "--seed" in build.commands[3].argv and "--with-seed" in (build.guard.unless or ())
     install = WHEEL.compile(WheelParams(action="install", wheelhouse="/wh", python="/v/bin/python"), ctx())
     offline = ("--no-index", "--find-links", "/wh", "--require-hashes", "-r", "/wh/requirements.txt")
     uv = install.commands[1].argv

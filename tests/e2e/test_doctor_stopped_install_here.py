@@ -1,0 +1,91 @@
+"""doctor after an install was stopped by Ctrl-C, with an earlier one finished elsewhere. Found in use (t7):
+`doctor --python` of the stopped install's venv said both "resume it" and "install torch into it with the wizard";
+plain `doctor` said "[ok] nothing else to mend" (exit 0) of the earlier environment, "the environment torch-setup
+last installed into", the stopped one a warning; and a half-done install elsewhere was a full block in every
+output. Real installs of torch 2.13.0 (CPU, from the wheel on this disk), a real Ctrl-C, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
+                                                   reason="needs torch 2.13.0+cpu in /opt/wheels"),
+              pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="torch-setup must run in a venv of its own")]
+# as `source .venv/bin/activate` of torch-setup's checkout leaves the shell: plain doctor checks the last install
+OWN = {"VIRTUAL_ENV": sys.prefix, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
+
+
+def _folder(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "cpu-venv.yaml")
+    return folder
+
+
+def _ctrl_c_during_the_torch_step(folder: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
+                            cwd=folder, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        assert proc.stdout is not None
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            line = proc.stdout.readline()
+            if not line or re.search(r"\$ .*/uv pip install", line):
+                break
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, to this test's own installer's group
+        proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == 130, proc.returncode
+
+
+def test_doctor_after_a_stopped_install(cli, xdg_home, tmp_path):
+    a, b = _folder(tmp_path, "A"), _folder(tmp_path, "B")
+    done = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=a)
+    assert done.returncode == 0, done.stdout + done.stderr
+    _ctrl_c_during_the_torch_step(b)
+    resume = f"cd {b} && torch-setup install --answers {b / 'cpu-venv.yaml'} --yes"
+    python_a, python_b = a / ".venv-torch" / "bin" / "python", b / ".venv-torch" / "bin" / "python"
+
+    # the stopped install's own venv: resuming it is the only advice
+    r = cli("doctor", "--python", str(python_b), "--timeout", "300")
+    assert r.returncode == 1
+    assert "Combination screen" not in r.stdout and f"--python {python_a}" not in r.stdout, r.stdout
+    doc = json.loads(cli("doctor", "--python", str(python_b), "--json", "--timeout", "300").stdout)
+    missing = next(f for f in doc["findings"] if f["id"] == "torch-missing")
+    assert missing["fix"] == (f"torch-setup was installing into this environment and stopped at step torch: "
+                              f"run `{resume}` and it goes on from there")
+    check = next(c for c in doc["verify"]["checks"] if c["name"] == "torch-import")
+    assert check["fix"] == missing["fix"]
+
+    # plain doctor checks the environment that finished, says so truly, and names the stopped install first, as a
+    # problem (exit 1), not "[ok] nothing else to mend" alone
+    r = cli("doctor", "--timeout", "300", env=OWN)
+    assert r.returncode == 1, r.stdout
+    assert f"checking {a / '.venv-torch'}, the environment torch-setup last finished installing into" in r.stdout
+    findings = r.stdout.split("findings:\n")[1]
+    assert findings.startswith(f"  [PROBLEM] the install into {b / '.venv-torch'} stopped at step torch\n")
+    assert f"run `{resume}`" in findings
+
+    # doctor of A: B is one line, with its resume command, and how to be rid of it
+    r = cli("doctor", "--python", str(python_a), "--timeout", "300")
+    assert r.returncode == 0, r.stdout
+    assert f"the install into {b / '.venv-torch'}" not in r.stdout
+    line = next(x for x in r.stdout.splitlines() if x.startswith(f"  - {b / '.venv-torch'}: stopped at step torch"))
+    assert line.endswith(f", not the environment checked here; to finish it, run `{resume}`"), line
+    assert "one whose folder has been deleted is no longer listed" in r.stdout

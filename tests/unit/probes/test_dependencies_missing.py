@@ -1,0 +1,69 @@
+"""What torch needs, and not only torch itself: an install killed in uv left mpmath out (and filelock half
+installed); the install step's check called the step "already in place" for good, and doctor said "nothing
+else to mend" while `import sympy` failed (found in use). The venv here has no `packaging`, so torch's markers
+are read by the check's own reader."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR
+from installer.probes.doctor import diagnose
+from installer.probes.host import missing_dependencies
+
+PIN = "torch==2.13.0+cpu"
+UV = str(Path(sys.executable).parent / "uv")
+
+
+@pytest.fixture
+def torch_venv(tmp_path, torch_python) -> tuple[Path, Path]:
+    """A venv of its own (its files are deleted here), linked from uv's cache the shared fixture filled."""
+    root = tmp_path / "cpu4"
+    subprocess.run([UV, "venv", "-q", "--python", sys.executable, str(root)], check=True)
+    py = root / "bin" / "python"
+    subprocess.run([UV, "pip", "install", "-q", "--python", str(py), "--find-links", "/opt/wheels", PIN],
+                   check=True, timeout=600)
+    return py, next((root / "lib").glob("python3*/site-packages"))
+
+
+def _in_place(py: Path) -> bool:
+    return subprocess.run([str(py), "-I", "-c", INSTALLED_CHECK, PIN], capture_output=True).returncode == 0
+
+
+def test_a_missing_dependency_fails_the_guard_doctor_says_it_and_a_rerun_mends_it(torch_venv):
+    py, site = torch_venv
+    assert _in_place(py) and missing_dependencies(str(py)) == ()
+    assert subprocess.run([str(py), "-I", "-c", "import packaging"], capture_output=True).returncode != 0
+    for gone in site.glob("mpmath*"):
+        shutil.rmtree(gone)
+    assert not _in_place(py)
+    assert missing_dependencies(str(py)) == (("mpmath", "sympy"),)
+    verify = {"torch_version": "2.13.0+cpu", "variant": "cpu", "python": {"executable": str(py)}, "checks": []}
+    from installer.hardware.report import HardwareReport
+    findings = diagnose(HardwareReport(), verify, missing=missing_dependencies(str(py)), rerun="torch-setup install "
+                        "--answers cpu4.yaml --yes")
+    found = [f for f in findings if f.id == "dependencies-missing"]
+    assert found and found[0].severity == "error" and "mpmath" in found[0].title
+    assert "--no-deps" not in found[0].fix and "--force-reinstall" not in found[0].fix
+    assert found[0].fix.startswith("run `torch-setup install --answers cpu4.yaml --yes`")
+    assert not any(f.id == "healthy" for f in findings)
+    # the install step again (its repair, then uv) puts it back, and the guard passes
+    subprocess.run([str(py), "-I", "-c", REPAIR, PIN], check=True)
+    subprocess.run([UV, "pip", "install", "-q", "--python", str(py), "--find-links", "/opt/wheels", PIN], check=True)
+    assert _in_place(py) and missing_dependencies(str(py)) == ()
+
+
+def test_a_half_installed_dependency_is_repaired_and_installed_again(torch_venv):
+    py, site = torch_venv
+    (site / "filelock" / "asyncio.py").unlink()
+    assert not _in_place(py)
+    assert missing_dependencies(str(py)) == (("filelock", "torch"),)
+    out = subprocess.run([str(py), "-I", "-c", REPAIR, PIN], check=True, capture_output=True, text=True).stdout
+    assert "filelock" in out and "torch-2.13.0" not in out  # torch itself is whole: left as it is
+    subprocess.run([UV, "pip", "install", "-q", "--python", str(py), "--find-links", "/opt/wheels", PIN], check=True)
+    assert (site / "filelock" / "asyncio.py").exists() and _in_place(py)
