@@ -53,7 +53,7 @@ def in_own_checkout(cwd: str | os.PathLike[str] | None = None) -> bool:
 def own_venv() -> tuple[str, ...]:
     """The names of the virtual environment torch-setup runs from (as found, and with links resolved), or ()
     when it runs on a system or conda base Python, which is the person's and may be a target
-    (installer.probes.last_target.own_environment has the same rule). Read at the edge, as the day is: the
+    (installer.probes.last_target.own_environment asks this too). Read at the edge, as the day is: the
     plan refuses to install into it (installer.plan.own_environment), and planning stays pure."""
     import sys
 

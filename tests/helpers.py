@@ -260,3 +260,14 @@ def answers_with_mirror(folder: Path, kind: str, url: str, name: str = "answers.
     work.mkdir(exist_ok=True)
     (work / name).write_text(cpu_answers(f"{kind}: {url}"))
     return work
+
+
+def folder_with_example(parent: Path, name: str) -> Path:
+    """A new folder `name` in `parent` holding a copy of recipes/answers/cpu-venv.yaml, as a person who copied
+    the example into a folder of their own has it."""
+    import shutil
+
+    folder = parent / name
+    folder.mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "recipes" / "answers" / "cpu-venv.yaml", folder / "cpu-venv.yaml")
+    return folder

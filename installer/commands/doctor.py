@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     resumed = stopped_into(checked) if verify.get("import_error") else None
     incomplete = half_installed(python)
     # the reinstall commands name the index the install into this environment used, not always PyTorch's
-    index = index_lookup(verify.get("python") or {"executable": python})
+    index = index_lookup(checked)
     # the checks below give the reinstall command itself: "doctor gives the command" inside doctor's output
     # sent the reader round in a circle (found in use); before the pointer, which keeps this fix after it
     advise_import(verify, report, incomplete, index)
@@ -116,7 +116,6 @@ def run(args: argparse.Namespace) -> int:
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
     advise_verify(verify, report, cpu_warning=False, companion_warning=False, index=index)
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
-    checked = verify.get("python") or {"executable": python}
     findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell(),
                         missing=missing_dependencies(python), rerun=_rerun(checked))
     if resumed is not None:

@@ -156,15 +156,11 @@ def run(args: argparse.Namespace) -> int:
     if finished.reboot_required:
         return 0
     if answers.verify and plan.target_python:
-        from installer.probes.host import run_verify
-        from installer.probes.last_target import verify_ended, verify_started
+        from installer.probes.last_target import verify_install
         from installer.probes.text import render_verify
 
-        # kept while it runs: a run killed during its verification is known to have stopped before its end
-        # (found in use: the steps' "finished" alone said nothing of it, and doctor was silent)
-        verify_started(dict(plan.summary).get("target") or plan.target_python, plan.target_python)
-        result = run_verify(plan.target_python, expect_variant=plan.meta.get("variant"))
-        verify_ended(result.get("python") or {"executable": plan.target_python})  # a verdict, pass or fail
+        result = verify_install(dict(plan.summary).get("target") or plan.target_python, plan.target_python,
+                                variant=plan.meta.get("variant"))
         print(render_verify(result))
         if not result.get("ok"):
             return 1

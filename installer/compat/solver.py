@@ -191,6 +191,10 @@ def _gpu_kernel_reason(gpu: NvidiaGpu, variant: str, kind: str, cc: tuple[int, i
              major=gpu.cc[0] if gpu.cc else "?", sm=sm_name(cc))
 
 
+# the code of driver_change_reason's text outside WSL: the wizard says it otherwise while its driver tick is off
+DRIVER_CHANGE_REASON = "driver-change-reason"
+
+
 def driver_change_reason(cuda: str, driver: Action) -> str:
     """The reason that says a build of CUDA `cuda` works after the `install-driver` action `driver`: what
     `recommend` offers, true of a plan that has the driver step (installer.plan.planner rewords it for a
@@ -206,7 +210,7 @@ def driver_change_reason(cuda: str, driver: Action) -> str:
     else:
         said = _("CUDA {cuda} build, after installing driver branch R{branch}", cuda=cuda_minor(cuda),
                  branch=driver.branch)
-    return _support_ended(said, driver)
+    return Coded(_support_ended(said, driver), DRIVER_CHANGE_REASON)
 
 
 def _support_ended(said: str, driver: Action) -> str:

@@ -216,10 +216,7 @@ def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchv
     from installer.plan.kinds.pip import _COMPLETE, _REQUIRES
 
     script = _COMPLETE + _REQUIRES + (
-        "first = {}\n"
-        "for folder, name in entries():\n"
-        "    if name.endswith('.dist-info'):\n"
-        "        first.setdefault(key(name[:-10].partition('-')[0]), (folder, name))\n"
+        "first = first_infos()\n"
         "roots = [key(n) for n in sys.argv[1:] if key(n) in first]\n"
         "for dep, by in sorted(set(missing_requirements(roots, first))):\n"
         "    if by:\n"

@@ -166,23 +166,23 @@ def stopped_into(checked: dict[str, Any], state_dir: Path | None = None) -> Reco
 def compact_text(record: Record, now: float | None = None) -> str:
     """A stopped run into another environment than the one checked, in one line with what goes on with it (found
     in use: every old half-done install as a full block in every doctor output, whatever --python named)."""
-    command = resume_command(record)
-    again = (_("run `{command}`", command=command) if command is not None
-             else _("run the same install again (the same answers file, or the wizard with the same choices)"))
     return _("{target}: stopped at step {step} ({when}), not the environment checked here; to finish it, {again}",
-             target=record.target or "?", step=record.step_id, when=when_text(record.at, now), again=again)
+             target=record.target or "?", step=record.step_id, when=when_text(record.at, now), again=_again(record))
+
+
+def _again(record: Record) -> str:
+    """What goes on with the stopped run of `record`: its resume command, or the same install run again."""
+    command = resume_command(record)
+    if command is not None:
+        return _("run `{command}`", command=command)
+    return _("run the same install again (the same answers file, or the wizard with the same choices)")
 
 
 def resume_text(record: Record) -> str:
     """The fix of torch missing (or half there) in the environment a stopped run was installing into: go on with
     that run, and nothing else."""
-    command = resume_command(record)
-    if command is None:
-        return _("torch-setup was installing into this environment and stopped at step {step}: run the same install "
-                 "again (the same answers file, or the wizard with the same choices) and it goes on from there",
-                 step=record.step_id)
-    return _("torch-setup was installing into this environment and stopped at step {step}: run `{command}` and it "
-             "goes on from there", step=record.step_id, command=command)
+    return _("torch-setup was installing into this environment and stopped at step {step}: {again} and it goes "
+             "on from there", step=record.step_id, again=_again(record))
 
 
 def last_run_finding(state_dir: Path | None = None, *, now: float | None = None,

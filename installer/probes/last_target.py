@@ -112,6 +112,20 @@ def verify_ended(checked: dict[str, Any], state_dir: Path | None = None) -> None
         _write_verifying(data, kept, state_dir)
 
 
+def verify_install(target: str, python: str, *, variant: str | None = None,
+                   state_dir: Path | None = None) -> dict[str, Any]:
+    """An install's own verification of `python` (in `target`), recorded while it runs (verify_started), so a
+    run killed during it is known to have stopped before its end, by `install` and the wizard alike (found in
+    use: the steps' "finished" alone said nothing of it, and doctor was silent); its verdict, pass or fail,
+    ends the record (verify_ended)."""
+    from installer.probes.host import run_verify
+
+    verify_started(target, python, state_dir)
+    result: dict[str, Any] = run_verify(python, expect_variant=variant)
+    verify_ended(result.get("python") or {"executable": python}, state_dir)
+    return result
+
+
 def _still_verifying(entry: dict[str, Any]) -> bool:
     """Whether the install that wrote `entry` is still running (its pid, on this boot, is a torch-setup)."""
     from installer.executor.journal import boot_id
@@ -311,7 +325,7 @@ def own_environment(python: str) -> bool:
     without --python judged it as a place for torch: "[PROBLEM] torch is not installed" right after a good
     install elsewhere. Only a virtual environment is torch-setup's own: a system or conda base Python that
     torch-setup happens to run on is the person's, and may be a target (kind: existing)."""
-    if os.path.realpath(sys.prefix) == os.path.realpath(getattr(sys, "base_prefix", sys.prefix)):
+    if not paths.own_venv():  # torch-setup runs on a base Python: none of its own
         return False
     folder = os.path.dirname(os.path.abspath(python))
     if folder == os.path.dirname(os.path.abspath(sys.executable)):

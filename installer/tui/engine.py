@@ -529,15 +529,10 @@ class Engine:
         when this verification is the install's own: it is recorded while it runs, as `install` records it
         (installer.probes.last_target), so a wizard killed during it is named by `torch-setup doctor` (found in
         use: only `install` left that trace)."""
-        run_verify = _need("installer.probes.host", "run_verify")
         if not target:
-            return run_verify(python, expect_variant=variant)  # type: ignore[no-any-return]
-        from installer.probes.last_target import verify_ended, verify_started
-
-        verify_started(target, python, self.state_dir)
-        result: dict[str, Any] = run_verify(python, expect_variant=variant)
-        verify_ended(result.get("python") or {"executable": python}, self.state_dir)  # a verdict, pass or fail
-        return result
+            return _need("installer.probes.host", "run_verify")(python, expect_variant=variant)  # type: ignore[no-any-return]
+        return _need("installer.probes.last_target", "verify_install")(  # type: ignore[no-any-return]
+            target, python, variant=variant, state_dir=self.state_dir)
 
     def bench(self, python: str, *, quick: bool,
               on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:

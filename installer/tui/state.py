@@ -108,6 +108,10 @@ class WizardState:
         extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
         return (id(self.report), python, version, variant, extras, self.disk_fallback())
 
+    def pytorch_probed(self) -> bool:
+        """Some PyTorch index was probed (by the Mirrors screen, or by Combination where Mirrors was skipped)."""
+        return any(r.get("kind") == "pytorch" for r in self.mirror_rows)
+
     def pytorch_rows(self) -> list[dict[str, Any]]:
         """The probed rows of the PyTorch indexes the plan would use: the index typed by hand (its own row, for
         the URL typed) when mirror.pytorch is a URL, else the catalog's."""

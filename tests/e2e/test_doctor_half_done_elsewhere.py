@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,18 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import folder_with_example
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
                                                    reason="needs torch 2.13.0+cpu in /opt/wheels")]
-
-
-def _folder(tmp_path: Path, name: str) -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    shutil.copy(EXAMPLE, folder / "cpu-venv.yaml")
-    return folder
 
 
 def _kill_during_the_torch_step(folder: Path) -> None:
@@ -48,7 +39,7 @@ def _kill_during_the_torch_step(folder: Path) -> None:
 
 
 def test_an_install_killed_in_a_is_listed_after_one_into_b_finished(cli, xdg_home, tmp_path):
-    a, b = _folder(tmp_path, "A"), _folder(tmp_path, "B")
+    a, b = folder_with_example(tmp_path, "A"), folder_with_example(tmp_path, "B")
     _kill_during_the_torch_step(a)
     done = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=b)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,21 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import folder_with_example
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
                                                    reason="needs torch 2.13.0+cpu in /opt/wheels"),
               pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="torch-setup must run in a venv of its own")]
 # as `source .venv/bin/activate` of torch-setup's checkout leaves the shell: plain doctor checks the last install
 OWN = {"VIRTUAL_ENV": sys.prefix, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
-
-
-def _folder(tmp_path: Path, name: str) -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    shutil.copy(EXAMPLE, folder / "cpu-venv.yaml")
-    return folder
 
 
 def _ctrl_c_during_the_torch_step(folder: Path) -> None:
@@ -55,7 +46,7 @@ def _ctrl_c_during_the_torch_step(folder: Path) -> None:
 
 
 def test_doctor_after_a_stopped_install(cli, xdg_home, tmp_path):
-    a, b = _folder(tmp_path, "A"), _folder(tmp_path, "B")
+    a, b = folder_with_example(tmp_path, "A"), folder_with_example(tmp_path, "B")
     done = cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=a)
     assert done.returncode == 0, done.stdout + done.stderr
     _ctrl_c_during_the_torch_step(b)

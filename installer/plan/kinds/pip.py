@@ -160,6 +160,13 @@ def needed(text, extras, env):
         return key(m.group(1)), frozenset(key(e) for e in (m.group(2) or "").split(",") if e.strip())
     except Exception:
         return None
+def first_infos():
+    # {name: (folder, dist-info)} of the first of each name on sys.path: the one Python imports
+    first = {}
+    for folder, name in entries():
+        if name.endswith(".dist-info"):
+            first.setdefault(key(name[:-10].partition("-")[0]), (folder, name))
+    return first
 def missing_requirements(roots, first):
     # `first`: {name: (folder, dist-info)} as Python finds them; yields (name, what needs it)
     import importlib.metadata as m
@@ -209,10 +216,7 @@ for d in m.distributions():
     have.setdefault(key(d.metadata["Name"] or ""), d.version.lower())
 if any(have.get(k) != v for k, v in want.items()):
     sys.exit(1)
-first = {}
-for folder, name in entries():
-    if name.endswith(".dist-info"):
-        first.setdefault(key(name[:-10].partition("-")[0]), (folder, name))
+first = first_infos()
 sys.exit(int(next(missing_requirements(list(want), first), None) is not None))
 """
 # Run first in an install step: the record of a pinned package left half-installed (by uv or pip, or cut
@@ -223,10 +227,7 @@ sys.exit(int(next(missing_requirements(list(want), first), None) is not None))
 REPAIR = _COMPLETE + _REQUIRES + """\
 import shutil
 want = {key(p.partition("==")[0]) for p in sys.argv[1:]}
-first = {}
-for folder, name in entries():
-    if name.endswith(".dist-info"):
-        first.setdefault(key(name[:-10].partition("-")[0]), (folder, name))
+first = first_infos()
 for dep, by in list(missing_requirements(sorted(want), first)):
     place = first.get(dep)
     if dep not in want and place is not None and installer(os.path.join(*place)) in ("", "uv", "pip"):

@@ -77,9 +77,12 @@ def unticked_reason(reason: str, choice: dict[str, Any]) -> str:
     """The build's reason that says it works after its driver step, as said while the driver tick is off (found by a
     tester: "CUDA 13.2 build, after installing driver branch R580" beside an unticked driver, and Review with no
     driver step); other reasons as they are."""
+    from installer.compat.coded import code_of
+    from installer.compat.solver import DRIVER_CHANGE_REASON
+
     action = find_action(choice, "install-driver")
     branch = action.get("branch") if action else None
-    if not branch or action.get("host") == "windows" or f"R{branch}" not in reason:  # type: ignore[union-attr]
+    if not branch or code_of(reason) != DRIVER_CHANGE_REASON:  # WSL's (the Windows driver) has no code
         return reason
     return _("{variant} build, but the driver install under Also install (below) is not ticked: torch does not use "
              "the GPU until NVIDIA driver branch R{branch} is installed", variant=choice.get("variant") or "?",
@@ -319,7 +322,7 @@ class CombinationScreen(WizardScreen):
             self.list_versions()
         key = self.recommendation_key()
         self.find_wheels(key[1])
-        if not self.state.mirrors_probed and not self.pytorch_rows():
+        if not self.state.mirrors_probed and not self.state.pytorch_probed():
             self.probe_pytorch_indexes()
         if self.state.recommendation is not None and self.state.recommendation_key == key:
             self.show_recommendation(self.state.recommendation)
@@ -385,9 +388,6 @@ class CombinationScreen(WizardScreen):
             return
         self.app.call_from_thread(self.wheels_found, wheels)
 
-    def pytorch_rows(self) -> list[dict[str, Any]]:
-        return [r for r in self.state.mirror_rows if r.get("kind") == "pytorch"]
-
     @work(thread=True, exclusive=True, group="pytorch-indexes")
     def probe_pytorch_indexes(self) -> None:
         """Whether a PyTorch index answers, where the Mirrors screen was skipped (Welcome's j, then Back): the
@@ -407,7 +407,7 @@ class CombinationScreen(WizardScreen):
         self.app.call_from_thread(self.pytorch_indexes_probed, rows)
 
     def pytorch_indexes_probed(self, rows: list[dict[str, Any]]) -> None:
-        if self.state.mirrors_probed or self.pytorch_rows():
+        if self.state.mirrors_probed or self.state.pytorch_probed():
             return  # the Mirrors screen's own rows came first
         self.state.mirror_rows.extend(rows)
         if self.state.recommendation is not None:
