@@ -14,7 +14,6 @@ import json
 import os
 import posixpath
 import re
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -167,20 +166,11 @@ def _check_variables(value: str) -> None:
 def _check_home(value: str) -> None:
     """`~name/...` is the home of the user `name`; where there is no such user, expanduser leaves it alone
     and the path becomes a folder called `~name` in the working directory, which nobody meant."""
-    if not value.startswith("~"):
-        return
-    user = value[1:].split("/", 1)[0]
-    if not user:
-        return
-    import pwd
+    from installer.paths import no_such_user
 
-    try:
-        pwd.getpwnam(user)
-    except KeyError:
-        rest = value[1 + len(user):].lstrip("/")
-        raise HintedValueError(_("no user {user} for ~{name}", user=repr(user), name=user),
-                      _("write the full path (/home/{name}/{rest}), or ~/{rest} for a folder in your own home",
-                        name=user, rest=rest or "...")) from None
+    problem = no_such_user(value)
+    if problem is not None:
+        raise HintedValueError(*problem)
 
 
 def _interpreter(value: str) -> str:
@@ -942,7 +932,10 @@ def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: 
     # began in English, then said THIS_FILE and REPORT in a Chinese comment); the keys stay as they are,
     # they are the file's format
     # a name with a line break in it would end the comment and break the YAML: the placeholder then
-    this_file = shlex.quote(str(path)) if path is not None and str(path).isprintable() else _("THIS_FILE")
+    from installer.paths import shell_word
+
+    # `~/...` (a recorded machine's file, said from its user's home) stays one the shell expands
+    this_file = shell_word(str(path)) if path is not None and str(path).isprintable() else _("THIS_FILE")
     lines = [_("torch-setup answers (version 1). Replay with: {command}",
                command=f"torch-setup install --answers {this_file}")]
     if answers.torch.variant not in ("auto", "cpu"):

@@ -93,6 +93,29 @@ def expand(path: str) -> str:
     return _VARIABLE.sub(lambda m: "$" if m[1] else os.environ.get(m[2] or m[3], m[0]), home)
 
 
+def no_such_user(path: str) -> tuple[str, str] | None:
+    """(what is wrong, what to do) when `path` begins `~name` and this system has no user `name`: expanduser
+    leaves it alone, and it becomes a folder called `~name` in the working directory, which nobody meant (answers
+    files and the command line's paths say it alike); None otherwise."""
+    if not path.startswith("~"):
+        return None
+    user = path[1:].split("/", 1)[0]
+    if not user:
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        from installer.i18n import _
+
+        rest = path[1 + len(user):].lstrip("/")
+        return (_("no user {user} for ~{name}", user=repr(user), name=user),
+                _("write the full path (/home/{name}/{rest}), or ~/{rest} for a folder in your own home",
+                  name=user, rest=rest or "..."))
+    return None
+
+
 def unexpanded(name: str) -> str:
     """`name` written so that `expand` gives it back: each `$` doubled (a folder's real name, such as the
     working directory, joined to a path answer that is expanded later)."""
@@ -178,3 +201,22 @@ def backup_prefix(path: str) -> str:
     executor's writer, the printed script (which names its copies the same way, so restore finds them) and
     the header that tells a person reading a written file where the old one went."""
     return path.strip("/").replace("/", "%") + "."
+
+
+def from_home(path: str, home: str | None = None) -> str:
+    """A whole `path` said as `~/...` when it is in this user's home folder (`home`, else $HOME): where a
+    command is for a recorded machine, whose user's home is not this one (found by a tester: a recorded
+    H200's Done said `install --answers /home/t9/h200.yaml`, t9 being the user who ran the wizard)."""
+    home = posixpath.normpath(home or os.path.expanduser("~"))
+    rest = posixpath.relpath(path, home) if posixpath.isabs(path) and home != "/" else ".."
+    return path if rest == ".." or rest.startswith("../") else posixpath.join("~", rest) if rest != "." else "~"
+
+
+def shell_word(path: str) -> str:
+    """`path` quoted for a shell, with a leading `~/` left bare: quoted, the shell would not expand it."""
+    import shlex
+
+    if path == "~" or path.startswith("~/"):
+        rest = path[2:]
+        return "~/" + shlex.quote(rest) if rest else "~"
+    return shlex.quote(path)

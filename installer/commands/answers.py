@@ -5,7 +5,8 @@ the same detection, compatibility data, mirror ids and probes), and refuses what
 on such a plan (installer.plan.refusals), so a file it passes is one `plan` and `install` take on this
 machine, or on the machine of `--hardware F`. It runs nothing and creates nothing.
 Every file is checked: a problem is printed as `file:line: key: message`, a good file as `file: ok`.
-Exit 0 when all are good, 2 when any is not.
+Exit 0 when all are good, 2 when any is not. A good file may still get a warning on stderr (`warning:
+file:line: key: message`): a CUDA build for a machine with no NVIDIA GPU, which runs there on the CPU only.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.i18n import _
     from installer.plan.ahead import plan_from_files
+    from installer.plan.gpu_refusal import cpu_only_warning
+    from installer.plan.planner import remap_to_answers
     from installer.plan.refusals import install_refusal
+    from installer.yamlfile import load_yaml
 
     bad = 0
     for path in args.files:
@@ -56,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
             bad += 1
             print(exc.render(), file=sys.stderr)
             continue
+        # a CUDA build for a machine with no NVIDIA GPU: `install` takes it (it runs, on the CPU), so the file
+        # is ok and the exit stays 0, but a check that said only "ok" hid it (found by a tester)
+        cpu_only = cpu_only_warning(plan)
+        if cpu_only is not None:
+            print(_("warning: {what}", what=remap_to_answers(cpu_only, load_yaml(path)).render()), file=sys.stderr)
         print(_("{file}: ok", file=path))
     if bad:
         print(_("{bad} of {n} answers files have problems", bad=bad, n=len(args.files)), file=sys.stderr)

@@ -21,9 +21,18 @@ def user_path(text: str) -> str:
     """An argparse type for a file or folder on the command line: a leading `~` or `~user` is that home
     folder, as the shell makes it of an unquoted word and as answers files read their paths (found in use:
     `plan --answers "~/lab/cpu.yaml"`, quoted, was looked for in a folder named `~`). Nothing else: a `$`
-    the shell left as it is (single quotes) is part of the name. `~nobody` with no such user stays as
-    written, and is then not found, as in a shell."""
-    return os.path.expanduser(text)
+    the shell left as it is (single quotes) is part of the name. `~nobody` with no such user is a usage error
+    that says so (found in use: it stayed as written and was then "file not found", as in a shell)."""
+    expanded = os.path.expanduser(text)
+    if expanded == text and text.startswith("~"):
+        from installer.paths import no_such_user
+
+        problem = no_such_user(text)
+        if problem is not None:
+            from installer.i18n import _
+
+            raise argparse.ArgumentTypeError(_("{one}; {other}", one=problem[0], other=problem[1]))
+    return expanded
 
 
 def add_hardware(parser: argparse.ArgumentParser, help: str) -> None:

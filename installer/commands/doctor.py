@@ -49,6 +49,18 @@ def _healthy_here(finding: Finding, python: str) -> Finding:
     return replace(finding, title=_("nothing else to mend in {python}", python=python))
 
 
+def _defer_to_stopped(findings: list[Finding], target: str) -> tuple[list[Finding], str]:
+    """The findings with torch missing from torch-setup's own Python deferring to the stopped install into
+    `target` (its finding, first, gives the resume command), and the torch-import check's fix that does."""
+    from installer.i18n import _
+
+    fix = _("go on with the install that stopped, above: torch goes into {target}, not into torch-setup's own "
+            "Python", target=shlex.quote(target))
+    check = _("torch goes into {target}, where the install that stopped was installing it: going on with that "
+              "install is the fix (under findings)", target=shlex.quote(target))
+    return [replace(f, fix=fix) if f.id == "torch-missing" else f for f in findings], check
+
+
 def _rerun(checked: dict[str, object]) -> str | None:
     """The command that runs the newest install into the environment `checked` again, from its answers file
     (the journal keeps it); None where no run into it names one that is still there."""
@@ -68,13 +80,22 @@ def run(args: argparse.Namespace) -> int:
     from installer.i18n.phrases import listed
     from installer.probes.doctor import advise_import, advise_verify, diagnose, gpu_label, gpu_names, verdict
     from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
-    from installer.probes.last_run import half_done, resume_text, stopped_into, unverified_findings
+    from installer.probes.last_run import (
+        half_done,
+        resume_text,
+        stopped_into,
+        stopped_run,
+        unverified_findings,
+        verified_now_findings,
+    )
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
         own_not_target,
+        planned_variant,
         point_at_last_install,
         torch_missing,
+        unverified_in,
         verify_ended,
     )
     from installer.probes.run_index import index_lookup
@@ -88,12 +109,18 @@ def run(args: argparse.Namespace) -> int:
     own = python
     python, instead, note = choose_checked(own, named=args.python is not None)
     report = load_or_detect(hardware(args), python=python)
-    verify = run_verify(python, timeout=args.timeout)
+    # the last install's interpreter is expected to hold the build it planned, as install's own verification
+    # expects (found in review: a CPU build where cu126 was planned was no finding); not one --python names
+    planned = planned_variant(python) if args.python is None else None
+    verify = run_verify(python, timeout=args.timeout, expect_variant=planned)
     checked = verify.get("python") or {"executable": python}
+    cut_off: list[tuple[str, str, float, bool]] = []
     if verify.get("checks"):
         # doctor's checks are `torch-setup verify`'s (the same probe, run the same way): a verdict on this
         # interpreter, pass or fail, so an install's verification of it that was cut off is no longer missing
-        # (found in use: [ok] import and matmul, then "has not been checked since ... run torch-setup verify")
+        # (found in use: [ok] import and matmul, then "has not been checked since ... run torch-setup verify");
+        # said, all the same: silence read as if the stop had gone unseen (found in use, t9)
+        cut_off = unverified_in(checked)
         verify_ended(checked)
     # an install torch-setup was in the middle of, into this very interpreter: going on with it is the fix of
     # what is missing here, and the only one said (not also "install torch into it with the wizard")
@@ -108,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     last = (point_at_last_install(verify, "doctor") if args.python is None and instead is None and resumed is None
             else None)
     if resumed is None:
-        advise_missing(verify, "doctor", named=args.python is not None)
+        advise_missing(verify, "doctor", named=args.python is not None, report=report)
     else:
         check = next((c for c in verify.get("checks") or [] if c.get("name") == "torch-import"), None)
         if check is not None:
@@ -118,6 +145,12 @@ def run(args: argparse.Namespace) -> int:
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
     findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell(),
                         missing=missing_dependencies(python), rerun=_rerun(checked))
+    if planned is not None:
+        # where the expectation came from: the person gave no --expect-variant ("none of the usual causes")
+        findings = [replace(f, explanation=_("the last install into this environment planned a {expected} build, "
+                                             "and a {variant} build is there now", expected=planned,
+                                             variant=verify.get("variant") or "-"))
+                    if f.id == "check-build" else f for f in findings]
     if resumed is not None:
         findings = [replace(f, fix=resume_text(resumed)) if f.id in ("torch-missing", "torch-broken") else f
                     for f in findings]
@@ -132,7 +165,16 @@ def run(args: argparse.Namespace) -> int:
     # since hid a killed one (found in use)
     pairs = half_done(checked, named=args.python is not None)
     stopped = [f for f, line in pairs if line is None]
+    first = stopped_run() if stopped and own_not_target(python) and torch_missing(verify.get("import_error")) else None
+    if first is not None:
+        # torch-setup's own Python, and the newest install stopped before its end: going on with it is the fix,
+        # said once, in its finding; "run the wizard" beside it made a second install (found in use, t9)
+        findings, check_fix = _defer_to_stopped(findings, first.target or first.python or "?")
+        check = next((c for c in verify.get("checks") or [] if c.get("name") == "torch-import"), None)
+        if check is not None:
+            check["fix"], check["fix_msg"] = check_fix, None
     stopped += unverified_findings()  # an install killed while it verified: its steps are done, its check not
+    stopped += verified_now_findings(cut_off, ok=bool(verify.get("ok")))  # ... whose check doctor's just were
     # the other environments' stopped runs, one line each after the findings (in --json, findings like the rest)
     others = [(f, line) for f, line in pairs if line is not None]
     if stopped or others:  # first: a run that stopped half way is the likeliest cause of what follows

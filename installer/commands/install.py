@@ -20,6 +20,7 @@ from typing import Any
 
 from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
+PROBE_TIMEOUT = 3.0  # --probe-timeout's default: a resume command names only another one
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", type=user_path, required=True, help="the answers file (YAML)")
@@ -28,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="show one line per step; the commands' output goes only to the log")
-    parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=3.0, metavar="S",
+    parser.add_argument("--probe-timeout", type=seconds(0.1, 120), default=PROBE_TIMEOUT, metavar="S",
                         help="seconds to wait for each mirror the plan probes: the candidates for the PyTorch "
                              "index, and a PyPI mirror chosen by hand (default 3)")
     # what an admin scripting twenty machines needs before the first run (found in use: none of it was
@@ -94,6 +95,14 @@ def run(args: argparse.Namespace) -> int:
     plan.meta["answers_file"] = os.path.abspath(args.answers)  # the journal keeps it: a stopped run is resumed from it
     if args.yes:  # and this: the command that resumes a run from a script must not stop to ask (doctor's)
         plan.meta["yes"] = "yes"
+    # and the rest of how it was started, so that doctor's command resumes the same run: the machine report it
+    # planned for, the output it showed, the mirrors' time limit
+    if saved is not None:
+        plan.meta["hardware_file"] = os.path.abspath(saved)
+    if args.quiet:
+        plan.meta["quiet"] = "yes"
+    if args.probe_timeout != PROBE_TIMEOUT:
+        plan.meta["probe_timeout"] = repr(args.probe_timeout)
     # after the answers' own mistakes, which are the first to fix. A plan that only builds a wheelhouse is
     # run here for the machine of the report, which is why that is another one (found in use: the documented
     # build was refused); any other step of it (a driver, a CUDA toolkit the answers also ask for) is that
@@ -118,6 +127,16 @@ def run(args: argparse.Namespace) -> int:
                           hint=refusal.hint, command=plan_command) if refusal.hint else
                         _("`{command}` prints the script that was refused, without running it", command=plan_command))
         raise refusal
+    from installer.plan.gpu_refusal import cpu_only_warning
+
+    cpu_only = cpu_only_warning(plan)
+    if cpu_only is not None:
+        # not refused (it runs, on the CPU), but gigabytes downloaded for no GPU: said before the first step, the
+        # confirmation or its refusal, --quiet or not (found by a tester: only a note among the others said it)
+        from installer.plan.planner import remap_to_answers
+        from installer.yamlfile import load_yaml
+
+        print(_("warning: {what}", what=remap_to_answers(cpu_only, load_yaml(args.answers)).render()), file=sys.stderr)
     if not args.yes and not interactive:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `{command}`, then add --yes", command=plan_command))

@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="also list every build that was refused, and why")
 
 
-def _driver_elsewhere(report: HardwareReport, rec: Recommendation) -> str | None:
+def _driver_elsewhere(report: HardwareReport, rec: Recommendation, *, recorded: bool = False) -> str | None:
     """Where a driver some choice needs is installed, when torch-setup does not do it here (a Rocky
     Linux machine, a container); None when no choice needs one, or under WSL (each choice says Windows)."""
     from installer.compat.machine import is_jetson
@@ -58,7 +58,7 @@ def _driver_elsewhere(report: HardwareReport, rec: Recommendation) -> str | None
 
     if not any(a.kind == "install-driver" and a.host != "windows" for c in rec.choices for a in c.actions):
         return None
-    return driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
+    return driver_elsewhere(report.os, jetson=is_jetson(report), report=report, recorded=recorded)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,8 +95,9 @@ def run(args: argparse.Namespace) -> int:
     from installer.plan.driver_request import distribution_installs_driver
 
     by_hand_on = distribution_installs_driver(report.os, jetson=is_jetson(report))
-    print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded, by_hand_on=by_hand_on)))
-    elsewhere = _driver_elsewhere(report, rec)
+    print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded, by_hand_on=by_hand_on,
+                                            machine_python=report.python.version if report.python else None)))
+    elsewhere = _driver_elsewhere(report, rec, recorded=recorded)
     if elsewhere:
         print(_("The driver: {where}.", where=elsewhere))
     fewer = _extras_that_keep_python(args, report, rec)

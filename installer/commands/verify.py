@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
+        planned_variant,
         point_at_last_install,
         torch_missing,
         verify_ended,
@@ -52,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
     # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
     # torch: the environment torch-setup last installed into is checked instead, and said to be
     checked, instead, note = choose_checked(target, named=args.python is not None)
-    result = run_verify(checked, timeout=args.timeout, expect_variant=args.expect_variant,
+    # the last install's interpreter is expected to hold the build it planned, as install's own verification
+    # expects; an interpreter named with --python is the person's to judge (--expect-variant)
+    expect = args.expect_variant or (planned_variant(checked) if args.python is None else None)
+    result = run_verify(checked, timeout=args.timeout, expect_variant=expect,
                         compile=args.compile, compile_timeout=args.compile_timeout)
     if note is not None:
         result["own_environment"] = {"python": target, "checked_instead": instead, "note_msg": note,

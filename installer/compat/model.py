@@ -128,6 +128,9 @@ class Pins:
     # the one of `reasons` that says the loaded driver runs the build: false of a plan whose driver step
     # replaces that driver (installer.plan.planner)
     loaded_driver_note: str | None = None
+    # a CUDA build pinned as asked for a machine with no NVIDIA GPU: why it runs on the CPU only there (it is
+    # installed, not refused: installer.plan.gpu_refusal.cpu_only_warning says it before anything runs)
+    cpu_only: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

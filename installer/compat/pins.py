@@ -92,10 +92,16 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
             pool = [c for c in rec.choices if not (python and c.action("install-python"))]
             if pool:
                 return _pins_from(pool[0], kept, note(kept))
+        if torch != "latest":
+            # the pinned version is the cause when another version fits (found by a tester: "no torch build has a
+            # wheel for Python 3.8" for torch 2.15.0 on a K80, where recommend gives 2.4.1 with Python 3.8)
+            raise _pinned_version_fits_not(releases[0], m, python, recorded=recorded)
         if python:
             raise InputError(_("no torch build has a wheel for Python {py} on {platform}", py=python,
                                platform=m.platform_text), key="target.python",
-                             hint=_("run `torch-setup recommend --all` to see which Python each release needs"))
+                             hint=_("run `torch-setup recommend --all --hardware REPORT` to see which Python each "
+                                    "release needs") if recorded else
+                             _("run `torch-setup recommend --all` to see which Python each release needs"))
         raise InputError(_("no torch build fits the recorded machine") if recorded else
                          _("no torch build fits this machine"), key="torch",
                          hint=_("run `torch-setup recommend --all` to see why each was refused"))
@@ -140,7 +146,9 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                     _("torch {t} ({variant}) cannot use this machine's GPU: {why}; nor has it a wheel for Python "
                       "{py}", t=rel.torch, variant=variant, why=no_kernels, py=python),
                     key="torch.variant",
-                    hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
+                    hint=_both_pins_hint(rel, python, recorded=recorded)
+                    if torch != "latest" and not _pinned_release_fits(report, rel, python, data, recorded, today)
+                    else _("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
                            "recommend --hardware REPORT` lists them and says why the others do not)") if recorded
                     else _("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                            "them and says why the others do not)"))
@@ -172,7 +180,45 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     return Pins(torch=rel.torch, variant=variant, torchvision=vision, torchaudio=audio, local=local,
                 requirements=requirements(rel.torch, local, vision, audio), reasons=(said,),
                 python=m.python, cuda=build.cuda if build else None,
-                blocked=reason or None if m.nvidia and variant.startswith("cu") else None)
+                blocked=reason or None if m.nvidia and variant.startswith("cu") else None,
+                cpu_only=(reason or variant) if variant.startswith("cu") and not m.nvidia else None)
+
+
+def _pinned_release_fits(report: HardwareReport, rel: Release, python: str, data: CompatData, recorded: bool,
+                         today: date | None) -> bool:
+    """Some variant of the pinned release runs on the machine with this Python as it is or after a driver
+    (what `torch.variant: auto` with that version would pin)."""
+    rec = recommend(report, python=python, torch=rel.torch, data=data, recorded=recorded, today=today)
+    return any(not c.action("install-python") for c in rec.choices)
+
+
+def _both_pins_hint(rel: Release, python: str, *, recorded: bool) -> str:
+    """The way out of a refused variant when `torch.variant: auto` alone would be refused next, for the pinned
+    version (found by a tester: the K80's fix said torch.variant: auto, then the version was refused)."""
+    if recorded:
+        return _("no build of torch {t} runs on the recorded machine with Python {py} either: let torch-setup pick "
+                 "both (torch.variant: auto and torch.version: latest); `torch-setup recommend --hardware REPORT "
+                 "--python {py}` lists what runs there", t=rel.torch, py=python)
+    return _("no build of torch {t} runs here with Python {py} either: let torch-setup pick both (torch.variant: "
+             "auto and torch.version: latest); `torch-setup recommend --python {py}` lists what runs here",
+             t=rel.torch, py=python)
+
+
+def _pinned_version_fits_not(rel: Release, m: Machine, python: str | None, *, recorded: bool) -> InputError:
+    """The error for a pinned torch version (`torch.variant: auto`) none of whose builds fits the machine: keyed
+    to torch.version, saying whether the Python or the machine is why."""
+    if python and not _has_wheel_for(rel, m.platform or "", python):
+        message = _("torch {t} has no wheel for Python {py} on {platform} (it has Python {rng})", t=rel.torch,
+                    py=python, platform=m.platform_text, rng=rel.python.get(m.platform or "", "?"))
+    else:
+        message = (_("no build of torch {t} runs on the recorded machine", t=rel.torch) if recorded else
+                   _("no build of torch {t} runs on this machine", t=rel.torch))
+    py = f" --python {python}" if python else ""
+    return InputError(message, key="torch.version", hint=_(
+        "let torch-setup pick the newest version that fits (torch.version: latest); `torch-setup recommend "
+        "--hardware REPORT{py}` lists what runs there", py=py) if recorded else _(
+        "let torch-setup pick the newest version that fits (torch.version: latest); `torch-setup recommend{py}` "
+        "lists what runs here", py=py))
 
 
 def _gpu_without_kernels(releases: list[Release], variant: str, m: Machine, data: CompatData) -> str | None:

@@ -17,7 +17,7 @@ def _requirements(c: Choice) -> str:
     return " ".join(requirements(c.torch, c.local, c.torchvision, c.torchaudio))
 
 
-def _machine(rec: Recommendation) -> str:
+def _machine(rec: Recommendation, machine_python: str | None = None) -> str:
     f = rec.facts
     gpus: list[str] = []
     for g in f.get("nvidia_gpus", []):
@@ -36,10 +36,34 @@ def _machine(rec: Recommendation) -> str:
         bits.append(_("NVIDIA driver {v} (CUDA {c})", v=f["driver"], c=f.get("driver_cuda") or "?"))
     elif f.get("driver_loaded"):
         bits.append(_("NVIDIA driver loaded, version unknown"))
-    if f.get("python"):
+    if machine_python and f.get("python") and _minor(machine_python) != f["python"]:
+        # the facts' Python is the one asked for (--python): the machine's own is said beside it (found by a
+        # tester: "Python 3.9" for a recorded machine with 3.12.3)
+        bits.append(_("Python {have} (Python {asked} asked for)", have=machine_python, asked=f["python"]))
+    elif machine_python:
+        bits.append("Python " + machine_python)
+    elif f.get("python"):
         bits.append("Python " + f["python"])
     # the parts of one machine, said as a description ("，" in Chinese), not a list of like items ("、")
     return _(", ").join(bits)
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def _other_python(c: Choice, machine_python: str | None, recorded: bool) -> str | None:
+    """The `needs:` line of a choice whose Python was asked for (--python) and is not the machine's: its
+    environment is made with that Python, which the solver counts as there (no install-python action), and
+    uv downloads it when the plan runs, as `plan` explains. None when the choice uses the machine's Python."""
+    if not machine_python or not c.python or c.action("install-python") or _minor(machine_python) == c.python:
+        return None
+    what = _("create the environment with Python {v}", v=c.python)
+    why = (_("the recorded machine has Python {have}; uv downloads Python {v} for it when the plan runs there, "
+             "unless it is on the PATH", have=machine_python, v=c.python) if recorded else
+           _("this machine has Python {have}; uv downloads Python {v} for it when the plan runs, unless it is on "
+             "the PATH", have=machine_python, v=c.python))
+    return "  " + _("needs: {what} ({why})", what=what, why=why)
 
 
 def _installed_by_hand(action: Action) -> bool:
@@ -52,18 +76,22 @@ def _installed_by_hand(action: Action) -> bool:
 
 
 def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False,
-                          by_hand_on: str | None = None) -> str:
+                          by_hand_on: str | None = None, machine_python: str | None = None) -> str:
     """`recorded`: the report is a recorded one (--hardware), said as the recorded machine, not this one.
     `by_hand_on`: the system's name where its own packages install the NVIDIA driver and torch-setup installs
-    none (installer.plan.driver_request.distribution_installs_driver), said beside each driver a build needs."""
-    out: list[str] = [_("The recorded machine: {m}", m=_machine(rec)) if recorded else
-                      _("This machine: {m}", m=_machine(rec)), ""]
+    none (installer.plan.driver_request.distribution_installs_driver), said beside each driver a build needs.
+    `machine_python`: the report's Python version (3.12.3), said beside a Python asked for with --python."""
+    out: list[str] = [_("The recorded machine: {m}", m=_machine(rec, machine_python)) if recorded else
+                      _("This machine: {m}", m=_machine(rec, machine_python)), ""]
     if not rec.choices:
         out.append(_("No PyTorch build fits the recorded machine.") if recorded else
                    _("No PyTorch build fits this machine."))
     for i, c in enumerate(rec.choices):
         head = _("Recommended") if i == 0 else _("Alternative {n}", n=i)
         out.append(_("{head}: {build}", head=head, build=_title(c)))
+        other_python = _other_python(c, machine_python, recorded)
+        if other_python:
+            out.append(other_python)
         if c.actions:
             for a in c.actions:
                 if a.kind == "install-driver" and a.version and by_hand_on and a.host != "windows":
@@ -93,7 +121,7 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False, record
                 if a.host == "windows":
                     what += _(" (on Windows)")
                 out.append("  " + _("needs: {what} ({why})", what=what, why=a.reason))
-        else:
+        elif not other_python:
             out.append("  " + (_("works on the recorded machine as it is") if recorded else
                                _("works on this machine as it is")))
         for r in c.reasons:

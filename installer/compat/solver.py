@@ -17,7 +17,7 @@ from packaging.version import Version
 
 from installer.compat.coded import Coded
 from installer.compat.data import CompatData, load
-from installer.compat.data_model import Release
+from installer.compat.data_model import Branch, Release
 from installer.compat.machine import Machine, NvidiaGpu, is_jetson, read_machine
 from installer.compat.model import Action, Choice, Recommendation, Rejection
 from installer.compat.rules import (
@@ -504,8 +504,9 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
 
 
 def _loaded_driver_support(m: Machine, report: HardwareReport, data: CompatData,
-                           today: date | None) -> tuple[str | None, str | None]:
-    """The month the loaded driver's branch went past NVIDIA's support, and the warning that says so with the
+                           today: date | None) -> tuple[Branch | None, str | None]:
+    """The drivers.yaml row of the loaded driver's branch where it is past NVIDIA's support (its `eol`, and whether
+    that month is only an upper bound), and the warning that says so with the
     supported branch to move to; (None, None) where it is supported or unknown, and no warning where no
     supported branch drives the GPUs (Kepler on R470: the legacy refusals say that). Never under WSL (the Windows driver's numbers are
     not Linux branches) nor on a Jetson (JetPack's driver)."""
@@ -525,9 +526,9 @@ def _loaded_driver_support(m: Machine, report: HardwareReport, data: CompatData,
         return None, None
     instead = supported_successor(branch, tuple(g for g in m.nvidia if g.cc is not None), data, today)
     if instead is None:
-        return ended.eol, None
+        return ended, None
     installs_here = report.os.id in DRIVER_SYSTEMS and not report.os.container
-    return ended.eol, loaded_driver_warning(m.driver, ended, instead, installs_here=installs_here)
+    return ended, loaded_driver_warning(m.driver, ended, instead, installs_here=installs_here)
 
 
 def _data_warnings(best: Choice | None, data: CompatData, platform: str | None, platform_text: str) -> list[str]:
@@ -691,7 +692,7 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         rejected = [r for r in rejected if Version(r.torch) >= horizon]
     rejected.sort(key=lambda r: (tuple(-x for x in version_key(r.torch)), r.variant))
     warnings = _warnings(m, report, choices) + _data_warnings(choices[0] if choices else None, data, m.platform, m.platform_text)
-    support_ended, support_warning = _loaded_driver_support(m, report, data, today)
+    ended_row, support_warning = _loaded_driver_support(m, report, data, today)
     if support_warning:
         warnings.append(support_warning)
     newer = [t for t in python_refused if horizon is None or Version(t) > horizon]
@@ -706,7 +707,11 @@ def recommend(report: HardwareReport, *, python: str | None = None, torch: str |
         "wsl": m.wsl, "jetson": m.jetson,
         # added, never renamed (the --json contract): "2025-06" where the loaded driver's branch is past NVIDIA's
         # support on the plan's day, else null
-        "driver_support_ended": support_ended,
+        "driver_support_ended": ended_row.eol if ended_row else None,
+        # beside it (session 27): true where that month is only the one by which support had ended (drivers.yaml
+        # eol_upper_bound: NVIDIA's page names the branch ended, with no month), so a tool says "by 2025-08" as the
+        # texts do; false for a month NVIDIA gives; null where driver_support_ended is null
+        "driver_support_ended_upper_bound": ended_row.eol_upper_bound if ended_row else None,
         "nvidia_gpus": [{"name": g.name, "compute_capability": g.cc_text if g.cc else None, "arch": g.arch,
                          "from_table": g.cc_from_table} for g in m.nvidia],
         "amd_gpus": [{"name": g.name, "gfx": g.gfx} for g in m.amd],

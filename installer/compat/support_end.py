@@ -74,8 +74,18 @@ def asked_branch_note(ended: Branch, instead: Branch | None, *, via_latest: bool
              when=ended_when(ended), other=instead.branch, until=month_text(instead.eol or ""))
 
 
-def kept_driver_note(version: str, ended: Branch, instead: Branch) -> str:
-    """The plan's note for a loaded driver it keeps (it runs the build) whose branch is past support."""
+def kept_driver_note(version: str, ended: Branch, instead: Branch, *, installs_here: bool = True) -> str:
+    """The plan's note for a loaded driver it keeps (it runs the build) whose branch is past support.
+    `installs_here`: torch-setup installs the driver on this system (Ubuntu, Debian), so the answer that moves
+    is named; elsewhere (Rocky, RHEL, ...) the way the driver was installed moves it, as recommend's warning says."""
+    if not installs_here:
+        # plain text: it names no answers key, so the wizard says it as it is (found in a re-check: R560 kept on
+        # Rocky Linux without a word of its support end, which `recommend` warned of)
+        return _("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting {when} "
+                 "(no more security fixes); the plan keeps it, as it runs the chosen build -> to move to R{other}, "
+                 "supported until {until}, update the driver the way it was installed (the system's packages or "
+                 "NVIDIA's installer)", version=version, branch=ended.branch, when=ended_when(ended),
+                 other=instead.branch, until=month_text(instead.eol or ""))
     # coded: the wizard, which has no branch field, says its own way (installer.tui.screens.review)
     return Coded(_("the loaded NVIDIA driver {version} is of branch R{branch}, which NVIDIA stopped supporting "
                    "{when} (no more security fixes); the plan keeps it, as it runs the chosen build -> to move to "

@@ -69,6 +69,11 @@ class Record:
     # whether it was started with --yes: the command doctor gives to go on with it has it too (found in review:
     # a run from a script, resumed as printed, asked for a confirmation no one was there to give)
     yes: bool = False
+    # and the rest of how it was started that changes what it does: --hardware (the report it planned for,
+    # absolute), --quiet, --probe-timeout (None: the default); records before session 27 do not say
+    hardware: str = ""
+    quiet: bool = False
+    probe_timeout: float | None = None
     # the PyTorch index the run installed from (credentials hidden) and its layout (pep503, flat): doctor's
     # reinstall commands name it (found in use: they named download.pytorch.org after a run from a mirror,
     # on a machine that cannot reach it). Empty: the run needed none, or an older run.
@@ -92,9 +97,11 @@ class Record:
 
 class Journal:
     def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "",
-                 cwd: str = "", index: str = "", index_layout: str = "", yes: bool = False) -> None:
+                 cwd: str = "", index: str = "", index_layout: str = "", yes: bool = False,
+                 hardware: str = "", quiet: bool = False, probe_timeout: float | None = None) -> None:
         self.dir = Path(state_dir) / "journal"
         self.target, self.python, self.answers, self.cwd, self.yes = target, python, answers, cwd, yes
+        self.hardware, self.quiet, self.probe_timeout = hardware, quiet, probe_timeout
         self.index, self.index_layout = redact_text(index), index_layout
 
     def path(self, digest: str) -> Path:
@@ -113,5 +120,7 @@ class Journal:
                                               "boot_id": boot_id(), "detail": redact_text(detail), "log": log,
                                               "target": self.target, "python": self.python,
                                               "answers": self.answers, "cwd": self.cwd, "yes": self.yes,
+                                              "hardware": self.hardware, "quiet": self.quiet,
+                                              "probe_timeout": self.probe_timeout,
                                               "index": self.index,
                                               "index_layout": self.index_layout, "detail_msg": detail_msg})

@@ -691,11 +691,21 @@ def _own_folder(folder: Path, what: str, variable: str, default: str, *, make: b
                        what=what, dir=str(folder), why=why), hint=hint) from None
 
 
+def _probe_timeout(text: str) -> float | None:
+    """install's --probe-timeout as plan.meta keeps it (text); None where it was not given."""
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
 def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Event]:
     target = dict(plan.summary).get("target") or plan.target_python or ""
     answers = plan.meta.get("answers_file", "")
     journal = Journal(state, target=target, python=plan.target_python or "", answers=answers,
                       cwd=os.getcwd() if answers else "", yes=plan.meta.get("yes") == "yes",
+                      hardware=plan.meta.get("hardware_file", ""), quiet=plan.meta.get("quiet") == "yes",
+                      probe_timeout=_probe_timeout(plan.meta.get("probe_timeout", "")),
                       index=plan.meta.get("pytorch_index", ""),
                       index_layout=plan.meta.get("pytorch_layout", ""))
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
@@ -733,7 +743,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
         # into this target that stopped before is over (a run whose steps were all unchanged writes no record)
         from installer.probes.last_target import record_last_target
 
-        record_last_target(plan.target_python, state, target=target)
+        # with the build planned: verify and doctor expect it there, as install's own verification does
+        record_last_target(plan.target_python, state, target=target, variant=plan.meta.get("variant", ""))
         yield RunFinished(ok=True, log_path=log_path)
     finally:
         log.close()

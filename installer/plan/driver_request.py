@@ -108,6 +108,9 @@ def driver_request(values: Mapping[str, Any], *, recorded: bool = False,
                  version=values["hw.driver_version"], runs=runs)
     if not ours:
         raise InputError(
+            # found by a tester: "而这台机器是 Rocky Linux 9.4" of a recorded machine, planned from another
+            _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the recorded machine runs {os}",
+              os=name) if recorded else
             _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}", os=name),
             key="driver.install",
             hint=_("install the driver with your distribution's packages (its guide names them), reboot, "
@@ -180,12 +183,13 @@ def legacy_driver_elsewhere(report: HardwareReport) -> str | None:
              arch=gpu.arch or "?", last=last, todo=legacy_driver_todo(report.os, last))
 
 
-def driver_elsewhere(osinfo: OSInfo, *, jetson: bool, report: HardwareReport | None = None) -> str | None:
+def driver_elsewhere(osinfo: OSInfo, *, jetson: bool, report: HardwareReport | None = None,
+                     recorded: bool = False) -> str | None:
     """Where this machine's NVIDIA driver is installed, when it is not by torch-setup here (None: the
     driver recipe applies). The wizard and `recommend` say it beside a build that needs a newer driver,
     instead of offering a driver install that driver_request would refuse or ignore. `report`: also a GPU
     whose last branch torch-setup does not install (a Kepler GPU: found in use, the wizard ticked R470 for a
-    K80, and Review refused it)."""
+    K80, and Review refused it). `recorded`: the report is a recorded one (--hardware), said as such."""
     if osinfo.wsl:
         return _("under WSL the driver is Windows': update it in Windows, not inside WSL")
     if jetson:
@@ -193,6 +197,10 @@ def driver_elsewhere(osinfo: OSInfo, *, jetson: bool, report: HardwareReport | N
     if osinfo.container:
         return _("a container uses the host's driver: install or update it on the host")
     system = distribution_installs_driver(osinfo, jetson=jetson)
+    if system is not None and recorded:
+        return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the recorded machine runs "
+                 "{os}: install it there with the distribution's packages (its guide names them) and reboot, then "
+                 "run torch-setup there again", os=system)
     if system is not None:
         return _("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is {os}: install "
                  "it with your distribution's packages (its guide names them) and reboot, then run torch-setup "

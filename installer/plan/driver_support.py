@@ -20,14 +20,14 @@ from installer.i18n.phrases import month_text  # "2026-06", in Chinese "2026 年
 
 def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, today: date | None) -> str | None:
     """Beside driver_request's "so it is kept": that the kept driver's branch is past NVIDIA's support on the
-    plan's day, and the branch to name to move to a supported one. None where the driver is not kept by the
+    plan's day, and the branch to move to: by the answers on Ubuntu and Debian, elsewhere (Rocky, RHEL, ...) the
+    way the driver was installed, as torch-setup installs none there. None where the driver is not kept by the
     driver step's choice (ignored under WSL, in a container, on a Jetson: driver_request says why), where
     its branch is supported or its support end unknown, or where no supported branch drives the GPUs."""
     # driver.install false (or no driver section) keeps the loaded driver too: said as well, with the answer
     # that moves (found by a re-check: R550 kept by driver.install: false without a word)
-    if not (values["driver.installed_fits"] and values["hw.nvidia_gpu_count"]
-            and values["hw.os_id"] in DRIVER_SYSTEMS) or values["hw.wsl"] or values["hw.jetson"] \
-            or values["hw.container"]:
+    if not (values["driver.installed_fits"] and values["hw.nvidia_gpu_count"]) or values["hw.wsl"] \
+            or values["hw.jetson"] or values["hw.container"]:
         return None
     from installer.compat.coded import Coded
     from installer.compat.data import load
@@ -53,6 +53,10 @@ def kept_driver_support_note(values: Mapping[str, Any], report: HardwareReport, 
     instead = supported_successor(branch, gpus, data, today)
     if instead is None:
         return None
+    # where torch-setup installs no driver, driver.install changes nothing: one note, whatever its value (found
+    # in a re-check: R560 kept on Rocky Linux without a word of its support end, which `recommend` warned of)
+    if values["hw.os_id"] not in DRIVER_SYSTEMS:
+        return kept_driver_note(version, ended, instead, installs_here=False)
     if values["driver.install"]:
         return kept_driver_note(version, ended, instead)
     # coded as kept_driver_note is: the wizard names its own field (installer.tui.screens.review)

@@ -32,6 +32,31 @@ def blocked_message(plan: Any) -> str | None:
              torch=torch, variant=variant, why=why)
 
 
+def cpu_only_warning(plan: Any) -> InputError | None:
+    """The warning for a CUDA build planned for a machine with no NVIDIA GPU (the plan's meta "cpu_only",
+    from installer.compat.pins): not refused, as it runs there on the CPU, but said before anything runs,
+    by `answers check`, `plan` and `install`, keyed to the answer to change. Found by a tester: `answers check`
+    said "ok" of cu130 for a CPU-only box, and `plan` said it only in a `# note:` of the script. It is an
+    InputError only to be rendered as `file:line: key: message` (installer.plan.planner.remap_to_answers);
+    nobody raises it. None when the plan's build can use a GPU there, or is no CUDA build."""
+    if not plan.meta.get("cpu_only"):
+        return None
+    from installer.plan.space import build_for, size_text
+
+    torch, variant = dict(plan.summary).get("torch", "?"), plan.meta.get("variant", "?")
+    cuda, cpu = build_for(torch, variant)[0], build_for(torch, "cpu")[0]
+    values = {"torch": torch, "variant": variant, "size": size_text(cuda.download), "cpu": size_text(cpu.download)}
+    message = (_("torch {torch} ({variant}) will use no GPU on the recorded machine: it has no NVIDIA GPU, so this "
+                 "CUDA build runs on the CPU only, after downloading about {size} (the CPU build is about {cpu})",
+                 **values) if plan.meta.get("recorded") else
+               _("torch {torch} ({variant}) will use no GPU on this machine: it has no NVIDIA GPU, so this CUDA "
+                 "build runs on the CPU only, after downloading about {size} (the CPU build is about {cpu})",
+                 **values))
+    return InputError(message, key="torch.variant", hint=_(
+        "for a machine with no NVIDIA GPU, install the CPU build (torch.variant: cpu, or auto); keep {variant} "
+        "only if these answers are meant for machines that have one", variant=variant))
+
+
 def set_driver_install() -> str:
     """The way out a plan with no driver step offers, in the language shown now (the wizard says its own
     field instead: installer.tui.screens.review.wizard_words, by the note's code)."""

@@ -16,6 +16,12 @@ from installer.redaction import redact_data
 StepKind = Literal["apt", "runfile", "conda", "pip", "wheel", "file", "command"]
 
 
+# environment variables that carry only words a program prints, in the reader's language (a program run in the
+# target cannot import the catalog): what the step does does not change with them, so the digest leaves them
+# out, as it leaves out the title, and a step done in one language stays done in the other
+SAID_PREFIX = "TORCH_SETUP_SAY_"
+
+
 @dataclass(frozen=True)
 class Command:
     argv: tuple[str, ...]
@@ -87,6 +93,10 @@ class Step:
         payload = asdict(redact_data(self))
         for k in ("title", "why", "recipe"):
             payload.pop(k, None)
+        for c in payload.get("commands", ()):
+            while c is not None:
+                c["env"] = tuple(e for e in c["env"] if not e[0].startswith(SAID_PREFIX))
+                c = c["fallback"]
         for d in payload.get("downloads", ()):
             if not d.get("discard"):  # added later: a download kept, as all were, hashes as it did
                 d.pop("discard", None)

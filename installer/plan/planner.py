@@ -327,7 +327,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
     if blocked and getattr(pins, "blocked_by_driver", False) and any(r.id.startswith("driver") for r in chosen):
         blocked = None  # this plan installs the driver the build needs
     elif blocked and getattr(pins, "driver_note", None) in notes:
-        notes = _without_driver_step(notes, pins, report)
+        notes = _without_driver_step(notes, pins, report, recorded=recorded)
     # a wheelhouse build installs nothing here: there is no interpreter to verify afterwards
     kept = (n for n in notes if n not in superseded)
     return Plan(steps=tuple(steps), summary=summary, notes=tuple(dict.fromkeys(kept)),
@@ -337,9 +337,12 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant, "blocked": "" if builds_wheelhouse else (blocked or ""),
                       "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else "",
+                      # a CUDA build for a machine with no NVIDIA GPU: installed, and said first (gpu_refusal)
+                      "cpu_only": getattr(pins, "cpu_only", None) or "",
                       # the journal keeps it: doctor's reinstall commands name the index this run used
                       "pytorch_index": indexes.pytorch_index or "", "pytorch_layout": indexes.pytorch_layout,
-                      **_driver_elsewhere_meta(report, blocked if getattr(pins, "blocked_by_driver", False) else None),
+                      **_driver_elsewhere_meta(report, blocked if getattr(pins, "blocked_by_driver", False) else None,
+                                              recorded=recorded),
                 "recorded": "true" if recorded else ""})
 
 
@@ -368,7 +371,7 @@ def _conda_python_notes(notes: list[str], report: HardwareReport, pins: Any, pyt
     return [created if n == wheels else n for n in notes]
 
 
-def _driver_elsewhere_meta(report: HardwareReport, blocked: str | None) -> dict[str, str]:
+def _driver_elsewhere_meta(report: HardwareReport, blocked: str | None, *, recorded: bool = False) -> dict[str, str]:
     """For a build blocked by the driver on a machine whose driver torch-setup does not install (WSL, a
     container, a Jetson, a system other than Ubuntu and Debian): where it is installed, and whether it is
     WSL's Windows driver, for the refusal's hint (installer.plan.gpu_refusal), which must not offer
@@ -378,7 +381,7 @@ def _driver_elsewhere_meta(report: HardwareReport, blocked: str | None) -> dict[
     from installer.compat.machine import is_jetson
     from installer.plan.driver_request import driver_elsewhere
 
-    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report, recorded=recorded)
     if elsewhere is None:
         return {}
     return {"driver_elsewhere": elsewhere, "wsl": "true" if report.os.wsl else ""}
@@ -412,7 +415,8 @@ def _reasons_after_driver_step(notes: list[str], pins: Any, branch: str | None) 
     return out
 
 
-def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) -> list[str]:
+def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport, *,
+                         recorded: bool = False) -> list[str]:
     """The notes of a plan with no driver step for a build that needs one: the build's "after installing
     driver branch R535" (true of `recommend`'s offer, which comes with the driver) says who installs it."""
     from installer.compat.machine import is_jetson
@@ -422,7 +426,7 @@ def _without_driver_step(notes: list[str], pins: Any, report: HardwareReport) ->
     driver = pins.driver
     if driver is None or driver.host == "windows" or not pins.cuda:
         return notes  # under WSL the build's own note already says it is done in Windows
-    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report)
+    elsewhere = driver_elsewhere(report.os, jetson=is_jetson(report), report=report, recorded=recorded)
     said = no_driver_step_note(pins.cuda, driver, elsewhere, loaded=report.nvidia_driver is not None)
     return [said if n == pins.driver_note else n for n in notes]
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from installer import __version__
 from installer.i18n import _
 from installer.i18n.phrases import listed
-from installer.plan.gpu_refusal import blocked_message
+from installer.plan.gpu_refusal import blocked_message, cpu_only_warning
 from installer.plan.model import Command, Download, FileWrite, Guard, Plan, Step
 from installer.redaction import has_credentials, redact_data, redact_text
 
@@ -60,8 +60,8 @@ def _command(cmd: Command, root: bool) -> str:
     line = f"{before}{sudo}{after}{_q(cmd.argv)}"
     if cmd.ok_codes != (0,):
         codes = "|".join(str(c) for c in cmd.ok_codes)
-        line = (f"{{ rc=0; {line} || rc=$?; case \"$rc\" in {codes}) ;; *) "
-                f"echo \"exit code $rc\" >&2; exit \"$rc\";; esac; }}")
+        said = _echo(_("exit code {code}", code="\0rc\0"))
+        line = f"{{ rc=0; {line} || rc=$?; case \"$rc\" in {codes}) ;; *) {said} >&2; exit \"$rc\";; esac; }}"
     if cmd.cwd:
         line = f"(cd {shlex.quote(cmd.cwd)} && {line})"
     if cmd.fallback is not None:
@@ -158,9 +158,10 @@ def guard_test(guard: Guard) -> str | None:
 
 def _step(step: Step, index: int, total: int) -> list[str]:
     mark = " [root]" if step.root else ""
-    lines = [f"# --- step {index}/{total}{mark}: {step.id} - {_comment(step.title)}"]
+    number = _("step {n}/{total}", n=index, total=total)
+    lines = [f"# --- {number}{mark}: {step.id} - {_comment(step.title)}"]
     if step.why:
-        lines.append(f"# why: {_comment(step.why)}")
+        lines.append("# " + _("why: {why}", why=_comment(step.why)))
     if step.reboot:
         lines.append("# " + _("needs a reboot afterwards"))
     body: list[str] = []
@@ -188,7 +189,7 @@ def _step(step: Step, index: int, total: int) -> list[str]:
     elif test:
         lines.append(f"if {test}; then")
     if step.reboot or test:
-        lines.append(f"  echo {shlex.quote(f'== {step.id}: already done')}")
+        lines.append(f"  echo {shlex.quote(_('== {step}: already done', step=step.id))}")
         lines.append("else")
         lines.append(f"  echo {title}")
         # only each command's first line: the rest may be inside quotes (a `python -c` program, a file's
@@ -201,15 +202,18 @@ def _step(step: Step, index: int, total: int) -> list[str]:
     return lines
 
 
-_FETCH = r'''# downloads: resumable, the next mirror on failure
-fetch() {
-  local dest="$1"; shift
-  mkdir -p "$(dirname "$dest")"
-  for url in "$@"; do
-    if curl -fL --retry 3 -C - -o "$dest" "$url"; then return 0; fi
-  done
-  echo "download failed: $dest" >&2; return 1
-}'''
+def _fetch() -> str:
+    return "\n".join([
+        "# " + _("downloads: resumable, the next mirror on failure"),
+        "fetch() {",
+        '  local dest="$1"; shift',
+        '  mkdir -p "$(dirname "$dest")"',
+        '  for url in "$@"; do',
+        '    if curl -fL --retry 3 -C - -o "$dest" "$url"; then return 0; fi',
+        "  done",
+        "  " + _echo(_("download failed: {path}", path="\0dest\0")) + " >&2; return 1",
+        "}",
+    ])
 
 
 def _tools_check(tools: Iterable[str]) -> str:
@@ -293,6 +297,10 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
                                    _("WARNING: `torch-setup install` refuses these answers on this machine: {why}. "
                                      "This script would install that torch all the same; the notes below say "
                                      "what to change first", why=blocked)))
+    cpu_only = cpu_only_warning(plan)
+    if cpu_only is not None:
+        # the CUDA build a GPU-less machine runs on the CPU only: said atop, as the refusal above is
+        out.append("# " + _comment(_("WARNING: {why}", why=cpu_only.message)))
     if plan.tools:
         # found in use: a script kept for next week failed, its torch-setup checkout deleted in between
         out.append("# " + _comment(_("it runs torch-setup's own {tools}, which must still be there when it runs "
@@ -302,7 +310,7 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     for key, value in plan.summary:
         out.append(f"#   {key}: {_comment(value)}")
     for note in plan.notes:
-        out.append(f"# note: {_comment(note)}")
+        out.append("# " + _("note: {note}", note=_comment(note)))
     if plan.needs_root:
         out.append("# " + _("steps marked [root] run as root (through sudo when this script is not run as root)"))
     if any(s.files for s in plan.steps):
@@ -318,7 +326,7 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
     if plan.needs_root:
         out += ['SUDO=()', 'if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi', ""]
     if any(s.downloads for s in plan.steps):
-        out += [_FETCH, ""]
+        out += [_fetch(), ""]
     if any(s.files for s in plan.steps):
         out += [_put_file(), ""]
     if plan.needs_reboot:

@@ -35,6 +35,7 @@ from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
 from installer.probes.last_target import torch_missing
+from installer.probes.text import message
 from installer.shells import unset_command
 
 Severity = Literal["error", "warning", "info"]
@@ -478,22 +479,23 @@ def _message(msg: dict[str, Any]) -> str:
     return _(msg["text"], **msg["args"])
 
 
-def _missing_fix(python: str, advice: _Advice) -> str:
+def _missing_fix(python: str, advice: _Advice, refusal: Any = None) -> str:
     """How to put torch into `python`, where it is missing: the build that fits as it is, with pip, when one
     does; the wizard, or an answers file that names this interpreter. Found in use: "`torch-setup install`
-    installs one", which refuses without --answers, and the person's answers file installs elsewhere."""
+    installs one", which refuses without --answers, and the person's answers file installs elsewhere.
+    `refusal` (last_target.system_refusal): pip may not install into it (PEP 668), so a venv made from it."""
     from installer.probes.last_target import install_here
 
-    how = _message(install_here(python))
+    how = _message(install_here(python, refusal))
     c = advice.as_is
-    if c is None:
+    if c is None or refusal is not None:  # pip's own line would be refused too
         return how
     return _("install torch {torch} ({variant}), which fits this machine as it is: `{cmd}`; or, with a plan, {how}",
              torch=c.torch, variant=c.variant, cmd=_pip_line(python, c, advice.companions), how=how)
 
 
 def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice: _Advice,
-                     existing: Any = None, index: IndexFor = index_for) -> list[Finding]:
+                     existing: Any = None, index: IndexFor = index_for, refusal: Any = None) -> list[Finding]:
     error = str(verify.get("import_error") or "")
     if torch_missing(error):
         from installer.probes.last_target import make_one, own_environment
@@ -505,7 +507,7 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                               "environment of its own"), _message(make_one()), (error,))]
         return [Finding("torch-missing", "error", _("torch is not installed in {python}", python=python),
                         _("this interpreter has no torch package, so nothing can use the GPU or the CPU"),
-                        _missing_fix(python, advice), (error,))]
+                        _missing_fix(python, advice, refusal), (error,))]
     if env.ld_library_path and (".so" in error or "undefined symbol" in error):
         return [Finding("ld-library-path", "error", _("torch fails to import because of LD_LIBRARY_PATH"),
                         _("a library torch needs was taken from LD_LIBRARY_PATH ({ld}) instead of the one that "
@@ -697,7 +699,10 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
 
     if verify.get("torch_version") is None:
         if verify.get("import_error"):
-            found = _import_findings(verify, env, python, advice, report.existing_torch, index)
+            from installer.probes.last_target import system_refusal
+
+            found = _import_findings(verify, env, python, advice, report.existing_torch, index,
+                                     system_refusal(python, report))
             if found and found[0].id == "torch-broken" and incomplete:
                 # the same repair: said once, with what the guard found as its evidence
                 found[0] = replace(found[0], explanation="\n".join(
@@ -706,9 +711,10 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
                     evidence=(*found[0].evidence, *incomplete))
             return found
         checks = [c for c in verify.get("checks") or [] if not c.get("ok")]
-        detail = checks[0].get("detail") if checks else _("no result")
+        # the probe's words, said in the reader's language from the template it sends (detail_msg, fix_msg)
+        detail = message(checks[0], "detail") if checks else _("no result")
         return [Finding("verify-failed", "error", _("the check of this environment did not run"), str(detail),
-                        str(checks[0].get("fix") if checks else "") or _("run `torch-setup verify` to see why"))]
+                        str(message(checks[0], "fix") if checks else "") or _("run `torch-setup verify` to see why"))]
 
     variant = str(verify.get("variant") or "")
     cuda = verify.get("cuda") or {}
@@ -770,11 +776,12 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
     if not any(f.severity == "error" for f in findings):
         failing = [c for c in verify.get("checks") or [] if not c.get("ok") and c.get("level") == "error"]
         for check in failing:
+            # its title is the probe's detail, said in the reader's language (found in use: English under --lang zh)
             findings.append(Finding(
-                f"check-{check.get('name')}", "error", str(check.get("detail") or check.get("name")),
+                f"check-{check.get('name')}", "error", str(message(check, "detail") or check.get("name")),
                 _("the verify check {name} failed and none of the usual causes explains it",
                   name=check.get("name")),
-                str(check.get("fix") or _("run `torch-setup verify` for details"))))
+                str(message(check, "fix") or _("run `torch-setup verify` for details"))))
     if not findings:
         if available:
             n = cuda.get("device_count")

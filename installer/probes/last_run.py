@@ -204,11 +204,19 @@ def last_run_findings(state_dir: Path | None = None, *, now: float | None = None
 def resume_command(record: Record) -> str | None:
     """The command that goes on with a stopped run, as `install` said it ("run the same command again"): its
     answers file, from the folder it ran in (relative paths in the file were taken from there), and --yes when
-    that run had it (a run from a script; records before session 26 do not say, and get none); None when the
-    record names no answers file (runs before session 23) or the file is gone."""
+    that run had it (a run from a script; records before session 26 do not say, and get none), and its
+    --hardware, --quiet and --probe-timeout (records before session 27 do not say); None when the record names
+    no answers file (runs before session 23) or the file is gone."""
     if not record.answers or not os.path.isfile(record.answers):
         return None
-    command = f"torch-setup install --answers {shlex.quote(record.answers)}" + (" --yes" if record.yes is True else "")
+    words = ["torch-setup", "install", "--answers", record.answers]
+    if isinstance(record.hardware, str) and record.hardware:
+        words += ["--hardware", record.hardware]
+    words += ["--yes"] if record.yes is True else []
+    words += ["--quiet"] if record.quiet is True else []
+    if isinstance(record.probe_timeout, (int, float)) and not isinstance(record.probe_timeout, bool):
+        words += ["--probe-timeout", f"{record.probe_timeout:g}"]
+    command = shlex.join(words)
     return f"cd {shlex.quote(record.cwd)} && {command}" if record.cwd else command
 
 
@@ -279,6 +287,24 @@ def _finding(record: Record, state_dir: Path | None, now: float | None,
     return Finding("last-run-unfinished", "warning", title,
                    "\n".join([_("{when}: {why}", when=when, why=why), *([elsewhere] if elsewhere else [])]),
                    again, evidence)
+
+
+def verified_now_findings(entries: list[tuple[str, str, float, bool]], *, ok: bool,
+                          now: float | None = None) -> list[Finding]:
+    """An install whose own verification was cut off (`entries`: last_target.unverified_in), of the interpreter
+    doctor has just checked: its checks were the verification that install missed, said so. Found in use (t9):
+    Ctrl-C during install's verification, then plain `doctor` (which checks the last install) said "nothing to
+    mend" and nothing of the stop, as its checks had ended the record silently."""
+    return [Finding(
+        "install-verified-now", "info",
+        _("the install into {target} was stopped during its own verification: the checks above are the "
+          "verification it missed", target=target),
+        "\n".join([_("{when}: {why}", when=when_text(at, now),
+                      why=_("the machine has restarted since") if restarted
+                      else _("it was stopped (killed, or its terminal closed)")),
+                    _("its steps had all finished; the checks passed, so nothing is left of that install to do")
+                    if ok else _("its steps had all finished; what the checks found is below")]),
+        "") for target, _python, at, restarted in entries]
 
 
 def unverified_findings(state_dir: Path | None = None, *, now: float | None = None) -> list[Finding]:

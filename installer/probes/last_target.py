@@ -34,10 +34,12 @@ def _read(state_dir: Path | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def record_last_target(python: str | None, state_dir: Path | None = None, *, target: str = "") -> None:
+def record_last_target(python: str | None, state_dir: Path | None = None, *, target: str = "",
+                       variant: str = "") -> None:
     """Keep `python` (a plan's target_python, after its run finished) as the last install's interpreter,
-    and `target` (the plan's target folder or interpreter; a wheelhouse build's folder, which has no
-    interpreter) among the targets whose last run finished, with when (`finished`).
+    with the build the plan installed (`variant`: cpu, cu126...), and `target` (the plan's target folder or
+    interpreter; a wheelhouse build's folder, which has no interpreter) among the targets whose last run
+    finished, with when (`finished`).
 
     Never raises: the record only helps a later `verify`, and an install that worked must not fail
     over it (a state dir that filled up since the journal was written)."""
@@ -52,8 +54,12 @@ def record_last_target(python: str | None, state_dir: Path | None = None, *, tar
     record: dict[str, Any] = {"finished": finished}
     if python:
         record.update(python=os.path.abspath(python), at=now)
+        if variant:
+            record["variant"] = variant
     elif isinstance(data.get("python"), str):
         record.update(python=data["python"], at=data.get("at"))
+        if isinstance(data.get("variant"), str):
+            record["variant"] = data["variant"]
     # another target's verification that did not end stays; this target's is superseded by this run
     verifying = {t: v for t, v in _verifying(data).items() if t != target}
     if verifying:
@@ -155,6 +161,12 @@ def unverified(state_dir: Path | None = None) -> list[tuple[str, str, float, boo
     return sorted(out, key=lambda e: e[2], reverse=True)
 
 
+def unverified_in(checked: dict[str, Any], state_dir: Path | None = None) -> list[tuple[str, str, float, bool]]:
+    """`unverified` of the interpreter `checked` (verify's `python`) alone: read before a check of it ends them
+    (verify_ended), so that the check can say it was that verification."""
+    return [entry for entry in unverified(state_dir) if same_environment(checked, entry[1])]
+
+
 def finished_since(target: str, at: float, state_dir: Path | None = None) -> bool:
     """Whether a run into `target` finished after `at`; for a record of an older run that names no target,
     whether any install finished after it (then it is not "the last install")."""
@@ -187,6 +199,24 @@ def last_target(state_dir: Path | None = None) -> str | None:
     # a failed run into another folder leaves this one as it was (found in use: one failed install anywhere
     # made verify, bench and doctor forget the working environment); the pointer says that run stopped
     return python
+
+
+def planned_variant(python: str, state_dir: Path | None = None) -> str | None:
+    """The build the last install planned (cpu, cu126...) when `python` is in the environment it went into;
+    None for another interpreter, or a record written before session 27 (no expectation then). `verify` and
+    `doctor` check it as `install`'s own verification does (found in review: a CPU build where a cu126 one
+    was planned passed their checks, and failed install's)."""
+    last = last_target(state_dir)
+    variant = _read(state_dir).get("variant")
+    if last is None or not isinstance(variant, str) or not variant:
+        return None
+    # one bin/ folder (python3 beside python) and one interpreter: a venv's python is a link to the base one
+    # that other venvs share, and /usr/bin holds python3.11 beside python3.12
+    def where(path: str) -> tuple[str, str]:
+        path = os.path.abspath(path)
+        return os.path.realpath(os.path.dirname(path)), os.path.realpath(path)
+
+    return variant if where(python) == where(last) else None
 
 
 def _into_another(target: str, stopped_python: str, python: str) -> bool:
@@ -381,10 +411,41 @@ def answers_target(python: str) -> str:
     return f"target: {{kind: existing, python: {python if plain else json.dumps(python)}}}"
 
 
-def install_here(python: str) -> dict[str, Any]:
+def system_refusal(python: str, report: Any) -> Any:
+    """`plan`'s refusal of `python` as an existing interpreter to install into (PEP 668: it belongs to the
+    operating system; installer.plan.existing_python), from `report` (a hardware report with `python`
+    examined), its hint naming the venv made from it in the wizard's fields and the answers file's keys; None
+    where pip may install there, or the report describes another interpreter. Found in use (t9): doctor of
+    /usr/bin/python3 advised `target: {kind: existing, ...}`, which `plan` then refused."""
+    from installer.i18n import _ as translate
+    from installer.plan.existing_python import system_python_refusal
+
+    info = getattr(report, "python", None)
+    if info is None or not info.externally_managed:
+        return None
+    if os.path.realpath(info.executable) != os.path.realpath(python) and not (
+            info.prefix and os.path.dirname(os.path.dirname(python)) == info.prefix):
+        return None  # a saved report of another interpreter
+    venv = translate("run `torch-setup`, and on its Combination screen choose Target environment: a new virtual "
+                     "environment, with {python} in the Python field as its base; or put `{answers}` in an answers "
+                     "file and run `torch-setup install --answers FILE`", python=shlex.quote(python),
+                     answers=answers_venv(python))
+    return system_python_refusal(python, info.externally_managed,
+                                 allowed=report.mirror_config.pip.break_system_packages, venv_hint=venv)
+
+
+def answers_venv(python: str) -> str:
+    """answers_target for a new venv made from the interpreter `python` (target.kind: venv, its base)."""
+    return answers_target(python).replace("kind: existing", "kind: venv", 1)
+
+
+def install_here(python: str, refusal: Any = None) -> dict[str, Any]:
     """How to put torch into the interpreter `python` itself. Found in use: "`torch-setup install` installs
     one" (which refuses without --answers), and "--answers FILE" with the person's file, which installs into
-    its own folder: neither said how to name this interpreter."""
+    its own folder: neither said how to name this interpreter. `refusal` (system_refusal): pip may not install
+    into it; the way round, a venv made from it, instead."""
+    if refusal is not None:
+        return _("{why}; to use torch with this Python, {hint}", why=refusal.message, hint=str(refusal.hint or ""))
     return _("to install torch into {python}: run `torch-setup`, and on its Combination screen choose Target "
              "environment: an existing Python interpreter, with Python: {python}; or put `{answers}` in an "
              "answers file and run `torch-setup install --answers FILE`", python=shlex.quote(python),
@@ -396,7 +457,8 @@ def make_one() -> dict[str, Any]:
     return _("run `torch-setup` (the wizard): it makes an environment for torch and installs it there")
 
 
-def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_dir: Path | None = None) -> None:
+def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_dir: Path | None = None,
+                   report: Any = None) -> None:
     """A torch simply missing from the interpreter `result` (a verify verdict) checked: the torch-import
     check's fix, in place, says how to put torch into that interpreter, and, when `named` (--python) and
     torch-setup installed elsewhere, names that environment first; for torch-setup's own interpreter, where
@@ -415,7 +477,7 @@ def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_d
         if last is not None:
             result["last_installed_python"] = last
     else:
-        fix = install_here(python)
+        fix = install_here(python, system_refusal(python, report))
         if named and last is not None:
             fix = _("torch-setup last installed into {path}: run `torch-setup {command} --python {path}`; {fix}",
                     path=shlex.quote(last), command=command, fix=translate(fix["text"], **fix["args"]))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer.paths import in_own_checkout
+from installer.paths import in_own_checkout, shell_word
 
 STEM = "torch-setup-answers"
 
@@ -42,7 +42,7 @@ def answers_folder(cwd: Path | None = None) -> Path:
 def answers_command(path: str | os.PathLike[str], cwd: str | None = None, verb: str = "install") -> str:
     """`torch-setup install --answers F` (or `plan`), from `cwd` when the file's relative folders are read
     from there."""
-    command = f"torch-setup {verb} --answers {shlex.quote(str(path))}"
+    command = f"torch-setup {verb} --answers {shell_word(str(path))}"
     return f"cd {shlex.quote(cwd)} && {command}" if cwd else command
 
 

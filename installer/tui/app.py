@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from installer.hardware.report import HardwareReport
 
 
+def interpreter_stamp(python: str) -> tuple[str, int, int, int] | None:
+    """What tells one interpreter file at `python` from another put there later: its resolved path, device,
+    inode and mtime (a venv made again, an interpreter upgraded, gives another). None when it cannot be read."""
+    try:
+        st = os.stat(python)
+        return os.path.realpath(python), st.st_dev, st.st_ino, st.st_mtime_ns
+    except OSError:
+        return None
+
+
 def _screen_class(name: str) -> type[WizardScreen]:
     # Imported on first use: the Welcome screen must be interactive before the rest is loaded.
     import importlib
@@ -163,10 +173,14 @@ class WizardApp(App[int]):
         if python is None:
             return report
         with self._report_lock:
-            found = self.state.target_reports.get(python)
+            stamp = interpreter_stamp(python)
+            kept = self.state.target_reports.get(python)
+            found = kept[1] if kept is not None and stamp is not None and kept[0] == stamp else None
             if found is None:
                 try:
-                    found = self.state.target_reports[python] = self.engine.detect(python=python)
+                    found = self.engine.detect(python=python)
+                    if stamp is not None:
+                        self.state.target_reports[python] = (stamp, found)
                 except InputError as exc:
                     if exc.key != "--python":
                         raise

@@ -116,13 +116,16 @@ class Engine:
             data["target"]["path"] = "~/" + data["target"]["path"]
         return data
 
-    def answers_from_data(self, data: dict[str, Any]) -> Answers:
-        """Validate what the screens filled in, through the same parser as an answers file."""
+    def answers_from_data(self, data: dict[str, Any], *, recorded: bool = False) -> Answers:
+        """Validate what the screens filled in, through the same parser as an answers file. `recorded`: the
+        answers are for a recorded machine (--hardware), whose relative folders stay relative: they are taken
+        from where torch-setup runs there, not from the folder this wizard runs in (found by a tester: a
+        recorded H200's answers said path: /home/t9/.venv-torch, this user's home)."""
         import yaml
 
         parse = _need("installer.answers", "parse_answers")
-        answers = parse(yaml.safe_dump(data, sort_keys=False), "<wizard>")
-        return anchored(self._settle_region(answers))
+        answers = self._settle_region(parse(yaml.safe_dump(data, sort_keys=False), "<wizard>"))
+        return answers if recorded else anchored(answers)
 
     def _settle_region(self, answers: Answers) -> Answers:
         """Region `auto` is written as the region itself when the wizard's language decided it
@@ -139,11 +142,12 @@ class Engine:
         answers were chosen for a recorded machine (--hardware), as its comment says."""
         return _need("installer.answers", "dump_answers")(answers, path, recorded=recorded)
 
-    def holds_answers(self, path: str | Path, answers: Answers) -> bool:
+    def holds_answers(self, path: str | Path, answers: Answers, *, recorded: bool = False) -> bool:
         """The answers file at `path` says the same as `answers` (its comments and layout aside); False for
-        a file that is not a valid answers file."""
+        a file that is not a valid answers file. `recorded`: as answers_from_data's, folders as written."""
         try:
-            found = anchored(self.load_answers(str(path)))
+            found = self.load_answers(str(path))
+            found = found if recorded else anchored(found)
         except Exception:  # noqa: BLE001 - unreadable or invalid: not these answers
             return False
         return bool(found.model_dump(mode="json") == answers.model_dump(mode="json"))
@@ -294,16 +298,17 @@ class Engine:
                             torch_version: str | None = None) -> dict[str, Any]:
         """The Mirrors table's row for the PyTorch index typed by hand, with the verdict the plan reaches
         (installer.mirrors.pick.typed_pytorch_index): `ok` only when it serves `variant` (the catalog's
-        default build when None). `typed`: the URL as typed; `url`: the index the plan gives pip, the
-        build's folder added or swapped."""
+        default build when None) and, given, `torch_version`. `typed`: the URL as typed; `url`: the index the plan
+        gives pip, the build's folder added or swapped."""
         from installer.mirrors import load_catalog
         from installer.mirrors.pick import typed_pytorch_index
         from installer.mirrors.targets import ProbeContext
 
         catalog = load_catalog(self.catalog)
         variant = variant or ProbeContext.from_catalog(catalog).variant
+        # the build it was judged for, both halves: the Combination screen probes it again for another one
         row: dict[str, Any] = {"id": "by-hand", "kind": "pytorch", "typed": url, "url": url, "ok": False,
-                               "variant": variant}
+                               "variant": variant, "torch_version": torch_version}
         try:
             pick, result = typed_pytorch_index(url, variant, torch_version, timeout=self.probe_timeout,
                                                catalog=catalog)
@@ -315,12 +320,13 @@ class Engine:
 
         return dict(row, url=redact_text(pick.url or url), ok=pick.failed is None, reason=pick.failed)
 
-    def driver_elsewhere(self, report: HardwareReport) -> str | None:
+    def driver_elsewhere(self, report: HardwareReport, *, recorded: bool = False) -> str | None:
         """Where this machine's NVIDIA driver is installed when torch-setup does not do it here (WSL, a
-        Jetson, a container, a system other than Ubuntu and Debian); None when the driver recipe applies."""
+        Jetson, a container, a system other than Ubuntu and Debian); None when the driver recipe applies.
+        `recorded`: the report is a recorded one (--hardware), said as the recorded machine."""
         is_jetson = _need("installer.compat.machine", "is_jetson")
         return _need("installer.plan.driver_request", "driver_elsewhere")(  # type: ignore[no-any-return]
-            report.os, jetson=is_jetson(report), report=report)
+            report.os, jetson=is_jetson(report), report=report, recorded=recorded)
 
     def nvidia_apt_serves(self, report: HardwareReport) -> bool:
         """Whether NVIDIA's apt repository has packages for this system (else the toolkit comes from the
@@ -379,25 +385,22 @@ class Engine:
                                   "a folder such as {example}", venv=_("a new virtual environment"),
                                   example=suggested_folder(own, home))
 
-    def system_python_problem(self, python: str) -> tuple[str, str] | None:
+    def system_python_problem(self, python: str, report: HardwareReport | None) -> tuple[str, str] | None:
         """Why the Python field's interpreter `python` cannot be installed into as it is (Target environment:
         an existing Python interpreter): it belongs to the operating system (PEP 668), as the plan says
-        (installer.plan.existing_python), read as detection reads it, by the interpreter itself; with the
-        wizard's fields to choose instead. None when pip may install there, or the facts cannot be read.
-        Runs `python` (tens of milliseconds; none for the interpreter torch-setup runs on)."""
-        path = self.detection_python(python)
-        if path is None:
+        (installer.plan.existing_python), read from `report`, this machine's report with `python` examined
+        (the wizard's one examination of it, kept per interpreter file: checking the field again runs
+        nothing); with the wizard's fields to choose instead. None when pip may install there, or the facts
+        cannot be read (no report, or `python` did not start). Stats nothing."""
+        info = report.python if report is not None else None
+        if info is None or not info.externally_managed or report is None:
             return None
-        start, collect = _need("installer.hardware.target_python", "start"), _need("installer.hardware.target_python", "collect")
-        facts = collect(start(path), timeout=10)
-        marker = ((facts or {}).get("install") or {}).get("externally_managed")
-        if not marker:
-            return None
-        allowed = bool(_need("installer.hardware.target_python", "pip_config")(facts).get("break_system_packages"))
+        allowed = report.mirror_config.pip.break_system_packages
         venv = _("choose \"{venv}\" under Target environment, with {python} in the Python field as its base",
                  venv=_("a new virtual environment"), python=python)
-        refused = _need("installer.plan.existing_python", "system_python_refusal")(path, marker, allowed=allowed,
-                                                                                  venv_hint=venv)
+        path = self.detection_python(python) or python
+        refused = _need("installer.plan.existing_python", "system_python_refusal")(path, info.externally_managed,
+                                                                                  allowed=allowed, venv_hint=venv)
         return (refused.message, refused.hint or "") if refused is not None else None
 
     def wheelhouse_problem(self, path: str, *, here: bool, python_version: str | None = None,

@@ -59,9 +59,11 @@ class WizardState:
     # fails the install as surely as torch would
     wheels_on_disk: dict[str, str] = field(default_factory=dict)
     report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
-    # interpreter path -> this machine's report with that interpreter examined: for a target.python
-    # path other than the one detection looked at (the wheels are picked for its Python version)
-    target_reports: dict[str, HardwareReport] = field(default_factory=dict)
+    # interpreter path -> (the file it was, this machine's report with that interpreter examined): for a
+    # target.python path other than the one detection looked at (the wheels are picked for its Python
+    # version; the Python field's PEP 668 check reads it too). The file (resolved path, device, inode, mtime)
+    # tells a report of an interpreter since replaced (a venv made again at the same path) from a current one
+    target_reports: dict[str, tuple[tuple[str, int, int, int], HardwareReport]] = field(default_factory=dict)
     mirror_rows: list[dict[str, Any]] = field(default_factory=list)
     # the catalog's mirrors the probe was given: the choice lists offer all of them, answered or not
     mirror_candidates: list[dict[str, Any]] = field(default_factory=list)

@@ -115,8 +115,10 @@ async def test_a_reused_file_with_a_relative_folder_is_replayed_from_its_folder(
 
 
 async def test_a_file_of_absolute_folders_is_replayed_as_it_is(make_wizard, in_tmp):
-    await _run_to_install(make_wizard)
-    app = make_wizard("cpu-only", dry_run=True)
+    # this machine's answers: the wizard writes its folders whole (a recorded machine's stay as typed,
+    # test_recorded_machine_not_this_one)
+    await _run_to_install(make_wizard, as_this_machine=True)
+    app = make_wizard("cpu-only", dry_run=True, as_this_machine=True)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "done")
         await settle(pilot)

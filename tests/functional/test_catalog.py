@@ -54,7 +54,8 @@ def wizard_table_keys() -> dict[str, str]:
     from installer.tui.screens import hardware as hw
 
     keys: dict[str, str] = {}
-    for text in [*base.SCREEN_TITLES.values(), *help.SCREEN_HELP.values(), *mirrors.KIND_LABELS.values(),
+    for text in [*base.SCREEN_TITLES.values(), *help.SCREEN_HELP.values(), *help.RECORDED_HELP.values(),
+                 *mirrors.KIND_LABELS.values(),
                  *welcome.STEPS, *welcome.RECORDED_STEPS, *[s for s in install.ICONS if s != "pending"]]:
         keys[text] = "installer/tui (tables)"
     classes = [app.WizardApp, base.WizardScreen, welcome.SCREEN, hw.SCREEN, mirrors.SCREEN, combination.SCREEN,
@@ -202,3 +203,34 @@ def test_every_chinese_entry_is_used():
     unused = sorted(repr(key) for key in catalog("zh") if key not in reachable)
     assert not unused, (f"{len(unused)} entries of installer/i18n/zh.yaml are used by no code, recipe or data "
                         "file: delete them\n" + "\n".join(unused))
+
+
+# A Latin word and a Chinese character are written with a space between them ("PyTorch wheel 镜像"), as every
+# entry of the catalog does; a placeholder counts as neither, as its value may be either.
+HAN_TOUCHING_LATIN = re.compile(r"[A-Za-z][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z]")
+
+
+def test_a_latin_word_is_spaced_from_chinese():
+    zh = catalog("zh")
+    touching = [f"{key!r}: {value!r}" for key, value in zh.items()
+                if HAN_TOUCHING_LATIN.search(re.sub(r"\{[^{}]*\}", "\0", value))]
+    assert not touching, "\n".join(touching)
+
+
+def test_the_unused_mirror_note_spaces_the_word_its_fragment_ends_with():
+    """Found by a tester: "…没有从 PyTorch wheel 索引获取 wheel的步骤": the fragment that says what a step does ends
+    in a Latin word, and the note puts 的 right after it."""
+    from types import SimpleNamespace
+
+    from installer.i18n import set_language
+    from installer.plan.unused_mirrors import unused_mirror_notes
+
+    answers = SimpleNamespace(mirror=SimpleNamespace(**{k: f"https://{k}.example/simple" for k in
+                                                        ("pypi", "pytorch", "conda", "apt")}))
+    set_language("zh")
+    try:
+        notes = unused_mirror_notes(answers, [])
+    finally:
+        set_language("en")
+    assert len(notes) == 4 and not [n for n in notes if HAN_TOUCHING_LATIN.search(n)], notes
+    assert any(n.endswith("本计划中没有从 PyTorch wheel 索引获取 wheel 文件的步骤") for n in notes), notes

@@ -45,7 +45,7 @@ async def test_a_python_the_system_manages_is_refused_at_review(make_wizard, in_
         assert not app.screen.can_go_next()
     assert app.state.report_detected and app.state.report is not None
     assert app.state.report.python.executable != str(system)  # the machine's report is the wizard's own Python's
-    assert app.state.target_reports[str(system)].python.externally_managed is not None
+    assert app.state.target_reports[str(system)][1].python.externally_managed is not None
 
 
 async def test_consent_lets_the_plan_through(make_wizard, in_tmp, monkeypatch):

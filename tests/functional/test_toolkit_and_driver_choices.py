@@ -51,7 +51,7 @@ async def test_a_system_without_apt_gets_no_apt_mirror_no_driver_tick_and_the_ru
         assert not driver.display
         warnings = _text(app.screen.query_one("#rec-warnings", Static))
         assert "needs NVIDIA driver branch R580 or newer, which torch-setup does not install here" in warnings
-        assert "this is Rocky Linux 9.4 (Blue Onyx):" in warnings
+        assert "the recorded machine runs Rocky Linux 9.4 (Blue Onyx):" in warnings
 
         source = app.screen.query_one("#toolkit-source", RadioSet)
         assert not source.display  # asked only once the toolkit is ticked

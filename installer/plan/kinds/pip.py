@@ -28,7 +28,7 @@ from installer.errors import InputError
 from installer.i18n import _
 from installer.paths import same_path
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
-from installer.plan.model import Command, Guard
+from installer.plan.model import SAID_PREFIX, Command, Guard
 from installer.plan.values import VType, check
 
 if TYPE_CHECKING:
@@ -80,8 +80,8 @@ def entries():
 # read by the small reader below (PEP 508's grammar); a marker it cannot read counts as met by nothing, so
 # an odd one never makes a step run again and again.
 _REQUIRES = r"""
-import pathlib, platform
 def marker_env():
+    import platform
     v = platform.python_version_tuple()
     i = sys.implementation
     return {"implementation_name": i.name, "implementation_version": "%d.%d.%d" % tuple(i.version[:3]),
@@ -169,7 +169,7 @@ def first_infos():
     return first
 def missing_requirements(roots, first):
     # `first`: {name: (folder, dist-info)} as Python finds them; yields (name, what needs it)
-    import importlib.metadata as m
+    import importlib.metadata as m, pathlib
     env, todo, seen = marker_env(), [(r, frozenset(), "") for r in roots], set()
     while todo:
         name, extras, by = todo.pop()
@@ -219,27 +219,48 @@ if any(have.get(k) != v for k, v in want.items()):
 first = first_infos()
 sys.exit(int(next(missing_requirements(list(want), first), None) is not None))
 """
+# What REPAIR says of each record it removes: the catalog is not there in the target, so repair_command gives
+# it in the reader's language (TORCH_SETUP_SAY_REINSTALLED), only where that is not English: an English plan
+# reads as it did.
+REINSTALLED = "{name}: half installed (files are missing), so it is installed again"
 # Run first in an install step: the record of a pinned package left half-installed (by uv or pip, or cut
 # off before its INSTALLER was written) is removed, so that the install puts it in again; uv and pip would
 # otherwise call it installed. So is that of a package the pins need (filelock, mpmath under sympy), which
 # the same install put there and cut off. Only those, only what uv or pip installed: another package's
-# metadata, or conda's, is never touched.
-REPAIR = _COMPLETE + _REQUIRES + """\
+# metadata, or conda's, is never touched. A pin with no record at all (a new environment) has nothing under it
+# to mend, as without an .egg-info on sys.path importlib.metadata finds no other record of it (the guard's
+# reasoning): it is left out of the walk, which then does not import importlib.metadata (some 40 ms, measured
+# on the first install into a new venv, recipes/answers/cpu-venv.yaml).
+REPAIR = _COMPLETE + _REQUIRES + f"""\
 import shutil
+said = os.environ.get("{SAID_PREFIX}REINSTALLED") or {REINSTALLED!r}
+""" + """\
 want = {key(p.partition("==")[0]) for p in sys.argv[1:]}
 first = first_infos()
-for dep, by in list(missing_requirements(sorted(want), first)):
+roots = sorted(want)
+if any(k not in first for k in roots) and not any(n.endswith((".egg-info", ".egg")) for _, n in entries()):
+    roots = [k for k in roots if k in first]
+for dep, by in list(missing_requirements(roots, first) if roots else ()):
     place = first.get(dep)
     if dep not in want and place is not None and installer(os.path.join(*place)) in ("", "uv", "pip"):
         shutil.rmtree(os.path.join(*place))
-        print(place[1] + ": half installed (files are missing), so it is installed again")
+        print(said.replace("{name}", place[1]))
 for folder, name in entries():
     if not name.endswith(".dist-info") or key(name[:-10].partition("-")[0]) not in want:
         continue
     if installer(os.path.join(folder, name)) in ("", "uv", "pip") and not complete(folder, name):
         shutil.rmtree(os.path.join(folder, name))
-        print(name + ": half installed (files are missing), so it is installed again")
+        print(said.replace("{name}", name))
 """
+
+
+def repair_command(python: str, pins: tuple[str, ...]) -> Command:
+    """REPAIR run by `python` for `pins`, saying what it removes in the reader's language."""
+    said = _(REINSTALLED)
+    env = ((SAID_PREFIX + "REINSTALLED", said),) if said != REINSTALLED else ()
+    return Command(argv=(python, "-I", "-c", REPAIR, *pins), env=env)
+
+
 RUNS_CHECK = "import sys"
 # the base interpreter as the planner writes a version asked for (target.python: "3.12")
 _VERSION_REQUEST = re.compile(r"python([0-9]+\.[0-9]+)")
@@ -445,7 +466,7 @@ class PipKind(Kind):
             cmd = pip_cmd
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *packages))
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
-        repair = Command(argv=(py, "-I", "-c", REPAIR, *packages))
+        repair = repair_command(py, packages)
         return Compiled(commands=(repair, cmd), writable=(prefix,) if prefix and prefix != "/" else (),
                         guard=guard, notes=notes)
 

@@ -387,7 +387,7 @@ class WheelKind(Kind):
 
     def _install(self, params: WheelParams, ctx: KindContext) -> Compiled:
         from installer.plan.existing_python import install_flags
-        from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR, pip_runs_for
+        from installer.plan.kinds.pip import INSTALLED_CHECK, pip_runs_for, repair_command
 
         wh = params.wheelhouse
         req = posixpath.join(wh, REQUIREMENTS)
@@ -418,7 +418,7 @@ class WheelKind(Kind):
         verify = Command(argv=(ctx.tools.python, *CHECK, *target, wh, *pins))
         guard = Guard(unless=(py, "-I", "-c", INSTALLED_CHECK, *pins)) if pins else None
         prefix = posixpath.dirname(posixpath.dirname(py)) if py.startswith("/") else None
-        repair = (Command(argv=(py, "-I", "-c", REPAIR, *pins)),) if pins else ()
+        repair = (repair_command(py, pins),) if pins else ()
         return Compiled(commands=(verify, *repair, install), writable=(prefix,) if prefix and prefix != "/" else (),
                         guard=guard, notes=(*notes, *_no_seed_note(wh, py, ctx)))
 

@@ -169,7 +169,7 @@ class WizardScreen(Screen[None]):
         they cannot be saved yet (an answer the answers file would refuse, named with its key)."""
         self.save()
         try:
-            return self.engine.answers_from_data(self.state.draft)
+            return self.engine.answers_from_data(self.state.draft, recorded=self.state.recorded)
         except Exception as exc:  # a field not filled in right: its key and what to do
             self.notify(error_text(exc), title=_("The answers cannot be saved yet"), severity="error")
             return None
@@ -191,7 +191,7 @@ class WizardScreen(Screen[None]):
             if not path:
                 return
             # its comment's commands name the file they are in, as the whole path write_text writes to
-            text = self.engine.dump_answers(answers, os.path.abspath(Path(path).expanduser()),
+            text = self.engine.dump_answers(answers, said_path(Path(path), recorded=state.recorded),
                                             recorded=state.recorded)
             written = write_text(self, Path(path), text)
             if written is not None and not state.run_started:
@@ -293,6 +293,16 @@ class TargetRunScreen(WizardScreen):
         self.query_one("#busy").display = False
         self.box().mount(Static(escape(heading) + "\n" + escape(error_text(exc)), classes="error"))
         self.refresh_nav(hint)
+
+
+def said_path(path: Path, *, recorded: bool = False) -> str:
+    """Where an answers file goes, as its comment's commands name it: the whole path write_text writes to;
+    for a recorded machine's answers, from the home folder (`~/h200.yaml`), as that machine's user finds it
+    once copied there, not under this user's home."""
+    from installer.paths import from_home
+
+    whole = os.path.abspath(path.expanduser())
+    return from_home(whole) if recorded else whole
 
 
 def write_text(screen: Screen[Any], path: Path, text: str, *, tell: bool = True) -> Path | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
 from rich.markup import escape
@@ -23,6 +23,9 @@ from installer.i18n.phrases import listed
 from installer.paths import in_own_checkout
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import ChoiceList, Choices, Field, Radio, Tick
+
+if TYPE_CHECKING:
+    from installer.hardware.report import HardwareReport
 
 LATEST = "latest"
 VENV_FOLDER = ".venv-torch"  # the answers' default target.path
@@ -206,6 +209,8 @@ class CombinationScreen(WizardScreen):
         # no room in the footer at 80 columns: the help and the command palette name it
         Binding("a", "save_answers", "Save answers", show=False),
     ]
+    ranked_for: tuple[Any, ...] | None = None  # the key of the list last asked for (in the making, or shown)
+    typed_for: tuple[str, str, str] | None = None  # (url, variant, torch) the typed index is being probed for
 
     def body(self) -> ComposeResult:
         d = self.state.draft
@@ -299,7 +304,7 @@ class CombinationScreen(WizardScreen):
 
     def driver_elsewhere(self) -> str | None:
         report = self.state.report
-        return self.engine.driver_elsewhere(report) if report is not None else None
+        return self.engine.driver_elsewhere(report, recorded=self.state.recorded) if report is not None else None
 
     def version_options(self) -> list[tuple[str, str]]:
         known = self.state.torch_versions or []
@@ -325,6 +330,7 @@ class CombinationScreen(WizardScreen):
         if not self.state.mirrors_probed and not self.state.pytorch_probed():
             self.probe_pytorch_indexes()
         if self.state.recommendation is not None and self.state.recommendation_key == key:
+            self.ranked_for = key
             self.show_recommendation(self.state.recommendation)
         else:
             self.rank(key)
@@ -339,10 +345,12 @@ class CombinationScreen(WizardScreen):
         if self.python_field_wrong():
             self.withhold_builds()
             return
+        self.ranked_for = key
         self.query_one("#busy").display = True
         self.recommend(key)
 
     def withhold_builds(self) -> None:
+        self.ranked_for = None
         self.state.recommendation = None
         self.state.recommendation_key = None  # made again for whatever the field holds next
         self.query_one("#busy").display = False
@@ -412,6 +420,63 @@ class CombinationScreen(WizardScreen):
         self.state.mirror_rows.extend(rows)
         if self.state.recommendation is not None:
             self.update_warnings()
+            self.judge_typed_index()
+        self.fall_back_to_disk()
+
+    # the PyTorch index typed by hand, judged for the build chosen ---------------------------------------
+    def typed_row(self) -> dict[str, Any] | None:
+        """The probed row of the PyTorch index typed by hand, when mirror.pytorch is that URL."""
+        url = str(self.state.section("mirror").get("pytorch") or "")
+        if "://" not in url:
+            return None
+        return next((r for r in self.state.mirror_rows if r.get("typed") == url), None)
+
+    def judged_build(self) -> dict[str, Any] | None:
+        """The build the typed index must serve: the one chosen; while the ranking chose by itself, its first
+        from an index, not a wheel on this disk that leads only because no index serves the first (judged for
+        that one, an index that serves it would take it out of the list again, and so on)."""
+        choice = self.current_choice()
+        if choice is None or not choice.get("from_disk") or self.state.build_picked is not None:
+            return choice
+        choices = (self.state.recommendation or {}).get("choices", [])
+        return dict(choices[best_index(choices)]) if choices else None
+
+    def judge_typed_index(self) -> None:
+        """The typed index's verdict is for the build it was probed for (Mirrors: the ranking's first): for
+        another build chosen here it is probed again (found in review: an index with cu126 and no cpu wheels
+        counted as serving the CPU build chosen, and nothing warned that its install would fail)."""
+        row, build = self.typed_row(), self.judged_build()
+        if row is None or build is None:
+            return
+        wanted = (str(row["typed"]), str(build["variant"]), str(build["torch"]))
+        if (row.get("variant"), row.get("torch_version")) == wanted[1:] or self.typed_for == wanted:
+            return
+        self.typed_for = wanted
+        self.probe_typed_index(*wanted)
+
+    @work(thread=True, exclusive=True, group="typed-index")
+    def probe_typed_index(self, url: str, variant: str, torch_version: str) -> None:
+        from textual.worker import get_current_worker
+
+        try:
+            row = self.engine.probe_typed_pytorch(url, variant=variant, torch_version=torch_version)
+        except Exception as exc:  # noqa: BLE001 - said as the row's failure: Review's plan would say the same
+            row = {"id": "by-hand", "kind": "pytorch", "typed": url, "url": url, "ok": False, "variant": variant,
+                   "torch_version": torch_version, "reason": error_text(exc)}
+        if not get_current_worker().is_cancelled:  # another build was chosen meanwhile: its probe follows
+            self.app.call_from_thread(self.typed_index_probed, row)
+
+    def typed_index_probed(self, row: dict[str, Any]) -> None:
+        if self.typed_for == (row["typed"], row["variant"], row["torch_version"]):
+            self.typed_for = None
+        build, current = self.judged_build(), self.typed_row()
+        if not self.is_mounted or build is None or current is None or current["typed"] != row["typed"]:
+            return
+        if (row["variant"], row["torch_version"]) != (str(build["variant"]), str(build["torch"])):
+            return  # for a build no longer chosen: the row is the one chosen now's, or its own probe follows
+        self.state.mirror_rows = [row if r is current else r for r in self.state.mirror_rows]
+        if self.state.recommendation is not None:
+            self.update_warnings()
         self.fall_back_to_disk()
 
     def wheels_found(self, wheels: dict[str, str]) -> None:
@@ -422,9 +487,12 @@ class CombinationScreen(WizardScreen):
 
     def fall_back_to_disk(self) -> None:
         """The probe's verdict or the wheels on this disk came after the list was made: made again, so that with
-        no PyTorch index answering a build on this disk leads it (installer.compat.offer)."""
+        no PyTorch index answering a build on this disk leads it (installer.compat.offer). Compared with the
+        key last ranked for, not the one last shown: a verdict that lands while the first list is still being
+        made would otherwise be lost (found under load: Combination said "Working out which builds fit" for
+        good, its list dropped as made for the old key and none made for the new)."""
         key = self.recommendation_key()
-        if self.state.recommendation_key is not None and key != self.state.recommendation_key:
+        if self.ranked_for is not None and key != self.ranked_for:
             self.rank(key)
 
     def versions_listed(self, versions: list[str]) -> None:
@@ -442,8 +510,13 @@ class CombinationScreen(WizardScreen):
             self.update_warnings()
 
     def recommended(self, key: tuple[Any, ...], rec: dict[str, Any]) -> None:
-        if key != self.recommendation_key() or self.python_field_wrong():
-            return  # made for what the fields held before: the ranking for what they hold now follows
+        if self.python_field_wrong():
+            return
+        current = self.recommendation_key()
+        if key != current:  # made for what the fields held before: the ranking for what they hold now follows
+            if self.ranked_for != current:  # (a change that started none: it starts here)
+                self.rank(current)
+            return
         self.state.recommendation = rec
         self.state.recommendation_key = key
         self.state.choice_index = self.matching_choice(rec)
@@ -517,7 +590,8 @@ class CombinationScreen(WizardScreen):
         warnings = [wizard_warning(w, self.current_choice(), self.driver_ticked()) for w in rec.get("warnings", [])
                     if not (off and code_of(w) == DRIVER_INSTALL_WARNING)]  # advice for an install not in the plan
         warnings += self.driver_not_here(self.current_choice())
-        warnings += self.not_installable_here(self.current_choice())
+        nowhere = self.not_installable_here(self.current_choice())
+        warnings += self.typed_verdict() + nowhere if nowhere else []
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
             none_fits = (_("No build fits the recorded machine as it is.") if self.state.recorded else
@@ -563,6 +637,19 @@ class CombinationScreen(WizardScreen):
             return [_("the answers ask to install the NVIDIA driver, which torch-setup does not do here: "
                       "{elsewhere}", elsewhere=elsewhere)]
         return []
+
+    def typed_verdict(self) -> list[str]:
+        """Why the PyTorch index typed by hand fails, naming the build it was probed for: "no PyTorch index
+        answered" alone did not say that a typed index which answers lacks this build's wheels."""
+        from installer.redaction import redact_text
+
+        row = self.typed_row()
+        if row is None or row.get("ok") or not row.get("variant"):
+            return []
+        version = row.get("torch_version")
+        build = f"{version}+{row['variant']}" if version and version != LATEST else str(row["variant"])
+        return [redact_text(_("the PyTorch index typed by hand (Mirrors screen) does not serve torch {build}: "
+                              "{reason}", build=build, reason=row.get("reason") or "?"))]
 
     def not_installable_here(self, choice: dict[str, Any] | None) -> list[str]:
         """When no PyTorch index answered on the Mirrors screen, a build whose wheels are not on this disk
@@ -649,6 +736,7 @@ class CombinationScreen(WizardScreen):
             self.state.section("cuda_toolkit").get("install"))
         self.show_toolkit_source()
         self.driver_tick_said()
+        self.judge_typed_index()
 
     def driver_tick_said(self) -> None:
         """The words that depend on the driver tick, as it is now: the warnings and the chosen build's reason."""
@@ -868,7 +956,19 @@ class CombinationScreen(WizardScreen):
         problem = self.engine.python_problem(python, here=self.state.report_detected)
         if problem is not None or not python or not existing or not self.state.report_detected:
             return problem
-        return self.engine.own_environment_problem(python, "existing") or self.engine.system_python_problem(python)
+        return self.engine.own_environment_problem(python, "existing") or self.engine.system_python_problem(
+            python, self.examined(python))
+
+    def examined(self, python: str) -> HardwareReport | None:
+        """This machine's report with the interpreter `python` examined: the one the builds are listed from,
+        made once per interpreter file (app.report_for); None when it cannot be (the field's other checks
+        say why)."""
+        from installer.errors import InputError
+
+        try:
+            return self.wizard.report_for(python)
+        except InputError:
+            return None
 
     def python_field_wrong(self) -> bool:
         """The field holds something no answer can be. (Empty is never that: it is the Python detected,

@@ -99,6 +99,7 @@ class DoneScreen(WizardScreen):
             yield instructions("activate", "", [(_("To use it:"), commands)])
 
         if answers:
+            from installer.paths import from_home
             from installer.tui.answers_file import answers_command
 
             # here, from its folder; on another machine, the file's relative folders are that machine's
@@ -119,7 +120,8 @@ class DoneScreen(WizardScreen):
                 # one (found in use: a 4090's dry run ended with an install --yes for the GPU-less machine here)
                 how = (_("On the recorded machine, once that is put right, to install unattended:") if refused
                        else _("On the recorded machine, to install unattended:"))
-                replay = f"{answers_command(answers)} --yes"
+                # its answers file said from the home folder: this user's home is not that machine's
+                replay = f"{answers_command(from_home(answers))} --yes"
                 plan_here = f"{plan_here} --hardware {shlex.quote(str(s.hardware_path))}"
             elif refused:
                 how, replay = _("Once that is put right, to install for real, unattended:"), f"{replay} --yes"

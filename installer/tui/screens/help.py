@@ -40,6 +40,18 @@ SCREEN_HELP: dict[str, str] = {
 }
 
 
+# the same paragraphs where a recorded machine (--hardware) is shown: "this machine" is then the computer the
+# wizard runs on, which these screens do not describe (found by a tester: "适合此机器的 PyTorch 构建" for a
+# recorded Rocky Linux machine)
+RECORDED_HELP: dict[str, str] = {
+    "hardware": "What the recorded machine has: GPUs, the NVIDIA driver and the CUDA it runs, CUDA toolkits, the "
+                "OS and Python. Each warning says what it means for the install.",
+    "combination": "The PyTorch builds that fit the recorded machine, best first, each with its reasons: the arrow "
+                   "keys move through the list, Enter or space chooses the build (●), and c goes back to the list "
+                   "from the fields below it. Then the install method, where to install it and what comes with it.",
+}
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape", "close", "Close"),
@@ -58,8 +70,10 @@ class HelpScreen(ModalScreen[None]):
         # how to close it, first: at 80x24 the end of a long help is below the fold, and the footer under
         # this dialog still shows the screen's keys (found in use)
         lines = [f"[b]{escape(_('Help'))}[/b]  " + escape(_("Press Esc to close this help.")), ""]
-        if name in SCREEN_HELP:
-            lines += [escape(_(SCREEN_HELP[name])), ""]
+        state = getattr(self.under, "state", None)
+        said = RECORDED_HELP if getattr(state, "recorded", False) and name in RECORDED_HELP else SCREEN_HELP
+        if name in said:
+            lines += [escape(_(said[name])), ""]
         lines.append(f"[b]{escape(_('Keys on this screen'))}[/b]")
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()

@@ -28,6 +28,7 @@ from installer.tui.screens.base import (
     busy,
     error_text,
     hanging,
+    said_path,
     write_text,
 )
 from installer.tui.screens.combination import driver_tick_label, find_action, windows_driver_needed
@@ -168,7 +169,7 @@ class ReviewScreen(WizardScreen):
     @work(thread=True, exclusive=True, group="plan")
     def make(self) -> None:
         try:
-            answers = self.engine.answers_from_data(self.state.draft)
+            answers = self.engine.answers_from_data(self.state.draft, recorded=self.state.recorded)
             if self.state.plan is not None:
                 self.app.call_from_thread(self.planned, answers, self.state.plan, self.state.script or "")
                 return
@@ -357,11 +358,11 @@ class ReviewScreen(WizardScreen):
         chosen = answers_file.choose(
             text, written=state.answers_written, owned=state.answers_owned,
             candidates=[*given, *answers_file.earlier_files(folder)],
-            same=lambda path: self.engine.holds_answers(path, answers),
+            same=lambda path: self.engine.holds_answers(path, answers, recorded=state.recorded),
             fresh=lambda: answers_file.fresh_path(folder))
         if chosen.write:
             # its comment's commands name the file they are in (write_text writes to the whole path)
-            text = self.engine.dump_answers(answers, os.path.abspath(chosen.path.expanduser()),
+            text = self.engine.dump_answers(answers, said_path(chosen.path, recorded=state.recorded),
                                             recorded=state.recorded)
             written = write_text(self, chosen.path, text, tell=False)
             if written is None:

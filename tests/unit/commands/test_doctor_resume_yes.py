@@ -52,7 +52,8 @@ def test_the_resume_command_has_yes_when_the_run_had_it(cli, xdg_home, tmp_path,
     fix = next(f["fix"] for f in json.loads(r.stdout)["findings"] if f["id"] == "last-run-failed")
     resume = f"cd {shlex.quote(str(folder))} && torch-setup install --answers " \
              f"{shlex.quote(str(folder / 'cpu-venv.yaml'))}"
-    assert f"run `{resume}{' --yes' if yes else ''}`" in fix, fix
+    # (and this run's --quiet and --probe-timeout: test_doctor_resume_same_run.py)
+    assert f"run `{resume}{' --yes' if yes else ''} --quiet --probe-timeout 0.5`" in fix, fix
 
 
 def test_a_record_from_before_says_no_yes(xdg_home, tmp_path):

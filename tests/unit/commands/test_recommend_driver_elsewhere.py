@@ -19,10 +19,10 @@ def test_on_rocky_linux_the_driver_is_the_distributions(cli):
         for line in needs), needs
     assert "install NVIDIA driver branch" not in result.stdout
     assert result.stdout.rstrip().endswith(
-        "The driver: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is Rocky Linux 9.4 "
-        "(Blue Onyx): "
-        "install it with your distribution's packages (its guide names them) and reboot, then run torch-setup "
-        "again.")
+        "The driver: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the recorded machine "
+        "runs Rocky Linux 9.4 (Blue Onyx): "
+        "install it there with the distribution's packages (its guide names them) and reboot, then run torch-setup "
+        "there again.")
 
 
 def test_where_torch_setup_installs_it_or_none_is_needed_nothing_is_added(cli):

@@ -194,7 +194,7 @@ def test_doctor_names_gpus_and_driver_with_labels(zh, monkeypatch, capsys):
 
     from installer.commands import doctor
 
-    monkeypatch.setattr("installer.probes.host.run_verify", lambda python, timeout: {"checks": []})
+    monkeypatch.setattr("installer.probes.host.run_verify", lambda python, timeout, **_kw: {"checks": []})
     args = argparse.Namespace(python=None, hardware=str(MACHINES / "cpu-only.json"), json=False, timeout=5.0)
     doctor.run(args)
     assert capsys.readouterr().out.splitlines()[0] == "GPU：无；NVIDIA 驱动：无"

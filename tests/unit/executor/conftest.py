@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -57,3 +58,12 @@ def free_mib(monkeypatch):
         monkeypatch.setattr(os, "statvfs", fake)
 
     return set_free
+
+
+@pytest.fixture
+def venv(tmp_path) -> tuple[Path, Path]:
+    """A real uv venv: its python, and its site-packages."""
+    root = tmp_path / "venv"
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(root)], check=True)
+    return root / "bin" / "python", next((root / "lib").glob("python3*/site-packages"))

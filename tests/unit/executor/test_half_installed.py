@@ -6,10 +6,7 @@ fallback's "already satisfied" does not pass for success. Found in use: after Ct
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from installer.executor.events import StepFinished
 from installer.plan.kinds.pip import INSTALLED_CHECK, REPAIR
@@ -34,14 +31,6 @@ def _dist(site: Path, name: str, version: str, files: dict[str, bool], *, instal
     record = [f"{p},sha256=abc,1" for p in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
     (info / "RECORD").write_text("\n".join(record) + "\n")
     return info
-
-
-@pytest.fixture
-def venv(tmp_path) -> tuple[Path, Path]:
-    root = tmp_path / "venv"
-    uv = Path(sys.executable).parent / "uv"
-    subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(root)], check=True)
-    return root / "bin" / "python", next((root / "lib").glob("python3*/site-packages"))
 
 
 def _check(py: Path, *pins: str) -> bool:

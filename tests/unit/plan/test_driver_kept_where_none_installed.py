@@ -39,6 +39,6 @@ def test_a_loaded_driver_that_runs_the_build_is_kept_on_rocky_linux(cli, tmp_pat
 def test_a_driver_that_must_be_installed_is_refused_by_the_systems_name(cli, tmp_path):
     r = _plan(cli, tmp_path, "rocky94-2x3060-560", ', branch: "580"')
     assert r.returncode == 2
-    assert ("driver.install: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is Rocky "
-            "Linux 9.4 (Blue Onyx)\n") in r.stderr
+    assert ("driver.install: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the recorded "
+            "machine runs Rocky Linux 9.4 (Blue Onyx)\n") in r.stderr
     assert "Traceback" not in r.stderr

@@ -103,8 +103,8 @@ def test_where_torch_setup_does_not_install_the_driver_the_refusal_says_who_does
     refused = refusal(answers, plan)
     assert refused is not None and refused.key == "torch.variant"
     assert refused.hint is not None and "driver.install: true" not in refused.hint
-    assert refused.hint.startswith("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and this is "
-                                   "Rocky Linux 9.4")
+    assert refused.hint.startswith("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the "
+                                   "recorded machine runs Rocky Linux 9.4")
     assert refused.hint.endswith("; or pick a build the installed driver runs (torch.variant: auto; `torch-setup "
                                  "recommend` lists them)")
     # on Ubuntu, where it does, the hint still offers it
