@@ -111,7 +111,7 @@ def no_such_user(path: str) -> tuple[str, str] | None:
 
         rest = path[1 + len(user):].lstrip("/")
         return (_("no user {user} for ~{name}", user=repr(user), name=user),
-                _("write the full path (/home/{name}/{rest}), or ~/{rest} for a folder in your own home",
+                _("write the full path (/home/{name}/{rest}), or ~/{rest} for a path in your own home",
                   name=user, rest=rest or "..."))
     return None
 

@@ -16,7 +16,7 @@ def test_a_home_of_no_user_is_a_usage_error(cli, words):
     assert r.returncode == 2, r.stdout + r.stderr
     option = words[-1] if words[-1].startswith("--") else "F"
     assert (f"error: argument {option}: no user 'nosuchuser' for ~nosuchuser; write the full path "
-            f"(/home/nosuchuser/x), or ~/x for a folder in your own home\n") in r.stderr, r.stderr
+            f"(/home/nosuchuser/x), or ~/x for a path in your own home\n") in r.stderr, r.stderr
     assert "not found" not in r.stderr and "Traceback" not in r.stderr
 
 

@@ -176,7 +176,9 @@ def test_a_python_that_is_not_python_3_is_bad_input(cli, work, xdg_home, command
 
 def test_a_home_of_a_user_that_does_not_exist_is_no_traceback(cli, work, xdg_home):
     first, hint = _refused(cli, work, xdg_home, "verify", "--python", "~nosuchuser/bin/python")
-    assert first == "--python: no user 'nosuchuser' for ~nosuchuser" and hint == "write the full path of the interpreter"
+    # refused where every path option is read (installer.commands.arguments.user_path), as argparse says it
+    assert first == ("torch-setup verify: error: argument --python: no user 'nosuchuser' for ~nosuchuser; write the "
+                     "full path (/home/nosuchuser/bin/python), or ~/bin/python for a path in your own home"), first
 
 
 def test_a_real_python_whose_start_crashes_keeps_exit_1(cli, work, xdg_home):
@@ -244,7 +246,7 @@ def test_a_home_of_a_user_that_does_not_exist_is_refused(cli, work, xdg_home, co
     answers = _answers(work, path="~nosuchuser/x")
     first, hint = _refused(cli, work, xdg_home, *_plan_args(command, answers))
     assert first == f"{answers}:4: target.path: no user 'nosuchuser' for ~nosuchuser"
-    assert hint == "write the full path (/home/nosuchuser/x), or ~/x for a folder in your own home"
+    assert hint == "write the full path (/home/nosuchuser/x), or ~/x for a path in your own home"
 
 
 @pytest.mark.parametrize("command", ["plan", "install"])

@@ -85,4 +85,4 @@ async def test_with_no_driver_loaded_the_way_out_is_the_cpu_build(make_wizard):
         await press_until(pilot, "n", "combination")
         said = _warnings(app)
         assert "or choose the CPU build" in said
-        assert "a build the driver here runs" not in said
+        assert "a build the loaded driver runs" not in said

@@ -76,6 +76,12 @@ async def test_combination_and_its_help_say_the_recorded_machine(make_wizard):
         await press_until(pilot, "n", "combination")
         elsewhere = app.screen.driver_elsewhere()
         assert "而记录的机器运行的是 Rocky Linux 9.4" in elsewhere, elsewhere
+        # a build that needs a newer driver: the way out is a build the driver loaded there runs, not "here"
+        from installer.tui.screens.combination import find_action
+
+        newer = next(c for c in app.state.recommendation["choices"] if find_action(c, "install-driver"))
+        said = " ".join(app.screen.driver_not_here(newer))
+        assert "或者选择当前已加载的驱动能运行的构建" in said and "本机" not in said, said
         await pilot.press("f1")
         await pilot.pause()
         helped = screen_text(app)

@@ -591,7 +591,7 @@ class CombinationScreen(WizardScreen):
                     if not (off and code_of(w) == DRIVER_INSTALL_WARNING)]  # advice for an install not in the plan
         warnings += self.driver_not_here(self.current_choice())
         nowhere = self.not_installable_here(self.current_choice())
-        warnings += self.typed_verdict() + nowhere if nowhere else []
+        warnings += (self.typed_verdict() + nowhere) if nowhere else []  # the typed index's why beside it
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
             none_fits = (_("No build fits the recorded machine as it is.") if self.state.recorded else
@@ -627,11 +627,11 @@ class CombinationScreen(WizardScreen):
         if action and action.get("host") != "windows" and action.get("support_ended"):
             # the branch itself, no other: `elsewhere` says who installs it
             return [_("this build needs NVIDIA driver branch R{branch} (newer branches do not run the GPU): "
-                      "{elsewhere}; or choose a build the driver here runs", branch=action.get("branch") or "?",
+                      "{elsewhere}; or choose a build the loaded driver runs", branch=action.get("branch") or "?",
                       elsewhere=elsewhere)]
         if action and action.get("host") != "windows":  # under WSL the build's own reason says Windows
             return [_("this build needs NVIDIA driver branch R{branch} or newer, which torch-setup does not "
-                      "install here: {elsewhere}; or choose a build the driver here runs",
+                      "install here: {elsewhere}; or choose a build the loaded driver runs",
                       branch=action.get("branch") or "?", elsewhere=elsewhere)]
         if self.driver_asked:  # an answers file's driver.install: true, which the plan could not keep
             return [_("the answers ask to install the NVIDIA driver, which torch-setup does not do here: "

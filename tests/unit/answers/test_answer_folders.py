@@ -111,7 +111,7 @@ def test_the_home_of_a_user_that_does_not_exist_is_refused(key, text, line):
     assert (e.line, e.key) == (line, key)
     assert e.message == "no user 'nosuchuser' for ~nosuchuser"
     rest = user_path.removeprefix("~nosuchuser").lstrip("/") or "..."
-    assert e.hint == f"write the full path (/home/nosuchuser/{rest}), or ~/{rest} for a folder in your own home"
+    assert e.hint == f"write the full path (/home/nosuchuser/{rest}), or ~/{rest} for a path in your own home"
 
 
 def test_a_user_that_exists_is_fine():
