@@ -271,3 +271,50 @@ def folder_with_example(parent: Path, name: str) -> Path:
     folder.mkdir()
     shutil.copy(Path(__file__).resolve().parent.parent / "recipes" / "answers" / "cpu-venv.yaml", folder / "cpu-venv.yaml")
     return folder
+
+
+def verifying(state: Path) -> bool:
+    """Whether last-target.json under the XDG state folder `state` records a verification in progress (an
+    install's or the wizard's: installer.probes.last_target.verify_started), as a test that stops one waits for."""
+    import json
+
+    try:
+        return bool(json.loads((state / "torch-setup" / "last-target.json").read_text()).get("verifying"))
+    except (OSError, ValueError):
+        return False
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal's foreground job has it (the default action), whatever this test run inherited: a
+    background job of a non-interactive shell (`make test &`, as a fresh-clone check runs it) starts with SIGINT
+    ignored, and so would the install, which then let a Ctrl-C during its verification pass (the run ended 0)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def ctrl_c_install(folder: Path, seen: Any, delay: float = 0.0) -> None:
+    """`install --answers cpu-venv.yaml --yes` in `folder`, Ctrl-C'd (SIGINT to its own process group) `delay` s
+    after `seen(output so far)` is true; it must end with exit 130."""
+    import os
+    import signal
+    import time
+
+    log = folder.parent / f"{folder.name}-install.out"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
+                                cwd=folder, env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"},
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_as_from_a_terminal)
+    try:
+        end = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < end and not seen(log.read_text()):
+            time.sleep(0.003)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, to this test's own installer's group
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == 130, proc.returncode

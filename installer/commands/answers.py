@@ -42,10 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from installer.errors import InputError
     from installer.i18n import _
     from installer.plan.ahead import plan_from_files
-    from installer.plan.gpu_refusal import cpu_only_warning
-    from installer.plan.planner import remap_to_answers
+    from installer.plan.gpu_refusal import cpu_only_said
     from installer.plan.refusals import install_refusal
-    from installer.yamlfile import load_yaml
 
     bad = 0
     for path in args.files:
@@ -62,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
             continue
         # a CUDA build for a machine with no NVIDIA GPU: `install` takes it (it runs, on the CPU), so the file
         # is ok and the exit stays 0, but a check that said only "ok" hid it (found by a tester)
-        cpu_only = cpu_only_warning(plan)
+        cpu_only = cpu_only_said(plan, path)
         if cpu_only is not None:
-            print(_("warning: {what}", what=remap_to_answers(cpu_only, load_yaml(path)).render()), file=sys.stderr)
+            print(cpu_only, file=sys.stderr)
         print(_("{file}: ok", file=path))
     if bad:
         print(_("{bad} of {n} answers files have problems", bad=bad, n=len(args.files)), file=sys.stderr)

@@ -22,6 +22,7 @@ from installer.commands.arguments import add_hardware, hardware, seconds, user_p
 
 PROBE_TIMEOUT = 3.0  # --probe-timeout's default: a resume command names only another one
 
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", metavar="F", type=user_path, required=True, help="the answers file (YAML)")
     add_hardware(parser, "this machine's report saved by `detect --json`, instead of detecting (a report of another "
@@ -127,16 +128,13 @@ def run(args: argparse.Namespace) -> int:
                           hint=refusal.hint, command=plan_command) if refusal.hint else
                         _("`{command}` prints the script that was refused, without running it", command=plan_command))
         raise refusal
-    from installer.plan.gpu_refusal import cpu_only_warning
+    from installer.plan.gpu_refusal import cpu_only_said
 
-    cpu_only = cpu_only_warning(plan)
+    cpu_only = cpu_only_said(plan, args.answers)
     if cpu_only is not None:
         # not refused (it runs, on the CPU), but gigabytes downloaded for no GPU: said before the first step, the
         # confirmation or its refusal, --quiet or not (found by a tester: only a note among the others said it)
-        from installer.plan.planner import remap_to_answers
-        from installer.yamlfile import load_yaml
-
-        print(_("warning: {what}", what=remap_to_answers(cpu_only, load_yaml(args.answers)).render()), file=sys.stderr)
+        print(cpu_only, file=sys.stderr)
     if not args.yes and not interactive:
         raise InputError(_("no terminal to ask for confirmation, and --yes was not given"),
                          hint=_("review the plan with `{command}`, then add --yes", command=plan_command))

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.commands.streams import write_verbatim
     from installer.i18n import _
     from installer.plan.ahead import plan_from_files
-    from installer.plan.gpu_refusal import cpu_only_warning, refusal
+    from installer.plan.gpu_refusal import cpu_only_said, refusal
     from installer.plan.planner import remap_to_answers
     from installer.plan.script import render_script
     from installer.yamlfile import load_yaml
@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
               _("warning: `torch-setup install` refuses these answers on this machine; the script shows what "
                 "they would install:"), file=sys.stderr)
         print(remap_to_answers(refused, load_yaml(args.answers)).render(), file=sys.stderr)
-    cpu_only = cpu_only_warning(plan)
+    cpu_only = cpu_only_said(plan, args.answers)
     if cpu_only is not None:
         # installed all the same (it runs, on the CPU), but gigabytes for no GPU: told beside the script, not only
         # in a `# note:` of it (found by a tester)
-        print(_("warning: {what}", what=remap_to_answers(cpu_only, load_yaml(args.answers)).render()), file=sys.stderr)
+        print(cpu_only, file=sys.stderr)
     return 0

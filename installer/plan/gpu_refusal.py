@@ -57,6 +57,18 @@ def cpu_only_warning(plan: Any) -> InputError | None:
         "only if these answers are meant for machines that have one", variant=variant))
 
 
+def cpu_only_said(plan: Any, answers_file: str) -> str | None:
+    """cpu_only_warning as `answers check`, `plan` and `install` print it on stderr: `warning: file:line: key:
+    message`, keyed to the line of `answers_file` that asks for the build. None when there is none to say."""
+    warning = cpu_only_warning(plan)
+    if warning is None:
+        return None
+    from installer.plan.planner import remap_to_answers
+    from installer.yamlfile import load_yaml
+
+    return _("warning: {what}", what=remap_to_answers(warning, load_yaml(answers_file)).render())
+
+
 def set_driver_install() -> str:
     """The way out a plan with no driver step offers, in the language shown now (the wizard says its own
     field instead: installer.tui.screens.review.wizard_words, by the note's code)."""

@@ -404,11 +404,12 @@ def own_note(python: str, instead: str | None) -> dict[str, Any]:
     return _("{python} is torch-setup's own Python, not a place for torch", python=shlex.quote(python))
 
 
-def answers_target(python: str) -> str:
+def answers_target(python: str, kind: str = "existing") -> str:
     """The `target:` line of an answers file that installs into the interpreter `python` (the keys of
-    installer/answers.py's Target: kind existing, python), quoted for YAML where the path needs it."""
+    installer/answers.py's Target: kind existing, python), or with `kind: venv` into a new venv made from it,
+    quoted for YAML where the path needs it."""
     plain = re.fullmatch(r"[A-Za-z0-9_./~+-]+", python) is not None
-    return f"target: {{kind: existing, python: {python if plain else json.dumps(python)}}}"
+    return f"target: {{kind: {kind}, python: {python if plain else json.dumps(python)}}}"
 
 
 def system_refusal(python: str, report: Any) -> Any:
@@ -426,17 +427,12 @@ def system_refusal(python: str, report: Any) -> Any:
     if os.path.realpath(info.executable) != os.path.realpath(python) and not (
             info.prefix and os.path.dirname(os.path.dirname(python)) == info.prefix):
         return None  # a saved report of another interpreter
-    venv = translate("run `torch-setup`, and on its Combination screen choose Target environment: a new virtual "
-                     "environment, with {python} in the Python field as its base; or put `{answers}` in an answers "
-                     "file and run `torch-setup install --answers FILE`", python=shlex.quote(python),
-                     answers=answers_venv(python))
+    venv = translate(
+        "run `torch-setup`, and on its Combination screen choose Target environment: a new virtual environment, "
+        "with {python} in the Python field as its base; or put `{answers}` in an answers file and run "
+        "`torch-setup install --answers FILE`", python=shlex.quote(python), answers=answers_target(python, "venv"))
     return system_python_refusal(python, info.externally_managed,
                                  allowed=report.mirror_config.pip.break_system_packages, venv_hint=venv)
-
-
-def answers_venv(python: str) -> str:
-    """answers_target for a new venv made from the interpreter `python` (target.kind: venv, its base)."""
-    return answers_target(python).replace("kind: existing", "kind: venv", 1)
 
 
 def install_here(python: str, refusal: Any = None) -> dict[str, Any]:

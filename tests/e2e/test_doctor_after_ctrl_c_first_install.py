@@ -4,17 +4,13 @@ verification. Real installs of torch 2.13.0 (CPU, from the wheel on this disk), 
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import folder_with_example
+from helpers import ctrl_c_install, folder_with_example, verifying
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
                                                    reason="needs torch 2.13.0+cpu in /opt/wheels"),
@@ -23,38 +19,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").g
 OWN = {"VIRTUAL_ENV": sys.prefix, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
 
 
-def _as_from_a_terminal() -> None:
-    """Ctrl-C as a terminal's foreground job has it (the default action), whatever this test run inherited: a
-    background job of a non-interactive shell (`make test &`, as a fresh-clone check runs it) starts with SIGINT
-    ignored, and so would the install, which then let a Ctrl-C during its verification pass (the run ended 0)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _install_until(folder: Path, seen, delay: float = 0.0) -> None:
-    """`install --answers cpu-venv.yaml --yes` in `folder`, Ctrl-C'd `delay` s after `seen()` is true."""
-    log = folder.parent / f"{folder.name}-install.out"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
-                                cwd=folder, env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"},
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=_as_from_a_terminal)
-    try:
-        end = time.monotonic() + 300
-        while proc.poll() is None and time.monotonic() < end and not seen(log.read_text()):
-            time.sleep(0.003)
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, to this test's own installer's group
-        proc.wait(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-    assert proc.returncode == 130, proc.returncode
-
-
 def test_a_first_install_stopped_in_its_torch_step_is_the_one_fix(cli, xdg_home, tmp_path):
     folder = folder_with_example(tmp_path, "cpu")
-    _install_until(folder, lambda out: re.search(r"\$ .*/uv pip install", out) is not None)
+    ctrl_c_install(folder, lambda out: re.search(r"\$ .*/uv pip install", out) is not None)
     resume = f"cd {folder} && torch-setup install --answers {folder / 'cpu-venv.yaml'} --yes"
 
     r = cli("doctor", "--timeout", "300", env=OWN)
@@ -70,18 +37,11 @@ def test_a_first_install_stopped_in_its_torch_step_is_the_one_fix(cli, xdg_home,
     assert cli("install", "--answers", "cpu-venv.yaml", "--yes", cwd=folder).returncode == 0
 
 
-def _verifying(state: Path) -> bool:
-    try:
-        return bool(json.loads((state / "torch-setup" / "last-target.json").read_text()).get("verifying"))
-    except (OSError, ValueError):
-        return False
-
-
 def test_an_install_ctrl_c_d_during_its_verification_is_named(cli, xdg_home, tmp_path):
     folder = folder_with_example(tmp_path, "cpu")
     # the probe imports torch for a second or more: 0.2 s after the record appears is inside the verification
-    _install_until(folder, lambda out: _verifying(xdg_home / "state"), delay=0.2)
-    assert _verifying(xdg_home / "state"), "the record of the verification cut off was not left"
+    ctrl_c_install(folder, lambda out: verifying(xdg_home / "state"), delay=0.2)
+    assert verifying(xdg_home / "state"), "the record of the verification cut off was not left"
 
     # plain doctor checks that environment (torch-setup's own venv is active): its checks are the verification
     # the install missed, and it says so (found in use: "[ok] nothing to mend", and nothing of the stop)

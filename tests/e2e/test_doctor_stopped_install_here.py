@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import folder_with_example
+from helpers import ctrl_c_install, folder_with_example
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
                                                    reason="needs torch 2.13.0+cpu in /opt/wheels"),
@@ -26,23 +23,7 @@ OWN = {"VIRTUAL_ENV": sys.prefix, "PATH": f"{os.path.dirname(sys.executable)}{os
 
 
 def _ctrl_c_during_the_torch_step(folder: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
-                            cwd=folder, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        assert proc.stdout is not None
-        end = time.monotonic() + 120
-        while time.monotonic() < end:
-            line = proc.stdout.readline()
-            if not line or re.search(r"\$ .*/uv pip install", line):
-                break
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, to this test's own installer's group
-        proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-    assert proc.returncode == 130, proc.returncode
+    ctrl_c_install(folder, lambda out: re.search(r"\$ .*/uv pip install", out) is not None)
 
 
 def test_doctor_after_a_stopped_install(cli, xdg_home, tmp_path):

@@ -15,19 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import verifying
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "recipes" / "answers" / "cpu-venv.yaml"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not any(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")),
                                                    reason="needs torch 2.13.0+cpu in /opt/wheels")]
-
-
-def _verifying(state: Path) -> bool:
-    """Whether the run's record says it is verifying (the state file, as `install` writes it)."""
-    try:
-        return bool(json.loads((state / "torch-setup" / "last-target.json").read_text()).get("verifying"))
-    except (OSError, ValueError):
-        return False
 
 
 def test_a_run_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp_path):
@@ -37,7 +30,7 @@ def test_a_run_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp_pa
                             stderr=subprocess.DEVNULL)
     try:
         end = time.monotonic() + 300
-        while proc.poll() is None and time.monotonic() < end and not _verifying(xdg_home / "state"):
+        while proc.poll() is None and time.monotonic() < end and not verifying(xdg_home / "state"):
             time.sleep(0.005)
     finally:
         proc.send_signal(signal.SIGKILL)  # this test's own installer, by its pid: the probe takes seconds

@@ -14,20 +14,14 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from helpers import verifying
 
 CHILD = """
 import sys
 from installer.tui.engine import Engine
 Engine().verify(sys.argv[1], target=sys.argv[2])
 """
-
-
-def _verifying(state: Path) -> bool:
-    try:
-        return bool(json.loads((state / "torch-setup" / "last-target.json").read_text()).get("verifying"))
-    except (OSError, ValueError):
-        return False
 
 
 def test_a_wizard_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp_path):
@@ -40,7 +34,7 @@ def test_a_wizard_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         end = time.monotonic() + 60
-        while child.poll() is None and time.monotonic() < end and not _verifying(xdg_home / "state"):
+        while child.poll() is None and time.monotonic() < end and not verifying(xdg_home / "state"):
             time.sleep(0.01)
     finally:
         os.killpg(child.pid, signal.SIGKILL)  # this test's own child and the wrapper's sleep, by its group
@@ -61,4 +55,4 @@ def test_a_verification_run_to_its_end_leaves_no_trace(xdg_home, tmp_path):
     Engine().verify(sys.executable, target=str(tmp_path / "env"))  # torch-setup's own: no torch, a verdict
     assert (xdg_home / "state" / "torch-setup" / "last-target.json").exists()  # written, then its entry dropped
     assert unverified(xdg_home / "state" / "torch-setup") == []
-    assert not _verifying(xdg_home / "state")
+    assert not verifying(xdg_home / "state")
