@@ -220,3 +220,13 @@ def shell_word(path: str) -> str:
         rest = path[2:]
         return "~/" + shlex.quote(rest) if rest else "~"
     return shlex.quote(path)
+
+
+def hardware_word(path: str | None) -> str | None:
+    """The --hardware file as the commands a message gives name it, to paste where torch-setup ran: as typed
+    (a relative path, from that folder), `~/...` in this user's home, quoted for a shell; None when there is
+    none, or none a command can hold (the messages then say REPORT). Read at the edge, as $HOME is (found in
+    use: a K80's refusal said `recommend --hardware REPORT` of the k80.json the command had just been given)."""
+    if not path or not path.isprintable():
+        return None
+    return shell_word(from_home(path))

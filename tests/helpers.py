@@ -284,37 +284,61 @@ def verifying(state: Path) -> bool:
         return False
 
 
-def _as_from_a_terminal() -> None:
-    """Ctrl-C as a terminal's foreground job has it (the default action), whatever this test run inherited: a
-    background job of a non-interactive shell (`make test &`, as a fresh-clone check runs it) starts with SIGINT
-    ignored, and so would the install, which then let a Ctrl-C during its verification pass (the run ended 0)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def ctrl_c_install(folder: Path, seen: Any, delay: float = 0.0) -> None:
-    """`install --answers cpu-venv.yaml --yes` in `folder`, Ctrl-C'd (SIGINT to its own process group) `delay` s
-    after `seen(output so far)` is true; it must end with exit 130."""
+def start_install(folder: Path, *, sigint: Any) -> tuple[subprocess.Popen[bytes], Path]:
+    """`install --answers cpu-venv.yaml --yes` in `folder`, in its own process group, its output in a log beside
+    the folder. `sigint`: the SIGINT disposition it starts with. signal.SIG_DFL is a terminal's foreground job's,
+    whatever this test run inherited: a background job of a non-interactive shell (`make test &`, as a fresh-clone
+    check runs it) starts with SIGINT ignored (SIG_IGN), and so would the install."""
+    import functools
     import os
     import signal
-    import time
 
     log = folder.parent / f"{folder.name}-install.out"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
                                 cwd=folder, env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"},
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=_as_from_a_terminal)
+                                preexec_fn=functools.partial(signal.signal, signal.SIGINT, sigint))
+    return proc, log
+
+
+@contextlib.contextmanager
+def reaped(proc: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+    """`proc`, killed with its process group if a test leaves it running."""
+    import os
+    import signal
+
     try:
-        end = time.monotonic() + 300
-        while proc.poll() is None and time.monotonic() < end and not seen(log.read_text()):
-            time.sleep(0.003)
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, to this test's own installer's group
-        proc.wait(timeout=120)
+        yield proc
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+
+
+def signal_when(proc: subprocess.Popen[bytes], log: Path, seen: Any, sig: int, delay: float = 0.0) -> bool:
+    """Send `sig` to `proc`'s process group `delay` s after `seen(its output so far)` is true; False when it ended
+    first."""
+    import os
+    import time
+
+    end = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < end and not seen(log.read_text()):
+        time.sleep(0.003)
+    time.sleep(delay)
+    if proc.poll() is not None:
+        return False
+    os.killpg(proc.pid, sig)
+    return True
+
+
+def ctrl_c_install(folder: Path, seen: Any, delay: float = 0.0) -> None:
+    """`install --answers cpu-venv.yaml --yes` in `folder`, started as from a terminal and Ctrl-C'd (SIGINT to its
+    own process group) `delay` s after `seen(output so far)` is true; it must end with exit 130."""
+    import signal
+
+    proc, log = start_install(folder, sigint=signal.SIG_DFL)
+    with reaped(proc):
+        signal_when(proc, log, seen, signal.SIGINT, delay)
+        proc.wait(timeout=120)
     assert proc.returncode == 130, proc.returncode

@@ -6,12 +6,13 @@ import argparse
 import json
 import shlex
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from installer.commands.arguments import add_hardware, hardware, seconds, user_path
 
 if TYPE_CHECKING:
     from installer.probes.doctor import Finding
+    from installer.probes.last_target import Unverified
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +62,35 @@ def _defer_to_stopped(findings: list[Finding], target: str) -> tuple[list[Findin
     return [replace(f, fix=fix) if f.id == "torch-missing" else f for f in findings], check
 
 
+# a fix this long said on a check line and again under findings is said once, under findings
+LONG_FIX = 60
+
+
+def _checks_shown(checks: list[dict[str, Any]], findings: list[Finding], *, gpu_build: bool) -> list[dict[str, Any]]:
+    """The checks as doctor's text shows them: a failed check whose long fix a finding gives word for word refers
+    to it, and a GPU that a wrong, CPU-only build cannot use refers to that build's finding. Found in use: the
+    reinstall command (or the resume command) twice, on the check line and under findings, read as two things
+    to do. `doctor --json` keeps each check's own fix."""
+    from installer.i18n import _
+    from installer.probes.text import message
+
+    said = {f.fix for f in findings if f.fix}
+    wrong_build = not gpu_build and any(f.id == "check-build" for f in findings)
+    shown = []
+    for check in checks:
+        fix = message(check, "fix")
+        if check.get("ok") or not fix:
+            shown.append(check)
+        elif fix in said and len(fix) >= LONG_FIX:
+            shown.append({**check, "fix": _("the fix is under findings"), "fix_msg": None})
+        elif wrong_build and check.get("name") == "gpu-available":
+            shown.append({**check, "fix": _("this follows from the wrong build above: its fix is under findings"),
+                          "fix_msg": None})
+        else:
+            shown.append(check)
+    return shown
+
+
 def _rerun(checked: dict[str, object]) -> str | None:
     """The command that runs the newest install into the environment `checked` again, from its answers file
     (the journal keeps it); None where no run into it names one that is still there."""
@@ -82,7 +112,6 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
     from installer.probes.last_run import (
         half_done,
-        resume_text,
         stopped_into,
         stopped_run,
         unverified_findings,
@@ -114,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     planned = planned_variant(python) if args.python is None else None
     verify = run_verify(python, timeout=args.timeout, expect_variant=planned)
     checked = verify.get("python") or {"executable": python}
-    cut_off: list[tuple[str, str, float, bool]] = []
+    cut_off: list[Unverified] = []
     if verify.get("checks"):
         # doctor's checks are `torch-setup verify`'s (the same probe, run the same way): a verdict on this
         # interpreter, pass or fail, so an install's verification of it that was cut off is no longer missing
@@ -134,12 +163,16 @@ def run(args: argparse.Namespace) -> int:
     # the active environment, not one named: where torch does not import, point at the last install
     last = (point_at_last_install(verify, "doctor") if args.python is None and instead is None and resumed is None
             else None)
+    # the stopped install's own finding (half_done, below) gives its resume command: the check and the finding of
+    # torch missing here defer to it (found in use: the command twice, then three times with the check's)
+    resumed_fix = _("go on with the install that stopped, above: it was installing torch into this environment")
     if resumed is None:
         advise_missing(verify, "doctor", named=args.python is not None, report=report)
     else:
         check = next((c for c in verify.get("checks") or [] if c.get("name") == "torch-import"), None)
         if check is not None:
-            check["fix"], check["fix_msg"] = resume_text(resumed), None
+            check["fix"], check["fix_msg"] = _("going on with the install that stopped is the fix (under "
+                                               "findings)"), None
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
     advise_verify(verify, report, cpu_warning=False, companion_warning=False, index=index)
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
@@ -152,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
                                              variant=verify.get("variant") or "-"))
                     if f.id == "check-build" else f for f in findings]
     if resumed is not None:
-        findings = [replace(f, fix=resume_text(resumed)) if f.id in ("torch-missing", "torch-broken") else f
+        findings = [replace(f, fix=resumed_fix) if f.id in ("torch-missing", "torch-broken") else f
                     for f in findings]
     elif last is not None and verify.get("import_error"):
         findings = _pointed(findings, last, missing=torch_missing(verify["import_error"]))
@@ -210,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
     else:  # the checks below say why
         say(_("torch: does not import in {python}", python=python))
     say(_("checks:"))
-    say("\n".join(render_checks(verify.get("checks") or [])))
+    gpu_build = bool(verify.get("cuda_build") or verify.get("hip_build"))
+    say("\n".join(render_checks(_checks_shown(verify.get("checks") or [], findings, gpu_build=gpu_build))))
     say(_("findings:"))
     for f in findings[:len(findings) - len(others)]:
         label = {"error": _("PROBLEM"), "warning": _("warning"), "info": _("ok")}[f.severity]

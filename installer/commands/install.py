@@ -153,7 +153,11 @@ def run(args: argparse.Namespace) -> int:
     def stop(signum: int, frame: object) -> None:
         cancel.set()  # the executor ends the running step's processes and records where it stopped
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # a SIGINT ignored at start (a background job of a script: `torch-setup install ... &`) stays ignored
+    # throughout, as POSIX and Python leave it; caught for the steps alone, it stopped them but was ignored during
+    # the verification and bench after them. SIGTERM is always caught: the journal records where the run stopped.
+    catch = [signal.SIGTERM] + ([] if signal.getsignal(signal.SIGINT) is signal.SIG_IGN else [signal.SIGINT])
+    previous = {sig: signal.signal(sig, stop) for sig in catch}
     try:
         front = PlainProgress(quiet=args.quiet)
         finished = front.consume(run_plan(plan, cancel=cancel, interactive=interactive))

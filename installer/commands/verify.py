@@ -71,7 +71,12 @@ def run(args: argparse.Namespace) -> int:
                       else load_or_detect(None, python=python), incomplete, index)
     if args.python is None and instead is None:
         point_at_last_install(result)
-    advise_missing(result, "verify", named=args.python is not None)
+    # what detection reads in that interpreter (PEP 668's marker, pip's break-system-packages): doctor's advice
+    # for a distribution's own Python, a venv made from it (found in use: verify advised `kind: existing`,
+    # which `plan` refuses); detected only where torch is missing, the one case that advice is for
+    missing = python and result.get("import_error") and torch_missing(result["import_error"])
+    advise_missing(result, "verify", named=args.python is not None,
+                   report=load_or_detect(None, python=python) if missing else None)
     if result.get("torch_version"):
         # the probe cannot see this machine's hardware as detection does (nor the overrides), nor write a
         # command that works without pip in the target: the fixes that need either are written here

@@ -77,7 +77,9 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, exc.render()), *ranked.warnings)))
     first = asked.best
     if first is None:
-        why = _("; ").join(r.reason for r in asked.rejected[:2]) or _("no build fits")
+        # the first two reasons that differ: for `latest`, each release is refused for the same one (found in
+        # review: "no NVIDIA GPU for cu126 wheels to use" twice over)
+        why = _("; ").join(list(dict.fromkeys(r.reason for r in asked.rejected))[:2]) or _("no build fits")
         return Offer(replace(ranked, warnings=(_cannot(torch, variant, why), *ranked.warnings)))
     if any(c.torch == first.torch and c.variant == first.variant for c in ranked.choices):
         return Offer(ranked)

@@ -44,7 +44,7 @@ def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str
 
 def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str = "auto", python: str | None = None,
                  extras: Iterable[str] = DEFAULT_EXTRAS, data: CompatData | None = None,
-                 recorded: bool = False, today: date | None = None) -> Pins:
+                 recorded: bool = False, today: date | None = None, hardware: str | None = None) -> Pins:
     """Exact versions for `torch` x `variant` on this machine. Pure.
 
     `latest` + `auto` is the first choice of `recommend` (the newest torch that works here, or after the actions
@@ -52,9 +52,11 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
     another machine); the reasons then say why it will not run here. InputError for a version or variant that
     was never released, or, with an explicit `python`, for a combination with no wheel for it. `recorded`: the
     report is a recorded one (--hardware), which the reasons call the recorded machine. `today`: the day of
-    the plan, for NVIDIA's driver support (installer.compat.solver.recommend).
+    the plan, for NVIDIA's driver support (installer.compat.solver.recommend). `hardware`: that report's file as
+    the hints' commands name it (installer.paths.hardware_word); None: they say REPORT.
     """
     data = data or load()
+    saved = hardware or _("REPORT")
     extras_t = tuple(e for e in extras if e in DEFAULT_EXTRAS)
     unknown = [e for e in extras if e not in DEFAULT_EXTRAS]
     if unknown:
@@ -95,12 +97,12 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
         if torch != "latest":
             # the pinned version is the cause when another version fits (found by a tester: "no torch build has a
             # wheel for Python 3.8" for torch 2.15.0 on a K80, where recommend gives 2.4.1 with Python 3.8)
-            raise _pinned_version_fits_not(releases[0], m, python, recorded=recorded)
+            raise _pinned_version_fits_not(releases[0], m, python, recorded=recorded, saved=saved)
         if python:
             raise InputError(_("no torch build has a wheel for Python {py} on {platform}", py=python,
                                platform=m.platform_text), key="target.python",
-                             hint=_("run `torch-setup recommend --all --hardware REPORT` to see which Python each "
-                                    "release needs") if recorded else
+                             hint=_("run `torch-setup recommend --all --hardware {report}` to see which Python "
+                                    "each release needs", report=saved) if recorded else
                              _("run `torch-setup recommend --all` to see which Python each release needs"))
         raise InputError(_("no torch build fits the recorded machine") if recorded else
                          _("no torch build fits this machine"), key="torch",
@@ -146,10 +148,11 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                     _("torch {t} ({variant}) cannot use this machine's GPU: {why}; nor has it a wheel for Python "
                       "{py}", t=rel.torch, variant=variant, why=no_kernels, py=python),
                     key="torch.variant",
-                    hint=_both_pins_hint(rel, python, recorded=recorded)
+                    hint=_both_pins_hint(rel, python, recorded=recorded, saved=saved)
                     if torch != "latest" and not _pinned_release_fits(report, rel, python, data, recorded, today)
                     else _("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                           "recommend --hardware REPORT` lists them and says why the others do not)") if recorded
+                           "recommend --hardware {report}` lists them and says why the others do not)",
+                           report=saved) if recorded
                     else _("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                            "them and says why the others do not)"))
             raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",
@@ -192,21 +195,24 @@ def _pinned_release_fits(report: HardwareReport, rel: Release, python: str, data
     return any(not c.action("install-python") for c in rec.choices)
 
 
-def _both_pins_hint(rel: Release, python: str, *, recorded: bool) -> str:
+def _both_pins_hint(rel: Release, python: str, *, recorded: bool, saved: str) -> str:
     """The way out of a refused variant when `torch.variant: auto` alone would be refused next, for the pinned
-    version (found by a tester: the K80's fix said torch.variant: auto, then the version was refused)."""
+    version (found by a tester: the K80's fix said torch.variant: auto, then the version was refused). `saved`:
+    the recorded report's file as a command names it."""
     if recorded:
         return _("no build of torch {t} runs on the recorded machine with Python {py} either: let torch-setup pick "
-                 "both (torch.variant: auto and torch.version: latest); `torch-setup recommend --hardware REPORT "
-                 "--python {py}` lists what runs there", t=rel.torch, py=python)
+                 "both (torch.variant: auto and torch.version: latest); `torch-setup recommend --hardware {report} "
+                 "--python {py}` lists what runs there", t=rel.torch, py=python, report=saved)
     return _("no build of torch {t} runs here with Python {py} either: let torch-setup pick both (torch.variant: "
              "auto and torch.version: latest); `torch-setup recommend --python {py}` lists what runs here",
              t=rel.torch, py=python)
 
 
-def _pinned_version_fits_not(rel: Release, m: Machine, python: str | None, *, recorded: bool) -> InputError:
+def _pinned_version_fits_not(rel: Release, m: Machine, python: str | None, *, recorded: bool,
+                             saved: str) -> InputError:
     """The error for a pinned torch version (`torch.variant: auto`) none of whose builds fits the machine: keyed
-    to torch.version, saying whether the Python or the machine is why."""
+    to torch.version, saying whether the Python or the machine is why. `saved`: the recorded report's file as a
+    command names it."""
     if python and not _has_wheel_for(rel, m.platform or "", python):
         message = _("torch {t} has no wheel for Python {py} on {platform} (it has Python {rng})", t=rel.torch,
                     py=python, platform=m.platform_text, rng=rel.python.get(m.platform or "", "?"))
@@ -216,7 +222,7 @@ def _pinned_version_fits_not(rel: Release, m: Machine, python: str | None, *, re
     py = f" --python {python}" if python else ""
     return InputError(message, key="torch.version", hint=_(
         "let torch-setup pick the newest version that fits (torch.version: latest); `torch-setup recommend "
-        "--hardware REPORT{py}` lists what runs there", py=py) if recorded else _(
+        "--hardware {report}{py}` lists what runs there", py=py, report=saved) if recorded else _(
         "let torch-setup pick the newest version that fits (torch.version: latest); `torch-setup recommend{py}` "
         "lists what runs here", py=py))
 

@@ -105,10 +105,10 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
     try:
         # the venv torch-setup runs from is no target: a fact of this machine, read here (a plan for a recorded
         # machine names that machine's folders)
-        from installer.paths import own_venv
+        from installer.paths import hardware_word, own_venv
 
         report, plan = plan_for_report(answers, report, recorded=hardware_path is not None,
-                                       probe_timeout=probe_timeout,
+                                       probe_timeout=probe_timeout, hardware=hardware_word(hardware_path),
                                        own_env=own_venv() if installs_here or hardware_path is None else ())
     except InputError as exc:
         raise planner.remap_to_answers(exc, located) from None
@@ -116,12 +116,15 @@ def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
 
 
 def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout: float = 3.0,
-                    today: date | None = None, own_env: tuple[str, ...] = ()) -> tuple[Any, Any]:
+                    today: date | None = None, own_env: tuple[str, ...] = (),
+                    hardware: str | None = None) -> tuple[Any, Any]:
     """(report, plan) for a report detected here or a `recorded` one (another machine's, or a saved one):
     what `plan`, `install` and the wizard all build, so that the same answers and report give the same plan
     whichever front-end asks (found in review: the wizard planned a recorded H100 with this machine's
     find-links, where `plan --hardware` named the PyTorch index the H100 needs). `own_env`: the names of the
-    venv torch-setup runs from (installer.paths.own_venv), refused as a target; the caller reads it."""
+    venv torch-setup runs from (installer.paths.own_venv), refused as a target; the caller reads it.
+    `hardware`: the recorded report's file as the messages' commands name it (installer.paths.hardware_word),
+    None where none is known (the wizard's messages say REPORT)."""
     from installer.plan import planner
 
     # a wheelhouse is built here for the machine of the report: its wheels are for that machine, the
@@ -136,7 +139,7 @@ def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout:
     # the edge where front-ends meet planning, which is pure: the day a driver branch's support end is judged
     # on is read here, from the clock, unless the caller names one
     plan = planner.plan_for(answers, report, probe_timeout=probe_timeout, this_machine=downloads_here,
-                            recorded=recorded, today=today or date.today(), own_env=own_env)
+                            recorded=recorded, today=today or date.today(), own_env=own_env, hardware=hardware)
     if downloads_here:  # another machine's files are not on this disk: install there checks them
         from installer.plan.kinds.base import check_inputs
 

@@ -120,6 +120,16 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None, *, todo: 
 def refusal(answers: Any, plan: Any) -> InputError | None:
     """The InputError for an install that cannot use the GPU, keyed to the answer to change; None when it
     can (or there is no NVIDIA GPU to use)."""
+    error = _refusal(answers, plan)
+    if error is not None and error.hint and plan.meta.get("recorded"):
+        # plain `recommend` lists this machine's builds, not the recorded one's (found in review: a recorded
+        # machine's driver refusal said "`torch-setup recommend` lists them")
+        report = plan.meta.get("hardware") or _("REPORT")
+        error.hint = error.hint.replace("`torch-setup recommend`", f"`torch-setup recommend --hardware {report}`")
+    return error
+
+
+def _refusal(answers: Any, plan: Any) -> InputError | None:
     message = blocked_message(plan)
     if message is None:
         return None
@@ -153,7 +163,8 @@ def refusal(answers: Any, plan: Any) -> InputError | None:
     if plan.meta.get("recorded"):
         return InputError(message, key="torch.variant",
                           hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                                 "recommend --hardware REPORT` lists them and says why the others do not)"))
+                                 "recommend --hardware {report}` lists them and says why the others do not)",
+                                 report=plan.meta.get("hardware") or _("REPORT")))
     return InputError(message, key="torch.variant",
                       hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                              "them and says why the others do not)"))

@@ -223,12 +223,13 @@ def select_recipes(recipes: list[Recipe], values: dict[str, Any]) -> list[Recipe
 def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: Indexes,
               tools: Tools | None = None, cwd: str | None = None, recipes: list[Recipe] | None = None,
               cache_dir: str | None = None, recorded: bool = False, mirror_ids_checked: bool = False,
-              today: date | None = None, own_env: tuple[str, ...] = ()) -> Plan:
+              today: date | None = None, own_env: tuple[str, ...] = (), hardware: str | None = None) -> Plan:
     """The plan for these decisions on this machine. Pure: the same inputs give the same plan.
 
     `tools` (uv's path, this interpreter), `cwd` (relative paths in the answers) and `recipes` default
     to what this machine has; tests pass them explicitly. `recorded`: the report is a recorded one
-    (--hardware), which the plan's messages call the recorded machine (meta "recorded"). `today`: the plan's
+    (--hardware), which the plan's messages call the recorded machine (meta "recorded"); `hardware`: its file as
+    their commands name it (installer.paths.hardware_word; meta "hardware"), None: REPORT. `today`: the plan's
     day, on which a driver branch past NVIDIA's support is not chosen (read by the front-end; compat.rules).
     `mirror_ids_checked`: the caller has refused unknown mirror ids already (plan_for does, before its
     probes), so they are not looked up a second time. `own_env`: the names of the venv torch-setup runs from
@@ -281,7 +282,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
         def context(step_id: str, recipe: Recipe = recipe) -> KindContext:
             return KindContext(answers=answers, report=report, pins=pins, indexes=indexes, tools=tools,
                                values=values, step_id=step_id, recipe=recipe.id, recorded=recorded,
-                               today=today)
+                               today=today, hardware=hardware)
 
         for step, compiled in recipe.expand(values, context):
             notes.extend(n for n in compiled.notes if n not in notes)
@@ -343,7 +344,7 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                       "pytorch_index": indexes.pytorch_index or "", "pytorch_layout": indexes.pytorch_layout,
                       **_driver_elsewhere_meta(report, blocked if getattr(pins, "blocked_by_driver", False) else None,
                                               recorded=recorded),
-                "recorded": "true" if recorded else ""})
+                "recorded": "true" if recorded else "", "hardware": hardware or ""})
 
 
 def _conda_created_python(answers: Answers, values: dict[str, Any]) -> str | None:
@@ -452,15 +453,16 @@ def own_tools(steps: Iterable[Step], tools: Tools) -> tuple[str, ...]:
 
 
 def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = None, cwd: str | None = None,
-             recorded: bool = False, today: date | None = None) -> Any:
+             recorded: bool = False, today: date | None = None, hardware: str | None = None) -> Any:
     """Exact pins for the answers on this machine (installer.compat), for the target's Python; `recorded`: a
-    recorded report's (--hardware), which the reasons call the recorded machine."""
+    recorded report's (--hardware), which the reasons call the recorded machine; `hardware`: its file, as
+    make_plan's."""
     from installer.compat import resolve_pins
 
     target = target_of(answers, report, tools or Tools.discover(), cwd or os.getcwd())
     return resolve_pins(report, torch=answers.torch.version, variant=answers.torch.variant,
                         python=target["python_version"], extras=tuple(answers.torch.extras), recorded=recorded,
-                        today=today)
+                        today=today, hardware=hardware)
 
 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
@@ -606,13 +608,13 @@ def upstream_for_another_machine(answers: Answers, pins: Any, pick: Any) -> Any:
 
 def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float = 3.0,
              cwd: str | None = None, this_machine: bool = True, recorded: bool = False,
-             today: date | None = None, own_env: tuple[str, ...] = ()) -> Plan:
+             today: date | None = None, own_env: tuple[str, ...] = (), hardware: str | None = None) -> Plan:
     """The whole choose -> plan chain `plan` and `install` run: pins, the PyTorch index, the plan.
 
     `this_machine`: the report describes the machine that plans (detected here, not another machine's
     saved report), so the wheels in its find-links folders are on this disk and can be looked at.
     `recorded`: the report was given (--hardware), not detected now: messages say the recorded machine.
-    `own_env`: as make_plan's, refused before any probe.
+    `own_env`: as make_plan's, refused before any probe. `hardware`: as make_plan's.
     """
     from installer.plan.indexes import choose_indexes
     from installer.plan.unused_mirrors import refuse_unknown_ids
@@ -629,7 +631,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     if speculation is not None and not (this_machine and _local_folder(answers, report, speculation, python_version)):
         ahead = IndexAhead(answers, probe_timeout)
     pypi_probe = PypiProbe(answers, probe_timeout) if this_machine and PypiProbe.wanted(answers) else None
-    pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded, today=today)
+    pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded, today=today, hardware=hardware)
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     if not this_machine:
@@ -644,7 +646,7 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
         if notes:
             indexes = replace(indexes, notes=(*indexes.notes, *notes))
     return make_plan(answers, report, pins=pins, indexes=indexes, tools=tools, cwd=cwd, recorded=recorded,
-                     mirror_ids_checked=True, today=today, own_env=own_env)
+                     mirror_ids_checked=True, today=today, own_env=own_env, hardware=hardware)
 
 
 def remap_to_answers(exc: InputError, located: Any) -> InputError:

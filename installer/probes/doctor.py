@@ -775,6 +775,10 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
 
     if not any(f.severity == "error" for f in findings):
         failing = [c for c in verify.get("checks") or [] if not c.get("ok") and c.get("level") == "error"]
+        if not gpu_build and any(c.get("name") == "build" for c in failing):
+            # a GPU build was expected and this one has none: the wrong build is why no GPU is used, and its
+            # finding the one fix (found in use: a second problem said "none of the usual causes explains it")
+            failing = [c for c in failing if c.get("name") != "gpu-available"]
         for check in failing:
             # its title is the probe's detail, said in the reader's language (found in use: English under --lang zh)
             findings.append(Finding(

@@ -20,6 +20,7 @@ from installer import paths
 from installer.executor.journal import Journal, Record, boot_id
 from installer.i18n import _
 from installer.probes.doctor import Finding
+from installer.probes.last_target import Unverified
 
 
 def records(state_dir: Path | None = None) -> list[Record]:
@@ -240,6 +241,14 @@ def half_done(checked: dict[str, Any], *, named: bool, state_dir: Path | None = 
     return out
 
 
+def _interrupted(record: Record) -> bool:
+    """Whether a failed record is the executor's "interrupted" (runner._stop): a Ctrl-C or SIGTERM it saw."""
+    first = record.detail_msg[0] if isinstance(record.detail_msg, list) and record.detail_msg else None
+    if isinstance(first, dict):
+        return first.get("text") == "interrupted" and len(record.detail_msg or []) == 1
+    return record.detail_msg is None and record.detail.strip() == "interrupted"  # an older record: as it was kept
+
+
 def _finding(record: Record, state_dir: Path | None, now: float | None,
              checked: dict[str, Any] | None) -> Finding:
     when = when_text(record.at, now)
@@ -254,6 +263,15 @@ def _finding(record: Record, state_dir: Path | None, now: float | None,
     if record.log:
         again = _("{fix}. Its whole output: {log}", fix=again, log=record.log)
     evidence = (record.log,) if record.log else ()
+    if record.status == "failed" and _interrupted(record):
+        # the executor's record of a Ctrl-C (or SIGTERM: install handles both alike): nothing failed, nothing to
+        # mend (found in use: "interrupted", then "where it says why, mend that")
+        title = (_("the install into {target} stopped at step {step}", target=record.target, step=record.step_id)
+                 if record.target else _("the last install stopped at step {step}", step=record.step_id))
+        return Finding("last-run-failed", "warning", title,
+                       "\n".join([_("{when}: {why}", when=when, why=_("it was stopped with Ctrl-C, or by a signal")),
+                                  *([elsewhere] if elsewhere else [])]),
+                       again, evidence)
     if record.status == "failed":
         # the target named: a person with several environments (or answers files) could not tell which
         # run this was (found in use, on the wizard's first screen and in doctor)
@@ -289,8 +307,19 @@ def _finding(record: Record, state_dir: Path | None, now: float | None,
                    again, evidence)
 
 
-def verified_now_findings(entries: list[tuple[str, str, float, bool]], *, ok: bool,
-                          now: float | None = None) -> list[Finding]:
+def _verify_stop(restarted: bool, how: str | None) -> str:
+    """How an install's verification was cut off: by the signal install recorded (`how`: SIGINT is Ctrl-C), else
+    the machine's restart, else what a run that left no stop record leaves to guess. Found in use: a Ctrl-C the
+    install had seen was "killed, or its terminal closed"."""
+    if how == "SIGINT":
+        return _("it was stopped with Ctrl-C")
+    if how:
+        return _("it was stopped by a signal ({signal})", signal=how)
+    return (_("the machine has restarted since") if restarted
+            else _("it was stopped (killed, or its terminal closed)"))
+
+
+def verified_now_findings(entries: list[Unverified], *, ok: bool, now: float | None = None) -> list[Finding]:
     """An install whose own verification was cut off (`entries`: last_target.unverified_in), of the interpreter
     doctor has just checked: its checks were the verification that install missed, said so. Found in use (t9):
     Ctrl-C during install's verification, then plain `doctor` (which checks the last install) said "nothing to
@@ -299,12 +328,10 @@ def verified_now_findings(entries: list[tuple[str, str, float, bool]], *, ok: bo
         "install-verified-now", "info",
         _("the install into {target} was stopped during its own verification: the checks above are the "
           "verification it missed", target=target),
-        "\n".join([_("{when}: {why}", when=when_text(at, now),
-                      why=_("the machine has restarted since") if restarted
-                      else _("it was stopped (killed, or its terminal closed)")),
+        "\n".join([_("{when}: {why}", when=when_text(at, now), why=_verify_stop(restarted, how)),
                     _("its steps had all finished; the checks passed, so nothing is left of that install to do")
                     if ok else _("its steps had all finished; what the checks found is below")]),
-        "") for target, _python, at, restarted in entries]
+        "") for target, _python, at, restarted, how in entries]
 
 
 def unverified_findings(state_dir: Path | None = None, *, now: float | None = None) -> list[Finding]:
@@ -314,9 +341,8 @@ def unverified_findings(state_dir: Path | None = None, *, now: float | None = No
     from installer.probes.last_target import unverified
 
     found = []
-    for target, python, at, restarted in unverified(state_dir):
-        why = (_("the machine has restarted since") if restarted
-               else _("it was stopped (killed, or its terminal closed)"))
+    for target, python, at, restarted, how in unverified(state_dir):
+        why = _verify_stop(restarted, how)
         found.append(Finding(
             "last-run-unverified", "warning",
             _("the install into {target} finished its steps, but its verification did not run to the end",

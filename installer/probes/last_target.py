@@ -124,12 +124,42 @@ def verify_install(target: str, python: str, *, variant: str | None = None,
     run killed during it is known to have stopped before its end, by `install` and the wizard alike (found in
     use: the steps' "finished" alone said nothing of it, and doctor was silent); its verdict, pass or fail,
     ends the record (verify_ended)."""
+    import signal
+    import threading
+
     from installer.probes.host import run_verify
 
     verify_started(target, python, state_dir)
-    result: dict[str, Any] = run_verify(python, expect_variant=variant)
+    # how it was stopped, kept beside its record: doctor says "stopped with Ctrl-C" where it knows (found in use:
+    # "killed, or its terminal closed" of a Ctrl-C). SIGTERM stops it as Ctrl-C does, as it stops the steps
+    # before it (install's own handler, restored before this)
+    by: list[str] = []
+
+    def stop(signum: int, frame: object) -> None:
+        by.append(signal.Signals(signum).name)
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if main else None
+    try:
+        result: dict[str, Any] = run_verify(python, expect_variant=variant)
+    except KeyboardInterrupt:
+        verify_stopped(target or python, by[0] if by else "SIGINT", state_dir)
+        raise
+    finally:
+        if main:  # (None: a handler not set from Python, which Python cannot put back; the default instead)
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     verify_ended(result.get("python") or {"executable": python}, state_dir)
     return result
+
+
+def verify_stopped(key: str, how: str, state_dir: Path | None = None) -> None:
+    """The verification recorded under `key` (verify_started) was stopped by the signal `how` (SIGINT: Ctrl-C)."""
+    data = _read(state_dir)
+    verifying = _verifying(data)
+    if key in verifying:
+        verifying[key] = {**verifying[key], "stopped_by": how}
+        _write_verifying(data, verifying, state_dir)
 
 
 def _still_verifying(entry: dict[str, Any]) -> bool:
@@ -148,20 +178,26 @@ def _still_verifying(entry: dict[str, Any]) -> bool:
     return b"installer" in cmdline or b"torch-setup" in cmdline
 
 
-def unverified(state_dir: Path | None = None) -> list[tuple[str, str, float, bool]]:
-    """(target, python, at, restarted) of each install whose steps finished but whose verification was cut off
-    (killed, its terminal closed, the machine restarted), newest first; `restarted`: the machine has restarted
-    since. An install still verifying is not one of them."""
+# (target, python, at, restarted, stopped_by) of a verification cut off: `unverified`
+Unverified = tuple[str, str, float, bool, str | None]
+
+
+def unverified(state_dir: Path | None = None) -> list[Unverified]:
+    """(target, python, at, restarted, stopped_by) of each install whose steps finished but whose verification was
+    cut off (Ctrl-C, killed, its terminal closed, the machine restarted), newest first; `restarted`: the machine
+    has restarted since; `stopped_by`: the signal install recorded it stopped by (verify_stopped), None where it
+    left no stop record. An install still verifying is not one of them."""
     from installer.executor.journal import boot_id
 
     now_boot = boot_id()
     out = [(target, entry["python"], float(entry["at"]),
-            bool(entry.get("boot_id")) and bool(now_boot) and entry.get("boot_id") != now_boot)
+            bool(entry.get("boot_id")) and bool(now_boot) and entry.get("boot_id") != now_boot,
+            entry["stopped_by"] if isinstance(entry.get("stopped_by"), str) and entry["stopped_by"] else None)
            for target, entry in _verifying(_read(state_dir)).items() if not _still_verifying(entry)]
     return sorted(out, key=lambda e: e[2], reverse=True)
 
 
-def unverified_in(checked: dict[str, Any], state_dir: Path | None = None) -> list[tuple[str, str, float, bool]]:
+def unverified_in(checked: dict[str, Any], state_dir: Path | None = None) -> list[Unverified]:
     """`unverified` of the interpreter `checked` (verify's `python`) alone: read before a check of it ends them
     (verify_ended), so that the check can say it was that verification."""
     return [entry for entry in unverified(state_dir) if same_environment(checked, entry[1])]

@@ -318,7 +318,10 @@ class Engine:
             row.update({k: v for k, v in result.to_dict().items() if k not in ("id", "url", "name", "ok", "reason")})
         from installer.redaction import redact_text
 
-        return dict(row, url=redact_text(pick.url or url), ok=pick.failed is None, reason=pick.failed)
+        # `answered`: some HTTP answer came (a 404 for the build's folder included), as against a host that never
+        # answered: the Combination screen says "no PyTorch index answered" only of the latter
+        return dict(row, url=redact_text(pick.url or url), ok=pick.failed is None, reason=pick.failed,
+                    answered=result is not None and result.probe_url is not None)
 
     def driver_elsewhere(self, report: HardwareReport, *, recorded: bool = False) -> str | None:
         """Where this machine's NVIDIA driver is installed when torch-setup does not do it here (WSL, a

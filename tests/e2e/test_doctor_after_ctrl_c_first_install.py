@@ -51,6 +51,9 @@ def test_an_install_ctrl_c_d_during_its_verification_is_named(cli, xdg_home, tmp
     assert findings.startswith(f"  [ok] the install into {folder / '.venv-torch'} was stopped during its own "
                                "verification: the checks above are the verification it missed\n"), r.stdout
     assert "the checks passed, so nothing is left of that install to do" in findings
+    # install recorded the Ctrl-C it saw: said so, not the guess of a run that left no record ("killed, or its
+    # terminal closed", found in use)
+    assert ": it was stopped with Ctrl-C\n" in findings and "killed" not in findings, findings
     # said once: that verdict is kept
     r = cli("doctor", "--timeout", "300", env=OWN)
     assert "was stopped during its own verification" not in r.stdout, r.stdout

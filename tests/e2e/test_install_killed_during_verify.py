@@ -45,6 +45,8 @@ def test_a_run_killed_while_it_verifies_is_named_by_doctor(cli, xdg_home, tmp_pa
                                            "its verification did not run to the end"]
     assert found[0]["fix"] == f"run `torch-setup verify --python {python}`"
     assert found[0]["severity"] == "warning"
+    # a kill -9 leaves no record of how it stopped: the guess stays (a Ctrl-C install saw is named: test_doctor_after_ctrl_c_first_install.py)
+    assert "it was stopped (killed, or its terminal closed)" in found[0]["explanation"], found[0]["explanation"]
 
     # doctor of that interpreter runs verify's checks there: they are the verdict, not "run verify" beside them
     # (found in use: [ok] import, CPU and matmul, then "has not been checked since")

@@ -45,8 +45,11 @@ def _step_results(stdout: str) -> list[str]:
 
 def _start(work: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_COLOR": "1"}
+    # SIGINT at its default, as a terminal's shell starts a program: a test run started in the background
+    # (`make test &`) ignores SIGINT, exec passes that on, and the install then rightly ignores a Ctrl-C
     return subprocess.Popen([sys.executable, "-m", "installer", "install", "--answers", "cpu-venv.yaml", "--yes"],
-                            cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_line(proc: subprocess.Popen[str], pattern: str, timeout: float = 120) -> list[str]:

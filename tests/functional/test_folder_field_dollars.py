@@ -10,7 +10,7 @@ from tui_support import press_until, settle, widget_text
 
 async def test_a_doubled_dollar_is_said_as_one(make_wizard, in_tmp, monkeypatch):
     monkeypatch.delenv("TORCH_SETUP_UNSET_X", raising=False)
-    app = make_wizard("rtx4090-550", dry_run=True)
+    app = make_wizard("rtx4090-550", dry_run=True, as_this_machine=True)  # a recorded machine's is said as typed
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "combination")
         await settle(pilot)

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 async def test_the_folder_typed_is_said_in_full_as_the_environment(make_wizard, in_tmp):
-    app = make_wizard("rtx4090-550", dry_run=True)
+    app = make_wizard("rtx4090-550", dry_run=True, as_this_machine=True)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "combination")
         await settle(pilot)
@@ -38,6 +38,34 @@ async def test_the_folder_typed_is_said_in_full_as_the_environment(make_wizard, 
         app.screen.query_one("#target-path", Input).value = "~nosuchuser/x"  # a problem is said instead
         await settle(pilot)
         assert not where.display
+
+
+async def test_a_recorded_machine_s_folder_is_said_as_typed(make_wizard, in_tmp):
+    """For a recorded machine (--hardware) the answers keep the folder as typed, taken there from where the
+    install is run or from that user's home: the line says that, not this computer's path (found in review:
+    "this folder itself: /home/<user>/.venv-torch" for a recorded H200)."""
+    app = make_wizard("rtx4090-550", dry_run=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await settle(pilot)
+        where = app.screen.query_one("#path-where")
+        assert widget_text(where) == ("The new environment is this folder itself: .venv-torch, in the folder the "
+                                      "install is run from on the recorded machine")
+        (in_tmp / "old-env").mkdir()  # this disk's folders say nothing of the recorded machine's
+        (in_tmp / "old-env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        app.screen.query_one("#target-path", Input).value = "old-env"
+        await settle(pilot)
+        assert "environment already" not in widget_text(where)
+        app.screen.query_one("#target-path", Input).value = "~/thesis"
+        await settle(pilot)
+        said = " ".join(widget_text(where).split())
+        assert said == ("The new environment is this folder itself: ~/thesis, in the home folder of whoever runs "
+                        "the install on the recorded machine (for a project folder, name a folder inside it, e.g. "
+                        "~/thesis/.venv)")
+        app.screen.query_one("#target-path", Input).value = "/opt/envs/.torch"
+        await settle(pilot)
+        assert widget_text(where) == "The new environment is this folder itself: /opt/envs/.torch"
+        assert str(Path.home()) not in said and str(in_tmp) not in said
 
 
 def test_torch_setup_s_own_checkout_is_known(tmp_path, monkeypatch):
@@ -65,7 +93,7 @@ async def test_a_relative_folder_inside_the_checkout_is_said(make_wizard, monkey
     """Found in use: after `make run`, Folder `myenv` became <checkout>/myenv."""
     if not (REPO / ".git").exists():
         pytest.skip("an unpacked source archive is no checkout")
-    app = make_wizard("rtx4090-550", dry_run=True)
+    app = make_wizard("rtx4090-550", dry_run=True, as_this_machine=True)
     monkeypatch.chdir(REPO)
     async with app.run_test(size=(100, 40)) as pilot:
         await press_until(pilot, "n", "combination")

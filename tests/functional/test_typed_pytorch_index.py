@@ -5,8 +5,8 @@ reaches: a row "typed by hand" in the table, probed again by `p`, and the index 
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Static
-from tui_support import mirror_servers, press_until, settle, widget_text
+from textual.widgets import DataTable, Static
+from tui_support import mirror_servers, press_until, settle, type_pytorch_index, widget_text
 
 
 def _typed_row(app) -> list[str]:
@@ -15,13 +15,7 @@ def _typed_row(app) -> list[str]:
 
 
 async def _type_url(pilot, url: str) -> None:
-    screen = pilot.app.screen
-    screen.query_one("#pick-pytorch", Select).value = "__url__"
-    await settle(pilot)
-    field = screen.query_one("#url-pytorch", Input)
-    field.focus()
-    field.value = url
-    await pilot.press("tab")  # left: checked, then probed
+    await type_pytorch_index(pilot, url)  # left: checked, then probed
     await settle(pilot, rounds=4)
 
 

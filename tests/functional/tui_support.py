@@ -62,6 +62,20 @@ async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> Non
     assert pilot.app.current_name == screen, f"stuck on {pilot.app.current_name}, wanted {screen}"
 
 
+async def type_pytorch_index(pilot: Any, url: str) -> None:
+    """On the Mirrors screen: choose "a URL typed by hand" for PyTorch, type `url`, and leave the field (Tab),
+    which checks it and starts its probe. The caller waits for the probe as its test needs."""
+    from textual.widgets import Input, Select
+
+    screen = pilot.app.screen
+    screen.query_one("#pick-pytorch", Select).value = "__url__"
+    await settle(pilot)
+    field = screen.query_one("#url-pytorch", Input)
+    field.focus()
+    field.value = url
+    await pilot.press("tab")
+
+
 def widget_text(widget: Any) -> str:
     """What a Static shows, as text: a Rich renderable it holds (a label / value grid, lines with a
     hanging indent) printed wide enough for each of its rows to keep to one line."""

@@ -616,7 +616,8 @@ def blocked_by_gpu(ctx: KindContext) -> None:
         raise InputError(_("torch {torch} ({variant}) cannot use the recorded machine's GPU as it is: {why}",
                            torch=torch, variant=variant, why=why), key="torch.variant",
                          hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                                "recommend --hardware REPORT` lists them and says why the others do not)"))
+                                "recommend --hardware {report}` lists them and says why the others do not)",
+                                report=ctx.hardware or _("REPORT")))
     raise InputError(_("torch {torch} ({variant}) cannot use this machine's GPU as it is: {why}",
                        torch=torch, variant=variant, why=why), key="torch.variant",
                      hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "

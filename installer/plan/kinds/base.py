@@ -71,6 +71,7 @@ class KindContext:
     step_id: str = ""
     recipe: str = ""
     recorded: bool = False  # the report is a recorded one (--hardware): messages say the recorded machine
+    hardware: str | None = None  # its file as their commands name it (installer.paths.hardware_word); None: REPORT
     today: date | None = None  # the plan's day, for NVIDIA's driver support (None: the data's date; compat.rules)
 
 

@@ -198,6 +198,26 @@ FIELD_WRONG = {"#wheelhouse-problem": "the Wheelhouse field is wrong", "#path-pr
                "#python-problem": "the Python field is wrong"}
 
 
+def recorded_folder_text(path: str) -> str:
+    """The Folder line for a recorded machine: the folder as the answers keep it, typed, and where the install
+    there takes it from; not this computer's home or working directory, nor whether this disk has an environment
+    there (found in review: "this folder itself: /home/<user>/.venv-torch", this user's, for a recorded H200)."""
+    if path.startswith("/") or "$" in path:  # a variable is the recorded machine's to expand
+        text = _("The new environment is this folder itself: {path}", path=path)
+    elif path == "~" or path.startswith("~/"):
+        text = _("The new environment is this folder itself: {path}, in the home folder of whoever runs the "
+                 "install on the recorded machine", path=path)
+    elif path.startswith("~"):  # ~user
+        text = _("The new environment is this folder itself: {path}, on the recorded machine", path=path)
+    else:
+        text = _("The new environment is this folder itself: {path}, in the folder the install is run from on "
+                 "the recorded machine", path=path)
+    if not posixpath.basename(path.rstrip("/")).startswith(".") and path not in ("~", "/"):
+        text += " " + _("(for a project folder, name a folder inside it, e.g. {example})",
+                        example=posixpath.join(path.rstrip("/"), ".venv"))
+    return text
+
+
 class CombinationScreen(WizardScreen):
     NAME = "combination"
     AUTO_FOCUS = "#choices"
@@ -444,12 +464,16 @@ class CombinationScreen(WizardScreen):
     def judge_typed_index(self) -> None:
         """The typed index's verdict is for the build it was probed for (Mirrors: the ranking's first): for
         another build chosen here it is probed again (found in review: an index with cu126 and no cpu wheels
-        counted as serving the CPU build chosen, and nothing warned that its install would fail)."""
+        counted as serving the CPU build chosen, and nothing warned that its install would fail). With no row
+        at all it is probed here: the Mirrors screen's probe is cut short when that screen is left before it
+        ends (its worker goes with the screen), and no verdict came at all."""
+        url = str(self.state.section("mirror").get("pytorch") or "")
         row, build = self.typed_row(), self.judged_build()
-        if row is None or build is None:
+        if "://" not in url or build is None:
             return
-        wanted = (str(row["typed"]), str(build["variant"]), str(build["torch"]))
-        if (row.get("variant"), row.get("torch_version")) == wanted[1:] or self.typed_for == wanted:
+        wanted = (url, str(build["variant"]), str(build["torch"]))
+        if self.typed_for == wanted or (
+                row is not None and (row.get("variant"), row.get("torch_version")) == wanted[1:]):
             return
         self.typed_for = wanted
         self.probe_typed_index(*wanted)
@@ -470,11 +494,18 @@ class CombinationScreen(WizardScreen):
         if self.typed_for == (row["typed"], row["variant"], row["torch_version"]):
             self.typed_for = None
         build, current = self.judged_build(), self.typed_row()
-        if not self.is_mounted or build is None or current is None or current["typed"] != row["typed"]:
+        url = str(self.state.section("mirror").get("pytorch") or "")
+        if not self.is_mounted or build is None or row["typed"] != url:
             return
         if (row["variant"], row["torch_version"]) != (str(build["variant"]), str(build["torch"])):
-            return  # for a build no longer chosen: the row is the one chosen now's, or its own probe follows
-        self.state.mirror_rows = [row if r is current else r for r in self.state.mirror_rows]
+            # for a build no longer chosen: the probe for the one chosen now starts here, unless it is under way
+            # or its row is in (the verdict must not wait on another choice made)
+            self.judge_typed_index()
+            return
+        if current is None:  # none came from the Mirrors screen (left before its probe ended): this is the row
+            self.state.mirror_rows = [r for r in self.state.mirror_rows if not r.get("typed")] + [row]
+        else:
+            self.state.mirror_rows = [row if r is current else r for r in self.state.mirror_rows]
         if self.state.recommendation is not None:
             self.update_warnings()
         self.fall_back_to_disk()
@@ -664,6 +695,9 @@ class CombinationScreen(WizardScreen):
             return []  # conda's packages come from conda channels, a wheelhouse is its own source
         variant, version = str(choice.get("variant")), str(choice.get("torch"))
         have = [v for v, builds in on_disk.items() if variant in builds]
+        # a typed index that answered without this build: the line above (typed_verdict) says so, and "no PyTorch
+        # index answered" would be false beside it
+        answered = bool((self.typed_row() or {}).get("answered"))
         if version in have:
             return self.engine.missing_extras(choice, self.ticked_extras(), self.state.wheels_on_disk, lambda names: _(
                 "untick {names} below, or go back to Mirrors (b) and choose a PyTorch mirror that answers",
@@ -671,16 +705,30 @@ class CombinationScreen(WizardScreen):
         if not have:
             if not choice.get("local"):  # the build PyPI itself carries: the PyPI mirror has it
                 return []
+            if not self.state.report_detected and answered:
+                return [_("torch {version}{local} is on no PyPI either: unless the recorded machine reaches a PyTorch "
+                          "index that has it or has the wheel in its own wheel folders, its install will fail there",
+                          version=version, local=choice["local"])]
             if not self.state.report_detected:  # a recorded machine: its wheel folders are not on this disk
                 return [_("no PyTorch index answered from here (Mirrors screen), and torch {version}{local} is on "
                           "no PyPI: unless the recorded machine reaches a PyTorch index or has the wheel in its "
                           "own wheel folders, its install will fail there", version=version,
+                          local=choice["local"])]
+            if answered:
+                return [_("no torch {variant} wheel for Python {python} is in this machine's wheel folders either: "
+                          "unless your pip configuration's indexes have torch {version}{local}, its install will fail. "
+                          "Go back (b) to the Mirrors screen and choose a PyTorch index that has it, or type another "
+                          "one's URL", variant=variant, python=choice.get("python") or "?", version=version,
                           local=choice["local"])]
             return [_("no PyTorch index answered (Mirrors screen), and no torch {variant} wheel for Python {python} "
                       "is in this machine's wheel folders: unless your pip configuration's indexes have torch "
                       "{version}{local}, its install will fail. Go back (b) to the Mirrors screen and choose a "
                       "PyTorch index, or type one's URL", variant=variant, python=choice.get("python") or "?",
                       version=version, local=choice["local"])]
+        if answered:
+            return [_("torch {version} {variant} is not in this machine's wheel folder either: unless your pip "
+                      "configuration's indexes have it, its install will fail. On this disk: {have} -> press v and "
+                      "choose one", version=version, variant=variant, have=listed(have))]
         return [_("no PyTorch index answered (Mirrors screen) and torch {version} {variant} is not in this machine's "
                   "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
                   "On this disk: {have} -> press v and choose one", version=version, variant=variant,
@@ -879,6 +927,9 @@ class CombinationScreen(WizardScreen):
         box = self.query_one("#path-where", Static)
         box.display = bool(path) and self.query_one("#path-row").display
         if not box.display or not path:
+            return
+        if self.state.recorded:
+            box.update(escape(recorded_folder_text(path)))
             return
         from installer.paths import absolute
 

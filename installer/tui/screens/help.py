@@ -46,6 +46,15 @@ SCREEN_HELP: dict[str, str] = {
 RECORDED_HELP: dict[str, str] = {
     "hardware": "What the recorded machine has: GPUs, the NVIDIA driver and the CUDA it runs, CUDA toolkits, the "
                 "OS and Python. Each warning says what it means for the install.",
+    # what keep (k) does there: the answers say auto for PyPI, none for the rest, and pip downloads where the
+    # plan's downloads run, with that computer's configuration (installer.plan.ahead.plan_for_report: the
+    # recorded machine's, but this one's for a wheelhouse build, built here)
+    "mirrors": "Where packages will come from. The region decides which mirrors are probed besides the upstream "
+               "ones: auto goes by the time zone, the locale and the language chosen here, and the line under it "
+               "says what it chose. The table fills in as each mirror answers. Choose one per kind, type a URL, or "
+               "keep the configuration the recorded machine already has: the answers then name no mirror, and the "
+               "install there uses that machine's own pip configuration. A wheelhouse build downloads on this "
+               "computer instead, with this computer's pip configuration.",
     "combination": "The PyTorch builds that fit the recorded machine, best first, each with its reasons: the arrow "
                    "keys move through the list, Enter or space chooses the build (●), and c goes back to the list "
                    "from the fields below it. Then the install method, where to install it and what comes with it.",

@@ -509,7 +509,9 @@ class MirrorsScreen(WizardScreen):
         for kind in self.kinds[1:]:  # all but PyPI
             self.query_one(f"#pick-{kind}", Select).value = "none"
         self.query_one("#scope", Select).value = "none"
-        self.notify(_("Keeping this machine's configuration; nothing will be written."))
+        # the configuration kept is that of the computer where pip downloads (as PyPI's auto option says)
+        self.notify(_("Keeping the recorded machine's configuration; nothing will be written.")
+                    if self.pip_of_recorded() else _("Keeping this machine's configuration; nothing will be written."))
 
     def save(self) -> None:
         if not self.is_mounted:

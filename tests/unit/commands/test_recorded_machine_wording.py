@@ -65,7 +65,7 @@ def test_answers_check_points_at_builds_that_run_on_the_recorded_machine(cli, tm
     assert r.returncode == 2, r.stdout + r.stderr
     assert "cannot use the recorded machine's GPU as it is: " in r.stderr
     assert ("  -> pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup recommend "
-            "--hardware REPORT` lists them") in r.stderr, r.stderr
+            f"--hardware {MACHINES / 'k80-470.json'}` lists them") in r.stderr, r.stderr
     assert "runs here" not in r.stderr
 
 

@@ -87,6 +87,14 @@ def test_a_pin_this_machine_cannot_run_says_why_and_offers_that_versions_builds_
         "The answers ask for torch 2.13.0 cu126: this machine has no NVIDIA GPU for cu126 wheels to use")
 
 
+def test_the_same_reason_for_each_release_is_said_once():
+    """`latest` cu126 on a machine with no NVIDIA GPU: every release is refused for the one reason (found in
+    review: the wizard's warning said it twice over)."""
+    got = offer(machine("cpu-only"), torch="latest", variant="cu126")
+    assert got.recommendation.warnings[0] == (
+        "The answers ask for torch latest cu126: this machine has no NVIDIA GPU for cu126 wheels to use")
+
+
 def test_a_pinned_version_offers_its_own_builds_ranked_not_the_newest_release(rtx4090, ranked):
     got = offer(rtx4090, torch="2.12.0", variant="auto")
     assert got.pinned is None and got.recommendation == recommend(rtx4090, torch="2.12.0")
