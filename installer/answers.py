@@ -924,10 +924,13 @@ def load_answers(path: str | Path) -> Answers:
     return answers_from_located(load_yaml(path))
 
 
-def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: bool = False) -> str:
+def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: bool = False,
+                 refused: str | None = None, refused_fix: str | None = None) -> str:
     """The YAML of an answers file (every key, defaults included, so a replay needs nothing else).
     `path`: where it is written, when that is known, for the commands its comment gives. `recorded`: the
-    answers were chosen for a recorded machine (--hardware), which the comment then names as such."""
+    answers were chosen for a recorded machine (--hardware), which the comment then names as such.
+    `refused`, `refused_fix`: the message and hint `install` refuses these answers with on that machine
+    (installer.plan.gpu_refusal.refusal), which the comment then says in place of the replay it offers."""
     # in the reader's language, as the wizard that saved it spoke (found in use: a Chinese wizard's file
     # began in English, then said THIS_FILE and REPORT in a Chinese comment); the keys stay as they are,
     # they are the file's format
@@ -936,9 +939,25 @@ def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: 
 
     # `~/...` (a recorded machine's file, said from its user's home) stays one the shell expands
     this_file = shell_word(str(path)) if path is not None and str(path).isprintable() else _("THIS_FILE")
-    lines = [_("torch-setup answers (version 1). Replay with: {command}",
-               command=f"torch-setup install --answers {this_file}")]
-    if answers.torch.variant not in ("auto", "cpu"):
+    command = f"torch-setup install --answers {this_file}"
+    if refused:
+        # found in use: a recorded Rocky machine's cu132 answers, which its R560 driver cannot run, said "Replay
+        # with" and that the build "was chosen for the recorded machine's GPU and driver", and the lab machines
+        # the file was copied to refused it; it says what Done says: the refusal, what to do first, then replay
+        lines = [_("torch-setup answers (version 1). WARNING: `torch-setup install` refuses these answers on the "
+                   "recorded machine: {why}", why=refused) if recorded else
+                 _("torch-setup answers (version 1). WARNING: `torch-setup install` refuses these answers on this "
+                   "machine: {why}", why=refused)]
+        if refused_fix:
+            lines.append(_("What to do first: {fix}", fix=refused_fix))
+        lines.append(_("Once that is put right, replay with: {command}", command=command))
+    else:
+        lines = [_("torch-setup answers (version 1). Replay with: {command}", command=command)]
+    if refused and answers.torch.variant not in ("auto", "cpu"):
+        lines += [_("For machines that differ, `variant: auto` lets each choose its own build; check a machine's "
+                    "saved report with:"),
+                  f"  torch-setup answers check {this_file} --hardware {_('REPORT')}"]
+    elif answers.torch.variant not in ("auto", "cpu"):
         # found in use: a lab admin saved the wizard's answers for twenty machines, and the build chosen for
         # this one's GPU and driver was pinned for all of them
         lines += [_("torch.variant {variant} was chosen for the recorded machine's GPU and driver. For machines "
@@ -947,7 +966,8 @@ def dump_answers(answers: Answers, path: str | Path | None = None, *, recorded: 
                     variant=answers.torch.variant),
                   _("`variant: auto` lets each choose its own build; check a machine's saved report with:"),
                   f"  torch-setup answers check {this_file} --hardware {_('REPORT')}"]
-    header = "".join(f"# {line}\n" for line in lines)
+    # a refusal's message may run over several lines: each stays a comment, or the YAML would break
+    header = "".join(f"# {part}\n" for line in lines for part in line.splitlines())
     return header + yaml.safe_dump(answers.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 

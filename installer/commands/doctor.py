@@ -50,16 +50,17 @@ def _healthy_here(finding: Finding, python: str) -> Finding:
     return replace(finding, title=_("nothing else to mend in {python}", python=python))
 
 
-def _defer_to_stopped(findings: list[Finding], target: str) -> tuple[list[Finding], str]:
-    """The findings with torch missing from torch-setup's own Python deferring to the stopped install into
-    `target` (its finding, first, gives the resume command), and the torch-import check's fix that does."""
+def _defer_to_stopped(findings: list[Finding], target: str, python: str) -> tuple[list[Finding], str, dict[str, Any]]:
+    """torch-setup's own Python checked while the install into `target` stopped before it made an environment
+    with torch: the findings without torch missing from it (found in use, t10: a second PROBLEM, "torch-setup's
+    own Python, not a place for torch", beside the stopped install's, whose resume is the one fix), the
+    torch-import check's fix that defers to that install, and the line said before the checks instead."""
     from installer.i18n import _
+    from installer.probes.last_target import own_checked_note
 
-    fix = _("go on with the install that stopped, above: torch goes into {target}, not into torch-setup's own "
-            "Python", target=shlex.quote(target))
     check = _("torch goes into {target}, where the install that stopped was installing it: going on with that "
               "install is the fix (under findings)", target=shlex.quote(target))
-    return [replace(f, fix=fix) if f.id == "torch-missing" else f for f in findings], check
+    return [f for f in findings if f.id != "torch-missing"], check, own_checked_note(python)
 
 
 # a fix this long said on a check line and again under findings is said once, under findings
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     # without --python, torch-setup's own interpreter (its venv active, or its bin/ on PATH) is no place for
     # torch: the environment torch-setup last installed into is examined instead, and said to be
     own = python
-    python, instead, note = choose_checked(own, named=args.python is not None)
+    python, instead, note = choose_checked(own, named=args.python is not None, stopped=True)
     report = load_or_detect(hardware(args), python=python)
     # the last install's interpreter is expected to hold the build it planned, as install's own verification
     # expects (found in review: a CPU build where cu126 was planned was no finding); not one --python names
@@ -201,11 +202,17 @@ def run(args: argparse.Namespace) -> int:
     first = stopped_run() if stopped and own_not_target(python) and torch_missing(verify.get("import_error")) else None
     if first is not None:
         # torch-setup's own Python, and the newest install stopped before its end: going on with it is the fix,
-        # said once, in its finding; "run the wizard" beside it made a second install (found in use, t9)
-        findings, check_fix = _defer_to_stopped(findings, first.target or first.python or "?")
+        # said once, in its finding; "run the wizard" beside it made a second install (found in use, t9), and
+        # torch missing from torch-setup's own Python a second problem (found in use, t10): the line before the
+        # checks says why doctor checked it
+        findings, check_fix, note = _defer_to_stopped(findings, first.target or first.python or "?", python)
         check = next((c for c in verify.get("checks") or [] if c.get("name") == "torch-import"), None)
         if check is not None:
             check["fix"], check["fix_msg"] = check_fix, None
+    if resumed is not None and any(f.severity == "error" for f in stopped):
+        # the stopped install into this environment is the problem, its resume the one fix: torch missing here is
+        # what it had not done yet, said by the check above, not a second problem (found in use, t10)
+        findings = [f for f in findings if f.id != "torch-missing"]
     stopped += unverified_findings()  # an install killed while it verified: its steps are done, its check not
     stopped += verified_now_findings(cut_off, ok=bool(verify.get("ok")))  # ... whose check doctor's just were
     # the other environments' stopped runs, one line each after the findings (in --json, findings like the rest)
@@ -231,7 +238,8 @@ def run(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(redact_text(text))  # a tool's error in the checks can quote an index URL
 
-    if note is not None and (instead is not None or not torch_missing(verify.get("import_error"))):
+    if note is not None and (instead is not None or first is not None
+                             or not torch_missing(verify.get("import_error"))):
         say(message({"note_msg": note}, "note") or "")  # (else the finding of torch missing says it)
     gpus = gpu_names(report) or listed(gpu_label(g) for g in report.gpus) or _("none")
     driver = ((report.nvidia_driver.version or _("loaded, version unknown")) if report.nvidia_driver

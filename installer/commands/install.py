@@ -15,7 +15,6 @@ import os
 import shlex
 import signal
 import sys
-import threading
 from typing import Any
 
 from installer.commands.arguments import add_hardware, hardware, seconds, user_path
@@ -148,9 +147,12 @@ def run(args: argparse.Namespace) -> int:
         for note in plan.notes:
             print(_("note: {note}", note=note))
 
-    cancel = threading.Event()
+    from installer.executor.events import Cancel
+
+    cancel = Cancel()
 
     def stop(signum: int, frame: object) -> None:
+        cancel.by = cancel.by or signal.Signals(signum).name  # the first: a second Ctrl-C changes nothing
         cancel.set()  # the executor ends the running step's processes and records where it stopped
 
     # a SIGINT ignored at start (a background job of a script: `torch-setup install ... &`) stays ignored

@@ -31,11 +31,13 @@ def run(args: argparse.Namespace) -> int:
     from installer.plan.ahead import plan_from_files
     from installer.plan.gpu_refusal import cpu_only_said, refusal
     from installer.plan.planner import remap_to_answers
+    from installer.plan.recorded_folder import recorded_target
     from installer.plan.script import render_script
     from installer.yamlfile import load_yaml
 
     answers, _report, plan = plan_from_files(args.answers, hardware(args), probe_timeout=args.probe_timeout)
-    write_verbatim(render_script(plan, show_secrets=args.show_secrets))  # bash needs the names' own characters
+    # bash needs the names' own characters; a recorded machine's folder is said as the answers give it
+    write_verbatim(render_script(plan, show_secrets=args.show_secrets, target=recorded_target(answers, plan)))
     refused = refusal(answers, plan)
     if refused is not None:
         # the plan is shown (exit 0: the answers are valid, and it may be for another day's driver), but one

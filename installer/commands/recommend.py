@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
     by_hand_on = distribution_installs_driver(report.os, jetson=is_jetson(report))
     print(redact_text(render_recommendation(rec, show_all=args.all, recorded=recorded, by_hand_on=by_hand_on,
-                                            machine_python=report.python.version if report.python else None)))
+                                            machine_python=report.python.version if report.python else None,
+                                            all_command=_same_command(args, show_all=True))))
     elsewhere = _driver_elsewhere(report, rec, recorded=recorded)
     if elsewhere:
         print(_("The driver: {where}.", where=elsewhere))
@@ -127,14 +128,23 @@ def _extras_that_keep_python(args: argparse.Namespace, report: HardwareReport,
     return None
 
 
-def _same_command(args: argparse.Namespace, extras: tuple[str, ...]) -> str:
-    """This very `recommend` command, with --extras `extras`: what to run to see that recommendation."""
-    argv = ["torch-setup", "recommend"]
-    for flag, value in (("--hardware", hardware(args)), ("--python", args.python),
-                        ("--torch", args.torch), ("--variant", args.variant)):
+def _same_command(args: argparse.Namespace, extras: tuple[str, ...] | None = None, *, show_all: bool | None = None) -> str:
+    """This very `recommend` command, with --extras `extras` (None: as given, said only when not the default)
+    and --all when `show_all` (None: as given): what to run to see that recommendation. Every option that
+    changes what is listed is kept (found by a tester: the refused builds' `recommend --all` of a recorded K80
+    listed the builds of the machine it was pasted on); the --hardware file as the user can paste it."""
+    from installer.i18n import _
+    from installer.paths import hardware_word
+
+    words = ["torch-setup", "recommend"]
+    path = hardware(args)
+    if path is not None:
+        words += ["--hardware", hardware_word(path) or _("REPORT")]
+    for flag, value in (("--python", args.python), ("--torch", args.torch), ("--variant", args.variant)):
         if value is not None:
-            argv += [flag, str(value)]
-    argv += ["--keep-driver"] if args.keep_driver else []
-    argv += ["--extras", ",".join(extras) or "none"]
-    argv += ["--all"] if args.all else []
-    return shlex.join(argv)
+            words += [flag, shlex.quote(str(value))]
+    words += ["--keep-driver"] if args.keep_driver else []
+    if extras is not None or tuple(args.extras) != _EXTRAS:
+        words += ["--extras", ",".join(args.extras if extras is None else extras) or "none"]
+    words += ["--all"] if (args.all if show_all is None else show_all) else []
+    return " ".join(words)

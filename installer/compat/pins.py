@@ -104,9 +104,12 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                              hint=_("run `torch-setup recommend --all --hardware {report}` to see which Python "
                                     "each release needs", report=saved) if recorded else
                              _("run `torch-setup recommend --all` to see which Python each release needs"))
+        # the recorded machine's refusals are listed by a command for it, not for the machine it is run on
         raise InputError(_("no torch build fits the recorded machine") if recorded else
                          _("no torch build fits this machine"), key="torch",
-                         hint=_("run `torch-setup recommend --all` to see why each was refused"))
+                         hint=_("run `torch-setup recommend --all --hardware {report}` to see why each was refused",
+                                report=saved) if recorded else
+                         _("run `torch-setup recommend --all` to see why each was refused"))
 
     on_platform = [r for r in releases if variant in r.variants.get(m.platform, [])]
     if not on_platform:

@@ -76,11 +76,15 @@ def _installed_by_hand(action: Action) -> bool:
 
 
 def render_recommendation(rec: Recommendation, *, show_all: bool = False, recorded: bool = False,
-                          by_hand_on: str | None = None, machine_python: str | None = None) -> str:
+                          by_hand_on: str | None = None, machine_python: str | None = None,
+                          all_command: str = "torch-setup recommend --all") -> str:
     """`recorded`: the report is a recorded one (--hardware), said as the recorded machine, not this one.
     `by_hand_on`: the system's name where its own packages install the NVIDIA driver and torch-setup installs
     none (installer.plan.driver_request.distribution_installs_driver), said beside each driver a build needs.
-    `machine_python`: the report's Python version (3.12.3), said beside a Python asked for with --python."""
+    `machine_python`: the report's Python version (3.12.3), said beside a Python asked for with --python.
+    `all_command`: the command that lists the refused builds, with the options of the one that printed this
+    (--hardware, --python, ...), as the caller words it (found by a tester: a K80's hint said plain `torch-setup
+    recommend --all`, which lists the builds of the machine it is pasted on)."""
     out: list[str] = [_("The recorded machine: {m}", m=_machine(rec, machine_python)) if recorded else
                       _("This machine: {m}", m=_machine(rec, machine_python)), ""]
     if not rec.choices:
@@ -142,12 +146,13 @@ def render_recommendation(rec: Recommendation, *, show_all: bool = False, record
         elif rec.choices:
             # every refused build is of the first choice's release or newer (installer.compat.solver.recommend
             # keeps no older one), and of that release it counts the other variants too (cu121 beside cu124)
-            out.append(_("{n} other builds of torch {torch} or newer were refused; `torch-setup recommend --all` "
-                         "shows why.", n=len(rec.rejected), torch=rec.choices[0].torch) if len(rec.rejected) > 1
-                       else _("Another build of torch {torch} or newer was refused; `torch-setup recommend --all` "
-                              "shows why.", torch=rec.choices[0].torch))
-        else:
-            out.append(_("{n} builds were refused; `torch-setup recommend --all` shows why.", n=len(rec.rejected))
+            out.append(_("{n} other builds of torch {torch} or newer were refused; `{command}` shows why.",
+                         n=len(rec.rejected), torch=rec.choices[0].torch, command=all_command)
                        if len(rec.rejected) > 1 else
-                       _("One build was refused; `torch-setup recommend --all` shows why."))
+                       _("Another build of torch {torch} or newer was refused; `{command}` shows why.",
+                         torch=rec.choices[0].torch, command=all_command))
+        else:
+            out.append(_("{n} builds were refused; `{command}` shows why.", n=len(rec.rejected), command=all_command)
+                       if len(rec.rejected) > 1 else
+                       _("One build was refused; `{command}` shows why.", command=all_command))
     return "\n".join(out).rstrip() + "\n"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
 StepStatus = Literal["changed", "unchanged", "failed", "skipped"]
+
+
+class Cancel(threading.Event):
+    """A run's cancel event that keeps the signal that set it (`by`: SIGINT, SIGTERM; None: not a signal, or not
+    known), which the journal's record of the stop keeps: doctor says "with Ctrl-C" or "by a signal (SIGTERM)"
+    (found in use, t10: "with Ctrl-C, or by a signal" of a `kill PID`)."""
+
+    by: str | None = None
 
 
 @dataclass(frozen=True)

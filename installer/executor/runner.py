@@ -795,7 +795,11 @@ def _record_failed(journal: Journal, digest: str, step: Step, lines: list[str], 
 
 def _stop(run: _StepRun, journal: Journal, digest: str, started: float, log_path: str) -> Iterator[Event]:
     step = run.step
-    said = _("interrupted") if run.interrupted else (run.detail or _("failed"))
+    # the signal that stopped it, kept as a value of the same "interrupted" (older records have none, and read
+    # as they did): last_run says which
+    by = getattr(run.cancel, "by", None)
+    said = ((_("interrupted", signal=by) if by else _("interrupted")) if run.interrupted
+            else (run.detail or _("failed")))
     detail = redact_text(said)
     _record_failed(journal, digest, step, [said], log_path)
     tail = tuple(run.tail)

@@ -62,16 +62,21 @@ class DetectionAhead:
 
 
 def plan_from_files(answers_path: str, hardware_path: str | None = None, *,
-                    probe_timeout: float = 3.0, installs_here: bool = False) -> tuple[Any, Any, Any]:
+                    probe_timeout: float = 3.0, installs_here: bool = False,
+                    python: str | None = None) -> tuple[Any, Any, Any]:
     """(answers, report, plan) for `plan --answers F [--hardware F]` and `install`. Changes nothing:
     detection only reads, and planning is pure. InputError naming the answers file, line and key.
     `installs_here`: the plan runs on this machine (`install`, even with a recorded report), so whether
-    this user may write its folders is checked; a `plan` for a recorded machine leaves that to it."""
+    this user may write its folders is checked; a `plan` for a recorded machine leaves that to it.
+    `python`: a Python version planned for instead of the answers' target.python (`answers check`, after a
+    refusal of that Python, looks for the build's other refusals with one it has wheels for)."""
     from installer.answers import answers_from_located
     from installer.yamlfile import load_yaml
 
     located = load_yaml(answers_path)
     answers = answers_from_located(located, this_machine=installs_here or hardware_path is None)
+    if python is not None:
+        answers = answers.model_copy(update={"target": answers.target.model_copy(update={"python": python})})
     python = detection_python(answers.target.python, os.getcwd())
     detection = DetectionAhead(python) if hardware_path is None else None
     from installer.errors import InputError

@@ -270,8 +270,9 @@ def _conda_check(engines: Iterable[str]) -> str:
     ])
 
 
-def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
-    """The plan as a bash script; credentials in URLs as `***` unless `show_secrets`."""
+def render_script(plan: Plan, *, show_secrets: bool = False, target: str | None = None) -> str:
+    """The plan as a bash script; credentials in URLs as `***` unless `show_secrets`. `target`: a recorded plan's
+    target folder as the answers give it (installer.plan.recorded_folder.recorded_target), for its header."""
     total = len(plan.steps)
     out = [
         "#!/usr/bin/env bash",
@@ -308,7 +309,14 @@ def render_script(plan: Plan, *, show_secrets: bool = False) -> str:
                                      "torch-setup has moved, plan again on the machine that runs it",
                                      tools=listed(plan.tools))))
     for key, value in plan.summary:
-        out.append(f"#   {key}: {_comment(value)}")
+        out.append(f"#   {key}: {_comment(target if key == 'target' and target else value)}")
+    resolved = dict(plan.summary).get("target")
+    if target and resolved:
+        # the steps name the folder as this computer resolves it (the planner is pure, and a recorded report has no
+        # working folder or home): found by a tester, `target: /home/<user>/.venv-torch` for a lab machine
+        out.append("# " + _comment(_("the commands below use {path}, where that folder is on this computer, not on the "
+                                     "recorded machine: plan again there (torch-setup plan --answers, with the same "
+                                     "answers file) before running it there", path=resolved)))
     for note in plan.notes:
         out.append("# " + _("note: {note}", note=_comment(note)))
     if plan.needs_root:

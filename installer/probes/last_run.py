@@ -136,14 +136,21 @@ def _elsewhere(record: Record, checked: dict[str, Any] | None) -> str | None:
     (`checked`: verify's `python`, executable and prefix); None when it is the same, or not known."""
     if checked is None or into_checked(record, checked) is not False:
         return None
-    return _("that is not the interpreter checked here ({python})", python=checked.get("executable") or "?")
+    # said as what doctor did, not as a fragment: "that is not the interpreter checked here", after "it was
+    # stopped with Ctrl-C, or by a signal", read as if it were about the signal (found in use, t10)
+    from installer.probes.last_target import own_environment
+
+    python = str(checked.get("executable") or "?")
+    if own_environment(python):
+        return _("doctor checked {python} (torch-setup's own Python), not that environment", python=python)
+    return _("doctor checked {python}, not that environment", python=python)
 
 
 def into_checked(record: Record, checked: dict[str, Any]) -> bool | None:
     """Whether the run of `record` installed into the interpreter `checked` (verify's `python`: executable and
     prefix); None when its record does not say (runs before session 22). A wheelhouse build has a folder and no
-    interpreter: its folder decides (found in use: its block lacked the "not the interpreter checked here" line
-    every other had)."""
+    interpreter: its folder decides (found in use: its block lacked the "doctor checked ..., not that environment"
+    line every other had)."""
     from installer.probes.last_target import same_environment
 
     if record.python and os.path.isabs(record.python):
@@ -249,6 +256,15 @@ def _interrupted(record: Record) -> bool:
     return record.detail_msg is None and record.detail.strip() == "interrupted"  # an older record: as it was kept
 
 
+def _stopped_by(record: Record) -> str | None:
+    """The signal an "interrupted" record says stopped its run (SIGINT: Ctrl-C); None where it does not say
+    (records before session 28, a stop that was not a signal)."""
+    first = record.detail_msg[0] if isinstance(record.detail_msg, list) and record.detail_msg else None
+    args = first.get("args") if isinstance(first, dict) else None
+    how = args.get("signal") if isinstance(args, dict) else None
+    return how if isinstance(how, str) and how else None
+
+
 def _finding(record: Record, state_dir: Path | None, now: float | None,
              checked: dict[str, Any] | None) -> Finding:
     when = when_text(record.at, now)
@@ -265,11 +281,14 @@ def _finding(record: Record, state_dir: Path | None, now: float | None,
     evidence = (record.log,) if record.log else ()
     if record.status == "failed" and _interrupted(record):
         # the executor's record of a Ctrl-C (or SIGTERM: install handles both alike): nothing failed, nothing to
-        # mend (found in use: "interrupted", then "where it says why, mend that")
+        # mend (found in use: "interrupted", then "where it says why, mend that"). Which signal, where the record
+        # says (found in use, t10: "with Ctrl-C, or by a signal" of a `kill PID`)
+        how = _stopped_by(record)
         title = (_("the install into {target} stopped at step {step}", target=record.target, step=record.step_id)
                  if record.target else _("the last install stopped at step {step}", step=record.step_id))
         return Finding("last-run-failed", "warning", title,
-                       "\n".join([_("{when}: {why}", when=when, why=_("it was stopped with Ctrl-C, or by a signal")),
+                       "\n".join([_("{when}: {why}", when=when, why=_verify_stop(False, how)
+                                    if how else _("it was stopped with Ctrl-C, or by a signal")),
                                   *([elsewhere] if elsewhere else [])]),
                        again, evidence)
     if record.status == "failed":

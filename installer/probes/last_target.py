@@ -409,14 +409,31 @@ def own_not_target(python: str, state_dir: Path | None = None) -> bool:
     return last is None or not own_environment(last)
 
 
-def instead_of_own(python: str, state_dir: Path | None = None) -> str | None:
+def instead_of_own(python: str, state_dir: Path | None = None, *, stopped: bool = False) -> str | None:
     """For a check without --python that landed on torch-setup's own interpreter `python`: the interpreter
     torch-setup last installed into, to check instead; None when it is not its own, or no install elsewhere
     is recorded (then torch-setup's own is checked, and said to be so)."""
     if not own_environment(python):
         return None
     last = last_target(state_dir)
-    return None if last is None or own_environment(last) else last
+    if last is None:
+        # no install finished yet, and the first one stopped after it made its environment: that environment is
+        # the one doctor checks (torch missing there, the stopped install's resume the fix), as README promises;
+        # found in use (t10): torch-setup's own Python checked, and a second problem beside the stopped install's
+        return stopped_python(state_dir) if stopped else None
+    return None if own_environment(last) else last
+
+
+def stopped_python(state_dir: Path | None = None) -> str | None:
+    """The interpreter the newest install, which stopped before its end, was installing into, where it exists
+    (its venv step finished) and is not torch-setup's own; None otherwise."""
+    from installer.probes.last_run import stopped_run
+
+    record = stopped_run(state_dir)
+    python = record.python if record is not None else ""
+    if not python or not os.path.isabs(python) or not os.path.isfile(python) or own_environment(python):
+        return None
+    return python
 
 
 def environment_of(python: str) -> str:
@@ -428,9 +445,14 @@ def environment_of(python: str) -> str:
     return python
 
 
-def own_note(python: str, instead: str | None) -> dict[str, Any]:
+def own_note(python: str, instead: str | None, state_dir: Path | None = None) -> dict[str, Any]:
     """The line said before the checks: which environment is checked instead of torch-setup's own `python`
     (`instead`), or that the one checked is torch-setup's own."""
+    if instead is not None and instead != last_target(state_dir):
+        # the stopped first install's environment (instead_of_own): "last finished installing into" is not true
+        return _("checking {env}, the environment the install that stopped was installing into; torch-setup's own "
+                 "Python ({python}) is not a place for torch", env=shlex.quote(environment_of(instead)),
+                 python=shlex.quote(python))
     if instead is not None:
         # "last finished installing into": "last installed into" read as the newest install, after a later one
         # had stopped half way (found in use)
@@ -438,6 +460,13 @@ def own_note(python: str, instead: str | None) -> dict[str, Any]:
                  "({python}) is not a place for torch", env=shlex.quote(environment_of(instead)),
                  python=shlex.quote(python))
     return _("{python} is torch-setup's own Python, not a place for torch", python=shlex.quote(python))
+
+
+def own_checked_note(python: str) -> dict[str, Any]:
+    """The line said before doctor's checks of torch-setup's own `python` while the newest install stopped before
+    it made an environment with torch (whose resume, under findings, is the fix)."""
+    return _("{python} is torch-setup's own Python, not a place for torch; doctor checked it because the install "
+             "that stopped has no environment with torch yet", python=shlex.quote(python))
 
 
 def answers_target(python: str, kind: str = "existing") -> str:
@@ -518,11 +547,12 @@ def advise_missing(result: dict[str, Any], command: str, *, named: bool, state_d
     check["fix"] = fix["text"].format(**fix["args"])
 
 
-def choose_checked(python: str, *, named: bool) -> tuple[str, str | None, dict[str, Any] | None]:
+def choose_checked(python: str, *, named: bool, stopped: bool = False) -> tuple[str, str | None, dict[str, Any] | None]:
     """What `verify` and `doctor` check for `python` (resolved from --python, or the default when not
     `named`): (the interpreter to check, the last install checked instead of torch-setup's own, the line
-    that says so or that the one checked is torch-setup's own; None when neither)."""
-    instead = instead_of_own(python) if not named else None
+    that says so or that the one checked is torch-setup's own; None when neither). `stopped` (doctor): with no
+    install finished, the environment a stopped first install made is checked instead (stopped_python)."""
+    instead = instead_of_own(python, stopped=stopped) if not named else None
     note = own_note(python, instead) if instead is not None or own_not_target(python) else None
     return instead or python, instead, note
 

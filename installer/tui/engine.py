@@ -12,7 +12,7 @@ import os
 import posixpath
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,10 @@ def anchored(answers: Answers, cwd: str | None = None) -> Answers:
     return answers.model_copy(update=update) if update else answers
 
 
+def _answers_key(answers: Answers) -> str:
+    return answers.model_dump_json()
+
+
 class EngineUnavailable(TorchSetupError):
     """A part of the engine this screen needs is not in this installation."""
 
@@ -79,6 +83,8 @@ class Engine:
     # the names of the venv torch-setup runs from, which is no target; None: the running interpreter's
     # (installer.paths.own_venv). Tests name a venv of their own, as the tests' interpreter may run from none.
     own_env: tuple[str, ...] | None = None
+    # gpu_refusal's last word on each set of answers planned (by _answers_key), for the file saved for them
+    _refusals: dict[str, InputError | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def the_day(self) -> date:
         return self.today or date.today()
@@ -139,8 +145,14 @@ class Engine:
 
     def dump_answers(self, answers: Answers, path: str | Path | None = None, *, recorded: bool = False) -> str:
         """The answers file's text; `path`: where it goes, named in its comment's commands; `recorded`: the
-        answers were chosen for a recorded machine (--hardware), as its comment says."""
-        return _need("installer.answers", "dump_answers")(answers, path, recorded=recorded)
+        answers were chosen for a recorded machine (--hardware), as its comment says. Answers that `install`
+        refuses on the machine planned for (gpu_refusal, as Review and Done say) have that refusal and its hint
+        in the comment, where it offers the replay (found in use: a recorded machine's file said its build "was
+        chosen for the recorded machine's GPU and driver", and that machine refused it)."""
+        refusal = self._refusals.get(_answers_key(answers))
+        return _need("installer.answers", "dump_answers")(  # type: ignore[no-any-return]
+            answers, path, recorded=recorded, refused=refusal.message if refusal is not None else None,
+            refused_fix=refusal.hint if refusal is not None else None)
 
     def holds_answers(self, path: str | Path, answers: Answers, *, recorded: bool = False) -> bool:
         """The answers file at `path` says the same as `answers` (its comments and layout aside); False for
@@ -442,7 +454,11 @@ class Engine:
         the machine is (a build that needs a driver, with the driver left out); None when it can. The
         wizard's Install keeps the same rule (found in use: unticking the driver installed a CUDA build that
         could not run, where `install --answers` of the same file refused it)."""
-        return _need("installer.plan.gpu_refusal", "refusal")(answers, plan)  # type: ignore[no-any-return]
+        refusal: InputError | None = _need("installer.plan.gpu_refusal", "refusal")(answers, plan)
+        # the answers file saved for these answers says it too (dump_answers): the last plan's word, so a machine
+        # looked at again, or a driver ticked, is what it says
+        self._refusals[_answers_key(answers)] = refusal
+        return refusal
 
     def detection_python(self, target_python: str | None) -> str | None:
         """The interpreter `plan --answers` has detection examine for a target.python answer: a path
@@ -479,8 +495,9 @@ class Engine:
         base = getattr(sys, "_base_executable", None) or sys.executable
         return base, platform.python_version()
 
-    def render_script(self, plan: Plan) -> str:
-        return _need("installer.plan.script", "render_script")(plan)
+    def render_script(self, plan: Plan, target: str | None = None) -> str:
+        """`target`: a recorded plan's folder as the answers give it (installer.plan.recorded_folder)."""
+        return _need("installer.plan.script", "render_script")(plan, target=target)
 
     # execute --------------------------------------------------------------------------------------
     def last_stop(self) -> tuple[str, str, str] | None:

@@ -71,6 +71,9 @@ class WizardState:
     mirrors_region: str | None = None  # cn | global: the region the rows were probed for
     plan: Plan | None = None
     script: str | None = None
+    # a recorded plan's target as the answers give it (installer.plan.recorded_folder.recorded_target): Review's
+    # row, kept with the plan so a return to Review shows it at once
+    plan_target: str | None = None
     answers_written: Path | None = None  # the run's answers file (Review writes it before Install)
     answers_owned: str | None = None  # what the wizard wrote there; None: a file it reused, not its own
     # the folder a reused answers file's relative folders are read from: the commands that replay it start with
@@ -139,6 +142,7 @@ class WizardState:
         """A decision changed: the plan shown at Review must be made again."""
         self.plan = None
         self.script = None
+        self.plan_target = None
         self.forget_run()
 
     def forget_run(self) -> None:

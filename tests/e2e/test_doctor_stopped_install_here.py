@@ -45,7 +45,8 @@ def test_doctor_after_a_stopped_install(cli, xdg_home, tmp_path):
     doc = json.loads(cli("doctor", "--python", str(python_b), "--json", "--timeout", "300").stdout)
     stopped = next(f for f in doc["findings"] if f["id"] == "last-run-failed")
     assert f"run `{resume}`" in stopped["fix"] and not stopped["fix"].startswith("where it says why"), stopped
-    assert stopped["explanation"].endswith(": it was stopped with Ctrl-C, or by a signal"), stopped
+    # the journal keeps which signal stopped it (found in use, t10: "with Ctrl-C, or by a signal")
+    assert stopped["explanation"].endswith(": it was stopped with Ctrl-C"), stopped
     missing = next(f for f in doc["findings"] if f["id"] == "torch-missing")
     assert missing["fix"] == ("go on with the install that stopped, above: it was installing torch into this "
                               "environment")

@@ -33,9 +33,12 @@ def test_plan_shows_the_expanded_folder(cli, work, xdg_home, written):
                  env={"HOME": str(home)}, timeout=120)
     assert result.returncode == 0, result.stderr
     folder = f"{home}/venvs/torch"
-    assert f"#   target: {folder}\n" in result.stdout
-    assert f"Create the virtual environment {folder}\n" in result.stdout
-    assert "$HOME" not in result.stdout and "${HOME}" not in result.stdout and "~/venvs" not in result.stdout
+    # the header says the recorded machine's folder as written (installer.plan.recorded_folder), and where the
+    # commands below, expanded here, put it; the commands name no variable
+    header, commands = result.stdout.split("set -euo pipefail\n", 1)
+    assert f"#   target: {written}" in header and f"# the commands below use {folder}, " in header, header
+    assert f"Create the virtual environment {folder}\n" in commands
+    assert "$HOME" not in commands and "${HOME}" not in commands and "~/venvs" not in commands
     assert _tree(work, xdg_home) == before and not home.exists()
 
 

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from installer.i18n import _
 from installer.i18n.phrases import listed
 from installer.paths import in_own_checkout
+from installer.plan.recorded_folder import recorded_folder_text
 from installer.tui.screens.base import WizardScreen, busy, error_text, hanging
 from installer.tui.widgets import ChoiceList, Choices, Field, Radio, Tick
 
@@ -196,26 +197,6 @@ def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | No
 # read "1 choice, 0 refused" beside a Next that looked ready)
 FIELD_WRONG = {"#wheelhouse-problem": "the Wheelhouse field is wrong", "#path-problem": "the Folder field is wrong",
                "#python-problem": "the Python field is wrong"}
-
-
-def recorded_folder_text(path: str) -> str:
-    """The Folder line for a recorded machine: the folder as the answers keep it, typed, and where the install
-    there takes it from; not this computer's home or working directory, nor whether this disk has an environment
-    there (found in review: "this folder itself: /home/<user>/.venv-torch", this user's, for a recorded H200)."""
-    if path.startswith("/") or "$" in path:  # a variable is the recorded machine's to expand
-        text = _("The new environment is this folder itself: {path}", path=path)
-    elif path == "~" or path.startswith("~/"):
-        text = _("The new environment is this folder itself: {path}, in the home folder of whoever runs the "
-                 "install on the recorded machine", path=path)
-    elif path.startswith("~"):  # ~user
-        text = _("The new environment is this folder itself: {path}, on the recorded machine", path=path)
-    else:
-        text = _("The new environment is this folder itself: {path}, in the folder the install is run from on "
-                 "the recorded machine", path=path)
-    if not posixpath.basename(path.rstrip("/")).startswith(".") and path not in ("~", "/"):
-        text += " " + _("(for a project folder, name a folder inside it, e.g. {example})",
-                        example=posixpath.join(path.rstrip("/"), ".venv"))
-    return text
 
 
 class CombinationScreen(WizardScreen):

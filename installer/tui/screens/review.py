@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from installer.i18n import _
+from installer.plan.recorded_folder import recorded_target
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
 from installer.tui.screens.base import (
@@ -175,7 +176,7 @@ class ReviewScreen(WizardScreen):
                 return
             report = self.wizard.report_for(answers.target.python)
             plan = self.engine.make_plan(answers, report, here=self.state.report_detected)
-            script = self.engine.render_script(plan)
+            script = self.engine.render_script(plan, recorded_target(answers, plan))
         except Exception as exc:  # the screen shows it, with the key to fix when it is an input error
             self.app.call_from_thread(self.show_error, exc)
             return
@@ -190,10 +191,13 @@ class ReviewScreen(WizardScreen):
         self.state.install_refused = would.message if would is not None else None
         self.state.install_refused_fix = refusal_fix(plan, would)
         refusal = None if self.state.dry_run else would
-        if self.state.plan is not plan or refusal is not getattr(self, "refusal", None):
+        said = recorded_target(answers, plan)
+        if self.state.plan is not plan or refusal is not getattr(self, "refusal", None) or (
+                said != self.state.plan_target):
             self.refusal = refusal
             self.state.plan = plan
             self.state.script = script
+            self.state.plan_target = said
             self.show(plan)
         self.refresh_nav(self.nav_hint())
 
@@ -278,6 +282,11 @@ class ReviewScreen(WizardScreen):
         where that is torch-setup's own: the base interpreter uv and venv build it from, with its version
         (found in use: the row named torch-setup's own .venv/bin/python, which the new environment is not
         made of)."""
+        if key == "target" and self.state.plan_target:
+            # a recorded machine's folder as the answers keep it, as Combination says it, not this computer's
+            # (found by a tester: Combination's ".venv-torch, in the folder the install is run from on the
+            # recorded machine", then Review's `target /home/<user>/.venv-torch`)
+            return self.state.plan_target
         if key != "python" or not self.state.report_detected or self.state.section("target").get("kind") != "venv":
             return value
         base = self.engine.own_base_python(value)
