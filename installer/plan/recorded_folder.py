@@ -51,3 +51,11 @@ def recorded_target(answers: Answers, plan: Plan) -> str | None:
     if path.startswith("/") and "$" not in path.replace("$$", ""):  # `$$` is a `$` of a name, the same anywhere
         return None
     return recorded_folder_where(path)
+
+
+def resolved_here(path: str) -> str:
+    """What a recorded plan's steps name its folder as, said beside the folder as typed: `path`, this computer's
+    resolution of it, is not the recorded machine's (the script's header, and Review's note above the steps)."""
+    return _("the commands below use {path}, where that folder is on this computer, not on the recorded machine: "
+             "plan again there (torch-setup plan --answers, with the same answers file) before running it there",
+             path=path)

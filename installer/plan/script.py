@@ -314,9 +314,9 @@ def render_script(plan: Plan, *, show_secrets: bool = False, target: str | None 
     if target and resolved:
         # the steps name the folder as this computer resolves it (the planner is pure, and a recorded report has no
         # working folder or home): found by a tester, `target: /home/<user>/.venv-torch` for a lab machine
-        out.append("# " + _comment(_("the commands below use {path}, where that folder is on this computer, not on the "
-                                     "recorded machine: plan again there (torch-setup plan --answers, with the same "
-                                     "answers file) before running it there", path=resolved)))
+        from installer.plan.recorded_folder import resolved_here
+
+        out.append("# " + _comment(resolved_here(resolved)))
     for note in plan.notes:
         out.append("# " + _("note: {note}", note=_comment(note)))
     if plan.needs_root:

@@ -115,8 +115,17 @@ def stop_summary(state_dir: Path | None = None) -> tuple[str, str, str] | None:
     if record is None:
         return None
     detail = record.detail_text()
-    said = detail.splitlines()[0].rstrip(":：") if record.status == "failed" and detail else ""
+    # a stop (Ctrl-C, SIGTERM) is no failure to mend: said as a run that did not finish its step (found in use, t11:
+    # "put right what stopped it" of a closed terminal)
+    said = (detail.splitlines()[0].rstrip(":：") if record.status == "failed" and detail and not _interrupted(record)
+            else "")
     return record.step_id, when_text(record.at), said
+
+
+def stop_log(state_dir: Path | None = None) -> str | None:
+    """The log of the run that stopped before its end, where it kept one (the wizard's first screen names it)."""
+    record = stopped_run(state_dir)
+    return record.log if record is not None and record.log else None
 
 
 def when_text(at: float, now: float | None = None) -> str:

@@ -440,13 +440,19 @@ class Engine:
         return list(_need("installer.plan.kinds.wheel", "built_for")(full))
 
     # plan -----------------------------------------------------------------------------------------
-    def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False) -> Plan:
+    def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False,
+                  hardware_path: str | None = None) -> Plan:
         """The same plan `torch-setup plan --answers F` and `install --answers F` build. `here`: the report
         was detected on this machine, so what the steps read (a wheelhouse folder) is looked for now, as
-        `plan` does, rather than when the run starts (found in use: a dry run stopped there)."""
+        `plan` does, rather than when the run starts (found in use: a dry run stopped there). `hardware_path`:
+        the recorded report's file (`torch-setup --hardware F`), which the plan's hints name as the command line's
+        do (found in a trial: the saved answers said `recommend --hardware REPORT` of the file the wizard had)."""
+        from installer.paths import hardware_word
+
         # a recorded machine's folders are that machine's: torch-setup's own venv is one of this machine's
         _report, plan = _need("installer.plan.ahead", "plan_for_report")(
-            answers, report, recorded=not here, today=self.the_day(), own_env=self.own_environment() if here else ())
+            answers, report, recorded=not here, today=self.the_day(), own_env=self.own_environment() if here else (),
+            hardware=None if here else hardware_word(hardware_path))
         return plan
 
     def gpu_refusal(self, answers: Answers, plan: Plan) -> InputError | None:
@@ -503,6 +509,10 @@ class Engine:
     def last_stop(self) -> tuple[str, str, str] | None:
         """(step, when, what it said first) of the last install run, where it stopped before its end."""
         return _need("installer.probes.last_run", "stop_summary")(self.state_dir)
+
+    def last_stop_log(self) -> str | None:
+        """The log of the last install run, where it stopped before its end and kept one."""
+        return _need("installer.probes.last_run", "stop_log")(self.state_dir)  # type: ignore[no-any-return]
 
     def last_stop_running(self) -> int | None:
         """The pid (0: not known) of the run that looks stopped when it is in fact still going, else None."""

@@ -5,6 +5,7 @@ and Next stays on the screen until it is fixed, rather than Review refusing the 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from textual.widgets import Input
 from tui_support import press_until, screen_text, settle, widget_text
@@ -79,3 +80,22 @@ async def test_an_existing_interpreter_leaves_the_hidden_folder_out(make_wizard,
         assert app.current_name == "review", screen_text(app)
         assert "notes.txt" not in screen_text(app)
     assert app.state.draft["target"]["kind"] == "existing" and "path" not in app.state.draft["target"]
+
+
+async def test_a_folder_emptied_is_the_default_folder(make_wizard, in_tmp):
+    """Found in use (t11): `~` typed (refused: a home of other files), then the field emptied; the field said
+    nothing (empty is the default folder), and Review refused the plan for the home folder, still in the answers."""
+    app = make_wizard("cpu-only", dry_run=True, as_this_machine=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await _type_path(pilot, "~")
+        assert (_problem(app) or "").startswith(f"{Path.home()} already holds other files"), _problem(app)
+        field = app.screen.query_one("#target-path", Input)
+        field.value = ""
+        await settle(pilot, rounds=1)
+        assert _problem(app) is None
+        await press_until(pilot, "n", "review")
+        await settle(pilot)
+        target = dict(app.state.plan.summary)["target"] if app.state.plan else None
+    assert "path" not in app.state.section("target")
+    assert target == str(in_tmp / ".venv-torch"), target

@@ -23,6 +23,7 @@ async def test_review_says_a_recorded_target_as_typed(make_wizard, in_tmp):
         await press_until(pilot, "n", "review")
         await settle(pilot)
         summary = " ".join(widget_text(app.screen.query_one("#summary")).split())
+        resolved = " ".join(widget_text(app.screen.query_one("#resolved-here")).split())
         script = app.state.script or ""
         await press_until(pilot, "b", "combination")
         app.screen.query_one("#target-path", Input).value = "~/envs/torch"
@@ -32,6 +33,9 @@ async def test_review_says_a_recorded_target_as_typed(make_wizard, in_tmp):
         home = " ".join(widget_text(app.screen.query_one("#summary")).split())
     assert f"target .venv-torch{WHERE_RUN}" in summary, summary
     assert str(in_tmp) not in summary, summary
+    # the steps name this computer's folder: the note above them says so, as the script's header does
+    assert resolved.startswith(f"the commands below use {in_tmp / '.venv-torch'}, where that folder is on this "
+                               "computer, not on the recorded machine"), resolved
     # the script saved from Review (s) says it as `plan` does
     assert f"#   target: .venv-torch{WHERE_RUN}\n" in script, script
     assert "target ~/envs/torch, in the home folder of whoever runs the install on the recorded machine" in home, home
@@ -44,8 +48,10 @@ async def test_this_machine_s_review_keeps_the_absolute_target(make_wizard, in_t
         await press_until(pilot, "n", "review")
         await settle(pilot)
         summary = " ".join(widget_text(app.screen.query_one("#summary")).split())
+        noted = len(app.screen.query("#resolved-here"))
         script = app.state.script or ""
     assert f"target {in_tmp / '.venv-torch'}" in summary, summary
+    assert noted == 0
     assert f"#   target: {in_tmp / '.venv-torch'}\n" in script and "commands below use" not in script, script
 
 

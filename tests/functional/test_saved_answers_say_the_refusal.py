@@ -42,6 +42,8 @@ async def test_the_recorded_machines_refused_answers_say_so(make_wizard, in_tmp,
             f"machine: {why}") in header, header
     assert ("What to do first: torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the recorded "
             "machine runs Rocky Linux 9.4 (Blue Onyx): install it there with the distribution's packages") in header
+    # the file the wizard was given, as `answers check --hardware` names it (found in a trial: REPORT)
+    assert f"`torch-setup recommend --hardware {ROCKY}` lists them" in header, header
     assert f"Once that is put right, replay with: torch-setup install --answers {saved} " in header, header
     assert "chosen for the recorded machine" not in header and "Replay with" not in header
 

@@ -150,3 +150,29 @@ async def test_a_run_still_going_is_said_and_not_resumed(make_wizard, in_tmp, mo
         assert said.startswith(f"An install into {in_tmp / 'proj' / '.venv-torch'} is running now (pid 4242, at step "
                                "torch): wait for it to finish"), said
         assert not app.screen.check_action("resume", ())
+
+
+async def test_a_stopped_run_is_no_failure_to_mend_and_its_log_is_named(make_wizard, in_tmp):
+    """Found in use (t11): the terminal closed during the torch step, and the first screen said "put right what
+    stopped it", of nothing, and named no log (README: the step, why and its log)."""
+    import threading
+
+    from installer.executor.events import StepStarted
+
+    cancel = threading.Event()
+    slow = Step(id="torch", title="torch", kind="command", timeout=60,
+                commands=(Command(argv=(sys.executable, "-c", "import time; time.sleep(30)")),))
+    events = []
+    for event in run_plan(Plan(steps=(_step("venv"), slow)), state_dir=in_tmp / "state", cancel=cancel):
+        events.append(event)
+        if isinstance(event, StepStarted) and event.step_id == "torch":
+            cancel.set()  # as install's Ctrl-C or SIGTERM handler does
+    assert isinstance(events[-1], RunFinished) and events[-1].interrupted
+    said = await _welcome(make_wizard("cpu-only", as_this_machine=True))
+    assert said is not None
+    said = " ".join(said.split())
+    assert said.startswith("The last install did not finish step torch ("), said
+    assert ("it was stopped before that step ended (Ctrl-C, killed, or its terminal closed), and nothing needs "
+            "mending. Make the same choices") in said, said
+    assert "Put right what stopped it" not in said and "interrupted" not in said, said
+    assert " Its output: " in said and "/logs/run-" in said, said

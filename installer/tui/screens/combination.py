@@ -1112,6 +1112,10 @@ class CombinationScreen(WizardScreen):
             target.pop("path", None)  # its field is hidden: what it still holds is not this target's
         elif path:
             target["path"] = path
+        else:
+            # emptied: the default folder, as the field's check says; the folder typed before it was cleared stayed
+            # in the answers (found in use, t11: `~`, refused, cleared, then Review refused the home folder)
+            target.pop("path", None)
         python = self.query_one("#target-python", Input).value.strip()
         need_python = find_action(choice, "install-python")
         if need_python and need_python.get("version") and not python:

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from installer.i18n import _
-from installer.plan.recorded_folder import recorded_target
+from installer.plan.recorded_folder import recorded_target, resolved_here
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
 from installer.tui.screens.base import (
@@ -175,7 +175,8 @@ class ReviewScreen(WizardScreen):
                 self.app.call_from_thread(self.planned, answers, self.state.plan, self.state.script or "")
                 return
             report = self.wizard.report_for(answers.target.python)
-            plan = self.engine.make_plan(answers, report, here=self.state.report_detected)
+            plan = self.engine.make_plan(answers, report, here=self.state.report_detected,
+                                         hardware_path=self.state.hardware_path)
             script = self.engine.render_script(plan, recorded_target(answers, plan))
         except Exception as exc:  # the screen shows it, with the key to fix when it is an input error
             self.app.call_from_thread(self.show_error, exc)
@@ -271,6 +272,11 @@ class ReviewScreen(WizardScreen):
                 "command to run after the reboot (`torch-setup install --answers` with the answers file saved "
                 "when you press Install); it goes on from the step after the last one that finished.")),
                 classes="warning", id="reboot-note"))
+        resolved = dict(plan.summary).get("target")
+        if self.state.plan_target and resolved:
+            # the steps below name this computer's resolution of the folder, as the script's header says (found in
+            # review: the target row said the recorded machine's folder, and the steps another)
+            widgets.append(Static(escape(resolved_here(resolved)), classes="note", id="resolved-here"))
         widgets.append(Static(_("The plan: 1 step") if len(plan.steps) == 1
                               else _("The plan: {n} steps", n=len(plan.steps)), classes="section"))
         for i, step in enumerate(plan.steps, 1):

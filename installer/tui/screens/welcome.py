@@ -86,9 +86,16 @@ class WelcomeScreen(WizardScreen):
             # the cause first: the same choices alone fail the same way at a step that failed (found in use)
             then = _("Put right what stopped it (`torch-setup doctor` says what and how), then make the same choices "
                      "and it goes on from there, the finished steps skipped.")
+            # a run stopped, not failed (Ctrl-C, killed, its terminal closed): nothing to put right (found in use,
+            # t11: a closed terminal, then "put right what stopped it")
             text = (_("The last install stopped at step {step} ({when}): {said}. {then}", step=step, when=when,
                       said=said, then=then) if said else
-                    _("The last install did not finish step {step} ({when}). {then}", step=step, when=when, then=then))
+                    _("The last install did not finish step {step} ({when}): it was stopped before that step ended "
+                      "(Ctrl-C, killed, or its terminal closed), and nothing needs mending. Make the same choices and "
+                      "it goes on from there, the finished steps skipped.", step=step, when=when))
+            log = self.engine.last_stop_log()
+            if log:  # README: the first screen names the step, why, and its log
+                text = _("{text} Its output: {log}.", text=text, log=log)
             target = self.engine.last_stop_target()
             if target:  # found in use: a lab admin with several environments could not tell which one it was
                 text = _("{text} It was installing into {target}.", text=text, target=target)

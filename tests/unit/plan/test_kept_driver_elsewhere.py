@@ -86,3 +86,16 @@ def test_recommend_json_carries_the_flag(cli):
     assert r.returncode == 0, r.stderr
     facts = json.loads(r.stdout)["facts"]
     assert facts["driver_support_ended"] == "2025-08" and facts["driver_support_ended_upper_bound"] is True
+
+
+def test_a_build_the_kept_driver_is_too_old_for_says_a_newer_driver():
+    """Rocky's R560 is loaded: the cu132 build's note said "it needs an NVIDIA driver (branch R580)", as if the
+    machine had none (found in a trial, session 28)."""
+    answers = parse_answers(ANSWERS.replace("latest, variant: cu126", "2.15.0, variant: cu132"))
+    report = load_report(ROCKY)
+    pins = pins_for(answers, report, tools=TOOLS, cwd="/home/u", recorded=True, today=TODAY)
+    notes = make_plan(answers, report, pins=pins, indexes=choose_indexes(answers, report, pins, None), tools=TOOLS,
+                      cwd="/home/u", recipes=RECIPES, cache_dir="/cache", recorded=True, today=TODAY).notes
+    said = [n for n in notes if n.startswith("CUDA 13.2 build:")]
+    assert len(said) == 1 and said[0].startswith(
+        "CUDA 13.2 build: it needs a newer NVIDIA driver (branch R580), and this plan does NOT install a driver"), notes

@@ -95,7 +95,7 @@ def test_under_wsl_the_refusal_says_to_update_the_windows_driver(install, varian
     assert "driver.install: true" not in (refused.hint or "")
     assert refused.hint == ("install or update the NVIDIA driver in Windows, which serves the GPU under WSL "
                             "(driver.install is ignored there), then run again; or pick a build the installed "
-                            "driver runs (torch.variant: auto; `torch-setup recommend` lists them)")
+                            "driver runs (torch.variant: auto; `torch-setup recommend --hardware REPORT` lists them)")
 
 
 def test_where_torch_setup_does_not_install_the_driver_the_refusal_says_who_does():
@@ -105,8 +105,9 @@ def test_where_torch_setup_does_not_install_the_driver_the_refusal_says_who_does
     assert refused.hint is not None and "driver.install: true" not in refused.hint
     assert refused.hint.startswith("torch-setup installs the NVIDIA driver on Ubuntu and Debian only, and the "
                                    "recorded machine runs Rocky Linux 9.4")
+    # a recorded machine's: plain `recommend` would list this computer's builds (no file given here: REPORT)
     assert refused.hint.endswith("; or pick a build the installed driver runs (torch.variant: auto; `torch-setup "
-                                 "recommend` lists them)")
+                                 "recommend --hardware REPORT` lists them)")
     # on Ubuntu, where it does, the hint still offers it
     answers, plan = _plan("rtx4090-550", "version: 1\ntorch: {version: 2.14.1, variant: cu130, extras: []}\n")
     refused = refusal(answers, plan)
@@ -125,4 +126,4 @@ def test_auto_in_a_container_without_a_driver_says_the_host_installs_it():
     refused = refusal(answers, plan)
     assert refused is not None and refused.key == "torch.variant"
     assert refused.hint == ("a container uses the host's driver: install or update it on the host; or install the "
-                            "CPU build (torch.variant: cpu); `torch-setup recommend` says more")
+                            "CPU build (torch.variant: cpu); `torch-setup recommend --hardware REPORT` says more")
