@@ -232,3 +232,15 @@ def test_the_data_warning_lists_what_is_unconfirmed_as_chinese_does(zh):
     flagged = [w for w in rec.warnings if "PyTorch 官方页面" in w]
     assert flagged and "关于其内核支持哪些 GPU 和它在 Linux x86_64 上有哪些构建，torch-setup 的数据" in flagged[0], rec.warnings
     assert ", " not in flagged[0]
+
+
+def test_no_blank_after_full_width_punctuation_in_the_catalog():
+    """Full-width punctuation carries its own space: a blank after it, or between a sentence put in whole
+    (`{text}`, which ends with 。) and the next Chinese word, shows as a gap (found in use: Welcome's
+    "已完成的步骤会跳过。 它的完整输出")."""
+    import yaml
+
+    catalog = yaml.safe_load((Path(__file__).resolve().parents[3] / "installer" / "i18n" / "zh.yaml").read_text())
+    gaps = [text for text in catalog.values() if isinstance(text, str)
+            and (re.search(r"[。，：；！？）、] ", text) or re.search(r"\{text\} [\u4e00-\u9fff]", text))]
+    assert gaps == []
