@@ -21,8 +21,9 @@ run: $(STAMP)
 	$(BIN)/torch-setup $(ARGS)
 
 # The tests use real tools where the machine can have them: bubblewrap (the sandbox), makeself
-# (real runfile archives), sudo (the non-root path) and shellcheck (the printed scripts). Install them
-# when we may (root with apt); tests that need them skip otherwise.
+# (real runfile archives), sudo (the non-root path), shellcheck (the printed scripts) and fish (the
+# environment snippets written for fish users). Install them when we may (root with apt); tests that
+# need them skip otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
@@ -30,6 +31,7 @@ sysdeps:
 	  command -v makeself >/dev/null || missing="$$missing makeself"; \
 	  command -v sudo >/dev/null || missing="$$missing sudo"; \
 	  command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
+	  command -v fish >/dev/null || missing="$$missing fish"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing test tools:$$missing"; \
 	    (apt-get install -y -q $$missing >/dev/null 2>&1 || \

@@ -225,6 +225,14 @@ class Engine:
         return guess.region, guess.reason
 
     @staticmethod
+    def region_saved() -> str:
+        """What answers made now say for region `auto`: `auto` (each machine that installs from them guesses
+        again), or the region itself where the language chosen here decided it."""
+        from installer.mirrors.region import region_to_record
+
+        return region_to_record("auto")
+
+    @staticmethod
     def probe_context(catalog: Any, recorded: HardwareReport | None, **overrides: object) -> Any:
         """What the probes look for: this machine's distribution, or a recorded machine's (found in use:
         an Ubuntu recording was offered this Debian machine's apt mirrors)."""

@@ -460,7 +460,17 @@ class MirrorsScreen(WizardScreen):
         if why.display:
             region, reason = self.engine.region_guess()
             name = _("mainland China") if region == "cn" else _("global")
-            why.update(escape(_("auto means {region} here: {why}", region=name, why=reason)))
+            if not self.state.recorded:
+                why.update(escape(_("auto means {region} here: {why}", region=name, why=reason)))
+            elif self.engine.region_saved() == "auto":
+                # the guess is this computer's, and the answers keep `auto`, which the recorded machine's install
+                # guesses again (found in a trial: "auto means global here", of a machine that may be in Beijing)
+                why.update(escape(_("auto means {region} from this computer: {why}; the answers keep auto, which "
+                                    "the install on the recorded machine guesses again there", region=name,
+                                    why=reason)))
+            else:  # the language chosen decided it: the answers name it, for the recorded machine too
+                why.update(escape(_("auto means {region} from this computer: {why}; the answers name {region}, "
+                                    "for the recorded machine too", region=name, why=reason)))
 
     @on(Select.Changed)
     def picked(self, event: Select.Changed) -> None:
