@@ -48,3 +48,13 @@ def test_only_gpus_without_kernels_in_the_newest_release_are_flagged():
     # 2.15 dropped cu126 (RFC #190385), the last build with Maxwell, Pascal and Volta kernels
     assert newest == "2.15.0"
     assert flagged == {"k80-470", "k80-nodriver", "gtx960-580", "gtx1080ti-535", "titanv-515", "v100-535", "mixed-3090-v100-580"}
+
+
+async def test_a_driver_past_nvidias_support_is_said_on_its_row(make_wizard):
+    """Found in a trial: Rocky's R560 showed as "NVIDIA 560.35.03 · runs CUDA up to 12.6" above "No known traps",
+    and the next screen warned that NVIDIA had stopped supporting it. A supported branch says nothing of it."""
+    rocky = await _hardware_text(make_wizard, "rocky94-2x3060-560")
+    assert ("Driver NVIDIA 560.35.03 · runs CUDA up to 12.6 Driver support NVIDIA's ended by 2025-08 (no more "
+            "security fixes)") in rocky, rocky
+    h200 = await _hardware_text(make_wizard, "h200-580")
+    assert "Driver NVIDIA 580" in h200 and "support ended" not in h200, h200

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from installer.hardware.report import HardwareReport
 
 
-def describe(report: HardwareReport) -> list[tuple[str, str]]:
-    """The facts as (label, value) rows a person reads."""
+def describe(report: HardwareReport, *, support_ended: str | None = None) -> list[tuple[str, str]]:
+    """The facts as (label, value) rows a person reads. `support_ended`: when NVIDIA stopped supporting the
+    loaded driver's branch (installer.compat.support_end.ended_when), said on its row."""
     o = report.os
     from installer.hardware.summary import system_name
 
@@ -51,6 +52,10 @@ def describe(report: HardwareReport) -> list[tuple[str, str]]:
         if drv.cuda:
             value += " · " + _("runs CUDA up to {cuda}", cuda=drv.cuda)
         rows.append((_("Driver"), value))
+        if support_ended:
+            # found in a trial: "No known traps" under a driver that Combination then said was past NVIDIA's
+            # support. A row of its own: on the driver's, the month broke across lines at 80 columns
+            rows.append((_("Driver support"), _("NVIDIA's ended {when} (no more security fixes)", when=support_ended)))
     elif report.nvidia_gpus:
         rows.append((_("Driver"), _("no NVIDIA driver loaded")))
     if report.cuda_toolkits:
@@ -162,7 +167,7 @@ class HardwareScreen(WizardScreen):
         self.query_one("#busy").display = False
         facts = self.query_one("#facts", Vertical)
         facts.remove_children()
-        table = aligned_table(describe(report))
+        table = aligned_table(describe(report, support_ended=self.engine.driver_support_ended(report)))
         widgets: list[Static] = [Static(table, id="facts-table")]
         found = self.engine.hardware_warnings(report)
         for warning in (wizard_words(w, recorded=self.state.recorded) for w in found):
