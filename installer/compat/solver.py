@@ -503,6 +503,13 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
     return out
 
 
+def loaded_driver_ended(report: HardwareReport, today: date | None = None) -> Branch | None:
+    """The drivers.yaml row of the loaded driver's branch where NVIDIA's support of it has ended, as `recommend`
+    judges it (not under WSL nor on a Jetson); None otherwise. The wizard's Hardware screen says it."""
+    data = load()
+    return _loaded_driver_support(read_machine(report, data), report, data, today)[0]
+
+
 def _loaded_driver_support(m: Machine, report: HardwareReport, data: CompatData,
                            today: date | None) -> tuple[Branch | None, str | None]:
     """The drivers.yaml row of the loaded driver's branch where it is past NVIDIA's support (its `eol`, and whether

@@ -108,11 +108,11 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None, *, todo: 
         # setup does not install it" read as a contradiction (found by a re-check, Kepler's R470)
         # "needs an NVIDIA driver" of a machine that runs an older one read as if it had none (found in a trial:
         # a recorded Rocky machine running R560)
-        return _("CUDA {cuda} build: it needs a newer NVIDIA driver (branch R{branch}), and this plan does NOT "
-                 "install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo) \
-            if loaded else _("CUDA {cuda} build: it needs an NVIDIA driver (branch R{branch}), and this plan does "
-                             "NOT install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch,
-                             todo=todo)
+        if loaded:
+            return _("CUDA {cuda} build: it needs a newer NVIDIA driver (branch R{branch}), and this plan does NOT "
+                     "install a driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
+        return _("CUDA {cuda} build: it needs an NVIDIA driver (branch R{branch}), and this plan does NOT install a "
+                 "driver (it has no driver step) -> {todo}", cuda=cuda, branch=driver.branch, todo=todo)
     if loaded:
         return _("CUDA {cuda} build: it needs a newer NVIDIA driver (the branch torch-setup would install: R{branch}), "
                  "and this plan does NOT install a driver (it has no driver step) -> {todo}", cuda=cuda,

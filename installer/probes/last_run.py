@@ -257,9 +257,14 @@ def half_done(checked: dict[str, Any], *, named: bool, state_dir: Path | None = 
     return out
 
 
+def _first_message(record: Record) -> Any:
+    """The first message of a record's detail as it was kept ({text, args}), None where it kept none."""
+    return record.detail_msg[0] if isinstance(record.detail_msg, list) and record.detail_msg else None
+
+
 def _interrupted(record: Record) -> bool:
     """Whether a failed record is the executor's "interrupted" (runner._stop): a Ctrl-C or SIGTERM it saw."""
-    first = record.detail_msg[0] if isinstance(record.detail_msg, list) and record.detail_msg else None
+    first = _first_message(record)
     if isinstance(first, dict):
         return first.get("text") == "interrupted" and len(record.detail_msg or []) == 1
     return record.detail_msg is None and record.detail.strip() == "interrupted"  # an older record: as it was kept
@@ -268,7 +273,7 @@ def _interrupted(record: Record) -> bool:
 def _stopped_by(record: Record) -> str | None:
     """The signal an "interrupted" record says stopped its run (SIGINT: Ctrl-C); None where it does not say
     (records before session 28, a stop that was not a signal)."""
-    first = record.detail_msg[0] if isinstance(record.detail_msg, list) and record.detail_msg else None
+    first = _first_message(record)
     args = first.get("args") if isinstance(first, dict) else None
     how = args.get("signal") if isinstance(args, dict) else None
     return how if isinstance(how, str) and how else None

@@ -96,11 +96,10 @@ class Engine:
     def driver_support_ended(self, report: HardwareReport) -> str | None:
         """When NVIDIA's support of the loaded driver's branch ended ("by 2025-08"), None while it lasts or
         where it is not known: the Hardware screen says it beside the driver."""
-        from installer.compat.data import load
-        from installer.compat.support_end import branch_of, ended_branch, ended_when
+        from installer.compat.solver import loaded_driver_ended
+        from installer.compat.support_end import ended_when
 
-        branch = branch_of(report.nvidia_driver.version) if report.nvidia_driver else None
-        row = ended_branch(branch, load(), self.the_day()) if branch else None
+        row = loaded_driver_ended(report, self.the_day())
         return ended_when(row) if row is not None else None
 
     def detect(self, python: str | None = None) -> HardwareReport:
