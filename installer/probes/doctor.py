@@ -34,6 +34,7 @@ from installer.hardware.osinfo import family
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
+from installer.probes.host import pip_install_line
 from installer.probes.last_target import torch_missing
 from installer.probes.text import message
 from installer.shells import unset_command
@@ -213,13 +214,12 @@ def reinstall_line(python: str, pins: str | list[str], index: Source = None, *, 
     alone (filelock from download.pytorch.org, unreachable there: the fix failed), and would have moved the
     pinned filelock, sympy or jinja2 of someone's project. A build of another variant keeps its
     dependencies: a CUDA build needs its nvidia-* packages, which a CPU build never had."""
-    cmd = [sys.executable, "-m", "pip", "--python", python, "install", "--force-reinstall",
-           *(["--no-deps"] if no_deps else []), *([pins] if isinstance(pins, str) else pins)]
+    args = ["--force-reinstall", *(["--no-deps"] if no_deps else []), *([pins] if isinstance(pins, str) else pins)]
     if isinstance(index, tuple):
-        cmd += list(index)
+        args += list(index)
     elif index:
-        cmd += ["--index-url", index]
-    return " ".join(shlex.quote(c) for c in cmd)
+        args += ["--index-url", index]
+    return pip_install_line(python, args)
 
 
 def _pip_line(python: str, choice: Any, companions: tuple[str, ...] | None = ()) -> str:
@@ -417,9 +417,8 @@ def _dependencies_missing(verify: dict[str, Any], python: str, missing: tuple[tu
     version = str(verify.get("torch_version") or "")  # unknown: pip keeps the torch there (no --upgrade)
     pins = [f"torch=={version}"] if version else ["torch"]
     source = index(version) if version else None
-    cmd = [sys.executable, "-m", "pip", "--python", python, "install", *pins]
-    cmd += list(source) if isinstance(source, tuple) else (["--index-url", source] if source else [])
-    line = " ".join(shlex.quote(c) for c in cmd)
+    line = pip_install_line(python, [*pins, *(list(source) if isinstance(source, tuple)
+                                              else (["--index-url", source] if source else []))])
     if rerun:
         fix = _("run `{rerun}`: its install step finds them missing and installs them; or install them with pip: "
                 "`{cmd}`", rerun=rerun, cmd=line)

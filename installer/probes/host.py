@@ -297,8 +297,29 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
                               stderr=proc.stderr)
     result.setdefault("ok", False)
     result.setdefault("checks", [])
+    _pip_fixes(result, exe)
     result["host_seconds"] = round(time.monotonic() - started, 3)
     return result
+
+
+def pip_install_line(python: str, args: list[str]) -> str:
+    """`pip install ARGS` into `python`'s environment with torch-setup's own pip (`pip --python`), which works
+    whether or not that environment has pip (one made by `uv venv` has none), as the plans' fallback does."""
+    cmd = [sys.executable, "-m", "pip", "--python", python, "install", *args]
+    return " ".join(shlex.quote(c) for c in cmd)
+
+
+def _pip_fixes(result: dict[str, Any], python: str) -> None:
+    """The fixes the probe gives as `pip install` arguments (a check's `pip`: NumPy's), as commands in
+    pip_install_line's form: the probe can only name the target's own pip, which a uv venv lacks."""
+    for check in result["checks"]:
+        msg = check.get("fix_msg")
+        args = check.get("pip")
+        if check.get("ok") or not isinstance(args, list) or not isinstance(msg, dict) \
+                or "cmd" not in (msg.get("args") or {}):
+            continue
+        msg["args"] = {**msg["args"], "cmd": pip_install_line(python, [str(a) for a in args])}
+        check["fix"] = str(msg.get("text", "")).format(**msg["args"])
 
 
 ProgressFn = Callable[[dict[str, Any]], None]

@@ -48,10 +48,11 @@ class Checks:
     def __init__(self):
         self.items = []
 
-    def add(self, name, ok, detail, fix=None, level="error", reinstall=None):
+    def add(self, name, ok, detail, fix=None, level="error", reinstall=None, pip=None):
         """`reinstall` ({"torch": "2.13.0", "variant": "cu126"}): the fix is a reinstall of that build. This
         file cannot write the command (it does not know the interpreter torch-setup runs in, whose pip
-        works where the target has none, nor which builds exist): the host writes it from this."""
+        works where the target has none, nor which builds exist): the host writes it from this. `pip` (["numpy<2"]):
+        the fix is `pip install` with these arguments, which the host writes with its own pip the same way."""
         item = {
             "name": name, "ok": bool(ok), "level": level,
             "detail": _fmt(detail), "fix": None if ok else _fmt(fix),
@@ -59,6 +60,8 @@ class Checks:
         }
         if reinstall and not ok:
             item["reinstall"] = reinstall
+        if pip and not ok:
+            item["pip"] = pip
         self.items.append(item)
 
     def verdict(self):
@@ -330,6 +333,76 @@ def _companion_checks():
             error = _clean(f"{type(exc).__name__}: {exc}")
         found[name] = {"version": version, "requires_torch": requires, "import_error": error}
     return found
+
+
+def _numpy_section(torch, result, checks, warning):
+    """Does torch hand tensors to NumPy and back? torch's wheel does not require NumPy, so an install with
+    no torchvision has none, and `import torch` then warns "Failed to initialize NumPy" (pytorch/pytorch
+    #115638). Found in use: the first command the wizard's Done screen gives printed that warning, which
+    verify never showed. `warning` is what torch said of NumPy at import: it names the cause when NumPy is
+    installed but does not fit the build (a torch built against NumPy 1.x beside NumPy 2 says "_ARRAY_API
+    not found", pytorch/pytorch#135013; a NumPy older than the build says "module compiled against API
+    version"). A warning, not an error: torch itself works, only its NumPy bridge does not.
+
+    `pip` on the check: the arguments after `pip install` that mend it; the host puts its own command in
+    the fix's `cmd` (installer.probes.host: an environment made by `uv venv` has no pip of its own)."""
+    info = result["numpy"] = {"version": None, "works": False, "error": None}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            numpy = importlib.import_module("numpy")
+        info["version"] = str(getattr(numpy, "__version__", "?"))
+    except ImportError as exc:
+        missing = "No module named 'numpy'" in str(exc)
+        info["error"] = _clean(f"{type(exc).__name__}: {exc}")
+        if missing:
+            checks.add("numpy", False,
+                       _("NumPy is not installed here: torch works without it, but says \"Failed to initialize "
+                         "NumPy\" when imported, and tensor.numpy() and torch.from_numpy() fail"),
+                       _("if your code uses NumPy, install it: `{cmd}`", cmd=_pip_line(["numpy"])),
+                       level="warning", pip=["numpy"])
+            return
+    except Exception as exc:  # a NumPy that is there but broken (a missing .so, a half-removed folder)
+        info["error"] = _clean(f"{type(exc).__name__}: {exc}")
+    if info["version"] is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.tensor([1.0]).numpy()
+            info["works"] = True
+            return
+        except Exception as exc:  # "Numpy is not available": the reason is in torch's import warning
+            info["error"] = _clean(f"{type(exc).__name__}: {exc}")
+    # NumPy's own import error is a page of advice; its last sentence names what broke
+    why = (warning or info["error"]).split("Original error was:")[-1].strip()
+    version = info["version"]
+    if version is None:
+        checks.add("numpy", False,
+                   _("NumPy does not import here, so tensor.numpy() and torch.from_numpy() fail: {why}", why=why),
+                   _("reinstall NumPy: `{cmd}`", cmd=_pip_line(["--force-reinstall", "numpy"])),
+                   level="warning", pip=["--force-reinstall", "numpy"])
+    elif "_ARRAY_API not found" in why or "compiled using NumPy 1.x" in why:
+        checks.add("numpy", False,
+                   _("this torch was built against NumPy 1.x and cannot use NumPy {version}: tensor.numpy() and "
+                     "torch.from_numpy() fail ({why})", version=version, why=why),
+                   _("install a NumPy 1.x beside it (`{cmd}`), or a newer torch", cmd=_pip_line(["numpy<2"])),
+                   level="warning", pip=["numpy<2"])
+    elif "module compiled against API version" in why:
+        checks.add("numpy", False,
+                   _("NumPy {version} is older than this torch was built for: tensor.numpy() and "
+                     "torch.from_numpy() fail ({why})", version=version, why=why),
+                   _("upgrade NumPy: `{cmd}`", cmd=_pip_line(["--upgrade", "numpy"])),
+                   level="warning", pip=["--upgrade", "numpy"])
+    else:
+        checks.add("numpy", False,
+                   _("torch cannot use NumPy {version} here: tensor.numpy() and torch.from_numpy() fail ({why})",
+                     version=version, why=why),
+                   _("reinstall NumPy: `{cmd}`", cmd=_pip_line(["--force-reinstall", "numpy"])),
+                   level="warning", pip=["--force-reinstall", "numpy"])
+
+
+def _pip_line(args):
+    return " ".join(quote(a) for a in [sys.executable, "-m", "pip", "install", *args])
 
 
 def _device_for(kind, index):
@@ -696,14 +769,14 @@ def collect(args):
         "expected_variant": args.expect_variant,
         "torch_version": None, "torch_path": None, "cuda_build": None, "hip_build": None, "variant": None,
         "cuda": {"is_available": False, "device_count": 0},
-        "arch_list": [], "devices": [], "cudnn": None, "nccl": None, "compile": None,
+        "arch_list": [], "devices": [], "cudnn": None, "nccl": None, "compile": None, "numpy": None,
         "env": {k: os.environ.get(k) for k in ("LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_HOME",
                                                 "PYTORCH_NVML_BASED_CUDA_CHECK")},
         "checks": checks.items,
     }
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             # a dynamic import: this file lives in the host's package, whose import rules forbid torch there
             torch = importlib.import_module("torch")
     except BaseException as exc:  # ImportError, OSError from a broken .so, even SystemExit from a bad plugin
@@ -795,6 +868,8 @@ def collect(args):
                    _("reinstall torch; check MKL_* / OPENBLAS_* / OMP_* variables"))
     bf16, _err = _safe(_check_low_precision, torch, "cpu", torch.bfloat16)
     result["cpu"]["bf16"] = bool(bf16 and bf16[1])
+    _numpy_section(torch, result, checks,
+                   next((_clean(w.message) for w in caught if "NumPy" in str(w.message)), None))
 
     if gpu_build:
         _cudnn_section(torch, result, checks)

@@ -18,8 +18,10 @@ REAL = PROBE_FIXTURES / "real"
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc to build the stand-in libcuda")
 
 
-def _comparable(out: dict) -> dict:
-    """What a machine decides in verify's output: not where torch lies, not float rounding, not timings."""
+def _comparable(out: dict, numpy: bool = True) -> dict:
+    """What a machine decides in verify's output: not where torch lies, not float rounding, not timings.
+    `numpy` False leaves out verify's NumPy check: the real recordings (2026-12-04) came before it, and the
+    NumPy the stand-in sees is the test interpreter's, not the H200's."""
 
     def check(c: dict) -> tuple:
         detail, fix = c.get("detail_msg") or {}, c.get("fix_msg") or {}
@@ -32,7 +34,8 @@ def _comparable(out: dict) -> dict:
                                       "kernels")} for d in out["devices"]]
     return {"ok": out["ok"], "torch": out["torch_version"], "variant": out["variant"],
             "cuda_build": out["cuda_build"], "arch_list": out["arch_list"], "cuda": cuda, "devices": devices,
-            "cudnn": out["cudnn"] and out["cudnn"]["version"], "checks": [check(c) for c in out["checks"]]}
+            "cudnn": out["cudnn"] and out["cudnn"]["version"],
+            "checks": [check(c) for c in out["checks"] if numpy or c["name"] != "numpy"]}
 
 
 def _real(name: str) -> dict:
@@ -43,7 +46,7 @@ def test_the_standin_h200_says_what_the_real_one_said():
     rc, out = run_verify_script(standin_env("h200-cu130"))
     real = _real("h200-cu130")
     assert rc == 0
-    assert _comparable(out) == _comparable(real)
+    assert _comparable(out, numpy="numpy" in real) == _comparable(real)
     # the check that real torch 2.x gave no value for until verify asked the driver's library itself
     assert [c for c in out["checks"] if c["name"] == "driver-runtime"][0]["ok"] is True
 
@@ -52,6 +55,6 @@ def test_hidden_gpus_as_on_the_real_h200():
     rc, out = run_verify_script(standin_env("h200-cu130", CUDA_VISIBLE_DEVICES="-1"))
     real = _real("h200-cu130-hidden")
     assert rc == 1
-    assert _comparable(out) == _comparable(real)
+    assert _comparable(out, numpy="numpy" in real) == _comparable(real)
     gpu = [c for c in out["checks"] if c["name"] == "gpu-available"][0]
     assert gpu["fix"] == "CUDA_VISIBLE_DEVICES='-1' hides every GPU: unset it or list the GPUs to use"

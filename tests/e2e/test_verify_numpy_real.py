@@ -1,0 +1,55 @@
+"""verify's NumPy check on real torch 2.13.0 (CPU build): torch's wheel does not require NumPy, so an
+install without torchvision has none, and `import torch` warns "Failed to initialize NumPy" (found in use:
+the first command the wizard's Done screen gave printed that warning). The fix verify gives is run as
+given, and then torch imports without the warning."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+UV = Path(sys.executable).parent / "uv"
+IMPORT = "import torch; print(torch.zeros(2).numpy().tolist())"
+
+
+def _env_beside(torch_python: Path, root: Path) -> Path:
+    """A venv of its own that sees the shared torch venv's packages (a .pth file), so that installing NumPy
+    here leaves the session's torch venv as the other tests expect it."""
+    subprocess.run([str(UV), "venv", "-q", "--python", sys.executable, str(root)], check=True, timeout=120)
+    shared = next(torch_python.parent.parent.glob("lib/python*/site-packages"))
+    own = next(root.glob("lib/python*/site-packages"))
+    (own / "torch-venv.pth").write_text(f"{shared}\n")
+    return root / "bin" / "python"
+
+
+def test_torch_without_numpy_warns_and_the_given_fix_mends_it(cli, torch_python, tmp_path):
+    python = _env_beside(torch_python, tmp_path / "env")
+    before = subprocess.run([str(python), "-c", IMPORT], capture_output=True, text=True, timeout=300)
+    assert "Failed to initialize NumPy" in before.stderr and "Numpy is not available" in before.stderr
+
+    r = cli("verify", "--python", str(python), "--json")
+    assert r.returncode == 0, r.stderr  # a warning: torch itself works
+    out = json.loads(r.stdout)
+    check = next(c for c in out["checks"] if c["name"] == "numpy")
+    assert check["level"] == "warning" and not check["ok"] and out["ok"] is True
+    # torch-setup's pip, pointed at the environment (a uv venv has no pip of its own)
+    command = f"{shlex.quote(sys.executable)} -m pip --python {shlex.quote(str(python))} install numpy"
+    assert check["fix"] == f"if your code uses NumPy, install it: `{command}`"
+
+    text = cli("verify", "--python", str(python))
+    assert "[warn] NumPy is not installed here" in text.stdout and f"-> if your code uses NumPy, install it: " \
+        f"`{command}`" in text.stdout and text.stdout.rstrip().endswith("verify: PASS")
+
+    subprocess.run(shlex.split(command), check=True, capture_output=True, timeout=600)
+    after = subprocess.run([str(python), "-c", IMPORT], capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0 and "NumPy" not in after.stderr and after.stdout.strip() == "[0.0, 0.0]"
+    again = json.loads(cli("verify", "--python", str(python), "--json").stdout)
+    assert not [c for c in again["checks"] if c["name"] == "numpy"]
+    assert again["numpy"]["works"] is True and again["numpy"]["version"]
