@@ -311,7 +311,10 @@ def pip_install_line(python: str, args: list[str]) -> str:
 
 def _pip_fixes(result: dict[str, Any], python: str) -> None:
     """The fixes the probe gives as `pip install` arguments (a check's `pip`: NumPy's), as commands in
-    pip_install_line's form: the probe can only name the target's own pip, which a uv venv lacks."""
+    pip_install_line's form where the target has no pip of its own (a uv venv; the probe says so in
+    `python.pip`): the probe's own command names the target's pip, which is the one to type where it exists."""
+    if (result.get("python") or {}).get("pip"):
+        return
     for check in result["checks"]:
         msg = check.get("fix_msg")
         args = check.get("pip")

@@ -344,8 +344,9 @@ def _numpy_section(torch, result, checks, warning):
     not found", pytorch/pytorch#135013; a NumPy older than the build says "module compiled against API
     version"). A warning, not an error: torch itself works, only its NumPy bridge does not.
 
-    `pip` on the check: the arguments after `pip install` that mend it; the host puts its own command in
-    the fix's `cmd` (installer.probes.host: an environment made by `uv venv` has no pip of its own)."""
+    `pip` on the check: the arguments after `pip install` that mend it; where this environment has no pip of
+    its own (`python.pip` false: one made by `uv venv`), the host puts its own command in the fix's `cmd`
+    (installer.probes.host)."""
     info = result["numpy"] = {"version": None, "works": False, "error": None}
     try:
         with warnings.catch_warnings():
@@ -403,6 +404,16 @@ def _numpy_section(torch, result, checks, warning):
 
 def _pip_line(args):
     return " ".join(quote(a) for a in [sys.executable, "-m", "pip", "install", *args])
+
+
+def _has_pip():
+    """Whether this environment has a pip of its own (one made by `uv venv` has none): when it has, its fixes
+    say `python -m pip install`, the command a person would type there; when not, the host writes its own."""
+    try:
+        import importlib.util
+        return importlib.util.find_spec("pip") is not None
+    except Exception:  # a broken sys.path entry
+        return False
 
 
 def _device_for(kind, index):
@@ -764,7 +775,8 @@ def collect(args):
     result = {
         "schema": SCHEMA,
         "ok": False,
-        "python": {"version": platform.python_version(), "executable": sys.executable, "prefix": sys.prefix},
+        "python": {"version": platform.python_version(), "executable": sys.executable, "prefix": sys.prefix,
+                   "pip": _has_pip()},
         "machine": platform.machine(),
         "expected_variant": args.expect_variant,
         "torch_version": None, "torch_path": None, "cuda_build": None, "hip_build": None, "variant": None,

@@ -103,6 +103,9 @@ def test_install_verify_then_rerun_changes_nothing(cli, work):
     pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, text=True)
     assert pip.returncode == 0 and f"from {venv}/lib/" in pip.stdout, pip.stdout + pip.stderr
     assert (venv / "bin" / "pip").is_file()
+    # torch's wheel brings no NumPy (the example has no torchvision): the verification warns, with that pip
+    assert "[warn] NumPy is not installed here" in first.stdout
+    assert f"install it: `{venv}/bin/python -m pip install numpy`" in first.stdout
 
     marker = next((venv / "lib").glob("python3*/site-packages/torch/__init__.py"))
     record = next((venv / "lib").glob("python3*/site-packages/torch-2.13.0+cpu.dist-info/RECORD"))

@@ -9,10 +9,9 @@ import json
 import sys
 from pathlib import Path
 
-from tui_support import press_until, screen_text, settle
+from tui_support import press_until, screen_text, settle, verify_screen_text
 
 from installer.answers import Answers
-from installer.plan.model import Plan
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "probes" / "real"
 
@@ -31,15 +30,7 @@ async def test_hardware_names_the_system_as_it_names_itself(make_wizard):
 
 async def test_verify_names_the_environment_it_checked(make_wizard):
     real = json.loads((REAL / "h200-cu130.verify.json").read_text())
-    app = make_wizard("h200-580", as_this_machine=True)  # a recorded machine alone is a dry run
-    async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.ensure_draft()
-        app.state.plan = Plan(steps=(), summary=(), notes=(), target_python=real["python"]["executable"])
-        app.state.verify_result = real  # shown as saved: nothing runs here
-        app.go("verify")
-        await settle(pilot)
-        text = screen_text(app)
+    text = await verify_screen_text(make_wizard, "h200-580", real)
     assert "torch works in /opt/torch/.venv." in text, text
     assert "new environment" not in text
     assert "✓ the driver offers CUDA 13.0; this build uses CUDA 13.0" in text, text

@@ -101,3 +101,18 @@ def screen_text(app: Any) -> str:
             for row_key in widget.rows:
                 parts.append(" ".join(str(c) for c in widget.get_row(row_key)))
     return "\n".join(parts)
+
+
+async def verify_screen_text(make_wizard: Any, machine: str, result: dict[str, Any], lang: str = "en") -> str:
+    """The Verify screen showing `result` (a `verify --json` document) as saved: nothing runs."""
+    from installer.plan.model import Plan
+
+    app = make_wizard(machine, as_this_machine=True, lang=lang)  # a recorded machine alone is a dry run
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.ensure_draft()
+        app.state.plan = Plan(steps=(), summary=(), notes=(), target_python=result["python"]["executable"])
+        app.state.verify_result = result
+        app.go("verify")
+        await settle(pilot)
+        return screen_text(app)

@@ -127,9 +127,21 @@ def test_a_broken_numpy_is_not_called_missing(numpy_python, bare_python, tmp_pat
     assert check["pip"] == ["--force-reinstall", "numpy"]
 
 
+def test_where_the_environment_has_pip_the_fix_is_its_own_pip(tmp_path):
+    """The command a person would type there; the host keeps it."""
+    root = tmp_path / "seeded"
+    subprocess.run([str(UV), "venv", "-q", "--seed", "--python", sys.executable, str(root)], check=True,
+                   timeout=300)
+    python = root / "bin" / "python"
+    out = run_verify(str(python), env=standin_env("rtx3090-rtx3060-cu126"))
+    assert out["python"]["pip"] is True
+    assert _numpy_check(out)["fix"] == f"if your code uses NumPy, install it: `{python} -m pip install numpy`"
+
+
 def test_the_host_writes_the_fix_with_its_own_pip_and_in_chinese(bare_python):
     """An environment made by `uv venv` has no pip: the command is torch-setup's pip, pointed at it."""
     out = run_verify(str(bare_python), env=standin_env("rtx3090-rtx3060-cu126"))
+    assert out["python"]["pip"] is False
     check = _numpy_check(out)
     assert check is not None
     command = pip_install_line(str(bare_python), ["numpy"])
