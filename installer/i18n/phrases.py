@@ -106,3 +106,12 @@ def closed_folder_problem(path: str, *, interpreter: bool = False) -> tuple[str,
     return message, (_("it is yours but closed: `chmod u+x {folder}`, or choose another folder", folder=closed)
                      if mine else _("choose a folder of your own (such as ~/torch-env), or ask the owner of "
                                     "{folder} to let you in", folder=closed))
+
+
+def recommend_command(recorded: bool, hardware: str | None = None) -> str:
+    """`torch-setup recommend` as a hint names it, in backticks: with `--hardware FILE` for a recorded machine
+    (plain `recommend` lists the builds of the computer it runs on, not the recorded one's; found in review).
+    `hardware`: the file as installer.paths.hardware_word gives it; None says REPORT."""
+    if not recorded:
+        return "`torch-setup recommend`"
+    return f"`torch-setup recommend --hardware {hardware or _('REPORT')}`"

@@ -16,6 +16,7 @@ from typing import Any
 
 from installer.errors import InputError
 from installer.i18n import _
+from installer.i18n.phrases import recommend_command
 
 
 def blocked_message(plan: Any) -> str | None:
@@ -125,20 +126,11 @@ def no_driver_step_note(cuda: str, driver: Any, elsewhere: str | None, *, todo: 
 def refusal(answers: Any, plan: Any) -> InputError | None:
     """The InputError for an install that cannot use the GPU, keyed to the answer to change; None when it
     can (or there is no NVIDIA GPU to use)."""
-    error = _refusal(answers, plan)
-    if error is not None and error.hint and plan.meta.get("recorded"):
-        # plain `recommend` lists this machine's builds, not the recorded one's (found in review: a recorded
-        # machine's driver refusal said "`torch-setup recommend` lists them")
-        report = plan.meta.get("hardware") or _("REPORT")
-        error.hint = error.hint.replace("`torch-setup recommend`", f"`torch-setup recommend --hardware {report}`")
-    return error
-
-
-def _refusal(answers: Any, plan: Any) -> InputError | None:
     message = blocked_message(plan)
     if message is None:
         return None
     asked = answers.torch.variant
+    recommend = recommend_command(bool(plan.meta.get("recorded")), plan.meta.get("hardware"))
     if plan.meta.get("blocked_by_driver") and plan.meta.get("driver_elsewhere"):
         # driver.install is ignored or refused where torch-setup does not install the driver (installer.plan.
         # driver_request): the hint says where it is installed instead (found in use: under WSL it said
@@ -146,25 +138,25 @@ def _refusal(answers: Any, plan: Any) -> InputError | None:
         if plan.meta.get("wsl"):
             return InputError(message, key="torch.variant", hint=_(
                 "install or update the NVIDIA driver in Windows, which serves the GPU under WSL (driver.install "
-                "is ignored there), then run again; or install the CPU build (torch.variant: cpu); `torch-setup "
-                "recommend` says more") if asked == "auto" else _(
+                "is ignored there), then run again; or install the CPU build (torch.variant: cpu); {recommend} says "
+                "more", recommend=recommend) if asked == "auto" else _(
                 "install or update the NVIDIA driver in Windows, which serves the GPU under WSL (driver.install "
                 "is ignored there), then run again; or pick a build the installed driver runs (torch.variant: "
-                "auto; `torch-setup recommend` lists them)"))
+                "auto; {recommend} lists them)", recommend=recommend))
         elsewhere = plan.meta["driver_elsewhere"]
         return InputError(message, key="torch.variant", hint=_(
-            "{elsewhere}; or install the CPU build (torch.variant: cpu); `torch-setup recommend` says more",
-            elsewhere=elsewhere) if asked == "auto" else _(
-            "{elsewhere}; or pick a build the installed driver runs (torch.variant: auto; `torch-setup recommend` "
-            "lists them)", elsewhere=elsewhere))
+            "{elsewhere}; or install the CPU build (torch.variant: cpu); {recommend} says more",
+            elsewhere=elsewhere, recommend=recommend) if asked == "auto" else _(
+            "{elsewhere}; or pick a build the installed driver runs (torch.variant: auto; {recommend} lists "
+            "them)", elsewhere=elsewhere, recommend=recommend))
     if plan.meta.get("blocked_by_driver"):
         if asked == "auto":
             return InputError(message, key="driver.install",
                               hint=_("let this run install the driver (driver.install: true), or install the "
-                                     "CPU build (torch.variant: cpu); `torch-setup recommend` says more"))
+                                     "CPU build (torch.variant: cpu); {recommend} says more", recommend=recommend))
         return InputError(message, key="torch.variant",
                           hint=_("let this run install the driver (driver.install: true), or pick a build the "
-                                 "driver runs now (torch.variant: auto; `torch-setup recommend` lists them)"))
+                                 "driver runs now (torch.variant: auto; {recommend} lists them)", recommend=recommend))
     if plan.meta.get("recorded"):
         return InputError(message, key="torch.variant",
                           hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "

@@ -633,6 +633,7 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = 
         return None
     from installer.compat.data import load
     from installer.compat.rules import driver_need
+    from installer.i18n.phrases import recommend_command
 
     need = driver_need(str(cuda), False, load(), windows=False)
     if need.version is None or branch >= int(need.version.split(".")[0]):
@@ -643,7 +644,8 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = 
         return (_("driver {branch} cannot run the chosen build's CUDA {cuda}: it needs driver {need} or newer",
                   branch=str(branch), cuda=minor, need=need.version),
                 _("no driver for these GPUs runs CUDA {cuda} (R{last} is their last branch): pick a build for an "
-                  "older CUDA (torch.variant: auto; `torch-setup recommend` lists them)", cuda=minor, last=last))
+                  "older CUDA (torch.variant: auto; {recommend} lists them)", cuda=minor, last=last,
+                  recommend=recommend_command(ctx.recorded, ctx.hardware)))
     # the branch to name is one NVIDIA still supports on the plan's day: "525 or newer" named a branch past its
     # support end (found by a re-check); the oldest such recommended branch, as support_end.supported_successor
     from installer.compat.rules import past_support, support_day

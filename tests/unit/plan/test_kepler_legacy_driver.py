@@ -7,6 +7,7 @@ were called unknown, with a path inside the package."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,13 @@ def test_a_branch_too_old_for_the_build_names_no_branch_the_gpu_cannot_run():
     message, hint = _branch_too_old_for_build(470, ctx, 470) or ("", "")
     assert "cannot run the chosen build's CUDA 12.6" in message
     assert "use branch" not in hint and "R470 is their last branch" in hint
+    # a recorded machine's builds are listed by `recommend --hardware` with its file (found in review: this
+    # hint alone said plain `torch-setup recommend`, which lists the builds of the computer it runs on)
+    assert hint.endswith("(torch.variant: auto; `torch-setup recommend --hardware REPORT` lists them)"), hint
+    _, named = _branch_too_old_for_build(470, replace(ctx, hardware="k80.json"), 470) or ("", "")
+    assert "`torch-setup recommend --hardware k80.json` lists them" in named, named
+    _, here = _branch_too_old_for_build(470, replace(ctx, recorded=False), 470) or ("", "")
+    assert here.endswith("(torch.variant: auto; `torch-setup recommend` lists them)"), here
     _, hint = _branch_too_old_for_build(470, ctx) or ("", "")
     assert "use branch: 580 (or latest)" in hint  # no last branch: a newer branch, one NVIDIA still supports
 
