@@ -28,8 +28,14 @@ class Tools:
 
     @classmethod
     def discover(cls) -> Tools:
-        return cls(uv=find_uv(), python=sys.executable, host_pip=_host_pip_version() >= (22, 3),
+        return cls(uv=find_uv(), python=sys.executable, host_pip=host_pip_works(),
                    conda=find_conda(), uv_python_dir=uv_python_dir())
+
+
+def host_pip_works() -> bool:
+    """Whether `python -m pip --python TARGET` works beside this interpreter (pip 22.3 or newer): not where
+    torch-setup was installed with `uv tool install`, whose environment has no pip."""
+    return _host_pip_version() >= (22, 3)
 
 
 def uv_python_dir(environ: Mapping[str, str] | None = None) -> str:

@@ -304,8 +304,14 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
 
 def pip_install_line(python: str, args: list[str]) -> str:
     """`pip install ARGS` into `python`'s environment with torch-setup's own pip (`pip --python`), which works
-    whether or not that environment has pip (one made by `uv venv` has none), as the plans' fallback does."""
-    cmd = [sys.executable, "-m", "pip", "--python", python, "install", *args]
+    whether or not that environment has pip (one made by `uv venv` has none), as the plans' fallback does.
+    Where torch-setup has no pip of its own (installed with `uv tool install`), its uv, which takes the same
+    arguments (`--force-reinstall` included); that command alone would have failed with "No module named pip"."""
+    from installer.plan.tools import find_uv, host_pip_works
+
+    uv = None if host_pip_works() else find_uv()
+    cmd = [uv, "pip", "install", "--python", python, *args] if uv else \
+        [sys.executable, "-m", "pip", "--python", python, "install", *args]
     return " ".join(shlex.quote(c) for c in cmd)
 
 

@@ -6,6 +6,7 @@ given, and then torch imports without the warning."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -53,3 +54,31 @@ def test_torch_without_numpy_warns_and_the_given_fix_mends_it(cli, torch_python,
     again = json.loads(cli("verify", "--python", str(python), "--json").stdout)
     assert not [c for c in again["checks"] if c["name"] == "numpy"]
     assert again["numpy"]["works"] is True and again["numpy"]["version"]
+
+
+def test_where_torch_setup_has_no_pip_the_fix_is_its_uv(torch_python, readable_checkout, tmp_path):
+    """torch-setup installed with `uv tool install` has no pip: `python -m pip --python …` would fail with "No
+    module named pip". Its uv takes the same arguments. Run here from an interpreter without pip, on the code
+    and dependencies of this checkout without pip (readable_checkout leaves pip out)."""
+    host = tmp_path / "host"
+    subprocess.run([str(UV), "venv", "-q", "--python", sys.executable, str(host)], check=True, timeout=120)
+    python = _env_beside(torch_python, tmp_path / "env")
+    env = {"PATH": f"{readable_checkout.uv.parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
+           "LANG": "C.UTF-8", "NO_COLOR": "1", "PYTHONPATH": f"{readable_checkout.root}:{readable_checkout.site}"}
+    for name in ("PIP_FIND_LINKS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CERT", "SSL_CERT_FILE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    no_pip = subprocess.run([str(host / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, env=env)
+    assert no_pip.returncode != 0  # the premise: no pip beside torch-setup
+
+    r = subprocess.run([str(host / "bin" / "python"), "-m", "installer", "verify", "--python", str(python),
+                        "--json"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "numpy")
+    command = check["fix"].split("`")[1]
+    assert shlex.split(command)[1:] == ["pip", "install", "--python", str(python), "numpy"], command
+    assert Path(shlex.split(command)[0]).name == "uv"
+
+    subprocess.run(shlex.split(command), check=True, capture_output=True, env=env, timeout=600)
+    after = subprocess.run([str(python), "-c", IMPORT], capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0 and "NumPy" not in after.stderr and after.stdout.strip() == "[0.0, 0.0]"
