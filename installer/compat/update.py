@@ -312,8 +312,10 @@ def run_update(*, data_dir: Path, pypi_url: str = PYPI_URL, index_url: str = IND
 
     today = today or _dt.date.today().isoformat()
     result = UpdateResult()
+    from installer.tls import ssl_context
+
     with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": "torch-setup matrix update"},
-                      trust_env=True) as client:
+                      trust_env=True, verify=ssl_context()) as client:
         def get(url: str, accept: str) -> httpx.Response:
             try:
                 r = client.get(url, headers={"Accept": accept})

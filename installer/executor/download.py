@@ -221,7 +221,9 @@ def fetch(download: Download, *, dest_dir: str | Path | None = None,
 
     own_client = client is None
     if client is None:
-        client = httpx.Client(timeout=TIMEOUT, follow_redirects=True,
+        from installer.tls import ssl_context
+
+        client = httpx.Client(timeout=TIMEOUT, follow_redirects=True, verify=ssl_context(),
                               headers={"User-Agent": USER_AGENT})
     failures: list[str] = []
     mismatched = False  # some URL gave a file that was not the one expected

@@ -545,9 +545,11 @@ async def aprobe(mirrors: Sequence[Mirror], *, catalog: Catalog, context: ProbeC
     http_timeout = httpx.Timeout(connect=min(connect_timeout, timeout), read=timeout, write=timeout, pool=timeout)
     limits = httpx.Limits(max_connections=max(concurrency * 2, 4), max_keepalive_connections=max(concurrency, 2))
     from installer import __version__
+    from installer.tls import ssl_context
 
     factory = client_factory or httpx.AsyncClient
     async with factory(timeout=http_timeout, limits=limits, follow_redirects=False, trust_env=True,
+                       verify=ssl_context(),
                        headers={"User-Agent": f"torch-setup/{__version__} (mirror probe)"}) as client:
         dns.install(client)
         prober = _Prober(client, catalog, context, deadline=deadline, latency_deadline=latency_deadline,

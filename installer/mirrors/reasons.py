@@ -44,8 +44,11 @@ def explain(exc: BaseException, *, budget: float, url: str = "", connect: float 
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return _("connection refused by {host}: nothing answers there; the mirror is down or has moved", host=host)
     if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        # torch-setup trusts the system's store (installer.tls): a proxy whose root is installed there passes
         return _("TLS certificate check failed for {host}: something on the way intercepts HTTPS "
-                 "(a captive portal or proxy) or the mirror's certificate is broken", host=host)
+                 "(a captive portal or proxy) or the mirror's certificate is broken; a proxy of your "
+                 "organisation needs its root certificate in the system's store (update-ca-certificates)",
+                 host=host)
     if isinstance(exc, httpx.ProxyError):
         return _("the proxy refused the request ({detail}): check HTTPS_PROXY / ALL_PROXY", detail=str(exc))
     if isinstance(exc, httpx.ConnectTimeout):

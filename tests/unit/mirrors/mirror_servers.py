@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -45,11 +46,12 @@ class Mirror:
     hang: bool = False  # accept the connection, never answer
     requests: list[str] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this server context
 
     @property
     def base(self) -> str:
         assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def netloc(self) -> str:
@@ -102,6 +104,8 @@ class Mirror:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
