@@ -83,6 +83,9 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
         # (compared without white space: the line may wrap anywhere in the path)
         assert f"torchworksin{torch_python.parent.parent}." in "".join(screen_text(app).split())
         assert "✓ torch 2.13.0+cpu (cpu build) imports from " in screen_text(app)
+        # the venv has torch alone: NumPy's warning, counted where the checks are said to pass
+        assert "! NumPy is not installed here" in screen_text(app)
+        assert "checks passed, with a warning" in screen_text(app)
         await pilot.press("n")
         assert app.current_name == "bench"
         await wait_for_result(pilot, "bench_result", 60)
@@ -96,6 +99,13 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
         await settle(pilot)
         assert app.current_name == "done"
         assert "PyTorch is installed." in screen_text(app)
+        # NumPy before the line that imports torch, with torch-setup's pip (that environment has none)
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        numpy = f"{sys.executable} -m pip --python {torch_python} install numpy"
+        assert "To use it (and NumPy, which torch's wheel leaves out; `import torch` warns without it):" in \
+            " ".join(screen_text(app).split()), lines
+        assert numpy in lines and lines.index(numpy) < next(i for i, line in enumerate(lines)
+                                                              if "import torch; print" in line), lines
         await pilot.press("q")
     assert app.return_code == 0
 

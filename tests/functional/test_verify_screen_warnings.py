@@ -36,3 +36,19 @@ async def test_two_warnings_and_none(make_wizard):
     assert "checks passed, with 2 warnings" in await _verify_text(make_wizard, result)
     result["checks"] = [c for c in result["checks"] if c["ok"]]
     assert "all checks passed" in await _verify_text(make_wizard, result)
+
+
+def test_done_gives_numpy_as_the_environment_takes_it():
+    from installer.tui.screens.done import numpy_command
+
+    result = json.loads((PROBES / "verify" / "cpu-2.13.0.verify.json").read_text())
+    own = next(c for c in result["checks"] if c["name"] == "numpy")["fix_msg"]["args"]["cmd"]
+    # recorded in a venv without pip: the warning's own command, activated or not
+    assert result["python"]["pip"] is False
+    assert numpy_command(result, activated=True) == own == numpy_command(result, activated=False)
+    # with a pip of its own, activated: what a person types there
+    result["python"]["pip"] = True
+    assert numpy_command(result, activated=True) == "python -m pip install numpy"
+    assert numpy_command(result, activated=False) == own
+    result["checks"] = [c for c in result["checks"] if c["name"] != "numpy"]
+    assert numpy_command(result, activated=True) is None and numpy_command(None, activated=True) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -25,6 +25,19 @@ def instructions(box_id: str, classes: str, parts: list[tuple[str, list[str]]]) 
         widgets.append(Static(escape(text)))
         widgets += [Static(escape(command), classes="command") for command in commands]
     return Vertical(*widgets, id=box_id, classes=f"instructions {classes}".strip())
+
+
+def numpy_command(verify: dict[str, Any] | None, *, activated: bool) -> str | None:
+    """The command that installs what verify's NumPy warning asks for, None without one: `python -m pip
+    install …` once the environment is activated and has its own pip, else the warning's own command."""
+    check = next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
+                  and isinstance(c.get("pip"), list)), None)
+    if check is None:
+        return None
+    if activated and ((verify or {}).get("python") or {}).get("pip"):
+        return shlex.join(["python", "-m", "pip", "install", *map(str, check["pip"])])
+    cmd = ((check.get("fix_msg") or {}).get("args") or {}).get("cmd")
+    return str(cmd) if cmd else None
 
 
 class DoneScreen(WizardScreen):
@@ -94,9 +107,15 @@ class DoneScreen(WizardScreen):
             else:
                 use = ""
             commands = [use] if use else []
+            numpy = numpy_command(s.verify_result, activated=bool(use))
+            # before the line that imports torch, which warns without NumPy (found in a trial: the first
+            # command this screen gave printed "Failed to initialize NumPy")
+            commands += [numpy] if numpy else []
             commands.append(shlex.join([py if not use else "python", "-c",
                                         "import torch; print(torch.__version__, torch.cuda.is_available())"]))
-            yield instructions("activate", "", [(_("To use it:"), commands)])
+            caption = (_("To use it (and NumPy, which torch's wheel leaves out; `import torch` warns without it):")
+                       if numpy else _("To use it:"))
+            yield instructions("activate", "", [(caption, commands)])
 
         if answers:
             from installer.paths import from_home
