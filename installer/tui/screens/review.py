@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group
 from rich.markup import escape
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -145,6 +146,11 @@ def go_back_text(key: str | None) -> str:
     return _("Go back (b) and change the answer named above.")
 
 
+# letters this close before Review's n are typing, not a decision to start (at a person's typing speed, the
+# four letters between the two n's of "new-env" take some 0.6 s)
+TYPING_GAP_S = 2.0
+
+
 class ReviewScreen(WizardScreen):
     NAME = "review"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -158,8 +164,16 @@ class ReviewScreen(WizardScreen):
     def next_label(self) -> str:
         return _("Dry run") if self.state.dry_run else _("Install")
 
+    def on_key(self, event: events.Key) -> None:
+        # a letter this screen has no use for is text typed where no field is. Found in a trial: "new-env" typed
+        # on Combination with the focus outside its Folder field went on to Review at its first n and started the
+        # install at its second. An n right after such letters asks again (action_next)
+        if event.is_printable and event.key not in self.app.active_bindings:
+            self.typed_at = time.monotonic()
+
     def on_mount(self) -> None:
         super().on_mount()
+        self.typed_at = 0.0  # when a letter that is no key here was last typed (on_key)
         self.answers: Answers | None = None
         self.refusal: InputError | None = None  # why Install cannot run this plan here (Review says it)
         self.no_plan = False  # the plan cannot be made: Install and saving are hidden, not greyed (which reads as "wait")
@@ -400,6 +414,11 @@ class ReviewScreen(WizardScreen):
     def action_next(self) -> None:
         """Leaving for Install: the answers file is written first, so the run can be replayed or resumed."""
         if not self.can_go_next():
+            return
+        if time.monotonic() - self.typed_at < TYPING_GAP_S:
+            self.typed_at = 0.0
+            self.notify(_("n came right after letters this screen has no use for, as if typed for a text field: "
+                          "nothing was started. Press n again to go on."), severity="warning")
             return
         # no toast: the Install and Done screens show where it is
         if self.keep_run_answers() is None:  # the toast says why; the run needs the file (to replay, to resume)
