@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox
 from tui_support import press_until, settle
 
-from installer.tui.screens.review import TYPING_GAP_S
+from installer.tui.screens.typing_guard import TYPING_GAP_S
 
 
 async def test_a_word_typed_outside_a_field_does_not_start_the_install(make_wizard, in_tmp):
@@ -39,3 +39,30 @@ async def test_n_alone_on_review_goes_on_at_once(make_wizard, in_tmp):
         await pilot.press("n")
         await settle(pilot)
         assert app.current_name == "install"
+
+
+async def test_a_word_typed_into_a_yes_no_question_does_not_answer_yes(make_wizard, in_tmp):
+    # "city" typed during an install: its c opens the cancel question, its y would have answered it
+    from installer.tui.screens.dialogs import ConfirmScreen
+
+    app = make_wizard("cpu-only", dry_run=True)
+    answers: list[bool | None] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmScreen("Cancel the install?"), answers.append)
+        await settle(pilot)
+        await pilot.press(*"ity")
+        await settle(pilot)
+        assert answers == [] and isinstance(app.screen, ConfirmScreen)
+        said = [n.message for n in app._notifications]
+        assert any("y came right after letters this question has no use for" in m for m in said), said
+        await pilot.pause(TYPING_GAP_S + 0.1)
+        await pilot.press("y")
+        await settle(pilot)
+        assert answers == [True]
+        # n (the safe answer) is never held back
+        app.push_screen(ConfirmScreen("Cancel the install?"), answers.append)
+        await settle(pilot)
+        await pilot.press(*"it", "n")
+        await settle(pilot)
+        assert answers == [True, False]

@@ -14,10 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from installer.i18n import _
+from installer.tui.screens.typing_guard import TypingGuard
 from installer.tui.translate import translate_bindings
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TypingGuard, ModalScreen[bool]):
     """Asks before something that cannot be undone (cancel a run, quit while it runs)."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -48,6 +49,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, value: bool) -> None:
+        if value and self.typed_just_now():  # "city" typed during an install: c asks, y would answer (typing_guard)
+            self.notify(_("y came right after letters this question has no use for, as if typed for a text field: "
+                          "nothing was done. Press y again to answer yes."), severity="warning")
+            return
         self.dismiss(value)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group
 from rich.markup import escape
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -34,6 +33,7 @@ from installer.tui.screens.base import (
     write_text,
 )
 from installer.tui.screens.combination import driver_tick_label, find_action, windows_driver_needed
+from installer.tui.screens.typing_guard import TypingGuard
 
 if TYPE_CHECKING:
     from installer.answers import Answers
@@ -146,12 +146,7 @@ def go_back_text(key: str | None) -> str:
     return _("Go back (b) and change the answer named above.")
 
 
-# letters this close before Review's n are typing, not a decision to start (at a person's typing speed, the
-# four letters between the two n's of "new-env" take some 0.6 s)
-TYPING_GAP_S = 2.0
-
-
-class ReviewScreen(WizardScreen):
+class ReviewScreen(TypingGuard, WizardScreen):
     NAME = "review"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("s", "save_script", "Save script"),
@@ -164,16 +159,8 @@ class ReviewScreen(WizardScreen):
     def next_label(self) -> str:
         return _("Dry run") if self.state.dry_run else _("Install")
 
-    def on_key(self, event: events.Key) -> None:
-        # a letter this screen has no use for is text typed where no field is. Found in a trial: "new-env" typed
-        # on Combination with the focus outside its Folder field went on to Review at its first n and started the
-        # install at its second. An n right after such letters asks again (action_next)
-        if event.is_printable and event.key not in self.app.active_bindings:
-            self.typed_at = time.monotonic()
-
     def on_mount(self) -> None:
         super().on_mount()
-        self.typed_at = 0.0  # when a letter that is no key here was last typed (on_key)
         self.answers: Answers | None = None
         self.refusal: InputError | None = None  # why Install cannot run this plan here (Review says it)
         self.no_plan = False  # the plan cannot be made: Install and saving are hidden, not greyed (which reads as "wait")
@@ -415,8 +402,7 @@ class ReviewScreen(WizardScreen):
         """Leaving for Install: the answers file is written first, so the run can be replayed or resumed."""
         if not self.can_go_next():
             return
-        if time.monotonic() - self.typed_at < TYPING_GAP_S:
-            self.typed_at = 0.0
+        if self.typed_just_now():  # "new-env" typed outside Combination's Folder field (typing_guard)
             self.notify(_("n came right after letters this screen has no use for, as if typed for a text field: "
                           "nothing was started. Press n again to go on."), severity="warning")
             return
