@@ -26,7 +26,7 @@ from installer.compat.solver import (
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
-from installer.i18n.phrases import listed
+from installer.i18n.phrases import listed, recommend_command
 
 
 def _pins_from(choice: Choice, extras: tuple[str, ...], extra_reasons: tuple[str, ...] = ()) -> Pins:
@@ -153,9 +153,9 @@ def resolve_pins(report: HardwareReport, *, torch: str = "latest", variant: str 
                     key="torch.variant",
                     hint=_both_pins_hint(rel, python, recorded=recorded, saved=saved)
                     if torch != "latest" and not _pinned_release_fits(report, rel, python, data, recorded, today)
-                    else _("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                           "recommend --hardware {report}` lists them and says why the others do not)",
-                           report=saved) if recorded
+                    else _("pick a build that runs on the recorded machine (torch.variant: auto; {recommend} "
+                           "lists them and says why the others do not)",
+                           recommend=recommend_command(True, hardware)) if recorded
                     else _("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                            "them and says why the others do not)"))
             raise InputError(_("torch {t} ({variant}) has no wheel for Python {py} on {platform} (it has {rng})",

@@ -159,9 +159,8 @@ def refusal(answers: Any, plan: Any) -> InputError | None:
                                  "driver runs now (torch.variant: auto; {recommend} lists them)", recommend=recommend))
     if plan.meta.get("recorded"):
         return InputError(message, key="torch.variant",
-                          hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                                 "recommend --hardware {report}` lists them and says why the others do not)",
-                                 report=plan.meta.get("hardware") or _("REPORT")))
+                          hint=_("pick a build that runs on the recorded machine (torch.variant: auto; {recommend} "
+                                 "lists them and says why the others do not)", recommend=recommend))
     return InputError(message, key="torch.variant",
                       hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
                              "them and says why the others do not)"))

@@ -69,7 +69,7 @@ from installer.errors import InputError
 from installer.hardware.report import OSInfo
 from installer.hardware.summary import system_name
 from installer.i18n import _
-from installer.i18n.phrases import listed, month_text
+from installer.i18n.phrases import listed, month_text, recommend_command
 from installer.plan.driver_request import LAST_ENDED_BRANCH as DRIVER_LAST_ENDED
 from installer.plan.driver_request import legacy_driver_todo
 from installer.plan.kinds.base import Compiled, Kind, KindContext, KindParams
@@ -615,9 +615,9 @@ def blocked_by_gpu(ctx: KindContext) -> None:
     if ctx.recorded:
         raise InputError(_("torch {torch} ({variant}) cannot use the recorded machine's GPU as it is: {why}",
                            torch=torch, variant=variant, why=why), key="torch.variant",
-                         hint=_("pick a build that runs on the recorded machine (torch.variant: auto; `torch-setup "
-                                "recommend --hardware {report}` lists them and says why the others do not)",
-                                report=ctx.hardware or _("REPORT")))
+                         hint=_("pick a build that runs on the recorded machine (torch.variant: auto; {recommend} "
+                                "lists them and says why the others do not)",
+                                recommend=recommend_command(True, ctx.hardware)))
     raise InputError(_("torch {torch} ({variant}) cannot use this machine's GPU as it is: {why}",
                        torch=torch, variant=variant, why=why), key="torch.variant",
                      hint=_("pick a build that runs here (torch.variant: auto; `torch-setup recommend` lists "
@@ -633,7 +633,6 @@ def _branch_too_old_for_build(branch: int, ctx: KindContext, last: int | None = 
         return None
     from installer.compat.data import load
     from installer.compat.rules import driver_need
-    from installer.i18n.phrases import recommend_command
 
     need = driver_need(str(cuda), False, load(), windows=False)
     if need.version is None or branch >= int(need.version.split(".")[0]):
