@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -34,7 +33,7 @@ from installer.hardware.osinfo import family
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
-from installer.probes.host import pip_install_line
+from installer.probes.host import pip_install_line, pip_uninstall_line
 from installer.probes.last_target import torch_missing
 from installer.probes.text import message
 from installer.shells import unset_command
@@ -361,8 +360,7 @@ def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = i
         else:
             why = _("`import {name}` fails beside torch {torch}: {error}; a {name} built for another build of torch "
                     "(PyPI's CUDA one beside a +cpu torch) fails like this", name=name, torch=torch, error=error)
-        remove = " ".join(shlex.quote(c) for c in (sys.executable, "-m", "pip", "--python", python, "uninstall",
-                                                   "-y", name))
+        remove = pip_uninstall_line(python, [name])
         made = getattr(release, name, None) if release is not None else None
         if made:
             pin = f"{name}=={made}{'+' + local if local else ''}"
@@ -785,6 +783,9 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
                 _("the verify check {name} failed and none of the usual causes explains it",
                   name=check.get("name")),
                 str(message(check, "fix") or _("run `torch-setup verify` for details"))))
+    if not any(f.severity == "error" for f in findings):
+        # beside a problem, the one fix that matters is said alone (the check above still gives NumPy's)
+        findings += _numpy_findings(verify)
     if not findings:
         if available:
             n = cuda.get("device_count")
@@ -801,6 +802,29 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
                        version=verify.get("torch_version"))
         findings.append(Finding("healthy", "info", _("nothing to mend"), detail, ""))
     return findings
+
+
+def _numpy_findings(verify: dict[str, Any]) -> list[Finding]:
+    """verify's NumPy warning as a finding of its own: found in use, doctor printed the warning and its fix among
+    the checks and then "[ok] nothing to mend" under findings, which read as "ignore it". A warning, as in
+    verify: torch works, its NumPy bridge does not."""
+    check = next((c for c in verify.get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")), None)
+    if check is None:
+        return []
+    info = verify.get("numpy") or {}
+    torch = verify.get("torch_version") or "?"
+    version, error = info.get("version"), str(info.get("error") or "")
+    detail = str(message(check, "detail") or "")
+    if version:
+        title = _("torch {torch} cannot use NumPy {version}", torch=torch, version=version)
+    elif "No module named 'numpy'" in error:
+        title = _("NumPy is not installed beside torch {torch}", torch=torch)
+        # (the check above says the same in its own words: this says what it means for the reader)
+        detail = _("torch runs without it; code that turns tensors into NumPy arrays or arrays into tensors fails, "
+                   "and each `import torch` warns. If your code never uses NumPy, nothing needs doing")
+    else:
+        title = _("NumPy does not import beside torch {torch}", torch=torch)
+    return [Finding("numpy", "warning", title, detail, str(message(check, "fix") or ""), (error,) if error else ())]
 
 
 def verdict(findings: list[Finding]) -> bool:

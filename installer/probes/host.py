@@ -306,13 +306,52 @@ def pip_install_line(python: str, args: list[str]) -> str:
     """`pip install ARGS` into `python`'s environment with torch-setup's own pip (`pip --python`), which works
     whether or not that environment has pip (one made by `uv venv` has none), as the plans' fallback does.
     Where torch-setup has no pip of its own (installed with `uv tool install`), its uv, which takes the same
-    arguments (`--force-reinstall` included); that command alone would have failed with "No module named pip"."""
+    arguments (`--force-reinstall` included) and is given the sources pip would read from its configuration;
+    that command alone would have failed with "No module named pip"."""
+    return _pip_line(python, "install", args)
+
+
+def pip_uninstall_line(python: str, names: list[str]) -> str:
+    """`pip uninstall -y NAMES` from `python`'s environment, as pip_install_line chooses the tool: uv's
+    uninstall asks nothing and has no `-y` (it refuses the flag), pip's asks unless given it."""
+    return _pip_line(python, "uninstall", names, pip_only=["-y"])
+
+
+def _pip_line(python: str, verb: str, args: list[str], pip_only: tuple[str, ...] | list[str] = ()) -> str:
     from installer.plan.tools import find_uv, host_pip_works
 
     uv = None if host_pip_works() else find_uv()
-    cmd = [uv, "pip", "install", "--python", python, *args] if uv else \
-        [sys.executable, "-m", "pip", "--python", python, "install", *args]
+    if uv:
+        cmd = [uv, "pip", verb, "--python", python, *args, *(_pip_sources_for_uv(args) if verb == "install" else ())]
+    else:
+        cmd = [sys.executable, "-m", "pip", "--python", python, verb, *pip_only, *args]
     return " ".join(shlex.quote(c) for c in cmd)
+
+
+def _pip_sources_for_uv(args: list[str]) -> list[str]:
+    """What pip would add to `args` from its configuration (pip.conf, PIP_* variables), as uv's flags: uv reads
+    neither, so without them the fix of someone whose pip.conf names a mirror (most users in China) went to
+    pypi.org. As pip does, an `--index-url` in `args` replaces the configuration's and the rest adds to it; with
+    more than one index, uv's unsafe-best-match is pip's way of choosing among them (uv's own stops at the first
+    index that has the package: PyPI's torch would have hidden the PyTorch index's +cpu build). A source with
+    a password is left out: this command is printed on screen (uv still logs in with ~/.netrc)."""
+    from installer.hardware.target_python import pip_config_here
+    from installer.redaction import has_credentials
+
+    conf = pip_config_here()
+    out: list[str] = []
+    if conf.get("no_index") and "--no-index" not in args:
+        out.append("--no-index")
+    index = conf.get("index_url")
+    if index and "--index-url" not in args and not has_credentials(index):
+        out += ["--index-url", index]
+    extras = [url for url in conf.get("extra_index_urls") or () if not has_credentials(url)]
+    for flag, values in (("--extra-index-url", extras), ("--find-links", conf.get("find_links") or ()),
+                         ("--allow-insecure-host", conf.get("trusted_hosts") or ())):
+        out += [part for value in values if not has_credentials(value) for part in (flag, value)]
+    if extras and "--index-strategy" not in args:
+        out += ["--index-strategy", "unsafe-best-match"]
+    return out
 
 
 def _pip_fixes(result: dict[str, Any], python: str) -> None:

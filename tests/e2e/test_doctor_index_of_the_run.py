@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import stand_in_torchvision
 
 from installer.executor.events import RunFinished
 from installer.executor.runner import run_plan
@@ -30,16 +31,9 @@ def _torch_env(folder: Path) -> Path:
     python = folder / "bin" / "python"
     subprocess.run([str(UV), "pip", "install", "-q", "--python", str(python), "--find-links", str(WHEELS),
                     "torch==2.13.0+cpu"], check=True, capture_output=True, timeout=900)
-    site = next((folder / "lib").glob("python3*/site-packages"))
     # a torchvision pinned to another torch, which does not import beside this one (as PyPI's did)
-    (site / "torchvision").mkdir()
-    (site / "torchvision" / "__init__.py").write_text("raise RuntimeError('operator torchvision::nms does not exist')\n")
-    info = site / "torchvision-0.27.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: torchvision\nVersion: 0.27.1\n"
-                                   "Requires-Dist: torch (==2.12.1)\n")
-    (info / "INSTALLER").write_text("pip\n")
-    (info / "RECORD").write_text("torchvision/__init__.py,,\n")
+    stand_in_torchvision(python, "0.27.1", "torch (==2.12.1)",
+                         "raise RuntimeError('operator torchvision::nms does not exist')\n")
     return python
 
 

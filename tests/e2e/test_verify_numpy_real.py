@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import stand_in_torchvision
 
 pytestmark = pytest.mark.slow
 
 UV = Path(sys.executable).parent / "uv"
 IMPORT = "import torch; print(torch.zeros(2).numpy().tolist())"
+CPU_ONLY = str(Path(__file__).resolve().parents[1] / "fixtures" / "machines" / "cpu-only.json")
 
 
 def _env_beside(torch_python: Path, root: Path) -> Path:
@@ -48,12 +50,25 @@ def test_torch_without_numpy_warns_and_the_given_fix_mends_it(cli, torch_python,
     assert "[warn] NumPy is not installed here" in text.stdout and f"-> if your code uses NumPy, install it: " \
         f"`{command}`" in text.stdout and text.stdout.rstrip().endswith("verify: PASS")
 
+    # doctor: a finding of its own, a warning, with the same fix; not "nothing to mend" under the warning (found
+    # in use: that read as "ignore it")
+    doctor = cli("doctor", "--python", str(python), "--hardware", CPU_ONLY, "--json")
+    doc = json.loads(doctor.stdout)
+    assert doctor.returncode == 0 and doc["ok"] is True
+    assert [(f["id"], f["severity"], f["title"]) for f in doc["findings"]] == [
+        ("numpy", "warning", "NumPy is not installed beside torch 2.13.0+cpu")]
+    assert doc["findings"][0]["fix"] == check["fix"]
+    shown = cli("doctor", "--python", str(python), "--hardware", CPU_ONLY).stdout
+    assert "nothing to mend" not in shown and shown.count(command) == 1, shown  # said once, under findings
+
     subprocess.run(shlex.split(command), check=True, capture_output=True, timeout=600)
     after = subprocess.run([str(python), "-c", IMPORT], capture_output=True, text=True, timeout=300)
     assert after.returncode == 0 and "NumPy" not in after.stderr and after.stdout.strip() == "[0.0, 0.0]"
     again = json.loads(cli("verify", "--python", str(python), "--json").stdout)
     assert not [c for c in again["checks"] if c["name"] == "numpy"]
     assert again["numpy"]["works"] is True and again["numpy"]["version"]
+    mended = json.loads(cli("doctor", "--python", str(python), "--hardware", CPU_ONLY, "--json").stdout)
+    assert [f["id"] for f in mended["findings"]] == ["healthy"]
 
 
 def test_where_torch_setup_has_no_pip_the_fix_is_its_uv(torch_python, readable_checkout, tmp_path):
@@ -76,9 +91,24 @@ def test_where_torch_setup_has_no_pip_the_fix_is_its_uv(torch_python, readable_c
     assert r.returncode == 0, r.stderr
     check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "numpy")
     command = check["fix"].split("`")[1]
-    assert shlex.split(command)[1:] == ["pip", "install", "--python", str(python), "numpy"], command
-    assert Path(shlex.split(command)[0]).name == "uv"
+    argv = shlex.split(command)
+    assert Path(argv[0]).name == "uv" and argv[1:6] == ["pip", "install", "--python", str(python), "numpy"], command
+    # uv reads no PIP_* variable: where pip would take one, the command names it (tests/e2e/test_fix_line_pip_sources)
+    for name, flag in (("PIP_FIND_LINKS", "--find-links"), ("PIP_EXTRA_INDEX_URL", "--extra-index-url")):
+        for value in env.get(name, "").split():
+            assert f"{flag} {value}" in command, command
 
     subprocess.run(shlex.split(command), check=True, capture_output=True, env=env, timeout=600)
     after = subprocess.run([str(python), "-c", IMPORT], capture_output=True, text=True, timeout=300)
     assert after.returncode == 0 and "NumPy" not in after.stderr and after.stdout.strip() == "[0.0, 0.0]"
+
+    # doctor's "remove it" of a torchvision made for another torch: uv's uninstall, which refuses pip's -y
+    site = stand_in_torchvision(python, "0.27.1", "torch==2.12.1")
+    r = subprocess.run([str(host / "bin" / "python"), "-m", "installer", "doctor", "--python", str(python),
+                        "--hardware", CPU_ONLY, "--json"], capture_output=True, text=True, env=env, timeout=300)
+    found = next(f for f in json.loads(r.stdout)["findings"] if f["id"] == "companion-torchvision")
+    remove = shlex.split(next(c for c in found["fix"].split("`") if " uninstall " in c))
+    assert Path(remove[0]).name == "uv" and remove[1:] == ["pip", "uninstall", "--python", str(python),
+                                                           "torchvision"], remove
+    subprocess.run(remove, check=True, capture_output=True, env=env, timeout=300)
+    assert not (site / "torchvision").exists() and not list(site.glob("torchvision-*.dist-info"))

@@ -33,8 +33,15 @@ def run_verify_script(env_extra: dict[str, str], *args: str) -> tuple[int, dict]
     return proc.returncode, json.loads(proc.stdout)
 
 
-def recorded_verify(name: str) -> dict:
-    return json.loads((PROBE_FIXTURES / "verify" / f"{name}.verify.json").read_text())
+def recorded_verify(name: str, *, numpy: bool = False) -> dict:
+    """A recorded verify output. The recordings' environments had no NumPy, so each carries verify's NumPy
+    warning; `numpy=True` gives what verify.py writes for the same environment with a NumPy that works (no
+    numpy check, `numpy` {version, works}: test_verify_numpy.test_numpy_that_works_adds_no_check runs that)."""
+    out = json.loads((PROBE_FIXTURES / "verify" / f"{name}.verify.json").read_text())
+    if numpy:
+        out["checks"] = [c for c in out["checks"] if c["name"] != "numpy"]
+        out["numpy"] = {"version": "2.4.6", "works": True, "error": None}
+    return out
 
 
 def hardware(name: str):

@@ -6,6 +6,7 @@ import copy
 
 from probes_support import hardware, recorded_verify
 
+from installer.i18n import set_language
 from installer.probes.doctor import EnvFacts, Finding, diagnose, verdict
 
 
@@ -83,7 +84,7 @@ def test_on_rocky_linux_the_fixes_use_its_own_tools():
 
 
 def test_library_shadowing_is_an_error_when_the_gpu_fails_and_a_warning_when_it_works():
-    verify = recorded_verify("rtx3090-rtx3060-cu126")
+    verify = recorded_verify("rtx3090-rtx3060-cu126", numpy=True)
     env = EnvFacts(ld_library_path="/usr/local/cuda-12.4/lib64",
                    libraries_outside_env=("/usr/local/cuda-12.4/lib64/libcudnn.so.9",))
     working = diagnose(hardware("rtx3090-rtx3060-560"), verify, env)
@@ -122,14 +123,55 @@ def test_cuda_visible_devices_hiding_gpus():
 
 
 def test_healthy_gpu_machine_and_healthy_cpu_machine():
-    gpu = diagnose(hardware("rtx3090-rtx3060-560"), recorded_verify("rtx3090-rtx3060-cu126"))
+    gpu = diagnose(hardware("rtx3090-rtx3060-560"), recorded_verify("rtx3090-rtx3060-cu126", numpy=True))
     assert _ids(gpu) == ["healthy"] and verdict(gpu) and "uses 2 GPUs;" in gpu[0].explanation
-    cpu = diagnose(hardware("cpu-only"), recorded_verify("cpu-2.13.0"))
+    cpu = diagnose(hardware("cpu-only"), recorded_verify("cpu-2.13.0", numpy=True))
     assert _ids(cpu) == ["healthy"] and "no NVIDIA GPU" in cpu[0].explanation
 
 
+def test_numpy_missing_is_a_warning_of_its_own_where_nothing_else_is_wrong():
+    # found in use: the NumPy warning among the checks, then "[ok] nothing to mend", read as "ignore it"
+    verify = recorded_verify("rtx3090-rtx3060-cu126")  # recorded where NumPy was not installed
+    found = diagnose(hardware("rtx3090-rtx3060-560"), verify)
+    assert _ids(found) == ["numpy"] and found[0].severity == "warning" and verdict(found)
+    assert found[0].title == "NumPy is not installed beside torch 2.13.0+cu126"
+    assert "If your code never uses NumPy, nothing needs doing" in found[0].explanation
+    check = next(c for c in verify["checks"] if c["name"] == "numpy")
+    assert found[0].fix == check["fix"] and "install numpy" in found[0].fix
+    assert found[0].evidence == ("ModuleNotFoundError: No module named 'numpy'",)
+
+
+def test_numpy_that_does_not_fit_the_build_names_both_versions():
+    verify = recorded_verify("rtx3090-rtx3060-cu126", numpy=True)
+    detail = ("this torch was built against NumPy 1.x and cannot use NumPy 2.4.6: tensor.numpy() and "
+              "torch.from_numpy() fail (Failed to initialize NumPy: _ARRAY_API not found)")
+    verify["numpy"] = {"version": "2.4.6", "works": False, "error": "RuntimeError: Numpy is not available"}
+    verify["checks"].append({"name": "numpy", "ok": False, "level": "warning", "detail": detail,
+                             "fix": "install a NumPy 1.x beside it", "pip": ["numpy<2"]})
+    found = diagnose(hardware("rtx3090-rtx3060-560"), verify)
+    assert [(f.id, f.title, f.explanation) for f in found] == [
+        ("numpy", "torch 2.13.0+cu126 cannot use NumPy 2.4.6", detail)]
+
+
+def test_beside_a_problem_numpy_is_left_to_its_check():
+    # one problem, one fix: the check line still gives NumPy's (tests/e2e/test_verify_numpy_real.py)
+    verify = recorded_verify("rtx5090-cu130-old-driver")
+    assert any(c["name"] == "numpy" and not c["ok"] for c in verify["checks"])
+    assert _ids(diagnose(hardware("rtx5090-570"), verify)) == ["driver-too-old"]
+
+
+def test_the_numpy_finding_reads_in_chinese():
+    set_language("zh")
+    try:
+        found = diagnose(hardware("cpu-only"), recorded_verify("cpu-2.13.0"))
+    finally:
+        set_language("en")
+    assert found[0].title == "torch 2.13.0+cpu 旁边没有安装 NumPy"
+    assert found[0].fix.startswith("如果你的代码用到 NumPy，请安装它：`")
+
+
 def test_one_gpu_is_one_gpu():
-    verify = copy.deepcopy(recorded_verify("rtx3090-rtx3060-cu126"))
+    verify = recorded_verify("rtx3090-rtx3060-cu126", numpy=True)
     verify["cuda"]["device_count"] = 1
     verify["devices"] = verify["devices"][:1]
     found = diagnose(hardware("rtx3090-rtx3060-560"), verify)
