@@ -8,6 +8,7 @@ own pip also serves environments that have no pip of their own (a venv made by u
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -71,6 +72,25 @@ def find_uv() -> str | None:
     except (ImportError, FileNotFoundError):
         pass
     return shutil.which("uv")
+
+
+@functools.lru_cache(maxsize=8)
+def uv_system_certs_flag(uv: str) -> str:
+    """The flag that makes `uv` trust the system's certificate store, where a TLS-inspecting proxy's root
+    lives (uv trusts only its bundled roots otherwise: "invalid peer certificate: UnknownIssuer", found as a
+    normal user here): `--system-certs` from uv 0.11.0, which added it (uv's environment reference for
+    UV_SYSTEM_CERTS; astral-sh/uv#18705 deprecated the old name), `--native-tls` before it; 0.11 on still take
+    that one, with a warning. A uv whose version cannot be read is taken to be current."""
+    import subprocess
+
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        out = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=5).stdout.split()
+        old = Version(out[1]) < Version("0.11") if len(out) > 1 else False
+    except (OSError, subprocess.SubprocessError, InvalidVersion):
+        old = False
+    return "--native-tls" if old else "--system-certs"
 
 
 def _host_pip_version() -> tuple[int, ...]:

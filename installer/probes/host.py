@@ -318,11 +318,14 @@ def pip_uninstall_line(python: str, names: list[str]) -> str:
 
 
 def _pip_line(python: str, verb: str, args: list[str], pip_only: tuple[str, ...] | list[str] = ()) -> str:
-    from installer.plan.tools import find_uv, host_pip_works
+    from installer.plan.tools import find_uv, host_pip_works, uv_system_certs_flag
 
     uv = None if host_pip_works() else find_uv()
     if uv:
-        cmd = [uv, "pip", verb, "--python", python, *args, *(_pip_sources_for_uv(args) if verb == "install" else ())]
+        # (the system's certificates, as pip 24.2+ and the plans' uv use them: behind a TLS-inspecting proxy
+        # uv's own roots alone fail)
+        more = [*_pip_sources_for_uv(args), uv_system_certs_flag(uv)] if verb == "install" else []
+        cmd = [uv, "pip", verb, "--python", python, *args, *more]
     else:
         cmd = [sys.executable, "-m", "pip", "--python", python, verb, *pip_only, *args]
     return " ".join(shlex.quote(c) for c in cmd)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import TESTS, load_module
 
+from installer.plan.tools import uv_system_certs_flag
 from installer.probes.host import pip_install_line, pip_uninstall_line
 
 server = load_module(TESTS / "e2e" / "test_secrets_index_server.py", "secrets_index_server")
@@ -72,7 +73,7 @@ def test_the_mirror_of_pip_conf_is_in_the_command(no_host_pip, indexes, tmp_path
     line = pip_install_line(str(python), ["secretpkg"])
     argv = shlex.split(line)
     assert Path(argv[0]).name == "uv" and argv[1:] == ["pip", "install", "--python", str(python), "secretpkg",
-                                                       "--index-url", mirror.url], line
+                                                       "--index-url", mirror.url, "--system-certs"], line
     done = _run(line)
     assert done.returncode == 0, done.stderr
     assert _installed(python) == "1.0" and "/simple/secretpkg/" in mirror.seen
@@ -87,7 +88,7 @@ def test_an_index_in_the_fix_replaces_the_configured_one_and_the_extras_add_to_i
     line = pip_install_line(str(python), ["--index-url", mirror.url, "secretpkg"])
     argv = shlex.split(line)
     assert argv[5:] == ["--index-url", mirror.url, "secretpkg", "--extra-index-url", other.url,
-                        "--index-strategy", "unsafe-best-match"], line
+                        "--index-strategy", "unsafe-best-match", "--system-certs"], line
     assert "127.0.0.1:9/" not in line
     done = _run(line)
     assert done.returncode == 0, done.stderr
@@ -103,7 +104,7 @@ def test_find_links_trusted_hosts_and_no_index_carry_over(no_host_pip, monkeypat
     python = _venv(tmp_path / "env")
     line = pip_install_line(str(python), ["secretpkg"])
     assert shlex.split(line)[5:] == ["secretpkg", "--no-index", "--find-links", str(wheels),
-                                     "--allow-insecure-host", "mirror.example.cn"], line
+                                     "--allow-insecure-host", "mirror.example.cn", "--system-certs"], line
     done = _run(line)
     assert done.returncode == 0, done.stderr
     assert _installed(python) == "1.0"
@@ -128,6 +129,26 @@ def test_uninstall_takes_no_sources_and_no_yes_flag(no_host_pip, indexes, tmp_pa
     done = _run(line)
     assert done.returncode == 0, done.stderr
     assert _installed(python) == ""
+
+
+def test_the_system_certificates_flag_is_the_one_this_uv_takes(tmp_path):
+    """uv trusts only its bundled roots unless told otherwise (behind a TLS-inspecting proxy: "invalid peer
+    certificate: UnknownIssuer", found as a normal user here). uv 0.11 renamed the flag; the one before it, a real
+    uv 0.10.12 from PyPI, refuses the new name."""
+    old_root = tmp_path / "old-uv"
+    subprocess.run([str(UV), "pip", "install", "--quiet", "--target", str(old_root), "uv==0.10.12"], check=True,
+                   capture_output=True, timeout=600)
+    wheels = tmp_path / "wheels"
+    server.tiny_wheel(wheels, "secretpkg", "1.0")
+    for uv, flag in ((old_root / "bin" / "uv", "--native-tls"), (UV, "--system-certs")):
+        assert uv_system_certs_flag(str(uv)) == flag
+        r = subprocess.run([str(uv), "pip", "install", "--dry-run", "--python", sys.executable, "--no-index",
+                            "--find-links", str(wheels), "secretpkg", flag], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0 and "deprecated" not in r.stderr, (uv, r.stderr)
+    refused = subprocess.run([str(old_root / "bin" / "uv"), "pip", "install", "--dry-run", "--system-certs", "x"],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "unexpected argument '--system-certs'" in refused.stderr
 
 
 def test_with_its_own_pip_the_command_is_pips_which_reads_its_configuration(monkeypatch, tmp_path):

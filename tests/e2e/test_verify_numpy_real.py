@@ -93,6 +93,7 @@ def test_where_torch_setup_has_no_pip_the_fix_is_its_uv(torch_python, readable_c
     command = check["fix"].split("`")[1]
     argv = shlex.split(command)
     assert Path(argv[0]).name == "uv" and argv[1:6] == ["pip", "install", "--python", str(python), "numpy"], command
+    assert argv[-1] == "--system-certs"  # the system's store, as pip's: this machine's proxy root is only there
     # uv reads no PIP_* variable: where pip would take one, the command names it (tests/e2e/test_fix_line_pip_sources)
     for name, flag in (("PIP_FIND_LINKS", "--find-links"), ("PIP_EXTRA_INDEX_URL", "--extra-index-url")):
         for value in env.get(name, "").split():

@@ -301,7 +301,7 @@ class PipParams(KindParams):
 # uv trusts only its bundled roots; pip (24.2+) trusts the system's store, as do the machines behind a
 # company's or a campus's TLS-inspecting proxy, whose root is installed there. Found as a normal user
 # here: uv failed with "invalid peer certificate: UnknownIssuer" and only the pip fallback got through.
-# Both names: UV_SYSTEM_CERTS for uv 0.13 on, UV_NATIVE_TLS for the uv releases before it.
+# Both names: UV_SYSTEM_CERTS for uv 0.11 on (which added it), UV_NATIVE_TLS for the uv releases before it.
 UV_SYSTEM_CERTS = (("UV_NATIVE_TLS", "1"), ("UV_SYSTEM_CERTS", "1"))
 
 
