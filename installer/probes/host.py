@@ -339,20 +339,22 @@ def _pip_sources_for_uv(args: list[str]) -> list[str]:
     index that has the package: PyPI's torch would have hidden the PyTorch index's +cpu build). A source with
     a password is left out: this command is printed on screen (uv still logs in with ~/.netrc)."""
     from installer.hardware.target_python import pip_config_here
+    from installer.plan.indexes import Indexes
     from installer.redaction import has_credentials
 
     conf = pip_config_here()
-    out: list[str] = []
-    if conf.get("no_index") and "--no-index" not in args:
-        out.append("--no-index")
-    index = conf.get("index_url")
-    if index and "--index-url" not in args and not has_credentials(index):
-        out += ["--index-url", index]
-    extras = [url for url in conf.get("extra_index_urls") or () if not has_credentials(url)]
-    for flag, values in (("--extra-index-url", extras), ("--find-links", conf.get("find_links") or ()),
-                         ("--allow-insecure-host", conf.get("trusted_hosts") or ())):
-        out += [part for value in values if not has_credentials(value) for part in (flag, value)]
-    if extras and "--index-strategy" not in args:
+
+    def shown(values: Any) -> tuple[str, ...]:
+        return tuple(v for v in values or () if not has_credentials(v))
+
+    index = shown([conf.get("index_url")] if conf.get("index_url") and "--index-url" not in args else [])
+    # the plans' own translation into uv's flags (with no password among them, it puts nothing in variables)
+    flags, _env = Indexes(index_url=index[0] if index else None, extra_index_urls=shown(conf.get("extra_index_urls")),
+                          find_links=shown(conf.get("find_links")),
+                          trusted_hosts=shown(conf.get("trusted_hosts"))).uv_args()
+    out = ["--no-index"] if conf.get("no_index") and "--no-index" not in args else []
+    out += flags
+    if "--extra-index-url" in flags and "--index-strategy" not in args:
         out += ["--index-strategy", "unsafe-best-match"]
     return out
 
