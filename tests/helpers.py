@@ -232,19 +232,20 @@ def env_with_broken_torch(folder: Path) -> Path:
     return python
 
 
-def stand_in_torchvision(python: Path, version: str, requires: str, body: str = "") -> Path:
+def stand_in_torchvision(python: Path, version: str, requires: str | list[str], body: str = "") -> Path:
     """A torchvision as pip leaves one (dist-info with METADATA, RECORD and INSTALLER) in `python`'s venv, whose
-    import does what `body` does (a mismatched one: raise "operator torchvision::nms does not exist"); its
-    site-packages folder."""
+    import does what `body` does (a mismatched one: raise "operator torchvision::nms does not exist"), and
+    which requires `requires` (each a Requires-Dist); its site-packages folder."""
     site = next((python.parent.parent / "lib").glob("python3*/site-packages"))
     (site / "torchvision").mkdir()
     (site / "torchvision" / "__init__.py").write_text(body)
     info = site / f"torchvision-{version}.dist-info"
     info.mkdir()
+    # (no numpy: not in these venvs, which doctor would rightly call a missing dependency)
+    lines = [requires] if isinstance(requires, str) else requires
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: torchvision\nVersion: {version}\n"
-                                   f"Requires-Dist: {requires}\n"  # (no numpy: not in these venvs, which doctor
-                                   # would rightly call a missing dependency)
-                                   "Requires-Dist: scipy ; extra == \"scipy\"\n")
+                                   + "".join(f"Requires-Dist: {line}\n" for line in lines)
+                                   + "Requires-Dist: scipy ; extra == \"scipy\"\n")
     (info / "INSTALLER").write_text("pip\n")
     (info / "RECORD").write_text("".join(f"{path},,\n" for path in (
         "torchvision/__init__.py", *(f"torchvision-{version}.dist-info/{name}" for name in ("METADATA", "INSTALLER",

@@ -92,16 +92,26 @@ def _checks_shown(checks: list[dict[str, Any]], findings: list[Finding], *, gpu_
     return shown
 
 
-def _rerun(checked: dict[str, object]) -> str | None:
+def _rerun(checked: dict[str, object], needs: set[str]) -> str | None:
     """The command that runs the newest install into the environment `checked` again, from its answers file
-    (the journal keeps it); None where no run into it names one that is still there."""
+    (the journal keeps it), where that install puts in every package of `needs` (torch and the extras it
+    names; its step's check looks at those alone: found in review, "run the install again" for a pillow
+    missing under a torchvision the answers never named left it missing); None where no run into it names
+    such a file that is still there."""
+    from installer.answers import load_answers
+    from installer.errors import InputError
     from installer.probes.last_run import into_checked, records, resume_command
 
     for record in sorted(records(), key=lambda r: r.at, reverse=True):
         if into_checked(record, checked):
             command = resume_command(record)
-            if command is not None:
-                return command
+            if command is None:
+                continue
+            try:
+                installs = {"torch", *load_answers(record.answers).torch.extras}
+            except (InputError, OSError):
+                return None  # a file changed since, which would not run as it did
+            return command if needs <= installs else None
     return None
 
 
@@ -176,9 +186,10 @@ def run(args: argparse.Namespace) -> int:
                                                "findings)"), None
     # the checks' reinstall commands, as verify writes them (its warnings are doctor's findings here)
     advise_verify(verify, report, cpu_warning=False, companion_warning=False, index=index)
+    missing = missing_dependencies(python)
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
     findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell(),
-                        missing=missing_dependencies(python), rerun=_rerun(checked))
+                        missing=missing, rerun=_rerun(checked, {m.root for m in missing}) if missing else None)
     if planned is not None:
         # where the expectation came from: the person gave no --expect-variant ("none of the usual causes")
         findings = [replace(f, explanation=_("the last install into this environment planned a {expected} build, "

@@ -33,7 +33,7 @@ from installer.hardware.osinfo import family
 from installer.hardware.report import HardwareReport
 from installer.i18n import _
 from installer.i18n.phrases import all_of, listed
-from installer.probes.host import pip_install_line, pip_uninstall_line
+from installer.probes.host import MissingDependency, pip_install_line, pip_uninstall_line
 from installer.probes.last_target import torch_missing
 from installer.probes.text import message
 from installer.shells import unset_command
@@ -203,6 +203,11 @@ def _advice(report: HardwareReport, verify: dict[str, Any], want: Any = None) ->
     return replace(base, as_is=as_is, with_driver=with_driver, rocm=rocm)
 
 
+def _index_args(index: Source) -> list[str]:
+    """pip's arguments for a source: a recorded one's own (a tuple), or an index URL."""
+    return list(index) if isinstance(index, tuple) else (["--index-url", index] if index else [])
+
+
 def reinstall_line(python: str, pins: str | list[str], index: Source = None, *, no_deps: bool = False) -> str:
     """A reinstall that works whether or not the environment has pip: torch-setup's own pip, pointed at
     it (`pip --python`), as the plans' fallback does (an environment made by `uv venv` has no pip).
@@ -214,11 +219,7 @@ def reinstall_line(python: str, pins: str | list[str], index: Source = None, *, 
     pinned filelock, sympy or jinja2 of someone's project. A build of another variant keeps its
     dependencies: a CUDA build needs its nvidia-* packages, which a CPU build never had."""
     args = ["--force-reinstall", *(["--no-deps"] if no_deps else []), *([pins] if isinstance(pins, str) else pins)]
-    if isinstance(index, tuple):
-        args += list(index)
-    elif index:
-        args += ["--index-url", index]
-    return pip_install_line(python, args)
+    return pip_install_line(python, [*args, *_index_args(index)])
 
 
 def _pip_line(python: str, choice: Any, companions: tuple[str, ...] | None = ()) -> str:
@@ -312,11 +313,23 @@ def _files_missing(error: str, code: object) -> bool:
     return "cannot open shared object file" in error and not _needs_dependencies(error)
 
 
-def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = index_for) -> list[Finding]:
+def _missing_module(error: str, name: str) -> str | None:
+    """The module a companion's failed import did not find, where it is another package's (`import torchvision`
+    without pillow: "No module named 'PIL'"): a dependency missing, not a companion made for another torch."""
+    found = re.search(r"No module named '([\w.]+)'", error)
+    top = found.group(1).partition(".")[0] if found else None
+    return top if top and top not in (name, "torch") else None
+
+
+def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = index_for,
+                        short_of: frozenset[str] = frozenset()) -> list[Finding]:
     """torchvision or torchaudio beside torch that does not fit it: its Requires-Dist pins another torch, or
     it does not import (found in use: PyPI's torchvision 0.28.0, built for the CUDA torch, beside
     2.13.0+cpu: "operator torchvision::nms does not exist"; doctor said "nothing wrong found"). The probe
-    reads both in the target (`companion_checks`); the pin is judged here, with `packaging`."""
+    reads both in the target (`companion_checks`); the pin is judged here, with `packaging`. One that fits
+    but does not import for a module of another package is short of a dependency (found in use: "does not
+    fit", with a reinstall --no-deps that left pillow missing): said so, and left out for the companions of
+    `short_of`, whose missing dependencies doctor's own finding names."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.version import InvalidVersion, Version
 
@@ -351,6 +364,20 @@ def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = i
                 wrong.append(str(req))
         error = info.get("import_error")
         if not wrong and not error:
+            continue
+        lacking = None if wrong else _missing_module(str(error), name)
+        if lacking and name in short_of:
+            continue
+        if lacking:
+            # pip without --force-reinstall keeps the one there and adds what it needs
+            out.append(Finding(f"companion-{name}", "error",
+                               _("{name} {version} does not import: a package it needs is missing",
+                                 name=name, version=version),
+                               _("`import {name}` fails: {error}; {module} belongs to a package {name} needs, which "
+                                 "is not installed, or is half installed", name=name, error=error, module=lacking),
+                               _("install what it needs: `{cmd}`; `torch-setup doctor` names the package",
+                                 cmd=pip_install_line(python, [f"{name}=={version}", *_index_args(index(torch))])),
+                               (str(error),)))
             continue
         if wrong:
             why = _("{name} {version} requires {requirement}, but torch {torch} is installed",
@@ -402,39 +429,72 @@ def _half_installed(verify: dict[str, Any], python: str, incomplete: tuple[str, 
     return out
 
 
-def _dependencies_missing(verify: dict[str, Any], python: str, missing: tuple[tuple[str, str], ...],
+def _requirements_of(missing: tuple[MissingDependency, ...]) -> list[str]:
+    """The requirements that install what is not there, one per package, as the packages that need it ask
+    (two askers' specifiers joined, "numpy>=1.23,<3"); a requirement that cannot be read is its name alone."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import SpecifierSet
+
+    merged: dict[str, tuple[set[str], SpecifierSet]] = {}
+    for m in missing:
+        try:
+            req = Requirement(m.wants) if m.wants else None
+        except InvalidRequirement:
+            req = None
+        extras, spec = merged.get(m.name, (set(), SpecifierSet()))
+        merged[m.name] = (extras | set(req.extras if req else ()), spec & (req.specifier if req else SpecifierSet()))
+    return [f"{name}{'[' + ','.join(sorted(extras)) + ']' if extras else ''}{spec}"
+            for name, (extras, spec) in sorted(merged.items())]
+
+
+def _dependencies_missing(verify: dict[str, Any], python: str, missing: tuple[MissingDependency, ...],
                           rerun: str | None, index: IndexFor = index_for) -> list[Finding]:
     """Packages that torch, torchvision or torchaudio need (in turn) and that are not there, or half installed:
     found in use, an install killed in uv left mpmath and filelock out, `import sympy` and torch.compile
-    failed, and doctor said "nothing else to mend". The fix installs what is missing and moves nothing else:
-    the install again (its step's check now finds them), or pip without --force-reinstall or --no-deps,
-    from the index that install recorded (`index`) and the sources of the machine's pip configuration."""
+    failed, and doctor said "nothing else to mend". The fix installs what is missing, as the packages that
+    need it ask, and moves nothing else (found in use: a pillow missing under torchvision got "install torch
+    again", which never brings pillow); a half-installed one is put back as it was, without its dependencies,
+    as pip alone leaves a package it finds installed. Or the install again (`rerun`, given only where its
+    answers install every package that needs them: its step's check then finds them). From the index that
+    install recorded (`index`) and the sources of the machine's pip configuration."""
     if not missing:
         return []
-    names = sorted({name for name, _by in missing})
-    version = str(verify.get("torch_version") or "")  # unknown: pip keeps the torch there (no --upgrade)
-    pins = [f"torch=={version}"] if version else ["torch"]
+    names = sorted({m.name for m in missing})
+    found = {m.root for m in missing}
+    roots = [r for r in ("torch", *COMPANIONS) if r in found] + sorted(found - {"torch", *COMPANIONS})
+    version = str(verify.get("torch_version") or "")
     source = index(version) if version else None
-    line = pip_install_line(python, [*pins, *(list(source) if isinstance(source, tuple)
-                                              else (["--index-url", source] if source else []))])
+    where = _index_args(source)
+    absent = tuple(m for m in missing if not m.have)
+    broken = sorted({f"{m.name}=={m.have}" for m in missing if m.have})
+    ways = []
+    if absent:
+        ways.append(_("install what is not there, and nothing else: `{cmd}`",
+                      cmd=pip_install_line(python, [*_requirements_of(absent), *where])))
+    if broken:
+        ways.append(_("reinstall, without dependencies, the half-installed {names}: `{cmd}`",
+                      names=all_of(broken), cmd=reinstall_line(python, broken, source, no_deps=True)))
+    by_pip = _("{first}; then {second}", first=ways[0], second=ways[1]) if len(ways) == 2 else ways[0]
     if rerun:
-        fix = _("run `{rerun}`: its install step finds them missing and installs them; or install them with pip: "
-                "`{cmd}`", rerun=rerun, cmd=line)
+        fix = _("run `{rerun}`: its install step finds them missing and installs them; or {by_pip}",
+                rerun=rerun, by_pip=by_pip)
     else:
-        fix = _("install them with pip, which adds what the installed packages need and changes nothing else: "
-                "`{cmd}`", cmd=line)
+        fix = by_pip
     url = source[-1] if isinstance(source, tuple) else source
     if url and url.startswith(PYTORCH_INDEX):
         # no install recorded where this environment's build came from: PyTorch's own index, said so
         fix += " " + _("(no install recorded its index, so this is PyTorch's own, {url}; pip adds the sources of "
                        "your pip configuration, such as find-links; where this machine cannot reach {url}, "
                        "name a source it can reach instead)", url=url)
+    states = all_of([_("{name} is half installed, files of it missing ({by} needs it)", name=m.name, by=m.by)
+                     if m.have else _("{name} is not installed ({by} needs it)", name=m.name, by=m.by)
+                     for m in missing])
+    why = (_("{states}; the parts of {roots} that import it fail", states=states, roots=all_of(roots))
+           if len(names) == 1 else
+           _("{states}; the parts of {roots} that import them fail", states=states, roots=all_of(roots)))
     return [Finding("dependencies-missing", "error",
-                    _("packages that torch needs are missing: {names}", names=all_of(names)),
-                    _("{pairs}: they are not installed, or half installed (files are missing); whatever imports "
-                      "them fails (`import sympy`, torch.compile)",
-                      pairs=all_of([_("{name}, needed by {by}", name=name, by=by) for name, by in missing])),
-                    fix, tuple(f"{name} <- {by}" for name, by in missing))]
+                    _("packages needed by {roots} are missing: {names}", roots=all_of(roots), names=all_of(names)),
+                    why, fix, tuple(f"{m.name} <- {m.by}" for m in missing))]
 
 
 # the findings whose fix changes the environment: no use while its site-packages cannot be written
@@ -668,26 +728,28 @@ def _cpu_wheel_on_amd(report: HardwareReport, verify: dict[str, Any], rocm: Any,
 
 def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None = None, *,
              incomplete: tuple[str, ...] = (), index: IndexFor = index_for,
-             shell: str | None = None, missing: tuple[tuple[str, str], ...] = (),
+             shell: str | None = None, missing: tuple[MissingDependency, ...] = (),
              rerun: str | None = None) -> list[Finding]:
     """The causes found, root causes first. An empty GPU story on a CPU machine is one `info` finding.
     `incomplete`: the pins (torch==2.13.0+cpu) the install step's guard finds half installed; `index`: where
     the reinstall of the build there now comes from; `shell`: the basename of the user's $SHELL (None: unknown),
     read by the caller, whose command to remove a variable the fixes say (installer.shells.unset_command)."""
-    findings = _diagnose(report, verify, env, incomplete, index, shell)
+    findings = _diagnose(report, verify, env, incomplete, index, shell, frozenset(m.root for m in missing))
     # `missing`: what torch and its companions need that is not there (installer.probes.host.missing_dependencies);
     # `rerun`: the command that runs the install into this environment again, where one is known
     needs = _dependencies_missing(verify, str((verify.get("python") or {}).get("executable") or "python"),
                                   missing, rerun, index)
     if needs:
-        findings = [f for f in findings if f.id != "healthy"] + needs
+        # a problem: NumPy's warning keeps to its check line, as beside any other (found in review: listed
+        # first, above the problem, when the problem was this one)
+        findings = [f for f in findings if f.id not in ("healthy", "numpy")] + needs
     read_only = _read_only(report, verify, findings)
     return [read_only, *findings] if read_only is not None else findings
 
 
 def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None,
               incomplete: tuple[str, ...], index: IndexFor = index_for,
-              shell: str | None = None) -> list[Finding]:
+              shell: str | None = None, short_of: frozenset[str] = frozenset()) -> list[Finding]:
     env = env or EnvFacts.from_verify(verify)
     python = str((verify.get("python") or {}).get("executable") or "python")
     advice = _advice(report, verify)
@@ -759,7 +821,7 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
         # (their fix installs another build of torch, with --force-reinstall, and moves torchvision and
         # torchaudio with it: a repair of the build there now would be undone by it)
         findings += _half_installed(verify, python, incomplete, index)
-        findings += _companion_findings(verify, python, index)
+        findings += _companion_findings(verify, python, index, short_of)
 
     if gpu_build and not nvidia and not available and not verify.get("hip_build"):
         findings.append(Finding(

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from installer.errors import InputError, StepFailed
 from installer.i18n import _
@@ -207,20 +207,49 @@ def half_installed(python: str, names: tuple[str, ...] = ("torch", "torchvision"
     return tuple(line.strip() for line in proc.stdout.splitlines() if "==" in line)
 
 
+class MissingDependency(NamedTuple):
+    """A package that torch or a companion needs, in turn, and that is not there, or is half installed."""
+
+    name: str  # as pip names it (its key: lower case, "-" for "_" and ".")
+    by: str  # the installed package whose Requires-Dist names it
+    root: str  # which of torch, torchvision, torchaudio needs it (through `by`)
+    wants: str  # `by`'s requirement of it, its marker left out ("pillow!=8.3.*,>=5.3.0"); "" where unread
+    have: str  # the version of a half-installed copy; "" where none is there
+
+
 def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchvision", "torchaudio"), *,
-                         timeout: float = 60, env: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+                         timeout: float = 60, env: dict[str, str] | None = None) -> tuple[MissingDependency, ...]:
     """What the packages of `names` in `python` need (their Requires-Dist, in turn) that is not installed, or
-    half installed, as (name, what needs it): the install step's own check (installer.plan.kinds.pip._REQUIRES),
-    so doctor says what the guard finds (found in use: torch imported, `import sympy` failed for a missing
-    mpmath, and doctor said "nothing else to mend"). () when the check cannot run."""
+    half installed: the install step's own check (installer.plan.kinds.pip._REQUIRES), so doctor says what the
+    guard finds (found in use: torch imported, `import sympy` failed for a missing mpmath, and doctor said
+    "nothing else to mend"). Each with the root that needs it and the requirement it was named by, which the
+    fix installs: found in use, a pillow missing under torchvision got a fix that installed torch again,
+    which never brings pillow. () when the check cannot run."""
     from installer.plan.kinds.pip import _COMPLETE, _REQUIRES
 
     script = _COMPLETE + _REQUIRES + (
+        "import json\n"
+        "def wants(dep, by):\n"
+        "    place = first.get(by)\n"
+        "    try:\n"
+        "        import importlib.metadata as m, pathlib\n"
+        "        dist = m.PathDistribution(pathlib.Path(*place)) if place else m.distribution(by)\n"
+        "        for text in dist.requires or ():\n"
+        "            got = needed(text, (), marker_env())\n"
+        "            if got is not None and got[0] == dep:\n"
+        "                return text.partition(';')[0].strip()\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    return ''\n"
         "first = first_infos()\n"
         "roots = [key(n) for n in sys.argv[1:] if key(n) in first]\n"
-        "for dep, by in sorted(set(missing_requirements(roots, first))):\n"
-        "    if by:\n"
-        "        print(dep + ' ' + by)\n")
+        "seen = set()\n"
+        "for root in roots:\n"
+        "    for dep, by in sorted(set(missing_requirements([root], first))):\n"
+        "        if by and (dep, by) not in seen:\n"
+        "            seen.add((dep, by))\n"
+        "            have = first[dep][1][:-10].partition('-')[2] if dep in first else ''\n"
+        "            print(json.dumps([dep, by, root, wants(dep, by), have]))\n")
     try:
         proc = subprocess.run([python, "-I", "-c", script, *names], capture_output=True, text=True,
                               errors="replace", timeout=timeout, env=_env(env), stdin=subprocess.DEVNULL)
@@ -228,7 +257,15 @@ def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchv
         return ()
     if proc.returncode != 0:
         return ()
-    return tuple((line.split()[0], line.split()[1]) for line in proc.stdout.splitlines() if len(line.split()) == 2)
+    out = []
+    for line in proc.stdout.splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, list) and len(row) == 5 and all(isinstance(x, str) for x in row):
+            out.append(MissingDependency(*row))
+    return tuple(out)
 
 
 def _probe_failure(python: str, detail: str, fix: str, *, stderr: str = "") -> dict[str, Any]:
