@@ -77,12 +77,15 @@ def _checks_shown(checks: list[dict[str, Any]], findings: list[Finding], *, gpu_
 
     said = {f.fix for f in findings if f.fix}
     wrong_build = not gpu_build and any(f.id == "check-build" for f in findings)
+    # torch short of a dependency: the finding that names the packages is the fix (verify's line says "doctor
+    # names the package", which inside doctor is that finding)
+    short = any(f.id == "dependencies-missing" for f in findings) and not any(f.id == "torch-broken" for f in findings)
     shown = []
     for check in checks:
         fix = message(check, "fix")
         if check.get("ok") or not fix:
             shown.append(check)
-        elif fix in said and len(fix) >= LONG_FIX:
+        elif (fix in said and len(fix) >= LONG_FIX) or (short and check.get("name") == "torch-import"):
             shown.append({**check, "fix": _("the fix is under findings"), "fix_msg": None})
         elif wrong_build and check.get("name") == "gpu-available":
             shown.append({**check, "fix": _("this follows from the wrong build above: its fix is under findings"),

@@ -313,12 +313,24 @@ def _files_missing(error: str, code: object) -> bool:
     return "cannot open shared object file" in error and not _needs_dependencies(error)
 
 
-def _missing_module(error: str, name: str) -> str | None:
-    """The module a companion's failed import did not find, where it is another package's (`import torchvision`
-    without pillow: "No module named 'PIL'"): a dependency missing, not a companion made for another torch."""
+# the top-level packages of torch's own wheel: a module of these missing is torch's files missing
+_TORCH_OWN = ("torch", "torchgen", "functorch")
+
+
+def _missing_module(error: str, name: str = "torch") -> str | None:
+    """The module a failed import of `name` did not find, where it is another package's (`import torchvision`
+    without pillow: "No module named 'PIL'"; `import torch` without typing_extensions): a dependency missing,
+    not a damaged torch, nor a companion made for another torch."""
     found = re.search(r"No module named '([\w.]+)'", error)
     top = found.group(1).partition(".")[0] if found else None
-    return top if top and top not in (name, "torch") else None
+    return top if top and top not in (name, *_TORCH_OWN) else None
+
+
+def _torch_needs_fix(python: str, version: str, index: IndexFor = index_for) -> str:
+    """A torch that does not import for want of a package it needs: pip without --force-reinstall keeps the torch
+    there and adds what it lacks (found in use: "reinstall it" with --no-deps, which mended nothing)."""
+    return _("install what torch needs: `{cmd}`; `torch-setup doctor` names the package",
+             cmd=pip_install_line(python, [f"torch=={version}", *_index_args(index(version))]))
 
 
 def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = index_for,
@@ -573,6 +585,12 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
                           "remove the CUDA folders from LD_LIBRARY_PATH in your shell profile",
                           python=shlex.quote(python)),
                         (error,))]
+    lacking = _missing_module(error)
+    if lacking and existing is not None and existing.version:
+        return [Finding("torch-broken", "error", _("torch does not import: a package it needs is missing"),
+                        _("`import {name}` fails: {error}; {module} belongs to a package {name} needs, which is not "
+                          "installed, or is half installed", name="torch", error=error, module=lacking),
+                        _torch_needs_fix(python, f"{existing.version}{existing.local or ''}", index), (error,))]
     if existing is not None and existing.version:
         fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error,
                              files_missing=_files_missing(error, verify.get("import_error_code")), index=index)
@@ -741,8 +759,12 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
                                   missing, rerun, index)
     if needs:
         # a problem: NumPy's warning keeps to its check line, as beside any other (found in review: listed
-        # first, above the problem, when the problem was this one)
-        findings = [f for f in findings if f.id not in ("healthy", "numpy")] + needs
+        # first, above the problem, when the problem was this one); and a torch that does not import for a
+        # dependency's module is this problem, which names the package and mends a half-installed one too
+        short = (verify.get("torch_version") is None and _missing_module(str(verify.get("import_error") or ""))
+                 and any(m.root == "torch" for m in missing))
+        findings = [f for f in findings if f.id not in ("healthy", "numpy") and not (short and f.id == "torch-broken")]
+        findings += needs
     read_only = _read_only(report, verify, findings)
     return [read_only, *findings] if read_only is not None else findings
 
@@ -1009,6 +1031,9 @@ def advise_import(result: dict[str, Any], report: HardwareReport | None, incompl
         return
     python = str((result.get("python") or {}).get("executable") or "python")
     half = any(pin.startswith("torch==") for pin in incomplete)
+    if not half and _missing_module(error):
+        check["fix"], check["fix_msg"] = _torch_needs_fix(python, version, index), None
+        return
     missing = half or _files_missing(error, result.get("import_error_code"))
     fix = same_build_fix(python, version, error, files_missing=missing, index=index)
     if half:

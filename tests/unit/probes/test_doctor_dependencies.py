@@ -77,3 +77,36 @@ def test_a_companion_made_for_another_torch_is_still_said_so():
                                                  import_error="ModuleNotFoundError: No module named 'PIL'"),
                       missing=(PILLOW,))
     assert pinned[0].id == "companion-torchvision" and "requires torch==2.12.0" in pinned[0].explanation
+
+
+def _not_importing(error: str) -> tuple[object, dict]:
+    from installer.hardware.report import ExistingTorch, HardwareReport
+
+    report = HardwareReport(existing_torch=ExistingTorch(version="2.13.0", local="+cpu"))
+    verify = {"torch_version": None, "import_error": error, "import_error_code": "error",
+              "python": {"executable": "/env/bin/python"}, "checks": [
+                  {"name": "torch-import", "ok": False, "level": "error", "detail": error, "fix": "doctor"}]}
+    return report, verify
+
+
+def test_torch_short_of_a_dependency_gets_pip_without_force_and_its_own_missing_module_a_reinstall():
+    from installer.probes.doctor import advise_import
+
+    report, verify = _not_importing("ModuleNotFoundError: No module named 'typing_extensions'")
+    (alone,) = diagnose(report, verify, index=lambda _v: None)
+    assert alone.id == "torch-broken" and alone.title == "torch does not import: a package it needs is missing"
+    cmd, doctor = _fix_commands(alone.fix)
+    assert doctor == ["torch-setup", "doctor"]
+    assert cmd[-1] == "torch==2.13.0+cpu" and "--force-reinstall" not in cmd and "--no-deps" not in cmd
+    advise_import(verify, report, index=lambda _v: None)
+    assert verify["checks"][0]["fix"] == alone.fix
+    # the host check named the package: its finding alone
+    typing = MissingDependency("typing-extensions", "torch", "torch", "typing-extensions>=4.10.0", "")
+    assert [f.id for f in diagnose(report, verify, missing=(typing,))] == ["dependencies-missing"]
+    # a module of torch's own wheel missing is torch's files missing: the reinstall, as before
+    for own in ("torch._C", "torchgen.model", "functorch"):
+        report, verify = _not_importing(f"ModuleNotFoundError: No module named '{own}'")
+        (damaged,) = diagnose(report, verify, missing=(typing,) if own == "torch._C" else (),
+                              index=lambda _v: None)[:1]
+        assert damaged.id == "torch-broken" and "damaged or incomplete" in damaged.explanation, own
+        assert "--force-reinstall" in damaged.fix
