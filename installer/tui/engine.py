@@ -31,20 +31,30 @@ def anchored(answers: Answers, cwd: str | None = None) -> Answers:
     """The answers with a relative environment folder or wheelhouse made absolute, from the folder the
     wizard runs in (or `cwd`: the folder a stopped run ran in): Review shows the folder that way, and the
     answers file keeps what was reviewed (found in use: Review said /home/t3/.venv-torch, the file said
-    .venv-torch, and replayed from another folder it installed there)."""
+    .venv-torch, and replayed from another folder it installed there). A folder inside the home folder is
+    written from `~`, the same folder here, and each user's own on the lab's other machines (found in use:
+    a saved file said /home/u29/w33/.venv-torch, which no other account there can write)."""
     def from_here(path: str | None) -> bool:  # ~ and $HOME/... are not taken from the working folder
         return bool(path) and not os.path.isabs(path or "") and not (path or "").startswith(("~", "$"))
 
     from installer.paths import unexpanded
+
+    home = unexpanded(os.path.normpath(os.path.expanduser("~")))
+
+    def joined(path: str) -> str:
+        full = os.path.normpath(os.path.join(base, path))
+        if os.path.isabs(home) and home != "/" and full.startswith(home + "/"):
+            return "~/" + full[len(home) + 1:]
+        return full
 
     target, wheelhouse = answers.target, answers.wheelhouse
     update: dict[str, Any] = {}
     # the answers' paths are expanded where they are used: a `$` in the folder's own name is written `$$`
     base = unexpanded(cwd or os.getcwd())
     if target.kind != "existing" and from_here(target.path):
-        update["target"] = target.model_copy(update={"path": os.path.normpath(os.path.join(base, target.path or ""))})
+        update["target"] = target.model_copy(update={"path": joined(target.path or "")})
     if wheelhouse and from_here(wheelhouse):
-        update["wheelhouse"] = os.path.normpath(os.path.join(base, wheelhouse))
+        update["wheelhouse"] = joined(wheelhouse)
     return answers.model_copy(update=update) if update else answers
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from tui_support import press_until, screen_text, settle
 
 from installer.answers import load_answers
+from installer.paths import absolute
 
 MACHINES = Path(__file__).resolve().parents[1] / "fixtures" / "machines"
 
@@ -52,7 +53,9 @@ async def test_this_machines_answers_still_name_the_reviewed_folder(make_wizard,
         await pilot.press("ctrl+u", *list("~/here.yaml"), "enter")
         await settle(pilot)
     saved = in_tmp / "here.yaml"
-    assert load_answers(str(saved)).target.path == str(in_tmp / ".venv-torch")
+    # (in the home folder: written from `~`, test_saved_folder_is_the_reviewed_one)
+    assert load_answers(str(saved)).target.path == "~/.venv-torch"
+    assert absolute("~/.venv-torch", "/") == str(in_tmp / ".venv-torch")
     assert f"torch-setup install --answers {in_tmp}/here.yaml" in saved.read_text()
 
 

@@ -37,3 +37,30 @@ def test_a_file_with_the_relative_folder_still_holds_these_answers(in_tmp):
     answers = engine.answers_from_data({"version": 1, "target": {"path": ".venv-torch"}})
     assert engine.holds_answers(in_tmp / "cpu.yaml", answers)
     assert anchored(answers) == answers
+
+
+def test_a_folder_in_the_home_folder_is_saved_from_it(in_tmp, monkeypatch):
+    """Found in use: the wizard run in ~/w33 saved `path: /home/u29/w33/.venv-torch`, which no other account
+    of the lab can write; from `~` it is the same folder here and each user's own elsewhere."""
+    from installer.paths import absolute
+
+    monkeypatch.setenv("HOME", str(in_tmp.parent))
+    engine = Engine()
+    answers = engine.answers_from_data({"version": 1, "target": {"path": ".venv-torch"}, "method": "wheel",
+                                        "wheelhouse": "../wh"})
+    assert (answers.target.path, answers.wheelhouse) == (f"~/{in_tmp.name}/.venv-torch", "~/wh")
+    path = in_tmp / "saved.yaml"
+    path.write_text(engine.dump_answers(answers))
+    assert engine.holds_answers(path, answers)
+    # it names the folder Review showed, from anywhere
+    assert absolute(load_answers(str(path)).target.path or "", "/") == str(in_tmp / ".venv-torch")
+    # and another user's home, for that user
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert absolute(load_answers(str(path)).target.path or "", "/") == f"/home/someone/{in_tmp.name}/.venv-torch"
+
+
+def test_outside_the_home_folder_or_with_home_at_the_root_it_stays_absolute(in_tmp, monkeypatch):
+    monkeypatch.setenv("HOME", "/")
+    assert Engine().answers_from_data({"version": 1, "target": {"path": "env"}}).target.path == str(in_tmp / "env")
+    monkeypatch.setenv("HOME", str(in_tmp / "elsewhere"))
+    assert Engine().answers_from_data({"version": 1, "target": {"path": "env"}}).target.path == str(in_tmp / "env")
