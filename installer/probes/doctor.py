@@ -326,6 +326,12 @@ def _missing_module(error: str, name: str = "torch") -> str | None:
     return top if top and top not in (name, *_TORCH_OWN) else None
 
 
+def _short_of(name: str, error: str, module: str) -> str:
+    """Why `import NAME` failed for another package's `module`: torch's and a companion's words alike."""
+    return _("`import {name}` fails: {error}; {module} belongs to a package {name} needs, which is not installed, "
+             "or is half installed", name=name, error=error, module=module)
+
+
 def _torch_needs_fix(python: str, version: str, index: IndexFor = index_for) -> str:
     """A torch that does not import for want of a package it needs: pip without --force-reinstall keeps the torch
     there and adds what it lacks (found in use: "reinstall it" with --no-deps, which mended nothing)."""
@@ -385,8 +391,7 @@ def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = i
             out.append(Finding(f"companion-{name}", "error",
                                _("{name} {version} does not import: a package it needs is missing",
                                  name=name, version=version),
-                               _("`import {name}` fails: {error}; {module} belongs to a package {name} needs, which "
-                                 "is not installed, or is half installed", name=name, error=error, module=lacking),
+                               _short_of(name, str(error), lacking),
                                _("install what it needs: `{cmd}`; `torch-setup doctor` names the package",
                                  cmd=pip_install_line(python, [f"{name}=={version}", *_index_args(index(torch))])),
                                (str(error),)))
@@ -588,8 +593,7 @@ def _import_findings(verify: dict[str, Any], env: EnvFacts, python: str, advice:
     lacking = _missing_module(error)
     if lacking and existing is not None and existing.version:
         return [Finding("torch-broken", "error", _("torch does not import: a package it needs is missing"),
-                        _("`import {name}` fails: {error}; {module} belongs to a package {name} needs, which is not "
-                          "installed, or is half installed", name="torch", error=error, module=lacking),
+                        _short_of("torch", error, lacking),
                         _torch_needs_fix(python, f"{existing.version}{existing.local or ''}", index), (error,))]
     if existing is not None and existing.version:
         fix = same_build_fix(python, f"{existing.version}{existing.local or ''}", error,
