@@ -79,6 +79,11 @@ class Record:
     # on a machine that cannot reach it). Empty: the run needed none, or an older run.
     index: str = ""
     index_layout: str = ""
+    # the labelled build (cpu, cu126) the run installed with pip: with `index` empty, it took it from the pip
+    # configuration alone (no PyTorch index answered; find-links, a mirror in pip.conf), which doctor's reinstall
+    # commands then use too (found in use: they named download.pytorch.org, which that machine cannot reach).
+    # Empty for conda and wheelhouse runs, and in older records.
+    variant: str = ""
     # `detail` line by line as its messages' English templates and values (installer.i18n.said.to_json), so
     # that it is said in the reader's language, not the run's (found in use: a run stopped under LANG=zh_CN was
     # explained in Chinese by `doctor` in English). None in records of older runs: `detail` is shown as it is.
@@ -98,11 +103,12 @@ class Record:
 class Journal:
     def __init__(self, state_dir: Path, *, target: str = "", python: str = "", answers: str = "",
                  cwd: str = "", index: str = "", index_layout: str = "", yes: bool = False,
-                 hardware: str = "", quiet: bool = False, probe_timeout: float | None = None) -> None:
+                 hardware: str = "", quiet: bool = False, probe_timeout: float | None = None,
+                 variant: str = "") -> None:
         self.dir = Path(state_dir) / "journal"
         self.target, self.python, self.answers, self.cwd, self.yes = target, python, answers, cwd, yes
         self.hardware, self.quiet, self.probe_timeout = hardware, quiet, probe_timeout
-        self.index, self.index_layout = redact_text(index), index_layout
+        self.index, self.index_layout, self.variant = redact_text(index), index_layout, variant
 
     def path(self, digest: str) -> Path:
         return self.dir / f"{digest}.json"
@@ -123,4 +129,5 @@ class Journal:
                                               "hardware": self.hardware, "quiet": self.quiet,
                                               "probe_timeout": self.probe_timeout,
                                               "index": self.index,
-                                              "index_layout": self.index_layout, "detail_msg": detail_msg})
+                                              "index_layout": self.index_layout, "variant": self.variant,
+                                              "detail_msg": detail_msg})

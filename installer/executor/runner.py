@@ -707,7 +707,7 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
                       hardware=plan.meta.get("hardware_file", ""), quiet=plan.meta.get("quiet") == "yes",
                       probe_timeout=_probe_timeout(plan.meta.get("probe_timeout", "")),
                       index=plan.meta.get("pytorch_index", ""),
-                      index_layout=plan.meta.get("pytorch_layout", ""))
+                      index_layout=plan.meta.get("pytorch_layout", ""), variant=plan.meta.get("pytorch_variant", ""))
     _scratch()  # before the log: a cache folder that cannot be made stops the run before it starts
     log, log_path = _open_log(state)
     total = len(plan.steps)

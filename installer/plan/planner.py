@@ -25,7 +25,7 @@ from installer.i18n import _
 from installer.paths import absolute, same_path
 from installer.plan.ahead import PY_VERSION
 from installer.plan.driver_request import driver_request, installed_driver_fits
-from installer.plan.indexes import INDEX_METHODS, Indexes
+from installer.plan.indexes import INDEX_METHODS, Indexes, uses_pytorch_index
 from installer.plan.kinds.base import KindContext
 from installer.plan.model import Command, Plan, Step
 from installer.plan.tools import Tools
@@ -342,6 +342,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                       "cpu_only": getattr(pins, "cpu_only", None) or "",
                       # the journal keeps it: doctor's reinstall commands name the index this run used
                       "pytorch_index": indexes.pytorch_index or "", "pytorch_layout": indexes.pytorch_layout,
+                      # and the labelled build it took through pip, from that index or the pip configuration alone
+                      "pytorch_variant": pins.variant if uses_pytorch_index(answers, pins) else "",
                       **_driver_elsewhere_meta(report, blocked if getattr(pins, "blocked_by_driver", False) else None,
                                               recorded=recorded),
                 "recorded": "true" if recorded else "", "hardware": hardware or ""})
@@ -468,8 +470,6 @@ def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:
     """The PyTorch index for the variant (installer.mirrors), or None when the variant or the method
     needs none."""
-    from installer.plan.indexes import uses_pytorch_index
-
     if not uses_pytorch_index(answers, pins) or answers.mirror.pytorch == "none":
         return None
     from installer.mirrors import pick_pytorch_index
@@ -572,7 +572,7 @@ def pytorch_source(answers: Answers, report: HardwareReport, pins: Any, *, timeo
     """Where the PyTorch wheels come from: a find-links folder of this machine's pip configuration that
     already holds every wheel with a local label (then nothing is probed: no mirror beats a local file),
     else the index picked by probing (installer.mirrors), else None."""
-    from installer.plan.indexes import LocalWheels, uses_pytorch_index
+    from installer.plan.indexes import LocalWheels
 
     if not uses_pytorch_index(answers, pins):
         return None

@@ -789,11 +789,16 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
             found = _import_findings(verify, env, python, advice, report.existing_torch, index,
                                      system_refusal(python, report))
             if found and found[0].id == "torch-broken" and incomplete:
-                # the same repair: said once, with what the guard found as its evidence
+                # the same repair: said once, with what the guard found as its evidence; torch's own files missing
+                # is the reinstall's case, whatever its import said (found in review: "cannot import name
+                # 'functional'" read as files changed, "`torch-setup install` would leave it as it is")
+                own = next((pin.partition("==")[2] for pin in incomplete if pin.partition("==")[0] == "torch"), "")
                 found[0] = replace(found[0], explanation="\n".join(
                     [found[0].explanation, _("its files are incomplete: {pins} (half installed, files are missing)",
                                              pins=all_of(list(incomplete)))]),
-                    evidence=(*found[0].evidence, *incomplete))
+                    evidence=(*found[0].evidence, *incomplete),
+                    fix=same_build_fix(python, own, str(verify.get("import_error")), index=index) if own
+                    else found[0].fix)
             return found
         checks = [c for c in verify.get("checks") or [] if not c.get("ok")]
         # the probe's words, said in the reader's language from the template it sends (detail_msg, fix_msg)

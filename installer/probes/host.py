@@ -224,7 +224,9 @@ def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchv
     guard finds (found in use: torch imported, `import sympy` failed for a missing mpmath, and doctor said
     "nothing else to mend"). Each with the root that needs it and the requirement it was named by, which the
     fix installs: found in use, a pillow missing under torchvision got a fix that installed torch again,
-    which never brings pillow. () when the check cannot run."""
+    which never brings pillow. The packages of `names` themselves are left to their own findings (torch
+    missing, half installed, a companion that does not fit), not called a dependency of another of them.
+    () when the check cannot run."""
     from installer.plan.kinds.pip import _COMPLETE, _REQUIRES
 
     script = _COMPLETE + _REQUIRES + (
@@ -242,11 +244,12 @@ def missing_dependencies(python: str, names: tuple[str, ...] = ("torch", "torchv
         "        pass\n"
         "    return ''\n"
         "first = first_infos()\n"
+        "wanted = {key(n) for n in sys.argv[1:]}\n"
         "roots = [key(n) for n in sys.argv[1:] if key(n) in first]\n"
         "seen = set()\n"
         "for root in roots:\n"
         "    for dep, by in sorted(set(missing_requirements([root], first))):\n"
-        "        if by and (dep, by) not in seen:\n"
+        "        if by and dep not in wanted and (dep, by) not in seen:\n"
         "            seen.add((dep, by))\n"
         "            have = first[dep][1][:-10].partition('-')[2] if dep in first else ''\n"
         "            print(json.dumps([dep, by, root, wants(dep, by), have]))\n")

@@ -14,16 +14,21 @@ from typing import Any
 from installer.probes.doctor import IndexFor, Source, index_for
 
 
-def recorded_indexes(checked: dict[str, Any], state_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+def recorded_indexes(checked: dict[str, Any], state_dir: Path | None = None) -> dict[str, tuple[str, str] | None]:
     """{variant: (url, layout)} of the PyTorch indexes the runs into the environment `checked` (verify's
-    `python`: executable and prefix) installed from, the newest run's for each variant."""
+    `python`: executable and prefix) installed from, the newest run's for each variant; None for a variant a
+    run took from the pip configuration alone (no PyTorch index)."""
     from installer.probes.last_run import records
     from installer.probes.last_target import same_environment
 
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str] | None] = {}
     for record in sorted(records(state_dir), key=lambda r: r.at):
-        if record.index and record.python and same_environment(checked, record.python):
+        if not record.python or not same_environment(checked, record.python):
+            continue
+        if record.index:
             found[record.index.rstrip("/").rsplit("/", 1)[-1]] = (record.index, record.index_layout or "pep503")
+        elif record.variant:
+            found[record.variant] = None
     return found
 
 
@@ -58,7 +63,10 @@ def index_lookup(checked: dict[str, Any], state_dir: Path | None = None) -> Inde
         if not variant:
             return None  # a build without a local label comes from PyPI: pip's own sources
         if variant in recorded:
-            url, layout = recorded[variant]
+            kept = recorded[variant]
+            if kept is None:
+                return None  # as that install: the pip configuration's sources (pip adds them)
+            url, layout = kept
             return ("--find-links", url) if layout == "flat" else url
         return region_index(variant)
 

@@ -76,3 +76,55 @@ def test_the_planner_keeps_the_index_it_chose_for_the_journal(tmp_path):
     pins = pins_for(answers, report, cwd=str(tmp_path))
     plan = make_plan(answers, report, pins=pins, indexes=Indexes(pytorch_index=NJU), cwd=str(tmp_path))
     assert plan.meta["pytorch_index"] == NJU and plan.meta["pytorch_layout"] == "pep503"
+
+
+def test_a_build_the_run_took_from_the_pip_configuration_is_reinstalled_from_it(cli, xdg_home, tmp_path):
+    """Found in use: no PyTorch index answered, the install took torch 2.13.0+cpu from find-links (pip's
+    configuration), and doctor's reinstall named download.pytorch.org, which that machine cannot reach: the
+    fix failed as printed. The journal keeps the variant such a run installed; the fix then names no index,
+    and pip takes the build from where the install did."""
+    import shlex
+
+    python = _torch_env(tmp_path / "proj")
+    step = Step(id="torch", title="torch", kind="command", commands=(Command(argv=(sys.executable, "-c", "")),),
+                timeout=60)
+    plan = Plan(steps=(step,), summary=(("target", str(tmp_path / "proj")),), target_python=str(python),
+                meta={"pytorch_index": "", "pytorch_layout": "pep503", "pytorch_variant": "cpu"})
+    *_, finished = run_plan(plan, state_dir=xdg_home / "state" / "torch-setup")
+    assert isinstance(finished, RunFinished) and finished.ok
+    fix = _fix(cli, python, TORCH_SETUP_REGION="global")
+    assert "torchvision==0.28.0+cpu" in fix and "--index-url" not in fix and "download.pytorch.org" not in fix
+
+    # a half-installed torch: its reinstall, run as printed, takes the build from /opt/wheels (pip's find-links)
+    site = next((tmp_path / "proj" / "lib").glob("python3*/site-packages"))
+    (site / "torch" / "functional.py").unlink()
+    # (detected, not --hardware: the fix names the build detection reads from torch's metadata)
+    r = cli("doctor", "--python", str(python), "--json", "--timeout", "300",
+            env={"TORCH_SETUP_REGION": "global", "PIP_FIND_LINKS": str(WHEELS)})
+    found = json.loads(r.stdout)["findings"]
+    # torch itself half installed is that, not "a package torchvision needs" (found in review), and its fix is
+    # the reinstall of files that are missing, not of files "there but changed"
+    assert [f["id"] for f in found] == ["torch-broken"], found
+    assert "files are there but changed" not in found[0]["fix"] and "torch-setup install" in found[0]["fix"]
+    line = found[0]["fix"].split("`")[1]
+    assert "--force-reinstall --no-deps torch==2.13.0+cpu" in line and "--index-url" not in line, line
+    done = subprocess.run(shlex.split(line), capture_output=True, text=True, timeout=900,
+                          env={**__import__("os").environ, "PIP_FIND_LINKS": str(WHEELS)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (site / "torch" / "functional.py").is_file()
+
+
+def test_the_planner_keeps_the_variant_it_takes_through_pip_and_none_for_conda(tmp_path):
+    from installer.answers import parse_answers
+    from installer.hardware import load_or_detect
+    from installer.plan.indexes import Indexes
+    from installer.plan.planner import make_plan, pins_for
+
+    report = load_or_detect(MACHINE)
+    for method, variant in (("pip", "cpu"), ("conda", "")):
+        answers = parse_answers(f"version: 1\ntorch: {{version: 2.13.0, variant: cpu}}\nmethod: {method}\n"
+                                f"target: {{kind: {'venv' if method == 'pip' else 'conda'}, "
+                                f"path: {tmp_path / method}}}\n")
+        pins = pins_for(answers, report, cwd=str(tmp_path))
+        plan = make_plan(answers, report, pins=pins, indexes=Indexes(), cwd=str(tmp_path))
+        assert plan.meta["pytorch_index"] == "" and plan.meta["pytorch_variant"] == variant, method
