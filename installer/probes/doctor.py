@@ -763,12 +763,8 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
                                   missing, rerun, index)
     if needs:
         # a problem: NumPy's warning keeps to its check line, as beside any other (found in review: listed
-        # first, above the problem, when the problem was this one); and a torch that does not import for a
-        # dependency's module is this problem, which names the package and mends a half-installed one too
-        short = (verify.get("torch_version") is None and _missing_module(str(verify.get("import_error") or ""))
-                 and any(m.root == "torch" for m in missing))
-        findings = [f for f in findings if f.id not in ("healthy", "numpy") and not (short and f.id == "torch-broken")]
-        findings += needs
+        # first, above the problem, when the problem was this one)
+        findings = [f for f in findings if f.id not in ("healthy", "numpy")] + needs
     read_only = _read_only(report, verify, findings)
     return [read_only, *findings] if read_only is not None else findings
 
@@ -776,6 +772,8 @@ def diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | Non
 def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | None,
               incomplete: tuple[str, ...], index: IndexFor = index_for,
               shell: str | None = None, short_of: frozenset[str] = frozenset()) -> list[Finding]:
+    # `short_of`: torch and the companions that lack a dependency (the host's check): a failed import of theirs
+    # for another package's module is left to that finding, which names the package and mends a half-installed one
     env = env or EnvFacts.from_verify(verify)
     python = str((verify.get("python") or {}).get("executable") or "python")
     advice = _advice(report, verify)
@@ -786,6 +784,8 @@ def _diagnose(report: HardwareReport, verify: dict[str, Any], env: EnvFacts | No
         if verify.get("import_error"):
             from installer.probes.last_target import system_refusal
 
+            if "torch" in short_of and _missing_module(str(verify["import_error"])):
+                return []  # short of a dependency: doctor's finding of it names the package, as for a companion
             found = _import_findings(verify, env, python, advice, report.existing_torch, index,
                                      system_refusal(python, report))
             if found and found[0].id == "torch-broken" and incomplete:

@@ -39,6 +39,8 @@ def anchored(answers: Answers, cwd: str | None = None) -> Answers:
 
     from installer.paths import unexpanded
 
+    # the answers' paths are expanded where they are used: a `$` in the folder's own name is written `$$`
+    base = unexpanded(cwd or os.getcwd())
     home = unexpanded(os.path.normpath(os.path.expanduser("~")))
 
     def joined(path: str) -> str:
@@ -49,8 +51,6 @@ def anchored(answers: Answers, cwd: str | None = None) -> Answers:
 
     target, wheelhouse = answers.target, answers.wheelhouse
     update: dict[str, Any] = {}
-    # the answers' paths are expanded where they are used: a `$` in the folder's own name is written `$$`
-    base = unexpanded(cwd or os.getcwd())
     if target.kind != "existing" and from_here(target.path):
         update["target"] = target.model_copy(update={"path": joined(target.path or "")})
     if wheelhouse and from_here(wheelhouse):
