@@ -95,29 +95,6 @@ def _checks_shown(checks: list[dict[str, Any]], findings: list[Finding], *, gpu_
     return shown
 
 
-def _rerun(checked: dict[str, object], needs: set[str]) -> str | None:
-    """The command that runs the newest install into the environment `checked` again, from its answers file
-    (the journal keeps it), where that install puts in every package of `needs` (torch and the extras it
-    names; its step's check looks at those alone: found in review, "run the install again" for a pillow
-    missing under a torchvision the answers never named left it missing); None where no run into it names
-    such a file that is still there."""
-    from installer.answers import load_answers
-    from installer.errors import InputError
-    from installer.probes.last_run import into_checked, records, resume_command
-
-    for record in sorted(records(), key=lambda r: r.at, reverse=True):
-        if into_checked(record, checked):
-            command = resume_command(record)
-            if command is None:
-                continue
-            try:
-                installs = {"torch", *load_answers(record.answers).torch.extras}
-            except (InputError, OSError):
-                return None  # a file changed since, which would not run as it did
-            return command if needs <= installs else None
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
     from installer.i18n import _
@@ -126,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
     from installer.probes.last_run import (
         half_done,
+        rerun_installing,
         stopped_into,
         stopped_run,
         unverified_findings,
@@ -192,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     missing = missing_dependencies(python)
     # the fixes say the command that removes a variable in the user's own shell (fish: `set -e`)
     findings = diagnose(report, verify, incomplete=incomplete, index=index, shell=user_shell(),
-                        missing=missing, rerun=_rerun(checked, {m.root for m in missing}) if missing else None)
+                        missing=missing, rerun=rerun_installing(checked, {m.root for m in missing}) if missing else None)
     if planned is not None:
         # where the expectation came from: the person gave no --expect-variant ("none of the usual causes")
         findings = [replace(f, explanation=_("the last install into this environment planned a {expected} build, "

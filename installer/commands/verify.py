@@ -36,8 +36,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
-    from installer.probes.doctor import advise_import, advise_verify
-    from installer.probes.host import half_installed, resolve_python, run_verify
+    from installer.probes.doctor import advise_dependencies, advise_import, advise_verify, short_of_a_module
+    from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
+    from installer.probes.last_run import rerun_installing
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
@@ -69,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
         incomplete = half_installed(python)
         advise_import(result, None if any(p.startswith("torch==") for p in incomplete)
                       else load_or_detect(None, python=python), incomplete, index)
+    # an import that failed for another package's module: the package, named as doctor names it, with its command
+    lacking = missing_dependencies(python) if python and short_of_a_module(result) else ()
+    if lacking:
+        advise_dependencies(result, lacking, index=index,
+                            rerun=rerun_installing(result.get("python") or {}, {m.root for m in lacking}))
     if args.python is None and instead is None:
         point_at_last_install(result)
     # what detection reads in that interpreter (PEP 668's marker, pip's break-system-packages): doctor's advice
@@ -81,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         # the probe cannot see this machine's hardware as detection does (nor the overrides), nor write a
         # command that works without pip in the target: the fixes that need either are written here
         advise_verify(result, load_or_detect(None, python=(result.get("python") or {}).get("executable")),
-                      index=index)
+                      index=index, short_of=frozenset(m.root for m in lacking))
     # a verdict on this interpreter, pass or fail: an install's verification of it that was cut off is done now
     verify_ended(result.get("python") or {"executable": python or instead or target})
     if args.json:

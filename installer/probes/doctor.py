@@ -985,13 +985,15 @@ def _reinstall_fix(check: dict[str, Any], result: dict[str, Any], report: Hardwa
 
 
 def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning: bool = True,
-                  companion_warning: bool = True, index: IndexFor = index_for) -> dict[str, Any]:
+                  companion_warning: bool = True, index: IndexFor = index_for,
+                  short_of: frozenset[str] = frozenset()) -> dict[str, Any]:
     """verify's result with the fixes only this side can write, in place: the reinstall commands in
     doctor's form, and (`cpu_warning`) doctor's warning where a CPU build passes on a machine whose GPU a
     build of torch would use (a CPU build is a pass; it is the wrong build there all the same; doctor says
     it as a finding of its own), and (`companion_warning`) a torchvision or torchaudio that does not fit torch,
     with doctor's severity: one that does not import fails the verdict, one that only pins another torch
-    warns. Otherwise the verdict stays."""
+    warns (not those of `short_of`, which lack a dependency: `advise_dependencies` names it). Otherwise the
+    verdict stays."""
     if result.get("torch_version") is None:
         return result
     for check in result.get("checks") or []:
@@ -1008,7 +1010,7 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
                                      "detail_msg": None, "fix_msg": None})
     if companion_warning:
         python = str((result.get("python") or {}).get("executable") or "python")
-        for f in _companion_findings(result, python, index):
+        for f in _companion_findings(result, python, index, short_of):
             result["checks"].append({"name": f.id, "ok": False, "level": f.severity,
                                      "detail": f"{f.title}: {f.explanation}", "fix": f.fix,
                                      "detail_msg": None, "fix_msg": None})
@@ -1048,3 +1050,36 @@ def advise_import(result: dict[str, Any], report: HardwareReport | None, incompl
     if half:
         fix = _("torch {version} is half installed (files are missing): {fix}", version=version, fix=fix)
     check["fix"], check["fix_msg"] = fix, None
+
+
+def short_of_a_module(result: dict[str, Any]) -> bool:
+    """Whether torch or a companion failed to import for another package's module (verify's result): the case
+    where verify runs the host's dependency check (installer.probes.host.missing_dependencies), which names the
+    package; one subprocess, on a failure only."""
+    if result.get("torch_version") is None:
+        return _missing_module(str(result.get("import_error") or "")) is not None
+    found = result.get("companion_checks")
+    return isinstance(found, dict) and any(
+        isinstance(info, dict) and info.get("import_error") and _missing_module(str(info["import_error"]), name)
+        for name, info in found.items())
+
+
+def advise_dependencies(result: dict[str, Any], missing: tuple[MissingDependency, ...], *, rerun: str | None = None,
+                        index: IndexFor = index_for) -> None:
+    """verify's result with doctor's finding of what torch or a companion needs and lacks, as a check of its own
+    with doctor's command, in place (found in use: verify's line ended "`torch-setup doctor` names the
+    package", one more command to run before the one that mends it). A torch that does not import for it
+    points its check at that line; a companion short of it is left to that line (advise_verify's `short_of`)."""
+    python = str((result.get("python") or {}).get("executable") or "python")
+    found = _dependencies_missing(result, python, missing, rerun, index)
+    if not found:
+        return
+    (needs,) = found
+    check = next((c for c in result.get("checks") or [] if c.get("name") == "torch-import" and not c.get("ok")),
+                 None)
+    if check is not None and any(m.root == "torch" for m in missing):
+        check["fix"], check["fix_msg"] = _("what it needs is named below, with the command that installs it"), None
+    result.setdefault("checks", []).append({"name": needs.id, "ok": False, "level": "error",
+                                            "detail": needs.explanation, "fix": needs.fix,
+                                            "detail_msg": None, "fix_msg": None})
+    result["ok"] = False

@@ -237,6 +237,28 @@ def resume_command(record: Record) -> str | None:
     return f"cd {shlex.quote(record.cwd)} && {command}" if record.cwd else command
 
 
+def rerun_installing(checked: dict[str, Any], needs: set[str], state_dir: Path | None = None) -> str | None:
+    """The command that runs the newest install into the environment `checked` again, from its answers file
+    (the journal keeps it), where that install puts in every package of `needs` (torch and the extras it
+    names; its step's check looks at those alone: found in review, "run the install again" for a pillow
+    missing under a torchvision the answers never named left it missing); None where no run into it names
+    such a file that is still there."""
+    from installer.answers import load_answers
+    from installer.errors import InputError
+
+    for record in sorted(records(state_dir), key=lambda r: r.at, reverse=True):
+        if into_checked(record, checked):
+            command = resume_command(record)
+            if command is None:
+                continue
+            try:
+                installs = {"torch", *load_answers(record.answers).torch.extras}
+            except (InputError, OSError):
+                return None  # a file changed since, which would not run as it did
+            return command if needs <= installs else None
+    return None
+
+
 def half_done(checked: dict[str, Any], *, named: bool, state_dir: Path | None = None,
               now: float | None = None) -> list[tuple[Finding, str | None]]:
     """doctor's findings of the stopped runs, each with its line where it is said in one (`compact_text`): a full

@@ -133,8 +133,8 @@ def test_the_fix_installs_what_is_missing_as_asked_and_nothing_else(tool, short_
 
 
 def test_without_the_host_check_verify_says_a_dependency_is_missing_not_a_wrong_build(short_venv, index):
-    # verify runs no dependency check: its companion line says what the import error means, and its pip line
-    # (no --force-reinstall, no --no-deps) keeps torchvision and adds what it needs
+    # where the host's dependency check cannot run (or finds nothing), the companion line says what the import
+    # error means, and its pip line (no --force-reinstall, no --no-deps) keeps torchvision and adds what it needs
     py, _site = short_venv
     findings = diagnose(HardwareReport(), _verify(py, _import_error(py)), index=lambda _version: index.url)
     (found,) = [f for f in findings if f.id == "companion-torchvision"]
@@ -175,26 +175,35 @@ def test_doctor_offers_the_install_again_only_where_it_installs_what_needs_them(
     assert found["title"] == "packages needed by torchvision are missing: pillow"
     assert "torch-setup install" not in found["fix"] and "'pillow!=8.3.*,>=5.3.0'" in found["fix"]
     assert "torch==" not in found["fix"]
+    # verify, whose torchvision import fails for PIL, names the package as doctor does: one line, doctor's fix
     checked = json.loads(cli("verify", "--python", str(py), "--json", cwd=work).stdout)
-    (line,) = [c for c in checked["checks"] if c["name"] == "companion-torchvision"]
-    assert not line["ok"] and "does not import: a package it needs is missing" in line["detail"]
-    assert "No module named 'PIL'" in line["detail"]
+    assert not checked["ok"]
+    assert not [c for c in checked["checks"] if c["name"] == "companion-torchvision"], checked["checks"]
+    (line,) = [c for c in checked["checks"] if c["name"] == "dependencies-missing"]
+    assert not line["ok"] and line["detail"].startswith("pillow is not installed (torchvision needs it)")
+    assert line["fix"] == found["fix"]
 
-    # torch itself lacks mpmath (through sympy): the install of these answers mends it, and doctor says so
+    # torch itself lacks mpmath (through sympy) and typing_extensions, so `import torch` fails: the install of
+    # these answers mends it, and doctor and verify say so
     shutil.rmtree(site / "torchvision")
     shutil.rmtree(site / "torchvision-0.28.0+cpu.dist-info")
-    for gone in site.glob("mpmath*"):
-        shutil.rmtree(gone)
+    for gone in [*site.glob("mpmath*"), *site.glob("typing_extensions*")]:
+        (shutil.rmtree if gone.is_dir() else Path.unlink)(gone)
     report = _doctor(cli, work)
     (found,) = [f for f in report["findings"] if f["id"] == "dependencies-missing"]
-    assert found["title"] == "packages needed by torch are missing: mpmath"
+    assert found["title"] == "packages needed by torch are missing: mpmath and typing-extensions"
     rerun = re.match(r"run `([^`]+)`", found["fix"])
     assert rerun and f"cd {work} && torch-setup install --answers " in rerun.group(1), found["fix"]
     assert rerun.group(1).endswith(" --yes")
+    checked = json.loads(cli("verify", "--python", str(py), "--json", cwd=work).stdout)
+    (line,) = [c for c in checked["checks"] if c["name"] == "dependencies-missing"]
+    assert line["fix"] == found["fix"]
+    (torch_line,) = [c for c in checked["checks"] if c["name"] == "torch-import"]
+    assert "No module named 'typing_extensions'" in torch_line["detail"] and "named below" in torch_line["fix"]
     # run as printed, from elsewhere (torch-setup there is this checkout's)
     again = subprocess.run(["bash", "-c", rerun.group(1).replace("torch-setup", f"{sys.executable} -m installer")],
                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
                            env={**os.environ, "PYTHONPATH": str(TESTS.parent)})
     assert again.returncode == 0, again.stdout + again.stderr
     assert not [f for f in _doctor(cli, work)["findings"] if f["id"] == "dependencies-missing"]
-    assert subprocess.run([str(py), "-c", "import mpmath"], capture_output=True).returncode == 0
+    assert subprocess.run([str(py), "-c", "import mpmath, torch"], capture_output=True).returncode == 0

@@ -76,7 +76,8 @@ def test_a_half_installed_dependency_is_repaired_and_installed_again(torch_venv)
 
 def test_torch_short_of_a_dependency_is_not_called_damaged_and_its_fix_adds_it(torch_venv, cli, xdg_home):
     """Found in use: `import torch` failed for a missing typing_extensions, and both verify and doctor said
-    "reinstall it" with --force-reinstall --no-deps, which put the same torch back and nothing else."""
+    "reinstall it" with --force-reinstall --no-deps, which put the same torch back and nothing else; then
+    verify said "`torch-setup doctor` names the package", one command more before the one that mends it."""
     import json
     import shlex
 
@@ -84,17 +85,24 @@ def test_torch_short_of_a_dependency_is_not_called_damaged_and_its_fix_adds_it(t
     for gone in site.glob("typing_extensions*"):
         (shutil.rmtree if gone.is_dir() else Path.unlink)(gone)
     checked = json.loads(cli("verify", "--python", str(py), "--json").stdout)
+    assert not checked["ok"]
     (line,) = [c for c in checked["checks"] if c["name"] == "torch-import"]
     assert "No module named 'typing_extensions'" in line["detail"]
-    assert line["fix"].startswith("install what torch needs: `") and "--force-reinstall" not in line["fix"]
+    assert line["fix"] == "what it needs is named below, with the command that installs it"
+    # verify names the package as doctor does, with doctor's command
+    (needs,) = [c for c in checked["checks"] if c["name"] == "dependencies-missing"]
+    assert not needs["ok"] and needs["level"] == "error"
+    assert needs["detail"].startswith("typing-extensions is not installed (torch needs it)")
     doctor = json.loads(cli("doctor", "--python", str(py), "--json").stdout)
     # one problem, named as it is: not also "torch does not import ... damaged or incomplete"
     assert [f["id"] for f in doctor["findings"]] == ["dependencies-missing"], doctor["findings"]
     assert doctor["findings"][0]["title"] == "packages needed by torch are missing: typing-extensions"
-    # verify's command, as printed, from a source this machine reaches (PyTorch's index it cannot)
-    cmd = line["fix"].split("`")[1].replace("--index-url https://download.pytorch.org/whl/cpu", "--find-links "
-                                            "/opt/wheels")
+    assert needs["fix"] == doctor["findings"][0]["fix"]
+    (cmd,) = needs["fix"].split("`")[1::2]
+    assert "--force-reinstall" not in cmd and "torch==" not in cmd and "'typing-extensions>=" in cmd
+    # run as printed: it adds typing-extensions and leaves torch as it is
     done = subprocess.run(shlex.split(cmd), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert subprocess.run([str(py), "-c", "import torch"], capture_output=True).returncode == 0
     assert _in_place(py) and missing_dependencies(str(py)) == ()
+    assert json.loads(cli("verify", "--python", str(py), "--json").stdout)["ok"]
