@@ -475,7 +475,8 @@ class Target(_Section):
 
     kind: Literal["venv", "conda", "existing"] = Field(
         default="venv", description="venv: create (or reuse) a virtual environment at `path`; conda: a conda "
-        "environment at `path`; existing: install into the interpreter given by `python`. Default: venv.")
+        "environment at `path`; existing: install into the interpreter given by `python`. Default: venv, and conda "
+        "with method: conda.")
     path: PathStr = Field(
         default=".venv-torch", description="The environment's folder. A relative path is taken from the working "
         "directory where torch-setup runs; `~` is your home, and $NAME or ${NAME} is read from the environment "
@@ -604,6 +605,21 @@ class Answers(_Section):
     bench: Literal["none", "quick", "full"] = Field(default="none", description="Measure the result afterwards: "
                                                     "none, quick or full. Default: none.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _conda_makes_a_conda_environment(cls, data: Any) -> Any:
+        """`method: conda` with no target.kind: the environment conda makes is a conda one (found in use: the
+        default kind, venv, made the plan say `python: <torch-setup's own>` and "Python 3.11 has wheels for torch"
+        of the conda environment it created)."""
+        if not isinstance(data, dict) or data.get("method") != "conda":
+            return data
+        target = data.get("target")
+        if target is None:
+            return {**data, "target": {"kind": "conda"}}
+        if isinstance(target, dict) and "kind" not in target:
+            return {**data, "target": {**target, "kind": "conda"}}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Answers:
         if self.target.kind == "existing" and self.target.python is None:
@@ -616,6 +632,9 @@ class Answers(_Section):
                            "path (such as ~/proj/bin/python), not the version {version}; for a new environment with "
                            "Python {version}, use target.kind: venv", version=self.target.python),
                          ("target", "python"))
+        if self.target.kind == "venv" and self.method == "conda":
+            raise _cross(_("target.kind is venv, and method: conda makes a conda environment, not a venv: set "
+                           "target.kind: conda (the same folder), or method: pip"), ("target", "kind"))
         if self.target.kind == "conda" and self.method in ("pip", "wheel"):
             # the pip and wheel recipes make venvs: their plan had no step at all, and verify then failed
             raise _cross(_("target.kind is conda, which only method: conda makes, and method is {method}: set "

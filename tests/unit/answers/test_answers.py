@@ -94,6 +94,22 @@ def test_a_conda_target_needs_the_conda_method(method):
         parse_answers("version: 1\n" + fine, "a.yaml")
 
 
+def test_the_conda_method_makes_a_conda_environment():
+    """Found in use: `method: conda` with the default kind (venv) planned a conda environment whose summary said
+    `python: <torch-setup's own>` and "Python 3.11 has wheels for torch". Left out, the kind follows the method;
+    a venv asked for is refused, with the line."""
+    assert parse_answers("version: 1\nmethod: conda\n", "a.yaml").target.kind == "conda"
+    given = parse_answers("version: 1\nmethod: conda\ntarget:\n  path: envs/c\n", "a.yaml").target
+    assert (given.kind, given.path) == ("conda", "envs/c")
+    assert parse_answers("version: 1\nmethod: conda\ntarget:\n  kind: existing\n  python: /e/bin/python\n",
+                         "a.yaml").target.kind == "existing"
+    assert parse_answers("version: 1\ntarget:\n  path: envs/c\n", "a.yaml").target.kind == "venv"  # pip's
+    err = _error("version: 1\nmethod: conda\ntarget:\n  kind: venv\n  path: envs/c\n")
+    assert (err.file, err.line, err.key) == ("a.yaml", 4, "target.kind")
+    assert err.message == ("target.kind is venv, and method: conda makes a conda environment, not a venv: set "
+                           "target.kind: conda (the same folder), or method: pip")
+
+
 def test_broken_yaml_names_the_line():
     err = _error("version: 1\ntorch:\n  version: [2.13.0\n")
     assert err.file == "a.yaml" and err.line is not None and "YAML" in err.message

@@ -34,6 +34,11 @@ driver:
   source: nvidia-repo
   branch: "590"
 """, 7, "driver.branch", "driver 590 does not support NVIDIA GeForce GTX 1080 Ti (Pascal, compute capability 6.1)"),
+    "conda-method-venv": ("cpu-only.json", """\
+version: 1
+method: conda
+target: {kind: venv, path: env}
+""", 3, "target.kind", "method: conda makes a conda environment, not a venv"),
     "conda-mirror": ("cpu-only.json", """\
 version: 1
 method: conda

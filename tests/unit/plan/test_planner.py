@@ -140,7 +140,7 @@ def test_impossible_request_is_an_input_error():
 
 
 def test_conda_method_without_a_recipe_says_so(tmp_path):
-    answers = parse_answers(CPU_VENV.replace("method: pip", "method: conda"))
+    answers = parse_answers(CPU_VENV.replace("method: pip", "method: conda").replace("kind: venv", "kind: conda"))
     report = load_report(MACHINES / "cpu-only.json")
     pins = resolve_pins(report, torch="2.13.0", variant="cpu", python="3.11", extras=())
     only_pip = [r for r in load_recipes(REPO / "recipes") if r.id == "pip"]
