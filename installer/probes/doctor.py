@@ -493,8 +493,10 @@ def _dependencies_missing(verify: dict[str, Any], python: str, missing: tuple[Mi
                       names=all_of(broken), cmd=reinstall_line(python, broken, source, no_deps=True)))
     by_pip = _("{first}; then {second}", first=ways[0], second=ways[1]) if len(ways) == 2 else ways[0]
     if rerun:
-        fix = _("run `{rerun}`: its install step finds them missing and installs them; or {by_pip}",
-                rerun=rerun, by_pip=by_pip)
+        fix = (_("run `{rerun}`: its install step finds it missing and installs it; or {by_pip}", rerun=rerun,
+                 by_pip=by_pip) if len(names) == 1 else
+               _("run `{rerun}`: its install step finds them missing and installs them; or {by_pip}", rerun=rerun,
+                 by_pip=by_pip))
     else:
         fix = by_pip
     url = source[-1] if isinstance(source, tuple) else source

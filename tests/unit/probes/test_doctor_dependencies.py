@@ -50,6 +50,11 @@ def test_two_askers_of_one_package_are_joined_and_a_half_installed_one_is_put_ba
 
 def test_the_install_again_is_offered_first_where_the_caller_found_one():
     (found,) = diagnose(hardware("cpu-only"), _cpu(), missing=(PILLOW,), rerun="torch-setup install --answers a.yaml")
+    assert found.fix.startswith("run `torch-setup install --answers a.yaml`: its install step finds it missing "
+                                "and installs it; or install what is not there, and nothing else: `")
+    mpmath = MissingDependency("mpmath", "sympy", "torch", "mpmath<1.4,>=1.1.0", "")
+    (found,) = diagnose(hardware("cpu-only"), _cpu(), missing=(PILLOW, mpmath), rerun="torch-setup install "
+                        "--answers a.yaml")
     assert found.fix.startswith("run `torch-setup install --answers a.yaml`: its install step finds them missing "
                                 "and installs them; or install what is not there, and nothing else: `")
 
