@@ -134,6 +134,22 @@ def absolute(path: str, cwd: str) -> str:
     return posixpath.normpath(expanded if posixpath.isabs(expanded) else posixpath.join(cwd, expanded))
 
 
+def own_base_python(python: str | None) -> str | None:
+    """The interpreter a new environment made from `python` is built from, where `python` is the one torch-setup
+    runs on in a venv of its own (`uv tool install`, pipx, make's .venv): its base interpreter,
+    sys._base_executable, which `uv venv --python` and `python -m venv` build from (uv: astral-sh/uv PR #8433,
+    "if we're in a virtual environment, resolve symlinks until we find a non-virtual interpreter"; venv: the
+    standard library's EnvBuilder). None for another interpreter, or torch-setup on a base Python. Found as a
+    normal user: the Hardware screen named ~/.local/share/uv/tools/torch-setup/bin/python, Review
+    /usr/bin/python3.11, for one Python."""
+    import sys
+
+    if not python or not sys.executable or not same_path(python, sys.executable) or not own_venv():
+        return None
+    base = getattr(sys, "_base_executable", None)
+    return base if base and not same_path(base, sys.executable) else None
+
+
 def same_path(a: str, b: str) -> bool:
     """The same path as written, `a/./b` and `a//b` as `a/b` (no file system access: plans are pure)."""
     return posixpath.normpath(a) == posixpath.normpath(b)

@@ -10,6 +10,7 @@ from typing import Any
 from installer.i18n import _
 from installer.i18n.linebreak import cells, pad
 from installer.i18n.phrases import listed
+from installer.paths import own_base_python
 from installer.redaction import redact
 
 
@@ -87,7 +88,9 @@ def render(report: dict[str, Any]) -> str:
         rows.append((_("CUDA toolkits:"), kits))
     py = report.get("python")
     if py:
-        rows.append((_("Python:"), _("{text} ({note})", text=py["version"], note=py["executable"])))
+        # torch-setup's own venv by the Python it is built on, which a new environment is made from
+        rows.append((_("Python:"), _("{text} ({note})", text=py["version"],
+                                     note=own_base_python(py["executable"]) or py["executable"])))
         # what decides whether torch can go into this interpreter itself (target.kind: existing)
         if py.get("externally_managed"):
             rows.append(("", _("managed by the operating system (PEP 668: {marker}): torch goes into a "

@@ -521,12 +521,11 @@ class Engine:
         import platform
         import sys
 
-        from installer.paths import same_path
+        from installer.paths import own_base_python, same_path
 
         if not python or not sys.executable or not same_path(python, sys.executable):
             return None
-        base = getattr(sys, "_base_executable", None) or sys.executable
-        return base, platform.python_version()
+        return own_base_python(python) or sys.executable, platform.python_version()
 
     def render_script(self, plan: Plan, target: str | None = None) -> str:
         """`target`: a recorded plan's folder as the answers give it (installer.plan.recorded_folder)."""

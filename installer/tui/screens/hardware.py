@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from installer.i18n import _
+from installer.paths import own_base_python
 from installer.tui.screens.base import WizardScreen, aligned_table, busy, error_text
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ def describe(report: HardwareReport, *, support_ended: str | None = None) -> lis
     if tk:
         rows.append((_("CUDA toolkit"), tk))
     if report.python:
-        rows.append((_("Python"), f"{report.python.version} ({report.python.executable})"))
+        # torch-setup's own venv by the Python it is built on: the one a new environment is made from, as Review says
+        where = own_base_python(report.python.executable) or report.python.executable
+        rows.append((_("Python"), f"{report.python.version} ({where})"))
     sb = {True: _("on"), False: _("off"), None: _("unknown")}[report.secure_boot]
     rows.append((_("Secure Boot"), sb))
     return rows
