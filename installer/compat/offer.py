@@ -37,6 +37,9 @@ class Offer:
     # `pinned` is no pin of the answers but the newest build on this disk, chosen because no PyTorch index
     # answered for the ranking's first, which stays listed as out of reach (`from_disk`)
     from_disk: bool = False
+    # `pinned` is no pin of the answers but the newest release conda-forge is known to build, for the conda
+    # method, whose ranking's first is a release torch-setup has no record of there (`conda_forge`)
+    conda_forge: bool = False
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -48,6 +51,10 @@ class Offer:
         if self.pinned is not None and self.from_disk:
             first, *rest = out["choices"]
             out["choices"] = [dict(self.pinned.to_dict(), from_disk=True), dict(first, unreachable=True), *rest]
+        elif self.pinned is not None and self.conda_forge:
+            first, *rest = out["choices"]
+            out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), dict(first, conda_forge_unknown=True),
+                              *rest]
         elif self.pinned is not None:
             out["choices"] = [dict(self.pinned.to_dict(), pinned=True), *out["choices"]]
         return out
@@ -89,7 +96,8 @@ def with_pinned(report: HardwareReport, ranked: Recommendation, *, python: str |
 def offer(report: HardwareReport, *, python: str | None = None, torch: str | None = None,
           variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False,
           extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False, today: date | None = None,
-          on_disk: Mapping[str, Sequence[str]] | None = None, index_answers: bool = True) -> Offer:
+          on_disk: Mapping[str, Sequence[str]] | None = None, index_answers: bool = True,
+          conda_forge: bool = False) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
     a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
     the target's Python is the one the report (or `python`) names, and builds needing another are refused.
@@ -100,11 +108,20 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     probe's verdict: some PyTorch index answered): with nothing pinned and no index answering, a labelled build
     not on disk has nowhere to come from, so the newest fitting build of its variant that is on disk leads
     (`from_disk`), the ranking's first after it (found in use: n, n, n walked into "torch 2.15.0 · cpu
-    recommended", which the same screen said would fail, with 2.13.0 on disk)."""
+    recommended", which the same screen said would fail, with 2.13.0 on disk). `conda_forge`: the builds are
+    for the conda method; with nothing pinned and no record of the ranking's first release on conda-forge
+    (data/conda_forge.yaml), the newest release known there leads (`conda_forge`), the ranking's first after it
+    (found in use: conda's n, n, n walked into torch 2.15.0, and Review then said conda-forge may not have it,
+    "choose 2.12.0", which only the Version field could pick)."""
     extras = tuple(extras)
     chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
                     extras=extras, recorded=recorded, today=today)
-    if index_answers or not on_disk or is_pinned(torch, variant):
+    if is_pinned(torch, variant):
+        return chosen
+    if conda_forge:
+        return _known_on_conda_forge(report, chosen, python=python, data=data, fixed_python=fixed_python,
+                                     extras=extras, recorded=recorded, today=today)
+    if index_answers or not on_disk:
         return chosen
     return _from_disk(report, chosen, on_disk, python=python, data=data, fixed_python=fixed_python, extras=extras,
                       recorded=recorded, today=today)
@@ -132,6 +149,26 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
             continue  # a wheel of a release the data does not know
         if found is not None and found.torch == version:
             return Offer(chosen.recommendation, pinned=found, from_disk=True)
+    return chosen
+
+
+def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, python: str | None, data: CompatData | None,
+                          fixed_python: bool, extras: tuple[str, ...], recorded: bool, today: date | None) -> Offer:
+    from installer.compat.conda_forge import conda_forge_builds
+
+    best = chosen.recommendation.best
+    if best is None or conda_forge_builds(best.torch):
+        return chosen
+    for release in (data or load()).released():
+        if not conda_forge_builds(release.torch):
+            continue
+        try:
+            found = recommend(report, python=python, torch=release.torch, data=data, fixed_python=fixed_python,
+                              extras=extras, recorded=recorded, today=today).best
+        except InputError:
+            continue
+        if found is not None and found.torch == release.torch:
+            return Offer(chosen.recommendation, pinned=found, conda_forge=True)
     return chosen
 
 

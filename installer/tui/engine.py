@@ -194,17 +194,20 @@ class Engine:
     # choose ---------------------------------------------------------------------------------------
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...],
-              recorded: bool = False, on_disk: dict[str, list[str]] | None = None) -> dict[str, Any]:
+              recorded: bool = False, on_disk: dict[str, list[str]] | None = None,
+              conda_forge: bool = False) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
         build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
         `fixed_python`: the answers name the target's Python, so no build may ask for another one.
         `recorded`: the report is a recorded one (--hardware), which the reasons call the recorded machine.
         `on_disk`: the torch builds on this disk (version -> builds), given when no PyTorch index answered: the
-        newest of the ranking's variant leads then (`"from_disk": true`)."""
+        newest of the ranking's variant leads then (`"from_disk": true`). `conda_forge`: the builds are for the
+        conda method: the newest release known on conda-forge leads where the ranking's first is not known there
+        (`"conda_forge": true`)."""
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
                      extras=extras, recorded=recorded, today=self.the_day(), on_disk=on_disk,
-                     index_answers=not on_disk).to_dict()
+                     index_answers=not on_disk, conda_forge=conda_forge).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""

@@ -105,13 +105,15 @@ class WizardState:
     def recommendation_wanted(self) -> tuple[Any, ...]:
         """The constraints a recommendation is made for now: the machine, the Python asked for (a version,
         or an interpreter's path: its version counts), and the torch build the answers name (so a pinned
-        build is offered, with its reasons), and the extras ticked (one left out cannot refuse a build)."""
+        build is offered, with its reasons), and the extras ticked (one left out cannot refuse a build); the
+        builds on this disk where they lead (`disk_fallback`), and whether they are for the conda method."""
         python = self.section("target").get("python") or None
         torch = self.section("torch")
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
         variant = self.variant_asked if self.variant_asked is not None else torch.get("variant", "auto")
         extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
-        return (id(self.report), python, version, variant, extras, self.disk_fallback())
+        return (id(self.report), python, version, variant, extras, self.disk_fallback(),
+                self.draft.get("method") == "conda")
 
     def pytorch_probed(self) -> bool:
         """Some PyTorch index was probed (by the Mirrors screen, or by Combination where Mirrors was skipped)."""
@@ -125,6 +127,19 @@ class WizardState:
         if "://" in chosen:
             return [r for r in rows if r.get("typed") == chosen]
         return [r for r in rows if not r.get("typed")]
+
+    def no_conda_channel(self) -> bool:
+        """The probe says no conda-forge channel the plan would use answers: the one chosen by id, conda-forge's
+        own for `none`, else every one probed (False while none was probed, and for a channel typed by hand)."""
+        chosen = str(self.section("mirror").get("conda") or "auto")
+        if "://" in chosen:
+            return False
+        rows = [r for r in self.mirror_rows if r.get("kind") == "conda" and not r.get("typed")]
+        if chosen == "none":
+            rows = [r for r in rows if r.get("upstream")]
+        elif chosen != "auto":
+            rows = [r for r in rows if r.get("id") == chosen]
+        return bool(rows) and not any(r.get("ok") for r in rows)
 
     def no_pytorch_index(self) -> bool:
         """The probe says no PyTorch index the plan would use answers (False while nothing was probed)."""

@@ -52,6 +52,10 @@ def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool, *, driver_of
         head.append("  " + _("on this disk"), style="bold green")
     elif choice.get("unreachable"):
         head.append("  " + _("newest, not reachable from here"), style="bold yellow")
+    elif choice.get("conda_forge"):  # installer.compat.offer: the newest release known on conda-forge
+        head.append("  " + _("known on conda-forge"), style="bold green")
+    elif choice.get("conda_forge_unknown"):
+        head.append("  " + _("newest, no record of it on conda-forge"), style="bold yellow")
     elif best and not choice.get("actions"):
         head.append("  " + _("recommended"), style="bold green")
     lines = Table.grid()
@@ -95,7 +99,8 @@ def unticked_reason(reason: str, choice: dict[str, Any]) -> str:
 
 def best_index(choices: list[dict[str, Any]]) -> int:
     """The ranking's first choice (a build pinned by the answers may stand before it)."""
-    return next((i for i, c in enumerate(choices) if not c.get("pinned") and not c.get("from_disk")), 0)
+    return next((i for i, c in enumerate(choices)
+                 if not c.get("pinned") and not c.get("from_disk") and not c.get("conda_forge")), 0)
 
 
 def action_text(action: dict[str, Any]) -> str:
@@ -604,6 +609,7 @@ class CombinationScreen(WizardScreen):
         warnings += self.driver_not_here(self.current_choice())
         nowhere = self.not_installable_here(self.current_choice())
         warnings += (self.typed_verdict() + nowhere) if nowhere else []  # the typed index's why beside it
+        warnings += self.conda_unreachable()
         box = self.query_one("#rec-warnings", Static)
         if not rec.get("choices"):
             none_fits = (_("No build fits the recorded machine as it is.") if self.state.recorded else
@@ -714,6 +720,18 @@ class CombinationScreen(WizardScreen):
                   "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
                   "On this disk: {have} -> press v and choose one", version=version, variant=variant,
                   have=listed(have))]
+
+    def conda_unreachable(self) -> list[str]:
+        """The conda method where no conda-forge channel answered the Mirrors screen's probe: its install would fail
+        at its first conda step (found in use: said only by Install, after Miniforge's download failed)."""
+        if self.pressed_id("#method", "method-pip") != "method-conda" or not self.state.no_conda_channel():
+            return []
+        if not self.state.report_detected:
+            return [_("no conda-forge channel answered from here (Mirrors screen): unless the recorded machine reaches "
+                      "one, its install will fail at the first conda step")]
+        return [_("no conda-forge channel answered (Mirrors screen): conda takes Python and pytorch from conda-forge, "
+                  "so the install would fail at its first conda step. Go back (b) to Mirrors and choose a channel "
+                  "that answers, or install with pip")]
 
     def update_refused(self) -> None:
         rec = self.state.recommendation or {}
