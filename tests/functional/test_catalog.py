@@ -129,6 +129,29 @@ def test_every_string_has_chinese():
     assert not missing, f"{len(missing)} strings have no Chinese in installer/i18n/zh.yaml:\n" + "\n".join(missing)
 
 
+def test_each_string_is_translated_once():
+    """YAML keeps the last of two entries of one key without a word: a doubled block (found in session 33, a
+    staging slip) would hide an edit made to the first."""
+    seen: dict[str, int] = {}
+    doubled = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+        for key_node, _value in node.value:
+            key = loader.construct_object(key_node)
+            if key in seen:
+                doubled.append(f"line {key_node.start_mark.line + 1} (first on line {seen[key]}): {key!r}")
+            seen.setdefault(key, key_node.start_mark.line + 1)
+        return loader.construct_mapping(node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    path = Path(__file__).resolve().parents[2] / "installer" / "i18n" / "zh.yaml"
+    yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a SafeLoader with one constructor
+    assert len(seen) > 1000 and not doubled, "\n".join(doubled)
+
+
 def test_placeholders_match():
     zh = catalog("zh")
     wrong = []
