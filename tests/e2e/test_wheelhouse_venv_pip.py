@@ -135,3 +135,24 @@ def test_a_wheelhouse_without_pip_is_said_and_built_again(wheelhouse, tmp_path):
     assert SEED_REQUIREMENTS not in " ".join(_step_.commands[-1].argv)
     assert check_wheelhouse(old, list(PINS)) == []  # sound for an install
     assert check_wheelhouse(old, list(PINS), with_seed=True) != []  # a build guard builds it again
+
+
+def test_a_build_by_torch_setup_without_pip_runs_pip_through_uv(tmp_path, xdg_home):
+    """Found as a normal user (torch-setup from `uv tool install`, whose environment has no pip): the build's
+    `python -m pip download` failed with "No module named pip". pip then runs in an environment of uv's cache
+    (uv has no `pip download`), with the system's certificates as uv's installs; a real build from PyPI."""
+    ctx = _ctx()
+    ctx = KindContext(answers=ctx.answers, report=ctx.report, pins=None, indexes=Indexes(),
+                      tools=Tools(uv=find_uv(), python=sys.executable, host_pip=False), values=ctx.values)
+    wh = tmp_path / "wheelhouse"
+    params = WheelParams(action="build", wheelhouse=str(wh), python=sys.executable, packages=PINS)
+    download = KIND.compile(params, ctx).commands[1]
+    assert download.argv[:6] == (find_uv(), "run", "--no-project", "--python", sys.executable, "--with")
+    assert download.argv[6:11] == ("pip", "python", "-m", "pip", "download")
+    assert ("UV_SYSTEM_CERTS", "1") in download.env
+    step, _notes = _step(params, ctx, "wheelhouse-build")
+    _run(step, tmp_path / "state")
+    assert check_wheelhouse(wh, list(PINS), with_seed=True) == []  # the pins and pip, each with its hash
+    # with a pip of its own, torch-setup's interpreter downloads, as before
+    with_pip = KIND.compile(params, _ctx()).commands[1].argv
+    assert with_pip[:4] == (sys.executable, "-m", "pip", "download")

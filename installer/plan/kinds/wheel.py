@@ -357,7 +357,19 @@ class WheelKind(Kind):
             env = only_the_plans_sources(env)
         partial = posixpath.join(wh, DOWNLOADING)
         start = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "start", wh)
-        download = (params.python, "-m", "pip", "download", *PIP_QUIET, "--dest", partial, "--only-binary=:all:",
+        pip: tuple[str, ...] = (params.python, "-m", "pip")
+        if params.python == ctx.tools.python and not ctx.tools.host_pip and ctx.tools.uv:
+            # torch-setup with no pip of its own (`uv tool install`; found in use: "No module named pip"), and
+            # uv has no `pip download`: pip in an environment of uv's cache (not `uv tool run`, which writes
+            # beside the installed tools, outside the sandbox's writable folders), fetched from the same
+            # sources (uv reads no pip.conf, so the configuration's go as flags, as for its installs)
+            from installer.plan.kinds.pip import UV_SYSTEM_CERTS
+
+            uv_flags, uv_env = ctx.indexes.uv_args()
+            pip = (ctx.tools.uv, "run", "--no-project", "--python", ctx.tools.python, *uv_flags, "--with", "pip",
+                   "python", "-m", "pip")
+            env = (*UV_SYSTEM_CERTS, *env, *uv_env)  # the system's certificates, as for uv's installs
+        download = (*pip, "download", *PIP_QUIET, "--dest", partial, "--only-binary=:all:",
                     "--python-version", major_minor, "--implementation", "cp",
                     "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources)
         seed = _seed(params.packages)
