@@ -140,16 +140,10 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
             return Version(version)
         except InvalidVersion:
             return Version("0")
-    for version in sorted((v for v, builds in on_disk.items() if best.variant in builds), key=newest_first,
-                          reverse=True):
-        try:
-            found = recommend(report, python=python, torch=version, variant=best.variant, data=data,
-                              fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).best
-        except InputError:
-            continue  # a wheel of a release the data does not know
-        if found is not None and found.torch == version:
-            return Offer(chosen.recommendation, pinned=found, from_disk=True)
-    return chosen
+    found = _first_that_fits(report, sorted((v for v, builds in on_disk.items() if best.variant in builds),
+                                            key=newest_first, reverse=True), variant=best.variant, python=python,
+                             data=data, fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
+    return Offer(chosen.recommendation, pinned=found, from_disk=True) if found is not None else chosen
 
 
 def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, python: str | None, data: CompatData | None,
@@ -159,17 +153,26 @@ def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, python: str 
     best = chosen.recommendation.best
     if best is None or conda_forge_builds(best.torch):
         return chosen
-    for release in (data or load()).released():
-        if not conda_forge_builds(release.torch):
-            continue
+    known = [r.torch for r in (data or load()).released() if conda_forge_builds(r.torch)]
+    found = _first_that_fits(report, known, variant=None, python=python, data=data, fixed_python=fixed_python,
+                             extras=extras, recorded=recorded, today=today)
+    return Offer(chosen.recommendation, pinned=found, conda_forge=True) if found is not None else chosen
+
+
+def _first_that_fits(report: HardwareReport, versions: Iterable[str], *, variant: str | None, python: str | None,
+                     data: CompatData | None, fixed_python: bool, extras: tuple[str, ...], recorded: bool,
+                     today: date | None) -> Choice | None:
+    """The best build (of `variant`, where given) of the first of `versions` that has one for this machine: the
+    lead of a list whose ranking's first cannot be had (from this disk, from conda-forge)."""
+    for version in versions:
         try:
-            found = recommend(report, python=python, torch=release.torch, data=data, fixed_python=fixed_python,
-                              extras=extras, recorded=recorded, today=today).best
+            found = recommend(report, python=python, torch=version, variant=variant, data=data,
+                              fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).best
         except InputError:
-            continue
-        if found is not None and found.torch == release.torch:
-            return Offer(chosen.recommendation, pinned=found, conda_forge=True)
-    return chosen
+            continue  # a release the data does not know (a wheel on disk of a local build)
+        if found is not None and found.torch == version:
+            return found
+    return None
 
 
 def _offer(report: HardwareReport, *, python: str | None, torch: str | None, variant: str | None,
