@@ -45,6 +45,12 @@ async def test_the_default_folder_follows_the_kind_of_environment(make_wizard):
         app.screen.query_one("#method-conda").value = True
         await settle(pilot)
         assert folder.value == ".conda-torch"
+        # the cursor at its end (found in use: before its "h", so Ctrl+U and typing made "envs/ch")
+        folder.focus()
+        await pilot.press("ctrl+u", *"envs/c")
+        assert folder.value == "envs/c"
+        folder.value = ".conda-torch"
+        app.screen.set_focus(None)  # n and b are letters inside the field
         app.screen.query_one("#method-pip").value = True
         await settle(pilot)
         assert folder.value == ".venv-torch"

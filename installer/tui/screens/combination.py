@@ -860,6 +860,9 @@ class CombinationScreen(WizardScreen):
         defaults = {"target-venv": home + VENV_FOLDER, "target-conda": home + CONDA_FOLDER}
         if kind in defaults and field.value.strip() in ("", *defaults.values()):
             field.value = defaults[kind]
+            # the cursor at its end, as after typing (found in use: it stayed where .venv-torch ended, before the
+            # "h" of .conda-torch, and Ctrl+U then typing made "envs/ch")
+            field.cursor_position = len(field.value)
 
     def pressed_id(self, selector: str, default: str) -> str:
         button = self.query_one(selector, RadioSet).pressed_button
