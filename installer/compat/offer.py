@@ -16,7 +16,7 @@ from typing import Any
 
 from installer.compat.data import CompatData, load
 from installer.compat.machine import read_machine
-from installer.compat.model import Choice, Recommendation
+from installer.compat.model import Choice, Recommendation, requirements
 from installer.compat.solver import DEFAULT_EXTRAS, recommend
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
@@ -40,10 +40,16 @@ class Offer:
     # `pinned` is no pin of the answers but the newest release conda-forge is known to build, for the conda
     # method, whose ranking's first is a release torch-setup has no record of there (`conda_forge`)
     conda_forge: bool = False
+    # `pinned` is no pin of the answers but the build the wheelhouse holds, for the offline method, the one build
+    # its install can have (`wheelhouse`); listed once, before the rest of the ranking
+    wheelhouse: bool = False
 
     @property
     def choices(self) -> tuple[Choice, ...]:
-        return ((self.pinned,) if self.pinned else ()) + self.recommendation.choices
+        ranked = self.recommendation.choices
+        if self.pinned is not None and self.wheelhouse:
+            ranked = tuple(c for c in ranked if not _same_build(c, self.pinned))
+        return ((self.pinned,) if self.pinned else ()) + ranked
 
     def to_dict(self) -> dict[str, Any]:
         """The `recommend --json` document; a pinned build leads `choices`, with `"pinned": true`."""
@@ -55,9 +61,19 @@ class Offer:
             first, *rest = out["choices"]
             out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), dict(first, conda_forge_unknown=True),
                               *rest]
+        elif self.pinned is not None and self.wheelhouse:
+            lead = (self.pinned.torch, self.pinned.variant)
+            rest = [c for c in out["choices"] if (c["torch"], c["variant"]) != lead]
+            if rest and rest[0] is out["choices"][0]:  # the ranking's first is another build: it needs a new wheelhouse
+                rest[0] = dict(rest[0], not_in_wheelhouse=True)
+            out["choices"] = [dict(self.pinned.to_dict(), wheelhouse=True), *rest]
         elif self.pinned is not None:
             out["choices"] = [dict(self.pinned.to_dict(), pinned=True), *out["choices"]]
         return out
+
+
+def _same_build(a: Choice, b: Choice) -> bool:
+    return (a.torch, a.variant) == (b.torch, b.variant)
 
 
 def is_pinned(torch: str | None, variant: str | None) -> bool:
@@ -97,7 +113,7 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
           variant: str | None = None, data: CompatData | None = None, fixed_python: bool = False,
           extras: Iterable[str] = DEFAULT_EXTRAS, recorded: bool = False, today: date | None = None,
           on_disk: Mapping[str, Sequence[str]] | None = None, index_answers: bool = True,
-          conda_forge: bool = False) -> Offer:
+          conda_forge: bool = False, wheelhouse: Sequence[str] = ()) -> Offer:
     """The wizard's list: the ranking for this machine and `python` (of the pinned version's builds when
     a version is pinned and some build of it fits), led by the build the answers pin. `fixed_python`:
     the target's Python is the one the report (or `python`) names, and builds needing another are refused.
@@ -112,12 +128,19 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     for the conda method; with nothing pinned and no record of the ranking's first release on conda-forge
     (data/conda_forge.yaml), the newest release known there leads (`conda_forge`), the ranking's first after it
     (found in use: conda's n, n, n walked into torch 2.15.0, and Review then said conda-forge may not have it,
-    "choose 2.12.0", which only the Version field could pick)."""
+    "choose 2.12.0", which only the Version field could pick). `wheelhouse`: the pins of the wheelhouse an offline
+    install reads (its manifest's, `torch==2.13.0+cpu`); with nothing pinned, the torch build it holds leads
+    (`wheelhouse`), where it fits this machine, and the ranking's first, when another, is marked as not in it (found in
+    use: with a wheelhouse of 2.13.0+cpu typed, the list kept torch 2.15.0 "recommended", which Review refused)."""
     extras = tuple(extras)
     chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
                     extras=extras, recorded=recorded, today=today)
     if is_pinned(torch, variant):
         return chosen
+    if wheelhouse:
+        found = _wheelhouse_build(report, wheelhouse, python=python, data=data, fixed_python=fixed_python,
+                                  extras=extras, recorded=recorded, today=today)
+        return Offer(chosen.recommendation, pinned=found, wheelhouse=True) if found is not None else chosen
     if conda_forge:
         return _known_on_conda_forge(report, chosen, python=python, data=data, fixed_python=fixed_python,
                                      extras=extras, recorded=recorded, today=today)
@@ -157,6 +180,36 @@ def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, python: str 
     found = _first_that_fits(report, known, variant=None, python=python, data=data, fixed_python=fixed_python,
                              extras=extras, recorded=recorded, today=today)
     return Offer(chosen.recommendation, pinned=found, conda_forge=True) if found is not None else chosen
+
+
+def _wheelhouse_build(report: HardwareReport, pins: Sequence[str], *, python: str | None, data: CompatData | None,
+                      fixed_python: bool, extras: tuple[str, ...], recorded: bool, today: date | None) -> Choice | None:
+    """The build of the torch pin among `pins` (`torch==2.13.0+cpu`; PyPI's own build has no local tag, and is
+    that release's default variant for the platform), where it fits this machine; None otherwise."""
+    from packaging.utils import canonicalize_name
+    from packaging.version import InvalidVersion, Version
+
+    pin = next((p for p in pins if canonicalize_name(p.split("==")[0]) == "torch" and "==" in p), None)
+    try:
+        version = Version(pin.split("==", 1)[1]) if pin else None
+    except InvalidVersion:
+        version = None
+    if version is None:
+        return None
+    variant = version.local
+    if variant is None:
+        data = data or load()
+        platform = read_machine(report, data).platform
+        release = next((r for r in data.released() if r.torch == version.public), None)
+        variant = release.pypi_default.get(platform) if release is not None and platform else None
+    if variant is None:
+        return None
+    try:
+        found = recommend(report, python=python, torch=version.public, variant=variant, data=data,
+                          fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).best
+    except InputError:
+        return None  # a release (or variant) the data does not know
+    return found if found is not None and requirements(found.torch, found.local)[0] == pin else None
 
 
 def _first_that_fits(report: HardwareReport, versions: Iterable[str], *, variant: str | None, python: str | None,

@@ -195,7 +195,7 @@ class WizardApp(App[int]):
         for; once the answers name the target's Python, a build that needs another one is refused, not
         offered (`plan` refuses it too). Every screen that needs the list makes it here, so that the one
         kept under the key is the one that screen would show. Slow: call it from a worker."""
-        _report, python, version, variant, extras, from_disk, conda = key
+        _report, python, version, variant, extras, from_disk, conda, wheelhouse = key
         version_like = self.engine.version_asked(python)
         report = self.target_report(python)
         # fixed when its version is known: asked for, or that of the interpreter the report describes (a
@@ -203,7 +203,8 @@ class WizardApp(App[int]):
         fixed = bool(version_like) or (bool(python) and self.engine.interpreter_to_examine(python, report) is None)
         return self.engine.offer(report, python=version_like, torch=version, variant=variant, fixed_python=fixed,
                                  extras=extras, recorded=self.state.recorded,
-                                 on_disk={v: list(builds) for v, builds in from_disk}, conda_forge=conda)
+                                 on_disk={v: list(builds) for v, builds in from_disk}, conda_forge=conda,
+                                 wheelhouse=wheelhouse)
 
     def target_report(self, target_python: str | None) -> HardwareReport:
         """`report_for`, or the machine's report while the path names no interpreter (yet): Review names

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -195,7 +195,7 @@ class Engine:
     def offer(self, report: HardwareReport, *, python: str | None = None, torch: str | None = None,
               variant: str | None = None, fixed_python: bool = False, extras: tuple[str, ...],
               recorded: bool = False, on_disk: dict[str, list[str]] | None = None,
-              conda_forge: bool = False) -> dict[str, Any]:
+              conda_forge: bool = False, wheelhouse: Sequence[str] = ()) -> dict[str, Any]:
         """What the Combination screen lists: the ranking for this machine, Python and extras, led by the
         build the answers pin (`recommend --json`'s shape; the pinned choice has `"pinned": true`).
         `fixed_python`: the answers name the target's Python, so no build may ask for another one.
@@ -203,11 +203,12 @@ class Engine:
         `on_disk`: the torch builds on this disk (version -> builds), given when no PyTorch index answered: the
         newest of the ranking's variant leads then (`"from_disk": true`). `conda_forge`: the builds are for the
         conda method: the newest release known on conda-forge leads where the ranking's first is not known there
-        (`"conda_forge": true`)."""
+        (`"conda_forge": true`). `wheelhouse`: the pins of the wheelhouse an offline install reads: the build it
+        holds leads (`"wheelhouse": true`)."""
         offer = _need("installer.compat.offer", "offer")
         return offer(report, python=python, torch=torch, variant=variant, fixed_python=fixed_python,
                      extras=extras, recorded=recorded, today=self.the_day(), on_disk=on_disk,
-                     index_answers=not on_disk, conda_forge=conda_forge).to_dict()
+                     index_answers=not on_disk, conda_forge=conda_forge, wheelhouse=wheelhouse).to_dict()
 
     def torch_versions(self, report: HardwareReport) -> list[str]:
         """The releases the Combination screen's Version field offers, newest first."""
@@ -468,6 +469,15 @@ class Engine:
         """The pins a wheelhouse was built for (its manifest's), as `torch==2.13.0+cpu`; [] when unknown."""
         full = _need("installer.paths", "absolute")(path, os.getcwd())
         return list(_need("installer.plan.kinds.wheel", "built_for")(full))
+
+    def not_in_wheelhouse(self, holds: Sequence[str], choice: dict[str, Any], extras: Sequence[str]) -> list[str]:
+        """The pins of build `choice` (an offer's) with `extras` that a wheelhouse built for `holds` does not hold as
+        pinned: what Review's plan would refuse it for, as it would spell them."""
+        wanted = _need("installer.compat.model", "requirements")(
+            str(choice["torch"]), str(choice.get("local") or ""),
+            choice.get("torchvision") if "torchvision" in extras else None,
+            choice.get("torchaudio") if "torchaudio" in extras else None)
+        return list(_need("installer.plan.kinds.wheel", "not_built_for")(holds, wanted))
 
     # plan -----------------------------------------------------------------------------------------
     def make_plan(self, answers: Answers, report: HardwareReport, *, here: bool = False,

@@ -58,6 +58,9 @@ class WizardState:
     # pin (torchvision==0.28.0+cpu) -> folder, for torch and its extras: an extra whose wheel is missing
     # fails the install as surely as torch would
     wheels_on_disk: dict[str, str] = field(default_factory=dict)
+    # the pins of the wheelhouse typed in the Combination screen's field (its manifest's), () while it holds none
+    # or is wrong: for the offline method, the build it holds leads the list (wheelhouse_lead)
+    wheelhouse_holds: tuple[str, ...] = ()
     report_detected: bool = False  # the report is this machine's, detected now (not a recorded one)
     # interpreter path -> (the file it was, this machine's report with that interpreter examined): for a
     # target.python path other than the one detection looked at (the wheels are picked for its Python
@@ -106,14 +109,20 @@ class WizardState:
         """The constraints a recommendation is made for now: the machine, the Python asked for (a version,
         or an interpreter's path: its version counts), and the torch build the answers name (so a pinned
         build is offered, with its reasons), and the extras ticked (one left out cannot refuse a build); the
-        builds on this disk where they lead (`disk_fallback`), and whether they are for the conda method."""
+        builds on this disk where they lead (`disk_fallback`), whether they are for the conda method, and the pins of
+        the wheelhouse the offline method reads (`wheelhouse_lead`)."""
         python = self.section("target").get("python") or None
         torch = self.section("torch")
         version = self.version_asked if self.version_asked is not None else torch.get("version", "latest")
         variant = self.variant_asked if self.variant_asked is not None else torch.get("variant", "auto")
         extras = tuple(torch.get("extras", ("torchvision", "torchaudio")))
         return (id(self.report), python, version, variant, extras, self.disk_fallback(),
-                self.draft.get("method") == "conda")
+                self.draft.get("method") == "conda", self.wheelhouse_lead())
+
+    def wheelhouse_lead(self) -> tuple[str, ...]:
+        """The pins of the wheelhouse typed (`wheelhouse_holds`) while the offline method is chosen: the build it
+        holds leads the list (installer.compat.offer); () otherwise."""
+        return self.wheelhouse_holds if self.draft.get("method") == "wheel" else ()
 
     def pytorch_probed(self) -> bool:
         """Some PyTorch index was probed (by the Mirrors screen, or by Combination where Mirrors was skipped)."""

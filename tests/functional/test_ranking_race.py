@@ -54,9 +54,9 @@ async def test_wheels_found_during_the_first_ranking_are_ranked_for(make_wizard,
         release.set()
         await settle(pilot, rounds=6)
 
-        # the key's last two: the builds on this disk (now found), and not for the conda method
-        assert app.state.recommendation_key == screen.recommendation_key() == held[0][:-2] + (
-            (("2.13.0", ("cpu",)),), False)
+        # the key's last three: the builds on this disk (now found), not for the conda method, no wheelhouse
+        assert app.state.recommendation_key == screen.recommendation_key() == held[0][:-3] + (
+            (("2.13.0", ("cpu",)),), False, ())
         assert not screen.query_one("#busy").display  # "Working out which builds fit this machine…" is gone
         chosen = screen.current_choice()
         assert (chosen["torch"], chosen["variant"], chosen.get("from_disk")) == ("2.13.0", "cpu", True)

@@ -235,7 +235,7 @@ def missing_wheelhouse(path: str, earlier: Sequence[Step], pins: Sequence[str] =
                             file=REQUIREMENTS), key="wheelhouse",
                           hint=_("copy the whole folder the build made, or build it again; nothing was changed"))
     built = _requirements(manifest)
-    other = _not_built_for(built, pins)
+    other = not_built_for(built, pins)
     if other:
         return InputError(_("the wheelhouse {path} was built for {built}, not for {asked}", path=path,
                             built=listed(built) or "?", asked=listed(other)), key="wheelhouse",
@@ -301,7 +301,7 @@ def _requirements(manifest: object) -> list[str]:
     return [str(r) for r in reqs] if isinstance(reqs, list) else []
 
 
-def _not_built_for(built: Sequence[str], pins: Sequence[str]) -> list[str]:
+def not_built_for(built: Sequence[str], pins: Sequence[str]) -> list[str]:
     """The pins a wheelhouse built for `built` (its manifest's requirements) does not hold as pinned."""
     from packaging.utils import canonicalize_name
 
@@ -603,7 +603,7 @@ def check_wheelhouse(wheelhouse: Path, requirements: Sequence[str] = (), *, pyth
         elif size != entry["size"] or _sha256(f) != entry["sha256"]:
             problems.append(_("{path} changed since the wheelhouse was built (sha256 mismatch): copy it again "
                               "from the wheelhouse the build made", path=f))
-    for r in _not_built_for(_requirements(manifest), requirements):
+    for r in not_built_for(_requirements(manifest), requirements):
         problems.append(_("{pin} is not what this wheelhouse was built for", pin=r))
     other = other_target(str(wheelhouse), manifest, python_version, arch)
     if other is not None:

@@ -56,6 +56,10 @@ def choice_prompt(choice: dict[str, Any], best: bool, chosen: bool, *, driver_of
         head.append("  " + _("known on conda-forge"), style="bold green")
     elif choice.get("conda_forge_unknown"):
         head.append("  " + _("newest, no record of it on conda-forge"), style="bold yellow")
+    elif choice.get("wheelhouse"):  # installer.compat.offer: the build the wheelhouse typed holds
+        head.append("  " + _("in the wheelhouse"), style="bold green")
+    elif choice.get("not_in_wheelhouse"):
+        head.append("  " + _("newest, not in the wheelhouse"), style="bold yellow")
     elif best and not choice.get("actions"):
         head.append("  " + _("recommended"), style="bold green")
     lines = Table.grid()
@@ -578,7 +582,10 @@ class CombinationScreen(WizardScreen):
             # focusing the list scrolled the body past the heading and the Version field above it:
             # the screen opens at its top, the list still has the keys
             self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
-        self.refresh_nav(self.choices_hint())
+        # a field found wrong for the build chosen (the wheelhouse's) stays said (found in use: the bar said "2
+        # choices" under the Wheelhouse field's problem)
+        wrong = next((box for box in FIELD_WRONG if self.query_one(box).display), None)
+        self.refresh_nav(_(FIELD_WRONG[wrong]) if wrong else self.choices_hint())
 
     def choices_hint(self) -> str:
         """The bar's words beside Next: how many builds are offered and refused."""
@@ -784,6 +791,8 @@ class CombinationScreen(WizardScreen):
         self.show_toolkit_source()
         self.driver_tick_said()
         self.judge_typed_index()
+        if self.state.wheelhouse_lead():  # the build chosen is one the wheelhouse holds, or said not to be
+            self.show_problem("#wheelhouse-problem", self.wheelhouse_problem(when_empty=False))
 
     def driver_tick_said(self) -> None:
         """The words that depend on the driver tick, as it is now: the warnings and the chosen build's reason."""
@@ -964,8 +973,44 @@ class CombinationScreen(WizardScreen):
 
     def wheelhouse_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
         """What is wrong with the Wheelhouse field, by `plan`'s checks of the folder (found in use: a folder
-        of wheels gathered by hand passed this screen, and Review refused it); None while another method is
-        chosen. Empty is a problem only `when_empty` (at Next: not while the field waits to be filled)."""
+        of wheels gathered by hand passed this screen, and Review refused it), then the build chosen with the
+        extras ticked, which it must hold; None while another method is chosen. Empty is a problem only
+        `when_empty` (at Next: not while the field waits to be filled)."""
+        return self.wheelhouse_folder_problem(when_empty=when_empty) or self.wheelhouse_lacks()
+
+    def wheelhouse_lacks(self) -> tuple[str, str] | None:
+        """The pins of the build chosen, with the extras ticked (Also install), that the wheelhouse does not hold, as
+        Review's plan would refuse them (found in use: a wheelhouse of torch 2.13.0+cpu alone, with 2.15.0 chosen and
+        both extras ticked: the field said only what it was built for). Not while the list is being made for it."""
+        holds, choice = self.state.wheelhouse_lead(), self.current_choice()
+        if not holds or choice is None or self.state.recommendation_key != self.recommendation_key():
+            return None
+        lacking = self.engine.not_in_wheelhouse(holds, choice, self.ticked_extras())
+        if not lacking:
+            return None
+        path = self.query_one("#wheelhouse", Input).value.strip()
+        choices = (self.state.recommendation or {}).get("choices", [])
+        # by its pin, not by the lead's mark: a version asked for in the Version field lists its builds unmarked
+        its_own = next((c for c in choices if not self.engine.not_in_wheelhouse(holds, c, ())), None)
+        asked = self.state.version_asked
+        if its_own is not None and (its_own["torch"], its_own["variant"]) != (choice["torch"], choice["variant"]):
+            hint = _("choose the build it holds in the list, {build}, or build a wheelhouse for this one (method: "
+                     "wheelhouse-build)", build=choice_title(its_own))
+        elif its_own is not None:
+            hint = _("untick what it does not hold under Also install, or build a wheelhouse with them (method: "
+                     "wheelhouse-build)")
+        elif asked not in (None, LATEST):
+            hint = _("it holds no build of torch {version}, which the Version field asks for: press v and choose "
+                     "latest, or build a wheelhouse for this one (method: wheelhouse-build)", version=asked)
+        else:
+            # only this machine's wheelhouse is read (state.wheelhouse_holds)
+            hint = _("no build in the list is the one it holds (it does not fit this machine, or torch-setup has no "
+                     "record of it): build a wheelhouse for the build chosen (method: wheelhouse-build)")
+        return (_("the wheelhouse {path} was built for {built}, not for {asked}", path=path,
+                  built=listed(list(holds)), asked=listed(lacking)), hint)
+
+    def wheelhouse_folder_problem(self, *, when_empty: bool = True) -> tuple[str, str] | None:
+        """What is wrong with the Wheelhouse field's folder, by `plan`'s checks of it."""
         if self.pressed_id("#method", "method-pip") != "method-wheel":
             return None
         path = self.query_one("#wheelhouse", Input).value.strip()
@@ -983,15 +1028,19 @@ class CombinationScreen(WizardScreen):
                                               arch=report.os.arch if report else None)
 
     def show_wheelhouse_problem(self, *, when_empty: bool = False) -> None:
-        problem = self.wheelhouse_problem(when_empty=when_empty)
-        self.show_problem("#wheelhouse-problem", problem)
-        # what a sound one holds, to choose the build by (Review says if the one chosen is not it)
+        problem = self.wheelhouse_folder_problem(when_empty=when_empty)
+        # what a sound one holds: the build it holds leads the list
         path = self.query_one("#wheelhouse", Input).value.strip()
         offline = self.pressed_id("#method", "method-pip") == "method-wheel"
-        holds = (self.engine.wheelhouse_holds(path)
-                 if offline and path and problem is None and self.state.report_detected else [])
+        holds = tuple(self.engine.wheelhouse_holds(path)
+                      if offline and path and problem is None and self.state.report_detected else ())
+        if holds != self.state.wheelhouse_holds:
+            self.state.wheelhouse_holds = holds
+            if self.ranked_for is not None:
+                self.constraints_changed()
+        self.show_problem("#wheelhouse-problem", problem or self.wheelhouse_lacks())
         shown = self.query_one("#wheelhouse-holds", Static)
-        shown.update(_("built for {pins}", pins=listed(holds)) if holds else "")
+        shown.update(_("built for {pins}", pins=listed(list(holds))) if holds else "")
         shown.display = bool(holds)
 
     def python_problem(self) -> tuple[str, str] | None:
