@@ -62,11 +62,11 @@ class Offer:
             out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), dict(first, conda_forge_unknown=True),
                               *rest]
         elif self.pinned is not None and self.wheelhouse:
-            lead = (self.pinned.torch, self.pinned.variant)
-            rest = [c for c in out["choices"] if (c["torch"], c["variant"]) != lead]
-            if rest and rest[0] is out["choices"][0]:  # the ranking's first is another build: it needs a new wheelhouse
+            lead, *rest = [c.to_dict() for c in self.choices]  # the ranking without the lead's own build
+            best = self.recommendation.best
+            if rest and best is not None and not _same_build(best, self.pinned):  # it needs a new wheelhouse
                 rest[0] = dict(rest[0], not_in_wheelhouse=True)
-            out["choices"] = [dict(self.pinned.to_dict(), wheelhouse=True), *rest]
+            out["choices"] = [dict(lead, wheelhouse=True), *rest]
         elif self.pinned is not None:
             out["choices"] = [dict(self.pinned.to_dict(), pinned=True), *out["choices"]]
         return out

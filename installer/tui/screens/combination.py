@@ -792,7 +792,7 @@ class CombinationScreen(WizardScreen):
         self.driver_tick_said()
         self.judge_typed_index()
         if self.state.wheelhouse_lead():  # the build chosen is one the wheelhouse holds, or said not to be
-            self.show_problem("#wheelhouse-problem", self.wheelhouse_problem(when_empty=False))
+            self.show_wheelhouse_problem()
 
     def driver_tick_said(self) -> None:
         """The words that depend on the driver tick, as it is now: the warnings and the chosen build's reason."""
