@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
+        installed_from_wheelhouse,
         own_not_target,
         planned_variant,
         point_at_last_install,
@@ -133,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
     # the last install's interpreter is expected to hold the build it planned, as install's own verification
     # expects (found in review: a CPU build where cu126 was planned was no finding); not one --python names
     planned = planned_variant(python) if args.python is None else None
-    verify = run_verify(python, timeout=args.timeout, expect_variant=planned)
+    verify = run_verify(python, timeout=args.timeout, expect_variant=planned,
+                        wheelhouse=installed_from_wheelhouse(python))
     checked = verify.get("python") or {"executable": python}
     cut_off: list[Unverified] = []
     if verify.get("checks"):

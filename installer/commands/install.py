@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         from installer.probes.text import render_verify
 
         result = verify_install(dict(plan.summary).get("target") or plan.target_python, plan.target_python,
-                                variant=plan.meta.get("variant"))
+                                variant=plan.meta.get("variant"), wheelhouse=plan.meta.get("wheelhouse"))
         print(render_verify(result))
         if not result.get("ok"):
             return 1

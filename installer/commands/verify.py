@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
+        installed_from_wheelhouse,
         planned_variant,
         point_at_last_install,
         torch_missing,
@@ -57,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     # the last install's interpreter is expected to hold the build it planned, as install's own verification
     # expects; an interpreter named with --python is the person's to judge (--expect-variant)
     expect = args.expect_variant or (planned_variant(checked) if args.python is None else None)
+    # installed from a wheelhouse, with no index: the fixes install from it too, named or not (an advice, not a
+    # verdict, unlike the build expected)
     result = run_verify(checked, timeout=args.timeout, expect_variant=expect,
-                        compile=args.compile, compile_timeout=args.compile_timeout)
+                        compile=args.compile, compile_timeout=args.compile_timeout,
+                        wheelhouse=installed_from_wheelhouse(checked))
     if note is not None:
         result["own_environment"] = {"python": target, "checked_instead": instead, "note_msg": note,
                                      "note": note["text"].format(**note["args"])}

@@ -744,7 +744,8 @@ def _run_locked(plan: Plan, cancel: threading.Event, state: Path) -> Iterator[Ev
         from installer.probes.last_target import record_last_target
 
         # with the build planned: verify and doctor expect it there, as install's own verification does
-        record_last_target(plan.target_python, state, target=target, variant=plan.meta.get("variant", ""))
+        record_last_target(plan.target_python, state, target=target, variant=plan.meta.get("variant", ""),
+                           wheelhouse=plan.meta.get("wheelhouse", ""))
         yield RunFinished(ok=True, log_path=log_path)
     finally:
         log.close()

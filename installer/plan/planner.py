@@ -337,6 +337,8 @@ def make_plan(answers: Answers, report: HardwareReport, *, pins: Any, indexes: I
                 index_origins=indexes.origins if answers.method in INDEX_METHODS else (),
                 meta={"verify": "true" if answers.verify else "false", "bench": answers.bench,
                       "variant": pins.variant, "blocked": "" if builds_wheelhouse else (blocked or ""),
+                      # installed with no index: verify's `pip install` fixes (NumPy's) install from it too
+                      "wheelhouse": (values["wheelhouse"] or "") if answers.method == "wheel" else "",
                       "blocked_by_driver": "true" if getattr(pins, "blocked_by_driver", False) else "",
                       # a CUDA build for a machine with no NVIDIA GPU: installed, and said first (gpu_refusal)
                       "cpu_only": getattr(pins, "cpu_only", None) or "",

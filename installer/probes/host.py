@@ -297,8 +297,10 @@ def _last_json(stdout: str) -> dict[str, Any] | None:
 
 def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, env: dict[str, str] | None = None,
                expect_variant: str | None = None, compile: bool = False,
-               compile_timeout: float = 120) -> dict[str, Any]:
+               compile_timeout: float = 120, wheelhouse: str | None = None) -> dict[str, Any]:
     """Run the verify probe in `python` and return its JSON verdict (`ok`, `checks`, devices...).
+    `wheelhouse`: the folder the environment was installed from with no index (method: wheel), which its
+    `pip install` fixes then install from (installer.probes.offline_fixes).
 
     Never raises for a broken target: a missing torch, a crash or a hang come back as a failed check
     with a fix. A hung probe is killed with everything it started (run_probe). A `python` that does not exist, or is not a Python 3 interpreter, is an InputError (exit 2).
@@ -337,7 +339,12 @@ def run_verify(python: str | os.PathLike[str] | None, *, timeout: float = 180, e
                               stderr=proc.stderr)
     result.setdefault("ok", False)
     result.setdefault("checks", [])
-    _pip_fixes(result, exe)
+    if wheelhouse:
+        from installer.probes.offline_fixes import wheelhouse_fixes
+
+        wheelhouse_fixes(result, exe, wheelhouse)
+    else:
+        _pip_fixes(result, exe)
     result["host_seconds"] = round(time.monotonic() - started, 3)
     return result
 

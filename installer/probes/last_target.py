@@ -35,9 +35,10 @@ def _read(state_dir: Path | None) -> dict[str, Any]:
 
 
 def record_last_target(python: str | None, state_dir: Path | None = None, *, target: str = "",
-                       variant: str = "") -> None:
+                       variant: str = "", wheelhouse: str = "") -> None:
     """Keep `python` (a plan's target_python, after its run finished) as the last install's interpreter,
-    with the build the plan installed (`variant`: cpu, cu126...), and `target` (the plan's target folder or
+    with the build the plan installed (`variant`: cpu, cu126...), the wheelhouse it installed from with no
+    index (`wheelhouse`, method: wheel), and `target` (the plan's target folder or
     interpreter; a wheelhouse build's folder, which has no interpreter) among the targets whose last run
     finished, with when (`finished`).
 
@@ -54,12 +55,10 @@ def record_last_target(python: str | None, state_dir: Path | None = None, *, tar
     record: dict[str, Any] = {"finished": finished}
     if python:
         record.update(python=os.path.abspath(python), at=now)
-        if variant:
-            record["variant"] = variant
+        record.update({k: v for k, v in (("variant", variant), ("wheelhouse", wheelhouse)) if v})
     elif isinstance(data.get("python"), str):
         record.update(python=data["python"], at=data.get("at"))
-        if isinstance(data.get("variant"), str):
-            record["variant"] = data["variant"]
+        record.update({k: data[k] for k in ("variant", "wheelhouse") if isinstance(data.get(k), str)})
     # another target's verification that did not end stays; this target's is superseded by this run
     verifying = {t: v for t, v in _verifying(data).items() if t != target}
     if verifying:
@@ -118,7 +117,7 @@ def verify_ended(checked: dict[str, Any], state_dir: Path | None = None) -> None
         _write_verifying(data, kept, state_dir)
 
 
-def verify_install(target: str, python: str, *, variant: str | None = None,
+def verify_install(target: str, python: str, *, variant: str | None = None, wheelhouse: str | None = None,
                    state_dir: Path | None = None) -> dict[str, Any]:
     """An install's own verification of `python` (in `target`), recorded while it runs (verify_started), so a
     run killed during it is known to have stopped before its end, by `install` and the wizard alike (found in
@@ -142,7 +141,7 @@ def verify_install(target: str, python: str, *, variant: str | None = None,
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if main else None
     try:
-        result: dict[str, Any] = run_verify(python, expect_variant=variant)
+        result: dict[str, Any] = run_verify(python, expect_variant=variant, wheelhouse=wheelhouse)
     except KeyboardInterrupt:
         verify_stopped(target or python, by[0] if by else "SIGINT", state_dir)
         raise
@@ -242,9 +241,19 @@ def planned_variant(python: str, state_dir: Path | None = None) -> str | None:
     None for another interpreter, or a record written before session 27 (no expectation then). `verify` and
     `doctor` check it as `install`'s own verification does (found in review: a CPU build where a cu126 one
     was planned passed their checks, and failed install's)."""
+    return _of_last_install(python, "variant", state_dir)
+
+
+def installed_from_wheelhouse(python: str, state_dir: Path | None = None) -> str | None:
+    """The wheelhouse the last install took with no index (method: wheel) when `python` is in the environment
+    it went into, as `install`'s own verification has it for its `pip install` fixes; None otherwise."""
+    return _of_last_install(python, "wheelhouse", state_dir)
+
+
+def _of_last_install(python: str, key: str, state_dir: Path | None) -> str | None:
     last = last_target(state_dir)
-    variant = _read(state_dir).get("variant")
-    if last is None or not isinstance(variant, str) or not variant:
+    value = _read(state_dir).get(key)
+    if last is None or not isinstance(value, str) or not value:
         return None
     # one bin/ folder (python3 beside python) and one interpreter: a venv's python is a link to the base one
     # that other venvs share, and /usr/bin holds python3.11 beside python3.12
@@ -252,7 +261,7 @@ def planned_variant(python: str, state_dir: Path | None = None) -> str | None:
         path = os.path.abspath(path)
         return os.path.realpath(os.path.dirname(path)), os.path.realpath(path)
 
-    return variant if where(python) == where(last) else None
+    return value if where(python) == where(last) else None
 
 
 def _into_another(target: str, stopped_python: str, python: str) -> bool:

@@ -596,15 +596,18 @@ class Engine:
         return _need("installer.hardware.same_machine", "other_system")(report.os)  # type: ignore[no-any-return]
 
     # verify / bench -------------------------------------------------------------------------------
-    def verify(self, python: str, *, variant: str | None = None, target: str = "") -> dict[str, Any]:
+    def verify(self, python: str, *, variant: str | None = None, target: str = "",
+               wheelhouse: str | None = None) -> dict[str, Any]:
         """Verify the environment of `python`. `target`: the install's target (its folder, or the interpreter),
         when this verification is the install's own: it is recorded while it runs, as `install` records it
         (installer.probes.last_target), so a wizard killed during it is named by `torch-setup doctor` (found in
-        use: only `install` left that trace)."""
+        use: only `install` left that trace). `wheelhouse`: the folder it was installed from with no index,
+        which the fixes then install from."""
         if not target:
-            return _need("installer.probes.host", "run_verify")(python, expect_variant=variant)  # type: ignore[no-any-return]
+            return _need("installer.probes.host", "run_verify")(  # type: ignore[no-any-return]
+                python, expect_variant=variant, wheelhouse=wheelhouse)
         return _need("installer.probes.last_target", "verify_install")(  # type: ignore[no-any-return]
-            target, python, variant=variant, state_dir=self.state_dir)
+            target, python, variant=variant, wheelhouse=wheelhouse, state_dir=self.state_dir)
 
     def bench(self, python: str, *, quick: bool,
               on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:

@@ -175,6 +175,53 @@ async def test_offline_wheelhouse_dry_run(make_wizard, in_tmp):
     assert saved.method == "wheel" and saved.wheelhouse == str(wheels)
 
 
+@pytest.mark.slow
+async def test_offline_install_then_verify_gives_numpy_from_the_wheelhouse(make_wizard, in_tmp, torch_python):
+    """The offline method for real, into the interpreter that has torch 2.13.0+cpu from this wheelhouse's wheel
+    (the step finds it in place): Verify's NumPy warning says the wheelhouse holds none and how to fetch it into
+    the folder, and installs from the folder alone (found in a trial: `pip install numpy`, from an index an
+    air-gapped machine does not have); Done gives no NumPy command that would fail."""
+    from installer.answers import Answers
+    from installer.plan.kinds.wheel import manylinux_platforms, write_manifest
+
+    if not Path("/opt/wheels").is_dir():
+        pytest.skip("the torch CPU wheel is not on this machine's disk")
+    wheels = in_tmp / "usb" / "torch-wheelhouse"
+    wheels.mkdir(parents=True)
+    for wheel in Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl"):
+        (wheels / wheel.name).symlink_to(wheel)
+    write_manifest(wheels, ["torch==2.13.0+cpu"], python_version="{}.{}".format(*sys.version_info[:2]),
+                   platforms=list(manylinux_platforms(platform.machine())))
+    answers = Answers.model_validate({
+        "target": {"kind": "existing", "python": str(torch_python)}, "method": "wheel", "wheelhouse": str(wheels),
+        "torch": {"version": "2.13.0", "variant": "cpu", "extras": []}, "verify": True, "bench": "none"})
+    app = make_wizard("cpu-only", as_this_machine=True, answers=answers, answers_path="given")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "review")
+        assert app.state.plan is not None and app.state.plan.meta["wheelhouse"] == str(wheels)
+        await pilot.press("n")
+        await wait_for_run(pilot)
+        assert app.state.run_result.ok, screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        await wait_for_result(pilot, "verify_result", 60)
+        check = next(c for c in app.state.verify_result["checks"] if c["name"] == "numpy")
+        assert check["wheelhouse_lacks"] == ["numpy"] and check["fix_msg"]["args"]["cmd"].endswith(
+            f" --no-index --find-links {wheels} numpy")
+        flat = "".join(screen_text(app).split())
+        assert f"thewheelhouse{wheels}hasnowheelofnumpytoinstallfrom".replace(" ", "") in flat, screen_text(app)
+        assert "--dest" in flat and "installnumpy`" not in flat  # no index's `pip install numpy`
+        await press_until(pilot, "n", "done")
+        text = " ".join(screen_text(app).split())
+        # no NumPy command among the ones to use it (it would fail), and the two that bring it, a line each
+        assert "To use it:" in text and "To use it (and NumPy" not in text, text
+        assert f"`import torch` warns without NumPy, and the wheelhouse {wheels} holds none." in text
+        flat = "".join(screen_text(app).split())  # a command may wrap anywhere
+        download, install = ("".join(check["fix_msg"]["args"][k].split()) for k in ("download", "cmd"))
+        assert flat.index("Touseit:") < flat.index(download) < flat.index("Theninstallithere:") < flat.index(install)
+        await pilot.press("q")
+
+
 # ----------------------------------------------------------------------------------- failing step
 async def test_failing_step_says_what_failed_and_how_to_resume(make_wizard, in_tmp):
     """The interpreter named for the environment is not a Python (/bin/false): uv refuses it, its

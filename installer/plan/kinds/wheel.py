@@ -291,6 +291,19 @@ def built_for(path: str) -> list[str]:
         return []
 
 
+def built_platforms(path: str) -> tuple[str | None, list[str]]:
+    """The Python (X.Y) and the platform tags the wheelhouse at `path` was built for; (None, []) where it has
+    no readable manifest."""
+    try:
+        manifest = _manifest_at(path)
+    except (OSError, ValueError):
+        return None, []
+    if not isinstance(manifest, dict):
+        return None, []
+    py, platforms = manifest.get("python_version"), manifest.get("platforms")
+    return (str(py) if py else None), [str(p) for p in platforms] if isinstance(platforms, list) else []
+
+
 def _manifest_at(path: str) -> object:
     with open(posixpath.join(path, MANIFEST), encoding="utf-8") as f:
         return json.load(f)

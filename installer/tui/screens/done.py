@@ -29,15 +29,32 @@ def instructions(box_id: str, classes: str, parts: list[tuple[str, list[str]]]) 
 
 def numpy_command(verify: dict[str, Any] | None, *, activated: bool) -> str | None:
     """The command that installs what verify's NumPy warning asks for, None without one: `python -m pip
-    install …` once the environment is activated and has its own pip, else the warning's own command."""
+    install …` once the environment is activated and has its own pip, else the warning's own command. From a
+    wheelhouse (an offline install), only where it holds the wheel: else the warning says how to fetch it."""
     check = next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
                   and isinstance(c.get("pip"), list)), None)
-    if check is None:
+    if check is None or check.get("wheelhouse_lacks"):
         return None
     if activated and ((verify or {}).get("python") or {}).get("pip"):
+        if check.get("wheelhouse"):
+            from installer.probes.offline_fixes import activated_line
+
+            return activated_line(str(check["wheelhouse"]), [str(a) for a in check["pip"]])
         return shlex.join(["python", "-m", "pip", "install", *map(str, check["pip"])])
     cmd = ((check.get("fix_msg") or {}).get("args") or {}).get("cmd")
     return str(cmd) if cmd else None
+
+
+def numpy_fetch(verify: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    """(wheelhouse, download, install) where verify's NumPy warning says the wheelhouse of an offline install
+    holds none (installer.probes.offline_fixes): the two commands, each on a line of its own here, as Verify's
+    one long sentence is gone once the screen is left."""
+    check = next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
+                  and c.get("wheelhouse_lacks")), None)
+    args = ((check or {}).get("fix_msg") or {}).get("args") or {}
+    if check is None or not args.get("download") or not args.get("cmd"):
+        return None
+    return str(check["wheelhouse"]), str(args["download"]), str(args["cmd"])
 
 
 class DoneScreen(WizardScreen):
@@ -116,6 +133,14 @@ class DoneScreen(WizardScreen):
             caption = (_("To use it (and NumPy, which torch's wheel leaves out; `import torch` warns without it):")
                        if numpy else _("To use it:"))
             yield instructions("activate", "", [(caption, commands)])
+            fetch = numpy_fetch(s.verify_result)
+            if fetch is not None:
+                wheelhouse, download, install = fetch
+                yield instructions("numpy-fetch", "", [
+                    (_("`import torch` warns without NumPy, and the wheelhouse {wheelhouse} holds none. Where there "
+                       "is network, download it into that folder, and carry the folder over:", wheelhouse=wheelhouse),
+                     [download]),
+                    (_("Then install it here:"), [install])])
 
         if answers:
             from installer.paths import from_home

@@ -67,7 +67,8 @@ class VerifyScreen(TargetRunScreen):
             # the install's own verification, recorded while it runs as `install` records it; the same target the
             # run's records name (installer.executor.runner)
             target = (dict(plan.summary).get("target") if plan is not None else None) or python
-            result = self.engine.verify(python, variant=variant, target=target)
+            result = self.engine.verify(python, variant=variant, target=target,
+                                        wheelhouse=(plan.meta.get("wheelhouse") if plan is not None else None) or None)
             findings: list[Any] = []
             if not result.get("ok", False) and self.state.report is not None:
                 try:

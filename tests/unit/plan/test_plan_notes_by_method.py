@@ -45,3 +45,10 @@ def test_the_pip_configuration_is_named_only_where_it_is_read(method, named):
     if method == "wheel":  # and the install reads the wheelhouse alone
         argv = plan.steps[-1].commands[-1].argv
         assert "--no-index" in argv and "/opt/wheels" not in argv
+
+
+@pytest.mark.parametrize("method", ["pip", "wheelhouse-build", "wheel", "conda"])
+def test_only_an_offline_install_keeps_its_wheelhouse_for_verify(method):
+    """The journal's plan meta: verify's `pip install` fixes (NumPy's) install from the wheelhouse after an
+    offline install (installer.probes.offline_fixes); the build end installs nothing to verify."""
+    assert _plan(method).meta["wheelhouse"] == ("/media/usb/torch-wheelhouse" if method == "wheel" else "")
