@@ -62,26 +62,25 @@ def install_line(python: str, wheelhouse: str, args: list[str]) -> str:
     reads no pip.conf, as the plan's own offline install); otherwise pip with the wheelhouse as its only
     find-links (PIP_FIND_LINKS replaces the configuration's: `--no-index` keeps a pip.conf's find-links, and a
     mirror's URL there would have this command try the network first)."""
-    from installer.plan.kinds.wheel import only_these_links
     from installer.plan.tools import find_uv, host_pip_works
 
     uv = find_uv()
     if uv:
         return shlex.join([uv, "pip", "install", "--python", python, "--no-index", "--find-links", wheelhouse, *args])
     pip = [sys.executable, "-m", "pip", "--python", python] if host_pip_works() else [python, "-m", "pip"]
-    return shell_env(only_these_links(wheelhouse)) + shlex.join([*pip, "install", "--no-index", *args])
+    return _pip_from(wheelhouse, pip, args)
 
 
 def activated_line(wheelhouse: str, args: list[str]) -> str:
     """The same, typed in the environment once it is activated and has a pip of its own: `python -m pip`."""
+    return _pip_from(wheelhouse, ["python", "-m", "pip"], args)
+
+
+def _pip_from(wheelhouse: str, pip: list[str], args: list[str]) -> str:
     from installer.plan.kinds.wheel import only_these_links
 
-    return shell_env(only_these_links(wheelhouse)) + shlex.join(["python", "-m", "pip", "install", "--no-index",
-                                                                 *args])
-
-
-def shell_env(pairs: tuple[tuple[str, str], ...]) -> str:
-    return "".join(f"{name}={shlex.quote(value)} " for name, value in pairs)
+    env = "".join(f"{name}={shlex.quote(value)} " for name, value in only_these_links(wheelhouse))
+    return env + shlex.join([*pip, "install", "--no-index", *args])
 
 
 def lacking(wheelhouse: str, requirements: list[str]) -> list[str]:
@@ -119,15 +118,11 @@ def download_line(wheelhouse: str, requirements: list[str], python_version: str)
     """`pip download` of `requirements` into `wheelhouse`, run where there is network, for this machine: the
     Python the environment runs (X.Y, else the manifest's) and the platform tags the wheelhouse was built for
     (pip's --platform takes exact tags, so all of them, as the build passed them)."""
-    from installer.plan.kinds.wheel import built_platforms, manylinux_platforms
+    from installer.plan.kinds.wheel import built_platforms, for_target, manylinux_platforms
 
     manifest_version, platforms = built_platforms(wheelhouse)
     major_minor = ".".join(python_version.split(".")[:2]) if python_version else manifest_version
     platforms = platforms or list(manylinux_platforms(os.uname().machine))
-    argv = ["python3", "-m", "pip", "download", "--dest", wheelhouse, "--only-binary=:all:"]
-    if major_minor:
-        argv += ["--python-version", major_minor, "--implementation", "cp", "--abi", "cp" + major_minor.replace(".", "")]
-    for p in platforms:
-        argv += ["--platform", p]
-    return shlex.join([*argv, *requirements])
+    return shlex.join(["python3", "-m", "pip", "download", "--dest", wheelhouse, *for_target(major_minor, platforms),
+                       *requirements])
 

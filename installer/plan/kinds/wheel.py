@@ -337,6 +337,17 @@ def manylinux_platforms(arch: str, glibc_minor: int = DEFAULT_GLIBC_MINOR) -> tu
     return tuple(tags)
 
 
+def for_target(major_minor: str | None, platforms: Sequence[str]) -> tuple[str, ...]:
+    """`pip download`'s flags for wheels of another machine: binary only, its CPython X.Y (left out when not
+    known: this one's) and each of its platform tags (pip's --platform takes exact tags: manylinux_platforms)."""
+    flags: tuple[str, ...] = ("--only-binary=:all:",)
+    if major_minor:
+        flags += ("--python-version", major_minor, "--implementation", "cp", "--abi", "cp" + major_minor.replace(".", ""))
+    for p in platforms:
+        flags += ("--platform", p)
+    return flags
+
+
 class WheelKind(Kind):
     name = "wheel"
     Params = WheelParams
@@ -358,9 +369,6 @@ class WheelKind(Kind):
         arch = ctx.report.os.arch or "x86_64"
         platforms = params.platforms or manylinux_platforms(arch)
         wh = params.wheelhouse
-        plat_flags: list[str] = []
-        for p in platforms:
-            plat_flags += ["--platform", p]
         # as the pip kind: a list of sources with a password or token goes in pip's variables, not on
         # the command line, which any local user can read (`ps`)
         sources, env = ctx.indexes.pip_args()
@@ -382,9 +390,7 @@ class WheelKind(Kind):
             pip = (ctx.tools.uv, "run", "--no-project", "--python", ctx.tools.python, *uv_flags, "--with", "pip",
                    "python", "-m", "pip")
             env = (*UV_SYSTEM_CERTS, *env, *uv_env)  # the system's certificates, as for uv's installs
-        download = (*pip, "download", *PIP_QUIET, "--dest", partial, "--only-binary=:all:",
-                    "--python-version", major_minor, "--implementation", "cp",
-                    "--abi", "cp" + major_minor.replace(".", ""), *plat_flags, *sources)
+        download = (*pip, "download", *PIP_QUIET, "--dest", partial, *for_target(major_minor, platforms), *sources)
         seed = _seed(params.packages)
         manifest = (ctx.tools.python, "-m", "installer.plan.kinds.wheel", "manifest", "--move-from", partial,
                     "--python-version", major_minor, *[f"--platform={p}" for p in platforms],

@@ -31,8 +31,7 @@ def numpy_command(verify: dict[str, Any] | None, *, activated: bool) -> str | No
     """The command that installs what verify's NumPy warning asks for, None without one: `python -m pip
     install …` once the environment is activated and has its own pip, else the warning's own command. From a
     wheelhouse (an offline install), only where it holds the wheel: else the warning says how to fetch it."""
-    check = next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
-                  and isinstance(c.get("pip"), list)), None)
+    check = _numpy_warning(verify)
     if check is None or check.get("wheelhouse_lacks"):
         return None
     if activated and ((verify or {}).get("python") or {}).get("pip"):
@@ -49,12 +48,17 @@ def numpy_fetch(verify: dict[str, Any] | None) -> tuple[str, str, str] | None:
     """(wheelhouse, download, install) where verify's NumPy warning says the wheelhouse of an offline install
     holds none (installer.probes.offline_fixes): the two commands, each on a line of its own here, as Verify's
     one long sentence is gone once the screen is left."""
-    check = next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
-                  and c.get("wheelhouse_lacks")), None)
+    check = _numpy_warning(verify)
     args = ((check or {}).get("fix_msg") or {}).get("args") or {}
-    if check is None or not args.get("download") or not args.get("cmd"):
+    if check is None or not check.get("wheelhouse_lacks") or not args.get("download") or not args.get("cmd"):
         return None
     return str(check["wheelhouse"]), str(args["download"]), str(args["cmd"])
+
+
+def _numpy_warning(verify: dict[str, Any] | None) -> dict[str, Any] | None:
+    """verify's NumPy warning with a `pip install` fix (installer.probes.verify), None without one."""
+    return next((c for c in (verify or {}).get("checks") or [] if c.get("name") == "numpy" and not c.get("ok")
+                 and isinstance(c.get("pip"), list)), None)
 
 
 class DoneScreen(WizardScreen):
