@@ -74,6 +74,7 @@ class WizardApp(App[int]):
         self._report_lock = threading.Lock()
         self.input_error: Exception | None = None
         self.exit_note: str | None = None  # printed in the terminal once the wizard has quit (launch.py)
+        self.exit_summary: str | None = None  # what Done said, printed on stdout once the wizard has quit
         self.exit_code = 0
 
     # navigation ------------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ class WizardApp(App[int]):
 
     async def action_quit(self) -> None:
         if not self.run_active:
-            self.exit(self.exit_code, return_code=self.exit_code)
+            self.leave()
             return
         from installer.tui.screens.dialogs import ConfirmScreen
 
@@ -271,6 +272,16 @@ class WizardApp(App[int]):
         self.push_screen(ConfirmScreen(_("An install is running. Stop it and quit? It will resume from "
                                          "the step it stopped at when run again."),
                                        yes=_("Stop and quit"), no=_("Keep running")), decided)
+
+    def leave(self) -> None:
+        """Quit with the run's exit code; from the Done screen (q, its button, Ctrl+Q, a dialog over it), with
+        what it said kept for the terminal: its commands are the ones to use the environment or to replay."""
+        from installer.tui.screens.done import DoneScreen, summary
+
+        shown = next((s for s in reversed(self.screen_stack) if isinstance(s, WizardScreen)), None)
+        if isinstance(shown, DoneScreen):
+            self.exit_summary = summary(shown.says())
+        self.exit(self.exit_code, return_code=self.exit_code)
 
     def action_command_palette(self) -> None:
         # as Textual's own, with the search field's placeholder and "No matches found" in the wizard's language

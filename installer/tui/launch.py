@@ -42,6 +42,8 @@ def run_wizard(args: argparse.Namespace) -> int:
     app.run()
     if app.input_error is not None:
         raise app.input_error
+    if app.exit_summary:
+        print(app.exit_summary)
     if app.exit_note:
         print(app.exit_note, file=sys.stderr)
     return app.return_code or 0

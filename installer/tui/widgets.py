@@ -10,8 +10,9 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet
+from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet, Static
 
+from installer.i18n import _
 from installer.tui.translate import translate_bindings
 
 
@@ -73,3 +74,34 @@ class ChoiceList(OptionList):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)  # Textual's keys panel names it
+
+
+class CommandLine(Static, can_focus=True):
+    """A command shown for the person to run: Tab to it and c (or Ctrl+C) copies it whole. Found in a trial: a
+    long command copied with the terminal's own selection took a newline at each place the screen wrapped it,
+    and pasted into a shell it ran in pieces. The copy goes by the terminal (OSC 52), which some do not allow
+    programs, so the Done screen's commands are printed in the terminal too when the wizard quits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy"),
+        Binding("ctrl+c", "copy(True)", "Copy", show=False),
+    ]
+
+    def __init__(self, command: str, **kwargs: Any) -> None:
+        from rich.markup import escape
+
+        super().__init__(escape(command), **kwargs)
+        self.command = command
+        translate_bindings(self)
+
+    def action_copy(self, selection_first: bool = False) -> None:
+        # Ctrl+C copies what the mouse selected where there is a selection (a click to start one focuses
+        # this line), as it does elsewhere on the screen
+        selected = self.screen.get_selected_text() if selection_first else None
+        if selected:
+            self.app.copy_to_clipboard(selected)
+            return
+        self.app.copy_to_clipboard(self.command)
+        self.app.notify(_("Where the terminal lets programs set its clipboard, it holds this command now; the "
+                          "commands are printed in the terminal too when you quit."),
+                        title=_("Copied"), timeout=6)

@@ -108,6 +108,10 @@ async def test_pip_install_then_verify_and_bench_for_real(make_wizard, in_tmp, t
                                                               if "import torch; print" in line), lines
         await pilot.press("q")
     assert app.return_code == 0
+    # and the terminal keeps them once the wizard has quit, each command whole on its line
+    said = (app.exit_summary or "").splitlines()
+    assert said[0] == "PyTorch is installed." and f"  {numpy}" in said, said
+    assert said.index(f"  {numpy}") < next(i for i, line in enumerate(said) if "import torch; print" in line), said
 
 
 # -------------------------------------------------------------------------------- conda and offline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,15 +16,44 @@ from textual.widgets import Static
 from installer.i18n import _
 from installer.i18n.phrases import listed
 from installer.tui.screens.base import WizardScreen
+from installer.tui.widgets import CommandLine
+
+
+@dataclass(frozen=True)
+class Said:
+    """One thing the Done screen says: a line of text (its style, its id), or with `parts` a group of sentences,
+    each followed by its commands. The screen draws these, and the terminal is given them again as plain text
+    when the wizard quits (`summary`)."""
+
+    text: str = ""
+    classes: str = ""
+    id: str | None = None
+    parts: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def summary(said: list[Said]) -> str:
+    """What the Done screen said, for the terminal once the wizard has quit: each command on a line of its own,
+    indented and never wrapped, so that the terminal's own copy takes it whole (found in a trial: a long command
+    copied from the screen came with a newline at each place the screen had wrapped it, and pasted into a shell
+    it ran in pieces). The screen is gone then, and with it the commands to use the new environment."""
+    lines: list[str] = []
+    for item in said:
+        if not item.parts:
+            lines.append(item.text)
+        for text, commands in item.parts:
+            lines.append(text)
+            lines += [f"  {command}" for command in commands]
+    return "\n".join(lines)
 
 
 def instructions(box_id: str, classes: str, parts: list[tuple[str, list[str]]]) -> Vertical:
     """Sentences, each followed by its commands, indented: a command too long for the line goes on
-    indented too (at 80 columns the answers file's path had started at the left edge, under the text)."""
+    indented too (at 80 columns the answers file's path had started at the left edge, under the text). Tab
+    reaches each command, and c copies it."""
     widgets: list[Static] = []
     for text, commands in parts:
         widgets.append(Static(escape(text)))
-        widgets += [Static(escape(command), classes="command") for command in commands]
+        widgets += [CommandLine(command, classes="command") for command in commands]
     return Vertical(*widgets, id=box_id, classes=f"instructions {classes}".strip())
 
 
@@ -77,8 +107,10 @@ class DoneScreen(WizardScreen):
     def back_stays_closed(self) -> bool:
         return self.state.run_result is not None
 
-    def body(self) -> ComposeResult:
+    def says(self) -> list[Said]:
+        """What this screen says, in order (the screen's lines, and the terminal's once the wizard quits)."""
         s = self.state
+        said: list[Said] = []
         result = s.run_result
         answers = str(s.answers_written) if s.answers_written else None
         if s.dry_run:
@@ -92,30 +124,29 @@ class DoneScreen(WizardScreen):
                           "answers file named below.")
             else:
                 title = _("Dry run finished: nothing on this machine was changed.")
-            yield Static(title, classes="title")
+            said.append(Said(title, "title"))
             if s.files_saved:
-                yield Static(escape(_("Also saved, as you asked: {files}",
-                                      files=listed(str(f) for f in s.files_saved))), classes="note")
+                said.append(Said(_("Also saved, as you asked: {files}", files=listed(str(f) for f in s.files_saved)),
+                                 "note"))
             if result is not None and result.failed_step and not result.interrupted:
                 step = next((st.title for st in (s.plan.steps if s.plan else ()) if st.id == result.failed_step),
                             result.failed_step)
-                yield Static(escape(_("The dry run found a step that would fail: {step}.", step=step)),
-                             classes="warning")
+                said.append(Said(_("The dry run found a step that would fail: {step}.", step=step), "warning"))
             elif result is not None and not result.ok and not result.interrupted:
                 # found in use: a missing wheelhouse stopped the dry run before its first step, and this
                 # screen went on to offer the real install as if all were well
-                yield Static(escape(_("The dry run found that the install would stop before its steps: {why}",
-                                      why=s.run_error or _("see the log"))), classes="warning")
+                said.append(Said(_("The dry run found that the install would stop before its steps: {why}",
+                                   why=s.run_error or _("see the log")), "warning"))
         elif result is None:
-            yield Static(_("Nothing was installed."), classes="title")
+            said.append(Said(_("Nothing was installed."), "title"))
         elif result.interrupted:
-            yield Static(_("The install was cancelled."), classes="title")
+            said.append(Said(_("The install was cancelled."), "title"))
         elif result.reboot_required:
-            yield Static(_("Reboot, then run the same install again to finish."), classes="title")
+            said.append(Said(_("Reboot, then run the same install again to finish."), "title"))
         elif not result.ok:
-            yield Static(_("The install stopped at a failed step."), classes="title")
+            said.append(Said(_("The install stopped at a failed step."), "title"))
         else:
-            yield Static(_("PyTorch is installed."), classes="title")
+            said.append(Said(_("PyTorch is installed."), "title"))
 
         plan = s.plan
         kind = s.section("target").get("kind", "venv")
@@ -136,15 +167,15 @@ class DoneScreen(WizardScreen):
                                         "import torch; print(torch.__version__, torch.cuda.is_available())"]))
             caption = (_("To use it (and NumPy, which torch's wheel leaves out; `import torch` warns without it):")
                        if numpy else _("To use it:"))
-            yield instructions("activate", "", [(caption, commands)])
+            said.append(Said(id="activate", parts=[(caption, commands)]))
             fetch = numpy_fetch(s.verify_result)
             if fetch is not None:
                 wheelhouse, download, install = fetch
-                yield instructions("numpy-fetch", "", [
+                said.append(Said(id="numpy-fetch", parts=[
                     (_("`import torch` warns without NumPy, and the wheelhouse {wheelhouse} holds none. Where there "
                        "is network, download it into that folder, and carry the folder over:", wheelhouse=wheelhouse),
                      [download]),
-                    (_("Then install it here:"), [install])])
+                    (_("Then install it here:"), [install])]))
 
         if answers:
             from installer.paths import from_home
@@ -159,10 +190,10 @@ class DoneScreen(WizardScreen):
             if refused:
                 # `install` would refuse these answers as the machine is (found in use: Done offered a recorded
                 # machine's `install --yes`, which that machine then refused)
-                said = _("`torch-setup install` refuses these answers: {why}", why=refused)
+                why = _("`torch-setup install` refuses these answers: {why}", why=refused)
                 if s.install_refused_fix:
-                    said = f"{said}\n→ {s.install_refused_fix}"
-                yield Static(escape(said), classes="warning", id="install-refused")
+                    why = f"{why}\n→ {s.install_refused_fix}"
+                said.append(Said(why, "warning", "install-refused"))
             if s.recorded:
                 # the plan is the recorded machine's: run here, these commands would plan and install for this
                 # one (found in use: a 4090's dry run ended with an install --yes for the GPU-less machine here)
@@ -182,17 +213,31 @@ class DoneScreen(WizardScreen):
             else:
                 # not "To resume:" alone: run as it is, the same step fails the same way (found in use)
                 how = _("Once the cause is fixed, to resume from the step that failed:")
-            yield instructions("answers", "note", [
+            said.append(Said(classes="note", id="answers", parts=[
                 (_("Answers file: {path}", path=answers), []),
                 (how, [replay]),
                 (_("To print the plan as a script:"), [plan_here]),
-            ])
+            ]))
         if result is not None and result.log_path:
-            yield Static(escape(_("Log: {path}", path=result.log_path)), id="log-path", classes="note")
+            said.append(Said(_("Log: {path}", path=result.log_path), "note", "log-path"))
         if s.verify_result is not None and not s.verify_result.get("ok", False):
-            yield Static(_("Some checks failed: `torch-setup doctor` explains what is wrong and how to fix it."),
-                         classes="warning")
-        yield Static(_("Press q to quit."), classes="muted")
+            said.append(Said(_("Some checks failed: `torch-setup doctor` explains what is wrong and how to fix it."),
+                             "warning"))
+        return said
+
+    def body(self) -> ComposeResult:
+        said = self.says()
+        for item in said:
+            if item.parts:
+                yield instructions(item.id or "", item.classes, item.parts)
+            else:
+                yield Static(escape(item.text), classes=item.classes, id=item.id)
+        if any(commands for item in said for _text, commands in item.parts):
+            # the footer's c shows only once a command has the focus
+            yield Static(_("Tab goes to each command, and c copies it. q quits, and leaves the commands printed "
+                           "in the terminal."), classes="muted")
+        else:
+            yield Static(_("Press q to quit."), classes="muted")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -203,7 +248,7 @@ class DoneScreen(WizardScreen):
         self.action_finish()
 
     def action_finish(self) -> None:
-        self.app.exit(self.wizard.exit_code, return_code=self.wizard.exit_code)
+        self.wizard.leave()
 
 
 SCREEN = DoneScreen
