@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
+import re
+import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -363,3 +367,84 @@ def ctrl_c_install(folder: Path, seen: Any, delay: float = 0.0) -> None:
         signal_when(proc, log, seen, signal.SIGINT, delay)
         proc.wait(timeout=120)
     assert proc.returncode == 130, proc.returncode
+
+
+# escape sequences (CSI with its private marks, OSC, charset picks...): what is left is the text a terminal shows
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>PX^_\\]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
+
+
+class Terminal:
+    """The wizard in a real pseudo-terminal, driven by its keys: what it drew so far, as plain text (the bench
+    of its start-up, and the e2e tests of what it leaves in the terminal)."""
+
+    def __init__(self, argv: list[str], cwd: str | Path, *, columns: int = 100, lines: int = 30,
+                 env: dict[str, str] | None = None) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(lines), LANG="C.UTF-8",
+                   **(env or {}))
+        env.pop("NO_COLOR", None)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.raw = b""
+
+    def text(self) -> str:
+        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
+
+    def _read(self, wait: float) -> int:
+        """Add to `raw` what the program drew within `wait` seconds: how many bytes (0: none), -1 once its side
+        is closed and all it wrote is read."""
+        if not select.select([self.master], [], [], wait)[0]:
+            return 0
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:  # EIO: the program has ended
+            return -1
+        self.raw += chunk
+        return len(chunk) or -1
+
+    def wait_for(self, pattern: str, timeout: float, *, since: int = 0) -> float:
+        """Seconds from start until `pattern` shows in what was drawn after byte `since`."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            got = self._read(0.01)
+            if got < 0:
+                break
+            if got and re.search(pattern, ANSI.sub("", self.raw[since:].decode("utf-8", "replace"))):
+                return time.perf_counter() - self.started
+        raise TimeoutError(f"{pattern!r} did not show within {timeout} s")
+
+    def press(self, key: str) -> int:
+        mark = len(self.raw)
+        os.write(self.master, key.encode())
+        return mark
+
+    def wait_exit(self, timeout: float) -> int:
+        """Wait for the process to end, reading what it draws meanwhile (a full pty blocks it), then what it
+        wrote last (what the terminal keeps once the wizard has quit)."""
+        end = time.perf_counter() + timeout
+        while self.proc.poll() is None and time.perf_counter() < end and self._read(0.05) >= 0:
+            pass
+        code = self.proc.wait(timeout=max(end - time.perf_counter(), 0.1))
+        while self._read(0.2) > 0:
+            pass
+        return code
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
+        return kb / 1024
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        os.close(self.master)

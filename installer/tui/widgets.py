@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Checkbox, Input, OptionList, RadioButton, RadioSet, Static
@@ -95,12 +96,9 @@ class CommandLine(Static, can_focus=True):
         translate_bindings(self)
 
     def action_copy(self, selection_first: bool = False) -> None:
-        # Ctrl+C copies what the mouse selected where there is a selection (a click to start one focuses
-        # this line), as it does elsewhere on the screen
-        selected = self.screen.get_selected_text() if selection_first else None
-        if selected:
-            self.app.copy_to_clipboard(selected)
-            return
+        if selection_first and self.screen.get_selected_text():
+            # Ctrl+C over a mouse selection (a click to start one focuses this line): the screen's own copy of it
+            raise SkipAction()
         self.app.copy_to_clipboard(self.command)
         self.app.notify(_("Where the terminal lets programs set its clipboard, it holds this command now; the "
                           "commands are printed in the terminal too when you quit."),

@@ -13,86 +13,18 @@ few runs is reported for time (start-up noise on a shared machine), the largest 
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import re
-import select
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+from helpers import Terminal  # noqa: E402
+
 MACHINE = REPO / "tests" / "fixtures" / "machines" / "rtx4090-550.json"
 TARGET_START_S = 0.5
 TARGET_RSS_MB = 120.0
 RUNS = 3
-ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>PX^_\\]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
-
-
-class Terminal:
-    """The wizard in a pseudo-terminal: what it drew so far, as plain text."""
-
-    def __init__(self, argv: list[str], cwd: str) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30", LANG="C.UTF-8")
-        env.pop("NO_COLOR", None)
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
-                                     start_new_session=True)
-        os.close(slave)
-        self.master = master
-        self.raw = b""
-
-    def text(self) -> str:
-        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
-
-    def wait_for(self, pattern: str, timeout: float, *, since: int = 0) -> float:
-        """Seconds from start until `pattern` shows in what was drawn after byte `since`."""
-        end = time.perf_counter() + timeout
-        while time.perf_counter() < end:
-            ready, _w, _x = select.select([self.master], [], [], 0.01)
-            if ready:
-                try:
-                    self.raw += os.read(self.master, 65536)
-                except OSError:
-                    break
-                if re.search(pattern, ANSI.sub("", self.raw[since:].decode("utf-8", "replace"))):
-                    return time.perf_counter() - self.started
-        raise TimeoutError(f"{pattern!r} did not show within {timeout} s")
-
-    def press(self, key: str) -> int:
-        mark = len(self.raw)
-        os.write(self.master, key.encode())
-        return mark
-
-    def wait_exit(self, timeout: float) -> int:
-        """Wait for the process to end, reading what it draws meanwhile (a full pty blocks it)."""
-        end = time.perf_counter() + timeout
-        while self.proc.poll() is None and time.perf_counter() < end:
-            ready, _w, _x = select.select([self.master], [], [], 0.05)
-            if ready:
-                try:
-                    self.raw += os.read(self.master, 65536)
-                except OSError:
-                    break
-        return self.proc.wait(timeout=max(end - time.perf_counter(), 0.1))
-
-    def peak_rss_mb(self) -> float:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
-        return kb / 1024
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        os.close(self.master)
 
 
 def one_run(walk: bool) -> tuple[float, float, float | None]:
@@ -110,8 +42,8 @@ def one_run(walk: bool) -> tuple[float, float, float | None]:
                 # each screen's work (detect, probe, recommend, plan, run) done before the next key:
                 # the peak comes from them, and Next waits for them anyway
                 ready = {"Hardware": r"GPUs? found", "Mirrors": r"mirrors? answered|probing failed",
-                         "Combination": r"choices?, \d+ refused|no recommendation", "Review": r"The plan: |no plan",
-                         "Install": r"finished|would fail|failed", "Verify": r"dry run", "Done": r"Press q"}
+                         "Combination": r"choices?, \d+ refused|no recommendation", "Review": r"packages  |no plan",
+                         "Install": r"finished|would fail|failed", "Verify": r"dry run", "Done": r"Press q|q quits"}
                 for title, done in ready.items():
                     mark = term.press("n")
                     term.wait_for(rf"Step \d+ of \d+: {title}", 30, since=mark)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tui_support import press_until, screen_text, settle
+from tui_support import footer_keys, press_until, screen_text, settle
 
 from installer.answers import load_answers
 
@@ -19,10 +19,6 @@ def prefilled(make_wizard, folder, **options):
                                      "mirror": {"pytorch": "none"}}))
     return make_wizard("cpu-only", as_this_machine=True, answers=load_answers(given), answers_path=str(given),
                        dry_run=True, **options)
-
-
-def footer_keys(app) -> set[str]:
-    return {b.key for (_n, b, enabled, _t) in app.screen.active_bindings.values() if b.show and enabled}
 
 
 async def dry_run_to_done(app, pilot) -> None:

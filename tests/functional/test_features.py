@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 from textual.widgets import DataTable, Footer, Select
-from tui_support import MACHINES, press_until, screen_text, settle, widget_text
+from tui_support import MACHINES, footer_keys, press_until, screen_text, settle, widget_text
 
 from installer.answers import load_answers
 from installer.i18n import _, set_language
@@ -21,11 +21,6 @@ SCREENS_WITH_KEYS = {
     "combination": {"b", "n", "r", "c", "v"},
     "review": {"b", "n", "s", "a"},
 }
-
-
-def footer_keys(app) -> set[str]:
-    """The keys the footer shows for the current screen (what a person can see to press)."""
-    return {b.key for (_node, b, enabled, _tip) in app.screen.active_bindings.values() if b.show and enabled}
 
 
 async def test_every_action_has_a_key_in_the_footer(make_wizard):

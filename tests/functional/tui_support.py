@@ -89,6 +89,11 @@ def widget_text(widget: Any) -> str:
     return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
 
 
+def footer_keys(app: Any) -> set[str]:
+    """The keys the footer shows for the current screen (what a person can see to press)."""
+    return {b.key for (_node, b, enabled, _tip) in app.screen.active_bindings.values() if b.show and enabled}
+
+
 def screen_text(app: Any) -> str:
     """Everything the current screen shows as text (Static contents, labels, table cells)."""
     from textual.widgets import DataTable, Static

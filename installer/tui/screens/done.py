@@ -46,15 +46,15 @@ def summary(said: list[Said]) -> str:
     return "\n".join(lines)
 
 
-def instructions(box_id: str, classes: str, parts: list[tuple[str, list[str]]]) -> Vertical:
+def instructions(said: Said) -> Vertical:
     """Sentences, each followed by its commands, indented: a command too long for the line goes on
     indented too (at 80 columns the answers file's path had started at the left edge, under the text). Tab
     reaches each command, and c copies it."""
     widgets: list[Static] = []
-    for text, commands in parts:
+    for text, commands in said.parts:
         widgets.append(Static(escape(text)))
         widgets += [CommandLine(command, classes="command") for command in commands]
-    return Vertical(*widgets, id=box_id, classes=f"instructions {classes}".strip())
+    return Vertical(*widgets, id=said.id, classes=f"instructions {said.classes}".strip())
 
 
 def numpy_command(verify: dict[str, Any] | None, *, activated: bool) -> str | None:
@@ -229,7 +229,7 @@ class DoneScreen(WizardScreen):
         said = self.says()
         for item in said:
             if item.parts:
-                yield instructions(item.id or "", item.classes, item.parts)
+                yield instructions(item)
             else:
                 yield Static(escape(item.text), classes=item.classes, id=item.id)
         if any(commands for item in said for _text, commands in item.parts):
