@@ -7,8 +7,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
-from tui_support import press_until, screen_text, settle, widget_text
+from tui_support import hidden_rows, press_until, screen_text, settle, widget_text
 
 
 async def _type_path(pilot, text: str) -> None:
@@ -99,3 +100,27 @@ async def test_a_folder_emptied_is_the_default_folder(make_wizard, in_tmp):
         target = dict(app.state.plan.summary)["target"] if app.state.plan else None
     assert "path" not in app.state.section("target")
     assert target == str(in_tmp / ".venv-torch"), target
+
+
+@pytest.mark.parametrize("rows", [24, 26, 28, 30])
+async def test_what_the_folder_field_says_is_scrolled_into_view_as_it_is_typed(make_wizard, in_tmp, rows):
+    """Found in use: with the Folder field on the terminal's last row, the problem that typing showed under it (and
+    what to do about it) was below the screen. At these heights the field lands on or near the last row when Tab
+    reaches it from the list of builds (26 and 28 hid 2 rows and 1 before the change)."""
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, rows)) as pilot:
+        await press_until(pilot, "n", "combination")
+        await pilot.press("tab", "tab", "tab")  # from the list of builds, as a person goes: the Folder field
+        field = app.screen.query_one("#target-path", Input)
+        assert app.screen.focused is field
+        field.value = ""
+        await pilot.press(*"~nosuchuser-ts/env")
+        await settle(pilot)
+        assert _problem(app) is not None and app.screen.focused is field
+        assert hidden_rows(app, "#path-problem") == 0 and hidden_rows(app, "#target-path") == 0
+
+        field.value = ""  # cleared, then a good folder: where it goes takes the problem's place
+        await pilot.press(*"envs/torch")
+        await settle(pilot)
+        assert _problem(app) is None and app.screen.query_one("#path-where").display
+        assert hidden_rows(app, "#path-where") == 0 and hidden_rows(app, "#target-path") == 0

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual.widgets import Checkbox, Input, RadioButton
-from tui_support import press_until, settle, widget_text
+from tui_support import hidden_rows, press_until, settle, widget_text
 
 from installer.paths import answers_examples
 
@@ -120,3 +121,21 @@ async def test_a_wheelhouse_for_another_python_is_said_at_the_field(make_wizard,
         problem = _shown(app, "#wheelhouse-problem") or ""
         assert problem.startswith(f"the wheelhouse {built} was built for Python 3.2, and the Python it would install "
                                   f"into is {here}"), problem
+
+
+@pytest.mark.parametrize("rows", [18, 19, 20])
+async def test_the_wheelhouse_problem_is_scrolled_into_view_as_it_is_typed(make_wizard, in_tmp, rows):
+    """As the Folder field's (test_folder_live): at these heights the Wheelhouse field is on the terminal's last rows
+    when Tab reaches it, and the problem typing shows under it was below the screen (2, 2 and 1 rows before)."""
+    app = make_wizard("cpu-only", dry_run=True)
+    async with app.run_test(size=(100, rows)) as pilot:
+        await press_until(pilot, "n", "combination")
+        app.screen.query_one("#method-wheel", RadioButton).value = True
+        await settle(pilot)
+        await pilot.press("tab", "tab")  # from the list of builds: the method, then the wheelhouse's field
+        field = app.screen.query_one("#wheelhouse", Input)
+        assert app.screen.focused is field
+        await pilot.press(*"~nosuchuser-ts/w")
+        await settle(pilot)
+        assert (_shown(app, "#wheelhouse-problem") or "").startswith("no user 'nosuchuser-ts'")
+        assert hidden_rows(app, "#wheelhouse-problem") == 0 and hidden_rows(app, "#wheelhouse") == 0

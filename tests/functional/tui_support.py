@@ -94,6 +94,12 @@ def footer_keys(app: Any) -> set[str]:
     return {b.key for (_node, b, enabled, _tip) in app.screen.active_bindings.values() if b.show and enabled}
 
 
+def hidden_rows(app: Any, selector: str) -> int:
+    """How many of the widget's rows are outside the part of the screen that shows it (scrolled away)."""
+    geometry = app.screen.find_widget(app.screen.query_one(selector))
+    return int(geometry.region.height - geometry.region.intersection(geometry.clip).height)
+
+
 def screen_text(app: Any) -> str:
     """Everything the current screen shows as text (Static contents, labels, table cells)."""
     from textual.widgets import DataTable, Static

@@ -206,6 +206,9 @@ def find_action(choice: dict[str, Any] | None, kind: str) -> dict[str, Any] | No
 # read "1 choice, 0 refused" beside a Next that looked ready)
 FIELD_WRONG = {"#wheelhouse-problem": "the Wheelhouse field is wrong", "#path-problem": "the Folder field is wrong",
                "#python-problem": "the Python field is wrong"}
+# what a field shows under itself as it is typed, top to bottom
+SAID_UNDER = {"target-path": ("#path-problem", "#path-where"),
+              "wheelhouse": ("#wheelhouse-holds", "#wheelhouse-problem")}
 
 
 class CombinationScreen(WizardScreen):
@@ -912,6 +915,17 @@ class CombinationScreen(WizardScreen):
             self.show_path_problem()
         elif event.input.id == "wheelhouse":
             self.show_wheelhouse_problem()
+        self.keep_said_in_view(event.input)
+
+    def keep_said_in_view(self, field: Input) -> None:
+        """What the field being typed in says under itself is scrolled into view, the field with it (found in use:
+        with the Folder field on a terminal's last row, its "no user" problem and what to do were below the
+        screen, and only the bar said that something was wrong)."""
+        if self.focused is not field or field.id not in SAID_UNDER:
+            return  # set by the screen itself, not typed: the focus is elsewhere, and stays in view
+        shown = [box for box in self.query(", ".join(SAID_UNDER[field.id])) if box.display]
+        if shown:
+            shown[-1].scroll_visible(animate=False)  # the lowest: the least scroll that shows them all
 
     def path_problem(self) -> tuple[str, str] | None:
         """What is wrong with the Folder field (the rules the answers file's target.path follows), while
