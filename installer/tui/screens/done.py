@@ -94,7 +94,8 @@ def _numpy_warning(verify: dict[str, Any] | None) -> dict[str, Any] | None:
 class DoneScreen(WizardScreen):
     NAME = "done"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("q", "finish", "Quit"),
+        # the app's Ctrl+Q's action: the footer shows one key per action (found in a trial: "q Quit ^q Quit")
+        Binding("q", "quit", "Quit"),
     ]
 
     def next_label(self) -> str:
@@ -245,9 +246,9 @@ class DoneScreen(WizardScreen):
         return super().check_action(action, parameters)
 
     def action_next(self) -> None:
-        self.action_finish()
+        self.action_quit()
 
-    def action_finish(self) -> None:
+    def action_quit(self) -> None:
         self.wizard.leave()
 
 
