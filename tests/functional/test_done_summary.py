@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tui_support import footer_keys, press_until, screen_text, settle
+from tui_support import footer_drawn, footer_keys, press_until, screen_text, settle
 
 from installer.answers import load_answers
 
@@ -115,12 +115,10 @@ async def test_a_command_reached_with_tab_is_copied_whole(make_wizard, in_tmp, k
 async def test_the_footer_names_quit_once(make_wizard, in_tmp):
     """Found in a trial: Done's footer read "q Quit ^q Quit". One entry, q's, the key Done's last line names; Ctrl+Q
     still quits there (test_quitting_done_leaves_its_commands_whole_in_the_terminal)."""
-    from textual.widgets._footer import FooterKey
-
     app = prefilled(make_wizard, in_tmp)
     async with app.run_test(size=(100, 24)) as pilot:
         await dry_run_to_done(app, pilot)
-        shown = [(k.key, k.description) for k in app.screen.query(FooterKey)]
-        assert [key for key, said in shown if said == "Quit"] == ["q"], shown
+        shown = footer_drawn(app)
+        assert [key for key, said in shown.items() if said == "Quit"] == ["q"], shown
         await pilot.press("q")
     assert app.return_code == 0 and app.exit_summary

@@ -4,15 +4,9 @@ screen, save, quit", but "save" in the palette on the Mirrors screen matched not
 
 from __future__ import annotations
 
-from tui_support import press_until, settle
+from tui_support import footer_drawn, press_until, settle
 
 from installer.answers import load_answers
-
-
-def _footer_keys(app) -> dict[str, str]:
-    from textual.widgets._footer import FooterKey
-
-    return {key.key: key.description for key in app.screen.query(FooterKey)}
 
 
 async def _palette(pilot, search: str) -> list[str]:
@@ -53,7 +47,7 @@ async def test_no_save_before_anything_is_decided(make_wizard):
         await press_until(pilot, "n", "hardware")
         matches = await _palette(pilot, "save")
         assert not any("Save the answers file" in m for m in matches), matches
-        assert "a" not in _footer_keys(app)
+        assert "a" not in footer_drawn(app)
 
 
 async def test_the_key_is_in_the_footer_or_the_help(make_wizard, in_tmp):
@@ -67,9 +61,9 @@ async def test_the_key_is_in_the_footer_or_the_help(make_wizard, in_tmp):
         assert "Save answers" in help_text
         await pilot.press("escape")
         await press_until(pilot, "n", "review")
-        assert _footer_keys(app).get("a") == "Save answers"
+        assert footer_drawn(app).get("a") == "Save answers"
         await press_until(pilot, "n", "done")
-        assert _footer_keys(app).get("a") == "Save answers"
+        assert footer_drawn(app).get("a") == "Save answers"
         run_file = app.state.answers_written
         # after the run, a copy: the run's own file stays the one Done names (and resume uses)
         await pilot.press("a")

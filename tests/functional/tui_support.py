@@ -90,8 +90,16 @@ def widget_text(widget: Any) -> str:
 
 
 def footer_keys(app: Any) -> set[str]:
-    """The keys the footer shows for the current screen (what a person can see to press)."""
+    """The keys bound to be shown in the footer for the current screen, and working now (by binding: where two keys
+    have one action, the footer draws the first; footer_drawn says what it draws)."""
     return {b.key for (_node, b, enabled, _tip) in app.screen.active_bindings.values() if b.show and enabled}
+
+
+def footer_drawn(app: Any) -> dict[str, str]:
+    """What the footer draws: each key it shows, with its word."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.key: key.description for key in app.screen.query(FooterKey)}
 
 
 def hidden_rows(app: Any, selector: str) -> int:
