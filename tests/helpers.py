@@ -226,6 +226,17 @@ def env_without_torch(folder: Path) -> Path:
     return folder / "bin" / "python"
 
 
+def env_with_cpu_torch(folder: Path) -> Path:
+    """A real venv at `folder` holding torch 2.13.0+cpu from /opt/wheels (a test's own, where it adds packages
+    beside torch: the session's torch_python is shared); its interpreter."""
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "venv", "-q", str(folder)], check=True, timeout=120)
+    python = folder / "bin" / "python"
+    subprocess.run([str(uv), "pip", "install", "-q", "--python", str(python), "--find-links", "/opt/wheels",
+                    "torch==2.13.0+cpu"], check=True, capture_output=True, timeout=900)
+    return python
+
+
 def env_with_broken_torch(folder: Path) -> Path:
     """A real venv whose torch is there but fails to import, as one missing a CUDA library does."""
     python = env_without_torch(folder)

@@ -179,11 +179,14 @@ def run(args: argparse.Namespace) -> int:
     if finished.reboot_required:
         return 0
     if answers.verify and plan.target_python:
+        from installer.probes.advised import advise
         from installer.probes.last_target import verify_install
         from installer.probes.text import render_verify
 
         result = verify_install(dict(plan.summary).get("target") or plan.target_python, plan.target_python,
                                 variant=plan.meta.get("variant"), wheelhouse=plan.meta.get("wheelhouse"))
+        # the verdict `torch-setup verify` gives of this environment, its fixes and warnings too
+        advise(result)
         print(render_verify(result))
         if not result.get("ok"):
             return 1

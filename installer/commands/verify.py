@@ -36,9 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from installer.hardware import load_or_detect
-    from installer.probes.doctor import advise_dependencies, advise_import, advise_verify, short_of_a_module
-    from installer.probes.host import half_installed, missing_dependencies, resolve_python, run_verify
-    from installer.probes.last_run import rerun_installing
+    from installer.probes.advised import advise
+    from installer.probes.host import resolve_python, run_verify
     from installer.probes.last_target import (
         advise_missing,
         choose_checked,
@@ -48,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
         torch_missing,
         verify_ended,
     )
-    from installer.probes.run_index import index_lookup
     from installer.probes.text import message, render_verify
 
     target = resolve_python(args.python)
@@ -67,18 +65,9 @@ def run(args: argparse.Namespace) -> int:
         result["own_environment"] = {"python": target, "checked_instead": instead, "note_msg": note,
                                      "note": note["text"].format(**note["args"])}
     python = (result.get("python") or {}).get("executable")
-    # the reinstall commands name the index the install into this environment used, as doctor's do
-    index = index_lookup(result.get("python") or {"executable": python})
-    if python and result.get("import_error") and not torch_missing(result["import_error"]):
-        # a torch that is there but broken: the reinstall command of its build, as doctor gives it
-        incomplete = half_installed(python)
-        advise_import(result, None if any(p.startswith("torch==") for p in incomplete)
-                      else load_or_detect(None, python=python), incomplete, index)
-    # an import that failed for another package's module: the package, named as doctor names it, with its command
-    lacking = missing_dependencies(python) if python and short_of_a_module(result) else ()
-    if lacking:
-        advise_dependencies(result, lacking, index=index,
-                            rerun=rerun_installing(result.get("python") or {}, {m.root for m in lacking}))
+    # the fixes only this side can write, as the install's own verification and the wizard's Verify screen write
+    # them: one verdict of one environment, whichever of the three gives it
+    advise(result)
     if args.python is None and instead is None:
         point_at_last_install(result)
     # what detection reads in that interpreter (PEP 668's marker, pip's break-system-packages): doctor's advice
@@ -87,11 +76,6 @@ def run(args: argparse.Namespace) -> int:
     missing = python and result.get("import_error") and torch_missing(result["import_error"])
     advise_missing(result, "verify", named=args.python is not None,
                    report=load_or_detect(None, python=python) if missing else None)
-    if result.get("torch_version"):
-        # the probe cannot see this machine's hardware as detection does (nor the overrides), nor write a
-        # command that works without pip in the target: the fixes that need either are written here
-        advise_verify(result, load_or_detect(None, python=(result.get("python") or {}).get("executable")),
-                      index=index, short_of=frozenset(m.root for m in lacking))
     # a verdict on this interpreter, pass or fail: an install's verification of it that was cut off is done now
     verify_ended(result.get("python") or {"executable": python or instead or target})
     if args.json:

@@ -604,16 +604,36 @@ class Engine:
         use: only `install` left that trace). `wheelhouse`: the folder it was installed from with no index,
         which the fixes then install from."""
         if not target:
-            return _need("installer.probes.host", "run_verify")(  # type: ignore[no-any-return]
+            result: dict[str, Any] = _need("installer.probes.host", "run_verify")(
                 python, expect_variant=variant, wheelhouse=wheelhouse)
-        return _need("installer.probes.last_target", "verify_install")(  # type: ignore[no-any-return]
-            target, python, variant=variant, wheelhouse=wheelhouse, state_dir=self.state_dir)
+        else:
+            result = _need("installer.probes.last_target", "verify_install")(
+                target, python, variant=variant, wheelhouse=wheelhouse, state_dir=self.state_dir)
+        # the verdict `torch-setup verify` gives of this environment, its fixes and warnings too (found in use:
+        # "torch works" beside a torchvision made for another torch, which verify failed)
+        _need("installer.probes.advised", "advise")(result, state_dir=self.state_dir)
+        return result
 
     def bench(self, python: str, *, quick: bool,
               on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
         return _need("installer.probes.host", "run_bench")(python, quick=quick, on_progress=on_progress)
 
     def diagnose(self, report: HardwareReport, verify: dict[str, Any]) -> list[Any]:
+        """doctor's findings for a failed verification (`verify`, advised as engine.verify gives it), less those
+        that are checks of the verification already (a companion that does not fit, the packages missing):
+        each said once, as `torch-setup doctor` says it."""
         from installer.shells import user_shell
 
-        return list(_need("installer.probes.doctor", "diagnose")(report, verify, shell=user_shell()))
+        checked = verify.get("python") or {}
+        python = checked.get("executable")
+        short = python and _need("installer.probes.doctor", "short_of_a_module")(verify)
+        # what is missing, for the finding that names it to stand in for the import's own ("doctor names it")
+        missing = _need("installer.probes.host", "missing_dependencies")(python) if short else ()
+        index = _need("installer.probes.run_index", "index_lookup")(checked, self.state_dir)
+        found = _need("installer.probes.doctor", "diagnose")(report, verify, shell=user_shell(), missing=missing,
+                                                             index=index)
+        # a finding of a check's own (a companion's, the packages missing), or doctor's last resort for a failed
+        # check no cause explains (check-NAME: the check's words again)
+        said = {str(c.get("name")) for c in verify.get("checks") or []}
+        said |= {f"check-{name}" for name in said}
+        return [f for f in found if getattr(f, "id", None) not in said]

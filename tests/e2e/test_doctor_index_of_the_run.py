@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import stand_in_torchvision
+from helpers import env_with_cpu_torch, stand_in_torchvision
 
 from installer.executor.events import RunFinished
 from installer.executor.runner import run_plan
@@ -20,17 +20,13 @@ from installer.plan.model import Command, Plan, Step
 WHEELS = Path("/opt/wheels")
 pytestmark = pytest.mark.skipif(not any(WHEELS.glob("torch-2.13.0+cpu-*.whl")),
                                 reason="needs torch 2.13.0+cpu in /opt/wheels")
-UV = Path(sys.executable).parent / "uv"
 MACHINE = str(Path(__file__).resolve().parents[1] / "fixtures" / "machines" / "cpu-only.json")
 # NJU's PyTorch wheel mirror, from installer/mirrors/data/catalog.yaml (nju-pytorch)
 NJU = "https://mirrors.nju.edu.cn/pytorch/whl/cpu"
 
 
 def _torch_env(folder: Path) -> Path:
-    subprocess.run([str(UV), "venv", "-q", str(folder)], check=True, timeout=120)
-    python = folder / "bin" / "python"
-    subprocess.run([str(UV), "pip", "install", "-q", "--python", str(python), "--find-links", str(WHEELS),
-                    "torch==2.13.0+cpu"], check=True, capture_output=True, timeout=900)
+    python = env_with_cpu_torch(folder)
     # a torchvision pinned to another torch, which does not import beside this one (as PyPI's did)
     stand_in_torchvision(python, "0.27.1", "torch (==2.12.1)",
                          "raise RuntimeError('operator torchvision::nms does not exist')\n")

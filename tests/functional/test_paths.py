@@ -19,7 +19,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tui_support import MACHINES, mirror_servers, press_until, rangeserver, screen_text, settle
+from tui_support import (
+    MACHINES,
+    mirror_servers,
+    press_until,
+    rangeserver,
+    screen_text,
+    settle,
+    wait_for_result,
+    wait_for_run,
+)
 
 from installer.answers import load_answers, parse_answers
 from installer.plan.model import Command, Download, Plan, Step
@@ -31,24 +40,6 @@ def write_answers(folder: Path, **sections) -> str:
     path = folder / "given-answers.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return str(path)
-
-
-async def wait_for_result(pilot, name: str, limit: float) -> None:
-    """Until the wizard's state holds `name` (run_result, verify_result, bench_result): each is made
-    in a worker thread, by the executor or by the target interpreter."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    end = loop.time() + limit
-    while getattr(pilot.app.state, name) is None:
-        assert loop.time() < end, f"no {name} after {limit:.0f} s"
-        await pilot.pause(0.2)
-    await settle(pilot)
-
-
-async def wait_for_run(pilot, limit: float = 240) -> None:
-    """Until the Install screen's run has finished."""
-    await wait_for_result(pilot, "run_result", limit)
 
 
 # ---------------------------------------------------------------------------------------------- pip

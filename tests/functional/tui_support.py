@@ -62,6 +62,24 @@ async def press_until(pilot: Any, key: str, screen: str, limit: int = 12) -> Non
     assert pilot.app.current_name == screen, f"stuck on {pilot.app.current_name}, wanted {screen}"
 
 
+async def wait_for_result(pilot: Any, name: str, limit: float) -> None:
+    """Until the wizard's state holds `name` (run_result, verify_result, bench_result): each is made
+    in a worker thread, by the executor or by the target interpreter."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while getattr(pilot.app.state, name) is None:
+        assert loop.time() < end, f"no {name} after {limit:.0f} s"
+        await pilot.pause(0.2)
+    await settle(pilot)
+
+
+async def wait_for_run(pilot: Any, limit: float = 240) -> None:
+    """Until the Install screen's run has finished."""
+    await wait_for_result(pilot, "run_result", limit)
+
+
 async def type_pytorch_index(pilot: Any, url: str) -> None:
     """On the Mirrors screen: choose "a URL typed by hand" for PyTorch, type `url`, and leave the field (Tab),
     which checks it and starts its probe. The caller waits for the probe as its test needs."""
