@@ -7,16 +7,21 @@ verify`, run next on the same environment, warned of (and failed, where it did n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from installer.probes.host import MissingDependency
 
 
-def advise(result: dict[str, Any], *, state_dir: Path | None = None) -> None:
+def advise(result: dict[str, Any], *, state_dir: Path | None = None) -> tuple[MissingDependency, ...]:
     """`result` (the probe's verdict, installer.probes.host.run_verify) with, in place: a torch that is there but
     does not import given the reinstall command of its own build; the packages torch or a companion needs and
     lacks, named, with the command that installs them; the checks' reinstall commands in doctor's form; and
     the warnings and failures the probe cannot see (a CPU build where a GPU build would run, a torchvision or
     torchaudio that does not fit torch). The machine is this one, detected with what the interpreter holds;
-    `state_dir`: where the runs' records are (the index an install used)."""
+    `state_dir`: where the runs' records are (the index an install used). Returns the packages found missing,
+    so that a caller that goes on to doctor's findings does not look for them again (a second interpreter
+    run, found in the wizard)."""
     from installer.hardware import load_or_detect
     from installer.probes.doctor import advise_dependencies, advise_import, advise_verify, short_of_a_module
     from installer.probes.host import half_installed, missing_dependencies
@@ -27,7 +32,7 @@ def advise(result: dict[str, Any], *, state_dir: Path | None = None) -> None:
     checked = result.get("python") or {}
     python = checked.get("executable")
     if not python:
-        return
+        return ()
     # the reinstall commands name the index the install into this environment used, as doctor's do
     index = index_lookup(checked, state_dir)
     if result.get("import_error") and not torch_missing(result["import_error"]):
@@ -45,3 +50,4 @@ def advise(result: dict[str, Any], *, state_dir: Path | None = None) -> None:
         # command that works without pip in the target: the fixes that need either are written here
         advise_verify(result, load_or_detect(None, python=python), index=index,
                       short_of=frozenset(m.root for m in lacking))
+    return lacking

@@ -95,6 +95,11 @@ class Engine:
     own_env: tuple[str, ...] | None = None
     # gpu_refusal's last word on each set of answers planned (by _answers_key), for the file saved for them
     _refusals: dict[str, InputError | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the last verification advised, with the packages found missing in it: diagnose of that same result uses
+    # them rather than running the target's interpreter again for them. The result is held, not its id, so the
+    # pair cannot be taken for another result's.
+    _advised: tuple[dict[str, Any], tuple[Any, ...]] | None = field(default=None, init=False, repr=False,
+                                                                    compare=False)
 
     def the_day(self) -> date:
         return self.today or date.today()
@@ -611,7 +616,8 @@ class Engine:
                 target, python, variant=variant, wheelhouse=wheelhouse, state_dir=self.state_dir)
         # the verdict `torch-setup verify` gives of this environment, its fixes and warnings too (found in use:
         # "torch works" beside a torchvision made for another torch, which verify failed)
-        _need("installer.probes.advised", "advise")(result, state_dir=self.state_dir)
+        lacking = _need("installer.probes.advised", "advise")(result, state_dir=self.state_dir)
+        self._advised = (result, tuple(lacking))
         return result
 
     def bench(self, python: str, *, quick: bool,
@@ -626,9 +632,14 @@ class Engine:
 
         checked = verify.get("python") or {}
         python = checked.get("executable")
-        short = python and _need("installer.probes.doctor", "short_of_a_module")(verify)
-        # what is missing, for the finding that names it to stand in for the import's own ("doctor names it")
-        missing = _need("installer.probes.host", "missing_dependencies")(python) if short else ()
+        # what is missing, for the finding that names it to stand in for the import's own ("doctor names it"):
+        # what advise found, where `verify` is the result engine.verify advised
+        if self._advised is not None and self._advised[0] is verify:
+            missing = self._advised[1]
+        elif python and _need("installer.probes.doctor", "short_of_a_module")(verify):
+            missing = _need("installer.probes.host", "missing_dependencies")(python)
+        else:
+            missing = ()
         index = _need("installer.probes.run_index", "index_lookup")(checked, self.state_dir)
         found = _need("installer.probes.doctor", "diagnose")(report, verify, shell=user_shell(), missing=missing,
                                                              index=index)

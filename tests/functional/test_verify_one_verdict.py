@@ -69,10 +69,21 @@ async def test_verify_says_what_the_command_says_of_a_torchvision_left_beside_it
         assert app.exit_code == (0 if ok else 1)
 
 
-async def test_verify_names_the_package_a_torchvision_lacks_once(make_wizard, in_tmp):
+async def test_verify_names_the_package_a_torchvision_lacks_once(make_wizard, in_tmp, monkeypatch):
     """A torchvision (made for this torch) that does not import for a package it needs and that is not there:
     the package is named, with the command that installs it, once; not "`torch-setup doctor` names the package"
-    (verify's own words, which sent the reader to one more command)."""
+    (verify's own words, which sent the reader to one more command). The target's packages are read for it
+    once: the verification's advice and doctor's findings share what was found (before, each ran the check)."""
+    import installer.probes.host as host
+
+    looked: list[str] = []
+    real = host.missing_dependencies
+
+    def counted(python: str, *args: Any, **kwargs: Any) -> Any:
+        looked.append(python)
+        return real(python, *args, **kwargs)
+
+    monkeypatch.setattr(host, "missing_dependencies", counted)
     python = env_with_cpu_torch(in_tmp / "proj")
     stand_in_torchvision(python, "0.28.0+cpu", ["torch (==2.13.0)", "otherdep>=1"], "import otherdep\n")
     app = _installing_torch_into(make_wizard, python)
@@ -84,3 +95,4 @@ async def test_verify_names_the_package_a_torchvision_lacks_once(make_wizard, in
         assert flat.count(said) == 1, flat
         assert "install 'otherdep>=1'" in flat or "install otherdep>=1" in flat, flat
         assert "names the package" not in flat, flat
+        assert len(looked) == 1, looked
