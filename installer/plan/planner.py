@@ -626,6 +626,11 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
     refuse_unknown_ids(answers, report.os.id)
     tools = Tools.discover()
     cwd = cwd or os.getcwd()
+    from installer.plan.held_build import held_build
+
+    # latest, offline: the build the wheelhouse holds; another machine's wheelhouse is on its own disk, not read
+    # here (as its check: installer.plan.ahead)
+    answers, held = held_build(answers, cwd) if this_machine else (answers, None)
     refuse_own_environment(answers, report, tools, cwd, own_env)  # before the probes: no wait for a refusal
     python_version = target_of(answers, report, tools, cwd)["python_version"]
     ahead = None
@@ -634,6 +639,8 @@ def plan_for(answers: Answers, report: HardwareReport, *, probe_timeout: float =
         ahead = IndexAhead(answers, probe_timeout)
     pypi_probe = PypiProbe(answers, probe_timeout) if this_machine and PypiProbe.wanted(answers) else None
     pins = pins_for(answers, report, tools=tools, cwd=cwd, recorded=recorded, today=today, hardware=hardware)
+    if held:
+        pins = replace(pins, reasons=(held, *pins.reasons))
     pick = pytorch_source(answers, report, pins, timeout=probe_timeout, this_machine=this_machine,
                           python_version=python_version, ahead=ahead)
     if not this_machine:
