@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,43 @@ def numpy_fetch(verify: dict[str, Any] | None) -> tuple[str, str, str] | None:
     if check is None or not check.get("wheelhouse_lacks") or not args.get("download") or not args.get("cmd"):
         return None
     return str(check["wheelhouse"]), str(args["download"]), str(args["cmd"])
+
+
+def check_fixes(verify: dict[str, Any] | None) -> list[Said]:
+    """verify's warnings and failures whose fix names commands (NumPy's aside: its command is said with the ones
+    to use the environment), each with its fix split at those commands: the sentence, then its command, so that
+    each is reached with Tab, copied with c, and printed whole once the wizard quits. Found in a trial: Verify
+    warned of a torchvision made for another torch, with the two commands that mend it, and Done, the screen
+    left when the wizard quits, said only "PyTorch is installed"."""
+    from installer.probes.text import message
+
+    said: list[Said] = []
+    for check in (verify or {}).get("checks") or []:
+        if check.get("ok") is not False or check.get("name") == "numpy":
+            continue
+        mark = "✗" if check.get("level") in (None, "error") else "!"
+        name = re.sub(r"[^A-Za-z0-9_-]", "-", str(check.get("name") or "check"))
+        parts = fix_parts(message(check, "fix") or "", lead=f"{mark} {message(check, 'detail') or name}")
+        if any(commands for _text, commands in parts):  # else nothing to run: Verify's sentence says it
+            said.append(Said(id=f"fix-{name}", classes="warning", parts=parts))
+    return said
+
+
+def fix_parts(fix: str, *, lead: str) -> list[tuple[str, list[str]]]:
+    """A fix ("install it: `CMD`; or remove it: `CMD2`") as Said's parts after `lead` (what is wrong): each
+    sentence with the commands in backquotes after it (the convention of every fix verify, doctor and the host's
+    advice write); a command the fix starts with goes under `lead`."""
+    pieces = re.split(r"`([^`]+)`", fix)
+    parts: list[tuple[str, list[str]]] = [(lead, [])]
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a command
+            parts[-1][1].append(piece)
+            continue
+        # what is left between two commands: "; or, if you do not use it, remove it:", "), carry the folder over"
+        text = piece.strip().lstrip(";；,，.。)）").strip()
+        if text:
+            parts.append((text, []))
+    return parts
 
 
 def _numpy_warning(verify: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -177,6 +215,9 @@ class DoneScreen(WizardScreen):
                        "is network, download it into that folder, and carry the folder over:", wheelhouse=wheelhouse),
                      [download]),
                     (_("Then install it here:"), [install])]))
+
+        if result is not None and not s.dry_run:
+            said += check_fixes(s.verify_result)
 
         if answers:
             from installer.paths import from_home

@@ -36,8 +36,8 @@ SCREEN_HELP: dict[str, str] = {
     "verify": "Checks that torch imports, sees the GPUs and computes correctly on them. Each failure comes "
               "with its fix.",
     "bench": "Measures what this GPU (or CPU) does, against what it should reach.",
-    "done": "How to use the new environment, and where the log and the answers file are. Tab goes to each "
-            "command and c copies it, where the terminal lets programs set its clipboard; when you quit, the "
+    "done": "How to use the new environment, the commands of the fixes Verify gave, and where the log and the "
+            "answers file are. Tab goes to each command and c copies it, where the terminal lets programs set its clipboard; when you quit, the "
             "commands are printed in the terminal, each whole on its line.",
 }
 
