@@ -1014,7 +1014,9 @@ def advise_verify(result: dict[str, Any], report: HardwareReport, *, cpu_warning
         python = str((result.get("python") or {}).get("executable") or "python")
         for f in _companion_findings(result, python, index, short_of):
             result["checks"].append({"name": f.id, "ok": False, "level": f.severity,
-                                     "detail": f"{f.title}: {f.explanation}", "fix": f.fix,
+                                     # the language's colon (found in a trial: "不匹配: torchvision")
+                                     "detail": _("{head}: {reason}", head=f.title, reason=f.explanation),
+                                     "fix": f.fix,
                                      "detail_msg": None, "fix_msg": None})
             if f.severity == "error":
                 result["ok"] = False

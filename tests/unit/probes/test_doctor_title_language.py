@@ -54,3 +54,25 @@ def test_a_probe_that_failed_is_said_in_the_readers_language():
     [chinese] = _in("zh", hardware("cpu-only"), verify)
     assert chinese.id == "verify-failed" and "boom" in chinese.explanation
     assert "verify probe itself failed" not in chinese.explanation and "traceback" not in chinese.fix
+
+
+def test_a_companions_check_is_joined_with_the_languages_colon():
+    """verify's check for a torchvision made for another torch (advise_verify): its line, title and why, joined as
+    the reader's language joins them (found in a trial: "不匹配: torchvision …", an English colon in Chinese)."""
+    from probes_support import recorded_verify
+
+    from installer.probes.doctor import advise_verify
+
+    def companion_line(lang: str) -> str:
+        verify = recorded_verify("cpu-2.13.0")
+        verify["companion_checks"] = {"torchvision": {"version": "0.27.1", "requires_torch": ["torch==2.12.1"]}}
+        set_language(lang)
+        try:
+            advise_verify(verify, hardware("cpu-only"), index=lambda _v: None)
+        finally:
+            set_language("en")
+        return next(c["detail"] for c in verify["checks"] if c["name"] == "companion-torchvision")
+
+    assert companion_line("en").startswith("torchvision 0.27.1 does not fit torch 2.13.0+cpu: torchvision 0.27.1 ")
+    chinese = companion_line("zh")
+    assert "：torchvision 0.27.1 " in chinese and ": " not in chinese, chinese
