@@ -459,3 +459,20 @@ class Terminal:
             self.proc.kill()
         self.proc.wait(timeout=10)
         os.close(self.master)
+
+
+def env_with_metadata_only(where: Path, torch: str | None, **companions: tuple[str, str]) -> str:
+    """A real venv holding only the metadata (a dist-info with METADATA) of `torch` and of each companion
+    (name=(version, its Requires-Dist of torch, or "")): what a check of the installed packages reads, where a whole
+    torch wheel per test would be gigabytes. Its interpreter."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    packages = {"torch": (torch, "")} if torch is not None else {}
+    for name, (version, requires) in {**packages, **companions}.items():
+        info = Path(site) / f"{name}-{version}.dist-info"
+        info.mkdir(parents=True)
+        requires_line = f"Requires-Dist: {requires}\n" if requires else ""
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_line}")
+    return str(python)

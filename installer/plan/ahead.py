@@ -150,42 +150,11 @@ def plan_for_report(answers: Any, report: Any, *, recorded: bool, probe_timeout:
 
         check_inputs(plan)
     if not recorded:
-        replaced = replaced_torch_note(plan)
-        if replaced:
+        from installer.plan.target_holds import target_notes
+
+        held = target_notes(plan)  # the torch it replaces, a torchvision it leaves that does not fit
+        if held:
             from dataclasses import replace
 
-            plan = replace(plan, notes=(*plan.notes, replaced))
+            plan = replace(plan, notes=(*plan.notes, *held))
     return report, plan
-
-
-# prints the torch the environment has, nothing when it has none (run by the target's own interpreter: -I, no
-# site of the user's, no torch imported)
-_INSTALLED_TORCH = ("import importlib.metadata as m\ntry:\n    print(m.version('torch'))\n"
-                    "except Exception:\n    pass\n")
-
-
-def replaced_torch_note(plan: Any) -> str | None:
-    """A note when the environment the plan installs into already has another torch, which the plan replaces
-    (found in use: a returning user changed torch.version, and neither `plan` nor `install` said that the
-    2.13.0 in the environment would go). Reads only: the target's interpreter prints its torch's version."""
-    import subprocess
-
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.version import InvalidVersion, Version
-
-    python = plan.target_python
-    packages = dict(plan.summary).get("packages", "").split()
-    if not python or not packages or not os.path.isfile(python):
-        return None
-    try:
-        wanted = Requirement(packages[0])
-        out = subprocess.run([python, "-I", "-c", _INSTALLED_TORCH], capture_output=True, text=True, timeout=15)
-        have = out.stdout.strip()
-        if wanted.name != "torch" or not have or Version(have) in wanted.specifier:
-            return None
-    except (OSError, subprocess.SubprocessError, InvalidRequirement, InvalidVersion):
-        return None
-    from installer.i18n import _
-
-    return _("{python} has torch {have}: this plan replaces it with {wanted}", python=python, have=have,
-             wanted=str(wanted))
