@@ -184,6 +184,9 @@ class DoneScreen(WizardScreen):
             said.append(Said(_("Reboot, then run the same install again to finish."), "title"))
         elif not result.ok:
             said.append(Said(_("The install stopped at a failed step."), "title"))
+        elif s.verify_result is not None and not s.verify_result.get("ok", False):
+            # the first line is the one read: not "installed" alone above a failed check (found in a trial)
+            said.append(Said(_("PyTorch is installed, but some of its checks failed: see below."), "title"))
         else:
             said.append(Said(_("PyTorch is installed."), "title"))
 
