@@ -10,18 +10,13 @@ says where the folder lacks it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from installer.answers import DEFAULT_EXTRAS as COMPANIONS
+from installer.answers import Answers
 from installer.i18n import _
 from installer.paths import absolute
-
-if TYPE_CHECKING:
-    from installer.answers import Answers
-
-COMPANIONS = ("torchvision", "torchaudio")
 
 
 def held_build(answers: Answers, cwd: str) -> tuple[Answers, str | None]:

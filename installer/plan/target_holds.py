@@ -14,9 +14,8 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
+from installer.answers import DEFAULT_EXTRAS as COMPANIONS
 from installer.i18n import _
-
-COMPANIONS = ("torchvision", "torchaudio")
 
 # {"torch": version or null, "torchvision": {"version": v, "requires": [Requires-Dist, ...]}, ...}; a package
 # that is not there is left out
