@@ -61,7 +61,10 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
     def make(machine: str | None = "rtx4090-550", *, catalog: str | None = None, machine_file: str | None = None,
              as_this_machine: bool = False, **options: Any) -> Any:
         """`as_this_machine`: the recorded report stands in for this machine's detection (no --hardware), so
-        the wizard may run its plan here, as it never does for a recorded machine."""
+        the wizard may run its plan here, as it never does for a recorded machine, and plans as for a machine
+        detected here (state.report_detected): the target's folder, environment and wheelhouse are looked at on
+        this disk (found in review: the wizard had planned these tests as for another machine, so the notes of
+        what the target holds, and the checks of its files, were never reached by them)."""
         hardware = None
         path = machine_file
         if machine is not None:
@@ -74,7 +77,10 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
                                                        include_current=False, state_dir=in_tmp / "state",
                                                        today=date(2026, 12, 5))
         options.setdefault("lang", "en")
-        return make_app(hardware=hardware, hardware_path=path, engine=engine, **options)
+        app = make_app(hardware=hardware, hardware_path=path, engine=engine, **options)
+        if as_this_machine:
+            app.state.report_detected = True
+        return app
 
     yield make
     from installer.i18n import set_language

@@ -11,10 +11,22 @@ from installer.answers import parse_answers
 
 
 async def test_a_dry_run_that_would_stop_says_so_on_done(make_wizard, in_tmp):
-    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {in_tmp / 'no-such-wheels'}\n"
-                            "torch:\n  version: 2.13.0\n  variant: cpu\nverify: false\n", "a.yaml")
+    import json
+    import shutil
+
+    # a wheelhouse as its build leaves it (plan time hashes no wheel), there while the plan is made and gone when the
+    # run starts (a USB stick pulled out): the Wheelhouse field and Review both found it, the run does not
+    wheels = in_tmp / "no-such-wheels"
+    wheels.mkdir()
+    (wheels / "manifest.json").write_text(json.dumps({"format": 1, "requirements": ["torch==2.13.0+cpu"]}))
+    (wheels / "requirements.txt").write_text("torch==2.13.0+cpu\n")
+    answers = parse_answers(f"version: 1\nmethod: wheel\nwheelhouse: {wheels}\n"
+                            "torch:\n  version: 2.13.0\n  variant: cpu\n  extras: []\nverify: false\n", "a.yaml")
     app = make_wizard("cpu-only", as_this_machine=True, dry_run=True, answers=answers)
     async with app.run_test(size=(100, 40)) as pilot:
+        await press_until(pilot, "n", "review")
+        assert app.state.plan is not None, screen_text(app)
+        shutil.rmtree(wheels)
         await press_until(pilot, "n", "install")
         assert app.state.run_result is not None and not app.state.run_result.ok
         assert app.state.run_error and "no-such-wheels" in app.state.run_error

@@ -1,8 +1,7 @@
 """Review says, before anything runs, that the environment torch goes into holds a torchvision made for another
 torch, which the plan leaves there (installer.plan.target_holds). Found in a trial: torch 2.13.0 went into an
 environment with a torchvision made for 2.12.1, Review said nothing of it, and only the verification after the
-install did. A real venv holding the packages' metadata (tests/helpers.py), this machine's detection, the real planner, a dry
-run."""
+install did. A real venv holding the packages' metadata (tests/helpers.py), the real planner, a dry run."""
 
 from __future__ import annotations
 
@@ -19,8 +18,7 @@ def _into(make_wizard, python: str, extras: list[str]):
         "target": {"kind": "existing", "python": python},
         "torch": {"version": "2.13.0", "variant": "cpu", "extras": extras},
         "mirror": {"pytorch": "none"}, "verify": True, "bench": "none"})
-    # this machine, detected (a recorded report stands for another machine, whose environments are not on this disk)
-    return make_wizard(None, answers=answers, answers_path="given", dry_run=True)
+    return make_wizard("cpu-only", as_this_machine=True, answers=answers, answers_path="given", dry_run=True)
 
 
 async def test_review_says_a_torchvision_left_beside_torch_does_not_fit(make_wizard, in_tmp):
