@@ -15,6 +15,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
 from installer.answers import DEFAULT_EXTRAS as COMPANIONS
+from installer.compat.companions import unmet_torch_requirements
 from installer.i18n import _
 
 # {"torch": version or null, "torchvision": {"version": v, "requires": [Requires-Dist, ...]}, ...}; a package
@@ -80,26 +81,20 @@ def _unfit(python: str, wanted: Requirement, name: str, held: object) -> str | N
     if not isinstance(held, dict) or len(pinned) != 1:
         return None
     try:
-        torch = Version(pinned[0])
-        asks = [r for r in map(_requirement, held.get("requires") or ()) if r is not None and r.name == "torch"
-                and (r.marker is None or "extra" not in str(r.marker))]
+        unmet = unmet_torch_requirements(held.get("requires") or (), Version(pinned[0]))
     except InvalidVersion:
         return None
-    unmet = next((r for r in asks if not r.specifier.contains(torch, prereleases=True)), None)
-    if unmet is None:
+    if not unmet:
         return None
     return _("{python} has {name} {version}, which requires {requirement}: it does not fit {wanted}, and this plan "
              "leaves it there. Tick {name} under Also install (torch.extras in an answers file) to install the "
              "{name} made for this torch, or remove it from that environment", python=python, name=name,
-             version=str(held.get("version") or "?"), requirement=str(unmet), wanted=str(wanted))
-
-
-def _requirement(text: object) -> Requirement | None:
-    try:
-        return Requirement(str(text))
-    except InvalidRequirement:
-        return None
+             version=str(held.get("version") or "?"), requirement=str(unmet[0]), wanted=str(wanted))
 
 
 def _is_requirement(text: str) -> bool:
-    return _requirement(text) is not None
+    try:
+        Requirement(text)
+    except InvalidRequirement:
+        return False
+    return True

@@ -348,8 +348,9 @@ def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = i
     but does not import for a module of another package is short of a dependency (found in use: "does not
     fit", with a reinstall --no-deps that left pillow missing): said so, and left out for the companions of
     `short_of`, whose missing dependencies doctor's own finding names."""
-    from packaging.requirements import InvalidRequirement, Requirement
     from packaging.version import InvalidVersion, Version
+
+    from installer.compat.companions import unmet_torch_requirements
 
     torch = str(verify.get("torch_version") or "")
     found = verify.get("companion_checks")
@@ -370,16 +371,7 @@ def _companion_findings(verify: dict[str, Any], python: str, index: IndexFor = i
         if not isinstance(info, dict) or not info.get("version"):
             continue
         version = str(info["version"])
-        wrong = []
-        for text in info.get("requires_torch") or []:
-            try:
-                req = Requirement(str(text))
-            except InvalidRequirement:
-                continue
-            if req.marker is not None and "extra" in str(req.marker):
-                continue  # an optional extra's requirement, not the package's own
-            if not req.specifier.contains(have, prereleases=True):
-                wrong.append(str(req))
+        wrong = [str(req) for req in unmet_torch_requirements(info.get("requires_torch") or [], have)]
         error = info.get("import_error")
         if not wrong and not error:
             continue
