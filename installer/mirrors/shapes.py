@@ -117,11 +117,21 @@ def typed_upstream(url: str, kind: str, catalog: Catalog | None = None) -> Mirro
     """The catalog's upstream of `kind` when `url` is its address (same host and path, any trailing /):
     https://pypi.org/simple typed as mirror.pypi is the catalog's `pypi`, PyPI itself, not a mirror of it."""
     catalog = catalog or load_catalog()
+    here = _place(url)
+    return next((m for m in catalog.upstream(kind) if _place(m.url) == here), None)
 
-    def place(address: str) -> tuple[str, int | None, str]:
-        # the port counts: a server on another port of the same host is another server
-        parts = urlsplit(address)
-        return _host(address), parts.port, parts.path.rstrip("/")
 
-    here = place(url)
-    return next((m for m in catalog.upstream(kind) if place(m.url) == here), None)
+def known_pypi_index(url: str, catalog: Catalog | None = None) -> Mirror | None:
+    """The catalog's `pypi` entry (PyPI itself or one of its mirrors) at `url` (same host, port and path, any
+    trailing /), or None. Such an index carries PyPI's packages only, never a PyTorch build labelled +cpu or
+    +cuNNN: PyPI refuses a local version label (PEP 440), and its mirrors copy PyPI. An index of unknown shape
+    may have them (a private proxy of both)."""
+    catalog = catalog or load_catalog()
+    here = _place(url)
+    return next((m for m in catalog.of_kind("pypi") if _place(m.url) == here), None)
+
+
+def _place(address: str) -> tuple[str, int | None, str]:
+    # the port counts: a server on another port of the same host is another server
+    parts = urlsplit(address)
+    return _host(address), parts.port, parts.path.rstrip("/")

@@ -97,18 +97,21 @@ PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL
 
 
 class UnansweredIndex(str):
-    """The plan's note on a PyTorch index chosen by hand that did not answer the plan's probe from here
-    (installer.mirrors.pick keeps such an index: a probe can be wrong, and the person chose it). Shown like
-    any other note; it also carries which index and why, so that an unattended install can refuse to run
-    on it (installer.commands.install) without reading the note's words."""
+    """The plan's note on an index chosen by hand that did not answer the plan's probe from here
+    (installer.mirrors.pick keeps such an index: a probe can be wrong, and the person chose it), or, with
+    `mirror.pytorch: auto`, on no PyTorch index answering while the run's other sources cannot have the
+    build (`url` empty, `pin` the build). Shown like any other note; it also carries which index and why, so
+    that an unattended install can refuse to run on it (installer.commands.install) without reading the
+    note's words."""
 
     url: str
     why: str
     key: str  # mirror.pytorch or mirror.pypi: the answers key that chose it
+    pin: str
 
-    def __new__(cls, text: str, *, url: str, why: str, key: str = "mirror.pytorch") -> UnansweredIndex:
+    def __new__(cls, text: str, *, url: str, why: str, key: str = "mirror.pytorch", pin: str = "") -> UnansweredIndex:
         note = super().__new__(cls, text)
-        note.url, note.why, note.key = url, why, key
+        note.url, note.why, note.key, note.pin = url, why, key, pin
         return note
 
 
@@ -132,6 +135,14 @@ def unanswered_refusal(notes: Iterable[str], *, probe_timeout: float) -> InputEr
         hint = _("choose another mirror, or `mirror.pypi: auto` (it keeps this machine's pip configuration; "
                  "`torch-setup mirrors` probes them all); or run the same command again once the mirror works. "
                  "If it is only slow, give the probe more time (--probe-timeout, {s:g} s now)", s=probe_timeout)
+    elif not note.url:
+        message = _("no source this run reads can have {pin}: {why}, and PyPI and its mirrors do not carry builds "
+                    "labelled +cpu or +cuNNN; an unattended install does not start on it: nothing was changed",
+                    pin=note.pin, why=note.why or _("no PyTorch index answered from this machine"))
+        hint = _("choose a PyTorch mirror that works from here (`torch-setup mirrors` probes them all; write its id "
+                 "as mirror.pytorch), or install from a wheelhouse made on a machine that reaches one (method: "
+                 "wheelhouse-build there, method: wheel here); or run the same command again once the network "
+                 "works. If it is only slow, give the probe more time (--probe-timeout, {s:g} s now)", s=probe_timeout)
     else:
         message = _("the PyTorch mirror chosen by hand, {url}, does not work from this machine ({why}); "
                     "an unattended install does not start on a source known not to work: nothing was changed",
@@ -226,8 +237,9 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
 
     pip_reads = _sources_pip_reads(report) if choice == "auto" else ()
     pytorch_url: str | None = None
-    # (its note's place, the index, why, the answers key) when an index chosen by hand did not answer
-    unanswered: tuple[int, str, str, str] | None = None
+    # (its note's place, the index, why, the answers key, the build) when an index chosen by hand did not answer,
+    # or none answered and nothing else can have the build (the index "")
+    unanswered: tuple[int, str, str, str, str] | None = None
     if pypi_failed is not None:
         dead, dead_why = pypi_failed
         if answers.method == "wheel":
@@ -238,7 +250,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         else:
             notes.append(_("the PyPI mirror chosen by hand, {url}, does not answer from here: {why}",
                            url=dead, why=dead_why))
-            unanswered = (len(notes) - 1, dead, dead_why, "mirror.pypi")
+            unanswered = (len(notes) - 1, dead, dead_why, "mirror.pypi", "")
     layout = getattr(pytorch, "layout", "pep503") if pytorch is not None else "pep503"
     hidden = [u for u in [index_url, *extras, *pip.find_links] if u and hidden_credentials(u)]
     if hidden:
@@ -263,18 +275,30 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
             notes.append(_("{said} ({reason})", said=named, reason=reason) if reason else named)
             why = _unanswered(pytorch)
             if why is not None and unanswered is None:
-                unanswered = (len(notes) - 1, url, why, "mirror.pytorch")
+                unanswered = (len(notes) - 1, url, why, "mirror.pytorch", "")
         else:
             pin = pins.requirements[0] if pins.requirements else "torch"
-            if choice == "auto":
-                said = _("no PyTorch index is reachable for {variant}: relying on the pip configuration "
-                         "(find-links, extra indexes) to provide {pin}", variant=pins.variant, pin=pin)
+            pypi_only = _pypi_alone(index_url, extras, find_links)
+            if pypi_only is not None and answers.mirror.pytorch == "auto" and pytorch is not None:
+                # probed, nothing answered, and what is left cannot have the build: the run would make the
+                # environment, then stop at torch (found in use: a user with no pip configuration and no route
+                # to download.pytorch.org read "relying on the pip configuration", and the install failed)
+                notes.append(_("no PyTorch index answered for {variant}, and what else this run reads ({sources}) "
+                               "cannot have {pin}: builds labelled +cpu or +cuNNN are only on the PyTorch index "
+                               "and its mirrors, so the install would stop at that step", variant=pins.variant,
+                               sources=listed(pypi_only), pin=pin)
+                             + (_(". Why: {reason}", reason=reason) if reason else ""))
+                if unanswered is None:
+                    unanswered = (len(notes) - 1, "", reason, "mirror.pytorch", pin)
             else:
-                # the chosen PyPI mirror is then the only source (the pip configuration is switched off)
-                said = _("no PyTorch index is reachable for {variant}: {pin} must come from {sources} alone",
-                         variant=pins.variant, pin=pin,
-                         sources=index_url or _("PyPI"))
-            notes.append(said + (_(". Why: {reason}", reason=reason) if reason else ""))
+                if choice == "auto":
+                    said = _("no PyTorch index is reachable for {variant}: relying on the pip configuration "
+                             "(find-links, extra indexes) to provide {pin}", variant=pins.variant, pin=pin)
+                else:
+                    # the chosen PyPI mirror is then the only source (the pip configuration is switched off)
+                    said = _("no PyTorch index is reachable for {variant}: {pin} must come from {sources} alone",
+                             variant=pins.variant, pin=pin, sources=index_url or _("PyPI"))
+                notes.append(said + (_(". Why: {reason}", reason=reason) if reason else ""))
     if pytorch_url and layout == "flat":
         # a flat page of links (some mirrors serve the wheels so): pip and uv read it as find-links,
         # as an index it would look empty
@@ -288,13 +312,29 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     # notes are read and shared (the plan's header, the wizard's Review): every URL in them redacted
     shown = [redact_text(n) for n in notes]
     if unanswered is not None:
-        at, index, why, key = unanswered
-        shown[at] = UnansweredIndex(shown[at], url=redact_text(index), why=redact_text(why), key=key)
+        at, index, why, key, pin = unanswered
+        shown[at] = UnansweredIndex(shown[at], url=redact_text(index), why=redact_text(why), key=key, pin=pin)
     return Indexes(index_url=index_url, extra_index_urls=tuple(extras), find_links=tuple(find_links),
                    trusted_hosts=tuple(pip.trusted_hosts), pytorch_index=pytorch_url,
                    notes=tuple(shown),
                    pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads,
                    origins=tuple(origins))
+
+
+def _pypi_alone(index_url: str | None, extras: list[str], find_links: list[str]) -> list[str] | None:
+    """The indexes a run reads, when each is PyPI or one of the catalog's mirrors of it and no find-links
+    folder or page is added: sources that cannot have a labelled build. None otherwise: an index of unknown
+    shape or a find-links folder may have it. `index_url` None is the engines' default, PyPI."""
+    from installer.mirrors.catalog import load_catalog
+    from installer.mirrors.shapes import known_pypi_index
+
+    catalog = load_catalog()
+    pypi = next(iter(catalog.upstream("pypi")), None)
+    main = index_url or (pypi.url if pypi is not None else None)
+    if find_links or main is None:
+        return None
+    urls = [main, *extras]
+    return urls if all(known_pypi_index(u, catalog) is not None for u in urls) else None
 
 
 def _sources_and_origins(pip: Any) -> list[tuple[str, str | None]]:

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from installer.i18n import _
+from installer.plan.indexes import UnansweredIndex
 from installer.plan.recorded_folder import recorded_target, resolved_here
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
@@ -259,7 +260,10 @@ class ReviewScreen(TypingGuard, WizardScreen):
                 # the build's own "after updating the Windows driver to branch R580" reason: the warning
                 # below says it with what to do (found in use under WSL: the need said three ways)
                 continue
-            widgets.append(Static(escape(wizard_words(note)), classes="note"))  # redacted where each note is made
+            # a source that did not answer (an unattended install refuses to start on it): here the person decides,
+            # but the note is the install's likely failure, not a remark
+            warned = isinstance(note, UnansweredIndex)
+            widgets.append(Static(escape(wizard_words(note)), classes="warning" if warned else "note"))  # redacted where made
         if windows:
             widgets.append(Static(escape(windows), classes="warning", id="windows-driver"))
         if plan.needs_root:
