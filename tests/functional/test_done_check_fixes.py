@@ -32,7 +32,10 @@ async def test_done_gives_the_commands_that_mend_a_torchvision_left_beside_torch
         await press_until(pilot, "n", "done")
         shown = " ".join(screen_text(app).split())
         commands = [str(w.content) for w in app.screen.query(CommandLine)]
+        drawn = set(app.screen.query_one("#fix-companion-torchvision").classes)
         await pilot.press("q")
+    # a failure drawn as one (red), a warning as a warning
+    assert ("error" if mark == "✗" else "warning") in drawn and len({"error", "warning"} & drawn) == 1, drawn
     reinstall = next(c for c in commands if "torchvision==0.28.0+cpu" in c)
     remove = next(c for c in commands if c.endswith("uninstall -y torchvision"))
     # the fix's own commands, whole, each a line Tab reaches

@@ -102,7 +102,8 @@ def check_fixes(verify: dict[str, Any] | None) -> list[Said]:
         name = re.sub(r"[^A-Za-z0-9_-]", "-", str(check.get("name") or "check"))
         parts = fix_parts(message(check, "fix") or "", lead=f"{mark} {message(check, 'detail') or name}")
         if any(commands for _text, commands in parts):  # else nothing to run: Verify's sentence says it
-            said.append(Said(id=f"fix-{name}", classes="warning", parts=parts))
+            # red for a failure, yellow for a warning, as everywhere else in the wizard: the mark alone was easy to miss
+            said.append(Said(id=f"fix-{name}", classes="error" if mark == "✗" else "warning", parts=parts))
     return said
 
 
