@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from installer import __version__
 from installer.commands.arguments import user_path
 from installer.commands.help_format import TranslatedHelp, language_in, usage_error_text
-from installer.commands.streams import survive_narrow_encodings
+from installer.commands.streams import lines_in_order, survive_narrow_encodings
 from installer.errors import InputError, TorchSetupError
 from installer.i18n import _, set_language
 
@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # first: --help and the first message may already hold characters an ascii or latin-1 stdout lacks
     survive_narrow_encodings()
+    lines_in_order()
     argv = sys.argv[1:] if argv is None else argv
     set_language(language_in(argv))
     command = command_in(argv)

@@ -51,6 +51,15 @@ def survive_narrow_encodings() -> None:
             stream.reconfigure(errors=ERRORS)  # type: ignore[union-attr]
 
 
+def lines_in_order() -> None:
+    """stdout written a line at a time, as on a terminal, where it is a pipe or a file: stderr is written at
+    once, so a block-buffered stdout came out after it, and `answers check *.yaml 2>&1 | tee check.log` had the
+    "ok" lines after the problems and their count (found in a trial)."""
+    stream = sys.stdout
+    if stream is not None and hasattr(stream, "reconfigure") and not stream.line_buffering:
+        stream.reconfigure(line_buffering=True)
+
+
 def write_verbatim(text: str) -> None:
     """`text` on stdout as its exact characters: as UTF-8 bytes where the stream's encoding lacks some of
     them. For a script that bash runs, where an escaped name (\\u6587) would be another folder; the bytes of

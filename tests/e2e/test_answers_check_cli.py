@@ -94,3 +94,23 @@ def test_the_help_says_what_check_does(cli):
     assert "--hardware F" in result.stdout and "--probe-timeout S" in result.stdout
     zh = cli("--lang", "zh", "answers", "check", "--help")
     assert "检查应答文件" in zh.stdout
+
+
+def test_the_files_are_said_in_their_order_through_a_pipe(tmp_path, xdg_home):
+    """`answers check *.yaml 2>&1 | tee check.log`, a lab's way of keeping the result: each file's line in the
+    order the files were given, the count last. Found in a trial: through a pipe the "ok" lines, on stdout,
+    came out after the problems and the count, on stderr, which Python writes at once."""
+    import os
+    import subprocess
+    import sys
+
+    files = {"a-good.yaml": GOOD, "b-typo.yaml": "version: 1\ntarget:\n  kidn: venv\n", "c-good.yaml": GOOD}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "installer", "answers", "check", *files, "--hardware", str(CPU_ONLY),
+                           *FAST], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=120,
+                          env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "NO_COLOR": "1"})
+    assert proc.returncode == 2, proc.stdout
+    said = [line.split(":")[0] for line in proc.stdout.splitlines() if not line.startswith(" ")]
+    assert said == ["a-good.yaml", "b-typo.yaml", "c-good.yaml", "1 of 3 answers files have problems"], proc.stdout
