@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from installer.i18n import _
+from installer.i18n.phrases import listed
 
 
 class ProbeFailed(Exception):
@@ -110,8 +111,9 @@ def grouped_failures(failures: Iterable[tuple[str, str, str | None]]) -> list[tu
         groups.setdefault(same_way, []).append((mirror, host))
     told = []
     for same_way, members in groups.items():
-        ids = ", ".join(mirror for mirror, _host in members)
-        hosts = ", ".join(dict.fromkeys(host for _mirror, host in members))
+        # the language's enumeration comma: a Chinese reason read "pytorch, nju-pytorch, sjtu-pytorch：…"
+        ids = listed(mirror for mirror, _host in members)
+        hosts = listed(dict.fromkeys(host for _mirror, host in members))
         told.append((ids, same_way.replace(_HOST, hosts)))
     return told
 

@@ -168,3 +168,12 @@ def test_pick_mirror_for_conda(serve, tmp_path, monkeypatch):
     assert exc.value.key == "mirror.conda"
     with pytest.raises(ValueError):
         pick_mirror("pytorch")
+
+
+def test_mirrors_told_together_are_listed_in_the_languages_way(zh):
+    """Chinese lists with the enumeration comma: a reason read "pytorch, nju-pytorch, sjtu-pytorch：" (a trial)."""
+    from installer.mirrors.reasons import grouped_failures
+
+    told = grouped_failures([("up", "https://download.pytorch.invalid/whl", "download.pytorch.invalid 的 DNS 查询失败"),
+                             ("nju", "https://mirrors.nju.invalid/pytorch", "mirrors.nju.invalid 的 DNS 查询失败")])
+    assert told == [("up、nju", "download.pytorch.invalid、mirrors.nju.invalid 的 DNS 查询失败")]
