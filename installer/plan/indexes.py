@@ -209,12 +209,9 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
     pip = report.mirror_config.pip
     notes: list[str] = []
     choice = answers.mirror.pypi
-    index_url: str | None
-    extras: list[str] = []
     origins: list[tuple[str, str]] = []
+    index_url, extras = pypi_sources(choice, pip)
     if choice == "auto":
-        index_url = pip.index_url
-        extras = list(pip.extra_index_urls)
         for field, urls in (("index_url", [index_url] if index_url else []), ("extra_index_urls", extras),
                             ("find_links", list(pip.find_links))):
             origin = pip.sources.get(field)
@@ -222,12 +219,6 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
         if index_url or extras or pip.find_links:
             notes.append(_("package sources from this machine's pip configuration: {sources}",
                            sources=listed(_with_variable(u, o) for u, o in _sources_and_origins(pip))))
-    elif choice == "none":
-        index_url = None
-    elif "://" in choice:
-        index_url = choice
-    else:
-        index_url = catalog_mirror(choice, "pypi", "mirror.pypi").url
     if choice != "auto" and pip.find_links:
         # kept beside a chosen mirror (files already on this disk are no download), and said: found in use,
         # a tester in China chose a mirror, did not press k, and saw torch come from /opt/wheels silently
@@ -319,6 +310,26 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
                    notes=tuple(shown),
                    pytorch_layout="flat" if layout == "flat" else "pep503", pip_reads=pip_reads,
                    origins=tuple(origins))
+
+
+def pypi_sources(choice: str, pip: Any) -> tuple[str | None, list[str]]:
+    """(the index, the extra indexes) a run reads for `mirror.pypi: choice` beside a PyTorch index: with auto,
+    the pip configuration's (`pip`: a PipConfig); none: the engines' default (None, PyPI); a URL or a catalog
+    id: that index alone. The pip configuration's find-links folders are read in every case."""
+    if choice == "auto":
+        return pip.index_url, list(pip.extra_index_urls)
+    if choice == "none":
+        return None, []
+    if "://" in choice:
+        return choice, []
+    return catalog_mirror(choice, "pypi", "mirror.pypi").url, []
+
+
+def pypi_alone(choice: str, pip: Any) -> list[str] | None:
+    """The indexes a run for `mirror.pypi: choice` reads besides a PyTorch index, when they cannot have a build
+    labelled +cpu or +cuNNN (_pypi_alone); None when something may. For the wizard's Combination screen, which
+    says so before Review's plan does."""
+    return _pypi_alone(*pypi_sources(choice, pip), list(pip.find_links))
 
 
 def _pypi_alone(index_url: str | None, extras: list[str], find_links: list[str]) -> list[str] | None:

@@ -4,6 +4,7 @@ only for this machine: a recorded machine's folders are not on this disk."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, RadioButton, Select
 from tui_support import mirror_servers, press_until, screen_text, settle
 
@@ -198,6 +199,28 @@ async def test_a_build_with_no_wheel_here_and_no_index_is_warned_of(make_wizard,
         assert (f"no torch cpu wheel for Python {chosen['python']} is in this machine's wheel folders: unless your "
                 f"pip configuration's indexes have torch {chosen['torch']}+cpu, its install will fail") in text
         assert "Go back (b) to the Mirrors screen" in text
+
+
+@pytest.mark.parametrize("index", [None, "https://pypi.tuna.tsinghua.edu.cn/simple"], ids=["no-pip-config", "tuna"])
+async def test_with_pypi_alone_left_the_warning_says_the_install_will_fail(make_wizard, tmp_path, monkeypatch, index):
+    """No find-links folder, and the pip configuration names no index (PyPI is then read) or only a PyPI mirror
+    of the catalog: nothing the install reads can have the +cpu build, and the warning says so rather than
+    "unless your pip configuration's indexes have" it (found in a trial, as a user with no pip configuration)."""
+    _only_these_wheels(monkeypatch, tmp_path / "wheels")
+    monkeypatch.delenv("PIP_FIND_LINKS")
+    if index:
+        monkeypatch.setenv("PIP_INDEX_URL", index)
+    app = make_wizard(None, dry_run=True)  # this machine, detected live; every mirror of the catalog is dead
+    async with app.run_test(size=(110, 40)) as pilot:
+        await press_until(pilot, "n", "combination", limit=40)
+        await _labels(pilot)
+        await settle(pilot, rounds=6)
+        chosen = app.screen.current_choice()
+        text = _flat(screen_text(app))
+    assert (f"no PyTorch index answered (Mirrors screen), no torch cpu wheel for Python {chosen['python']} is in this "
+            f"machine's wheel folders, and what else the install reads ({index or 'https://pypi.org/simple'}) cannot "
+            f"have torch {chosen['torch']}+cpu: its install will fail") in text, text
+    assert "unless your pip configuration" not in text
 
 
 async def test_a_recorded_machine_is_told_when_its_build_is_on_no_pypi(make_wizard):

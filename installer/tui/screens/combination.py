@@ -711,6 +711,21 @@ class CombinationScreen(WizardScreen):
                           "no PyPI: unless the recorded machine reaches a PyTorch index or has the wheel in its "
                           "own wheel folders, its install will fail there", version=version,
                           local=choice["local"])]
+            only = self.pypi_alone()
+            if only is not None:
+                # nothing else can have it: "unless your pip configuration's indexes have it" sent a user with no
+                # pip configuration, or only TUNA's PyPI in it, looking for one (found in a trial)
+                if answered:
+                    return [_("no torch {variant} wheel for Python {python} is in this machine's wheel folders either, "
+                              "and what else the install reads ({sources}) cannot have torch {version}{local}: its "
+                              "install will fail. Go back (b) to the Mirrors screen and choose a PyTorch index that "
+                              "has it, or type another one's URL", variant=variant, python=choice.get("python") or "?",
+                              sources=only, version=version, local=choice["local"])]
+                return [_("no PyTorch index answered (Mirrors screen), no torch {variant} wheel for Python {python} is "
+                          "in this machine's wheel folders, and what else the install reads ({sources}) cannot have "
+                          "torch {version}{local}: its install will fail. Go back (b) to the Mirrors screen and choose "
+                          "a PyTorch index, or type one's URL", variant=variant, python=choice.get("python") or "?",
+                          sources=only, version=version, local=choice["local"])]
             if answered:
                 return [_("no torch {variant} wheel for Python {python} is in this machine's wheel folders either: "
                           "unless your pip configuration's indexes have torch {version}{local}, its install will fail. "
@@ -730,6 +745,21 @@ class CombinationScreen(WizardScreen):
                   "wheel folder: unless your pip configuration's indexes have it, its install will fail. "
                   "On this disk: {have} -> press v and choose one", version=version, variant=variant,
                   have=listed(have))]
+
+    def pypi_alone(self) -> str | None:
+        """The indexes the install reads besides a PyTorch index, listed, when none can have a build labelled +cpu
+        or +cuNNN (installer.plan.indexes.pypi_alone: PyPI or its mirrors, no find-links); None when one may."""
+        from installer.errors import InputError
+        from installer.plan.indexes import pypi_alone
+
+        report = self.state.report
+        if report is None:
+            return None
+        try:
+            found = pypi_alone(str(self.state.section("mirror").get("pypi") or "auto"), report.mirror_config.pip)
+        except InputError:  # an id the catalog lacks: the Mirrors screen and the plan say so
+            return None
+        return listed(found) if found else None
 
     def conda_unreachable(self) -> list[str]:
         """The conda method where no conda-forge channel answered the Mirrors screen's probe: its install would fail
