@@ -50,3 +50,11 @@ async def test_the_index_switched_off_by_hand_stays_a_plain_note(make_wizard, in
     said = [classes for text, classes in notes if text.startswith("no PyTorch index is reachable for cpu")]
     assert said == [{"note"}], notes
     assert not [text for text, classes in notes if "warning" in classes and "PyTorch index" in text], notes
+
+
+async def test_an_index_chosen_by_hand_that_does_not_answer_is_a_warning_too(make_wizard, in_tmp, cut_off):
+    """The other note `install --yes` refuses on (installer.plan.indexes.UnansweredIndex)."""
+    dead = mirror_servers.dead_base()
+    notes = await _review_notes(make_wizard, f"{dead}/whl")
+    said = [classes for text, classes in notes if "chosen by hand and kept, although it does not work from here" in text]
+    assert said == [{"warning"}], notes
