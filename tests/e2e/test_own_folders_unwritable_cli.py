@@ -35,13 +35,22 @@ def ro_home(shared_and_home, readable_checkout):
     torch-setup folder (the journal's) is there but 555: made before, by hand or by another tool."""
     _shared, home = shared_and_home
     shutil.copy(readable_checkout.root / "recipes" / "answers" / "cpu-venv.yaml", home)
-    for folder in (home / "ro", home / "st" / "torch-setup"):
+    for folder in (home / "ro", home / "st" / "torch-setup", home / "wheels"):
         folder.mkdir(parents=True)
-    for folder in (home / "cpu-venv.yaml", home / "ro", home / "st", home / "st" / "torch-setup"):
+    for folder in (home / "cpu-venv.yaml", home / "ro", home / "st", home / "st" / "torch-setup", home / "wheels"):
         os.chown(folder, 65534, 65534)  # nobody
     os.chmod(home / "ro", 0o555)
     os.chmod(home / "st" / "torch-setup", 0o555)
     return home
+
+
+def _install(ck, home, **env: str):
+    """`install --yes` of the example as nobody, whose pip configuration has a find-links folder (empty): with
+    PyPI alone the plan is refused first, for having no source of the +cpu build, wherever no PyTorch index
+    answers (tests/e2e/test_no_source_refused.py); the folder keeps these tests on the refusals they are about,
+    whatever this machine's network."""
+    return cli_as_nobody(ck, home, home, "install", "--answers", "cpu-venv.yaml", "--yes", "--probe-timeout", "0.2",
+                         env={"PIP_FIND_LINKS": str(home / "wheels"), **env})
 
 
 @pytest.mark.parametrize("variable, value, kept", [
@@ -53,8 +62,7 @@ def ro_home(shared_and_home, readable_checkout):
 def test_an_own_folder_that_cannot_be_written_refuses_the_run(ro_home, readable_checkout, variable, value, kept):
     home = ro_home
     before = _tree(home)
-    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", "cpu-venv.yaml", "--yes",
-                           "--probe-timeout", "0.2", env={variable: str(home / value)})
+    result = _install(readable_checkout, home, **{variable: str(home / value)})
     out = result.stdout + result.stderr
     assert result.returncode == 2, out
     assert "Traceback" not in out
@@ -76,8 +84,7 @@ def test_an_own_folder_that_cannot_be_written_refuses_the_run(ro_home, readable_
 
 def test_a_run_lock_folder_that_cannot_be_written_refuses_the_run(ro_home, readable_checkout):
     home = ro_home
-    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", "cpu-venv.yaml", "--yes",
-                           "--probe-timeout", "0.2", env={"TORCH_SETUP_LOCK_DIR": str(home / "ro" / "locks")})
+    result = _install(readable_checkout, home, TORCH_SETUP_LOCK_DIR=str(home / "ro" / "locks"))
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"cannot take the run lock in {home / 'ro' / 'locks'}" in result.stderr
     assert "set TORCH_SETUP_LOCK_DIR to a folder you can write to; nothing was changed" in result.stderr
@@ -89,8 +96,7 @@ def test_the_default_folder_is_said_when_no_variable_places_it(ro_home, readable
     (home / ".local").mkdir()
     os.chown(home / ".local", 65534, 65534)
     os.chmod(home / ".local", 0o555)
-    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", "cpu-venv.yaml", "--yes",
-                           "--probe-timeout", "0.2")
+    result = _install(readable_checkout, home)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.splitlines()[-2:] == [
         f"cannot keep the journal and the logs in {home}/.local/state/torch-setup: permission denied; refused "
@@ -102,8 +108,7 @@ def test_the_default_folder_is_said_when_no_variable_places_it(ro_home, readable
 def test_a_folder_not_there_under_another_users_folder_is_never_to_be_made_writable(ro_home, readable_checkout):
     """Found in use: XDG_STATE_HOME=/nonexist/x, and the hint said to make / writable."""
     home = ro_home
-    result = cli_as_nobody(readable_checkout, home, home, "install", "--answers", "cpu-venv.yaml", "--yes",
-                           "--probe-timeout", "0.2", env={"XDG_STATE_HOME": "/nonexist/x"})
+    result = _install(readable_checkout, home, XDG_STATE_HOME="/nonexist/x")
     assert result.returncode == 2, result.stdout + result.stderr
     hint = result.stderr.splitlines()[-1]
     assert hint.startswith("  -> XDG_STATE_HOME is set to /nonexist/x, which places it: / is not yours to write in, "
