@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from installer.errors import InputError
 from installer.i18n import _
 from installer.i18n.phrases import listed
+from installer.plan.model import Caution
 from installer.redaction import HIDDEN_TOKEN, has_credentials, hidden_credentials, redact_text
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ PIP_VARIABLES = {"index": ("PIP_INDEX_URL", " "), "extra": ("PIP_EXTRA_INDEX_URL
                  "links": ("PIP_FIND_LINKS", " ")}
 
 
-class UnansweredIndex(str):
+class UnansweredIndex(Caution):
     """The plan's note on an index chosen by hand that did not answer the plan's probe from here
     (installer.mirrors.pick keeps such an index: a probe can be wrong, and the person chose it), or, with
     `mirror.pytorch: auto`, on no PyTorch index answering while the run's other sources cannot have the

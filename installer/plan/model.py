@@ -16,6 +16,12 @@ from installer.redaction import redact_data
 StepKind = Literal["apt", "runfile", "conda", "pip", "wheel", "file", "command"]
 
 
+class Caution(str):
+    """A plan note that foretells a step's failure or a check's warning (a source that cannot supply the build, a
+    package left in the target that will not fit): the wizard's Review shows it as a warning, not among the
+    remarks. Still a str: the script's header, `plan` and `install` print it as any other note."""
+
+
 # environment variables that carry only words a program prints, in the reader's language (a program run in the
 # target cannot import the catalog): what the step does does not change with them, so the digest leaves them
 # out, as it leaves out the title, and a step done in one language stays done in the other

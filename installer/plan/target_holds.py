@@ -17,6 +17,7 @@ from packaging.version import InvalidVersion, Version
 from installer.answers import DEFAULT_EXTRAS as COMPANIONS
 from installer.compat.companions import unmet_torch_requirements
 from installer.i18n import _
+from installer.plan.model import Caution
 
 # {"torch": version or null, "torchvision": {"version": v, "requires": [Requires-Dist, ...]}, ...}; a package
 # that is not there is left out
@@ -86,10 +87,12 @@ def _unfit(python: str, wanted: Requirement, name: str, held: object) -> str | N
         return None
     if not unmet:
         return None
-    return _("{python} has {name} {version}, which requires {requirement}: it does not fit {wanted}, and this plan "
-             "leaves it there. Tick {name} under Also install (torch.extras in an answers file) to install the "
-             "{name} made for this torch, or remove it from that environment", python=python, name=name,
-             version=str(held.get("version") or "?"), requirement=str(unmet[0]), wanted=str(wanted))
+    # verify warns of it after the install, or fails where it does not import: Review says it as a warning first
+    return Caution(_("{python} has {name} {version}, which requires {requirement}: it does not fit {wanted}, and this "
+                     "plan leaves it there. Tick {name} under Also install (torch.extras in an answers file) to "
+                     "install the {name} made for this torch, or remove it from that environment", python=python,
+                     name=name, version=str(held.get("version") or "?"), requirement=str(unmet[0]),
+                     wanted=str(wanted)))
 
 
 def _is_requirement(text: str) -> bool:

@@ -33,9 +33,13 @@ async def test_done_gives_the_commands_that_mend_a_torchvision_left_beside_torch
         shown = " ".join(screen_text(app).split())
         commands = [str(w.content) for w in app.screen.query(CommandLine)]
         drawn = set(app.screen.query_one("#fix-companion-torchvision").classes)
+        last = [set(w.classes) for w in app.screen.query(".error, .warning")
+                if "torch-setup doctor` explains" in " ".join(str(getattr(w, "content", "")).split())]
         await pilot.press("q")
     # a failure drawn as one (red), a warning as a warning
     assert ("error" if mark == "✗" else "warning") in drawn and len({"error", "warning"} & drawn) == 1, drawn
+    # "Some checks failed", in red as Verify says it, only where one failed
+    assert [{"error", "warning"} & classes for classes in last] == ([{"error"}] if mark == "✗" else []), last
     reinstall = next(c for c in commands if "torchvision==0.28.0+cpu" in c)
     remove = next(c for c in commands if c.endswith("uninstall -y torchvision"))
     # the fix's own commands, whole, each a line Tab reaches

@@ -27,7 +27,12 @@ async def test_review_says_a_torchvision_left_beside_torch_does_not_fit(make_wiz
     async with app.run_test(size=(100, 60)) as pilot:
         await press_until(pilot, "n", "review")
         flat = " ".join(screen_text(app).split())
+        drawn = [(" ".join(str(w.render()).split()), set(w.classes) & {"note", "warning"})
+                 for w in app.screen.query("#plan Static")]
     assert f"{python} has torch 2.12.1+cpu: this plan replaces it with torch==2.13.0+cpu" in flat, flat
+    # what verify will warn of (or fail on) is drawn as a warning; the torch replaced is a remark
+    assert [c for text, c in drawn if text.startswith(f"{python} has torchvision 0.27.1")] == [{"warning"}], drawn
+    assert [c for text, c in drawn if text.startswith(f"{python} has torch 2.12.1+cpu")] == [{"note"}], drawn
     assert (f"{python} has torchvision 0.27.1, which requires torch==2.12.1: it does not fit torch==2.13.0+cpu, and "
             "this plan leaves it there. Tick torchvision under Also install") in flat, flat
 

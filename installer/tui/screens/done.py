@@ -268,7 +268,7 @@ class DoneScreen(WizardScreen):
             said.append(Said(_("Log: {path}", path=result.log_path), "note", "log-path"))
         if s.verify_result is not None and not s.verify_result.get("ok", False):
             said.append(Said(_("Some checks failed: `torch-setup doctor` explains what is wrong and how to fix it."),
-                             "warning"))
+                             "error"))  # as Verify says it
         return said
 
     def body(self) -> ComposeResult:

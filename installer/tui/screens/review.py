@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from installer.i18n import _
-from installer.plan.indexes import UnansweredIndex
+from installer.plan.model import Caution
 from installer.plan.recorded_folder import recorded_target, resolved_here
 from installer.plan.script import shown_command
 from installer.redaction import redact_text
@@ -260,9 +260,9 @@ class ReviewScreen(TypingGuard, WizardScreen):
                 # the build's own "after updating the Windows driver to branch R580" reason: the warning
                 # below says it with what to do (found in use under WSL: the need said three ways)
                 continue
-            # a source that did not answer (an unattended install refuses to start on it): here the person decides,
-            # but the note is the install's likely failure, not a remark
-            warned = isinstance(note, UnansweredIndex)
+            # a failure or a warning foretold (a source that cannot supply the build, on which an unattended install
+            # refuses to start; a companion left that will not fit): here the person decides, but it is no remark
+            warned = isinstance(note, Caution)
             widgets.append(Static(escape(wizard_words(note)), classes="warning" if warned else "note"))  # redacted where made
         if windows:
             widgets.append(Static(escape(windows), classes="warning", id="windows-driver"))
