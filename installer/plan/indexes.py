@@ -270,7 +270,7 @@ def choose_indexes(answers: Answers, report: HardwareReport, pins: Any, pytorch:
                 unanswered = (len(notes) - 1, url, why, "mirror.pytorch", "")
         else:
             pin = pins.requirements[0] if pins.requirements else "torch"
-            pypi_only = _pypi_alone(index_url, extras, find_links)
+            pypi_only = pypi_alone(choice, pip)
             if pypi_only is not None and answers.mirror.pytorch == "auto" and pytorch is not None:
                 # probed, nothing answered, and what is left cannot have the build: the run would make the
                 # environment, then stop at torch (found in use: a user with no pip configuration and no route
@@ -327,23 +327,18 @@ def pypi_sources(choice: str, pip: Any) -> tuple[str | None, list[str]]:
 
 
 def pypi_alone(choice: str, pip: Any) -> list[str] | None:
-    """The indexes a run for `mirror.pypi: choice` reads besides a PyTorch index, when they cannot have a build
-    labelled +cpu or +cuNNN (_pypi_alone); None when something may. For the wizard's Combination screen, which
-    says so before Review's plan does."""
-    return _pypi_alone(*pypi_sources(choice, pip), list(pip.find_links))
-
-
-def _pypi_alone(index_url: str | None, extras: list[str], find_links: list[str]) -> list[str] | None:
-    """The indexes a run reads, when each is PyPI or one of the catalog's mirrors of it and no find-links
-    folder or page is added: sources that cannot have a labelled build. None otherwise: an index of unknown
-    shape or a find-links folder may have it. `index_url` None is the engines' default, PyPI."""
+    """The indexes a run for `mirror.pypi: choice` reads besides a PyTorch index (`pip`: a PipConfig), when each is
+    PyPI or one of the catalog's mirrors of it and no find-links folder or page is added: sources that cannot have
+    a build labelled +cpu or +cuNNN. None otherwise: an index of unknown shape or a find-links folder may have it.
+    The plan's note and refusal, and the wizard's Combination screen, which says so before Review's plan does."""
     from installer.mirrors.catalog import load_catalog
     from installer.mirrors.shapes import known_pypi_index
 
+    index_url, extras = pypi_sources(choice, pip)
     catalog = load_catalog()
     pypi = next(iter(catalog.upstream("pypi")), None)
-    main = index_url or (pypi.url if pypi is not None else None)
-    if find_links or main is None:
+    main = index_url or (pypi.url if pypi is not None else None)  # None: the engines' default, PyPI
+    if pip.find_links or main is None:
         return None
     urls = [main, *extras]
     return urls if all(known_pypi_index(u, catalog) is not None for u in urls) else None

@@ -88,6 +88,17 @@ def make_wizard(in_tmp: Path, dead_catalog: str) -> Callable[..., Any]:
     set_language("en")
 
 
+@pytest.fixture
+def no_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every probe of the shipped catalog's real mirrors sent through a proxy on a port where nothing listens (the
+    probe's HTTP client follows HTTPS_PROXY): each fails at once, and nothing leaves this machine."""
+    dead = mirror_servers.dead_base()
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, dead)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def _colour_as_default(monkeypatch: pytest.MonkeyPatch) -> None:
     # Snapshots are taken in colour whatever the shell running the tests has set; the NO_COLOR test

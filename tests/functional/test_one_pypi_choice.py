@@ -12,21 +12,11 @@ probe's HTTP client follows HTTPS_PROXY): every one fails at once, and nothing l
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Select
 from tui_support import KINDS_INFO, catalog_entries, mirror_servers, press_until, settle
 
 from installer.answers import Answers
 from installer.tui.engine import Engine
-
-
-@pytest.fixture
-def no_way_out(monkeypatch):
-    dead = mirror_servers.dead_base()
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
-        monkeypatch.setenv(name, dead)
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _options(app, kind: str = "pypi") -> list[tuple[str, str]]:

@@ -10,16 +10,9 @@ from __future__ import annotations
 import pytest
 from tui_support import mirror_servers, press_until, settle
 
-PROXIES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
-
 
 @pytest.fixture
-def cut_off(monkeypatch):
-    dead = mirror_servers.dead_base()
-    for name in PROXIES:
-        monkeypatch.setenv(name, dead)
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
+def cut_off(no_way_out, monkeypatch):
     monkeypatch.setenv("TORCH_SETUP_REGION", "global")
 
 
