@@ -494,7 +494,8 @@ class TorchChoice(_Section):
     version: TorchVersion = Field(
         default="latest", description="A PyTorch release (2.13.0) or `latest`: the newest release that fits this "
         "machine and Python; with method: wheel, the build the wheelhouse holds (its variant where variant is "
-        "auto, its companions where extras are not given). Default: latest.")
+        "auto, its companions where extras are not given); with method: conda, the newest release torch-setup knows "
+        "conda-forge builds, where PyPI's newest is not among them. Default: latest.")
     variant: Variant = Field(
         default="auto", description="The wheel variant: auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps. auto picks the "
         "best one for the GPU and driver (`torch-setup recommend`). Default: auto.")

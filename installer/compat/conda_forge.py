@@ -10,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from pydantic import Field
 
-from installer.compat.data import DATA_DIR, _load
+from installer.compat.data import DATA_DIR, CompatData, _load
 from installer.compat.data_model import Kernels, _Row
 
 
@@ -55,3 +55,10 @@ def newest_known() -> str | None:
     versions = [Version(spec.version) for b in conda_forge_data().builds for spec in SpecifierSet(b.torch)
                 if spec.operator == "=="]
     return str(max(versions)) if versions else None
+
+
+def known_releases(data: CompatData) -> list[str]:
+    """The released versions conda-forge is known to build, newest first: where the conda method's `latest` looks
+    when PyPI's newest is not among them (the wizard's list, installer.compat.offer; the plan,
+    installer.plan.conda_latest)."""
+    return [r.torch for r in data.released() if conda_forge_builds(r.torch)]

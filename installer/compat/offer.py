@@ -38,8 +38,10 @@ class Offer:
     # answered for the ranking's first, which stays listed as out of reach (`from_disk`)
     from_disk: bool = False
     # `pinned` is no pin of the answers but the newest release conda-forge is known to build, for the conda
-    # method, whose ranking's first is a release torch-setup has no record of there (`conda_forge`)
+    # method, whose lead (`displaced`: the ranking's first, or its first of the variant written) is a release
+    # torch-setup has no record of there (`conda_forge`)
     conda_forge: bool = False
+    displaced: Choice | None = None
     # `pinned` is no pin of the answers but the build the wheelhouse holds, for the offline method, the one build
     # its install can have (`wheelhouse`); listed once, before the rest of the ranking
     wheelhouse: bool = False
@@ -58,9 +60,12 @@ class Offer:
             first, *rest = out["choices"]
             out["choices"] = [dict(self.pinned.to_dict(), from_disk=True), dict(first, unreachable=True), *rest]
         elif self.pinned is not None and self.conda_forge:
-            first, *rest = out["choices"]
-            out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), dict(first, conda_forge_unknown=True),
-                              *rest]
+            shown = self.recommendation.choices
+            ranked = [dict(d, conda_forge_unknown=True) if self.displaced is not None and _same_build(c, self.displaced)
+                      else d for c, d in zip(shown, out["choices"], strict=True)]
+            if self.displaced is not None and not any(_same_build(c, self.displaced) for c in shown):
+                ranked.insert(0, dict(self.displaced.to_dict(), conda_forge_unknown=True))  # the variant written
+            out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), *ranked]
         elif self.pinned is not None and self.wheelhouse:
             lead, *rest = [c.to_dict() for c in self.choices]  # the ranking without the lead's own build
             best = self.recommendation.best
@@ -125,8 +130,9 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     not on disk has nowhere to come from, so the newest fitting build of its variant that is on disk leads
     (`from_disk`), the ranking's first after it (found in use: n, n, n walked into "torch 2.15.0 · cpu
     recommended", which the same screen said would fail, with 2.13.0 on disk). `conda_forge`: the builds are
-    for the conda method; with nothing pinned and no record of the ranking's first release on conda-forge
-    (data/conda_forge.yaml), the newest release known there leads (`conda_forge`), the ranking's first after it
+    for the conda method; with no version pinned and no record of the lead's release on conda-forge
+    (data/conda_forge.yaml), the newest release known there leads (of the variant written, if one is), the
+    ranking's first after it (`conda_forge`), as the plan of the same answers pins it (installer.plan.conda_latest)
     (found in use: conda's n, n, n walked into torch 2.15.0, and Review then said conda-forge may not have it,
     "choose 2.12.0", which only the Version field could pick). `wheelhouse`: the pins of the wheelhouse an offline
     install reads (its manifest's, `torch==2.13.0+cpu`); with nothing pinned, the torch build it holds leads
@@ -135,15 +141,17 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     extras = tuple(extras)
     chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
                     extras=extras, recorded=recorded, today=today)
+    if conda_forge and torch in (None, ANY_VERSION):
+        # before the pin's early return: a variant written with `latest` is still a choice of release left to
+        # the machine, which the plan makes the same way (installer.plan.conda_latest)
+        return _known_on_conda_forge(report, chosen, variant=variant, python=python, data=data,
+                                     fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
     if is_pinned(torch, variant):
         return chosen
     if wheelhouse:
         found = _wheelhouse_build(report, wheelhouse, python=python, data=data, fixed_python=fixed_python,
                                   extras=extras, recorded=recorded, today=today)
         return Offer(chosen.recommendation, pinned=found, wheelhouse=True) if found is not None else chosen
-    if conda_forge:
-        return _known_on_conda_forge(report, chosen, python=python, data=data, fixed_python=fixed_python,
-                                     extras=extras, recorded=recorded, today=today)
     if index_answers or not on_disk:
         return chosen
     return _from_disk(report, chosen, on_disk, python=python, data=data, fixed_python=fixed_python, extras=extras,
@@ -169,17 +177,21 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
     return Offer(chosen.recommendation, pinned=found, from_disk=True) if found is not None else chosen
 
 
-def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, python: str | None, data: CompatData | None,
-                          fixed_python: bool, extras: tuple[str, ...], recorded: bool, today: date | None) -> Offer:
-    from installer.compat.conda_forge import conda_forge_builds
+def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, variant: str | None, python: str | None,
+                          data: CompatData | None, fixed_python: bool, extras: tuple[str, ...], recorded: bool,
+                          today: date | None) -> Offer:
+    from installer.compat.conda_forge import conda_forge_builds, known_releases
 
-    best = chosen.recommendation.best
-    if best is None or conda_forge_builds(best.torch):
+    written = None if variant in (None, ANY_VARIANT) else variant
+    # the build the wizard would choose (Combination's matching_choice): the first, or the first of the variant
+    lead = next((c for c in chosen.choices if written in (None, c.variant)), None)
+    if lead is None or conda_forge_builds(lead.torch):
         return chosen
-    known = [r.torch for r in (data or load()).released() if conda_forge_builds(r.torch)]
-    found = _first_that_fits(report, known, variant=None, python=python, data=data, fixed_python=fixed_python,
-                             extras=extras, recorded=recorded, today=today)
-    return Offer(chosen.recommendation, pinned=found, conda_forge=True) if found is not None else chosen
+    found = _first_that_fits(report, known_releases(data or load()), variant=written, python=python, data=data,
+                             fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
+    if found is None:
+        return chosen
+    return Offer(chosen.recommendation, pinned=found, conda_forge=True, displaced=lead)
 
 
 def _wheelhouse_build(report: HardwareReport, pins: Sequence[str], *, python: str | None, data: CompatData | None,

@@ -41,7 +41,9 @@ def test_pip_a_pin_or_a_release_conda_forge_builds_changes_nothing(monkeypatch):
     pinned = offer(cpu, torch="2.14.1", conda_forge=True).to_dict()
     assert not any(c.get("conda_forge") or c.get("conda_forge_unknown") for c in pinned["choices"])
     assert pinned == offer(cpu, torch="2.14.1").to_dict()
-    assert offer(cpu, variant="cpu", conda_forge=True).to_dict() == offer(cpu, variant="cpu").to_dict()
+    # a variant written with `latest` leaves the release to the machine: the newest known there leads, of that variant
+    variant = offer(cpu, variant="cpu", conda_forge=True).to_dict()
+    assert _heads(variant) == [(newest_known(), "cpu", True, False), (plain["choices"][0]["torch"], "cpu", False, True)]
     # once the data knows the newest release there, it leads as it is
     newest = plain["choices"][0]["torch"]
     known = conda_forge.conda_forge_data()
@@ -49,3 +51,30 @@ def test_pip_a_pin_or_a_release_conda_forge_builds_changes_nothing(monkeypatch):
     monkeypatch.setattr(conda_forge, "conda_forge_data", lambda: more)
     assert conda_forge_builds(newest)
     assert offer(cpu, conda_forge=True).to_dict() == plain
+
+
+def test_a_variant_written_marks_the_build_it_displaced_not_the_rankings_first():
+    """On a B200 the ranking's first (torch 2.11.0 cu128) is known on conda-forge, and `variant: cpu` chose the
+    newest cpu build further down, which is not: that one is marked, and the ranking's first is left as it is."""
+    report = machine("b200x8-570")
+    plain = offer(report).to_dict()
+    assert conda_forge_builds(plain["choices"][0]["torch"])
+    doc = offer(report, variant="cpu", conda_forge=True).to_dict()
+    first = doc["choices"][0]
+    assert (first["torch"], first["variant"], first.get("conda_forge")) == (newest_known(), "cpu", True)
+    marked = [(c["torch"], c["variant"]) for c in doc["choices"] if c.get("conda_forge_unknown")]
+    newest_cpu = next(c for c in plain["choices"] if c["variant"] == "cpu")
+    assert marked == [(newest_cpu["torch"], "cpu")] and not conda_forge_builds(newest_cpu["torch"])
+    assert doc["choices"][1:] == [dict(c, conda_forge_unknown=True) if c == newest_cpu else c for c in plain["choices"]]
+
+
+def test_a_variant_written_that_the_ranking_does_not_list_stays_listed_after_the_lead():
+    """On an H200 (driver 580) the ranking has no cu126 build; `variant: cu126` put the newest one first, pinned.
+    For conda the newest cu126 build known on conda-forge leads, and that one follows it, marked."""
+    report = machine("h200-580")
+    plain = offer(report, variant="cu126").to_dict()
+    pinned = plain["choices"][0]
+    assert pinned.get("pinned") and not conda_forge_builds(pinned["torch"])
+    doc = offer(report, variant="cu126", conda_forge=True).to_dict()
+    assert _heads(doc) == [(newest_known(), "cu126", True, False), (pinned["torch"], "cu126", False, True)]
+    assert doc["choices"][2:] == plain["choices"][1:]  # the ranking, as it was

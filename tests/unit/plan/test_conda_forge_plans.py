@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from installer.answers import Answers, load_answers
+from installer.compat.conda_forge import conda_forge_builds
 from installer.hardware.report import HardwareReport
 from installer.plan.indexes import Indexes, choose_indexes
 from installer.plan.kinds.base import KindContext
@@ -48,7 +49,8 @@ def _answers(**sections) -> Answers:
     ("rtx5090x4-570.json", "pytorch=2.11.0=cuda129* cuda-version=12.9 torchvision=0.26.0", "12.8",
      ["RTX 5090 is compute capability 12.0: conda-forge's CUDA 12.9 build of pytorch 2.11.0 carries sm_120 kernels",
       "for CUDA 13.0, 12.9, not as the PyPI cu128 wheel (CUDA 12.8)", "through minor-version compatibility"]),
-    # no data on conda-forge's 2.14 / 2.15: the wheel's CUDA major only, and the plan says why
+    # no data on conda-forge's 2.14 / 2.15, written in the answers (`latest` is the newest release the data knows
+    # there: test_conda_latest.py): the wheel's CUDA major only, and the plan says why
     ("rtx4090-550.json", "pytorch=2.14.1=cuda* cuda-version=12 torchvision=0.29.1", "12.4",
      ["no data on", "PyPI cu126 wheel", "CUDA 12.6, kernels sm_50 to sm_90"]),
     ("nodriver-rtx3060.json", "pytorch=2.15.0=cuda* cuda-version=13 torchvision=0.29.2", "13.2",
@@ -60,7 +62,11 @@ def _answers(**sections) -> Answers:
       "method: pip installs that wheel"]),
 ])
 def test_conda_env_plans_speak_of_conda_forge_builds(machine, packages, override, says):
-    plan, pins, command = _plan(machine)
+    written = packages.split()[0].split("=")[1]  # pytorch=2.14.1=cuda*
+    answers = load_answers(CONDA_ENV)
+    if not conda_forge_builds(written):
+        answers = answers.model_copy(update={"torch": answers.torch.model_copy(update={"version": written})})
+    plan, pins, command = _plan(machine, answers)
     assert dict(plan.summary)["packages"] == packages
     assert " ".join(a for a in command.argv if a.startswith(("pytorch=", "cuda-version=", "torchvision="))) == packages
     assert dict(command.env)["CONDA_OVERRIDE_CUDA"] == override

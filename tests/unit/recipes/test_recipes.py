@@ -233,12 +233,13 @@ def test_what_macos_cannot_have_is_blamed_on_the_answer_that_asked(cli, answers_
 
 
 def test_a_conda_plan_header_shows_the_conda_specs_it_installs():
-    """Not the pip pins (torch==2.14.1+cu126), which a conda environment never sees."""
+    """Not the pip pins (torch==2.12.0+cu126), which a conda environment never sees."""
     plan = _plan(REPO / "recipes" / "answers" / "conda-env.yaml", REPO / "tests" / "fixtures" / "machines" /
                  "rtx4090-550.json")
     step = next(s for s in plan.steps if s.id == "conda-torch")
     packages = dict(plan.summary)["packages"]
-    assert packages == "pytorch=2.14.1=cuda* cuda-version=12 torchvision=0.29.1"
+    # latest: the newest release conda-forge is known to build, its CUDA 12.9 build for the 550 driver
+    assert packages == "pytorch=2.12.0=cuda129* cuda-version=12.9 torchvision=0.27.0"
     assert all(spec in step.commands[0].argv for spec in packages.split())
     pip = _plan(REPO / "recipes" / "answers" / "cpu-venv.yaml", REPO / "tests" / "fixtures" / "machines" /
                 "cpu-only.json")

@@ -1,0 +1,131 @@
+"""`torch.version: latest` with the conda method plans the newest release torch-setup knows conda-forge builds: the
+build the wizard's list for the conda method leads with and chooses (found in use: the shipped conda-env.yaml planned
+torch 2.15.0 in `plan`, in `install` and at Review reached with `j`, with a note saying "choose 2.12.0", while the
+Combination screen led with 2.12.0 and saved that). The wizard's side is installer.compat.offer, the plan's
+installer.plan.conda_latest; these tests hold them to one answer on every recorded machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from installer.answers import Answers, load_answers
+from installer.compat import conda_forge
+from installer.compat.conda_forge import conda_forge_builds, newest_known
+from installer.compat.offer import offer
+from installer.hardware.report import HardwareReport
+from installer.plan.planner import pins_for
+from installer.plan.tools import Tools
+
+REPO = Path(__file__).resolve().parents[3]
+MACHINES = REPO / "tests" / "fixtures" / "machines"
+CONDA_ENV = REPO / "recipes" / "answers" / "conda-env.yaml"
+TOOLS = Tools(uv="/usr/local/bin/uv", python="/usr/bin/python3", host_pip=True)
+LATEST_REASON = "torch.version is latest: torch {known}, the newest release torch-setup knows conda-forge to build"
+
+
+def _report(name: str) -> HardwareReport:
+    return HardwareReport.model_validate(json.loads((MACHINES / f"{name}.json").read_text()))
+
+
+def _answers(method: str = "conda", **torch: object) -> Answers:
+    answers = load_answers(CONDA_ENV)
+    update: dict[str, object] = {"torch": answers.torch.model_copy(update=torch)}
+    if method != "conda":
+        update.update(method=method, target=answers.target.model_copy(update={"kind": "venv"}))
+    return answers.model_copy(update=update)
+
+
+def _pins(answers: Answers, machine: str):
+    return pins_for(answers, _report(machine), tools=TOOLS, cwd="/home/u", recorded=True)
+
+
+def _wizard_choice(machine: str, variant: str) -> dict:
+    """The build the Combination screen chooses for these answers: the first of its list whose variant is the one
+    written (any, for auto), as its matching_choice does."""
+    doc = offer(_report(machine), variant=variant, extras=("torchvision",), recorded=True, conda_forge=True).to_dict()
+    return next(c for c in doc["choices"] if variant in ("auto", c["variant"]))
+
+
+WITH_VARIANTS = [(m.stem, "auto") for m in sorted(MACHINES.glob("*.json"))] + [
+    (m, v) for m in ("cpu-only", "rtx4090-550", "rtx4090-580.65.06", "b200x8-570", "k80-470") for v in ("cpu",)
+] + [("gtx960-580", "cu126"), ("h200-580", "cu126")]
+
+
+@pytest.mark.parametrize("machine, variant", WITH_VARIANTS)
+def test_the_plan_pins_the_build_the_wizard_chooses(machine, variant):
+    pins = _pins(_answers(variant=variant), machine)
+    chosen = _wizard_choice(machine, variant)
+    assert (pins.torch, pins.variant) == (chosen["torch"], chosen["variant"])
+    # either the ranking's own choice is known there, or the plan says why it took an older release
+    if chosen.get("conda_forge"):
+        assert pins.reasons[0].startswith(LATEST_REASON.format(known=pins.torch)), pins.reasons
+    else:
+        assert not any(r.startswith("torch.version is latest") for r in pins.reasons)
+
+
+def test_latest_is_the_newest_release_known_there_and_names_the_newer_one():
+    known = newest_known()
+    pip_pins = _pins(_answers("pip"), "rtx4090-580.65.06")
+    assert not conda_forge_builds(pip_pins.torch)  # PyPI's newest is past the data
+    pins = _pins(_answers(), "rtx4090-580.65.06")
+    assert (pins.torch, pins.variant) == (known, "cu130")
+    assert pins.reasons[0] == (
+        f"torch.version is latest: torch {known}, the newest release torch-setup knows conda-forge to build; it has "
+        f"no record of the newer {pip_pins.torch} there. To ask conda-forge for it anyway, write torch.version: "
+        f"{pip_pins.torch}; method: pip installs PyTorch's own wheel of it")
+    # that release's own reasons follow, unchanged
+    assert pins.reasons[1:] == _pins(_answers(version=known, variant="cu130"), "rtx4090-580.65.06").reasons
+
+
+def test_a_version_written_is_kept_and_pip_is_untouched():
+    newest = _pins(_answers("pip"), "cpu-only")
+    written = _pins(_answers(version=newest.torch), "cpu-only")
+    assert written.torch == newest.torch
+    assert not any(r.startswith("torch.version is latest") for r in written.reasons)
+    assert newest.torch != newest_known()  # pip's latest is PyPI's newest, as before
+
+
+def test_where_no_release_known_there_fits_latest_stays_the_newest():
+    """Python 3.15 has wheels only from a release newer than those the data knows on conda-forge: nothing older fits,
+    so the newest is planned as before (the conda kind's note says torch-setup has no record of it there), and the
+    wizard's list, for that Python, leads with the same build."""
+    answers = _answers()
+    answers = answers.model_copy(update={"target": answers.target.model_copy(update={"python": "3.15"})})
+    pins = _pins(answers, "cpu-only")
+    assert not conda_forge_builds(pins.torch)
+    assert not any(r.startswith("torch.version is latest") for r in pins.reasons)
+    doc = offer(_report("cpu-only"), python="3.15", fixed_python=True, extras=("torchvision",), recorded=True,
+                conda_forge=True).to_dict()
+    assert (doc["choices"][0]["torch"], doc["choices"][0]["variant"]) == (pins.torch, pins.variant)
+    assert not doc["choices"][0].get("conda_forge")
+
+
+def test_once_the_data_knows_the_newest_release_latest_is_that(monkeypatch):
+    newest = _pins(_answers("pip"), "cpu-only").torch
+    known = conda_forge.conda_forge_data()
+    more = known.model_copy(update={"builds": [*known.builds, known.builds[0].model_copy(update={"torch": f"=={newest}"})]})
+    monkeypatch.setattr(conda_forge, "conda_forge_data", lambda: more)
+    pins = _pins(_answers(), "cpu-only")
+    assert pins.torch == newest
+    assert not any(r.startswith("torch.version is latest") for r in pins.reasons)
+
+
+def test_the_reason_in_chinese(zh):
+    pins = _pins(_answers(), "cpu-only")
+    assert pins.reasons[0].startswith(f"torch.version 为 latest：torch {newest_known()}，即 torch-setup 所知 conda-forge "
+                                      "已构建的最新版本")
+
+
+def test_plan_prints_the_release_and_why(cli, tmp_path):
+    """The shipped example through the command line, for a recorded machine: no probe, nothing created."""
+    result = cli("plan", "--answers", str(CONDA_ENV), "--hardware", str(MACHINES / "cpu-only.json"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    known = newest_known()
+    assert f"#   torch: {known}\n" in result.stdout
+    assert f"#   packages: pytorch={known}=cpu* torchvision=" in result.stdout
+    assert "# note: " + LATEST_REASON.format(known=known) in result.stdout
+    assert "has no record of pytorch" not in result.stdout
+    assert list(tmp_path.iterdir()) == []
