@@ -498,7 +498,8 @@ class TorchChoice(_Section):
         "conda-forge builds, where PyPI's newest is not among them. Default: latest.")
     variant: Variant = Field(
         default="auto", description="The wheel variant: auto, cpu, cuNNN (cu126), rocmX.Y, xpu or mps. auto picks the "
-        "best one for the GPU and driver (`torch-setup recommend`). Default: auto.")
+        "best one for the GPU and driver (`torch-setup recommend`); with method: conda, the best one conda-forge builds "
+        "(cpu for an AMD or Intel GPU). Default: auto.")
     extras: list[Extra] = Field(
         default_factory=lambda: list(DEFAULT_EXTRAS),
         description="Companion packages, installed at the versions that match torch: torchvision, "

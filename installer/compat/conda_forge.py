@@ -12,6 +12,7 @@ from pydantic import Field
 
 from installer.compat.data import DATA_DIR, CompatData, _load
 from installer.compat.data_model import Kernels, _Row
+from installer.i18n import _
 
 
 class CondaForgeBuild(_Row):
@@ -60,5 +61,18 @@ def newest_known() -> str | None:
 def known_releases(data: CompatData) -> list[str]:
     """The released versions conda-forge is known to build, newest first: where the conda method's `latest` looks
     when PyPI's newest is not among them (the wizard's list, installer.compat.offer; the plan,
-    installer.plan.conda_latest)."""
+    installer.plan.conda_pins)."""
     return [r.torch for r in data.released() if conda_forge_builds(r.torch)]
+
+
+def builds_variant(variant: str) -> bool:
+    """Whether conda-forge has PyTorch builds of the wheel variant: it builds for the CPU (with MPS on macOS) and for
+    NVIDIA's CUDA, not for ROCm or Intel's XPU (those wheels come from PyTorch's own index)."""
+    return not variant.startswith(("rocm", "xpu"))
+
+
+def no_build_of(variant: str) -> str:
+    """Why a conda environment gets the CPU build where the machine's GPU build is `variant` (rocm7.2, xpu)."""
+    return _("conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {variant}: a conda environment "
+             "here runs on the CPU only; the pip method installs the {variant} wheel, which uses this GPU",
+             variant=variant)

@@ -16,7 +16,7 @@ from typing import Any
 
 from installer.compat.data import CompatData, load
 from installer.compat.machine import read_machine
-from installer.compat.model import Choice, Recommendation, requirements
+from installer.compat.model import Choice, Recommendation, Rejection, requirements
 from installer.compat.solver import DEFAULT_EXTRAS, recommend
 from installer.errors import InputError
 from installer.hardware.report import HardwareReport
@@ -132,7 +132,7 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     recommended", which the same screen said would fail, with 2.13.0 on disk). `conda_forge`: the builds are
     for the conda method; with no version pinned and no record of the lead's release on conda-forge
     (data/conda_forge.yaml), the newest release known there leads (of the variant written, if one is), the
-    ranking's first after it (`conda_forge`), as the plan of the same answers pins it (installer.plan.conda_latest)
+    ranking's first after it (`conda_forge`), as the plan of the same answers pins it (installer.plan.conda_pins)
     (found in use: conda's n, n, n walked into torch 2.15.0, and Review then said conda-forge may not have it,
     "choose 2.12.0", which only the Version field could pick). `wheelhouse`: the pins of the wheelhouse an offline
     install reads (its manifest's, `torch==2.13.0+cpu`); with nothing pinned, the torch build it holds leads
@@ -141,9 +141,11 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     extras = tuple(extras)
     chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
                     extras=extras, recorded=recorded, today=today)
+    if conda_forge and variant in (None, ANY_VARIANT):
+        chosen = _conda_forge_variants(chosen)
     if conda_forge and torch in (None, ANY_VERSION):
         # before the pin's early return: a variant written with `latest` is still a choice of release left to
-        # the machine, which the plan makes the same way (installer.plan.conda_latest)
+        # the machine, which the plan makes the same way (installer.plan.conda_pins)
         return _known_on_conda_forge(report, chosen, variant=variant, python=python, data=data,
                                      fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
     if is_pinned(torch, variant):
@@ -177,6 +179,34 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
     return Offer(chosen.recommendation, pinned=found, from_disk=True) if found is not None else chosen
 
 
+def _conda_forge_variants(chosen: Offer) -> Offer:
+    """`chosen` without the builds conda-forge does not make (ROCm, XPU): refused with the reason, and a warning
+    where the machine's own build was one (its conda environment then runs on the CPU)."""
+    from installer.compat.conda_forge import builds_variant, no_build_of
+
+    ranked = chosen.recommendation
+    gone = [c for c in ranked.choices if not builds_variant(c.variant)]
+    if not gone:
+        return chosen
+    refused = tuple(Rejection(c.torch, c.variant, _("conda-forge has no {variant} builds of PyTorch (the pip method "
+                                                     "installs them)", variant=c.variant)) for c in gone)
+    from installer.compat.coded import code_of
+    from installer.compat.solver import ROCM_WARNING, UNVERIFIED_WARNING
+
+    kept = tuple(c for c in ranked.choices if builds_variant(c.variant))
+    warned = (no_build_of(ranked.choices[0].variant),) if ranked.choices[0] in gone else ()
+
+    def of_kept(warning: str) -> bool:  # not about builds this list no longer has
+        if code_of(warning) == ROCM_WARNING:
+            return any(c.variant.startswith("rocm") for c in kept)
+        variant = getattr(warning, "values", {}).get("variant")
+        return code_of(warning) != UNVERIFIED_WARNING or any(c.variant == variant for c in kept)
+
+    return replace(chosen, recommendation=replace(
+        ranked, choices=kept, rejected=(*refused, *ranked.rejected),
+        warnings=(*warned, *(w for w in ranked.warnings if of_kept(w)))))
+
+
 def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, variant: str | None, python: str | None,
                           data: CompatData | None, fixed_python: bool, extras: tuple[str, ...], recorded: bool,
                           today: date | None) -> Offer:
@@ -188,7 +218,8 @@ def _known_on_conda_forge(report: HardwareReport, chosen: Offer, *, variant: str
     if lead is None or conda_forge_builds(lead.torch):
         return chosen
     found = _first_that_fits(report, known_releases(data or load()), variant=written, python=python, data=data,
-                             fixed_python=fixed_python, extras=extras, recorded=recorded, today=today)
+                             fixed_python=fixed_python, extras=extras, recorded=recorded, today=today,
+                             conda_forge=written is None)
     if found is None:
         return chosen
     return Offer(chosen.recommendation, pinned=found, conda_forge=True, displaced=lead)
@@ -226,13 +257,17 @@ def _wheelhouse_build(report: HardwareReport, pins: Sequence[str], *, python: st
 
 def _first_that_fits(report: HardwareReport, versions: Iterable[str], *, variant: str | None, python: str | None,
                      data: CompatData | None, fixed_python: bool, extras: tuple[str, ...], recorded: bool,
-                     today: date | None) -> Choice | None:
-    """The best build (of `variant`, where given) of the first of `versions` that has one for this machine: the
-    lead of a list whose ranking's first cannot be had (from this disk, from conda-forge)."""
+                     today: date | None, conda_forge: bool = False) -> Choice | None:
+    """The best build (of `variant`, where given; `conda_forge`: of a variant conda-forge makes) of the first of
+    `versions` that has one for this machine: the lead of a list whose ranking's first cannot be had (from this
+    disk, from conda-forge)."""
+    from installer.compat.conda_forge import builds_variant
+
     for version in versions:
         try:
-            found = recommend(report, python=python, torch=version, variant=variant, data=data,
-                              fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).best
+            ranked = recommend(report, python=python, torch=version, variant=variant, data=data,
+                               fixed_python=fixed_python, extras=extras, recorded=recorded, today=today).choices
+            found = next((c for c in ranked if not conda_forge or builds_variant(c.variant)), None)
         except InputError:
             continue  # a release the data does not know (a wheel on disk of a local build)
         if found is not None and found.torch == version:

@@ -457,6 +457,10 @@ def hardware_traps(report: HardwareReport) -> list[str]:
 # the code of a warning about a driver install (installer.compat.coded): the wizard leaves it out while its driver
 # tick is off (found by a tester: Secure Boot and nouveau advice for a driver install no longer in the plan)
 DRIVER_INSTALL_WARNING = "driver-install"
+# about ROCm wheels, and about the data of the first choice's variant (`variant`): a list without those builds (the
+# conda method's, installer.compat.offer) leaves them out
+ROCM_WARNING = "rocm"
+UNVERIFIED_WARNING = "data-unverified"
 
 
 def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> list[str]:
@@ -496,8 +500,8 @@ def _warnings(m: Machine, report: HardwareReport, choices: Iterable[Choice]) -> 
         out.append(_("Intel GPUs ({gpus}) need the xpu builds, which torch-setup's data does not cover yet; the "
                      "choices here use the CPU", gpus=listed(m.intel)))
     if m.amd and m.platform == "linux_x86_64" and not m.wsl:
-        out.append(_("ROCm wheels need the amdgpu kernel driver and access to /dev/kfd and /dev/dri (the user in "
-                     "the render and video groups)"))
+        out.append(Coded(_("ROCm wheels need the amdgpu kernel driver and access to /dev/kfd and /dev/dri (the user "
+                           "in the render and video groups)"), ROCM_WARNING))
     if m.amd and (m.platform != "linux_x86_64" or m.wsl):
         out.append(_("PyTorch's ROCm wheels exist for Linux x86_64 only; the AMD GPU is not used here"))
     return out
@@ -553,11 +557,12 @@ def _data_warnings(best: Choice | None, data: CompatData, platform: str | None, 
     if not flagged:
         return []
     # named, not "the first choice": a person who picked another build read it as about theirs (found in use)
-    return [_("torch {torch} ({variant}), the first choice: what torch-setup knows of {fields} is not yet "
-              "confirmed by PyTorch's own pages; check it with `torch-setup verify` after installing",
-              torch=best.torch, variant=best.variant,
-              # joined as the reader's language joins (found in use: "哪些 GPU, 它在…" in Chinese)
-              fields=all_of(dict.fromkeys(_unverified_in_words(f, platform_text) for f in sorted(flagged))))]
+    return [Coded(_("torch {torch} ({variant}), the first choice: what torch-setup knows of {fields} is not yet "
+                    "confirmed by PyTorch's own pages; check it with `torch-setup verify` after installing",
+                    torch=best.torch, variant=best.variant,
+                    # joined as the reader's language joins (found in use: "哪些 GPU, 它在…" in Chinese)
+                    fields=all_of(dict.fromkeys(_unverified_in_words(f, platform_text) for f in sorted(flagged)))),
+                  UNVERIFIED_WARNING, variant=best.variant)]
 
 
 def _unverified_in_words(field: str, platform: str) -> str:

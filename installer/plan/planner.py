@@ -460,17 +460,19 @@ def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = 
              recorded: bool = False, today: date | None = None, hardware: str | None = None) -> Any:
     """Exact pins for the answers on this machine (installer.compat), for the target's Python; `recorded`: a
     recorded report's (--hardware), which the reasons call the recorded machine; `hardware`: its file, as
-    make_plan's. The conda method's `latest` is a release conda-forge is known to build (installer.plan.conda_latest)."""
+    make_plan's. The conda method's `auto` and `latest` are builds conda-forge makes (installer.plan.conda_pins)."""
     from installer.compat import resolve_pins
-    from installer.plan.conda_latest import newest_on_conda_forge
+    from installer.plan.conda_pins import conda_pins
 
     target = target_of(answers, report, tools or Tools.discover(), cwd or os.getcwd())
 
-    def resolve(version: str) -> Any:
-        return resolve_pins(report, torch=version, variant=answers.torch.variant, python=target["python_version"],
+    def resolve(version: str, variant: str) -> Any:
+        return resolve_pins(report, torch=version, variant=variant, python=target["python_version"],
                             extras=tuple(answers.torch.extras), recorded=recorded, today=today, hardware=hardware)
 
-    return newest_on_conda_forge(answers, resolve(answers.torch.version), resolve)
+    if answers.method == "conda":
+        return conda_pins(answers, resolve)
+    return resolve(answers.torch.version, answers.torch.variant)
 
 
 def pick_index(answers: Answers, pins: Any, *, timeout: float = 3.0) -> Any:

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from pydantic import field_validator, model_validator
 
 from installer.compat.conda_choice import CudaChoice, TorchPins, conda_cuda_choice
+from installer.compat.conda_forge import builds_variant
 from installer.compat.data import load
 from installer.compat.machine import read_machine
 from installer.errors import InputError
@@ -187,7 +188,7 @@ def torch_specs(values: Mapping[str, Any], cuda: CudaChoice | None = None) -> tu
     variant = str(values.get("torch.variant") or "")
     if not version:
         raise InputError(_("no PyTorch version was resolved for the conda environment"), key="torch.version")
-    if variant.startswith(("rocm", "xpu")):
+    if not builds_variant(variant):
         raise InputError(_("conda-forge has no {variant} builds of PyTorch", variant=variant), key="method",
                          hint=_("use method: pip for this variant"))
     if cuda is not None:
@@ -271,7 +272,7 @@ class CondaKind(Kind):
         cuda: CudaChoice | None = None
         if params.torch:
             variant = str(ctx.values.get("torch.variant") or "")
-            if ctx.values.get("torch.cuda") and not variant.startswith(("rocm", "xpu")):
+            if ctx.values.get("torch.cuda") and builds_variant(variant):
                 cuda = cuda_choice(ctx)
             tspecs, pins = torch_specs(ctx.values, cuda)
             specs += tspecs

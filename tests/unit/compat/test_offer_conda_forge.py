@@ -78,3 +78,25 @@ def test_a_variant_written_that_the_ranking_does_not_list_stays_listed_after_the
     doc = offer(report, variant="cu126", conda_forge=True).to_dict()
     assert _heads(doc) == [(newest_known(), "cu126", True, False), (pinned["torch"], "cu126", False, True)]
     assert doc["choices"][2:] == plain["choices"][1:]  # the ranking, as it was
+
+
+def test_builds_conda_forge_does_not_make_are_refused_with_their_warnings():
+    """An AMD GPU: conda-forge has no ROCm build, so the conda list is the CPU builds, the ROCm ones refused with the
+    reason, a warning that the GPU goes unused, and none of the warnings about the ROCm wheels themselves."""
+    report = machine("amd-rx7900xtx")
+    plain = offer(report).to_dict()
+    rocm = [(c["torch"], c["variant"]) for c in plain["choices"] if c["variant"].startswith("rocm")]
+    assert rocm and plain["choices"][0]["variant"].startswith("rocm")
+    assert any("ROCm wheels need the amdgpu kernel driver" in w for w in plain["warnings"])
+    doc = offer(report, conda_forge=True).to_dict()
+    assert {c["variant"] for c in doc["choices"]} == {"cpu"}
+    assert [(r["torch"], r["variant"]) for r in doc["rejected"][:len(rocm)]] == rocm
+    assert doc["rejected"][0]["reason"] == (f"conda-forge has no {rocm[0][1]} builds of PyTorch (the pip method "
+                                            "installs them)")
+    assert doc["warnings"] == [f"conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {rocm[0][1]}: "
+                               "a conda environment here runs on the CPU only; the pip method installs the "
+                               f"{rocm[0][1]} wheel, which uses this GPU"]
+    # pip's list is as it was; an NVIDIA machine's conda list refuses nothing for this
+    assert offer(report, conda_forge=False).to_dict() == plain
+    nvidia = machine("rtx4090-580.65.06")
+    assert offer(nvidia, conda_forge=True).to_dict()["rejected"] == offer(nvidia).to_dict()["rejected"]

@@ -50,7 +50,7 @@ def _answers(**sections) -> Answers:
      ["RTX 5090 is compute capability 12.0: conda-forge's CUDA 12.9 build of pytorch 2.11.0 carries sm_120 kernels",
       "for CUDA 13.0, 12.9, not as the PyPI cu128 wheel (CUDA 12.8)", "through minor-version compatibility"]),
     # no data on conda-forge's 2.14 / 2.15, written in the answers (`latest` is the newest release the data knows
-    # there: test_conda_latest.py): the wheel's CUDA major only, and the plan says why
+    # there: test_conda_pins.py): the wheel's CUDA major only, and the plan says why
     ("rtx4090-550.json", "pytorch=2.14.1=cuda* cuda-version=12 torchvision=0.29.1", "12.4",
      ["no data on", "PyPI cu126 wheel", "CUDA 12.6, kernels sm_50 to sm_90"]),
     ("nodriver-rtx3060.json", "pytorch=2.15.0=cuda* cuda-version=13 torchvision=0.29.2", "13.2",

@@ -1,8 +1,9 @@
-"""`torch.version: latest` with the conda method plans the newest release torch-setup knows conda-forge builds: the
-build the wizard's list for the conda method leads with and chooses (found in use: the shipped conda-env.yaml planned
+"""The conda method's pins. `torch.version: latest` plans the newest release torch-setup knows conda-forge builds, and
+`variant: auto` a build conda-forge makes (the CPU build on an AMD GPU, with a warning): the build the wizard's list
+for the conda method leads with and chooses (found in use: the shipped conda-env.yaml planned
 torch 2.15.0 in `plan`, in `install` and at Review reached with `j`, with a note saying "choose 2.12.0", while the
 Combination screen led with 2.12.0 and saved that). The wizard's side is installer.compat.offer, the plan's
-installer.plan.conda_latest; these tests hold them to one answer on every recorded machine."""
+installer.plan.conda_pins; these tests hold them to one answer on every recorded machine."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from installer.compat import conda_forge
 from installer.compat.conda_forge import conda_forge_builds, newest_known
 from installer.compat.offer import offer
 from installer.hardware.report import HardwareReport
+from installer.plan.model import Caution
 from installer.plan.planner import pins_for
 from installer.plan.tools import Tools
 
@@ -50,7 +52,8 @@ def _wizard_choice(machine: str, variant: str) -> dict:
 
 
 WITH_VARIANTS = [(m.stem, "auto") for m in sorted(MACHINES.glob("*.json"))] + [
-    (m, v) for m in ("cpu-only", "rtx4090-550", "rtx4090-580.65.06", "b200x8-570", "k80-470") for v in ("cpu",)
+    (m, v) for m in ("cpu-only", "rtx4090-550", "rtx4090-580.65.06", "b200x8-570", "k80-470", "amd-rx7900xtx")
+    for v in ("cpu",)
 ] + [("gtx960-580", "cu126"), ("h200-580", "cu126")]
 
 
@@ -60,8 +63,9 @@ def test_the_plan_pins_the_build_the_wizard_chooses(machine, variant):
     chosen = _wizard_choice(machine, variant)
     assert (pins.torch, pins.variant) == (chosen["torch"], chosen["variant"])
     # either the ranking's own choice is known there, or the plan says why it took an older release
+    reasons = [r for r in pins.reasons if not isinstance(r, Caution)]  # the AMD GPU's, below
     if chosen.get("conda_forge"):
-        assert pins.reasons[0].startswith(LATEST_REASON.format(known=pins.torch)), pins.reasons
+        assert reasons[0].startswith(LATEST_REASON.format(known=pins.torch)), pins.reasons
     else:
         assert not any(r.startswith("torch.version is latest") for r in pins.reasons)
 
@@ -129,3 +133,42 @@ def test_plan_prints_the_release_and_why(cli, tmp_path):
     assert "# note: " + LATEST_REASON.format(known=known) in result.stdout
     assert "has no record of pytorch" not in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- a GPU whose builds conda-forge does not make
+
+AMD_SAYS = ("conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {variant}: a conda environment "
+            "here runs on the CPU only; the pip method installs the {variant} wheel, which uses this GPU")
+
+
+def test_an_amd_gpu_gets_the_cpu_build_and_a_warning():
+    pip = _pins(_answers("pip"), "amd-rx7900xtx")
+    assert pip.variant.startswith("rocm")  # the machine's own build
+    pins = _pins(_answers(), "amd-rx7900xtx")
+    assert (pins.torch, pins.variant) == (newest_known(), "cpu")
+    assert pins.reasons[0] == AMD_SAYS.format(variant=pip.variant) and isinstance(pins.reasons[0], Caution)
+    assert pins.reasons[1].startswith(LATEST_REASON.format(known=newest_known()))
+    # a version written: that release's CPU build, the same warning, and no word of latest
+    written = _pins(_answers(version="2.13.0"), "amd-rx7900xtx")
+    assert (written.torch, written.variant) == ("2.13.0", "cpu")
+    assert isinstance(written.reasons[0], Caution) and written.reasons[0].startswith("conda-forge builds PyTorch for")
+    assert not any(r.startswith("torch.version is latest") for r in written.reasons)
+
+
+def test_a_variant_written_is_kept_and_an_nvidia_machine_has_no_warning():
+    assert _pins(_answers(variant="rocm7.2"), "amd-rx7900xtx").variant == "rocm7.2"  # the conda step refuses it
+    for machine in ("rtx4090-580.65.06", "cpu-only"):
+        assert not any(isinstance(r, Caution) for r in _pins(_answers(), machine).reasons)
+
+
+def test_plan_of_the_shipped_example_on_an_amd_machine(cli, tmp_path):
+    result = cli("plan", "--answers", str(CONDA_ENV), "--hardware", str(MACHINES / "amd-rx7900xtx.json"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"#   packages: pytorch={newest_known()}=cpu* torchvision=" in result.stdout
+    assert "# note: conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not rocm" in result.stdout
+    # the answers' own variant, written: refused as before, exit 2, naming the line
+    answers = tmp_path / "rocm.yaml"
+    answers.write_text(CONDA_ENV.read_text().replace("variant: auto", "variant: rocm7.2"))
+    refused = cli("plan", "--answers", str(answers), "--hardware", str(MACHINES / "amd-rx7900xtx.json"), cwd=tmp_path)
+    assert refused.returncode == 2 and "rocm.yaml:13: method: conda-forge has no rocm7.2 builds of PyTorch" in (
+        refused.stderr), refused.stderr
