@@ -3,7 +3,10 @@ environment used, as the executor's journal keeps it (installer.executor.journal
 run recorded, the index the mirror choice gives for this machine's region, without probing.
 
 Found in use: the fix for a torchvision that did not fit named download.pytorch.org on a machine in China
-whose install had come from a mirror, and which could not reach download.pytorch.org at all.
+whose install had come from a mirror, and which could not reach download.pytorch.org at all. And: a run that took
+its +cpu wheels from the pip configuration (a find-links folder set by PIP_FIND_LINKS in that shell), checked later
+in a shell without it, got a fix that read PyPI alone, which never has a build labelled +cpu ("there is no version
+of torchvision==0.28.0+cpu"): where the pip configuration now cannot have such a build, the region's index is named.
 """
 
 from __future__ import annotations
@@ -54,6 +57,21 @@ def region_index(variant: str) -> Source:
     return ("--find-links", url) if best.layout == "flat" else url
 
 
+def _pip_config_may_have(variant: str) -> bool:
+    """Whether the sources this machine's pip configuration names now may have a build labelled +`variant`: a
+    find-links folder or page, or an index that is neither PyPI nor one of the catalog's mirrors of it
+    (installer.plan.indexes.pypi_alone, the plan's own rule)."""
+    from installer.hardware.report import PipConfig
+    from installer.hardware.target_python import pip_config_here
+    from installer.plan.indexes import pypi_alone
+
+    try:
+        pip = PipConfig.model_validate(pip_config_here())
+        return pypi_alone("auto", pip) is None
+    except Exception:  # noqa: BLE001 - a configuration that cannot be read: leave the sources to pip, as before
+        return True
+
+
 def index_lookup(checked: dict[str, Any], state_dir: Path | None = None) -> IndexFor:
     """The `index` doctor's fixes take (installer.probes.doctor.IndexFor) for the environment `checked`."""
     recorded = recorded_indexes(checked, state_dir)
@@ -64,8 +82,10 @@ def index_lookup(checked: dict[str, Any], state_dir: Path | None = None) -> Inde
             return None  # a build without a local label comes from PyPI: pip's own sources
         if variant in recorded:
             kept = recorded[variant]
-            if kept is None:
+            if kept is None and _pip_config_may_have(variant):
                 return None  # as that install: the pip configuration's sources (pip adds them)
+            if kept is None:
+                return region_index(variant)
             url, layout = kept
             return ("--find-links", url) if layout == "flat" else url
         return region_index(variant)

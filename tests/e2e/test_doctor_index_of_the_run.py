@@ -88,8 +88,13 @@ def test_a_build_the_run_took_from_the_pip_configuration_is_reinstalled_from_it(
                 meta={"pytorch_index": "", "pytorch_layout": "pep503", "pytorch_variant": "cpu"})
     *_, finished = run_plan(plan, state_dir=xdg_home / "state" / "torch-setup")
     assert isinstance(finished, RunFinished) and finished.ok
-    fix = _fix(cli, python, TORCH_SETUP_REGION="global")
+    fix = _fix(cli, python, TORCH_SETUP_REGION="global", PIP_FIND_LINKS=str(WHEELS))
     assert "torchvision==0.28.0+cpu" in fix and "--index-url" not in fix and "download.pytorch.org" not in fix
+    # checked later in a shell whose pip configuration has no find-links any more (it had come from PIP_FIND_LINKS):
+    # PyPI alone never has +cpu, so the fix names the region's PyTorch index (found in use: "there is no version of
+    # torchvision==0.28.0+cpu", the fix run as printed)
+    fix = _fix(cli, python, TORCH_SETUP_REGION="cn", PIP_FIND_LINKS="", PIP_CONFIG_FILE="/dev/null")
+    assert f"torchvision==0.28.0+cpu --index-url {NJU}" in fix, fix
 
     # a half-installed torch: its reinstall, run as printed, takes the build from /opt/wheels (pip's find-links)
     site = next((tmp_path / "proj" / "lib").glob("python3*/site-packages"))
