@@ -46,21 +46,30 @@ def _last_toolkit_for(cc: tuple[int, int]) -> str | None:
     return fits[-1] if fits else None
 
 
-def toolkit_notes(minor: str, ctx: KindContext) -> tuple[str, ...]:
-    """What the plan says of CUDA toolkit `minor` on this machine; an InputError for a Jetson."""
+def refuse_on_a_jetson(ctx: KindContext) -> None:
+    """An InputError for a toolkit asked for on a Jetson: the step kinds call it before they work out which
+    toolkit `auto` means, since no version is the fix there (found in use: a Jetson's answers were told first to
+    give cuda_toolkit.version, and only once it was given that no toolkit can be installed there)."""
     from installer.compat.data import load
-    from installer.compat.machine import cc_text, read_machine
-    from installer.compat.rules import cuda_minor, driver_meets, driver_need
+    from installer.compat.machine import read_machine
 
-    data = load()
-    machine = read_machine(ctx.report, data)
-    if machine.jetson:
+    if read_machine(ctx.report, load()).jetson:
         have = listed(t.version for t in ctx.report.cuda_toolkits) or _("none found")
         raise InputError(_("a Jetson's CUDA toolkit comes with JetPack (CUDA found here: {have}); NVIDIA's "
                            "desktop and server toolkits do not drive its GPU", have=have),
                          key="cuda_toolkit.install",
                          hint=_("set cuda_toolkit.install: false, and install JetPack's own toolkit if it is "
                                 "missing: `sudo apt install nvidia-jetpack`"))
+
+
+def toolkit_notes(minor: str, ctx: KindContext) -> tuple[str, ...]:
+    """What the plan says of CUDA toolkit `minor` on this machine (a Jetson was refused before: refuse_on_a_jetson)."""
+    from installer.compat.data import load
+    from installer.compat.machine import cc_text, read_machine
+    from installer.compat.rules import cuda_minor, driver_meets, driver_need
+
+    data = load()
+    machine = read_machine(ctx.report, data)
     notes: list[str] = []
     gpus = [g for g in machine.nvidia if g.cc is not None]
     if not machine.nvidia:

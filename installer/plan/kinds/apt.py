@@ -296,8 +296,9 @@ class AptKind(Kind):
             if headers_note:
                 notes.append(headers_note)
         if params.cuda_toolkit:
-            from installer.plan.toolkit_checks import toolkit_notes
+            from installer.plan.toolkit_checks import refuse_on_a_jetson, toolkit_notes
 
+            refuse_on_a_jetson(ctx)
             minor = cuda_minor(params.cuda_toolkit, ctx)
             notes.extend(toolkit_notes(minor, ctx))
             packages.append("cuda-toolkit-" + minor.replace(".", "-"))

@@ -161,6 +161,10 @@ class RunfileKind(Kind):
                                     "new terminal so that conda is on PATH, then run again; or use method: pip"))
         arch = ctx.report.os.arch or "x86_64"
         notes: list[str] = []
+        if params.flavor == "cuda":
+            from installer.plan.toolkit_checks import refuse_on_a_jetson
+
+            refuse_on_a_jetson(ctx)
         key = cuda_minor(params.version, ctx) if params.flavor == "cuda" else params.version
         if params.flavor == "cuda" and params.version == "auto" and key not in params.releases:
             nearest = same_major_below(key, params.releases)

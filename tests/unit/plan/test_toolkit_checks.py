@@ -65,10 +65,14 @@ def test_no_nvidia_gpu_is_said():
     assert "this machine shows no NVIDIA GPU" in notes
 
 
+@pytest.mark.parametrize("version", ["12.6", "auto"])
 @pytest.mark.parametrize("source", ["runfile", "apt"])
-def test_a_jetson_is_refused_with_jetpack_named(source):
+def test_a_jetson_is_refused_with_jetpack_named(source, version):
+    """With `version: auto` too, where the build (cpu on a Jetson) has no CUDA: found in use, the shipped
+    driver-nvidia-repo.yaml was told first to give cuda_toolkit.version, and only once given that no toolkit can be
+    installed there."""
     with pytest.raises(InputError) as caught:
-        _notes("jetson-orin-nano", source=source)
+        _notes("jetson-orin-nano", version=version, source=source)
     assert caught.value.key == "cuda_toolkit.install"
     assert "JetPack" in caught.value.message and "nvidia-jetpack" in (caught.value.hint or "")
 
