@@ -51,6 +51,8 @@ class Offer:
         ranked = self.recommendation.choices
         if self.pinned is not None and self.wheelhouse:
             ranked = tuple(c for c in ranked if not _same_build(c, self.pinned))
+        if self.displaced is not None and not any(_same_build(c, self.displaced) for c in ranked):
+            ranked = (self.displaced, *ranked)  # the variant written, not in the ranking: listed after the lead
         return ((self.pinned,) if self.pinned else ()) + ranked
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,7 +184,9 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
 def _conda_forge_variants(chosen: Offer) -> Offer:
     """`chosen` without the builds conda-forge does not make (ROCm, XPU): refused with the reason, and a warning
     where the machine's own build was one (its conda environment then runs on the CPU)."""
+    from installer.compat.coded import code_of
     from installer.compat.conda_forge import builds_variant, no_build_of
+    from installer.compat.solver import ROCM_WARNING, UNVERIFIED_WARNING
 
     ranked = chosen.recommendation
     gone = [c for c in ranked.choices if not builds_variant(c.variant)]
@@ -190,9 +194,6 @@ def _conda_forge_variants(chosen: Offer) -> Offer:
         return chosen
     refused = tuple(Rejection(c.torch, c.variant, _("conda-forge has no {variant} builds of PyTorch (the pip method "
                                                      "installs them)", variant=c.variant)) for c in gone)
-    from installer.compat.coded import code_of
-    from installer.compat.solver import ROCM_WARNING, UNVERIFIED_WARNING
-
     kept = tuple(c for c in ranked.choices if builds_variant(c.variant))
     warned = (no_build_of(ranked.choices[0].variant),) if ranked.choices[0] in gone else ()
 
