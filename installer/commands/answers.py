@@ -7,7 +7,8 @@ machine, or on the machine of `--hardware F`. It runs nothing and creates nothin
 Every file is checked: a problem is printed as `file:line: key: message`, a good file as `file: ok`; a
 --hardware file that cannot be read stops the check before the first one (exit 2, naming that file).
 Exit 0 when all are good, 2 when any is not. A good file may still get a warning on stderr (`warning:
-file:line: key: message`): a CUDA build for a machine with no NVIDIA GPU, which runs there on the CPU only.
+file:line: key: message`): a CUDA build for a machine with no NVIDIA GPU, which runs there on the CPU only, or a
+conda environment's CPU build on a GPU whose build conda-forge does not make (ROCm, XPU).
 """
 
 from __future__ import annotations

@@ -71,8 +71,13 @@ def builds_variant(variant: str) -> bool:
     return not variant.startswith(("rocm", "xpu"))
 
 
-def no_build_of(variant: str) -> str:
-    """Why a conda environment gets the CPU build where the machine's GPU build is `variant` (rocm7.2, xpu)."""
+def no_build_of(variant: str, *, recorded: bool = False) -> str:
+    """Why a conda environment gets the CPU build where the machine's GPU build is `variant` (rocm7.2, xpu);
+    `recorded`: the machine is a recorded one (--hardware)."""
+    if recorded:
+        return _("conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {variant}: a conda "
+                 "environment on the recorded machine runs on the CPU only; the pip method installs the {variant} "
+                 "wheel, which uses its GPU", variant=variant)
     return _("conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {variant}: a conda environment "
              "here runs on the CPU only; the pip method installs the {variant} wheel, which uses this GPU",
              variant=variant)

@@ -144,7 +144,7 @@ def offer(report: HardwareReport, *, python: str | None = None, torch: str | Non
     chosen = _offer(report, python=python, torch=torch, variant=variant, data=data, fixed_python=fixed_python,
                     extras=extras, recorded=recorded, today=today)
     if conda_forge and variant in (None, ANY_VARIANT):
-        chosen = _conda_forge_variants(chosen)
+        chosen = _conda_forge_variants(chosen, recorded=recorded)
     if conda_forge and torch in (None, ANY_VERSION):
         # before the pin's early return: a variant written with `latest` is still a choice of release left to
         # the machine, which the plan makes the same way (installer.plan.conda_pins)
@@ -181,7 +181,7 @@ def _from_disk(report: HardwareReport, chosen: Offer, on_disk: Mapping[str, Sequ
     return Offer(chosen.recommendation, pinned=found, from_disk=True) if found is not None else chosen
 
 
-def _conda_forge_variants(chosen: Offer) -> Offer:
+def _conda_forge_variants(chosen: Offer, *, recorded: bool) -> Offer:
     """`chosen` without the builds conda-forge does not make (ROCm, XPU): refused with the reason, and a warning
     where the machine's own build was one (its conda environment then runs on the CPU)."""
     from installer.compat.coded import code_of
@@ -195,7 +195,7 @@ def _conda_forge_variants(chosen: Offer) -> Offer:
     refused = tuple(Rejection(c.torch, c.variant, _("conda-forge has no {variant} builds of PyTorch (the pip method "
                                                      "installs them)", variant=c.variant)) for c in gone)
     kept = tuple(c for c in ranked.choices if builds_variant(c.variant))
-    warned = (no_build_of(ranked.choices[0].variant),) if ranked.choices[0] in gone else ()
+    warned = (no_build_of(ranked.choices[0].variant, recorded=recorded),) if ranked.choices[0] in gone else ()
 
     def of_kept(warning: str) -> bool:  # not about builds this list no longer has
         if code_of(warning) == ROCM_WARNING:

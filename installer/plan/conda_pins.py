@@ -29,13 +29,19 @@ from installer.i18n import _
 from installer.plan.model import Caution
 
 
-def conda_pins(answers: Answers, resolve: Callable[[str, str], Any]) -> Any:
-    """The pins for conda answers, `resolve(version, variant)` being the compat layer's for this machine and target."""
+class NoCondaBuild(Caution):
+    """The note that the machine's GPU build is one conda-forge does not make, so the environment runs on the CPU:
+    `answers check`, `plan` and `install` say it as a warning keyed to torch.variant (installer.plan.gpu_refusal)."""
+
+
+def conda_pins(answers: Answers, resolve: Callable[[str, str], Any], *, recorded: bool = False) -> Any:
+    """The pins for conda answers, `resolve(version, variant)` being the compat layer's for this machine and target;
+    `recorded`: the machine is a recorded one (--hardware)."""
     variant = answers.torch.variant
     pins = resolve(answers.torch.version, variant)
     cpu_only = None
     if variant == "auto" and not builds_variant(pins.variant):
-        cpu_only = Caution(no_build_of(pins.variant))
+        cpu_only = NoCondaBuild(no_build_of(pins.variant, recorded=recorded))
         variant = "cpu"
         pins = resolve(answers.torch.version, variant)
     if answers.torch.version == "latest" and not conda_forge_builds(pins.torch):

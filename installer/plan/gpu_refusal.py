@@ -39,7 +39,16 @@ def cpu_only_warning(plan: Any) -> InputError | None:
     by `answers check`, `plan` and `install`, keyed to the answer to change. Found by a tester: `answers check`
     said "ok" of cu130 for a CPU-only box, and `plan` said it only in a `# note:` of the script. It is an
     InputError only to be rendered as `file:line: key: message` (installer.plan.planner.remap_to_answers);
-    nobody raises it. None when the plan's build can use a GPU there, or is no CUDA build."""
+    nobody raises it. None when the plan's build can use a GPU there, or is no CUDA build.
+    Likewise the conda method's CPU build where the GPU's build is one conda-forge does not make (ROCm, XPU:
+    installer.plan.conda_pins), which a check that said "ok" hid as well."""
+    from installer.plan.conda_pins import NoCondaBuild
+
+    conda = next((n for n in getattr(plan, "notes", ()) if isinstance(n, NoCondaBuild)), None)
+    if conda is not None:
+        return InputError(str(conda), key="torch.variant", hint=_(
+            "to use the GPU, install with method: pip; to keep the conda environment on the CPU without this "
+            "warning, write torch.variant: cpu"))
     if not plan.meta.get("cpu_only"):
         return None
     from installer.plan.space import build_for, size_text

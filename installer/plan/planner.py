@@ -471,7 +471,7 @@ def pins_for(answers: Answers, report: HardwareReport, *, tools: Tools | None = 
                             extras=tuple(answers.torch.extras), recorded=recorded, today=today, hardware=hardware)
 
     if answers.method == "conda":
-        return conda_pins(answers, resolve)
+        return conda_pins(answers, resolve, recorded=recorded)
     return resolve(answers.torch.version, answers.torch.variant)
 
 

@@ -138,7 +138,8 @@ def test_plan_prints_the_release_and_why(cli, tmp_path):
 # ---------------------------------------------------------------- a GPU whose builds conda-forge does not make
 
 AMD_SAYS = ("conda-forge builds PyTorch for the CPU and for NVIDIA's CUDA only, not {variant}: a conda environment "
-            "here runs on the CPU only; the pip method installs the {variant} wheel, which uses this GPU")
+            "on the recorded machine runs on the CPU only; the pip method installs the {variant} wheel, which uses its "
+            "GPU")
 
 
 def test_an_amd_gpu_gets_the_cpu_build_and_a_warning():
@@ -172,3 +173,20 @@ def test_plan_of_the_shipped_example_on_an_amd_machine(cli, tmp_path):
     refused = cli("plan", "--answers", str(answers), "--hardware", str(MACHINES / "amd-rx7900xtx.json"), cwd=tmp_path)
     assert refused.returncode == 2 and "rocm.yaml:13: method: conda-forge has no rocm7.2 builds of PyTorch" in (
         refused.stderr), refused.stderr
+
+
+def test_answers_check_passes_it_with_a_warning_keyed_to_the_variant(cli, tmp_path):
+    """As a CUDA build for a machine with no NVIDIA GPU: `install` takes it, so the file is ok, but a check that
+    said only "ok" would hide that the GPU goes unused. Written `variant: cpu`, nothing is said."""
+    amd = str(MACHINES / "amd-rx7900xtx.json")
+    checked = cli("answers", "check", str(CONDA_ENV), "--hardware", amd, cwd=tmp_path)
+    assert checked.returncode == 0 and checked.stdout == f"{CONDA_ENV}: ok\n", checked.stderr
+    line = next(n for n, text in enumerate(CONDA_ENV.read_text().splitlines(), 1) if text.strip().startswith("variant:"))
+    rocm = _pins(_answers("pip"), "amd-rx7900xtx").variant
+    assert checked.stderr.startswith(f"warning: {CONDA_ENV}:{line}: torch.variant: " + AMD_SAYS.format(
+        variant=rocm)), checked.stderr
+    assert "-> to use the GPU, install with method: pip" in checked.stderr
+    cpu = tmp_path / "cpu.yaml"
+    cpu.write_text(CONDA_ENV.read_text().replace("variant: auto", "variant: cpu"))
+    quiet = cli("answers", "check", str(cpu), "--hardware", amd, cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
