@@ -62,12 +62,10 @@ class Offer:
             first, *rest = out["choices"]
             out["choices"] = [dict(self.pinned.to_dict(), from_disk=True), dict(first, unreachable=True), *rest]
         elif self.pinned is not None and self.conda_forge:
-            shown = self.recommendation.choices
-            ranked = [dict(d, conda_forge_unknown=True) if self.displaced is not None and _same_build(c, self.displaced)
-                      else d for c, d in zip(shown, out["choices"], strict=True)]
-            if self.displaced is not None and not any(_same_build(c, self.displaced) for c in shown):
-                ranked.insert(0, dict(self.displaced.to_dict(), conda_forge_unknown=True))  # the variant written
-            out["choices"] = [dict(self.pinned.to_dict(), conda_forge=True), *ranked]
+            known, *others = self.choices  # the displaced build among the others, where the ranking does not list it
+            out["choices"] = [dict(known.to_dict(), conda_forge=True), *(
+                dict(c.to_dict(), conda_forge_unknown=True) if self.displaced is not None and
+                _same_build(c, self.displaced) else c.to_dict() for c in others)]
         elif self.pinned is not None and self.wheelhouse:
             lead, *rest = [c.to_dict() for c in self.choices]  # the ranking without the lead's own build
             best = self.recommendation.best
